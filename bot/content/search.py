@@ -1,0 +1,124 @@
+"""Ranked, typo-tolerant search over the sentences of every source's reporting.
+
+BM25 over an inverted index. Rare query terms pick the candidates and common ones only
+re-rank them, so a query stays fast on a large corpus even when it holds words that
+appear almost everywhere ("IRS").
+"""
+
+import heapq
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from bot.content.normalize import normalize
+from bot.content.sources import Sentence
+
+_TOKEN = re.compile(r"[a-z0-9]+(?:[.,'-][a-z0-9]+)*")
+_STOPWORDS = frozenset(
+    "a an and are as at be by for from has had have he her his in is it its of on or "
+    "she that the their them they this to was were which who will with".split()
+)
+_K1, _B = 1.2, 0.75
+_COMMON_SHARE = 0.05  # terms in more than this share of sentences only re-rank
+_FUZZY_CUTOFF = 80
+
+
+def tokenize(text: str) -> list[str]:
+    return [_stem(token) for token in _TOKEN.findall(normalize(text).lower())]
+
+
+def _stem(token: str) -> str:
+    token = token.replace(",", "") if token[0].isdigit() else token
+    if token.endswith("'s"):
+        token = token[:-2]
+    if len(token) > 4 and token.endswith("ies"):
+        return token[:-3] + "y"
+    if len(token) > 3 and token.endswith("s") and not token.endswith(("ss", "us", "is")):
+        return token[:-1]
+    return token
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    sentence: Sentence
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    hits: tuple[Hit, ...]
+    terms: tuple[str, ...]  # query terms actually searched, after typo correction
+    corrected: tuple[tuple[str, str], ...]  # (typed, used instead)
+
+
+class SentenceIndex:
+    def __init__(self, sentences: Iterable[Sentence]) -> None:
+        self.sentences: list[Sentence] = []
+        self._tf: list[dict[str, int]] = []
+        self._lengths: list[int] = []
+        self._postings: dict[str, list[int]] = {}
+        for position, sentence in enumerate(sentences):
+            counts = Counter(tokenize(sentence.text))
+            self.sentences.append(sentence)
+            self._tf.append(counts)
+            self._lengths.append(sum(counts.values()))
+            for term in counts:
+                self._postings.setdefault(term, []).append(position)
+        total = len(self.sentences)
+        self._average_length = (sum(self._lengths) / total) if total else 1.0
+        self._idf = {
+            term: math.log(1 + (total - len(docs) + 0.5) / (len(docs) + 0.5))
+            for term, docs in self._postings.items()
+        }
+        self._vocabulary = list(self._postings)
+
+    def __len__(self) -> int:
+        return len(self.sentences)
+
+    def search(self, query: str, limit: int = 5) -> SearchResult:
+        typed = [t for t in dict.fromkeys(tokenize(query))]
+        content = [t for t in typed if t not in _STOPWORDS] or typed
+        terms: list[str] = []
+        corrected: list[tuple[str, str]] = []
+        for term in content:
+            if term in self._postings:
+                terms.append(term)
+            elif len(term) >= 4 and (match := self._closest_term(term)) is not None:
+                terms.append(match)
+                corrected.append((term, match))
+        if not terms:
+            return SearchResult((), (), tuple(corrected))
+        candidates = self._candidates(terms)
+        needed = max(1, math.ceil(len(content) / 2))
+        scored = []
+        for position in candidates:
+            tf = self._tf[position]
+            matched = [t for t in terms if t in tf]
+            if len(matched) < needed:
+                continue
+            scored.append((self._score(position, matched), -position))
+        best = heapq.nlargest(limit, scored)
+        hits = tuple(Hit(self.sentences[-neg], round(score, 3)) for score, neg in best)
+        return SearchResult(hits, tuple(terms), tuple(corrected))
+
+    def _closest_term(self, term: str) -> str | None:
+        found = process.extractOne(term, self._vocabulary, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF)
+        return found[0] if found else None
+
+    def _candidates(self, terms: list[str]) -> set[int]:
+        limit = max(50, int(len(self.sentences) * _COMMON_SHARE))
+        by_rarity = sorted(terms, key=lambda t: len(self._postings[t]))
+        rare = [t for t in by_rarity if len(self._postings[t]) <= limit] or by_rarity[:1]
+        candidates: set[int] = set()
+        for term in rare:
+            candidates.update(self._postings[term])
+        return candidates
+
+    def _score(self, position: int, terms: list[str]) -> float:
+        tf = self._tf[position]
+        norm = _K1 * (1 - _B + _B * self._lengths[position] / self._average_length)
+        return sum(self._idf[t] * tf[t] * (_K1 + 1) / (tf[t] + norm) for t in terms)

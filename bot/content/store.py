@@ -1,0 +1,104 @@
+"""Loading verified content, and keeping the last good version serving."""
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from types import MappingProxyType
+from typing import Mapping
+
+from bot.content.problems import ContentError, Problem
+from bot.content.search import SentenceIndex
+from bot.content.sources import Source, load_sources
+from bot.content.summaries import Topic, load_topics
+from bot.content.verify import Verification, verify
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Content:
+    """One verified snapshot of sources and summaries. Never mutated once built."""
+
+    sources: Mapping[str, Source]
+    topics: Mapping[str, Topic]
+    index: SentenceIndex
+    verification: Verification
+    fingerprint: tuple[tuple[str, int, int], ...]
+
+    def newest_date(self) -> date | None:
+        dates = [s.date for s in self.sources.values() if s.date is not None]
+        return max(dates) if dates else None
+
+
+def fingerprint(*folders: Path) -> tuple[tuple[str, int, int], ...]:
+    """Cheap change detection: path, size and mtime of every content file."""
+    entries = []
+    for folder in folders:
+        if folder.is_dir():
+            for file in sorted(folder.iterdir()):
+                if file.suffix in {".txt", ".toml", ".md"}:
+                    stat = file.stat()
+                    entries.append((str(file), stat.st_size, stat.st_mtime_ns))
+    return tuple(entries)
+
+
+def load_content(seeds_dir: Path, summaries_dir: Path, required_topics: Iterable[str] = ()) -> Content:
+    """Load and verify everything; raise ContentError listing every problem found."""
+    stamp = fingerprint(seeds_dir, summaries_dir)
+    sources, problems = load_sources(seeds_dir)
+    topics, topic_problems = load_topics(summaries_dir)
+    problems += topic_problems
+    by_id = {source.id: source for source in sources}
+    by_topic = {topic.id: topic for topic in topics}
+    for name in required_topics:
+        if name not in by_topic:
+            problems.append(Problem(summaries_dir / f"{name}.md", None, f"missing summary for /{name}"))
+    verification = verify(by_id, topics)
+    problems += verification.problems
+    if problems:
+        raise ContentError(problems)
+    index = SentenceIndex(s for source in sources for s in source.reporting_sentences())
+    return Content(MappingProxyType(by_id), MappingProxyType(by_topic), index, verification, stamp)
+
+
+class ContentStore:
+    """Holds the content being served. A failed reload keeps the last good content."""
+
+    def __init__(self, seeds_dir: Path, summaries_dir: Path, required_topics: Iterable[str] = ()) -> None:
+        self.seeds_dir = seeds_dir
+        self.summaries_dir = summaries_dir
+        self.required_topics = tuple(required_topics)
+        self._current = load_content(seeds_dir, summaries_dir, self.required_topics)
+        self.last_problems: tuple[Problem, ...] = ()
+        self._failed_stamp: tuple[tuple[str, int, int], ...] | None = None
+
+    @property
+    def current(self) -> Content:
+        return self._current
+
+    def reload(self) -> tuple[Problem, ...]:
+        """Try to load again. On failure the old content stays and the problems are returned."""
+        try:
+            self._current = load_content(self.seeds_dir, self.summaries_dir, self.required_topics)
+        except ContentError as error:
+            self.last_problems = tuple(error.problems)
+            log.error(
+                "content reload failed; still serving the last good content:\n%s",
+                "\n".join(str(p) for p in error.problems),
+            )
+        else:
+            self.last_problems = ()
+            log.info("content reloaded: %s", self._current.verification.summary_line(
+                len(self._current.sources), len(self._current.topics)))
+        return self.last_problems
+
+    def reload_if_changed(self) -> tuple[Problem, ...] | None:
+        """Reload when a content file changed since the last attempt; None when nothing did."""
+        stamp = fingerprint(self.seeds_dir, self.summaries_dir)
+        if stamp == self._current.fingerprint or stamp == self._failed_stamp:
+            return None
+        problems = self.reload()
+        self._failed_stamp = stamp if problems else None
+        return problems
