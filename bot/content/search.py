@@ -8,6 +8,7 @@ appear almost everywhere ("IRS").
 import heapq
 import math
 import re
+from functools import lru_cache
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -25,12 +26,20 @@ _STOPWORDS = frozenset(
 _K1, _B = 1.2, 0.75
 _COMMON_SHARE = 0.05  # terms in more than this share of sentences only re-rank
 _FUZZY_CUTOFF = 80
+_TOP_FOR_COMMON = 1000  # a common term contributes at most this many candidates
 
 
 def tokenize(text: str) -> list[str]:
-    return [_stem(token) for token in _TOKEN.findall(normalize(text).lower())]
+    """Lower-case word tokens; a hyphenated word also yields its parts ("kollar-kelly")."""
+    tokens = []
+    for token in _TOKEN.findall(normalize(text).lower()):
+        tokens.append(_stem(token))
+        if "-" in token:
+            tokens.extend(_stem(part) for part in token.split("-") if part)
+    return tokens
 
 
+@lru_cache(maxsize=200_000)
 def _stem(token: str) -> str:
     token = token.replace(",", "") if token[0].isdigit() else token
     if token.endswith("'s"):
@@ -74,7 +83,18 @@ class SentenceIndex:
             term: math.log(1 + (total - len(docs) + 0.5) / (len(docs) + 0.5))
             for term, docs in self._postings.items()
         }
-        self._vocabulary = list(self._postings)
+        # Typo correction compares a word only with words of the same initial.
+        self._by_initial: dict[str, list[str]] = {}
+        for term in self._postings:
+            self._by_initial.setdefault(term[0], []).append(term)
+        # For terms in many sentences, keep the shortest sentences holding them: in BM25
+        # they score highest, so they stand in when a query has only common terms.
+        limit = self._common_limit()
+        lengths = self._lengths.__getitem__
+        self._top: dict[str, list[int]] = {
+            term: heapq.nsmallest(_TOP_FOR_COMMON, docs, key=lengths)
+            for term, docs in self._postings.items() if len(docs) > limit
+        }
 
     def __len__(self) -> int:
         return len(self.sentences)
@@ -105,17 +125,23 @@ class SentenceIndex:
         hits = tuple(Hit(self.sentences[-neg], round(score, 3)) for score, neg in best)
         return SearchResult(hits, tuple(terms), tuple(corrected))
 
+    def _common_limit(self) -> int:
+        return max(50, int(len(self.sentences) * _COMMON_SHARE))
+
     def _closest_term(self, term: str) -> str | None:
-        found = process.extractOne(term, self._vocabulary, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF)
+        near = [t for t in self._by_initial.get(term[0], ()) if abs(len(t) - len(term)) <= 2]
+        found = process.extractOne(term, near, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF)
         return found[0] if found else None
 
     def _candidates(self, terms: list[str]) -> set[int]:
-        limit = max(50, int(len(self.sentences) * _COMMON_SHARE))
-        by_rarity = sorted(terms, key=lambda t: len(self._postings[t]))
-        rare = [t for t in by_rarity if len(self._postings[t]) <= limit] or by_rarity[:1]
+        """Sentences worth scoring: every holder of a rare term, else the best holders of common ones."""
         candidates: set[int] = set()
+        rare = [t for t in terms if t not in self._top]
         for term in rare:
             candidates.update(self._postings[term])
+        if not rare:
+            for term in terms:
+                candidates.update(self._top[term])
         return candidates
 
     def _score(self, position: int, terms: list[str]) -> float:

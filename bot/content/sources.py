@@ -28,11 +28,10 @@ class ParagraphKind(StrEnum):
 
 # Non-reporting patterns. Captions end with a credit like "Madalina Kilroy/The Epoch Times".
 _METADATA = re.compile(r"^\s*date \d{4}-\d{2}-\d{2}\b|^\s*(?:authored by|posted|updated)\b", re.I)
-_BYLINE = re.compile(r"^\s*by [A-Z][\w.'-]+(?: [A-Z][\w.'-]+){0,3}\s*(?:,|$)")
+_BYLINE = re.compile(r"^\s*[Bb][Yy] [A-Z][\w.'-]+(?: [A-Z][\w.'-]+){0,3}\s*(?:,|$)")
 _PHOTO_CREDIT = re.compile(
-    r"(?:[A-Z][\w.'-]+ ){1,3}[A-Z][\w.'-]+/(?:[A-Z][\w&.'-]*\s?){1,5}\.?\s*$"
-    r"|\((?:photo|image|credit)[^)]*\)\s*$|^\s*(?:photo|image|file photo):",
-    re.I,
+    r"\b[A-Z][\w.'-]+(?: [A-Z][\w.'-]+){1,3}/[A-Z][\w&.' -]{1,40}\.?\s*$"
+    r"|(?i:\((?:photo|image|credit)[^)]*\))\s*$"
 )
 _CREDIT = re.compile(r"contributed to this report\.?\s*$", re.I)
 
@@ -42,9 +41,10 @@ def classify_paragraph(text: str) -> ParagraphKind:
         return ParagraphKind.METADATA
     if _BYLINE.search(text):
         return ParagraphKind.BYLINE
-    if _CREDIT.search(text) and len(text) < 200:
+    tail = text[-120:]  # credits and captions are recognised by how a short paragraph ends
+    if len(text) < 200 and _CREDIT.search(tail):
         return ParagraphKind.CREDIT
-    if _PHOTO_CREDIT.search(text) and len(text) < 400:
+    if len(text) < 400 and _PHOTO_CREDIT.search(tail):
         return ParagraphKind.CAPTION
     return ParagraphKind.REPORTING
 

@@ -1,0 +1,142 @@
+"""Content benchmark: load-and-verify, reply building, and /quote.
+
+Baselines, measured in the same run:
+- load: only reading the same files from disk (the floor any loader pays);
+- replies: a handler that returns a constant reply, through the same dispatcher;
+- /quote: a plain linear scan of every sentence for the query words (no index).
+
+Usage: python benchmarks/bench_content.py [--sources 1000] [--claims 10000]
+"""
+
+import argparse
+import random
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.common import fmt, machine, percentiles, time_calls  # noqa: E402
+from bot.commands import TOPIC_COMMANDS, build_registry  # noqa: E402
+from bot.content.search import tokenize  # noqa: E402
+from bot.content.sources import load_sources  # noqa: E402
+from bot.content.store import ContentStore, load_content  # noqa: E402
+from bot.core.dispatch import Dispatcher  # noqa: E402
+from bot.core.registry import Command, Registry  # noqa: E402
+from bot.core.reply import Item, Reply, Section  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+CLOCK = lambda: datetime(2026, 11, 25, tzinfo=timezone.utc)  # noqa: E731
+QUERIES = ["42,695", "Romo declaration", "preliminary injunction appeal", "IRS ICE addresses",
+           "Kollar-Kotelly", "patently deficient requests", "Bessent Noem agreement", "injuction",
+           "taxpayer confidentiality law", "Centro de Trabajadores Unidos"]
+
+
+def generate_corpus(folder: Path, n_sources: int, n_claims: int, seed: int = 7) -> None:
+    """Sources of ~10 KB built from the real reports' sentences with varied names and
+    figures, and summaries holding ``n_claims`` claims that quote them."""
+    rng = random.Random(seed)
+    real, _ = load_sources(ROOT / "seeds")
+    sentences = [s.text for src in real for s in src.reporting_sentences()]
+    seeds, summaries = folder / "seeds", folder / "summaries"
+    seeds.mkdir(parents=True)
+    summaries.mkdir()
+    paragraphs_by_source: list[list[str]] = []
+    for i in range(n_sources):
+        paragraphs, size = [], 0
+        while size < 10_000:
+            words = rng.choice(sentences).split()
+            # Vary a few words so each source has its own vocabulary.
+            for _ in range(2):
+                words[rng.randrange(len(words))] = f"case{i}term{rng.randrange(50)}"
+            paragraph = " ".join(words)
+            paragraphs.append(paragraph)
+            size += len(paragraph) + 1
+        paragraphs_by_source.append(paragraphs)
+        (seeds / f"{i:04d}.txt").write_text("\n".join(paragraphs) + "\n", encoding="utf-8")
+        (seeds / f"{i:04d}.toml").write_text(
+            f'id = "s{i}"\nlabel = "Generated source {i}"\npublished = 2026-0{1 + i % 9}-1{i % 10}\n'
+            f'published_quote = "{" ".join(paragraphs[0].split()[:4])}"\n', encoding="utf-8")
+    topics = list(TOPIC_COMMANDS) + [f"extra{k}" for k in range(4)]
+    per_topic = n_claims // len(topics)
+    for topic in topics:
+        lines = [f"# Topic {topic}", "", "## Claims"]
+        for c in range(per_topic):
+            i = rng.randrange(n_sources)
+            words = rng.choice(paragraphs_by_source[i]).split()
+            start = rng.randrange(max(1, len(words) - 8))
+            label = f"**{c}**: " if c % 3 == 0 else ""
+            lines += [f"- {label}Claim {c} about the case.", f'  > s{i}: "{" ".join(words[start:start + 8])}"']
+        (summaries / f"{topic}.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def read_all(seeds: Path, summaries: Path) -> int:
+    return sum(len(f.read_text(encoding="utf-8")) for d in (seeds, summaries) for f in sorted(d.iterdir()))
+
+
+def bench_load(label: str, seeds: Path, summaries: Path, runs: int) -> float:
+    load_content(seeds, summaries, TOPIC_COMMANDS)  # warm the file cache
+    base = min(time_calls(lambda: read_all(seeds, summaries), runs))
+    timed = time_calls(lambda: load_content(seeds, summaries, TOPIC_COMMANDS), runs)
+    best = min(timed)
+    content = load_content(seeds, summaries, TOPIC_COMMANDS)
+    v = content.verification
+    print(f"load+verify {label}: best {best:.1f} ms, median {sorted(timed)[len(timed) // 2]:.1f} ms "
+          f"({len(content.sources)} sources, {v.claims} claims, {v.quotes} quotes, {len(content.index)} sentences); "
+          f"baseline read-only {base:.1f} ms; ratio {best / base:.1f}x")
+    return best
+
+
+def bench_replies(seeds: Path, summaries: Path, repeat: int) -> None:
+    store = ContentStore(seeds, summaries, TOPIC_COMMANDS)
+    constant = Reply("constant", (Section(None, (Item("x"),)),))
+    bare = Dispatcher(Registry([Command("bare", "constant reply", lambda r, c: constant)]), store, clock=CLOCK)
+    base = percentiles(time_calls(lambda: bare.run_line("/bare"), repeat))
+    print(f"reply baseline (constant handler, same dispatcher): {fmt(base)}")
+    dispatcher = Dispatcher(build_registry(), store, clock=CLOCK)
+    for line in ["/ruling", "/numbers", "/status", "/timeline", "/who", "/who romo", "/sources", "/help",
+                 "/quote 42,695", "/numbrs"]:
+        stats = percentiles(time_calls(lambda: dispatcher.run_line(line), repeat))
+        print(f"reply {line:<16} {fmt(stats)}  p99/baseline-p99 {stats['p99'] / base['p99']:.1f}x")
+
+
+def bench_quote(seeds: Path, summaries: Path, repeat: int) -> None:
+    content = load_content(seeds, summaries, TOPIC_COMMANDS)
+    sentences = content.index.sentences
+    token_sets = [set(tokenize(s.text)) for s in sentences]
+
+    def scan(query: str) -> list[int]:  # the baseline: no index, score = shared words
+        terms = set(tokenize(query))
+        scored = [(len(terms & tokens), i) for i, tokens in enumerate(token_sets)]
+        return [i for _, i in sorted(scored, reverse=True)[:5]]
+
+    rounds = max(1, repeat // len(QUERIES))
+    indexed = [t for q in QUERIES for t in time_calls(lambda q=q: content.index.search(q), rounds)]
+    scanned = [t for q in QUERIES for t in time_calls(lambda q=q: scan(q), max(1, rounds // 10))]
+    a, b = percentiles(indexed), percentiles(scanned)
+    print(f"/quote over {len(sentences)} sentences: {fmt(a)}; baseline linear scan {fmt(b)}; "
+          f"p99 speed-up {b['p99'] / a['p99']:.0f}x")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sources", type=int, default=1000)
+    parser.add_argument("--claims", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=2000)
+    args = parser.parse_args()
+    print(f"machine: {machine()}")
+    bench_load("shipped", ROOT / "seeds", ROOT / "summaries", 20)
+    bench_replies(ROOT / "seeds", ROOT / "summaries", args.repeat)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        started = time.perf_counter()
+        generate_corpus(folder, args.sources, args.claims)
+        print(f"generated corpus in {time.perf_counter() - started:.1f} s")
+        bench_load("large", folder / "seeds", folder / "summaries", 5)
+        bench_quote(folder / "seeds", folder / "summaries", args.repeat)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,89 @@
+"""``python -m bot``: ask, console, check, run, manifest. Exit codes: 0 ok, 1 content, 2 usage/settings."""
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+from bot.app import build_dispatcher, open_store
+from bot.content.problems import ContentError
+from bot.core.dispatch import Dispatcher
+from bot.platforms.console import run_console
+from bot.core.reply import Reply
+from bot.logs import configure_logging
+from bot.renderers.json import render_json
+from bot.renderers.text import render_text
+from bot.settings import Settings, SettingsError, load_settings
+
+FORMATS: dict[str, Callable[[Reply], str]] = {"text": render_text, "json": render_json}
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot",
+        description="Source-cited, verified facts on the IRS-ICE taxpayer-data case, "
+        "for Slack, Discord and the terminal. Settings come from the environment and .env "
+        "(see config.example.env).",
+    )
+    sub = parser.add_subparsers(dest="action", metavar="COMMAND")
+    ask = sub.add_parser("ask", help='answer one command and print it, e.g. ask "/numbers"')
+    ask.add_argument("line", help='the command as a user would type it, e.g. "/quote 42,695"')
+    ask.add_argument("--format", choices=sorted(FORMATS), default="text", help="output format (default: text)")
+    sub.add_parser("console", help="interactive prompt; reads commands line by line from a pipe")
+    sub.add_parser("check", help="verify every cited quote against its source; exit 1 on any problem")
+    sub.add_parser("run", help="serve Slack and/or Discord when configured, else open the console")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.action is None:
+        _parser().print_help()
+        return 0
+    try:
+        settings = load_settings()
+    except SettingsError as error:
+        print(error, file=sys.stderr)
+        return 2
+    configure_logging(settings.log_level, [settings.slack_bot_token, settings.slack_signing_secret,
+                                           settings.slack_app_token, settings.discord_token])
+    if args.action == "check":
+        return check(settings)
+    try:
+        dispatcher = build_dispatcher(settings)
+    except ContentError as error:
+        print("Refusing to start: the content did not verify.", file=sys.stderr)
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        return 1
+    if args.action == "ask":
+        print(FORMATS[args.format](dispatcher.run_line(args.line)))
+        return 0
+    if args.action == "run":
+        return run(settings, dispatcher)
+    return run_console(dispatcher)
+
+
+def check(settings: Settings) -> int:
+    try:
+        store = open_store(settings)
+    except ContentError as error:
+        for problem in error.problems:
+            print(problem)
+        print(f"FAILED: {len(error.problems)} problem(s); fix them and run `python -m bot check` again.")
+        return 1
+    content = store.current
+    verification = content.verification
+    for source_id in verification.uncited_sources:
+        source = content.sources[source_id]
+        print(f"not cited: {source_id} (seeds/{source.file.name}) is cited by no summary")
+    print(verification.summary_line(len(content.sources), len(content.topics)))
+    return 0
+
+
+def run(settings: Settings, dispatcher: Dispatcher) -> int:
+    """Serve every configured chat platform; with none configured, open the console."""
+    if not (settings.slack_configured or settings.discord_configured):
+        return run_console(dispatcher)
+    from bot.platforms.serve import serve
+
+    return serve(settings, dispatcher)

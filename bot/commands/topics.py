@@ -1,0 +1,72 @@
+"""Replies built from a prepared summary: /ruling, /numbers, /status, /timeline, /who."""
+
+from collections.abc import Callable
+
+from bot.content.store import Content
+from bot.content.summaries import Claim, Topic
+from bot.core.freshness import as_of
+from bot.core.registry import CommandRequest, Context
+from bot.core.reply import Item, Reply, ReplyBuilder, Section
+
+
+def topic_reply(
+    content: Content, topic: Topic, *, keep: Callable[[Claim], bool] = lambda claim: True,
+    title: str | None = None, lead: list[tuple[str | None, list[Item]]] | None = None,
+    builder: ReplyBuilder | None = None,
+) -> Reply:
+    """Every claim of ``topic`` that ``keep`` accepts, with its citations numbered."""
+    builder = builder or ReplyBuilder(title or topic.title)
+    for heading, items in lead or []:
+        builder.section(heading, items)
+    cited_sources = set()
+    for section in topic.sections:
+        items = []
+        for claim in section.claims:
+            if not keep(claim):
+                continue
+            numbers = []
+            for citation in claim.citations:
+                source = content.sources[citation.source_id]
+                cited_sources.add(source.id)
+                numbers.append(builder.cite(source.id, source.meta.label, citation.quote))
+            items.append(Item(claim.text, claim.label, tuple(numbers)))
+        builder.section(section.heading, items)
+    return Reply(
+        title=builder.title, sections=tuple(builder.sections), citations=tuple(builder.citations),
+        as_of=as_of(content.sources[s] for s in sorted(cited_sources)),
+    )
+
+
+def topic_handler(topic_id: str) -> Callable[[CommandRequest, Context], Reply]:
+    def handle(request: CommandRequest, context: Context) -> Reply:
+        return topic_reply(context.content, context.content.topics[topic_id])
+
+    handle.__name__ = f"handle_{topic_id}"
+    return handle
+
+
+def handle_who(request: CommandRequest, context: Context) -> Reply:
+    """/who [name]: everyone, or only the entries that mention ``name``."""
+    topic = context.content.topics["who"]
+    name = request.args.get("name", "").strip()
+    if not name:
+        return topic_reply(context.content, topic)
+    words = name.lower().split()
+
+    def mentions(claim: Claim) -> bool:
+        haystack = f"{claim.label or ''} {claim.text}".lower()
+        return all(word in haystack for word in words)
+
+    reply = topic_reply(context.content, topic, keep=mentions, title=f"Who's who: {name}")
+    if reply.sections:
+        return reply
+    labels = ", ".join(c.label for c in topic.claims() if c.label)
+    return Reply(
+        title=f"Who's who: {name}",
+        sections=(note(f"No one in the sources matches \u201c{name}\u201d. Known: {labels}."),),
+    )
+
+
+def note(text: str) -> Section:
+    """A section holding one plain line (often echoing user text)."""
+    return Section(None, (Item(text, user_text=True),))

@@ -1,0 +1,1 @@
+"""The platform-neutral core: replies, freshness, the command registry and dispatch."""

@@ -1,0 +1,85 @@
+"""The one entry point every surface calls: a request in, a finished neutral reply out."""
+
+import dataclasses
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from bot.content.store import ContentStore
+from bot.core import messages
+from bot.core.binding import UsageError, bind, split_line
+from bot.core.freshness import Clock, as_of, staleness_warning
+from bot.core.registry import CommandRequest, Context, Registry, User
+from bot.core.reply import Item, Reply, ReplyKind, Section
+
+log = logging.getLogger(__name__)
+
+
+class Dispatcher:
+    def __init__(
+        self, registry: Registry, store: ContentStore, *, clock: Clock,
+        stale_after_days: int = 30, services: Mapping[str, Any] | None = None,
+    ) -> None:
+        self.registry = registry
+        self.store = store
+        self.clock = clock
+        self.stale_after_days = stale_after_days
+        self.services = dict(services or {})
+
+    def run_line(
+        self, line: str, *, platform: str = "console", channel: str | None = None,
+        user: User | None = None,
+    ) -> Reply:
+        """Parse a typed command line and run it."""
+        typed = split_line(line)
+        if not typed.command:
+            return self._finish(_error("Nothing to do", messages.EMPTY_COMMAND), None)
+        command = self.registry.get(typed.command)
+        if command is None:
+            return self._unknown(typed.command)
+        try:
+            request = bind(command, typed.text, platform=platform, channel=channel, user=user)
+        except UsageError as error:
+            return self._finish(_error(f"/{command.name}: not understood", str(error)), None)
+        return self.run(request)
+
+    def run(self, request: CommandRequest) -> Reply:
+        """Run an already-bound request (Discord hands us typed options directly)."""
+        command = self.registry.get(request.command)
+        if command is None:
+            return self._unknown(request.command)
+        context = Context(
+            content=self.store.current, today=self.clock().date(),
+            stale_after_days=self.stale_after_days, registry=self.registry,
+            services=self.services,
+        )
+        try:
+            reply = command.handler(request, context)
+        except UsageError as error:
+            reply = _error(f"/{command.name}: not understood", str(error))
+        except Exception:
+            log.exception("command /%s failed", request.command)
+            reply = _error("Sorry", messages.INTERNAL_ERROR)
+        return self._finish(reply, request)
+
+    def _unknown(self, name: str) -> Reply:
+        text = messages.unknown_command(name[:40], self.registry.suggest(name))
+        return self._finish(_error("Unknown command", text), None)
+
+    def _finish(self, reply: Reply, request: CommandRequest | None) -> Reply:
+        """Stamp every reply with its "as of" date and any staleness warning."""
+        content = self.store.current
+        stamp = reply.as_of or as_of(content.sources.values())
+        warnings = list(request.notes if request else ()) + list(reply.warnings)
+        stale = staleness_warning(stamp, self.clock().date(), self.stale_after_days)
+        if stale:
+            warnings.append(stale)
+        return dataclasses.replace(
+            reply, as_of=stamp, warnings=tuple(warnings),
+            public=bool(request and request.public and reply.kind is not ReplyKind.ERROR),
+            command=request.command if request else reply.command,
+        )
+
+
+def _error(title: str, text: str) -> Reply:
+    return Reply(title=title, sections=(Section(None, (Item(text, user_text=True),)),), kind=ReplyKind.ERROR)

@@ -1,0 +1,95 @@
+"""The platform-neutral reply every command returns and every renderer draws.
+
+Nothing here knows Slack, Discord or terminals. Renderers decide layout and limits.
+"""
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+
+class ReplyKind(StrEnum):
+    ANSWER = "answer"
+    HELP = "help"
+    ERROR = "error"
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    number: int
+    source_id: str
+    source_label: str
+    quote: str
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One line of a reply. With a ``label`` it is a figure or dated entry (label: text)."""
+
+    text: str
+    label: str | None = None
+    cites: tuple[int, ...] = ()
+    user_text: bool = False  # came from the user: always shown as plain, inert text
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    heading: str | None
+    items: tuple[Item, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AsOf:
+    date: date
+    exact: bool = True  # False when it is the earliest date an undated report allows
+
+    def describe(self) -> str:
+        text = f"{self.date:%b} {self.date.day}, {self.date.year}"
+        return text if self.exact else f"{text} or later (undated report)"
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    title: str
+    sections: tuple[Section, ...] = ()
+    citations: tuple[Citation, ...] = ()
+    as_of: AsOf | None = None
+    warnings: tuple[str, ...] = ()
+    kind: ReplyKind = ReplyKind.ANSWER
+    public: bool = False  # post for everyone in the channel instead of privately
+    command: str | None = None
+    footer: str | None = None
+
+    @property
+    def figures(self) -> tuple[Item, ...]:
+        """Labelled items: the key figures or dated entries of the reply."""
+        return tuple(item for section in self.sections for item in section.items if item.label)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        if self.as_of is not None:
+            data["as_of"] = {"date": self.as_of.date.isoformat(), "exact": self.as_of.exact,
+                             "text": self.as_of.describe()}
+        return data
+
+
+@dataclass
+class ReplyBuilder:
+    """Collects items and numbers citations in order of first use."""
+
+    title: str
+    sections: list[Section] = field(default_factory=list)
+    citations: list[Citation] = field(default_factory=list)
+    _numbers: dict[tuple[str, str], int] = field(default_factory=dict)
+
+    def cite(self, source_id: str, source_label: str, quote: str) -> int:
+        key = (source_id, quote)
+        if key not in self._numbers:
+            self._numbers[key] = len(self.citations) + 1
+            self.citations.append(Citation(self._numbers[key], source_id, source_label, quote))
+        return self._numbers[key]
+
+    def section(self, heading: str | None, items: list[Item]) -> None:
+        if items:
+            self.sections.append(Section(heading, tuple(items)))

@@ -1,0 +1,1 @@
+"""Surfaces that talk to people: the terminal console, Slack and Discord."""

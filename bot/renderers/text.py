@@ -1,0 +1,38 @@
+"""Plain-text rendering for the terminal (``ask`` and the console)."""
+
+import textwrap
+
+from bot.core.reply import Item, Reply, ReplyKind
+
+_WIDTH = 100
+
+
+def _marks(item: Item) -> str:
+    return "".join(f"[{n}]" for n in item.cites)
+
+
+def _wrap(text: str, indent: str) -> str:
+    return textwrap.fill(text, _WIDTH, initial_indent=indent, subsequent_indent=" " * len(indent) + "  ")
+
+
+def render_text(reply: Reply) -> str:
+    lines = [reply.title, "=" * min(len(reply.title), _WIDTH)]
+    for section in reply.sections:
+        lines.append("")
+        if section.heading:
+            lines.append(section.heading)
+        for item in section.items:
+            body = f"{item.label}: {item.text}" if item.label else item.text
+            marks = _marks(item)
+            lines.append(_wrap(f"{body} {marks}".rstrip(), "  - " if reply.kind is not ReplyKind.ERROR else "  "))
+    if reply.citations:
+        lines += ["", "Sources"]
+        for citation in reply.citations:
+            lines.append(_wrap(f"[{citation.number}] {citation.source_label}: \u201c{citation.quote}\u201d", "  "))
+    if reply.footer:
+        lines += ["", reply.footer]
+    lines.append("")
+    if reply.as_of:
+        lines.append(f"As of {reply.as_of.describe()}.")
+    lines += [_wrap(f"Warning: {w}", "") for w in reply.warnings]
+    return "\n".join(lines)

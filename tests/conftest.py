@@ -1,0 +1,51 @@
+"""Shared fixtures: a private copy of the shipped content, a fixed clock, a dispatcher."""
+
+import shutil
+from collections.abc import Callable
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from bot.app import build_dispatcher
+from bot.core.dispatch import Dispatcher
+from bot.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+# A day shortly after the newest report, so replies are fresh unless a test says otherwise.
+FRESH_DAY = datetime(2026, 3, 10, 12, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No developer .env or chat credentials leak into tests."""
+    monkeypatch.chdir(tmp_path)
+    for name in ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET", "DISCORD_TOKEN",
+                 "DATABASE_URL", "STALE_AFTER_DAYS", "SEEDS_DIR", "SUMMARIES_DIR"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def content_dirs(tmp_path: Path) -> tuple[Path, Path]:
+    """Writable copies of seeds/ and summaries/ that a test may break."""
+    seeds, summaries = tmp_path / "seeds", tmp_path / "summaries"
+    shutil.copytree(ROOT / "seeds", seeds)
+    shutil.copytree(ROOT / "summaries", summaries)
+    return seeds, summaries
+
+
+@pytest.fixture
+def settings(content_dirs: tuple[Path, Path], tmp_path: Path) -> Settings:
+    seeds, summaries = content_dirs
+    return Settings(seeds_dir=seeds, summaries_dir=summaries,
+                    database_url=f"sqlite:///{tmp_path / 'test.sqlite3'}", _env_file=None)
+
+
+@pytest.fixture
+def clock() -> Callable[[], datetime]:
+    return lambda: FRESH_DAY
+
+
+@pytest.fixture
+def dispatcher(settings: Settings, clock: Callable[[], datetime]) -> Dispatcher:
+    return build_dispatcher(settings, clock)

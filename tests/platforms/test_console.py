@@ -1,0 +1,33 @@
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+from bot.core.dispatch import Dispatcher
+from bot.platforms.console import run_console
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_console_answers_each_piped_line_until_exit(dispatcher: Dispatcher) -> None:
+    out = io.StringIO()
+    assert run_console(dispatcher, io.StringIO("/numbers\n\n/numbrs\nexit\n/ruling\n"), out) == 0
+    text = out.getvalue()
+    assert "About 42,695" in text and "Did you mean `/numbers`?" in text
+    assert "The Feb. 26, 2026 ruling" not in text  # nothing after exit
+
+
+def test_console_reports_a_broken_edit_and_keeps_serving(dispatcher: Dispatcher) -> None:
+    summaries = dispatcher.store.summaries_dir
+    (summaries / "numbers.md").write_text("# Numbers\n## Figures\n- **1**: one.\n  > nowhere: \"no such source\"\n")
+    out = io.StringIO()
+    run_console(dispatcher, io.StringIO("/numbers\n"), out)
+    assert "still serving the last good version" in out.getvalue()
+    assert "numbers.md:4: unknown source 'nowhere'" in out.getvalue()
+    assert "About 42,695" in out.getvalue()
+
+
+def test_console_subprocess_over_stdin() -> None:
+    done = subprocess.run([sys.executable, "-m", "bot", "console"], input="/who romo\n/help\n",
+                          capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert done.returncode == 0 and "Dottie Romo" in done.stdout and "Case brief: commands" in done.stdout

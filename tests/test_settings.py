@@ -1,0 +1,35 @@
+import pytest
+
+from bot.settings import SettingsError, load_settings
+
+
+def test_defaults_need_nothing() -> None:
+    settings = load_settings()
+    assert settings.stale_after_days == 30 and not settings.slack_configured
+
+
+def test_a_bad_value_names_the_variable_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("STALE_AFTER_DAYS", "soon")
+    with pytest.raises(SettingsError) as caught:
+        load_settings()
+    assert str(caught.value).splitlines() == [
+        "Invalid setting STALE_AFTER_DAYS: Input should be a valid integer, unable to parse string as an integer"]
+
+
+def test_a_malformed_secret_is_named_but_never_echoed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "hunter2-very-secret")
+    with pytest.raises(SettingsError) as caught:
+        load_settings()
+    assert "SLACK_BOT_TOKEN" in str(caught.value) and "hunter2" not in str(caught.value)
+
+
+def test_secrets_are_masked_in_repr(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DISCORD_TOKEN", "abc.def.ghi-secret")
+    settings = load_settings()
+    assert "abc.def" not in repr(settings) and settings.discord_configured
+
+
+def test_dotenv_file_is_read(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / ".env").write_text("STALE_AFTER_DAYS=7\nDISCORD_GUILD_IDS=1, 2\n")
+    settings = load_settings()
+    assert settings.stale_after_days == 7 and settings.discord_guild_ids == [1, 2]
