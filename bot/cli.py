@@ -1,6 +1,7 @@
 """``python -m bot``: ask, console, check, run, manifest. Exit codes: 0 ok, 1 content, 2 usage/settings."""
 
 import argparse
+import json
 import sys
 from collections.abc import Callable, Sequence
 
@@ -10,11 +11,18 @@ from bot.core.dispatch import Dispatcher
 from bot.platforms.console import run_console
 from bot.core.reply import Reply
 from bot.logs import configure_logging
+from bot.commands import build_registry
+from bot.platforms.slack.manifest import build_manifest
 from bot.renderers.json import render_json
+from bot.renderers.slack import render_slack
 from bot.renderers.text import render_text
 from bot.settings import Settings, SettingsError, load_settings
 
-FORMATS: dict[str, Callable[[Reply], str]] = {"text": render_text, "json": render_json}
+def _slack(reply: Reply) -> str:
+    return json.dumps(render_slack(reply), indent=2, ensure_ascii=False)
+
+
+FORMATS: dict[str, Callable[[Reply], str]] = {"text": render_text, "json": render_json, "slack": _slack}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -31,6 +39,9 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("console", help="interactive prompt; reads commands line by line from a pipe")
     sub.add_parser("check", help="verify every cited quote against its source; exit 1 on any problem")
     sub.add_parser("run", help="serve Slack and/or Discord when configured, else open the console")
+    manifest = sub.add_parser("manifest", help="print a chat app manifest generated from the commands")
+    manifest.add_argument("platform", choices=["slack"])
+    manifest.add_argument("--url", help="HTTP mode: the public https URL of /slack/events (default: Socket Mode)")
     return parser
 
 
@@ -38,6 +49,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.action is None:
         _parser().print_help()
+        return 0
+    if args.action == "manifest":
+        print(json.dumps(build_manifest(build_registry(), request_url=args.url), indent=2))
         return 0
     try:
         settings = load_settings()

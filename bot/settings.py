@@ -97,9 +97,20 @@ class SettingsError(Exception):
     """One readable message per wrong setting, naming the variable; never its value."""
 
 
+def _missing(settings: Settings) -> list[str]:
+    """Settings that only make sense together."""
+    if settings.slack_bot_token is None and (settings.slack_app_token or settings.slack_signing_secret):
+        return ["Invalid setting SLACK_BOT_TOKEN: missing; Slack needs the bot token (xoxb-...) "
+                "beside SLACK_APP_TOKEN or SLACK_SIGNING_SECRET"]
+    if settings.slack_bot_token is not None and not (settings.slack_app_token or settings.slack_signing_secret):
+        return ["Invalid setting SLACK_SIGNING_SECRET: missing; set it for HTTP mode, "
+                "or set SLACK_APP_TOKEN (xapp-...) for Socket Mode"]
+    return []
+
+
 def load_settings(**overrides: Any) -> Settings:
     try:
-        return Settings(**overrides)
+        settings = Settings(**overrides)
     except ValidationError as error:
         lines = []
         for item in error.errors():
@@ -107,3 +118,6 @@ def load_settings(**overrides: Any) -> Settings:
             message = item["msg"].removeprefix("Value error, ")
             lines.append(f"Invalid setting {variable}: {message}")
         raise SettingsError("\n".join(lines)) from None
+    if problems := _missing(settings):
+        raise SettingsError("\n".join(problems))
+    return settings

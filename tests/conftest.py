@@ -49,3 +49,4 @@ def clock() -> Callable[[], datetime]:
 @pytest.fixture
 def dispatcher(settings: Settings, clock: Callable[[], datetime]) -> Dispatcher:
     return build_dispatcher(settings, clock)
+

@@ -1,0 +1,41 @@
+"""A Slack app manifest generated from the registry: create the app from it, install, run."""
+
+from typing import Any
+
+from bot.core.registry import Registry
+
+APP_NAME = "Case Brief"
+DESCRIPTION = "Source-cited, verified facts on the IRS-ICE taxpayer-data ruling."
+# Slash commands answered through the ack need only `commands`; posting scheduled recaps
+# needs `chat:write`, and telling workspace admins apart needs `users:read`.
+BOT_SCOPES = ("commands", "chat:write", "users:read")
+
+
+def build_manifest(registry: Registry, *, request_url: str | None = None) -> dict[str, Any]:
+    """Socket Mode unless ``request_url`` (https://host/slack/events) is given."""
+    commands = []
+    for command in registry:
+        entry: dict[str, Any] = {
+            "command": f"/{command.name}",
+            "description": command.description[:100],
+            "should_escape": False,
+        }
+        hint = " ".join(filter(None, [command.usage_hint(), "[public]"]))
+        entry["usage_hint"] = hint[:100]
+        if request_url:
+            entry["url"] = request_url
+        commands.append(entry)
+    return {
+        "_metadata": {"major_version": 1, "minor_version": 1},
+        "display_information": {"name": APP_NAME, "description": DESCRIPTION},
+        "features": {
+            "bot_user": {"display_name": APP_NAME, "always_online": True},
+            "slash_commands": commands,
+        },
+        "oauth_config": {"scopes": {"bot": list(BOT_SCOPES)}},
+        "settings": {
+            "socket_mode_enabled": request_url is None,
+            "org_deploy_enabled": False,
+            "token_rotation_enabled": False,
+        },
+    }

@@ -1,0 +1,123 @@
+"""Slack Block Kit rendering of a neutral Reply, always inside Slack's limits.
+
+Limits (Block Kit reference): 50 blocks a message; header text 150; section text 3,000;
+10 fields a section of 2,000 each; 10 elements a context block, each text 3,000.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from bot.core.reply import Item, Reply
+from bot.renderers.safety import clip, defuse
+
+MAX_BLOCKS = 50
+HEADER_CHARS = 150
+SECTION_CHARS = 3000
+FIELDS_PER_SECTION = 10
+FIELD_CHARS = 2000
+CONTEXT_ELEMENTS = 10
+CONTEXT_CHARS = 3000
+QUOTE_CHARS = 400  # a citation's quote is cut there: long quotes drown the reply
+FALLBACK_CHARS = 300
+
+
+def escape(text: str) -> str:
+    """Slack mrkdwn control characters, then mentions and links made inert."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return defuse(text)
+
+
+def _mrkdwn(text: str) -> dict[str, Any]:
+    return {"type": "mrkdwn", "text": text}
+
+
+def _marks(item: Item) -> str:
+    return "".join(f"[{n}]" for n in item.cites)
+
+
+@dataclass
+class _Blocks:
+    """Collects blocks, keeping room for the closing context blocks."""
+
+    reserved: int
+    blocks: list[dict[str, Any]]
+    dropped: int = 0
+
+    def add(self, block: dict[str, Any]) -> None:
+        if len(self.blocks) < MAX_BLOCKS - self.reserved:
+            self.blocks.append(block)
+        else:
+            self.dropped += 1
+
+
+def _section_blocks(heading: str | None, items: tuple[Item, ...]) -> list[dict[str, Any]]:
+    """Unlabelled items as bullet text (split at 3,000); labelled ones as fields (10 a block)."""
+    title = f"*{clip(escape(heading), 200)}*" if heading else ""
+    texts: list[str] = []
+    text = title
+    fields: list[dict[str, Any]] = []
+    for item in items:
+        if item.label:
+            body = f"*{escape(item.label)}*\n{escape(item.text)} {_marks(item)}".rstrip()
+            fields.append(_mrkdwn(clip(body, FIELD_CHARS)))
+            continue
+        line = clip(f"\u2022 {escape(item.text)} {_marks(item)}".rstrip(), SECTION_CHARS)
+        if text and len(text) + len(line) + 1 > SECTION_CHARS:
+            texts.append(text)
+            text = ""
+        text = f"{text}\n{line}" if text else line
+    if text and (text != title or not fields):
+        texts.append(text)
+        title = ""
+    blocks = [{"type": "section", "text": _mrkdwn(t)} for t in texts]
+    for start in range(0, len(fields), FIELDS_PER_SECTION):
+        block: dict[str, Any] = {"type": "section", "fields": fields[start:start + FIELDS_PER_SECTION]}
+        if start == 0 and title:
+            block["text"] = _mrkdwn(title)  # the heading rides on the first fields block
+        blocks.append(block)
+    return blocks
+
+
+def _closing_blocks(reply: Reply, dropped: int) -> list[dict[str, Any]]:
+    elements = []
+    if dropped:
+        elements.append(_mrkdwn(
+            f"_{dropped} more part(s) left out to fit Slack. Ask something narrower, "
+            "e.g. `/who <name>` or `/quote <words>`._"))
+    if reply.footer:
+        elements.append(_mrkdwn(clip(escape(reply.footer), CONTEXT_CHARS)))
+    if reply.as_of:
+        elements.append(_mrkdwn(f"As of {reply.as_of.describe()}"))
+    for warning in reply.warnings:
+        elements.append(_mrkdwn(clip(f":warning: {escape(warning)}", CONTEXT_CHARS)))
+    elements = elements[:CONTEXT_ELEMENTS]
+    return [{"type": "context", "elements": elements}] if elements else []
+
+
+def render_blocks(reply: Reply) -> list[dict[str, Any]]:
+    closing_probe = _closing_blocks(reply, dropped=1)
+    out = _Blocks(reserved=len(closing_probe), blocks=[])
+    out.add({"type": "header", "text": {"type": "plain_text", "text": clip(defuse(reply.title), HEADER_CHARS), "emoji": False}})
+    for section in reply.sections:
+        for block in _section_blocks(section.heading, section.items):
+            out.add(block)
+    if reply.citations:
+        out.add({"type": "divider"})
+        for start in range(0, len(reply.citations), CONTEXT_ELEMENTS):
+            chunk = reply.citations[start:start + CONTEXT_ELEMENTS]
+            out.add({"type": "context", "elements": [
+                _mrkdwn(clip(f"[{c.number}] _{escape(c.source_label)}_: \u201c{escape(clip(c.quote, QUOTE_CHARS))}\u201d",
+                             CONTEXT_CHARS))
+                for c in chunk
+            ]})
+    return out.blocks + _closing_blocks(reply, out.dropped)
+
+
+def render_slack(reply: Reply) -> dict[str, Any]:
+    """The slash-command response body: visibility, notification text, blocks."""
+    fallback = reply.title + (f" (as of {reply.as_of.describe()})" if reply.as_of else "")
+    return {
+        "response_type": "in_channel" if reply.public else "ephemeral",
+        "text": clip(escape(fallback), FALLBACK_CHARS),
+        "blocks": render_blocks(reply),
+    }

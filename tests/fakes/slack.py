@@ -1,0 +1,119 @@
+"""A local stand-in for Slack, started by tests on 127.0.0.1.
+
+- Web API: POST /api/<method>, recording every call; failures can be queued per method.
+- Socket Mode: apps.connections.open hands out ws://127.0.0.1/.../link, where the fake
+  says hello, pushes envelopes and collects the app's acks.
+"""
+
+import asyncio
+import itertools
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+
+@dataclass
+class Failure:
+    status: int
+    body: dict[str, Any]
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+class FakeSlack:
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, dict[str, Any]]] = []
+        self.failures: dict[str, list[Failure]] = defaultdict(list)
+        self.acks: dict[str, asyncio.Future[dict[str, Any]]] = {}
+        self._outbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        self.connected = asyncio.Event()
+        self._ids = itertools.count(1)
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+
+    @property
+    def api_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api/"
+
+    def called(self, method: str) -> list[dict[str, Any]]:
+        return [args for name, args in self.calls if name == method]
+
+    async def start(self) -> "FakeSlack":
+        app = web.Application()
+        app.router.add_post("/api/{method}", self._api)
+        app.router.add_get("/link", self._socket)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        return self
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    async def _api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        if request.content_type == "application/json":
+            args = await request.json()
+        else:
+            args = dict(await request.post())
+        self.calls.append((method, args))
+        if self.failures[method]:
+            failure = self.failures[method].pop(0)
+            return web.json_response(failure.body, status=failure.status, headers=failure.headers)
+        if method == "auth.test":
+            return web.json_response({"ok": True, "user_id": "UBOT", "bot_id": "BBOT", "team_id": "T1",
+                                      "team": "Test", "url": "https://test.example/", "user": "bot"})
+        if method == "apps.connections.open":
+            return web.json_response({"ok": True, "url": f"ws://127.0.0.1:{self.port}/link"})
+        if method == "chat.postMessage":
+            return web.json_response({"ok": True, "channel": args.get("channel"), "ts": f"{len(self.calls)}.0001"})
+        return web.json_response({"ok": True})
+
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse(autoping=True)
+        await ws.prepare(request)
+        await ws.send_json({"type": "hello", "num_connections": 1,
+                            "debug_info": {"host": "fake"}, "connection_info": {"app_id": "A1"}})
+        self.connected.set()
+        sender = asyncio.create_task(self._send_outbox(ws))
+        try:
+            async for message in ws:
+                if message.type == WSMsgType.TEXT:
+                    data = json.loads(message.data)
+                    future = self.acks.get(data.get("envelope_id", ""))
+                    if future is not None and not future.done():
+                        future.set_result(data)
+        finally:
+            sender.cancel()
+        return ws
+
+    async def _send_outbox(self, ws: web.WebSocketResponse) -> None:
+        while True:
+            envelope = await self._outbox.get()
+            await ws.send_json(envelope)
+
+    async def slash_command(self, command: str, text: str = "", *, user_id: str = "U1",
+                            channel_id: str = "C1", timeout: float = 5) -> dict[str, Any]:
+        """Push a slash command over Socket Mode; return the ack the app sent back."""
+        envelope_id = f"env-{next(self._ids)}"
+        future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
+        self.acks[envelope_id] = future
+        payload = slash_payload(command, text, user_id=user_id, channel_id=channel_id)
+        await self._outbox.put({"envelope_id": envelope_id, "type": "slash_commands",
+                                "accepts_response_payload": True, "payload": payload})
+        return await asyncio.wait_for(future, timeout)
+
+
+def slash_payload(command: str, text: str = "", *, user_id: str = "U1", channel_id: str = "C1") -> dict[str, str]:
+    """The fields Slack sends with a slash command."""
+    return {
+        "token": "legacy-verification-token", "team_id": "T1", "team_domain": "test",
+        "channel_id": channel_id, "channel_name": "general", "user_id": user_id, "user_name": "ann",
+        "command": command, "text": text, "api_app_id": "A1", "is_enterprise_install": "false",
+        "response_url": "https://hooks.slack.example/commands/1", "trigger_id": "1.2.3",
+    }

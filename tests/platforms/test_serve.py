@@ -1,0 +1,59 @@
+"""``python -m bot run`` as operators start it: a subprocess, real sockets, real signals."""
+
+import asyncio
+import os
+import signal
+import socket
+import sys
+from pathlib import Path
+
+import aiohttp
+
+from tests.fakes.signing import form, signed_headers
+from tests.fakes.slack import FakeSlack, slash_payload
+
+ROOT = Path(__file__).resolve().parents[2]
+TOKEN = "xoxb-secret-bot-token-must-not-leak"
+SECRET = "signing-secret-must-not-leak"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+async def test_run_serves_slack_http_and_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
+    fake = await FakeSlack().start()
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_"))}
+    env.update(SLACK_BOT_TOKEN=TOKEN, SLACK_SIGNING_SECRET=SECRET, SLACK_API_URL=fake.api_url,
+               HOST="127.0.0.1", PORT=str(port), LOG_LEVEL="DEBUG",
+               DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", cwd=ROOT, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    try:
+        async with aiohttp.ClientSession() as session:
+            for _ in range(100):
+                try:
+                    async with session.get(f"http://127.0.0.1:{port}/healthz") as resp:
+                        if resp.status == 200:
+                            break
+                except aiohttp.ClientConnectionError:
+                    await asyncio.sleep(0.1)
+            body = form(slash_payload("/who", "Romo"))
+            async with session.post(f"http://127.0.0.1:{port}/slack/events", data=body,
+                                    headers=signed_headers(SECRET, body)) as resp:
+                assert resp.status == 200 and "Dottie Romo" in await resp.text()
+        process.send_signal(signal.SIGTERM)
+        stdout, stderr = await asyncio.wait_for(process.communicate(), 20)
+        assert process.returncode == 0, stderr.decode()
+        output = (stdout + stderr).decode()
+        assert TOKEN not in output and SECRET not in output
+        assert "stopping" in output
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+        await fake.stop()

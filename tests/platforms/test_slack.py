@@ -1,0 +1,142 @@
+"""The real slack-bolt app over real HTTP and websockets on 127.0.0.1, against FakeSlack."""
+
+import time
+from collections.abc import AsyncIterator
+from datetime import datetime, timezone
+
+import aiohttp
+import pytest
+from pydantic import SecretStr
+
+from bot.app import build_dispatcher
+from bot.core.dispatch import Dispatcher
+from bot.core.registry import Command, Registry
+from bot.core.reply import Reply
+from bot.platforms.slack.app import build_web_client
+from bot.platforms.slack.runner import SlackRunner
+from bot.settings import Settings
+from tests.fakes.signing import form, signed_headers
+from tests.fakes.slack import Failure, FakeSlack, slash_payload
+from tests.renderers.slack_limits import assert_inert, assert_within_limits
+
+SECRET = "test-signing-secret-0123456789"
+CLOCK = lambda: datetime(2026, 3, 10, tzinfo=timezone.utc)  # noqa: E731
+
+
+@pytest.fixture
+async def fake_slack() -> AsyncIterator[FakeSlack]:
+    fake = await FakeSlack().start()
+    yield fake
+    await fake.stop()
+
+
+def slack_settings(base: Settings, fake: FakeSlack, **extra: object) -> Settings:
+    return base.model_copy(update={
+        "slack_bot_token": SecretStr("xoxb-test-token"),
+        "slack_signing_secret": SecretStr(SECRET),
+        "slack_api_url": fake.api_url, "host": "127.0.0.1", "port": 0, **extra,
+    })
+
+
+@pytest.fixture
+async def http_runner(settings: Settings, fake_slack: FakeSlack, dispatcher: Dispatcher) -> AsyncIterator[SlackRunner]:
+    runner = SlackRunner(slack_settings(settings, fake_slack), dispatcher)
+    await runner.start()
+    yield runner
+    await runner.stop()
+
+
+async def post(runner: SlackRunner, body: str, headers: dict[str, str]) -> tuple[int, dict | str]:  # type: ignore[type-arg]
+    async with aiohttp.ClientSession() as session:
+        async with session.post(f"http://127.0.0.1:{runner.port}/slack/events", data=body, headers=headers) as resp:
+            if resp.content_type == "application/json":
+                return resp.status, await resp.json()
+            return resp.status, await resp.text()
+
+
+async def test_signed_slash_command_gets_blocks_within_limits(http_runner: SlackRunner) -> None:
+    body = form(slash_payload("/numbers"))
+    status, payload = await post(http_runner, body, signed_headers(SECRET, body))
+    assert status == 200 and isinstance(payload, dict)
+    assert payload["response_type"] == "ephemeral"
+    assert payload["blocks"][0]["text"]["text"] == "The numbers"
+    assert "About 42,695" in str(payload["blocks"])
+    assert_within_limits(payload)
+    assert_inert(payload)
+
+
+async def test_public_and_hostile_text_over_http(http_runner: SlackRunner) -> None:
+    body = form(slash_payload("/quote", "<!channel> Romo https://evil.example public"))
+    status, payload = await post(http_runner, body, signed_headers(SECRET, body))
+    assert status == 200 and isinstance(payload, dict) and payload["response_type"] == "in_channel"
+    assert_inert(payload)
+
+
+async def test_healthz(http_runner: SlackRunner) -> None:
+    async with aiohttp.ClientSession() as session:
+        async with session.get(f"http://127.0.0.1:{http_runner.port}/healthz") as resp:
+            assert resp.status == 200 and (await resp.json())["ok"] is True
+
+
+@pytest.fixture
+async def probe_runner(settings: Settings, fake_slack: FakeSlack) -> AsyncIterator[tuple[SlackRunner, list[str]]]:
+    """A Slack app whose only command records that it ran."""
+    ran: list[str] = []
+
+    def probe(request, context):  # type: ignore[no-untyped-def]
+        ran.append(request.command)
+        return Reply("probed")
+
+    base = build_dispatcher(settings, CLOCK)
+    dispatcher = Dispatcher(Registry([Command("numbers", "probe", probe)]), base.store, clock=CLOCK)
+    runner = SlackRunner(slack_settings(settings, fake_slack), dispatcher)
+    await runner.start()
+    yield runner, ran
+    await runner.stop()
+
+
+@pytest.mark.parametrize("case", ["bad signature", "old timestamp", "no headers"])
+async def test_unverifiable_requests_get_401_and_run_nothing(probe_runner, case: str) -> None:  # type: ignore[no-untyped-def]
+    runner, ran = probe_runner
+    body = form(slash_payload("/numbers"))
+    if case == "bad signature":
+        headers = signed_headers("wrong-secret", body)
+    elif case == "old timestamp":
+        headers = signed_headers(SECRET, body, timestamp=int(time.time()) - 6 * 60)
+    else:
+        headers = {"Content-Type": "application/x-www-form-urlencoded"}
+    status, _ = await post(runner, body, headers)
+    assert status == 401 and ran == []
+    good = signed_headers(SECRET, body)
+    assert (await post(runner, body, good))[0] == 200 and ran == ["numbers"]
+
+
+async def test_socket_mode_slash_command_is_acked_with_the_reply(
+    settings: Settings, fake_slack: FakeSlack, dispatcher: Dispatcher,
+) -> None:
+    socket_settings = slack_settings(settings, fake_slack, slack_app_token=SecretStr("xapp-test"),
+                                     slack_signing_secret=None)
+    runner = SlackRunner(socket_settings, dispatcher)
+    await runner.start()
+    try:
+        assert runner.socket_mode
+        ack = await fake_slack.slash_command("/status", "public")
+        payload = ack["payload"]
+        assert payload["response_type"] == "in_channel"
+        assert payload["blocks"][0]["text"]["text"] == "Status of the injunctions and appeals"
+        assert_within_limits(payload)
+        assert fake_slack.called("apps.connections.open")
+    finally:
+        await runner.stop()
+
+
+async def test_web_api_waits_out_429_and_retries_5xx(settings: Settings, fake_slack: FakeSlack) -> None:
+    client = build_web_client(slack_settings(settings, fake_slack))
+    fake_slack.failures["chat.postMessage"] += [
+        Failure(429, {"ok": False, "error": "ratelimited"}, {"Retry-After": "1"}),
+        Failure(503, {"ok": False, "error": "service_unavailable"}),
+    ]
+    started = time.monotonic()
+    response = await client.chat_postMessage(channel="C1", text="hello")
+    assert response["ok"] and len(fake_slack.called("chat.postMessage")) == 3
+    assert time.monotonic() - started >= 1.0  # Retry-After honoured
