@@ -48,7 +48,7 @@ class Settings(BaseSettings):
     slack_api_url: str = Field(default="https://slack.com/api/", pattern=r"^https?://")
     slack_admin_user_ids: Annotated[list[str], NoDecode] = []
     host: str = "0.0.0.0"
-    port: int = Field(default=3000, ge=1, le=65535)
+    port: int = Field(default=3000, ge=0, le=65535)  # 0: any free port (tests)
 
     # Discord
     discord_token: SecretStr | None = None

@@ -1,0 +1,56 @@
+"""Child process of bench_slack.py: this bot's Slack app and a bare Bolt app, both on loopback.
+
+The bare app has the same Bolt set-up (signature check, authorization against the same
+fake Web API) and answers every command with a constant text. Prints the two ports, then
+serves until stdin closes.
+"""
+
+import asyncio
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from aiohttp import web  # noqa: E402
+from pydantic import SecretStr  # noqa: E402
+from slack_bolt.async_app import AsyncApp  # noqa: E402
+
+from bot.app import build_dispatcher  # noqa: E402
+from bot.logs import configure_logging  # noqa: E402
+from bot.platforms.slack.app import build_web_client  # noqa: E402
+from bot.platforms.slack.http import build_web_app  # noqa: E402
+from bot.platforms.slack.runner import SlackRunner  # noqa: E402
+from bot.settings import Settings  # noqa: E402
+
+SECRET = "bench-signing-secret"
+
+
+async def main(api_url: str) -> None:
+    configure_logging("WARNING")
+    settings = Settings(_env_file=None, slack_bot_token=SecretStr("xoxb-bench"),
+                        slack_signing_secret=SecretStr(SECRET), slack_api_url=api_url,
+                        host="127.0.0.1", port=0)
+    dispatcher = build_dispatcher(settings)
+    ours = SlackRunner(settings, dispatcher)
+    await ours.start()
+
+    bare = AsyncApp(client=build_web_client(settings), signing_secret=SECRET)
+
+    async def constant(ack):  # type: ignore[no-untyped-def]
+        await ack("ok")
+
+    for command in dispatcher.registry:
+        bare.command(f"/{command.name}")(constant)
+    runner = web.AppRunner(build_web_app(bare, dispatcher), access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    bare_port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    print(ours.port, bare_port, flush=True)
+    await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
+    await ours.stop()
+    await runner.cleanup()
+
+
+if __name__ == "__main__":
+    asyncio.run(main(sys.argv[1]))
