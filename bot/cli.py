@@ -13,6 +13,7 @@ from bot.core.reply import Reply
 from bot.logs import configure_logging
 from bot.commands import build_registry
 from bot.platforms.slack.manifest import build_manifest
+from bot.renderers.discord import render_discord
 from bot.renderers.json import render_json
 from bot.renderers.slack import render_slack
 from bot.renderers.text import render_text
@@ -22,7 +23,13 @@ def _slack(reply: Reply) -> str:
     return json.dumps(render_slack(reply), indent=2, ensure_ascii=False)
 
 
-FORMATS: dict[str, Callable[[Reply], str]] = {"text": render_text, "json": render_json, "slack": _slack}
+def _discord(reply: Reply) -> str:
+    return json.dumps(render_discord(reply), indent=2, ensure_ascii=False)
+
+
+FORMATS: dict[str, Callable[[Reply], str]] = {
+    "text": render_text, "json": render_json, "slack": _slack, "discord": _discord,
+}
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -8,9 +8,11 @@ import asyncio
 import contextlib
 import logging
 import signal
+import sys
 from typing import Protocol
 
 from bot.core.dispatch import Dispatcher
+from bot.platforms.errors import StartError
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -72,5 +74,9 @@ def serve(settings: Settings, dispatcher: Dispatcher) -> int:
             loop.add_signal_handler(signum, stop.set)
         await serve_until_stopped(settings, dispatcher, stop)
 
-    asyncio.run(main())
+    try:
+        asyncio.run(main())
+    except StartError as error:
+        print(error, file=sys.stderr)
+        return 2
     return 0

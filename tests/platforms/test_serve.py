@@ -57,3 +57,32 @@ async def test_run_serves_slack_http_and_stops_cleanly_on_sigterm(tmp_path: Path
             process.kill()
             await process.wait()
         await fake.stop()
+
+
+async def test_run_serves_slack_and_discord_in_one_process_and_stops_both(tmp_path: Path) -> None:
+    from tests.fakes.discord import FakeDiscord
+
+    slack, discord = await FakeSlack().start(), await FakeDiscord().start()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_"))}
+    env.update(SLACK_BOT_TOKEN=TOKEN, SLACK_APP_TOKEN="xapp-socket-token", SLACK_API_URL=slack.api_url,
+               DISCORD_TOKEN=discord.token, DISCORD_API_URL=discord.api_url,
+               DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", cwd=ROOT, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    try:
+        await asyncio.wait_for(slack.connected.wait(), 20)
+        await asyncio.wait_for(discord.identified.wait(), 20)
+        assert "Status" in str((await slack.slash_command("/status"))["payload"]["blocks"][0])
+        assert (await discord.interact("ruling"))["data"]["embeds"][0]["title"] == "The Feb. 26, 2026 ruling"
+        process.send_signal(signal.SIGINT)
+        stdout, stderr = await asyncio.wait_for(process.communicate(), 20)
+        assert process.returncode == 0, stderr.decode()
+        assert "Invite: https://discord.com/oauth2/authorize?client_id=" in stdout.decode()
+        assert discord.token not in (stdout + stderr).decode()
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+        await slack.stop()
+        await discord.stop()

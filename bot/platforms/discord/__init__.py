@@ -1,0 +1,1 @@
+"""Discord: a discord.py client whose app_commands tree carries every registered command."""

@@ -1,0 +1,63 @@
+"""Answering one interaction: Discord's options -> CommandRequest -> Reply -> embeds.
+
+The core runs in a worker thread; if it has not answered within DEFER_AFTER_SECONDS the
+interaction is deferred, so Discord's 3-second window is never missed.
+"""
+
+import asyncio
+import logging
+from typing import Any
+
+import discord
+
+from bot.core.dispatch import Dispatcher
+from bot.core.registry import CommandRequest, User
+from bot.core.reply import Reply
+from bot.renderers.discord import render_discord
+
+log = logging.getLogger(__name__)
+DEFER_AFTER_SECONDS = 2.0
+NO_MENTIONS = discord.AllowedMentions.none()
+APOLOGY = "Sorry, something went wrong answering that. The problem has been logged."
+
+
+def to_request(interaction: discord.Interaction, command: str, args: dict[str, Any], public: bool) -> CommandRequest:
+    permissions = interaction.permissions
+    user = User(id=str(interaction.user.id), name=interaction.user.name,
+                is_admin=bool(permissions.manage_guild or permissions.administrator))
+    return CommandRequest(
+        command=command, args={k: str(v) for k, v in args.items() if v is not None and v != ""},
+        public=public, platform="discord", channel=str(interaction.channel_id), user=user,
+    )
+
+
+async def send_reply(interaction: discord.Interaction, reply: Reply) -> None:
+    payload = render_discord(reply)
+    embeds = [discord.Embed.from_dict(embed) for embed in payload["embeds"]]
+    ephemeral = not reply.public
+    if interaction.response.is_done():
+        await interaction.followup.send(embeds=embeds, ephemeral=ephemeral, allowed_mentions=NO_MENTIONS)
+    else:
+        await interaction.response.send_message(embeds=embeds, ephemeral=ephemeral, allowed_mentions=NO_MENTIONS)
+
+
+async def respond(dispatcher: Dispatcher, interaction: discord.Interaction, command: str,
+                  args: dict[str, Any], public: bool) -> None:
+    request = to_request(interaction, command, args, public)
+    work = asyncio.ensure_future(asyncio.to_thread(dispatcher.run, request))
+    done, _ = await asyncio.wait({work}, timeout=DEFER_AFTER_SECONDS)
+    if not done:
+        await interaction.response.defer(ephemeral=not public, thinking=True)
+    await send_reply(interaction, await work)
+
+
+async def apologise(interaction: discord.Interaction, error: Exception) -> None:
+    """Tree-level errors: log the detail, tell the user briefly, keep running."""
+    log.error("Discord command failed", exc_info=error)
+    try:
+        if interaction.response.is_done():
+            await interaction.followup.send(APOLOGY, ephemeral=True, allowed_mentions=NO_MENTIONS)
+        else:
+            await interaction.response.send_message(APOLOGY, ephemeral=True, allowed_mentions=NO_MENTIONS)
+    except discord.HTTPException:
+        log.exception("could not send the apology")

@@ -1,0 +1,70 @@
+"""The app_commands tree, generated from the registry.
+
+discord.py reads option types from callback signatures, so each option shape has its own
+small callback (text options carry the core's length limit as a Range); names and
+descriptions come from the registry. A command may have at
+most one option besides ``public`` (every command today has zero or one).
+"""
+
+from typing import Any, Optional
+
+import discord
+from discord import app_commands
+
+from bot.core.dispatch import Dispatcher
+from bot.core.registry import Command, Option, OptionKind
+from bot.platforms.discord.respond import apologise, respond
+from bot.renderers.safety import clip
+
+DESCRIPTION_CHARS = 100  # Discord's limit for command and option descriptions
+PUBLIC_DESCRIPTION = "Post the reply for everyone in the channel (default: only you see it)"
+
+
+def _callback(dispatcher: Dispatcher, command: Command) -> Any:
+    name = command.name
+    option: Option | None = command.options[0] if command.options else None
+    if len(command.options) > 1:
+        raise ValueError(f"/{name}: the Discord adapter supports one option besides `public`")
+
+    if option is None:
+        async def bare(interaction: discord.Interaction, public: bool = False) -> None:
+            await respond(dispatcher, interaction, name, {}, public)
+        return bare
+
+    key = option.name
+    if option.kind is OptionKind.CHOICE:
+        async def choice(interaction: discord.Interaction, value: Optional[str] = None, public: bool = False) -> None:
+            await respond(dispatcher, interaction, name, {key: value}, public)
+        callback: Any = app_commands.choices(
+            value=[app_commands.Choice(name=c, value=c) for c in option.choices[:25]])(choice)
+    elif option.required:
+        async def required(interaction: discord.Interaction, value: app_commands.Range[str, 1, option.max_length],
+                           public: bool = False) -> None:
+            await respond(dispatcher, interaction, name, {key: value}, public)
+        callback = required
+    else:
+        async def optional(interaction: discord.Interaction,
+                           value: Optional[app_commands.Range[str, 1, option.max_length]] = None,
+                           public: bool = False) -> None:
+            await respond(dispatcher, interaction, name, {key: value}, public)
+        callback = optional
+    callback = app_commands.rename(value=key)(callback)
+    return app_commands.describe(value=clip(option.description, DESCRIPTION_CHARS))(callback)
+
+
+def app_command(dispatcher: Dispatcher, command: Command) -> app_commands.Command[Any, ..., None]:
+    callback = app_commands.describe(public=PUBLIC_DESCRIPTION)(_callback(dispatcher, command))
+    return app_commands.Command(name=command.name, description=clip(command.description, DESCRIPTION_CHARS),
+                                callback=callback)
+
+
+def build_tree(client: discord.Client, dispatcher: Dispatcher) -> app_commands.CommandTree[Any]:
+    tree: app_commands.CommandTree[Any] = app_commands.CommandTree(client)
+    for command in dispatcher.registry:
+        tree.add_command(app_command(dispatcher, command))
+
+    async def on_error(interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
+        await apologise(interaction, error)
+
+    tree.on_error = on_error  # type: ignore[method-assign]
+    return tree

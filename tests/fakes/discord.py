@@ -1,0 +1,175 @@
+"""A local stand-in for Discord, started by tests on 127.0.0.1.
+
+REST under /api/v10 (login, application, gateway URL, commands, interaction callbacks,
+follow-ups) and a JSON gateway websocket: HELLO, IDENTIFY, READY, heartbeats and
+INTERACTION_CREATE dispatches. Everything the bot sends is recorded.
+"""
+
+import asyncio
+import itertools
+import json
+from collections import defaultdict
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+APP_ID = 111111111111111111
+BOT_ID = 222222222222222222
+GUILD_ID = 333333333333333333
+CHANNEL_ID = 444444444444444444
+MANAGE_GUILD = 1 << 5
+SEND_AND_EMBED = (1 << 11) | (1 << 14)
+
+def _json(data: Any, status: int = 200) -> web.Response:
+    """Discord sends exactly "application/json" (no charset), and discord.py relies on it."""
+    return web.Response(body=json.dumps(data).encode(), status=status, content_type="application/json")
+
+
+BOT_USER = {"id": str(BOT_ID), "username": "case-brief", "discriminator": "0", "global_name": None,
+            "avatar": None, "bot": True, "flags": 0, "public_flags": 0}
+
+
+class FakeDiscord:
+    def __init__(self, token: str = "discord-test-token") -> None:
+        self.token = token
+        self.requests: list[tuple[str, str, Any]] = []
+        self.commands: dict[str, list[dict[str, Any]]] = defaultdict(list)  # scope -> commands
+        self.syncs: list[str] = []
+        self.callbacks: dict[str, asyncio.Future[dict[str, Any]]] = {}
+        self.followups: list[dict[str, Any]] = []
+        self.identified = asyncio.Event()
+        self.heartbeats = 0
+        self._ws: web.WebSocketResponse | None = None
+        self._seq = itertools.count(1)
+        self._ids = itertools.count(900000000000000000)
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+
+    @property
+    def api_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api/v10"
+
+    async def start(self) -> "FakeDiscord":
+        app = web.Application()
+        r = app.router
+        r.add_get("/api/v10/users/@me", self._me)
+        r.add_get("/api/v10/oauth2/applications/@me", self._application)
+        r.add_get("/api/v10/gateway/bot", self._gateway_bot)
+        r.add_route("*", "/api/v10/applications/{app}/commands", self._commands)
+        r.add_route("*", "/api/v10/applications/{app}/guilds/{guild}/commands", self._commands)
+        r.add_post("/api/v10/interactions/{id}/{token}/callback", self._callback)
+        r.add_post("/api/v10/webhooks/{app}/{token}", self._followup)
+        r.add_get("/gateway", self._gateway)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        return self
+
+    async def stop(self) -> None:
+        if self._ws is not None:
+            await self._ws.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    def _authorised(self, request: web.Request) -> bool:
+        return request.headers.get("Authorization") == f"Bot {self.token}"
+
+    async def _me(self, request: web.Request) -> web.Response:
+        if not self._authorised(request):
+            return _json({"message": "401: Unauthorized", "code": 0}, status=401)
+        return _json(BOT_USER)
+
+    async def _application(self, request: web.Request) -> web.Response:
+        return _json({
+            "id": str(APP_ID), "name": "Case Brief", "icon": None, "description": "", "bot_public": True,
+            "bot_require_code_grant": False, "owner": BOT_USER, "team": None, "verify_key": "00", "flags": 0,
+        })
+
+    async def _gateway_bot(self, request: web.Request) -> web.Response:
+        return _json({"url": f"ws://127.0.0.1:{self.port}/gateway", "shards": 1,
+                                  "session_start_limit": {"total": 1000, "remaining": 1000,
+                                                          "reset_after": 0, "max_concurrency": 1}})
+
+    async def _commands(self, request: web.Request) -> web.Response:
+        scope = request.match_info.get("guild", "global")
+        if request.method == "PUT":
+            body = await request.json()
+            self.syncs.append(scope)
+            self.commands[scope] = [dict(c, id=str(next(self._ids)), application_id=str(APP_ID), version="1")
+                                    for c in body]
+        return _json(self.commands[scope])
+
+    async def _callback(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        self.requests.append(("callback", request.match_info["id"], body))
+        future = self.callbacks.get(request.match_info["id"])
+        if future is not None and not future.done():
+            future.set_result(body)
+        return _json({"interaction": {"id": request.match_info["id"], "type": 2,
+                                                  "response_message_loading": body["type"] == 5,
+                                                  "response_message_ephemeral": bool(body.get("data", {}).get("flags", 0) & 64)}})
+
+    async def _followup(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        self.followups.append(body)
+        return _json({
+            "id": str(next(self._ids)), "channel_id": str(CHANNEL_ID), "author": BOT_USER, "content": "",
+            "timestamp": "2026-03-10T00:00:00+00:00", "edited_timestamp": None, "tts": False,
+            "mention_everyone": False, "mentions": [], "mention_roles": [], "attachments": [],
+            "embeds": body.get("embeds", []), "pinned": False, "type": 0, "flags": body.get("flags", 0)})
+
+    async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        self._ws = ws
+        await ws.send_json({"op": 10, "d": {"heartbeat_interval": 41250}, "s": None, "t": None})
+        async for message in ws:
+            if message.type != WSMsgType.TEXT:
+                continue
+            data = json.loads(message.data)
+            if data["op"] == 1:
+                self.heartbeats += 1
+                await ws.send_json({"op": 11, "d": None, "s": None, "t": None})
+            elif data["op"] == 2:
+                if data["d"]["token"] != self.token:
+                    await ws.close(code=4004, message=b"Authentication failed")
+                    break
+                await self._dispatch("READY", {
+                    "v": 10, "user": BOT_USER, "guilds": [], "session_id": "fake-session",
+                    "resume_gateway_url": f"ws://127.0.0.1:{self.port}/gateway", "shard": [0, 1],
+                    "application": {"id": str(APP_ID), "flags": 0},
+                })
+                self.identified.set()
+        return ws
+
+    async def _dispatch(self, event: str, data: dict[str, Any]) -> None:
+        assert self._ws is not None
+        await self._ws.send_json({"op": 0, "t": event, "s": next(self._seq), "d": data})
+
+    async def interact(self, name: str, options: dict[str, Any] | None = None, *,
+                       permissions: int = SEND_AND_EMBED, timeout: float = 5) -> dict[str, Any]:
+        """Dispatch a slash command; return the callback body the bot POSTed."""
+        interaction_id = str(next(self._ids))
+        future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
+        self.callbacks[interaction_id] = future
+        await self._dispatch("INTERACTION_CREATE", interaction_payload(interaction_id, name, options or {}, permissions))
+        return await asyncio.wait_for(future, timeout)
+
+
+def interaction_payload(interaction_id: str, name: str, options: dict[str, Any], permissions: int) -> dict[str, Any]:
+    typed = [{"name": k, "type": 5 if isinstance(v, bool) else 3, "value": v} for k, v in options.items()]
+    user = {"id": "555555555555555555", "username": "ann", "discriminator": "0", "global_name": "Ann",
+            "avatar": None, "public_flags": 0}
+    return {
+        "id": interaction_id, "application_id": str(APP_ID), "type": 2, "token": f"token-{interaction_id}",
+        "version": 1, "guild_id": str(GUILD_ID), "channel_id": str(CHANNEL_ID),
+        "data": {"id": "777777777777777777", "name": name, "type": 1, "options": typed, "guild_id": str(GUILD_ID)},
+        "member": {"user": user, "roles": [], "joined_at": "2026-01-01T00:00:00+00:00", "deaf": False,
+                   "mute": False, "flags": 0, "nick": None, "avatar": None, "premium_since": None,
+                   "pending": False, "permissions": str(permissions)},
+        "app_permissions": str(SEND_AND_EMBED), "locale": "en-US", "guild_locale": "en-US",
+        "entitlements": [], "authorizing_integration_owners": {"0": str(GUILD_ID)}, "context": 0,
+        "attachment_size_limit": 8388608,
+    }

@@ -1,0 +1,123 @@
+"""The real discord.py client against FakeDiscord on 127.0.0.1: login, sync, interactions."""
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import datetime, timezone
+
+import pytest
+from pydantic import SecretStr
+
+from bot.app import build_dispatcher
+from bot.commands import build_registry
+from bot.core.dispatch import Dispatcher
+from bot.core.registry import Command, Registry
+from bot.core.reply import Reply
+from bot.platforms.discord.runner import DiscordRunner
+from bot.platforms.errors import StartError
+from bot.settings import Settings
+from tests.fakes.discord import GUILD_ID, FakeDiscord
+from tests.renderers.discord_limits import assert_no_pings, assert_within_limits
+
+CLOCK = lambda: datetime(2026, 3, 10, tzinfo=timezone.utc)  # noqa: E731
+
+
+@pytest.fixture
+async def fake_discord() -> AsyncIterator[FakeDiscord]:
+    fake = await FakeDiscord().start()
+    yield fake
+    await fake.stop()
+
+
+def discord_settings(base: Settings, fake: FakeDiscord, **extra: object) -> Settings:
+    return base.model_copy(update={"discord_token": SecretStr(fake.token), "discord_api_url": fake.api_url, **extra})
+
+
+async def started(settings: Settings, dispatcher: Dispatcher, fake: FakeDiscord) -> DiscordRunner:
+    """Started and READY on the gateway (discord.py's on_ready comes ~2 s later, after its guild wait)."""
+    fake.identified.clear()
+    runner = DiscordRunner(settings, dispatcher)
+    await runner.start()
+    await asyncio.wait_for(fake.identified.wait(), 10)
+    return runner
+
+
+@pytest.fixture
+async def bot(settings: Settings, fake_discord: FakeDiscord, dispatcher: Dispatcher) -> AsyncIterator[DiscordRunner]:
+    runner = await started(discord_settings(settings, fake_discord), dispatcher, fake_discord)
+    yield runner
+    await runner.stop()
+
+
+async def test_logs_in_and_syncs_commands_matching_the_registry(bot: DiscordRunner, fake_discord: FakeDiscord) -> None:
+    synced = {c["name"]: c for c in fake_discord.commands["global"]}
+    assert fake_discord.syncs == ["global"]
+    assert list(synced) == [c.name for c in build_registry()]
+    quote = {o["name"]: o for o in synced["quote"]["options"]}
+    assert quote["words"]["type"] == 3 and quote["words"]["required"] and quote["words"]["max_length"] == 200
+    assert quote["public"]["type"] == 5 and not quote["public"].get("required", False)
+    help_choices = [c["value"] for c in synced["help"]["options"][0]["choices"]]
+    assert "quote" in help_choices and "help" in help_choices
+    assert all(len(c["description"]) <= 100 for c in synced.values())
+
+
+async def test_unchanged_commands_are_not_synced_again(
+    bot: DiscordRunner, fake_discord: FakeDiscord, settings: Settings, dispatcher: Dispatcher,
+) -> None:
+    await bot.stop()
+    again = await started(discord_settings(settings, fake_discord), dispatcher, fake_discord)
+    try:
+        assert fake_discord.syncs == ["global"] and again.client.synced == []
+    finally:
+        await again.stop()
+
+
+async def test_guild_ids_sync_to_those_guilds_only(
+    fake_discord: FakeDiscord, settings: Settings, dispatcher: Dispatcher,
+) -> None:
+    runner = await started(discord_settings(settings, fake_discord, discord_guild_ids=[GUILD_ID]), dispatcher, fake_discord)
+    try:
+        assert fake_discord.syncs == [str(GUILD_ID)] and "global" not in fake_discord.commands
+    finally:
+        await runner.stop()
+
+
+async def test_slash_command_gets_the_expected_embed_privately(bot: DiscordRunner, fake_discord: FakeDiscord) -> None:
+    callback = await fake_discord.interact("numbers")
+    assert callback["type"] == 4
+    data = callback["data"]
+    assert data["flags"] == 64 and data["allowed_mentions"]["parse"] == []
+    first = data["embeds"][0]
+    assert first["title"] == "The numbers" and first["fields"][0]["name"] == "About 42,695"
+    assert data["embeds"][-1]["footer"]["text"].startswith("As of Feb 28, 2026")
+    assert_within_limits({"embeds": [{k: v for k, v in e.items() if k != "type"} for e in data["embeds"]],
+                          "allowed_mentions": data["allowed_mentions"]})
+
+
+async def test_public_option_and_hostile_text(bot: DiscordRunner, fake_discord: FakeDiscord) -> None:
+    callback = await fake_discord.interact("quote", {"words": "@everyone <@123456> Romo https://evil.io", "public": True})
+    data = callback["data"]
+    assert data.get("flags", 0) == 0  # not ephemeral: discord.py leaves flags out
+    assert_no_pings({"embeds": data["embeds"], "allowed_mentions": data["allowed_mentions"]})
+
+
+async def test_errors_get_an_apology_and_the_bot_keeps_running(
+    settings: Settings, fake_discord: FakeDiscord,
+) -> None:
+    def boom(request, context):  # type: ignore[no-untyped-def]
+        raise RuntimeError("kaboom")
+
+    base = build_dispatcher(settings, CLOCK)
+    registry = Registry([Command("boom", "fails", boom), Command("fine", "works", lambda r, c: Reply("Fine"))])
+    runner = await started(discord_settings(settings, fake_discord), Dispatcher(registry, base.store, clock=CLOCK), fake_discord)
+    try:
+        failed = await fake_discord.interact("boom")
+        assert "Sorry" in failed["data"]["embeds"][0]["title"]
+        assert (await fake_discord.interact("fine"))["data"]["embeds"][0]["title"] == "Fine"
+    finally:
+        await runner.stop()
+
+
+async def test_a_rejected_token_names_the_setting(settings: Settings, fake_discord: FakeDiscord, dispatcher: Dispatcher) -> None:
+    runner = DiscordRunner(discord_settings(settings, fake_discord, discord_token=SecretStr("wrong")), dispatcher)
+    with pytest.raises(StartError, match="DISCORD_TOKEN"):
+        await runner.start()
