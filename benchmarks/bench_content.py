@@ -23,6 +23,7 @@ from bot.commands import TOPIC_COMMANDS, build_registry  # noqa: E402
 from bot.content.search import tokenize  # noqa: E402
 from bot.content.sources import load_sources  # noqa: E402
 from bot.content.store import ContentStore, load_content  # noqa: E402
+from bot.core.binding import bind  # noqa: E402
 from bot.core.dispatch import Dispatcher  # noqa: E402
 from bot.core.registry import Command, Registry  # noqa: E402
 from bot.core.reply import Item, Reply, Section  # noqa: E402
@@ -92,14 +93,21 @@ def bench_load(label: str, seeds: Path, summaries: Path, runs: int) -> float:
 def bench_replies(seeds: Path, summaries: Path, repeat: int) -> None:
     store = ContentStore(seeds, summaries, TOPIC_COMMANDS)
     constant = Reply("constant", (Section(None, (Item("x"),)),))
-    bare = Dispatcher(Registry([Command("bare", "constant reply", lambda r, c: constant)]), store, clock=CLOCK)
+    bare = Dispatcher(Registry([Command("bare", "constant reply", lambda r, c: constant, cacheable=False)]),
+                      store, clock=CLOCK)
     base = percentiles(time_calls(lambda: bare.run_line("/bare"), repeat))
     print(f"reply baseline (constant handler, same dispatcher): {fmt(base)}")
     dispatcher = Dispatcher(build_registry(), store, clock=CLOCK)
     for line in ["/ruling", "/numbers", "/status", "/timeline", "/who", "/who romo", "/sources", "/help",
-                 "/quote 42,695", "/numbrs"]:
-        stats = percentiles(time_calls(lambda: dispatcher.run_line(line), repeat))
-        print(f"reply {line:<16} {fmt(stats)}  p99/baseline-p99 {stats['p99'] / base['p99']:.1f}x")
+                 "/quote 42,695"]:
+        request = bind(dispatcher.registry.get(line.split()[0]), line.partition(" ")[2])  # type: ignore[arg-type]
+        handler = dispatcher.registry.get(request.command).handler  # type: ignore[union-attr]
+        built = percentiles(time_calls(lambda: dispatcher.build(handler, request), repeat))
+        served = percentiles(time_calls(lambda: dispatcher.run_line(line), repeat))
+        print(f"reply {line:<14} build (uncached) {fmt(built)}  p99/baseline-p99 {built['p99'] / base['p99']:.1f}x;"
+              f"  served (cached) p50={served['p50']:.3f}ms p99={served['p99']:.3f}ms")
+    stats = percentiles(time_calls(lambda: dispatcher.run_line("/numbrs"), repeat))
+    print(f"reply /numbrs (unknown) {fmt(stats)}")
 
 
 def bench_quote(seeds: Path, summaries: Path, repeat: int) -> None:

@@ -71,6 +71,7 @@ class ContentStore:
         self.summaries_dir = summaries_dir
         self.required_topics = tuple(required_topics)
         self._current = load_content(seeds_dir, summaries_dir, self.required_topics)
+        self.version = 1  # bumped on every successful reload; keys reply caches
         self.last_problems: tuple[Problem, ...] = ()
         self._failed_stamp: tuple[tuple[str, int, int], ...] | None = None
 
@@ -89,6 +90,7 @@ class ContentStore:
                 "\n".join(str(p) for p in error.problems),
             )
         else:
+            self.version += 1
             self.last_problems = ()
             log.info("content reloaded: %s", self._current.verification.summary_line(
                 len(self._current.sources), len(self._current.topics)))

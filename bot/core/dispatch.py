@@ -2,7 +2,8 @@
 
 import dataclasses
 import logging
-from collections.abc import Mapping
+from collections import OrderedDict
+from collections.abc import Hashable, Mapping
 from typing import Any
 
 from bot.content.store import ContentStore
@@ -13,6 +14,7 @@ from bot.core.registry import CommandRequest, Context, Registry, User
 from bot.core.reply import Item, Reply, ReplyKind, Section
 
 log = logging.getLogger(__name__)
+CACHE_SIZE = 1024
 
 
 class Dispatcher:
@@ -25,6 +27,7 @@ class Dispatcher:
         self.clock = clock
         self.stale_after_days = stale_after_days
         self.services = dict(services or {})
+        self._cache: OrderedDict[Hashable, Reply] = OrderedDict()
 
     def run_line(
         self, line: str, *, platform: str = "console", channel: str | None = None,
@@ -48,13 +51,28 @@ class Dispatcher:
         command = self.registry.get(request.command)
         if command is None:
             return self._unknown(request.command)
+        if not command.cacheable:
+            return self.build(command.handler, request)
+        key = (request.command, tuple(sorted(request.args.items())), request.public, request.notes,
+               self.store.version, self.clock().date())
+        reply = self._cache.get(key)
+        if reply is None:
+            reply = self.build(command.handler, request)
+            if reply.kind is not ReplyKind.ERROR:  # an apology for a crash must not stick
+                self._cache[key] = reply
+                if len(self._cache) > CACHE_SIZE:
+                    self._cache.popitem(last=False)
+        return reply
+
+    def build(self, handler: Any, request: CommandRequest) -> Reply:
+        """Run a handler and finish its reply, bypassing the cache."""
         context = Context(
             content=self.store.current, today=self.clock().date(),
             stale_after_days=self.stale_after_days, registry=self.registry,
             services=self.services,
         )
         try:
-            reply = command.handler(request, context)
+            reply = handler(request, context)
         except UsageError as error:
             reply = _error(f"/{command.name}: not understood", str(error))
         except Exception:

@@ -73,6 +73,12 @@ class Command:
     handler: Handler
     options: tuple[Option, ...] = ()
     examples: tuple[str, ...] = ()
+    # The handler may block (I/O, heavy work): platforms acknowledge first, then run it
+    # off the event loop. Everything else is sub-millisecond and runs inline.
+    slow: bool = False
+    # The reply depends only on the options, the content and the date (not on who asks or
+    # where), so the dispatcher may reuse it until content or date change.
+    cacheable: bool = True
 
     def usage(self) -> str:
         parts = [f"/{self.name}"]

@@ -7,6 +7,7 @@ are off twice: in the text (escaped) and in ``allowed_mentions`` (none).
 """
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from bot.core.reply import Item, Reply
@@ -31,6 +32,7 @@ _LINE_START = re.compile(r"^(\s*)([#>-])", re.M)  # headings, quotes and lists o
 _USER_MENTION = re.compile(r"<(@[!&]?|#)(\d+)>")
 
 
+@lru_cache(maxsize=16_384)
 def escape(text: str) -> str:
     """Markdown characters escaped, then mentions and links made inert."""
     text = _MARKDOWN.sub(r"\\\1", text)

@@ -5,6 +5,7 @@ both, and content that passed review does not need live links or mentions either
 """
 
 import re
+from functools import lru_cache
 
 _WORD_JOINER = "\u2060"  # invisible; splits a token so no client parses it
 _BROADCAST = re.compile(r"@(?=(?:channel|here|everyone)\b)", re.I)
@@ -14,6 +15,7 @@ _SCHEME = re.compile(r"(?<=[A-Za-z])://")
 _DOMAIN_DOT = re.compile(r"(?<=[A-Za-z0-9-])\.(?=(?:[A-Za-z]{2,}|[A-Za-z0-9-]+\.[A-Za-z]{2,})\b)")
 
 
+@lru_cache(maxsize=16_384)  # pure, and replies repeat the same content strings
 def defuse(text: str) -> str:
     """Break @channel/@here/@everyone, <!...> mention syntax, URL schemes and bare domains."""
     text = _BROADCAST.sub("@" + _WORD_JOINER, text)

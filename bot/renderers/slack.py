@@ -5,6 +5,7 @@ Limits (Block Kit reference): 50 blocks a message; header text 150; section text
 """
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from bot.core.reply import Item, Reply
@@ -21,6 +22,7 @@ QUOTE_CHARS = 400  # a citation's quote is cut there: long quotes drown the repl
 FALLBACK_CHARS = 300
 
 
+@lru_cache(maxsize=16_384)
 def escape(text: str) -> str:
     """Slack mrkdwn control characters, then mentions and links made inert."""
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -42,3 +42,17 @@ def test_a_failing_handler_gives_an_apology_not_a_traceback(dispatcher: Dispatch
 def test_blank_line_and_slashless_commands(dispatcher: Dispatcher) -> None:
     assert dispatcher.run_line("   ").kind is ReplyKind.ERROR
     assert dispatcher.run_line("numbers").title == "The numbers"
+
+
+def test_replies_are_reused_until_the_content_changes(dispatcher: Dispatcher) -> None:
+    first = dispatcher.run_line("/numbers")
+    assert dispatcher.run_line("/numbers") is first  # prepared once, served many times
+    file = dispatcher.store.summaries_dir / "numbers.md"
+    file.write_text(file.read_text().replace("# The numbers", "# The numbers, updated"))
+    assert dispatcher.store.reload_if_changed() == ()
+    assert dispatcher.run_line("/numbers").title == "The numbers, updated"
+
+
+def test_a_crash_apology_is_not_cached(dispatcher: Dispatcher) -> None:
+    bad = CommandRequest("who", {"name": object()})  # type: ignore[dict-item]
+    assert dispatcher.run(bad) is not dispatcher.run(bad)

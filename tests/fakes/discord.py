@@ -30,8 +30,9 @@ BOT_USER = {"id": str(BOT_ID), "username": "case-brief", "discriminator": "0", "
 
 
 class FakeDiscord:
-    def __init__(self, token: str = "discord-test-token") -> None:
-        self.token = token
+    def __init__(self, *tokens: str) -> None:
+        self.tokens = tokens or ("discord-test-token",)
+        self.token = self.tokens[0]
         self.requests: list[tuple[str, str, Any]] = []
         self.commands: dict[str, list[dict[str, Any]]] = defaultdict(list)  # scope -> commands
         self.syncs: list[str] = []
@@ -39,7 +40,7 @@ class FakeDiscord:
         self.followups: list[dict[str, Any]] = []
         self.identified = asyncio.Event()
         self.heartbeats = 0
-        self._ws: web.WebSocketResponse | None = None
+        self._sockets: dict[str, web.WebSocketResponse] = {}  # bot token -> its gateway socket
         self._seq = itertools.count(1)
         self._ids = itertools.count(900000000000000000)
         self._runner: web.AppRunner | None = None
@@ -68,13 +69,13 @@ class FakeDiscord:
         return self
 
     async def stop(self) -> None:
-        if self._ws is not None:
-            await self._ws.close()
+        for ws in list(self._sockets.values()):
+            await ws.close()
         if self._runner is not None:
             await self._runner.cleanup()
 
     def _authorised(self, request: web.Request) -> bool:
-        return request.headers.get("Authorization") == f"Bot {self.token}"
+        return request.headers.get("Authorization") in {f"Bot {t}" for t in self.tokens}
 
     async def _me(self, request: web.Request) -> web.Response:
         if not self._authorised(request):
@@ -123,7 +124,6 @@ class FakeDiscord:
     async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse()
         await ws.prepare(request)
-        self._ws = ws
         await ws.send_json({"op": 10, "d": {"heartbeat_interval": 41250}, "s": None, "t": None})
         async for message in ws:
             if message.type != WSMsgType.TEXT:
@@ -133,10 +133,12 @@ class FakeDiscord:
                 self.heartbeats += 1
                 await ws.send_json({"op": 11, "d": None, "s": None, "t": None})
             elif data["op"] == 2:
-                if data["d"]["token"] != self.token:
+                token = data["d"]["token"]
+                if token not in self.tokens:
                     await ws.close(code=4004, message=b"Authentication failed")
                     break
-                await self._dispatch("READY", {
+                self._sockets[token] = ws
+                await self._dispatch(token, "READY", {
                     "v": 10, "user": BOT_USER, "guilds": [], "session_id": "fake-session",
                     "resume_gateway_url": f"ws://127.0.0.1:{self.port}/gateway", "shard": [0, 1],
                     "application": {"id": str(APP_ID), "flags": 0},
@@ -144,17 +146,17 @@ class FakeDiscord:
                 self.identified.set()
         return ws
 
-    async def _dispatch(self, event: str, data: dict[str, Any]) -> None:
-        assert self._ws is not None
-        await self._ws.send_json({"op": 0, "t": event, "s": next(self._seq), "d": data})
+    async def _dispatch(self, token: str, event: str, data: dict[str, Any]) -> None:
+        await self._sockets[token].send_json({"op": 0, "t": event, "s": next(self._seq), "d": data})
 
     async def interact(self, name: str, options: dict[str, Any] | None = None, *,
-                       permissions: int = SEND_AND_EMBED, timeout: float = 5) -> dict[str, Any]:
-        """Dispatch a slash command; return the callback body the bot POSTed."""
+                       permissions: int = SEND_AND_EMBED, timeout: float = 5,
+                       token: str | None = None) -> dict[str, Any]:
+        """Dispatch a slash command to a bot (the first token's by default); return its callback body."""
         interaction_id = str(next(self._ids))
         future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
         self.callbacks[interaction_id] = future
-        await self._dispatch("INTERACTION_CREATE", interaction_payload(interaction_id, name, options or {}, permissions))
+        await self._dispatch(token or self.token, "INTERACTION_CREATE", interaction_payload(interaction_id, name, options or {}, permissions))
         return await asyncio.wait_for(future, timeout)
 
 

@@ -1,11 +1,13 @@
 """Answering one interaction: Discord's options -> CommandRequest -> Reply -> embeds.
 
-The core runs in a worker thread; if it has not answered within DEFER_AFTER_SECONDS the
-interaction is deferred, so Discord's 3-second window is never missed.
+Commands answer in well under a millisecond and run inline. A command the registry marks
+``slow`` runs in a worker thread instead, and the interaction is deferred if it has not
+answered within DEFER_AFTER_SECONDS, so Discord's 3-second window is never missed.
 """
 
 import asyncio
 import logging
+from functools import lru_cache
 from typing import Any
 
 import discord
@@ -31,9 +33,13 @@ def to_request(interaction: discord.Interaction, command: str, args: dict[str, A
     )
 
 
+@lru_cache(maxsize=512)  # the dispatcher hands back the same Reply until content changes
+def embeds_for(reply: Reply) -> list[discord.Embed]:
+    return [discord.Embed.from_dict(embed) for embed in render_discord(reply)["embeds"]]
+
+
 async def send_reply(interaction: discord.Interaction, reply: Reply) -> None:
-    payload = render_discord(reply)
-    embeds = [discord.Embed.from_dict(embed) for embed in payload["embeds"]]
+    embeds = embeds_for(reply)
     ephemeral = not reply.public
     if interaction.response.is_done():
         await interaction.followup.send(embeds=embeds, ephemeral=ephemeral, allowed_mentions=NO_MENTIONS)
@@ -44,6 +50,10 @@ async def send_reply(interaction: discord.Interaction, reply: Reply) -> None:
 async def respond(dispatcher: Dispatcher, interaction: discord.Interaction, command: str,
                   args: dict[str, Any], public: bool) -> None:
     request = to_request(interaction, command, args, public)
+    registered = dispatcher.registry.get(command)
+    if registered is None or not registered.slow:
+        await send_reply(interaction, dispatcher.run(request))
+        return
     work = asyncio.ensure_future(asyncio.to_thread(dispatcher.run, request))
     done, _ = await asyncio.wait({work}, timeout=DEFER_AFTER_SECONDS)
     if not done:

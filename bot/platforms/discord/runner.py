@@ -44,11 +44,11 @@ class CaseBriefClient(discord.Client):
 
 
 class DiscordRunner:
-    def __init__(self, settings: Settings, dispatcher: Dispatcher) -> None:
+    def __init__(self, settings: Settings, dispatcher: Dispatcher, *, client: discord.Client | None = None) -> None:
         # discord.py reads its REST base from this class attribute (gateway URL comes from REST).
         Route.BASE = settings.discord_api_url.rstrip("/")
         self.settings = settings
-        self.client = CaseBriefClient(settings, dispatcher)
+        self.client = client or CaseBriefClient(settings, dispatcher)
         self._task: asyncio.Task[Any] | None = None
 
     async def start(self) -> None:
