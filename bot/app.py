@@ -1,9 +1,14 @@
 """Wiring: settings in, a ready Dispatcher out. The only place the layers meet."""
 
+from datetime import timedelta
+
 from bot.commands import TOPIC_COMMANDS, build_registry
 from bot.content.store import ContentStore
 from bot.core.dispatch import Dispatcher
 from bot.core.freshness import Clock, system_clock
+from bot.recaps.declared import declared_recaps
+from bot.recaps.service import RecapService
+from bot.recaps.store import RecapStore
 from bot.settings import Settings
 
 
@@ -12,8 +17,21 @@ def open_store(settings: Settings) -> ContentStore:
     return ContentStore(settings.seeds_dir, settings.summaries_dir, TOPIC_COMMANDS)
 
 
+def build_recaps(settings: Settings, store: ContentStore, clock: Clock) -> RecapService:
+    """The recap service over the SQLite file, with the operator's declared recaps in place."""
+    recaps = RecapService(
+        RecapStore(settings.database_path), lambda: store.current, clock,
+        grace=timedelta(minutes=settings.recap_grace_minutes),
+        lease=timedelta(seconds=settings.recap_claim_lease_seconds),
+        concurrency=settings.recap_concurrency,
+    )
+    recaps.store.sync_declared(declared_recaps(settings), clock())
+    return recaps
+
+
 def build_dispatcher(settings: Settings, clock: Clock = system_clock, store: ContentStore | None = None) -> Dispatcher:
+    store = store or open_store(settings)
     return Dispatcher(
-        build_registry(), store or open_store(settings), clock=clock,
-        stale_after_days=settings.stale_after_days,
+        build_registry(), store, clock=clock, stale_after_days=settings.stale_after_days,
+        services={"recaps": build_recaps(settings, store, clock), "recap_timezone": settings.recap_timezone},
     )

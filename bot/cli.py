@@ -1,6 +1,7 @@
 """``python -m bot``: ask, console, check, run, manifest. Exit codes: 0 ok, 1 content, 2 usage/settings."""
 
 import argparse
+import asyncio
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -46,6 +47,13 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("console", help="interactive prompt; reads commands line by line from a pipe")
     sub.add_parser("check", help="verify every cited quote against its source; exit 1 on any problem")
     sub.add_parser("run", help="serve Slack and/or Discord when configured, else open the console")
+    recap = sub.add_parser("recap", help="scheduled recaps: list, preview, post-due")
+    recap_sub = recap.add_subparsers(dest="recap_action", metavar="ACTION", required=True)
+    recap_sub.add_parser("list", help="every subscription, its next run and last delivery")
+    preview = recap_sub.add_parser("preview", help="what the next recap in a channel would say")
+    preview.add_argument("--channel", required=True, help="platform:channel, e.g. slack:C0123456789")
+    due = recap_sub.add_parser("post-due", help="post everything due at an instant, then exit")
+    due.add_argument("--at", help="ISO-8601 instant with zone (default: now), e.g. 2026-03-10T14:00Z")
     manifest = sub.add_parser("manifest", help="print a chat app manifest generated from the commands")
     manifest.add_argument("platform", choices=["slack"])
     manifest.add_argument("--url", help="HTTP mode: the public https URL of /slack/events (default: Socket Mode)")
@@ -71,6 +79,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return check(settings)
     try:
         dispatcher = build_dispatcher(settings)
+    except SettingsError as error:  # settings checked against content or the database (RECAPS)
+        print(error, file=sys.stderr)
+        return 2
     except ContentError as error:
         print("Refusing to start: the content did not verify.", file=sys.stderr)
         for problem in error.problems:
@@ -81,6 +92,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.action == "run":
         return run(settings, dispatcher)
+    if args.action == "recap":
+        return recap(args, settings, dispatcher)
     return run_console(dispatcher)
 
 
@@ -98,6 +111,27 @@ def check(settings: Settings) -> int:
         source = content.sources[source_id]
         print(f"not cited: {source_id} (seeds/{source.file.name}) is cited by no summary")
     print(verification.summary_line(len(content.sources), len(content.topics)))
+    return 0
+
+
+def recap(args: argparse.Namespace, settings: Settings, dispatcher: Dispatcher) -> int:
+    from bot.recaps import cli as recap_cli
+
+    service = dispatcher.services["recaps"]
+    if args.recap_action == "list":
+        print(recap_cli.list_all(service))
+    elif args.recap_action == "preview":
+        if args.channel.partition(":")[0] not in ("slack", "discord"):
+            print("--channel must be slack:<channel id> or discord:<channel id>", file=sys.stderr)
+            return 2
+        print(recap_cli.preview(service, dispatcher, args.channel))
+    else:
+        try:
+            at = recap_cli.parse_instant(args.at) if args.at else None
+        except ValueError as error:
+            print(f"--at: {error}", file=sys.stderr)
+            return 2
+        print(asyncio.run(recap_cli.post_due(settings, service, at)))
     return 0
 
 

@@ -59,6 +59,8 @@ class Settings(BaseSettings):
     database_url: str = Field(default="sqlite:///case-brief.sqlite3", pattern=r"^sqlite:///")
     recap_grace_minutes: int = Field(default=60, ge=0)
     recap_timezone: Annotated[str, AfterValidator(_timezone)] = "UTC"
+    recap_claim_lease_seconds: int = Field(default=600, ge=10)
+    recap_concurrency: int = Field(default=50, ge=1, le=1000)
     recaps: list[dict[str, str]] = []  # JSON list declared by operators; see config.example.env
 
     @field_validator("slack_admin_user_ids", "discord_guild_ids", mode="before")

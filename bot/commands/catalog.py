@@ -2,6 +2,7 @@
 
 from bot.commands.help import handle_help
 from bot.commands.quote import handle_quote
+from bot.commands.recap import ACTIONS, handle_recap
 from bot.commands.sources import handle_sources
 from bot.commands.topics import handle_who, topic_handler
 from bot.core.registry import Command, Option, OptionKind, Registry
@@ -29,6 +30,14 @@ def build_registry() -> Registry:
                 handle_quote, (Option("words", "the words to look for", required=True),),
                 ("/quote 42,695", "/quote Romo declaration")),
     ]
+    commands.append(Command(
+        "recap", "Scheduled recaps for this channel: list, preview; admins: subscribe, unsubscribe.",
+        handle_recap,
+        (Option("action", "list, preview, subscribe or unsubscribe", OptionKind.CHOICE, choices=ACTIONS),
+         Option("details", "for subscribe: daily|weekly <day>|cron <expr>, HH:MM, time zone; for unsubscribe: an id")),
+        ("/recap subscribe daily 09:00 America/New_York", "/recap list"),
+        cacheable=False, needs_admin=True,
+    ))
     names = tuple(c.name for c in commands) + ("help",)
     commands.append(Command(
         "help", "Every command, or the details of one.", handle_help,

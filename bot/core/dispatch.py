@@ -74,7 +74,7 @@ class Dispatcher:
         try:
             reply = handler(request, context)
         except UsageError as error:
-            reply = _error(f"/{command.name}: not understood", str(error))
+            reply = _error(f"/{request.command}: not understood", str(error))
         except Exception:
             log.exception("command /%s failed", request.command)
             reply = _error("Sorry", messages.INTERNAL_ERROR)
@@ -94,7 +94,7 @@ class Dispatcher:
             warnings.append(stale)
         return dataclasses.replace(
             reply, as_of=stamp, warnings=tuple(warnings),
-            public=bool(request and request.public and reply.kind is not ReplyKind.ERROR),
+            public=bool(request and request.public and reply.kind is not ReplyKind.ERROR and not reply.private_only),
             command=request.command if request else reply.command,
         )
 

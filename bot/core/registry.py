@@ -79,6 +79,8 @@ class Command:
     # The reply depends only on the options, the content and the date (not on who asks or
     # where), so the dispatcher may reuse it until content or date change.
     cacheable: bool = True
+    # Some actions are for admins: platforms must fill in User.is_admin before running it.
+    needs_admin: bool = False
 
     def usage(self) -> str:
         parts = [f"/{self.name}"]

@@ -60,6 +60,7 @@ class Reply:
     public: bool = False  # post for everyone in the channel instead of privately
     command: str | None = None
     footer: str | None = None
+    private_only: bool = False  # never posted for the channel, even when asked (/recap preview)
 
     @property
     def figures(self) -> tuple[Item, ...]:

@@ -33,6 +33,11 @@ def build_runners(settings: Settings, dispatcher: Dispatcher) -> list[Runner]:
         from bot.platforms.discord.runner import DiscordRunner
 
         runners.append(DiscordRunner(settings, dispatcher))
+    recaps = dispatcher.services.get("recaps")
+    if recaps is not None and runners:  # after the platforms, which register their posters
+        from bot.recaps.runner import RecapRunner
+
+        runners.append(RecapRunner(recaps))
     return runners
 
 

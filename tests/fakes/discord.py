@@ -38,6 +38,8 @@ class FakeDiscord:
         self.syncs: list[str] = []
         self.callbacks: dict[str, asyncio.Future[dict[str, Any]]] = {}
         self.followups: list[dict[str, Any]] = []
+        self.messages: dict[str, list[dict[str, Any]]] = defaultdict(list)  # channel -> posted messages
+        self.channel_failures: dict[str, list[tuple[int, dict[str, Any]]]] = defaultdict(list)
         self.identified = asyncio.Event()
         self.heartbeats = 0
         self._sockets: dict[str, web.WebSocketResponse] = {}  # bot token -> its gateway socket
@@ -60,6 +62,7 @@ class FakeDiscord:
         r.add_route("*", "/api/v10/applications/{app}/guilds/{guild}/commands", self._commands)
         r.add_post("/api/v10/interactions/{id}/{token}/callback", self._callback)
         r.add_post("/api/v10/webhooks/{app}/{token}", self._followup)
+        r.add_route("*", "/api/v10/channels/{channel}/messages", self._channel_messages)
         r.add_get("/gateway", self._gateway)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
@@ -120,6 +123,23 @@ class FakeDiscord:
             "timestamp": "2026-03-10T00:00:00+00:00", "edited_timestamp": None, "tts": False,
             "mention_everyone": False, "mentions": [], "mention_roles": [], "attachments": [],
             "embeds": body.get("embeds", []), "pinned": False, "type": 0, "flags": body.get("flags", 0)})
+
+    async def _channel_messages(self, request: web.Request) -> web.Response:
+        channel = request.match_info["channel"]
+        if request.method == "GET":
+            return _json(list(reversed(self.messages[channel]))[: int(request.query.get("limit", 50))])
+        if self.channel_failures[channel]:
+            status, body = self.channel_failures[channel].pop(0)
+            return _json(body, status)
+        body = await request.json()
+        message = {"id": str(next(self._ids)), "channel_id": channel, "author": BOT_USER, "content": "",
+                   "timestamp": "2026-03-10T00:00:00+00:00", "edited_timestamp": None, "tts": False,
+                   "mention_everyone": False, "mentions": [], "mention_roles": [], "attachments": [],
+                   "embeds": body.get("embeds", []), "pinned": False, "type": 0, "nonce": body.get("nonce")}
+        if body.get("enforce_nonce") and any(m.get("nonce") == body.get("nonce") for m in self.messages[channel]):
+            return _json(next(m for m in self.messages[channel] if m.get("nonce") == body.get("nonce")))
+        self.messages[channel].append(message)
+        return _json(message)
 
     async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse()

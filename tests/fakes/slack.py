@@ -26,6 +26,9 @@ class FakeSlack:
     def __init__(self) -> None:
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.failures: dict[str, list[Failure]] = defaultdict(list)
+        self.channel_failures: dict[str, list[Failure]] = defaultdict(list)  # chat.postMessage, per channel
+        self.admins: set[str] = set()  # user IDs users.info reports as workspace admins
+        self.post_delay = 0.0  # seconds each chat.postMessage takes
         self.acks: dict[str, asyncio.Future[dict[str, Any]]] = {}
         self._outbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self.connected = asyncio.Event()
@@ -40,9 +43,15 @@ class FakeSlack:
     def called(self, method: str) -> list[dict[str, Any]]:
         return [args for name, args in self.calls if name == method]
 
+    def posts_by_channel(self) -> dict[str, int]:
+        counts: dict[str, int] = defaultdict(int)
+        for args in self.called("chat.postMessage"):
+            counts[str(args.get("channel"))] += 1
+        return dict(counts)
+
     async def start(self) -> "FakeSlack":
         app = web.Application()
-        app.router.add_post("/api/{method}", self._api)
+        app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_get("/link", self._socket)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
@@ -57,7 +66,9 @@ class FakeSlack:
 
     async def _api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
-        if request.content_type == "application/json":
+        if request.method == "GET":
+            args: dict[str, Any] = dict(request.query)
+        elif request.content_type == "application/json":
             args = await request.json()
         else:
             args = dict(await request.post())
@@ -70,8 +81,24 @@ class FakeSlack:
                                       "team": "Test", "url": "https://test.example/", "user": "bot"})
         if method == "apps.connections.open":
             return web.json_response({"ok": True, "url": f"ws://127.0.0.1:{self.port}/link"})
+        if method == "users.info":
+            user = args.get("user", "")
+            return web.json_response({"ok": True, "user": {"id": user, "is_admin": user in self.admins,
+                                                           "is_owner": False, "is_primary_owner": False}})
         if method == "chat.postMessage":
-            return web.json_response({"ok": True, "channel": args.get("channel"), "ts": f"{len(self.calls)}.0001"})
+            channel = str(args.get("channel"))
+            if self.channel_failures[channel]:
+                failure = self.channel_failures[channel].pop(0)
+                self.calls.pop()  # a refused post is not a post
+                return web.json_response(failure.body, status=failure.status, headers=failure.headers)
+            if self.post_delay:
+                await asyncio.sleep(self.post_delay)
+            return web.json_response({"ok": True, "channel": channel, "ts": f"{len(self.calls)}.0001"})
+        if method == "conversations.history":
+            channel = str(args.get("channel"))
+            messages = [{"type": "message", "text": a.get("text", ""), "metadata": a.get("metadata")}
+                        for a in self.called("chat.postMessage") if str(a.get("channel")) == channel]
+            return web.json_response({"ok": True, "messages": list(reversed(messages)), "has_more": False})
         return web.json_response({"ok": True})
 
     async def _socket(self, request: web.Request) -> web.WebSocketResponse:

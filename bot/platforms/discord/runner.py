@@ -12,12 +12,14 @@ from discord.http import Route
 from bot.core.dispatch import Dispatcher
 from bot.platforms.discord.sync import sync_commands
 from bot.platforms.errors import StartError
+from bot.recaps.posters import DiscordPoster
 from bot.platforms.discord.tree import build_tree
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
-# Send messages and embed links: all the bot needs to answer and to post recaps.
-PERMISSIONS = discord.Permissions(send_messages=True, embed_links=True)
+# Send messages and embed links to answer and post recaps; read message history so that,
+# after a crash, the bot can check whether a recap already landed instead of posting twice.
+PERMISSIONS = discord.Permissions(send_messages=True, embed_links=True, read_message_history=True)
 SCOPES = ("bot", "applications.commands")
 
 
@@ -49,6 +51,7 @@ class DiscordRunner:
         Route.BASE = settings.discord_api_url.rstrip("/")
         self.settings = settings
         self.client = client or CaseBriefClient(settings, dispatcher)
+        self.dispatcher = dispatcher
         self._task: asyncio.Task[Any] | None = None
 
     async def start(self) -> None:
@@ -60,6 +63,9 @@ class DiscordRunner:
             raise StartError("Invalid setting DISCORD_TOKEN: Discord rejected it (401 Unauthorized)") from None
         # Ask REST for the gateway, as Discord recommends; discord.py's plain Client would use
         # a hard-coded default, which also keeps a test or proxy Discord from working.
+        recaps = self.dispatcher.services.get("recaps")
+        if recaps is not None:
+            recaps.posters["discord"] = DiscordPoster(self.client.http)
         _, gateway, _ = await self.client.http.get_bot_gateway()
         DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway)
         self._task = asyncio.create_task(self.client.connect(reconnect=True), name="discord")

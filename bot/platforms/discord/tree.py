@@ -2,8 +2,8 @@
 
 discord.py reads option types from callback signatures, so each option shape has its own
 small callback (text options carry the core's length limit as a Range); names and
-descriptions come from the registry. A command may have at
-most one option besides ``public`` (every command today has zero or one).
+descriptions come from the registry. Shapes today: no option, one text or choice option,
+or a choice then text (/recap); all with ``public``.
 """
 
 from typing import Any, Optional
@@ -20,11 +20,30 @@ DESCRIPTION_CHARS = 100  # Discord's limit for command and option descriptions
 PUBLIC_DESCRIPTION = "Post the reply for everyone in the channel (default: only you see it)"
 
 
+def _choice_and_text(dispatcher: Dispatcher, command: Command) -> Any:
+    """A choice followed by free text, e.g. /recap <action> [details]."""
+    first, second = command.options
+    name = command.name
+
+    async def pair(interaction: discord.Interaction, value: Optional[str] = None,
+                   extra: Optional[app_commands.Range[str, 1, second.max_length]] = None,
+                   public: bool = False) -> None:
+        await respond(dispatcher, interaction, name, {first.name: value, second.name: extra}, public)
+
+    callback = app_commands.choices(value=[app_commands.Choice(name=c, value=c) for c in first.choices[:25]])(pair)
+    callback = app_commands.rename(value=first.name, extra=second.name)(callback)
+    return app_commands.describe(value=clip(first.description, DESCRIPTION_CHARS),
+                                 extra=clip(second.description, DESCRIPTION_CHARS))(callback)
+
+
 def _callback(dispatcher: Dispatcher, command: Command) -> Any:
     name = command.name
     option: Option | None = command.options[0] if command.options else None
+    kinds = tuple(o.kind for o in command.options)
+    if kinds == (OptionKind.CHOICE, OptionKind.TEXT):
+        return _choice_and_text(dispatcher, command)
     if len(command.options) > 1:
-        raise ValueError(f"/{name}: the Discord adapter supports one option besides `public`")
+        raise ValueError(f"/{name}: the Discord adapter has no shape for options {kinds}")
 
     if option is None:
         async def bare(interaction: discord.Interaction, public: bool = False) -> None:

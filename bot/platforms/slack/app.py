@@ -5,6 +5,7 @@ the core's neutral Reply -> a Block Kit ack (renderers.slack).
 """
 
 import logging
+import time
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -13,6 +14,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncRateLimitErrorRetryHandler,
     AsyncServerErrorRetryHandler,
 )
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core.dispatch import Dispatcher
@@ -43,6 +45,32 @@ def command_line(name: str, payload: dict[str, Any]) -> str:
     return f"/{name} {payload.get('text') or ''}".strip()
 
 
+class AdminCheck:
+    """Workspace admins and owners (users.info), or IDs listed in SLACK_ADMIN_USER_IDS."""
+
+    TTL_SECONDS = 300
+
+    def __init__(self, settings: Settings) -> None:
+        self.listed = set(settings.slack_admin_user_ids)
+        self._cache: dict[str, tuple[float, bool]] = {}
+
+    async def __call__(self, client: AsyncWebClient, user_id: str) -> bool:
+        if user_id in self.listed:
+            return True
+        cached = self._cache.get(user_id)
+        if cached and time.monotonic() - cached[0] < self.TTL_SECONDS:
+            return cached[1]
+        try:
+            user = (await client.users_info(user=user_id))["user"]
+        except SlackApiError as error:
+            log.warning("users.info failed for an admin check (HTTP %s); treating as not an admin",
+                        error.response.status_code)
+            return False
+        is_admin = bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner"))
+        self._cache[user_id] = (time.monotonic(), is_admin)
+        return is_admin
+
+
 def build_slack_app(settings: Settings, dispatcher: Dispatcher) -> AsyncApp:
     secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
     app = AsyncApp(
@@ -52,14 +80,17 @@ def build_slack_app(settings: Settings, dispatcher: Dispatcher) -> AsyncApp:
         request_verification_enabled=secret is not None,
         logger=logging.getLogger("slack_bolt"),
     )
+    admin_check = AdminCheck(settings)
     for command in dispatcher.registry:
-        app.command(f"/{command.name}")(_handler(command.name, dispatcher))
+        app.command(f"/{command.name}")(_handler(command.name, dispatcher, admin_check if command.needs_admin else None))
     return app
 
 
-def _handler(name: str, dispatcher: Dispatcher):  # type: ignore[no-untyped-def]
-    async def on_command(ack: Any, command: dict[str, Any]) -> None:
-        user = User(id=str(command.get("user_id", "")), name=str(command.get("user_name", "")))
+def _handler(name: str, dispatcher: Dispatcher, admin_check: AdminCheck | None):  # type: ignore[no-untyped-def]
+    async def on_command(ack: Any, command: dict[str, Any], client: AsyncWebClient) -> None:
+        user_id = str(command.get("user_id", ""))
+        is_admin = await admin_check(client, user_id) if admin_check else False
+        user = User(id=user_id, name=str(command.get("user_name", "")), is_admin=is_admin)
         reply = dispatcher.run_line(
             command_line(name, command), platform="slack",
             channel=command.get("channel_id"), user=user,

@@ -7,8 +7,9 @@ from bot.core.registry import Registry
 APP_NAME = "Case Brief"
 DESCRIPTION = "Source-cited, verified facts on the IRS-ICE taxpayer-data ruling."
 # Slash commands answered through the ack need only `commands`; posting scheduled recaps
-# needs `chat:write`, and telling workspace admins apart needs `users:read`.
-BOT_SCOPES = ("commands", "chat:write", "users:read")
+# needs `chat:write`; telling workspace admins apart needs `users:read`; checking after a
+# crash whether a recap already landed needs the history of the channels it posts to.
+BOT_SCOPES = ("commands", "chat:write", "users:read", "channels:history", "groups:history")
 
 
 def build_manifest(registry: Registry, *, request_url: str | None = None) -> dict[str, Any]:

@@ -1,0 +1,107 @@
+"""/recap subscribe|unsubscribe|list|preview: scheduled recaps for the channel asked from."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot.commands.topics import note
+from bot.core.binding import UsageError
+from bot.core.registry import CommandRequest, Context
+from bot.core.reply import Item, Reply, Section
+from bot.recaps.compose import compose
+from bot.recaps.schedule import Schedule, ScheduleError, parse_schedule
+from bot.recaps.service import RecapService
+
+ACTIONS = ("list", "preview", "subscribe", "unsubscribe")
+REFUSAL = ("Only admins can {action} recaps: on Slack, workspace admins and owners (or users the "
+           "operator lists); on Discord, members with Manage Server. `/recap list` and "
+           "`/recap preview` are open to everyone.")
+
+
+def _when(moment: datetime | None, tz: str) -> str:
+    if moment is None:
+        return "paused"
+    local = moment.astimezone(ZoneInfo(tz))
+    return f"{local:%a %b} {local.day}, {local:%H:%M} {tz}"
+
+
+def handle_recap(request: CommandRequest, context: Context) -> Reply:
+    service: RecapService | None = context.services.get("recaps")
+    action = request.args.get("action", "list")
+    if service is None or request.platform not in ("slack", "discord") or not request.channel:
+        return Reply("Recaps", (note(
+            "Recaps are posted to Slack or Discord channels: use `/recap` there, or declare them in the "
+            "RECAPS setting. From a terminal: `python -m bot recap list`."),), private_only=True)
+    platform, channel = request.platform, request.channel
+    if action in ("subscribe", "unsubscribe") and not (request.user and request.user.is_admin):
+        return Reply("Recaps: admins only", (note(REFUSAL.format(action=action)),), private_only=True)
+    if action == "subscribe":
+        return _subscribe(service, platform, channel, request, context)
+    if action == "unsubscribe":
+        return _unsubscribe(service, platform, channel, request.args.get("details", ""))
+    if action == "preview":
+        reply, _ = compose(context.content, service.store.told(platform, channel), service.clock())
+        return Reply(f"Preview: {reply.title}", reply.sections, reply.citations, reply.as_of,
+                     footer="This is what the next recap in this channel would say; only you see it.",
+                     private_only=True)
+    return _list(service, platform, channel)
+
+
+def _subscribe(service: RecapService, platform: str, channel: str, request: CommandRequest, context: Context) -> Reply:
+    words = request.args.get("details", "").split()
+    try:
+        schedule = parse_schedule(words, service_timezone(context))
+        upcoming = schedule.next_slot(service.clock())
+    except ScheduleError as error:
+        raise UsageError(str(error)) from None
+    user = request.user.id if request.user else ""
+    sub, created = service.store.add_subscription(platform, channel, schedule.frequency, schedule.time,
+                                                  schedule.timezone, created_by=user, now=service.clock())
+    verb = "Subscribed" if created else "Already subscribed"
+    return Reply("Recaps", (Section(None, (
+        Item(f"{verb} (#{sub.id}): {schedule.describe()}. Next recap: {_when(upcoming, schedule.timezone)}."),)),),
+        private_only=True)
+
+
+def _unsubscribe(service: RecapService, platform: str, channel: str, details: str) -> Reply:
+    subs = service.store.subscriptions(platform, channel)
+    wanted = details.strip().lstrip("#")
+    if wanted:
+        chosen = [s for s in subs if str(s.id) == wanted]
+    else:
+        chosen = subs if len(subs) == 1 else []
+    if not subs:
+        return Reply("Recaps", (note("This channel has no recap subscriptions."),), private_only=True)
+    if not chosen:
+        ids = ", ".join(f"#{s.id}" for s in subs)
+        raise UsageError(f"Say which one: `/recap unsubscribe <id>` ({ids}); `/recap list` shows them.")
+    sub = chosen[0]
+    if sub.origin == "settings":
+        return Reply("Recaps", (note(f"#{sub.id} is declared in the operator's RECAPS setting; "
+                                     "ask the operator to remove it there."),), private_only=True)
+    service.store.remove_subscription(sub.id)
+    return Reply("Recaps", (note(f"Unsubscribed #{sub.id}; this channel gets no more recaps from it."),),
+                 private_only=True)
+
+
+def _list(service: RecapService, platform: str, channel: str) -> Reply:
+    rows = service.listing(platform, channel)
+    if not rows:
+        return Reply("Recaps in this channel", (note(
+            "None yet. An admin can start them: `/recap subscribe daily 09:00 America/New_York`."),))
+    items = []
+    for sub, upcoming, last in rows:
+        parts = [Schedule(sub.frequency, sub.time, sub.timezone).describe()]
+        parts.append(f"next: {_when(upcoming, sub.timezone)}")
+        parts.append(f"last: {last.status} {_when(last.finished_at or last.slot, sub.timezone)}" if last else "last: none yet")
+        if last and last.status == "failed" and last.detail:
+            parts.append(f"last problem: {last.detail}")
+        if sub.paused_reason:
+            parts.append(f"PAUSED: {sub.paused_reason}")
+        if sub.origin == "settings":
+            parts.append("declared in settings")
+        items.append(Item("; ".join(parts) + ".", label=f"#{sub.id}"))
+    return Reply("Recaps in this channel", (Section(None, tuple(items)),))
+
+
+def service_timezone(context: Context) -> str:
+    return str(context.services.get("recap_timezone", "UTC"))

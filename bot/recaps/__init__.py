@@ -1,0 +1,1 @@
+"""Scheduled recaps: subscriptions, schedules, composition, delivery exactly once."""

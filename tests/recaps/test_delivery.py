@@ -1,0 +1,134 @@
+"""Posting recaps on time, exactly once, and what each fault does."""
+
+import logging
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from bot.core.dispatch import Dispatcher
+from bot.recaps.service import RecapService
+from tests.fakes.discord import FakeDiscord
+from tests.fakes.slack import Failure, FakeSlack
+from tests.recaps.conftest import Clock
+
+UTC = timezone.utc
+NINE_NY = datetime(2026, 3, 10, 13, 0, tzinfo=UTC)  # 09:00 in New York (EDT)
+
+
+def subscribe(service: RecapService, platform: str, channel: str, created: datetime = NINE_NY - timedelta(days=1)) -> int:
+    sub, _ = service.store.add_subscription(platform, channel, "daily", "09:00", "America/New_York", now=created)
+    return sub.id
+
+
+async def test_due_recaps_post_once_to_slack_and_discord(service: RecapService, fakes: tuple[FakeSlack, FakeDiscord],
+                                                         recap_clock: Clock) -> None:
+    slack, discord = fakes
+    subscribe(service, "slack", "C1")
+    subscribe(service, "discord", "42")
+    recap_clock.now = NINE_NY + timedelta(minutes=1)
+    report = await service.post_due()
+    assert len(report.posted) == 2
+    again = await service.post_due()
+    assert again.posted == [] and slack.posts_by_channel() == {"C1": 1} and len(discord.messages["42"]) == 1
+    message = slack.called("chat.postMessage")[0]
+    assert message["metadata"]["event_payload"]["slot"].startswith("r1-20260310")
+    assert "First recap in this channel." in str(message["blocks"])
+    assert discord.messages["42"][0]["embeds"][0]["title"] == "Case recap, Mar 10, 2026"
+
+
+async def test_the_next_recap_says_what_changed(service: RecapService, fakes: tuple[FakeSlack, FakeDiscord],
+                                               recap_clock: Clock, dispatcher: Dispatcher) -> None:
+    slack, _ = fakes
+    subscribe(service, "slack", "C1")
+    recap_clock.now = NINE_NY
+    await service.post_due()
+    recap_clock.now = NINE_NY + timedelta(days=1)
+    await service.post_due()
+    assert "No change since Mar 10, 2026." in str(slack.called("chat.postMessage")[-1]["blocks"])
+    file = dispatcher.store.summaries_dir / "numbers.md"
+    file.write_text(file.read_text().replace("pages in the Feb. 26, 2026 opinion", "pages in the Feb. 26 opinion"))
+    assert dispatcher.store.reload_if_changed() == ()
+    recap_clock.now = NINE_NY + timedelta(days=2)
+    await service.post_due()
+    last = str(slack.called("chat.postMessage")[-1]["blocks"])
+    assert "Changed: pages in the Feb. 26 opinion" in last and "(was: pages in the Feb. 26, 2026 opinion" in last
+
+
+async def test_missed_slots_within_grace_post_and_older_ones_are_skipped_and_logged(
+    service: RecapService, fakes: tuple[FakeSlack, FakeDiscord], recap_clock: Clock, caplog: pytest.LogCaptureFixture,
+) -> None:
+    slack, _ = fakes
+    subscribe(service, "slack", "C1", created=NINE_NY - timedelta(days=3))
+    recap_clock.now = NINE_NY + timedelta(minutes=50)  # the bot was down across three slots
+    with caplog.at_level(logging.WARNING):
+        report = await service.post_due()
+    assert len(report.posted) == 1 and slack.posts_by_channel() == {"C1": 1}
+    assert "skipped 3 slot(s) missed by more than 1:00:00" in caplog.text  # Mar. 7, 8 and 9
+    statuses = [d.status for d in service.store.deliveries()]
+    assert statuses == ["skipped", "skipped", "skipped", "sent"]
+
+
+async def test_429_waits_for_retry_after(service: RecapService, fakes: tuple[FakeSlack, FakeDiscord], recap_clock: Clock) -> None:
+    slack, _ = fakes
+    subscribe(service, "slack", "C1")
+    slack.channel_failures["C1"].append(Failure(429, {"ok": False, "error": "ratelimited"}, {"Retry-After": "1"}))
+    recap_clock.now = NINE_NY
+    started = datetime.now(UTC)
+    report = await service.post_due()
+    assert len(report.posted) == 1 and slack.posts_by_channel() == {"C1": 1}
+    assert (datetime.now(UTC) - started).total_seconds() >= 1
+
+
+async def test_5xx_and_timeouts_retry_with_backoff(service: RecapService, fakes: tuple[FakeSlack, FakeDiscord],
+                                                  recap_clock: Clock) -> None:
+    slack, discord = fakes
+    subscribe(service, "slack", "C1")
+    subscribe(service, "discord", "42")
+    slack.channel_failures["C1"] += [Failure(503, {"ok": False, "error": "service_unavailable"})] * 4
+    discord.channel_failures["42"].append((502, {"message": "Bad Gateway"}))
+    recap_clock.now = NINE_NY
+    report = await service.post_due()
+    assert len(report.posted) == 2 and report.failed == []
+    assert slack.posts_by_channel() == {"C1": 1} and len(discord.messages["42"]) == 1
+
+
+async def test_a_permanent_error_pauses_logs_once_and_spares_other_channels(
+    service: RecapService, fakes: tuple[FakeSlack, FakeDiscord], recap_clock: Clock, caplog: pytest.LogCaptureFixture,
+) -> None:
+    slack, discord = fakes
+    gone = subscribe(service, "slack", "CGONE")
+    subscribe(service, "slack", "C1")
+    missing = subscribe(service, "discord", "404")
+    slack.channel_failures["CGONE"].append(Failure(200, {"ok": False, "error": "channel_not_found"}))
+    discord.channel_failures["404"].append((404, {"message": "Unknown Channel", "code": 10003}))
+    recap_clock.now = NINE_NY
+    with caplog.at_level(logging.ERROR):
+        report = await service.post_due()
+        recap_clock.now = NINE_NY + timedelta(days=1)
+        await service.post_due()
+    assert slack.posts_by_channel() == {"C1": 2}
+    assert len(report.failed) == 2 and caplog.text.count("paused: channel_not_found") == 1
+    paused = {s.id: s.paused_reason for s in service.store.subscriptions() if s.paused_reason}
+    assert paused[gone] == "channel_not_found" and "404" in paused[missing]
+    listing = {sub.id: (upcoming, last) for sub, upcoming, last in service.listing("slack", "CGONE")}
+    assert listing[gone][0] is None and listing[gone][1].detail == "channel_not_found"
+
+
+async def test_a_slow_channel_does_not_delay_the_others(service: RecapService, fakes: tuple[FakeSlack, FakeDiscord],
+                                                       recap_clock: Clock) -> None:
+    slack, _ = fakes
+    subscribe(service, "slack", "CSLOW")
+    subscribe(service, "slack", "C1")
+    slack.channel_failures["CSLOW"] += [Failure(503, {"ok": False, "error": "service_unavailable"})] * 3
+    service.backoff = 0.5
+    recap_clock.now = NINE_NY
+    order: list[str] = []
+    real_post = service.posters["slack"].post
+
+    async def post(channel, reply, marker):  # type: ignore[no-untyped-def]
+        await real_post(channel, reply, marker)
+        order.append(channel)
+
+    service.posters["slack"].post = post  # type: ignore[method-assign]
+    await service.post_due()
+    assert order == ["C1", "CSLOW"]
