@@ -92,7 +92,9 @@ class DiscordPoster:
         except (discord.NotFound, discord.Forbidden) as error:
             raise DeliveryError(f"{error.status} {error.text or type(error).__name__}", permanent=True) from None
         except discord.HTTPException as error:
-            raise DeliveryError(f"{error.status} {error.text}", permanent=error.status < 500 and error.status != 429) from None
+            retry_after = error.response.headers.get("Retry-After") if error.status == 429 else None
+            raise DeliveryError(f"{error.status} {error.text}", permanent=error.status < 500 and error.status != 429,
+                                retry_after=float(retry_after) if retry_after else None) from None
         except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as error:
             raise DeliveryError(f"{type(error).__name__}: {error}", permanent=False) from None
 

@@ -130,7 +130,13 @@ class FakeDiscord:
             return _json(list(reversed(self.messages[channel]))[: int(request.query.get("limit", 50))])
         if self.channel_failures[channel]:
             status, body = self.channel_failures[channel].pop(0)
-            return _json(body, status)
+            response = _json(body, status)
+            if status == 429:  # Discord's rate-limit headers, which discord.py reads
+                response.headers.update({"X-RateLimit-Limit": "5", "X-RateLimit-Remaining": "0",
+                                         "X-RateLimit-Reset-After": str(body.get("retry_after", 1)),
+                                         "X-RateLimit-Bucket": "fake", "Retry-After": str(body.get("retry_after", 1)),
+                                         "Via": "1.1 google"})  # without Via, discord.py assumes a Cloudflare ban
+            return response
         body = await request.json()
         message = {"id": str(next(self._ids)), "channel_id": channel, "author": BOT_USER, "content": "",
                    "timestamp": "2026-03-10T00:00:00+00:00", "edited_timestamp": None, "tts": False,

@@ -132,3 +132,32 @@ async def test_a_slow_channel_does_not_delay_the_others(service: RecapService, f
     service.posters["slack"].post = post  # type: ignore[method-assign]
     await service.post_due()
     assert order == ["C1", "CSLOW"]
+
+
+async def test_discord_429_waits_for_retry_after(service: RecapService, fakes: tuple[FakeSlack, FakeDiscord],
+                                                recap_clock: Clock) -> None:
+    _, discord = fakes
+    subscribe(service, "discord", "42")
+    discord.channel_failures["42"].append((429, {"message": "You are being rate limited.", "retry_after": 0.5,
+                                                 "global": False}))
+    recap_clock.now = NINE_NY
+    started = datetime.now(UTC)
+    report = await service.post_due()
+    assert len(report.posted) == 1 and len(discord.messages["42"]) == 1
+    assert (datetime.now(UTC) - started).total_seconds() >= 0.5
+
+
+async def test_recaps_follow_local_time_through_a_dst_change(service: RecapService, fakes: tuple[FakeSlack, FakeDiscord],
+                                                            recap_clock: Clock) -> None:
+    slack, _ = fakes
+    subscribe(service, "slack", "C1", created=datetime(2026, 3, 6, 12, tzinfo=UTC))
+    posted_at = []
+    moment = datetime(2026, 3, 6, 12, tzinfo=UTC)
+    while moment < datetime(2026, 3, 10, 12, tzinfo=UTC):  # step the clock every 30 minutes
+        moment += timedelta(minutes=30)
+        recap_clock.now = moment
+        if (await service.post_due()).posted:
+            posted_at.append(f"{moment:%m-%d %H:%M}")
+    # 09:00 New York: 14:00Z before the change on Sun. Mar. 8, 13:00Z after.
+    assert posted_at == ["03-06 14:00", "03-07 14:00", "03-08 13:00", "03-09 13:00"]
+    assert slack.posts_by_channel() == {"C1": 4}
