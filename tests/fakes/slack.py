@@ -8,6 +8,7 @@
 import asyncio
 import itertools
 import json
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,6 +30,12 @@ class FakeSlack:
         self.channel_failures: dict[str, list[Failure]] = defaultdict(list)  # chat.postMessage, per channel
         self.admins: set[str] = set()  # user IDs users.info reports as workspace admins
         self.post_delay = 0.0  # seconds each chat.postMessage takes
+        # Rate limits like Slack's for chat.postMessage (None: unlimited): 429 + Retry-After.
+        self.workspace_per_second: int | None = None
+        self.channel_interval = 0.0  # at most one message per channel this often (seconds)
+        self.rejected = 0
+        self._window: list[float] = []
+        self._last_by_channel: dict[str, float] = {}
         self.acks: dict[str, asyncio.Future[dict[str, Any]]] = {}
         self._outbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self.connected = asyncio.Event()
@@ -91,6 +98,12 @@ class FakeSlack:
                 failure = self.channel_failures[channel].pop(0)
                 self.calls.pop()  # a refused post is not a post
                 return web.json_response(failure.body, status=failure.status, headers=failure.headers)
+            limited = self._rate_limited(channel)
+            if limited:
+                self.calls.pop()
+                self.rejected += 1
+                return web.json_response({"ok": False, "error": "ratelimited"}, status=429,
+                                         headers={"Retry-After": str(limited)})
             if self.post_delay:
                 await asyncio.sleep(self.post_delay)
             return web.json_response({"ok": True, "channel": channel, "ts": f"{len(self.calls)}.0001"})
@@ -100,6 +113,20 @@ class FakeSlack:
                         for a in self.called("chat.postMessage") if str(a.get("channel")) == channel]
             return web.json_response({"ok": True, "messages": list(reversed(messages)), "has_more": False})
         return web.json_response({"ok": True})
+
+    def _rate_limited(self, channel: str) -> int:
+        """Seconds to wait (Slack sends whole seconds), or 0 when the post may go through."""
+        now = time.monotonic()
+        last = self._last_by_channel.get(channel)
+        if last is not None and now - last < self.channel_interval:
+            return 1
+        if self.workspace_per_second is not None:
+            self._window = [t for t in self._window if now - t < 1.0]
+            if len(self._window) >= self.workspace_per_second:
+                return 1
+            self._window.append(now)
+        self._last_by_channel[channel] = now
+        return 0
 
     async def _socket(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse(autoping=True)
