@@ -43,9 +43,8 @@ async def main(api_url: str) -> None:
         bare.command(f"/{command.name}")(constant)
     runner = web.AppRunner(build_web_app(bare, dispatcher), access_log=None)
     await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    bare_port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    bare_port = int(runner.addresses[0][1])
     print(ours.port, bare_port, flush=True)
     await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
     await ours.stop()

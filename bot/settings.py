@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, Field, SecretStr, ValidationError, field_validator
+from pydantic import AfterValidator, Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,6 +26,10 @@ def _timezone(value: str) -> str:
     except (ZoneInfoNotFoundError, ValueError):
         raise ValueError(f"unknown IANA time zone {value!r} (e.g. America/New_York)") from None
     return value
+
+
+# Slack tokens are easy to swap by mistake; their prefixes tell them apart.
+_SLACK_TOKEN_KINDS = {"slack_bot_token": ("xoxb-", "a bot token"), "slack_app_token": ("xapp-", "an app-level token")}
 
 
 class Settings(BaseSettings):
@@ -68,18 +72,12 @@ class Settings(BaseSettings):
     def _split(cls, value: Any) -> Any:
         return _comma_list(value)
 
-    @field_validator("slack_bot_token")
+    @field_validator("slack_bot_token", "slack_app_token")
     @classmethod
-    def _bot_token_shape(cls, value: SecretStr | None) -> SecretStr | None:
-        if value is not None and not value.get_secret_value().startswith("xoxb-"):
-            raise ValueError("must be a bot token starting with xoxb-")
-        return value
-
-    @field_validator("slack_app_token")
-    @classmethod
-    def _app_token_shape(cls, value: SecretStr | None) -> SecretStr | None:
-        if value is not None and not value.get_secret_value().startswith("xapp-"):
-            raise ValueError("must be an app-level token starting with xapp-")
+    def _slack_token_shape(cls, value: SecretStr | None, info: ValidationInfo) -> SecretStr | None:
+        prefix, kind = _SLACK_TOKEN_KINDS[info.field_name or ""]
+        if value is not None and not value.get_secret_value().startswith(prefix):
+            raise ValueError(f"must be {kind} starting with {prefix}")
         return value
 
     @property

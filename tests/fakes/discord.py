@@ -13,6 +13,8 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
+from tests.fakes.server import serve
+
 APP_ID = 111111111111111111
 BOT_ID = 222222222222222222
 GUILD_ID = 333333333333333333
@@ -64,11 +66,7 @@ class FakeDiscord:
         r.add_post("/api/v10/webhooks/{app}/{token}", self._followup)
         r.add_route("*", "/api/v10/channels/{channel}/messages", self._channel_messages)
         r.add_get("/gateway", self._gateway)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self._runner, self.port = await serve(app)
         return self
 
     async def stop(self) -> None:

@@ -39,11 +39,8 @@ class SlackRunner:
             return
         self._http = web.AppRunner(build_web_app(self.app, self.dispatcher), access_log=None)
         await self._http.setup()
-        site = web.TCPSite(self._http, self.settings.host, self.settings.port)
-        await site.start()
-        server = site._server
-        sockets = getattr(server, "sockets", None) or []
-        self.port = sockets[0].getsockname()[1] if sockets else self.settings.port
+        await web.TCPSite(self._http, self.settings.host, self.settings.port).start()
+        self.port = int(self._http.addresses[0][1])  # the real port when PORT=0
         log.info("Slack HTTP mode: POST http://%s:%s%s, GET /healthz", self.settings.host, self.port, EVENTS_PATH)
 
     async def stop(self) -> None:
