@@ -66,14 +66,16 @@ class SlackPoster:
 
     async def already_posted(self, channel: str, marker: str) -> bool:
         response = await self.client.conversations_history(channel=channel, limit=50, include_all_metadata=True)
-        return any(_slack_marker(message) == marker for message in response.get("messages", []))
+        messages: list[dict[str, Any]] = response.get("messages", [])
+        return any(_slack_marker(message) == marker for message in messages)
 
 
 def _slack_marker(message: dict[str, Any]) -> str | None:
-    metadata = message.get("metadata") or {}
+    metadata: dict[str, Any] = message.get("metadata") or {}
     if metadata.get("event_type") != METADATA_EVENT:
         return None
-    return (metadata.get("event_payload") or {}).get("slot")
+    slot = (metadata.get("event_payload") or {}).get("slot")
+    return str(slot) if slot is not None else None
 
 
 class DiscordPoster:
@@ -100,6 +102,6 @@ class DiscordPoster:
 
     async def already_posted(self, channel: str, marker: str) -> bool:
         route = Route("GET", "/channels/{channel_id}/messages", channel_id=channel)
-        messages = await self.http.request(route, params={"limit": 50})
+        messages: list[dict[str, Any]] = await self.http.request(route, params={"limit": 50})
         return any(f"ref {marker}" in (embed.get("footer") or {}).get("text", "")
                    for message in messages for embed in message.get("embeds", []))

@@ -90,7 +90,7 @@ def render_embeds(reply: Reply) -> list[dict[str, Any]]:
         for item in section.items:
             if not item.label:
                 continue
-            field = {"name": clip(escape(item.label), FIELD_NAME_CHARS) or BLANK,
+            field: dict[str, Any] = {"name": clip(escape(item.label), FIELD_NAME_CHARS) or BLANK,
                      "value": clip(f"{escape(item.text)} {_marks(item)}".strip(), FIELD_VALUE_CHARS) or BLANK,
                      "inline": False}
             if len(fields) < MAX_FIELDS and budget.take(field["name"] + field["value"]):

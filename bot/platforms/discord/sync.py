@@ -42,7 +42,7 @@ async def sync_commands(client: discord.Client, tree: app_commands.CommandTree[A
         else:
             current = await client.http.get_global_commands(client.application_id)
         scope = "global" if guild is None else str(guild.id)
-        if _canonical(list(current)) == wanted:
+        if _canonical([dict(command) for command in current]) == wanted:
             log.info("Discord commands already up to date (%s)", scope)
             continue
         await tree.sync(guild=guild)

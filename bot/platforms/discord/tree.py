@@ -77,13 +77,13 @@ def app_command(dispatcher: Dispatcher, command: Command) -> app_commands.Comman
                                 callback=callback)
 
 
-def build_tree(client: discord.Client, dispatcher: Dispatcher) -> app_commands.CommandTree[Any]:
-    tree: app_commands.CommandTree[Any] = app_commands.CommandTree(client)
-    for command in dispatcher.registry:
-        tree.add_command(app_command(dispatcher, command))
-
-    async def on_error(interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
+class _Tree(app_commands.CommandTree[Any]):
+    async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
         await apologise(interaction, error)
 
-    tree.on_error = on_error  # type: ignore[method-assign]
+
+def build_tree(client: discord.Client, dispatcher: Dispatcher) -> app_commands.CommandTree[Any]:
+    tree = _Tree(client)
+    for command in dispatcher.registry:
+        tree.add_command(app_command(dispatcher, command))
     return tree

@@ -6,6 +6,7 @@ the core's neutral Reply -> a Block Kit ack (renderers.slack).
 
 import logging
 import time
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -86,7 +87,8 @@ def build_slack_app(settings: Settings, dispatcher: Dispatcher) -> AsyncApp:
     return app
 
 
-def _handler(name: str, dispatcher: Dispatcher, admin_check: AdminCheck | None):  # type: ignore[no-untyped-def]
+def _handler(name: str, dispatcher: Dispatcher,
+             admin_check: AdminCheck | None) -> Callable[..., Awaitable[None]]:
     async def on_command(ack: Any, command: dict[str, Any], client: AsyncWebClient) -> None:
         user_id = str(command.get("user_id", ""))
         is_admin = await admin_check(client, user_id) if admin_check else False

@@ -34,7 +34,7 @@ class SlackRunner:
         if self.socket_mode:
             assert self.settings.slack_app_token is not None
             self._socket = AsyncSocketModeHandler(self.app, self.settings.slack_app_token.get_secret_value())
-            await self._socket.connect_async()
+            await self._socket.connect_async()  # type: ignore[no-untyped-call]  # slack_bolt is untyped here
             log.info("Slack connected in Socket Mode")
             return
         self._http = web.AppRunner(build_web_app(self.app, self.dispatcher), access_log=None)
@@ -45,7 +45,7 @@ class SlackRunner:
 
     async def stop(self) -> None:
         if self._socket is not None:
-            await self._socket.close_async()
+            await self._socket.close_async()  # type: ignore[no-untyped-call]
             self._socket = None
         if self._http is not None:
             await self._http.cleanup()
