@@ -36,7 +36,7 @@ def build_registry() -> Registry:
         (Option("action", "list, preview, subscribe or unsubscribe", OptionKind.CHOICE, choices=ACTIONS),
          Option("details", "for subscribe: daily|weekly <day>|cron <expr>, HH:MM, time zone; for unsubscribe: an id")),
         ("/recap subscribe daily 09:00 America/New_York", "/recap list"),
-        cacheable=False, needs_admin=True,
+        cacheable=False, needs_admin=True, slow=True,  # SQLite may wait on another process's lock
     ))
     names = tuple(c.name for c in commands) + ("help",)
     commands.append(Command(

@@ -23,6 +23,7 @@ class Failure:
     status: int
     body: dict[str, Any]
     headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0  # seconds before answering (longer than the client's timeout: a timeout)
 
 
 class FakeSlack:
@@ -36,6 +37,7 @@ class FakeSlack:
         self.workspace_per_second: int | None = None
         self.channel_interval = 0.0  # at most one message per channel this often (seconds)
         self.rejected = 0
+        self.responses: list[dict[str, Any]] = []  # bodies POSTed to response URLs
         self._window: list[float] = []
         self._last_by_channel: dict[str, float] = {}
         self.acks: dict[str, asyncio.Future[dict[str, Any]]] = {}
@@ -62,6 +64,7 @@ class FakeSlack:
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_get("/link", self._socket)
+        app.router.add_post("/response/{id}", self._response_url)
         self._runner, self.port = await serve(app)
         return self
 
@@ -95,6 +98,7 @@ class FakeSlack:
             if self.channel_failures[channel]:
                 failure = self.channel_failures[channel].pop(0)
                 self.calls.pop()  # a refused post is not a post
+                await asyncio.sleep(failure.delay)
                 return web.json_response(failure.body, status=failure.status, headers=failure.headers)
             limited = self._rate_limited(channel)
             if limited:
@@ -111,6 +115,14 @@ class FakeSlack:
                         for a in self.called("chat.postMessage") if str(a.get("channel")) == channel]
             return web.json_response({"ok": True, "messages": list(reversed(messages)), "has_more": False})
         return web.json_response({"ok": True})
+
+    @property
+    def response_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/response/1"
+
+    async def _response_url(self, request: web.Request) -> web.Response:
+        self.responses.append(await request.json())
+        return web.Response(text="ok")
 
     def _rate_limited(self, channel: str) -> int:
         """Seconds to wait (Slack sends whole seconds), or 0 when the post may go through."""
@@ -161,11 +173,12 @@ class FakeSlack:
         return await asyncio.wait_for(future, timeout)
 
 
-def slash_payload(command: str, text: str = "", *, user_id: str = "U1", channel_id: str = "C1") -> dict[str, str]:
+def slash_payload(command: str, text: str = "", *, user_id: str = "U1", channel_id: str = "C1",
+                  response_url: str = "https://hooks.slack.example/commands/1") -> dict[str, str]:
     """The fields Slack sends with a slash command."""
     return {
         "token": "legacy-verification-token", "team_id": "T1", "team_domain": "test",
         "channel_id": channel_id, "channel_name": "general", "user_id": user_id, "user_name": "ann",
         "command": command, "text": text, "api_app_id": "A1", "is_enterprise_install": "false",
-        "response_url": "https://hooks.slack.example/commands/1", "trigger_id": "1.2.3",
+        "response_url": response_url, "trigger_id": "1.2.3",
     }

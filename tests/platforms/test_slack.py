@@ -1,5 +1,6 @@
 """The real slack-bolt app over real HTTP and websockets on 127.0.0.1, against FakeSlack."""
 
+import asyncio
 import time
 from collections.abc import AsyncIterator
 from datetime import datetime, timezone
@@ -140,3 +141,31 @@ async def test_web_api_waits_out_429_and_retries_5xx(settings: Settings, fake_sl
     response = await client.chat_postMessage(channel="C1", text="hello")
     assert response["ok"] and len(fake_slack.called("chat.postMessage")) == 3
     assert time.monotonic() - started >= 1.0  # Retry-After honoured
+
+
+async def test_a_slow_command_is_acked_in_time_and_answered_via_the_response_url(
+    settings: Settings, fake_slack: FakeSlack, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import bot.platforms.slack.app as slack_app
+
+    monkeypatch.setattr(slack_app, "ACK_WITHIN_SECONDS", 0.1)
+
+    def slow(request, context):  # type: ignore[no-untyped-def]
+        time.sleep(0.5)
+        return Reply("Slow answer")
+
+    base = build_dispatcher(settings, CLOCK)
+    dispatcher = Dispatcher(Registry([Command("slow", "takes a while", slow, slow=True)]), base.store, clock=CLOCK)
+    runner = SlackRunner(slack_settings(settings, fake_slack), dispatcher)
+    await runner.start()
+    try:
+        body = form(slash_payload("/slow", response_url=fake_slack.response_url))
+        status, payload = await post(runner, body, signed_headers(SECRET, body))
+        assert status == 200 and isinstance(payload, dict) and payload["text"] == "Working on it..."
+        for _ in range(100):
+            if fake_slack.responses:
+                break
+            await asyncio.sleep(0.05)
+        assert fake_slack.responses[0]["blocks"][0]["text"]["text"] == "Slow answer"
+    finally:
+        await runner.stop()

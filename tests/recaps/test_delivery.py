@@ -161,3 +161,13 @@ async def test_recaps_follow_local_time_through_a_dst_change(service: RecapServi
     # 09:00 New York: 14:00Z before the change on Sun. Mar. 8, 13:00Z after.
     assert posted_at == ["03-06 14:00", "03-07 14:00", "03-08 13:00", "03-09 13:00"]
     assert slack.posts_by_channel() == {"C1": 4}
+
+
+async def test_a_timeout_is_retried(service: RecapService, fakes: tuple[FakeSlack, FakeDiscord], recap_clock: Clock) -> None:
+    slack, _ = fakes
+    subscribe(service, "slack", "C1")
+    service.posters["slack"].client.timeout = 1  # type: ignore[attr-defined]
+    slack.channel_failures["C1"].append(Failure(200, {"ok": True}, delay=1.5))
+    recap_clock.now = NINE_NY
+    report = await service.post_due()
+    assert len(report.posted) == 1 and slack.posts_by_channel() == {"C1": 1}

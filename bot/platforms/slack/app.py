@@ -4,6 +4,7 @@ The adapter is two conversions: Slack's command payload -> the core's typed line
 the core's neutral Reply -> a Block Kit ack (renderers.slack).
 """
 
+import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -20,10 +21,13 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core.dispatch import Dispatcher
 from bot.core.registry import User
+from bot.core.reply import Reply
 from bot.renderers.slack import render_slack
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
+ACK_WITHIN_SECONDS = 2.0
+WORKING = "Working on it..."
 
 
 def build_web_client(settings: Settings) -> AsyncWebClient:
@@ -83,21 +87,34 @@ def build_slack_app(settings: Settings, dispatcher: Dispatcher) -> AsyncApp:
     )
     admin_check = AdminCheck(settings)
     for command in dispatcher.registry:
-        app.command(f"/{command.name}")(_handler(command.name, dispatcher, admin_check if command.needs_admin else None))
+        app.command(f"/{command.name}")(
+            _handler(command.name, dispatcher, admin_check if command.needs_admin else None, slow=command.slow))
     return app
 
 
-def _handler(name: str, dispatcher: Dispatcher,
-             admin_check: AdminCheck | None) -> Callable[..., Awaitable[None]]:
-    async def on_command(ack: Any, command: dict[str, Any], client: AsyncWebClient) -> None:
+def _handler(name: str, dispatcher: Dispatcher, admin_check: AdminCheck | None,
+             *, slow: bool = False) -> Callable[..., Awaitable[None]]:
+    async def on_command(ack: Any, respond: Any, command: dict[str, Any], client: AsyncWebClient) -> None:
         user_id = str(command.get("user_id", ""))
         is_admin = await admin_check(client, user_id) if admin_check else False
         user = User(id=user_id, name=str(command.get("user_name", "")), is_admin=is_admin)
-        reply = dispatcher.run_line(
-            command_line(name, command), platform="slack",
-            channel=command.get("channel_id"), user=user,
-        )
-        await ack(**render_slack(reply))
+
+        def run() -> Reply:
+            return dispatcher.run_line(command_line(name, command), platform="slack",
+                                       channel=command.get("channel_id"), user=user)
+
+        if not slow:  # sub-millisecond: answer in the ack itself
+            await ack(**render_slack(run()))
+            return
+        # Slack wants the ack within 3 s: acknowledge first if the work is not done by then,
+        # and deliver the reply through the response URL.
+        work = asyncio.ensure_future(asyncio.to_thread(run))
+        done, _ = await asyncio.wait({work}, timeout=ACK_WITHIN_SECONDS)
+        if done:
+            await ack(**render_slack(work.result()))
+            return
+        await ack(response_type="ephemeral", text=WORKING)
+        await respond(**render_slack(await work))
 
     on_command.__name__ = f"slack_{name}"
     return on_command
