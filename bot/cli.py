@@ -1,4 +1,7 @@
-"""``python -m bot``: ask, console, check, run, manifest. Exit codes: 0 ok, 1 content, 2 usage/settings."""
+"""``python -m bot``: ask, console, check, run, recap, manifest.
+
+Exit codes: 0 ok, 1 content did not verify, 2 bad usage or settings.
+"""
 
 import argparse
 import asyncio
@@ -7,18 +10,20 @@ import sys
 from collections.abc import Callable, Sequence
 
 from bot.app import build_dispatcher, open_store
+from bot.commands import build_registry
 from bot.content.problems import ContentError
 from bot.core.dispatch import Dispatcher
-from bot.platforms.console import run_console
 from bot.core.reply import Reply
 from bot.logs import configure_logging
-from bot.commands import build_registry
+from bot.platforms.console import run_console
 from bot.platforms.slack.manifest import build_manifest
+from bot.recaps import cli as recap_cli
 from bot.renderers.discord import render_discord
 from bot.renderers.json import render_json
 from bot.renderers.slack import render_slack
 from bot.renderers.text import render_text
 from bot.settings import Settings, SettingsError, load_settings
+
 
 def _slack(reply: Reply) -> str:
     return json.dumps(render_slack(reply), indent=2, ensure_ascii=False)
@@ -115,8 +120,6 @@ def check(settings: Settings) -> int:
 
 
 def recap(args: argparse.Namespace, settings: Settings, dispatcher: Dispatcher) -> int:
-    from bot.recaps import cli as recap_cli
-
     service = dispatcher.services["recaps"]
     if args.recap_action == "list":
         print(recap_cli.list_all(service))
