@@ -10,7 +10,7 @@ from bot.content.store import ContentStore
 from bot.core import messages
 from bot.core.binding import UsageError, bind, split_line
 from bot.core.freshness import Clock, as_of, staleness_warning
-from bot.core.registry import CommandRequest, Context, Registry, User
+from bot.core.registry import CommandRequest, Context, Handler, Registry, User
 from bot.core.reply import Item, Reply, ReplyKind, Section
 
 log = logging.getLogger(__name__)
@@ -64,7 +64,7 @@ class Dispatcher:
                     self._cache.popitem(last=False)
         return reply
 
-    def build(self, handler: Any, request: CommandRequest) -> Reply:
+    def build(self, handler: Handler, request: CommandRequest) -> Reply:
         """Run a handler and finish its reply, bypassing the cache."""
         context = Context(
             content=self.store.current, today=self.clock().date(),

@@ -17,7 +17,7 @@ import socket
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from bot.content.store import Content
 from bot.core.freshness import Clock
@@ -198,7 +198,3 @@ class RecapService:
             upcoming = None if sub.paused_reason else schedule.next_slot(now)
             rows.append((sub, upcoming, self.store.last_delivery(sub.id)))
         return rows
-
-
-def utc_now() -> datetime:
-    return datetime.now(timezone.utc)

@@ -70,9 +70,6 @@ class DiscordRunner:
         DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway)
         self._task = asyncio.create_task(self.client.connect(reconnect=True), name="discord")
 
-    async def wait_until_ready(self, timeout: float = 30) -> None:
-        await asyncio.wait_for(self.client.wait_until_ready(), timeout)
-
     async def stop(self) -> None:
         await self.client.close()
         if self._task is not None:
