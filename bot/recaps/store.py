@@ -182,8 +182,8 @@ class RecapStore:
         for sub in self.subscriptions():
             if sub.origin == "settings" and (sub.platform, sub.channel, sub.frequency, sub.time, sub.timezone) not in keep:
                 self.remove_subscription(sub.id)
-        for platform, channel, frequency, time, tz in declared:
-            self.add_subscription(platform, channel, frequency, time, tz, origin="settings",
+        for platform, channel, frequency, at, tz in declared:
+            self.add_subscription(platform, channel, frequency, at, tz, origin="settings",
                                   created_by="settings", now=now)
 
     # --- deliveries ---------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Running the Discord client beside anything else in the same event loop."""
 
 import asyncio
+import contextlib
 import logging
 from typing import Any
 
@@ -73,8 +74,6 @@ class DiscordRunner:
     async def stop(self) -> None:
         await self.client.close()
         if self._task is not None:
-            try:
+            with contextlib.suppress(asyncio.CancelledError, asyncio.TimeoutError):
                 await asyncio.wait_for(self._task, 10)
-            except (asyncio.CancelledError, asyncio.TimeoutError):
-                pass
             self._task = None
