@@ -1,0 +1,143 @@
+"""The store contract: what the recap service needs from a database, SQLite or PostgreSQL.
+
+Every method is a coroutine: the SQLite backend runs its work in a worker thread, the
+PostgreSQL backend uses an async driver, so no database call ever blocks the event loop.
+Both backends pass one contract test suite (tests/storage/). Times are aware UTC datetimes.
+
+Exactly-once rests on two rules that every backend must keep:
+- ``claim`` inserts the (subscription, slot) row; one insert wins across all instances;
+- a claim carries a lease (``lease_until``) renewed by its owner's heartbeat; only an
+  expired lease can be taken over (``take_over_expired``), and only by one taker.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+
+class StorageError(Exception):
+    """The database cannot be used (unreachable, corrupt, read-only, full, locked too long).
+
+    ``message`` is one line an operator can act on; it never contains a password.
+    """
+
+
+@dataclass(frozen=True, slots=True)
+class Subscription:
+    id: int
+    platform: str  # "slack" or "discord"
+    workspace: str  # Slack team id; Discord guild id; "" when unknown (single-workspace mode)
+    channel: str
+    frequency: str  # "daily", "weekly mon" or a cron expression
+    time: str  # "HH:MM" local, "" for cron
+    timezone: str
+    origin: str  # "chat" or "settings"
+    created_by: str
+    created_at: datetime
+    paused_reason: str | None
+    next_due: datetime | None  # the next slot to post; None when paused or never fires
+
+    @property
+    def address(self) -> str:
+        return f"{self.platform}:{self.channel}"
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    subscription_id: int
+    slot: datetime
+    status: str  # "claimed", "sent", "skipped" or "failed"
+    claimed_by: str
+    claimed_at: datetime
+    lease_until: datetime
+    finished_at: datetime | None
+    detail: str | None
+
+
+# (platform, workspace, channel, frequency, time, timezone) of one operator-declared recap.
+Declared = tuple[str, str, str, str, str, str]
+
+
+class RecapStore(Protocol):
+    """Subscriptions, deliveries (claims) and what each channel was last told."""
+
+    url_for_logs: str  # the database URL without any password
+
+    async def migrate(self) -> None:
+        """Create or upgrade the schema; safe when several instances start at once."""
+
+    async def schema_version(self) -> int: ...
+
+    async def ping(self) -> None:
+        """Raise StorageError unless a trivial query answers (readiness)."""
+
+    async def close(self) -> None: ...
+
+    # --- subscriptions -------------------------------------------------------------
+    async def add_subscription(
+        self, platform: str, workspace: str, channel: str, frequency: str, time: str, tz: str, *,
+        next_due: datetime | None, origin: str = "chat", created_by: str = "", now: datetime,
+    ) -> tuple[Subscription, bool]:
+        """The subscription and whether it is new (an identical one is reused)."""
+
+    async def remove_subscription(self, subscription_id: int) -> bool: ...
+
+    async def subscriptions(
+        self, platform: str | None = None, channel: str | None = None, *, workspace: str | None = None,
+    ) -> list[Subscription]: ...
+
+    async def sync_declared(self, declared: Sequence[tuple[Declared, datetime | None]], now: datetime) -> None:
+        """Make the settings-declared subscriptions exactly ``declared`` (each with its next_due)."""
+
+    async def pause(self, subscription_id: int, reason: str) -> bool:
+        """True only for the call that paused it (so the reason is logged once)."""
+
+    async def pause_workspace(self, platform: str, workspace: str, reason: str) -> int:
+        """Pause every subscription of a workspace (app uninstalled); returns how many."""
+
+    async def resume_workspace(self, platform: str, workspace: str) -> int: ...
+
+    # --- scheduling: the next slot is stored, never recomputed by listing ------------
+    async def due(self, now: datetime, limit: int = 1000) -> list[Subscription]:
+        """Unpaused subscriptions whose next_due <= now, oldest first."""
+
+    async def earliest_due(self) -> datetime | None:
+        """The smallest next_due of unpaused subscriptions (when the scheduler must wake)."""
+
+    async def advance(self, subscription_id: int, slot: datetime, next_due: datetime | None) -> bool:
+        """Move next_due from ``slot`` to ``next_due``; False if someone else already moved it."""
+
+    # --- deliveries ------------------------------------------------------------------
+    async def claim(self, subscription_id: int, slot: datetime, owner: str, now: datetime,
+                    lease_until: datetime) -> bool:
+        """Claim a slot for posting. Exactly one caller, in any instance, gets True."""
+
+    async def record(self, subscription_id: int, slot: datetime, status: str, owner: str, now: datetime,
+                     detail: str | None = None) -> bool:
+        """A final outcome for a slot nobody claimed (skipped). False if a row exists."""
+
+    async def finish(self, subscription_id: int, slot: datetime, status: str, now: datetime,
+                     detail: str | None = None) -> None: ...
+
+    async def renew_leases(self, owner: str, lease_until: datetime) -> int:
+        """Heartbeat: extend every open claim of ``owner``; returns how many."""
+
+    async def take_over_expired(self, owner: str, now: datetime, lease_until: datetime,
+                                limit: int = 100) -> list[Delivery]:
+        """Open claims whose lease ran out, moved to ``owner`` (each to one taker only)."""
+
+    async def open_claims(self) -> list[Delivery]: ...
+
+    async def last_delivery(self, subscription_id: int) -> Delivery | None:
+        """The newest sent or failed delivery."""
+
+    async def last_deliveries(self, subscription_ids: Sequence[int]) -> dict[int, Delivery]:
+        """``last_delivery`` for many subscriptions in one query (/recap list)."""
+
+    async def deliveries(self) -> list[Delivery]: ...
+
+    # --- what each channel was told ----------------------------------------------------
+    async def told(self, platform: str, channel: str) -> tuple[datetime, dict[str, Any]] | None: ...
+
+    async def remember_told(self, platform: str, channel: str, when: datetime, snapshot: dict[str, Any]) -> None: ...
