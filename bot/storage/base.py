@@ -36,7 +36,9 @@ class Subscription:
     created_by: str
     created_at: datetime
     paused_reason: str | None
-    next_due: datetime | None  # the next slot to post; None when paused or never fires
+    # The next slot to post; None when it never fires, and for rows migrated from schema 1
+    # until the scheduler sets it (``advance(id, None, next_due)``). Kept while paused.
+    next_due: datetime | None
 
     @property
     def address(self) -> str:
@@ -96,7 +98,8 @@ class RecapStore(Protocol):
     async def pause_workspace(self, platform: str, workspace: str, reason: str) -> int:
         """Pause every subscription of a workspace (app uninstalled); returns how many."""
 
-    async def resume_workspace(self, platform: str, workspace: str) -> int: ...
+    async def resume_workspace(self, platform: str, workspace: str) -> int:
+        """Clear the pause of every subscription of a workspace (reinstalled); returns how many."""
 
     # --- scheduling: the next slot is stored, never recomputed by listing ------------
     async def due(self, now: datetime, limit: int = 1000) -> list[Subscription]:
@@ -105,8 +108,11 @@ class RecapStore(Protocol):
     async def earliest_due(self) -> datetime | None:
         """The smallest next_due of unpaused subscriptions (when the scheduler must wake)."""
 
-    async def advance(self, subscription_id: int, slot: datetime, next_due: datetime | None) -> bool:
-        """Move next_due from ``slot`` to ``next_due``; False if someone else already moved it."""
+    async def advance(self, subscription_id: int, slot: datetime | None, next_due: datetime | None) -> bool:
+        """Move next_due from ``slot`` to ``next_due``; False if someone else already moved it.
+
+        ``slot=None`` sets the next slot of a subscription that has none (migrated from schema 1).
+        """
 
     # --- deliveries ------------------------------------------------------------------
     async def claim(self, subscription_id: int, slot: datetime, owner: str, now: datetime,
