@@ -1,0 +1,58 @@
+"""Rows to records, and the one rule for instants: aware UTC, whole seconds, in both backends.
+
+Slots are part of the deliveries table's primary key, so both backends must store the same
+instant the same way; schema 1 stored whole seconds as ``YYYY-MM-DDTHH:MM:SSZ`` text, and
+SQLite keeps that form (it sorts and compares as text). PostgreSQL stores ``timestamptz``.
+"""
+
+from collections.abc import Callable, Sequence
+from datetime import datetime, timezone
+from typing import Any
+
+from bot.storage.base import Delivery, Subscription
+
+SUBSCRIPTION_COLUMNS = ("id, platform, workspace, channel, frequency, time, timezone, origin, created_by,"
+                        " created_at, paused_reason, next_due")
+DELIVERY_COLUMNS = "subscription_id, slot, status, claimed_by, claimed_at, lease_until, finished_at, detail"
+FINAL_STATUSES = ("sent", "skipped", "failed")
+
+TEXT_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+
+
+def whole_utc(moment: datetime) -> datetime:
+    """``moment`` in UTC to the second; a naive datetime is a programming error."""
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError(f"the store takes aware datetimes, got naive {moment!r}")
+    return moment.astimezone(timezone.utc).replace(microsecond=0)
+
+
+def utc_text(moment: datetime) -> str:
+    return whole_utc(moment).strftime(TEXT_FORMAT)
+
+
+def parse_utc_text(text: str) -> datetime:
+    return datetime.strptime(text, TEXT_FORMAT).replace(tzinfo=timezone.utc)
+
+
+def from_timestamptz(value: datetime) -> datetime:
+    return value.astimezone(timezone.utc)
+
+
+def check_final(status: str) -> None:
+    if status not in FINAL_STATUSES:
+        raise ValueError(f"a finished delivery is one of {FINAL_STATUSES}, not {status!r}")
+
+
+def subscription(row: Sequence[Any], instant: Callable[[Any], datetime]) -> Subscription:
+    (id_, platform, workspace, channel, frequency, time, tz, origin, created_by, created_at, paused_reason,
+     next_due) = row
+    return Subscription(int(id_), platform, workspace, channel, frequency, time, tz, origin, created_by,
+                        instant(created_at), paused_reason, instant(next_due) if next_due is not None else None)
+
+
+def delivery(row: Sequence[Any], instant: Callable[[Any], datetime]) -> Delivery:
+    subscription_id, slot, status, claimed_by, claimed_at, lease_until, finished_at, detail = row
+    claimed = instant(claimed_at)
+    return Delivery(int(subscription_id), instant(slot), status, claimed_by, claimed,
+                    instant(lease_until) if lease_until is not None else claimed,
+                    instant(finished_at) if finished_at is not None else None, detail)
