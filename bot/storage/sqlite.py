@@ -184,17 +184,17 @@ class SQLiteStore:
         wanted = {(p, c, f, t, tz): (ws, due) for (p, ws, c, f, t, tz), due in declared}
 
         def work(db: sqlite3.Connection) -> None:
-            for id_, *key in db.execute("SELECT id, platform, channel, frequency, time, timezone"
-                                        " FROM subscriptions WHERE origin='settings'").fetchall():
-                if tuple(key) not in wanted:
-                    db.execute("DELETE FROM subscriptions WHERE id=?", (id_,))
-            for (platform, channel, frequency, at, tz), (workspace, due) in wanted.items():
-                _insert_subscription(db, platform, workspace, channel, frequency, at, tz, due, "settings",
-                                     "settings", now)
-                db.execute(
-                    "UPDATE subscriptions SET workspace=?, next_due=COALESCE(next_due, ?) WHERE origin='settings'"
-                    " AND platform=? AND channel=? AND frequency=? AND time=? AND timezone=?",
-                    (workspace, _text(due), platform, channel, frequency, at, tz))
+            gone = [(id_,) for id_, *key in db.execute("SELECT id, platform, channel, frequency, time, timezone"
+                                                       " FROM subscriptions WHERE origin='settings'").fetchall()
+                    if tuple(key) not in wanted]
+            db.executemany("DELETE FROM subscriptions WHERE id=?", gone)
+            db.executemany(_INSERT_SUBSCRIPTION, [
+                (p, ws, c, f, t, tz, "settings", "settings", utc_text(now), _text(due))
+                for (p, c, f, t, tz), (ws, due) in wanted.items()])
+            db.executemany(
+                "UPDATE subscriptions SET workspace=?, next_due=COALESCE(next_due, ?) WHERE origin='settings'"
+                " AND platform=? AND channel=? AND frequency=? AND time=? AND timezone=?",
+                [(ws, _text(due), p, c, f, t, tz) for (p, c, f, t, tz), (ws, due) in wanted.items()])
 
         await self._write(work)
 
@@ -319,14 +319,16 @@ class SQLiteStore:
             (platform, channel, utc_text(when), text)))
 
 
+_INSERT_SUBSCRIPTION = (
+    "INSERT INTO subscriptions (platform, workspace, channel, frequency, time, timezone, origin, created_by,"
+    " created_at, next_due) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")
+
+
 def _insert_subscription(db: sqlite3.Connection, platform: str, workspace: str, channel: str, frequency: str,
                          at: str, tz: str, next_due: datetime | None, origin: str, created_by: str,
                          now: datetime) -> bool:
-    return db.execute(
-        "INSERT INTO subscriptions (platform, workspace, channel, frequency, time, timezone, origin, created_by,"
-        " created_at, next_due) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-        (platform, workspace, channel, frequency, at, tz, origin, created_by, utc_text(now),
-         _text(next_due))).rowcount == 1
+    return db.execute(_INSERT_SUBSCRIPTION, (platform, workspace, channel, frequency, at, tz, origin, created_by,
+                                             utc_text(now), _text(next_due))).rowcount == 1
 
 
 def _text(moment: datetime | None) -> str | None:
