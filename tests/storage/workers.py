@@ -8,8 +8,10 @@ import json
 import sys
 import time
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
-from bot.storage import StorageError, open_store
+from bot.storage import StorageError, check_database_url, open_store
+from bot.storage.sqlite import SQLiteStore
 
 NOW = datetime(2026, 3, 10, 12, tzinfo=timezone.utc)
 SLOT = datetime(2026, 3, 10, 14, tzinfo=timezone.utc)
@@ -58,6 +60,19 @@ async def open_only(url: str) -> object:
     return {"error": None}
 
 
+async def open_raw(path: str) -> object:
+    """The SQLite backend itself, past open_store's checks of the path: its own error mapping."""
+    store = SQLiteStore(Path(path), busy_timeout=2)
+    try:
+        await store.migrate()
+        await store.add_subscription("slack", "T1", "C1", "daily", "09:00", "UTC", next_due=None, now=NOW)
+    except StorageError as error:
+        return {"error": str(error)}
+    finally:
+        await store.close()
+    return {"error": None}
+
+
 async def main(action: str, url: str, *args: str) -> object:
     if action == "migrate":
         return await migrate(url, float(args[0]))
@@ -67,6 +82,10 @@ async def main(action: str, url: str, *args: str) -> object:
         return await take_over(url, float(args[0]), args[1])
     if action == "open":
         return await open_only(url)
+    if action == "open-raw":
+        return await open_raw(url)
+    if action == "check":
+        return check_database_url(url)
     raise SystemExit(f"unknown action {action}")
 
 
