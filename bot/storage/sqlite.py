@@ -1,7 +1,9 @@
 """The SQLite backend: the embedded default, one file shared by the processes of one host.
 
-Every call runs on the store's own worker thread (one thread, one connection), so the event
-loop never waits on the disk. WAL lets readers and one writer work at once across processes;
+Every call runs on one of the store's two worker threads, each with its own connection: one
+for writes, one for reads, so the event loop never waits on the disk and a read (``/recap
+list``) never queues behind a write waiting for the lock. WAL lets readers and one writer work
+at once, across threads and processes;
 writes take the lock up front (``BEGIN IMMEDIATE``) so two processes never interleave, and wait
 for it at most ``busy_timeout`` seconds. Exactly-once rests on the deliveries table's primary
 key: a slot is claimed by inserting its row, and only one insert can win.
@@ -13,6 +15,7 @@ that store are upgraded in place.
 import asyncio
 import json
 import sqlite3
+import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -38,16 +41,21 @@ class SQLiteStore:
         self.path = path
         self.url_for_logs = url_for_logs or f"sqlite:///{path}"
         self.busy_timeout = busy_timeout
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-store")
-        self._connection: sqlite3.Connection | None = None
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-store-write")
+        self._reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-store-read")
+        self._local = threading.local()  # each worker thread's own connection
+        self._closed = False
 
     # --- plumbing ------------------------------------------------------------------------
-    async def _run(self, work: Callable[[sqlite3.Connection], T]) -> T:
+    async def _run(self, work: Callable[[sqlite3.Connection], T], *, executor: ThreadPoolExecutor | None = None) -> T:
+        """``work`` on the read connection (one statement: autocommit) or on ``executor``'s."""
+        if self._closed:
+            raise StorageError(f"SQLite database {self.url_for_logs}: the store was closed")
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor, self._call, work)
+        return await loop.run_in_executor(executor or self._reader, self._call, work)
 
     async def _write(self, work: Callable[[sqlite3.Connection], T]) -> T:
-        return await self._run(lambda db: self._transaction(db, work))
+        return await self._run(lambda db: self._transaction(db, work), executor=self._writer)
 
     def _call(self, work: Callable[[sqlite3.Connection], T]) -> T:
         try:
@@ -56,7 +64,8 @@ class SQLiteStore:
             raise self._storage_error(error) from error
 
     def _connect(self) -> sqlite3.Connection:
-        if self._connection is None:
+        connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
+        if connection is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             connection = sqlite3.connect(self.path, timeout=self.busy_timeout, isolation_level=None)
             try:
@@ -66,8 +75,8 @@ class SQLiteStore:
             except BaseException:
                 connection.close()
                 raise
-            self._connection = connection
-        return self._connection
+            self._local.connection = connection
+        return connection
 
     def _use_wal(self, connection: sqlite3.Connection) -> None:
         """WAL is stored in the file, so only the first opener switches it; two first openers may
@@ -141,14 +150,20 @@ class SQLiteStore:
         await self._run(lambda db: db.execute("SELECT 1").fetchone())
 
     async def close(self) -> None:
-        def close(_: object = None) -> None:
-            if self._connection is not None:
-                self._connection.close()
-                self._connection = None
+        if self._closed:
+            return
+        self._closed = True
+
+        def close() -> None:
+            connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
+            if connection is not None:
+                connection.close()
+                self._local.connection = None
 
         loop = asyncio.get_running_loop()
-        await loop.run_in_executor(self._executor, close)
-        self._executor.shutdown(wait=False)
+        for executor in (self._writer, self._reader):
+            await loop.run_in_executor(executor, close)
+            executor.shutdown(wait=False)
 
     # --- subscriptions -------------------------------------------------------------------
     async def add_subscription(

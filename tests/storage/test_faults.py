@@ -83,10 +83,14 @@ async def test_a_database_locked_too_long_is_reported_without_blocking_the_loop(
     ticker = asyncio.create_task(tick())
     started = time.monotonic()
     try:
+        claiming = asyncio.create_task(store.claim(sub.id, SLOT, "me", NOW, NOW))
+        await asyncio.sleep(0.2)
+        read_started = time.monotonic()
+        assert await store.subscriptions() != []  # reads go on, not queued behind the waiting write
+        assert time.monotonic() - read_started < 0.5 and not claiming.done()
         with pytest.raises(StorageError) as caught:
-            await store.claim(sub.id, SLOT, "me", NOW, NOW)
+            await claiming
         waited = time.monotonic() - started
-        assert await store.subscriptions() != []  # WAL: reads go on while a writer holds the lock
     finally:
         ticker.cancel()
         holder.execute("ROLLBACK")
@@ -114,7 +118,7 @@ async def test_a_full_disk_is_reported_with_what_to_do(tmp_path: Path) -> None:
     store = await open_store(f"sqlite:///{tmp_path / 'db.sqlite3'}")
     assert isinstance(store, SQLiteStore)
     # SQLite's own size cap stands in for a full disk: the same SQLITE_FULL from the same writes.
-    await store._run(lambda db: db.execute("PRAGMA max_page_count = 12"))
+    await store._write(lambda db: db.execute("PRAGMA max_page_count = 12"))  # on the writing connection
     with pytest.raises(StorageError) as caught:
         await store.sync_declared([(("slack", "T", f"C{i:05}", "daily", "09:00", "UTC"), SLOT)
                                    for i in range(5000)], NOW)
