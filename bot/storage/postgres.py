@@ -102,6 +102,8 @@ class PostgresStore:
     # --- lifecycle -----------------------------------------------------------------------
     async def migrate(self) -> None:
         async with self._transaction() as db:
+            # Another instance may be migrating: wait for it longer than for an ordinary lock.
+            await db.execute("SELECT set_config('lock_timeout', %s, true)", (f"{int(max(self._timeout, 300) * 1000)}ms",))
             await db.execute("SELECT pg_advisory_xact_lock(%s, hashtext(coalesce(current_schema(), '')) + %s)",
                              (_LOCK_CLASS, _MIGRATE_LOCK))
             await db.execute("CREATE TABLE IF NOT EXISTS schema_version ("

@@ -16,7 +16,7 @@ import asyncio
 import json
 import sqlite3
 import threading
-import time
+from time import monotonic, sleep
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
@@ -62,6 +62,9 @@ class SQLiteStore:
             return work(self._connect())
         except sqlite3.Error as error:
             raise self._storage_error(error) from error
+        except OSError as error:  # making its directory
+            raise StorageError(f"SQLite database {self.url_for_logs} cannot be opened: {error.strerror or error}: "
+                               "check that the bot may write there") from error
 
     def _connect(self) -> sqlite3.Connection:
         connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
@@ -81,16 +84,16 @@ class SQLiteStore:
     def _use_wal(self, connection: sqlite3.Connection) -> None:
         """WAL is stored in the file, so only the first opener switches it; two first openers may
         race, and this pragma does not wait on the busy handler, so the loser retries."""
-        deadline = time.monotonic() + self.busy_timeout
+        deadline = monotonic() + self.busy_timeout
         while True:
             try:
                 if connection.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
                     connection.execute("PRAGMA journal_mode=WAL")
                 return
             except sqlite3.OperationalError as error:
-                if error.sqlite_errorcode & 0xFF not in (_BUSY, _LOCKED) or time.monotonic() > deadline:
+                if error.sqlite_errorcode & 0xFF not in (_BUSY, _LOCKED) or monotonic() > deadline:
                     raise
-                time.sleep(0.05)
+                sleep(0.05)
 
     @staticmethod
     def _transaction(db: sqlite3.Connection, work: Callable[[sqlite3.Connection], T]) -> T:
@@ -147,7 +150,8 @@ class SQLiteStore:
         return await self._run(lambda db: int(db.execute("PRAGMA user_version").fetchone()[0]))
 
     async def ping(self) -> None:
-        await self._run(lambda db: db.execute("SELECT 1").fetchone())
+        """Reads the file's header, so a file gone bad shows (a bare SELECT 1 would not read it)."""
+        await self._run(lambda db: db.execute("PRAGMA user_version").fetchone())
 
     async def close(self) -> None:
         if self._closed:

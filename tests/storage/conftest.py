@@ -51,14 +51,14 @@ def fresh_postgres(postgres_url: str) -> Iterator[Callable[[], str]]:
     def make() -> str:
         schema = f"test_{uuid.uuid4().hex[:12]}"
         with psycopg.connect(postgres_url, autocommit=True) as connection:
-            connection.execute(f"CREATE SCHEMA {schema}")  # type: ignore[arg-type]  # made above, not user text
+            connection.execute(f"CREATE SCHEMA {schema}")  # made above, not user text
         made.append(schema)
         return with_search_path(postgres_url, schema)
 
     yield make
     with psycopg.connect(postgres_url, autocommit=True) as connection:
         for schema in made:
-            connection.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")  # type: ignore[arg-type]
+            connection.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
 
 
 @pytest.fixture(params=BACKENDS)

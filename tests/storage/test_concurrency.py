@@ -9,6 +9,7 @@ import time
 from collections import Counter
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from bot.storage import RecapStore, migrations, open_store
 from tests.storage.workers import NOW, SLOT
@@ -17,7 +18,7 @@ WORKERS = Path(__file__).with_name("workers.py")
 LEASE = NOW + timedelta(minutes=5)
 
 
-def run_processes(*commands: list[str], timeout: float = 120) -> list[object]:
+def run_processes(*commands: list[str], timeout: float = 120) -> list[Any]:
     """Start every command at once; each prints one JSON line."""
     running = [subprocess.Popen([sys.executable, str(WORKERS), *command], stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, text=True) for command in commands]
@@ -53,10 +54,10 @@ async def test_processes_racing_for_the_same_slots_each_win_different_ones(store
     start = str(time.time() + 3)
     results = run_processes(*[["claim", store_url, start, f"process-{n}", ",".join(map(str, ids))]
                               for n in range(3)])
-    wins = Counter(i for won in results for i in won)  # type: ignore[attr-defined]
+    wins = Counter(i for won in results for i in won)
     assert sorted(wins) == ids and set(wins.values()) == {1}
     owners = {d.subscription_id: d.claimed_by for d in await store.open_claims()}
-    assert {i: f"process-{n}" for n, won in enumerate(results) for i in won} == owners  # type: ignore[attr-defined]
+    assert {i: f"process-{n}" for n, won in enumerate(results) for i in won} == owners
 
 
 async def test_a_renewed_lease_is_not_taken_over(store: RecapStore) -> None:
@@ -91,7 +92,7 @@ async def test_processes_taking_over_at_once_take_each_claim_once(store: RecapSt
         assert await store.claim(sub, SLOT, "dead", NOW, LEASE)
     start = str(time.time() + 3)
     results = run_processes(*[["take-over", store_url, start, f"process-{n}"] for n in range(3)])
-    counts = Counter(i for taken in results for i in taken)  # type: ignore[attr-defined]
+    counts = Counter(i for taken in results for i in taken)
     assert sorted(counts) == ids and set(counts.values()) == {1}
 
 

@@ -12,7 +12,7 @@ import tempfile
 import time
 import traceback
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import psycopg
@@ -196,8 +196,8 @@ async def test_a_missing_database_is_named(postgres_url: str) -> None:
         await open_store(f"{base}/no_such_db_here", timeout=2)
 
 
-async def test_a_read_only_server_is_named(fresh_postgres: object, postgres_url: str) -> None:
-    url = fresh_postgres()  # type: ignore[operator]
+async def test_a_read_only_server_is_named(fresh_postgres: Callable[[], str], postgres_url: str) -> None:
+    url = fresh_postgres()
     schema = url.rsplit("%3D", 1)[1]
     read_only = (f"{postgres_url}{'&' if '?' in postgres_url else '?'}options=-csearch_path%3D{schema}"
                  "%20-cdefault_transaction_read_only%3Don")
@@ -205,8 +205,8 @@ async def test_a_read_only_server_is_named(fresh_postgres: object, postgres_url:
         await open_store(read_only)
 
 
-async def test_a_lock_held_too_long_is_reported(fresh_postgres: object) -> None:
-    url = fresh_postgres()  # type: ignore[operator]
+async def test_a_lock_held_too_long_is_reported(fresh_postgres: Callable[[], str]) -> None:
+    url = fresh_postgres()
     store = await open_store(url, timeout=0.5)
     sub, _ = await store.add_subscription("slack", "T", "C1", "daily", "09:00", "UTC", next_due=SLOT, now=NOW)
     with psycopg.connect(url) as holder:  # a transaction left open by someone's psql
@@ -218,9 +218,9 @@ async def test_a_lock_held_too_long_is_reported(fresh_postgres: object) -> None:
     await store.close()
 
 
-async def test_a_dropped_connection_heals_without_a_restart(fresh_postgres: object) -> None:
+async def test_a_dropped_connection_heals_without_a_restart(fresh_postgres: Callable[[], str]) -> None:
     name = f"heal-{uuid.uuid4().hex[:8]}"
-    url = f"{fresh_postgres()}&application_name={name}"  # type: ignore[operator]
+    url = f"{fresh_postgres()}&application_name={name}"
     store = await open_store(url)
     with psycopg.connect(url, autocommit=True) as admin:  # as a server restart or a failover would
         killed = admin.execute("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
