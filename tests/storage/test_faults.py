@@ -234,3 +234,23 @@ async def test_a_dropped_connection_heals_without_a_restart(fresh_postgres: Call
 def test_search_path_helper_keeps_other_parameters() -> None:
     assert with_search_path("postgresql://h/db?sslmode=disable", "s") == (
         "postgresql://h/db?sslmode=disable&options=-csearch_path%3Ds")
+
+
+async def test_a_password_in_the_url_never_shows_in_errors(fresh_postgres: Callable[[], str]) -> None:
+    url = fresh_postgres().replace("://postgres@", "://postgres:Pa55-w0rd@")  # trust auth ignores it
+    assert "Pa55" in url
+    store = await open_store(url, timeout=0.5)
+    assert store.url_for_logs.startswith("postgresql://postgres:***@") and "Pa55" not in store.url_for_logs
+    sub, _ = await store.add_subscription("slack", "T", "C1", "daily", "09:00", "UTC", next_due=SLOT, now=NOW)
+    with psycopg.connect(url) as holder:
+        holder.execute("LOCK TABLE deliveries IN ACCESS EXCLUSIVE MODE")
+        with pytest.raises(StorageError) as locked:
+            await store.claim(sub.id, SLOT, "me", NOW, NOW)
+    await store.close()
+    with psycopg.connect(url, autocommit=True) as db:
+        db.execute("INSERT INTO schema_version (version) VALUES (99)")
+    with pytest.raises(StorageError) as newer:
+        await open_store(url)
+    for error in (locked.value, newer.value):
+        printed = "".join(traceback.format_exception(error))
+        assert "postgres:***@" in str(error) and "Pa55" not in printed

@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.storage import check_database_url, url_for_logs
+from bot.storage import check_database_url, open_store, url_for_logs
+from bot.storage.sqlite import SQLiteStore
 
 
 def test_usable_urls_have_no_problem(tmp_path: Path) -> None:
@@ -19,6 +20,15 @@ def test_checking_creates_nothing(tmp_path: Path) -> None:
     check_database_url(f"sqlite:///{tmp_path / 'new' / 'db.sqlite3'}")
     check_database_url("sqlite:///case-brief.sqlite3")
     assert list(tmp_path.iterdir()) == []  # tmp_path is also the working directory
+
+
+async def test_nothing_is_created_before_open_store(tmp_path: Path) -> None:
+    store = SQLiteStore(tmp_path / "later" / "db.sqlite3")  # made, not yet used
+    assert list(tmp_path.iterdir()) == []
+    await store.close()
+    opened = await open_store(f"sqlite:///{tmp_path / 'later' / 'db.sqlite3'}")
+    await opened.close()
+    assert (tmp_path / "later" / "db.sqlite3").is_file()
 
 
 @pytest.mark.parametrize(("url", "problem"), [
