@@ -1,5 +1,6 @@
 """DATABASE_URL checked at start without creating anything, and shown without passwords."""
 
+import asyncio
 import sys
 from pathlib import Path
 
@@ -22,12 +23,15 @@ def test_checking_creates_nothing(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []  # tmp_path is also the working directory
 
 
-async def test_nothing_is_created_before_open_store(tmp_path: Path) -> None:
+def test_nothing_is_created_before_open_store(tmp_path: Path) -> None:
     store = SQLiteStore(tmp_path / "later" / "db.sqlite3")  # made, not yet used
     assert list(tmp_path.iterdir()) == []
-    await store.close()
-    opened = await open_store(f"sqlite:///{tmp_path / 'later' / 'db.sqlite3'}")
-    await opened.close()
+    asyncio.run(store.close())
+
+    async def use() -> None:
+        await (await open_store(f"sqlite:///{tmp_path / 'later' / 'db.sqlite3'}")).close()
+
+    asyncio.run(use())
     assert (tmp_path / "later" / "db.sqlite3").is_file()
 
 

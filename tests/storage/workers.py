@@ -36,7 +36,7 @@ async def claim(url: str, start: float, owner: str, subscription_ids: list[int])
         wait_until(start)
         won = await asyncio.gather(*(store.claim(i, SLOT, owner, NOW, NOW + timedelta(minutes=5))
                                      for i in subscription_ids))
-        return [i for i, ok in zip(subscription_ids, won) if ok]
+        return [i for i, ok in zip(subscription_ids, won, strict=True) if ok]
     finally:
         await store.close()
 
