@@ -42,6 +42,9 @@ def parse(url: str) -> DatabaseUrl:
             raise BadUrl(f"{url!r} names no file; use e.g. sqlite:///case-brief.sqlite3")
         if "?" in text or "#" in text:
             raise BadUrl(f"{url!r}: a SQLite URL takes no ?parameters or #fragment, only a file path")
+        if text == ":memory:":
+            raise BadUrl(f"{url!r}: an in-memory database would lose every subscription at exit; give a file "
+                         "path such as sqlite:///case-brief.sqlite3")
         if text.endswith("/"):
             raise BadUrl(f"{url!r} names a directory; give a file path such as {url}case-brief.sqlite3")
         return DatabaseUrl("sqlite", url, Path(text))

@@ -41,6 +41,7 @@ def test_nothing_is_created_before_open_store(tmp_path: Path) -> None:
     ("sqlite://db.sqlite3", "sqlite://db.sqlite3: a SQLite URL starts with three slashes"),
     ("sqlite:///data/", "'sqlite:///data/' names a directory; give a file path such as sqlite:///data/case-brief"),
     ("sqlite:///db.sqlite3?mode=ro", "a SQLite URL takes no ?parameters"),
+    ("sqlite:///:memory:", "an in-memory database would lose every subscription at exit"),
     ("mysql://root@localhost/db", "'mysql://root@localhost/db' is not a database URL"),
     ("postgresql://host:notaport/db", "is not a valid PostgreSQL URL"),
 ])
