@@ -68,7 +68,7 @@ async def test_a_raw_backend_on_a_garbage_file_maps_sqlites_error(tmp_path: Path
 
 async def test_a_database_locked_too_long_is_reported_without_blocking_the_loop(tmp_path: Path) -> None:
     path = tmp_path / "db.sqlite3"
-    store = await open_store(f"sqlite:///{path}", timeout=1.0)
+    store = await open_store(f"sqlite:///{path}", timeout=3.0)
     (sub, _) = await store.add_subscription("slack", "T", "C1", "daily", "09:00", "UTC", next_due=SLOT, now=NOW)
     holder = sqlite3.connect(path, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")  # e.g. an sqlite3 shell left in a transaction
@@ -87,7 +87,7 @@ async def test_a_database_locked_too_long_is_reported_without_blocking_the_loop(
         await asyncio.sleep(0.2)
         read_started = time.monotonic()
         assert await store.subscriptions() != []  # reads go on, not queued behind the waiting write
-        assert time.monotonic() - read_started < 0.5 and not claiming.done()
+        assert time.monotonic() - read_started < 1.5 and not claiming.done()
         with pytest.raises(StorageError) as caught:
             await claiming
         waited = time.monotonic() - started
@@ -95,8 +95,8 @@ async def test_a_database_locked_too_long_is_reported_without_blocking_the_loop(
         ticker.cancel()
         holder.execute("ROLLBACK")
         holder.close()
-    assert "stayed locked by another process for more than 1 s: stop whatever holds it" in one_line(caught.value)
-    assert waited >= 0.9 and ticks >= waited / 0.01 / 3  # the loop kept turning while the store waited
+    assert "stayed locked by another process for more than 3 s: stop whatever holds it" in one_line(caught.value)
+    assert waited >= 2.9 and ticks >= waited / 0.01 / 5  # the loop kept turning while the store waited
     assert await store.claim(sub.id, SLOT, "me", NOW, NOW)  # released: works again, nothing lost
     await store.close()
 
