@@ -3,9 +3,8 @@
 Every call runs on one of the store's two worker threads, each with its own connection: one
 for writes, one for reads, so the event loop never waits on the disk and a read (``/recap
 list``) never queues behind a write waiting for the lock. WAL lets readers and one writer work
-at once, across threads and processes;
-writes take the lock up front (``BEGIN IMMEDIATE``) so two processes never interleave, and wait
-for it at most ``busy_timeout`` seconds. Exactly-once rests on the deliveries table's primary
+at once, across threads and processes; writes take the lock up front (``BEGIN IMMEDIATE``) so
+two processes never interleave, and wait for it at most ``busy_timeout`` seconds. Exactly-once rests on the deliveries table's primary
 key: a slot is claimed by inserting its row, and only one insert can win.
 
 The schema version is SQLite's ``user_version``, as schema 1's store kept it, so files made by
@@ -16,11 +15,11 @@ import asyncio
 import json
 import sqlite3
 import threading
-from time import monotonic, sleep
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
+from time import monotonic, sleep
 from typing import Any, TypeVar
 
 from bot.storage import migrations, rows
@@ -101,11 +100,11 @@ class SQLiteStore:
         db.execute("BEGIN IMMEDIATE")
         try:
             result = work(db)
+            db.execute("COMMIT")
         except BaseException:
-            if db.in_transaction:
+            if db.in_transaction:  # a failed COMMIT (disk full) leaves it open too
                 db.execute("ROLLBACK")
             raise
-        db.execute("COMMIT")
         return result
 
     def _storage_error(self, error: sqlite3.Error) -> StorageError:

@@ -123,7 +123,9 @@ async def test_a_full_disk_is_reported_with_what_to_do(tmp_path: Path) -> None:
         await store.sync_declared([(("slack", "T", f"C{i:05}", "daily", "09:00", "UTC"), SLOT)
                                    for i in range(5000)], NOW)
     assert "the disk is full: free space on its disk" in one_line(caught.value)
-    await store.ping()
+    await store._write(lambda db: db.execute("PRAGMA max_page_count = 1000000"))  # space freed
+    assert (await store.add_subscription("slack", "T", "C1", "daily", "09:00", "UTC", next_due=SLOT, now=NOW))[1]
+    assert len(await store.subscriptions()) == 1  # the failed sync left nothing half done
     await store.close()
 
 
