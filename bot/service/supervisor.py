@@ -57,19 +57,20 @@ class Supervisor:
         self._backoff = backoff
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self.restarts: dict[str, int] = {}
+        self._up: set[str] = set()  # names whose coroutine is running now (not waiting to restart)
 
     def supervise(self, name: str, run: Callable[[], Awaitable[None]]) -> None:
         self.restarts[name] = 0
         self._tasks[name] = asyncio.create_task(self._keep_running(name, run), name=f"supervised:{name}")
 
     def running(self, name: str) -> bool:
-        task = self._tasks.get(name)
-        return task is not None and not task.done()
+        return name in self._up
 
     async def _keep_running(self, name: str, run: Callable[[], Awaitable[None]]) -> None:
         attempt = 0
         while True:
             started = time.monotonic()
+            self._up.add(name)
             try:
                 await run()
                 log.error("task %s ended unexpectedly; restarting", name)
@@ -82,6 +83,8 @@ class Supervisor:
                     self._on_fatal(fatal)
                     return
                 log.exception("task %s crashed; restarting", name)
+            finally:
+                self._up.discard(name)
             if time.monotonic() - started >= self._backoff.healthy_after:
                 attempt = 0
             attempt += 1
