@@ -83,6 +83,7 @@ class FakeSlack:
         self.calls.append((method, args))
         if self.failures[method]:
             failure = self.failures[method].pop(0)
+            await asyncio.sleep(failure.delay)
             return web.json_response(failure.body, status=failure.status, headers=failure.headers)
         if method == "auth.test":
             return web.json_response({"ok": True, "user_id": "UBOT", "bot_id": "BBOT", "team_id": "T1",
