@@ -86,6 +86,6 @@ async def check_all(components: list[Component]) -> dict[str, Readiness]:
             return Readiness(False, reason=f"check failed: {type(error).__name__}")
 
     results = await asyncio.gather(*(one(c) for c in components))
-    for component, result in zip(components, results):
+    for component, result in zip(components, results, strict=True):
         metrics.READY.labels(component=component.name).set(1 if result.ready else 0)
-    return {c.name: r for c, r in zip(components, results)}
+    return {c.name: r for c, r in zip(components, results, strict=True)}
