@@ -208,3 +208,24 @@ async def test_two_processes_split_two_shards_and_both_answer(tmp_path: Path) ->
                 process.kill()
                 await process.wait()
         await discord.stop()
+
+
+async def test_an_unusable_database_stops_the_process_with_one_line_and_exit_3(tmp_path: Path) -> None:
+    fake = await FakeSlack().start()
+    env = bot_env(tmp_path, SLACK_BOT_TOKEN=TOKEN, SLACK_SIGNING_SECRET=SECRET, SLACK_API_URL=fake.api_url)
+    process = await start_bot(env)
+    try:
+        async with aiohttp.ClientSession() as session:
+            await wait_ready(session, env["PORT"])
+        for suffix in ("", "-wal", "-shm"):
+            (tmp_path / f"db.sqlite3{suffix}").unlink(missing_ok=True)
+        (tmp_path / "db.sqlite3").write_bytes(b"not a database at all " * 200)
+        _, stderr = await asyncio.wait_for(process.communicate(), 30)
+        assert process.returncode == 3
+        last = stderr.decode().strip().splitlines()[-1]
+        assert last.startswith("Stopped: Invalid setting DATABASE_URL: the database is unusable")
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+        await fake.stop()
