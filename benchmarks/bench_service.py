@@ -62,7 +62,7 @@ def _log_to_devnull() -> None:
     """Measure formatting and writing a line, not a terminal's speed."""
     handler = logging.getLogger().handlers[0]
     assert isinstance(handler, logging.StreamHandler)
-    handler.setStream(open(os.devnull, "w"))  # noqa: SIM115  # lives as long as the process
+    handler.setStream(open(os.devnull, "w"))  # open for the life of the process
 
 
 async def serve_child(port: int, observe: bool, subscriptions: int) -> None:

@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 
 import aiohttp
 import pytest
+from prometheus_client import REGISTRY
 from pydantic import SecretStr
 
 from bot.app import build_dispatcher
@@ -137,10 +138,15 @@ async def test_web_api_waits_out_429_and_retries_5xx(settings: Settings, fake_sl
         Failure(429, {"ok": False, "error": "ratelimited"}, {"Retry-After": "1"}),
         Failure(503, {"ok": False, "error": "service_unavailable"}),
     ]
+    def met() -> float:
+        return REGISTRY.get_sample_value("casebrief_rate_limited_total", {"platform": "slack"}) or 0.0
+
+    before = met()
     started = time.monotonic()
     response = await client.chat_postMessage(channel="C1", text="hello")
     assert response["ok"] and len(fake_slack.called("chat.postMessage")) == 3
     assert time.monotonic() - started >= 1.0  # Retry-After honoured
+    assert met() - before == 1  # the 429 is counted for /metrics
 
 
 async def test_a_slow_command_is_acked_in_time_and_answered_via_the_response_url(
