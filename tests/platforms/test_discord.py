@@ -121,3 +121,33 @@ async def test_a_rejected_token_names_the_setting(settings: Settings, fake_disco
     runner = DiscordRunner(discord_settings(settings, fake_discord, discord_token=SecretStr("wrong")), dispatcher)
     with pytest.raises(StartError, match="DISCORD_TOKEN"):
         await runner.start()
+
+
+async def test_while_stopping_new_interactions_are_turned_away_politely(
+    settings: Settings, fake_discord: FakeDiscord, dispatcher: Dispatcher,
+) -> None:
+    from bot.service.observe import DRAINING_TEXT, Observer
+
+    observer = Observer(commands=[c.name for c in dispatcher.registry])
+    runner = DiscordRunner(discord_settings(settings, fake_discord), dispatcher, observer=observer)
+    fake_discord.identified.clear()
+    await runner.start()
+    await asyncio.wait_for(fake_discord.identified.wait(), 10)
+    try:
+        assert (await fake_discord.interact("numbers"))["data"]["embeds"][0]["title"] == "The numbers"
+        await observer.drain(1)
+        refused = await fake_discord.interact("numbers")
+        assert refused["data"]["content"] == DRAINING_TEXT and refused["data"]["flags"] == 64
+    finally:
+        await runner.stop()
+
+
+async def test_readiness_reports_the_shard_and_its_latency(bot: DiscordRunner) -> None:
+    for _ in range(50):  # discord.py marks the client ready shortly after READY
+        if bot.client.is_ready():
+            break
+        await asyncio.sleep(0.1)
+    ready = await bot.readiness()
+    assert ready.ready and list(ready.detail["shards"]) == ["0"]
+    await bot.stop()
+    assert not (await bot.readiness()).ready
