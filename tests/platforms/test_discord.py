@@ -4,6 +4,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from datetime import datetime, timezone
 
+import discord
 import pytest
 from pydantic import SecretStr
 
@@ -151,3 +152,18 @@ async def test_readiness_reports_the_shard_and_its_latency(bot: DiscordRunner) -
     assert ready.ready and list(ready.detail["shards"]) == ["0"]
     await bot.stop()
     assert not (await bot.readiness()).ready
+
+
+async def test_429s_discord_py_waits_out_are_counted(bot: DiscordRunner, fake_discord: FakeDiscord) -> None:
+    from prometheus_client import REGISTRY
+
+    from tests.fakes.discord import CHANNEL_ID
+
+    def met() -> float:
+        return REGISTRY.get_sample_value("casebrief_rate_limited_total", {"platform": "discord"}) or 0.0
+
+    before = met()
+    fake_discord.channel_failures[str(CHANNEL_ID)].append((429, {"message": "slow down", "retry_after": 0.1,
+                                                                  "global": False}))
+    await bot.client.http.send_message(CHANNEL_ID, params=discord.http.handle_message_parameters(content="hi"))
+    assert met() - before == 1 and len(fake_discord.messages[str(CHANNEL_ID)]) == 1
