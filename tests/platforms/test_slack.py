@@ -237,3 +237,25 @@ async def test_a_rejected_bot_token_names_the_setting(settings: Settings, fake_s
     runner = SlackRunner(slack_settings(settings, fake_slack), dispatcher)
     with pytest.raises(StartError, match="SLACK_BOT_TOKEN"):
         await runner.start()
+
+
+async def test_a_socket_mode_app_token_revoked_at_run_time_is_fatal(
+    settings: Settings, fake_slack: FakeSlack, dispatcher: Dispatcher, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import bot.platforms.slack.runner as slack_runner
+    from bot.service.supervisor import Fatal
+
+    monkeypatch.setattr(slack_runner, "CONNECTION_CHECK_SECONDS", 0.2)
+    runner = SlackRunner(slack_settings(settings, fake_slack, slack_app_token=SecretStr("xapp-test"),
+                                        slack_signing_secret=None), dispatcher)
+    await runner.start()
+    try:
+        watch = asyncio.create_task(runner.watch_connection())
+        await asyncio.sleep(0.5)
+        assert not watch.done() and runner.connected
+        fake_slack.failures["apps.connections.open"] += [Failure(200, {"ok": False, "error": "token_revoked"})] * 50
+        await fake_slack.drop_sockets()
+        with pytest.raises(Fatal, match="Invalid setting SLACK_APP_TOKEN: Slack rejected it"):
+            await asyncio.wait_for(watch, 20)
+    finally:
+        await runner.stop()

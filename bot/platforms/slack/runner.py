@@ -9,9 +9,11 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core.dispatch import Dispatcher
 from bot.platforms.errors import StartError
@@ -21,10 +23,12 @@ from bot.recaps.posters import SlackPoster
 from bot.service.http import SERVICE_PATHS, HttpServer, Mount, build_http_app
 from bot.service.observe import Observer
 from bot.service.readiness import Readiness
+from bot.service.supervisor import Fatal
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 CONNECTION_CHECK_SECONDS = 2.0
+REJECTED = ("invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired")
 
 
 class SlackRunner:
@@ -51,7 +55,7 @@ class SlackRunner:
         try:
             await self.app.client.auth_test()
         except SlackApiError as error:
-            if error.response.get("error") in ("invalid_auth", "not_authed", "account_inactive", "token_revoked"):
+            if error.response.get("error") in REJECTED:
                 raise StartError(f"Invalid setting SLACK_BOT_TOKEN: Slack rejected it "
                                  f"({error.response.get('error')})") from None
             raise
@@ -108,11 +112,34 @@ class SlackRunner:
         return {"slack-connection": self.watch_connection} if self.socket_mode else {}
 
     async def watch_connection(self) -> None:
-        """Socket Mode reconnects by itself; keep readiness in step with it."""
+        """Socket Mode reconnects by itself; while it cannot, ask Slack whether the tokens
+        still hold, and stop the process (Fatal) when one was revoked."""
+        down = 0
         while True:
             if self._socket is not None:
                 self.connected = bool(await self._socket.client.is_connected())
+                down = 0 if self.connected else down + 1
+                if down >= 2:
+                    await self._check_tokens()
             await asyncio.sleep(CONNECTION_CHECK_SECONDS)
+
+    async def _check_tokens(self) -> None:
+        assert self.settings.slack_app_token is not None
+        quick = AsyncWebClient(token=self.app.client.token, base_url=self.app.client.base_url,
+                               timeout=5, retry_handlers=[])
+        app_token = self.settings.slack_app_token.get_secret_value()
+        for variable in ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN"):
+            try:
+                if variable == "SLACK_BOT_TOKEN":
+                    await quick.auth_test()
+                else:
+                    await quick.apps_connections_open(app_token=app_token)
+            except SlackApiError as error:
+                if error.response.get("error") in REJECTED:
+                    raise Fatal(f"Invalid setting {variable}: Slack rejected it "
+                                f"({error.response.get('error')})") from None
+            except (asyncio.TimeoutError, aiohttp.ClientError):
+                return  # Slack unreachable: not the tokens' fault; keep waiting
 
     async def readiness(self) -> Readiness:
         detail: dict[str, Any] = {"mode": "socket" if self.socket_mode else "http",
