@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 
 from bot.core import messages
 from bot.core.reply import Reply, ReplyKind
+from prometheus_client import Counter, Histogram
+
 from bot.service import metrics
 
 log = logging.getLogger("bot.commands")
@@ -50,6 +52,8 @@ class Observer:
         self._in_flight = 0
         self._idle = asyncio.Event()
         self._idle.set()
+        self._counters: dict[tuple[str, str, str], Counter] = {}
+        self._histograms: dict[tuple[str, str], Histogram] = {}
 
     @property
     def in_flight(self) -> int:
@@ -90,9 +94,16 @@ class Observer:
     def record(self, served: Served) -> None:
         seconds = time.perf_counter() - served.started
         if self.metrics_on:
-            metrics.COMMANDS.labels(platform=served.platform, command=served.command,
-                                    outcome=served.outcome).inc()
-            metrics.REPLY_SECONDS.labels(platform=served.platform, command=served.command).observe(seconds)
+            counted = (served.platform, served.command, served.outcome)
+            counter = self._counters.get(counted)
+            if counter is None:  # labels() resolves children by lock and dict: once per label set
+                counter = self._counters[counted] = metrics.COMMANDS.labels(*counted)
+            timed = (served.platform, served.command)
+            histogram = self._histograms.get(timed)
+            if histogram is None:
+                histogram = self._histograms[timed] = metrics.REPLY_SECONDS.labels(*timed)
+            counter.inc()
+            histogram.observe(seconds)
         if self.logs_on:
             log.info("%s /%s %s in %.1f ms", served.platform, served.command, served.outcome, seconds * 1000,
                      extra={"platform": served.platform, "command": served.command,
