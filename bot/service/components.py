@@ -39,7 +39,8 @@ class ContentComponent:
 
 def ping_sqlite(path: Path) -> None:
     """Blocking: run it in a thread. Raises sqlite3 errors when the file is unusable."""
-    with sqlite3.connect(f"file:{path}?mode=rw", uri=True, timeout=2) as connection:
+    # mode=rw: never create a missing file (that would hide a wrong or vanished path).
+    with sqlite3.connect(f"{path.absolute().as_uri()}?mode=rw", uri=True, timeout=2) as connection:
         connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
     connection.close()
 
