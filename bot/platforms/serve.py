@@ -96,6 +96,8 @@ async def serve_until_stopped(settings: Settings, dispatcher: Dispatcher, stop: 
     if recaps is not None and runners:
         from bot.recaps.runner import RecapRunner
 
+        # TODO(merge, recaps branch): RecapRunner(recaps, observe=metrics.record_recap_delivery,
+        #                                         on_rate_limited=metrics.record_rate_limited)
         recap_runner = RecapRunner(recaps)
         components.append(scheduler_component(recap_runner, lambda: supervisor.running("recaps")))
     mounts = [mount for runner in runners for mount in runner.mounts()] + list(extra_routes)

@@ -19,8 +19,7 @@ REPLY_SECONDS = Histogram(
     f"{PREFIX}_reply_seconds", "From receiving a command to handing back its reply",
     ["platform", "command"],
     buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 3.0, 5.0, 10.0))
-RECAP_DELIVERIES = Counter(f"{PREFIX}_recap_deliveries", "Recap deliveries by outcome",
-                           ["platform", "outcome"])
+RECAP_DELIVERIES = Counter(f"{PREFIX}_recap_deliveries", "Recap deliveries by outcome", ["outcome"])
 RATE_LIMITED = Counter(f"{PREFIX}_rate_limited", "HTTP 429 responses met from a chat platform",
                        ["platform"])
 LOOP_LAG = Histogram(
@@ -43,9 +42,9 @@ def _version() -> str:
 BUILD.info({"version": _version(), "python": _platform.python_version()})
 
 
-def record_recap_delivery(platform: str, outcome: str) -> None:
-    """Callback for the recap runner: one delivery attempt's outcome (see RECAP_OUTCOMES)."""
-    RECAP_DELIVERIES.labels(platform=platform, outcome=outcome if outcome in RECAP_OUTCOMES else "failed").inc()
+def record_recap_delivery(outcome: str) -> None:
+    """Callback for the recap runner (its ``observe``): one delivery's outcome, RECAP_OUTCOMES."""
+    RECAP_DELIVERIES.labels(outcome=outcome if outcome in RECAP_OUTCOMES else "failed").inc()
 
 
 def record_rate_limited(platform: str) -> None:

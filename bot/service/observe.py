@@ -1,7 +1,8 @@
 """One place every served command passes through: counted, timed, logged, and tracked in
 flight so a graceful stop can wait for it.
 
-Platforms wrap each command in ``Observer.serving``; recap posts in ``Observer.work``.
+Platforms wrap each command in ``Observer.serving``; anything else a stop must let finish
+(a recap post) in ``Observer.work``.
 Log lines and metric labels carry the platform, the registered command name and the
 outcome, never user text.
 """
@@ -20,7 +21,6 @@ from prometheus_client import Counter, Histogram
 from bot.service import metrics
 
 log = logging.getLogger("bot.commands")
-recap_log = logging.getLogger("bot.recaps.deliveries")
 DRAINING_TEXT = "The bot is restarting; please try again in a moment."
 
 
@@ -108,16 +108,6 @@ class Observer:
             log.info("%s /%s %s in %.1f ms", served.platform, served.command, served.outcome, seconds * 1000,
                      extra={"platform": served.platform, "command": served.command,
                             "outcome": served.outcome, "latency_ms": round(seconds * 1000, 2)})
-
-    def recap_delivery(self, platform: str, outcome: str, seconds: float | None = None) -> None:
-        """Callback for the recap runner: one line and one count per delivery."""
-        if self.metrics_on:
-            metrics.record_recap_delivery(platform, outcome)
-        if self.logs_on:
-            fields: dict[str, object] = {"platform": platform, "outcome": outcome}
-            if seconds is not None:
-                fields["latency_ms"] = round(seconds * 1000, 2)
-            recap_log.info("recap delivery on %s: %s", platform, outcome, extra=fields)
 
     async def drain(self, timeout: float) -> bool:
         """Stop taking new work; wait for what is in flight. True when all of it finished."""
