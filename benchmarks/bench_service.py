@@ -45,17 +45,21 @@ LAG_INTERVAL = 0.005
 
 
 async def seed(service: Any, count: int) -> None:
-    """Subscriptions in the child's database (the store may be sync today, async after merge)."""
-    store = service.store
+    """Subscriptions in the child's database: through the async service API after the recaps
+    branch (``subscribe``), else the synchronous store of today."""
+    from bot.recaps.schedule import Schedule
+
     now = datetime.now(timezone.utc)
     for i in range(count):
+        channel = f"C{i:08d}"
         if i % 100 == 0:
             frequency, at = "* * * * *", ""
         else:
             frequency, at = "daily", f"{i % 24:02d}:{i % 60:02d}"
-        result = store.add_subscription("slack", f"C{i:08d}", frequency, at, "UTC", origin="bench", now=now)
-        if inspect.isawaitable(result):
-            await result
+        if inspect.iscoroutinefunction(getattr(service, "subscribe", None)):
+            await service.subscribe("slack", "T1", channel, Schedule(frequency, at, "UTC"))
+        else:
+            service.store.add_subscription("slack", channel, frequency, at, "UTC", now=now)
 
 
 def _log_to_devnull() -> None:

@@ -18,6 +18,7 @@ from typing import Any, Protocol
 
 from bot.core.dispatch import Dispatcher
 from bot.platforms.errors import StartError
+from bot.service import metrics
 from bot.service.components import ContentComponent, DatabaseComponent, ping_sqlite, scheduler_component
 from bot.service.http import HttpServer, Mount, build_http_app
 from bot.service.lag import watch_loop_lag
@@ -89,8 +90,9 @@ async def serve_until_stopped(settings: Settings, dispatcher: Dispatcher, stop: 
     supervisor = Supervisor(on_fatal)
     runners = build_runners(settings, dispatcher, observer)
     database = DatabaseComponent(lambda: ping_sqlite(settings.database_path))
-    components: list[Component] = [ContentComponent(dispatcher.store, lambda: dispatcher.clock().date()),
-                                   database, *runners]
+    content = ContentComponent(dispatcher.store, lambda: dispatcher.clock().date())
+    metrics.CONTENT_AGE_DAYS.set_function(content.age_days)  # computed at each scrape
+    components: list[Component] = [content, database, *runners]
     recaps = dispatcher.services.get("recaps")
     recap_runner = None
     if recaps is not None and runners:

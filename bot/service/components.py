@@ -9,7 +9,6 @@ from typing import Any
 
 from bot.content.store import ContentStore
 from bot.core.freshness import as_of
-from bot.service import metrics
 from bot.service.readiness import Readiness, SchedulerComponent, SchedulerState
 
 DATABASE_CHECK_SECONDS = 5.0
@@ -30,7 +29,6 @@ class ContentComponent:
 
     async def readiness(self) -> Readiness:
         stamp = as_of(self.store.current.sources.values())
-        metrics.CONTENT_AGE_DAYS.set(self.age_days())
         return Readiness(True, {"version": self.store.version,
                                 "as_of": stamp.date.isoformat() if stamp else None,
                                 "age_days": self.age_days(),
