@@ -1,6 +1,7 @@
 """``python -m bot``: ask, console, check, run, recap, manifest.
 
-Exit codes: 0 ok, 1 content did not verify, 2 bad usage or settings.
+Exit codes: 0 ok, 1 content did not verify, 2 bad usage or settings, 3 a failure at run time
+that restarting cannot heal (``run`` only; see bot/service/supervisor.py).
 """
 
 import argparse
@@ -79,7 +80,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(error, file=sys.stderr)
         return 2
     configure_logging(settings.log_level, [settings.slack_bot_token, settings.slack_signing_secret,
-                                           settings.slack_app_token, settings.discord_token])
+                                           settings.slack_app_token, settings.discord_token],
+                      settings.log_format)
     if args.action == "check":
         return check(settings)
     try:

@@ -1,10 +1,21 @@
-"""Logging set-up with a last line of defence: secret values are masked in every record."""
+"""Logging set-up with a last line of defence: secret values are masked in every record.
 
+LOG_FORMAT=text (default) writes "time LEVEL logger: message"; LOG_FORMAT=json writes one
+JSON object per line (standard library only) with time, level, logger, message, the
+structured fields a record carries (platform, command, outcome, latency_ms, ...) and any
+traceback. Secrets are masked in the finished line, traceback included.
+"""
+
+import json
 import logging
 import sys
 from collections.abc import Iterable
+from datetime import datetime, timezone
 
 from pydantic import SecretStr
+
+# Fields a record may carry through ``extra=``; only these reach the JSON line.
+STRUCTURED_FIELDS = ("platform", "command", "outcome", "latency_ms", "task", "component")
 
 
 class RedactSecrets(logging.Filter):
@@ -12,20 +23,53 @@ class RedactSecrets(logging.Filter):
         super().__init__()
         self._secrets = [s for s in secrets if len(s) >= 8]
 
+    def redact(self, text: str) -> str:
+        for secret in self._secrets:
+            if secret in text:
+                text = text.replace(secret, "***")
+        return text
+
     def filter(self, record: logging.LogRecord) -> bool:
         if self._secrets:
             message = record.getMessage()
             if any(secret in message for secret in self._secrets):
-                for secret in self._secrets:
-                    message = message.replace(secret, "***")
-                record.msg, record.args = message, None
+                record.msg, record.args = self.redact(message), None
         return True
 
 
-def configure_logging(level: str, secrets: Iterable[SecretStr | None] = ()) -> None:
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, object] = {
+            "time": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        for name in STRUCTURED_FIELDS:
+            if name in record.__dict__:
+                entry[name] = record.__dict__[name]
+        if record.exc_info:
+            entry["traceback"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False, default=str)
+
+
+class _Redacting(logging.Formatter):
+    """Masks secrets in the whole formatted line, tracebacks included."""
+
+    def __init__(self, inner: logging.Formatter, redact: RedactSecrets) -> None:
+        super().__init__()
+        self.inner, self.redact = inner, redact
+
+    def format(self, record: logging.LogRecord) -> str:
+        return self.redact.redact(self.inner.format(record))
+
+
+def configure_logging(level: str, secrets: Iterable[SecretStr | None] = (), fmt: str = "text") -> None:
+    redact = RedactSecrets(s.get_secret_value() for s in secrets if s is not None)
+    inner = JsonFormatter() if fmt == "json" else logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    handler.addFilter(RedactSecrets(s.get_secret_value() for s in secrets if s is not None))
+    handler.setFormatter(_Redacting(inner, redact))
+    handler.addFilter(redact)
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())

@@ -5,7 +5,7 @@ documented in config.example.env.
 """
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, Field, SecretStr, ValidationError, ValidationInfo, field_validator
@@ -44,6 +44,7 @@ class Settings(BaseSettings):
     stale_after_days: int = Field(default=30, ge=0, le=3650)
     content_reload_seconds: float = Field(default=5.0, ge=0)  # 0 turns watching off
     log_level: str = Field(default="INFO", pattern=r"(?i)^(DEBUG|INFO|WARNING|ERROR)$")
+    log_format: Literal["text", "json"] = "text"  # json: one object per line, for log pipelines
 
     # Slack (standard names)
     slack_bot_token: SecretStr | None = None
@@ -58,6 +59,8 @@ class Settings(BaseSettings):
     discord_token: SecretStr | None = None
     discord_guild_ids: Annotated[list[int], NoDecode] = []
     discord_api_url: str = Field(default="https://discord.com/api/v10", pattern=r"^https?://")
+    discord_shard_count: int | None = Field(default=None, ge=1)  # None: as Discord recommends
+    discord_shard_ids: Annotated[list[int], NoDecode] = []  # this process's shards; empty: all
 
     # Recaps
     database_url: str = Field(default="sqlite:///case-brief.sqlite3", pattern=r"^sqlite:///")
@@ -67,7 +70,7 @@ class Settings(BaseSettings):
     recap_concurrency: int = Field(default=50, ge=1, le=1000)
     recaps: list[dict[str, str]] = []  # JSON list declared by operators; see config.example.env
 
-    @field_validator("slack_admin_user_ids", "discord_guild_ids", mode="before")
+    @field_validator("slack_admin_user_ids", "discord_guild_ids", "discord_shard_ids", mode="before")
     @classmethod
     def _split(cls, value: Any) -> Any:
         return _comma_list(value)

@@ -1,43 +1,58 @@
 """``python -m bot run`` with chat credentials: every configured platform in one process.
 
-Ctrl-C or SIGTERM stops them all cleanly. Edited content is reloaded in the background;
-a broken edit is logged and the last good content keeps serving.
+One HTTP server (``/healthz``, ``/readyz``, ``/metrics``, Slack's events in HTTP mode, and
+any ``extra_routes``) on HOST:PORT. Every long-running task runs under a Supervisor: a
+crash is logged and the task restarts with backoff; a failure no restart can heal stops
+the process with one line and exit code 3. SIGTERM or Ctrl-C: new work is turned away,
+in-flight replies and posts get STOP_WITHIN_SECONDS to finish, then exit 0. Edited
+content is reloaded in the background; a broken edit is logged and the last good content
+keeps serving.
 """
 
 import asyncio
-import contextlib
 import logging
 import signal
 import sys
-from typing import Protocol
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, Protocol
 
 from bot.core.dispatch import Dispatcher
 from bot.platforms.errors import StartError
+from bot.service import metrics
+from bot.service.components import ContentComponent, DatabaseComponent, ping_sqlite, scheduler_component
+from bot.service.http import HttpServer, Mount, build_http_app
+from bot.service.lag import watch_loop_lag
+from bot.service.observe import Observer
+from bot.service.readiness import Component, Readiness
+from bot.service.supervisor import FATAL_EXIT, Fatal, Supervisor
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
+STOP_WITHIN_SECONDS = 10.0
 
 
 class Runner(Protocol):
+    """A chat platform: set up in ``start``, long-running work in ``tasks`` (supervised)."""
+
+    name: str
+
     async def start(self) -> None: ...
     async def stop(self) -> None: ...
+    def tasks(self) -> dict[str, Callable[[], Awaitable[None]]]: ...
+    def mounts(self) -> list[Mount]: ...
+    async def readiness(self) -> Readiness: ...
 
 
-def build_runners(settings: Settings, dispatcher: Dispatcher) -> list[Runner]:
+def build_runners(settings: Settings, dispatcher: Dispatcher, observer: Observer) -> list[Runner]:
     runners: list[Runner] = []
     if settings.slack_configured:
         from bot.platforms.slack.runner import SlackRunner
 
-        runners.append(SlackRunner(settings, dispatcher))
+        runners.append(SlackRunner(settings, dispatcher, observer=observer, own_server=False))
     if settings.discord_configured:
         from bot.platforms.discord.runner import DiscordRunner
 
-        runners.append(DiscordRunner(settings, dispatcher))
-    recaps = dispatcher.services.get("recaps")
-    if recaps is not None and runners:  # after the platforms, which register their posters
-        from bot.recaps.runner import RecapRunner
-
-        runners.append(RecapRunner(recaps))
+        runners.append(DiscordRunner(settings, dispatcher, observer=observer, supervised=True))
     return runners
 
 
@@ -47,41 +62,94 @@ async def watch_content(dispatcher: Dispatcher, every_seconds: float) -> None:
         await asyncio.to_thread(dispatcher.store.reload_if_changed)
 
 
-async def serve_until_stopped(settings: Settings, dispatcher: Dispatcher, stop: asyncio.Event) -> None:
-    runners = build_runners(settings, dispatcher)
-    started: list[Runner] = []
-    watcher = None
+async def run_recaps(runner: Any) -> None:
+    """The recap loop, supervised. TODO(merge, recaps branch): call ``runner.run()`` once
+    RecapRunner has it; until then its start() spawns a task we wait on."""
+    run = getattr(runner, "run", None)
+    if callable(run):
+        await run()
+        return
+    await runner.start()
     try:
+        await runner._task
+    finally:
+        await runner.stop()
+
+
+async def serve_until_stopped(settings: Settings, dispatcher: Dispatcher, stop: asyncio.Event, *,
+                              observer: Observer | None = None,
+                              extra_routes: Sequence[Mount] = ()) -> Fatal | None:
+    """Serve until ``stop`` is set or a task fails for good; returns that failure, if any."""
+    observer = observer or Observer(commands=[c.name for c in dispatcher.registry])
+    fatal: list[Fatal] = []
+
+    def on_fatal(error: Fatal) -> None:
+        fatal.append(error)
+        stop.set()
+
+    supervisor = Supervisor(on_fatal)
+    runners = build_runners(settings, dispatcher, observer)
+    database = DatabaseComponent(lambda: ping_sqlite(settings.database_path))
+    content = ContentComponent(dispatcher.store, lambda: dispatcher.clock().date())
+    metrics.CONTENT_AGE_DAYS.set_function(content.age_days)  # computed at each scrape
+    components: list[Component] = [content, database, *runners]
+    recaps = dispatcher.services.get("recaps")
+    recap_runner = None
+    if recaps is not None and runners:
+        from bot.recaps.runner import RecapRunner
+
+        # TODO(merge, recaps branch): RecapRunner(recaps, observe=metrics.record_recap_delivery,
+        #                                         on_rate_limited=metrics.record_rate_limited)
+        recap_runner = RecapRunner(recaps)
+        components.append(scheduler_component(recap_runner, lambda: supervisor.running("recaps")))
+    mounts = [mount for runner in runners for mount in runner.mounts()] + list(extra_routes)
+    server = HttpServer(build_http_app(components, observer, mounts), settings.host, settings.port)
+    started: list[Runner] = []
+    try:
+        await server.start()
         for runner in runners:
             await runner.start()
             started.append(runner)
+            for name, run in runner.tasks().items():
+                supervisor.supervise(name, run)
+        if recap_runner is not None:  # after the platforms, which register their posters
+            supervisor.supervise("recaps", lambda: run_recaps(recap_runner))
+        supervisor.supervise("database", database.watch)
+        supervisor.supervise("loop-lag", watch_loop_lag)
         if settings.content_reload_seconds > 0:
-            watcher = asyncio.create_task(watch_content(dispatcher, settings.content_reload_seconds))
+            supervisor.supervise("content-watcher",
+                                 lambda: watch_content(dispatcher, settings.content_reload_seconds))
         await stop.wait()
     finally:
         log.info("stopping")
-        if watcher is not None:
-            watcher.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await watcher
+        if not fatal:
+            await observer.drain(STOP_WITHIN_SECONDS)
+        observer.draining = True
+        await supervisor.stop()
         for runner in reversed(started):
             try:
                 await runner.stop()
             except Exception:
-                log.exception("error while stopping %s", type(runner).__name__)
+                log.exception("error while stopping %s", runner.name)
+        await server.stop()
+    return fatal[0] if fatal else None
 
 
-def serve(settings: Settings, dispatcher: Dispatcher) -> int:
-    async def main() -> None:
+def serve(settings: Settings, dispatcher: Dispatcher, extra_routes: Sequence[Mount] = ()) -> int:
+    """Exit codes: 0 stopped by a signal, 2 could not start (settings), 3 fatal at run time."""
+    async def main() -> Fatal | None:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, stop.set)
-        await serve_until_stopped(settings, dispatcher, stop)
+        return await serve_until_stopped(settings, dispatcher, stop, extra_routes=extra_routes)
 
     try:
-        asyncio.run(main())
+        fatal = asyncio.run(main())
     except StartError as error:
         print(error, file=sys.stderr)
         return 2
+    if fatal is not None:
+        print(f"Stopped: {fatal}", file=sys.stderr)
+        return FATAL_EXIT
     return 0

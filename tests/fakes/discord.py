@@ -44,7 +44,10 @@ class FakeDiscord:
         self.channel_failures: dict[str, list[tuple[int, dict[str, Any]]]] = defaultdict(list)
         self.identified = asyncio.Event()
         self.heartbeats = 0
-        self._sockets: dict[str, web.WebSocketResponse] = {}  # bot token -> its gateway socket
+        self._sockets: dict[tuple[str, int], web.WebSocketResponse] = {}  # (bot token, shard) -> socket
+        self.identified_shards: set[int] = set()
+        self.close_on_identify: int | None = None  # a close code to answer IDENTIFY with (4014, ...)
+        self.gateway_down = False
         self._seq = itertools.count(1)
         self._ids = itertools.count(900000000000000000)
         self._runner: web.AppRunner | None = None
@@ -145,7 +148,9 @@ class FakeDiscord:
         self.messages[channel].append(message)
         return _json(message)
 
-    async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
+    async def _gateway(self, request: web.Request) -> web.StreamResponse:
+        if self.gateway_down:  # an outage: the upgrade is refused until it ends
+            return web.Response(status=503)
         ws = web.WebSocketResponse()
         await ws.prepare(request)
         await ws.send_json({"op": 10, "d": {"heartbeat_interval": 41250}, "s": None, "t": None})
@@ -156,31 +161,56 @@ class FakeDiscord:
             if data["op"] == 1:
                 self.heartbeats += 1
                 await ws.send_json({"op": 11, "d": None, "s": None, "t": None})
-            elif data["op"] == 2:
+            elif data["op"] in (2, 6):  # IDENTIFY, or RESUME after a dropped connection
                 token = data["d"]["token"]
                 if token not in self.tokens:
                     await ws.close(code=4004, message=b"Authentication failed")
                     break
-                self._sockets[token] = ws
-                await self._dispatch(token, "READY", {
-                    "v": 10, "user": BOT_USER, "guilds": [], "session_id": "fake-session",
-                    "resume_gateway_url": f"ws://127.0.0.1:{self.port}/gateway", "shard": [0, 1],
-                    "application": {"id": str(APP_ID), "flags": 0},
-                })
+                if self.close_on_identify is not None:  # e.g. 4014: privileged intents not enabled
+                    await ws.close(code=self.close_on_identify, message=b"Closed by the fake")
+                    break
+                if data["op"] == 6:  # the session id names the shard it belonged to
+                    shard_id, count = int(str(data["d"]["session_id"]).rsplit("-", 1)[-1]), 1
+                else:
+                    shard_id, count = data["d"].get("shard") or [0, 1]
+                self._sockets[(token, shard_id)] = ws
+                if data["op"] == 6:
+                    await self._dispatch(token, "RESUMED", {}, shard=shard_id)
+                else:
+                    await self._dispatch(token, "READY", {
+                        "v": 10, "user": BOT_USER, "guilds": [], "session_id": f"fake-session-{shard_id}",
+                        "resume_gateway_url": f"ws://127.0.0.1:{self.port}/gateway", "shard": [shard_id, count],
+                        "application": {"id": str(APP_ID), "flags": 0},
+                    }, shard=shard_id)
+                self.identified_shards.add(shard_id)
                 self.identified.set()
         return ws
 
-    async def _dispatch(self, token: str, event: str, data: dict[str, Any]) -> None:
-        await self._sockets[token].send_json({"op": 0, "t": event, "s": next(self._seq), "d": data})
+    async def drop_gateway(self, code: int = 4000) -> None:
+        """An outage: close every gateway connection (a resumable code) and refuse new ones."""
+        self.gateway_down = True
+        self.identified.clear()
+        self.identified_shards.clear()
+        for ws in list(self._sockets.values()):
+            await ws.close(code=code, message=b"Outage")
+        self._sockets.clear()
+
+    def restore_gateway(self) -> None:
+        self.gateway_down = False
+
+    async def _dispatch(self, token: str, event: str, data: dict[str, Any], *, shard: int = 0) -> None:
+        await self._sockets[(token, shard)].send_json({"op": 0, "t": event, "s": next(self._seq), "d": data})
 
     async def interact(self, name: str, options: dict[str, Any] | None = None, *,
                        permissions: int = SEND_AND_EMBED, timeout: float = 5,
-                       token: str | None = None) -> dict[str, Any]:
-        """Dispatch a slash command to a bot (the first token's by default); return its callback body."""
+                       token: str | None = None, shard: int = 0) -> dict[str, Any]:
+        """Dispatch a slash command to a bot (the first token's by default) on one of its
+        shards; return its callback body."""
         interaction_id = str(next(self._ids))
         future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
         self.callbacks[interaction_id] = future
-        await self._dispatch(token or self.token, "INTERACTION_CREATE", interaction_payload(interaction_id, name, options or {}, permissions))
+        await self._dispatch(token or self.token, "INTERACTION_CREATE",
+                             interaction_payload(interaction_id, name, options or {}, permissions), shard=shard)
         return await asyncio.wait_for(future, timeout)
 
 

@@ -43,6 +43,7 @@ class FakeSlack:
         self.acks: dict[str, asyncio.Future[dict[str, Any]]] = {}
         self._outbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self.connected = asyncio.Event()
+        self._sockets: list[web.WebSocketResponse] = []
         self._ids = itertools.count(1)
         self._runner: web.AppRunner | None = None
         self.port = 0
@@ -83,6 +84,7 @@ class FakeSlack:
         self.calls.append((method, args))
         if self.failures[method]:
             failure = self.failures[method].pop(0)
+            await asyncio.sleep(failure.delay)
             return web.json_response(failure.body, status=failure.status, headers=failure.headers)
         if method == "auth.test":
             return web.json_response({"ok": True, "user_id": "UBOT", "bot_id": "BBOT", "team_id": "T1",
@@ -144,6 +146,7 @@ class FakeSlack:
         await ws.send_json({"type": "hello", "num_connections": 1,
                             "debug_info": {"host": "fake"}, "connection_info": {"app_id": "A1"}})
         self.connected.set()
+        self._sockets.append(ws)
         sender = asyncio.create_task(self._send_outbox(ws))
         try:
             async for message in ws:
@@ -155,6 +158,13 @@ class FakeSlack:
         finally:
             sender.cancel()
         return ws
+
+    async def drop_sockets(self) -> None:
+        """Close every Socket Mode connection (the app is expected to reconnect)."""
+        self.connected.clear()
+        for ws in self._sockets:
+            await ws.close()
+        self._sockets.clear()
 
     async def _send_outbox(self, ws: web.WebSocketResponse) -> None:
         while True:

@@ -4,6 +4,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from datetime import datetime, timezone
 
+import discord
 import pytest
 from pydantic import SecretStr
 
@@ -121,3 +122,48 @@ async def test_a_rejected_token_names_the_setting(settings: Settings, fake_disco
     runner = DiscordRunner(discord_settings(settings, fake_discord, discord_token=SecretStr("wrong")), dispatcher)
     with pytest.raises(StartError, match="DISCORD_TOKEN"):
         await runner.start()
+
+
+async def test_while_stopping_new_interactions_are_turned_away_politely(
+    settings: Settings, fake_discord: FakeDiscord, dispatcher: Dispatcher,
+) -> None:
+    from bot.service.observe import DRAINING_TEXT, Observer
+
+    observer = Observer(commands=[c.name for c in dispatcher.registry])
+    runner = DiscordRunner(discord_settings(settings, fake_discord), dispatcher, observer=observer)
+    fake_discord.identified.clear()
+    await runner.start()
+    await asyncio.wait_for(fake_discord.identified.wait(), 10)
+    try:
+        assert (await fake_discord.interact("numbers"))["data"]["embeds"][0]["title"] == "The numbers"
+        await observer.drain(1)
+        refused = await fake_discord.interact("numbers")
+        assert refused["data"]["content"] == DRAINING_TEXT and refused["data"]["flags"] == 64
+    finally:
+        await runner.stop()
+
+
+async def test_readiness_reports_the_shard_and_its_latency(bot: DiscordRunner) -> None:
+    for _ in range(50):  # discord.py marks the client ready shortly after READY
+        if bot.client.is_ready():
+            break
+        await asyncio.sleep(0.1)
+    ready = await bot.readiness()
+    assert ready.ready and list(ready.detail["shards"]) == ["0"]
+    await bot.stop()
+    assert not (await bot.readiness()).ready
+
+
+async def test_429s_discord_py_waits_out_are_counted(bot: DiscordRunner, fake_discord: FakeDiscord) -> None:
+    from prometheus_client import REGISTRY
+
+    from tests.fakes.discord import CHANNEL_ID
+
+    def met() -> float:
+        return REGISTRY.get_sample_value("casebrief_rate_limited_total", {"platform": "discord"}) or 0.0
+
+    before = met()
+    fake_discord.channel_failures[str(CHANNEL_ID)].append((429, {"message": "slow down", "retry_after": 0.1,
+                                                                  "global": False}))
+    await bot.client.http.send_message(CHANNEL_ID, params=discord.http.handle_message_parameters(content="hi"))
+    assert met() - before == 1 and len(fake_discord.messages[str(CHANNEL_ID)]) == 1

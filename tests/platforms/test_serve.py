@@ -86,3 +86,146 @@ async def test_run_serves_slack_and_discord_in_one_process_and_stops_both(tmp_pa
             await process.wait()
         await slack.stop()
         await discord.stop()
+
+
+def bot_env(tmp_path: Path, **settings: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_"))}
+    env.update({"HOST": "127.0.0.1", "PORT": str(free_port()),
+                "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", **settings})
+    return env
+
+
+async def start_bot(env: dict[str, str]) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", cwd=ROOT, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+
+
+async def wait_ready(session: aiohttp.ClientSession, port: str, within: float = 30) -> dict:  # type: ignore[type-arg]
+    body: dict = {}  # type: ignore[type-arg]
+    for _ in range(int(within * 10)):
+        try:
+            async with session.get(f"http://127.0.0.1:{port}/readyz") as resp:
+                body = await resp.json()
+                if resp.status == 200:
+                    return body
+        except aiohttp.ClientConnectionError:
+            pass
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"not ready: {body}")
+
+
+async def test_a_gateway_closed_with_4014_stops_the_process_with_one_line_and_exit_3(tmp_path: Path) -> None:
+    """Before supervision the gateway task died (4014) and the process ran on, half dead."""
+    from tests.fakes.discord import FakeDiscord
+
+    discord = await FakeDiscord().start()
+    discord.close_on_identify = 4014
+    process = await start_bot(bot_env(tmp_path, DISCORD_TOKEN=discord.token, DISCORD_API_URL=discord.api_url))
+    try:
+        _, stderr = await asyncio.wait_for(process.communicate(), 30)
+        last = stderr.decode().strip().splitlines()[-1]
+        assert process.returncode == 3
+        assert last.startswith("Stopped: Discord closed the gateway with code 4014") and "privileged intents" in last
+        assert "Traceback" not in stderr.decode() and discord.token not in stderr.decode()
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+        await discord.stop()
+
+
+async def test_sigterm_finishes_in_flight_replies_fast_and_slow_then_exits_0(tmp_path: Path) -> None:
+    """A slow /recap (its database locked by another process) is acked with "Working on it"
+    and still answered through the response URL after SIGTERM; fast ones are answered or,
+    once stopping, turned away with 503: no reply is lost."""
+    import sqlite3
+
+    fake = await FakeSlack().start()
+    env = bot_env(tmp_path, SLACK_BOT_TOKEN=TOKEN, SLACK_SIGNING_SECRET=SECRET, SLACK_API_URL=fake.api_url,
+                  SLACK_ADMIN_USER_IDS="U1")
+    port = env["PORT"]
+    process = await start_bot(env)
+    url = f"http://127.0.0.1:{port}/slack/events"
+
+    async def slash(session: aiohttp.ClientSession, command: str, text: str = "") -> tuple[int, str]:
+        body = form(slash_payload(command, text, response_url=fake.response_url))
+        async with session.post(url, data=body, headers=signed_headers(SECRET, body)) as resp:
+            return resp.status, await resp.text()
+
+    try:
+        async with aiohttp.ClientSession() as session:
+            await wait_ready(session, port)
+            lock = sqlite3.connect(tmp_path / "db.sqlite3", isolation_level=None)
+            lock.execute("BEGIN EXCLUSIVE")  # another process holds the database
+            slow = asyncio.create_task(slash(session, "/recap", "subscribe daily 09:00"))
+            status, fast = await slash(session, "/numbers")
+            assert status == 200 and "About 42,695" in fast
+            status, acked = await slow
+            assert status == 200 and "Working on it" in acked
+            process.send_signal(signal.SIGTERM)
+            await asyncio.sleep(0.5)
+            late = await asyncio.gather(*(slash(session, "/numbers") for _ in range(3)))
+            assert all(code == 503 for code, _ in late)
+            lock.execute("COMMIT")  # the slow command can finish now
+            lock.close()
+        stdout, stderr = await asyncio.wait_for(process.communicate(), 20)
+        assert process.returncode == 0, stderr.decode()
+        assert len(fake.responses) == 1 and "Recap" in str(fake.responses[0])
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+        await fake.stop()
+
+
+async def test_two_processes_split_two_shards_and_both_answer(tmp_path: Path) -> None:
+    from tests.fakes.discord import FakeDiscord
+
+    discord = await FakeDiscord().start()
+    envs = [bot_env(tmp_path, DISCORD_TOKEN=discord.token, DISCORD_API_URL=discord.api_url,
+                    DISCORD_SHARD_COUNT="2", DISCORD_SHARD_IDS=str(shard),
+                    DATABASE_URL=f"sqlite:///{tmp_path / f'db{shard}.sqlite3'}") for shard in (0, 1)]
+    processes = [await start_bot(env) for env in envs]
+    try:
+        async with aiohttp.ClientSession() as session:
+            for shard, env in enumerate(envs):
+                ready = await wait_ready(session, env["PORT"])
+                assert list(ready["components"]["discord"]["shards"]) == [str(shard)]
+        assert discord.identified_shards == {0, 1}
+        for shard in (0, 1):
+            answer = await discord.interact("ruling", shard=shard)
+            assert answer["data"]["embeds"][0]["title"] == "The Feb. 26, 2026 ruling"
+        assert discord.syncs == ["global"]  # only the process holding shard 0 syncs commands
+        for process in processes:
+            process.send_signal(signal.SIGTERM)
+        for process in processes:
+            await asyncio.wait_for(process.communicate(), 20)
+            assert process.returncode == 0
+    finally:
+        for process in processes:
+            if process.returncode is None:
+                process.kill()
+                await process.wait()
+        await discord.stop()
+
+
+async def test_an_unusable_database_stops_the_process_with_one_line_and_exit_3(tmp_path: Path) -> None:
+    fake = await FakeSlack().start()
+    env = bot_env(tmp_path, SLACK_BOT_TOKEN=TOKEN, SLACK_SIGNING_SECRET=SECRET, SLACK_API_URL=fake.api_url)
+    process = await start_bot(env)
+    try:
+        async with aiohttp.ClientSession() as session:
+            await wait_ready(session, env["PORT"])
+        for suffix in ("", "-wal", "-shm"):
+            (tmp_path / f"db.sqlite3{suffix}").unlink(missing_ok=True)
+        (tmp_path / "db.sqlite3").write_bytes(b"not a database at all " * 200)
+        _, stderr = await asyncio.wait_for(process.communicate(), 30)
+        assert process.returncode == 3
+        last = stderr.decode().strip().splitlines()[-1]
+        assert last.startswith("Stopped: Invalid setting DATABASE_URL: the database is unusable")
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+        await fake.stop()

@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 
 import aiohttp
 import pytest
+from prometheus_client import REGISTRY
 from pydantic import SecretStr
 
 from bot.app import build_dispatcher
@@ -137,10 +138,15 @@ async def test_web_api_waits_out_429_and_retries_5xx(settings: Settings, fake_sl
         Failure(429, {"ok": False, "error": "ratelimited"}, {"Retry-After": "1"}),
         Failure(503, {"ok": False, "error": "service_unavailable"}),
     ]
+    def met() -> float:
+        return REGISTRY.get_sample_value("casebrief_rate_limited_total", {"platform": "slack"}) or 0.0
+
+    before = met()
     started = time.monotonic()
     response = await client.chat_postMessage(channel="C1", text="hello")
     assert response["ok"] and len(fake_slack.called("chat.postMessage")) == 3
     assert time.monotonic() - started >= 1.0  # Retry-After honoured
+    assert met() - before == 1  # the 429 is counted for /metrics
 
 
 async def test_a_slow_command_is_acked_in_time_and_answered_via_the_response_url(
@@ -167,5 +173,89 @@ async def test_a_slow_command_is_acked_in_time_and_answered_via_the_response_url
                 break
             await asyncio.sleep(0.05)
         assert fake_slack.responses[0]["blocks"][0]["text"]["text"] == "Slow answer"
+    finally:
+        await runner.stop()
+
+
+@pytest.mark.parametrize("users_info", ["rate limited", "slow"])
+async def test_the_admin_check_never_makes_recap_miss_the_ack_deadline(
+    http_runner: SlackRunner, fake_slack: FakeSlack, users_info: str,
+) -> None:
+    """Before: users.info went through the retrying client before the ack (429s waited out)."""
+    if users_info == "rate limited":
+        fake_slack.failures["users.info"] += [Failure(429, {"ok": False, "error": "ratelimited"},
+                                                      {"Retry-After": "2"})] * 4
+    else:
+        fake_slack.failures["users.info"].append(Failure(200, {"ok": True, "user": {"id": "U1", "is_admin": True}},
+                                                         delay=5))
+    body = form(slash_payload("/recap", "subscribe daily 09:00"))
+    started = time.monotonic()
+    status, payload = await post(http_runner, body, signed_headers(SECRET, body))
+    assert time.monotonic() - started < 2.5
+    assert status == 200 and isinstance(payload, dict)
+    assert "try again in a minute" in str(payload) and "admins" in str(payload)
+    assert len(fake_slack.called("users.info")) == 1  # no retries before the ack
+
+
+async def test_admin_answers_are_cached(http_runner: SlackRunner, fake_slack: FakeSlack) -> None:
+    fake_slack.admins.add("U1")
+    for _ in range(3):
+        body = form(slash_payload("/recap", "list"))
+        assert (await post(http_runner, body, signed_headers(SECRET, body)))[0] == 200
+    assert len(fake_slack.called("users.info")) == 1
+
+
+async def test_http_mode_serves_readiness_and_metrics_beside_slack_events(http_runner: SlackRunner) -> None:
+    async with aiohttp.ClientSession() as session:
+        async with session.get(f"http://127.0.0.1:{http_runner.port}/readyz") as resp:
+            body = await resp.json()
+            assert resp.status == 200 and body["components"]["slack"] == {"ready": True, "mode": "http",
+                                                                          "authenticated": True}
+        async with session.get(f"http://127.0.0.1:{http_runner.port}/metrics") as resp:
+            assert resp.status == 200 and "casebrief_commands_total" in await resp.text()
+
+
+async def test_socket_mode_readiness_follows_the_connection(
+    settings: Settings, fake_slack: FakeSlack, dispatcher: Dispatcher,
+) -> None:
+    runner = SlackRunner(slack_settings(settings, fake_slack, slack_app_token=SecretStr("xapp-test"),
+                                        slack_signing_secret=None), dispatcher)
+    await runner.start()
+    try:
+        ready = await runner.readiness()
+        assert ready.ready and ready.detail == {"mode": "socket", "authenticated": True, "connected": True}
+    finally:
+        await runner.stop()
+    assert not (await runner.readiness()).ready
+
+
+async def test_a_rejected_bot_token_names_the_setting(settings: Settings, fake_slack: FakeSlack,
+                                                      dispatcher: Dispatcher) -> None:
+    from bot.platforms.errors import StartError
+
+    fake_slack.failures["auth.test"].append(Failure(200, {"ok": False, "error": "invalid_auth"}))
+    runner = SlackRunner(slack_settings(settings, fake_slack), dispatcher)
+    with pytest.raises(StartError, match="SLACK_BOT_TOKEN"):
+        await runner.start()
+
+
+async def test_a_socket_mode_app_token_revoked_at_run_time_is_fatal(
+    settings: Settings, fake_slack: FakeSlack, dispatcher: Dispatcher, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import bot.platforms.slack.runner as slack_runner
+    from bot.service.supervisor import Fatal
+
+    monkeypatch.setattr(slack_runner, "CONNECTION_CHECK_SECONDS", 0.2)
+    runner = SlackRunner(slack_settings(settings, fake_slack, slack_app_token=SecretStr("xapp-test"),
+                                        slack_signing_secret=None), dispatcher)
+    await runner.start()
+    try:
+        watch = asyncio.create_task(runner.watch_connection())
+        await asyncio.sleep(0.5)
+        assert not watch.done() and runner.connected
+        fake_slack.failures["apps.connections.open"] += [Failure(200, {"ok": False, "error": "token_revoked"})] * 50
+        await fake_slack.drop_sockets()
+        with pytest.raises(Fatal, match="Invalid setting SLACK_APP_TOKEN: Slack rejected it"):
+            await asyncio.wait_for(watch, 20)
     finally:
         await runner.stop()

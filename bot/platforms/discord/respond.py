@@ -16,6 +16,7 @@ from bot.core.dispatch import Dispatcher
 from bot.core.registry import CommandRequest, User
 from bot.core.reply import Reply
 from bot.renderers.discord import render_discord
+from bot.service.observe import DRAINING_TEXT, Observer
 
 log = logging.getLogger(__name__)
 DEFER_AFTER_SECONDS = 2.0
@@ -47,18 +48,25 @@ async def send_reply(interaction: discord.Interaction, reply: Reply) -> None:
         await interaction.response.send_message(embeds=embeds, ephemeral=ephemeral, allowed_mentions=NO_MENTIONS)
 
 
-async def respond(dispatcher: Dispatcher, interaction: discord.Interaction, command: str,
+async def respond(dispatcher: Dispatcher, observer: Observer, interaction: discord.Interaction, command: str,
                   args: dict[str, Any], public: bool) -> None:
-    request = to_request(interaction, command, args, public)
-    registered = dispatcher.registry.get(command)
-    if registered is None or not registered.slow:
-        await send_reply(interaction, dispatcher.run(request))
+    if observer.draining:  # stopping: take no new work, say so briefly
+        observer.refused("discord", command)
+        await interaction.response.send_message(DRAINING_TEXT, ephemeral=True, allowed_mentions=NO_MENTIONS)
         return
-    work = asyncio.ensure_future(asyncio.to_thread(dispatcher.run, request))
-    done, _ = await asyncio.wait({work}, timeout=DEFER_AFTER_SECONDS)
-    if not done:
-        await interaction.response.defer(ephemeral=not public, thinking=True)
-    await send_reply(interaction, await work)
+    async with observer.serving("discord", command) as served:
+        request = to_request(interaction, command, args, public)
+        registered = dispatcher.registry.get(command)
+        if registered is None or not registered.slow:
+            reply = dispatcher.run(request)
+        else:
+            work = asyncio.ensure_future(asyncio.to_thread(dispatcher.run, request))
+            done, _ = await asyncio.wait({work}, timeout=DEFER_AFTER_SECONDS)
+            if not done:
+                await interaction.response.defer(ephemeral=not public, thinking=True)
+            reply = await work
+        served.replied(reply)
+        await send_reply(interaction, reply)
 
 
 async def apologise(interaction: discord.Interaction, error: Exception) -> None:

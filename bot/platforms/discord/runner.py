@@ -1,8 +1,16 @@
-"""Running the Discord client beside anything else in the same event loop."""
+"""Running the Discord client beside anything else in the same event loop.
+
+The gateway runs as a supervised task (``run_gateway``): discord.py reconnects and resumes
+on its own; what it cannot heal (a rejected token, privileged intents required, bad
+sharding) is raised as ``Fatal`` and stops the process. The client is an
+AutoShardedClient: DISCORD_SHARD_COUNT and DISCORD_SHARD_IDS split the shards over
+several processes.
+"""
 
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import discord
@@ -15,6 +23,11 @@ from bot.platforms.discord.sync import sync_commands
 from bot.platforms.errors import StartError
 from bot.recaps.posters import DiscordPoster
 from bot.platforms.discord.tree import build_tree
+from bot.service.http import Mount
+from bot.service.metrics import record_rate_limited
+from bot.service.observe import Observer
+from bot.service.readiness import Readiness, json_number
+from bot.service.supervisor import Fatal
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -22,58 +35,153 @@ log = logging.getLogger(__name__)
 # after a crash, the bot can check whether a recap already landed instead of posting twice.
 PERMISSIONS = discord.Permissions(send_messages=True, embed_links=True, read_message_history=True)
 SCOPES = ("bot", "applications.commands")
+# Gateway close codes no reconnect can heal (Discord's documentation names them).
+FATAL_CLOSE_CODES = {
+    4004: "Invalid setting DISCORD_TOKEN: Discord rejected it (gateway close code 4004)",
+    4010: "Invalid setting DISCORD_SHARD_IDS: Discord refused a shard id (gateway close code 4010)",
+    4011: "Invalid setting DISCORD_SHARD_COUNT: Discord requires more shards (gateway close code 4011)",
+    4012: "Discord refused the gateway API version (close code 4012); upgrade discord.py",
+    4013: "Discord refused the gateway intents as invalid (close code 4013)",
+    4014: "Discord closed the gateway with code 4014: the bot asks for privileged intents that are "
+          "not enabled for it in the Developer Portal",
+}
 
 
 def invite_url(application_id: int) -> str:
     return discord.utils.oauth_url(application_id, permissions=PERMISSIONS, scopes=SCOPES)
 
 
-class CaseBriefClient(discord.Client):
-    def __init__(self, settings: Settings, dispatcher: Dispatcher) -> None:
+class _CountRateLimits(logging.Filter):
+    """discord.py waits out 429s inside its HTTP client and only logs them: count those lines."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str) and record.msg.startswith("We are being rate limited"):
+            record_rate_limited("discord")
+        return True
+
+
+_RATE_LIMIT_COUNTER = _CountRateLimits()
+
+
+class CaseBriefClient(discord.AutoShardedClient):
+    identify_spacing = 5.0  # seconds between IDENTIFYs of one process (Discord's max_concurrency 1)
+
+    def __init__(self, settings: Settings, dispatcher: Dispatcher, observer: Observer | None = None) -> None:
         # Only the non-privileged guilds intent (discord.py's state needs it); slash
         # commands arrive without any intent.
         intents = discord.Intents.none()
         intents.guilds = True
-        super().__init__(intents=intents, allowed_mentions=discord.AllowedMentions.none())
+        sharding: dict[str, Any] = {"shard_count": settings.discord_shard_count}
+        if settings.discord_shard_ids:  # else every shard in this process
+            sharding["shard_ids"] = list(settings.discord_shard_ids)
+        super().__init__(intents=intents, allowed_mentions=discord.AllowedMentions.none(), **sharding)
         self.settings = settings
-        self.tree = build_tree(self, dispatcher)
+        self.tree = build_tree(self, dispatcher, observer)
         self.synced: list[str] = []
+
+    @property
+    def syncs_commands(self) -> bool:
+        """With the shards split over processes, the one holding shard 0 syncs the commands."""
+        return not self.settings.discord_shard_ids or 0 in self.settings.discord_shard_ids
 
     async def setup_hook(self) -> None:
         """After login, before the gateway: the application id is known here."""
         assert self.application_id is not None
         print(f"Discord: logged in as {self.user}. Invite: {invite_url(self.application_id)}", flush=True)
-        self.synced = await sync_commands(self, self.tree, self.settings.discord_guild_ids)
+        if self.syncs_commands:
+            self.synced = await sync_commands(self, self.tree, self.settings.discord_guild_ids)
+
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        if not initial:
+            await asyncio.sleep(self.identify_spacing)
 
 
 class DiscordRunner:
-    def __init__(self, settings: Settings, dispatcher: Dispatcher, *, client: discord.Client | None = None) -> None:
+    name = "discord"
+
+    def __init__(self, settings: Settings, dispatcher: Dispatcher, *, client: discord.Client | None = None,
+                 observer: Observer | None = None, supervised: bool = False) -> None:
+        if settings.discord_shard_ids and settings.discord_shard_count is None:
+            raise StartError("Invalid setting DISCORD_SHARD_IDS: needs DISCORD_SHARD_COUNT (the total)")
+        if settings.discord_shard_count is not None and any(
+                i >= settings.discord_shard_count for i in settings.discord_shard_ids):
+            raise StartError("Invalid setting DISCORD_SHARD_IDS: each id must be below DISCORD_SHARD_COUNT")
         # discord.py reads its REST base from this class attribute (gateway URL comes from REST).
         Route.BASE = settings.discord_api_url.rstrip("/")
         self.settings = settings
-        self.client = client or CaseBriefClient(settings, dispatcher)
+        self.client = client or CaseBriefClient(settings, dispatcher, observer)
         self.dispatcher = dispatcher
+        self.supervised = supervised  # True: the service runs run_gateway; else start() does
         self._task: asyncio.Task[Any] | None = None
+        logging.getLogger("discord.http").addFilter(_RATE_LIMIT_COUNTER)
 
-    async def start(self) -> None:
+    async def _login(self) -> None:
         assert self.settings.discord_token is not None
         try:
             await self.client.login(self.settings.discord_token.get_secret_value())
         except discord.LoginFailure:
             await self.client.close()
             raise StartError("Invalid setting DISCORD_TOKEN: Discord rejected it (401 Unauthorized)") from None
-        # Ask REST for the gateway, as Discord recommends; discord.py's plain Client would use
-        # a hard-coded default, which also keeps a test or proxy Discord from working.
+
+    async def start(self) -> None:
+        await self._login()
         recaps = self.dispatcher.services.get("recaps")
         if recaps is not None:
             recaps.posters["discord"] = DiscordPoster(self.client.http)
+        # Ask REST for the gateway, as Discord recommends; discord.py's plain Client would use
+        # a hard-coded default, which also keeps a test or proxy Discord from working.
         _, gateway, _ = await self.client.http.get_bot_gateway()
         DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway)
-        self._task = asyncio.create_task(self.client.connect(reconnect=True), name="discord")
+        if not self.supervised:
+            self._task = asyncio.create_task(self.run_gateway(), name="discord")
+
+    def tasks(self) -> dict[str, Callable[[], Awaitable[None]]]:
+        return {"discord": self.run_gateway}
+
+    def mounts(self) -> list[Mount]:
+        return []
+
+    async def run_gateway(self) -> None:
+        """The gateway until it closes; fatal close codes become ``Fatal``."""
+        if self.client.is_closed():  # a previous run ended in close(): open and log in afresh
+            self.client.clear()
+            try:
+                await self._login()
+            except StartError as error:
+                raise Fatal(str(error)) from None
+        try:
+            await self.client.connect(reconnect=True)
+        except discord.PrivilegedIntentsRequired:
+            raise Fatal(FATAL_CLOSE_CODES[4014]) from None
+        except discord.ConnectionClosed as error:
+            if error.code in FATAL_CLOSE_CODES:
+                raise Fatal(FATAL_CLOSE_CODES[error.code]) from None
+            raise
+
+    def shard_ids(self) -> list[int]:
+        if self.settings.discord_shard_ids:
+            return list(self.settings.discord_shard_ids)
+        count = getattr(self.client, "shard_count", None) or 1
+        return list(range(count))
+
+    async def readiness(self) -> Readiness:
+        client = self.client
+        shards: dict[str, dict[str, Any]] = {}
+        get_shard = getattr(client, "get_shard", None)
+        for shard_id in self.shard_ids():
+            info = get_shard(shard_id) if get_shard is not None else None
+            up = info is not None and not info.is_closed()
+            shards[str(shard_id)] = {"ready": up, "latency_seconds": json_number(info.latency) if up and info else None}
+        connected = bool(shards) and all(s["ready"] for s in shards.values())
+        ready = connected and client.is_ready() and not client.is_closed()
+        detail: dict[str, Any] = {"latency_seconds": json_number(client.latency) if ready else None,
+                                  "shards": shards}
+        reason = "" if ready else ("gateway not connected" if not connected else "gateway not ready yet")
+        return Readiness(ready, detail, reason)
 
     async def stop(self) -> None:
         await self.client.close()
         if self._task is not None:
-            with contextlib.suppress(asyncio.CancelledError, asyncio.TimeoutError):
+            with contextlib.suppress(asyncio.CancelledError, asyncio.TimeoutError, Exception):
                 await asyncio.wait_for(self._task, 10)
             self._task = None

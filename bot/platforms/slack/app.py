@@ -5,12 +5,18 @@ the core's neutral Reply -> a Block Kit ack (renderers.slack).
 """
 
 import asyncio
+import dataclasses
 import logging
 import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import aiohttp
 from slack_bolt.async_app import AsyncApp
+from slack_sdk.http_retry.async_handler import RetryState
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
@@ -23,22 +29,39 @@ from bot.core.dispatch import Dispatcher
 from bot.core.registry import User
 from bot.core.reply import Reply
 from bot.renderers.slack import render_slack
+from bot.service.metrics import record_rate_limited
+from bot.service.observe import DRAINING_TEXT, Observer
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 ACK_WITHIN_SECONDS = 2.0
 WORKING = "Working on it..."
+ADMIN_UNKNOWN = ("Slack did not confirm your admin status in time, so this ran as for a non-admin; "
+                 "if you are a workspace admin, please try again in a minute.")
+
+
+class _CountingRateLimitHandler(AsyncRateLimitErrorRetryHandler):
+    """Waits out 429s as slack_sdk does, and counts them for /metrics."""
+
+    async def _can_retry_async(self, *, state: RetryState, request: HttpRequest,
+                               response: HttpResponse | None = None, error: Exception | None = None) -> bool:
+        if response is not None and response.status_code == 429:
+            record_rate_limited("slack")
+        return await super()._can_retry_async(state=state, request=request, response=response, error=error)
+
+
+def _base_url(settings: Settings) -> str:
+    return settings.slack_api_url if settings.slack_api_url.endswith("/") else settings.slack_api_url + "/"
 
 
 def build_web_client(settings: Settings) -> AsyncWebClient:
     """Web API client that waits out HTTP 429 (Retry-After) and retries connection errors and 5xx."""
     assert settings.slack_bot_token is not None
-    base_url = settings.slack_api_url if settings.slack_api_url.endswith("/") else settings.slack_api_url + "/"
     return AsyncWebClient(
         token=settings.slack_bot_token.get_secret_value(),
-        base_url=base_url,
+        base_url=_base_url(settings),
         retry_handlers=[
-            AsyncRateLimitErrorRetryHandler(max_retry_count=3),
+            _CountingRateLimitHandler(max_retry_count=3),
             AsyncConnectionErrorRetryHandler(max_retry_count=3),
             AsyncServerErrorRetryHandler(max_retry_count=2),
         ],
@@ -51,70 +74,113 @@ def command_line(name: str, payload: dict[str, Any]) -> str:
 
 
 class AdminCheck:
-    """Workspace admins and owners (users.info), or IDs listed in SLACK_ADMIN_USER_IDS."""
+    """Workspace admins and owners (users.info), or IDs listed in SLACK_ADMIN_USER_IDS.
 
-    TTL_SECONDS = 300
+    It runs before Slack's 3-second ack deadline, so users.info goes through a client with
+    no retries and a short timeout, and answers are cached (bounded, for TTL_SECONDS). When
+    Slack is slow or rate-limits the call, the answer is "unknown" (None): the command runs
+    as for a non-admin and the reply says to try again.
+    """
+
+    TTL_SECONDS = 300.0
+    TIMEOUT_SECONDS = 1
+    MAX_ENTRIES = 4096
 
     def __init__(self, settings: Settings) -> None:
         self.listed = set(settings.slack_admin_user_ids)
-        self._cache: dict[str, tuple[float, bool]] = {}
+        self._cache: OrderedDict[tuple[str, str], tuple[float, bool]] = OrderedDict()
 
-    async def __call__(self, client: AsyncWebClient, user_id: str) -> bool:
+    async def __call__(self, client: AsyncWebClient, user_id: str, team_id: str = "") -> bool | None:
         if user_id in self.listed:
             return True
-        cached = self._cache.get(user_id)
+        key = (team_id, user_id)
+        cached = self._cache.get(key)
         if cached and time.monotonic() - cached[0] < self.TTL_SECONDS:
+            self._cache.move_to_end(key)
             return cached[1]
+        # Same token and API as the app's client (per workspace under OAuth), but fail fast.
+        quick = AsyncWebClient(token=client.token, base_url=client.base_url,
+                               timeout=self.TIMEOUT_SECONDS, retry_handlers=[])
         try:
-            user = (await client.users_info(user=user_id))["user"]
+            user = (await quick.users_info(user=user_id))["user"]
         except SlackApiError as error:
-            log.warning("users.info failed for an admin check (HTTP %s); treating as not an admin",
-                        error.response.status_code)
-            return False
+            status = error.response.status_code
+            if status == 429:
+                record_rate_limited("slack")
+            log.warning("users.info failed for an admin check (HTTP %s); admin status unknown", status)
+            return None
+        except (asyncio.TimeoutError, aiohttp.ClientError):
+            log.warning("users.info did not answer within %s s; admin status unknown", self.TIMEOUT_SECONDS)
+            return None
         is_admin = bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner"))
-        self._cache[user_id] = (time.monotonic(), is_admin)
+        self._cache[key] = (time.monotonic(), is_admin)
+        if len(self._cache) > self.MAX_ENTRIES:
+            self._cache.popitem(last=False)
         return is_admin
 
 
-def build_slack_app(settings: Settings, dispatcher: Dispatcher) -> AsyncApp:
+def build_slack_app(settings: Settings, dispatcher: Dispatcher, observer: Observer | None = None,
+                    **app_options: Any) -> AsyncApp:
+    """The Bolt app; ``app_options`` reach AsyncApp (e.g. an authorize function or an
+    installation store instead of the single bot token)."""
     secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
+    options: dict[str, Any] = {"client": build_web_client(settings)} if settings.slack_bot_token else {}
+    options.update(app_options)
     app = AsyncApp(
-        client=build_web_client(settings),
         signing_secret=secret,
         # Socket Mode connections are authenticated by the app token instead of signatures.
         request_verification_enabled=secret is not None,
         logger=logging.getLogger("slack_bolt"),
+        **options,
     )
+    observer = observer or Observer(commands=[c.name for c in dispatcher.registry])
     admin_check = AdminCheck(settings)
     for command in dispatcher.registry:
-        app.command(f"/{command.name}")(
-            _handler(command.name, dispatcher, admin_check if command.needs_admin else None, slow=command.slow))
+        app.command(f"/{command.name}")(_handler(
+            command.name, dispatcher, observer, admin_check if command.needs_admin else None, slow=command.slow))
     return app
 
 
-def _handler(name: str, dispatcher: Dispatcher, admin_check: AdminCheck | None,
+def _handler(name: str, dispatcher: Dispatcher, observer: Observer, admin_check: AdminCheck | None,
              *, slow: bool = False) -> Callable[..., Awaitable[None]]:
     async def on_command(ack: Any, respond: Any, command: dict[str, Any], client: AsyncWebClient) -> None:
-        user_id = str(command.get("user_id", ""))
-        is_admin = await admin_check(client, user_id) if admin_check else False
-        user = User(id=user_id, name=str(command.get("user_name", "")), is_admin=is_admin)
-
-        def run() -> Reply:
-            return dispatcher.run_line(command_line(name, command), platform="slack",
-                                       channel=command.get("channel_id"), user=user)
-
-        if not slow:  # sub-millisecond: answer in the ack itself
-            await ack(**render_slack(run()))
+        if observer.draining:  # stopping: take no new work, say so briefly
+            observer.refused("slack", name)
+            await ack(response_type="ephemeral", text=DRAINING_TEXT)
             return
-        # Slack wants the ack within 3 s: acknowledge first if the work is not done by then,
-        # and deliver the reply through the response URL.
-        work = asyncio.ensure_future(asyncio.to_thread(run))
-        done, _ = await asyncio.wait({work}, timeout=ACK_WITHIN_SECONDS)
-        if done:
-            await ack(**render_slack(work.result()))
-            return
-        await ack(response_type="ephemeral", text=WORKING)
-        await respond(**render_slack(await work))
+        async with observer.serving("slack", name) as served:
+            user_id = str(command.get("user_id", ""))
+
+            def run(is_admin: bool) -> Reply:
+                user = User(id=user_id, name=str(command.get("user_name", "")), is_admin=is_admin)
+                return dispatcher.run_line(command_line(name, command), platform="slack",
+                                           channel=command.get("channel_id"), user=user)
+
+            async def answer() -> Reply:
+                is_admin = await admin_check(client, user_id, str(command.get("team_id", ""))) if admin_check else False
+                reply = await asyncio.to_thread(run, bool(is_admin)) if slow else run(bool(is_admin))
+                if is_admin is None:
+                    reply = dataclasses.replace(reply, warnings=(*reply.warnings, ADMIN_UNKNOWN))
+                return reply
+
+            if not slow and admin_check is None:  # sub-millisecond: answer in the ack itself
+                reply = run(False)
+                served.replied(reply)
+                await ack(**render_slack(reply))
+                return
+            # Slack wants the ack within 3 s: acknowledge first if the work is not done by then,
+            # and deliver the reply through the response URL.
+            work = asyncio.ensure_future(answer())
+            done, _ = await asyncio.wait({work}, timeout=ACK_WITHIN_SECONDS)
+            if done:
+                reply = work.result()
+                served.replied(reply)
+                await ack(**render_slack(reply))
+                return
+            await ack(response_type="ephemeral", text=WORKING)
+            reply = await work
+            served.replied(reply)
+            await respond(**render_slack(reply))
 
     on_command.__name__ = f"slack_{name}"
     return on_command

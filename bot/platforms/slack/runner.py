@@ -1,52 +1,162 @@
-"""Starting and stopping Slack: Socket Mode when SLACK_APP_TOKEN is set, HTTP otherwise."""
+"""Starting and stopping Slack: Socket Mode when SLACK_APP_TOKEN is set, HTTP otherwise.
 
+In HTTP mode ``POST /slack/events`` is mounted on the service's one HTTP server
+(``mounts``); started alone (tests) the runner serves it on a server of its own.
+"""
+
+import asyncio
 import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
 
+import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core.dispatch import Dispatcher
+from bot.platforms.errors import StartError
 from bot.platforms.slack.app import build_slack_app
 from bot.platforms.slack.http import EVENTS_PATH, build_web_app
 from bot.recaps.posters import SlackPoster
+from bot.service.http import SERVICE_PATHS, HttpServer, Mount, build_http_app
+from bot.service.observe import Observer
+from bot.service.readiness import Readiness
+from bot.service.supervisor import Fatal
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
+CONNECTION_CHECK_SECONDS = 2.0
+REJECTED = ("invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired")
 
 
 class SlackRunner:
-    def __init__(self, settings: Settings, dispatcher: Dispatcher) -> None:
+    name = "slack"
+
+    def __init__(self, settings: Settings, dispatcher: Dispatcher, *, observer: Observer | None = None,
+                 own_server: bool = True) -> None:
         self.settings = settings
-        self.app = build_slack_app(settings, dispatcher)
+        self.observer = observer or Observer(commands=[c.name for c in dispatcher.registry])
+        self.app = build_slack_app(settings, dispatcher, self.observer)
         self.dispatcher = dispatcher
+        self.own_server = own_server  # False: the service mounts ``mounts()`` on its server
         self._socket: AsyncSocketModeHandler | None = None
-        self._http: web.AppRunner | None = None
+        self._server: HttpServer | None = None
+        self.authenticated = False
+        self.connected = False
         self.port: int | None = None
 
     @property
     def socket_mode(self) -> bool:
         return self.settings.slack_app_token is not None
 
+    async def _authenticate(self) -> None:
+        try:
+            await self.app.client.auth_test()
+        except SlackApiError as error:
+            if error.response.get("error") in REJECTED:
+                raise StartError(f"Invalid setting SLACK_BOT_TOKEN: Slack rejected it "
+                                 f"({error.response.get('error')})") from None
+            raise
+        self.authenticated = True
+
     async def start(self) -> None:
+        await self._authenticate()
         recaps = self.dispatcher.services.get("recaps")
         if recaps is not None:
             recaps.posters["slack"] = SlackPoster(self.app.client)
         if self.socket_mode:
             assert self.settings.slack_app_token is not None
             self._socket = AsyncSocketModeHandler(self.app, self.settings.slack_app_token.get_secret_value())
-            await self._socket.connect_async()  # type: ignore[no-untyped-call]  # slack_bolt is untyped here
+            try:
+                await self._socket.connect_async()  # type: ignore[no-untyped-call]  # slack_bolt is untyped here
+            except SlackApiError as error:
+                raise StartError(f"Invalid setting SLACK_APP_TOKEN: Slack refused the Socket Mode "
+                                 f"connection ({error.response.get('error')})") from None
+            self.connected = True
             log.info("Slack connected in Socket Mode")
             return
-        self._http = web.AppRunner(build_web_app(self.app, self.dispatcher), access_log=None)
-        await self._http.setup()
-        await web.TCPSite(self._http, self.settings.host, self.settings.port).start()
-        self.port = int(self._http.addresses[0][1])  # the real port when PORT=0
-        log.info("Slack HTTP mode: POST http://%s:%s%s, GET /healthz", self.settings.host, self.port, EVENTS_PATH)
+        if self.own_server:
+            app = build_http_app([self], self.observer, self.mounts())
+            self._server = HttpServer(app, self.settings.host, self.settings.port)
+            await self._server.start()
+            self.port = self._server.port
+        log.info("Slack HTTP mode: POST %s", EVENTS_PATH)
+
+    def mounts(self) -> list[Mount]:
+        """HTTP mode: Slack's events route (from slack/http.py) on the service's server."""
+        if self.socket_mode:
+            return []
+        return [self._mount_events]
+
+    def _mount_events(self, app: web.Application) -> None:
+        slack = build_web_app(self.app, self.dispatcher)
+        for route in slack.router.routes():
+            info = route.resource.get_info() if route.resource is not None else {}
+            path = str(info.get("path") or info.get("formatter") or "")
+            if path in SERVICE_PATHS:  # the service answers those itself
+                continue
+            app.router.add_route(route.method, path, self._unless_draining(route.handler))
+
+    def _unless_draining(self, handler: Any) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+        """While stopping, new Slack requests get 503 (the in-flight ones finish)."""
+        async def guarded(request: web.Request) -> web.StreamResponse:
+            if self.observer.draining:
+                return web.json_response({"error": "stopping"}, status=503)
+            response: web.StreamResponse = await handler(request)
+            return response
+        return guarded
+
+    def tasks(self) -> dict[str, Callable[[], Awaitable[None]]]:
+        return {"slack-connection": self.watch_connection} if self.socket_mode else {}
+
+    async def watch_connection(self) -> None:
+        """Socket Mode reconnects by itself; while it cannot, ask Slack whether the tokens
+        still hold, and stop the process (Fatal) when one was revoked."""
+        down = 0
+        while True:
+            if self._socket is not None:
+                self.connected = bool(await self._socket.client.is_connected())
+                down = 0 if self.connected else down + 1
+                if down >= 2:
+                    await self._check_tokens()
+            await asyncio.sleep(CONNECTION_CHECK_SECONDS)
+
+    async def _check_tokens(self) -> None:
+        assert self.settings.slack_app_token is not None
+        quick = AsyncWebClient(token=self.app.client.token, base_url=self.app.client.base_url,
+                               timeout=5, retry_handlers=[])
+        app_token = self.settings.slack_app_token.get_secret_value()
+        for variable in ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN"):
+            try:
+                if variable == "SLACK_BOT_TOKEN":
+                    await quick.auth_test()
+                else:
+                    await quick.apps_connections_open(app_token=app_token)
+            except SlackApiError as error:
+                if error.response.get("error") in REJECTED:
+                    raise Fatal(f"Invalid setting {variable}: Slack rejected it "
+                                f"({error.response.get('error')})") from None
+            except (asyncio.TimeoutError, aiohttp.ClientError):
+                return  # Slack unreachable: not the tokens' fault; keep waiting
+
+    async def readiness(self) -> Readiness:
+        detail: dict[str, Any] = {"mode": "socket" if self.socket_mode else "http",
+                                  "authenticated": self.authenticated}
+        if not self.authenticated:
+            return Readiness(False, detail, "not authenticated")
+        if self.socket_mode:
+            connected = self._socket is not None and bool(await self._socket.client.is_connected())
+            detail["connected"] = connected
+            if not connected:
+                return Readiness(False, detail, "Socket Mode not connected")
+        return Readiness(True, detail)
 
     async def stop(self) -> None:
         if self._socket is not None:
             await self._socket.close_async()  # type: ignore[no-untyped-call]
             self._socket = None
-        if self._http is not None:
-            await self._http.cleanup()
-            self._http = None
+        if self._server is not None:
+            await self._server.stop()
+            self._server = None

@@ -1,0 +1,51 @@
+"""Prometheus metrics, module-level in the default registry (one per process).
+
+Labels are bounded: platform, a registered command name (or "unknown"), an outcome from a
+fixed set, a task or component name. Never user text.
+"""
+
+import platform as _platform
+from importlib import metadata
+
+from prometheus_client import Counter, Gauge, Histogram, Info
+
+PREFIX = "casebrief"
+COMMAND_OUTCOMES = ("ok", "usage_error", "error", "refused_draining")
+RECAP_OUTCOMES = ("sent", "retried", "failed", "skipped")
+
+COMMANDS = Counter(f"{PREFIX}_commands", "Slash commands served",
+                   ["platform", "command", "outcome"])
+REPLY_SECONDS = Histogram(
+    f"{PREFIX}_reply_seconds", "From receiving a command to handing back its reply",
+    ["platform", "command"],
+    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 3.0, 5.0, 10.0))
+RECAP_DELIVERIES = Counter(f"{PREFIX}_recap_deliveries", "Recap deliveries by outcome", ["outcome"])
+RATE_LIMITED = Counter(f"{PREFIX}_rate_limited", "HTTP 429 responses met from a chat platform",
+                       ["platform"])
+LOOP_LAG = Histogram(
+    f"{PREFIX}_event_loop_lag_seconds", "How late the event loop woke a sleeping task",
+    buckets=(0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5))
+CONTENT_AGE_DAYS = Gauge(f"{PREFIX}_content_age_days", "Days since the newest source's date")
+READY = Gauge(f"{PREFIX}_component_ready", "1 when a component is ready, else 0", ["component"])
+TASK_RESTARTS = Counter(f"{PREFIX}_task_restarts", "Supervised tasks restarted after a crash",
+                        ["task"])
+BUILD = Info(f"{PREFIX}_build", "Version of the bot and of Python")
+
+
+def _version() -> str:
+    try:
+        return metadata.version("case-brief-bot")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+BUILD.info({"version": _version(), "python": _platform.python_version()})
+
+
+def record_recap_delivery(outcome: str) -> None:
+    """Callback for the recap runner (its ``observe``): one delivery's outcome, RECAP_OUTCOMES."""
+    RECAP_DELIVERIES.labels(outcome=outcome if outcome in RECAP_OUTCOMES else "failed").inc()
+
+
+def record_rate_limited(platform: str) -> None:
+    RATE_LIMITED.labels(platform=platform).inc()
