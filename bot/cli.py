@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from bot.app import build_dispatcher, open_store
 from bot.commands import build_registry
 from bot.content.problems import ContentError
+from bot.editorial import cli as editorial_cli
 from bot.core.dispatch import Dispatcher
 from bot.core.reply import Reply
 from bot.logs import configure_logging
@@ -62,6 +63,7 @@ def _parser() -> argparse.ArgumentParser:
     manifest = sub.add_parser("manifest", help="print a chat app manifest generated from the commands")
     manifest.add_argument("platform", choices=["slack"])
     manifest.add_argument("--url", help="HTTP mode: the public https URL of /slack/events (default: Socket Mode)")
+    editorial_cli.add_parsers(sub)  # editors: `source add FILE`, `review ID`
     return parser
 
 
@@ -82,6 +84,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                                            settings.slack_app_token, settings.discord_token])
     if args.action == "check":
         return check(settings)
+    if args.action in editorial_cli.ACTIONS:
+        return editorial_cli.run(args, settings)
     try:
         dispatcher = build_dispatcher(settings)
     except SettingsError as error:  # settings checked against content or the database (RECAPS)
