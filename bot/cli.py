@@ -8,13 +8,15 @@ import asyncio
 import json
 import sys
 from collections.abc import Callable, Sequence
+from datetime import datetime, timezone
 
 from bot.app import build_dispatcher, open_store
 from bot.commands import build_registry
 from bot.content.problems import ContentError
-from bot.editorial import cli as editorial_cli
 from bot.core.dispatch import Dispatcher
 from bot.core.reply import Reply
+from bot.editorial import cli as editorial_cli
+from bot.editorial.staleness import stale_warning
 from bot.logs import configure_logging
 from bot.platforms.console import run_console
 from bot.platforms.slack.manifest import build_manifest
@@ -120,6 +122,9 @@ def check(settings: Settings) -> int:
         source = content.sources[source_id]
         print(f"not cited: {source_id} (seeds/{source.file.name}) is cited by no summary")
     print(verification.summary_line(len(content.sources), len(content.topics)))
+    stale = stale_warning(content, datetime.now(timezone.utc).date(), settings.stale_after_days)
+    if stale:
+        print(stale)  # a warning only: the exit code stays 0
     return 0
 
 

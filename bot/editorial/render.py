@@ -35,11 +35,11 @@ def _sentence(source_id: str, s: SentenceReview) -> list[str]:
         label = f" ({c.claim.label})" if c.claim.label else ""
         out.append(f"  CORROBORATES {c.claim.where}{label}: shares {', '.join(c.shared)}")
         out.append(f"      {c.quote_line}")
-    for c in s.contradicts:
-        out.append(f"  CONTRADICTS {c.claim.where}: {c.describe()}")
-        if c.claim_quote:
-            out.append(f"      claim quotes: \"{_clip(c.claim_quote, 120)}\"")
-        out.append(f"      {c.quote_line}")
+    for k in s.contradicts:
+        out.append(f"  CONTRADICTS {k.claim.where}: {k.describe()}")
+        if k.claim_quote:
+            out.append(f"      claim quotes: \"{_clip(k.claim_quote, 120)}\"")
+        out.append(f"      {k.quote_line}")
     if s.new:
         out.append("  NEW: " + "; ".join(f"{n.kind} {n.text!r}" for n in s.new))
     for r in s.relative_dates:

@@ -361,29 +361,22 @@ class Reviewer:
         return shared >= min_names
 
     def _name_variants(self, source: Source, text: str, facts: list[Fact]) -> list[Contradiction]:
-        """A full name no claim has, where a claim has another full name ending alike."""
+        """A full name no claim has, where a claim quotes another full name ending alike."""
         found: list[Contradiction] = []
         for fact in _unique(f for f in facts if f.kind is Kind.NAME and m.is_person_like(f)):
-            holders = self._holders_of_surname(m.surname(fact))
-            seen_claims = 0
-            variant: tuple[int, Fact, Citation | None] | None = None
-            for i in holders[:CONFIRM_LIMIT]:
-                seen_claims += 1
+            variant: tuple[int, Fact, Citation] | None = None
+            for i in self._holders_of_surname(m.surname(fact))[:CONFIRM_LIMIT]:
                 cf = self.index.facts(i)
-                names = [g for g in cf.all_facts() if g.kind is Kind.NAME]
-                if any(m.same_name(fact, g) for g in names):
-                    variant = None
+                if any(g.kind is Kind.NAME and m.same_name(fact, g) for g in cf.all_facts()):
+                    variant = None  # some claim already has this very name
                     break
                 if variant is None:
-                    for citation, quote_facts in cf.quotes:
-                        hit = next((g for g in quote_facts if g.kind is Kind.NAME and _spelled_alike(fact, g)), None)
-                        if hit is not None:
-                            variant = (i, hit, citation)
-                            break
+                    variant = next(((i, g, q) for q, quote_facts in cf.quotes for g in quote_facts
+                                    if g.kind is Kind.NAME and _spelled_alike(fact, g)), None)
             if variant is not None:
-                i, hit, citation = variant
-                found.append(Contradiction(self.index.claims[i], "name", fact.text, hit.text,
-                                           citation.quote if citation else "", quote_line(source.id, text, [fact])))
+                i, hit, quoted = variant
+                found.append(Contradiction(self.index.claims[i], "name", fact.text, hit.text, quoted.quote,
+                                           quote_line(source.id, text, [fact])))
         return found
 
     def _holders_of_surname(self, key: str) -> list[int]:
