@@ -14,7 +14,7 @@ the best candidates are read in full.
 """
 
 import re
-from collections import defaultdict
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -35,6 +35,7 @@ CONFIRM_LIMIT = 200  # claims read at most to decide whether one fact is already
 SHOWN_CORROBORATIONS = 3
 PARTY_WINDOW = 40  # characters between a figure and the name it is tied to
 QUOTE_CONTEXT_WORDS = 3
+_WEIGHTS = {Kind.FIGURE: 3, Kind.DATE: 2}  # a shared figure says more than a shared name
 SMALL_FIGURE = 100  # below this a figure must count the same thing to match
 _MONTH_WORDS = {
     1: ("jan", "january"), 2: ("feb", "february"), 3: ("mar", "march"), 4: ("apr", "april"),
@@ -192,32 +193,43 @@ def review_source(seeds_dir: Path, summaries_dir: Path, wanted: str) -> Review:
 
 
 class ClaimIndex:
-    """Which claims contain which tokens, and each claim's facts, read once when first needed."""
+    """Which claims contain which tokens, and each claim's facts, read once when first needed.
+
+    All claims are tokenised in one pass over their joined text (a separator token between
+    claims), which is several times faster than tokenising 10,000 short texts one by one.
+    """
+
+    _SEPARATOR = "\x00"
 
     def __init__(self, claims: list[ClaimRef]) -> None:
         self.claims = claims
-        self._tokens = [frozenset(m.tokens(fold(c.text + " " + " ".join(q.quote for q in c.evidence))))
-                        for c in claims]
+        joined = self._SEPARATOR.join(c.text + " " + " ".join(q.quote for q in c.evidence) for c in claims)
+        self._tokens: list[str] = m.tokens_with_separator(joined)  # typographic marks are never in a token
         self._facts: dict[int, ClaimFacts] = {}
         self._postings: dict[str, list[int]] = {}
 
     def prepare(self, keys: set[str]) -> None:
-        """Index the claims that hold any of ``keys`` (one pass over every claim)."""
+        """Index the claims that hold any of ``keys`` (one pass over every token)."""
         wanted = keys - self._postings.keys()
-        for key in wanted:
-            self._postings[key] = []
         if not wanted:
             return
-        for i, toks in enumerate(self._tokens):
-            for key in toks & wanted:
-                self._postings[key].append(i)
+        postings: dict[str, list[int]] = {key: [] for key in wanted}
+        claim, separator = 0, self._SEPARATOR
+        for token in self._tokens:
+            if token in postings:
+                found = postings[token]
+                if not found or found[-1] != claim:
+                    found.append(claim)
+            elif token == separator:
+                claim += 1
+        self._postings.update(postings)
 
     def with_token(self, key: str) -> list[int]:
         return self._postings.get(key, [])
 
     @cached_property
     def vocabulary(self) -> list[str]:
-        return sorted({t for toks in self._tokens for t in toks if t.isalpha() and len(t) >= 4})
+        return sorted({t for t in set(self._tokens) if t.isalpha() and len(t) >= 4})
 
     def facts(self, i: int) -> ClaimFacts:
         found = self._facts.get(i)
@@ -275,18 +287,22 @@ class Reviewer:
         return out
 
     def _candidates(self, facts: list[Fact]) -> list[int]:
-        """Claims sharing the most (and rarest) fact tokens with the sentence."""
-        score: dict[int, float] = defaultdict(float)
+        """Claims sharing the most fact tokens with the sentence, rare tokens first.
+
+        A token most claims hold (an agency named everywhere) tells little and costs much,
+        so it only ranks claims when no rarer token found any.
+        """
         total = max(1, len(self.index.claims))
-        for fact in facts:
-            weight = {Kind.FIGURE: 3.0, Kind.DATE: 2.0}.get(fact.kind, 1.0)
-            for key in fact_keys(fact):
+        weighted = [(_WEIGHTS.get(f.kind, 1), key) for f in facts for key in fact_keys(f)]
+        for rare in (True, False):
+            score: Counter[int] = Counter()
+            for weight, key in weighted:
                 holders = self.index.with_token(key)
-                rarity = 1.0 if len(holders) * 4 <= total else 0.25  # a name in every claim tells little
-                for i in holders:
-                    score[i] += weight * rarity
-        ranked = sorted(score, key=lambda i: (-score[i], i))
-        return ranked[:CANDIDATES_PER_SENTENCE]
+                if holders and (len(holders) * 4 <= total) is rare:
+                    score.update(holders * weight)  # counted in C, not claim by claim
+            if score:
+                return [i for i, _ in score.most_common(CANDIDATES_PER_SENTENCE)]  # ties: first seen
+        return []
 
     def _compare(self, source: Source, text: str, facts: list[Fact], i: int, out: SentenceReview) -> None:
         claim, cf = self.index.claims[i], self.index.facts(i)
