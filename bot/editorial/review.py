@@ -14,6 +14,7 @@ the best candidates are read in full.
 """
 
 import re
+import tomllib
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -22,11 +23,12 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
 from rapidfuzz import fuzz, process
 
 from bot.content.facts import Fact, Kind, fold
 from bot.content.facts import extract_facts as _extract_facts
-from bot.content.sources import Source, load_sources
+from bot.content.sources import Source, SourceMeta, parse_source
 from bot.content.summaries import Citation, load_topics
 from bot.editorial import matching as m
 
@@ -175,13 +177,9 @@ class Review:
 
 
 def review_source(seeds_dir: Path, summaries_dir: Path, wanted: str) -> Review:
-    """Load sources and summaries (no quote verification: `check` does that) and review one."""
-    sources, problems = load_sources(seeds_dir)
-    source = next((s for s in sources if wanted in (s.id, s.file.stem)), None)
-    if source is None:
-        mine = [str(p) for p in problems if p.file.stem == wanted]
-        known = ", ".join(sorted(s.id for s in sources)) or "none"
-        raise ReviewError("\n".join(mine) if mine else f"no source {wanted!r} in {seeds_dir} (sources: {known})")
+    """Review one source against the summaries. Quotes are not verified here (`check` does
+    that), and the other sources are not read: claims carry the quotes they rest on."""
+    source = load_one_source(seeds_dir, wanted)
     topics, _ = load_topics(summaries_dir)
     claims = [
         ClaimRef(topic.id, topic.file.name, claim.line, claim.label, claim.text,
@@ -190,6 +188,29 @@ def review_source(seeds_dir: Path, summaries_dir: Path, wanted: str) -> Review:
     ]
     claims = [c for c in claims if c.evidence]  # a claim resting only on this source proves nothing here
     return Reviewer(claims).review(source, topics_compared=len(topics))
+
+
+def load_one_source(seeds_dir: Path, wanted: str) -> Source:
+    """The source whose id (as cited) or file name is ``wanted``; only its .toml files are read."""
+    metas: dict[Path, SourceMeta] = {}
+    for meta_file in sorted(seeds_dir.glob("*.toml")) if seeds_dir.is_dir() else []:
+        try:
+            meta = SourceMeta.model_validate(tomllib.loads(meta_file.read_text(encoding="utf-8")))
+        except (tomllib.TOMLDecodeError, ValidationError, UnicodeDecodeError) as error:
+            if meta_file.stem == wanted:
+                raise ReviewError(f"{meta_file}: does not load ({error}); run `python -m bot check`") from None
+            continue
+        metas[meta_file] = meta
+    match = next((f for f, meta in metas.items() if wanted in (meta.id, f.stem)), None)
+    if match is None:
+        known = ", ".join(sorted(meta.id for meta in metas.values())) or "none"
+        raise ReviewError(f"no source {wanted!r} in {seeds_dir} (sources: {known})")
+    text_file = match.with_suffix(".txt")
+    try:
+        text = text_file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ReviewError(f"{text_file}: cannot be read as UTF-8 text ({error})") from None
+    return parse_source(text_file, text, metas[match])
 
 
 class ClaimIndex:
@@ -349,8 +370,8 @@ class Reviewer:
         other = m.nearest_name(theirs, quote_facts)
         if mine is None or other is None:
             return None
-        if m.name_keys(mine) & cf.evidence_name_keys or m.same_name(mine, other):
-            return None
+        if m.name_keys(mine) & cf.evidence_name_keys or set(mine.norm.split()) & set(other.norm.split()):
+            return None  # a name the claim has, or one sharing a word ("U.S. Court" in a cut quote)
         return mine.text, other.text, mine
 
     def _figure_conflict(self, source: Source, text: str, facts: list[Fact], fact: Fact, claim: ClaimRef,
