@@ -125,3 +125,20 @@ def test_unreadable_or_non_utf8_input_is_refused_without_traceback(tmp_path: Pat
     assert out.returncode == 1 and "cannot read" in out.stdout and "Traceback" not in out.stderr
     bad = run_bot(tmp_path, "source", "add", str(EPOCH), "--id", "Bad Id", SEEDS_DIR=str(seeds))
     assert bad.returncode == 1 and "--id" in bad.stdout and list(seeds.iterdir()) == []
+
+
+def test_drafting_reads_common_bylines_datelines_and_dates_and_nothing_from_the_reporting() -> None:
+    from bot.editorial.intake import label_for, state_fields
+
+    text = ("Published March 3, 2026 By Ann Writer\n"
+            "WASHINGTON (AP) — A judge ruled on Feb. 26, 2026 that the agency erred.\n")
+    stated = {s.field: (s.value, s.quote) for s in state_fields(text)}
+    assert stated == {
+        "outlet": ("AP", "WASHINGTON (AP) —"),
+        "byline": ("Ann Writer", "By Ann Writer"),
+        "dateline": ("WASHINGTON", "WASHINGTON (AP) —"),
+        "published": ("2026-03-03", "Published March 3, 2026"),
+    }
+    assert label_for(state_fields(text)) == "AP (Ann Writer), March 3, 2026"
+    # An event date in the reporting is not a publication date.
+    assert state_fields("A judge ruled on Feb. 26, 2026 that the agency erred.\n") == []
