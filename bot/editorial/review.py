@@ -513,10 +513,9 @@ def resolve(fact: Fact, source: Source) -> RelativeDate:
         strict = relative.startswith("last")
         year = basis_day.year if (value.month < basis_day.month or (not strict and value.month == basis_day.month)) \
             else basis_day.year - 1
-        resolved = f"{_MONTHS_LONG[value.month - 1]} {year}" + (f" (day {value.day})" if value.day else "")
-        if value.day:
-            resolved = _day(date(year, value.month, value.day))
-        basis += "; the latest such month not after it" if not strict else "; the latest such month before it"
+        resolved = _day(date(year, value.month, value.day)) if value.day else f"{_MONTHS_LONG[value.month - 1]} {year}"
+        such = "day" if value.day else "month"
+        basis += f"; the latest such {such} not after it" if not strict else f"; the latest such {such} before it"
     elif relative in ("this month", "earlier this month", "later this month"):
         resolved = f"{_MONTHS_LONG[basis_day.month - 1]} {basis_day.year}"
     elif relative in ("this week", "earlier this week", "later this week"):
