@@ -380,6 +380,8 @@ def _name_facts(folded: str, run: list[re.Match[str]], known: frozenset[str]) ->
     while run and (run[0].group().lower() in _FUNCTION_WORDS and (at_start or run[0].group() == "The")):
         run = run[1:]
         at_start = False
+    while run and not _capitalised(run[0].group()):
+        run = run[1:]  # a connector left at the front: "In the Washington report"
     if not run:
         return []
     if len(run) == 1:
