@@ -6,7 +6,8 @@ also answers to its initials ("Immigration and Customs Enforcement" is "ice").
 """
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 
 from bot.content.facts import Fact, Kind, PartialDate, strip_titles
 
@@ -62,6 +63,21 @@ def same_name(a: Fact, b: Fact) -> bool:
     wa, wb = name_words(a), name_words(b)
     shorter, longer = (wa, wb) if len(wa) <= len(wb) else (wb, wa)
     return bool(shorter) and longer[-len(shorter):] == shorter
+
+
+@dataclass(frozen=True)
+class Names:
+    """Name comparison that also knows the editors' declared aliases (summaries/aliases.toml)."""
+
+    aliases: Mapping[str, frozenset[str]] = field(default_factory=dict)  # normalised name -> its equals
+
+    def keys(self, fact: Fact) -> frozenset[str]:
+        keys = name_keys(fact)
+        declared = self.aliases.get(fact.norm, frozenset()) | self.aliases.get(strip_titles(fact.norm), frozenset())
+        return keys | {strip_titles(a) for a in declared} if declared else keys
+
+    def same(self, a: Fact, b: Fact) -> bool:
+        return same_name(a, b) or bool(self.keys(a) & self.keys(b))
 
 
 def variant_of(a: Fact, b: Fact) -> bool:

@@ -8,7 +8,7 @@ claim has yet, and the relative dates that need the report's date to resolve.
 
 Deterministic and word-level (``bot.content.facts``); an editor decides what to do.
 Claims are compared with what their cited quotes say (the verified evidence), not with
-the claim's own words, and quotes from the reviewed source itself are left out. Fact
+the claim's own words; quotes from the reviewed source itself only tell what is not new. Fact
 extraction is the costly step, so claims are found through a token index first and only
 the best candidates are read in full.
 """
@@ -26,6 +26,7 @@ from typing import Any
 from pydantic import ValidationError
 from rapidfuzz import fuzz, process
 
+from bot.content.declarations import load_declarations
 from bot.content.facts import Fact, Kind, fold
 from bot.content.facts import extract_facts as _extract_facts
 from bot.content.sources import Source, SourceMeta, parse_source
@@ -61,6 +62,7 @@ class ClaimRef:
     label: str | None
     text: str
     evidence: tuple[Citation, ...]  # quotes from sources other than the one reviewed
+    own: tuple[Citation, ...] = ()  # quotes from the reviewed source: only to tell what is not new
 
     @property
     def where(self) -> str:
@@ -73,19 +75,18 @@ class ClaimRef:
 @dataclass(frozen=True)
 class ClaimFacts:
     text_facts: tuple[Fact, ...]
-    quotes: tuple[tuple[Citation, tuple[Fact, ...]], ...]
+    quotes: tuple[tuple[Citation, tuple[Fact, ...]], ...]  # the evidence, quote by quote
+    evidence_name_keys: frozenset[str]  # every form the names in its quotes are known by
+    own_facts: tuple[Fact, ...] = ()  # from its quotes of the reviewed source
 
     @cached_property
     def evidence_facts(self) -> tuple[Fact, ...]:
         return tuple(f for _, facts in self.quotes for f in facts)
 
-    @cached_property
-    def evidence_name_keys(self) -> frozenset[str]:
-        return frozenset(k for f in self.evidence_facts if f.kind is Kind.NAME for k in m.name_keys(f))
-
     def all_facts(self) -> Iterable[Fact]:
         yield from self.text_facts
         yield from self.evidence_facts
+        yield from self.own_facts
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,11 +184,12 @@ def review_source(seeds_dir: Path, summaries_dir: Path, wanted: str) -> Review:
     topics, _ = load_topics(summaries_dir)
     claims = [
         ClaimRef(topic.id, topic.file.name, claim.line, claim.label, claim.text,
-                 tuple(c for c in claim.citations if c.source_id != source.id))
+                 tuple(c for c in claim.citations if c.source_id != source.id),
+                 tuple(c for c in claim.citations if c.source_id == source.id))
         for topic in topics for claim in topic.claims()
     ]
-    claims = [c for c in claims if c.evidence]  # a claim resting only on this source proves nothing here
-    return Reviewer(claims).review(source, topics_compared=len(topics))
+    declarations, _ = load_declarations(summaries_dir)  # a broken aliases file is `check`'s to report
+    return Reviewer(claims, m.Names(declarations.aliases)).review(source, topics_compared=len(topics))
 
 
 def load_one_source(seeds_dir: Path, wanted: str) -> Source:
@@ -222,10 +224,12 @@ class ClaimIndex:
 
     _SEPARATOR = "\x00"
 
-    def __init__(self, claims: list[ClaimRef]) -> None:
+    def __init__(self, claims: list[ClaimRef], names: m.Names) -> None:
         self.claims = claims
-        joined = self._SEPARATOR.join(c.text + " " + " ".join(q.quote for q in c.evidence) for c in claims)
+        self.names = names
+        joined = self._SEPARATOR.join(c.text + " " + " ".join(q.quote for q in c.evidence + c.own) for c in claims)
         self._tokens: list[str] = m.tokens_with_separator(joined)  # typographic marks are never in a token
+        self.own_only = frozenset(i for i, c in enumerate(claims) if not c.evidence)
         self._facts: dict[int, ClaimFacts] = {}
         self._postings: dict[str, list[int]] = {}
 
@@ -256,8 +260,10 @@ class ClaimIndex:
         found = self._facts.get(i)
         if found is None:
             claim = self.claims[i]
-            found = ClaimFacts(tuple(extract_facts(claim.text)),
-                               tuple((q, tuple(extract_facts(q.quote))) for q in claim.evidence))
+            quotes = tuple((q, tuple(extract_facts(q.quote))) for q in claim.evidence)
+            keys = frozenset(k for _, facts in quotes for f in facts if f.kind is Kind.NAME for k in self.names.keys(f))
+            own = tuple(f for q in claim.own for f in extract_facts(q.quote))
+            found = ClaimFacts(tuple(extract_facts(claim.text)), quotes, keys, own)
             self._facts[i] = found
         return found
 
@@ -266,13 +272,13 @@ def extract_facts(text: str) -> list[Fact]:
     return m.join_and_names(fold(text), _extract_facts(text))
 
 
-def fact_keys(fact: Fact) -> set[str]:
+def fact_keys(fact: Fact, names: m.Names = m.Names()) -> set[str]:
     """Tokens a claim must contain to possibly hold the same (or a conflicting) fact."""
     if fact.kind is Kind.FIGURE:
         found = m.tokens(fact.text)
         return {found[0]} if found else set()
     if fact.kind is Kind.NAME:
-        keys = {m.surname(fact)} | {k for k in m.name_keys(fact) if " " not in k}
+        keys = {m.surname(fact)} | {tokens[-1] for k in names.keys(fact) if (tokens := m.tokens(k))}
         return {k for k in keys if k}
     if fact.kind is Kind.DATE and fact.date is not None and fact.date.month is not None:
         return set(_MONTH_WORDS[fact.date.month])
@@ -280,15 +286,16 @@ def fact_keys(fact: Fact) -> set[str]:
 
 
 class Reviewer:
-    def __init__(self, claims: list[ClaimRef]) -> None:
-        self.index = ClaimIndex(claims)
+    def __init__(self, claims: list[ClaimRef], names: m.Names | None = None) -> None:
+        self.names = names or m.Names()
+        self.index = ClaimIndex(claims, self.names)
 
     def review(self, source: Source, topics_compared: int) -> Review:
         sentences = [(s.line, s.text, extract_facts(s.text)) for s in source.reporting_sentences()]
-        self.index.prepare({k for _, _, facts in sentences for f in facts for k in fact_keys(f)})
+        self.index.prepare({k for _, _, facts in sentences for f in facts for k in fact_keys(f, self.names)})
         reviews = [self._sentence(source, line, text, facts) for line, text, facts in sentences]
         return Review(source.id, source.meta.label, source.file.name, source.meta.published,
-                      len(self.index.claims), topics_compared, reviews)
+                      sum(1 for c in self.index.claims if c.evidence), topics_compared, reviews)
 
     # --- one sentence ---------------------------------------------------------------------
 
@@ -314,13 +321,15 @@ class Reviewer:
         so it only ranks claims when no rarer token found any.
         """
         total = max(1, len(self.index.claims))
-        weighted = [(_WEIGHTS.get(f.kind, 1), key) for f in facts for key in fact_keys(f)]
+        weighted = [(_WEIGHTS.get(f.kind, 1), key) for f in facts for key in fact_keys(f, self.names)]
         for rare in (True, False):
             score: Counter[int] = Counter()
             for weight, key in weighted:
                 holders = self.index.with_token(key)
                 if holders and (len(holders) * 4 <= total) is rare:
                     score.update(holders * weight)  # counted in C, not claim by claim
+            for i in self.index.own_only & score.keys():
+                del score[i]  # resting only on the reviewed source: nothing to compare with
             if score:
                 return [i for i, _ in score.most_common(CANDIDATES_PER_SENTENCE)]  # ties: first seen
         return []
@@ -355,7 +364,7 @@ class Reviewer:
                         out.contradicts.append(Contradiction(claim, "date", fact.text, clash.text, citation.quote,
                                                              quote_line(source.id, text, [fact])))
                         break
-            elif fact.kind is Kind.NAME and m.name_keys(fact) & cf.evidence_name_keys:
+            elif fact.kind is Kind.NAME and self.names.keys(fact) & cf.evidence_name_keys:
                 shared.append(fact)
         specific = [f for f in shared if f.kind is not Kind.NAME]
         people = [f for f in shared if f.kind is Kind.NAME and m.is_person_like(f)]
@@ -370,7 +379,7 @@ class Reviewer:
         other = m.nearest_name(theirs, quote_facts)
         if mine is None or other is None:
             return None
-        if m.name_keys(mine) & cf.evidence_name_keys or set(mine.norm.split()) & set(other.norm.split()):
+        if self.names.keys(mine) & cf.evidence_name_keys or set(mine.norm.split()) & set(other.norm.split()):
             return None  # a name the claim has, or one sharing a word ("U.S. Court" in a cut quote)
         return mine.text, other.text, mine
 
@@ -390,11 +399,10 @@ class Reviewer:
                                                      quote_line(source.id, text, [fact])))
                 return
 
-    @staticmethod
-    def _same_subject(facts: list[Fact], quote_facts: tuple[Fact, ...], min_names: int) -> bool:
+    def _same_subject(self, facts: list[Fact], quote_facts: tuple[Fact, ...], min_names: int) -> bool:
         mine = [f for f in facts if f.kind is Kind.NAME]
         theirs = [g for g in quote_facts if g.kind is Kind.NAME]
-        shared = sum(1 for f in _unique(mine) if any(m.same_name(f, g) for g in theirs))
+        shared = sum(1 for f in _unique(mine) if any(self.names.same(f, g) for g in theirs))
         return shared >= min_names
 
     def _name_variants(self, source: Source, text: str, facts: list[Fact]) -> list[Contradiction]:
@@ -404,7 +412,7 @@ class Reviewer:
             variant: tuple[int, Fact, Citation] | None = None
             for i in self._holders_of_surname(m.surname(fact))[:CONFIRM_LIMIT]:
                 cf = self.index.facts(i)
-                if any(g.kind is Kind.NAME and m.same_name(fact, g) for g in cf.all_facts()):
+                if any(g.kind is Kind.NAME and self.names.same(fact, g) for g in cf.all_facts()):
                     variant = None  # some claim already has this very name
                     break
                 if variant is None:
@@ -428,7 +436,7 @@ class Reviewer:
     def _known(self, fact: Fact) -> bool:
         """Whether any claim (its words or its quotes) already has this fact."""
         holders: set[int] = set()
-        for key in fact_keys(fact):
+        for key in fact_keys(fact, self.names):
             holders.update(self.index.with_token(key))
         for i in sorted(holders)[:CONFIRM_LIMIT]:
             for other in self.index.facts(i).all_facts():
@@ -436,7 +444,7 @@ class Reviewer:
                     continue
                 if fact.kind is Kind.FIGURE and other.norm == fact.norm:
                     return True
-                if fact.kind is Kind.NAME and m.same_name(fact, other):
+                if fact.kind is Kind.NAME and self.names.same(fact, other):
                     return True
                 if fact.kind is Kind.DATE and fact.date and other.date and (
                         fact.date.covers(other.date) or other.date.covers(fact.date)):

@@ -107,3 +107,24 @@ def test_relative_dates_resolve_against_a_stated_date(words: str, resolved: str)
     [fact] = [f for f in extract_facts(f"{words}, something happened.") if f.date is not None]
     result = resolve(fact, source)
     assert result.resolved == resolved and "Feb. 28, 2026" in result.basis
+
+
+def test_what_the_summaries_already_take_from_the_source_is_not_new() -> None:
+    from bot.editorial.review import review_source
+
+    result = review_source(ROOT / "seeds", ROOT / "summaries", "washington-report")
+    new = {n.text for s in result.sentences for n in s.new}
+    assert "Nina Olson" not in new and "IRS Code 6103" not in new  # the shipped summaries cite them
+
+
+def test_declared_aliases_count_as_the_same_name(tmp_path: Path) -> None:
+    from bot.editorial.intake import add_source
+    from bot.editorial.review import review_source
+
+    seeds, summaries = make_one_report_world(tmp_path)
+    add_source(WASHINGTON, seeds, "washington")
+    def new_names() -> set[str]:
+        return {n.text for s in review_source(seeds, summaries, "washington").sentences for n in s.new}
+    assert "Treasury Department" in new_names()
+    (summaries / "aliases.toml").write_text('[names]\n"Treasury" = ["Treasury Department"]\n', encoding="utf-8")
+    assert "Treasury Department" not in new_names()
