@@ -146,3 +146,19 @@ def join_and_names(text: str, facts: list[Fact]) -> list[Fact]:
             continue
         out.append(fact)
     return out
+
+
+_BETWEEN = re.compile(r"([A-Za-z-]+) between $")
+
+
+def between_pairs(text: str, facts: list[Fact]) -> list[tuple[str, Fact, Fact]]:
+    """"<head> between <name> and <name>": the head word and the two parties named."""
+    names = [f for f in facts if f.kind is Kind.NAME]
+    pairs = []
+    for first, second in zip(names, names[1:]):
+        before = re.sub(r"\bthe $", "", text[max(0, first.start - 40):first.start])
+        head = _BETWEEN.search(before)
+        gap = re.sub(r"\s+", " ", text[first.end:second.start])
+        if head and gap in (" and ", " and the "):
+            pairs.append((head.group(1).lower().split("-")[-1], first, second))
+    return pairs

@@ -366,11 +366,28 @@ class Reviewer:
                         break
             elif fact.kind is Kind.NAME and self.names.keys(fact) & cf.evidence_name_keys:
                 shared.append(fact)
+        self._between_conflict(source, text, facts, claim, cf, out)
         specific = [f for f in shared if f.kind is not Kind.NAME]
         people = [f for f in shared if f.kind is Kind.NAME and m.is_person_like(f)]
         if specific or (people and len(shared) >= 2):
             names = tuple(dict.fromkeys(f.text for f in shared))
             out.corroborates.append(Corroboration(claim, names, quote_line(source.id, text, shared)))
+
+    def _between_conflict(self, source: Source, text: str, facts: list[Fact], claim: ClaimRef, cf: ClaimFacts,
+                          out: SentenceReview) -> None:
+        """The same "agreement between" two parties, with other parties named."""
+        for head, a, b in m.between_pairs(fold(text), facts):
+            for citation, quote_facts in cf.quotes:
+                for their_head, c, d in m.between_pairs(fold(citation.quote), list(quote_facts)):
+                    if their_head != head:
+                        continue
+                    mine, theirs = (a, b), (c, d)
+                    if all(any(self.names.same(x, y) for y in theirs) for x in mine):
+                        continue  # the same two parties
+                    here, there = f"{a.text} and {b.text}", f"{c.text} and {d.text}"
+                    out.contradicts.append(Contradiction(claim, "party", here, there, citation.quote,
+                                                         quote_line(source.id, text, [a, b])))
+                    return
 
     def _party_conflict(self, text: str, facts: list[Fact], fact: Fact, citation: Citation,
                         quote_facts: tuple[Fact, ...], theirs: Fact, cf: ClaimFacts) -> tuple[str, str, Fact] | None:

@@ -49,6 +49,13 @@ def test_reports_who_asked_for_the_1_28_million_dhs_against_ice(reviewed: tuple[
     assert party[0]["quote_line"] == '> washington: "individuals out of 1.28 million people ICE had requested information"'
 
 
+def test_reports_who_the_agreement_is_between(reviewed: tuple[dict[str, Any], str]) -> None:
+    stem = _sentence(reviewed[0], "The violations stem from")
+    party = [c for c in stem["contradicts"] if c["kind"] == "party"]
+    assert party and party[0]["here"] == "IRS and Department of Homeland Security"
+    assert party[0]["there"] == "ICE and IRS" and "agreement between ICE and the IRS" in party[0]["claim_quote"]
+
+
 def test_reports_harry_edwards_against_harry_t_edwards(reviewed: tuple[dict[str, Any], str]) -> None:
     edwards = _sentence(reviewed[0], "In rejecting the preliminary injunction petition")
     [name] = [c for c in edwards["contradicts"] if c["kind"] == "name"]
