@@ -9,12 +9,15 @@ import asyncio
 import json
 import sys
 from collections.abc import Callable, Sequence
+from datetime import datetime, timezone
 
 from bot.app import build_dispatcher, open_store
 from bot.commands import build_registry
 from bot.content.problems import ContentError
 from bot.core.dispatch import Dispatcher
 from bot.core.reply import Reply
+from bot.editorial import cli as editorial_cli
+from bot.editorial.staleness import stale_warning
 from bot.logs import configure_logging
 from bot.platforms.console import run_console
 from bot.platforms.slack.manifest import build_manifest
@@ -63,6 +66,7 @@ def _parser() -> argparse.ArgumentParser:
     manifest = sub.add_parser("manifest", help="print a chat app manifest generated from the commands")
     manifest.add_argument("platform", choices=["slack"])
     manifest.add_argument("--url", help="HTTP mode: the public https URL of /slack/events (default: Socket Mode)")
+    editorial_cli.add_parsers(sub)  # editors: `source add FILE`, `review ID`
     return parser
 
 
@@ -84,6 +88,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                       settings.log_format)
     if args.action == "check":
         return check(settings)
+    if args.action in editorial_cli.ACTIONS:
+        return editorial_cli.run(args, settings)
     try:
         dispatcher = build_dispatcher(settings)
     except SettingsError as error:  # settings checked against content or the database (RECAPS)
@@ -118,6 +124,9 @@ def check(settings: Settings) -> int:
         source = content.sources[source_id]
         print(f"not cited: {source_id} (seeds/{source.file.name}) is cited by no summary")
     print(verification.summary_line(len(content.sources), len(content.topics)))
+    stale = stale_warning(content, datetime.now(timezone.utc).date(), settings.stale_after_days)
+    if stale:
+        print(stale)  # a warning only: the exit code stays 0
     return 0
 
 

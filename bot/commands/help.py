@@ -25,7 +25,9 @@ def handle_help(request: CommandRequest, context: Context) -> Reply:
     items = tuple(_entry(command) for command in registry)
     intro = Item(
         "Source-cited facts on the ruling that the IRS unlawfully gave ICE taxpayer addresses. "
-        "Every statement is checked word for word against the news reports it cites."
+        "Every statement cites quotes from the news reports; each quote is checked word for word "
+        "against its report, and every figure, date and name in a statement must appear in its "
+        "quotes or in the editors' declared aliases. The wording around them is the editors'."
     )
     return Reply(
         title="Case brief: commands",

@@ -1,7 +1,9 @@
 """Replies built from a prepared summary: /ruling, /numbers, /status, /timeline, /who."""
 
+import re
 from collections.abc import Callable
 
+from bot.content.facts import fold
 from bot.content.store import Content
 from bot.content.summaries import Claim, Topic
 from bot.core.freshness import as_of
@@ -51,11 +53,12 @@ def handle_who(request: CommandRequest, context: Context) -> Reply:
     name = request.args.get("name", "").strip()
     if not name:
         return topic_reply(context.content, topic)
-    words = name.lower().split()
+    # Whole words only: "ICE" must not match "officer" or "justice".
+    patterns = [re.compile(rf"(?<!\w){re.escape(word)}(?!\w)") for word in fold(name).lower().split()]
 
     def mentions(claim: Claim) -> bool:
-        haystack = f"{claim.label or ''} {claim.text}".lower()
-        return all(word in haystack for word in words)
+        haystack = fold(f"{claim.label or ''} {claim.text}").lower()
+        return all(pattern.search(haystack) for pattern in patterns)
 
     reply = topic_reply(context.content, topic, keep=mentions, title=f"Who's who: {name}")
     if reply.sections:

@@ -8,6 +8,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Mapping
 
+from bot.content.declarations import load_declarations
 from bot.content.problems import ContentError, Problem
 from bot.content.search import SentenceIndex
 from bot.content.sources import Source, load_sources
@@ -44,8 +45,13 @@ def fingerprint(*folders: Path) -> tuple[tuple[str, int, int], ...]:
     return tuple(entries)
 
 
-def load_content(seeds_dir: Path, summaries_dir: Path, required_topics: Iterable[str] = ()) -> Content:
-    """Load and verify everything; raise ContentError listing every problem found."""
+def load_content(
+    seeds_dir: Path, summaries_dir: Path, required_topics: Iterable[str] = (), *, support: bool = True,
+) -> Content:
+    """Load and verify everything; raise ContentError listing every problem found.
+
+    ``support=False`` skips the support check (claims against their quotes); only the
+    benchmark's baseline uses it."""
     stamp = fingerprint(seeds_dir, summaries_dir)
     sources, problems = load_sources(seeds_dir)
     topics, topic_problems = load_topics(summaries_dir)
@@ -55,7 +61,9 @@ def load_content(seeds_dir: Path, summaries_dir: Path, required_topics: Iterable
     for name in required_topics:
         if name not in by_topic:
             problems.append(Problem(summaries_dir / f"{name}.md", None, f"missing summary for /{name}"))
-    verification = verify(by_id, topics)
+    declarations, declared_problems = load_declarations(summaries_dir)
+    problems += declared_problems
+    verification = verify(by_id, topics, declarations if support else None)
     problems += verification.problems
     if problems:
         raise ContentError(problems)

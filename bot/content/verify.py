@@ -5,10 +5,12 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
+from bot.content.declarations import Declarations
 from bot.content.normalize import normalize
 from bot.content.problems import Problem
 from bot.content.sources import ParagraphKind, Source
 from bot.content.summaries import Citation, Topic
+from bot.content.support import check_support
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,6 +20,7 @@ class Verification:
     quotes: int
     metadata_quotes: int
     uncited_sources: tuple[str, ...]
+    facts: int | None = None  # facts the support check compared; None when it did not run
 
     @property
     def ok(self) -> bool:
@@ -29,10 +32,17 @@ class Verification:
             f"{verdict}: {self.quotes} quotes in {self.claims} claims across {topics} summaries "
             f"checked against {sources} sources; {self.metadata_quotes} metadata quotes checked; "
             f"{len(self.uncited_sources)} source(s) not cited"
+            + (f"; {self.facts} figures, dates, names and quoted phrases in claims checked "
+               f"against their quotes" if self.facts is not None else "")
         )
 
 
-def verify(sources: Mapping[str, Source], topics: Iterable[Topic]) -> Verification:
+def verify(
+    sources: Mapping[str, Source], topics: Iterable[Topic], declarations: Declarations | None = None,
+) -> Verification:
+    """Check every quote against its source and, given ``declarations``, every claim
+    against its quotes (the support check)."""
+    topics = list(topics)
     problems: list[Problem] = []
     cited: set[str] = set()
     claims = quotes = 0
@@ -55,7 +65,12 @@ def verify(sources: Mapping[str, Source], topics: Iterable[Topic]) -> Verificati
         metadata_quotes += len(source.meta.evidence())
         problems += _check_metadata(source)
     uncited = tuple(source_id for source_id in sources if source_id not in cited)
-    return Verification(tuple(problems), claims, quotes, metadata_quotes, uncited)
+    facts = None
+    if declarations is not None:
+        support = check_support(sources, topics, declarations)
+        problems += support.problems
+        facts = support.facts
+    return Verification(tuple(problems), claims, quotes, metadata_quotes, uncited, facts)
 
 
 def check_quote(topic: Topic, citation: Citation, source: Source) -> Problem | None:

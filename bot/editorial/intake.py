@@ -1,0 +1,219 @@
+"""``source add``: bring a report into ``seeds/`` and draft its ``.toml``.
+
+Plain text is copied byte for byte; an HTML page is reduced to its article text by
+trafilatura and that text is what is stored (and what quotes are checked against). The
+drafted metadata holds only what the text states (outlet, byline, dateline, date), each
+with the words it rests on; anything the text does not state is left out and listed.
+"""
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from bot.content.sources import ParagraphKind, SourceMeta, classify_paragraph
+
+# Existing files are named NNN_<16 hex>: a running number and a fingerprint of the bytes.
+_SEED_NAME = re.compile(r"^(?P<number>\d{3,})_[0-9a-f]{16}$")
+_ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+_HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S)
+
+# What a report may state about itself, in the words reports use.
+_ISO_DATELINE = re.compile(r"^\s*date (?P<iso>\d{4}-\d{2}-\d{2})\b")
+_PUBLISHED = re.compile(
+    r"\b(?:published|posted|updated)(?: on)?:?\s+(?P<date>(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)"
+    r"[a-z]*\.? \d{1,2},? \d{4})", re.I)
+_BYLINE = re.compile(r"\b(?:Authored by|By) (?P<name>[A-Z][\w.'-]+(?: [A-Z][\w.'-]+){1,3})")
+_VIA = re.compile(r"\bvia (?P<outlet>(?:The )?[A-Z][\w&.'-]*(?: [A-Z][\w&.'-]*){0,4})")
+_DATELINE = re.compile(r"^(?P<place>[A-Z][A-Z.'-]+(?:[ ,]+[A-Z][A-Z.'-]+){0,3})(?: \((?P<agency>[A-Za-z][\w ]{0,20})\))? [—–-]{1,2} ")
+_MONTHS = ("Jan.", "Feb.", "March", "April", "May", "June", "July", "Aug.", "Sept.", "Oct.", "Nov.", "Dec.")
+
+
+class IntakeError(Exception):
+    """The report cannot be added; the message says why and what to do."""
+
+
+@dataclass(frozen=True, slots=True)
+class Stated:
+    field: str
+    value: str
+    quote: str
+
+
+@dataclass
+class Draft:
+    """What ``source add`` wrote, and what it left out."""
+
+    id: str
+    text_file: Path
+    meta_file: Path
+    from_html: bool
+    stated: list[Stated] = field(default_factory=list)
+    left_out: list[str] = field(default_factory=list)
+
+
+def add_source(file: Path, seeds_dir: Path, source_id: str | None = None) -> Draft:
+    """Store ``file`` in ``seeds_dir`` as ID.txt with a drafted ID.toml; never overwrite."""
+    try:
+        raw = file.read_bytes()
+    except OSError as error:
+        raise IntakeError(f"cannot read {file}: {error.strerror}") from None
+    from_html = is_html(file, raw)
+    data = article_text(raw).encode("utf-8") if from_html else raw
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise IntakeError(f"{file} is not UTF-8 text (byte {error.start}); convert it first") from None
+    if not text.strip():
+        raise IntakeError(f"{file}: no text to add")
+    seeds_dir.mkdir(parents=True, exist_ok=True)
+    _refuse_duplicate(seeds_dir, data)
+    source_id = source_id or default_id(seeds_dir, data)
+    if not _ID.match(source_id):
+        raise IntakeError(f"--id {source_id!r}: use lower case letters, digits, '.', '_' and '-'")
+    text_file, meta_file = seeds_dir / f"{source_id}.txt", seeds_dir / f"{source_id}.toml"
+    for existing in (text_file, meta_file):
+        if existing.exists():
+            raise IntakeError(f"{existing} already exists; choose another --id (nothing was written)")
+    if source_id in _ids_in_use(seeds_dir):
+        raise IntakeError(f"source id {source_id!r} is already used in {seeds_dir}; choose another --id")
+    draft = Draft(source_id, text_file, meta_file, from_html)
+    draft.stated = state_fields(text)
+    named = {s.field for s in draft.stated}
+    draft.left_out = [name for name in ("outlet", "byline", "dateline", "published", "url") if name not in named]
+    toml = render_toml(draft, file.name)
+    SourceMeta.model_validate(_toml_values(draft))  # the draft must load as written
+    with text_file.open("xb") as out:  # "x": fail rather than overwrite, even in a race
+        out.write(data)
+    try:
+        with meta_file.open("x", encoding="utf-8") as out:
+            out.write(toml)
+    except FileExistsError:
+        text_file.unlink()
+        raise IntakeError(f"{meta_file} appeared while writing; nothing was added") from None
+    return draft
+
+
+def is_html(file: Path, raw: bytes) -> bool:
+    return file.suffix.lower() in {".html", ".htm", ".xhtml"} or bool(_HTML_START.match(raw[:2048]))
+
+
+def article_text(raw: bytes) -> str:
+    """The article's paragraphs, one per line, without navigation, ads or scripts."""
+    import trafilatura  # imported here: only HTML intake needs it, and it is slow to import
+
+    text = trafilatura.extract(raw, include_comments=False, include_tables=False, favor_precision=True)
+    if not text or not text.strip():
+        raise IntakeError("no article text found in the HTML page; save the article as plain text instead")
+    return "\n".join(line.strip() for line in text.splitlines() if line.strip()) + "\n"
+
+
+def default_id(seeds_dir: Path, data: bytes) -> str:
+    """The next running number and the first 16 hex digits of the bytes' SHA-256."""
+    numbers = [int(m["number"]) for f in seeds_dir.glob("*.txt") if (m := _SEED_NAME.match(f.stem))]
+    number = max(numbers, default=-1) + 1
+    return f"{number:03d}_{hashlib.sha256(data).hexdigest()[:16]}"
+
+
+def state_fields(text: str) -> list[Stated]:
+    """Outlet, byline, dateline and date, each only where the text states it."""
+    found: dict[str, Stated] = {}
+    paragraphs = [line.strip() for line in text.splitlines() if line.strip()]
+    for paragraph in paragraphs:
+        kind = classify_paragraph(paragraph)
+        if kind in (ParagraphKind.METADATA, ParagraphKind.BYLINE) or paragraph is paragraphs[0]:
+            _metadata_fields(paragraph, found)
+        if "dateline" not in found and (m := _DATELINE.match(paragraph)):
+            found["dateline"] = Stated("dateline", m["place"], m.group(0).strip())
+            if m["agency"] and "outlet" not in found:
+                found["outlet"] = Stated("outlet", m["agency"], m.group(0).strip())
+    order = ("outlet", "byline", "dateline", "published")
+    return [found[name] for name in order if name in found]
+
+
+def _metadata_fields(paragraph: str, found: dict[str, Stated]) -> None:
+    if "published" not in found:
+        if m := _ISO_DATELINE.match(paragraph):
+            found["published"] = Stated("published", m["iso"], m.group(0).strip())
+        elif m := _PUBLISHED.search(paragraph):
+            parsed = _parse_long_date(m["date"])
+            if parsed is not None:
+                found["published"] = Stated("published", parsed.isoformat(), m.group(0))
+    if "byline" not in found and (m := _BYLINE.search(paragraph)):
+        found["byline"] = Stated("byline", m["name"], m.group(0))
+    if "outlet" not in found and (m := _VIA.search(paragraph)):
+        found["outlet"] = Stated("outlet", m["outlet"].rstrip(".,"), m.group(0).rstrip(".,"))
+
+
+def _parse_long_date(text: str) -> date | None:
+    m = re.match(r"(?P<mon>[A-Za-z]{3})[a-z]*\.? (?P<day>\d{1,2}),? (?P<year>\d{4})", text)
+    if m is None:
+        return None
+    months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+    try:
+        return date(int(m["year"]), months.index(m["mon"].lower()) + 1, int(m["day"]))
+    except ValueError:
+        return None
+
+
+def label_for(stated: list[Stated]) -> str:
+    """How citations name the source, from the stated fields only."""
+    by = {s.field: s.value for s in stated}
+    when = date.fromisoformat(by["published"]) if "published" in by else None
+    day = f"{_MONTHS[when.month - 1]} {when.day}, {when.year}" if when else None
+    if "outlet" in by:
+        name = by["outlet"] + (f" ({by['byline']})" if "byline" in by else "")
+    else:
+        place = f"{by['dateline']} " if "dateline" in by else ""
+        writer = f" by {by['byline']}" if "byline" in by else ""
+        name = f"{'' if day else 'Undated '}{place}report{writer} (outlet not stated)"
+    return f"{name}, {day}" if day else name
+
+
+def _toml_values(draft: Draft) -> dict[str, str]:
+    values = {"id": draft.id, "label": label_for(draft.stated)}
+    for s in draft.stated:
+        values[s.field] = s.value
+        values[f"{s.field}_quote"] = s.quote
+    return values
+
+
+def render_toml(draft: Draft, original_name: str) -> str:
+    how = "article text extracted from the HTML page" if draft.from_html else "copied byte for byte"
+    lines = [
+        f"# Metadata for {draft.text_file.name} ({how}; from {original_name}).",
+        "# Drafted by `python -m bot source add`: only what the text states, each field with the",
+        "# words it rests on. Check it, then run `python -m bot check`.",
+        f"id = {_toml_string(draft.id)}",
+        f"label = {_toml_string(label_for(draft.stated))}",
+    ]
+    for s in draft.stated:
+        value = s.value if s.field == "published" else _toml_string(s.value)  # dates are TOML dates
+        lines += ["", f"{s.field} = {value}", f"{s.field}_quote = {_toml_string(s.quote)}"]
+    lines.append("")
+    lines += [f"# {name}: not stated in the text." for name in draft.left_out]
+    if "published" in draft.left_out:
+        lines.append("# If the text pins an earliest date, add not_before, not_before_basis and not_before_quote.")
+    return "\n".join(lines) + "\n"
+
+
+def _toml_string(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)  # a JSON string is a valid TOML basic string
+
+
+def _ids_in_use(seeds_dir: Path) -> set[str]:
+    ids = set()
+    for meta in seeds_dir.glob("*.toml"):
+        m = re.search(r'^\s*id\s*=\s*"(?P<id>[^"]*)"', meta.read_text(encoding="utf-8", errors="replace"), re.M)
+        if m:
+            ids.add(m["id"])
+    return ids
+
+
+def _refuse_duplicate(seeds_dir: Path, data: bytes) -> None:
+    digest = hashlib.sha256(data).digest()
+    for existing in sorted(seeds_dir.glob("*.txt")):
+        if hashlib.sha256(existing.read_bytes()).digest() == digest:
+            raise IntakeError(f"this report is already in {seeds_dir} as {existing.name}; nothing was written")

@@ -1,0 +1,53 @@
+"""The review as text for an editor's terminal (JSON comes from ``Review.to_json``)."""
+
+from bot.editorial.review import Review, SentenceReview
+
+_WIDTH = 160
+
+
+def render_review_text(review: Review) -> str:
+    when = review.report_date.isoformat() if review.report_date else "no date stated"
+    lines = [
+        f"Review of {review.source_id} ({review.file}): {review.label} [{when}]",
+        f"Compared with {review.claims_compared} claims in {review.topics_compared} summaries, "
+        "word by word (figures, names, dates); an editor decides what to change.",
+        "",
+    ]
+    quiet = 0
+    for sentence in review.sentences:
+        if sentence.empty:
+            quiet += 1
+            continue
+        lines += _sentence(review.source_id, sentence)
+    counts = review.counts()
+    lines.append(
+        f"{counts['sentences']} sentences ({quiet} with nothing to report): {counts['corroborates']} corroboration(s), "
+        f"{counts['contradicts']} contradiction(s), {counts['new']} new fact(s), "
+        f"{counts['relative_dates']} relative date(s) to resolve."
+    )
+    lines.append("Paste a quote line under a claim, then run `python -m bot check`.")
+    return "\n".join(lines)
+
+
+def _sentence(source_id: str, s: SentenceReview) -> list[str]:
+    out = [f"line {s.line}: {_clip(s.text)}"]
+    for c in s.corroborates:
+        label = f" ({c.claim.label})" if c.claim.label else ""
+        out.append(f"  CORROBORATES {c.claim.where}{label}: shares {', '.join(c.shared)}")
+        out.append(f"      {c.quote_line}")
+    for k in s.contradicts:
+        out.append(f"  CONTRADICTS {k.claim.where}: {k.describe()}")
+        if k.claim_quote:
+            out.append(f"      claim quotes: \"{_clip(k.claim_quote, 120)}\"")
+        out.append(f"      {k.quote_line}")
+    if s.new:
+        out.append("  NEW: " + "; ".join(f"{n.kind} {n.text!r}" for n in s.new))
+    for r in s.relative_dates:
+        target = r.resolved if r.resolved else "unresolved"
+        out.append(f"  RESOLVE {r.text!r} -> {target} ({r.basis})")
+    out.append("")
+    return out
+
+
+def _clip(text: str, width: int = _WIDTH) -> str:
+    return text if len(text) <= width else text[: width - 3].rstrip() + "..."

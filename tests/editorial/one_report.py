@@ -1,0 +1,103 @@
+"""A content folder holding only one of the two real reports, for the `review` tests.
+
+The shipped summaries are trimmed honestly: each claim keeps only its citations of the
+kept report and a claim left without one is dropped. Where a claim's own words (or its
+label) carry a figure, name, date or quoted phrase its remaining quotes do not, or speak of
+the other report, those words are replaced by the quotes themselves (the label dropped),
+so the trimmed summaries say only what the kept report says. `check` verifies them.
+"""
+
+import re
+import shutil
+from pathlib import Path
+
+from bot.content.facts import Fact, Kind, extract_facts
+from bot.content.normalize import normalize
+from bot.editorial import matching
+
+ROOT = Path(__file__).resolve().parents[2]
+KEEP_FILE, KEEP_ID = "000_5b59725cd89fcc65", "epoch-times"
+OTHER_FILE = "001_168defd7204b689b"
+_CITATION = re.compile(r"^\s*>\s*(?P<source>[a-z0-9][a-z0-9._-]*)\s*:")
+_CLAIM = re.compile(r"^-\s")
+_LABELLED = re.compile(r"^-\s+\*\*(?P<label>[^*]+)\*\*:?\s+(?P<text>.*)$")
+_QUOTE = re.compile(r'"(?P<quote>.+)"\s*$')
+_OTHER_REPORT = re.compile(r"Washington|both reports|the reports|other report|one report|neither", re.I)
+
+
+def make_one_report_world(folder: Path) -> tuple[Path, Path]:
+    seeds, summaries = folder / "seeds", folder / "summaries"
+    seeds.mkdir(parents=True)
+    summaries.mkdir()
+    for suffix in (".txt", ".toml"):
+        shutil.copyfile(ROOT / "seeds" / f"{KEEP_FILE}{suffix}", seeds / f"{KEEP_FILE}{suffix}")
+    for file in sorted((ROOT / "summaries").glob("*.md")):
+        (summaries / file.name).write_text(trim(file.read_text(encoding="utf-8")), encoding="utf-8")
+    return seeds, summaries
+
+
+def trim(text: str) -> str:
+    """Keep what cites KEEP_ID; see the module docstring."""
+    blocks: list[list[str]] = []  # a claim with its continuation and citation lines, or any other line
+    for line in text.splitlines():
+        if _CLAIM.match(line) or not blocks or not (line.startswith(" ") and blocks[-1][0].startswith("- ")):
+            blocks.append([line])
+        else:
+            blocks[-1].append(line)
+    kept: list[str] = []
+    for block in blocks:
+        if not block[0].startswith("- "):
+            kept += block
+            continue
+        words = " ".join(line.strip() for line in block if not _CITATION.match(line))
+        cites = [line for line in block if (c := _CITATION.match(line)) and c["source"] == KEEP_ID]
+        if cites:
+            kept += [_honest_claim(words, cites)] + cites
+    return "\n".join(_drop_empty_sections(kept)) + "\n"
+
+
+def _drop_empty_sections(lines: list[str]) -> list[str]:
+    out: list[str] = []
+    for i, line in enumerate(lines):
+        if line.startswith("## "):
+            rest = lines[i + 1:]
+            nxt = next((k for k, later in enumerate(rest) if later.startswith("## ")), len(rest))
+            if not any(later.startswith("- ") for later in rest[:nxt]):
+                continue
+        out.append(line)
+    return out
+
+
+def _honest_claim(claim: str, cites: list[str]) -> str:
+    quotes = [q["quote"] for line in cites if (q := _QUOTE.search(line))]
+    evidence = " ".join(quotes)
+    labelled = _LABELLED.match(claim)
+    label, text = (labelled["label"], labelled["text"]) if labelled else (None, claim[2:])
+    if label is not None and not _supported(label, evidence):
+        label = None
+    if _OTHER_REPORT.search(text) or not _supported(text, evidence):
+        text = " ".join(f"\u201c{q.strip(chr(34))}\u201d" for q in quotes)
+    return f"- **{label}**: {text}" if label else f"- {text}"
+
+
+def _supported(words: str, evidence: str) -> bool:
+    """Every figure, name, date and quoted phrase in ``words`` is in ``evidence``."""
+    known = extract_facts(evidence)
+    folded = normalize(evidence).lower()
+    for fact in extract_facts(words):
+        if fact.kind is Kind.QUOTE:
+            if fact.norm not in folded:
+                return False
+        elif not any(other.kind is fact.kind and (
+                other.norm == fact.norm
+                or (fact.kind is Kind.NAME and _ends_with(other, fact))
+                or (fact.date is not None and other.date is not None and other.date.covers(fact.date)))
+                for other in known):
+            return False
+    return True
+
+
+def _ends_with(longer: Fact, shorter: Fact) -> bool:
+    """``shorter`` names no more than ``longer`` does ("Kollar-Kotelly" in "Judge Colleen Kollar-Kotelly")."""
+    words, end = matching.name_words(longer), matching.name_words(shorter)
+    return bool(end) and words[-len(end):] == end

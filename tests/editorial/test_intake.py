@@ -1,0 +1,142 @@
+"""`python -m bot source add FILE [--id ID]`: a report into the sources folder, with a
+drafted .toml that states only what the text states."""
+
+import hashlib
+import shutil
+import tomllib
+from pathlib import Path
+
+from tests.editorial.cli_run import run_bot
+
+ROOT = Path(__file__).resolve().parents[2]
+EPOCH = ROOT / "seeds" / "000_5b59725cd89fcc65.txt"
+WASHINGTON = ROOT / "seeds" / "001_168defd7204b689b.txt"
+
+
+def _seeds(tmp_path: Path) -> Path:
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    return seeds
+
+
+def test_text_is_copied_byte_for_byte_under_the_next_numbered_id(tmp_path: Path) -> None:
+    seeds = _seeds(tmp_path)
+    out = run_bot(tmp_path, "source", "add", str(WASHINGTON), SEEDS_DIR=str(seeds))
+    assert out.returncode == 0, out.stdout + out.stderr
+    digest = hashlib.sha256(WASHINGTON.read_bytes()).hexdigest()[:16]
+    stored = seeds / f"000_{digest}.txt"
+    assert stored.read_bytes() == WASHINGTON.read_bytes()
+    meta = tomllib.loads(stored.with_suffix(".toml").read_text(encoding="utf-8"))
+    # Only the dateline is stated; outlet, byline and date stay out.
+    assert meta == {"id": f"000_{digest}", "label": "Undated WASHINGTON report (outlet not stated)",
+                    "dateline": "WASHINGTON", "dateline_quote": "WASHINGTON —"}
+    assert "left out (not stated in the text): outlet, byline, published, url" in out.stdout
+    assert "python -m bot check" in out.stdout
+
+
+def test_stated_outlet_byline_and_date_carry_the_words_they_rest_on(tmp_path: Path) -> None:
+    seeds = _seeds(tmp_path)
+    (seeds / "000_aaaaaaaaaaaaaaaa.txt").write_text("An earlier report.\n", encoding="utf-8")
+    out = run_bot(tmp_path, "source", "add", str(EPOCH), SEEDS_DIR=str(seeds))
+    assert out.returncode == 0, out.stdout + out.stderr
+    [toml] = seeds.glob("001_*.toml")  # numbered after the existing 000_
+    meta = tomllib.loads(toml.read_text(encoding="utf-8"))
+    assert meta["label"] == "The Epoch Times (Jack Phillips), Feb. 28, 2026"
+    assert (meta["outlet"], meta["outlet_quote"]) == ("The Epoch Times", "via The Epoch Times")
+    assert (meta["byline"], meta["byline_quote"]) == ("Jack Phillips", "Authored by Jack Phillips")
+    assert str(meta["published"]) == "2026-02-28" and meta["published_quote"] == "date 2026-02-28"
+    assert "dateline" not in meta and "url" not in meta
+
+
+def test_the_added_source_passes_check(tmp_path: Path) -> None:
+    seeds, summaries = _seeds(tmp_path), tmp_path / "summaries"
+    for name in ("000_5b59725cd89fcc65.txt", "000_5b59725cd89fcc65.toml"):
+        (seeds / name).write_bytes((ROOT / "seeds" / name).read_bytes())
+    shutil.copytree(ROOT / "summaries", summaries)
+    env = {"SEEDS_DIR": str(seeds), "SUMMARIES_DIR": str(summaries), "STALE_AFTER_DAYS": "3650"}
+    # The id the shipped summaries cite for this report.
+    added = run_bot(tmp_path, "source", "add", str(WASHINGTON), "--id", "washington-report", **env)
+    assert added.returncode == 0, added.stdout
+    out = run_bot(tmp_path, "check", **env)
+    assert out.returncode == 0 and out.stdout.startswith("OK: "), out.stdout
+
+
+def test_refuses_to_overwrite_an_existing_id(tmp_path: Path) -> None:
+    seeds = _seeds(tmp_path)
+    (seeds / "mine.txt").write_text("Someone else's report.\n", encoding="utf-8")
+    out = run_bot(tmp_path, "source", "add", str(EPOCH), "--id", "mine", SEEDS_DIR=str(seeds))
+    assert out.returncode == 1 and "already exists" in out.stdout and "nothing was written" in out.stdout
+    assert (seeds / "mine.txt").read_text(encoding="utf-8") == "Someone else's report.\n"
+    assert not (seeds / "mine.toml").exists()
+
+
+def test_refuses_an_id_another_toml_already_uses(tmp_path: Path) -> None:
+    seeds = _seeds(tmp_path)
+    (seeds / "000_x.toml").write_text('id = "epoch"\nlabel = "x"\n', encoding="utf-8")
+    out = run_bot(tmp_path, "source", "add", str(EPOCH), "--id", "epoch", SEEDS_DIR=str(seeds))
+    assert out.returncode == 1 and "already used" in out.stdout and not (seeds / "epoch.txt").exists()
+
+
+def test_refuses_the_same_report_twice(tmp_path: Path) -> None:
+    seeds = _seeds(tmp_path)
+    assert run_bot(tmp_path, "source", "add", str(EPOCH), SEEDS_DIR=str(seeds)).returncode == 0
+    out = run_bot(tmp_path, "source", "add", str(EPOCH), "--id", "again", SEEDS_DIR=str(seeds))
+    assert out.returncode == 1 and "already in" in out.stdout and len(list(seeds.iterdir())) == 2
+
+
+def test_html_page_is_reduced_to_its_article_text(tmp_path: Path) -> None:
+    seeds = _seeds(tmp_path)
+    paragraphs = [p for p in WASHINGTON.read_text(encoding="utf-8").splitlines() if p.strip()]
+    page = tmp_path / "story.html"
+    page.write_text(
+        "<!doctype html><html><head><title>Judge rules</title>"
+        "<script>window.adSlots = ['top', 'side']; trackVisitor();</script>"
+        "<style>.ad{color:red}</style></head><body>"
+        "<nav><ul><li><a href='/'>Home</a></li><li><a href='/politics'>Politics</a></li>"
+        "<li><a href='/subscribe'>Subscribe</a></li></ul></nav>"
+        "<div class='ad-banner'>BUY NOW: Tax software 50% off, limited time offer!</div>"
+        "<article>" + "".join(f"<p>{p}</p>" for p in paragraphs) + "</article>"
+        "<aside class='related'><h3>Most read</h3><ul><li><a href='/x'>Ten celebrity tax blunders</a></li></ul></aside>"
+        "<footer>Copyright Example Media Group. All rights reserved. <a href='/privacy'>Privacy</a></footer>"
+        "<script>loadComments();</script></body></html>",
+        encoding="utf-8",
+    )
+    out = run_bot(tmp_path, "source", "add", str(page), "--id", "story", SEEDS_DIR=str(seeds))
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "article text extracted from the HTML page" in out.stdout
+    stored = (seeds / "story.txt").read_text(encoding="utf-8")
+    for paragraph in paragraphs:
+        assert paragraph.strip() in stored
+    for noise in ("adSlots", "BUY NOW", "Subscribe", "celebrity", "All rights reserved", "loadComments", "<p>"):
+        assert noise not in stored
+    meta = tomllib.loads((seeds / "story.toml").read_text(encoding="utf-8"))
+    assert meta["dateline_quote"] == "WASHINGTON —" and "outlet" not in meta
+
+
+def test_unreadable_or_non_utf8_input_is_refused_without_traceback(tmp_path: Path) -> None:
+    seeds = _seeds(tmp_path)
+    latin = tmp_path / "latin.txt"
+    latin.write_bytes("Caf\xe9 report".encode("latin-1"))
+    out = run_bot(tmp_path, "source", "add", str(latin), SEEDS_DIR=str(seeds))
+    assert out.returncode == 1 and "not UTF-8" in out.stdout and "Traceback" not in out.stderr
+    out = run_bot(tmp_path, "source", "add", str(tmp_path / "missing.txt"), SEEDS_DIR=str(seeds))
+    assert out.returncode == 1 and "cannot read" in out.stdout and "Traceback" not in out.stderr
+    bad = run_bot(tmp_path, "source", "add", str(EPOCH), "--id", "Bad Id", SEEDS_DIR=str(seeds))
+    assert bad.returncode == 1 and "--id" in bad.stdout and list(seeds.iterdir()) == []
+
+
+def test_drafting_reads_common_bylines_datelines_and_dates_and_nothing_from_the_reporting() -> None:
+    from bot.editorial.intake import label_for, state_fields
+
+    text = ("Published March 3, 2026 By Ann Writer\n"
+            "WASHINGTON (AP) — A judge ruled on Feb. 26, 2026 that the agency erred.\n")
+    stated = {s.field: (s.value, s.quote) for s in state_fields(text)}
+    assert stated == {
+        "outlet": ("AP", "WASHINGTON (AP) —"),
+        "byline": ("Ann Writer", "By Ann Writer"),
+        "dateline": ("WASHINGTON", "WASHINGTON (AP) —"),
+        "published": ("2026-03-03", "Published March 3, 2026"),
+    }
+    assert label_for(state_fields(text)) == "AP (Ann Writer), March 3, 2026"
+    # An event date in the reporting is not a publication date.
+    assert state_fields("A judge ruled on Feb. 26, 2026 that the agency erred.\n") == []
