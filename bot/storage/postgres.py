@@ -293,7 +293,7 @@ class PostgresStore:
         async with self._connection() as db:
             cursor = await db.execute(
                 f"SELECT DISTINCT ON (subscription_id) {DELIVERY_COLUMNS} FROM deliveries"
-                " WHERE subscription_id = ANY(%s) AND status IN ('sent', 'failed')"
+                " WHERE subscription_id = ANY(%s::bigint[]) AND status IN ('sent', 'failed')"
                 " ORDER BY subscription_id, slot DESC", (list(subscription_ids),))
             return {int(r[0]): _delivery(r) for r in await cursor.fetchall()}
 
