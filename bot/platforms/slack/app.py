@@ -8,7 +8,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.http_retry.builtin_async_handlers import (
@@ -25,6 +25,9 @@ from bot.core.reply import Reply
 from bot.renderers.slack import render_slack
 from bot.settings import Settings
 
+if TYPE_CHECKING:
+    from bot.platforms.slack.oauth import SlackOAuth
+
 log = logging.getLogger(__name__)
 ACK_WITHIN_SECONDS = 2.0
 WORKING = "Working on it..."
@@ -32,10 +35,10 @@ WORKING = "Working on it..."
 
 def build_web_client(settings: Settings) -> AsyncWebClient:
     """Web API client that waits out HTTP 429 (Retry-After) and retries connection errors and 5xx."""
-    assert settings.slack_bot_token is not None
     base_url = settings.slack_api_url if settings.slack_api_url.endswith("/") else settings.slack_api_url + "/"
     return AsyncWebClient(
-        token=settings.slack_bot_token.get_secret_value(),
+        # None with OAuth installs: Bolt sets each request's workspace token.
+        token=settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None,
         base_url=base_url,
         retry_handlers=[
             AsyncRateLimitErrorRetryHandler(max_retry_count=3),
@@ -59,10 +62,11 @@ class AdminCheck:
         self.listed = set(settings.slack_admin_user_ids)
         self._cache: dict[str, tuple[float, bool]] = {}
 
-    async def __call__(self, client: AsyncWebClient, user_id: str) -> bool:
+    async def __call__(self, client: AsyncWebClient, user_id: str, team_id: str = "") -> bool:
         if user_id in self.listed:
             return True
-        cached = self._cache.get(user_id)
+        key = f"{team_id}:{user_id}"  # admin of one workspace is not admin of another
+        cached = self._cache.get(key)
         if cached and time.monotonic() - cached[0] < self.TTL_SECONDS:
             return cached[1]
         try:
@@ -72,11 +76,12 @@ class AdminCheck:
                         error.response.status_code)
             return False
         is_admin = bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner"))
-        self._cache[user_id] = (time.monotonic(), is_admin)
+        self._cache[key] = (time.monotonic(), is_admin)
         return is_admin
 
 
-def build_slack_app(settings: Settings, dispatcher: Dispatcher) -> AsyncApp:
+def build_slack_app(settings: Settings, dispatcher: Dispatcher, *, oauth: "SlackOAuth | None" = None) -> AsyncApp:
+    """One workspace (SLACK_BOT_TOKEN), or any that installs the app when ``oauth`` is given."""
     secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
     app = AsyncApp(
         client=build_web_client(settings),
@@ -84,7 +89,10 @@ def build_slack_app(settings: Settings, dispatcher: Dispatcher) -> AsyncApp:
         # Socket Mode connections are authenticated by the app token instead of signatures.
         request_verification_enabled=secret is not None,
         logger=logging.getLogger("slack_bolt"),
+        **(oauth.app_arguments() if oauth else {}),
     )
+    if oauth is not None:
+        oauth.register(app)
     admin_check = AdminCheck(settings)
     for command in dispatcher.registry:
         app.command(f"/{command.name}")(
@@ -96,7 +104,7 @@ def _handler(name: str, dispatcher: Dispatcher, admin_check: AdminCheck | None,
              *, slow: bool = False) -> Callable[..., Awaitable[None]]:
     async def on_command(ack: Any, respond: Any, command: dict[str, Any], client: AsyncWebClient) -> None:
         user_id = str(command.get("user_id", ""))
-        is_admin = await admin_check(client, user_id) if admin_check else False
+        is_admin = await admin_check(client, user_id, str(command.get("team_id", ""))) if admin_check else False
         user = User(id=user_id, name=str(command.get("user_name", "")), is_admin=is_admin)
 
         def run() -> Reply:

@@ -8,6 +8,7 @@ from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from bot.core.dispatch import Dispatcher
 from bot.platforms.slack.app import build_slack_app
 from bot.platforms.slack.http import EVENTS_PATH, build_web_app
+from bot.platforms.slack.oauth import SlackOAuth, add_oauth_routes
 from bot.recaps.posters import SlackPoster
 from bot.settings import Settings
 
@@ -15,9 +16,11 @@ log = logging.getLogger(__name__)
 
 
 class SlackRunner:
-    def __init__(self, settings: Settings, dispatcher: Dispatcher) -> None:
+    def __init__(self, settings: Settings, dispatcher: Dispatcher, *, oauth: SlackOAuth | None = None) -> None:
         self.settings = settings
-        self.app = build_slack_app(settings, dispatcher)
+        # Many workspaces (OAuth installs) or one (SLACK_BOT_TOKEN).
+        self.oauth = oauth or (SlackOAuth(settings) if settings.slack_oauth else None)
+        self.app = build_slack_app(settings, dispatcher, oauth=self.oauth)
         self.dispatcher = dispatcher
         self._socket: AsyncSocketModeHandler | None = None
         self._http: web.AppRunner | None = None
@@ -31,13 +34,18 @@ class SlackRunner:
         recaps = self.dispatcher.services.get("recaps")
         if recaps is not None:
             recaps.posters["slack"] = SlackPoster(self.app.client)
+        if self.oauth is not None:
+            await self.oauth.start()
         if self.socket_mode:
             assert self.settings.slack_app_token is not None
             self._socket = AsyncSocketModeHandler(self.app, self.settings.slack_app_token.get_secret_value())
             await self._socket.connect_async()  # type: ignore[no-untyped-call]  # slack_bolt is untyped here
             log.info("Slack connected in Socket Mode")
             return
-        self._http = web.AppRunner(build_web_app(self.app, self.dispatcher), access_log=None)
+        web_app = build_web_app(self.app, self.dispatcher)
+        if self.oauth is not None:
+            add_oauth_routes(web_app, self.app)
+        self._http = web.AppRunner(web_app, access_log=None)
         await self._http.setup()
         await web.TCPSite(self._http, self.settings.host, self.settings.port).start()
         self.port = int(self._http.addresses[0][1])  # the real port when PORT=0
@@ -50,3 +58,5 @@ class SlackRunner:
         if self._http is not None:
             await self._http.cleanup()
             self._http = None
+        if self.oauth is not None:
+            await self.oauth.close()

@@ -1,0 +1,184 @@
+"""Slack for any workspace: Bolt's OAuth install flow, per-workspace tokens, and uninstalls.
+
+With SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_SIGNING_SECRET and SLACK_TOKEN_ENCRYPTION_KEY
+(and no SLACK_BOT_TOKEN) the bot serves ``GET /slack/install`` and ``GET /slack/oauth_redirect``;
+each workspace that installs gets its own (rotating) bot token, kept encrypted in the bot's
+database. Bolt's authorize step picks the right token for every request and refreshes it
+before it expires; ``app_uninstalled`` and ``tokens_revoked`` forget the workspace.
+"""
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.async_app import AsyncApp, AsyncBoltContext
+from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
+from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
+from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.platforms.errors import StartError
+from bot.platforms.slack.installations import (
+    InvalidKeys,
+    SlackStores,
+    UndecryptableTokens,
+    create_engine,
+    parse_keys,
+)
+from bot.platforms.slack.manifest import BOT_SCOPES
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+# Refresh a rotating token this long before it expires (Slack's tokens live 12 hours).
+TOKEN_ROTATION_MINUTES = 120
+KEY_HINT = ('generate one with: python -c "from cryptography.fernet import Fernet; '
+            'print(Fernet.generate_key().decode())"')
+
+# Called with (team_id, reason) once a workspace's tokens are gone, e.g. to pause its recaps.
+WorkspaceRemoved = Callable[[str, str], Awaitable[None]]
+
+
+def oauth_settings_problems(settings: Settings) -> list[str]:
+    """One line per missing or malformed OAuth setting (never its value)."""
+    problems = []
+    if settings.slack_client_id is None:
+        problems.append("Invalid setting SLACK_CLIENT_ID: missing; installs to many workspaces need "
+                        "the app's client ID beside SLACK_CLIENT_SECRET")
+    if settings.slack_client_secret is None:
+        problems.append("Invalid setting SLACK_CLIENT_SECRET: missing; installs to many workspaces "
+                        "need the app's client secret")
+    if settings.slack_signing_secret is None:
+        problems.append("Invalid setting SLACK_SIGNING_SECRET: missing; installs to many workspaces "
+                        "are served over HTTP, whose requests Slack signs")
+    if settings.slack_app_token is not None:
+        problems.append("Invalid setting SLACK_APP_TOKEN: installs to many workspaces are served over "
+                        "HTTP (/slack/install); unset it or use SLACK_BOT_TOKEN for one workspace")
+    key = settings.slack_token_encryption_key
+    if key is None:
+        problems.append(f"Invalid setting SLACK_TOKEN_ENCRYPTION_KEY: missing; {KEY_HINT}")
+    else:
+        try:
+            parse_keys(key.get_secret_value())
+        except InvalidKeys as error:
+            problems.append(f"Invalid setting SLACK_TOKEN_ENCRYPTION_KEY: {error}; {KEY_HINT}")
+    return problems
+
+
+class SlackOAuth:
+    """The stores and Bolt settings of OAuth mode, and what it adds to the Bolt app."""
+
+    def __init__(self, settings: Settings, *, on_workspace_removed: WorkspaceRemoved | None = None,
+                 engine: AsyncEngine | None = None) -> None:
+        assert settings.slack_client_id and settings.slack_client_secret and settings.slack_token_encryption_key
+        self.stores = SlackStores(
+            engine or create_engine(settings.database_url), client_id=settings.slack_client_id,
+            keys=parse_keys(settings.slack_token_encryption_key.get_secret_value()))
+        self.on_workspace_removed = on_workspace_removed
+        self.settings = AsyncOAuthSettings(
+            client_id=settings.slack_client_id,
+            client_secret=settings.slack_client_secret.get_secret_value(),
+            scopes=list(BOT_SCOPES), user_scopes=[],
+            installation_store=self.stores.installations,
+            state_store=self.stores.states,
+            install_page_rendering_enabled=False,  # /slack/install redirects straight to Slack
+            token_rotation_expiration_minutes=TOKEN_ROTATION_MINUTES,
+            logger=logging.getLogger("slack_bolt.oauth"),
+        )
+
+    def app_arguments(self) -> dict[str, Any]:
+        """For AsyncApp(...): the installation store given to the app itself makes Bolt's
+        authorize (and token rotation) use the app's client, so SLACK_API_URL is honoured."""
+        return {"installation_store": self.stores.installations, "oauth_settings": self.settings}
+
+    def register(self, app: AsyncApp) -> None:
+        """Listeners that forget a workspace when it uninstalls the app or revokes its tokens."""
+        app.event("app_uninstalled")(self._uninstalled)
+        app.event("tokens_revoked")(self._tokens_revoked)
+
+    async def start(self) -> None:
+        """Create the tables if needed and prove the key decrypts what is stored."""
+        try:
+            await self.stores.create_tables()
+            await self.stores.verify_key()
+        except UndecryptableTokens:
+            raise StartError("Invalid setting SLACK_TOKEN_ENCRYPTION_KEY: it does not decrypt the stored "
+                             "Slack installations (wrong key? keep the old key after the new one while "
+                             "rotating)") from None
+
+    async def close(self) -> None:
+        await self.stores.close()
+
+    async def forget(self, team_id: str, enterprise_id: str | None, reason: str) -> None:
+        await self.stores.installations.async_delete_all(enterprise_id=enterprise_id, team_id=team_id)
+        log.info("Slack workspace %s removed (%s); its tokens are deleted", team_id, reason)
+        if self.on_workspace_removed is not None:
+            await self.on_workspace_removed(team_id, reason)
+
+    async def _uninstalled(self, context: AsyncBoltContext) -> None:
+        if context.team_id:
+            await self.forget(context.team_id, context.enterprise_id, "app_uninstalled")
+
+    async def _tokens_revoked(self, event: dict[str, Any], context: AsyncBoltContext) -> None:
+        tokens = event.get("tokens") or {}
+        if not context.team_id:
+            return
+        if tokens.get("bot"):  # without its bot token the app can do nothing in that workspace
+            await self.forget(context.team_id, context.enterprise_id, "tokens_revoked")
+            return
+        for user_id in tokens.get("oauth") or []:
+            await self.stores.installations.async_delete_installation(
+                enterprise_id=context.enterprise_id, team_id=context.team_id, user_id=user_id)
+
+    def tokens(self, client: AsyncWebClient) -> "WorkspaceTokens":
+        return WorkspaceTokens(self, client)
+
+
+class WorkspaceTokens:
+    """Bot tokens for work outside a Slack request (scheduled recaps), refreshed when due."""
+
+    def __init__(self, oauth: SlackOAuth, client: AsyncWebClient) -> None:
+        self.oauth = oauth
+        self.client = client  # carries SLACK_API_URL and the retry handlers
+        self.rotator = AsyncTokenRotator(client_id=oauth.settings.client_id,
+                                         client_secret=oauth.settings.client_secret, client=client)
+
+    async def bot_token(self, team_id: str) -> str | None:
+        """None when the workspace has not installed the app (or has removed it)."""
+        store = self.oauth.stores.installations
+        enterprise_id = await self.oauth.stores.enterprise_of(team_id)
+        installation = await store.async_find_installation(enterprise_id=enterprise_id, team_id=team_id)
+        if installation is None or installation.bot_token is None:
+            return None
+        refreshed = await self.rotator.perform_token_rotation(
+            installation=installation, minutes_before_expiration=TOKEN_ROTATION_MINUTES)
+        if refreshed is None:
+            return installation.bot_token
+        await store.async_save(refreshed)
+        return refreshed.bot_token
+
+    async def client_for(self, team_id: str) -> AsyncWebClient | None:
+        """A Web API client with that workspace's token: its 429s and errors are its own."""
+        token = await self.bot_token(team_id)
+        if token is None:
+            return None
+        return AsyncWebClient(token=token, base_url=self.client.base_url, timeout=self.client.timeout,
+                              retry_handlers=list(self.client.retry_handlers))
+
+
+def add_oauth_routes(web_app: web.Application, app: AsyncApp) -> None:
+    """Mount GET /slack/install and GET /slack/oauth_redirect (Bolt's paths) on ``web_app``."""
+    flow = app.oauth_flow
+    if flow is None:
+        raise ValueError("the Bolt app was built without OAuth settings")
+
+    async def install(request: web.Request) -> web.Response:
+        return await to_aiohttp_response(await flow.handle_installation(await to_bolt_request(request)))
+
+    async def redirect(request: web.Request) -> web.Response:
+        return await to_aiohttp_response(await flow.handle_callback(await to_bolt_request(request)))
+
+    web_app.router.add_get(flow.install_path, install)
+    web_app.router.add_get(flow.redirect_uri_path, redirect)

@@ -1,0 +1,304 @@
+"""Slack for any workspace: the real Bolt OAuth flow over real HTTP on 127.0.0.1 against FakeSlack.
+
+A workspace installs through /slack/install and /slack/oauth_redirect, its tokens are kept
+encrypted in the bot's database, its commands run with its own (rotated) token, and an
+uninstall forgets it.
+"""
+
+import asyncio
+import json
+import sqlite3
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import aiohttp
+import pytest
+from cryptography.fernet import Fernet
+from pydantic import SecretStr
+
+from bot.core.dispatch import Dispatcher
+from bot.core.registry import Command, Registry
+from bot.core.reply import Reply
+from bot.platforms.errors import StartError
+from bot.platforms.slack.app import build_web_client
+from bot.platforms.slack.oauth import SlackOAuth
+from bot.platforms.slack.runner import SlackRunner
+from bot.settings import Settings
+from tests.fakes.signing import form, signed_headers
+from tests.fakes.slack import FakeSlack, event_payload, slash_payload
+
+SECRET = "test-signing-secret-0123456789"
+KEY = Fernet.generate_key().decode()
+# slack_sdk sends the client credentials of oauth.v2.access with aiohttp's BasicAuth.
+pytestmark = pytest.mark.filterwarnings("ignore:BasicAuth is deprecated:DeprecationWarning")
+
+
+@pytest.fixture
+async def fake_slack() -> AsyncIterator[FakeSlack]:
+    fake = await FakeSlack().start()
+    yield fake
+    await fake.stop()
+
+
+def oauth_settings(base: Settings, fake: FakeSlack, key: str = KEY) -> Settings:
+    return base.model_copy(update={
+        "slack_client_id": fake.client_id, "slack_client_secret": SecretStr(fake.client_secret),
+        "slack_signing_secret": SecretStr(SECRET), "slack_token_encryption_key": SecretStr(key),
+        "slack_api_url": fake.api_url, "host": "127.0.0.1", "port": 0,
+    })
+
+
+class Removed:
+    """The hook the recap store is connected to: records (team_id, reason)."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, str]] = []
+
+    async def __call__(self, team_id: str, reason: str) -> None:
+        self.calls.append((team_id, reason))
+
+
+def admin_probe(request, context):  # type: ignore[no-untyped-def]
+    return Reply(f"admin={request.user.is_admin}")
+
+
+def answer(reply: dict[str, Any]) -> str:
+    """The probe's words, without the "as of" stamp the renderer adds."""
+    return str(reply.get("text", "")).split(" (as of")[0]
+
+
+@pytest.fixture
+def probe_dispatcher(dispatcher: Dispatcher) -> Dispatcher:
+    """One command that needs the admin check (users.info with the workspace's token)."""
+    registry = Registry([Command("probe", "who asks", admin_probe, needs_admin=True, cacheable=False)])
+    return Dispatcher(registry, dispatcher.store, clock=dispatcher.clock)
+
+
+@pytest.fixture
+async def runner(settings: Settings, fake_slack: FakeSlack,
+                 probe_dispatcher: Dispatcher) -> AsyncIterator[SlackRunner]:
+    configured = oauth_settings(settings, fake_slack)
+    runner = SlackRunner(configured, probe_dispatcher, oauth=SlackOAuth(configured, on_workspace_removed=Removed()))
+    await runner.start()
+    yield runner
+    await runner.stop()
+
+
+def removed(runner: SlackRunner) -> Removed:
+    assert runner.oauth is not None and isinstance(runner.oauth.on_workspace_removed, Removed)
+    return runner.oauth.on_workspace_removed
+
+
+def url(runner: SlackRunner, path: str) -> str:
+    return f"http://127.0.0.1:{runner.port}{path}"
+
+
+async def start_install(runner: SlackRunner) -> tuple[str, str]:
+    """GET /slack/install: (the state in Slack's authorize URL, the browser's state cookie)."""
+    async with aiohttp.ClientSession() as session:
+        async with session.get(url(runner, "/slack/install"), allow_redirects=False) as resp:
+            assert resp.status == 302
+            location = urlsplit(resp.headers["Location"])
+            cookie = resp.cookies["slack-app-oauth-state"].value
+    assert f"{location.scheme}://{location.netloc}{location.path}" == "https://slack.com/oauth/v2/authorize"
+    state = parse_qs(location.query)["state"][0]
+    return state, cookie
+
+
+async def redirect(runner: SlackRunner, code: str, state: str, cookie: str) -> tuple[int, str]:
+    """Slack sends the browser back to /slack/oauth_redirect with the code and the state."""
+    async with aiohttp.ClientSession() as session:
+        async with session.get(url(runner, "/slack/oauth_redirect"), params={"code": code, "state": state},
+                               headers={"Cookie": f"slack-app-oauth-state={cookie}"}) as resp:
+            return resp.status, await resp.text()
+
+
+async def install(runner: SlackRunner, fake: FakeSlack, team_id: str, *, expires_in: int = 43200) -> str:
+    """The whole install; returns the bot token Slack issued to that workspace."""
+    state, cookie = await start_install(runner)
+    status, _ = await redirect(runner, fake.grant(team_id, expires_in=expires_in), state, cookie)
+    assert status == 200
+    return fake.tokens_of(team_id)[-1]
+
+
+async def command(runner: SlackRunner, fake: FakeSlack, team_id: str, *, user_id: str = "U1") -> dict[str, Any]:
+    body = form(slash_payload("/probe", user_id=user_id, team_id=team_id, response_url=fake.response_url))
+    async with aiohttp.ClientSession() as session:
+        async with session.post(url(runner, "/slack/events"), data=body, headers=signed_headers(SECRET, body)) as resp:
+            assert resp.status == 200
+            return await resp.json() if resp.content_type == "application/json" else {"text": await resp.text()}
+
+
+async def event(runner: SlackRunner, payload: dict[str, Any]) -> int:
+    body = json.dumps(payload)
+    headers = {**signed_headers(SECRET, body), "Content-Type": "application/json"}
+    async with aiohttp.ClientSession() as session:
+        async with session.post(url(runner, "/slack/events"), data=body, headers=headers) as resp:
+            return resp.status
+
+
+async def eventually(check: Callable[[], bool], timeout: float = 5.0) -> None:
+    for _ in range(int(timeout / 0.02)):
+        if check():
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError("condition not met in time")
+
+
+def raw_rows(settings: Settings) -> str:
+    """Every stored installation and bot row, as the database holds them."""
+    with sqlite3.connect(settings.database_path) as db:
+        rows = db.execute("SELECT * FROM slack_installations").fetchall()
+        rows += db.execute("SELECT * FROM slack_bots").fetchall()
+    return repr(rows)
+
+
+async def test_install_redirects_to_slack_with_a_fresh_state(runner: SlackRunner, fake_slack: FakeSlack) -> None:
+    async with aiohttp.ClientSession() as session:
+        async with session.get(url(runner, "/slack/install"), allow_redirects=False) as resp:
+            assert resp.status == 302
+            query = parse_qs(urlsplit(resp.headers["Location"]).query)
+            assert "Secure" in resp.headers["Set-Cookie"] and "HttpOnly" in resp.headers["Set-Cookie"]
+    assert query["client_id"] == [fake_slack.client_id]
+    assert set(query["scope"][0].split(",")) >= {"commands", "chat:write", "users:read"}
+    assert query["state"][0] != (await start_install(runner))[0]  # a new state per visit
+
+
+async def test_the_oauth_redirect_completes_the_install_and_keeps_tokens_encrypted(
+    runner: SlackRunner, fake_slack: FakeSlack, settings: Settings,
+) -> None:
+    state, cookie = await start_install(runner)
+    code = fake_slack.grant("T1")
+    status, page = await redirect(runner, code, state, cookie)
+    assert status == 200 and "slack://app?team=T1" in page
+    (exchange,) = fake_slack.called("oauth.v2.access")
+    assert exchange["code"] == code
+    token = fake_slack.tokens_of("T1")[0]
+    assert fake_slack.calls_with_token(token) == ["auth.test"]  # Bolt learns the bot's ID
+    rows = raw_rows(oauth_settings(settings, fake_slack))
+    assert "T1" in rows and token not in rows and "refresh" not in rows and "xoxe" not in rows
+    assert runner.oauth is not None
+    stored = await runner.oauth.stores.installations.async_find_installation(enterprise_id=None, team_id="T1")
+    assert stored is not None and stored.bot_token == token and stored.bot_refresh_token is not None
+
+
+@pytest.mark.parametrize("case", ["replayed state", "forged state", "state without its cookie"])
+async def test_a_replayed_or_forged_state_is_refused(runner: SlackRunner, fake_slack: FakeSlack, case: str) -> None:
+    state, cookie = await start_install(runner)
+    code = fake_slack.grant("T1")
+    if case == "replayed state":
+        assert (await redirect(runner, code, state, cookie))[0] == 200
+        code = fake_slack.grant("T1")
+        expected = 401  # consumed: a state works once
+    elif case == "forged state":
+        state = cookie = "forged-" + state[7:]
+        expected = 401  # the browser agrees, but the state was never issued
+    else:
+        cookie = "someone-elses-state"
+        expected = 400  # not the browser that started the install
+    exchanges = len(fake_slack.called("oauth.v2.access"))
+    status, _ = await redirect(runner, code, state, cookie)
+    assert status == expected
+    assert len(fake_slack.called("oauth.v2.access")) == exchanges  # the code is never exchanged
+
+
+async def test_each_workspace_is_answered_with_its_own_token(runner: SlackRunner, fake_slack: FakeSlack) -> None:
+    first, second = await install(runner, fake_slack, "T1"), await install(runner, fake_slack, "T2")
+    fake_slack.admins.add("U2")
+    assert answer(await command(runner, fake_slack, "T1", user_id="U1")) == "admin=False"
+    assert answer(await command(runner, fake_slack, "T2", user_id="U2")) == "admin=True"
+    assert "users.info" in fake_slack.calls_with_token(first)
+    assert "users.info" in fake_slack.calls_with_token(second)
+    users = [(args["user"], token) for (method, args), (_, token) in zip(fake_slack.calls, fake_slack.token_calls)
+             if method == "users.info"]
+    assert users == [("U1", first), ("U2", second)]
+
+
+async def test_an_unknown_workspace_runs_nothing(runner: SlackRunner, fake_slack: FakeSlack) -> None:
+    await install(runner, fake_slack, "T1")
+    reply = await command(runner, fake_slack, "T9")
+    assert "admin=" not in str(reply) and not fake_slack.called("users.info")
+    assert "reinstall" in fake_slack.responses[0]["text"]  # Bolt tells the user, via the response URL
+
+
+async def test_an_expiring_token_is_refreshed_before_use(
+    runner: SlackRunner, fake_slack: FakeSlack, settings: Settings,
+) -> None:
+    old = await install(runner, fake_slack, "T1", expires_in=60)  # within the rotation window
+    await command(runner, fake_slack, "T1")
+    refresh = [args for args in fake_slack.called("oauth.v2.access") if args.get("grant_type") == "refresh_token"]
+    assert len(refresh) == 1
+    new = fake_slack.tokens_of("T1")[-1]
+    assert new != old and "users.info" in fake_slack.calls_with_token(new)
+    assert "users.info" not in fake_slack.calls_with_token(old)
+    assert new not in raw_rows(oauth_settings(settings, fake_slack))
+    await command(runner, fake_slack, "T1", user_id="U3")  # the new token lives 12 hours: no second refresh
+    assert len([a for a in fake_slack.called("oauth.v2.access") if a.get("grant_type") == "refresh_token"]) == 1
+
+
+@pytest.mark.parametrize("kind", ["app_uninstalled", "tokens_revoked"])
+async def test_removal_forgets_the_workspace_and_pauses_it(
+    runner: SlackRunner, fake_slack: FakeSlack, settings: Settings, kind: str,
+) -> None:
+    gone, kept = await install(runner, fake_slack, "T1"), await install(runner, fake_slack, "T2")
+    fake_slack.revoke("T1")
+    extra = {"tokens": {"oauth": [], "bot": ["UBOTT1"]}} if kind == "tokens_revoked" else {}
+    assert await event(runner, event_payload(kind, team_id="T1", event=extra)) == 200
+    await eventually(lambda: removed(runner).calls == [("T1", kind)])
+    assert runner.oauth is not None
+    assert await runner.oauth.stores.installations.async_find_installation(enterprise_id=None, team_id="T1") is None
+    rows = raw_rows(oauth_settings(settings, fake_slack))
+    assert "'T1'" not in rows and "'T2'" in rows
+    used = len(fake_slack.calls_with_token(gone))
+    reply = await command(runner, fake_slack, "T1")
+    assert "admin=" not in str(reply)
+    assert len(fake_slack.calls_with_token(gone)) == used  # nothing sent with the removed token
+    assert answer(await command(runner, fake_slack, "T2")) == "admin=False"
+    assert "users.info" in fake_slack.calls_with_token(kept)
+
+
+async def test_revoking_only_user_tokens_keeps_the_workspace(runner: SlackRunner, fake_slack: FakeSlack) -> None:
+    await install(runner, fake_slack, "T1")
+    assert await event(runner, event_payload("tokens_revoked", team_id="T1",
+                                             event={"tokens": {"oauth": ["U7"], "bot": []}})) == 200
+    await asyncio.sleep(0.2)
+    assert removed(runner).calls == []
+    assert answer(await command(runner, fake_slack, "T1")) == "admin=False"
+
+
+async def test_a_wrong_key_is_a_clear_error_at_start_and_old_keys_still_decrypt(
+    runner: SlackRunner, fake_slack: FakeSlack, settings: Settings,
+) -> None:
+    token = await install(runner, fake_slack, "T1")
+    new_key = Fernet.generate_key().decode()
+    wrong = SlackOAuth(oauth_settings(settings, fake_slack, key=new_key))
+    with pytest.raises(StartError) as caught:
+        await wrong.start()
+    await wrong.close()
+    assert "SLACK_TOKEN_ENCRYPTION_KEY" in str(caught.value) and token not in str(caught.value)
+    assert KEY not in str(caught.value) and new_key not in str(caught.value)
+    rotating = SlackOAuth(oauth_settings(settings, fake_slack, key=f"{new_key},{KEY}"))
+    await rotating.start()  # the old key, listed after the new one, still decrypts
+    try:
+        found = await rotating.stores.installations.async_find_installation(enterprise_id=None, team_id="T1")
+        assert found is not None and found.bot_token == token
+    finally:
+        await rotating.close()
+
+
+async def test_tokens_for_scheduled_posts_come_per_workspace_and_are_refreshed(
+    runner: SlackRunner, fake_slack: FakeSlack, settings: Settings,
+) -> None:
+    assert runner.oauth is not None
+    first = await install(runner, fake_slack, "T1")
+    await install(runner, fake_slack, "T2", expires_in=60)
+    tokens = runner.oauth.tokens(build_web_client(oauth_settings(settings, fake_slack)))
+    assert await tokens.bot_token("T1") == first
+    assert await tokens.bot_token("T9") is None
+    client = await tokens.client_for("T2")
+    assert client is not None and client.token == fake_slack.tokens_of("T2")[-1] != fake_slack.tokens_of("T2")[0]
+    await client.chat_postMessage(channel="C2", text="recap")
+    assert fake_slack.calls_with_token(client.token) == ["chat.postMessage"]
+    assert await tokens.bot_token("T2") == client.token  # stored: no second refresh
+
