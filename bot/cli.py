@@ -84,7 +84,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(error, file=sys.stderr)
         return 2
     configure_logging(settings.log_level, [settings.slack_bot_token, settings.slack_signing_secret,
-                                           settings.slack_app_token, settings.discord_token])
+                                           settings.slack_app_token, settings.discord_token,
+                                           settings.slack_client_secret, settings.slack_token_encryption_key])
     if args.action == "check":
         return check(settings)
     try:

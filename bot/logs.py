@@ -1,10 +1,16 @@
 """Logging set-up with a last line of defence: secret values are masked in every record."""
 
 import logging
+import re
 import sys
 from collections.abc import Iterable
 
 from pydantic import SecretStr
+
+
+# Tokens of installed workspaces are not settings, so they are masked by shape (xoxb-, xoxe.xoxb-,
+# refresh tokens xoxe-): slack_sdk's DEBUG logs print response bodies such as oauth.v2.access's.
+_SLACK_TOKEN = re.compile(r"xox[a-z](?:\.xox[a-z])?-[A-Za-z0-9-]+")
 
 
 class RedactSecrets(logging.Filter):
@@ -13,12 +19,13 @@ class RedactSecrets(logging.Filter):
         self._secrets = [s for s in secrets if len(s) >= 8]
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if self._secrets:
-            message = record.getMessage()
-            if any(secret in message for secret in self._secrets):
-                for secret in self._secrets:
-                    message = message.replace(secret, "***")
-                record.msg, record.args = message, None
+        message = record.getMessage()
+        masked = _SLACK_TOKEN.sub("xox***", message) if "xox" in message else message
+        for secret in self._secrets:
+            if secret in masked:
+                masked = masked.replace(secret, "***")
+        if masked != message:
+            record.msg, record.args = masked, None
         return True
 
 

@@ -7,16 +7,20 @@ uninstall forgets it.
 
 import asyncio
 import json
+import os
 import sqlite3
 from collections.abc import AsyncIterator, Callable
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlsplit, urlunsplit
+from uuid import uuid4
 
 import aiohttp
+import psycopg
 import pytest
 from cryptography.fernet import Fernet
 from pydantic import SecretStr
 
+from bot.cli import main
 from bot.core.dispatch import Dispatcher
 from bot.core.registry import Command, Registry
 from bot.core.reply import Reply
@@ -24,7 +28,7 @@ from bot.platforms.errors import StartError
 from bot.platforms.slack.app import build_web_client
 from bot.platforms.slack.oauth import SlackOAuth
 from bot.platforms.slack.runner import SlackRunner
-from bot.settings import Settings
+from bot.settings import Settings, SettingsError, load_settings
 from tests.fakes.signing import form, signed_headers
 from tests.fakes.slack import FakeSlack, event_payload, slash_payload
 
@@ -302,3 +306,135 @@ async def test_tokens_for_scheduled_posts_come_per_workspace_and_are_refreshed(
     assert fake_slack.calls_with_token(client.token) == ["chat.postMessage"]
     assert await tokens.bot_token("T2") == client.token  # stored: no second refresh
 
+
+
+# --- Settings -------------------------------------------------------------------------
+
+OAUTH_ENV = {"SLACK_CLIENT_ID": "1111.2222", "SLACK_CLIENT_SECRET": "client-secret-value",
+             "SLACK_SIGNING_SECRET": SECRET, "SLACK_TOKEN_ENCRYPTION_KEY": KEY}
+
+
+def set_env(monkeypatch: pytest.MonkeyPatch, **env: str) -> None:
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+
+
+def test_oauth_mode_is_chosen_by_the_client_id(monkeypatch: pytest.MonkeyPatch) -> None:
+    set_env(monkeypatch, **OAUTH_ENV)
+    settings = load_settings()
+    assert settings.slack_oauth and settings.slack_configured
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-one-workspace")
+    assert not load_settings().slack_oauth  # the single-workspace token wins
+
+
+@pytest.mark.parametrize(("variable", "value", "says"), [
+    ("SLACK_TOKEN_ENCRYPTION_KEY", None, "missing; generate one with"),
+    ("SLACK_TOKEN_ENCRYPTION_KEY", "not-a-fernet-key-but-secret", "32 url-safe base64-encoded bytes"),
+    ("SLACK_CLIENT_SECRET", None, "missing"),
+    ("SLACK_SIGNING_SECRET", None, "missing"),
+    ("SLACK_APP_TOKEN", "xapp-socket-mode", "served over HTTP"),
+])
+def test_each_missing_or_malformed_oauth_setting_is_one_line(
+    monkeypatch: pytest.MonkeyPatch, variable: str, value: str | None, says: str,
+) -> None:
+    set_env(monkeypatch, **OAUTH_ENV)
+    if value is None:
+        monkeypatch.delenv(variable)
+    else:
+        monkeypatch.setenv(variable, value)
+    with pytest.raises(SettingsError) as caught:
+        load_settings()
+    (line,) = str(caught.value).splitlines()
+    assert line.startswith(f"Invalid setting {variable}: ") and says in line
+    assert "not-a-fernet" not in line and "client-secret-value" not in line and SECRET not in line
+
+
+def test_the_cli_exits_2_on_a_bad_key_without_a_traceback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:
+    set_env(monkeypatch, **{**OAUTH_ENV, "SLACK_TOKEN_ENCRYPTION_KEY": "short"})
+    assert main(["run"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("Invalid setting SLACK_TOKEN_ENCRYPTION_KEY") and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+
+
+# --- Manifest -------------------------------------------------------------------------
+
+def test_the_oauth_manifest_has_the_redirect_url_removal_events_and_rotation(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["manifest", "slack", "--url", "https://bot.example/slack/events", "--oauth"]) == 0
+    manifest = json.loads(capsys.readouterr().out)
+    assert manifest["oauth_config"]["redirect_urls"] == ["https://bot.example/slack/oauth_redirect"]
+    events = manifest["settings"]["event_subscriptions"]
+    assert events == {"request_url": "https://bot.example/slack/events",
+                      "bot_events": ["app_uninstalled", "tokens_revoked"]}
+    assert manifest["settings"]["token_rotation_enabled"] is True
+    assert manifest["settings"]["socket_mode_enabled"] is False and manifest["settings"]["org_deploy_enabled"] is False
+
+
+def test_the_single_workspace_manifest_is_unchanged(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["manifest", "slack", "--url", "https://bot.example/slack/events"]) == 0
+    manifest = json.loads(capsys.readouterr().out)
+    assert "redirect_urls" not in manifest["oauth_config"] and "event_subscriptions" not in manifest["settings"]
+    assert manifest["settings"]["token_rotation_enabled"] is False
+
+
+def test_the_oauth_manifest_needs_the_public_url(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["manifest", "slack", "--oauth"]) == 2
+    assert "--url" in capsys.readouterr().err
+
+
+# --- PostgreSQL: two instances, one database ------------------------------------------
+
+@pytest.fixture
+async def postgres_url() -> AsyncIterator[str]:
+    """A fresh database on the server at TEST_DATABASE_URL, dropped afterwards."""
+    base = os.environ.get("TEST_DATABASE_URL")
+    in_ci = os.environ.get("CI") == "true"
+    if not base:
+        if in_ci:
+            pytest.fail("CI must set TEST_DATABASE_URL")
+        pytest.skip("no PostgreSQL: set TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test")
+    try:
+        admin = await psycopg.AsyncConnection.connect(base, autocommit=True, connect_timeout=5)
+    except psycopg.OperationalError as error:
+        if in_ci:
+            raise
+        pytest.skip(f"PostgreSQL at TEST_DATABASE_URL not reachable: {type(error).__name__}")
+    name = f"slack_oauth_{uuid4().hex[:12]}"
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield urlunsplit(urlsplit(base)._replace(path=f"/{name}"))
+    finally:
+        await admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+        await admin.close()
+
+
+async def test_two_instances_share_installs_on_postgresql(
+    settings: Settings, fake_slack: FakeSlack, probe_dispatcher: Dispatcher, postgres_url: str,
+) -> None:
+    configured = oauth_settings(settings, fake_slack).model_copy(update={"database_url": postgres_url})
+    first, second = (SlackRunner(configured, probe_dispatcher,
+                                 oauth=SlackOAuth(configured, on_workspace_removed=Removed())) for _ in range(2))
+    await asyncio.gather(first.start(), second.start())  # both create the tables at once
+    try:
+        state, cookie = await start_install(first)  # the browser starts on one instance...
+        status, _ = await redirect(second, fake_slack.grant("T1"), state, cookie)  # ...and ends on another
+        assert status == 200
+        token = fake_slack.tokens_of("T1")[0]
+        assert answer(await command(first, fake_slack, "T1")) == "admin=False"
+        assert fake_slack.calls_with_token(token).count("users.info") == 1
+        async with await psycopg.AsyncConnection.connect(postgres_url) as db:
+            rows = await (await db.execute("SELECT * FROM slack_installations")).fetchall()
+            rows += await (await db.execute("SELECT * FROM slack_bots")).fetchall()
+        assert "T1" in repr(rows) and token not in repr(rows) and "xoxe" not in repr(rows)
+        assert await event(second, event_payload("app_uninstalled", team_id="T1")) == 200
+        await eventually(lambda: removed(second).calls == [("T1", "app_uninstalled")])
+        assert first.oauth is not None
+        assert await first.oauth.stores.installations.async_find_installation(
+            enterprise_id=None, team_id="T1") is None
+    finally:
+        await first.stop()
+        await second.stop()

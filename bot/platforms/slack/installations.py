@@ -9,7 +9,8 @@ tokens, and their refresh tokens, are Fernet ciphertext in every row.
 
 import logging
 from logging import Logger
-from typing import Any
+from collections.abc import Callable
+from typing import TypeVar
 
 import sqlalchemy
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -21,6 +22,7 @@ from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStor
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 log = logging.getLogger(__name__)
+_Record = TypeVar("_Record", Installation, Bot)
 
 TOKEN_FIELDS = ("bot_token", "bot_refresh_token", "user_token", "user_refresh_token")
 _ADVISORY_LOCK = 0x51ACC0  # serialises table creation when several instances start at once
@@ -67,7 +69,7 @@ class EncryptedInstallationStore(AsyncInstallationStore):
         except InvalidToken:
             raise UndecryptableTokens("a stored Slack token does not decrypt with SLACK_TOKEN_ENCRYPTION_KEY") from None
 
-    def _convert(self, source: Any, convert: Any) -> Any:
+    def _convert(self, source: _Record, convert: Callable[[str | None], str | None]) -> _Record:
         copy = type(source)(**source.to_dict_for_copying())
         for name in TOKEN_FIELDS:
             if hasattr(copy, name):
@@ -75,16 +77,16 @@ class EncryptedInstallationStore(AsyncInstallationStore):
         return copy
 
     async def async_save(self, installation: Installation) -> None:
-        await self.inner.async_save(self._convert(installation, self._seal))  # type: ignore[no-untyped-call]
+        await self.inner.async_save(self._convert(installation, self._seal))
 
     async def async_save_bot(self, bot: Bot) -> None:
-        await self.inner.async_save_bot(self._convert(bot, self._seal))  # type: ignore[no-untyped-call]
+        await self.inner.async_save_bot(self._convert(bot, self._seal))
 
     async def async_find_bot(self, *, enterprise_id: str | None, team_id: str | None,
                              is_enterprise_install: bool | None = False) -> Bot | None:
         bot = await self.inner.async_find_bot(enterprise_id=enterprise_id, team_id=team_id,
                                               is_enterprise_install=is_enterprise_install)
-        return None if bot is None else self._convert(bot, self._open)  # type: ignore[no-any-return]
+        return None if bot is None else self._convert(bot, self._open)
 
     async def async_find_installation(self, *, enterprise_id: str | None, team_id: str | None,
                                       user_id: str | None = None,
@@ -92,7 +94,7 @@ class EncryptedInstallationStore(AsyncInstallationStore):
         found = await self.inner.async_find_installation(
             enterprise_id=enterprise_id, team_id=team_id, user_id=user_id,
             is_enterprise_install=is_enterprise_install)
-        return None if found is None else self._convert(found, self._open)  # type: ignore[no-any-return]
+        return None if found is None else self._convert(found, self._open)
 
     async def async_delete_bot(self, *, enterprise_id: str | None, team_id: str | None) -> None:
         await self.inner.async_delete_bot(enterprise_id=enterprise_id, team_id=team_id)
@@ -103,7 +105,7 @@ class EncryptedInstallationStore(AsyncInstallationStore):
                                                    user_id=user_id)
 
     async def async_delete_all(self, *, enterprise_id: str | None, team_id: str | None) -> None:
-        await self.inner.async_delete_all(enterprise_id=enterprise_id, team_id=team_id)  # type: ignore[no-untyped-call]
+        await self.inner.async_delete_all(enterprise_id=enterprise_id, team_id=team_id)
 
 
 class SQLInstallationStore(AsyncSQLAlchemyInstallationStore):
