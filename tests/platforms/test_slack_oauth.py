@@ -53,14 +53,14 @@ def oauth_settings(base: Settings, fake: FakeSlack, key: str = KEY) -> Settings:
     })
 
 
-class Removed:
-    """The hook the recap store is connected to: records (team_id, reason)."""
+class Recorder:
+    """A hook the recap store is connected to (pause or resume a workspace): records its calls."""
 
     def __init__(self) -> None:
-        self.calls: list[tuple[str, str]] = []
+        self.calls: list[tuple[str, ...]] = []
 
-    async def __call__(self, team_id: str, reason: str) -> None:
-        self.calls.append((team_id, reason))
+    async def __call__(self, *args: str) -> None:
+        self.calls.append(args)
 
 
 def admin_probe(request, context):  # type: ignore[no-untyped-def]
@@ -83,15 +83,21 @@ def probe_dispatcher(dispatcher: Dispatcher) -> Dispatcher:
 async def runner(settings: Settings, fake_slack: FakeSlack,
                  probe_dispatcher: Dispatcher) -> AsyncIterator[SlackRunner]:
     configured = oauth_settings(settings, fake_slack)
-    runner = SlackRunner(configured, probe_dispatcher, oauth=SlackOAuth(configured, on_workspace_removed=Removed()))
+    oauth = SlackOAuth(configured, on_workspace_removed=Recorder(), on_workspace_installed=Recorder())
+    runner = SlackRunner(configured, probe_dispatcher, oauth=oauth)
     await runner.start()
     yield runner
     await runner.stop()
 
 
-def removed(runner: SlackRunner) -> Removed:
-    assert runner.oauth is not None and isinstance(runner.oauth.on_workspace_removed, Removed)
+def removed(runner: SlackRunner) -> Recorder:
+    assert runner.oauth is not None and isinstance(runner.oauth.on_workspace_removed, Recorder)
     return runner.oauth.on_workspace_removed
+
+
+def installed(runner: SlackRunner) -> Recorder:
+    assert runner.oauth is not None and isinstance(runner.oauth.on_workspace_installed, Recorder)
+    return runner.oauth.on_workspace_installed
 
 
 def url(runner: SlackRunner, path: str) -> str:
@@ -262,6 +268,17 @@ async def test_removal_forgets_the_workspace_and_pauses_it(
     assert "users.info" in fake_slack.calls_with_token(kept)
 
 
+async def test_a_reinstall_after_removal_resumes_the_workspace(runner: SlackRunner, fake_slack: FakeSlack) -> None:
+    await install(runner, fake_slack, "T1")
+    fake_slack.revoke("T1")
+    assert await event(runner, event_payload("app_uninstalled", team_id="T1")) == 200
+    await eventually(lambda: removed(runner).calls == [("T1", "app_uninstalled")])
+    again = await install(runner, fake_slack, "T1")
+    assert installed(runner).calls == [("T1",), ("T1",)]
+    assert answer(await command(runner, fake_slack, "T1")) == "admin=False"
+    assert "users.info" in fake_slack.calls_with_token(again)
+
+
 async def test_revoking_only_user_tokens_keeps_the_workspace(runner: SlackRunner, fake_slack: FakeSlack) -> None:
     await install(runner, fake_slack, "T1")
     assert await event(runner, event_payload("tokens_revoked", team_id="T1",
@@ -417,7 +434,7 @@ async def test_two_instances_share_installs_on_postgresql(
 ) -> None:
     configured = oauth_settings(settings, fake_slack).model_copy(update={"database_url": postgres_url})
     first, second = (SlackRunner(configured, probe_dispatcher,
-                                 oauth=SlackOAuth(configured, on_workspace_removed=Removed())) for _ in range(2))
+                                 oauth=SlackOAuth(configured, on_workspace_removed=Recorder())) for _ in range(2))
     await asyncio.gather(first.start(), second.start())  # both create the tables at once
     try:
         state, cookie = await start_install(first)  # the browser starts on one instance...

@@ -14,7 +14,9 @@ from typing import Any
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp, AsyncBoltContext
+from slack_bolt.oauth.async_callback_options import AsyncCallbackOptions, AsyncFailureArgs, AsyncSuccessArgs
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
+from slack_bolt.response import BoltResponse
 from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -39,6 +41,8 @@ KEY_HINT = ('generate one with: python -c "from cryptography.fernet import Ferne
 
 # Called with (team_id, reason) once a workspace's tokens are gone, e.g. to pause its recaps.
 WorkspaceRemoved = Callable[[str, str], Awaitable[None]]
+# Called with the team_id after a workspace (re)installs, e.g. to resume recaps paused at removal.
+WorkspaceInstalled = Callable[[str], Awaitable[None]]
 
 
 def oauth_settings_problems(settings: Settings) -> list[str]:
@@ -71,12 +75,14 @@ class SlackOAuth:
     """The stores and Bolt settings of OAuth mode, and what it adds to the Bolt app."""
 
     def __init__(self, settings: Settings, *, on_workspace_removed: WorkspaceRemoved | None = None,
+                 on_workspace_installed: WorkspaceInstalled | None = None,
                  engine: AsyncEngine | None = None) -> None:
         assert settings.slack_client_id and settings.slack_client_secret and settings.slack_token_encryption_key
         self.stores = SlackStores(
             engine or create_engine(settings.database_url), client_id=settings.slack_client_id,
             keys=parse_keys(settings.slack_token_encryption_key.get_secret_value()))
         self.on_workspace_removed = on_workspace_removed
+        self.on_workspace_installed = on_workspace_installed
         self.settings = AsyncOAuthSettings(
             client_id=settings.slack_client_id,
             client_secret=settings.slack_client_secret.get_secret_value(),
@@ -85,6 +91,7 @@ class SlackOAuth:
             state_store=self.stores.states,
             install_page_rendering_enabled=False,  # /slack/install redirects straight to Slack
             token_rotation_expiration_minutes=TOKEN_ROTATION_MINUTES,
+            callback_options=AsyncCallbackOptions(success=self._installed, failure=self._failed),
             logger=logging.getLogger("slack_bolt.oauth"),
         )
 
@@ -116,6 +123,17 @@ class SlackOAuth:
         log.info("Slack workspace %s removed (%s); its tokens are deleted", team_id, reason)
         if self.on_workspace_removed is not None:
             await self.on_workspace_removed(team_id, reason)
+
+    async def _installed(self, args: AsyncSuccessArgs) -> BoltResponse:
+        team_id = args.installation.team_id
+        log.info("Slack workspace %s installed the app", team_id)
+        if team_id and self.on_workspace_installed is not None:
+            await self.on_workspace_installed(team_id)
+        return await args.default.success(args)
+
+    async def _failed(self, args: AsyncFailureArgs) -> BoltResponse:
+        log.warning("a Slack install did not complete: %s", args.reason)
+        return await args.default.failure(args)
 
     async def _uninstalled(self, context: AsyncBoltContext) -> None:
         if context.team_id:
