@@ -26,7 +26,7 @@ from bot.core.registry import Command, Registry
 from bot.core.reply import Reply
 from bot.platforms.errors import StartError
 from bot.platforms.slack.app import build_web_client
-from bot.platforms.slack.oauth import SlackOAuth
+from bot.platforms.slack.oauth import BoundedCache, SlackOAuth
 from bot.platforms.slack.runner import SlackRunner
 from bot.settings import Settings, SettingsError, load_settings
 from tests.fakes.signing import form, signed_headers
@@ -223,6 +223,16 @@ async def test_each_workspace_is_answered_with_its_own_token(runner: SlackRunner
     users = [(args["user"], token) for (method, args), (_, token) in zip(fake_slack.calls, fake_slack.token_calls)
              if method == "users.info"]
     assert users == [("U1", first), ("U2", second)]
+    await command(runner, fake_slack, "T1", user_id="U4")
+    # auth.test once at install and once when first authorized; then remembered per token
+    assert fake_slack.calls_with_token(first).count("auth.test") == 2
+
+
+def test_the_authorize_cache_forgets_its_oldest_tokens() -> None:
+    cache = BoundedCache(2)
+    for token in ("a", "b", "c"):
+        cache[token] = token
+    assert list(cache) == ["b", "c"]
 
 
 async def test_an_unknown_workspace_runs_nothing(runner: SlackRunner, fake_slack: FakeSlack) -> None:

@@ -83,13 +83,14 @@ class AdminCheck:
 def build_slack_app(settings: Settings, dispatcher: Dispatcher, *, oauth: "SlackOAuth | None" = None) -> AsyncApp:
     """One workspace (SLACK_BOT_TOKEN), or any that installs the app when ``oauth`` is given."""
     secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
+    client = build_web_client(settings)
     app = AsyncApp(
-        client=build_web_client(settings),
+        client=client,
         signing_secret=secret,
         # Socket Mode connections are authenticated by the app token instead of signatures.
         request_verification_enabled=secret is not None,
         logger=logging.getLogger("slack_bolt"),
-        **(oauth.app_arguments() if oauth else {}),
+        **(oauth.app_arguments(client) if oauth else {}),
     )
     if oauth is not None:
         oauth.register(app)

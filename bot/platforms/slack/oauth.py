@@ -14,6 +14,7 @@ from typing import Any
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp, AsyncBoltContext
+from slack_bolt.authorization.async_authorize import AsyncInstallationStoreAuthorize
 from slack_bolt.oauth.async_callback_options import AsyncCallbackOptions, AsyncFailureArgs, AsyncSuccessArgs
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_bolt.response import BoltResponse
@@ -36,6 +37,7 @@ log = logging.getLogger(__name__)
 
 # Refresh a rotating token this long before it expires (Slack's tokens live 12 hours).
 TOKEN_ROTATION_MINUTES = 120
+AUTHORIZE_CACHE_SIZE = 10_000  # workspaces whose auth.test answer is remembered
 KEY_HINT = ('generate one with: python -c "from cryptography.fernet import Fernet; '
             'print(Fernet.generate_key().decode())"')
 
@@ -95,10 +97,20 @@ class SlackOAuth:
             logger=logging.getLogger("slack_bolt.oauth"),
         )
 
-    def app_arguments(self) -> dict[str, Any]:
-        """For AsyncApp(...): the installation store given to the app itself makes Bolt's
-        authorize (and token rotation) use the app's client, so SLACK_API_URL is honoured."""
-        return {"installation_store": self.stores.installations, "oauth_settings": self.settings}
+    def app_arguments(self, client: AsyncWebClient) -> dict[str, Any]:
+        """For AsyncApp(...), whose ``client`` (SLACK_API_URL, retries) also refreshes tokens."""
+        authorize = AsyncInstallationStoreAuthorize(
+            logger=logging.getLogger("slack_bolt.authorize"),
+            client_id=self.settings.client_id, client_secret=self.settings.client_secret,
+            installation_store=self.stores.installations,
+            token_rotation_expiration_minutes=TOKEN_ROTATION_MINUTES, client=client,
+            # The store is read on every request (so uninstalls and rotations show at once);
+            # only auth.test's answer for a token is remembered: one Web API call less per command.
+            cache_enabled=True,
+        )
+        authorize.authorize_result_cache = BoundedCache(AUTHORIZE_CACHE_SIZE)
+        return {"installation_store": self.stores.installations, "oauth_settings": self.settings,
+                "authorize": authorize}
 
     def register(self, app: AsyncApp) -> None:
         """Listeners that forget a workspace when it uninstalls the app or revokes its tokens."""
@@ -152,6 +164,19 @@ class SlackOAuth:
 
     def tokens(self, client: AsyncWebClient) -> "WorkspaceTokens":
         return WorkspaceTokens(self, client)
+
+
+class BoundedCache(dict[str, Any]):
+    """A dict that forgets its oldest entries: rotated tokens would otherwise pile up."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__()
+        self.size = size
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        super().__setitem__(key, value)
+        while len(self) > self.size:
+            del self[next(iter(self))]
 
 
 class WorkspaceTokens:
