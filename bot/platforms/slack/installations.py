@@ -138,7 +138,9 @@ def async_database_url(url: str) -> str:
 
 
 def create_engine(database_url: str) -> AsyncEngine:
-    return create_async_engine(async_database_url(database_url), pool_pre_ping=True)
+    # No pre-ping: it doubles the cost of the lookup every request makes. A connection the
+    # server dropped fails one request and is replaced; recycling keeps them from going stale.
+    return create_async_engine(async_database_url(database_url), pool_recycle=1800)
 
 
 class SlackStores:
