@@ -318,6 +318,15 @@ async def test_a_wrong_key_is_a_clear_error_at_start_and_old_keys_still_decrypt(
         await rotating.close()
 
 
+async def test_an_unreachable_database_is_a_clear_error_at_start(settings: Settings, fake_slack: FakeSlack) -> None:
+    configured = oauth_settings(settings, fake_slack).model_copy(
+        update={"database_url": "postgresql://bot:pa55word@127.0.0.1:1/nowhere"})
+    oauth = SlackOAuth(configured)
+    with pytest.raises(StartError) as caught:
+        await oauth.start()
+    await oauth.close()
+    assert str(caught.value).startswith("Invalid setting DATABASE_URL:") and "pa55word" not in str(caught.value)
+
 async def test_tokens_for_scheduled_posts_come_per_workspace_and_are_refreshed(
     runner: SlackRunner, fake_slack: FakeSlack, settings: Settings,
 ) -> None:

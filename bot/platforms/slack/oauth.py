@@ -20,6 +20,7 @@ from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_bolt.response import BoltResponse
 from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
 from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.platforms.errors import StartError
@@ -126,6 +127,10 @@ class SlackOAuth:
             raise StartError("Invalid setting SLACK_TOKEN_ENCRYPTION_KEY: it does not decrypt the stored "
                              "Slack installations (wrong key? keep the old key after the new one while "
                              "rotating)") from None
+        except (SQLAlchemyError, OSError) as error:  # the URL may hold a password: name only the kind
+            cause = type(getattr(error, "orig", None) or error).__name__
+            raise StartError(f"Invalid setting DATABASE_URL: the Slack installations cannot be opened "
+                             f"({cause})") from None
 
     async def close(self) -> None:
         await self.stores.close()
