@@ -54,7 +54,7 @@ class FakeSlack:
         self.client_id, self.client_secret = "1111.2222", "fake-client-secret"
         self.token_calls: list[tuple[str, str | None]] = []  # (method, token) of every call
         self.codes: dict[str, tuple[str, int]] = {}  # code -> (team_id, expires_in), single use
-        self.tokens: dict[str, str] = {}  # issued bot token -> team_id
+        self.teams: dict[str, str] = {}  # issued bot token -> team_id
         self.refresh_tokens: dict[str, str] = {}  # refresh token -> team_id
         self.revoked: set[str] = set()
         self._token_ids = itertools.count(1)
@@ -102,8 +102,8 @@ class FakeSlack:
         if self.failures[method]:
             failure = self.failures[method].pop(0)
             return web.json_response(failure.body, status=failure.status, headers=failure.headers)
-        if method == "auth.test" and token in self.tokens:
-            team = self.tokens[token]
+        if method == "auth.test" and token in self.teams:
+            team = self.teams[token]
             return web.json_response({"ok": True, "user_id": f"UBOT{team}", "bot_id": f"BBOT{team}",
                                       "team_id": team, "team": f"Team {team}",
                                       "url": f"https://{team.lower()}.example/", "user": "bot"})
@@ -149,7 +149,7 @@ class FakeSlack:
         return [method for method, used in self.token_calls if used == token]
 
     def tokens_of(self, team_id: str) -> list[str]:
-        return [token for token, team in self.tokens.items() if team == team_id]
+        return [token for token, team in self.teams.items() if team == team_id]
 
     def revoke(self, team_id: str) -> None:
         """What Slack does on an uninstall: the workspace's tokens stop working."""
@@ -180,7 +180,7 @@ class FakeSlack:
     def _issue(self, team: str, expires_in: int) -> dict[str, Any]:
         n = next(self._token_ids)
         token, refresh = f"xoxe.xoxb-{team}-{n}", f"xoxe-1-refresh-{team}-{n}"
-        self.tokens[token], self.refresh_tokens[refresh] = team, team
+        self.teams[token], self.refresh_tokens[refresh] = team, team
         return {"access_token": token, "token_type": "bot", "refresh_token": refresh, "expires_in": expires_in}
 
     @property
