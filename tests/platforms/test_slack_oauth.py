@@ -25,7 +25,6 @@ from bot.core.dispatch import Dispatcher
 from bot.core.registry import Command, Registry
 from bot.core.reply import Reply
 from bot.platforms.errors import StartError
-from bot.platforms.slack.app import build_web_client
 from bot.platforms.slack.oauth import BoundedCache, SlackOAuth
 from bot.platforms.slack.runner import SlackRunner
 from bot.settings import Settings, SettingsError, load_settings
@@ -333,7 +332,7 @@ async def test_tokens_for_scheduled_posts_come_per_workspace_and_are_refreshed(
     assert runner.oauth is not None
     first = await install(runner, fake_slack, "T1")
     await install(runner, fake_slack, "T2", expires_in=60)
-    tokens = runner.oauth.tokens(build_web_client(oauth_settings(settings, fake_slack)))
+    tokens = runner.oauth.tokens()
     assert await tokens.bot_token("T1") == first
     assert await tokens.bot_token("T9") is None
     client = await tokens.client_for("T2")

@@ -8,7 +8,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.http_retry.builtin_async_handlers import (
@@ -24,9 +24,6 @@ from bot.core.registry import User
 from bot.core.reply import Reply
 from bot.renderers.slack import render_slack
 from bot.settings import Settings
-
-if TYPE_CHECKING:
-    from bot.platforms.slack.oauth import SlackOAuth
 
 log = logging.getLogger(__name__)
 ACK_WITHIN_SECONDS = 2.0
@@ -80,20 +77,19 @@ class AdminCheck:
         return is_admin
 
 
-def build_slack_app(settings: Settings, dispatcher: Dispatcher, *, oauth: "SlackOAuth | None" = None) -> AsyncApp:
-    """One workspace (SLACK_BOT_TOKEN), or any that installs the app when ``oauth`` is given."""
+def build_slack_app(settings: Settings, dispatcher: Dispatcher, **app_options: Any) -> AsyncApp:
+    """The Bolt app; ``app_options`` reach AsyncApp (e.g. SlackOAuth.app_arguments(): an
+    installation store and authorize instead of the single bot token)."""
     secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
-    client = build_web_client(settings)
+    options: dict[str, Any] = {"client": build_web_client(settings)}
+    options.update(app_options)
     app = AsyncApp(
-        client=client,
         signing_secret=secret,
         # Socket Mode connections are authenticated by the app token instead of signatures.
         request_verification_enabled=secret is not None,
         logger=logging.getLogger("slack_bolt"),
-        **(oauth.app_arguments(client) if oauth else {}),
+        **options,
     )
-    if oauth is not None:
-        oauth.register(app)
     admin_check = AdminCheck(settings)
     for command in dispatcher.registry:
         app.command(f"/{command.name}")(

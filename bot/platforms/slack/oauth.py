@@ -24,6 +24,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.platforms.errors import StartError
+from bot.platforms.slack.app import build_web_client
 from bot.platforms.slack.installations import (
     InvalidKeys,
     SlackStores,
@@ -86,6 +87,9 @@ class SlackOAuth:
             keys=parse_keys(settings.slack_token_encryption_key.get_secret_value()))
         self.on_workspace_removed = on_workspace_removed
         self.on_workspace_installed = on_workspace_installed
+        # No token of its own; carries SLACK_API_URL and the retries to every workspace's calls,
+        # including oauth.v2.access (installs and token refreshes).
+        self.client = build_web_client(settings)
         self.settings = AsyncOAuthSettings(
             client_id=settings.slack_client_id,
             client_secret=settings.slack_client_secret.get_secret_value(),
@@ -98,20 +102,20 @@ class SlackOAuth:
             logger=logging.getLogger("slack_bolt.oauth"),
         )
 
-    def app_arguments(self, client: AsyncWebClient) -> dict[str, Any]:
-        """For AsyncApp(...), whose ``client`` (SLACK_API_URL, retries) also refreshes tokens."""
+    def app_arguments(self) -> dict[str, Any]:
+        """For AsyncApp(...) (build_slack_app's ``app_options``); then ``register`` the app."""
         authorize = AsyncInstallationStoreAuthorize(
             logger=logging.getLogger("slack_bolt.authorize"),
             client_id=self.settings.client_id, client_secret=self.settings.client_secret,
             installation_store=self.stores.installations,
-            token_rotation_expiration_minutes=TOKEN_ROTATION_MINUTES, client=client,
+            token_rotation_expiration_minutes=TOKEN_ROTATION_MINUTES, client=self.client,
             # The store is read on every request (so uninstalls and rotations show at once);
             # only auth.test's answer for a token is remembered: one Web API call less per command.
             cache_enabled=True,
         )
         authorize.authorize_result_cache = BoundedCache(AUTHORIZE_CACHE_SIZE)
-        return {"installation_store": self.stores.installations, "oauth_settings": self.settings,
-                "authorize": authorize}
+        return {"client": self.client, "installation_store": self.stores.installations,
+                "oauth_settings": self.settings, "authorize": authorize}
 
     def register(self, app: AsyncApp) -> None:
         """Listeners that forget a workspace when it uninstalls the app or revokes its tokens."""
@@ -167,8 +171,8 @@ class SlackOAuth:
             await self.stores.installations.async_delete_installation(
                 enterprise_id=context.enterprise_id, team_id=context.team_id, user_id=user_id)
 
-    def tokens(self, client: AsyncWebClient) -> "WorkspaceTokens":
-        return WorkspaceTokens(self, client)
+    def tokens(self) -> "WorkspaceTokens":
+        return WorkspaceTokens(self, self.client)
 
 
 class BoundedCache(dict[str, Any]):

@@ -20,7 +20,9 @@ class SlackRunner:
         self.settings = settings
         # Many workspaces (OAuth installs) or one (SLACK_BOT_TOKEN).
         self.oauth = oauth or (SlackOAuth(settings) if settings.slack_oauth else None)
-        self.app = build_slack_app(settings, dispatcher, oauth=self.oauth)
+        self.app = build_slack_app(settings, dispatcher, **(self.oauth.app_arguments() if self.oauth else {}))
+        if self.oauth is not None:
+            self.oauth.register(self.app)
         self.dispatcher = dispatcher
         self._socket: AsyncSocketModeHandler | None = None
         self._http: web.AppRunner | None = None
