@@ -108,8 +108,10 @@ class SettingsError(Exception):
 
 def _missing(settings: Settings) -> list[str]:
     """Settings that only make sense together."""
-    if settings.slack_oauth:
-        from bot.platforms.slack.oauth import oauth_settings_problems  # keeps cryptography off other paths
+    oauth_meant = settings.slack_bot_token is None and bool(
+        settings.slack_client_secret or settings.slack_token_encryption_key)
+    if settings.slack_oauth or oauth_meant:
+        from bot.platforms.slack.oauth import oauth_settings_problems  # keeps Bolt's OAuth off other paths
 
         return oauth_settings_problems(settings)
     if settings.slack_bot_token is None and (settings.slack_app_token or settings.slack_signing_secret):

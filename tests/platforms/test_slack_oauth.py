@@ -368,6 +368,7 @@ def test_oauth_mode_is_chosen_by_the_client_id(monkeypatch: pytest.MonkeyPatch) 
     ("SLACK_CLIENT_SECRET", None, "missing"),
     ("SLACK_SIGNING_SECRET", None, "missing"),
     ("SLACK_APP_TOKEN", "xapp-socket-mode", "served over HTTP"),
+    ("SLACK_CLIENT_ID", None, "missing"),
 ])
 def test_each_missing_or_malformed_oauth_setting_is_one_line(
     monkeypatch: pytest.MonkeyPatch, variable: str, value: str | None, says: str,

@@ -67,7 +67,8 @@ class EncryptedInstallationStore(AsyncInstallationStore):
         try:
             return self.keys.decrypt(value.encode()).decode()
         except InvalidToken:
-            raise UndecryptableTokens("a stored Slack token does not decrypt with SLACK_TOKEN_ENCRYPTION_KEY") from None
+            raise UndecryptableTokens(
+                "a stored Slack token does not decrypt with SLACK_TOKEN_ENCRYPTION_KEY") from None
 
     def _convert(self, source: _Record, convert: Callable[[str | None], str | None]) -> _Record:
         copy = type(source)(**source.to_dict_for_copying())
