@@ -212,6 +212,25 @@ async def test_a_replayed_or_forged_state_is_refused(runner: SlackRunner, fake_s
     assert len(fake_slack.called("oauth.v2.access")) == exchanges  # the code is never exchanged
 
 
+async def test_a_state_is_accepted_once_even_when_presented_twice_at_once(runner: SlackRunner) -> None:
+    assert runner.oauth is not None
+    states = runner.oauth.stores.states
+    state = await states.async_issue()
+    assert sorted(await asyncio.gather(*(states.async_consume(state) for _ in range(5)))) == [False] * 4 + [True]
+
+
+async def test_expired_states_are_purged_as_new_ones_are_issued(runner: SlackRunner) -> None:
+    assert runner.oauth is not None
+    states = runner.oauth.stores.states
+    states.expiration_seconds = -1  # issued already expired
+    stale = await states.async_issue()
+    states.expiration_seconds = 600
+    await states.async_issue()
+    async with runner.oauth.stores.engine.connect() as conn:
+        rows = (await conn.execute(states.oauth_states.select())).fetchall()
+    assert len(rows) == 1 and rows[0].state != stale
+    assert await states.async_consume(stale) is False
+
 async def test_each_workspace_is_answered_with_its_own_token(runner: SlackRunner, fake_slack: FakeSlack) -> None:
     first, second = await install(runner, fake_slack, "T1"), await install(runner, fake_slack, "T2")
     fake_slack.admins.add("U2")

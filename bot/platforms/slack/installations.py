@@ -10,7 +10,8 @@ tokens, and their refresh tokens, are Fernet ciphertext in every row.
 import logging
 from logging import Logger
 from collections.abc import Callable
-from typing import TypeVar
+from datetime import datetime, timezone
+from typing import Any, TypeVar
 
 import sqlalchemy
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -122,6 +123,35 @@ class SQLInstallationStore(AsyncSQLAlchemyInstallationStore):
         return _widen(super().build_bots_table(metadata, table_name))
 
 
+class SQLStateStore(AsyncSQLAlchemyOAuthStateStore):
+    """slack_sdk's state store, with a state consumed by one atomic DELETE (two instances
+    handed the same state at once cannot both accept it), an index on the state, and
+    expired states purged as new ones are issued (/slack/install is public)."""
+
+    @classmethod
+    def build_oauth_states_table(cls, metadata: sqlalchemy.MetaData, table_name: str) -> sqlalchemy.Table:
+        table = super().build_oauth_states_table(metadata, table_name)
+        sqlalchemy.Index(f"{table_name}_state_idx", table.c.state)
+        return table
+
+    async def async_issue(self, *args: Any, **kwargs: Any) -> str:
+        async with self.engine.begin() as conn:
+            await conn.execute(self.oauth_states.delete().where(self.oauth_states.c.expire_at <= _utcnow()))
+        state: str = await super().async_issue(*args, **kwargs)
+        return state
+
+    async def async_consume(self, state: str) -> bool:
+        c = self.oauth_states.c
+        async with self.engine.begin() as conn:
+            deleted = await conn.execute(self.oauth_states.delete().where(c.state == state, c.expire_at > _utcnow()))
+        return bool(deleted.rowcount == 1)
+
+
+def _utcnow() -> datetime:
+    """As slack_sdk stores expiry times: naive UTC."""
+    return datetime.now(tz=timezone.utc).replace(tzinfo=None)
+
+
 def _widen(table: sqlalchemy.Table) -> sqlalchemy.Table:
     for name in TOKEN_FIELDS:
         if name in table.c:
@@ -152,7 +182,7 @@ class SlackStores:
         self.engine = engine
         self.sql = SQLInstallationStore(client_id=client_id, engine=engine)
         self.installations = EncryptedInstallationStore(self.sql, keys)
-        self.states = AsyncSQLAlchemyOAuthStateStore(expiration_seconds=state_expiration_seconds, engine=engine)
+        self.states = SQLStateStore(expiration_seconds=state_expiration_seconds, engine=engine)
 
     async def create_tables(self) -> None:
         """Idempotent; on PostgreSQL an advisory lock keeps instances starting together apart."""
