@@ -328,12 +328,21 @@ async def test_a_wrong_key_is_a_clear_error_at_start_and_old_keys_still_decrypt(
     assert "SLACK_TOKEN_ENCRYPTION_KEY" in str(caught.value) and token not in str(caught.value)
     assert KEY not in str(caught.value) and new_key not in str(caught.value)
     rotating = SlackOAuth(oauth_settings(settings, fake_slack, key=f"{new_key},{KEY}"))
-    await rotating.start()  # the old key, listed after the new one, still decrypts
+    await rotating.start()  # the old key, listed after the new one, still decrypts...
     try:
         found = await rotating.stores.installations.async_find_installation(enterprise_id=None, team_id="T1")
         assert found is not None and found.bot_token == token
     finally:
         await rotating.close()
+    only_new = SlackOAuth(oauth_settings(settings, fake_slack, key=new_key))
+    await only_new.start()  # ...and the start re-encrypted every row under the new key
+    try:
+        found = await only_new.stores.installations.async_find_installation(enterprise_id=None, team_id="T1")
+        assert found is not None and found.bot_token == token and found.bot_refresh_token is not None
+        bot = await only_new.stores.installations.async_find_bot(enterprise_id=None, team_id="T1")
+        assert bot is not None and bot.bot_token == token
+    finally:
+        await only_new.close()
 
 
 async def test_an_unreachable_database_is_a_clear_error_at_start(settings: Settings, fake_slack: FakeSlack) -> None:

@@ -33,9 +33,13 @@ class InvalidKeys(ValueError):
     """SLACK_TOKEN_ENCRYPTION_KEY is not a list of Fernet keys."""
 
 
+def split_keys(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
 def parse_keys(value: str) -> MultiFernet:
     """Comma-separated Fernet keys, newest first: new tokens use the first, any key decrypts."""
-    keys = [part.strip() for part in value.split(",") if part.strip()]
+    keys = split_keys(value)
     if not keys:
         raise InvalidKeys("empty")
     try:
@@ -201,6 +205,26 @@ class SlackStores:
             token = (await conn.execute(query)).scalar_one_or_none()
         if token is not None:
             self.installations._open(token)
+
+    async def reencrypt(self) -> int:
+        """Re-encrypt every stored token under the first key (after a key change), returning
+        how many rows changed. Each row is updated only if its ciphertext is still the one
+        read, so a token another instance refreshes meanwhile is never overwritten."""
+        changed = 0
+        for table in (self.sql.installations, self.sql.bots):
+            columns = [table.c[name] for name in TOKEN_FIELDS if name in table.c]
+            async with self.engine.connect() as conn:
+                rows = (await conn.execute(sqlalchemy.select(table.c.id, *columns))).fetchall()
+            for row in rows:
+                old = {column.name: getattr(row, column.name) for column in columns}
+                new = {name: None if value is None else self.installations.keys.rotate(value.encode()).decode()
+                       for name, value in old.items()}
+                unchanged = [table.c[name].is_(None) if value is None else table.c[name] == value
+                             for name, value in old.items()]
+                async with self.engine.begin() as conn:
+                    result = await conn.execute(table.update().where(table.c.id == row.id, *unchanged).values(**new))
+                changed += result.rowcount
+        return changed
 
     async def enterprise_of(self, team_id: str) -> str | None:
         """The Enterprise Grid org of a workspace (None outside a Grid): stores key on both."""

@@ -31,6 +31,7 @@ from bot.platforms.slack.installations import (
     UndecryptableTokens,
     create_engine,
     parse_keys,
+    split_keys,
 )
 from bot.platforms.slack.manifest import BOT_SCOPES
 from bot.settings import Settings
@@ -85,6 +86,7 @@ class SlackOAuth:
         self.stores = SlackStores(
             engine or create_engine(settings.database_url), client_id=settings.slack_client_id,
             keys=parse_keys(settings.slack_token_encryption_key.get_secret_value()))
+        self.several_keys = len(split_keys(settings.slack_token_encryption_key.get_secret_value())) > 1
         self.on_workspace_removed = on_workspace_removed
         self.on_workspace_installed = on_workspace_installed
         # No token of its own; carries SLACK_API_URL and the retries to every workspace's calls,
@@ -127,6 +129,9 @@ class SlackOAuth:
         try:
             await self.stores.create_tables()
             await self.stores.verify_key()
+            if self.several_keys:  # a key change: move every token to the new key
+                log.info("Slack tokens re-encrypted under the first key: %d rows",
+                         await self.stores.reencrypt())
         except UndecryptableTokens:
             raise StartError("Invalid setting SLACK_TOKEN_ENCRYPTION_KEY: it does not decrypt the stored "
                              "Slack installations (wrong key? keep the old key after the new one while "
