@@ -6,10 +6,15 @@ uninstall forgets it.
 """
 
 import asyncio
+import contextlib
 import json
 import os
+import signal
+import socket
 import sqlite3
+import sys
 from collections.abc import AsyncIterator, Callable
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit, urlunsplit
 from uuid import uuid4
@@ -502,3 +507,52 @@ async def test_two_instances_share_installs_on_postgresql(
     finally:
         await first.stop()
         await second.stop()
+
+
+# --- As operators run it ----------------------------------------------------------------
+
+async def test_run_installs_and_answers_without_printing_a_token_even_at_debug(
+    fake_slack: FakeSlack, tmp_path: Path,
+) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_"))}
+    env.update(SLACK_CLIENT_ID=fake_slack.client_id, SLACK_CLIENT_SECRET=fake_slack.client_secret,
+               SLACK_SIGNING_SECRET=SECRET, SLACK_TOKEN_ENCRYPTION_KEY=KEY, SLACK_API_URL=fake_slack.api_url,
+               HOST="127.0.0.1", PORT=str(port), LOG_LEVEL="DEBUG",
+               DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        async with aiohttp.ClientSession() as session:
+            for _ in range(200):
+                with contextlib.suppress(aiohttp.ClientConnectionError):
+                    async with session.get(f"{base}/healthz") as resp:
+                        if resp.status == 200:
+                            break
+                await asyncio.sleep(0.1)
+            async with session.get(f"{base}/slack/install", allow_redirects=False) as resp:
+                state = parse_qs(urlsplit(resp.headers["Location"]).query)["state"][0]
+            async with session.get(f"{base}/slack/oauth_redirect",
+                                   params={"code": fake_slack.grant("T1", expires_in=60), "state": state},
+                                   headers={"Cookie": f"slack-app-oauth-state={state}"}) as resp:
+                assert resp.status == 200
+            body = form(slash_payload("/who", "Romo", team_id="T1"))
+            async with session.post(f"{base}/slack/events", data=body, headers=signed_headers(SECRET, body)) as resp:
+                assert resp.status == 200 and "Dottie Romo" in await resp.text()
+        process.send_signal(signal.SIGTERM)
+        stdout, stderr = await asyncio.wait_for(process.communicate(), 20)
+        assert process.returncode == 0, stderr.decode()[-2000:]
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    output = (stdout + stderr).decode()
+    assert len(fake_slack.tokens_of("T1")) == 2  # installed, then refreshed before the command
+    secrets = [*fake_slack.tokens_of("T1"), *fake_slack.refresh_tokens, fake_slack.client_secret, KEY, SECRET]
+    assert "oauth.v2.access" in output  # slack_sdk's debug lines were there to leak from
+    assert not [secret for secret in secrets if secret in output]
+    assert "xox***" in output  # masked where slack_sdk logged them
