@@ -18,12 +18,17 @@ class RedactSecrets(logging.Filter):
         super().__init__()
         self._secrets = [s for s in secrets if len(s) >= 8]
 
+    def redact(self, text: str) -> str:
+        if "xox" in text:
+            text = _SLACK_TOKEN.sub("xox***", text)
+        for secret in self._secrets:
+            if secret in text:
+                text = text.replace(secret, "***")
+        return text
+
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        masked = _SLACK_TOKEN.sub("xox***", message) if "xox" in message else message
-        for secret in self._secrets:
-            if secret in masked:
-                masked = masked.replace(secret, "***")
+        masked = self.redact(message)
         if masked != message:
             record.msg, record.args = masked, None
         return True

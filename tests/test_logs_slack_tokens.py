@@ -1,3 +1,5 @@
+"""Workspace tokens (not settings) masked in log lines by their shape."""
+
 import logging
 
 from bot.logs import RedactSecrets
