@@ -66,6 +66,8 @@ def _parser() -> argparse.ArgumentParser:
     manifest = sub.add_parser("manifest", help="print a chat app manifest generated from the commands")
     manifest.add_argument("platform", choices=["slack"])
     manifest.add_argument("--url", help="HTTP mode: the public https URL of /slack/events (default: Socket Mode)")
+    manifest.add_argument("--oauth", action="store_true",
+                          help="installable in any workspace (OAuth redirect, uninstall events, token rotation); needs --url")
     editorial_cli.add_parsers(sub)  # editors: `source add FILE`, `review ID`
     return parser
 
@@ -76,7 +78,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         _parser().print_help()
         return 0
     if args.action == "manifest":
-        print(json.dumps(build_manifest(build_registry(), request_url=args.url), indent=2))
+        if args.oauth and not args.url:
+            print("manifest --oauth needs --url https://<host>/slack/events", file=sys.stderr)
+            return 2
+        print(json.dumps(build_manifest(build_registry(), request_url=args.url, oauth=args.oauth), indent=2))
         return 0
     try:
         settings = load_settings()
@@ -84,7 +89,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(error, file=sys.stderr)
         return 2
     configure_logging(settings.log_level, [settings.slack_bot_token, settings.slack_signing_secret,
-                                           settings.slack_app_token, settings.discord_token],
+                                           settings.slack_app_token, settings.discord_token,
+                                           settings.slack_client_secret, settings.slack_token_encryption_key],
                       settings.log_format)
     if args.action == "check":
         return check(settings)

@@ -8,6 +8,7 @@ traceback. Secrets are masked in the finished line, traceback included.
 
 import json
 import logging
+import re
 import sys
 from collections.abc import Iterable
 from datetime import datetime, timezone
@@ -18,22 +19,29 @@ from pydantic import SecretStr
 STRUCTURED_FIELDS = ("platform", "command", "outcome", "latency_ms", "task", "component")
 
 
+# Tokens of installed workspaces are not settings, so they are masked by shape (xoxb-, xoxe.xoxb-,
+# refresh tokens xoxe-): slack_sdk's DEBUG logs print response bodies such as oauth.v2.access's.
+_SLACK_TOKEN = re.compile(r"xox[a-z](?:\.xox[a-z])?-[A-Za-z0-9-]+")
+
+
 class RedactSecrets(logging.Filter):
     def __init__(self, secrets: Iterable[str]) -> None:
         super().__init__()
         self._secrets = [s for s in secrets if len(s) >= 8]
 
     def redact(self, text: str) -> str:
+        if "xox" in text:
+            text = _SLACK_TOKEN.sub("xox***", text)
         for secret in self._secrets:
             if secret in text:
                 text = text.replace(secret, "***")
         return text
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if self._secrets:
-            message = record.getMessage()
-            if any(secret in message for secret in self._secrets):
-                record.msg, record.args = self.redact(message), None
+        message = record.getMessage()
+        masked = self.redact(message)
+        if masked != message:
+            record.msg, record.args = masked, None
         return True
 
 

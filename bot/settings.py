@@ -52,6 +52,10 @@ class Settings(BaseSettings):
     slack_app_token: SecretStr | None = None
     slack_api_url: str = Field(default="https://slack.com/api/", pattern=r"^https?://")
     slack_admin_user_ids: Annotated[list[str], NoDecode] = []
+    # Slack for many workspaces (OAuth install); see bot/platforms/slack/oauth.py
+    slack_client_id: str | None = None
+    slack_client_secret: SecretStr | None = None
+    slack_token_encryption_key: SecretStr | None = None  # Fernet key(s), newest first, comma-separated
     host: str = "0.0.0.0"
     port: int = Field(default=3000, ge=0, le=65535)  # 0: any free port (tests)
 
@@ -88,8 +92,13 @@ class Settings(BaseSettings):
         return Path(self.database_url.removeprefix("sqlite:///"))
 
     @property
+    def slack_oauth(self) -> bool:
+        """Many workspaces through OAuth installs; SLACK_BOT_TOKEN takes precedence (one workspace)."""
+        return self.slack_bot_token is None and self.slack_client_id is not None
+
+    @property
     def slack_configured(self) -> bool:
-        return self.slack_bot_token is not None
+        return self.slack_bot_token is not None or self.slack_oauth
 
     @property
     def discord_configured(self) -> bool:
@@ -102,6 +111,12 @@ class SettingsError(Exception):
 
 def _missing(settings: Settings) -> list[str]:
     """Settings that only make sense together."""
+    oauth_meant = settings.slack_bot_token is None and bool(
+        settings.slack_client_secret or settings.slack_token_encryption_key)
+    if settings.slack_oauth or oauth_meant:
+        from bot.platforms.slack.oauth import oauth_settings_problems  # keeps Bolt's OAuth off other paths
+
+        return oauth_settings_problems(settings)
     if settings.slack_bot_token is None and (settings.slack_app_token or settings.slack_signing_secret):
         return ["Invalid setting SLACK_BOT_TOKEN: missing; Slack needs the bot token (xoxb-...) "
                 "beside SLACK_APP_TOKEN or SLACK_SIGNING_SECRET"]

@@ -3,7 +3,11 @@
 - Web API: POST /api/<method>, recording every call; failures can be queued per method.
 - Socket Mode: apps.connections.open hands out ws://127.0.0.1/.../link, where the fake
   says hello, pushes envelopes and collects the app's acks.
+- OAuth installs: ``grant`` issues a code that oauth.v2.access exchanges for a workspace's
+  rotating bot token; auth.test answers per token; every call records the token it carried.
 """
+
+import base64
 
 import asyncio
 import itertools
@@ -47,6 +51,14 @@ class FakeSlack:
         self._ids = itertools.count(1)
         self._runner: web.AppRunner | None = None
         self.port = 0
+        # OAuth installs (many workspaces)
+        self.client_id, self.client_secret = "1111.2222", "fake-client-secret"
+        self.token_calls: list[tuple[str, str | None]] = []  # (method, token) of every call
+        self.codes: dict[str, tuple[str, int]] = {}  # code -> (team_id, expires_in), single use
+        self.teams: dict[str, str] = {}  # issued bot token -> team_id
+        self.refresh_tokens: dict[str, str] = {}  # refresh token -> team_id
+        self.revoked: set[str] = set()
+        self._token_ids = itertools.count(1)
 
     @property
     def api_url(self) -> str:
@@ -82,10 +94,21 @@ class FakeSlack:
         else:
             args = dict(await request.post())
         self.calls.append((method, args))
+        token = _bearer(request) or args.get("token")
+        self.token_calls.append((method, token))
+        if token in self.revoked:
+            return web.json_response({"ok": False, "error": "token_revoked"})
+        if method == "oauth.v2.access":
+            return self._oauth_access(request, args)
         if self.failures[method]:
             failure = self.failures[method].pop(0)
             await asyncio.sleep(failure.delay)
             return web.json_response(failure.body, status=failure.status, headers=failure.headers)
+        if method == "auth.test" and token in self.teams:
+            team = self.teams[token]
+            return web.json_response({"ok": True, "user_id": f"UBOT{team}", "bot_id": f"BBOT{team}",
+                                      "team_id": team, "team": f"Team {team}",
+                                      "url": f"https://{team.lower()}.example/", "user": "bot"})
         if method == "auth.test":
             return web.json_response({"ok": True, "user_id": "UBOT", "bot_id": "BBOT", "team_id": "T1",
                                       "team": "Test", "url": "https://test.example/", "user": "bot"})
@@ -117,6 +140,50 @@ class FakeSlack:
                         for a in self.called("chat.postMessage") if str(a.get("channel")) == channel]
             return web.json_response({"ok": True, "messages": list(reversed(messages)), "has_more": False})
         return web.json_response({"ok": True})
+
+    def grant(self, team_id: str, *, expires_in: int = 43200) -> str:
+        """A code, as Slack hands one to the redirect URL after a user approves the install."""
+        code = f"code-{team_id}-{next(self._token_ids)}"
+        self.codes[code] = (team_id, expires_in)
+        return code
+
+    def calls_with_token(self, token: str) -> list[str]:
+        return [method for method, used in self.token_calls if used == token]
+
+    def tokens_of(self, team_id: str) -> list[str]:
+        return [token for token, team in self.teams.items() if team == team_id]
+
+    def revoke(self, team_id: str) -> None:
+        """What Slack does on an uninstall: the workspace's tokens stop working."""
+        self.revoked.update(self.tokens_of(team_id))
+
+    def _oauth_access(self, request: web.Request, args: dict[str, Any]) -> web.Response:
+        basic = request.headers.get("Authorization", "").removeprefix("Basic ")
+        client = base64.b64decode(basic).decode() if basic else f"{args.get('client_id')}:{args.get('client_secret')}"
+        if client != f"{self.client_id}:{self.client_secret}":
+            return web.json_response({"ok": False, "error": "invalid_client_id"})
+        if args.get("grant_type") == "refresh_token":
+            team = self.refresh_tokens.get(str(args.get("refresh_token")))
+            if team is None:
+                return web.json_response({"ok": False, "error": "invalid_refresh_token"})
+            return web.json_response({"ok": True, **self._issue(team, 43200), "app_id": "A1",
+                                      "team": {"id": team, "name": f"Team {team}"}, "enterprise": None})
+        granted = self.codes.pop(str(args.get("code")), None)
+        if granted is None:
+            return web.json_response({"ok": False, "error": "invalid_code"})
+        team, expires_in = granted
+        return web.json_response({
+            "ok": True, **self._issue(team, expires_in), "app_id": "A1", "bot_user_id": f"UBOT{team}",
+            "scope": "commands,chat:write,users:read", "team": {"id": team, "name": f"Team {team}"},
+            "enterprise": None, "is_enterprise_install": False,
+            "authed_user": {"id": f"UINSTALLER{team}"},
+        })
+
+    def _issue(self, team: str, expires_in: int) -> dict[str, Any]:
+        n = next(self._token_ids)
+        token, refresh = f"xoxe.xoxb-{team}-{n}", f"xoxe-1-refresh-{team}-{n}"
+        self.teams[token], self.refresh_tokens[refresh] = team, team
+        return {"access_token": token, "token_type": "bot", "refresh_token": refresh, "expires_in": expires_in}
 
     @property
     def response_url(self) -> str:
@@ -184,11 +251,28 @@ class FakeSlack:
 
 
 def slash_payload(command: str, text: str = "", *, user_id: str = "U1", channel_id: str = "C1",
-                  response_url: str = "https://hooks.slack.example/commands/1") -> dict[str, str]:
+                  response_url: str = "https://hooks.slack.example/commands/1",
+                  team_id: str = "T1") -> dict[str, str]:
     """The fields Slack sends with a slash command."""
     return {
-        "token": "legacy-verification-token", "team_id": "T1", "team_domain": "test",
+        "token": "legacy-verification-token", "team_id": team_id, "team_domain": "test",
         "channel_id": channel_id, "channel_name": "general", "user_id": user_id, "user_name": "ann",
         "command": command, "text": text, "api_app_id": "A1", "is_enterprise_install": "false",
         "response_url": response_url, "trigger_id": "1.2.3",
+    }
+
+
+def _bearer(request: web.Request) -> str | None:
+    header = request.headers.get("Authorization", "")
+    return header.removeprefix("Bearer ") if header.startswith("Bearer ") else None
+
+
+def event_payload(event_type: str, *, team_id: str = "T1", event: dict[str, Any] | None = None) -> dict[str, Any]:
+    """An Events API callback as Slack POSTs it to /slack/events."""
+    return {
+        "token": "legacy-verification-token", "team_id": team_id, "api_app_id": "A1",
+        "event": {"type": event_type, "event_ts": "1700000000.000100", **(event or {})},
+        "type": "event_callback", "event_id": f"Ev{team_id}{event_type}", "event_time": 1700000000,
+        "authorizations": [{"enterprise_id": None, "team_id": team_id, "user_id": f"UBOT{team_id}",
+                            "is_bot": True, "is_enterprise_install": False}],
     }

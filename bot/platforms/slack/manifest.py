@@ -1,6 +1,7 @@
 """A Slack app manifest generated from the registry: create the app from it, install, run."""
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from bot.core.registry import Registry
 
@@ -10,10 +11,19 @@ DESCRIPTION = "Source-cited, verified facts on the IRS-ICE taxpayer-data ruling.
 # needs `chat:write`; telling workspace admins apart needs `users:read`; checking after a
 # crash whether a recap already landed needs the history of the channels it posts to.
 BOT_SCOPES = ("commands", "chat:write", "users:read", "channels:history", "groups:history")
+# Installed in many workspaces, the app must hear when one of them removes it.
+REMOVAL_EVENTS = ("app_uninstalled", "tokens_revoked")
+OAUTH_REDIRECT_PATH = "/slack/oauth_redirect"  # Bolt's default, served by bot.platforms.slack.oauth
 
 
-def build_manifest(registry: Registry, *, request_url: str | None = None) -> dict[str, Any]:
-    """Socket Mode unless ``request_url`` (https://host/slack/events) is given."""
+def build_manifest(registry: Registry, *, request_url: str | None = None, oauth: bool = False) -> dict[str, Any]:
+    """Socket Mode unless ``request_url`` (https://host/slack/events) is given.
+
+    ``oauth``: installable in any workspace (needs ``request_url``): the OAuth redirect URL on the
+    same host, the uninstall events, and rotating tokens.
+    """
+    if oauth and not request_url:
+        raise ValueError("installs to many workspaces are served over HTTP: give the URL of /slack/events")
     commands = []
     for command in registry:
         entry: dict[str, Any] = {
@@ -26,7 +36,7 @@ def build_manifest(registry: Registry, *, request_url: str | None = None) -> dic
         if request_url:
             entry["url"] = request_url
         commands.append(entry)
-    return {
+    manifest: dict[str, Any] = {
         "_metadata": {"major_version": 1, "minor_version": 1},
         "display_information": {"name": APP_NAME, "description": DESCRIPTION},
         "features": {
@@ -40,3 +50,10 @@ def build_manifest(registry: Registry, *, request_url: str | None = None) -> dic
             "token_rotation_enabled": False,
         },
     }
+    if oauth and request_url:
+        origin = urlsplit(request_url)
+        manifest["oauth_config"]["redirect_urls"] = [f"{origin.scheme}://{origin.netloc}{OAUTH_REDIRECT_PATH}"]
+        manifest["settings"]["event_subscriptions"] = {"request_url": request_url,
+                                                       "bot_events": list(REMOVAL_EVENTS)}
+        manifest["settings"]["token_rotation_enabled"] = True  # Bolt refreshes each workspace's token
+    return manifest

@@ -19,6 +19,7 @@ from bot.core.dispatch import Dispatcher
 from bot.platforms.errors import StartError
 from bot.platforms.slack.app import build_slack_app
 from bot.platforms.slack.http import EVENTS_PATH, build_web_app
+from bot.platforms.slack.oauth import SlackOAuth, add_oauth_routes
 from bot.recaps.posters import SlackPoster
 from bot.service.http import SERVICE_PATHS, HttpServer, Mount, build_http_app
 from bot.service.observe import Observer
@@ -35,10 +36,15 @@ class SlackRunner:
     name = "slack"
 
     def __init__(self, settings: Settings, dispatcher: Dispatcher, *, observer: Observer | None = None,
-                 own_server: bool = True) -> None:
+                 own_server: bool = True, oauth: SlackOAuth | None = None) -> None:
         self.settings = settings
         self.observer = observer or Observer(commands=[c.name for c in dispatcher.registry])
-        self.app = build_slack_app(settings, dispatcher, self.observer)
+        # Many workspaces (OAuth installs) or one (SLACK_BOT_TOKEN).
+        self.oauth = oauth or (SlackOAuth(settings) if settings.slack_oauth else None)
+        self.app = build_slack_app(settings, dispatcher, self.observer,
+                                   **(self.oauth.app_arguments() if self.oauth else {}))
+        if self.oauth is not None:
+            self.oauth.register(self.app)
         self.dispatcher = dispatcher
         self.own_server = own_server  # False: the service mounts ``mounts()`` on its server
         self._socket: AsyncSocketModeHandler | None = None
@@ -62,7 +68,11 @@ class SlackRunner:
         self.authenticated = True
 
     async def start(self) -> None:
-        await self._authenticate()
+        if self.oauth is not None:
+            await self.oauth.start()  # checks the key against stored installations
+            self.authenticated = True  # each workspace's token is checked per request
+        else:
+            await self._authenticate()
         recaps = self.dispatcher.services.get("recaps")
         if recaps is not None:
             recaps.posters["slack"] = SlackPoster(self.app.client)
@@ -88,6 +98,8 @@ class SlackRunner:
         """HTTP mode: Slack's events route (from slack/http.py) on the service's server."""
         if self.socket_mode:
             return []
+        if self.oauth is not None:
+            return [self._mount_events, lambda app: add_oauth_routes(app, self.app)]
         return [self._mount_events]
 
     def _mount_events(self, app: web.Application) -> None:
@@ -160,3 +172,5 @@ class SlackRunner:
         if self._server is not None:
             await self._server.stop()
             self._server = None
+        if self.oauth is not None:
+            await self.oauth.close()
