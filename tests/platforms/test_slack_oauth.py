@@ -530,7 +530,7 @@ async def test_run_installs_and_answers_without_printing_a_token_even_at_debug(
         async with aiohttp.ClientSession() as session:
             for _ in range(200):
                 with contextlib.suppress(aiohttp.ClientConnectionError):
-                    async with session.get(f"{base}/healthz") as resp:
+                    async with session.get(f"{base}/readyz") as resp:  # installs work once ready
                         if resp.status == 200:
                             break
                 await asyncio.sleep(0.1)
