@@ -30,11 +30,11 @@ class RedactSecrets(logging.Filter):
         self._secrets = [s for s in secrets if len(s) >= 8]
 
     def redact(self, text: str) -> str:
-        if "xox" in text:
-            text = _SLACK_TOKEN.sub("xox***", text)
-        for secret in self._secrets:
+        for secret in self._secrets:  # configured secrets first: they vanish whole
             if secret in text:
                 text = text.replace(secret, "***")
+        if "xox" in text:
+            text = _SLACK_TOKEN.sub("xox***", text)
         return text
 
     def filter(self, record: logging.LogRecord) -> bool:
