@@ -165,3 +165,11 @@ def test_who_matches_whole_words_only(dispatcher: Dispatcher) -> None:
     assert _labels(dispatcher, "/who romo") == ["Dottie Romo"]
     assert _labels(dispatcher, "/who Kotelly") == ["Colleen Kollar-Kotelly"]  # part of a hyphenated name
     assert _labels(dispatcher, "/who offic") == [None]  # only the "no one matches" note
+
+
+def test_help_promises_only_what_the_checks_do(dispatcher: Dispatcher) -> None:
+    reply = dispatcher.run_line("/help")
+    text = " ".join(f"{item.label or ''} {item.text}" for section in reply.sections for item in section.items)
+    assert "Every statement is checked word for word" not in text
+    assert "each quote is checked word for word" in text
+    assert "1.28 million requests" not in text and "1.28 million people" in text
