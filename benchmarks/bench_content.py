@@ -6,7 +6,7 @@ Baselines, measured in the same run:
 - replies: a handler that returns a constant reply, through the same dispatcher;
 - /quote: a plain linear scan of every sentence for the query words (no index).
 
-Usage: python benchmarks/bench_content.py [--sources 1000] [--claims 10000]
+Usage: python benchmarks/bench_content.py [--sources 1000] [--claims 10000] [--support-only]
 """
 
 import argparse
@@ -161,8 +161,17 @@ def main() -> None:
     parser.add_argument("--sources", type=int, default=1000)
     parser.add_argument("--claims", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=2000)
+    parser.add_argument("--support-only", action="store_true",
+                        help="only check with and without the support check on the large corpus")
+    parser.add_argument("--support-runs", type=int, default=3)
     args = parser.parse_args()
     print(f"machine: {machine()}")
+    if args.support_only:
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = Path(tmp)
+            generate_corpus(folder, args.sources, args.claims)
+            bench_support(folder / "seeds", folder / "summaries", args.support_runs)
+        return
     bench_load("shipped", ROOT / "seeds", ROOT / "summaries", 20)
     bench_replies(ROOT / "seeds", ROOT / "summaries", args.repeat)
     with tempfile.TemporaryDirectory() as tmp:
@@ -171,7 +180,7 @@ def main() -> None:
         generate_corpus(folder, args.sources, args.claims)
         print(f"generated corpus in {time.perf_counter() - started:.1f} s")
         bench_load("large", folder / "seeds", folder / "summaries", 5)
-        bench_support(folder / "seeds", folder / "summaries", 3)
+        bench_support(folder / "seeds", folder / "summaries", args.support_runs)
         bench_quote(folder / "seeds", folder / "summaries", args.repeat)
 
 
