@@ -57,7 +57,7 @@ def check_support(
     known = _known_names(topics, declarations)
     # Naming a report is not a fact of the case: a claim may name any loaded source.
     attributions = attribution_pattern(sources, declarations)
-    problems: list[Problem] = []
+    problems = _unknown_sources(sources, declarations)
     facts = 0
     for topic in topics:
         for claim in topic.claims():
@@ -185,6 +185,14 @@ def _known_names(topics: list[Topic], declarations: Declarations) -> frozenset[s
                     known.update(f.norm for f in extract_facts(text)
                                  if f.kind is Kind.NAME and " " not in f.norm)
     return frozenset(known)
+
+
+def _unknown_sources(sources: Mapping[str, Source], declarations: Declarations) -> list[Problem]:
+    named = set(declarations.source_names).union(*(d.sources for d in declarations.dates))
+    if declarations.file is None:
+        return []
+    return [Problem(declarations.file, None, f"unknown source {source_id!r} (known: {', '.join(sources)})")
+            for source_id in sorted(named - set(sources))]
 
 
 def _problem(topic: Topic, claim: Claim, gap: Gap) -> Problem:

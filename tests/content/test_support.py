@@ -173,3 +173,23 @@ def test_help_promises_only_what_the_checks_do(dispatcher: Dispatcher) -> None:
     assert "Every statement is checked word for word" not in text
     assert "each quote is checked word for word" in text
     assert "1.28 million requests" not in text and "1.28 million people" in text
+
+
+@pytest.mark.parametrize(("content", "expected"), [
+    (b"[names\n", "not valid TOML"),
+    (b"[names]\n\"IRS\" = \"Internal Revenue Service\"\n", "names.IRS"),
+    (b"[aliases]\n", "aliases"),
+    (b"\xff\xfe[names]\n", "not valid UTF-8"),
+])
+def test_a_bad_aliases_file_is_a_problem_not_a_crash(content_dirs: tuple[Path, Path], content: bytes, expected: str) -> None:
+    _aliases(content_dirs).write_bytes(content)
+    problems = _gaps(content_dirs)
+    assert any(p.file.name == "aliases.toml" and expected in p.message for p in problems)
+
+
+def test_a_declaration_for_an_unknown_source_is_a_problem(content_dirs: tuple[Path, Path]) -> None:
+    aliases = _aliases(content_dirs)
+    aliases.write_text(aliases.read_text(encoding="utf-8").replace(
+        'washington-report = ["Washington report"]', 'washington-post = ["the Post"]'), encoding="utf-8")
+    problems = _gaps(content_dirs)
+    assert any("unknown source 'washington-post'" in p.message for p in problems)
