@@ -95,6 +95,8 @@ class Fact:
     # A lone capitalised word starting a sentence ("Romo wrote"): a name only when the
     # caller knows it is one (``known_names``); extract_facts drops the others.
     initial: bool = False
+    # For a figure, the hedge written just before it ("about", "more than"), lower case.
+    hedge: str | None = None
 
 
 # --- character folding that keeps offsets (one character in, one out) ------------------
@@ -213,6 +215,10 @@ _FIGURE_WORD = re.compile(
     r"(?i:\b(?P<word>" + "|".join(_NUMBER_WORDS) + r")\b"
     r"(?:[\s-]+(?P<scale>thousand|million|billion|trillion)\b)?"
     r"(?:\s*(?P<pct>percent\b|per cent\b))?)"
+)
+_HEDGE = re.compile(
+    r"(?i:\b(about|approximately|roughly|around|nearly|almost|some|over|under|up to|at least"
+    r"|at most|more than|less than|fewer than|as many as|as few as|an estimated|estimated))\s+\$?\s*$"
 )
 _TOKEN = re.compile(r"(?:[A-Z]\.){2,}|[A-Z]\.(?=\s)|[^\W_]+(?:[-'][^\W_]+)*'?")
 # Where names may be: a capitalised word and what may follow it within a name. Finding these
@@ -459,7 +465,9 @@ def _figure_fact(folded: str, match: re.Match[str], value: Decimal) -> Fact:
     groups = match.groupdict()
     norm = ("$" if groups.get("money") else "") + number + ("%" if match["pct"] else "")
     start, end = match.span()
-    return Fact(Kind.FIGURE, folded[start:end], norm, start, end)
+    hedge = _HEDGE.search(folded, max(0, start - 30), start)  # hedges are short
+    return Fact(Kind.FIGURE, folded[start:end], norm, start, end,
+                hedge=" ".join(hedge.group(1).lower().split()) if hedge else None)
 
 
 # --- helpers --------------------------------------------------------------------------------
@@ -521,5 +529,6 @@ def _mask(folded: str, facts: list[Fact]) -> str:
 
 def _mark(fact: Fact, quoted_spans: list[tuple[int, int]]) -> Fact:
     if any(s <= fact.start and fact.end <= e for s, e in quoted_spans):
-        return Fact(fact.kind, fact.text, fact.norm, fact.start, fact.end, True, fact.date, fact.initial)
+        return Fact(fact.kind, fact.text, fact.norm, fact.start, fact.end, True, fact.date, fact.initial,
+                    fact.hedge)
     return fact
