@@ -1,11 +1,12 @@
-"""Content benchmark: load-and-verify, reply building, and /quote.
+"""Content benchmark: load-and-verify, the support check, reply building, and /quote.
 
 Baselines, measured in the same run:
 - load: only reading the same files from disk (the floor any loader pays);
+- support check: the same load and verify with the support check off;
 - replies: a handler that returns a constant reply, through the same dispatcher;
 - /quote: a plain linear scan of every sentence for the query words (no index).
 
-Usage: python benchmarks/bench_content.py [--sources 1000] [--claims 10000]
+Usage: python benchmarks/bench_content.py [--sources 1000] [--claims 10000] [--support-only]
 """
 
 import argparse
@@ -20,9 +21,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.common import fmt, machine, percentiles, time_calls  # noqa: E402
 from bot.commands import TOPIC_COMMANDS, build_registry  # noqa: E402
+from bot.content.facts import figures  # noqa: E402
 from bot.content.search import tokenize  # noqa: E402
 from bot.content.sources import load_sources  # noqa: E402
 from bot.content.store import ContentStore, load_content  # noqa: E402
+from bot.content.support import clear_support_caches  # noqa: E402
 from bot.core.binding import bind  # noqa: E402
 from bot.core.dispatch import Dispatcher  # noqa: E402
 from bot.core.registry import Command, Registry  # noqa: E402
@@ -68,8 +71,13 @@ def generate_corpus(folder: Path, n_sources: int, n_claims: int, seed: int = 7) 
             i = rng.randrange(n_sources)
             words = rng.choice(paragraphs_by_source[i]).split()
             start = rng.randrange(max(1, len(words) - 8))
-            label = f"**{c}**: " if c % 3 == 0 else ""
-            lines += [f"- {label}Claim {c} about the case.", f'  > s{i}: "{" ".join(words[start:start + 8])}"']
+            quote = " ".join(words[start:start + 8])
+            # The claim restates its quote, so the support check compares real names,
+            # figures and dates; every third claim shows the quote's first figure as a label.
+            figure = next((f.text for f in figures(quote)), None)
+            label = f"**{figure}**: " if figure and c % 3 == 0 else ""
+            text = quote.replace('"', "").replace("\u201c", "").replace("\u201d", "")
+            lines += [f"- {label}According to the report, {text}", f'  > s{i}: "{quote}"']
         (summaries / f"{topic}.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
@@ -88,6 +96,26 @@ def bench_load(label: str, seeds: Path, summaries: Path, runs: int) -> float:
           f"({len(content.sources)} sources, {v.claims} claims, {v.quotes} quotes, {len(content.index)} sentences); "
           f"baseline read-only {base:.1f} ms; ratio {best / base:.1f}x")
     return best
+
+
+def bench_support(seeds: Path, summaries: Path, runs: int) -> None:
+    """`check` (load and verify) with the support check on, against the same with it off:
+    interleaved rounds, extraction caches cleared, wall and CPU time (CPU time is what this
+    code costs; wall time also counts other processes on a shared machine)."""
+    times: dict[bool, list[tuple[float, float]]] = {False: [], True: []}
+    for _ in range(runs):
+        for support in (False, True):
+            clear_support_caches()
+            wall, cpu = time.perf_counter(), time.process_time()
+            load_content(seeds, summaries, TOPIC_COMMANDS, support=support)
+            times[support].append(((time.perf_counter() - wall) * 1000, (time.process_time() - cpu) * 1000))
+    v = load_content(seeds, summaries, TOPIC_COMMANDS).verification
+    on_wall, on_cpu = (min(t[k] for t in times[True]) for k in (0, 1))
+    off_wall, off_cpu = (min(t[k] for t in times[False]) for k in (0, 1))
+    print(f"check with support ({v.claims} claims, {v.facts} facts): best wall {on_wall:.1f} ms, "
+          f"CPU {on_cpu:.1f} ms; baseline without support: wall {off_wall:.1f} ms, CPU {off_cpu:.1f} ms; "
+          f"support adds {on_cpu - off_cpu:.1f} ms CPU ({on_cpu / off_cpu:.2f}x); "
+          f"total under 3 s: wall {on_wall < 3000}, CPU {on_cpu < 3000}")
 
 
 def bench_replies(seeds: Path, summaries: Path, repeat: int) -> None:
@@ -133,8 +161,17 @@ def main() -> None:
     parser.add_argument("--sources", type=int, default=1000)
     parser.add_argument("--claims", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=2000)
+    parser.add_argument("--support-only", action="store_true",
+                        help="only check with and without the support check on the large corpus")
+    parser.add_argument("--support-runs", type=int, default=3)
     args = parser.parse_args()
     print(f"machine: {machine()}")
+    if args.support_only:
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = Path(tmp)
+            generate_corpus(folder, args.sources, args.claims)
+            bench_support(folder / "seeds", folder / "summaries", args.support_runs)
+        return
     bench_load("shipped", ROOT / "seeds", ROOT / "summaries", 20)
     bench_replies(ROOT / "seeds", ROOT / "summaries", args.repeat)
     with tempfile.TemporaryDirectory() as tmp:
@@ -143,6 +180,7 @@ def main() -> None:
         generate_corpus(folder, args.sources, args.claims)
         print(f"generated corpus in {time.perf_counter() - started:.1f} s")
         bench_load("large", folder / "seeds", folder / "summaries", 5)
+        bench_support(folder / "seeds", folder / "summaries", args.support_runs)
         bench_quote(folder / "seeds", folder / "summaries", args.repeat)
 
 

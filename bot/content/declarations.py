@@ -67,7 +67,11 @@ def load_declarations(summaries_dir: Path) -> tuple[Declarations, list[Problem]]
     file = summaries_dir / ALIASES_FILE
     if not file.is_file():
         return Declarations(), []
-    raw = file.read_text(encoding="utf-8")
+    try:
+        raw = file.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        return Declarations(file=file), [
+            Problem(file, None, f"not valid UTF-8 text ({error.reason} at byte {error.start})")]
     try:
         data = _File.model_validate(tomllib.loads(raw))
     except tomllib.TOMLDecodeError as error:

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
+from functools import lru_cache
 
 from bot.content.normalize import normalize
 
@@ -91,6 +92,11 @@ class Fact:
     end: int
     quoted: bool = False  # inside a quoted phrase of the same text
     date: PartialDate | None = None
+    # A lone capitalised word starting a sentence ("Romo wrote"): a name only when the
+    # caller knows it is one (``known_names``); extract_facts drops the others.
+    initial: bool = False
+    # For a figure, the hedge written just before it ("about", "more than"), lower case.
+    hedge: str | None = None
 
 
 # --- character folding that keeps offsets (one character in, one out) ------------------
@@ -172,24 +178,31 @@ TITLES = frozenset({
 # --- patterns -----------------------------------------------------------------------------
 
 _QUOTED = re.compile(r'"([^"\n]{1,2000}?)"')
-_DATE_PATTERNS: tuple[re.Pattern[str], ...] = (
-    re.compile(r"\b(?P<iso>(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2}))\b"),
-    re.compile(
-        rf"(?:(?P<wd>{_WEEKDAY}),?\s+)?(?P<mon>{_MONTH})\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b"
-        rf"(?:,?\s+(?P<year>{_YEAR})\b)?"
-    ),
-    re.compile(
-        rf"(?i:\b(?P<rel>last|this|next|earlier in|later in|early|mid|late)[\s-]+)?"
-        rf"\b(?P<mon>{_MONTH})(?!\w)(?:,?\s+(?P<year>{_YEAR})\b)?"
-    ),
-    re.compile(
-        r"(?i:\b(?P<rel>(?:earlier|later|early|late)\s+(?:this|last|next)\s+(?:week|month|year)"
-        r"|(?:this|last|next)\s+(?:week|month|year|weekend)|today|yesterday|tomorrow"
-        r"|(?:a|one|two|three|four|five|six|\d+)\s+(?:days?|weeks?|months?|years?)\s+(?:ago|earlier|later)))\b"
-    ),
-    re.compile(rf"(?i:\b(?P<rel>last|this|next)\s+)?\b(?P<wd>{_WEEKDAY})(?:'s)?(?!\w)"),
-    re.compile(rf"(?<![\w$,.])(?P<year>{_YEAR})(?![\w,]|\.\d)"),
+_DATE_ALTERNATIVES = (  # most specific first: at one position the first that matches wins
+    r"\b(?P<iso>(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2}))\b",
+    rf"(?:(?P<wd>{_WEEKDAY}),?\s+)?(?P<mon>{_MONTH})\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b"
+    rf"(?:,?\s+(?P<year>{_YEAR})\b)?",
+    rf"(?i:\b(?P<rel>last|this|next|earlier in|later in|early|mid|late)[\s-]+)?"
+    rf"\b(?P<mon>{_MONTH})(?!\w)(?:,?\s+(?P<year>{_YEAR})\b)?",
+    r"(?i:\b(?P<rel>(?:earlier|later|early|late)\s+(?:this|last|next)\s+(?:week|month|year)"
+    r"|(?:this|last|next)\s+(?:week|month|year|weekend)|today|yesterday|tomorrow"
+    r"|(?:a|one|two|three|four|five|six|\d+)\s+(?:days?|weeks?|months?|years?)\s+(?:ago|earlier|later)))\b",
+    rf"(?i:\b(?P<rel>last|this|next)\s+)?\b(?P<wd>{_WEEKDAY})(?:'s)?(?!\w)",
+    rf"(?<![\w$,.])(?P<year>{_YEAR})(?![\w,]|\.\d)",
 )
+# One pass over the text: each alternative's groups are suffixed with its index ("mon_2").
+# Every date starts at a word boundary; testing that first skips most positions quickly.
+_DATE = re.compile(r"\b(?:" + "|".join(
+    re.sub(r"\(\?P<(\w+)>", rf"(?P<\1_{i}>", alternative) for i, alternative in enumerate(_DATE_ALTERNATIVES)
+) + ")")
+_DIGIT = re.compile(r"\d")
+# How every date's words start (lower case); most sentences have none, and checking words
+# is far cheaper than running _DATE over them.
+_DATE_HINTS = frozenset(
+    [m[:3] for m in _MONTHS] + [d[:3] for d in _WEEKDAYS]
+    + ["mid", "wee", "yea", "tod", "yes", "tom", "day"]
+)
+
 _NUMBER = (
     r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
 )
@@ -203,27 +216,49 @@ _FIGURE_WORD = re.compile(
     r"(?:[\s-]+(?P<scale>thousand|million|billion|trillion)\b)?"
     r"(?:\s*(?P<pct>percent\b|per cent\b))?)"
 )
+_HEDGE = re.compile(
+    r"(?i:\b(about|approximately|roughly|around|nearly|almost|some|over|under|up to|at least"
+    r"|at most|more than|less than|fewer than|as many as|as few as|an estimated|estimated))\s+\$?\s*$"
+)
 _TOKEN = re.compile(r"(?:[A-Z]\.){2,}|[A-Z]\.(?=\s)|[^\W_]+(?:[-'][^\W_]+)*'?")
+# Where names may be: a capitalised word and what may follow it within a name. Finding these
+# regions in C and tokenising only them is what keeps name extraction fast.
+_CAPITAL_WORD = r"(?<![\w'-])(?:(?:[A-Z]\.)+|[A-Z\u00c0-\u00de][^\W_]*)"
+_NAME_REGION = re.compile(
+    rf"{_CAPITAL_WORD}(?:[-'][^\W_]+)*'?"
+    rf"(?:[ \t]+(?:{_CAPITAL_WORD}(?:[-'][^\W_]+)*'?|(?:{'|'.join(sorted(_CONNECTORS))})\b|\d[\d,.]*))*"
+)
 
 
-def extract_facts(text: str, known_names: frozenset[str] = frozenset()) -> list[Fact]:
-    """Every figure, date, name and quoted phrase in ``text``, in order of position."""
+def extract_facts(
+    text: str, known_names: frozenset[str] = frozenset(), *, with_names: bool = True,
+) -> list[Fact]:
+    """Every figure, date, name and quoted phrase in ``text``, in order of position.
+
+    ``with_names=False`` skips names (the slowest part) when only figures and dates matter."""
+    return [f for f in _extract(text, with_names) if not f.initial or f.norm in known_names]
+
+
+def clear_cache() -> None:
+    """Forget cached extractions (benchmarks measure a cold run)."""
+    _extract.cache_clear()
+
+
+@lru_cache(maxsize=65536)
+def _extract(text: str, with_names: bool) -> tuple[Fact, ...]:
     folded = fold(text)
     facts = _quoted(folded)
     quoted_spans = [(f.start, f.end) for f in facts]
-    taken: list[tuple[int, int]] = []
-    for fact in _dates(folded):
-        if not _overlaps(fact.start, fact.end, taken):
-            taken.append((fact.start, fact.end))
-            facts.append(_mark(fact, quoted_spans))
-    for fact in _names(folded, taken, known_names):
-        taken.append((fact.start, fact.end))
-        facts.append(_mark(fact, quoted_spans))
-    for fact in _figures(folded):
-        if not _overlaps(fact.start, fact.end, taken):
-            facts.append(_mark(fact, quoted_spans))
+    found = _dates(folded)
+    masked = _mask(folded, found)
+    if with_names:
+        named = _names(masked)
+        found += named
+        masked = _mask(masked, named)
+    found += _figures(masked)
+    facts += [_mark(f, quoted_spans) for f in found]
     facts.sort(key=lambda f: (f.start, f.kind))
-    return facts
+    return tuple(facts)
 
 
 def figures(text: str) -> list[Fact]:
@@ -299,24 +334,19 @@ def _quoted(folded: str) -> list[Fact]:
 
 def _dates(folded: str) -> list[Fact]:
     found: list[Fact] = []
-    taken: list[tuple[int, int]] = []
-    for pattern in _DATE_PATTERNS:
-        for match in pattern.finditer(folded):
-            start, end = match.span()
-            while start < end and folded[start].isspace():
-                start += 1
-            if _overlaps(start, end, taken):
-                continue
-            value = _date_value(match)
-            if value is None:
-                continue
-            taken.append((start, end))
-            found.append(Fact(Kind.DATE, folded[start:end], value.norm, start, end, date=value))
+    for match in (_DATE.finditer(folded) if _may_hold_date(folded) else ()):
+        value = _date_value(match)
+        if value is None:
+            continue
+        start, end = match.span()
+        while start < end and folded[start].isspace():
+            start += 1
+        found.append(Fact(Kind.DATE, folded[start:end], value.norm, start, end, date=value))
     return found
 
 
 def _date_value(match: re.Match[str]) -> PartialDate | None:
-    groups = {k: v for k, v in match.groupdict().items() if v is not None}
+    groups = {k.rpartition("_")[0]: v for k, v in match.groupdict().items() if v is not None}
     if "iso" in groups:
         return PartialDate(int(groups["y"]), int(groups["m"]), int(groups["d"]))
     year = int(groups["year"]) if "year" in groups else None
@@ -342,8 +372,15 @@ def _date_value(match: re.Match[str]) -> PartialDate | None:
     return PartialDate(year, month, day, weekday)
 
 
-def _names(folded: str, taken: list[tuple[int, int]], known: frozenset[str]) -> list[Fact]:
-    tokens = [m for m in _TOKEN.finditer(folded) if not _overlaps(m.start(), m.end(), taken)]
+def _names(folded: str) -> list[Fact]:
+    facts: list[Fact] = []
+    for region in _NAME_REGION.finditer(folded):
+        facts += _names_in(folded, list(_TOKEN.finditer(folded, region.start(), region.end())))
+    return facts
+
+
+def _names_in(folded: str, tokens: list[re.Match[str]]) -> list[Fact]:
+    """Names among the tokens of one region: split on possessives, connectors kept inside."""
     facts: list[Fact] = []
     i = 0
     while i < len(tokens):
@@ -370,12 +407,12 @@ def _names(folded: str, taken: list[tuple[int, int]], known: frozenset[str]) -> 
                 break
         while run and not _capitalised(run[-1].group()) and not run[-1].group()[0].isdigit():
             run.pop()  # a trailing connector
-        facts += _name_facts(folded, run, known)
+        facts += _name_facts(folded, run)
         i = j
     return facts
 
 
-def _name_facts(folded: str, run: list[re.Match[str]], known: frozenset[str]) -> list[Fact]:
+def _name_facts(folded: str, run: list[re.Match[str]]) -> list[Fact]:
     at_start = _sentence_start(folded, run[0].start())
     while run and (run[0].group().lower() in _FUNCTION_WORDS and (at_start or run[0].group() == "The")):
         run = run[1:]
@@ -388,8 +425,10 @@ def _name_facts(folded: str, run: list[re.Match[str]], known: frozenset[str]) ->
         word = run[0].group()
         if word.lower() in _FUNCTION_WORDS or len(_bare(word)) == 1:
             return []
-        if at_start and not _name_shaped(word) and _bare(word).lower() not in known:
-            return []
+        if at_start and not _name_shaped(word):
+            bare = _bare(word)
+            start = run[0].start()
+            return [Fact(Kind.NAME, bare, bare.lower(), start, start + len(bare), initial=True)]
         parts = word.rstrip("'").removesuffix("'s").split("-")
         if len(parts) > 1 and all(p.isupper() and len(p) > 1 for p in parts):
             # "IRS-ICE": two agencies, not one name
@@ -406,13 +445,13 @@ def _name_facts(folded: str, run: list[re.Match[str]], known: frozenset[str]) ->
 
 def _figures(folded: str) -> list[Fact]:
     facts = []
-    for match in _FIGURE.finditer(folded):
+    for match in (_FIGURE.finditer(folded) if _DIGIT.search(folded) else ()):
         try:
             value = Decimal(match["num"].replace(",", ""))
         except InvalidOperation:
             continue
         facts.append(_figure_fact(folded, match, value))
-    for match in _FIGURE_WORD.finditer(folded):
+    for match in (_FIGURE_WORD.finditer(folded) if _may_hold_number_word(folded) else ()):
         facts.append(_figure_fact(folded, match, Decimal(_NUMBER_WORDS[match["word"].lower()])))
     return facts
 
@@ -426,7 +465,9 @@ def _figure_fact(folded: str, match: re.Match[str], value: Decimal) -> Fact:
     groups = match.groupdict()
     norm = ("$" if groups.get("money") else "") + number + ("%" if match["pct"] else "")
     start, end = match.span()
-    return Fact(Kind.FIGURE, folded[start:end], norm, start, end)
+    hedge = _HEDGE.search(folded, max(0, start - 30), start)  # hedges are short
+    return Fact(Kind.FIGURE, folded[start:end], norm, start, end,
+                hedge=" ".join(hedge.group(1).lower().split()) if hedge else None)
 
 
 # --- helpers --------------------------------------------------------------------------------
@@ -459,15 +500,35 @@ def _joined(folded: str, left: re.Match[str], right: re.Match[str]) -> bool:
 
 
 def _sentence_start(folded: str, position: int) -> bool:
-    before = folded[:position].rstrip(" \t(\"'[")
-    return not before or before[-1] in ".!?:;\n\"" or before.endswith((" -", "--"))
+    i = position - 1
+    while i >= 0 and folded[i] in " \t(\"'[":
+        i -= 1
+    if i < 0 or folded[i] in ".!?:;\n\"":
+        return True
+    return folded[i] == "-" and (i == 0 or folded[i - 1] in " -")
 
 
-def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
-    return any(start < e and s < end for s, e in spans)
+def _may_hold_date(folded: str) -> bool:
+    for word in folded.split():
+        word = word.lstrip("(\"'[")
+        if word[:1].isdigit() or word[:3].lower() in _DATE_HINTS:
+            return True
+    return False
+
+
+def _may_hold_number_word(folded: str) -> bool:
+    return any(word.strip("(\"'[,.;:").split("-")[0] in _NUMBER_WORDS for word in folded.lower().split())
+
+
+def _mask(folded: str, facts: list[Fact]) -> str:
+    """Blank out found facts (same length), so later passes neither see nor split them."""
+    for fact in facts:
+        folded = folded[:fact.start] + " " * (fact.end - fact.start) + folded[fact.end:]
+    return folded
 
 
 def _mark(fact: Fact, quoted_spans: list[tuple[int, int]]) -> Fact:
     if any(s <= fact.start and fact.end <= e for s, e in quoted_spans):
-        return Fact(fact.kind, fact.text, fact.norm, fact.start, fact.end, True, fact.date)
+        return Fact(fact.kind, fact.text, fact.norm, fact.start, fact.end, True, fact.date, fact.initial,
+                    fact.hedge)
     return fact

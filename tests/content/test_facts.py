@@ -119,3 +119,9 @@ def test_name_helpers() -> None:
     assert contains_words("the ice agency", "ice")
     assert not contains_words("the officer said", "ice")
     assert not contains_words("kollar-kotelly", "kollar")
+
+
+def test_a_figure_keeps_the_hedge_written_before_it() -> None:
+    found = figures("approximately 42,695 times; more than 42,000 times; 47,000 people; about $300")
+    assert [(f.norm, f.hedge) for f in found] == [
+        ("42695", "approximately"), ("42000", "more than"), ("47000", None), ("$300", "about")]
