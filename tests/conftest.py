@@ -21,7 +21,7 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """No developer .env or chat credentials leak into tests."""
     monkeypatch.chdir(tmp_path)
     for name in ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET", "DISCORD_TOKEN",
-                 "DATABASE_URL", "STALE_AFTER_DAYS", "SEEDS_DIR", "SUMMARIES_DIR"):
+                 "DATABASE_URL", "STALE_AFTER_DAYS", "SEEDS_DIR", "SUMMARIES_DIR", "PUBLIC_URL"):
         monkeypatch.delenv(name, raising=False)
 
 
