@@ -13,7 +13,7 @@ from aiohttp import web
 
 from bot.core.dispatch import Dispatcher
 from bot.settings import Settings
-from bot.web.server import build_web_app
+from bot.web.server import HANDLER_ARGS, build_web_app
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +25,7 @@ async def _reload_content(dispatcher: Dispatcher, every_seconds: float) -> None:
 
 
 async def serve_web_until(settings: Settings, dispatcher: Dispatcher, stop: asyncio.Event) -> None:
-    runner = web.AppRunner(build_web_app(dispatcher), access_log=None)
+    runner = web.AppRunner(build_web_app(dispatcher), access_log=None, **HANDLER_ARGS)
     await runner.setup()
     watcher = None
     try:

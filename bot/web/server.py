@@ -23,6 +23,10 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "same-origin",
     "Cache-Control": "no-cache",  # edited content shows on the next request
 }
+# aiohttp refuses request lines over 8 KB; a long query in the address would then get a bare
+# 400. With room for 64 KB, any query a browser's form sends is answered (cut to /quote's
+# limit). Pass these to the AppRunner that serves the pages: AppRunner(app, **HANDLER_ARGS).
+HANDLER_ARGS = {"max_line_size": 65_536}
 SERVED = SiteLinks()
 SOURCE_PAGE = SiteLinks(root="../")
 ANYWHERE = SiteLinks(root="/")  # a 404 may sit at any depth, so it links from the root

@@ -10,6 +10,7 @@ from aiohttp import web
 
 from bot.core.dispatch import Dispatcher
 from bot.web import add_web_routes
+from bot.web.server import HANDLER_ARGS
 
 
 @dataclass
@@ -23,7 +24,7 @@ class Served:
 
 
 async def serve(app: web.Application) -> tuple[web.AppRunner, str]:
-    runner = web.AppRunner(app)
+    runner = web.AppRunner(app, **HANDLER_ARGS)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
