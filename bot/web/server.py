@@ -5,7 +5,7 @@ The bot's shared HTTP server (the one serving /healthz) calls ``add_web_routes``
 allows no script and no inline style.
 """
 
-import logging
+from typing import Any
 
 from aiohttp import web
 from aiohttp.typedefs import Handler
@@ -14,7 +14,6 @@ from bot.core.dispatch import Dispatcher
 from bot.web.links import SiteLinks
 from bot.web.pages import CSP_HEADER, STYLESHEET, WebPages
 
-log = logging.getLogger(__name__)
 
 PAGES_KEY = web.AppKey("web_pages", WebPages)
 SECURITY_HEADERS = {
@@ -26,7 +25,7 @@ SECURITY_HEADERS = {
 # aiohttp refuses request lines over 8 KB; a long query in the address would then get a bare
 # 400. With room for 64 KB, any query a browser's form sends is answered (cut to /quote's
 # limit). Pass these to the AppRunner that serves the pages: AppRunner(app, **HANDLER_ARGS).
-HANDLER_ARGS = {"max_line_size": 65_536}
+HANDLER_ARGS: dict[str, Any] = {"max_line_size": 65_536}
 SERVED = SiteLinks()
 SOURCE_PAGE = SiteLinks(root="../")
 ANYWHERE = SiteLinks(root="/")  # a 404 may sit at any depth, so it links from the root
