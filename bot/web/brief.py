@@ -43,8 +43,8 @@ class Topic:
 @dataclass(frozen=True)
 class Brief:
     topics: tuple[Topic, ...]
-    # (source id, passage anchor) -> the claims citing that passage, in brief order
-    claims_by_passage: Mapping[tuple[str, str], tuple[ClaimRef, ...]]
+    # source id -> passage anchor -> the claims citing that passage, in brief order
+    claims_by_passage: Mapping[str, Mapping[str, tuple[ClaimRef, ...]]]
     # source id -> every quote the brief cites from it
     quotes_by_source: Mapping[str, tuple[str, ...]]
 
@@ -64,7 +64,7 @@ class Brief:
 
 def build_brief(dispatcher: Dispatcher) -> Brief:
     topics = tuple(Topic(name, dispatcher.run(CommandRequest(name, platform="web"))) for name in TOPIC_COMMANDS)
-    claims: defaultdict[tuple[str, str], list[ClaimRef]] = defaultdict(list)
+    claims: defaultdict[str, defaultdict[str, list[ClaimRef]]] = defaultdict(lambda: defaultdict(list))
     quotes: defaultdict[str, dict[str, None]] = defaultdict(dict)
     for topic in topics:
         by_number = {c.number: c for c in topic.reply.citations}
@@ -73,12 +73,12 @@ def build_brief(dispatcher: Dispatcher) -> Brief:
             for number in item.cites:
                 citation = by_number[number]
                 quotes[citation.source_id][citation.quote] = None
-                key = (citation.source_id, anchor(citation.quote))
+                refs = claims[citation.source_id][anchor(citation.quote)]
                 ref = ClaimRef(topic.id, topic.reply.title, item_anchor, text)
-                if ref not in claims[key]:
-                    claims[key].append(ref)
+                if ref not in refs:
+                    refs.append(ref)
     return Brief(
         topics,
-        {key: tuple(refs) for key, refs in claims.items()},
+        {source: {key: tuple(refs) for key, refs in by_anchor.items()} for source, by_anchor in claims.items()},
         {source: tuple(found) for source, found in quotes.items()},
     )

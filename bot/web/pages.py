@@ -9,7 +9,7 @@ reaches a page, and the last good pages keep serving.
 import dataclasses
 import re
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -85,7 +85,7 @@ class SourceView:
 
     source: Source
     marked: MarkedSource
-    claims: dict[str, tuple[ClaimRef, ...]]  # passage anchor -> claims citing it
+    claims: Mapping[str, tuple[ClaimRef, ...]]  # passage anchor -> claims citing it
 
     def paragraphs(self) -> list[tuple[int, str | None, Markup, list[tuple[Passage, tuple[ClaimRef, ...]]]]]:
         rows = []
@@ -166,8 +166,7 @@ class WebPages:
 
     def render_source(self, source: Source, brief: Brief, links: SiteLinks) -> str:
         marked = mark_source(source, brief.quotes_by_source.get(source.id, ()))
-        claims = {a: refs for (s, a), refs in brief.claims_by_passage.items() if s == source.id}
-        view = SourceView(source, marked, claims)
+        view = SourceView(source, marked, brief.claims_by_passage.get(source.id, {}))
         return self.env.get_template("source.html").render(
             links=links, view=view, meta=source.meta, query_limit=self.query_limit())
 

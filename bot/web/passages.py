@@ -7,14 +7,14 @@ whole sentence simply shares that sentence's anchor.
 """
 
 import hashlib
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from itertools import pairwise
 
 from markupsafe import Markup, escape
 
-from bot.content.normalize import normalize
+from bot.content.normalize import _TYPOGRAPHIC, normalize  # the very table normalize folds with
 from bot.content.sentences import split_sentences
 from bot.content.sources import Paragraph, ParagraphKind, Source
 
@@ -25,40 +25,48 @@ def anchor(text: str) -> str:
     return f"p-{digest}"
 
 
+_RUNS = re.compile(r"\s+|\S+")
+
+
 def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
     """``normalize(text)`` plus, for each of its characters, the index it came from in ``text``."""
-    folded: list[tuple[str, int]] = []
-    for index, char in enumerate(text):
-        for out in _fold(char):
-            folded.append((out, index))
     chars: list[str] = []
     origins: list[int] = []
-    for out, index in folded:
-        if out.isspace():
-            if chars and chars[-1] == " ":
-                continue
-            out = " "
-        chars.append(out)
-        origins.append(index)
-    while chars and chars[0] == " ":
-        chars.pop(0)
-        origins.pop(0)
-    while chars and chars[-1] == " ":
+    folding = not text.isascii()  # as normalize: ASCII text is never folded (not even `)
+    for run in _RUNS.finditer(text):
+        start, word = run.start(), run.group()
+        if word[0].isspace():
+            if chars and chars[-1] != " ":
+                chars.append(" ")
+                origins.append(start)
+        elif word.isascii() and not (folding and "`" in word):  # nothing to fold: kept fast
+            chars.append(word)
+            origins.extend(range(start, run.end()))
+        else:
+            for offset, char in enumerate(word):
+                for out in _fold(char):
+                    if out == " ":  # a folded space (\u00a0 ...) joins a run of spaces
+                        if chars and chars[-1] != " ":
+                            chars.append(" ")
+                            origins.append(start + offset)
+                        continue
+                    chars.append(out)
+                    origins.append(start + offset)
+    if chars and chars[-1] == " ":
         chars.pop()
         origins.pop()
     return "".join(chars), origins
 
 
-@lru_cache(maxsize=4096)
 def _fold(char: str) -> str:
     """One character as ``normalize`` folds it (whitespace kept, to be collapsed by the caller)."""
-    return " " if char.isspace() else normalize(char)
+    return " " if char.isspace() else _TYPOGRAPHIC.get(char, char)
 
 
 def find_in_paragraph(paragraph_text: str, quote: str) -> tuple[int, int] | None:
     """The span of ``paragraph_text`` holding ``quote`` as verification compares them."""
     wanted = normalize(quote)
-    if not wanted or wanted not in normalize(paragraph_text):  # cheap test before the offsets
+    if not wanted:
         return None
     normalized, origins = normalize_with_offsets(paragraph_text)
     start = normalized.find(wanted)
@@ -98,21 +106,24 @@ class MarkedSource:
     source: Source
     passages: dict[str, Passage]
     missing: list[str]  # quotes that could not be located (content that failed to verify)
+    _by_paragraph: dict[int, list[Passage]] | None = field(default=None, repr=False)
 
     def paragraph_html(self, index: int) -> Markup:
         paragraph = self.source.paragraphs[index]
         spans = _sentence_spans(paragraph) if paragraph.kind is ParagraphKind.REPORTING else []
         ids = {span.anchor for span in spans}
-        for passage in self.passages.values():
-            if passage.paragraph != index:
-                continue
+        for passage in self.in_paragraph(index):
             css = " ".join(c for c, on in (("cited", passage.cited), ("evidence", bool(passage.evidence))) if on)
             spans.append(Span(passage.start, passage.end, 1, None if passage.anchor in ids else passage.anchor,
                               "mark", css))
         return render_spans(paragraph.text, spans)
 
     def in_paragraph(self, index: int) -> list[Passage]:
-        return sorted((p for p in self.passages.values() if p.paragraph == index), key=lambda p: p.start)
+        if self._by_paragraph is None:
+            self._by_paragraph = {}
+            for passage in sorted(self.passages.values(), key=lambda p: p.start):
+                self._by_paragraph.setdefault(passage.paragraph, []).append(passage)
+        return self._by_paragraph.get(index, [])
 
 
 def mark_source(source: Source, cited_quotes: Iterable[str]) -> MarkedSource:
@@ -125,7 +136,7 @@ def mark_source(source: Source, cited_quotes: Iterable[str]) -> MarkedSource:
         key = anchor(quote)
         passage = passages.get(key)
         if passage is None:
-            found = _locate(source.paragraphs, quote, reporting_only=cited)
+            found = _locate(source, quote, reporting_only=cited)
             if found is None:
                 missing.append(quote)
                 continue
@@ -136,11 +147,26 @@ def mark_source(source: Source, cited_quotes: Iterable[str]) -> MarkedSource:
     return MarkedSource(source, passages, missing)
 
 
-def _locate(paragraphs: Sequence[Paragraph], quote: str, *, reporting_only: bool) -> tuple[int, int, int] | None:
-    for index, paragraph in enumerate(paragraphs):
-        if reporting_only and paragraph.kind is not ParagraphKind.REPORTING:
+def _locate(source: Source, quote: str, *, reporting_only: bool) -> tuple[int, int, int] | None:
+    """(paragraph index, start, end) of the first paragraph holding ``quote``.
+
+    The source keeps its reporting and its other paragraphs normalised, one per line, so
+    one search there finds the paragraph; only that one is mapped back to its offsets.
+    """
+    wanted = normalize(quote)
+    if not wanted:
+        return None
+    reporting = [i for i, p in enumerate(source.paragraphs) if p.kind is ParagraphKind.REPORTING]
+    groups = [(source.reporting_normalized, reporting)]
+    if not reporting_only:
+        others = [i for i, p in enumerate(source.paragraphs) if p.kind is not ParagraphKind.REPORTING]
+        groups.append((source.other_normalized, others))
+    for text, indexes in groups:
+        found = text.find(wanted)
+        if found < 0:
             continue
-        span = find_in_paragraph(paragraph.text, quote)
+        index = indexes[text.count("\n", 0, found)]
+        span = find_in_paragraph(source.paragraphs[index].text, quote)
         if span is not None:
             return index, *span
     return None
