@@ -150,9 +150,6 @@ class WebPages:
             ))
         return page
 
-    def source_ids(self) -> list[str]:
-        return list(self.dispatcher.store.current.sources)
-
     def source(self, source_id: str, links: SiteLinks) -> str | None:
         """The report's page, or None when there is no such report."""
         key = ("source", source_id, links, self._stamp())
