@@ -8,6 +8,7 @@ reaches a page, and the last good pages keep serving.
 
 import dataclasses
 import re
+import threading
 from collections import OrderedDict
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
@@ -111,33 +112,46 @@ class SourceView:
 
 
 class WebPages:
+    """Renders pages and keeps them. Safe to call from worker threads (the server renders
+    pages missing from the cache off the event loop)."""
+
     def __init__(self, dispatcher: Dispatcher, environment: Environment | None = None) -> None:
         self.dispatcher = dispatcher
         self.env = environment or build_environment()
         self._cache: OrderedDict[Hashable, str] = OrderedDict()
         self._brief: tuple[Hashable, Brief] | None = None  # only the newest is ever needed
+        self._lock = threading.Lock()
 
     # Pages depend only on the content version and the day ("as of" and staleness).
     def _stamp(self) -> tuple[int, object]:
         return self.dispatcher.store.version, self.dispatcher.clock().date()
 
     def _cached(self, key: Hashable) -> str | None:
-        page = self._cache.get(key)
-        if page is not None:
-            self._cache.move_to_end(key)
-        return page
+        with self._lock:
+            page = self._cache.get(key)
+            if page is not None:
+                self._cache.move_to_end(key)
+            return page
 
     def _keep(self, key: Hashable, page: str) -> str:
-        self._cache[key] = page
-        if len(self._cache) > CACHE_SIZE:
-            self._cache.popitem(last=False)
+        with self._lock:
+            self._cache[key] = page
+            if len(self._cache) > CACHE_SIZE:
+                self._cache.popitem(last=False)
         return page
 
     def brief(self) -> Brief:
         stamp = self._stamp()
-        if self._brief is None or self._brief[0] != stamp:
-            self._brief = (stamp, build_brief(self.dispatcher))
-        return self._brief[1]
+        known = self._brief
+        if known is None or known[0] != stamp:
+            known = self._brief = (stamp, build_brief(self.dispatcher))
+        return known[1]
+
+    def cached_index(self, links: SiteLinks) -> str | None:
+        return self._cached(("index", links, self._stamp()))
+
+    def cached_source(self, source_id: str, links: SiteLinks) -> str | None:
+        return self._cached(("source", source_id, links, self._stamp()))
 
     def index(self, links: SiteLinks) -> str:
         key = ("index", links, self._stamp())

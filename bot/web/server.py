@@ -5,6 +5,7 @@ The bot's shared HTTP server (the one serving /healthz) calls ``add_web_routes``
 allows no script and no inline style.
 """
 
+import asyncio
 from typing import Any
 
 from aiohttp import web
@@ -44,11 +45,19 @@ def add_web_routes(app: web.Application, dispatcher: Dispatcher) -> WebPages:
     pages = WebPages(dispatcher)
     stylesheet = STYLESHEET.read_bytes()
 
+    # A page is rendered once per content version and day; that first render (tens of ms
+    # on a large brief) runs in a worker thread so the event loop never waits on it.
     async def index(request: web.Request) -> web.Response:
-        return _html(pages.index(SERVED))
+        page = pages.cached_index(SERVED)
+        if page is None:
+            page = await asyncio.to_thread(pages.index, SERVED)
+        return _html(page)
 
     async def source(request: web.Request) -> web.Response:
-        page = pages.source(request.match_info["source_id"], SOURCE_PAGE)
+        source_id = request.match_info["source_id"]
+        page = pages.cached_source(source_id, SOURCE_PAGE)
+        if page is None:
+            page = await asyncio.to_thread(pages.source, source_id, SOURCE_PAGE)
         if page is None:
             raise web.HTTPNotFound()
         return _html(page)
