@@ -10,6 +10,7 @@ from bot.recaps.declared import declared_recaps
 from bot.recaps.service import RecapService
 from bot.recaps.store import RecapStore
 from bot.settings import Settings
+from bot.web.links import PublicLinks
 
 
 def open_store(settings: Settings) -> ContentStore:
@@ -34,4 +35,5 @@ def build_dispatcher(settings: Settings, clock: Clock = system_clock, store: Con
     return Dispatcher(
         build_registry(), store, clock=clock, stale_after_days=settings.stale_after_days,
         services={"recaps": build_recaps(settings, store, clock), "recap_timezone": settings.recap_timezone},
+        annotate=PublicLinks(settings.public_url).annotate if settings.public_url else None,
     )

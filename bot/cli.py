@@ -27,6 +27,7 @@ from bot.renderers.json import render_json
 from bot.renderers.slack import render_slack
 from bot.renderers.text import render_text
 from bot.settings import Settings, SettingsError, load_settings
+from bot.web import cli as web_cli
 
 
 def _slack(reply: Reply) -> str:
@@ -63,6 +64,7 @@ def _parser() -> argparse.ArgumentParser:
     preview.add_argument("--channel", required=True, help="platform:channel, e.g. slack:C0123456789")
     due = recap_sub.add_parser("post-due", help="post everything due at an instant, then exit")
     due.add_argument("--at", help="ISO-8601 instant with zone (default: now), e.g. 2026-03-10T14:00Z")
+    web_cli.add_parsers(sub)
     manifest = sub.add_parser("manifest", help="print a chat app manifest generated from the commands")
     manifest.add_argument("platform", choices=["slack"])
     manifest.add_argument("--url", help="HTTP mode: the public https URL of /slack/events (default: Socket Mode)")
@@ -113,6 +115,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run(settings, dispatcher)
     if args.action == "recap":
         return recap(args, settings, dispatcher)
+    if args.action in web_cli.ACTIONS:
+        return web_cli.main(args, settings, dispatcher)
     return run_console(dispatcher)
 
 

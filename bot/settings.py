@@ -4,6 +4,7 @@ Names follow each platform's own conventions (SLACK_BOT_TOKEN, ...). Every setti
 documented in config.example.env.
 """
 
+import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -26,6 +27,18 @@ def _timezone(value: str) -> str:
     except (ZoneInfoNotFoundError, ValueError):
         raise ValueError(f"unknown IANA time zone {value!r} (e.g. America/New_York)") from None
     return value
+
+
+_PUBLIC_URL = re.compile(r"^https?://[A-Za-z0-9.-]+(?::\d{1,5})?(?:/[A-Za-z0-9._~%/-]*)?$")
+
+
+def _public_url(value: str | None) -> str | None:
+    # Chat replies put this address inside Slack <url|text> and Markdown [text](url) links:
+    # only plain host and path characters, so it can never break out of them.
+    if value is not None and not _PUBLIC_URL.match(value):
+        raise ValueError("must be an http(s) address of the web pages without query or fragment, "
+                         "e.g. https://brief.example.org")
+    return value.rstrip("/") if value else value
 
 
 # Slack tokens are easy to swap by mistake; their prefixes tell them apart.
@@ -73,6 +86,9 @@ class Settings(BaseSettings):
     recap_claim_lease_seconds: int = Field(default=600, ge=10)
     recap_concurrency: int = Field(default=50, ge=1, le=1000)
     recaps: list[dict[str, str]] = []  # JSON list declared by operators; see config.example.env
+
+    # Web pages: where they are published; chat replies then link each citation to its passage
+    public_url: Annotated[str | None, AfterValidator(_public_url)] = Field(default=None, max_length=200)
 
     @field_validator("slack_admin_user_ids", "discord_guild_ids", "discord_shard_ids", mode="before")
     @classmethod

@@ -22,7 +22,7 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.chdir(tmp_path)
     for name in ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET", "DISCORD_TOKEN",
                  "DATABASE_URL", "STALE_AFTER_DAYS", "SEEDS_DIR", "SUMMARIES_DIR",
-                 "SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "SLACK_TOKEN_ENCRYPTION_KEY"):
+                 "SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "SLACK_TOKEN_ENCRYPTION_KEY", "PUBLIC_URL"):
         monkeypatch.delenv(name, raising=False)
 
 

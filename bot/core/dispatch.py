@@ -3,7 +3,7 @@
 import dataclasses
 import logging
 from collections import OrderedDict
-from collections.abc import Hashable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from typing import Any
 
 from bot.content.store import ContentStore
@@ -15,18 +15,22 @@ from bot.core.reply import Item, Reply, ReplyKind, Section
 
 log = logging.getLogger(__name__)
 CACHE_SIZE = 1024
+# Adds to a finished reply what depends on the deployment, e.g. links to the web pages.
+Annotate = Callable[[Reply, CommandRequest | None], Reply]
 
 
 class Dispatcher:
     def __init__(
         self, registry: Registry, store: ContentStore, *, clock: Clock,
         stale_after_days: int = 30, services: Mapping[str, Any] | None = None,
+        annotate: Annotate | None = None,
     ) -> None:
         self.registry = registry
         self.store = store
         self.clock = clock
         self.stale_after_days = stale_after_days
         self.services = dict(services or {})
+        self.annotate = annotate
         self._cache: OrderedDict[Hashable, Reply] = OrderedDict()
 
     def run_line(
@@ -92,11 +96,12 @@ class Dispatcher:
         stale = staleness_warning(stamp, self.clock().date(), self.stale_after_days)
         if stale:
             warnings.append(stale)
-        return dataclasses.replace(
+        finished = dataclasses.replace(
             reply, as_of=stamp, warnings=tuple(warnings),
             public=bool(request and request.public and reply.kind is not ReplyKind.ERROR and not reply.private_only),
             command=request.command if request else reply.command,
         )
+        return self.annotate(finished, request) if self.annotate else finished
 
 
 def _error(title: str, text: str) -> Reply:

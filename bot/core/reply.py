@@ -21,6 +21,7 @@ class Citation:
     source_id: str
     source_label: str
     quote: str
+    url: str | None = None  # the passage on the web pages, when PUBLIC_URL is set
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +62,7 @@ class Reply:
     command: str | None = None
     footer: str | None = None
     private_only: bool = False  # never posted for the channel, even when asked (/recap preview)
+    url: str | None = None  # this answer on the web pages, when PUBLIC_URL is set
 
     @property
     def figures(self) -> tuple[Item, ...]:

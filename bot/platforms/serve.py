@@ -26,6 +26,7 @@ from bot.service.observe import Observer
 from bot.service.readiness import Component, Readiness
 from bot.service.supervisor import FATAL_EXIT, Fatal, Supervisor
 from bot.settings import Settings
+from bot.web import add_web_routes
 
 log = logging.getLogger(__name__)
 STOP_WITHIN_SECONDS = 10.0
@@ -103,6 +104,7 @@ async def serve_until_stopped(settings: Settings, dispatcher: Dispatcher, stop: 
         recap_runner = RecapRunner(recaps)
         components.append(scheduler_component(recap_runner, lambda: supervisor.running("recaps")))
     mounts = [mount for runner in runners for mount in runner.mounts()] + list(extra_routes)
+    mounts.append(lambda app: add_web_routes(app, dispatcher))  # the brief on the web, same server
     server = HttpServer(build_http_app(components, observer, mounts), settings.host, settings.port)
     started: list[Runner] = []
     try:

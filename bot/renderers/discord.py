@@ -22,6 +22,7 @@ FOOTER_CHARS = 2048
 TOTAL_CHARS = 6000
 MAX_EMBEDS = 10
 QUOTE_CHARS = 300
+LINKED_QUOTE_CHARS = 80  # a linked citation needs less: the passage is one click away
 EPHEMERAL_FLAG = 1 << 6
 BLANK = "\u200b"  # Discord rejects empty field names and values
 COLOUR = 0x1F6FB2
@@ -79,6 +80,8 @@ def render_embeds(reply: Reply) -> list[dict[str, Any]]:
     title = clip(defuse(reply.title), TITLE_CHARS)
     budget.take(title)
     main: dict[str, Any] = {"title": title, "color": COLOUR} if title else {"color": COLOUR}
+    if reply.url and title:
+        main["url"] = reply.url  # our own URL (PUBLIC_URL): the title links to this answer on the web
     lines: list[str] = []
     fields: list[dict[str, Any]] = []
     for section in reply.sections:
@@ -113,8 +116,9 @@ def render_embeds(reply: Reply) -> list[dict[str, Any]]:
     embeds = [main]
     sources = ""
     for citation in reply.citations:
-        line = clip(f"\\[{citation.number}\\] *{escape(citation.source_label)}*: "
-                    f"\u201c{escape(clip(citation.quote, QUOTE_CHARS))}\u201d", 1000)
+        number = f"[{citation.number}]({citation.url})" if citation.url else str(citation.number)
+        line = clip(f"\\[{number}\\] *{escape(citation.source_label)}*: "
+                    f"\u201c{escape(clip(citation.quote, LINKED_QUOTE_CHARS if citation.url else QUOTE_CHARS))}\u201d", 1000)
         if len(sources) + len(line) + 1 > DESCRIPTION_CHARS:
             if len(embeds) >= MAX_EMBEDS - 1:
                 budget.dropped += 1

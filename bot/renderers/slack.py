@@ -29,6 +29,11 @@ def escape(text: str) -> str:
     return defuse(text)
 
 
+def _link(url: str, text: str) -> str:
+    """A live link, only ever built from our own URL (PUBLIC_URL) and our own words."""
+    return f"<{url.replace('&', '&amp;').replace('<', '&lt;').replace('>', '&gt;')}|{text}>"
+
+
 def _mrkdwn(text: str) -> dict[str, Any]:
     return {"type": "mrkdwn", "text": text}
 
@@ -90,6 +95,8 @@ def _closing_blocks(reply: Reply, dropped: int) -> list[dict[str, Any]]:
         elements.append(_mrkdwn(clip(escape(reply.footer), CONTEXT_CHARS)))
     if reply.as_of:
         elements.append(_mrkdwn(f"As of {reply.as_of.describe()}"))
+    if reply.url:
+        elements.append(_mrkdwn(_link(reply.url, "Read this on the web, each quote in its report")))
     for warning in reply.warnings:
         elements.append(_mrkdwn(clip(f":warning: {escape(warning)}", CONTEXT_CHARS)))
     elements = elements[:CONTEXT_ELEMENTS]
@@ -108,7 +115,8 @@ def render_blocks(reply: Reply) -> list[dict[str, Any]]:
         for start in range(0, len(reply.citations), CONTEXT_ELEMENTS):
             chunk = reply.citations[start:start + CONTEXT_ELEMENTS]
             out.add({"type": "context", "elements": [
-                _mrkdwn(clip(f"[{c.number}] _{escape(c.source_label)}_: \u201c{escape(clip(c.quote, QUOTE_CHARS))}\u201d",
+                _mrkdwn(clip(f"{_link(c.url, f'[{c.number}]') if c.url else f'[{c.number}]'} "
+                             f"_{escape(c.source_label)}_: \u201c{escape(clip(c.quote, QUOTE_CHARS))}\u201d",
                              CONTEXT_CHARS))
                 for c in chunk
             ]})

@@ -53,6 +53,9 @@ def build_http_app(components: Sequence[Component], observer: Observer,
     return app
 
 
+MAX_LINE_BYTES = 65_536  # aiohttp's default is 8 KB
+
+
 class HttpServer:
     def __init__(self, app: web.Application, host: str, port: int) -> None:
         self.app, self.host, self.requested_port = app, host, port
@@ -60,7 +63,8 @@ class HttpServer:
         self.port: int | None = None
 
     async def start(self) -> None:
-        self._runner = web.AppRunner(self.app, access_log=None)
+        # Long request lines (a web search query in the address) are answered, not refused.
+        self._runner = web.AppRunner(self.app, access_log=None, max_line_size=MAX_LINE_BYTES)
         await self._runner.setup()
         await web.TCPSite(self._runner, self.host, self.requested_port).start()
         self.port = int(self._runner.addresses[0][1])  # the real port when PORT=0

@@ -123,3 +123,14 @@ async def test_metrics_count_commands_by_platform_command_and_outcome(
     assert any(name == "casebrief_build_info" for name, _ in after)
     assert any(name == "casebrief_event_loop_lag_seconds_count" for name, _ in after)
     assert "x" not in {value for _, labels in after for _, value in labels}  # never user text
+
+
+async def test_the_web_pages_share_the_service_server(discord_service: Service) -> None:
+    status, page = await discord_service.get("/")
+    assert status == 200 and "<h1" in page and "as of" in page.lower()
+    status, page = await discord_service.get("/sources/epoch-times")
+    assert status == 200 and "<mark" in page
+    status, page = await discord_service.get("/quote?q=" + "42,695 " * 2000)  # a long address is answered
+    assert status == 200
+    assert (await discord_service.get("/no-such-page"))[0] == 404
+    assert (await discord_service.get("/healthz")) == (200, {"ok": True})

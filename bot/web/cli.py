@@ -1,0 +1,36 @@
+"""``python -m bot web`` and ``python -m bot site OUTDIR``."""
+
+import argparse
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from bot.core.dispatch import Dispatcher
+from bot.settings import Settings
+
+ACTIONS = ("web", "site")
+
+
+def add_parsers(sub: "argparse._SubParsersAction[Any]") -> None:
+    sub.add_parser("web", help="serve the brief as web pages on HOST:PORT (no chat credentials needed)")
+    site = sub.add_parser("site", help="write the brief as static web pages (index.html, sources/*.html) into OUTDIR")
+    site.add_argument("outdir", type=Path, help="folder to write into; created if missing")
+
+
+def main(args: argparse.Namespace, settings: Settings, dispatcher: Dispatcher) -> int:
+    if args.action == "web":
+        from bot.web.serve import serve_web
+
+        return serve_web(settings, dispatcher)
+    from bot.web.site import export_site
+
+    started = time.perf_counter()
+    try:
+        export = export_site(dispatcher, args.outdir)
+    except OSError as error:
+        print(f"cannot write the site into {args.outdir}: {error.strerror}", file=sys.stderr)
+        return 2
+    print(f"Wrote {export.pages} pages to {export.folder} in {time.perf_counter() - started:.2f} s; "
+          f"open {export.folder / 'index.html'} (search needs `python -m bot web`).")
+    return 0

@@ -1,0 +1,205 @@
+"""The web pages, drawn from the neutral replies with Jinja2 templates (autoescaped).
+
+``WebPages`` renders each page for a given ``SiteLinks`` (served or static) and keeps the
+result until the content version or the day changes, so repeated requests cost a lookup.
+Content always comes from ``dispatcher.store.current``: an edit that fails to verify never
+reaches a page, and the last good pages keep serving.
+"""
+
+import dataclasses
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup, escape
+
+from bot.content.sources import ParagraphKind, Source
+from bot.core.binding import UsageError, bind
+from bot.core.dispatch import Dispatcher
+from bot.core.messages import PUBLIC_FLAG
+from bot.core.reply import Reply
+from bot.renderers.safety import clip
+from bot.web.brief import Brief, ClaimRef, build_brief
+from bot.web.links import SEARCH_COMMAND, SiteLinks
+from bot.web.passages import MarkedSource, Passage, mark_source
+
+HERE = Path(__file__).resolve().parent
+TEMPLATES = HERE / "templates"
+STYLESHEET = HERE / "static" / "web.css"
+SITE_NAME = "Case brief: the IRS–ICE taxpayer data case"
+# No script at all; styles only from our own stylesheet. Static pages carry it as a <meta>.
+CSP = ("default-src 'none'; script-src 'none'; style-src 'self'; img-src 'self'; "
+       "form-action 'self'; base-uri 'none'")
+CSP_HEADER = CSP + "; frame-ancestors 'none'"
+CACHE_SIZE = 256
+
+KIND_NAMES = {
+    ParagraphKind.METADATA: "Dateline and metadata line",
+    ParagraphKind.BYLINE: "Byline",
+    ParagraphKind.CAPTION: "Photo caption",
+    ParagraphKind.CREDIT: "Credit line",
+}
+_CODE = re.compile(r"`([^`]+)`")
+
+
+def code_spans(text: str) -> Markup:
+    """Escape ``text``, showing `backticked` commands as code (messages use them)."""
+    parts = []
+    position = 0
+    for found in _CODE.finditer(text):
+        parts.append(escape(text[position:found.start()]))
+        parts.append(Markup("<code>%s</code>") % found.group(1))
+        position = found.end()
+    parts.append(escape(text[position:]))
+    return Markup("").join(parts)
+
+
+def excerpt(text: str, limit: int = 64) -> str:
+    """A long passage as its opening and closing words, so two overlapping passages differ."""
+    if len(text) <= limit:
+        return text
+    head = clip(text, limit // 2, "").rstrip(" ,;:")
+    tail = text[-(limit // 2):]
+    tail = tail[tail.find(" ") + 1:] if " " in tail else tail
+    return f"{head} … {tail}"
+
+
+def build_environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"], default=True),
+        undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+    )
+    env.filters["code"] = code_spans
+    env.filters["clip"] = clip
+    env.filters["excerpt"] = excerpt
+    env.globals.update(site_name=SITE_NAME, csp=CSP)
+    return env
+
+
+@dataclass(frozen=True)
+class SourceView:
+    """What a report's page shows beside its text."""
+
+    source: Source
+    marked: MarkedSource
+    claims: Mapping[str, tuple[ClaimRef, ...]]  # passage anchor -> claims citing it
+
+    def paragraphs(self) -> list[tuple[int, str | None, Markup, list[tuple[Passage, tuple[ClaimRef, ...]]]]]:
+        rows = []
+        for index, paragraph in enumerate(self.source.paragraphs):
+            cited = [(p, self.claims.get(p.anchor, ())) for p in self.marked.in_paragraph(index) if p.cited]
+            rows.append((paragraph.line, KIND_NAMES.get(paragraph.kind), self.marked.paragraph_html(index),
+                         [(p, refs) for p, refs in cited if refs]))
+        return rows
+
+    def evidence(self, field: str) -> Passage | None:
+        return next((p for p in self.marked.passages.values() if field in p.evidence), None)
+
+    def passage_text(self, passage: Passage) -> str:
+        return self.source.paragraphs[passage.paragraph].text[passage.start:passage.end]
+
+    @property
+    def claim_count(self) -> int:
+        return len({ref for refs in self.claims.values() for ref in refs})
+
+    @property
+    def cited_count(self) -> int:
+        return sum(1 for p in self.marked.passages.values() if p.cited)
+
+
+class WebPages:
+    """Renders pages and keeps them. Safe to call from worker threads (the server renders
+    pages missing from the cache off the event loop)."""
+
+    def __init__(self, dispatcher: Dispatcher, environment: Environment | None = None) -> None:
+        self.dispatcher = dispatcher
+        self.env = environment or build_environment()
+        self._cache: OrderedDict[Hashable, str] = OrderedDict()
+        self._brief: tuple[Hashable, Brief] | None = None  # only the newest is ever needed
+        self._lock = threading.Lock()
+
+    # Pages depend only on the content version and the day ("as of" and staleness).
+    def _stamp(self) -> tuple[int, object]:
+        return self.dispatcher.store.version, self.dispatcher.clock().date()
+
+    def _cached(self, key: Hashable) -> str | None:
+        with self._lock:
+            page = self._cache.get(key)
+            if page is not None:
+                self._cache.move_to_end(key)
+            return page
+
+    def _keep(self, key: Hashable, page: str) -> str:
+        with self._lock:
+            self._cache[key] = page
+            if len(self._cache) > CACHE_SIZE:
+                self._cache.popitem(last=False)
+        return page
+
+    def brief(self) -> Brief:
+        stamp = self._stamp()
+        known = self._brief
+        if known is None or known[0] != stamp:
+            known = self._brief = (stamp, build_brief(self.dispatcher))
+        return known[1]
+
+    def cached_index(self, links: SiteLinks) -> str | None:
+        return self._cached(("index", links, self._stamp()))
+
+    def cached_source(self, source_id: str, links: SiteLinks) -> str | None:
+        return self._cached(("source", source_id, links, self._stamp()))
+
+    def index(self, links: SiteLinks) -> str:
+        key = ("index", links, self._stamp())
+        page = self._cached(key)
+        if page is None:
+            brief = self.brief()
+            sources = self.dispatcher.store.current.sources
+            page = self._keep(key, self.env.get_template("index.html").render(
+                links=links, brief=brief, sources=list(sources.values()), query_limit=self.query_limit(),
+            ))
+        return page
+
+    def source(self, source_id: str, links: SiteLinks) -> str | None:
+        """The report's page, or None when there is no such report."""
+        key = ("source", source_id, links, self._stamp())
+        page = self._cached(key)
+        if page is None:
+            source = self.dispatcher.store.current.sources.get(source_id)
+            if source is None:
+                return None
+            page = self._keep(key, self.render_source(source, self.brief(), links))
+        return page
+
+    def render_source(self, source: Source, brief: Brief, links: SiteLinks) -> str:
+        marked = mark_source(source, brief.quotes_by_source.get(source.id, ()))
+        view = SourceView(source, marked, brief.claims_by_passage.get(source.id, {}))
+        return self.env.get_template("source.html").render(
+            links=links, view=view, meta=source.meta, query_limit=self.query_limit())
+
+    def query_limit(self) -> int:
+        command = self.dispatcher.registry.get(SEARCH_COMMAND)
+        return command.options[0].max_length if command and command.options else 200
+
+    def search(self, query: str, links: SiteLinks) -> str:
+        """The /quote page: the same search, cut to the same length, as the chat command."""
+        reply: Reply | None = None
+        command = self.dispatcher.registry.get(SEARCH_COMMAND)
+        if query.strip() and command is not None:
+            try:
+                # The trailing flag we add is the one binding strips, so a query that
+                # itself ends in "public" is searched whole; nothing is posted anywhere.
+                request = bind(command, f"{query} {PUBLIC_FLAG}", platform="web")
+            except UsageError:
+                request = None
+            if request is not None:
+                reply = self.dispatcher.run(dataclasses.replace(request, public=False))
+        return self.env.get_template("quote.html").render(
+            links=links, reply=reply, query=query[: self.query_limit()], query_limit=self.query_limit())
+
+    def not_found(self, links: SiteLinks) -> str:
+        return self.env.get_template("not_found.html").render(links=links, query_limit=self.query_limit())
