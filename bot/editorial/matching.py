@@ -5,6 +5,7 @@ Edwards" is "harry t. edwards"), and an organisation of three or more capitalise
 also answers to its initials ("Immigration and Customs Enforcement" is "ice").
 """
 
+import itertools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -155,7 +156,7 @@ def between_pairs(text: str, facts: list[Fact]) -> list[tuple[str, Fact, Fact]]:
     """"<head> between <name> and <name>": the head word and the two parties named."""
     names = [f for f in facts if f.kind is Kind.NAME]
     pairs = []
-    for first, second in zip(names, names[1:]):
+    for first, second in itertools.pairwise(names):
         before = re.sub(r"\bthe $", "", text[max(0, first.start - 40):first.start])
         head = _BETWEEN.search(before)
         gap = re.sub(r"\s+", " ", text[first.end:second.start])

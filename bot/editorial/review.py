@@ -272,7 +272,7 @@ def extract_facts(text: str) -> list[Fact]:
     return m.join_and_names(fold(text), _extract_facts(text))
 
 
-def fact_keys(fact: Fact, names: m.Names = m.Names()) -> set[str]:
+def fact_keys(fact: Fact, names: m.Names) -> set[str]:
     """Tokens a claim must contain to possibly hold the same (or a conflicting) fact."""
     if fact.kind is Kind.FIGURE:
         found = m.tokens(fact.text)

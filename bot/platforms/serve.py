@@ -16,6 +16,8 @@ import sys
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Protocol
 
+from aiohttp import web
+
 from bot.core.dispatch import Dispatcher
 from bot.platforms.errors import StartError
 from bot.service import metrics
@@ -104,7 +106,11 @@ async def serve_until_stopped(settings: Settings, dispatcher: Dispatcher, stop: 
         recap_runner = RecapRunner(recaps)
         components.append(scheduler_component(recap_runner, lambda: supervisor.running("recaps")))
     mounts = [mount for runner in runners for mount in runner.mounts()] + list(extra_routes)
-    mounts.append(lambda app: add_web_routes(app, dispatcher))  # the brief on the web, same server
+
+    def mount_web(app: web.Application) -> None:  # the brief on the web, on the same server
+        add_web_routes(app, dispatcher)
+
+    mounts.append(mount_web)
     server = HttpServer(build_http_app(components, observer, mounts), settings.host, settings.port)
     started: list[Runner] = []
     try:

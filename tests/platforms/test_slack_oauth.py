@@ -243,7 +243,7 @@ async def test_each_workspace_is_answered_with_its_own_token(runner: SlackRunner
     assert answer(await command(runner, fake_slack, "T2", user_id="U2")) == "admin=True"
     assert "users.info" in fake_slack.calls_with_token(first)
     assert "users.info" in fake_slack.calls_with_token(second)
-    users = [(args["user"], token) for (method, args), (_, token) in zip(fake_slack.calls, fake_slack.token_calls)
+    users = [(args["user"], token) for (method, args), (_, token) in zip(fake_slack.calls, fake_slack.token_calls, strict=True)
              if method == "users.info"]
     assert users == [("U1", first), ("U2", second)]
     await command(runner, fake_slack, "T1", user_id="U4")
