@@ -1,19 +1,16 @@
 """The command line, end to end in a subprocess, as an editor or operator uses it."""
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-
+from tests.hermetic import clean_env, outside_checkout
 
 def run(*args: str, stdin: str | None = None, **env: str) -> subprocess.CompletedProcess[str]:
-    full_env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_"))}
-    full_env.update(env)
+    """``python -m bot`` in the test's temporary folder, with only the given settings."""
     return subprocess.run([sys.executable, "-m", "bot", *args], input=stdin, capture_output=True,
-                          text=True, cwd=ROOT, env=full_env, timeout=60)
+                          text=True, cwd=outside_checkout(Path.cwd()), env=clean_env(**env), timeout=60)
 
 
 def test_ask_prints_a_cited_text_reply() -> None:

@@ -5,8 +5,8 @@ from pathlib import Path
 
 from bot.core.dispatch import Dispatcher
 from bot.platforms.console import run_console
+from tests.hermetic import clean_env, outside_checkout
 
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_console_answers_each_piped_line_until_exit(dispatcher: Dispatcher) -> None:
@@ -29,7 +29,8 @@ def test_console_reports_a_broken_edit_and_keeps_serving(dispatcher: Dispatcher)
 
 def test_console_subprocess_over_stdin() -> None:
     done = subprocess.run([sys.executable, "-m", "bot", "console"], input="/who romo\n/help\n",
-                          capture_output=True, text=True, cwd=ROOT, timeout=60)
+                          capture_output=True, text=True, cwd=outside_checkout(Path.cwd()), env=clean_env(),
+                          timeout=60)
     assert done.returncode == 0 and "Dottie Romo" in done.stdout and "Case brief: commands" in done.stdout
 
 
