@@ -3,12 +3,17 @@
 A real Bolt app behind the real aiohttp server on 127.0.0.1, hit with raw HTTP.
 """
 
+import asyncio
 import hashlib
 import hmac
 import io
 import logging
+import signal
+import socket
+import sys
 import time
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -23,6 +28,7 @@ from bot.platforms.slack.http import EVENTS_PATH, MAX_BODY_BYTES, events_handler
 from tests.fakes.server import serve
 from tests.fakes.signing import form, signed_headers
 from tests.fakes.slack import FakeSlack, slash_payload
+from tests.hermetic import clean_env, outside_checkout
 
 SECRET = "test-signing-secret-0123456789"
 FORM = "application/x-www-form-urlencoded"
@@ -172,3 +178,45 @@ async def test_100_anonymous_1mb_requests_write_almost_nothing(server: Server) -
         root.setLevel(level)
     assert server.ran == [] and "AAAA" not in stream.getvalue()
     assert len(stream.getvalue()) < 100 * 200
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.mark.parametrize("level", ["INFO", "DEBUG"])
+async def test_a_running_bot_logs_no_request_bodies(fake_slack: FakeSlack, tmp_path: Path, level: str) -> None:
+    """`python -m bot run` in HTTP mode, 100 anonymous 1 MB requests and 100 unsigned small ones."""
+    port = free_port()
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", cwd=outside_checkout(tmp_path), stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE, env=clean_env(
+            SLACK_BOT_TOKEN="xoxb-test", SLACK_SIGNING_SECRET=SECRET, SLACK_API_URL=fake_slack.api_url,
+            HOST="127.0.0.1", PORT=str(port), LOG_LEVEL=level, CONTENT_RELOAD_SECONDS="0",
+            DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}"))
+    try:
+        url = f"http://127.0.0.1:{port}{EVENTS_PATH}"
+        async with aiohttp.ClientSession() as session:
+            for _ in range(200):
+                try:
+                    async with session.get(f"http://127.0.0.1:{port}/healthz") as resp:
+                        if resp.status == 200:
+                            break
+                except aiohttp.ClientConnectionError:
+                    await asyncio.sleep(0.1)
+            big, small = b"text=" + b"A" * 1_000_000, form(slash_payload("/status", "B" * 2000)).encode()
+            for body in [big] * 100 + [small] * 100:
+                async with session.post(url, data=body, headers={"Content-Type": FORM}) as resp:
+                    assert resp.status in (401, 413)
+        process.send_signal(signal.SIGTERM)
+        _, stderr = await asyncio.wait_for(process.communicate(), 30)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    log = stderr.decode()
+    assert "AAAA" not in log and "BBBB" not in log and "Traceback" not in log
+    assert len(stderr) < 200 * 250, len(stderr)  # one short line a request at most
+    assert log.count("refused Slack request") == 200
