@@ -72,8 +72,10 @@ def check_discord_api(url: str, timeout: float = DISCORD_TIMEOUT_SECONDS) -> str
     """DISCORD_API_URL answers HTTP at all (any status): a typo'd or dead host fails here, not later."""
     gateway = url.rstrip("/") + "/gateway"
     host = urlsplit(url).netloc
+    # Straight to the host, as discord.py connects (its aiohttp session ignores *_proxy variables).
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
     try:
-        with urllib.request.urlopen(gateway, timeout=timeout):
+        with opener.open(gateway, timeout=timeout):
             pass
     except urllib.error.HTTPError:
         return None  # it answered
