@@ -44,9 +44,11 @@ def bot(root: Path, cwd: Path, *args: str, stdin: str | None = None, **settings:
 
 
 def outcome(done: subprocess.CompletedProcess[str]) -> str:
-    lines = [line for line in done.stderr.splitlines() if line.strip()]
-    trace = "traceback" if "Traceback" in done.stderr else "no traceback"
-    return f"exit {done.returncode}, {len(lines)} stderr line(s), {trace}"
+    """Exit code, lines of complaint (stderr; stdout too on failure: `check` reports there), traceback."""
+    said = done.stderr + (done.stdout if done.returncode else "")
+    lines = [line for line in said.splitlines() if line.strip()]
+    trace = "traceback" if "Traceback" in said else "no traceback"
+    return f"exit {done.returncode}, {len(lines)} line(s), {trace}"
 
 
 def free_port() -> int:
@@ -148,18 +150,22 @@ def content(root: Path, tmp: Path) -> list[tuple[str, str]]:
     process = subprocess.Popen([sys.executable, "-m", "bot", "console"], cwd=case, stdin=subprocess.PIPE,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                env=env_for(root, SEEDS_DIR=str(case / "seeds"), SUMMARIES_DIR=str(case / "summaries")))
-    assert process.stdin is not None
+    assert process.stdin is not None and process.stdout is not None
+    out = b""
     for edit in (None, b"\x00binary \xff", good.replace(b"# The numbers", b"# The key numbers")):
         if edit is not None:
-            time.sleep(0.05)
             file.write_bytes(edit)
         try:
             process.stdin.write(b"/numbers\n")
             process.stdin.flush()
         except BrokenPipeError:
             break
-        time.sleep(3)
-    out, err = process.communicate(timeout=60)
+        while line := process.stdout.readline():  # the whole reply, before the next edit
+            out += line
+            if line.startswith(b"As of"):
+                break
+    rest, err = process.communicate(timeout=60)  # closes stdin: the console ends
+    out += rest
     loaded = "later good edit loads" if b"The key numbers" in out else "later good edit never loads"
     rows.append(("content: binary edit into a running console", f"exit {process.returncode}, "
                  f"{'traceback' if b'Traceback' in err else 'no traceback'}, {loaded}"))
