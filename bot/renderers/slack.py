@@ -134,11 +134,16 @@ def render_blocks(reply: Reply) -> list[dict[str, Any]]:
     return out.blocks + _closing_blocks(reply, out.dropped)
 
 
+# The top-level text (notifications) is always mrkdwn and has no plain_text variant; the title
+# in it may echo user words, so mrkdwn's markers become look-alikes there.
+_MARKERS = str.maketrans({"*": "\u2217", "_": "\u02cd", "~": "\u223c", "`": "\u02cb"})
+
+
 def render_slack(reply: Reply) -> dict[str, Any]:
     """The slash-command response body: visibility, notification text, blocks."""
     fallback = reply.title + (f" (as of {reply.as_of.describe()})" if reply.as_of else "")
     return {
         "response_type": "in_channel" if reply.public else "ephemeral",
-        "text": clip(escape(fallback), FALLBACK_CHARS),
+        "text": clip(escape(fallback.translate(_MARKERS)), FALLBACK_CHARS),
         "blocks": render_blocks(reply),
     }

@@ -55,6 +55,7 @@ def test_slack_shows_typed_formatting_as_plain_text(dispatcher: Dispatcher, line
     shown = [t for t in slack_text_objects(payload) if typed.strip("> ") in t["text"]]
     assert shown, "the reply echoes the user's words"
     assert all(t["type"] == "plain_text" for t in shown), shown
+    assert not any(marker in payload["text"] for marker in "*_~`")  # the notification text is mrkdwn
 
 
 @pytest.mark.parametrize("line", ECHOING)
