@@ -14,6 +14,7 @@ from datetime import datetime, timezone
 from bot.app import build_dispatcher, open_store
 from bot.commands import build_registry
 from bot.content.problems import ContentError
+from bot.core.binding import split_line
 from bot.core.dispatch import Dispatcher
 from bot.core.reply import Reply
 from bot.editorial import cli as editorial_cli
@@ -21,6 +22,7 @@ from bot.editorial.staleness import stale_warning
 from bot.logs import configure_logging
 from bot.platforms.console import run_console
 from bot.platforms.slack.manifest import build_manifest
+from bot.preflight import start_problems
 from bot.recaps import cli as recap_cli
 from bot.renderers.discord import render_discord
 from bot.renderers.json import render_json
@@ -98,8 +100,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return check(settings)
     if args.action in editorial_cli.ACTIONS:
         return editorial_cli.run(args, settings)
+    serving = args.action == "run" and (settings.slack_configured or settings.discord_configured)
+    database = serving or args.action == "recap" or (args.action == "ask" and split_line(args.line).command == "recap")
+    if problems := start_problems(settings, serving=serving, database=database):
+        print("\n".join(problems), file=sys.stderr)
+        return 2
     try:
         dispatcher = build_dispatcher(settings)
+        if database:  # built now, so RECAPS is checked at start; other commands never open the database
+            dispatcher.services["recaps"]
     except SettingsError as error:  # settings checked against content or the database (RECAPS)
         print(error, file=sys.stderr)
         return 2

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic_settings import SettingsError as SourceError
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -80,7 +81,7 @@ class Settings(BaseSettings):
     discord_shard_ids: Annotated[list[int], NoDecode] = []  # this process's shards; empty: all
 
     # Recaps
-    database_url: str = Field(default="sqlite:///case-brief.sqlite3", pattern=r"^sqlite:///")
+    database_url: str = Field(default="sqlite:///case-brief.sqlite3", pattern=r"^(sqlite:///|postgres(ql)?://)")
     recap_grace_minutes: int = Field(default=60, ge=0)
     recap_timezone: Annotated[str, AfterValidator(_timezone)] = "UTC"
     recap_claim_lease_seconds: int = Field(default=600, ge=10)
@@ -142,16 +143,35 @@ def _missing(settings: Settings) -> list[str]:
     return []
 
 
+def _folders(settings: Settings) -> list[str]:
+    """Content folders must exist: checked here so a wrong one is named once, not as every
+    citation it breaks."""
+    return [f"Invalid setting {name.upper()}: folder {folder} not found"
+            for name, folder in (("seeds_dir", settings.seeds_dir), ("summaries_dir", settings.summaries_dir))
+            if not folder.is_dir()]
+
+
+def _source_error(error: SourceError) -> str:
+    """pydantic-settings fails before validation when a list/dict setting is not JSON."""
+    found = re.search(r'field "(\w+)"', str(error))
+    variable = found.group(1).upper() if found else "(settings)"
+    cause = f" ({error.__cause__})" if error.__cause__ else ""
+    return f"Invalid setting {variable}: not valid JSON{cause}; see config.example.env for its form"
+
+
 def load_settings(**overrides: Any) -> Settings:
     try:
         settings = Settings(**overrides)
+    except SourceError as error:
+        raise SettingsError(_source_error(error)) from None
     except ValidationError as error:
-        lines = []
+        lines: dict[str, str] = {}
         for item in error.errors():
             variable = str(item["loc"][0]).upper() if item["loc"] else "(settings)"
+            where = " ".join(f"entry {part + 1}" if isinstance(part, int) else str(part) for part in item["loc"][1:])
             message = item["msg"].removeprefix("Value error, ")
-            lines.append(f"Invalid setting {variable}: {message}")
-        raise SettingsError("\n".join(lines)) from None
-    if problems := _missing(settings):
+            lines.setdefault(variable, f"Invalid setting {variable}: {f'{where}: ' if where else ''}{message}")
+        raise SettingsError("\n".join(lines.values())) from None
+    if problems := _missing(settings) + _folders(settings):
         raise SettingsError("\n".join(problems))
     return settings

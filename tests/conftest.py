@@ -1,5 +1,6 @@
 """Shared fixtures: a private copy of the shipped content, a fixed clock, a dispatcher."""
 
+import os
 import shutil
 from collections.abc import Callable
 from datetime import datetime, timezone
@@ -10,6 +11,7 @@ import pytest
 from bot.app import build_dispatcher
 from bot.core.dispatch import Dispatcher
 from bot.settings import Settings
+from tests.hermetic import is_bot_setting
 
 ROOT = Path(__file__).resolve().parent.parent
 # A day shortly after the newest report, so replies are fresh unless a test says otherwise.
@@ -18,12 +20,12 @@ FRESH_DAY = datetime(2026, 3, 10, 12, 0, tzinfo=timezone.utc)
 
 @pytest.fixture(autouse=True)
 def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """No developer .env or chat credentials leak into tests."""
+    """Every test runs in its own temporary folder with none of the bot's settings set:
+    no developer .env, token or database leaks in, and nothing is left in the checkout."""
     monkeypatch.chdir(tmp_path)
-    for name in ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET", "DISCORD_TOKEN",
-                 "DATABASE_URL", "STALE_AFTER_DAYS", "SEEDS_DIR", "SUMMARIES_DIR",
-                 "SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "SLACK_TOKEN_ENCRYPTION_KEY", "PUBLIC_URL"):
-        monkeypatch.delenv(name, raising=False)
+    for name in list(os.environ):
+        if is_bot_setting(name):
+            monkeypatch.delenv(name)
 
 
 @pytest.fixture

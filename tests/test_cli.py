@@ -1,19 +1,19 @@
 """The command line, end to end in a subprocess, as an editor or operator uses it."""
 
 import json
-import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+import pytest
 
+from tests.hermetic import clean_env, outside_checkout
 
 def run(*args: str, stdin: str | None = None, **env: str) -> subprocess.CompletedProcess[str]:
-    full_env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_"))}
-    full_env.update(env)
+    """``python -m bot`` in the test's temporary folder, with only the given settings."""
     return subprocess.run([sys.executable, "-m", "bot", *args], input=stdin, capture_output=True,
-                          text=True, cwd=ROOT, env=full_env, timeout=60)
+                          text=True, cwd=outside_checkout(Path.cwd()), env=clean_env(**env), timeout=60)
 
 
 def test_ask_prints_a_cited_text_reply() -> None:
@@ -65,3 +65,86 @@ def test_help_lists_every_action() -> None:
 def test_run_without_credentials_opens_the_console() -> None:
     out = run("run", stdin="/status\nexit\n")
     assert out.returncode == 0 and "Status of the injunctions and appeals" in out.stdout
+
+
+def assert_one_line_exit_2(out: subprocess.CompletedProcess[str], variable: str) -> None:
+    assert out.returncode == 2, out.stderr
+    assert "Traceback" not in out.stderr
+    assert out.stderr.strip().splitlines() == [line for line in out.stderr.strip().splitlines()
+                                               if line.startswith(f"Invalid setting {variable}: ")]
+    assert len(out.stderr.strip().splitlines()) == 1, out.stderr
+
+
+SLACK_HTTP = {"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": "test-secret"}
+
+
+def test_host_that_does_not_resolve(tmp_path: Path) -> None:
+    out = run("run", HOST="no-such-host.invalid", PORT="0", DATABASE_URL=f"sqlite:///{tmp_path}/db", **SLACK_HTTP)
+    assert_one_line_exit_2(out, "HOST")
+
+
+def test_port_in_use(tmp_path: Path) -> None:
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        held.listen()
+        out = run("run", HOST="127.0.0.1", PORT=str(held.getsockname()[1]),
+                  DATABASE_URL=f"sqlite:///{tmp_path}/db", **SLACK_HTTP)
+    assert_one_line_exit_2(out, "PORT")
+
+
+@pytest.mark.parametrize("url", ["sqlite:///", "sqlite:///{tmp}", "sqlite:////proc/case-brief.sqlite3",
+                                 "sqlite:///{tmp}/no/such/folder/db.sqlite3"])
+@pytest.mark.parametrize("command", [("recap", "list"), ("ask", "/recap list")])
+def test_database_url_that_cannot_be_opened(tmp_path: Path, url: str, command: tuple[str, ...]) -> None:
+    assert_one_line_exit_2(run(*command, DATABASE_URL=url.format(tmp=tmp_path)), "DATABASE_URL")
+
+
+@pytest.mark.parametrize("value", ["not json", '[{"platform": "slack",'])
+def test_recaps_not_json(value: str) -> None:
+    assert_one_line_exit_2(run("ask", "/help", RECAPS=value), "RECAPS")
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:1/api/v10", "http://no-such-host.invalid/api/v10"])
+def test_discord_api_url_that_does_not_answer(tmp_path: Path, url: str) -> None:
+    out = run("run", DISCORD_TOKEN="test-token", DISCORD_API_URL=url, DATABASE_URL=f"sqlite:///{tmp_path}/db")
+    assert_one_line_exit_2(out, "DISCORD_API_URL")
+
+
+@pytest.mark.parametrize("variable", ["SEEDS_DIR", "SUMMARIES_DIR"])
+@pytest.mark.parametrize("command", [("check",), ("ask", "/numbers")])
+def test_wrong_content_folder_is_named_once(tmp_path: Path, variable: str, command: tuple[str, ...]) -> None:
+    assert_one_line_exit_2(run(*command, **{variable: str(tmp_path / "nowhere")}), variable)
+
+
+@pytest.mark.parametrize("data", [b"\x89PNG\r\n\x1a\n\x00\x00", "caf\u00e9".encode("latin-1")])
+@pytest.mark.parametrize("name", ["summaries/ruling.md", "seeds/001_168defd7204b689b.toml"])
+def test_unreadable_content_file_is_a_problem_naming_it(content_dirs: tuple[Path, Path], name: str,
+                                                        data: bytes) -> None:
+    seeds, summaries = content_dirs
+    file = seeds.parent / name
+    file.write_bytes(data)
+    folders = {"SEEDS_DIR": str(seeds), "SUMMARIES_DIR": str(summaries)}
+    out = run("check", **folders)
+    assert out.returncode == 1 and "Traceback" not in out.stderr
+    assert f"{file}:" in out.stdout and ("UTF-8" in out.stdout or "binary" in out.stdout)
+    out = run("ask", "/status", **folders)
+    assert out.returncode == 1 and "Traceback" not in out.stderr and f"{file}:" in out.stderr
+
+
+@pytest.mark.parametrize("command", [("ask", "/numbers"), ("ask", "/quote Romo", "--format", "slack"),
+                                     ("check",), ("manifest", "slack"), ("console",), ("run",)])
+def test_commands_without_recaps_never_open_or_create_the_database(tmp_path: Path, command: tuple[str, ...]) -> None:
+    """The database is junk and read-only, its folder too: nothing that does not need it notices."""
+    junk = tmp_path / "db" / "case-brief.sqlite3"
+    junk.parent.mkdir()
+    junk.write_bytes(b"junk" * 100)
+    before = sorted(p.name for p in tmp_path.rglob("*"))
+    out = run(*command, stdin="/numbers\n/status\nexit\n", DATABASE_URL=f"sqlite:///{junk}")
+    assert out.returncode == 0, out.stderr
+    assert "Traceback" not in out.stderr and sorted(p.name for p in tmp_path.rglob("*")) == before
+    assert junk.read_bytes() == b"junk" * 100
+
+
+def test_ask_recap_opens_the_database_where_told(tmp_path: Path) -> None:
+    out = run("ask", "/recap list", DATABASE_URL=f"sqlite:///{tmp_path / 'recaps.sqlite3'}")
+    assert out.returncode == 0 and (tmp_path / "recaps.sqlite3").exists()

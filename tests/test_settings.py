@@ -33,3 +33,27 @@ def test_dotenv_file_is_read(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / ".env").write_text("STALE_AFTER_DAYS=7\nDISCORD_GUILD_IDS=1, 2\n")
     settings = load_settings()
     assert settings.stale_after_days == 7 and settings.discord_guild_ids == [1, 2]
+
+
+@pytest.mark.parametrize("value", ["not json", "[{", "{'platform': 'slack'}"])
+def test_recaps_that_is_not_json_says_so_in_one_line(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    monkeypatch.setenv("RECAPS", value)
+    with pytest.raises(SettingsError) as caught:
+        load_settings()
+    lines = str(caught.value).splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Invalid setting RECAPS: not valid JSON")
+
+
+def test_recaps_entries_of_the_wrong_shape_are_named_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RECAPS", "[1, 2, 3]")
+    with pytest.raises(SettingsError) as caught:
+        load_settings()
+    assert str(caught.value).splitlines() == ["Invalid setting RECAPS: entry 1: Input should be a valid dictionary"]
+
+
+@pytest.mark.parametrize("variable", ["SEEDS_DIR", "SUMMARIES_DIR"])
+def test_a_missing_content_folder_is_named_once(monkeypatch: pytest.MonkeyPatch, tmp_path, variable: str) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv(variable, str(tmp_path / "nowhere"))
+    with pytest.raises(SettingsError) as caught:
+        load_settings()
+    assert str(caught.value).splitlines() == [f"Invalid setting {variable}: folder {tmp_path / 'nowhere'} not found"]

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from bot.content.files import read_text
 from bot.content.normalize import normalize
 from bot.content.problems import Problem
 from bot.content.sentences import split_sentences
@@ -155,10 +156,9 @@ def load_sources(seeds_dir: Path) -> tuple[list[Source], list[Problem]]:
             problems.append(Problem(meta_file, None, f"source id {meta.id!r} is already used by {seen[meta.id].name}"))
             continue
         seen[meta.id] = meta_file
-        try:
-            text = file.read_text(encoding="utf-8")
-        except UnicodeDecodeError as error:
-            problems.append(Problem(file, None, f"not valid UTF-8 text ({error.reason} at byte {error.start})"))
+        text = read_text(file)
+        if isinstance(text, Problem):
+            problems.append(text)
             continue
         sources.append(parse_source(file, text, meta))
     for meta_file in sorted(seeds_dir.glob("*.toml")):
@@ -173,7 +173,9 @@ def _read_meta(meta_file: Path) -> tuple[SourceMeta | None, list[Problem]]:
     if not meta_file.exists():
         txt = meta_file.with_suffix(".txt").name
         return None, [Problem(meta_file, None, f"missing metadata file for {txt} (id and label at least)")]
-    raw = meta_file.read_text(encoding="utf-8")
+    raw = read_text(meta_file)
+    if isinstance(raw, Problem):
+        return None, [raw]
     try:
         data = tomllib.loads(raw)
     except tomllib.TOMLDecodeError as error:

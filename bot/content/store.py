@@ -105,10 +105,22 @@ class ContentStore:
         return self.last_problems
 
     def reload_if_changed(self) -> tuple[Problem, ...] | None:
-        """Reload when a content file changed since the last attempt; None when nothing did."""
-        stamp = fingerprint(self.seeds_dir, self.summaries_dir)
-        if stamp == self._current.fingerprint or stamp == self._failed_stamp:
-            return None
-        problems = self.reload()
+        """Reload when a content file changed since the last attempt; None when nothing did.
+
+        Never raises: the watcher and the console call it in a loop, and one bad edit must
+        not end reloading for good. An unexpected error is logged with its traceback, kept
+        as a problem (readiness shows it) and retried after the next edit.
+        """
+        stamp = None
+        try:
+            stamp = fingerprint(self.seeds_dir, self.summaries_dir)
+            if stamp == self._current.fingerprint or stamp == self._failed_stamp:
+                return None
+            problems = self.reload()
+        except Exception as error:
+            log.exception("content reload failed unexpectedly; still serving the last good content")
+            self.last_problems = (Problem(self.summaries_dir, None, f"reload failed: {type(error).__name__}: {error}"),)
+            self._failed_stamp = stamp  # not retried until a file changes (None: on the next call)
+            return self.last_problems
         self._failed_stamp = stamp if problems else None
         return problems

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.content.files import read_text
 from bot.content.problems import Problem
 
 _TITLE = re.compile(r"^#\s+(?P<title>\S.*)$")
@@ -159,7 +160,11 @@ def load_topics(summaries_dir: Path) -> tuple[list[Topic], list[Problem]]:
     for file in sorted(summaries_dir.glob("*.md")):
         if file.name.lower() == "readme.md":
             continue
-        topic, found = parse_topic(file, file.read_text(encoding="utf-8"))
+        text = read_text(file)
+        if isinstance(text, Problem):
+            problems.append(text)
+            continue
+        topic, found = parse_topic(file, text)
         problems += found
         if topic is not None:
             topics.append(topic)

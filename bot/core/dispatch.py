@@ -29,7 +29,7 @@ class Dispatcher:
         self.store = store
         self.clock = clock
         self.stale_after_days = stale_after_days
-        self.services = dict(services or {})
+        self.services = services if services is not None else {}  # not copied: may build lazily
         self.annotate = annotate
         self._cache: OrderedDict[Hashable, Reply] = OrderedDict()
 

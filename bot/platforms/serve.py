@@ -114,7 +114,10 @@ async def serve_until_stopped(settings: Settings, dispatcher: Dispatcher, stop: 
     server = HttpServer(build_http_app(components, observer, mounts), settings.host, settings.port)
     started: list[Runner] = []
     try:
-        await server.start()
+        try:
+            await server.start()
+        except OSError as error:  # PORT taken, HOST not ours: one line naming the variable
+            raise StartError.from_bind(error, settings.host, settings.port) from None
         for runner in runners:
             await runner.start()
             started.append(runner)

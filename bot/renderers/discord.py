@@ -77,7 +77,7 @@ def _footer(reply: Reply, dropped: int) -> str:
 def render_embeds(reply: Reply) -> list[dict[str, Any]]:
     pointer_room = 120
     budget = _Budget(TOTAL_CHARS - len(_footer(reply, 0)) - pointer_room)
-    title = clip(defuse(reply.title), TITLE_CHARS)
+    title = clip(escape(reply.title), TITLE_CHARS)  # titles echo user text (/quote, /who) and render markdown
     budget.take(title)
     main: dict[str, Any] = {"title": title, "color": COLOUR} if title else {"color": COLOUR}
     if reply.url and title:

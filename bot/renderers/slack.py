@@ -57,26 +57,45 @@ class _Blocks:
             self.dropped += 1
 
 
+def _plain(text: str) -> dict[str, Any]:
+    """Text Slack shows as typed: no mrkdwn, no mentions, no links (what users wrote)."""
+    return {"type": "plain_text", "text": text, "emoji": False}
+
+
 def _section_blocks(heading: str | None, items: tuple[Item, ...]) -> list[dict[str, Any]]:
-    """Unlabelled items as bullet text (split at 3,000); labelled ones as fields (10 a block)."""
+    """Unlabelled items as bullet text (split at 3,000); labelled ones as fields (10 a block).
+
+    Items holding user text become plain_text, so ``*bold*``, ``~strike~``, backticks and
+    ``>`` quotes show as typed instead of formatting a reply (or a public post).
+    """
     title = f"*{clip(escape(heading), 200)}*" if heading else ""
-    texts: list[str] = []
-    text = title
+    texts: list[dict[str, Any]] = []
+    text = title  # the heading opens the first text; it rides on the fields if no text follows
     fields: list[dict[str, Any]] = []
+
+    def flush() -> None:
+        nonlocal text, title
+        if text:
+            texts.append(_mrkdwn(text))
+            text = title = ""
+
     for item in items:
-        if item.label:
-            body = f"*{escape(item.label)}*\n{escape(item.text)} {_marks(item)}".rstrip()
-            fields.append(_mrkdwn(clip(body, FIELD_CHARS)))
-            continue
-        line = clip(f"\u2022 {escape(item.text)} {_marks(item)}".rstrip(), SECTION_CHARS)
-        if text and len(text) + len(line) + 1 > SECTION_CHARS:
-            texts.append(text)
-            text = ""
-        text = f"{text}\n{line}" if text else line
+        marks = _marks(item)
+        if item.label and item.user_text:
+            fields.append(_plain(clip(defuse(f"{item.label}: {item.text} {marks}".rstrip()), FIELD_CHARS)))
+        elif item.label:
+            fields.append(_mrkdwn(clip(f"*{escape(item.label)}*\n{escape(item.text)} {marks}".rstrip(), FIELD_CHARS)))
+        elif item.user_text:
+            flush()
+            texts.append(_plain(clip(defuse(f"{item.text} {marks}".strip()) or "\u2026", SECTION_CHARS)))
+        else:
+            line = clip(f"\u2022 {escape(item.text)} {marks}".rstrip(), SECTION_CHARS)
+            if text and len(text) + len(line) + 1 > SECTION_CHARS:
+                flush()
+            text = f"{text}\n{line}" if text else line
     if text and (text != title or not fields):
-        texts.append(text)
-        title = ""
-    blocks = [{"type": "section", "text": _mrkdwn(t)} for t in texts]
+        flush()
+    blocks = [{"type": "section", "text": t} for t in texts]
     for start in range(0, len(fields), FIELDS_PER_SECTION):
         block: dict[str, Any] = {"type": "section", "fields": fields[start:start + FIELDS_PER_SECTION]}
         if start == 0 and title:
@@ -97,8 +116,8 @@ def _closing_blocks(reply: Reply, dropped: int) -> list[dict[str, Any]]:
         elements.append(_mrkdwn(f"As of {reply.as_of.describe()}"))
     if reply.url:
         elements.append(_mrkdwn(_link(reply.url, "Read this on the web, each quote in its report")))
-    for warning in reply.warnings:
-        elements.append(_mrkdwn(clip(f":warning: {escape(warning)}", CONTEXT_CHARS)))
+    for warning in reply.warnings:  # may echo user text ("Searched for ... instead of ..."): plain
+        elements.append(_plain(clip(defuse(f"\u26a0\ufe0f {warning}"), CONTEXT_CHARS)))
     elements = elements[:CONTEXT_ELEMENTS]
     return [{"type": "context", "elements": elements}] if elements else []
 
@@ -123,11 +142,16 @@ def render_blocks(reply: Reply) -> list[dict[str, Any]]:
     return out.blocks + _closing_blocks(reply, out.dropped)
 
 
+# The top-level text (notifications) is always mrkdwn and has no plain_text variant; the title
+# in it may echo user words, so mrkdwn's markers become look-alikes there.
+_MARKERS = str.maketrans({"*": "\u2217", "_": "\u02cd", "~": "\u223c", "`": "\u02cb"})
+
+
 def render_slack(reply: Reply) -> dict[str, Any]:
     """The slash-command response body: visibility, notification text, blocks."""
     fallback = reply.title + (f" (as of {reply.as_of.describe()})" if reply.as_of else "")
     return {
         "response_type": "in_channel" if reply.public else "ephemeral",
-        "text": clip(escape(fallback), FALLBACK_CHARS),
+        "text": clip(escape(fallback.translate(_MARKERS)), FALLBACK_CHARS),
         "blocks": render_blocks(reply),
     }

@@ -1,8 +1,13 @@
-"""Plain-text rendering for the terminal (``ask`` and the console)."""
+"""Plain-text rendering for the terminal (``ask`` and the console).
+
+Terminals have no markup, but they do obey control characters (ANSI escapes could clear
+the screen or retitle the window) and direction overrides: both are neutralised.
+"""
 
 import textwrap
 
 from bot.core.reply import Item, Reply, ReplyKind
+from bot.renderers.safety import neutralise
 
 _WIDTH = 100
 
@@ -16,6 +21,10 @@ def _wrap(text: str, indent: str) -> str:
 
 
 def render_text(reply: Reply) -> str:
+    return neutralise(_render(reply))
+
+
+def _render(reply: Reply) -> str:
     lines = [reply.title, "=" * min(len(reply.title), _WIDTH)]
     for section in reply.sections:
         lines.append("")

@@ -1,7 +1,6 @@
 """``python -m bot run`` as operators start it: a subprocess, real sockets, real signals."""
 
 import asyncio
-import os
 import signal
 import socket
 import sys
@@ -11,8 +10,8 @@ import aiohttp
 
 from tests.fakes.signing import form, signed_headers
 from tests.fakes.slack import FakeSlack, slash_payload
+from tests.hermetic import clean_env, outside_checkout
 
-ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "xoxb-secret-bot-token-must-not-leak"
 SECRET = "signing-secret-must-not-leak"
 
@@ -26,12 +25,11 @@ def free_port() -> int:
 async def test_run_serves_slack_http_and_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
     fake = await FakeSlack().start()
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_"))}
-    env.update(SLACK_BOT_TOKEN=TOKEN, SLACK_SIGNING_SECRET=SECRET, SLACK_API_URL=fake.api_url,
-               HOST="127.0.0.1", PORT=str(port), LOG_LEVEL="DEBUG",
-               DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    env = clean_env(SLACK_BOT_TOKEN=TOKEN, SLACK_SIGNING_SECRET=SECRET, SLACK_API_URL=fake.api_url,
+                    HOST="127.0.0.1", PORT=str(port), LOG_LEVEL="DEBUG",
+                    DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", cwd=ROOT, env=env,
+        sys.executable, "-m", "bot", "run", cwd=outside_checkout(tmp_path), env=env,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
     try:
         async with aiohttp.ClientSession() as session:
@@ -63,12 +61,11 @@ async def test_run_serves_slack_and_discord_in_one_process_and_stops_both(tmp_pa
     from tests.fakes.discord import FakeDiscord
 
     slack, discord = await FakeSlack().start(), await FakeDiscord().start()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_"))}
-    env.update(SLACK_BOT_TOKEN=TOKEN, SLACK_APP_TOKEN="xapp-socket-token", SLACK_API_URL=slack.api_url,
-               DISCORD_TOKEN=discord.token, DISCORD_API_URL=discord.api_url,
-               DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    env = clean_env(SLACK_BOT_TOKEN=TOKEN, SLACK_APP_TOKEN="xapp-socket-token", SLACK_API_URL=slack.api_url,
+                    DISCORD_TOKEN=discord.token, DISCORD_API_URL=discord.api_url,
+                    DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", cwd=ROOT, env=env,
+        sys.executable, "-m", "bot", "run", cwd=outside_checkout(tmp_path), env=env,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
     try:
         await asyncio.wait_for(slack.connected.wait(), 20)
@@ -89,15 +86,15 @@ async def test_run_serves_slack_and_discord_in_one_process_and_stops_both(tmp_pa
 
 
 def bot_env(tmp_path: Path, **settings: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_"))}
-    env.update({"HOST": "127.0.0.1", "PORT": str(free_port()),
-                "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", **settings})
+    defaults = {"HOST": "127.0.0.1", "PORT": str(free_port()), "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+    env = clean_env(**{**defaults, **settings})
+    env["BOT_TEST_CWD"] = str(outside_checkout(tmp_path))
     return env
 
 
 async def start_bot(env: dict[str, str]) -> asyncio.subprocess.Process:
     return await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", cwd=ROOT, env=env,
+        sys.executable, "-m", "bot", "run", cwd=env["BOT_TEST_CWD"], env=env,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
 
 

@@ -5,7 +5,6 @@ Real processes (`python -m bot recap post-due`), one SQLite file, the fake Slack
 
 import asyncio
 import json
-import os
 import signal
 import sys
 from datetime import datetime, timedelta, timezone
@@ -14,8 +13,8 @@ from pathlib import Path
 from bot.recaps.schedule import Schedule
 from bot.recaps.store import RecapStore
 from tests.fakes.slack import FakeSlack
+from tests.hermetic import clean_env, outside_checkout
 
-ROOT = Path(__file__).resolve().parents[2]
 CHANNELS = [f"C{i:03d}" for i in range(40)]
 # Declared recaps start when first declared (now), so post the next real 09:00 New York slot.
 AT = (Schedule("daily", "09:00", "America/New_York").next_slot(datetime.now(timezone.utc))
@@ -23,18 +22,16 @@ AT = (Schedule("daily", "09:00", "America/New_York").next_slot(datetime.now(time
 
 
 def environment(fake: FakeSlack, database: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_"))}
     recaps = [{"platform": "slack", "channel": c, "schedule": "daily", "time": "09:00",
                "timezone": "America/New_York"} for c in CHANNELS]
-    env.update(SLACK_BOT_TOKEN="xoxb-t", SLACK_SIGNING_SECRET="s", SLACK_API_URL=fake.api_url,
-               DATABASE_URL=f"sqlite:///{database}", RECAPS=json.dumps(recaps), LOG_LEVEL="WARNING",
-               RECAP_CONCURRENCY="4")
-    return env
+    return clean_env(SLACK_BOT_TOKEN="xoxb-t", SLACK_SIGNING_SECRET="s", SLACK_API_URL=fake.api_url,
+                     DATABASE_URL=f"sqlite:///{database}", RECAPS=json.dumps(recaps), LOG_LEVEL="WARNING",
+                     RECAP_CONCURRENCY="4")
 
 
 async def post_due(env: dict[str, str]) -> asyncio.subprocess.Process:
     return await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "recap", "post-due", "--at", AT, cwd=ROOT, env=env,
+        sys.executable, "-m", "bot", "recap", "post-due", "--at", AT, cwd=outside_checkout(Path.cwd()), env=env,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
 
 

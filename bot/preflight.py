@@ -1,0 +1,109 @@
+"""Start-up checks of settings that are well-formed but fail only when used.
+
+Each returns one line naming the variable and what is wrong ("Invalid setting X: ..."),
+or None. They touch the outside world (DNS, a socket, the file system, the network), so
+they run once in ``main``, before any event loop, and only for the commands that need them.
+"""
+
+import socket
+import sqlite3
+import tempfile
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+from bot.platforms.errors import bind_problem
+from bot.storage import check_database_url as check_url_form
+from bot.settings import Settings
+
+DISCORD_TIMEOUT_SECONDS = 5.0
+
+
+def check_listen(host: str, port: int) -> str | None:
+    """HOST resolves to an address of this machine and PORT is free there."""
+    try:
+        infos = socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except (socket.gaierror, UnicodeError) as error:
+        reason = error.strerror if isinstance(error, socket.gaierror) else "not a valid host name"
+        return f"Invalid setting HOST: {host!r} does not resolve ({reason})"
+    family, kind, proto, _, address = infos[0]
+    try:
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as aiohttp binds
+            probe.bind(address)
+    except OSError as error:
+        return bind_problem(error, host, port)
+    return None
+
+
+def check_discord_api(url: str, timeout: float = DISCORD_TIMEOUT_SECONDS) -> str | None:
+    """DISCORD_API_URL answers HTTP at all (any status): a typo'd or dead host fails here, not later."""
+    gateway = url.rstrip("/") + "/gateway"
+    host = urlsplit(url).netloc
+    # Straight to the host, as discord.py connects (its aiohttp session ignores *_proxy variables).
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        with opener.open(gateway, timeout=timeout):
+            pass
+    except urllib.error.HTTPError:
+        return None  # it answered
+    except (urllib.error.URLError, OSError, ValueError) as error:
+        reason = getattr(error, "reason", error)
+        return f"Invalid setting DISCORD_API_URL: no answer from {host} ({reason}); check the URL and the network"
+    return None
+
+
+def check_database_url(url: str) -> str | None:
+    """Why DATABASE_URL cannot be used, or None: its form (bot.storage), then for SQLite
+    whether the file can be opened or created here. The reason only, without the prefix."""
+    if problem := check_url_form(url):
+        return problem
+    return _sqlite_file_problem(url) if url.startswith("sqlite:///") else None
+
+
+def _sqlite_file_problem(url: str) -> str | None:
+    """What stops the SQLite file being opened or created here (a missing folder, a place
+    this user cannot write, a file that is not a database), or None. Creates nothing."""
+    text = url.removeprefix("sqlite:///")
+    if not text.strip():
+        return "no file path after sqlite:/// (e.g. sqlite:///case-brief.sqlite3)"
+    path = Path(text)
+    if path.is_dir():
+        return f"{path} is a folder; give a file path such as {path / 'case-brief.sqlite3'}"
+    folder = path.parent
+    if not folder.is_dir():
+        return f"folder {folder} does not exist; create it or choose another path"
+    try:
+        if path.exists():
+            db = sqlite3.connect(f"file:{quote(str(path))}?mode=rw", uri=True)  # opens, writes nothing
+            try:
+                db.execute("PRAGMA schema_version")
+            finally:
+                db.close()
+        # SQLite writes its journal beside the file: the folder itself must take new files.
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except sqlite3.Error as error:
+        return f"cannot open {path} ({error})"
+    except OSError as error:
+        return f"cannot write in {folder} ({error.strerror or error}); choose a writable place"
+    return None
+
+
+
+def listens(settings: Settings) -> bool:
+    """Every serving mode listens on HOST:PORT (/healthz, /readyz, /metrics, the web pages)."""
+    return settings.slack_configured or settings.discord_configured
+
+
+def start_problems(settings: Settings, *, serving: bool, database: bool) -> list[str]:
+    """Every start-up problem for a command that serves chat platforms and/or uses the database."""
+    problems = []
+    if serving and listens(settings) and (problem := check_listen(settings.host, settings.port)):
+        problems.append(problem)
+    if serving and settings.discord_configured and (problem := check_discord_api(settings.discord_api_url)):
+        problems.append(problem)
+    if database and (reason := check_database_url(settings.database_url)):
+        problems.append(f"Invalid setting DATABASE_URL: {reason}")
+    return problems
