@@ -35,7 +35,7 @@ class Tree(HTMLParser):
 
 def parse(html: str) -> Tree:
     tree = Tree()
-    tree.feed(html)
+    tree.feed(str(html))  # a plain str: Markup would escape what the parser concatenates
     tree.close()
     assert tree.open == []
     return tree
