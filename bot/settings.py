@@ -60,12 +60,14 @@ class Settings(BaseSettings):
     discord_api_url: str = Field(default="https://discord.com/api/v10", pattern=r"^https?://")
 
     # Recaps
-    database_url: str = Field(default="sqlite:///case-brief.sqlite3", pattern=r"^sqlite:///")
+    database_url: str = Field(default="sqlite:///case-brief.sqlite3", pattern=r"^(sqlite:///|postgres(ql)?://)")
     recap_grace_minutes: int = Field(default=60, ge=0)
     recap_timezone: Annotated[str, AfterValidator(_timezone)] = "UTC"
-    recap_claim_lease_seconds: int = Field(default=600, ge=10)
+    recap_claim_lease_seconds: int = Field(default=600, ge=2)
     recap_concurrency: int = Field(default=50, ge=1, le=1000)
     recaps: list[dict[str, str]] = []  # JSON list declared by operators; see config.example.env
+    # Recap pacing: Slack messages per second per workspace, per instance (Slack allows ~1/s per channel).
+    recap_slack_workspace_rate: float = Field(default=20.0, gt=0, le=1000)
 
     @field_validator("slack_admin_user_ids", "discord_guild_ids", mode="before")
     @classmethod

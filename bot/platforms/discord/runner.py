@@ -13,7 +13,7 @@ from discord.http import Route
 from bot.core.dispatch import Dispatcher
 from bot.platforms.discord.sync import sync_commands
 from bot.platforms.errors import StartError
-from bot.recaps.posters import DiscordPoster
+from bot.platforms.discord.poster import DiscordPoster
 from bot.platforms.discord.tree import build_tree
 from bot.settings import Settings
 
@@ -66,7 +66,7 @@ class DiscordRunner:
         # a hard-coded default, which also keeps a test or proxy Discord from working.
         recaps = self.dispatcher.services.get("recaps")
         if recaps is not None:
-            recaps.posters["discord"] = DiscordPoster(self.client.http)
+            recaps.posters["discord"] = DiscordPoster.from_settings(self.settings)
         _, gateway, _ = await self.client.http.get_bot_gateway()
         DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway)
         self._task = asyncio.create_task(self.client.connect(reconnect=True), name="discord")

@@ -101,7 +101,8 @@ def _handler(name: str, dispatcher: Dispatcher, admin_check: AdminCheck | None,
 
         def run() -> Reply:
             return dispatcher.run_line(command_line(name, command), platform="slack",
-                                       channel=command.get("channel_id"), user=user)
+                                       channel=command.get("channel_id"), user=user,
+                                       workspace=str(command.get("team_id") or ""))
 
         if not slow:  # sub-millisecond: answer in the ack itself
             await ack(**render_slack(run()))

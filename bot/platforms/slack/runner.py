@@ -8,7 +8,7 @@ from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from bot.core.dispatch import Dispatcher
 from bot.platforms.slack.app import build_slack_app
 from bot.platforms.slack.http import EVENTS_PATH, build_web_app
-from bot.recaps.posters import SlackPoster
+from bot.platforms.slack.poster import SlackPoster
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -30,7 +30,7 @@ class SlackRunner:
     async def start(self) -> None:
         recaps = self.dispatcher.services.get("recaps")
         if recaps is not None:
-            recaps.posters["slack"] = SlackPoster(self.app.client)
+            recaps.posters["slack"] = SlackPoster.from_settings(self.settings)
         if self.socket_mode:
             assert self.settings.slack_app_token is not None
             self._socket = AsyncSocketModeHandler(self.app, self.settings.slack_app_token.get_secret_value())
