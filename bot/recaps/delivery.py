@@ -17,12 +17,14 @@ from bot.core.reply import Reply
 from bot.recaps.posting import DeliveryError, Poster
 
 log = logging.getLogger(__name__)
+CONFIRMED = "confirmed in the channel after an unknown outcome"
 
 
 @dataclass(frozen=True, slots=True)
 class RetryPolicy:
-    attempts: int = 4  # HTTP posts at most, per slot
-    total_seconds: float = 60.0  # from the first attempt to giving up
+    attempts: int = 4  # posts that failed for other reasons than a 429 (5xx, timeouts), at most
+    rate_limited: int = 8  # 429s met, at most (each waits its Retry-After and slows the pacing)
+    total_seconds: float = 60.0  # from the first failure to giving up
     backoff: float = 1.0  # first 5xx/timeout wait; doubles, with jitter
 
 
@@ -43,38 +45,44 @@ async def deliver(
 ) -> Outcome:
     """Post ``reply`` once. ``since`` is when the slot was claimed: a check for an earlier
     attempt looks at the channel from then on."""
-    deadline = time.monotonic() + policy.total_seconds
+    deadline: float | None = None  # set at the first failure: waiting in the pacing queue is not retrying
+    failures = limited = 0
     unknown = False  # once an attempt may have landed, every later attempt checks first
-    for attempt in range(1, policy.attempts + 1):
+    while True:
         if unknown:
             try:
                 if await poster.already_posted(workspace, channel, marker, since):
                     log.info("recap %s: the earlier attempt had landed; not posting again", name)
-                    return Outcome("sent", "confirmed in the channel after an unknown outcome", confirmed=True)
+                    return Outcome("sent", CONFIRMED, confirmed=True)
             except DeliveryError as error:  # cannot tell: never risk a duplicate
                 return Outcome("failed", f"outcome unknown and the channel cannot be checked: {error.reason}")
         try:
             await poster.post(workspace, channel, reply, marker)
         except DeliveryError as error:
+            if deadline is None:
+                deadline = time.monotonic() + policy.total_seconds
             if error.permanent:
                 return Outcome("failed", error.reason, permanent=True)
             if error.rate_limited:
                 on_rate_limited()
+                limited += 1
+                exhausted = limited > policy.rate_limited
+            else:
+                failures += 1
+                exhausted = failures >= policy.attempts
             unknown = unknown or error.unknown_outcome
             delay = error.retry_after if error.retry_after is not None else (
-                policy.backoff * 2 ** (attempt - 1) * (1 + random.random() / 4))
-            if attempt == policy.attempts or time.monotonic() + delay > deadline:
+                policy.backoff * 2 ** (failures - 1) * (1 + random.random() / 4))
+            if exhausted or time.monotonic() + delay > deadline:
                 if unknown:  # the last attempt may have landed: look once more before failing
                     try:
                         if await poster.already_posted(workspace, channel, marker, since):
-                            return Outcome("sent", "confirmed in the channel after an unknown outcome",
-                                           confirmed=True)
+                            return Outcome("sent", CONFIRMED, confirmed=True)
                     except DeliveryError:
                         pass
-                return Outcome("failed", f"gave up after {attempt} attempt(s): {error.reason}")
+                return Outcome("failed", f"gave up after {failures + limited} attempt(s): {error.reason}")
             log.warning("recap %s: %s; retrying in %.1fs", name, error.reason, delay)
             on_retry()
             await sleep(delay)
         else:
             return Outcome("sent")
-    return Outcome("failed", "no attempt made")  # attempts < 1

@@ -30,8 +30,10 @@ MAX_BACKOFF = 60.0
 
 class RecapRunner:
     def __init__(self, service: RecapService, *, observe: Callable[[str], None] | None = None,
-                 on_rate_limited: Callable[[str], None] | None = None) -> None:
+                 on_rate_limited: Callable[[str], None] | None = None,
+                 max_sleep: timedelta = MAX_SLEEP) -> None:
         self.service = service
+        self.max_sleep = max_sleep
         if observe is not None:
             service.observe = observe
         if on_rate_limited is not None:
@@ -96,11 +98,11 @@ class RecapRunner:
             backoff = 1.0
             now = self.service.clock()
             if earliest is None:
-                wake = now + MAX_SLEEP
+                wake = now + self.max_sleep
             elif earliest <= now:  # due but not ours to post (no poster for its platform)
-                wake = now + timedelta(seconds=1)
+                wake = now + min(self.max_sleep, timedelta(seconds=1))
             else:
-                wake = min(now + MAX_SLEEP, earliest)
+                wake = min(now + self.max_sleep, earliest)
             await self._sleep(max(0.0, (wake - now).total_seconds()) + 0.05)
 
     async def _sleep(self, seconds: float) -> None:

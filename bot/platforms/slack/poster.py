@@ -45,7 +45,7 @@ class SlackPoster:
         self.timeout = timeout
         self.client = self._client(token)
         self.token_for = token_for
-        self.workspaces = Buckets(workspace_rate, burst=max(1.0, workspace_rate))
+        self.workspaces = Buckets(workspace_rate, burst=max(1.0, workspace_rate / 4))  # a modest first burst
         self.channels = Buckets(channel_rate)  # Slack allows about one message per second per channel
         self.in_flight = asyncio.Semaphore(concurrency)
 
@@ -77,6 +77,7 @@ class SlackPoster:
                     channel=channel, text=payload["text"], blocks=payload["blocks"],
                     metadata={"event_type": METADATA_EVENT, "event_payload": {"slot": marker}},
                     unfurl_links=False, unfurl_media=False)
+            self.workspaces[workspace].speed_up()
         except SlackApiError as error:
             raise self._classify(error, workspace) from None
         except (asyncio.TimeoutError, aiohttp.ServerTimeoutError, aiohttp.ServerDisconnectedError) as error:
@@ -91,7 +92,9 @@ class SlackPoster:
         reason = str(error.response.get("error", None) or f"HTTP {status}")
         if status == 429:
             retry_after = float(error.response.headers.get("Retry-After", 1) or 1)
-            self.workspaces[workspace].hold(retry_after)  # every post to this workspace waits
+            bucket = self.workspaces[workspace]
+            bucket.hold(retry_after)  # every post to this workspace waits, no other workspace does
+            bucket.slow_down()
             return DeliveryError(reason, retry_after=retry_after, rate_limited=True)
         if status >= 500 or reason in SLACK_UNKNOWN:
             return DeliveryError(reason, unknown_outcome=True)
