@@ -67,9 +67,9 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 
 def build_service(url: str, dispatcher: Dispatcher, clock: Clock, fakes: tuple[FakeSlack, FakeDiscord],
-                  **options: object) -> RecapService:
+                  store_timeout: float = 10.0, **options: object) -> RecapService:
     slack, discord = fakes
-    recaps = RecapService(lambda: open_store(url), lambda: dispatcher.store.current, clock,
+    recaps = RecapService(lambda: open_store(url, timeout=store_timeout), lambda: dispatcher.store.current, clock,
                           grace=timedelta(hours=1), policy=FAST, **options)  # type: ignore[arg-type]
     recaps.posters["slack"] = SlackPoster("xoxb-t", slack.api_url, channel_rate=100)
     recaps.posters["discord"] = DiscordPoster(discord.token, discord.api_url)
