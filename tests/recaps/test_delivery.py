@@ -6,6 +6,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from bot.core.dispatch import Dispatcher
+from bot.platforms.slack.poster import SlackPoster
 from bot.recaps.schedule import Schedule
 from bot.recaps.service import RecapService
 from tests.fakes.discord import FakeDiscord
@@ -142,7 +143,7 @@ async def test_a_post_accepted_then_timed_out_is_not_posted_again(
 ) -> None:
     slack, _ = fakes
     await subscribe(service, "slack", "C1")
-    service.posters["slack"].client.timeout = 1  # type: ignore[attr-defined]
+    service.posters["slack"] = SlackPoster("xoxb-t", slack.api_url, channel_rate=100, timeout=1)
     slack.channel_failures["C1"].append(Failure(200, {"ok": True}, delay=1.5, accept=True))
     recap_clock.now = NINE_NY
     report = await service.post_due()
@@ -153,7 +154,7 @@ async def test_a_timeout_before_posting_is_retried(service: RecapService, fakes:
                                                   recap_clock: Clock) -> None:
     slack, _ = fakes
     await subscribe(service, "slack", "C1")
-    service.posters["slack"].client.timeout = 1  # type: ignore[attr-defined]
+    service.posters["slack"] = SlackPoster("xoxb-t", slack.api_url, channel_rate=100, timeout=1)
     slack.channel_failures["C1"].append(Failure(200, {"ok": True}, delay=1.5))
     recap_clock.now = NINE_NY
     report = await service.post_due()

@@ -8,6 +8,7 @@ for its Retry-After, and a global hold when Discord reports a global limit.
 """
 
 import asyncio
+import copy
 from datetime import datetime, timezone
 from typing import Any
 
@@ -46,6 +47,7 @@ class DiscordPoster:
         self.global_bucket = TokenBucket(50.0, burst=50.0)  # Discord's global 50 requests per second
         self.in_flight = asyncio.Semaphore(concurrency)
         self._session: aiohttp.ClientSession | None = None
+        self._rendered: dict[int, tuple[Reply, dict[str, Any]]] = {}
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "DiscordPoster":
@@ -59,7 +61,7 @@ class DiscordPoster:
         return self._session
 
     async def post(self, workspace: str, channel: str, reply: Reply, marker: str) -> None:
-        payload = render_discord(reply)
+        payload = copy.deepcopy(self._render(reply))  # the marker differs per channel
         footer = payload["embeds"][-1].setdefault("footer", {"text": ""})
         footer["text"] = (footer["text"] + f" \u00b7 ref {marker}")[-2048:]
         # Discord drops a second message with the same nonce sent within minutes: a cheap
@@ -81,6 +83,15 @@ class DiscordPoster:
         except aiohttp.ClientError as error:
             raise DeliveryError(f"{type(error).__name__}: {error}",
                                 unknown_outcome=not isinstance(error, aiohttp.ClientConnectorError)) from None
+
+    def _render(self, reply: Reply) -> dict[str, Any]:
+        """A fan-out posts the same Reply object to many channels: render it once."""
+        cached = self._rendered.get(id(reply))
+        if cached is None or cached[0] is not reply:
+            if len(self._rendered) > 64:
+                self._rendered.clear()
+            cached = self._rendered[id(reply)] = (reply, render_discord(reply))
+        return cached[1]
 
     def _follow_headers(self, route: TokenBucket, response: aiohttp.ClientResponse) -> None:
         headers = response.headers

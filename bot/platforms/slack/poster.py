@@ -7,6 +7,7 @@ limits (about one message per second per channel, and a per-workspace rate we ch
 """
 
 import asyncio
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
@@ -43,8 +44,11 @@ class SlackPoster:
         many workspaces; without it every post uses ``token``."""
         self.base_url = api_url if api_url.endswith("/") else api_url + "/"
         self.timeout = timeout
-        self.client = self._client(token)
+        self.token = token
         self.token_for = token_for
+        self._session: aiohttp.ClientSession | None = None  # one, shared: connections are reused
+        self._clients: OrderedDict[str, AsyncWebClient] = OrderedDict()
+        self._rendered: dict[int, tuple[Reply, dict[str, Any]]] = {}
         self.workspaces = Buckets(workspace_rate, burst=max(1.0, workspace_rate / 4))  # a modest first burst
         self.channels = Buckets(channel_rate)  # Slack allows about one message per second per channel
         self.in_flight = asyncio.Semaphore(concurrency)
@@ -55,8 +59,23 @@ class SlackPoster:
         return cls(settings.slack_bot_token.get_secret_value(), settings.slack_api_url,
                    workspace_rate=settings.recap_slack_workspace_rate, concurrency=settings.recap_concurrency)
 
+    @property
+    def client(self) -> AsyncWebClient:
+        """The client for ``token`` (single-workspace mode)."""
+        return self._client(self.token)
+
     def _client(self, token: str) -> AsyncWebClient:
-        return AsyncWebClient(token=token, base_url=self.base_url, timeout=int(self.timeout), retry_handlers=[])
+        client = self._clients.get(token)
+        if client is None:
+            if self._session is None or self._session.closed:
+                # slack_sdk applies its own timeout only to sessions it makes: this one carries it.
+                self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=self.timeout))
+            client = self._clients[token] = AsyncWebClient(
+                token=token, base_url=self.base_url, timeout=int(self.timeout), retry_handlers=[],
+                session=self._session)
+            while len(self._clients) > 1000:
+                self._clients.popitem(last=False)
+        return client
 
     async def _client_for(self, workspace: str) -> AsyncWebClient:
         if self.token_for is None or not workspace:
@@ -66,8 +85,17 @@ class SlackPoster:
             raise DeliveryError("not installed in this workspace", permanent=True)
         return self._client(token)
 
+    def _render(self, reply: Reply) -> dict[str, Any]:
+        """A fan-out posts the same Reply object to many channels: render it once."""
+        cached = self._rendered.get(id(reply))
+        if cached is None or cached[0] is not reply:
+            if len(self._rendered) > 64:
+                self._rendered.clear()
+            cached = self._rendered[id(reply)] = (reply, render_slack(reply))
+        return cached[1]
+
     async def post(self, workspace: str, channel: str, reply: Reply, marker: str) -> None:
-        payload = render_slack(reply)
+        payload = self._render(reply)
         client = await self._client_for(workspace)
         await self.channels[channel].take()
         await self.workspaces[workspace].take()
@@ -120,7 +148,10 @@ class SlackPoster:
         raise DeliveryError(f"more than {HISTORY_PAGES * 200} messages since the claim; cannot tell")
 
     async def aclose(self) -> None:
-        return None  # slack_sdk opens a session per request
+        self._clients.clear()
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
 
 
 def _marker(message: dict[str, Any]) -> str | None:
