@@ -24,7 +24,10 @@ def parse_instant(text: str) -> datetime:
 
 
 def list_all(service: RecapService) -> str:
-    rows = service.call(service.listing, timeout=60)
+    try:
+        rows = service.call(service.listing, timeout=60)
+    finally:
+        service.close_sync()
     if not rows:
         return "No recap subscriptions."
     lines = []
@@ -40,7 +43,10 @@ def list_all(service: RecapService) -> str:
 
 def preview(service: RecapService, dispatcher: Dispatcher, address: str) -> str:
     platform, _, channel = address.partition(":")
-    told = service.call(lambda: service.told(platform, channel))
+    try:
+        told = service.call(lambda: service.told(platform, channel))
+    finally:
+        service.close_sync()
     reply, _ = compose(dispatcher.store.current, told, service.clock())
     return render_text(reply)
 

@@ -143,6 +143,14 @@ class RecapService:
             future.cancel()
             raise TimeoutError(f"recap storage did not answer within {timeout:g} s") from None
 
+    def close_sync(self) -> None:
+        """From a thread without a running loop (the CLI): close the store and the private loop."""
+        if self._store is not None and self._loop is not None and self._loop.is_running():
+            self.call(self.aclose)
+        if self._private is not None:
+            self._private.call_soon_threadsafe(self._private.stop)
+            self._private = None
+
     def bind(self, loop: asyncio.AbstractEventLoop) -> None:
         """Use ``loop`` (the bot's) for the store: called when the scheduler starts, before any
         handler can open the store on a private loop."""
