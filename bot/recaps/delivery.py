@@ -30,7 +30,7 @@ class RetryPolicy:
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
-    status: str  # "sent" or "failed"
+    status: str  # "sent", "failed", or "abandoned" (our lease may have run out: not posted, claim left open)
     detail: str | None = None
     permanent: bool = False  # pause the subscription
     confirmed: bool = False  # found in the channel after an unknown outcome, not re-posted
@@ -42,9 +42,12 @@ async def deliver(
     on_retry: Callable[[], None] = lambda: None,
     on_rate_limited: Callable[[], None] = lambda: None,
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    lease_held: Callable[[], bool] = lambda: True,
 ) -> Outcome:
     """Post ``reply`` once. ``since`` is when the slot was claimed: a check for an earlier
-    attempt looks at the channel from then on."""
+    attempt looks at the channel from then on. ``lease_held()`` is asked before each
+    attempt: once the claim's lease may have run out, another instance may take it over, so
+    nothing more is posted here."""
     deadline: float | None = None  # set at the first failure: waiting in the pacing queue is not retrying
     failures = limited = 0
     unknown = False  # once an attempt may have landed, every later attempt checks first
@@ -56,6 +59,8 @@ async def deliver(
                     return Outcome("sent", CONFIRMED, confirmed=True)
             except DeliveryError as error:  # cannot tell: never risk a duplicate
                 return Outcome("failed", f"outcome unknown and the channel cannot be checked: {error.reason}")
+        if not lease_held():
+            return Outcome("abandoned", "the claim's lease may have run out")
         try:
             await poster.post(workspace, channel, reply, marker)
         except DeliveryError as error:

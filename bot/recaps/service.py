@@ -121,6 +121,11 @@ class RecapService:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._private: asyncio.AbstractEventLoop | None = None
         self._compose_cache: dict[tuple[Any, ...], tuple[Reply, dict[str, Any]]] = {}
+        # Claims being worked on here -> until when we know their lease holds. A claim whose
+        # lease may have lapsed (a late heartbeat) is not posted; it becomes "suspect" and is
+        # looked at again at the next run: if it is still ours, nobody took it over.
+        self._held: dict[tuple[int, datetime], datetime] = {}
+        self._suspect: set[tuple[int, datetime]] = set()
 
     # --- the bridge for synchronous handlers -----------------------------------------
     def call(self, make: Callable[[], Awaitable[T]], timeout: float = 10.0) -> T:
@@ -270,10 +275,24 @@ class RecapService:
         while True:
             await asyncio.sleep(self.lease.total_seconds() / 3)
             self.last_beat = time.monotonic()
+            started = self.wall()
             try:
-                await self.store.renew_leases(self.owner, self.wall() + self.lease)
+                await self.store.renew_leases(self.owner, started + self.lease)
             except Exception as error:  # the next beat tries again; the runner reports storage faults
                 log.warning("recap heartbeat: could not renew leases: %s", error)
+                continue
+            done = self.wall()
+            for key, held_until in self._held.items():
+                if held_until > done:  # still held when the renewal reached the database
+                    self._held[key] = started + self.lease
+
+    def _margin(self) -> timedelta:
+        """Stop posting this long before a lease runs out (a post in flight must not meet a taker)."""
+        return min(self.lease / 3, timedelta(seconds=15))
+
+    def _lease_held(self, key: tuple[int, datetime]) -> bool:
+        held_until = self._held.get(key)
+        return held_until is not None and self.wall() + self._margin() < held_until
 
     async def _run_batch(self, batch: list[Subscription], now: datetime, report: RunReport) -> None:
         """Workers per (platform, workspace): a throttled workspace holds up only its own."""
@@ -311,6 +330,8 @@ class RecapService:
             following = None
         wall = self.wall()
         claimed = await self.store.claim(sub.id, slot, self.owner, wall, wall + self.lease)
+        if claimed:
+            self._held[(sub.id, slot)] = wall + self.lease
         await self.store.advance(sub.id, slot, following)  # whoever claimed, the slot is dealt with
         if claimed:
             await self._post(sub, slot, wall, report)
@@ -359,10 +380,19 @@ class RecapService:
         name = f"{sub.address}@{slot:%Y-%m-%dT%H:%MZ}"
         started = time.monotonic()
         reply, snapshot = self._compose(sub, await self.store.told(sub.platform, sub.channel), slot)
-        outcome = await deliver(
-            poster, sub.workspace, sub.channel, reply, marker(sub, slot), min(claimed_at, slot) - SKEW,
-            policy=self.policy, name=name, on_retry=lambda: self._observe("retried"),
-            on_rate_limited=lambda: self._rate_limited(sub.platform))
+        key = (sub.id, slot)
+        try:
+            outcome = await deliver(
+                poster, sub.workspace, sub.channel, reply, marker(sub, slot), min(claimed_at, slot) - SKEW,
+                policy=self.policy, name=name, on_retry=lambda: self._observe("retried"),
+                on_rate_limited=lambda: self._rate_limited(sub.platform), lease_held=lambda: self._lease_held(key))
+        finally:
+            self._held.pop(key, None)
+        if outcome.status == "abandoned":
+            self._suspect.add(key)
+            log.warning("recap %s: not posted: its lease may have run out (a late heartbeat); "
+                        "it is looked at again at the next run", name)
+            return
         finished = self.wall()
         await self.store.finish(sub.id, slot, outcome.status, finished, outcome.detail)
         latency_ms = (time.monotonic() - started) * 1000
@@ -382,15 +412,28 @@ class RecapService:
                  sub.platform, sub.channel, f"{slot:%Y-%m-%dT%H:%MZ}", latency_ms)
 
     async def _take_over(self, now: datetime, report: RunReport) -> None:
-        """Claims whose lease ran out (their instance died): confirm against the channel, or post."""
+        """Claims whose lease ran out (their instance died): confirm against the channel, or post.
+        Also our own suspect claims: still ours means nobody took them over in between."""
         wall = self.wall()
         taken = await self.store.take_over_expired(self.owner, wall, wall + self.lease)
+        if self._suspect:
+            suspects, self._suspect = self._suspect, set()
+            taken += [c for c in await self.store.open_claims()
+                      if (c.subscription_id, c.slot) in suspects and c.claimed_by == self.owner]
+        for claim in taken:
+            self._held[(claim.subscription_id, claim.slot)] = claim.lease_until
         if not taken:
             return
         subs = {s.id: s for s in await self.store.subscriptions()}
         await run_all([self._recover(claim, subs.get(claim.subscription_id), now, report) for claim in taken])
 
     async def _recover(self, claim: Delivery, sub: Subscription | None, now: datetime, report: RunReport) -> None:
+        try:
+            await self._recover_one(claim, sub, now, report)
+        finally:
+            self._held.pop((claim.subscription_id, claim.slot), None)
+
+    async def _recover_one(self, claim: Delivery, sub: Subscription | None, now: datetime, report: RunReport) -> None:
         wall = self.wall()
         if sub is None or sub.platform not in self.posters:
             await self.store.finish(claim.subscription_id, claim.slot, "failed", wall,
