@@ -24,7 +24,6 @@ import os
 import signal
 import sys
 import tempfile
-import threading
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable
@@ -71,10 +70,13 @@ async def database(tmp: Path) -> AsyncIterator[str]:
 async def fill(store: RecapStore, channels: int, workspaces: int, *, minute_every: int = 0) -> None:
     """``channels`` daily subscriptions due at SLOT, spread over workspaces W00..; with
     ``minute_every`` > 0, one in that many is an every-minute cron instead."""
-    for i in range(channels):
+    async def add(i: int) -> None:
         frequency, at = (("* * * * *", "") if minute_every and i % minute_every == 0 else (DAILY.frequency, DAILY.time))
         await store.add_subscription("slack", f"W{i % workspaces:02d}", f"C{i:05d}", frequency, at, DAILY.timezone,
                                      next_due=SLOT, now=SLOT - timedelta(days=1))
+
+    for start in range(0, channels, 20):  # a few at once: the PostgreSQL pool has several connections
+        await asyncio.gather(*(add(i) for i in range(start, min(start + 20, channels))))
 
 
 def instance_env(fake: FakeSlack, url: str, rate: float, concurrency: int) -> dict[str, str]:
@@ -147,16 +149,28 @@ async def lag_samples(seconds: float) -> list[float]:
     return samples
 
 
-def fake_in_thread() -> tuple[FakeSlack, asyncio.AbstractEventLoop]:
-    """A fake Slack on its own loop and thread, so its work does not count as our loop's lag."""
-    loop = asyncio.new_event_loop()
-    threading.Thread(target=loop.run_forever, daemon=True).start()
-    return asyncio.run_coroutine_threadsafe(FakeSlack().start(), loop).result(10), loop
+FAKE_PROCESS = """
+import asyncio, sys
+from tests.fakes.slack import FakeSlack
+async def main():
+    fake = await FakeSlack().start()
+    print(fake.api_url, flush=True)
+    await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
+asyncio.run(main())
+"""
+
+
+async def fake_in_process() -> tuple[str, asyncio.subprocess.Process]:
+    """A fake Slack in its own process, so its work does not count as our loop's lag."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", FAKE_PROCESS, cwd=ROOT, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE)
+    assert process.stdout is not None
+    return (await process.stdout.readline()).decode().strip(), process
 
 
 async def scheduler_and_list(args: argparse.Namespace, tmp: Path) -> list[str]:
     lines = []
-    fake, fake_loop = fake_in_thread()  # unlimited: this measures our side
+    api_url, fake = await fake_in_process()  # unlimited: this measures our side
     async with database(tmp) as url:
         store = await open_store(url)
         fill_started = time.perf_counter()
@@ -166,12 +180,13 @@ async def scheduler_and_list(args: argparse.Namespace, tmp: Path) -> list[str]:
         await store.close()
         lines.append(f"loop lag, no runner (baseline): {fmt(percentiles(await lag_samples(3)))}")
         settings = Settings(_env_file=None, database_url=url, slack_bot_token="xoxb-bench",  # type: ignore[arg-type]
-                            slack_api_url=fake.api_url)
+                            slack_api_url=api_url)
         clock_now = [SLOT - timedelta(minutes=5)]
         dispatcher = build_dispatcher(settings, clock=lambda: clock_now[0])
         service = dispatcher.services["recaps"]
-        service.posters["slack"] = SlackPoster("xoxb-bench", fake.api_url, workspace_rate=1000, channel_rate=1000)
-        runner = RecapRunner(service)
+        service.posters["slack"] = SlackPoster("xoxb-bench", api_url, workspace_rate=1000, channel_rate=1000)
+        sent: list[str] = []
+        runner = RecapRunner(service, observe=sent.append)
         await runner.start()
         try:
             await asyncio.sleep(1)
@@ -183,10 +198,12 @@ async def scheduler_and_list(args: argparse.Namespace, tmp: Path) -> list[str]:
             started = time.perf_counter()
             busy = await lag_samples(4)
             lines.append(f"loop lag during the fan-out of {args.subscriptions} posts: {fmt(percentiles(busy))}; "
-                         f"{len(fake.called('chat.postMessage'))} posted in the first {time.perf_counter() - started:.1f} s")
+                         f"{len(sent)} posted in the first {time.perf_counter() - started:.1f} s")
         finally:
             await runner.stop()
-    asyncio.run_coroutine_threadsafe(fake.stop(), fake_loop).result(10)
+    assert fake.stdin is not None
+    fake.stdin.close()
+    await fake.wait()
     return lines
 
 

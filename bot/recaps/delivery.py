@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.core.reply import Reply
-from bot.recaps.posting import DeliveryError, Poster
+from bot.recaps.posting import DeliveryError, LeaseLost, Poster
 
 log = logging.getLogger(__name__)
 CONFIRMED = "confirmed in the channel after an unknown outcome"
@@ -62,7 +62,9 @@ async def deliver(
         if not lease_held():
             return Outcome("abandoned", "the claim's lease may have run out")
         try:
-            await poster.post(workspace, channel, reply, marker)
+            await poster.post(workspace, channel, reply, marker, still_ours=lease_held)
+        except LeaseLost:
+            return Outcome("abandoned", "the claim's lease may have run out")
         except DeliveryError as error:
             if deadline is None:
                 deadline = time.monotonic() + policy.total_seconds

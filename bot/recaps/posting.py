@@ -8,6 +8,7 @@ outcome is unknown (a 5xx or timeout after the platform may have accepted it, or
 is looked for in the channel before anything is posted again.
 """
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Protocol
 
@@ -33,11 +34,25 @@ class DeliveryError(Exception):
         self.unknown_outcome = unknown_outcome
 
 
+class LeaseLost(DeliveryError):
+    """Not sent: when the pacing let the post go, the claim's lease might have run out, so
+    another instance may be taking it over."""
+
+    def __init__(self) -> None:
+        super().__init__("the claim's lease may have run out")
+
+
+def always() -> bool:
+    return True
+
+
 class Poster(Protocol):
     platform: str
 
-    async def post(self, workspace: str, channel: str, reply: Reply, marker: str) -> None:
-        """One paced attempt; raises DeliveryError."""
+    async def post(self, workspace: str, channel: str, reply: Reply, marker: str, *,
+                   still_ours: Callable[[], bool] = always) -> None:
+        """One paced attempt; raises DeliveryError. ``still_ours()`` is asked after pacing,
+        right before sending: False raises LeaseLost and sends nothing."""
 
     async def already_posted(self, workspace: str, channel: str, marker: str, since: datetime) -> bool:
         """Whether a message with ``marker`` was posted in ``channel`` at or after ``since``,

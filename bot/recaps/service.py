@@ -418,6 +418,7 @@ class RecapService:
         taken = await self.store.take_over_expired(self.owner, wall, wall + self.lease)
         if self._suspect:
             suspects, self._suspect = self._suspect, set()
+            suspects -= {(c.subscription_id, c.slot) for c in taken}  # just taken over (by us) anyway
             taken += [c for c in await self.store.open_claims()
                       if (c.subscription_id, c.slot) in suspects and c.claimed_by == self.owner]
         for claim in taken:

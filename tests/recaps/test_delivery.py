@@ -193,8 +193,8 @@ async def test_a_slow_channel_does_not_delay_the_others(service: RecapService, f
     order: list[str] = []
     real_post = service.posters["slack"].post
 
-    async def post(workspace, channel, reply, marker):  # type: ignore[no-untyped-def]
-        await real_post(workspace, channel, reply, marker)
+    async def post(workspace, channel, reply, marker, **options):  # type: ignore[no-untyped-def]
+        await real_post(workspace, channel, reply, marker, **options)
         order.append(channel)
 
     service.posters["slack"].post = post  # type: ignore[method-assign]

@@ -1,6 +1,7 @@
 """Several instances on one database, in one process (distinct owners): leases, taking over
 a dead instance's claims, checking busy channels page by page, and per-workspace pacing."""
 
+import asyncio
 import time
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta, timezone
@@ -121,3 +122,29 @@ async def test_one_throttled_workspace_does_not_slow_another(
     assert max(landed[c] for c in slow) > 3.0  # TSLOW's limit (2/s) held only TSLOW back
     assert slack.rejected_by_team["TFAST"] == 0
     assert slack.rejected_by_team["TSLOW"] < len(slow)  # the first burst met 429s; then it was paced down
+
+
+async def test_a_post_whose_lease_may_have_lapsed_in_the_pacing_queue_is_not_sent_blindly(
+    service: RecapService, fakes: tuple[FakeSlack, FakeDiscord], recap_clock: Clock,
+) -> None:
+    slack, _ = fakes
+    await subscribe(service, "slack", "C1")
+    service.lease = timedelta(seconds=30)
+    skew = [timedelta(0)]
+    service.wall = lambda: utc_now() + skew[0]
+    poster = service.posters["slack"]
+    assert isinstance(poster, SlackPoster)
+    poster.workspaces[""].hold(1.0)  # the post waits in the pacing queue...
+
+    async def stall() -> None:  # ...while this instance stalls past its lease (no heartbeat came)
+        await asyncio.sleep(0.3)
+        skew[0] = LEASE + timedelta(seconds=5)
+
+    staller = asyncio.create_task(stall())
+    recap_clock.now = NINE_NY
+    first = await service.post_due()
+    await staller
+    assert first.posted == [] and slack.posts_by_channel() == {}  # not sent: another may be taking it over
+    again = await service.post_due()  # nobody else took it: checked against the channel, then posted
+    assert len(again.posted) == 1 and slack.posts_by_channel() == {"C1": 1}
+    assert (await service.post_due()).posted == [] and slack.posts_by_channel() == {"C1": 1}

@@ -9,6 +9,7 @@ for its Retry-After, and a global hold when Discord reports a global limit.
 
 import asyncio
 import copy
+from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Any
 
@@ -17,7 +18,7 @@ import discord
 
 from bot.core.reply import Reply
 from bot.recaps.pacing import Buckets, TokenBucket
-from bot.recaps.posting import DeliveryError
+from bot.recaps.posting import DeliveryError, LeaseLost, always
 from bot.renderers.discord import render_discord
 from bot.settings import Settings
 
@@ -60,7 +61,8 @@ class DiscordPoster:
             self._session = aiohttp.ClientSession(headers=self.headers, timeout=self.timeout)
         return self._session
 
-    async def post(self, workspace: str, channel: str, reply: Reply, marker: str) -> None:
+    async def post(self, workspace: str, channel: str, reply: Reply, marker: str, *,
+                   still_ours: Callable[[], bool] = always) -> None:
         payload = copy.deepcopy(self._render(reply))  # the marker differs per channel
         footer = payload["embeds"][-1].setdefault("footer", {"text": ""})
         footer["text"] = (footer["text"] + f" \u00b7 ref {marker}")[-2048:]
@@ -70,6 +72,8 @@ class DiscordPoster:
         route = self.routes[f"channel:{channel}"]
         await route.take()
         await self.global_bucket.take()
+        if not still_ours():
+            raise LeaseLost()
         try:
             async with self.in_flight, self._http().post(f"{self.base}/channels/{channel}/messages",
                                                          json=payload) as response:

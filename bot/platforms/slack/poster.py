@@ -18,7 +18,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core.reply import Reply
 from bot.recaps.pacing import Buckets
-from bot.recaps.posting import DeliveryError
+from bot.recaps.posting import DeliveryError, LeaseLost, always
 from bot.renderers.slack import render_slack
 from bot.settings import Settings
 
@@ -94,11 +94,14 @@ class SlackPoster:
             cached = self._rendered[id(reply)] = (reply, render_slack(reply))
         return cached[1]
 
-    async def post(self, workspace: str, channel: str, reply: Reply, marker: str) -> None:
+    async def post(self, workspace: str, channel: str, reply: Reply, marker: str, *,
+                   still_ours: Callable[[], bool] = always) -> None:
         payload = self._render(reply)
         client = await self._client_for(workspace)
         await self.channels[channel].take()
         await self.workspaces[workspace].take()
+        if not still_ours():
+            raise LeaseLost()
         try:
             async with self.in_flight:
                 await client.chat_postMessage(
