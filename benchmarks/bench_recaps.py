@@ -45,7 +45,7 @@ from tests.fakes.slack import FakeSlack  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 SLOT = datetime(2026, 3, 10, 13, 0, tzinfo=timezone.utc)
 DAILY = Schedule("daily", "09:00", "America/New_York")
-LEASE_SECONDS = 5
+LEASE_SECONDS = 15
 
 
 @contextlib.asynccontextmanager
@@ -126,8 +126,11 @@ async def fan_out(args: argparse.Namespace, tmp: Path, instances: int, kill: boo
             if process.returncode is None:
                 process.send_signal(signal.SIGTERM)
         for process in processes:
-            with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(process.wait(), 30)
+            try:
+                await asyncio.wait_for(process.wait(), 15)
+            except asyncio.TimeoutError:
+                process.kill()
+                await process.wait()
         await fake.stop()
     duplicates = sum(n - 1 for n in counts.values() if n > 1)
     losses = args.channels - len(counts)

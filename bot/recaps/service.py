@@ -310,10 +310,13 @@ class RecapService:
                 except Exception:  # one subscription's bug must not stop the others
                     log.exception("recap #%d %s: unexpected error", sub.id, sub.address)
 
+        # About ``concurrency`` workers in all (more than the database pool and the HTTP
+        # limits can use only queue up), but at least two per workspace.
+        per_workspace = max(2, -(-self.concurrency // len(queues)))
         tasks = []
         for queue in queues.values():
             random.shuffle(queue)  # instances working on the same slot meet less often
-            tasks += [worker(queue) for _ in range(min(len(queue), self.concurrency))]
+            tasks += [worker(queue) for _ in range(min(len(queue), per_workspace))]
         await run_all(tasks)
 
     async def _handle(self, sub: Subscription, now: datetime, report: RunReport) -> None:
