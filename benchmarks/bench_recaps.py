@@ -13,7 +13,7 @@
 3. `/recap list` through the real handler (worker thread -> service loop) with
    SUBSCRIPTIONS subscriptions in the database.
 
-Usage: python benchmarks/bench_recaps.py [--channels 10000] [--workspaces 50] [--per-workspace 50]
+Usage: python benchmarks/bench_recaps.py [--channels 1000] [--workspaces 50] [--per-workspace 50] [--subscriptions 10000]
 """
 
 import argparse
@@ -223,7 +223,7 @@ def list_latency(dispatcher: object) -> str:
 
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--channels", type=int, default=10_000)
+    parser.add_argument("--channels", type=int, default=1000, help="10000 for the full scale (minutes here)")
     parser.add_argument("--workspaces", type=int, default=50)
     parser.add_argument("--per-workspace", type=float, default=50, help="messages per second per workspace")
     parser.add_argument("--concurrency", type=int, default=50)
