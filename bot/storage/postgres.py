@@ -102,6 +102,8 @@ class PostgresStore:
     # --- lifecycle -----------------------------------------------------------------------
     async def migrate(self) -> None:
         async with self._transaction() as db:
+            # Another instance may be migrating: wait for it longer than for an ordinary lock.
+            await db.execute("SELECT set_config('lock_timeout', %s, true)", (f"{int(max(self._timeout, 300) * 1000)}ms",))
             await db.execute("SELECT pg_advisory_xact_lock(%s, hashtext(coalesce(current_schema(), '')) + %s)",
                              (_LOCK_CLASS, _MIGRATE_LOCK))
             await db.execute("CREATE TABLE IF NOT EXISTS schema_version ("
@@ -171,16 +173,16 @@ class PostgresStore:
                              (_LOCK_CLASS, _SYNC_LOCK))
             cursor = await db.execute("SELECT id, platform, channel, frequency, time, timezone"
                                       " FROM subscriptions WHERE origin='settings'")
-            for id_, *key in await cursor.fetchall():
-                if tuple(key) not in wanted:
-                    await db.execute("DELETE FROM subscriptions WHERE id=%s", (id_,))
-            for (platform, channel, frequency, at, tz), (workspace, due) in wanted.items():
-                await _insert_subscription(db, platform, workspace, channel, frequency, at, tz, due, "settings",
-                                           "settings", now)
-                await db.execute(
+            gone = [(id_,) for id_, *key in await cursor.fetchall() if tuple(key) not in wanted]
+            async with db.cursor() as many:  # executemany pipelines: one round trip, not one per row
+                await many.executemany("DELETE FROM subscriptions WHERE id=%s", gone)
+                await many.executemany(_INSERT_SUBSCRIPTION, [
+                    (p, ws, c, f, t, tz, "settings", "settings", whole_utc(now), _instant(due))
+                    for (p, c, f, t, tz), (ws, due) in wanted.items()])
+                await many.executemany(
                     "UPDATE subscriptions SET workspace=%s, next_due=COALESCE(next_due, %s) WHERE origin='settings'"
                     " AND platform=%s AND channel=%s AND frequency=%s AND time=%s AND timezone=%s",
-                    (workspace, _instant(due), platform, channel, frequency, at, tz))
+                    [(ws, _instant(due), p, c, f, t, tz) for (p, c, f, t, tz), (ws, due) in wanted.items()])
 
     async def pause(self, subscription_id: int, reason: str) -> bool:
         async with self._connection() as db:
@@ -262,14 +264,16 @@ class PostgresStore:
 
     async def take_over_expired(self, owner: str, now: datetime, lease_until: datetime,
                                 limit: int = 100) -> list[Delivery]:
-        # SKIP LOCKED: a row another taker is moving is not waited for, it is not ours. The
-        # outer conditions are checked again on the row as it is when locked. claimed_at is
-        # kept: the new owner checks the channel from the original claim on.
+        # SKIP LOCKED: a row another taker is moving is not waited for, it is not ours. The CTE
+        # runs once (a subquery in FROM may be rescanned and overrun its LIMIT), and the row is
+        # checked again as it is when locked. claimed_at is kept: the new owner checks the
+        # channel from the original claim on.
         async with self._connection() as db:
             cursor = await db.execute(
-                f"UPDATE deliveries AS d SET claimed_by=%(owner)s, lease_until=%(lease)s FROM ("
+                "WITH expired AS MATERIALIZED ("
                 "  SELECT subscription_id, slot FROM deliveries WHERE status='claimed' AND lease_until < %(now)s"
-                "  ORDER BY lease_until LIMIT %(limit)s FOR UPDATE SKIP LOCKED) AS expired"
+                "  ORDER BY lease_until LIMIT %(limit)s FOR UPDATE SKIP LOCKED)"
+                " UPDATE deliveries AS d SET claimed_by=%(owner)s, lease_until=%(lease)s FROM expired"
                 " WHERE d.subscription_id=expired.subscription_id AND d.slot=expired.slot"
                 "  AND d.status='claimed' AND d.lease_until < %(now)s"
                 f" RETURNING {', '.join('d.' + c.strip() for c in DELIVERY_COLUMNS.split(','))}",
@@ -289,7 +293,7 @@ class PostgresStore:
         async with self._connection() as db:
             cursor = await db.execute(
                 f"SELECT DISTINCT ON (subscription_id) {DELIVERY_COLUMNS} FROM deliveries"
-                " WHERE subscription_id = ANY(%s) AND status IN ('sent', 'failed')"
+                " WHERE subscription_id = ANY(%s::bigint[]) AND status IN ('sent', 'failed')"
                 " ORDER BY subscription_id, slot DESC", (list(subscription_ids),))
             return {int(r[0]): _delivery(r) for r in await cursor.fetchall()}
 
@@ -314,13 +318,16 @@ class PostgresStore:
                 (platform, channel, whole_utc(when), json.dumps(snapshot, sort_keys=True)))
 
 
+_INSERT_SUBSCRIPTION = (
+    "INSERT INTO subscriptions (platform, workspace, channel, frequency, time, timezone, origin, created_by,"
+    " created_at, next_due) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING")
+
+
 async def _insert_subscription(db: Connection, platform: str, workspace: str, channel: str, frequency: str,
                                at: str, tz: str, next_due: datetime | None, origin: str, created_by: str,
                                now: datetime) -> bool:
-    cursor = await db.execute(
-        "INSERT INTO subscriptions (platform, workspace, channel, frequency, time, timezone, origin, created_by,"
-        " created_at, next_due) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",
-        (platform, workspace, channel, frequency, at, tz, origin, created_by, whole_utc(now), _instant(next_due)))
+    cursor = await db.execute(_INSERT_SUBSCRIPTION, (platform, workspace, channel, frequency, at, tz, origin,
+                                                     created_by, whole_utc(now), _instant(next_due)))
     return cursor.rowcount == 1
 
 

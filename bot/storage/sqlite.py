@@ -1,9 +1,10 @@
 """The SQLite backend: the embedded default, one file shared by the processes of one host.
 
-Every call runs on the store's own worker thread (one thread, one connection), so the event
-loop never waits on the disk. WAL lets readers and one writer work at once across processes;
-writes take the lock up front (``BEGIN IMMEDIATE``) so two processes never interleave, and wait
-for it at most ``busy_timeout`` seconds. Exactly-once rests on the deliveries table's primary
+Every call runs on one of the store's two worker threads, each with its own connection: one
+for writes, one for reads, so the event loop never waits on the disk and a read (``/recap
+list``) never queues behind a write waiting for the lock. WAL lets readers and one writer work
+at once, across threads and processes; writes take the lock up front (``BEGIN IMMEDIATE``) so
+two processes never interleave, and wait for it at most ``busy_timeout`` seconds. Exactly-once rests on the deliveries table's primary
 key: a slot is claimed by inserting its row, and only one insert can win.
 
 The schema version is SQLite's ``user_version``, as schema 1's store kept it, so files made by
@@ -13,11 +14,12 @@ that store are upgraded in place.
 import asyncio
 import json
 import sqlite3
-import time
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
+from time import monotonic, sleep
 from typing import Any, TypeVar
 
 from bot.storage import migrations, rows
@@ -38,25 +40,34 @@ class SQLiteStore:
         self.path = path
         self.url_for_logs = url_for_logs or f"sqlite:///{path}"
         self.busy_timeout = busy_timeout
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-store")
-        self._connection: sqlite3.Connection | None = None
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-store-write")
+        self._reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-store-read")
+        self._local = threading.local()  # each worker thread's own connection
+        self._closed = False
 
     # --- plumbing ------------------------------------------------------------------------
-    async def _run(self, work: Callable[[sqlite3.Connection], T]) -> T:
+    async def _run(self, work: Callable[[sqlite3.Connection], T], *, executor: ThreadPoolExecutor | None = None) -> T:
+        """``work`` on the read connection (one statement: autocommit) or on ``executor``'s."""
+        if self._closed:
+            raise StorageError(f"SQLite database {self.url_for_logs}: the store was closed")
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor, self._call, work)
+        return await loop.run_in_executor(executor or self._reader, self._call, work)
 
     async def _write(self, work: Callable[[sqlite3.Connection], T]) -> T:
-        return await self._run(lambda db: self._transaction(db, work))
+        return await self._run(lambda db: self._transaction(db, work), executor=self._writer)
 
     def _call(self, work: Callable[[sqlite3.Connection], T]) -> T:
         try:
             return work(self._connect())
         except sqlite3.Error as error:
             raise self._storage_error(error) from error
+        except OSError as error:  # making its directory
+            raise StorageError(f"SQLite database {self.url_for_logs} cannot be opened: {error.strerror or error}: "
+                               "check that the bot may write there") from error
 
     def _connect(self) -> sqlite3.Connection:
-        if self._connection is None:
+        connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
+        if connection is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             connection = sqlite3.connect(self.path, timeout=self.busy_timeout, isolation_level=None)
             try:
@@ -66,22 +77,22 @@ class SQLiteStore:
             except BaseException:
                 connection.close()
                 raise
-            self._connection = connection
-        return self._connection
+            self._local.connection = connection
+        return connection
 
     def _use_wal(self, connection: sqlite3.Connection) -> None:
         """WAL is stored in the file, so only the first opener switches it; two first openers may
         race, and this pragma does not wait on the busy handler, so the loser retries."""
-        deadline = time.monotonic() + self.busy_timeout
+        deadline = monotonic() + self.busy_timeout
         while True:
             try:
                 if connection.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
                     connection.execute("PRAGMA journal_mode=WAL")
                 return
             except sqlite3.OperationalError as error:
-                if error.sqlite_errorcode & 0xFF not in (_BUSY, _LOCKED) or time.monotonic() > deadline:
+                if error.sqlite_errorcode & 0xFF not in (_BUSY, _LOCKED) or monotonic() > deadline:
                     raise
-                time.sleep(0.05)
+                sleep(0.05)
 
     @staticmethod
     def _transaction(db: sqlite3.Connection, work: Callable[[sqlite3.Connection], T]) -> T:
@@ -89,11 +100,11 @@ class SQLiteStore:
         db.execute("BEGIN IMMEDIATE")
         try:
             result = work(db)
+            db.execute("COMMIT")
         except BaseException:
-            if db.in_transaction:
+            if db.in_transaction:  # a failed COMMIT (disk full) leaves it open too
                 db.execute("ROLLBACK")
             raise
-        db.execute("COMMIT")
         return result
 
     def _storage_error(self, error: sqlite3.Error) -> StorageError:
@@ -138,17 +149,24 @@ class SQLiteStore:
         return await self._run(lambda db: int(db.execute("PRAGMA user_version").fetchone()[0]))
 
     async def ping(self) -> None:
-        await self._run(lambda db: db.execute("SELECT 1").fetchone())
+        """Reads the file's header, so a file gone bad shows (a bare SELECT 1 would not read it)."""
+        await self._run(lambda db: db.execute("PRAGMA user_version").fetchone())
 
     async def close(self) -> None:
-        def close(_: object = None) -> None:
-            if self._connection is not None:
-                self._connection.close()
-                self._connection = None
+        if self._closed:
+            return
+        self._closed = True
+
+        def close() -> None:
+            connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
+            if connection is not None:
+                connection.close()
+                self._local.connection = None
 
         loop = asyncio.get_running_loop()
-        await loop.run_in_executor(self._executor, close)
-        self._executor.shutdown(wait=False)
+        for executor in (self._writer, self._reader):
+            await loop.run_in_executor(executor, close)
+            executor.shutdown(wait=False)
 
     # --- subscriptions -------------------------------------------------------------------
     async def add_subscription(
@@ -184,17 +202,17 @@ class SQLiteStore:
         wanted = {(p, c, f, t, tz): (ws, due) for (p, ws, c, f, t, tz), due in declared}
 
         def work(db: sqlite3.Connection) -> None:
-            for id_, *key in db.execute("SELECT id, platform, channel, frequency, time, timezone"
-                                        " FROM subscriptions WHERE origin='settings'").fetchall():
-                if tuple(key) not in wanted:
-                    db.execute("DELETE FROM subscriptions WHERE id=?", (id_,))
-            for (platform, channel, frequency, at, tz), (workspace, due) in wanted.items():
-                _insert_subscription(db, platform, workspace, channel, frequency, at, tz, due, "settings",
-                                     "settings", now)
-                db.execute(
-                    "UPDATE subscriptions SET workspace=?, next_due=COALESCE(next_due, ?) WHERE origin='settings'"
-                    " AND platform=? AND channel=? AND frequency=? AND time=? AND timezone=?",
-                    (workspace, _text(due), platform, channel, frequency, at, tz))
+            gone = [(id_,) for id_, *key in db.execute("SELECT id, platform, channel, frequency, time, timezone"
+                                                       " FROM subscriptions WHERE origin='settings'").fetchall()
+                    if tuple(key) not in wanted]
+            db.executemany("DELETE FROM subscriptions WHERE id=?", gone)
+            db.executemany(_INSERT_SUBSCRIPTION, [
+                (p, ws, c, f, t, tz, "settings", "settings", utc_text(now), _text(due))
+                for (p, c, f, t, tz), (ws, due) in wanted.items()])
+            db.executemany(
+                "UPDATE subscriptions SET workspace=?, next_due=COALESCE(next_due, ?) WHERE origin='settings'"
+                " AND platform=? AND channel=? AND frequency=? AND time=? AND timezone=?",
+                [(ws, _text(due), p, c, f, t, tz) for (p, c, f, t, tz), (ws, due) in wanted.items()])
 
         await self._write(work)
 
@@ -319,14 +337,16 @@ class SQLiteStore:
             (platform, channel, utc_text(when), text)))
 
 
+_INSERT_SUBSCRIPTION = (
+    "INSERT INTO subscriptions (platform, workspace, channel, frequency, time, timezone, origin, created_by,"
+    " created_at, next_due) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")
+
+
 def _insert_subscription(db: sqlite3.Connection, platform: str, workspace: str, channel: str, frequency: str,
                          at: str, tz: str, next_due: datetime | None, origin: str, created_by: str,
                          now: datetime) -> bool:
-    return db.execute(
-        "INSERT INTO subscriptions (platform, workspace, channel, frequency, time, timezone, origin, created_by,"
-        " created_at, next_due) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-        (platform, workspace, channel, frequency, at, tz, origin, created_by, utc_text(now),
-         _text(next_due))).rowcount == 1
+    return db.execute(_INSERT_SUBSCRIPTION, (platform, workspace, channel, frequency, at, tz, origin, created_by,
+                                             utc_text(now), _text(next_due))).rowcount == 1
 
 
 def _text(moment: datetime | None) -> str | None:

@@ -42,6 +42,9 @@ def parse(url: str) -> DatabaseUrl:
             raise BadUrl(f"{url!r} names no file; use e.g. sqlite:///case-brief.sqlite3")
         if "?" in text or "#" in text:
             raise BadUrl(f"{url!r}: a SQLite URL takes no ?parameters or #fragment, only a file path")
+        if text == ":memory:":
+            raise BadUrl(f"{url!r}: an in-memory database would lose every subscription at exit; give a file "
+                         "path such as sqlite:///case-brief.sqlite3")
         if text.endswith("/"):
             raise BadUrl(f"{url!r} names a directory; give a file path such as {url}case-brief.sqlite3")
         return DatabaseUrl("sqlite", url, Path(text))
@@ -49,10 +52,14 @@ def parse(url: str) -> DatabaseUrl:
         try:
             from psycopg.conninfo import conninfo_to_dict  # libpq's own parser
 
-            conninfo_to_dict(url)
+            params = conninfo_to_dict(url)
         except Exception:
             raise BadUrl(f"{url_for_logs(url)} is not a valid PostgreSQL URL; use e.g. "
                          "postgresql://user@host:5432/database") from None
+        ports = str(params.get("port") or "5432").split(",")  # libpq takes host1:port1,host2:port2
+        if not all(p.isdigit() and 0 < int(p) < 65536 for p in ports):
+            raise BadUrl(f"{url_for_logs(url)} is not a valid PostgreSQL URL: the port must be a number "
+                         "from 1 to 65535")
         return DatabaseUrl("postgresql", url, None)
     if url.startswith("sqlite:"):
         raise BadUrl(f"{url_for_logs(url)}: a SQLite URL starts with three slashes, then the path: "
@@ -122,6 +129,8 @@ def url_for_logs(url: str) -> str:
         pairs = parse_qsl(query, keep_blank_values=True)
         if any(key == "password" for key, _ in pairs):
             query = urlencode([(k, "***" if k == "password" else v) for k, v in pairs], safe="*", quote_via=quote)
+    if (netloc, query) == (parts.netloc, parts.query):
+        return url  # nothing to hide; urlunsplit would also drop a slash of sqlite:////abs
     return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
 
 

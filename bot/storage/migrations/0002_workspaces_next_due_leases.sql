@@ -5,7 +5,7 @@ ALTER TABLE subscriptions ADD COLUMN workspace TEXT NOT NULL DEFAULT '';
 ALTER TABLE subscriptions ADD COLUMN next_due {TIMESTAMP};
 
 -- The scheduler's question "what is due now?" reads this index only.
-CREATE INDEX subscriptions_due ON subscriptions (next_due) WHERE paused_reason IS NULL;
+CREATE INDEX subscriptions_due ON subscriptions (next_due, id) WHERE paused_reason IS NULL;
 
 CREATE INDEX subscriptions_workspace ON subscriptions (platform, workspace);
 
