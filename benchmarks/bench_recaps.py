@@ -26,7 +26,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -34,6 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.common import fmt, machine, percentiles  # noqa: E402
 from bot.app import build_dispatcher  # noqa: E402
+from bot.core.dispatch import Dispatcher  # noqa: E402
 from bot.core.registry import User  # noqa: E402
 from bot.platforms.slack.poster import SlackPoster  # noqa: E402
 from bot.recaps.runner import RecapRunner  # noqa: E402
@@ -210,13 +211,12 @@ async def scheduler_and_list(args: argparse.Namespace, tmp: Path) -> list[str]:
     return lines
 
 
-def list_latency(dispatcher: object) -> str:
+def list_latency(dispatcher: Dispatcher) -> str:
     """/recap list in one channel, the real handler, from a worker thread (as platforms run it)."""
-    run_line: Callable[..., object] = getattr(dispatcher, "run_line")
     samples = []
     for i in range(50):
         started = time.perf_counter()
-        run_line("/recap list", platform="slack", channel=f"C{i * 7:05d}", user=User("U1"))
+        dispatcher.run_line("/recap list", platform="slack", channel=f"C{i * 7:05d}", user=User("U1"))
         samples.append((time.perf_counter() - started) * 1000)
     return f"/recap list (real handler via the service loop): {fmt(percentiles(samples))}"
 

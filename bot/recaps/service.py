@@ -45,6 +45,7 @@ PROCESS_STARTED = f"{time.time():.0f}"
 SKEW = timedelta(minutes=5)  # clock differences between us and the platform, when reading history
 MAX_SKIP_WALK = 1000  # missed slots counted one by one before jumping ahead
 BATCH = 1000
+DEFAULT_POLICY = RetryPolicy()
 
 
 def owner_id() -> str:
@@ -97,7 +98,7 @@ class RecapService:
     def __init__(
         self, open_store: Callable[[], Awaitable[RecapStore]], content: Callable[[], Content], clock: Clock, *,
         grace: timedelta = timedelta(hours=1), lease: timedelta = timedelta(minutes=10),
-        policy: RetryPolicy = RetryPolicy(), concurrency: int = 50, declared: Sequence[Declared] = (),
+        policy: RetryPolicy = DEFAULT_POLICY, concurrency: int = 50, declared: Sequence[Declared] = (),
         wall: Clock = utc_now, observe: Callable[[str], None] | None = None,
         on_rate_limited: Callable[[str], None] | None = None,
     ) -> None:

@@ -10,6 +10,7 @@ SIGTERM (or SIGKILL, which is the point).
 import asyncio
 import signal
 import sys
+import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -28,14 +29,19 @@ async def main(at: datetime, go: Path | None) -> None:
     service.posters["slack"] = poster
     await service.ready()
     print("ready", flush=True)
-    while go is not None and not go.exists():
-        await asyncio.sleep(0.01)
+    if go is not None:
+        await asyncio.to_thread(_wait_for, go)
     runner = RecapRunner(service, max_sleep=timedelta(seconds=0.2))
     stop = asyncio.Event()
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
     await runner.start()
     await stop.wait()
     await runner.stop()
+
+
+def _wait_for(go: Path) -> None:
+    while not go.exists():
+        time.sleep(0.01)
 
 
 async def _token_for(workspace: str) -> str:
