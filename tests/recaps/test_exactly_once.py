@@ -7,6 +7,7 @@ only once their lease has run out, checked against the channel, and posted only 
 """
 
 import asyncio
+import json
 import os
 import signal
 import sys
@@ -117,3 +118,24 @@ async def test_sigkill_of_one_of_three_instances_mid_fan_out(fake: FakeSlack, sh
         assert len(owners) >= 2  # the work was spread over the instances
     finally:
         await stop(instances[1:])
+
+
+async def test_post_due_from_the_command_line_posts_each_slot_once(fake: FakeSlack, shared_url: str,
+                                                                   tmp_path: Path) -> None:
+    env = environment(fake, shared_url)
+    env["RECAPS"] = json.dumps([{"platform": "slack", "channel": c, "schedule": "daily", "time": "09:00",
+                                 "timezone": "America/New_York"} for c in ("C1", "C2", "C3")])
+    # Declared recaps start at the next real slot: post exactly then.
+    at = (DAILY.next_slot(datetime.now(timezone.utc)) + timedelta(seconds=30)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    async def post_due() -> str:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "recap", "post-due", "--at", at, cwd=tmp_path, env=env,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        out, err = await asyncio.wait_for(process.communicate(), 60)
+        assert process.returncode == 0, err.decode()
+        return out.decode().strip()
+
+    assert await post_due() == "3 posted, 0 recovered, 0 skipped, 0 failed"
+    assert await post_due() == "0 posted, 0 recovered, 0 skipped, 0 failed"
+    assert fake.posts_by_channel() == {"C1": 1, "C2": 1, "C3": 1}
