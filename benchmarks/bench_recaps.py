@@ -1,70 +1,246 @@
-"""Recap fan-out: one recap to 1,000 channels against a rate-limited local fake Slack.
+"""Recaps: multi-instance fan-out against a rate-limited fake Slack, scheduler loop lag, /recap list.
 
-The fake allows one message per second per channel and WORKSPACE messages per second in
-all, answering 429 with Retry-After beyond that, as Slack does. The baseline is the
-theoretical minimum for those limits (channels / workspace rate). Duplicates and losses
-are counted from what the fake received; both must be 0.
+1. Fan-out: CHANNELS channels over WORKSPACES workspaces (each its own bot token). The fake
+   Slack allows one message per second per channel and PER_WORKSPACE per second per
+   workspace, answering 429 + Retry-After beyond that, as Slack does. Baseline: the
+   theoretical minimum for those limits (channels per workspace / PER_WORKSPACE). Runs with
+   1 and 3 instances (real processes, tests/recaps/instance.py) on one database (PostgreSQL
+   from TEST_DATABASE_URL, else SQLite), and with 3 where one is killed (SIGKILL) midway.
+   Duplicates and losses are counted from what the fake received; both must be 0.
+2. Scheduler: event-loop lag (a 10 ms sleeper's overshoot) with SUBSCRIPTIONS subscriptions in
+   the database and the recap runner on, idle and during a fan-out; baseline: the same
+   sampler with no runner.
+3. `/recap list` through the real handler (worker thread -> service loop) with
+   SUBSCRIPTIONS subscriptions in the database.
 
-Usage: python benchmarks/bench_recaps.py [--channels 1000] [--workspace 100]
+Usage: python benchmarks/bench_recaps.py [--channels 1000] [--workspaces 50] [--per-workspace 50] [--subscriptions 10000]
 """
 
 import argparse
 import asyncio
+import contextlib
 import logging
+import os
+import signal
 import sys
 import tempfile
 import time
+import uuid
+from collections.abc import AsyncIterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from pydantic import SecretStr
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import machine  # noqa: E402
-from bot.app import open_store  # noqa: E402
-from bot.platforms.slack.app import build_web_client  # noqa: E402
-from bot.recaps.posters import SlackPoster  # noqa: E402
-from bot.recaps.service import RecapService  # noqa: E402
-from bot.recaps.store import RecapStore  # noqa: E402
+from benchmarks.common import fmt, machine, percentiles  # noqa: E402
+from bot.app import build_dispatcher  # noqa: E402
+from bot.core.dispatch import Dispatcher  # noqa: E402
+from bot.core.registry import User  # noqa: E402
+from bot.platforms.slack.poster import SlackPoster  # noqa: E402
+from bot.recaps.runner import RecapRunner  # noqa: E402
+from bot.recaps.schedule import Schedule  # noqa: E402
 from bot.settings import Settings  # noqa: E402
+from bot.storage import RecapStore, open_store  # noqa: E402
 from tests.fakes.slack import FakeSlack  # noqa: E402
 
-SLOT = datetime(2026, 3, 10, 14, 0, tzinfo=timezone.utc)
+ROOT = Path(__file__).resolve().parent.parent
+SLOT = datetime(2026, 3, 10, 13, 0, tzinfo=timezone.utc)
+DAILY = Schedule("daily", "09:00", "America/New_York")
+LEASE_SECONDS = 15
+
+
+@contextlib.asynccontextmanager
+async def database(tmp: Path) -> AsyncIterator[str]:
+    """A fresh PostgreSQL schema (TEST_DATABASE_URL) or SQLite file, dropped afterwards."""
+    base = os.environ.get("TEST_DATABASE_URL", "")
+    if not base:
+        yield f"sqlite:///{tmp / f'{uuid.uuid4().hex}.sqlite3'}"
+        return
+    import psycopg
+
+    schema = f"bench_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(base, autocommit=True) as connection:
+        connection.execute(f"CREATE SCHEMA {schema}")  # type: ignore[arg-type]
+    try:
+        yield f"{base}{'&' if '?' in base else '?'}options=-csearch_path%3D{schema}"
+    finally:
+        with psycopg.connect(base, autocommit=True) as connection:
+            connection.execute(f"DROP SCHEMA {schema} CASCADE")  # type: ignore[arg-type]
+
+
+async def fill(store: RecapStore, channels: int, workspaces: int, *, minute_every: int = 0) -> None:
+    """``channels`` daily subscriptions due at SLOT, spread over workspaces W00..; with
+    ``minute_every`` > 0, one in that many is an every-minute cron instead."""
+    async def add(i: int) -> None:
+        frequency, at = (("* * * * *", "") if minute_every and i % minute_every == 0 else (DAILY.frequency, DAILY.time))
+        await store.add_subscription("slack", f"W{i % workspaces:02d}", f"C{i:05d}", frequency, at, DAILY.timezone,
+                                     next_due=SLOT, now=SLOT - timedelta(days=1))
+
+    for start in range(0, channels, 20):  # a few at once: the PostgreSQL pool has several connections
+        await asyncio.gather(*(add(i) for i in range(start, min(start + 20, channels))))
+
+
+def instance_env(fake: FakeSlack, url: str, rate: float, concurrency: int) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_", "RECAP"))}
+    env.update(SLACK_BOT_TOKEN="xoxb-bench", SLACK_API_URL=fake.api_url, DATABASE_URL=url, LOG_LEVEL="ERROR",
+               RECAP_SLACK_WORKSPACE_RATE=str(rate), RECAP_CONCURRENCY=str(concurrency),
+               RECAP_CLAIM_LEASE_SECONDS=str(LEASE_SECONDS), PYTHONPATH=str(ROOT))
+    return env
+
+
+async def fan_out(args: argparse.Namespace, tmp: Path, instances: int, kill: bool) -> str:
+    fake = await FakeSlack().start()
+    fake.channel_interval = 1.0
+    fake.workspace_per_second = args.per_workspace
+    fake.teams = {f"xoxb-W{w:02d}": f"W{w:02d}" for w in range(args.workspaces)}
+    go = tmp / f"go-{uuid.uuid4().hex}"
+    processes: list[asyncio.subprocess.Process] = []
+    try:
+        async with database(tmp) as url:
+            store = await open_store(url)
+            await fill(store, args.channels, args.workspaces)
+            await store.close()
+            # Each instance paces a workspace at its share of the limit, so together they fit it.
+            env = instance_env(fake, url, args.per_workspace / instances, args.concurrency)
+            for _ in range(instances):
+                process = await asyncio.create_subprocess_exec(
+                    sys.executable, "-m", "tests.recaps.instance", (SLOT + timedelta(seconds=30)).isoformat(), str(go),
+                    cwd=tmp, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL)
+                processes.append(process)
+            for process in processes:
+                assert process.stdout is not None
+                assert (await asyncio.wait_for(process.stdout.readline(), 120)).strip() == b"ready"
+            go.touch()
+            started = time.perf_counter()
+            killed_at = None
+            deadline = started + args.timeout
+            while len(fake.posts_by_channel()) < args.channels and time.perf_counter() < deadline:
+                if kill and killed_at is None and len(fake.posts_by_channel()) >= args.channels // 2:
+                    processes[0].send_signal(signal.SIGKILL)
+                    killed_at = time.perf_counter() - started
+                await asyncio.sleep(0.02)
+            elapsed = time.perf_counter() - started
+            await asyncio.sleep(1.0)  # any duplicate would show now
+            counts = fake.posts_by_channel()
+    finally:
+        for process in processes:
+            if process.returncode is None:
+                process.send_signal(signal.SIGTERM)
+        for process in processes:
+            try:
+                await asyncio.wait_for(process.wait(), 15)
+            except asyncio.TimeoutError:
+                process.kill()
+                await process.wait()
+        await fake.stop()
+    duplicates = sum(n - 1 for n in counts.values() if n > 1)
+    losses = args.channels - len(counts)
+    minimum = (args.channels / args.workspaces) / args.per_workspace
+    label = f"{instances} instance(s)" + (f", one SIGKILLed at {killed_at:.1f} s" if kill and killed_at else "")
+    return (f"fan-out {args.channels} channels / {args.workspaces} workspaces, {label}: {elapsed:.2f} s; "
+            f"theoretical minimum {minimum:.2f} s (ratio {elapsed / minimum:.1f}x); 429s met {fake.rejected}; "
+            f"duplicates {duplicates}; losses {losses}")
+
+
+async def lag_samples(seconds: float) -> list[float]:
+    """Overshoot of a 10 ms sleep, in ms: how long the loop was busy elsewhere."""
+    samples = []
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        before = time.perf_counter()
+        await asyncio.sleep(0.01)
+        samples.append((time.perf_counter() - before - 0.01) * 1000)
+    return samples
+
+
+FAKE_PROCESS = """
+import asyncio, sys
+from tests.fakes.slack import FakeSlack
+async def main():
+    fake = await FakeSlack().start()
+    print(fake.api_url, flush=True)
+    await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
+asyncio.run(main())
+"""
+
+
+async def fake_in_process() -> tuple[str, asyncio.subprocess.Process]:
+    """A fake Slack in its own process, so its work does not count as our loop's lag."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", FAKE_PROCESS, cwd=ROOT, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE)
+    assert process.stdout is not None
+    return (await process.stdout.readline()).decode().strip(), process
+
+
+async def scheduler_and_list(args: argparse.Namespace, tmp: Path) -> list[str]:
+    lines = []
+    api_url, fake = await fake_in_process()  # unlimited: this measures our side
+    async with database(tmp) as url:
+        store = await open_store(url)
+        fill_started = time.perf_counter()
+        await fill(store, args.subscriptions, 50, minute_every=100)
+        lines.append(f"filled {args.subscriptions} subscriptions in {time.perf_counter() - fill_started:.1f} s "
+                     f"({args.subscriptions // 100} every-minute)")
+        await store.close()
+        lines.append(f"loop lag, no runner (baseline): {fmt(percentiles(await lag_samples(3)))}")
+        settings = Settings(_env_file=None, database_url=url, slack_bot_token="xoxb-bench",  # type: ignore[arg-type]
+                            slack_api_url=api_url)
+        clock_now = [SLOT - timedelta(minutes=5)]
+        dispatcher = build_dispatcher(settings, clock=lambda: clock_now[0])
+        service = dispatcher.services["recaps"]
+        service.posters["slack"] = SlackPoster("xoxb-bench", api_url, workspace_rate=1000, channel_rate=1000)
+        sent: list[str] = []
+        runner = RecapRunner(service, observe=sent.append)
+        await runner.start()
+        try:
+            await asyncio.sleep(1)
+            idle = await lag_samples(5)
+            lines.append(f"loop lag, runner idle with {args.subscriptions} subscriptions: {fmt(percentiles(idle))}")
+            lines.append(await asyncio.to_thread(list_latency, dispatcher))
+            clock_now[0] = SLOT + timedelta(seconds=1)  # every subscription is due now
+            runner.wake()
+            started = time.perf_counter()
+            busy = await lag_samples(4)
+            lines.append(f"loop lag during the fan-out of {args.subscriptions} posts: {fmt(percentiles(busy))}; "
+                         f"{len(sent)} posted in the first {time.perf_counter() - started:.1f} s")
+        finally:
+            await runner.stop()
+    assert fake.stdin is not None
+    fake.stdin.close()
+    await fake.wait()
+    return lines
+
+
+def list_latency(dispatcher: Dispatcher) -> str:
+    """/recap list in one channel, the real handler, from a worker thread (as platforms run it)."""
+    samples = []
+    for i in range(50):
+        started = time.perf_counter()
+        dispatcher.run_line("/recap list", platform="slack", channel=f"C{i * 7:05d}", user=User("U1"))
+        samples.append((time.perf_counter() - started) * 1000)
+    return f"/recap list (real handler via the service loop): {fmt(percentiles(samples))}"
 
 
 async def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--channels", type=int, default=1000)
-    parser.add_argument("--workspace", type=int, default=100, help="messages per second, workspace-wide")
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--channels", type=int, default=1000, help="10000 for the full scale (minutes here)")
+    parser.add_argument("--workspaces", type=int, default=50)
+    parser.add_argument("--per-workspace", type=float, default=50, help="messages per second per workspace")
     parser.add_argument("--concurrency", type=int, default=50)
+    parser.add_argument("--subscriptions", type=int, default=10_000)
+    parser.add_argument("--timeout", type=float, default=600)
+    parser.add_argument("--skip-fan-out", action="store_true")
     args = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)
     print(f"machine: {machine()}")
-    fake = await FakeSlack().start()
-    fake.workspace_per_second, fake.channel_interval = args.workspace, 1.0
-    settings = Settings(_env_file=None, slack_bot_token=SecretStr("xoxb-bench"), slack_api_url=fake.api_url)
-    content = open_store(settings)
-    with tempfile.TemporaryDirectory() as tmp:
-        store = RecapStore(Path(tmp) / "recaps.sqlite3")
-        for i in range(args.channels):
-            store.add_subscription("slack", f"C{i:05d}", "daily", "14:00", "UTC", now=SLOT - timedelta(days=1))
-        clock = lambda: SLOT + timedelta(seconds=1)  # noqa: E731
-        service = RecapService(store, lambda: content.current, clock, concurrency=args.concurrency)
-        service.posters["slack"] = SlackPoster(build_web_client(settings))
-        started = time.perf_counter()
-        report = await service.post_due()
-        elapsed = time.perf_counter() - started
-        counts = fake.posts_by_channel()
-        duplicates = sum(n - 1 for n in counts.values() if n > 1)
-        losses = args.channels - len(counts)
-        minimum = args.channels / args.workspace
-        print(f"fan-out to {args.channels} channels (workspace limit {args.workspace}/s, 1/s per channel, "
-              f"concurrency {args.concurrency}): {elapsed:.2f} s; theoretical minimum {minimum:.2f} s; "
-              f"ratio {elapsed / minimum:.2f}x")
-        print(f"posted {len(report.posted)}, failed {len(report.failed)}, 429s answered by the fake {fake.rejected}; "
-              f"duplicates {duplicates}, losses {losses}")
-    await fake.stop()
+    print(f"database: {'PostgreSQL' if os.environ.get('TEST_DATABASE_URL') else 'SQLite'}")
+    with tempfile.TemporaryDirectory() as name:
+        tmp = Path(name)
+        if not args.skip_fan_out:
+            for instances, kill in ((1, False), (3, False), (3, True)):
+                print(await fan_out(args, tmp, instances, kill), flush=True)
+        for line in await scheduler_and_list(args, tmp):
+            print(line, flush=True)
 
 
 if __name__ == "__main__":

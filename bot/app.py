@@ -11,8 +11,8 @@ from bot.core.dispatch import Dispatcher
 from bot.core.freshness import Clock, system_clock
 from bot.recaps.declared import declared_recaps
 from bot.recaps.service import RecapService
-from bot.recaps.store import RecapStore
 from bot.settings import Settings
+from bot.storage import RecapStore, open_store as open_recap_store
 from bot.web.links import PublicLinks
 
 
@@ -22,15 +22,20 @@ def open_store(settings: Settings) -> ContentStore:
 
 
 def build_recaps(settings: Settings, store: ContentStore, clock: Clock) -> RecapService:
-    """The recap service over the SQLite file, with the operator's declared recaps in place."""
-    recaps = RecapService(
-        RecapStore(settings.database_path), lambda: store.current, clock,
+    """The recap service; its database is opened on first use, with the declared recaps
+    (checked here, so a bad RECAPS stops the start with the variable named)."""
+    url = settings.database_url
+
+    async def opener() -> RecapStore:
+        return await open_recap_store(url)
+
+    return RecapService(
+        opener, lambda: store.current, clock,
         grace=timedelta(minutes=settings.recap_grace_minutes),
         lease=timedelta(seconds=settings.recap_claim_lease_seconds),
         concurrency=settings.recap_concurrency,
+        declared=declared_recaps(settings, clock()),
     )
-    recaps.store.sync_declared(declared_recaps(settings), clock())
-    return recaps
 
 
 class LazyServices(Mapping[str, Any]):

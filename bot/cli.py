@@ -20,6 +20,7 @@ from bot.core.reply import Reply
 from bot.editorial import cli as editorial_cli
 from bot.editorial.staleness import stale_warning
 from bot.logs import configure_logging
+from bot.platforms import posting
 from bot.platforms.console import run_console
 from bot.platforms.slack.manifest import build_manifest
 from bot.preflight import start_problems
@@ -28,6 +29,7 @@ from bot.renderers.discord import render_discord
 from bot.renderers.json import render_json
 from bot.renderers.slack import render_slack
 from bot.renderers.text import render_text
+from bot.storage import StorageError
 from bot.settings import Settings, SettingsError, load_settings
 from bot.web import cli as web_cli
 
@@ -151,20 +153,24 @@ def check(settings: Settings) -> int:
 
 def recap(args: argparse.Namespace, settings: Settings, dispatcher: Dispatcher) -> int:
     service = dispatcher.services["recaps"]
-    if args.recap_action == "list":
-        print(recap_cli.list_all(service))
-    elif args.recap_action == "preview":
-        if args.channel.partition(":")[0] not in ("slack", "discord"):
-            print("--channel must be slack:<channel id> or discord:<channel id>", file=sys.stderr)
-            return 2
-        print(recap_cli.preview(service, dispatcher, args.channel))
-    else:
-        try:
-            at = recap_cli.parse_instant(args.at) if args.at else None
-        except ValueError as error:
-            print(f"--at: {error}", file=sys.stderr)
-            return 2
-        print(asyncio.run(recap_cli.post_due(settings, service, at)))
+    if args.recap_action == "preview" and args.channel.partition(":")[0] not in ("slack", "discord"):
+        print("--channel must be slack:<channel id> or discord:<channel id>", file=sys.stderr)
+        return 2
+    try:
+        at = recap_cli.parse_instant(args.at) if getattr(args, "at", None) else None
+    except ValueError as error:
+        print(f"--at: {error}", file=sys.stderr)
+        return 2
+    try:
+        if args.recap_action == "list":
+            print(recap_cli.list_all(service))
+        elif args.recap_action == "preview":
+            print(recap_cli.preview(service, dispatcher, args.channel))
+        else:
+            print(asyncio.run(posting.post_due(settings, service, at)))
+    except StorageError as error:  # one line saying what to do, never a traceback
+        print(f"Invalid setting DATABASE_URL: {error}", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -13,6 +13,8 @@ from pydantic import AfterValidator, Field, SecretStr, ValidationError, Validati
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from pydantic_settings import SettingsError as SourceError
 
+from bot.encryption import KEY_HINT, InvalidKeys, parse_keys
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -84,9 +86,11 @@ class Settings(BaseSettings):
     database_url: str = Field(default="sqlite:///case-brief.sqlite3", pattern=r"^(sqlite:///|postgres(ql)?://)")
     recap_grace_minutes: int = Field(default=60, ge=0)
     recap_timezone: Annotated[str, AfterValidator(_timezone)] = "UTC"
-    recap_claim_lease_seconds: int = Field(default=600, ge=10)
+    recap_claim_lease_seconds: int = Field(default=600, ge=2)
     recap_concurrency: int = Field(default=50, ge=1, le=1000)
     recaps: list[dict[str, str]] = []  # JSON list declared by operators; see config.example.env
+    # Recap pacing: Slack messages per second per workspace, per instance (Slack allows ~1/s per channel).
+    recap_slack_workspace_rate: float = Field(default=20.0, gt=0, le=1000)
 
     # Web pages: where they are published; chat replies then link each citation to its passage
     public_url: Annotated[str | None, AfterValidator(_public_url)] = Field(default=None, max_length=200)
@@ -126,14 +130,38 @@ class SettingsError(Exception):
     """One readable message per wrong setting, naming the variable; never its value."""
 
 
+def _oauth_problems(settings: Settings) -> list[str]:
+    """One line per missing or malformed OAuth setting (never its value)."""
+    problems = []
+    if settings.slack_client_id is None:
+        problems.append("Invalid setting SLACK_CLIENT_ID: missing; installs to many workspaces need "
+                        "the app's client ID beside SLACK_CLIENT_SECRET")
+    if settings.slack_client_secret is None:
+        problems.append("Invalid setting SLACK_CLIENT_SECRET: missing; installs to many workspaces "
+                        "need the app's client secret")
+    if settings.slack_signing_secret is None:
+        problems.append("Invalid setting SLACK_SIGNING_SECRET: missing; installs to many workspaces "
+                        "are served over HTTP, whose requests Slack signs")
+    if settings.slack_app_token is not None:
+        problems.append("Invalid setting SLACK_APP_TOKEN: installs to many workspaces are served over "
+                        "HTTP (/slack/install); unset it or use SLACK_BOT_TOKEN for one workspace")
+    key = settings.slack_token_encryption_key
+    if key is None:
+        problems.append(f"Invalid setting SLACK_TOKEN_ENCRYPTION_KEY: missing; {KEY_HINT}")
+    else:
+        try:
+            parse_keys(key.get_secret_value())
+        except InvalidKeys as error:
+            problems.append(f"Invalid setting SLACK_TOKEN_ENCRYPTION_KEY: {error}; {KEY_HINT}")
+    return problems
+
+
 def _missing(settings: Settings) -> list[str]:
     """Settings that only make sense together."""
     oauth_meant = settings.slack_bot_token is None and bool(
         settings.slack_client_secret or settings.slack_token_encryption_key)
     if settings.slack_oauth or oauth_meant:
-        from bot.platforms.slack.oauth import oauth_settings_problems  # keeps Bolt's OAuth off other paths
-
-        return oauth_settings_problems(settings)
+        return _oauth_problems(settings)
     if settings.slack_bot_token is None and (settings.slack_app_token or settings.slack_signing_secret):
         return ["Invalid setting SLACK_BOT_TOKEN: missing; Slack needs the bot token (xoxb-...) "
                 "beside SLACK_APP_TOKEN or SLACK_SIGNING_SECRET"]

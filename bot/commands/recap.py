@@ -1,4 +1,8 @@
-"""/recap subscribe|unsubscribe|list|preview: scheduled recaps for the channel asked from."""
+"""/recap subscribe|unsubscribe|list|preview: scheduled recaps for the channel asked from.
+
+``/recap`` is a slow command (run in a worker thread); its storage work runs on the recap
+service's event loop through ``RecapService.call``.
+"""
 
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -10,11 +14,14 @@ from bot.core.reply import Item, Reply, Section
 from bot.recaps.compose import compose
 from bot.recaps.schedule import Schedule, ScheduleError, parse_schedule
 from bot.recaps.service import RecapService
+from bot.storage.base import StorageError, Subscription
 
 ACTIONS = ("list", "preview", "subscribe", "unsubscribe")
 REFUSAL = ("Only admins can {action} recaps: on Slack, workspace admins and owners (or users the "
            "operator lists); on Discord, members with Manage Server. `/recap list` and "
            "`/recap preview` are open to everyone.")
+UNAVAILABLE = ("Recaps are unavailable for a moment: their database is not answering. Other commands "
+               "work; the operator has been told. Try again later.")
 
 
 def _when(moment: datetime | None, tz: str) -> str:
@@ -31,44 +38,42 @@ def handle_recap(request: CommandRequest, context: Context) -> Reply:
         return Reply("Recaps", (note(
             "Recaps are posted to Slack or Discord channels: use `/recap` there, or declare them in the "
             "RECAPS setting. From a terminal: `python -m bot recap list`."),), private_only=True)
-    platform, channel = request.platform, request.channel
     if action in ("subscribe", "unsubscribe") and not (request.user and request.user.is_admin):
         return Reply("Recaps: admins only", (note(REFUSAL.format(action=action)),), private_only=True)
-    if action == "subscribe":
-        return _subscribe(service, platform, channel, request, context)
-    if action == "unsubscribe":
-        return _unsubscribe(service, platform, channel, request.args.get("details", ""))
-    if action == "preview":
-        reply, _ = compose(context.content, service.store.told(platform, channel), service.clock())
-        return Reply(f"Preview: {reply.title}", reply.sections, reply.citations, reply.as_of,
-                     footer="This is what the next recap in this channel would say; only you see it.",
-                     private_only=True)
-    return _list(service, platform, channel)
+    try:
+        if action == "subscribe":
+            return _subscribe(service, request, context)
+        if action == "unsubscribe":
+            return _unsubscribe(service, request)
+        if action == "preview":
+            return _preview(service, request, context)
+        return _list(service, request)
+    except (StorageError, TimeoutError):
+        return Reply("Recaps", (note(UNAVAILABLE),), private_only=True)
 
 
-def _subscribe(service: RecapService, platform: str, channel: str, request: CommandRequest, context: Context) -> Reply:
+def _subscribe(service: RecapService, request: CommandRequest, context: Context) -> Reply:
+    assert request.channel is not None
     words = request.args.get("details", "").split()
     try:
-        schedule = parse_schedule(words, service_timezone(context))
+        schedule = parse_schedule(words, service_timezone(context), service.clock())
         upcoming = schedule.next_slot(service.clock())
     except ScheduleError as error:
         raise UsageError(str(error)) from None
     user = request.user.id if request.user else ""
-    sub, created = service.store.add_subscription(platform, channel, schedule.frequency, schedule.time,
-                                                  schedule.timezone, created_by=user, now=service.clock())
+    channel = request.channel
+    sub, created = service.call(lambda: service.subscribe(request.platform, request.workspace, channel,
+                                                          schedule, created_by=user))
     verb = "Subscribed" if created else "Already subscribed"
     return Reply("Recaps", (Section(None, (
         Item(f"{verb} (#{sub.id}): {schedule.describe()}. Next recap: {_when(upcoming, schedule.timezone)}."),)),),
         private_only=True)
 
 
-def _unsubscribe(service: RecapService, platform: str, channel: str, details: str) -> Reply:
-    subs = service.store.subscriptions(platform, channel)
-    wanted = details.strip().lstrip("#")
-    if wanted:
-        chosen = [s for s in subs if str(s.id) == wanted]
-    else:
-        chosen = subs if len(subs) == 1 else []
+def _unsubscribe(service: RecapService, request: CommandRequest) -> Reply:
+    subs = service.call(lambda: service.subscriptions(request.platform, request.channel))
+    wanted = request.args.get("details", "").strip().lstrip("#")
+    chosen: list[Subscription] = [s for s in subs if str(s.id) == wanted] if wanted else (subs if len(subs) == 1 else [])
     if not subs:
         return Reply("Recaps", (note("This channel has no recap subscriptions."),), private_only=True)
     if not chosen:
@@ -78,13 +83,23 @@ def _unsubscribe(service: RecapService, platform: str, channel: str, details: st
     if sub.origin == "settings":
         return Reply("Recaps", (note(f"#{sub.id} is declared in the operator's RECAPS setting; "
                                      "ask the operator to remove it there."),), private_only=True)
-    service.store.remove_subscription(sub.id)
+    service.call(lambda: service.remove(sub.id))
     return Reply("Recaps", (note(f"Unsubscribed #{sub.id}; this channel gets no more recaps from it."),),
                  private_only=True)
 
 
-def _list(service: RecapService, platform: str, channel: str) -> Reply:
-    rows = service.listing(platform, channel)
+def _preview(service: RecapService, request: CommandRequest, context: Context) -> Reply:
+    assert request.channel is not None
+    channel = request.channel
+    told = service.call(lambda: service.told(request.platform, channel))
+    reply, _ = compose(context.content, told, service.clock())
+    return Reply(f"Preview: {reply.title}", reply.sections, reply.citations, reply.as_of,
+                 footer="This is what the next recap in this channel would say; only you see it.",
+                 private_only=True)
+
+
+def _list(service: RecapService, request: CommandRequest) -> Reply:
+    rows = service.call(lambda: service.listing(request.platform, request.channel))
     if not rows:
         return Reply("Recaps in this channel", (note(
             "None yet. An admin can start them: `/recap subscribe daily 09:00 America/New_York`."),))

@@ -35,7 +35,7 @@ class Dispatcher:
 
     def run_line(
         self, line: str, *, platform: str = "console", channel: str | None = None,
-        user: User | None = None,
+        user: User | None = None, workspace: str = "",
     ) -> Reply:
         """Parse a typed command line and run it."""
         typed = split_line(line)
@@ -48,7 +48,7 @@ class Dispatcher:
             request = bind(command, typed.text, platform=platform, channel=channel, user=user)
         except UsageError as error:
             return self._finish(_error(f"/{command.name}: not understood", str(error)), None)
-        return self.run(request)
+        return self.run(dataclasses.replace(request, workspace=workspace) if workspace else request)
 
     def run(self, request: CommandRequest) -> Reply:
         """Run an already-bound request (Discord hands us typed options directly)."""

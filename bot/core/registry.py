@@ -50,6 +50,7 @@ class CommandRequest:
     channel: str | None = None
     user: User | None = None
     notes: tuple[str, ...] = ()  # things the core did to the input, told to the user
+    workspace: str = ""  # Slack team id or Discord guild id ("" when none, e.g. the console)
 
 
 @dataclass(frozen=True)

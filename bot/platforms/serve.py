@@ -14,14 +14,14 @@ import logging
 import signal
 import sys
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, Protocol
+from typing import Protocol
 
 from aiohttp import web
 
 from bot.core.dispatch import Dispatcher
 from bot.platforms.errors import StartError
 from bot.service import metrics
-from bot.service.components import ContentComponent, DatabaseComponent, ping_sqlite, scheduler_component
+from bot.service.components import ContentComponent, DatabaseComponent, scheduler_component
 from bot.service.http import HttpServer, Mount, build_http_app
 from bot.service.lag import watch_loop_lag
 from bot.service.observe import Observer
@@ -65,20 +65,6 @@ async def watch_content(dispatcher: Dispatcher, every_seconds: float) -> None:
         await asyncio.to_thread(dispatcher.store.reload_if_changed)
 
 
-async def run_recaps(runner: Any) -> None:
-    """The recap loop, supervised. TODO(merge, recaps branch): call ``runner.run()`` once
-    RecapRunner has it; until then its start() spawns a task we wait on."""
-    run = getattr(runner, "run", None)
-    if callable(run):
-        await run()
-        return
-    await runner.start()
-    try:
-        await runner._task
-    finally:
-        await runner.stop()
-
-
 async def serve_until_stopped(settings: Settings, dispatcher: Dispatcher, stop: asyncio.Event, *,
                               observer: Observer | None = None,
                               extra_routes: Sequence[Mount] = ()) -> Fatal | None:
@@ -92,18 +78,17 @@ async def serve_until_stopped(settings: Settings, dispatcher: Dispatcher, stop: 
 
     supervisor = Supervisor(on_fatal)
     runners = build_runners(settings, dispatcher, observer)
-    database = DatabaseComponent(lambda: ping_sqlite(settings.database_path))
+    recaps = dispatcher.services.get("recaps")
+    database = DatabaseComponent(recaps.ready) if recaps is not None else None
     content = ContentComponent(dispatcher.store, lambda: dispatcher.clock().date())
     metrics.CONTENT_AGE_DAYS.set_function(content.age_days)  # computed at each scrape
-    components: list[Component] = [content, database, *runners]
-    recaps = dispatcher.services.get("recaps")
+    components: list[Component] = [content, *([database] if database else []), *runners]
     recap_runner = None
     if recaps is not None and runners:
         from bot.recaps.runner import RecapRunner
 
-        # TODO(merge, recaps branch): RecapRunner(recaps, observe=metrics.record_recap_delivery,
-        #                                         on_rate_limited=metrics.record_rate_limited)
-        recap_runner = RecapRunner(recaps)
+        recap_runner = RecapRunner(recaps, observe=metrics.record_recap_delivery,
+                                   on_rate_limited=metrics.record_rate_limited)
         components.append(scheduler_component(recap_runner, lambda: supervisor.running("recaps")))
     mounts = [mount for runner in runners for mount in runner.mounts()] + list(extra_routes)
 
@@ -124,8 +109,9 @@ async def serve_until_stopped(settings: Settings, dispatcher: Dispatcher, stop: 
             for name, run in runner.tasks().items():
                 supervisor.supervise(name, run)
         if recap_runner is not None:  # after the platforms, which register their posters
-            supervisor.supervise("recaps", lambda: run_recaps(recap_runner))
-        supervisor.supervise("database", database.watch)
+            supervisor.supervise("recaps", recap_runner.run)
+        if database is not None:
+            supervisor.supervise("database", database.watch)
         supervisor.supervise("loop-lag", watch_loop_lag)
         if settings.content_reload_seconds > 0:
             supervisor.supervise("content-watcher",
@@ -133,8 +119,11 @@ async def serve_until_stopped(settings: Settings, dispatcher: Dispatcher, stop: 
         await stop.wait()
     finally:
         log.info("stopping")
-        if not fatal:
-            await observer.drain(STOP_WITHIN_SECONDS)
+        if not fatal:  # replies owed and recap posts in flight finish, within one bound
+            drains: list[Awaitable[object]] = [observer.drain(STOP_WITHIN_SECONDS)]
+            if recap_runner is not None:
+                drains.append(recap_runner.drain(STOP_WITHIN_SECONDS))
+            await asyncio.gather(*drains)
         observer.draining = True
         await supervisor.stop()
         for runner in reversed(started):

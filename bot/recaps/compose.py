@@ -9,7 +9,7 @@ than as one dropped and one added.
 from datetime import datetime
 from typing import Any
 
-from bot.commands.topics import topic_reply
+from bot.core.topic_reply import topic_reply
 from bot.content.store import Content
 from bot.content.summaries import Claim, Topic
 from bot.core.freshness import as_of

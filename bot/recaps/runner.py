@@ -1,43 +1,130 @@
-"""The recap loop inside ``python -m bot run``: post what is due, then sleep until the next slot."""
+"""The recap loop inside ``python -m bot run``: post what is due, then sleep until the next slot.
+
+Readiness and metrics read this runner (see docs/recaps.md):
+- ``alive``: the loop task is running;
+- ``next_wakeup``: when it next looks for due recaps (UTC), None before the first look;
+- ``last_beat``: ``time.monotonic()`` of its last sign of life (loop turn or lease heartbeat);
+- ``problem``: why recaps are paused (the database cannot be used), else None; ``healthy``.
+
+A storage fault pauses recaps only: it is logged once with what to do, retried with
+backoff, and cleared when the database answers again. Nothing is lost or doubled: due slots
+stay due (their next_due is not advanced) and claims keep every slot to one post.
+"""
 
 import asyncio
 import contextlib
 import logging
-from datetime import timedelta
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta
 
-from bot.recaps.schedule import Schedule
 from bot.recaps.service import RecapService
+from bot.storage.base import StorageError
 
 log = logging.getLogger(__name__)
-MAX_SLEEP = timedelta(seconds=60)  # new subscriptions are picked up within a minute
+# Wake at least this often: new subscriptions are seen, expired leases are taken over, and
+# readiness sees a beat (a dead scheduler shows within seconds).
+MAX_SLEEP = timedelta(seconds=10)
+MAX_BACKOFF = 60.0
 
 
 class RecapRunner:
-    def __init__(self, service: RecapService) -> None:
+    def __init__(self, service: RecapService, *, observe: Callable[[str], None] | None = None,
+                 on_rate_limited: Callable[[str], None] | None = None,
+                 max_sleep: timedelta = MAX_SLEEP) -> None:
         self.service = service
+        self.max_sleep = max_sleep
+        if observe is not None:
+            service.observe = observe
+        if on_rate_limited is not None:
+            service.on_rate_limited = on_rate_limited
+        self.next_wakeup: datetime | None = None
+        self.problem: str | None = None
         self._task: asyncio.Task[None] | None = None
+        self._wake = asyncio.Event()
+
+    @property
+    def alive(self) -> bool:
+        return self._task is not None and not self._task.done()
+
+    @property
+    def healthy(self) -> bool:
+        return self.alive and self.problem is None
+
+    @property
+    def last_beat(self) -> float:
+        return self.service.last_beat
 
     async def start(self) -> None:
+        self.service.bind(asyncio.get_running_loop())  # handlers' storage work runs on this loop
         self._task = asyncio.create_task(self._loop(), name="recaps")
+
+    async def run(self) -> None:
+        """Run until cancelled (as a supervised task). After ``drain`` it waits to be cancelled."""
+        await self.start()
+        try:
+            assert self._task is not None
+            await asyncio.shield(self._task)  # a cancel of run() reaches the loop only via stop()
+            await asyncio.Event().wait()  # drained on purpose: nothing more to do
+        finally:
+            await self.stop()
+
+    async def drain(self, within: float) -> None:
+        """Graceful stop: start no new post, let the ones in flight finish within ``within`` s."""
+        self.service.stopping = True
+        self._wake.set()
+        if self._task is not None:
+            with contextlib.suppress(asyncio.TimeoutError, asyncio.CancelledError):
+                await asyncio.wait_for(asyncio.shield(self._task), within)
 
     async def stop(self) -> None:
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
+            self._task = None
+        await self.service.aclose()
 
-    def _sleep_seconds(self) -> float:
-        now = self.service.clock()
-        wake = now + MAX_SLEEP
-        for sub in self.service.store.subscriptions():
-            if not sub.paused_reason and sub.platform in self.service.posters:
-                wake = min(wake, Schedule(sub.frequency, sub.time, sub.timezone).next_slot(now))
-        return max(0.0, (wake - now).total_seconds())
+    def wake(self) -> None:
+        """Look for due recaps now (e.g. after a subscription was added)."""
+        self._wake.set()
 
     async def _loop(self) -> None:
-        while True:
+        backoff = 1.0
+        while not self.service.stopping:
+            self.service.last_beat = time.monotonic()
             try:
                 await self.service.post_due()  # on start too: slots missed while down
+                earliest = await self.service.store.earliest_due()
+            except StorageError as error:
+                if self.problem is None:
+                    log.error("recaps paused: the database cannot be used: %s. Other commands keep "
+                              "answering; fix the database (space, permissions, a reachable server) and "
+                              "recaps resume by themselves, nothing lost or doubled.", error)
+                self.problem = f"database: {error}"
+                await self._sleep(backoff)
+                backoff = min(backoff * 2, MAX_BACKOFF)
+                continue
             except Exception:
-                log.exception("recap run failed; trying again at the next wake-up")
-            await asyncio.sleep(self._sleep_seconds() + 0.05)
+                log.exception("recap run failed; trying again shortly")
+                await self._sleep(backoff)
+                backoff = min(backoff * 2, MAX_BACKOFF)
+                continue
+            if self.problem is not None:
+                log.warning("recaps resumed: the database answers again")
+                self.problem = None
+            backoff = 1.0
+            now = self.service.clock()
+            if earliest is None:
+                wake = now + self.max_sleep
+            elif earliest <= now:  # due but not ours to post (no poster for its platform)
+                wake = now + min(self.max_sleep, timedelta(seconds=1))
+            else:
+                wake = min(now + self.max_sleep, earliest)
+            await self._sleep(max(0.0, (wake - now).total_seconds()) + 0.05)
+
+    async def _sleep(self, seconds: float) -> None:
+        self.next_wakeup = self.service.wall() + timedelta(seconds=seconds)
+        self._wake.clear()
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), seconds)

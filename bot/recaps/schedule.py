@@ -4,18 +4,25 @@ Every schedule becomes a cron expression evaluated on local wall-clock time and 
 converted to UTC, so 09:00 stays 09:00 across daylight-saving changes. A time that does
 not exist on a spring-forward day (02:30) is posted when the clocks have moved (03:30);
 a time that happens twice on a fall-back day is posted once, at its first occurrence.
+
+The next slot is computed directly (croniter's ``get_next``), never by listing slots, and
+stored with the subscription; a schedule without a slot every year is refused up front.
 """
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from croniter import croniter
+from croniter import CroniterBadDateError, croniter
 
 DAYS = {"mon": 1, "tue": 2, "wed": 3, "thu": 4, "fri": 5, "sat": 6, "sun": 0}
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 MAX_SLOTS = 10_000  # a bound on any one enumeration
+# A schedule must fire at least once a year: "0 0 30 2 *" never does, "0 9 29 2 *" only in
+# leap years; both are refused where they are given instead of stalling later.
+MAX_GAP = timedelta(days=366)
 
 
 class ScheduleError(ValueError):
@@ -48,29 +55,52 @@ class Schedule:
         return f"cron `{self.frequency}` ({self.timezone})"
 
     def slots(self, after: datetime, until: datetime) -> list[datetime]:
-        """Scheduled instants in (after, until], in UTC, oldest first."""
-        zone = self.zone
-        local_start = after.astimezone(zone).replace(tzinfo=None)
-        iterator = croniter(self.cron, local_start)
+        """Scheduled instants in (after, until], oldest first (for tests and tools; the
+        scheduler itself only ever asks for the next one)."""
         out: list[datetime] = []
+        at = after
         while len(out) < MAX_SLOTS:
-            naive = iterator.get_next(datetime)
-            instant = naive.replace(tzinfo=zone).astimezone(timezone.utc)  # fold=0: first occurrence
-            if instant > until:
+            try:
+                at = self.next_slot(at)
+            except ScheduleError:
                 break
-            if instant > after and (not out or instant > out[-1]):
-                out.append(instant)
+            if at > until:
+                break
+            out.append(at)
         return out
 
     def next_slot(self, after: datetime) -> datetime:
-        # A year ahead covers every schedule that can be written (cron included).
-        found = self.slots(after, after + timedelta(days=366))
-        if not found:
-            raise ScheduleError(f"{self.describe()} never fires")
-        return found[0]
+        """The first slot strictly after ``after`` (UTC); ScheduleError if none within a year."""
+        return _next_slot(self.cron, self.timezone, after.astimezone(timezone.utc))
+
+    def check_fires(self, now: datetime) -> None:
+        """ScheduleError unless the schedule fires within a year, and again within a year of that."""
+        try:
+            self.next_slot(self.next_slot(now))
+        except ScheduleError:
+            raise ScheduleError(f"{self.describe()} does not fire at least once a year; "
+                                f"give one that does. {HOW_TO}") from None
 
 
-def parse_schedule(words: list[str], default_timezone: str) -> Schedule:
+@functools.lru_cache(maxsize=4096)  # thousands of subscriptions share a few schedules and slots
+def _next_slot(cron: str, tz: str, after: datetime) -> datetime:
+    zone = ZoneInfo(tz)
+    local = after.astimezone(zone).replace(tzinfo=None)
+    try:
+        iterator = croniter(cron, local, max_years_between_matches=2)
+        for _ in range(MAX_SLOTS):
+            naive = iterator.get_next(datetime)
+            instant: datetime = naive.replace(tzinfo=zone).astimezone(timezone.utc)  # fold=0: first occurrence
+            if instant > after + MAX_GAP:
+                break
+            if instant > after:  # a repeated (fall-back) local time can map to before ``after``
+                return instant
+    except (CroniterBadDateError, ValueError, KeyError):
+        pass
+    raise ScheduleError(f"cron `{cron}` ({tz}) has no slot within a year")
+
+
+def parse_schedule(words: list[str], default_timezone: str, now: datetime | None = None) -> Schedule:
     """``daily [HH:MM] [Zone]``, ``weekly <day> [HH:MM] [Zone]`` or ``cron <m h dom mon dow> [Zone]``."""
     if not words:
         raise ScheduleError(HOW_TO)
@@ -87,7 +117,9 @@ def parse_schedule(words: list[str], default_timezone: str) -> Schedule:
         expression = " ".join(rest).strip("\"'")
         if len(expression.split()) != 5 or not croniter.is_valid(expression):
             raise ScheduleError(f"`{expression}` is not a 5-field cron expression (minute hour day month weekday).")
-        return Schedule(expression, "", tz)
+        schedule = Schedule(expression, "", tz)
+        schedule.check_fires(datetime.now(timezone.utc) if now is None else now)
+        return schedule
     if kind == "weekly":
         if not rest or rest[0][:3].lower() not in DAYS:
             raise ScheduleError("Say which day: `weekly monday 09:00 America/New_York`.")

@@ -1,15 +1,18 @@
 """Readiness of the parts every serving mode has: content, database, recap scheduler."""
 
 import asyncio
-import sqlite3
-from collections.abc import Callable
+import logging
+from collections.abc import Awaitable, Callable
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from bot.content.store import ContentStore
 from bot.core.freshness import as_of
 from bot.service.readiness import Readiness, SchedulerComponent, SchedulerState
+from bot.service.supervisor import Fatal
+from bot.storage.base import RecapStore, StorageError
+
+log = logging.getLogger(__name__)
 
 DATABASE_CHECK_SECONDS = 5.0
 
@@ -35,34 +38,50 @@ class ContentComponent:
                                 "reload_problems": len(self.store.last_problems)})
 
 
-def ping_sqlite(path: Path) -> None:
-    """Blocking: run it in a thread. Raises sqlite3 errors when the file is unusable."""
-    # mode=rw: never create a missing file (that would hide a wrong or vanished path).
-    with sqlite3.connect(f"{path.absolute().as_uri()}?mode=rw", uri=True, timeout=2) as connection:
-        connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
-    connection.close()
-
-
 class DatabaseComponent:
-    """The database answers a trivial query (off the event loop)."""
+    """The database answers a trivial query (the store's ``ping``: SQLite on its worker
+    thread, PostgreSQL through the async pool), within a bound.
+
+    At start a database that cannot be opened at all stops the process (``Fatal``: the
+    operator must fix DATABASE_URL). Once running, a fault (read-only, full, locked, server
+    gone) only shows here and pauses recaps; commands keep answering, and it heals by itself.
+    """
 
     name = "database"
 
-    def __init__(self, ping: Callable[[], None]) -> None:
-        self.ping = ping
-        self.problem: str | None = None
+    def __init__(self, open_store: Callable[[], Awaitable[RecapStore]], timeout: float = 2.0) -> None:
+        self.open_store, self.timeout = open_store, timeout
+        self.problem: str | None = "not opened yet"
+
+    async def _ping(self) -> None:
+        store = await self.open_store()
+        await asyncio.wait_for(store.ping(), self.timeout)
 
     async def readiness(self) -> Readiness:
         try:
-            await asyncio.to_thread(self.ping)
-        except (sqlite3.Error, OSError) as error:
-            return Readiness(False, {"reachable": False}, f"database unreachable: {error}")
+            await self._ping()
+        except (StorageError, asyncio.TimeoutError) as error:
+            return Readiness(False, {"reachable": False}, f"database unreachable: {error or 'timed out'}")
         return Readiness(True, {"reachable": True})
 
     async def watch(self) -> None:
-        """Supervised: an unusable database raises, and the supervisor turns that into a stop."""
+        """Supervised: opens the store once (fatal if it cannot be), then keeps pinging."""
+        try:
+            await self.open_store()
+        except StorageError as error:
+            raise Fatal(f"Invalid setting DATABASE_URL: {error}") from None
         while True:
-            await asyncio.to_thread(self.ping)
+            try:
+                await self._ping()
+            except (StorageError, asyncio.TimeoutError) as error:
+                if self.problem is None:
+                    log.error("database check failed: %s; recaps pause until it answers again",
+                              error or "timed out")
+                self.problem = str(error) or "timed out"
+            else:
+                if self.problem is not None and self.problem != "not opened yet":
+                    log.info("database answers again")
+                self.problem = None
             await asyncio.sleep(DATABASE_CHECK_SECONDS)
 
 

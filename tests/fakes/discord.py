@@ -8,6 +8,7 @@ INTERACTION_CREATE dispatches. Everything the bot sends is recorded.
 import asyncio
 import itertools
 import json
+import time
 from collections import defaultdict
 from typing import Any
 
@@ -42,6 +43,10 @@ class FakeDiscord:
         self.followups: list[dict[str, Any]] = []
         self.messages: dict[str, list[dict[str, Any]]] = defaultdict(list)  # channel -> posted messages
         self.channel_failures: dict[str, list[tuple[int, dict[str, Any]]]] = defaultdict(list)
+        # Like channel_failures, but the message lands first (a post accepted, then answered 5xx).
+        self.accepted_failures: dict[str, list[tuple[int, dict[str, Any]]]] = defaultdict(list)
+        self._snowflakes = itertools.count()
+        self.post_attempts: dict[str, int] = defaultdict(int)  # channel -> POSTs received, refused ones too
         self.identified = asyncio.Event()
         self.heartbeats = 0
         self._sockets: dict[tuple[str, int], web.WebSocketResponse] = {}  # (bot token, shard) -> socket
@@ -125,10 +130,26 @@ class FakeDiscord:
             "mention_everyone": False, "mentions": [], "mention_roles": [], "attachments": [],
             "embeds": body.get("embeds", []), "pinned": False, "type": 0, "flags": body.get("flags", 0)})
 
+    def snowflake(self) -> str:
+        """Message ids as Discord makes them: milliseconds since 2015 shifted left 22 bits."""
+        return str(((int(time.time() * 1000) - 1_420_070_400_000) << 22) | (next(self._snowflakes) % 4096))
+
+    def chatter(self, channel: str, count: int) -> None:
+        """Messages from people in a busy channel."""
+        for n in range(count):
+            self.messages[channel].append({"id": self.snowflake(), "channel_id": channel, "content": f"chatter {n}",
+                                           "embeds": [], "author": {"id": "1", "username": "someone"}})
+
     async def _channel_messages(self, request: web.Request) -> web.Response:
         channel = request.match_info["channel"]
         if request.method == "GET":
-            return _json(list(reversed(self.messages[channel]))[: int(request.query.get("limit", 50))])
+            limit = min(int(request.query.get("limit", 50)), 100)
+            if "after" in request.query:  # the oldest ``limit`` after that id, returned newest first
+                after = int(request.query["after"])
+                newer = [m for m in self.messages[channel] if int(m["id"]) > after]
+                return _json(list(reversed(newer[:limit])))
+            return _json(list(reversed(self.messages[channel]))[:limit])
+        self.post_attempts[channel] += 1
         if self.channel_failures[channel]:
             status, body = self.channel_failures[channel].pop(0)
             response = _json(body, status)
@@ -139,13 +160,16 @@ class FakeDiscord:
                                          "Via": "1.1 google"})  # without Via, discord.py assumes a Cloudflare ban
             return response
         body = await request.json()
-        message = {"id": str(next(self._ids)), "channel_id": channel, "author": BOT_USER, "content": "",
+        message = {"id": self.snowflake(), "channel_id": channel, "author": BOT_USER, "content": "",
                    "timestamp": "2026-03-10T00:00:00+00:00", "edited_timestamp": None, "tts": False,
                    "mention_everyone": False, "mentions": [], "mention_roles": [], "attachments": [],
                    "embeds": body.get("embeds", []), "pinned": False, "type": 0, "nonce": body.get("nonce")}
         if body.get("enforce_nonce") and any(m.get("nonce") == body.get("nonce") for m in self.messages[channel]):
             return _json(next(m for m in self.messages[channel] if m.get("nonce") == body.get("nonce")))
         self.messages[channel].append(message)
+        if self.accepted_failures[channel]:
+            status, failure = self.accepted_failures[channel].pop(0)
+            return _json(failure, status)
         return _json(message)
 
     async def _gateway(self, request: web.Request) -> web.StreamResponse:

@@ -28,6 +28,7 @@ class Failure:
     body: dict[str, Any]
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0  # seconds before answering (longer than the client's timeout: a timeout)
+    accept: bool = False  # chat.postMessage: the message lands, THEN this failure is answered
 
 
 class FakeSlack:
@@ -41,8 +42,15 @@ class FakeSlack:
         self.workspace_per_second: int | None = None
         self.channel_interval = 0.0  # at most one message per channel this often (seconds)
         self.rejected = 0
+        # Several workspaces: a bot token's team (default T1), and per-team limits that
+        # override workspace_per_second.
+        self.teams: dict[str, str] = {}
+        self.team_per_second: dict[str, int] = {}
+        self.rejected_by_team: dict[str, int] = defaultdict(int)
+        self.history: dict[str, list[dict[str, Any]]] = defaultdict(list)  # channel -> messages, oldest first
+        self._last_ts = 0.0
+        self._windows: dict[str, list[float]] = defaultdict(list)
         self.responses: list[dict[str, Any]] = []  # bodies POSTed to response URLs
-        self._window: list[float] = []
         self._last_by_channel: dict[str, float] = {}
         self.acks: dict[str, asyncio.Future[dict[str, Any]]] = {}
         self._outbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
@@ -66,6 +74,22 @@ class FakeSlack:
 
     def called(self, method: str) -> list[dict[str, Any]]:
         return [args for name, args in self.calls if name == method]
+
+    def _ts(self) -> str:
+        """Slack's message timestamps: the post time, unique per message."""
+        self._last_ts = max(time.time(), self._last_ts + 0.000001)
+        return f"{self._last_ts:.6f}"
+
+    def chatter(self, channel: str, count: int) -> None:
+        """Messages from people in a busy channel (after a recap, say)."""
+        for n in range(count):
+            self.history[channel].append({"type": "message", "user": "U9", "text": f"chatter {n}", "ts": self._ts()})
+
+    def posts_by_team(self) -> dict[str, int]:
+        counts: dict[str, int] = defaultdict(int)
+        for team in (m.get("team") for messages in self.history.values() for m in messages if m.get("bot_id")):
+            counts[str(team)] += 1
+        return dict(counts)
 
     def posts_by_channel(self) -> dict[str, int]:
         counts: dict[str, int] = defaultdict(int)
@@ -94,7 +118,8 @@ class FakeSlack:
         else:
             args = dict(await request.post())
         self.calls.append((method, args))
-        token = _bearer(request) or args.get("token")
+        token = _bearer(request) or str(args.get("token", ""))
+        team = self.teams.get(token, "T1")
         self.token_calls.append((method, token))
         if token in self.revoked:
             return web.json_response({"ok": False, "error": "token_revoked"})
@@ -122,23 +147,25 @@ class FakeSlack:
             channel = str(args.get("channel"))
             if self.channel_failures[channel]:
                 failure = self.channel_failures[channel].pop(0)
-                self.calls.pop()  # a refused post is not a post
+                if failure.accept:  # posted, but the answer says otherwise
+                    self._land(channel, args, team)
+                else:
+                    self.calls.pop()  # a refused post is not a post
                 await asyncio.sleep(failure.delay)
                 return web.json_response(failure.body, status=failure.status, headers=failure.headers)
-            limited = self._rate_limited(channel)
+            limited = self._rate_limited(channel, team)
             if limited:
                 self.calls.pop()
                 self.rejected += 1
+                self.rejected_by_team[team] += 1
                 return web.json_response({"ok": False, "error": "ratelimited"}, status=429,
                                          headers={"Retry-After": str(limited)})
             if self.post_delay:
                 await asyncio.sleep(self.post_delay)
-            return web.json_response({"ok": True, "channel": channel, "ts": f"{len(self.calls)}.0001"})
+            ts = self._land(channel, args, team)
+            return web.json_response({"ok": True, "channel": channel, "ts": ts})
         if method == "conversations.history":
-            channel = str(args.get("channel"))
-            messages = [{"type": "message", "text": a.get("text", ""), "metadata": a.get("metadata")}
-                        for a in self.called("chat.postMessage") if str(a.get("channel")) == channel]
-            return web.json_response({"ok": True, "messages": list(reversed(messages)), "has_more": False})
+            return web.json_response(self._history(args))
         return web.json_response({"ok": True})
 
     def grant(self, team_id: str, *, expires_in: int = 43200) -> str:
@@ -193,17 +220,40 @@ class FakeSlack:
         self.responses.append(await request.json())
         return web.Response(text="ok")
 
-    def _rate_limited(self, channel: str) -> int:
+    def _land(self, channel: str, args: dict[str, Any], team: str) -> str:
+        ts = self._ts()
+        metadata = args.get("metadata")
+        if isinstance(metadata, str):
+            metadata = json.loads(metadata)
+        self.history[channel].append({"type": "message", "bot_id": "BBOT", "team": team, "ts": ts,
+                                      "text": args.get("text", ""), "metadata": metadata})
+        return ts
+
+    def _history(self, args: dict[str, Any]) -> dict[str, Any]:
+        """conversations.history: newest first, ``oldest`` exclusive, ``limit`` per page, cursors."""
+        oldest = float(args.get("oldest") or 0)
+        messages = [m for m in reversed(self.history[str(args.get("channel"))]) if float(m["ts"]) > oldest]
+        start = int(str(args.get("cursor") or "0").removeprefix("next:"))
+        limit = min(int(args.get("limit") or 100), 999)
+        page = messages[start:start + limit]
+        if str(args.get("include_all_metadata")).lower() not in ("1", "true"):
+            page = [{k: v for k, v in m.items() if k != "metadata"} for m in page]
+        more = start + limit < len(messages)
+        return {"ok": True, "messages": page, "has_more": more,
+                "response_metadata": {"next_cursor": f"next:{start + limit}" if more else ""}}
+
+    def _rate_limited(self, channel: str, team: str = "T1") -> int:
         """Seconds to wait (Slack sends whole seconds), or 0 when the post may go through."""
         now = time.monotonic()
         last = self._last_by_channel.get(channel)
         if last is not None and now - last < self.channel_interval:
             return 1
-        if self.workspace_per_second is not None:
-            self._window = [t for t in self._window if now - t < 1.0]
-            if len(self._window) >= self.workspace_per_second:
+        per_second = self.team_per_second.get(team, self.workspace_per_second)
+        if per_second is not None:
+            window = self._windows[team] = [t for t in self._windows[team] if now - t < 1.0]
+            if len(window) >= per_second:
                 return 1
-            self._window.append(now)
+            window.append(now)
         self._last_by_channel[channel] = now
         return 0
 

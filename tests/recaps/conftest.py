@@ -1,22 +1,40 @@
-"""A recap service wired to the real posters and local fakes of Slack and Discord."""
+"""A recap service on the real SQLite store (or PostgreSQL when TEST_DATABASE_URL is set and
+a test asks for it), wired to the real posters and local fakes of Slack and Discord."""
 
-import asyncio
-from collections.abc import AsyncIterator
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import psycopg
 import pytest
-from discord.http import HTTPClient, Route
-from pydantic import SecretStr
 
 from bot.core.dispatch import Dispatcher
-from bot.platforms.slack.app import build_web_client
-from bot.recaps.posters import DiscordPoster, SlackPoster
+from bot.platforms.discord.poster import DiscordPoster
+from bot.platforms.slack.poster import SlackPoster
+from bot.recaps.delivery import RetryPolicy
 from bot.recaps.service import RecapService
-from bot.recaps.store import RecapStore
-from bot.settings import Settings
+from bot.storage import open_store
 from tests.fakes.discord import FakeDiscord
 from tests.fakes.slack import FakeSlack
+
+FAST = RetryPolicy(attempts=4, total_seconds=20, backoff=0.05)
+# Read at import: the autouse fixture clears the bot's settings from the environment.
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A fresh schema on TEST_DATABASE_URL's server (dropped afterwards); skipped without one."""
+    if not TEST_DATABASE_URL:
+        pytest.skip("PostgreSQL recap tests need TEST_DATABASE_URL (e.g. postgresql://postgres@127.0.0.1:5432/test)")
+    schema = f"recaps_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(TEST_DATABASE_URL, autocommit=True) as connection:
+        connection.execute(f"CREATE SCHEMA {schema}")  # type: ignore[arg-type]  # made here, not user text
+    yield f"{TEST_DATABASE_URL}{'&' if '?' in TEST_DATABASE_URL else '?'}options=-csearch_path%3D{schema}"
+    with psycopg.connect(TEST_DATABASE_URL, autocommit=True) as connection:
+        connection.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")  # type: ignore[arg-type]
 
 
 class Clock:
@@ -40,17 +58,28 @@ async def fakes() -> AsyncIterator[tuple[FakeSlack, FakeDiscord]]:
     await discord.stop()
 
 
-@pytest.fixture
-async def service(tmp_path: Path, settings: Settings, dispatcher: Dispatcher, recap_clock: Clock,
-                  fakes: tuple[FakeSlack, FakeDiscord]) -> AsyncIterator[RecapService]:
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Each service test runs on SQLite, and on PostgreSQL when TEST_DATABASE_URL is set."""
+    if request.param == "postgresql":
+        return str(request.getfixturevalue("postgres_url"))
+    return f"sqlite:///{tmp_path / 'recaps.sqlite3'}"
+
+
+def build_service(url: str, dispatcher: Dispatcher, clock: Clock, fakes: tuple[FakeSlack, FakeDiscord],
+                  store_timeout: float = 10.0, **options: object) -> RecapService:
     slack, discord = fakes
-    recaps = RecapService(RecapStore(tmp_path / "recaps.sqlite3"), lambda: dispatcher.store.current, recap_clock,
-                          grace=timedelta(hours=1), backoff=0.05)
-    slack_settings = settings.model_copy(update={"slack_bot_token": SecretStr("xoxb-t"), "slack_api_url": slack.api_url})
-    recaps.posters["slack"] = SlackPoster(build_web_client(slack_settings))
-    Route.BASE = discord.api_url
-    http = HTTPClient(asyncio.get_running_loop())
-    await http.static_login(discord.token)
-    recaps.posters["discord"] = DiscordPoster(http)
+    recaps = RecapService(lambda: open_store(url, timeout=store_timeout), lambda: dispatcher.store.current, clock,
+                          grace=timedelta(hours=1), policy=FAST, **options)  # type: ignore[arg-type]
+    recaps.posters["slack"] = SlackPoster("xoxb-t", slack.api_url, channel_rate=100)
+    recaps.posters["discord"] = DiscordPoster(discord.token, discord.api_url)
+    return recaps
+
+
+@pytest.fixture
+async def service(database_url: str, dispatcher: Dispatcher, recap_clock: Clock,
+                  fakes: tuple[FakeSlack, FakeDiscord]) -> AsyncIterator[RecapService]:
+    recaps = build_service(database_url, dispatcher, recap_clock, fakes)
+    await recaps.ready()
     yield recaps
-    await http.close()
+    await recaps.aclose()

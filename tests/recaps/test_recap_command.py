@@ -39,12 +39,23 @@ def test_subscribe_list_preview_unsubscribe(dispatcher: Dispatcher) -> None:
 def test_non_admins_get_a_polite_refusal(dispatcher: Dispatcher) -> None:
     reply = dispatcher.run_line("/recap subscribe daily", platform="slack", channel="C1", user=User("U2"))
     assert reply.title == "Recaps: admins only" and "Manage Server" in text_of(reply)
-    assert dispatcher.services["recaps"].store.subscriptions() == []
+    service = dispatcher.services["recaps"]
+    assert service.call(service.subscriptions) == []
 
 
 def test_bad_schedules_are_explained(dispatcher: Dispatcher) -> None:
     reply = dispatcher.run_line("/recap subscribe daily 9am", platform="slack", channel="C1", user=User("U1", is_admin=True))
     assert "not a time; use 24-hour HH:MM" in text_of(reply)
+
+
+@pytest.mark.parametrize("cron", ["0 0 30 2 *", "0 9 29 2 *"])  # never; only in leap years
+def test_a_schedule_that_does_not_fire_every_year_is_refused_with_usage(dispatcher: Dispatcher, cron: str) -> None:
+    admin = User("U1", is_admin=True)
+    reply = dispatcher.run_line(f"/recap subscribe cron {cron} UTC", platform="slack", channel="C1", user=admin)
+    assert reply.title == "/recap: not understood"
+    assert "does not fire at least once a year" in text_of(reply) and "Give a schedule" in text_of(reply)
+    good = dispatcher.run_line("/recap subscribe cron 0 9 * * 1 UTC", platform="slack", channel="C1", user=admin)
+    assert "Subscribed (#1)" in text_of(good)  # the refusal blocked nothing
 
 
 def test_console_explains_where_recaps_live(dispatcher: Dispatcher) -> None:
@@ -72,6 +83,9 @@ async def test_slack_admins_are_workspace_admins_or_listed(slack_runner, user: s
     assert status == 200
     assert ("Subscribed (#" in str(payload)) is allowed and ("admins only" in str(payload)) is not allowed
     assert payload["response_type"] == "ephemeral"
+    service = runner.dispatcher.services["recaps"]
+    if allowed:  # the subscription carries the Slack team it was made in
+        assert [s.workspace for s in await service.subscriptions()] == ["T1"]
 
 
 async def test_discord_admins_have_manage_server(settings: Settings, dispatcher: Dispatcher) -> None:
@@ -86,6 +100,7 @@ async def test_discord_admins_have_manage_server(settings: Settings, dispatcher:
         assert refused["data"]["embeds"][0]["title"] == "Recaps: admins only"
         allowed = await fake.interact("recap", options, permissions=SEND_AND_EMBED | MANAGE_GUILD)
         assert "Subscribed (#1): daily at 08:00 UTC" in str(allowed["data"]["embeds"])
+        assert [s.workspace for s in await dispatcher.services["recaps"].subscriptions()] == ["333333333333333333"]
         synced = {c["name"]: c for c in fake.commands["global"]}["recap"]
         assert [o["name"] for o in synced["options"]] == ["action", "details", "public"]
     finally:

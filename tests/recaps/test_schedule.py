@@ -54,3 +54,30 @@ def test_defaults_time_and_zone() -> None:
 def test_bad_schedules_explain_themselves(words: list[str], message: str) -> None:
     with pytest.raises(ScheduleError, match=message):
         parse_schedule(words, "UTC")
+
+
+def test_the_next_slot_is_computed_directly_and_keeps_local_time() -> None:
+    daily = parse_schedule(["daily", "09:00", "America/New_York"], "UTC")
+    assert daily.next_slot(datetime(2026, 3, 7, 14, tzinfo=UTC)) == datetime(2026, 3, 8, 13, tzinfo=UTC)
+    gap = parse_schedule(["daily", "02:30", "America/New_York"], "UTC")  # 02:30 does not exist on Mar. 8
+    assert gap.next_slot(datetime(2026, 3, 8, 0, tzinfo=UTC)) == datetime(2026, 3, 8, 7, 30, tzinfo=UTC)  # 03:30 EDT
+    twice = parse_schedule(["daily", "01:30", "America/New_York"], "UTC")  # 01:30 happens twice on Nov. 1
+    first = twice.next_slot(datetime(2026, 11, 1, 0, tzinfo=UTC))
+    assert first == datetime(2026, 11, 1, 5, 30, tzinfo=UTC)  # 01:30 EDT
+    assert twice.next_slot(first) == datetime(2026, 11, 2, 6, 30, tzinfo=UTC)  # not 01:30 EST the same night
+    # From inside the repeated hour (01:10 EST), the repeat is not posted either.
+    assert twice.next_slot(datetime(2026, 11, 1, 6, 10, tzinfo=UTC)) == datetime(2026, 11, 2, 6, 30, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("expression", ["0 0 30 2 *", "0 9 29 2 *", "0 0 31 4 *"])
+def test_a_cron_that_does_not_fire_every_year_is_refused(expression: str) -> None:
+    with pytest.raises(ScheduleError, match="does not fire at least once a year"):
+        parse_schedule(["cron", *expression.split(), "UTC"], "UTC", datetime(2026, 3, 10, tzinfo=UTC))
+    # Refused in any year, even just before a leap day.
+    with pytest.raises(ScheduleError):
+        parse_schedule(["cron", *expression.split()], "UTC", datetime(2027, 6, 1, tzinfo=UTC))
+
+
+def test_a_yearly_cron_is_accepted() -> None:
+    schedule = parse_schedule(["cron", "0", "9", "1", "1", "*"], "UTC", datetime(2026, 3, 10, tzinfo=UTC))
+    assert schedule.next_slot(datetime(2026, 3, 10, tzinfo=UTC)) == datetime(2027, 1, 1, 9, tzinfo=UTC)

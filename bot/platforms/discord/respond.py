@@ -31,6 +31,7 @@ def to_request(interaction: discord.Interaction, command: str, args: dict[str, A
     return CommandRequest(
         command=command, args={k: str(v) for k, v in args.items() if v is not None and v != ""},
         public=public, platform="discord", channel=str(interaction.channel_id), user=user,
+        workspace=str(interaction.guild_id or ""),
     )
 
 

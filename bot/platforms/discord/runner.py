@@ -21,7 +21,7 @@ from discord.http import Route
 from bot.core.dispatch import Dispatcher
 from bot.platforms.discord.sync import sync_commands
 from bot.platforms.errors import StartError
-from bot.recaps.posters import DiscordPoster
+from bot.platforms.discord.poster import DiscordPoster
 from bot.platforms.discord.tree import build_tree
 from bot.service.http import Mount
 from bot.service.metrics import record_rate_limited
@@ -127,7 +127,7 @@ class DiscordRunner:
         await self._login()
         recaps = self.dispatcher.services.get("recaps")
         if recaps is not None:
-            recaps.posters["discord"] = DiscordPoster(self.client.http)
+            recaps.posters["discord"] = DiscordPoster.from_settings(self.settings)
         # Ask REST for the gateway, as Discord recommends; discord.py's plain Client would use
         # a hard-coded default, which also keeps a test or proxy Discord from working.
         _, gateway, _ = await self.client.http.get_bot_gateway()

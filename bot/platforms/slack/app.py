@@ -154,7 +154,8 @@ def _handler(name: str, dispatcher: Dispatcher, observer: Observer, admin_check:
             def run(is_admin: bool) -> Reply:
                 user = User(id=user_id, name=str(command.get("user_name", "")), is_admin=is_admin)
                 return dispatcher.run_line(command_line(name, command), platform="slack",
-                                           channel=command.get("channel_id"), user=user)
+                                           channel=command.get("channel_id"), user=user,
+                                           workspace=str(command.get("team_id") or ""))
 
             async def answer() -> Reply:
                 is_admin = await admin_check(client, user_id, str(command.get("team_id", ""))) if admin_check else False

@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 from typing import Any, TypeVar
 
 import sqlalchemy
-from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from cryptography.fernet import InvalidToken, MultiFernet
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
 from slack_sdk.oauth.installation_store.models.bot import Bot
 from slack_sdk.oauth.installation_store.models.installation import Installation
@@ -22,30 +22,12 @@ from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstall
 from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStore
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+
 log = logging.getLogger(__name__)
 _Record = TypeVar("_Record", Installation, Bot)
 
 TOKEN_FIELDS = ("bot_token", "bot_refresh_token", "user_token", "user_refresh_token")
 _ADVISORY_LOCK = 0x51ACC0  # serialises table creation when several instances start at once
-
-
-class InvalidKeys(ValueError):
-    """SLACK_TOKEN_ENCRYPTION_KEY is not a list of Fernet keys."""
-
-
-def split_keys(value: str) -> list[str]:
-    return [part.strip() for part in value.split(",") if part.strip()]
-
-
-def parse_keys(value: str) -> MultiFernet:
-    """Comma-separated Fernet keys, newest first: new tokens use the first, any key decrypts."""
-    keys = split_keys(value)
-    if not keys:
-        raise InvalidKeys("empty")
-    try:
-        return MultiFernet([Fernet(key) for key in keys])
-    except ValueError:
-        raise InvalidKeys("each key must be 32 url-safe base64-encoded bytes (Fernet.generate_key())") from None
 
 
 class UndecryptableTokens(Exception):

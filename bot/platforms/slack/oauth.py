@@ -25,14 +25,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.platforms.errors import StartError
 from bot.platforms.slack.app import build_web_client
-from bot.platforms.slack.installations import (
-    InvalidKeys,
-    SlackStores,
-    UndecryptableTokens,
-    create_engine,
-    parse_keys,
-    split_keys,
-)
+from bot.encryption import parse_keys, split_keys
+from bot.platforms.slack.installations import SlackStores, UndecryptableTokens, create_engine
 from bot.platforms.slack.manifest import BOT_SCOPES
 from bot.settings import Settings
 
@@ -41,39 +35,10 @@ log = logging.getLogger(__name__)
 # Refresh a rotating token this long before it expires (Slack's tokens live 12 hours).
 TOKEN_ROTATION_MINUTES = 120
 AUTHORIZE_CACHE_SIZE = 10_000  # workspaces whose auth.test answer is remembered
-KEY_HINT = ('generate one with: python -c "from cryptography.fernet import Fernet; '
-            'print(Fernet.generate_key().decode())"')
-
 # Called with (team_id, reason) once a workspace's tokens are gone, e.g. to pause its recaps.
 WorkspaceRemoved = Callable[[str, str], Awaitable[None]]
 # Called with the team_id after a workspace (re)installs, e.g. to resume recaps paused at removal.
 WorkspaceInstalled = Callable[[str], Awaitable[None]]
-
-
-def oauth_settings_problems(settings: Settings) -> list[str]:
-    """One line per missing or malformed OAuth setting (never its value)."""
-    problems = []
-    if settings.slack_client_id is None:
-        problems.append("Invalid setting SLACK_CLIENT_ID: missing; installs to many workspaces need "
-                        "the app's client ID beside SLACK_CLIENT_SECRET")
-    if settings.slack_client_secret is None:
-        problems.append("Invalid setting SLACK_CLIENT_SECRET: missing; installs to many workspaces "
-                        "need the app's client secret")
-    if settings.slack_signing_secret is None:
-        problems.append("Invalid setting SLACK_SIGNING_SECRET: missing; installs to many workspaces "
-                        "are served over HTTP, whose requests Slack signs")
-    if settings.slack_app_token is not None:
-        problems.append("Invalid setting SLACK_APP_TOKEN: installs to many workspaces are served over "
-                        "HTTP (/slack/install); unset it or use SLACK_BOT_TOKEN for one workspace")
-    key = settings.slack_token_encryption_key
-    if key is None:
-        problems.append(f"Invalid setting SLACK_TOKEN_ENCRYPTION_KEY: missing; {KEY_HINT}")
-    else:
-        try:
-            parse_keys(key.get_secret_value())
-        except InvalidKeys as error:
-            problems.append(f"Invalid setting SLACK_TOKEN_ENCRYPTION_KEY: {error}; {KEY_HINT}")
-    return problems
 
 
 class SlackOAuth:

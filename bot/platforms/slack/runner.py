@@ -20,7 +20,7 @@ from bot.platforms.errors import StartError
 from bot.platforms.slack.app import build_slack_app
 from bot.platforms.slack.http import EVENTS_PATH, build_web_app
 from bot.platforms.slack.oauth import SlackOAuth, add_oauth_routes
-from bot.recaps.posters import SlackPoster
+from bot.platforms.slack.poster import SlackPoster
 from bot.service.http import SERVICE_PATHS, HttpServer, Mount, build_http_app
 from bot.service.observe import Observer
 from bot.service.readiness import Readiness
@@ -40,7 +40,9 @@ class SlackRunner:
         self.settings = settings
         self.observer = observer or Observer(commands=[c.name for c in dispatcher.registry])
         # Many workspaces (OAuth installs) or one (SLACK_BOT_TOKEN).
-        self.oauth = oauth or (SlackOAuth(settings) if settings.slack_oauth else None)
+        self.oauth = oauth or (SlackOAuth(settings, on_workspace_removed=self._workspace_removed,
+                                          on_workspace_installed=self._workspace_installed)
+                               if settings.slack_oauth else None)
         self.app = build_slack_app(settings, dispatcher, self.observer,
                                    **(self.oauth.app_arguments() if self.oauth else {}))
         if self.oauth is not None:
@@ -56,6 +58,20 @@ class SlackRunner:
     @property
     def socket_mode(self) -> bool:
         return self.settings.slack_app_token is not None
+
+    async def _workspace_removed(self, team_id: str, reason: str) -> None:
+        """Uninstalled or revoked: that workspace's recaps pause; nothing more is posted there."""
+        recaps = self.dispatcher.services.get("recaps")
+        if recaps is not None:
+            store = await recaps.ready()
+            paused = await store.pause_workspace("slack", team_id, f"Slack app removed ({reason})")
+            log.info("Slack workspace %s removed (%s): %d recap subscription(s) paused", team_id, reason, paused)
+
+    async def _workspace_installed(self, team_id: str) -> None:
+        recaps = self.dispatcher.services.get("recaps")
+        if recaps is not None:
+            store = await recaps.ready()
+            await store.resume_workspace("slack", team_id)
 
     async def _authenticate(self) -> None:
         try:
@@ -75,7 +91,11 @@ class SlackRunner:
             await self._authenticate()
         recaps = self.dispatcher.services.get("recaps")
         if recaps is not None:
-            recaps.posters["slack"] = SlackPoster(self.app.client)
+            if self.oauth is not None:  # each workspace's recaps go out with its own token
+                recaps.posters["slack"] = SlackPoster.from_settings(self.settings,
+                                                                    token_for=self.oauth.tokens().bot_token)
+            else:
+                recaps.posters["slack"] = SlackPoster.from_settings(self.settings)
         if self.socket_mode:
             assert self.settings.slack_app_token is not None
             self._socket = AsyncSocketModeHandler(self.app, self.settings.slack_app_token.get_secret_value())

@@ -1,0 +1,31 @@
+"""``python -m bot recap post-due``: each configured platform's REST poster, just for posting.
+
+Platform code: bot.recaps keeps the delivery logic and imports no chat library.
+"""
+
+import contextlib
+from collections.abc import AsyncIterator
+from datetime import datetime
+
+from bot.platforms.discord.poster import DiscordPoster
+from bot.platforms.slack.poster import SlackPoster
+from bot.recaps import cli as recap_cli
+from bot.recaps.service import RecapService
+from bot.settings import Settings
+
+
+@contextlib.asynccontextmanager
+async def posters(settings: Settings, service: RecapService) -> AsyncIterator[None]:
+    if settings.slack_bot_token is not None:  # OAuth installs post from the running bot only
+        service.posters["slack"] = SlackPoster.from_settings(settings)
+    if settings.discord_configured:
+        service.posters["discord"] = DiscordPoster.from_settings(settings)
+    try:
+        yield
+    finally:
+        await service.aclose()
+
+
+async def post_due(settings: Settings, service: RecapService, at: datetime | None) -> str:
+    async with posters(settings, service):
+        return await recap_cli.post_due(service, at)

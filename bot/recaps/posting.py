@@ -1,0 +1,61 @@
+"""What the recap service needs from a platform to post: the ``Poster`` protocol.
+
+Posters live with their platform (bot/platforms/slack/poster.py, .../discord/poster.py);
+this package imports no chat library. A poster makes ONE attempt per ``post`` call and
+sorts its failure into a ``DeliveryError``; the service's single retry layer decides what
+happens next (delivery.py). Each post carries a marker naming its slot, so a post whose
+outcome is unknown (a 5xx or timeout after the platform may have accepted it, or a crash)
+is looked for in the channel before anything is posted again.
+"""
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Protocol
+
+from bot.core.reply import Reply
+
+
+class DeliveryError(Exception):
+    """One failed attempt.
+
+    - ``permanent``: retrying cannot help (channel gone, no access): pause the subscription;
+    - ``retry_after``: the platform said when to try again (HTTP 429);
+    - ``rate_limited``: it was a 429 (counted in the metrics);
+    - ``unknown_outcome``: the platform may have posted it (5xx, timeout after sending).
+    """
+
+    def __init__(self, reason: str, *, permanent: bool = False, retry_after: float | None = None,
+                 rate_limited: bool = False, unknown_outcome: bool = False) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.permanent = permanent
+        self.retry_after = retry_after
+        self.rate_limited = rate_limited
+        self.unknown_outcome = unknown_outcome
+
+
+class LeaseLost(DeliveryError):
+    """Not sent: when the pacing let the post go, the claim's lease might have run out, so
+    another instance may be taking it over."""
+
+    def __init__(self) -> None:
+        super().__init__("the claim's lease may have run out")
+
+
+def always() -> bool:
+    return True
+
+
+class Poster(Protocol):
+    platform: str
+
+    async def post(self, workspace: str, channel: str, reply: Reply, marker: str, *,
+                   still_ours: Callable[[], bool] = always) -> None:
+        """One paced attempt; raises DeliveryError. ``still_ours()`` is asked after pacing,
+        right before sending: False raises LeaseLost and sends nothing."""
+
+    async def already_posted(self, workspace: str, channel: str, marker: str, since: datetime) -> bool:
+        """Whether a message with ``marker`` was posted in ``channel`` at or after ``since``,
+        paging through the channel's history from then on (not only its latest messages)."""
+
+    async def aclose(self) -> None: ...

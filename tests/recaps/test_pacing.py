@@ -1,0 +1,49 @@
+"""Token buckets: in-order reservations, holds for Retry-After, and slowing down on 429s."""
+
+from bot.recaps.pacing import Buckets, TokenBucket
+
+
+class Ticks:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_callers_are_released_at_the_rate_after_a_burst() -> None:
+    ticks = Ticks()
+    bucket = TokenBucket(10, burst=3, clock=ticks)
+    waits = [round(bucket.reserve(), 3) for _ in range(6)]
+    assert waits == [0, 0, 0, 0.1, 0.2, 0.3]
+
+
+def test_a_hold_stops_the_bucket_until_retry_after() -> None:
+    ticks = Ticks()
+    bucket = TokenBucket(10, clock=ticks)
+    bucket.hold(2.0)
+    assert round(bucket.reserve(), 3) == 2.0 and round(bucket.reserve(), 3) == 2.1
+
+
+def test_429s_met_together_halve_the_rate_once_and_successes_restore_it() -> None:
+    ticks = Ticks()
+    bucket = TokenBucket(20, burst=5, clock=ticks)
+    bucket.hold(1.0)
+    for _ in range(5):  # five posts in flight all answered 429
+        bucket.slow_down()
+    assert bucket.rate == 10 and bucket.burst == 1
+    ticks.now += 1.5
+    bucket.slow_down()
+    assert bucket.rate == 5
+    for _ in range(200):
+        bucket.speed_up()
+    assert bucket.rate == 20 and bucket.burst == 5
+
+
+def test_buckets_are_per_key_and_bounded() -> None:
+    buckets = Buckets(1.0, keep=2)
+    first = buckets["W1"]
+    first.hold(5)
+    assert buckets["W2"].held_until == 0.0  # one workspace's hold is not another's
+    buckets["W3"]
+    assert buckets["W1"] is not first  # least recently used forgotten
