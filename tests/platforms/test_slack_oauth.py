@@ -32,6 +32,7 @@ from bot.core.reply import Reply
 from bot.platforms.errors import StartError
 from bot.platforms.slack.oauth import BoundedCache, SlackOAuth
 from bot.platforms.slack.runner import SlackRunner
+from bot.recaps.schedule import Schedule
 from bot.settings import Settings, SettingsError, load_settings
 from tests.fakes.signing import form, signed_headers
 from tests.fakes.slack import FakeSlack, event_payload, slash_payload
@@ -556,3 +557,34 @@ async def test_run_installs_and_answers_without_printing_a_token_even_at_debug(
     assert "oauth.v2.access" in output  # slack_sdk's debug lines were there to leak from
     assert not [secret for secret in secrets if secret in output]
     assert "xox***" in output  # masked where slack_sdk logged them
+
+
+async def test_an_uninstalled_workspace_s_recaps_pause_and_a_reinstall_resumes_them(
+    settings: Settings, fake_slack: FakeSlack, dispatcher: Dispatcher,
+) -> None:
+    """As `python -m bot run` wires it: the removal hooks reach the recap store."""
+    runner = SlackRunner(oauth_settings(settings, fake_slack), dispatcher)
+    await runner.start()
+    recaps = dispatcher.services["recaps"]
+    try:
+        daily = Schedule("daily", "09:00", "UTC")
+        await recaps.subscribe("slack", "T1", "C1", daily)
+        await recaps.subscribe("slack", "T2", "C2", daily)
+        await install(runner, fake_slack, "T1")
+        fake_slack.revoke("T1")
+        assert await event(runner, event_payload("app_uninstalled", team_id="T1")) == 200
+
+        async def paused() -> dict[str, str | None]:
+            return {sub.channel: sub.paused_reason for sub in await recaps.subscriptions("slack")}
+
+        for _ in range(250):
+            if (await paused())["C1"]:
+                break
+            await asyncio.sleep(0.02)
+        state = await paused()
+        assert state["C1"] and "removed" in state["C1"] and state["C2"] is None
+        await install(runner, fake_slack, "T1")
+        assert (await paused())["C1"] is None
+    finally:
+        await runner.stop()
+        await recaps.aclose()

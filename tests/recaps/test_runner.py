@@ -98,3 +98,29 @@ async def test_a_storage_fault_pauses_recaps_only_and_nothing_is_lost_or_doubled
             await runner.stop()
     assert caplog.text.count("recaps paused: the database cannot be used") == 1
     assert "recaps resumed" in caplog.text
+
+
+async def test_a_graceful_stop_finishes_posts_in_flight_and_starts_no_new_one(
+    database_url: str, dispatcher: Dispatcher, recap_clock: Clock, fakes: tuple[FakeSlack, FakeDiscord],
+) -> None:
+    slack, _ = fakes
+    slack.post_delay = 1.0  # every post is still in flight when SIGTERM comes
+    service = build_service(database_url, dispatcher, recap_clock, fakes)
+    service.concurrency = 4  # four posts at a time: most are still to start when SIGTERM comes
+    await service.ready()
+    for number in range(40):
+        await subscribe(service, "slack", f"C{number}")
+    recap_clock.now = NINE_NY + timedelta(minutes=1)
+    runner = RecapRunner(service, max_sleep=timedelta(seconds=0.2))
+    await runner.start()
+    try:
+        await eventually(lambda: len(slack.called("chat.postMessage")) > 0)
+        started = time.monotonic()
+        await runner.drain(10)
+        assert time.monotonic() - started < 10
+        assert not runner.alive  # the loop ended by itself
+        deliveries = await service.store.deliveries()
+        assert deliveries and all(d.status == "sent" for d in deliveries)  # nothing left half done
+        assert len(deliveries) == len(slack.called("chat.postMessage")) < 40  # the rest waits for the next run
+    finally:
+        await runner.stop()
