@@ -12,6 +12,7 @@ that store are upgraded in place.
 """
 
 import asyncio
+import os
 import json
 import sqlite3
 import threading
@@ -44,6 +45,7 @@ class SQLiteStore:
         self._reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-store-read")
         self._local = threading.local()  # each worker thread's own connection
         self._closed = False
+        self._identity: tuple[int, int] | None = None  # (device, inode) of the file opened
 
     # --- plumbing ------------------------------------------------------------------------
     async def _run(self, work: Callable[[sqlite3.Connection], T], *, executor: ThreadPoolExecutor | None = None) -> T:
@@ -133,6 +135,15 @@ class SQLiteStore:
     # --- lifecycle -----------------------------------------------------------------------
     async def migrate(self) -> None:
         await self._write(self._migrate)
+        self._identity = await asyncio.to_thread(self._file_identity)
+
+    def _file_identity(self) -> tuple[int, int]:
+        try:
+            stat = os.stat(self.path)
+        except FileNotFoundError:
+            raise StorageError(f"SQLite database {self.url_for_logs} was deleted while the bot used it: "
+                               "restore it from a backup, or restart to start a new one") from None
+        return stat.st_dev, stat.st_ino
 
     def _migrate(self, db: sqlite3.Connection) -> None:
         version = int(db.execute("PRAGMA user_version").fetchone()[0])
@@ -149,8 +160,13 @@ class SQLiteStore:
         return await self._run(lambda db: int(db.execute("PRAGMA user_version").fetchone()[0]))
 
     async def ping(self) -> None:
-        """Reads the file's header, so a file gone bad shows (a bare SELECT 1 would not read it)."""
+        """Reads the file's header, so a file gone bad shows (a bare SELECT 1 would not read it),
+        and checks that the file at the path is still the one open: one deleted or replaced
+        under a running bot would otherwise take every later write with it."""
         await self._run(lambda db: db.execute("PRAGMA user_version").fetchone())
+        if self._identity is not None and await asyncio.to_thread(self._file_identity) != self._identity:
+            raise StorageError(f"SQLite database {self.url_for_logs} was replaced while the bot used it: "
+                               "put the original back, or restart to use the new file")
 
     async def close(self) -> None:
         if self._closed:

@@ -207,20 +207,54 @@ async def test_two_processes_split_two_shards_and_both_answer(tmp_path: Path) ->
         await discord.stop()
 
 
-async def test_an_unusable_database_stops_the_process_with_one_line_and_exit_3(tmp_path: Path) -> None:
+async def test_a_database_that_cannot_be_opened_at_start_stops_the_process_with_one_line_and_exit_3(
+    tmp_path: Path,
+) -> None:
+    fake = await FakeSlack().start()
+    env = bot_env(tmp_path, SLACK_BOT_TOKEN=TOKEN, SLACK_SIGNING_SECRET=SECRET, SLACK_API_URL=fake.api_url,
+                  DATABASE_URL="postgresql://postgres:pw-must-not-leak@127.0.0.1:1/test")  # no server there
+    process = await start_bot(env)
+    try:
+        _, stderr = await asyncio.wait_for(process.communicate(), 60)
+        assert process.returncode == 3
+        last = stderr.decode().strip().splitlines()[-1]
+        assert last.startswith("Stopped: Invalid setting DATABASE_URL:")
+        assert "pw-must-not-leak" not in stderr.decode()
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+        await fake.stop()
+
+
+async def test_a_database_broken_while_running_pauses_recaps_and_every_other_command_answers(
+    tmp_path: Path,
+) -> None:
     fake = await FakeSlack().start()
     env = bot_env(tmp_path, SLACK_BOT_TOKEN=TOKEN, SLACK_SIGNING_SECRET=SECRET, SLACK_API_URL=fake.api_url)
     process = await start_bot(env)
+    base = f"http://127.0.0.1:{env['PORT']}"
     try:
         async with aiohttp.ClientSession() as session:
             await wait_ready(session, env["PORT"])
-        for suffix in ("", "-wal", "-shm"):
-            (tmp_path / f"db.sqlite3{suffix}").unlink(missing_ok=True)
-        (tmp_path / "db.sqlite3").write_bytes(b"not a database at all " * 200)
+            for suffix in ("", "-wal", "-shm"):
+                (tmp_path / f"db.sqlite3{suffix}").unlink(missing_ok=True)
+            (tmp_path / "db.sqlite3").write_bytes(b"not a database at all " * 200)
+            body: dict = {}  # type: ignore[type-arg]
+            for _ in range(200):  # shows in readiness within seconds
+                async with session.get(f"{base}/readyz") as resp:
+                    body = await resp.json()
+                if resp.status == 503 and "database" in body["not_ready"]:
+                    break
+                await asyncio.sleep(0.1)
+            assert "database" in body["not_ready"], body
+            command = form(slash_payload("/numbers"))
+            async with session.post(f"{base}/slack/events", data=command, headers=signed_headers(SECRET, command)) as resp:
+                assert resp.status == 200 and "42,695" in await resp.text()
+        process.send_signal(signal.SIGTERM)
         _, stderr = await asyncio.wait_for(process.communicate(), 30)
-        assert process.returncode == 3
-        last = stderr.decode().strip().splitlines()[-1]
-        assert last.startswith("Stopped: Invalid setting DATABASE_URL: the database is unusable")
+        assert process.returncode == 0, stderr.decode()
+        assert "Traceback" not in stderr.decode()
     finally:
         if process.returncode is None:
             process.kill()

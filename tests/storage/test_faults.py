@@ -256,3 +256,20 @@ async def test_a_password_in_the_url_never_shows_in_errors(fresh_postgres: Calla
     for error in (locked.value, newer.value):
         printed = "".join(traceback.format_exception(error))
         assert "postgres:***@" in str(error) and "Pa55" not in printed
+
+
+async def test_a_sqlite_file_deleted_or_replaced_under_the_store_fails_its_ping(tmp_path: Path) -> None:
+    from bot.storage import open_store
+
+    path = tmp_path / "db.sqlite3"
+    store = await open_store(f"sqlite:///{path}")
+    try:
+        await store.ping()
+        path.unlink()
+        with pytest.raises(StorageError, match="was deleted"):
+            await store.ping()
+        path.write_bytes(b"")
+        with pytest.raises(StorageError, match="was replaced"):
+            await store.ping()
+    finally:
+        await store.close()
