@@ -145,6 +145,10 @@ def test_commands_without_recaps_never_open_or_create_the_database(tmp_path: Pat
     assert junk.read_bytes() == b"junk" * 100
 
 
-def test_ask_recap_opens_the_database_where_told(tmp_path: Path) -> None:
+def test_ask_recap_checks_the_database_url_but_opens_nothing_it_does_not_use(tmp_path: Path) -> None:
+    # From a terminal /recap only says where recaps live: the URL is checked, no file is made.
     out = run("ask", "/recap list", DATABASE_URL=f"sqlite:///{tmp_path / 'recaps.sqlite3'}")
-    assert out.returncode == 0 and (tmp_path / "recaps.sqlite3").exists()
+    assert out.returncode == 0 and "python -m bot recap list" in out.stdout
+    assert not (tmp_path / "recaps.sqlite3").exists()
+    folder = run("ask", "/recap list", DATABASE_URL=f"sqlite:///{tmp_path}")
+    assert folder.returncode == 2 and folder.stderr.startswith("Invalid setting DATABASE_URL:")

@@ -30,7 +30,7 @@ IGNORED = {".git", ".venv", "__pycache__", ".pytest_cache", ".mypy_cache", ".hyp
 # Representative: the CLI and console in subprocesses, the content store, Slack over HTTP.
 TESTS = ["tests/test_cli.py::test_ask_prints_a_cited_text_reply",
          "tests/test_cli.py::test_run_without_credentials_opens_the_console",
-         "tests/test_cli.py::test_ask_recap_opens_the_database_where_told",
+         "tests/test_cli.py::test_ask_recap_checks_the_database_url_but_opens_nothing_it_does_not_use",
          "tests/platforms/test_console.py", "tests/content/test_store.py::test_a_good_edit_is_picked_up",
          "tests/platforms/test_slack.py::test_signed_slash_command_gets_blocks_within_limits"]
 

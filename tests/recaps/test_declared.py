@@ -31,7 +31,7 @@ def test_a_declared_cron_that_does_not_fire_every_year_fails_at_start(settings: 
     with pytest.raises(SettingsError, match=r"^Invalid setting RECAPS: entry 2: .*does not fire at least once a year"):
         declared_recaps(bad, NOW)
     with pytest.raises(SettingsError, match="RECAPS: entry 2"):
-        build_dispatcher(bad, lambda: NOW)
+        build_dispatcher(bad, lambda: NOW).services["recaps"]  # built (and checked) on first use
 
 
 def test_declared_recaps_carry_their_workspace(settings: Settings) -> None:
