@@ -59,7 +59,12 @@ def check_database_url(url: str) -> str | None:
     whether the file can be opened or created here. The reason only, without the prefix."""
     if problem := check_url_form(url):
         return problem
-    return _sqlite_file_problem(url) if url.startswith("sqlite:///") else None
+    if not url.startswith("sqlite:///"):
+        # Recaps still keep their state through bot/recaps/store.py, SQLite only: a PostgreSQL
+        # URL would be taken as a file path (a folder named after the URL, password and all).
+        return ("PostgreSQL is not used for recaps yet (bot.storage is not wired to them); "
+                "use sqlite:///path/to/case-brief.sqlite3")
+    return _sqlite_file_problem(url)
 
 
 def _sqlite_file_problem(url: str) -> str | None:

@@ -94,3 +94,27 @@ def test_only_what_a_command_uses_is_checked(tmp_path: Path) -> None:
     ]  # every serving mode listens on HOST:PORT (/healthz, /readyz, /metrics, the web pages)
     slack_http = broken.model_copy(update={"slack_bot_token": "xoxb-t", "slack_signing_secret": "s"})
     assert start_problems(slack_http, serving=True, database=False)[0].startswith("Invalid setting HOST")
+
+
+def test_a_postgresql_url_is_refused_until_recaps_use_it() -> None:
+    """Recaps opened the URL as a SQLite path: a folder 'postgresql:/user:password@host:5432'
+    appeared in the working directory and /readyz called that file the database."""
+    problem = check_database_url("postgresql://postgres:hunter2pw@127.0.0.1:5432/test")
+    assert problem is not None and "PostgreSQL is not used for recaps yet" in problem
+    assert "hunter2pw" not in problem
+
+
+def test_run_with_a_postgresql_url_stops_with_one_line_and_creates_nothing(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from tests.hermetic import clean_env, outside_checkout
+
+    env = clean_env(SLACK_BOT_TOKEN="xoxb-t", SLACK_SIGNING_SECRET="s", HOST="127.0.0.1", PORT="0",
+                    DATABASE_URL="postgresql://postgres:hunter2pw@127.0.0.1:5432/test")
+    done = subprocess.run([sys.executable, "-m", "bot", "run"], cwd=outside_checkout(tmp_path), env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [done.stderr.strip()]
+    assert done.stderr.startswith("Invalid setting DATABASE_URL:") and "hunter2pw" not in done.stderr + done.stdout
+    assert list(tmp_path.iterdir()) == []
