@@ -1,6 +1,7 @@
 """The command line, end to end in a subprocess, as an editor or operator uses it."""
 
 import json
+import os
 import socket
 import subprocess
 import sys
@@ -148,3 +149,16 @@ def test_commands_without_recaps_never_open_or_create_the_database(tmp_path: Pat
 def test_ask_recap_opens_the_database_where_told(tmp_path: Path) -> None:
     out = run("ask", "/recap list", DATABASE_URL=f"sqlite:///{tmp_path / 'recaps.sqlite3'}")
     assert out.returncode == 0 and (tmp_path / "recaps.sqlite3").exists()
+
+
+def test_a_reader_that_leaves_early_gets_no_traceback() -> None:
+    """``python -m bot ask "/who" | head -1`` printed a BrokenPipeError traceback."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before the bot writes
+    try:
+        done = subprocess.run([sys.executable, "-m", "bot", "ask", "/who", "--format", "slack"], stdout=write_end,
+                              stderr=subprocess.PIPE, text=True, cwd=outside_checkout(Path.cwd()),
+                              env=clean_env(), timeout=60)
+    finally:
+        os.close(write_end)
+    assert done.returncode == 1 and done.stderr == ""
