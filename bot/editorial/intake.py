@@ -66,6 +66,9 @@ def add_source(file: Path, seeds_dir: Path, source_id: str | None = None) -> Dra
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         raise IntakeError(f"{file} is not UTF-8 text (byte {error.start}); convert it first") from None
+    if "\x00" in text:  # valid UTF-8, but the content loader refuses it: the bot would not start
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise IntakeError(f"{file} is binary data, not text (a NUL byte on line {line}); save it as UTF-8 text")
     if not text.strip():
         raise IntakeError(f"{file}: no text to add")
     seeds_dir.mkdir(parents=True, exist_ok=True)
