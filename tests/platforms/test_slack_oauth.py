@@ -556,3 +556,14 @@ async def test_run_installs_and_answers_without_printing_a_token_even_at_debug(
     assert "oauth.v2.access" in output  # slack_sdk's debug lines were there to leak from
     assert not [secret for secret in secrets if secret in output]
     assert "xox***" in output  # masked where slack_sdk logged them
+
+
+async def test_a_failed_install_logs_its_error_parameter_quoted_and_cut(
+        runner: SlackRunner, caplog: pytest.LogCaptureFixture) -> None:
+    """/slack/oauth_redirect?error=... is anyone's text: it forged whole log lines and wrote 20 KB each."""
+    forged = "x\n2026-01-01 00:00:00,000 ERROR bot: FORGED" + "a" * 20_000
+    async with aiohttp.ClientSession() as session:
+        async with session.get(url(runner, "/slack/oauth_redirect"), params={"error": forged, "state": "s"}) as resp:
+            assert resp.status < 500
+    [line] = [r.getMessage() for r in caplog.records if "did not complete" in r.getMessage()]
+    assert "\n" not in line and len(line) < 200

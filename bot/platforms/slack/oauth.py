@@ -40,6 +40,7 @@ log = logging.getLogger(__name__)
 
 # Refresh a rotating token this long before it expires (Slack's tokens live 12 hours).
 TOKEN_ROTATION_MINUTES = 120
+REASON_CHARS = 80  # of a failed install's reason in the log
 AUTHORIZE_CACHE_SIZE = 10_000  # workspaces whose auth.test answer is remembered
 KEY_HINT = ('generate one with: python -c "from cryptography.fernet import Fernet; '
             'print(Fernet.generate_key().decode())"')
@@ -158,7 +159,8 @@ class SlackOAuth:
         return await args.default.success(args)
 
     async def _failed(self, args: AsyncFailureArgs) -> BoltResponse:
-        log.warning("a Slack install did not complete: %s", args.reason)
+        # The reason may be the redirect's ?error=, anyone's text: quoted (no forged lines) and cut.
+        log.warning("a Slack install did not complete: %r", args.reason[:REASON_CHARS])
         return await args.default.failure(args)
 
     async def _uninstalled(self, context: AsyncBoltContext) -> None:
