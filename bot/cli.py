@@ -22,7 +22,7 @@ from bot.editorial.staleness import stale_warning
 from bot.logs import configure_logging
 from bot.platforms.console import run_console
 from bot.platforms.slack.manifest import build_manifest
-from bot.preflight import start_problems
+from bot.preflight import check_listen, start_problems
 from bot.recaps import cli as recap_cli
 from bot.renderers.discord import render_discord
 from bot.renderers.json import render_json
@@ -102,7 +102,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return editorial_cli.run(args, settings)
     serving = args.action == "run" and (settings.slack_configured or settings.discord_configured)
     database = serving or args.action == "recap" or (args.action == "ask" and split_line(args.line).command == "recap")
-    if problems := start_problems(settings, serving=serving, database=database):
+    problems = start_problems(settings, serving=serving, database=database)
+    if args.action == "web" and (problem := check_listen(settings.host, settings.port)):
+        problems.insert(0, problem)  # the web pages alone listen on HOST:PORT too
+    if problems:
         print("\n".join(problems), file=sys.stderr)
         return 2
     try:

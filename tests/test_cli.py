@@ -93,6 +93,15 @@ def test_port_in_use(tmp_path: Path) -> None:
     assert_one_line_exit_2(out, "PORT")
 
 
+def test_web_alone_names_a_port_in_use_or_a_host_that_does_not_resolve() -> None:
+    """`web` logged "stopping" and then an ERROR line naming neither variable."""
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        held.listen()
+        assert_one_line_exit_2(run("web", HOST="127.0.0.1", PORT=str(held.getsockname()[1])), "PORT")
+    assert_one_line_exit_2(run("web", HOST="no-such-host.invalid", PORT="0"), "HOST")
+
+
 @pytest.mark.parametrize("url", ["sqlite:///", "sqlite:///{tmp}", "sqlite:////proc/case-brief.sqlite3",
                                  "sqlite:///{tmp}/no/such/folder/db.sqlite3"])
 @pytest.mark.parametrize("command", [("recap", "list"), ("ask", "/recap list")])
