@@ -103,8 +103,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     serving = args.action == "run" and (settings.slack_configured or settings.discord_configured)
     database = serving or args.action == "recap" or (args.action == "ask" and split_line(args.line).command == "recap")
     problems = start_problems(settings, serving=serving, database=database)
-    if args.action == "web" and (problem := check_listen(settings.host, settings.port)):
-        problems.insert(0, problem)  # the web pages alone listen on HOST:PORT too
+    if args.action == "web" and (unbound := check_listen(settings.host, settings.port)):
+        problems.insert(0, unbound)  # the web pages alone listen on HOST:PORT too
     if problems:
         print("\n".join(problems), file=sys.stderr)
         return 2
