@@ -7,6 +7,7 @@ that restarting cannot heal (``run`` only; see bot/service/supervisor.py).
 import argparse
 import asyncio
 import json
+import re
 import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
@@ -84,6 +85,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.action == "manifest":
         if args.oauth and not args.url:
             print("manifest --oauth needs --url https://<host>/slack/events", file=sys.stderr)
+            return 2
+        if args.url is not None and not re.fullmatch(r"https://[A-Za-z0-9.-]+(:\d{1,5})?(/[A-Za-z0-9._~%/-]*)?", args.url):
+            # Slack takes only https request URLs; anything else made a manifest Slack refuses.
+            print("manifest --url must be the https address of /slack/events, e.g. https://bot.example/slack/events",
+                  file=sys.stderr)
             return 2
         print(json.dumps(build_manifest(build_registry(), request_url=args.url, oauth=args.oauth), indent=2))
         return 0

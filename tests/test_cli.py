@@ -171,3 +171,11 @@ def test_a_reader_that_leaves_early_gets_no_traceback() -> None:
     finally:
         os.close(write_end)
     assert done.returncode == 1 and done.stderr == ""
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", 'https://x/"y', "http://a b", "http://bot.example/slack/events"])
+def test_manifest_refuses_a_url_that_is_not_an_https_address(url: str) -> None:
+    """These were written into the manifest as the request and redirect URLs."""
+    out = run("manifest", "slack", "--url", url)
+    assert out.returncode == 2 and out.stdout == "" and len(out.stderr.strip().splitlines()) == 1
+    assert out.stderr.startswith("manifest --url must be the https address")
