@@ -56,6 +56,8 @@ class Draft:
 
 def add_source(file: Path, seeds_dir: Path, source_id: str | None = None) -> Draft:
     """Store ``file`` in ``seeds_dir`` as ID.txt with a drafted ID.toml; never overwrite."""
+    if file.exists() and not file.is_dir() and not file.is_file():  # a FIFO or device: reading would hang
+        raise IntakeError(f"{file} is not a regular file; save the report to a file first")
     try:
         raw = file.read_bytes()
     except OSError as error:

@@ -150,3 +150,14 @@ def test_a_file_with_nul_bytes_is_refused_as_check_would_refuse_it(tmp_path: Pat
     out = run_bot(tmp_path, "source", "add", str(binary), SEEDS_DIR=str(seeds))
     assert out.returncode == 1 and "a NUL byte on line 2" in out.stdout and "Traceback" not in out.stderr
     assert list(seeds.iterdir()) == []
+
+
+def test_a_fifo_is_refused_rather_than_waited_on(tmp_path: Path) -> None:
+    """`source add` on a named pipe (or /dev/zero) hung reading it."""
+    import os
+
+    seeds = _seeds(tmp_path)
+    pipe = tmp_path / "report.txt"
+    os.mkfifo(pipe)
+    out = run_bot(tmp_path, "source", "add", str(pipe), SEEDS_DIR=str(seeds))
+    assert out.returncode == 1 and "is not a regular file" in out.stdout and list(seeds.iterdir()) == []
