@@ -14,6 +14,7 @@
    SUBSCRIPTIONS subscriptions in the database.
 
 Usage: python benchmarks/bench_recaps.py [--channels 1000] [--workspaces 50] [--per-workspace 50] [--subscriptions 10000]
+       [--post-latency 0.2 --concurrency 10 --fan-out-only]  (latency-bound: where instances add throughput)
 """
 
 import argparse
@@ -92,6 +93,7 @@ async def fan_out(args: argparse.Namespace, tmp: Path, instances: int, kill: boo
     fake = await FakeSlack().start()
     fake.channel_interval = 1.0
     fake.workspace_per_second = args.per_workspace
+    fake.post_delay = args.post_latency  # how long the platform takes to answer a post
     fake.teams = {f"xoxb-W{w:02d}": f"W{w:02d}" for w in range(args.workspaces)}
     go = tmp / f"go-{uuid.uuid4().hex}"
     processes: list[asyncio.subprocess.Process] = []
@@ -230,6 +232,9 @@ async def main() -> None:
     parser.add_argument("--subscriptions", type=int, default=10_000)
     parser.add_argument("--timeout", type=float, default=600)
     parser.add_argument("--skip-fan-out", action="store_true")
+    parser.add_argument("--post-latency", type=float, default=0.0,
+                        help="seconds the fake takes to answer each post (Slack: ~0.1-0.3 s)")
+    parser.add_argument("--fan-out-only", action="store_true", help="skip the scheduler and /recap list part")
     args = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)
     print(f"machine: {machine()}")
@@ -239,8 +244,9 @@ async def main() -> None:
         if not args.skip_fan_out:
             for instances, kill in ((1, False), (3, False), (3, True)):
                 print(await fan_out(args, tmp, instances, kill), flush=True)
-        for line in await scheduler_and_list(args, tmp):
-            print(line, flush=True)
+        if not args.fan_out_only:
+            for line in await scheduler_and_list(args, tmp):
+                print(line, flush=True)
 
 
 if __name__ == "__main__":

@@ -1,3 +1,12 @@
+import os
+import sys
+
 from bot.cli import main
 
-raise SystemExit(main())
+try:
+    code = main()
+    sys.stdout.flush()
+except BrokenPipeError:  # `python -m bot ask ... | head`: the reader left; no traceback
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # Python flushes again at exit
+    code = 1
+raise SystemExit(code)

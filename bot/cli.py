@@ -7,6 +7,7 @@ that restarting cannot heal (``run`` only; see bot/service/supervisor.py).
 import argparse
 import asyncio
 import json
+import re
 import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
@@ -23,7 +24,7 @@ from bot.logs import configure_logging
 from bot.platforms import posting
 from bot.platforms.console import run_console
 from bot.platforms.slack.manifest import build_manifest
-from bot.preflight import start_problems
+from bot.preflight import check_listen, start_problems
 from bot.recaps import cli as recap_cli
 from bot.renderers.discord import render_discord
 from bot.renderers.json import render_json
@@ -87,6 +88,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.oauth and not args.url:
             print("manifest --oauth needs --url https://<host>/slack/events", file=sys.stderr)
             return 2
+        if args.url is not None and not re.fullmatch(r"https://[A-Za-z0-9.-]+(:\d{1,5})?(/[A-Za-z0-9._~%/-]*)?", args.url):
+            # Slack takes only https request URLs; anything else made a manifest Slack refuses.
+            print("manifest --url must be the https address of /slack/events, e.g. https://bot.example/slack/events",
+                  file=sys.stderr)
+            return 2
         print(json.dumps(build_manifest(build_registry(), request_url=args.url, oauth=args.oauth), indent=2))
         return 0
     try:
@@ -104,7 +110,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return editorial_cli.run(args, settings)
     serving = args.action == "run" and (settings.slack_configured or settings.discord_configured)
     database = serving or args.action == "recap" or (args.action == "ask" and split_line(args.line).command == "recap")
-    if problems := start_problems(settings, serving=serving, database=database):
+    problems = start_problems(settings, serving=serving, database=database)
+    if args.action == "web" and (unbound := check_listen(settings.host, settings.port)):
+        problems.insert(0, unbound)  # the web pages alone listen on HOST:PORT too
+    if problems:
         print("\n".join(problems), file=sys.stderr)
         return 2
     try:

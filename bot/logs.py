@@ -82,6 +82,27 @@ def configure_logging(level: str, secrets: Iterable[SecretStr | None] = (), fmt:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
+    server = logging.getLogger("aiohttp.server")
+    server.filters[:] = [f for f in server.filters if not isinstance(f, MalformedRequests)] + [MalformedRequests()]
+
+
+class MalformedRequests(logging.Filter):
+    """aiohttp logs a request it cannot parse (line or header too long, bad Content-Length)
+    at ERROR with a traceback, though it already answered 400: anyone could fill the log
+    with them. Such a request is the sender's error: one INFO line, no traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        from aiohttp.http_exceptions import HttpProcessingError  # aiohttp only where it is served
+
+        error = record.exc_info[1] if record.exc_info else None
+        if not isinstance(error, HttpProcessingError) or not 400 <= (error.code or 0) < 500:
+            return True
+        record.msg = "refused a malformed HTTP request from %s: %s (HTTP %s)"
+        record.args = (record.args[0] if isinstance(record.args, tuple) and record.args else "?",
+                       type(error).__name__, error.code)
+        record.exc_info, record.exc_text = None, None
+        record.levelno, record.levelname = logging.INFO, "INFO"
+        return logging.getLogger().isEnabledFor(logging.INFO)
 
 
 class NoRequestBodies(logging.Filter):

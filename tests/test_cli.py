@@ -1,6 +1,7 @@
 """The command line, end to end in a subprocess, as an editor or operator uses it."""
 
 import json
+import os
 import socket
 import subprocess
 import sys
@@ -92,6 +93,15 @@ def test_port_in_use(tmp_path: Path) -> None:
     assert_one_line_exit_2(out, "PORT")
 
 
+def test_web_alone_names_a_port_in_use_or_a_host_that_does_not_resolve() -> None:
+    """`web` logged "stopping" and then an ERROR line naming neither variable."""
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        held.listen()
+        assert_one_line_exit_2(run("web", HOST="127.0.0.1", PORT=str(held.getsockname()[1])), "PORT")
+    assert_one_line_exit_2(run("web", HOST="no-such-host.invalid", PORT="0"), "HOST")
+
+
 @pytest.mark.parametrize("url", ["sqlite:///", "sqlite:///{tmp}", "sqlite:////proc/case-brief.sqlite3",
                                  "sqlite:///{tmp}/no/such/folder/db.sqlite3"])
 @pytest.mark.parametrize("command", [("recap", "list"), ("ask", "/recap list")])
@@ -152,3 +162,24 @@ def test_ask_recap_checks_the_database_url_but_opens_nothing_it_does_not_use(tmp
     assert not (tmp_path / "recaps.sqlite3").exists()
     folder = run("ask", "/recap list", DATABASE_URL=f"sqlite:///{tmp_path}")
     assert folder.returncode == 2 and folder.stderr.startswith("Invalid setting DATABASE_URL:")
+
+
+def test_a_reader_that_leaves_early_gets_no_traceback() -> None:
+    """``python -m bot ask "/who" | head -1`` printed a BrokenPipeError traceback."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before the bot writes
+    try:
+        done = subprocess.run([sys.executable, "-m", "bot", "ask", "/who", "--format", "slack"], stdout=write_end,
+                              stderr=subprocess.PIPE, text=True, cwd=outside_checkout(Path.cwd()),
+                              env=clean_env(), timeout=60)
+    finally:
+        os.close(write_end)
+    assert done.returncode == 1 and done.stderr == ""
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", 'https://x/"y', "http://a b", "http://bot.example/slack/events"])
+def test_manifest_refuses_a_url_that_is_not_an_https_address(url: str) -> None:
+    """These were written into the manifest as the request and redirect URLs."""
+    out = run("manifest", "slack", "--url", url)
+    assert out.returncode == 2 and out.stdout == "" and len(out.stderr.strip().splitlines()) == 1
+    assert out.stderr.startswith("manifest --url must be the https address")

@@ -68,3 +68,46 @@ def test_text_format_is_the_default(stderr: Stderr) -> None:
     configure_logging("INFO", [SecretStr(SECRET)])
     logging.getLogger("bot.test").warning("with %s", SECRET)
     assert stderr.getvalue().rstrip().endswith("WARNING bot.test: with ***")
+
+
+async def test_a_request_aiohttp_cannot_parse_is_one_info_line_without_traceback(stderr: Stderr) -> None:
+    """aiohttp answers 400 but logged each such request at ERROR with a traceback."""
+    import asyncio
+
+    from aiohttp import web
+
+    from bot.service.http import HttpServer
+
+    async def crash(request: web.Request) -> web.Response:
+        raise RuntimeError("a bug of ours")
+
+    configure_logging("INFO")
+    app = web.Application()
+    app.router.add_get("/crash", crash)
+    server = HttpServer(app, "127.0.0.1", 0)
+    await server.start()
+
+    async def send(raw: bytes) -> bytes:
+        reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+        writer.write(raw)
+        answer = await reader.read(200)
+        writer.close()
+        return answer
+
+    try:
+        malformed = [b"GET /?q=" + b"a" * 70_000 + b" HTTP/1.1\r\nHost: x\r\n\r\n",
+                     b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 20_000 + b"\r\n\r\n",
+                     b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n"]
+        for raw in malformed:
+            assert (await send(raw)).startswith(b"HTTP/1.0 400")
+        logged = stderr.getvalue()
+        assert "Traceback" not in logged and "ERROR" not in logged
+        assert [line.split(" ", 2)[2] for line in logged.splitlines() if "malformed" in line] == [
+            "INFO aiohttp.server: refused a malformed HTTP request from 127.0.0.1: LineTooLong (HTTP 400)",
+            "INFO aiohttp.server: refused a malformed HTTP request from 127.0.0.1: LineTooLong (HTTP 400)",
+            "INFO aiohttp.server: refused a malformed HTTP request from 127.0.0.1: BadHttpMessage (HTTP 400)",
+        ]
+        assert (await send(b"GET /crash HTTP/1.1\r\nHost: x\r\n\r\n")).startswith(b"HTTP/1.1 500")
+        assert "Traceback" in stderr.getvalue()  # our own bugs keep theirs
+    finally:
+        await server.stop()

@@ -94,3 +94,11 @@ def test_only_what_a_command_uses_is_checked(tmp_path: Path) -> None:
     ]  # every serving mode listens on HOST:PORT (/healthz, /readyz, /metrics, the web pages)
     slack_http = broken.model_copy(update={"slack_bot_token": "xoxb-t", "slack_signing_secret": "s"})
     assert start_problems(slack_http, serving=True, database=False)[0].startswith("Invalid setting HOST")
+
+
+def test_a_postgresql_url_is_checked_for_its_form_only_and_nothing_is_created(tmp_path: Path) -> None:
+    """Recaps once opened such a URL as a SQLite path (a folder named after it, password and all).
+    Now it goes to the PostgreSQL store; reaching the server is checked when the store opens
+    (tests/platforms/test_serve.py: one line, exit 3, no password)."""
+    assert check_database_url("postgresql://postgres:hunter2pw@127.0.0.1:5432/test") is None
+    assert list(tmp_path.iterdir()) == []

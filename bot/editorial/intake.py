@@ -56,6 +56,8 @@ class Draft:
 
 def add_source(file: Path, seeds_dir: Path, source_id: str | None = None) -> Draft:
     """Store ``file`` in ``seeds_dir`` as ID.txt with a drafted ID.toml; never overwrite."""
+    if file.exists() and not file.is_dir() and not file.is_file():  # a FIFO or device: reading would hang
+        raise IntakeError(f"{file} is not a regular file; save the report to a file first")
     try:
         raw = file.read_bytes()
     except OSError as error:
@@ -66,6 +68,9 @@ def add_source(file: Path, seeds_dir: Path, source_id: str | None = None) -> Dra
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         raise IntakeError(f"{file} is not UTF-8 text (byte {error.start}); convert it first") from None
+    if "\x00" in text:  # valid UTF-8, but the content loader refuses it: the bot would not start
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise IntakeError(f"{file} is binary data, not text (a NUL byte on line {line}); save it as UTF-8 text")
     if not text.strip():
         raise IntakeError(f"{file}: no text to add")
     seeds_dir.mkdir(parents=True, exist_ok=True)

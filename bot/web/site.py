@@ -8,9 +8,11 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from markupsafe import escape
+
 from bot.core.dispatch import Dispatcher
 from bot.web.links import SiteLinks
-from bot.web.pages import STYLESHEET, WebPages
+from bot.web.pages import SITE_NAME, STYLESHEET, WebPages
 
 INDEX = SiteLinks(root="", static=True)
 SOURCE_PAGE = SiteLinks(root="../", static=True)
@@ -39,6 +41,14 @@ def export_site(dispatcher: Dispatcher, folder: Path) -> Export:
         current.add(name)
         (sources_dir / name).write_text(pages.render_source(source, brief, SOURCE_PAGE), encoding="utf-8")
     for stale in sources_dir.glob("*.html"):
-        if stale.name not in current:
+        if stale.name not in current and _ours(stale):  # OUTDIR may hold the operator's own pages
             stale.unlink()
     return Export(len(written) + len(current), folder)
+
+
+def _ours(page: Path) -> bool:
+    """A report page an earlier export wrote: it names the site in its header."""
+    try:
+        return str(escape(SITE_NAME)) in page.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False

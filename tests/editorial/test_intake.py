@@ -140,3 +140,24 @@ def test_drafting_reads_common_bylines_datelines_and_dates_and_nothing_from_the_
     assert label_for(state_fields(text)) == "AP (Ann Writer), March 3, 2026"
     # An event date in the reporting is not a publication date.
     assert state_fields("A judge ruled on Feb. 26, 2026 that the agency erred.\n") == []
+
+
+def test_a_file_with_nul_bytes_is_refused_as_check_would_refuse_it(tmp_path: Path) -> None:
+    """It was added (NUL is valid UTF-8), then `check` failed on it and the bot would not start."""
+    seeds = _seeds(tmp_path)
+    binary = tmp_path / "report.txt"
+    binary.write_bytes(b"The judge ruled.\nA\x00B\n")
+    out = run_bot(tmp_path, "source", "add", str(binary), SEEDS_DIR=str(seeds))
+    assert out.returncode == 1 and "a NUL byte on line 2" in out.stdout and "Traceback" not in out.stderr
+    assert list(seeds.iterdir()) == []
+
+
+def test_a_fifo_is_refused_rather_than_waited_on(tmp_path: Path) -> None:
+    """`source add` on a named pipe (or /dev/zero) hung reading it."""
+    import os
+
+    seeds = _seeds(tmp_path)
+    pipe = tmp_path / "report.txt"
+    os.mkfifo(pipe)
+    out = run_bot(tmp_path, "source", "add", str(pipe), SEEDS_DIR=str(seeds))
+    assert out.returncode == 1 and "is not a regular file" in out.stdout and list(seeds.iterdir()) == []

@@ -167,3 +167,17 @@ async def test_429s_discord_py_waits_out_are_counted(bot: DiscordRunner, fake_di
                                                                   "global": False}))
     await bot.client.http.send_message(CHANNEL_ID, params=discord.http.handle_message_parameters(content="hi"))
     assert met() - before == 1 and len(fake_discord.messages[str(CHANNEL_ID)]) == 1
+
+
+@pytest.mark.parametrize(("count", "ids", "says"), [
+    (2, [5], "from 0 to DISCORD_SHARD_COUNT - 1"),
+    (2, [-1], "from 0 to DISCORD_SHARD_COUNT - 1"),  # was accepted: the process ran shard -1
+    (2, [0, 0], "listed twice"),  # was accepted: two gateway sessions for one shard
+    (None, [1], "needs DISCORD_SHARD_COUNT"),
+])
+def test_shard_ids_outside_the_count_or_repeated_are_refused_naming_the_variable(
+        settings: Settings, dispatcher: Dispatcher, count: int | None, ids: list[int], says: str) -> None:
+    wrong = settings.model_copy(update={"discord_token": SecretStr("t"), "discord_shard_count": count,
+                                        "discord_shard_ids": ids})
+    with pytest.raises(StartError, match=f"^Invalid setting DISCORD_SHARD_IDS: .*{says}"):
+        DiscordRunner(wrong, dispatcher)

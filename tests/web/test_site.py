@@ -37,11 +37,20 @@ def test_export_writes_every_page_and_each_link_resolves_on_disk(dispatcher: Dis
 
 
 def test_export_drops_pages_of_reports_no_longer_served(dispatcher: Dispatcher, tmp_path: Path) -> None:
+    export_site(dispatcher, tmp_path)
     stale = tmp_path / "sources" / "withdrawn-report.html"
-    stale.parent.mkdir(parents=True)
-    stale.write_text("old", encoding="utf-8")
+    (tmp_path / "sources" / "epoch-times.html").rename(stale)  # a page an earlier export wrote
     export_site(dispatcher, tmp_path)
     assert not stale.exists() and (tmp_path / "sources" / "epoch-times.html").exists()
+
+
+def test_export_keeps_pages_it_did_not_write(dispatcher: Dispatcher, tmp_path: Path) -> None:
+    """`site /var/www/html` deleted every sources/*.html there that was not a report page."""
+    own = tmp_path / "sources" / "about.html"
+    own.parent.mkdir(parents=True)
+    own.write_text("<p>the operator's own page</p>", encoding="utf-8")
+    export_site(dispatcher, tmp_path)
+    assert own.read_text(encoding="utf-8") == "<p>the operator's own page</p>"
 
 
 def _env(tmp_path: Path, content_dirs: tuple[Path, Path]) -> dict[str, str]:

@@ -104,8 +104,10 @@ class DiscordRunner:
         if settings.discord_shard_ids and settings.discord_shard_count is None:
             raise StartError("Invalid setting DISCORD_SHARD_IDS: needs DISCORD_SHARD_COUNT (the total)")
         if settings.discord_shard_count is not None and any(
-                i >= settings.discord_shard_count for i in settings.discord_shard_ids):
-            raise StartError("Invalid setting DISCORD_SHARD_IDS: each id must be below DISCORD_SHARD_COUNT")
+                not 0 <= i < settings.discord_shard_count for i in settings.discord_shard_ids):
+            raise StartError("Invalid setting DISCORD_SHARD_IDS: each id must be from 0 to DISCORD_SHARD_COUNT - 1")
+        if len(set(settings.discord_shard_ids)) != len(settings.discord_shard_ids):
+            raise StartError("Invalid setting DISCORD_SHARD_IDS: an id is listed twice")
         # discord.py reads its REST base from this class attribute (gateway URL comes from REST).
         Route.BASE = settings.discord_api_url.rstrip("/")
         self.settings = settings

@@ -66,8 +66,11 @@ def _bolt_request(request: web.Request, body: bytes) -> AsyncBoltRequest:
     """Parse as Bolt will; a signed body that does not parse is a client error, not ours."""
     try:
         text = body.decode("utf-8")
-        if not isinstance(parse_body(text, request.headers.get("Content-Type")), dict):
+        parsed = parse_body(text, request.headers.get("Content-Type"))
+        if not isinstance(parsed, dict):
             raise Rejected(400, "body is not a JSON object or form")
+        if not isinstance(parsed.get("event", {}), dict):  # Bolt's middleware reads event.get(...)
+            raise Rejected(400, "event is not a JSON object")
         # Bolt reads fields of the body while building its request (context, enterprise flags);
         # a signed but oddly shaped body fails there, in any way: still the sender's error.
         return AsyncBoltRequest(body=text, query=request.query_string, headers=dict(request.headers))

@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 
 # Refresh a rotating token this long before it expires (Slack's tokens live 12 hours).
 TOKEN_ROTATION_MINUTES = 120
+REASON_CHARS = 80  # of a failed install's reason in the log
 AUTHORIZE_CACHE_SIZE = 10_000  # workspaces whose auth.test answer is remembered
 # Called with (team_id, reason) once a workspace's tokens are gone, e.g. to pause its recaps.
 WorkspaceRemoved = Callable[[str, str], Awaitable[None]]
@@ -123,7 +124,8 @@ class SlackOAuth:
         return await args.default.success(args)
 
     async def _failed(self, args: AsyncFailureArgs) -> BoltResponse:
-        log.warning("a Slack install did not complete: %s", args.reason)
+        # The reason may be the redirect's ?error=, anyone's text: quoted (no forged lines) and cut.
+        log.warning("a Slack install did not complete: %r", args.reason[:REASON_CHARS])
         return await args.default.failure(args)
 
     async def _uninstalled(self, context: AsyncBoltContext) -> None:

@@ -104,6 +104,8 @@ REFUSED: list[tuple[str, bytes, dict[str, str], int]] = [
     ("signed, payload= that is not JSON", b"payload=%7Bnope", {"Content-Type": FORM, **sign(b"payload=%7Bnope")}, 400),
     ("signed, odd shape", b'{"authorizations": 5}', {"Content-Type": "application/json",
                                                      **sign(b'{"authorizations": 5}')}, 400),
+    ("signed, event that is not an object", b'{"type": "event_callback", "event": "x"}',
+     {"Content-Type": "application/json", **sign(b'{"type": "event_callback", "event": "x"}')}, 400),
     ("signed, not UTF-8", b"text=\xff\xfe", {"Content-Type": FORM, **sign(b"text=\xff\xfe")}, 401),
     ("oversize", b"x" * (MAX_BODY_BYTES + 1), {"Content-Type": FORM}, 413),
 ]
