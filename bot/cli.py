@@ -12,8 +12,9 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
 
-from bot.app import build_dispatcher, open_store
-from bot.commands import build_registry
+from bot.app import build_dispatcher
+from bot.commands import TOPIC_COMMANDS, build_registry
+from bot.content.store import load_content
 from bot.content.problems import ContentError
 from bot.core.binding import split_line
 from bot.core.dispatch import Dispatcher
@@ -141,14 +142,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def check(settings: Settings) -> int:
-    try:
-        store = open_store(settings)
+    try:  # verification only: the /quote search index is not built
+        content = load_content(settings.seeds_dir, settings.summaries_dir, TOPIC_COMMANDS, index=False)
     except ContentError as error:
         for problem in error.problems:
             print(problem)
         print(f"FAILED: {len(error.problems)} problem(s); fix them and run `python -m bot check` again.")
         return 1
-    content = store.current
     verification = content.verification
     for source_id in verification.uncited_sources:
         source = content.sources[source_id]

@@ -3,6 +3,7 @@
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import date
 from pathlib import Path
 from types import MappingProxyType
@@ -24,9 +25,14 @@ class Content:
 
     sources: Mapping[str, Source]
     topics: Mapping[str, Topic]
-    index: SentenceIndex
     verification: Verification
     fingerprint: tuple[tuple[str, int, int], ...]
+
+    @cached_property
+    def index(self) -> SentenceIndex:
+        """The /quote search index: most of a load's cost, so built only where it is used
+        (``load_content(index=True)``, as the serving store does, builds it at load time)."""
+        return SentenceIndex(s for source in self.sources.values() for s in source.reporting_sentences())
 
     def newest_date(self) -> date | None:
         dates = [s.date for s in self.sources.values() if s.date is not None]
@@ -47,11 +53,13 @@ def fingerprint(*folders: Path) -> tuple[tuple[str, int, int], ...]:
 
 def load_content(
     seeds_dir: Path, summaries_dir: Path, required_topics: Iterable[str] = (), *, support: bool = True,
+    index: bool = True,
 ) -> Content:
     """Load and verify everything; raise ContentError listing every problem found.
 
     ``support=False`` skips the support check (claims against their quotes); only the
-    benchmark's baseline uses it."""
+    benchmark's baseline uses it. ``index=False`` leaves the search index to first use
+    (``check`` needs none); a bot builds it here, in the loading thread, never on the loop."""
     stamp = fingerprint(seeds_dir, summaries_dir)
     sources, problems = load_sources(seeds_dir)
     topics, topic_problems = load_topics(summaries_dir)
@@ -67,8 +75,10 @@ def load_content(
     problems += verification.problems
     if problems:
         raise ContentError(problems)
-    index = SentenceIndex(s for source in sources for s in source.reporting_sentences())
-    return Content(MappingProxyType(by_id), MappingProxyType(by_topic), index, verification, stamp)
+    content = Content(MappingProxyType(by_id), MappingProxyType(by_topic), verification, stamp)
+    if index:
+        _ = content.index
+    return content
 
 
 class ContentStore:
