@@ -35,6 +35,7 @@ def build_recaps(settings: Settings, store: ContentStore, clock: Clock) -> Recap
         lease=timedelta(seconds=settings.recap_claim_lease_seconds),
         concurrency=settings.recap_concurrency,
         declared=declared_recaps(settings, clock()),
+        annotate=PublicLinks(settings.public_url).annotate if settings.public_url else None,
     )
 
 

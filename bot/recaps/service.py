@@ -101,6 +101,7 @@ class RecapService:
         policy: RetryPolicy = DEFAULT_POLICY, concurrency: int = 50, declared: Sequence[Declared] = (),
         wall: Clock = utc_now, observe: Callable[[str], None] | None = None,
         on_rate_limited: Callable[[str], None] | None = None,
+        annotate: Callable[[Reply, None], Reply] | None = None,
     ) -> None:
         self.open_store = open_store  # called once, on first use: commands that need no database never open it
         self._store: RecapStore | None = None
@@ -112,6 +113,7 @@ class RecapService:
         self.policy = policy
         self.concurrency = concurrency
         self.declared = tuple(declared)
+        self.annotate = annotate  # e.g. links to the web pages (PUBLIC_URL), as chat replies get
         self.observe = observe  # called with sent|retried|failed|skipped (metrics)
         self.on_rate_limited = on_rate_limited  # called with the platform on each 429
         self.posters: dict[str, Poster] = {}
@@ -379,7 +381,10 @@ class RecapService:
         if cached is None:
             if len(self._compose_cache) > 256:
                 self._compose_cache.clear()
-            cached = self._compose_cache[key] = compose(content, told, slot)
+            reply, snapshot = compose(content, told, slot)
+            if self.annotate is not None:
+                reply = self.annotate(reply, None)
+            cached = self._compose_cache[key] = (reply, snapshot)
         return cached
 
     async def _post(self, sub: Subscription, slot: datetime, claimed_at: datetime, report: RunReport) -> None:

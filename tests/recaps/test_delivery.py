@@ -11,7 +11,8 @@ from bot.recaps.schedule import Schedule
 from bot.recaps.service import RecapService
 from tests.fakes.discord import FakeDiscord
 from tests.fakes.slack import Failure, FakeSlack
-from tests.recaps.conftest import Clock
+from bot.web.links import PublicLinks
+from tests.recaps.conftest import Clock, build_service
 
 UTC = timezone.utc
 NINE_NY = datetime(2026, 3, 10, 13, 0, tzinfo=UTC)  # 09:00 in New York (EDT)
@@ -229,3 +230,22 @@ async def test_recaps_follow_local_time_through_a_dst_change(service: RecapServi
     # 09:00 New York: 14:00Z before the change on Sun. Mar. 8, 13:00Z after.
     assert posted_at == ["03-06 14:00", "03-07 14:00", "03-08 13:00", "03-09 13:00"]
     assert slack.posts_by_channel() == {"C1": 4}
+
+
+async def test_with_public_url_a_posted_recap_links_each_citation_to_its_passage(
+    database_url: str, dispatcher: Dispatcher, recap_clock: Clock, fakes: tuple[FakeSlack, FakeDiscord],
+) -> None:
+    slack, discord = fakes
+    service = build_service(database_url, dispatcher, recap_clock, fakes,
+                            annotate=PublicLinks("https://brief.example.org").annotate)
+    await service.ready()
+    try:
+        await subscribe(service, "slack", "C1")
+        await subscribe(service, "discord", "42")
+        recap_clock.now = NINE_NY + timedelta(minutes=1)
+        assert len((await service.post_due()).posted) == 2
+        blocks = str(slack.called("chat.postMessage")[0]["blocks"])
+        assert "<https://brief.example.org/sources/" in blocks and "#p-" in blocks
+        assert "](https://brief.example.org/sources/" in str(discord.messages["42"][0]["embeds"])
+    finally:
+        await service.aclose()
