@@ -41,7 +41,7 @@ async def main(api_url: str) -> None:
 
     for command in dispatcher.registry:
         bare.command(f"/{command.name}")(constant)
-    runner = web.AppRunner(build_web_app(bare, dispatcher), access_log=None)
+    runner = web.AppRunner(build_web_app(bare), access_log=None)
     await runner.setup()
     await web.TCPSite(runner, "127.0.0.1", 0).start()
     bare_port = int(runner.addresses[0][1])

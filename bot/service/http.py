@@ -17,7 +17,6 @@ from bot.service.readiness import Component, check_all
 log = logging.getLogger(__name__)
 Mount = Callable[[web.Application], None]  # adds routes (and may add middlewares) to the app
 OBSERVER_KEY = web.AppKey("observer", Observer)
-SERVICE_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
 
 
 def build_http_app(components: Sequence[Component], observer: Observer,

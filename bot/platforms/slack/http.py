@@ -1,4 +1,4 @@
-"""HTTP mode: POST /slack/events (signature-verified here, then by Bolt) and GET /healthz.
+"""HTTP mode: POST /slack/events, signature-verified here, then by Bolt.
 
 Every request is checked before Bolt sees it: its size, Slack's signature (slack_sdk's
 SignatureVerifier) and that its body parses the way Bolt will parse it. A request that fails
@@ -15,7 +15,6 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.request.internals import parse_body
 from slack_sdk.signature import SignatureVerifier
 
-from bot.core.dispatch import Dispatcher
 
 log = logging.getLogger(__name__)
 
@@ -97,20 +96,11 @@ def events_handler(app: AsyncApp, signing_secret: str, *, max_body_bytes: int = 
     return events
 
 
-def build_web_app(app: AsyncApp, dispatcher: Dispatcher, signing_secret: str | None = None) -> web.Application:
+def build_web_app(app: AsyncApp, signing_secret: str | None = None) -> web.Application:
+    """Just Slack's events route, on an application of its own (the benchmark's bare app);
+    a running bot mounts ``events_handler`` on the service's server instead."""
     # Bolt holds the secret it was built with; callers that have the settings may pass it.
     secret = signing_secret if signing_secret is not None else str(getattr(app, "_signing_secret", ""))
-
-    async def healthz(request: web.Request) -> web.Response:
-        content = dispatcher.store.current
-        return web.json_response({
-            "ok": True,
-            "sources": len(content.sources),
-            "quotes_verified": content.verification.quotes,
-            "reload_problems": len(dispatcher.store.last_problems),
-        })
-
     web_app = web.Application(client_max_size=MAX_BODY_BYTES)
     web_app.router.add_post(EVENTS_PATH, events_handler(app, secret))
-    web_app.router.add_get("/healthz", healthz)
     return web_app

@@ -18,10 +18,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.core.dispatch import Dispatcher
 from bot.platforms.errors import StartError
 from bot.platforms.slack.app import build_slack_app
-from bot.platforms.slack.http import EVENTS_PATH, build_web_app
+from bot.platforms.slack.http import EVENTS_PATH, events_handler
 from bot.platforms.slack.oauth import SlackOAuth, add_oauth_routes
 from bot.platforms.slack.poster import SlackPoster
-from bot.service.http import SERVICE_PATHS, HttpServer, Mount, build_http_app
+from bot.service.http import HttpServer, Mount, build_http_app
 from bot.service.observe import Observer
 from bot.service.readiness import Readiness
 from bot.service.supervisor import Fatal
@@ -123,13 +123,8 @@ class SlackRunner:
         return [self._mount_events]
 
     def _mount_events(self, app: web.Application) -> None:
-        slack = build_web_app(self.app, self.dispatcher)
-        for route in slack.router.routes():
-            info = route.resource.get_info() if route.resource is not None else {}
-            path = str(info.get("path") or info.get("formatter") or "")
-            if path in SERVICE_PATHS:  # the service answers those itself
-                continue
-            app.router.add_route(route.method, path, self._unless_draining(route.handler))
+        secret = self.settings.slack_signing_secret.get_secret_value() if self.settings.slack_signing_secret else ""
+        app.router.add_post(EVENTS_PATH, self._unless_draining(events_handler(self.app, secret)))
 
     def _unless_draining(self, handler: Any) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
         """While stopping, new Slack requests get 503 (the in-flight ones finish)."""
