@@ -77,8 +77,7 @@ def configure_logging(level: str, secrets: Iterable[SecretStr | None] = (), fmt:
     inner = JsonFormatter() if fmt == "json" else logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
     handler = logging.StreamHandler(sys.stderr)
     handler.addFilter(NoRequestBodies())
-    handler.setFormatter(_Redacting(inner, redact))
-    handler.addFilter(redact)
+    handler.setFormatter(_Redacting(inner, redact))  # masks the finished line: message and traceback
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
