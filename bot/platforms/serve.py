@@ -21,11 +21,11 @@ from aiohttp import web
 from bot.core.dispatch import Dispatcher
 from bot.platforms.errors import StartError
 from bot.service import metrics
-from bot.service.components import ContentComponent, DatabaseComponent, scheduler_component
+from bot.service.components import ContentComponent, DatabaseComponent
 from bot.service.http import HttpServer, Mount, build_http_app
 from bot.service.lag import watch_loop_lag
 from bot.service.observe import Observer
-from bot.service.readiness import Component, Readiness
+from bot.service.readiness import Component, Readiness, SchedulerComponent
 from bot.service.supervisor import FATAL_EXIT, Fatal, Supervisor
 from bot.settings import Settings
 from bot.web import add_web_routes
@@ -89,7 +89,7 @@ async def serve_until_stopped(settings: Settings, dispatcher: Dispatcher, stop: 
 
         recap_runner = RecapRunner(recaps, observe=metrics.record_recap_delivery,
                                    on_rate_limited=metrics.record_rate_limited)
-        components.append(scheduler_component(recap_runner, lambda: supervisor.running("recaps")))
+        components.append(SchedulerComponent(recap_runner))
     mounts = [mount for runner in runners for mount in runner.mounts()] + list(extra_routes)
 
     def mount_web(app: web.Application) -> None:  # the brief on the web, on the same server

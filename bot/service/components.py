@@ -1,14 +1,14 @@
-"""Readiness of the parts every serving mode has: content, database, recap scheduler."""
+"""Readiness of the parts every serving mode has: content and database (the recap scheduler
+reports its own state through ``readiness.SchedulerComponent``)."""
 
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import date
-from typing import Any
 
 from bot.content.store import ContentStore
 from bot.core.freshness import as_of
-from bot.service.readiness import Readiness, SchedulerComponent, SchedulerState
+from bot.service.readiness import Readiness
 from bot.service.supervisor import Fatal
 from bot.storage.base import RecapStore, StorageError
 
@@ -83,27 +83,3 @@ class DatabaseComponent:
                     log.info("database answers again")
                 self.problem = None
             await asyncio.sleep(DATABASE_CHECK_SECONDS)
-
-
-class _TaskOnly:
-    """Scheduler state for a runner that exposes none: alive while its task runs."""
-
-    def __init__(self, alive: Callable[[], bool]) -> None:
-        self._alive = alive
-
-    @property
-    def alive(self) -> bool:
-        return self._alive()
-
-    next_wakeup: Any = None
-    last_beat: float | None = None
-    problem: str | None = None
-
-
-def scheduler_component(runner: Any, task_alive: Callable[[], bool]) -> SchedulerComponent:
-    """The recap runner's own state when it has one (alive, next_wakeup, last_beat, problem)."""
-    if all(hasattr(runner, a) for a in ("alive", "next_wakeup", "last_beat", "problem")):
-        state: SchedulerState = runner
-    else:
-        state = _TaskOnly(task_alive)
-    return SchedulerComponent(state)
