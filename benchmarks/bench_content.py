@@ -33,9 +33,18 @@ from bot.core.reply import Item, Reply, Section  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 CLOCK = lambda: datetime(2026, 11, 25, tzinfo=timezone.utc)  # noqa: E731
-QUERIES = ["42,695", "Romo declaration", "preliminary injunction appeal", "IRS ICE addresses",
-           "Kollar-Kotelly", "patently deficient requests", "Bessent Noem agreement", "injuction",
-           "taxpayer confidentiality law", "Centro de Trabajadores Unidos"]
+QUERIES = [
+    "42,695",
+    "Romo declaration",
+    "preliminary injunction appeal",
+    "IRS ICE addresses",
+    "Kollar-Kotelly",
+    "patently deficient requests",
+    "Bessent Noem agreement",
+    "injuction",
+    "taxpayer confidentiality law",
+    "Centro de Trabajadores Unidos",
+]
 
 
 def generate_corpus(folder: Path, n_sources: int, n_claims: int, seed: int = 7) -> None:
@@ -62,7 +71,9 @@ def generate_corpus(folder: Path, n_sources: int, n_claims: int, seed: int = 7) 
         (seeds / f"{i:04d}.txt").write_text("\n".join(paragraphs) + "\n", encoding="utf-8")
         (seeds / f"{i:04d}.toml").write_text(
             f'id = "s{i}"\nlabel = "Generated source {i}"\npublished = 2026-0{1 + i % 9}-1{i % 10}\n'
-            f'published_quote = "{" ".join(paragraphs[0].split()[:4])}"\n', encoding="utf-8")
+            f'published_quote = "{" ".join(paragraphs[0].split()[:4])}"\n',
+            encoding="utf-8",
+        )
     topics = list(TOPIC_COMMANDS) + [f"extra{k}" for k in range(4)]
     per_topic = n_claims // len(topics)
     for topic in topics:
@@ -71,7 +82,7 @@ def generate_corpus(folder: Path, n_sources: int, n_claims: int, seed: int = 7) 
             i = rng.randrange(n_sources)
             words = rng.choice(paragraphs_by_source[i]).split()
             start = rng.randrange(max(1, len(words) - 8))
-            quote = " ".join(words[start:start + 8])
+            quote = " ".join(words[start : start + 8])
             # The claim restates its quote, so the support check compares real names,
             # figures and dates; every third claim shows the quote's first figure as a label.
             figure = next((f.text for f in figures(quote)), None)
@@ -82,7 +93,9 @@ def generate_corpus(folder: Path, n_sources: int, n_claims: int, seed: int = 7) 
 
 
 def read_all(seeds: Path, summaries: Path) -> int:
-    return sum(len(f.read_text(encoding="utf-8")) for d in (seeds, summaries) for f in sorted(d.iterdir()))
+    return sum(
+        len(f.read_text(encoding="utf-8")) for d in (seeds, summaries) for f in sorted(d.iterdir())
+    )
 
 
 def bench_load(label: str, seeds: Path, summaries: Path, runs: int) -> float:
@@ -92,9 +105,11 @@ def bench_load(label: str, seeds: Path, summaries: Path, runs: int) -> float:
     best = min(timed)
     content = load_content(seeds, summaries, TOPIC_COMMANDS)
     v = content.verification
-    print(f"load+verify {label}: best {best:.1f} ms, median {sorted(timed)[len(timed) // 2]:.1f} ms "
-          f"({len(content.sources)} sources, {v.claims} claims, {v.quotes} quotes, {len(content.index)} sentences); "
-          f"baseline read-only {base:.1f} ms; ratio {best / base:.1f}x")
+    print(
+        f"load+verify {label}: best {best:.1f} ms, median {sorted(timed)[len(timed) // 2]:.1f} ms "
+        f"({len(content.sources)} sources, {v.claims} claims, {v.quotes} quotes, {len(content.index)} sentences); "
+        f"baseline read-only {base:.1f} ms; ratio {best / base:.1f}x"
+    )
     return best
 
 
@@ -107,33 +122,53 @@ def bench_support(seeds: Path, summaries: Path, runs: int) -> None:
         for support in (False, True):
             clear_support_caches()
             wall, cpu = time.perf_counter(), time.process_time()
-            load_content(seeds, summaries, TOPIC_COMMANDS, support=support, index=False)  # as `check` loads
-            times[support].append(((time.perf_counter() - wall) * 1000, (time.process_time() - cpu) * 1000))
+            load_content(
+                seeds, summaries, TOPIC_COMMANDS, support=support, index=False
+            )  # as `check` loads
+            times[support].append(
+                ((time.perf_counter() - wall) * 1000, (time.process_time() - cpu) * 1000)
+            )
     v = load_content(seeds, summaries, TOPIC_COMMANDS).verification
     on_wall, on_cpu = (min(t[k] for t in times[True]) for k in (0, 1))
     off_wall, off_cpu = (min(t[k] for t in times[False]) for k in (0, 1))
-    print(f"check with support ({v.claims} claims, {v.facts} facts): best wall {on_wall:.1f} ms, "
-          f"CPU {on_cpu:.1f} ms; baseline without support: wall {off_wall:.1f} ms, CPU {off_cpu:.1f} ms; "
-          f"support adds {on_cpu - off_cpu:.1f} ms CPU ({on_cpu / off_cpu:.2f}x); "
-          f"total under 3 s: wall {on_wall < 3000}, CPU {on_cpu < 3000}")
+    print(
+        f"check with support ({v.claims} claims, {v.facts} facts): best wall {on_wall:.1f} ms, "
+        f"CPU {on_cpu:.1f} ms; baseline without support: wall {off_wall:.1f} ms, CPU {off_cpu:.1f} ms; "
+        f"support adds {on_cpu - off_cpu:.1f} ms CPU ({on_cpu / off_cpu:.2f}x); "
+        f"total under 3 s: wall {on_wall < 3000}, CPU {on_cpu < 3000}"
+    )
 
 
 def bench_replies(seeds: Path, summaries: Path, repeat: int) -> None:
     store = ContentStore(seeds, summaries, TOPIC_COMMANDS)
     constant = Reply("constant", (Section(None, (Item("x"),)),))
-    bare = Dispatcher(Registry([Command("bare", "constant reply", lambda r, c: constant, cacheable=False)]),
-                      store, clock=CLOCK)
+    bare = Dispatcher(
+        Registry([Command("bare", "constant reply", lambda r, c: constant, cacheable=False)]),
+        store,
+        clock=CLOCK,
+    )
     base = percentiles(time_calls(lambda: bare.run_line("/bare"), repeat))
     print(f"reply baseline (constant handler, same dispatcher): {fmt(base)}")
     dispatcher = Dispatcher(build_registry(), store, clock=CLOCK)
-    for line in ["/ruling", "/numbers", "/status", "/timeline", "/who", "/who romo", "/sources", "/help",
-                 "/quote 42,695"]:
+    for line in [
+        "/ruling",
+        "/numbers",
+        "/status",
+        "/timeline",
+        "/who",
+        "/who romo",
+        "/sources",
+        "/help",
+        "/quote 42,695",
+    ]:
         request = bind(dispatcher.registry.get(line.split()[0]), line.partition(" ")[2])  # type: ignore[arg-type]
         handler = dispatcher.registry.get(request.command).handler  # type: ignore[union-attr]
         built = percentiles(time_calls(lambda: dispatcher.build(handler, request), repeat))
         served = percentiles(time_calls(lambda: dispatcher.run_line(line), repeat))
-        print(f"reply {line:<14} build (uncached) {fmt(built)}  p99/baseline-p99 {built['p99'] / base['p99']:.1f}x;"
-              f"  served (cached) p50={served['p50']:.3f}ms p99={served['p99']:.3f}ms")
+        print(
+            f"reply {line:<14} build (uncached) {fmt(built)}  p99/baseline-p99 {built['p99'] / base['p99']:.1f}x;"
+            f"  served (cached) p50={served['p50']:.3f}ms p99={served['p99']:.3f}ms"
+        )
     stats = percentiles(time_calls(lambda: dispatcher.run_line("/numbrs"), repeat))
     print(f"reply /numbrs (unknown) {fmt(stats)}")
 
@@ -152,8 +187,10 @@ def bench_quote(seeds: Path, summaries: Path, repeat: int) -> None:
     indexed = [t for q in QUERIES for t in time_calls(lambda q=q: content.index.search(q), rounds)]
     scanned = [t for q in QUERIES for t in time_calls(lambda q=q: scan(q), max(1, rounds // 10))]
     a, b = percentiles(indexed), percentiles(scanned)
-    print(f"/quote over {len(sentences)} sentences: {fmt(a)}; baseline linear scan {fmt(b)}; "
-          f"p99 speed-up {b['p99'] / a['p99']:.0f}x")
+    print(
+        f"/quote over {len(sentences)} sentences: {fmt(a)}; baseline linear scan {fmt(b)}; "
+        f"p99 speed-up {b['p99'] / a['p99']:.0f}x"
+    )
 
 
 def main() -> None:
@@ -161,8 +198,11 @@ def main() -> None:
     parser.add_argument("--sources", type=int, default=1000)
     parser.add_argument("--claims", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=2000)
-    parser.add_argument("--support-only", action="store_true",
-                        help="only check with and without the support check on the large corpus")
+    parser.add_argument(
+        "--support-only",
+        action="store_true",
+        help="only check with and without the support check on the large corpus",
+    )
     parser.add_argument("--support-runs", type=int, default=3)
     args = parser.parse_args()
     print(f"machine: {machine()}")

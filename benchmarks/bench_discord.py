@@ -29,15 +29,27 @@ from bot.platforms.discord.runner import DiscordRunner  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from tests.fakes.discord import FakeDiscord  # noqa: E402
 
-COMMANDS = [("numbers", {}), ("ruling", {}), ("status", {"public": True}), ("quote", {"words": "Romo declaration"}),
-            ("who", {"name": "Romo"}), ("timeline", {})]
+COMMANDS = [
+    ("numbers", {}),
+    ("ruling", {}),
+    ("status", {"public": True}),
+    ("quote", {"words": "Romo declaration"}),
+    ("who", {"name": "Romo"}),
+    ("timeline", {}),
+]
 
 
 def _constant(embeds: list[discord.Embed]):  # type: ignore[no-untyped-def]
-    async def constant(interaction: discord.Interaction, words: Optional[str] = None,
-                       name: Optional[str] = None, public: bool = False) -> None:
-        await interaction.response.send_message(embeds=embeds, ephemeral=not public,
-                                                allowed_mentions=discord.AllowedMentions.none())
+    async def constant(
+        interaction: discord.Interaction,
+        words: Optional[str] = None,
+        name: Optional[str] = None,
+        public: bool = False,
+    ) -> None:
+        await interaction.response.send_message(
+            embeds=embeds, ephemeral=not public, allowed_mentions=discord.AllowedMentions.none()
+        )
+
     return constant
 
 
@@ -51,11 +63,16 @@ class BareClient(discord.Client):
         super().__init__(intents=intents, allowed_mentions=discord.AllowedMentions.none())
         self.tree = app_commands.CommandTree(self)
         for command, options in COMMANDS:
-            line = f"/{command} " + " ".join(str(v) if v is not True else "public" for v in options.values())
+            line = f"/{command} " + " ".join(
+                str(v) if v is not True else "public" for v in options.values()
+            )
             payload = render_discord(dispatcher.run_line(line))
             embeds = [discord.Embed.from_dict(e) for e in payload["embeds"]]
-            self.tree.add_command(app_commands.Command(name=command, description="constant",
-                                                       callback=_constant(embeds)))
+            self.tree.add_command(
+                app_commands.Command(
+                    name=command, description="constant", callback=_constant(embeds)
+                )
+            )
 
     async def setup_hook(self) -> None:
         await self.tree.sync()
@@ -73,7 +90,9 @@ async def main() -> None:
     runners = {}
     for name, token in tokens.items():
         fake.identified.clear()
-        settings = Settings(_env_file=None, discord_token=SecretStr(token), discord_api_url=fake.api_url)
+        settings = Settings(
+            _env_file=None, discord_token=SecretStr(token), discord_api_url=fake.api_url
+        )
         dispatcher = build_dispatcher(settings)
         client = BareClient(dispatcher) if name == "bare" else None
         runners[name] = DiscordRunner(settings, dispatcher, client=client)
@@ -90,9 +109,13 @@ async def main() -> None:
                     samples[name].append((time.perf_counter() - started) * 1000)
         stats = {name: percentiles(s) for name, s in samples.items()}
         for name, s in stats.items():
-            print(f"{name}: {len(samples[name])} interactions: p50={s['p50']:.2f}ms p99={s['p99']:.2f}ms max={s['max']:.2f}ms")
-        print(f"ratio ours/bare: p50 {stats['ours']['p50'] / stats['bare']['p50']:.3f}x (target <= 1.15), "
-              f"p99 {stats['ours']['p99'] / stats['bare']['p99']:.3f}x")
+            print(
+                f"{name}: {len(samples[name])} interactions: p50={s['p50']:.2f}ms p99={s['p99']:.2f}ms max={s['max']:.2f}ms"
+            )
+        print(
+            f"ratio ours/bare: p50 {stats['ours']['p50'] / stats['bare']['p50']:.3f}x (target <= 1.15), "
+            f"p99 {stats['ours']['p99'] / stats['bare']['p99']:.3f}x"
+        )
     finally:
         for runner in runners.values():
             await runner.stop()

@@ -72,20 +72,42 @@ async def database(tmp: Path) -> AsyncIterator[str]:
 async def fill(store: RecapStore, channels: int, workspaces: int, *, minute_every: int = 0) -> None:
     """``channels`` daily subscriptions due at SLOT, spread over workspaces W00..; with
     ``minute_every`` > 0, one in that many is an every-minute cron instead."""
-    async def add(i: int) -> None:
-        frequency, at = (("* * * * *", "") if minute_every and i % minute_every == 0 else (DAILY.frequency, DAILY.time))
-        await store.add_subscription("slack", f"W{i % workspaces:02d}", f"C{i:05d}", frequency, at, DAILY.timezone,
-                                     next_due=SLOT, now=SLOT - timedelta(days=1))
 
-    for start in range(0, channels, 20):  # a few at once: the PostgreSQL pool has several connections
+    async def add(i: int) -> None:
+        frequency, at = (
+            ("* * * * *", "")
+            if minute_every and i % minute_every == 0
+            else (DAILY.frequency, DAILY.time)
+        )
+        await store.add_subscription(
+            "slack",
+            f"W{i % workspaces:02d}",
+            f"C{i:05d}",
+            frequency,
+            at,
+            DAILY.timezone,
+            next_due=SLOT,
+            now=SLOT - timedelta(days=1),
+        )
+
+    for start in range(
+        0, channels, 20
+    ):  # a few at once: the PostgreSQL pool has several connections
         await asyncio.gather(*(add(i) for i in range(start, min(start + 20, channels))))
 
 
 def instance_env(fake: FakeSlack, url: str, rate: float, concurrency: int) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_", "RECAP"))}
-    env.update(SLACK_BOT_TOKEN="xoxb-bench", SLACK_API_URL=fake.api_url, DATABASE_URL=url, LOG_LEVEL="ERROR",
-               RECAP_SLACK_WORKSPACE_RATE=str(rate), RECAP_CONCURRENCY=str(concurrency),
-               RECAP_CLAIM_LEASE_SECONDS=str(LEASE_SECONDS), PYTHONPATH=str(ROOT))
+    env.update(
+        SLACK_BOT_TOKEN="xoxb-bench",
+        SLACK_API_URL=fake.api_url,
+        DATABASE_URL=url,
+        LOG_LEVEL="ERROR",
+        RECAP_SLACK_WORKSPACE_RATE=str(rate),
+        RECAP_CONCURRENCY=str(concurrency),
+        RECAP_CLAIM_LEASE_SECONDS=str(LEASE_SECONDS),
+        PYTHONPATH=str(ROOT),
+    )
     return env
 
 
@@ -106,8 +128,16 @@ async def fan_out(args: argparse.Namespace, tmp: Path, instances: int, kill: boo
             env = instance_env(fake, url, args.per_workspace / instances, args.concurrency)
             for _ in range(instances):
                 process = await asyncio.create_subprocess_exec(
-                    sys.executable, "-m", "tests.recaps.instance", (SLOT + timedelta(seconds=30)).isoformat(), str(go),
-                    cwd=tmp, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL)
+                    sys.executable,
+                    "-m",
+                    "tests.recaps.instance",
+                    (SLOT + timedelta(seconds=30)).isoformat(),
+                    str(go),
+                    cwd=tmp,
+                    env=env,
+                    stdout=asyncio.subprocess.PIPE,
+                    stderr=asyncio.subprocess.DEVNULL,
+                )
                 processes.append(process)
             for process in processes:
                 assert process.stdout is not None
@@ -117,7 +147,11 @@ async def fan_out(args: argparse.Namespace, tmp: Path, instances: int, kill: boo
             killed_at = None
             deadline = started + args.timeout
             while len(fake.posts_by_channel()) < args.channels and time.perf_counter() < deadline:
-                if kill and killed_at is None and len(fake.posts_by_channel()) >= args.channels // 2:
+                if (
+                    kill
+                    and killed_at is None
+                    and len(fake.posts_by_channel()) >= args.channels // 2
+                ):
                     processes[0].send_signal(signal.SIGKILL)
                     killed_at = time.perf_counter() - started
                 await asyncio.sleep(0.02)
@@ -138,10 +172,14 @@ async def fan_out(args: argparse.Namespace, tmp: Path, instances: int, kill: boo
     duplicates = sum(n - 1 for n in counts.values() if n > 1)
     losses = args.channels - len(counts)
     minimum = (args.channels / args.workspaces) / args.per_workspace
-    label = f"{instances} instance(s)" + (f", one SIGKILLed at {killed_at:.1f} s" if kill and killed_at else "")
-    return (f"fan-out {args.channels} channels / {args.workspaces} workspaces, {label}: {elapsed:.2f} s; "
-            f"theoretical minimum {minimum:.2f} s (ratio {elapsed / minimum:.1f}x); 429s met {fake.rejected}; "
-            f"duplicates {duplicates}; losses {losses}")
+    label = f"{instances} instance(s)" + (
+        f", one SIGKILLed at {killed_at:.1f} s" if kill and killed_at else ""
+    )
+    return (
+        f"fan-out {args.channels} channels / {args.workspaces} workspaces, {label}: {elapsed:.2f} s; "
+        f"theoretical minimum {minimum:.2f} s (ratio {elapsed / minimum:.1f}x); 429s met {fake.rejected}; "
+        f"duplicates {duplicates}; losses {losses}"
+    )
 
 
 async def lag_samples(seconds: float) -> list[float]:
@@ -169,7 +207,13 @@ asyncio.run(main())
 async def fake_in_process() -> tuple[str, asyncio.subprocess.Process]:
     """A fake Slack in its own process, so its work does not count as our loop's lag."""
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-c", FAKE_PROCESS, cwd=ROOT, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE)
+        sys.executable,
+        "-c",
+        FAKE_PROCESS,
+        cwd=ROOT,
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+    )
     assert process.stdout is not None
     return (await process.stdout.readline()).decode().strip(), process
 
@@ -181,30 +225,42 @@ async def scheduler_and_list(args: argparse.Namespace, tmp: Path) -> list[str]:
         store = await open_store(url)
         fill_started = time.perf_counter()
         await fill(store, args.subscriptions, 50, minute_every=100)
-        lines.append(f"filled {args.subscriptions} subscriptions in {time.perf_counter() - fill_started:.1f} s "
-                     f"({args.subscriptions // 100} every-minute)")
+        lines.append(
+            f"filled {args.subscriptions} subscriptions in {time.perf_counter() - fill_started:.1f} s "
+            f"({args.subscriptions // 100} every-minute)"
+        )
         await store.close()
         lines.append(f"loop lag, no runner (baseline): {fmt(percentiles(await lag_samples(3)))}")
-        settings = Settings(_env_file=None, database_url=url, slack_bot_token="xoxb-bench",  # type: ignore[arg-type]
-                            slack_api_url=api_url)
+        settings = Settings(
+            _env_file=None,
+            database_url=url,
+            slack_bot_token="xoxb-bench",  # type: ignore[arg-type]
+            slack_api_url=api_url,
+        )
         clock_now = [SLOT - timedelta(minutes=5)]
         dispatcher = build_dispatcher(settings, clock=lambda: clock_now[0])
         service = dispatcher.services["recaps"]
-        service.posters["slack"] = SlackPoster("xoxb-bench", api_url, workspace_rate=1000, channel_rate=1000)
+        service.posters["slack"] = SlackPoster(
+            "xoxb-bench", api_url, workspace_rate=1000, channel_rate=1000
+        )
         sent: list[str] = []
         runner = RecapRunner(service, observe=sent.append)
         await runner.start()
         try:
             await asyncio.sleep(1)
             idle = await lag_samples(5)
-            lines.append(f"loop lag, runner idle with {args.subscriptions} subscriptions: {fmt(percentiles(idle))}")
+            lines.append(
+                f"loop lag, runner idle with {args.subscriptions} subscriptions: {fmt(percentiles(idle))}"
+            )
             lines.append(await asyncio.to_thread(list_latency, dispatcher))
             clock_now[0] = SLOT + timedelta(seconds=1)  # every subscription is due now
             runner.wake()
             started = time.perf_counter()
             busy = await lag_samples(4)
-            lines.append(f"loop lag during the fan-out of {args.subscriptions} posts: {fmt(percentiles(busy))}; "
-                         f"{len(sent)} posted in the first {time.perf_counter() - started:.1f} s")
+            lines.append(
+                f"loop lag during the fan-out of {args.subscriptions} posts: {fmt(percentiles(busy))}; "
+                f"{len(sent)} posted in the first {time.perf_counter() - started:.1f} s"
+            )
         finally:
             await runner.stop()
     assert fake.stdin is not None
@@ -218,23 +274,37 @@ def list_latency(dispatcher: Dispatcher) -> str:
     samples = []
     for i in range(50):
         started = time.perf_counter()
-        dispatcher.run_line("/recap list", platform="slack", channel=f"C{i * 7:05d}", user=User("U1"))
+        dispatcher.run_line(
+            "/recap list", platform="slack", channel=f"C{i * 7:05d}", user=User("U1")
+        )
         samples.append((time.perf_counter() - started) * 1000)
     return f"/recap list (real handler via the service loop): {fmt(percentiles(samples))}"
 
 
 async def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--channels", type=int, default=1000, help="10000 for the full scale (minutes here)")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--channels", type=int, default=1000, help="10000 for the full scale (minutes here)"
+    )
     parser.add_argument("--workspaces", type=int, default=50)
-    parser.add_argument("--per-workspace", type=float, default=50, help="messages per second per workspace")
+    parser.add_argument(
+        "--per-workspace", type=float, default=50, help="messages per second per workspace"
+    )
     parser.add_argument("--concurrency", type=int, default=50)
     parser.add_argument("--subscriptions", type=int, default=10_000)
     parser.add_argument("--timeout", type=float, default=600)
     parser.add_argument("--skip-fan-out", action="store_true")
-    parser.add_argument("--post-latency", type=float, default=0.0,
-                        help="seconds the fake takes to answer each post (Slack: ~0.1-0.3 s)")
-    parser.add_argument("--fan-out-only", action="store_true", help="skip the scheduler and /recap list part")
+    parser.add_argument(
+        "--post-latency",
+        type=float,
+        default=0.0,
+        help="seconds the fake takes to answer each post (Slack: ~0.1-0.3 s)",
+    )
+    parser.add_argument(
+        "--fan-out-only", action="store_true", help="skip the scheduler and /recap list part"
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)
     print(f"machine: {machine()}")

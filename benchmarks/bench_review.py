@@ -34,7 +34,12 @@ def write_new_source(seeds: Path, seed: int = 11) -> int:
     rng = random.Random(seed)
     real, _ = load_sources(ROOT / "seeds")
     sentences = [s.text for src in real for s in src.reporting_sentences()]
-    swaps = [("47,000", "48,000"), ("Harry T. Edwards", "Harry Edwards"), ("ICE", "DHS"), ("13-page", "15-page")]
+    swaps = [
+        ("47,000", "48,000"),
+        ("Harry T. Edwards", "Harry Edwards"),
+        ("ICE", "DHS"),
+        ("13-page", "15-page"),
+    ]
     paragraphs, size = [], 0
     while size < 10_000:
         sentence = rng.choice(sentences)
@@ -44,7 +49,9 @@ def write_new_source(seeds: Path, seed: int = 11) -> int:
         size += len(paragraph) + 1
     text = "\n".join(paragraphs) + "\n"
     (seeds / "new.txt").write_text(text, encoding="utf-8")
-    (seeds / "new.toml").write_text('id = "new"\nlabel = "The report under review"\n', encoding="utf-8")
+    (seeds / "new.toml").write_text(
+        'id = "new"\nlabel = "The report under review"\n', encoding="utf-8"
+    )
     return len(text.encode("utf-8"))
 
 
@@ -80,12 +87,18 @@ def main() -> None:
         wall, cpu = timed(lambda: review_source(seeds, summaries, "new"), args.runs)
         result = review_source(seeds, summaries, "new")
         counts = result.counts()
-        print(f"review of one {size / 1000:.1f} KB source ({counts['sentences']} sentences) against "
-              f"{args.sources} sources and {result.claims_compared} claims: best {wall:.0f} ms wall, {cpu:.0f} ms CPU")
-        print(f"baseline, loading the corpus only: best {base_wall:.0f} ms wall, {base_cpu:.0f} ms CPU; "
-              f"review/baseline {wall / base_wall:.2f}x wall, {cpu / base_cpu:.2f}x CPU")
-        print(f"found: {counts['corroborates']} corroborations, {counts['contradicts']} contradictions, "
-              f"{counts['new']} new facts, {counts['relative_dates']} relative dates")
+        print(
+            f"review of one {size / 1000:.1f} KB source ({counts['sentences']} sentences) against "
+            f"{args.sources} sources and {result.claims_compared} claims: best {wall:.0f} ms wall, {cpu:.0f} ms CPU"
+        )
+        print(
+            f"baseline, loading the corpus only: best {base_wall:.0f} ms wall, {base_cpu:.0f} ms CPU; "
+            f"review/baseline {wall / base_wall:.2f}x wall, {cpu / base_cpu:.2f}x CPU"
+        )
+        print(
+            f"found: {counts['corroborates']} corroborations, {counts['contradicts']} contradictions, "
+            f"{counts['new']} new facts, {counts['relative_dates']} relative dates"
+        )
 
 
 if __name__ == "__main__":

@@ -39,8 +39,14 @@ from tests.fakes.signing import form, signed_headers  # noqa: E402
 from tests.fakes.slack import FakeSlack, slash_payload  # noqa: E402
 
 SECRET = "bench-signing-secret"
-COMMANDS = [("/numbers", ""), ("/ruling", ""), ("/status", "public"), ("/quote", "Romo declaration"),
-            ("/who", "Romo"), ("/timeline", "")]
+COMMANDS = [
+    ("/numbers", ""),
+    ("/ruling", ""),
+    ("/status", "public"),
+    ("/quote", "Romo declaration"),
+    ("/who", "Romo"),
+    ("/timeline", ""),
+]
 LAG_INTERVAL = 0.005
 
 
@@ -79,10 +85,16 @@ async def serve_child(port: int, observe: bool, subscriptions: int) -> None:
 
     fake = await FakeSlack().start()  # auth.test, and the channels recaps post to
     folder = Path(tempfile.mkdtemp(prefix="bench-service-"))
-    settings = Settings(_env_file=None, slack_bot_token=SecretStr("xoxb-bench"),
-                        slack_signing_secret=SecretStr(SECRET), slack_api_url=fake.api_url,
-                        host="127.0.0.1", port=port, database_url=f"sqlite:///{folder / 'db.sqlite3'}",
-                        slack_admin_user_ids=["U1"])
+    settings = Settings(
+        _env_file=None,
+        slack_bot_token=SecretStr("xoxb-bench"),
+        slack_signing_secret=SecretStr(SECRET),
+        slack_api_url=fake.api_url,
+        host="127.0.0.1",
+        port=port,
+        database_url=f"sqlite:///{folder / 'db.sqlite3'}",
+        slack_admin_user_ids=["U1"],
+    )
     configure_logging("INFO" if observe else "WARNING")
     _log_to_devnull()
     dispatcher = build_dispatcher(settings)
@@ -95,9 +107,12 @@ async def serve_child(port: int, observe: bool, subscriptions: int) -> None:
             if "reset" in request.query:
                 lag.clear()
             return web.json_response(body)
+
         app.router.add_get("/bench/lag", samples)
 
-    observer = Observer(metrics_on=observe, logs_on=observe, commands=[c.name for c in dispatcher.registry])
+    observer = Observer(
+        metrics_on=observe, logs_on=observe, commands=[c.name for c in dispatcher.registry]
+    )
     monitor = asyncio.create_task(watch_loop_lag(LAG_INTERVAL, lag.append))
     stop = asyncio.Event()
     asyncio.get_running_loop().add_reader(sys.stdin.fileno(), stop.set)  # parent closes stdin: stop
@@ -106,19 +121,24 @@ async def serve_child(port: int, observe: bool, subscriptions: int) -> None:
     await fake.stop()
 
 
-async def load(port: int, commands: list[tuple[str, str]], requests: int, concurrency: int) -> tuple[list[float], float]:
+async def load(
+    port: int, commands: list[tuple[str, str]], requests: int, concurrency: int
+) -> tuple[list[float], float]:
     url = f"http://127.0.0.1:{port}/slack/events"
     latencies: list[float] = []
     queue: asyncio.Queue[int] = asyncio.Queue()
     for i in range(requests):
         queue.put_nowait(i)
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=concurrency)) as session:
+
         async def worker() -> None:
             while not queue.empty():
                 command, text = commands[queue.get_nowait() % len(commands)]
                 body = form(slash_payload(command, text))
                 started = time.perf_counter()
-                async with session.post(url, data=body, headers=signed_headers(SECRET, body)) as resp:
+                async with session.post(
+                    url, data=body, headers=signed_headers(SECRET, body)
+                ) as resp:
                     await resp.read()
                     assert resp.status == 200, resp.status
                 latencies.append((time.perf_counter() - started) * 1000)
@@ -129,7 +149,9 @@ async def load(port: int, commands: list[tuple[str, str]], requests: int, concur
 
 
 async def lag_samples(session: aiohttp.ClientSession, port: int, reset: bool) -> list[float]:
-    async with session.get(f"http://127.0.0.1:{port}/bench/lag" + ("?reset=1" if reset else "")) as resp:
+    async with session.get(
+        f"http://127.0.0.1:{port}/bench/lag" + ("?reset=1" if reset else "")
+    ) as resp:
         return [s * 1000 for s in await resp.json()]
 
 
@@ -167,9 +189,21 @@ async def main() -> None:
         return
     print(f"machine: {machine()}")
     ports = {"on": free_port(), "off": free_port()}
-    children = {name: subprocess.Popen([sys.executable, __file__, "--child", str(port), name,
-                                        "--subscriptions", str(args.subscriptions)], stdin=subprocess.PIPE)
-                for name, port in ports.items()}
+    children = {
+        name: subprocess.Popen(
+            [
+                sys.executable,
+                __file__,
+                "--child",
+                str(port),
+                name,
+                "--subscriptions",
+                str(args.subscriptions),
+            ],
+            stdin=subprocess.PIPE,
+        )
+        for name, port in ports.items()
+    }
     try:
         async with aiohttp.ClientSession() as session:
             for port in ports.values():
@@ -181,25 +215,35 @@ async def main() -> None:
             for _ in range(args.rounds):
                 for name, port in ports.items():
                     await lag_samples(session, port, reset=True)
-                    latencies, wall = await load(port, COMMANDS, args.requests // args.rounds, args.concurrency)
+                    latencies, wall = await load(
+                        port, COMMANDS, args.requests // args.rounds, args.concurrency
+                    )
                     lags[name] += await lag_samples(session, port, reset=False)
                     replies[name] += latencies
                     walls[name] += wall
             recap_list, _ = await load(ports["on"], [("/recap", "list")], 50, 1)
-        print(f"{args.subscriptions} subscriptions; {args.requests} signed commands per app at concurrency "
-              f"{args.concurrency}, interleaved in {args.rounds} rounds")
+        print(
+            f"{args.subscriptions} subscriptions; {args.requests} signed commands per app at concurrency "
+            f"{args.concurrency}, interleaved in {args.rounds} rounds"
+        )
         for name in ("on", "off"):
             lag, reply = percentiles(lags[name]), percentiles(replies[name])
-            print(f"metrics+logs {name:>3}: loop lag p50={lag['p50']:.2f}ms p99={lag['p99']:.2f}ms "
-                  f"max={lag['max']:.2f}ms ({len(lags[name])} samples); reply p50={reply['p50']:.2f}ms "
-                  f"p99={reply['p99']:.2f}ms; {len(replies[name]) / walls[name]:.0f} req/s")
+            print(
+                f"metrics+logs {name:>3}: loop lag p50={lag['p50']:.2f}ms p99={lag['p99']:.2f}ms "
+                f"max={lag['max']:.2f}ms ({len(lags[name])} samples); reply p50={reply['p50']:.2f}ms "
+                f"p99={reply['p99']:.2f}ms; {len(replies[name]) / walls[name]:.0f} req/s"
+            )
         on, off = percentiles(replies["on"]), percentiles(replies["off"])
-        print(f"overhead of metrics+logs on reply latency: p50 {on['p50'] / off['p50']:.3f}x, "
-              f"p99 {on['p99'] / off['p99']:.3f}x; throughput "
-              f"{(len(replies['on']) / walls['on']) / (len(replies['off']) / walls['off']):.3f}x")
+        print(
+            f"overhead of metrics+logs on reply latency: p50 {on['p50'] / off['p50']:.3f}x, "
+            f"p99 {on['p99'] / off['p99']:.3f}x; throughput "
+            f"{(len(replies['on']) / walls['on']) / (len(replies['off']) / walls['off']):.3f}x"
+        )
         listed = percentiles(recap_list)
-        print(f"/recap list over HTTP, 50 sequential: p50={listed['p50']:.2f}ms p99={listed['p99']:.2f}ms "
-              f"max={listed['max']:.2f}ms (target < 50 ms)")
+        print(
+            f"/recap list over HTTP, 50 sequential: p50={listed['p50']:.2f}ms p99={listed['p99']:.2f}ms "
+            f"max={listed['max']:.2f}ms (target < 50 ms)"
+        )
     finally:
         for child in children.values():
             assert child.stdin is not None

@@ -24,8 +24,14 @@ from tests.fakes.signing import form, signed_headers  # noqa: E402
 from tests.fakes.slack import FakeSlack, slash_payload  # noqa: E402
 
 SECRET = "bench-signing-secret"
-COMMANDS = [("/numbers", ""), ("/ruling", ""), ("/status", "public"), ("/quote", "Romo declaration"),
-            ("/who", "Romo"), ("/timeline", "")]
+COMMANDS = [
+    ("/numbers", ""),
+    ("/ruling", ""),
+    ("/status", "public"),
+    ("/quote", "Romo declaration"),
+    ("/who", "Romo"),
+    ("/timeline", ""),
+]
 
 
 async def load(port: int, requests: int, concurrency: int) -> tuple[list[float], float, int]:
@@ -38,6 +44,7 @@ async def load(port: int, requests: int, concurrency: int) -> tuple[list[float],
         queue.put_nowait(i)
     connector = aiohttp.TCPConnector(limit=concurrency)
     async with aiohttp.ClientSession(connector=connector) as session:
+
         async def worker() -> None:
             nonlocal failures
             while not queue.empty():
@@ -65,14 +72,21 @@ async def main() -> None:
     args = parser.parse_args()
     print(f"machine: {machine()}")
     fake = await FakeSlack().start()
-    child = subprocess.Popen([sys.executable, str(Path(__file__).with_name("slack_servers.py")), fake.api_url],
-                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    child = subprocess.Popen(
+        [sys.executable, str(Path(__file__).with_name("slack_servers.py")), fake.api_url],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert child.stdout is not None and child.stdin is not None
     ours_port, bare_port = map(int, child.stdout.readline().split())
     try:
         for port in (ours_port, bare_port):  # warm up both
             await load(port, 200, args.concurrency)
-        results: dict[str, tuple[list[float], float, int]] = {"ours": ([], 0.0, 0), "bare": ([], 0.0, 0)}
+        results: dict[str, tuple[list[float], float, int]] = {
+            "ours": ([], 0.0, 0),
+            "bare": ([], 0.0, 0),
+        }
         for _ in range(args.rounds):  # interleave so drift hits both alike
             for name, port in (("bare", bare_port), ("ours", ours_port)):
                 lat, wall, fail = await load(port, args.requests // args.rounds, args.concurrency)
@@ -82,16 +96,22 @@ async def main() -> None:
         for name, (lat, wall, fail) in results.items():
             stats[name] = percentiles(lat) | {"rps": len(lat) / wall, "fail": fail}
             s = stats[name]
-            print(f"{name}: {len(lat)} requests at concurrency {args.concurrency}: p50={s['p50']:.2f}ms "
-                  f"p99={s['p99']:.2f}ms rps={s['rps']:.0f} non-200={fail}")
-        print(f"ratios ours/bare: p50 {stats['ours']['p50'] / stats['bare']['p50']:.3f}x "
-              f"(target <= 1.15), p99 {stats['ours']['p99'] / stats['bare']['p99']:.3f}x, "
-              f"throughput {stats['ours']['rps'] / stats['bare']['rps']:.3f}x (target >= 0.85)")
+            print(
+                f"{name}: {len(lat)} requests at concurrency {args.concurrency}: p50={s['p50']:.2f}ms "
+                f"p99={s['p99']:.2f}ms rps={s['rps']:.0f} non-200={fail}"
+            )
+        print(
+            f"ratios ours/bare: p50 {stats['ours']['p50'] / stats['bare']['p50']:.3f}x "
+            f"(target <= 1.15), p99 {stats['ours']['p99'] / stats['bare']['p99']:.3f}x, "
+            f"throughput {stats['ours']['rps'] / stats['bare']['rps']:.3f}x (target >= 0.85)"
+        )
         for name, port in (("bare", bare_port), ("ours", ours_port)):
             lat, wall, fail = await load(port, 1000, 200)
             s = percentiles(lat)
-            print(f"{name} at 200 concurrent: 1000 requests, max={s['max']:.0f}ms p99={s['p99']:.0f}ms "
-                  f"non-200={fail}; all within 3 s: {s['max'] < 3000 and fail == 0}")
+            print(
+                f"{name} at 200 concurrent: 1000 requests, max={s['max']:.0f}ms p99={s['p99']:.0f}ms "
+                f"non-200={fail}; all within 3 s: {s['max'] < 3000 and fail == 0}"
+            )
     finally:
         child.stdin.close()
         child.wait(timeout=10)

@@ -44,25 +44,32 @@ SECRET = "bench-signing-secret"
 async def install(session: aiohttp.ClientSession, port: int, fake: FakeSlack, team: str) -> None:
     async with session.get(f"http://127.0.0.1:{port}/slack/install", allow_redirects=False) as resp:
         state = parse_qs(urlsplit(resp.headers["Location"]).query)["state"][0]
-    async with session.get(f"http://127.0.0.1:{port}/slack/oauth_redirect",
-                           params={"code": fake.grant(team), "state": state},
-                           headers={"Cookie": f"slack-app-oauth-state={state}"}) as resp:
+    async with session.get(
+        f"http://127.0.0.1:{port}/slack/oauth_redirect",
+        params={"code": fake.grant(team), "state": state},
+        headers={"Cookie": f"slack-app-oauth-state={state}"},
+    ) as resp:
         assert resp.status == 200, await resp.text()
 
 
-async def load(port: int, teams: list[str], requests: int, concurrency: int) -> tuple[list[float], float, int]:
+async def load(
+    port: int, teams: list[str], requests: int, concurrency: int
+) -> tuple[list[float], float, int]:
     """Latencies (ms), wall time (s) and non-200 count; request i comes from teams[i % len]."""
     url = f"http://127.0.0.1:{port}/slack/events"
     latencies: list[float] = []
     failures = 0
     todo = iter(range(requests))
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=concurrency)) as session:
+
         async def worker() -> None:
             nonlocal failures
             for i in todo:
                 body = form(slash_payload("/numbers", team_id=teams[i % len(teams)]))
                 started = time.perf_counter()
-                async with session.post(url, data=body, headers=signed_headers(SECRET, body)) as resp:
+                async with session.post(
+                    url, data=body, headers=signed_headers(SECRET, body)
+                ) as resp:
                     await resp.read()
                     failures += resp.status != 200 or resp.content_type != "application/json"
                 latencies.append((time.perf_counter() - started) * 1000)
@@ -100,22 +107,35 @@ async def main() -> None:
     print(f"machine: {machine()}")
     fake = await FakeSlack().start()
     workdir = Path(tempfile.mkdtemp(prefix="bench-oauth-"))
-    base = Settings(_env_file=None, slack_signing_secret=SecretStr(SECRET), slack_api_url=fake.api_url,
-                    host="127.0.0.1", port=0, database_url=f"sqlite:///{workdir / 'recaps.sqlite3'}")
+    base = Settings(
+        _env_file=None,
+        slack_signing_secret=SecretStr(SECRET),
+        slack_api_url=fake.api_url,
+        host="127.0.0.1",
+        port=0,
+        database_url=f"sqlite:///{workdir / 'recaps.sqlite3'}",
+    )
     dispatcher = build_dispatcher(base)
     teams = [f"T{n:04d}" for n in range(args.workspaces)]
     runners: dict[str, tuple[SlackRunner, list[str]]] = {}
     async with postgres() as pg_url:
         single = base.model_copy(update={"slack_bot_token": SecretStr("xoxb-bench")})
         runners["single token"] = (SlackRunner(single, dispatcher), ["T1"])
-        oauth = base.model_copy(update={
-            "slack_client_id": fake.client_id, "slack_client_secret": SecretStr(fake.client_secret),
-            "slack_token_encryption_key": SecretStr(Fernet.generate_key().decode())})
+        oauth = base.model_copy(
+            update={
+                "slack_client_id": fake.client_id,
+                "slack_client_secret": SecretStr(fake.client_secret),
+                "slack_token_encryption_key": SecretStr(Fernet.generate_key().decode()),
+            }
+        )
         stores = {"oauth sqlite": f"sqlite:///{workdir / 'installs.sqlite3'}"}
         if pg_url:
             stores["oauth postgresql"] = pg_url
         for name, url in stores.items():
-            runners[name] = (SlackRunner(oauth.model_copy(update={"database_url": url}), dispatcher), teams)
+            runners[name] = (
+                SlackRunner(oauth.model_copy(update={"database_url": url}), dispatcher),
+                teams,
+            )
         try:
             for name, (runner, _) in runners.items():
                 await runner.start()
@@ -131,8 +151,9 @@ async def main() -> None:
             calls_before = len(fake.calls)
             for _ in range(args.rounds):
                 for name, (runner, its_teams) in runners.items():
-                    lat, wall, fail = await load(runner.port or 0, its_teams, args.requests // args.rounds,
-                                                 args.concurrency)
+                    lat, wall, fail = await load(
+                        runner.port or 0, its_teams, args.requests // args.rounds, args.concurrency
+                    )
                     old = results[name]
                     results[name] = (old[0] + lat, old[1] + wall, old[2] + fail)
             api_calls = len(fake.calls) - calls_before
@@ -140,14 +161,18 @@ async def main() -> None:
             for name, (lat, wall, fail) in results.items():
                 stats[name] = percentiles(lat) | {"rps": len(lat) / wall}
                 s = stats[name]
-                print(f"{name}: {len(lat)} requests at concurrency {args.concurrency}: p50={s['p50']:.2f}ms "
-                      f"p99={s['p99']:.2f}ms rps={s['rps']:.0f} failures={fail}")
+                print(
+                    f"{name}: {len(lat)} requests at concurrency {args.concurrency}: p50={s['p50']:.2f}ms "
+                    f"p99={s['p99']:.2f}ms rps={s['rps']:.0f} failures={fail}"
+                )
             total = sum(len(lat) for lat, _, _ in results.values())
             print(f"Web API calls during the measured rounds: {api_calls} for {total} commands")
             for name in stores:
-                print(f"{name}/single token: p50 {stats[name]['p50'] / stats['single token']['p50']:.2f}x, "
-                      f"throughput {stats[name]['rps'] / stats['single token']['rps']:.2f}x; "
-                      f"p99 within 3 s: {stats[name]['p99'] < 3000}")
+                print(
+                    f"{name}/single token: p50 {stats[name]['p50'] / stats['single token']['p50']:.2f}x, "
+                    f"throughput {stats[name]['rps'] / stats['single token']['rps']:.2f}x; "
+                    f"p99 within 3 s: {stats[name]['p99'] < 3000}"
+                )
         finally:
             for runner, _ in runners.values():
                 await runner.stop()

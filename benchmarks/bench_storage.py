@@ -44,16 +44,22 @@ async def timed(call: Callable[[], Awaitable[object]], repeat: int) -> list[floa
 async def bare_round_trip(store: RecapStore) -> None:
     """SELECT 1 the way the store reaches its database (PostgreSQL's ping() is exactly that)."""
     if isinstance(store, SQLiteStore):
-        await store._run(lambda db: db.execute("SELECT 1").fetchone())  # its worker thread and connection
+        await store._run(
+            lambda db: db.execute("SELECT 1").fetchone()
+        )  # its worker thread and connection
     else:
         await store.ping()
 
 
 async def measure(name: str, store: RecapStore, subscriptions: int, claims: int) -> list[str]:
     # Every tenth subscription is due (the scheduler's typical "a minute's worth" is far smaller).
-    declared = [(("slack", f"T{i % 50}", f"C{i:05}", "daily", "09:00", "UTC"),
-                 NOW - timedelta(minutes=i % 10) if i % 10 == 0 else NOW + timedelta(minutes=i))
-                for i in range(subscriptions)]
+    declared = [
+        (
+            ("slack", f"T{i % 50}", f"C{i:05}", "daily", "09:00", "UTC"),
+            NOW - timedelta(minutes=i % 10) if i % 10 == 0 else NOW + timedelta(minutes=i),
+        )
+        for i in range(subscriptions)
+    ]
     start = time.perf_counter()
     await store.sync_declared(declared, NOW)
     loaded = time.perf_counter() - start
@@ -61,7 +67,9 @@ async def measure(name: str, store: RecapStore, subscriptions: int, claims: int)
 
     ping = percentiles(await timed(lambda: bare_round_trip(store), 300))
     due = percentiles(await timed(lambda: store.due(NOW, limit=1000), 50))
-    quiet = percentiles(await timed(lambda: store.due(NOW - timedelta(hours=1)), 200))  # the usual wake-up
+    quiet = percentiles(
+        await timed(lambda: store.due(NOW - timedelta(hours=1)), 200)
+    )  # the usual wake-up
     due_count = len(await store.due(NOW, limit=10_000))
     earliest = percentiles(await timed(store.earliest_due, 200))
 
@@ -73,7 +81,9 @@ async def measure(name: str, store: RecapStore, subscriptions: int, claims: int)
 
     slot = NOW + timedelta(days=1)  # contended: 4 claimers race for every slot, one wins each
     start = time.perf_counter()
-    won = await asyncio.gather(*(store.claim(sub, slot, f"c{n}", NOW, lease) for sub in ids[:claims] for n in range(4)))
+    won = await asyncio.gather(
+        *(store.claim(sub, slot, f"c{n}", NOW, lease) for sub in ids[:claims] for n in range(4))
+    )
     contended = claims / (time.perf_counter() - start)
     assert sum(won) == claims, "exactly one winner per slot"
 
@@ -109,7 +119,9 @@ async def main(subscriptions: int, claims: int) -> None:
         lines.append(f"postgresql: left out, no server at {base}: {str(error).splitlines()[0]}")
     else:
         try:
-            store = await open_store(f"{base}{'&' if '?' in base else '?'}options=-csearch_path%3D{schema}")
+            store = await open_store(
+                f"{base}{'&' if '?' in base else '?'}options=-csearch_path%3D{schema}"
+            )
             try:
                 lines += await measure("postgresql", store, subscriptions, claims)
             finally:

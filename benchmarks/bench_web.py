@@ -36,8 +36,12 @@ PATHS = ["/constant", "/", "/sources/epoch-times"]
 
 
 def dispatcher_for(seeds: Path, summaries: Path, folder: Path):  # type: ignore[no-untyped-def]
-    settings = Settings(seeds_dir=seeds, summaries_dir=summaries, _env_file=None,
-                        database_url=f"sqlite:///{folder / 'bench.sqlite3'}")
+    settings = Settings(
+        seeds_dir=seeds,
+        summaries_dir=summaries,
+        _env_file=None,
+        database_url=f"sqlite:///{folder / 'bench.sqlite3'}",
+    )
     return build_dispatcher(settings, CLOCK)
 
 
@@ -51,12 +55,18 @@ def serve(port: int) -> None:
     async def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             app = web.Application()
-            pages = add_web_routes(app, dispatcher_for(ROOT / "seeds", ROOT / "summaries", Path(tmp)))
+            pages = add_web_routes(
+                app, dispatcher_for(ROOT / "seeds", ROOT / "summaries", Path(tmp))
+            )
             constant = pages.index(SiteLinks()).encode("utf-8")
 
             async def constant_page(request: web.Request) -> web.Response:
-                return web.Response(body=constant, content_type="text/html", charset="utf-8",
-                                    headers=SECURITY_HEADERS)
+                return web.Response(
+                    body=constant,
+                    content_type="text/html",
+                    charset="utf-8",
+                    headers=SECURITY_HEADERS,
+                )
 
             app.router.add_get("/constant", constant_page)
             runner = web.AppRunner(app, access_log=None, **HANDLER_ARGS)
@@ -68,12 +78,15 @@ def serve(port: int) -> None:
     asyncio.run(main())
 
 
-async def load(base: str, path: str, requests: int, concurrency: int) -> tuple[list[float], float, int]:
+async def load(
+    base: str, path: str, requests: int, concurrency: int
+) -> tuple[list[float], float, int]:
     """Latencies (ms), wall time (s) and non-200 count for ``requests`` GETs of ``path``."""
     latencies: list[float] = []
     failures = 0
     remaining = requests
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=concurrency)) as session:
+
         async def worker() -> None:
             nonlocal failures, remaining
             while remaining > 0:
@@ -95,8 +108,11 @@ async def bench_served(requests: int, concurrency: int) -> None:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    child = subprocess.Popen([sys.executable, __file__, "--serve", str(port)], stdout=subprocess.PIPE,
-                             env={**os.environ, "PYTHONPATH": str(ROOT)})
+    child = subprocess.Popen(
+        [sys.executable, __file__, "--serve", str(port)],
+        stdout=subprocess.PIPE,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     try:
         assert child.stdout is not None and child.stdout.readline().strip() == b"ready"
         base = f"http://127.0.0.1:{port}"
@@ -114,9 +130,11 @@ async def bench_served(requests: int, concurrency: int) -> None:
         for path, (latencies, wall, failures) in results.items():
             stats = percentiles(latencies)
             rps = len(latencies) / wall
-            print(f"GET {path:<22} {len(latencies)} requests at concurrency {concurrency}: {fmt(stats)} "
-                  f"rps={rps:.0f} non-200={failures}; vs constant: rps {rps / constant_rps:.2f}x, "
-                  f"p99 {stats['p99'] / constant_p99:.2f}x")
+            print(
+                f"GET {path:<22} {len(latencies)} requests at concurrency {concurrency}: {fmt(stats)} "
+                f"rps={rps:.0f} non-200={failures}; vs constant: rps {rps / constant_rps:.2f}x, "
+                f"p99 {stats['p99'] / constant_p99:.2f}x"
+            )
     finally:
         child.kill()
         child.wait()
@@ -131,7 +149,9 @@ def bench_render(folder: Path) -> None:
     links, source_links = SiteLinks(), SiteLinks(root="../")
     env = build_environment()  # templates compile once per process
     cold_index = percentiles(time_calls(lambda: WebPages(dispatcher, env).index(links), 50))
-    cold_source = percentiles(time_calls(lambda: WebPages(dispatcher, env).source("epoch-times", source_links), 50))
+    cold_source = percentiles(
+        time_calls(lambda: WebPages(dispatcher, env).source("epoch-times", source_links), 50)
+    )
     warm = WebPages(dispatcher, env)
     cached = percentiles(time_calls(lambda: warm.index(links), 2000))
     print(f"render / uncached (brief built too): {fmt(cold_index)}")
@@ -143,7 +163,9 @@ def bench_export(folder: Path, n_sources: int) -> None:
     from bot.web.site import export_site
 
     generate_corpus(folder / "corpus", n_sources, 10 * n_sources)
-    dispatcher = dispatcher_for(folder / "corpus" / "seeds", folder / "corpus" / "summaries", folder)
+    dispatcher = dispatcher_for(
+        folder / "corpus" / "seeds", folder / "corpus" / "summaries", folder
+    )
 
     def copy_floor() -> None:
         target = folder / "floor"
@@ -155,9 +177,11 @@ def bench_export(folder: Path, n_sources: int) -> None:
     floor = min(time_calls(copy_floor, 3))
     timed = time_calls(lambda: export_site(dispatcher, folder / "site"), 3)
     size = sum(f.stat().st_size for f in (folder / "site").rglob("*") if f.is_file())
-    print(f"static export, {n_sources} sources x 10 KB, {10 * n_sources} cited claims: best {min(timed):.0f} ms, "
-          f"median {sorted(timed)[1]:.0f} ms ({n_sources + 2} pages, {size / 1e6:.1f} MB); "
-          f"baseline copying the sources' text {floor:.0f} ms; ratio {min(timed) / floor:.0f}x")
+    print(
+        f"static export, {n_sources} sources x 10 KB, {10 * n_sources} cited claims: best {min(timed):.0f} ms, "
+        f"median {sorted(timed)[1]:.0f} ms ({n_sources + 2} pages, {size / 1e6:.1f} MB); "
+        f"baseline copying the sources' text {floor:.0f} ms; ratio {min(timed) / floor:.0f}x"
+    )
 
 
 def main() -> None:

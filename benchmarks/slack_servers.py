@@ -27,9 +27,14 @@ SECRET = "bench-signing-secret"
 
 async def main(api_url: str) -> None:
     configure_logging("WARNING")
-    settings = Settings(_env_file=None, slack_bot_token=SecretStr("xoxb-bench"),
-                        slack_signing_secret=SecretStr(SECRET), slack_api_url=api_url,
-                        host="127.0.0.1", port=0)
+    settings = Settings(
+        _env_file=None,
+        slack_bot_token=SecretStr("xoxb-bench"),
+        slack_signing_secret=SecretStr(SECRET),
+        slack_api_url=api_url,
+        host="127.0.0.1",
+        port=0,
+    )
     dispatcher = build_dispatcher(settings)
     ours = SlackRunner(settings, dispatcher)
     await ours.start()

@@ -30,7 +30,9 @@ def build_recaps(settings: Settings, store: ContentStore, clock: Clock) -> Recap
         return await open_recap_store(url)
 
     return RecapService(
-        opener, lambda: store.current, clock,
+        opener,
+        lambda: store.current,
+        clock,
         grace=timedelta(minutes=settings.recap_grace_minutes),
         lease=timedelta(seconds=settings.recap_claim_lease_seconds),
         concurrency=settings.recap_concurrency,
@@ -60,11 +62,20 @@ class LazyServices(Mapping[str, Any]):
         return len(self._factories)
 
 
-def build_dispatcher(settings: Settings, clock: Clock = system_clock, store: ContentStore | None = None) -> Dispatcher:
+def build_dispatcher(
+    settings: Settings, clock: Clock = system_clock, store: ContentStore | None = None
+) -> Dispatcher:
     content = store or open_store(settings)
     return Dispatcher(
-        build_registry(), content, clock=clock, stale_after_days=settings.stale_after_days,
-        services=LazyServices({"recaps": lambda: build_recaps(settings, content, clock),
-                               "recap_timezone": lambda: settings.recap_timezone}),
+        build_registry(),
+        content,
+        clock=clock,
+        stale_after_days=settings.stale_after_days,
+        services=LazyServices(
+            {
+                "recaps": lambda: build_recaps(settings, content, clock),
+                "recap_timezone": lambda: settings.recap_timezone,
+            }
+        ),
         annotate=PublicLinks(settings.public_url).annotate if settings.public_url else None,
     )

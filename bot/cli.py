@@ -45,7 +45,10 @@ def _discord(reply: Reply) -> str:
 
 
 FORMATS: dict[str, Callable[[Reply], str]] = {
-    "text": render_text, "json": render_json, "slack": _slack, "discord": _discord,
+    "text": render_text,
+    "json": render_json,
+    "slack": _slack,
+    "discord": _discord,
 }
 
 
@@ -59,23 +62,38 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="action", metavar="COMMAND")
     ask = sub.add_parser("ask", help='answer one command and print it, e.g. ask "/numbers"')
     ask.add_argument("line", help='the command as a user would type it, e.g. "/quote 42,695"')
-    ask.add_argument("--format", choices=sorted(FORMATS), default="text", help="output format (default: text)")
+    ask.add_argument(
+        "--format", choices=sorted(FORMATS), default="text", help="output format (default: text)"
+    )
     sub.add_parser("console", help="interactive prompt; reads commands line by line from a pipe")
-    sub.add_parser("check", help="verify every cited quote against its source; exit 1 on any problem")
+    sub.add_parser(
+        "check", help="verify every cited quote against its source; exit 1 on any problem"
+    )
     sub.add_parser("run", help="serve Slack and/or Discord when configured, else open the console")
     recap = sub.add_parser("recap", help="scheduled recaps: list, preview, post-due")
     recap_sub = recap.add_subparsers(dest="recap_action", metavar="ACTION", required=True)
     recap_sub.add_parser("list", help="every subscription, its next run and last delivery")
     preview = recap_sub.add_parser("preview", help="what the next recap in a channel would say")
-    preview.add_argument("--channel", required=True, help="platform:channel, e.g. slack:C0123456789")
+    preview.add_argument(
+        "--channel", required=True, help="platform:channel, e.g. slack:C0123456789"
+    )
     due = recap_sub.add_parser("post-due", help="post everything due at an instant, then exit")
-    due.add_argument("--at", help="ISO-8601 instant with zone (default: now), e.g. 2026-03-10T14:00Z")
+    due.add_argument(
+        "--at", help="ISO-8601 instant with zone (default: now), e.g. 2026-03-10T14:00Z"
+    )
     web_cli.add_parsers(sub)
-    manifest = sub.add_parser("manifest", help="print a chat app manifest generated from the commands")
+    manifest = sub.add_parser(
+        "manifest", help="print a chat app manifest generated from the commands"
+    )
     manifest.add_argument("platform", choices=["slack"])
-    manifest.add_argument("--url", help="HTTP mode: the public https URL of /slack/events (default: Socket Mode)")
-    manifest.add_argument("--oauth", action="store_true",
-                          help="installable in any workspace (OAuth redirect, uninstall events, token rotation); needs --url")
+    manifest.add_argument(
+        "--url", help="HTTP mode: the public https URL of /slack/events (default: Socket Mode)"
+    )
+    manifest.add_argument(
+        "--oauth",
+        action="store_true",
+        help="installable in any workspace (OAuth redirect, uninstall events, token rotation); needs --url",
+    )
     editorial_cli.add_parsers(sub)  # editors: `source add FILE`, `review ID`
     return parser
 
@@ -89,28 +107,48 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.oauth and not args.url:
             print("manifest --oauth needs --url https://<host>/slack/events", file=sys.stderr)
             return 2
-        if args.url is not None and not re.fullmatch(r"https://[A-Za-z0-9.-]+(:\d{1,5})?(/[A-Za-z0-9._~%/-]*)?", args.url):
+        if args.url is not None and not re.fullmatch(
+            r"https://[A-Za-z0-9.-]+(:\d{1,5})?(/[A-Za-z0-9._~%/-]*)?", args.url
+        ):
             # Slack takes only https request URLs; anything else made a manifest Slack refuses.
-            print("manifest --url must be the https address of /slack/events, e.g. https://bot.example/slack/events",
-                  file=sys.stderr)
+            print(
+                "manifest --url must be the https address of /slack/events, e.g. https://bot.example/slack/events",
+                file=sys.stderr,
+            )
             return 2
-        print(json.dumps(build_manifest(build_registry(), request_url=args.url, oauth=args.oauth), indent=2))
+        print(
+            json.dumps(
+                build_manifest(build_registry(), request_url=args.url, oauth=args.oauth), indent=2
+            )
+        )
         return 0
     try:
         settings = load_settings()
     except SettingsError as error:
         print(error, file=sys.stderr)
         return 2
-    configure_logging(settings.log_level, [settings.slack_bot_token, settings.slack_signing_secret,
-                                           settings.slack_app_token, settings.discord_token,
-                                           settings.slack_client_secret, settings.slack_token_encryption_key],
-                      settings.log_format)
+    configure_logging(
+        settings.log_level,
+        [
+            settings.slack_bot_token,
+            settings.slack_signing_secret,
+            settings.slack_app_token,
+            settings.discord_token,
+            settings.slack_client_secret,
+            settings.slack_token_encryption_key,
+        ],
+        settings.log_format,
+    )
     if args.action == "check":
         return check(settings)
     if args.action in editorial_cli.ACTIONS:
         return editorial_cli.run(args, settings)
     serving = args.action == "run" and (settings.slack_configured or settings.discord_configured)
-    database = serving or args.action == "recap" or (args.action == "ask" and split_line(args.line).command == "recap")
+    database = (
+        serving
+        or args.action == "recap"
+        or (args.action == "ask" and split_line(args.line).command == "recap")
+    )
     problems = start_problems(settings, serving=serving, database=database)
     if args.action == "web" and (unbound := check_listen(settings.host, settings.port)):
         problems.insert(0, unbound)  # the web pages alone listen on HOST:PORT too
@@ -119,7 +157,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         dispatcher = build_dispatcher(settings)
-        if database:  # built now, so RECAPS is checked at start; other commands never open the database
+        if (
+            database
+        ):  # built now, so RECAPS is checked at start; other commands never open the database
             dispatcher.services["recaps"]
     except SettingsError as error:  # settings checked against content or the database (RECAPS)
         print(error, file=sys.stderr)
@@ -143,11 +183,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def check(settings: Settings) -> int:
     try:  # verification only: the /quote search index is not built
-        content = load_content(settings.seeds_dir, settings.summaries_dir, TOPIC_COMMANDS, index=False)
+        content = load_content(
+            settings.seeds_dir, settings.summaries_dir, TOPIC_COMMANDS, index=False
+        )
     except ContentError as error:
         for problem in error.problems:
             print(problem)
-        print(f"FAILED: {len(error.problems)} problem(s); fix them and run `python -m bot check` again.")
+        print(
+            f"FAILED: {len(error.problems)} problem(s); fix them and run `python -m bot check` again."
+        )
         return 1
     verification = content.verification
     for source_id in verification.uncited_sources:
@@ -162,7 +206,10 @@ def check(settings: Settings) -> int:
 
 def recap(args: argparse.Namespace, settings: Settings, dispatcher: Dispatcher) -> int:
     service = dispatcher.services["recaps"]
-    if args.recap_action == "preview" and args.channel.partition(":")[0] not in ("slack", "discord"):
+    if args.recap_action == "preview" and args.channel.partition(":")[0] not in (
+        "slack",
+        "discord",
+    ):
         print("--channel must be slack:<channel id> or discord:<channel id>", file=sys.stderr)
         return 2
     try:

@@ -6,8 +6,10 @@ any chat library.
 
 from cryptography.fernet import Fernet, MultiFernet
 
-KEY_HINT = ('generate one with: python -c "from cryptography.fernet import Fernet; '
-            'print(Fernet.generate_key().decode())"')
+KEY_HINT = (
+    'generate one with: python -c "from cryptography.fernet import Fernet; '
+    'print(Fernet.generate_key().decode())"'
+)
 
 
 class InvalidKeys(ValueError):
@@ -26,4 +28,6 @@ def parse_keys(value: str) -> MultiFernet:
     try:
         return MultiFernet([Fernet(key) for key in keys])
     except ValueError:
-        raise InvalidKeys("each key must be 32 url-safe base64-encoded bytes (Fernet.generate_key())") from None
+        raise InvalidKeys(
+            "each key must be 32 url-safe base64-encoded bytes (Fernet.generate_key())"
+        ) from None

@@ -48,7 +48,9 @@ class RedactSecrets(logging.Filter):
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, object] = {
-            "time": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds"),
+            "time": datetime.fromtimestamp(record.created, timezone.utc).isoformat(
+                timespec="milliseconds"
+            ),
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),
@@ -72,17 +74,27 @@ class _Redacting(logging.Formatter):
         return self.redact.redact(self.inner.format(record))
 
 
-def configure_logging(level: str, secrets: Iterable[SecretStr | None] = (), fmt: str = "text") -> None:
+def configure_logging(
+    level: str, secrets: Iterable[SecretStr | None] = (), fmt: str = "text"
+) -> None:
     redact = RedactSecrets(s.get_secret_value() for s in secrets if s is not None)
-    inner = JsonFormatter() if fmt == "json" else logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    inner = (
+        JsonFormatter()
+        if fmt == "json"
+        else logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    )
     handler = logging.StreamHandler(sys.stderr)
     handler.addFilter(NoRequestBodies())
-    handler.setFormatter(_Redacting(inner, redact))  # masks the finished line: message and traceback
+    handler.setFormatter(
+        _Redacting(inner, redact)
+    )  # masks the finished line: message and traceback
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
     server = logging.getLogger("aiohttp.server")
-    server.filters[:] = [f for f in server.filters if not isinstance(f, MalformedRequests)] + [MalformedRequests()]
+    server.filters[:] = [f for f in server.filters if not isinstance(f, MalformedRequests)] + [
+        MalformedRequests()
+    ]
 
 
 class MalformedRequests(logging.Filter):
@@ -97,8 +109,11 @@ class MalformedRequests(logging.Filter):
         if not isinstance(error, HttpProcessingError) or not 400 <= (error.code or 0) < 500:
             return True
         record.msg = "refused a malformed HTTP request from %s: %s (HTTP %s)"
-        record.args = (record.args[0] if isinstance(record.args, tuple) and record.args else "?",
-                       type(error).__name__, error.code)
+        record.args = (
+            record.args[0] if isinstance(record.args, tuple) and record.args else "?",
+            type(error).__name__,
+            error.code,
+        )
         record.exc_info, record.exc_text = None, None
         record.levelno, record.levelname = logging.INFO, "INFO"
         return logging.getLogger().isEnabledFor(logging.INFO)
@@ -121,8 +136,8 @@ class NoRequestBodies(logging.Filter):
         message = record.getMessage()
         found = self._BODY.search(message)
         if found is not None and record.levelno > logging.DEBUG:
-            message = f"{message[:found.start(2)]}<request body of {len(found.group(2))} chars not logged>"
+            message = f"{message[: found.start(2)]}<request body of {len(found.group(2))} chars not logged>"
         elif len(message) > self.DEBUG_CHARS:
-            message = f"{message[:self.DEBUG_CHARS]}... <{len(message) - self.DEBUG_CHARS} more chars cut>"
+            message = f"{message[: self.DEBUG_CHARS]}... <{len(message) - self.DEBUG_CHARS} more chars cut>"
         record.msg, record.args = message, None
         return True

@@ -23,7 +23,9 @@ DISCORD_TIMEOUT_SECONDS = 5.0
 def check_listen(host: str, port: int) -> str | None:
     """HOST resolves to an address of this machine and PORT is free there."""
     try:
-        infos = socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+        infos = socket.getaddrinfo(
+            host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )
     except (socket.gaierror, UnicodeError) as error:
         reason = error.strerror if isinstance(error, socket.gaierror) else "not a valid host name"
         return f"Invalid setting HOST: {host!r} does not resolve ({reason})"
@@ -76,7 +78,9 @@ def _sqlite_file_problem(url: str) -> str | None:
         return f"folder {folder} does not exist; create it or choose another path"
     try:
         if path.exists():
-            db = sqlite3.connect(f"file:{quote(str(path))}?mode=rw", uri=True)  # opens, writes nothing
+            db = sqlite3.connect(
+                f"file:{quote(str(path))}?mode=rw", uri=True
+            )  # opens, writes nothing
             try:
                 db.execute("PRAGMA schema_version")
             finally:
@@ -91,7 +95,6 @@ def _sqlite_file_problem(url: str) -> str | None:
     return None
 
 
-
 def listens(settings: Settings) -> bool:
     """Every serving mode listens on HOST:PORT (/healthz, /readyz, /metrics, the web pages)."""
     return settings.slack_configured or settings.discord_configured
@@ -102,7 +105,11 @@ def start_problems(settings: Settings, *, serving: bool, database: bool) -> list
     problems = []
     if serving and listens(settings) and (problem := check_listen(settings.host, settings.port)):
         problems.append(problem)
-    if serving and settings.discord_configured and (problem := check_discord_api(settings.discord_api_url)):
+    if (
+        serving
+        and settings.discord_configured
+        and (problem := check_discord_api(settings.discord_api_url))
+    ):
         problems.append(problem)
     if database and (reason := check_database_url(settings.database_url)):
         problems.append(f"Invalid setting DATABASE_URL: {reason}")

@@ -9,7 +9,14 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, Field, SecretStr, ValidationError, ValidationInfo, field_validator
+from pydantic import (
+    AfterValidator,
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from pydantic_settings import SettingsError as SourceError
 
@@ -39,19 +46,28 @@ def _public_url(value: str | None) -> str | None:
     # Chat replies put this address inside Slack <url|text> and Markdown [text](url) links:
     # only plain host and path characters, so it can never break out of them.
     if value is not None and not _PUBLIC_URL.match(value):
-        raise ValueError("must be an http(s) address of the web pages without query or fragment, "
-                         "e.g. https://brief.example.org")
+        raise ValueError(
+            "must be an http(s) address of the web pages without query or fragment, "
+            "e.g. https://brief.example.org"
+        )
     return value.rstrip("/") if value else value
 
 
 # Slack tokens are easy to swap by mistake; their prefixes tell them apart.
-_SLACK_TOKEN_KINDS = {"slack_bot_token": ("xoxb-", "a bot token"), "slack_app_token": ("xapp-", "an app-level token")}
+_SLACK_TOKEN_KINDS = {
+    "slack_bot_token": ("xoxb-", "a bot token"),
+    "slack_app_token": ("xapp-", "an app-level token"),
+}
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
-        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False,
-        validate_default=True, env_ignore_empty=True,
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        case_sensitive=False,
+        validate_default=True,
+        env_ignore_empty=True,
     )
 
     # Content
@@ -71,7 +87,9 @@ class Settings(BaseSettings):
     # Slack for many workspaces (OAuth install); see bot/platforms/slack/oauth.py
     slack_client_id: str | None = None
     slack_client_secret: SecretStr | None = None
-    slack_token_encryption_key: SecretStr | None = None  # Fernet key(s), newest first, comma-separated
+    slack_token_encryption_key: SecretStr | None = (
+        None  # Fernet key(s), newest first, comma-separated
+    )
     host: str = "0.0.0.0"
     port: int = Field(default=3000, ge=0, le=65535)  # 0: any free port (tests)
 
@@ -83,7 +101,9 @@ class Settings(BaseSettings):
     discord_shard_ids: Annotated[list[int], NoDecode] = []  # this process's shards; empty: all
 
     # Recaps
-    database_url: str = Field(default="sqlite:///case-brief.sqlite3", pattern=r"^(sqlite:///|postgres(ql)?://)")
+    database_url: str = Field(
+        default="sqlite:///case-brief.sqlite3", pattern=r"^(sqlite:///|postgres(ql)?://)"
+    )
     recap_grace_minutes: int = Field(default=60, ge=0)
     recap_timezone: Annotated[str, AfterValidator(_timezone)] = "UTC"
     recap_claim_lease_seconds: int = Field(default=600, ge=2)
@@ -93,9 +113,13 @@ class Settings(BaseSettings):
     recap_slack_workspace_rate: float = Field(default=20.0, gt=0, le=1000)
 
     # Web pages: where they are published; chat replies then link each citation to its passage
-    public_url: Annotated[str | None, AfterValidator(_public_url)] = Field(default=None, max_length=200)
+    public_url: Annotated[str | None, AfterValidator(_public_url)] = Field(
+        default=None, max_length=200
+    )
 
-    @field_validator("slack_admin_user_ids", "discord_guild_ids", "discord_shard_ids", mode="before")
+    @field_validator(
+        "slack_admin_user_ids", "discord_guild_ids", "discord_shard_ids", mode="before"
+    )
     @classmethod
     def _split(cls, value: Any) -> Any:
         return _comma_list(value)
@@ -134,17 +158,25 @@ def _oauth_problems(settings: Settings) -> list[str]:
     """One line per missing or malformed OAuth setting (never its value)."""
     problems = []
     if settings.slack_client_id is None:
-        problems.append("Invalid setting SLACK_CLIENT_ID: missing; installs to many workspaces need "
-                        "the app's client ID beside SLACK_CLIENT_SECRET")
+        problems.append(
+            "Invalid setting SLACK_CLIENT_ID: missing; installs to many workspaces need "
+            "the app's client ID beside SLACK_CLIENT_SECRET"
+        )
     if settings.slack_client_secret is None:
-        problems.append("Invalid setting SLACK_CLIENT_SECRET: missing; installs to many workspaces "
-                        "need the app's client secret")
+        problems.append(
+            "Invalid setting SLACK_CLIENT_SECRET: missing; installs to many workspaces "
+            "need the app's client secret"
+        )
     if settings.slack_signing_secret is None:
-        problems.append("Invalid setting SLACK_SIGNING_SECRET: missing; installs to many workspaces "
-                        "are served over HTTP, whose requests Slack signs")
+        problems.append(
+            "Invalid setting SLACK_SIGNING_SECRET: missing; installs to many workspaces "
+            "are served over HTTP, whose requests Slack signs"
+        )
     if settings.slack_app_token is not None:
-        problems.append("Invalid setting SLACK_APP_TOKEN: installs to many workspaces are served over "
-                        "HTTP (/slack/install); unset it or use SLACK_BOT_TOKEN for one workspace")
+        problems.append(
+            "Invalid setting SLACK_APP_TOKEN: installs to many workspaces are served over "
+            "HTTP (/slack/install); unset it or use SLACK_BOT_TOKEN for one workspace"
+        )
     key = settings.slack_token_encryption_key
     if key is None:
         problems.append(f"Invalid setting SLACK_TOKEN_ENCRYPTION_KEY: missing; {KEY_HINT}")
@@ -159,24 +191,38 @@ def _oauth_problems(settings: Settings) -> list[str]:
 def _missing(settings: Settings) -> list[str]:
     """Settings that only make sense together."""
     oauth_meant = settings.slack_bot_token is None and bool(
-        settings.slack_client_secret or settings.slack_token_encryption_key)
+        settings.slack_client_secret or settings.slack_token_encryption_key
+    )
     if settings.slack_oauth or oauth_meant:
         return _oauth_problems(settings)
-    if settings.slack_bot_token is None and (settings.slack_app_token or settings.slack_signing_secret):
-        return ["Invalid setting SLACK_BOT_TOKEN: missing; Slack needs the bot token (xoxb-...) "
-                "beside SLACK_APP_TOKEN or SLACK_SIGNING_SECRET"]
-    if settings.slack_bot_token is not None and not (settings.slack_app_token or settings.slack_signing_secret):
-        return ["Invalid setting SLACK_SIGNING_SECRET: missing; set it for HTTP mode, "
-                "or set SLACK_APP_TOKEN (xapp-...) for Socket Mode"]
+    if settings.slack_bot_token is None and (
+        settings.slack_app_token or settings.slack_signing_secret
+    ):
+        return [
+            "Invalid setting SLACK_BOT_TOKEN: missing; Slack needs the bot token (xoxb-...) "
+            "beside SLACK_APP_TOKEN or SLACK_SIGNING_SECRET"
+        ]
+    if settings.slack_bot_token is not None and not (
+        settings.slack_app_token or settings.slack_signing_secret
+    ):
+        return [
+            "Invalid setting SLACK_SIGNING_SECRET: missing; set it for HTTP mode, "
+            "or set SLACK_APP_TOKEN (xapp-...) for Socket Mode"
+        ]
     return []
 
 
 def _folders(settings: Settings) -> list[str]:
     """Content folders must exist: checked here so a wrong one is named once, not as every
     citation it breaks."""
-    return [f"Invalid setting {name.upper()}: folder {folder} not found"
-            for name, folder in (("seeds_dir", settings.seeds_dir), ("summaries_dir", settings.summaries_dir))
-            if not folder.is_dir()]
+    return [
+        f"Invalid setting {name.upper()}: folder {folder} not found"
+        for name, folder in (
+            ("seeds_dir", settings.seeds_dir),
+            ("summaries_dir", settings.summaries_dir),
+        )
+        if not folder.is_dir()
+    ]
 
 
 def _source_error(error: SourceError) -> str:
@@ -196,9 +242,14 @@ def load_settings(**overrides: Any) -> Settings:
         lines: dict[str, str] = {}
         for item in error.errors():
             variable = str(item["loc"][0]).upper() if item["loc"] else "(settings)"
-            where = " ".join(f"entry {part + 1}" if isinstance(part, int) else str(part) for part in item["loc"][1:])
+            where = " ".join(
+                f"entry {part + 1}" if isinstance(part, int) else str(part)
+                for part in item["loc"][1:]
+            )
             message = item["msg"].removeprefix("Value error, ")
-            lines.setdefault(variable, f"Invalid setting {variable}: {f'{where}: ' if where else ''}{message}")
+            lines.setdefault(
+                variable, f"Invalid setting {variable}: {f'{where}: ' if where else ''}{message}"
+            )
         raise SettingsError("\n".join(lines.values())) from None
     if problems := _missing(settings) + _folders(settings):
         raise SettingsError("\n".join(problems))

@@ -40,8 +40,12 @@ def content_dirs(tmp_path: Path) -> tuple[Path, Path]:
 @pytest.fixture
 def settings(content_dirs: tuple[Path, Path], tmp_path: Path) -> Settings:
     seeds, summaries = content_dirs
-    return Settings(seeds_dir=seeds, summaries_dir=summaries,
-                    database_url=f"sqlite:///{tmp_path / 'test.sqlite3'}", _env_file=None)
+    return Settings(
+        seeds_dir=seeds,
+        summaries_dir=summaries,
+        database_url=f"sqlite:///{tmp_path / 'test.sqlite3'}",
+        _env_file=None,
+    )
 
 
 @pytest.fixture
@@ -52,4 +56,3 @@ def clock() -> Callable[[], datetime]:
 @pytest.fixture
 def dispatcher(settings: Settings, clock: Callable[[], datetime]) -> Dispatcher:
     return build_dispatcher(settings, clock)
-

@@ -11,16 +11,28 @@ import pytest
 
 from tests.hermetic import clean_env, outside_checkout
 
+
 def run(*args: str, stdin: str | None = None, **env: str) -> subprocess.CompletedProcess[str]:
     """``python -m bot`` in the test's temporary folder, with only the given settings."""
-    return subprocess.run([sys.executable, "-m", "bot", *args], input=stdin, capture_output=True,
-                          text=True, cwd=outside_checkout(Path.cwd()), env=clean_env(**env), timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=outside_checkout(Path.cwd()),
+        env=clean_env(**env),
+        timeout=60,
+    )
 
 
 def test_ask_prints_a_cited_text_reply() -> None:
     out = run("ask", "/numbers")
     assert out.returncode == 0, out.stderr
-    assert "About 42,695" in out.stdout and "[1] The Epoch Times" in out.stdout and "As of Feb 28, 2026." in out.stdout
+    assert (
+        "About 42,695" in out.stdout
+        and "[1] The Epoch Times" in out.stdout
+        and "As of Feb 28, 2026." in out.stdout
+    )
 
 
 def test_ask_json_is_the_neutral_reply() -> None:
@@ -31,24 +43,39 @@ def test_ask_json_is_the_neutral_reply() -> None:
 
 def test_check_passes_on_shipped_content() -> None:
     out = run("check")
-    assert out.returncode == 0 and out.stdout.startswith("OK: ") and "0 source(s) not cited" in out.stdout
+    assert (
+        out.returncode == 0
+        and out.stdout.startswith("OK: ")
+        and "0 source(s) not cited" in out.stdout
+    )
 
 
 def test_check_fails_with_file_line_and_closest_passage(content_dirs: tuple[Path, Path]) -> None:
     seeds, summaries = content_dirs
     file = summaries / "status.md"
-    file.write_text(file.read_text().replace("Those preliminary injunctions remain active.",
-                                             "Those preliminary injunctions remain in force."))
+    file.write_text(
+        file.read_text().replace(
+            "Those preliminary injunctions remain active.",
+            "Those preliminary injunctions remain in force.",
+        )
+    )
     out = run("check", SEEDS_DIR=str(seeds), SUMMARIES_DIR=str(summaries))
     assert out.returncode == 1
-    assert "status.md:" in out.stdout and 'closest: "Those preliminary injunctions remain active."' in out.stdout
+    assert (
+        "status.md:" in out.stdout
+        and 'closest: "Those preliminary injunctions remain active."' in out.stdout
+    )
 
 
 def test_bot_refuses_to_start_on_unverified_content(content_dirs: tuple[Path, Path]) -> None:
     seeds, summaries = content_dirs
     (summaries / "who.md").write_text("# Who\n## People\n- Someone.\n")
     out = run("ask", "/who", SEEDS_DIR=str(seeds), SUMMARIES_DIR=str(summaries))
-    assert out.returncode == 1 and "Refusing to start" in out.stderr and "who.md:3: claim has no citation" in out.stderr
+    assert (
+        out.returncode == 1
+        and "Refusing to start" in out.stderr
+        and "who.md:3: claim has no citation" in out.stderr
+    )
 
 
 def test_bad_setting_exits_2_with_one_line_and_no_traceback() -> None:
@@ -71,8 +98,11 @@ def test_run_without_credentials_opens_the_console() -> None:
 def assert_one_line_exit_2(out: subprocess.CompletedProcess[str], variable: str) -> None:
     assert out.returncode == 2, out.stderr
     assert "Traceback" not in out.stderr
-    assert out.stderr.strip().splitlines() == [line for line in out.stderr.strip().splitlines()
-                                               if line.startswith(f"Invalid setting {variable}: ")]
+    assert out.stderr.strip().splitlines() == [
+        line
+        for line in out.stderr.strip().splitlines()
+        if line.startswith(f"Invalid setting {variable}: ")
+    ]
     assert len(out.stderr.strip().splitlines()) == 1, out.stderr
 
 
@@ -80,7 +110,13 @@ SLACK_HTTP = {"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": "test-secr
 
 
 def test_host_that_does_not_resolve(tmp_path: Path) -> None:
-    out = run("run", HOST="no-such-host.invalid", PORT="0", DATABASE_URL=f"sqlite:///{tmp_path}/db", **SLACK_HTTP)
+    out = run(
+        "run",
+        HOST="no-such-host.invalid",
+        PORT="0",
+        DATABASE_URL=f"sqlite:///{tmp_path}/db",
+        **SLACK_HTTP,
+    )
     assert_one_line_exit_2(out, "HOST")
 
 
@@ -88,8 +124,13 @@ def test_port_in_use(tmp_path: Path) -> None:
     with socket.socket() as held:
         held.bind(("127.0.0.1", 0))
         held.listen()
-        out = run("run", HOST="127.0.0.1", PORT=str(held.getsockname()[1]),
-                  DATABASE_URL=f"sqlite:///{tmp_path}/db", **SLACK_HTTP)
+        out = run(
+            "run",
+            HOST="127.0.0.1",
+            PORT=str(held.getsockname()[1]),
+            DATABASE_URL=f"sqlite:///{tmp_path}/db",
+            **SLACK_HTTP,
+        )
     assert_one_line_exit_2(out, "PORT")
 
 
@@ -98,14 +139,25 @@ def test_web_alone_names_a_port_in_use_or_a_host_that_does_not_resolve() -> None
     with socket.socket() as held:
         held.bind(("127.0.0.1", 0))
         held.listen()
-        assert_one_line_exit_2(run("web", HOST="127.0.0.1", PORT=str(held.getsockname()[1])), "PORT")
+        assert_one_line_exit_2(
+            run("web", HOST="127.0.0.1", PORT=str(held.getsockname()[1])), "PORT"
+        )
     assert_one_line_exit_2(run("web", HOST="no-such-host.invalid", PORT="0"), "HOST")
 
 
-@pytest.mark.parametrize("url", ["sqlite:///", "sqlite:///{tmp}", "sqlite:////proc/case-brief.sqlite3",
-                                 "sqlite:///{tmp}/no/such/folder/db.sqlite3"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "sqlite:///",
+        "sqlite:///{tmp}",
+        "sqlite:////proc/case-brief.sqlite3",
+        "sqlite:///{tmp}/no/such/folder/db.sqlite3",
+    ],
+)
 @pytest.mark.parametrize("command", [("recap", "list"), ("ask", "/recap list")])
-def test_database_url_that_cannot_be_opened(tmp_path: Path, url: str, command: tuple[str, ...]) -> None:
+def test_database_url_that_cannot_be_opened(
+    tmp_path: Path, url: str, command: tuple[str, ...]
+) -> None:
     assert_one_line_exit_2(run(*command, DATABASE_URL=url.format(tmp=tmp_path)), "DATABASE_URL")
 
 
@@ -114,22 +166,32 @@ def test_recaps_not_json(value: str) -> None:
     assert_one_line_exit_2(run("ask", "/help", RECAPS=value), "RECAPS")
 
 
-@pytest.mark.parametrize("url", ["http://127.0.0.1:1/api/v10", "http://no-such-host.invalid/api/v10"])
+@pytest.mark.parametrize(
+    "url", ["http://127.0.0.1:1/api/v10", "http://no-such-host.invalid/api/v10"]
+)
 def test_discord_api_url_that_does_not_answer(tmp_path: Path, url: str) -> None:
-    out = run("run", DISCORD_TOKEN="test-token", DISCORD_API_URL=url, DATABASE_URL=f"sqlite:///{tmp_path}/db")
+    out = run(
+        "run",
+        DISCORD_TOKEN="test-token",
+        DISCORD_API_URL=url,
+        DATABASE_URL=f"sqlite:///{tmp_path}/db",
+    )
     assert_one_line_exit_2(out, "DISCORD_API_URL")
 
 
 @pytest.mark.parametrize("variable", ["SEEDS_DIR", "SUMMARIES_DIR"])
 @pytest.mark.parametrize("command", [("check",), ("ask", "/numbers")])
-def test_wrong_content_folder_is_named_once(tmp_path: Path, variable: str, command: tuple[str, ...]) -> None:
+def test_wrong_content_folder_is_named_once(
+    tmp_path: Path, variable: str, command: tuple[str, ...]
+) -> None:
     assert_one_line_exit_2(run(*command, **{variable: str(tmp_path / "nowhere")}), variable)
 
 
 @pytest.mark.parametrize("data", [b"\x89PNG\r\n\x1a\n\x00\x00", "caf\u00e9".encode("latin-1")])
 @pytest.mark.parametrize("name", ["summaries/ruling.md", "seeds/001_168defd7204b689b.toml"])
-def test_unreadable_content_file_is_a_problem_naming_it(content_dirs: tuple[Path, Path], name: str,
-                                                        data: bytes) -> None:
+def test_unreadable_content_file_is_a_problem_naming_it(
+    content_dirs: tuple[Path, Path], name: str, data: bytes
+) -> None:
     seeds, summaries = content_dirs
     file = seeds.parent / name
     file.write_bytes(data)
@@ -141,9 +203,20 @@ def test_unreadable_content_file_is_a_problem_naming_it(content_dirs: tuple[Path
     assert out.returncode == 1 and "Traceback" not in out.stderr and f"{file}:" in out.stderr
 
 
-@pytest.mark.parametrize("command", [("ask", "/numbers"), ("ask", "/quote Romo", "--format", "slack"),
-                                     ("check",), ("manifest", "slack"), ("console",), ("run",)])
-def test_commands_without_recaps_never_open_or_create_the_database(tmp_path: Path, command: tuple[str, ...]) -> None:
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("ask", "/numbers"),
+        ("ask", "/quote Romo", "--format", "slack"),
+        ("check",),
+        ("manifest", "slack"),
+        ("console",),
+        ("run",),
+    ],
+)
+def test_commands_without_recaps_never_open_or_create_the_database(
+    tmp_path: Path, command: tuple[str, ...]
+) -> None:
     """The database is junk and read-only, its folder too: nothing that does not need it notices."""
     junk = tmp_path / "db" / "case-brief.sqlite3"
     junk.parent.mkdir()
@@ -155,7 +228,9 @@ def test_commands_without_recaps_never_open_or_create_the_database(tmp_path: Pat
     assert junk.read_bytes() == b"junk" * 100
 
 
-def test_ask_recap_checks_the_database_url_but_opens_nothing_it_does_not_use(tmp_path: Path) -> None:
+def test_ask_recap_checks_the_database_url_but_opens_nothing_it_does_not_use(
+    tmp_path: Path,
+) -> None:
     # From a terminal /recap only says where recaps live: the URL is checked, no file is made.
     out = run("ask", "/recap list", DATABASE_URL=f"sqlite:///{tmp_path / 'recaps.sqlite3'}")
     assert out.returncode == 0 and "python -m bot recap list" in out.stdout
@@ -169,15 +244,23 @@ def test_a_reader_that_leaves_early_gets_no_traceback() -> None:
     read_end, write_end = os.pipe()
     os.close(read_end)  # the reader is gone before the bot writes
     try:
-        done = subprocess.run([sys.executable, "-m", "bot", "ask", "/who", "--format", "slack"], stdout=write_end,
-                              stderr=subprocess.PIPE, text=True, cwd=outside_checkout(Path.cwd()),
-                              env=clean_env(), timeout=60)
+        done = subprocess.run(
+            [sys.executable, "-m", "bot", "ask", "/who", "--format", "slack"],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=outside_checkout(Path.cwd()),
+            env=clean_env(),
+            timeout=60,
+        )
     finally:
         os.close(write_end)
     assert done.returncode == 1 and done.stderr == ""
 
 
-@pytest.mark.parametrize("url", ["javascript:alert(1)", 'https://x/"y', "http://a b", "http://bot.example/slack/events"])
+@pytest.mark.parametrize(
+    "url", ["javascript:alert(1)", 'https://x/"y', "http://a b", "http://bot.example/slack/events"]
+)
 def test_manifest_refuses_a_url_that_is_not_an_https_address(url: str) -> None:
     """These were written into the manifest as the request and redirect URLs."""
     out = run("manifest", "slack", "--url", url)

@@ -42,13 +42,18 @@ def test_json_lines_carry_the_fields_and_mask_secrets_in_tracebacks(stderr: Stde
         log.exception("crash")
     text = stderr.getvalue()
     lines = [json.loads(line) for line in text.splitlines()]
-    assert lines[0]["message"] == "token is ***" and lines[0]["level"] == "INFO" and lines[0]["logger"] == "bot.test"
+    assert (
+        lines[0]["message"] == "token is ***"
+        and lines[0]["level"] == "INFO"
+        and lines[0]["logger"] == "bot.test"
+    )
     assert "RuntimeError: failed with ***" in lines[1]["traceback"]
     assert SECRET not in text
 
 
 async def test_one_line_per_command_with_platform_command_outcome_latency_and_no_user_text(
-    stderr: Stderr, dispatcher: Dispatcher,
+    stderr: Stderr,
+    dispatcher: Dispatcher,
 ) -> None:
     configure_logging("INFO", [], "json")
     observer = Observer(commands=[c.name for c in dispatcher.registry])
@@ -59,7 +64,9 @@ async def test_one_line_per_command_with_platform_command_outcome_latency_and_no
     text = stderr.getvalue()
     lines = [json.loads(line) for line in text.splitlines()]
     assert [(line["platform"], line["command"], line["outcome"]) for line in lines] == [
-        ("slack", "quote", "ok"), ("discord", "unknown", "ok")]
+        ("slack", "quote", "ok"),
+        ("discord", "unknown", "ok"),
+    ]
     assert all(isinstance(line["latency_ms"], float) for line in lines)
     assert "secret-user-words-here" not in text
 
@@ -70,7 +77,9 @@ def test_text_format_is_the_default(stderr: Stderr) -> None:
     assert stderr.getvalue().rstrip().endswith("WARNING bot.test: with ***")
 
 
-async def test_a_request_aiohttp_cannot_parse_is_one_info_line_without_traceback(stderr: Stderr) -> None:
+async def test_a_request_aiohttp_cannot_parse_is_one_info_line_without_traceback(
+    stderr: Stderr,
+) -> None:
     """aiohttp answers 400 but logged each such request at ERROR with a traceback."""
     import asyncio
 
@@ -95,9 +104,11 @@ async def test_a_request_aiohttp_cannot_parse_is_one_info_line_without_traceback
         return answer
 
     try:
-        malformed = [b"GET /?q=" + b"a" * 70_000 + b" HTTP/1.1\r\nHost: x\r\n\r\n",
-                     b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 20_000 + b"\r\n\r\n",
-                     b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n"]
+        malformed = [
+            b"GET /?q=" + b"a" * 70_000 + b" HTTP/1.1\r\nHost: x\r\n\r\n",
+            b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 20_000 + b"\r\n\r\n",
+            b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n",
+        ]
         for raw in malformed:
             assert (await send(raw)).startswith(b"HTTP/1.0 400")
         logged = stderr.getvalue()

@@ -10,7 +10,9 @@ def record(message: str, *args: object) -> logging.LogRecord:
 
 
 def test_workspace_tokens_are_masked_by_shape() -> None:
-    entry = record("Received: %s", {"access_token": "xoxe.xoxb-1-AbC-123", "refresh_token": "xoxe-1-My0x-9"})
+    entry = record(
+        "Received: %s", {"access_token": "xoxe.xoxb-1-AbC-123", "refresh_token": "xoxe-1-My0x-9"}
+    )
     RedactSecrets([]).filter(entry)
     assert "AbC" not in entry.getMessage() and "My0x" not in entry.getMessage()
     assert "xox***" in entry.getMessage()

@@ -13,7 +13,8 @@ def test_a_bad_value_names_the_variable_once(monkeypatch: pytest.MonkeyPatch) ->
     with pytest.raises(SettingsError) as caught:
         load_settings()
     assert str(caught.value).splitlines() == [
-        "Invalid setting STALE_AFTER_DAYS: Input should be a valid integer, unable to parse string as an integer"]
+        "Invalid setting STALE_AFTER_DAYS: Input should be a valid integer, unable to parse string as an integer"
+    ]
 
 
 def test_a_malformed_secret_is_named_but_never_echoed(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -36,7 +37,9 @@ def test_dotenv_file_is_read(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.mark.parametrize("value", ["not json", "[{", "{'platform': 'slack'}"])
-def test_recaps_that_is_not_json_says_so_in_one_line(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+def test_recaps_that_is_not_json_says_so_in_one_line(
+    monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
     monkeypatch.setenv("RECAPS", value)
     with pytest.raises(SettingsError) as caught:
         load_settings()
@@ -48,12 +51,18 @@ def test_recaps_entries_of_the_wrong_shape_are_named_once(monkeypatch: pytest.Mo
     monkeypatch.setenv("RECAPS", "[1, 2, 3]")
     with pytest.raises(SettingsError) as caught:
         load_settings()
-    assert str(caught.value).splitlines() == ["Invalid setting RECAPS: entry 1: Input should be a valid dictionary"]
+    assert str(caught.value).splitlines() == [
+        "Invalid setting RECAPS: entry 1: Input should be a valid dictionary"
+    ]
 
 
 @pytest.mark.parametrize("variable", ["SEEDS_DIR", "SUMMARIES_DIR"])
-def test_a_missing_content_folder_is_named_once(monkeypatch: pytest.MonkeyPatch, tmp_path, variable: str) -> None:  # type: ignore[no-untyped-def]
+def test_a_missing_content_folder_is_named_once(
+    monkeypatch: pytest.MonkeyPatch, tmp_path, variable: str
+) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setenv(variable, str(tmp_path / "nowhere"))
     with pytest.raises(SettingsError) as caught:
         load_settings()
-    assert str(caught.value).splitlines() == [f"Invalid setting {variable}: folder {tmp_path / 'nowhere'} not found"]
+    assert str(caught.value).splitlines() == [
+        f"Invalid setting {variable}: folder {tmp_path / 'nowhere'} not found"
+    ]

@@ -20,27 +20,59 @@ _DESCRIPTIONS = {
 
 def build_registry() -> Registry:
     commands = [
-        Command(name, description, topic_handler(name)) for name, description in _DESCRIPTIONS.items()
+        Command(name, description, topic_handler(name))
+        for name, description in _DESCRIPTIONS.items()
     ]
     commands += [
-        Command("who", "Who's who: judges, officials, agencies, plaintiffs.", handle_who,
-                (Option("name", "only the people or bodies matching this name"),), ("/who Romo",)),
-        Command("sources", "The reports behind every answer, and where they differ.", handle_sources),
-        Command("quote", "Verbatim sentences from the reports that match your words, best first.",
-                handle_quote, (Option("words", "the words to look for", required=True),),
-                ("/quote 42,695", "/quote Romo declaration")),
+        Command(
+            "who",
+            "Who's who: judges, officials, agencies, plaintiffs.",
+            handle_who,
+            (Option("name", "only the people or bodies matching this name"),),
+            ("/who Romo",),
+        ),
+        Command(
+            "sources", "The reports behind every answer, and where they differ.", handle_sources
+        ),
+        Command(
+            "quote",
+            "Verbatim sentences from the reports that match your words, best first.",
+            handle_quote,
+            (Option("words", "the words to look for", required=True),),
+            ("/quote 42,695", "/quote Romo declaration"),
+        ),
     ]
-    commands.append(Command(
-        "recap", "Scheduled recaps for this channel: list, preview; admins: subscribe, unsubscribe.",
-        handle_recap,
-        (Option("action", "list, preview, subscribe or unsubscribe", OptionKind.CHOICE, choices=ACTIONS),
-         Option("details", "for subscribe: daily|weekly <day>|cron <expr>, HH:MM, time zone; for unsubscribe: an id")),
-        ("/recap subscribe daily 09:00 America/New_York", "/recap list"),
-        cacheable=False, needs_admin=True, slow=True,  # SQLite may wait on another process's lock
-    ))
+    commands.append(
+        Command(
+            "recap",
+            "Scheduled recaps for this channel: list, preview; admins: subscribe, unsubscribe.",
+            handle_recap,
+            (
+                Option(
+                    "action",
+                    "list, preview, subscribe or unsubscribe",
+                    OptionKind.CHOICE,
+                    choices=ACTIONS,
+                ),
+                Option(
+                    "details",
+                    "for subscribe: daily|weekly <day>|cron <expr>, HH:MM, time zone; for unsubscribe: an id",
+                ),
+            ),
+            ("/recap subscribe daily 09:00 America/New_York", "/recap list"),
+            cacheable=False,
+            needs_admin=True,
+            slow=True,  # SQLite may wait on another process's lock
+        )
+    )
     names = tuple(c.name for c in commands) + ("help",)
-    commands.append(Command(
-        "help", "Every command, or the details of one.", handle_help,
-        (Option("command", "a command to explain", OptionKind.CHOICE, choices=names),), ("/help quote",),
-    ))
+    commands.append(
+        Command(
+            "help",
+            "Every command, or the details of one.",
+            handle_help,
+            (Option("command", "a command to explain", OptionKind.CHOICE, choices=names),),
+            ("/help quote",),
+        )
+    )
     return Registry(commands)

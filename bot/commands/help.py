@@ -20,8 +20,12 @@ def handle_help(request: CommandRequest, context: Context) -> Reply:
     if wanted:
         command = registry.get(wanted)
         assert command is not None  # binding only accepts registered names
-        return Reply(title=f"Help: /{command.name}", sections=(Section(None, (_entry(command),)),),
-                     kind=ReplyKind.HELP, footer=messages.PUBLIC_HINT)
+        return Reply(
+            title=f"Help: /{command.name}",
+            sections=(Section(None, (_entry(command),)),),
+            kind=ReplyKind.HELP,
+            footer=messages.PUBLIC_HINT,
+        )
     items = tuple(_entry(command) for command in registry)
     intro = Item(
         "Source-cited facts on the ruling that the IRS unlawfully gave ICE taxpayer addresses. "
@@ -32,5 +36,6 @@ def handle_help(request: CommandRequest, context: Context) -> Reply:
     return Reply(
         title="Case brief: commands",
         sections=(Section(None, (intro,)), Section("Commands", items)),
-        kind=ReplyKind.HELP, footer=messages.PUBLIC_HINT,
+        kind=ReplyKind.HELP,
+        footer=messages.PUBLIC_HINT,
     )

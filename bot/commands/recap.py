@@ -17,11 +17,15 @@ from bot.recaps.service import RecapService
 from bot.storage.base import StorageError, Subscription
 
 ACTIONS = ("list", "preview", "subscribe", "unsubscribe")
-REFUSAL = ("Only admins can {action} recaps: on Slack, workspace admins and owners (or users the "
-           "operator lists); on Discord, members with Manage Server. `/recap list` and "
-           "`/recap preview` are open to everyone.")
-UNAVAILABLE = ("Recaps are unavailable for a moment: their database is not answering. Other commands "
-               "work; the operator has been told. Try again later.")
+REFUSAL = (
+    "Only admins can {action} recaps: on Slack, workspace admins and owners (or users the "
+    "operator lists); on Discord, members with Manage Server. `/recap list` and "
+    "`/recap preview` are open to everyone."
+)
+UNAVAILABLE = (
+    "Recaps are unavailable for a moment: their database is not answering. Other commands "
+    "work; the operator has been told. Try again later."
+)
 
 
 def _when(moment: datetime | None, tz: str) -> str:
@@ -35,11 +39,20 @@ def handle_recap(request: CommandRequest, context: Context) -> Reply:
     service: RecapService | None = context.services.get("recaps")
     action = request.args.get("action", "list")
     if service is None or request.platform not in ("slack", "discord") or not request.channel:
-        return Reply("Recaps", (note(
-            "Recaps are posted to Slack or Discord channels: use `/recap` there, or declare them in the "
-            "RECAPS setting. From a terminal: `python -m bot recap list`."),), private_only=True)
+        return Reply(
+            "Recaps",
+            (
+                note(
+                    "Recaps are posted to Slack or Discord channels: use `/recap` there, or declare them in the "
+                    "RECAPS setting. From a terminal: `python -m bot recap list`."
+                ),
+            ),
+            private_only=True,
+        )
     if action in ("subscribe", "unsubscribe") and not (request.user and request.user.is_admin):
-        return Reply("Recaps: admins only", (note(REFUSAL.format(action=action)),), private_only=True)
+        return Reply(
+            "Recaps: admins only", (note(REFUSAL.format(action=action)),), private_only=True
+        )
     try:
         if action == "subscribe":
             return _subscribe(service, request, context)
@@ -62,30 +75,61 @@ def _subscribe(service: RecapService, request: CommandRequest, context: Context)
         raise UsageError(str(error)) from None
     user = request.user.id if request.user else ""
     channel = request.channel
-    sub, created = service.call(lambda: service.subscribe(request.platform, request.workspace, channel,
-                                                          schedule, created_by=user))
+    sub, created = service.call(
+        lambda: service.subscribe(
+            request.platform, request.workspace, channel, schedule, created_by=user
+        )
+    )
     verb = "Subscribed" if created else "Already subscribed"
-    return Reply("Recaps", (Section(None, (
-        Item(f"{verb} (#{sub.id}): {schedule.describe()}. Next recap: {_when(upcoming, schedule.timezone)}."),)),),
-        private_only=True)
+    return Reply(
+        "Recaps",
+        (
+            Section(
+                None,
+                (
+                    Item(
+                        f"{verb} (#{sub.id}): {schedule.describe()}. Next recap: {_when(upcoming, schedule.timezone)}."
+                    ),
+                ),
+            ),
+        ),
+        private_only=True,
+    )
 
 
 def _unsubscribe(service: RecapService, request: CommandRequest) -> Reply:
     subs = service.call(lambda: service.subscriptions(request.platform, request.channel))
     wanted = request.args.get("details", "").strip().lstrip("#")
-    chosen: list[Subscription] = [s for s in subs if str(s.id) == wanted] if wanted else (subs if len(subs) == 1 else [])
+    chosen: list[Subscription] = (
+        [s for s in subs if str(s.id) == wanted] if wanted else (subs if len(subs) == 1 else [])
+    )
     if not subs:
-        return Reply("Recaps", (note("This channel has no recap subscriptions."),), private_only=True)
+        return Reply(
+            "Recaps", (note("This channel has no recap subscriptions."),), private_only=True
+        )
     if not chosen:
         ids = ", ".join(f"#{s.id}" for s in subs)
-        raise UsageError(f"Say which one: `/recap unsubscribe <id>` ({ids}); `/recap list` shows them.")
+        raise UsageError(
+            f"Say which one: `/recap unsubscribe <id>` ({ids}); `/recap list` shows them."
+        )
     sub = chosen[0]
     if sub.origin == "settings":
-        return Reply("Recaps", (note(f"#{sub.id} is declared in the operator's RECAPS setting; "
-                                     "ask the operator to remove it there."),), private_only=True)
+        return Reply(
+            "Recaps",
+            (
+                note(
+                    f"#{sub.id} is declared in the operator's RECAPS setting; "
+                    "ask the operator to remove it there."
+                ),
+            ),
+            private_only=True,
+        )
     service.call(lambda: service.remove(sub.id))
-    return Reply("Recaps", (note(f"Unsubscribed #{sub.id}; this channel gets no more recaps from it."),),
-                 private_only=True)
+    return Reply(
+        "Recaps",
+        (note(f"Unsubscribed #{sub.id}; this channel gets no more recaps from it."),),
+        private_only=True,
+    )
 
 
 def _preview(service: RecapService, request: CommandRequest, context: Context) -> Reply:
@@ -93,21 +137,36 @@ def _preview(service: RecapService, request: CommandRequest, context: Context) -
     channel = request.channel
     told = service.call(lambda: service.told(request.platform, channel))
     reply, _ = compose(context.content, told, service.clock())
-    return Reply(f"Preview: {reply.title}", reply.sections, reply.citations, reply.as_of,
-                 footer="This is what the next recap in this channel would say; only you see it.",
-                 private_only=True)
+    return Reply(
+        f"Preview: {reply.title}",
+        reply.sections,
+        reply.citations,
+        reply.as_of,
+        footer="This is what the next recap in this channel would say; only you see it.",
+        private_only=True,
+    )
 
 
 def _list(service: RecapService, request: CommandRequest) -> Reply:
     rows = service.call(lambda: service.listing(request.platform, request.channel))
     if not rows:
-        return Reply("Recaps in this channel", (note(
-            "None yet. An admin can start them: `/recap subscribe daily 09:00 America/New_York`."),))
+        return Reply(
+            "Recaps in this channel",
+            (
+                note(
+                    "None yet. An admin can start them: `/recap subscribe daily 09:00 America/New_York`."
+                ),
+            ),
+        )
     items = []
     for sub, upcoming, last in rows:
         parts = [Schedule(sub.frequency, sub.time, sub.timezone).describe()]
         parts.append(f"next: {_when(upcoming, sub.timezone)}")
-        parts.append(f"last: {last.status} {_when(last.finished_at or last.slot, sub.timezone)}" if last else "last: none yet")
+        parts.append(
+            f"last: {last.status} {_when(last.finished_at or last.slot, sub.timezone)}"
+            if last
+            else "last: none yet"
+        )
         if last and last.status == "failed" and last.detail:
             parts.append(f"last problem: {last.detail}")
         if sub.paused_reason:

@@ -15,8 +15,10 @@ def describe(source: Source) -> Item:
     if meta.published:
         parts.append(f"Published: {meta.published:%b} {meta.published.day}, {meta.published.year}")
     elif meta.not_before:
-        parts.append(f"Date: not stated; not before {meta.not_before:%b} {meta.not_before.day}, "
-                     f"{meta.not_before.year}. {meta.not_before_basis or ''}".rstrip())
+        parts.append(
+            f"Date: not stated; not before {meta.not_before:%b} {meta.not_before.day}, "
+            f"{meta.not_before.year}. {meta.not_before_basis or ''}".rstrip()
+        )
     else:
         parts.append("Date: not stated")
     if meta.dateline:

@@ -27,7 +27,9 @@ def handle_who(request: CommandRequest, context: Context) -> Reply:
     if not name:
         return topic_reply(context.content, topic)
     # Whole words only: "ICE" must not match "officer" or "justice".
-    patterns = [re.compile(rf"(?<!\w){re.escape(word)}(?!\w)") for word in fold(name).lower().split()]
+    patterns = [
+        re.compile(rf"(?<!\w){re.escape(word)}(?!\w)") for word in fold(name).lower().split()
+    ]
 
     def mentions(claim: Claim) -> bool:
         haystack = fold(f"{claim.label or ''} {claim.text}").lower()

@@ -71,14 +71,17 @@ def load_declarations(summaries_dir: Path) -> tuple[Declarations, list[Problem]]
         raw = file.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:
         return Declarations(file=file), [
-            Problem(file, None, f"not valid UTF-8 text ({error.reason} at byte {error.start})")]
+            Problem(file, None, f"not valid UTF-8 text ({error.reason} at byte {error.start})")
+        ]
     try:
         data = _File.model_validate(tomllib.loads(raw))
     except tomllib.TOMLDecodeError as error:
         return Declarations(file=file), [Problem(file, None, f"not valid TOML: {error}")]
     except ValidationError as error:
         return Declarations(file=file), [
-            Problem(file, None, f"{'.'.join(str(p) for p in item['loc']) or '(file)'}: {item['msg']}")
+            Problem(
+                file, None, f"{'.'.join(str(p) for p in item['loc']) or '(file)'}: {item['msg']}"
+            )
             for item in error.errors()
         ]
     return parse_declarations(data, file)
@@ -99,11 +102,17 @@ def parse_declarations(data: _File, file: Path) -> tuple[Declarations, list[Prob
     for entry in data.dates:
         means = tuple(f.date for f in dates(entry.means) if f.date is not None)
         if not means:
-            problems.append(Problem(file, None, f"dates: {entry.means!r} (for {entry.words!r}) is not a date"))
+            problems.append(
+                Problem(file, None, f"dates: {entry.means!r} (for {entry.words!r}) is not a date")
+            )
             continue
-        declared_dates.append(DateDeclaration(
-            normalize(entry.words).lower(), means, entry.basis, frozenset(entry.sources)))
+        declared_dates.append(
+            DateDeclaration(
+                normalize(entry.words).lower(), means, entry.basis, frozenset(entry.sources)
+            )
+        )
     source_names = {
-        source_id: tuple(normalize(n).lower() for n in names) for source_id, names in data.sources.items()
+        source_id: tuple(normalize(n).lower() for n in names)
+        for source_id, names in data.sources.items()
     }
     return Declarations(aliases, tuple(declared_dates), source_names, file), problems

@@ -72,7 +72,11 @@ class PartialDate:
         """True when this date (at least as precise) says everything ``other`` says."""
         if other.relative is not None:
             return self.relative == other.relative
-        for mine, theirs in ((self.year, other.year), (self.month, other.month), (self.day, other.day)):
+        for mine, theirs in (
+            (self.year, other.year),
+            (self.month, other.month),
+            (self.day, other.day),
+        ):
             if theirs is not None and mine != theirs:
                 return False
         if other.weekday is not None:
@@ -101,14 +105,34 @@ class Fact:
 
 # --- character folding that keeps offsets (one character in, one out) ------------------
 
-_FOLD = str.maketrans({
-    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'",
-    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
-    "\u00ab": '"', "\u00bb": '"',
-    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-",
-    "\u2015": "-", "\u2212": "-",
-    "\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u200b": " ",
-})
+_FOLD = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "`": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u2033": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2015": "-",
+        "\u2212": "-",
+        "\u00a0": " ",
+        "\u2009": " ",
+        "\u202f": " ",
+        "\u200b": " ",
+    }
+)
 
 
 def fold(text: str) -> str:
@@ -141,11 +165,34 @@ _WEEKDAY = (
 _YEAR = r"(?:1[89]\d\d|20\d\d)"
 
 _NUMBER_WORDS = {
-    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
-    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
-    "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
-    "ninety": 90, "hundred": 100, "dozen": 12,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+    "hundred": 100,
+    "dozen": 12,
 }
 _SCALES = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12}
 
@@ -166,14 +213,51 @@ _FUNCTION_WORDS = frozenset(
 # Words that join capitalised words into one name ("Court of Appeals for the D.C. Circuit").
 _CONNECTORS = frozenset({"of", "for", "de", "del", "la", "los", "van", "von", "da", "the", "on"})
 # Words after which a number belongs to the name ("IRS Code 6103", "Form 1040").
-_NUMBERED = frozenset({"code", "section", "title", "form", "act", "rule", "chapter", "article",
-                       "amendment", "part", "no.", "number", "executive order", "order"})
+_NUMBERED = frozenset(
+    {
+        "code",
+        "section",
+        "title",
+        "form",
+        "act",
+        "rule",
+        "chapter",
+        "article",
+        "amendment",
+        "part",
+        "no.",
+        "number",
+        "executive order",
+        "order",
+    }
+)
 # Titles dropped from the front of a name when looking it up elsewhere.
-TITLES = frozenset({
-    "judge", "justice", "chief", "u.s.", "district", "circuit", "senior", "secretary", "sen.",
-    "rep.", "gov.", "president", "dr.", "mr.", "mrs.", "ms.", "commissioner", "attorney",
-    "general", "acting", "official", "officer",
-})
+TITLES = frozenset(
+    {
+        "judge",
+        "justice",
+        "chief",
+        "u.s.",
+        "district",
+        "circuit",
+        "senior",
+        "secretary",
+        "sen.",
+        "rep.",
+        "gov.",
+        "president",
+        "dr.",
+        "mr.",
+        "mrs.",
+        "ms.",
+        "commissioner",
+        "attorney",
+        "general",
+        "acting",
+        "official",
+        "officer",
+    }
+)
 
 # --- patterns -----------------------------------------------------------------------------
 
@@ -192,20 +276,24 @@ _DATE_ALTERNATIVES = (  # most specific first: at one position the first that ma
 )
 # One pass over the text: each alternative's groups are suffixed with its index ("mon_2").
 # Every date starts at a word boundary; testing that first skips most positions quickly.
-_DATE = re.compile(r"\b(?:" + "|".join(
-    re.sub(r"\(\?P<(\w+)>", rf"(?P<\1_{i}>", alternative) for i, alternative in enumerate(_DATE_ALTERNATIVES)
-) + ")")
+_DATE = re.compile(
+    r"\b(?:"
+    + "|".join(
+        re.sub(r"\(\?P<(\w+)>", rf"(?P<\1_{i}>", alternative)
+        for i, alternative in enumerate(_DATE_ALTERNATIVES)
+    )
+    + ")"
+)
 _DIGIT = re.compile(r"\d")
 # How every date's words start (lower case); most sentences have none, and checking words
 # is far cheaper than running _DATE over them.
 _DATE_HINTS = frozenset(
-    [m[:3] for m in _MONTHS] + [d[:3] for d in _WEEKDAYS]
+    [m[:3] for m in _MONTHS]
+    + [d[:3] for d in _WEEKDAYS]
     + ["mid", "wee", "yea", "tod", "yes", "tom", "day"]
 )
 
-_NUMBER = (
-    r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
-)
+_NUMBER = r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
 _FIGURE = re.compile(
     rf"(?<![\w.,$])(?P<money>\$\s?)?{_NUMBER}(?:st|nd|rd|th)?"
     rf"(?:\s*(?P<scale>thousand|million|billion|trillion)\b)?"
@@ -231,7 +319,10 @@ _NAME_REGION = re.compile(
 
 
 def extract_facts(
-    text: str, known_names: frozenset[str] = frozenset(), *, with_names: bool = True,
+    text: str,
+    known_names: frozenset[str] = frozenset(),
+    *,
+    with_names: bool = True,
 ) -> list[Fact]:
     """Every figure, date, name and quoted phrase in ``text``, in order of position.
 
@@ -322,6 +413,7 @@ def contains_words(haystack: str, needle: str) -> bool:
 
 # --- extraction -----------------------------------------------------------------------------
 
+
 def _quoted(folded: str) -> list[Fact]:
     facts = []
     for match in _QUOTED.finditer(folded):
@@ -334,7 +426,7 @@ def _quoted(folded: str) -> list[Fact]:
 
 def _dates(folded: str) -> list[Fact]:
     found: list[Fact] = []
-    for match in (_DATE.finditer(folded) if _may_hold_date(folded) else ()):
+    for match in _DATE.finditer(folded) if _may_hold_date(folded) else ():
         value = _date_value(match)
         if value is None:
             continue
@@ -394,9 +486,12 @@ def _names_in(folded: str, tokens: list[re.Match[str]]) -> list[Fact]:
             if _capitalised(word):
                 run.append(tokens[j])
                 j += 1
-            elif word.lower() in _CONNECTORS and j + 1 < len(tokens) and (
-                _capitalised(tokens[j + 1].group()) or tokens[j + 1].group().lower() == "the"
-            ) and _joined(folded, tokens[j], tokens[j + 1]):
+            elif (
+                word.lower() in _CONNECTORS
+                and j + 1 < len(tokens)
+                and (_capitalised(tokens[j + 1].group()) or tokens[j + 1].group().lower() == "the")
+                and _joined(folded, tokens[j], tokens[j + 1])
+            ):
                 run.append(tokens[j])
                 j += 1
             elif word[0].isdigit() and run[-1].group().lower().rstrip("'") in _NUMBERED:
@@ -414,7 +509,9 @@ def _names_in(folded: str, tokens: list[re.Match[str]]) -> list[Fact]:
 
 def _name_facts(folded: str, run: list[re.Match[str]]) -> list[Fact]:
     at_start = _sentence_start(folded, run[0].start())
-    while run and (run[0].group().lower() in _FUNCTION_WORDS and (at_start or run[0].group() == "The")):
+    while run and (
+        run[0].group().lower() in _FUNCTION_WORDS and (at_start or run[0].group() == "The")
+    ):
         run = run[1:]
         at_start = False
     while run and not _capitalised(run[0].group()):
@@ -445,13 +542,13 @@ def _name_facts(folded: str, run: list[re.Match[str]]) -> list[Fact]:
 
 def _figures(folded: str) -> list[Fact]:
     facts = []
-    for match in (_FIGURE.finditer(folded) if _DIGIT.search(folded) else ()):
+    for match in _FIGURE.finditer(folded) if _DIGIT.search(folded) else ():
         try:
             value = Decimal(match["num"].replace(",", ""))
         except InvalidOperation:
             continue
         facts.append(_figure_fact(folded, match, value))
-    for match in (_FIGURE_WORD.finditer(folded) if _may_hold_number_word(folded) else ()):
+    for match in _FIGURE_WORD.finditer(folded) if _may_hold_number_word(folded) else ():
         facts.append(_figure_fact(folded, match, Decimal(_NUMBER_WORDS[match["word"].lower()])))
     return facts
 
@@ -466,11 +563,18 @@ def _figure_fact(folded: str, match: re.Match[str], value: Decimal) -> Fact:
     norm = ("$" if groups.get("money") else "") + number + ("%" if match["pct"] else "")
     start, end = match.span()
     hedge = _HEDGE.search(folded, max(0, start - 30), start)  # hedges are short
-    return Fact(Kind.FIGURE, folded[start:end], norm, start, end,
-                hedge=" ".join(hedge.group(1).lower().split()) if hedge else None)
+    return Fact(
+        Kind.FIGURE,
+        folded[start:end],
+        norm,
+        start,
+        end,
+        hedge=" ".join(hedge.group(1).lower().split()) if hedge else None,
+    )
 
 
 # --- helpers --------------------------------------------------------------------------------
+
 
 def _capitalised(word: str) -> bool:
     return word[:1].isupper()
@@ -495,7 +599,7 @@ def _joined(folded: str, left: re.Match[str], right: re.Match[str]) -> bool:
         return False  # a closing single quote
     if re.search(r"'s?$", left.group()) and left.group().lower().endswith(("'s", "s'")):
         return False  # a possessive ends the name: "the IRS' chief"
-    gap = folded[left.end():right.start()]
+    gap = folded[left.end() : right.start()]
     return gap != "" and gap.isspace() and "\n" not in gap
 
 
@@ -503,7 +607,7 @@ def _sentence_start(folded: str, position: int) -> bool:
     i = position - 1
     while i >= 0 and folded[i] in " \t(\"'[":
         i -= 1
-    if i < 0 or folded[i] in ".!?:;\n\"":
+    if i < 0 or folded[i] in '.!?:;\n"':
         return True
     return folded[i] == "-" and (i == 0 or folded[i - 1] in " -")
 
@@ -517,18 +621,29 @@ def _may_hold_date(folded: str) -> bool:
 
 
 def _may_hold_number_word(folded: str) -> bool:
-    return any(word.strip("(\"'[,.;:").split("-")[0] in _NUMBER_WORDS for word in folded.lower().split())
+    return any(
+        word.strip("(\"'[,.;:").split("-")[0] in _NUMBER_WORDS for word in folded.lower().split()
+    )
 
 
 def _mask(folded: str, facts: list[Fact]) -> str:
     """Blank out found facts (same length), so later passes neither see nor split them."""
     for fact in facts:
-        folded = folded[:fact.start] + " " * (fact.end - fact.start) + folded[fact.end:]
+        folded = folded[: fact.start] + " " * (fact.end - fact.start) + folded[fact.end :]
     return folded
 
 
 def _mark(fact: Fact, quoted_spans: list[tuple[int, int]]) -> Fact:
     if any(s <= fact.start and fact.end <= e for s, e in quoted_spans):
-        return Fact(fact.kind, fact.text, fact.norm, fact.start, fact.end, True, fact.date, fact.initial,
-                    fact.hedge)
+        return Fact(
+            fact.kind,
+            fact.text,
+            fact.norm,
+            fact.start,
+            fact.end,
+            True,
+            fact.date,
+            fact.initial,
+            fact.hedge,
+        )
     return fact

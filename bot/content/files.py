@@ -28,5 +28,9 @@ def read_text(file: Path) -> str | Problem:
     except UnicodeDecodeError as error:
         line, column = _line_and_column(data, error.start)
         byte = data[error.start]
-        return Problem(file, line, f"not valid UTF-8 (byte 0x{byte:02x} at column {column}: {error.reason}); "
-                                   "save it as UTF-8 text")
+        return Problem(
+            file,
+            line,
+            f"not valid UTF-8 (byte 0x{byte:02x} at column {column}: {error.reason}); "
+            "save it as UTF-8 text",
+        )

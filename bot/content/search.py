@@ -93,7 +93,8 @@ class SentenceIndex:
         lengths = self._lengths.__getitem__
         self._top: dict[str, list[int]] = {
             term: heapq.nsmallest(_TOP_FOR_COMMON, docs, key=lengths)
-            for term, docs in self._postings.items() if len(docs) > limit
+            for term, docs in self._postings.items()
+            if len(docs) > limit
         }
 
     def __len__(self) -> int:

@@ -30,7 +30,7 @@ def split_sentences(paragraph: str) -> list[str]:
         word = _LAST_WORD.search(paragraph, start, end)
         if word is not None and _is_abbreviation(word.group(1)):
             continue
-        sentence = paragraph[start:match.end()].strip()
+        sentence = paragraph[start : match.end()].strip()
         if sentence:
             sentences.append(sentence)
         start = match.end()

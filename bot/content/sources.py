@@ -153,7 +153,13 @@ def load_sources(seeds_dir: Path) -> tuple[list[Source], list[Problem]]:
         if meta is None:
             continue
         if meta.id in seen:
-            problems.append(Problem(meta_file, None, f"source id {meta.id!r} is already used by {seen[meta.id].name}"))
+            problems.append(
+                Problem(
+                    meta_file,
+                    None,
+                    f"source id {meta.id!r} is already used by {seen[meta.id].name}",
+                )
+            )
             continue
         seen[meta.id] = meta_file
         text = read_text(file)
@@ -163,7 +169,13 @@ def load_sources(seeds_dir: Path) -> tuple[list[Source], list[Problem]]:
         sources.append(parse_source(file, text, meta))
     for meta_file in sorted(seeds_dir.glob("*.toml")):
         if not meta_file.with_suffix(".txt").exists():
-            problems.append(Problem(meta_file, None, f"metadata without a source: {meta_file.with_suffix('.txt').name} is missing"))
+            problems.append(
+                Problem(
+                    meta_file,
+                    None,
+                    f"metadata without a source: {meta_file.with_suffix('.txt').name} is missing",
+                )
+            )
     if not sources and not problems:
         problems.append(Problem(seeds_dir, None, "no sources (*.txt) found"))
     return sources, problems
@@ -172,7 +184,9 @@ def load_sources(seeds_dir: Path) -> tuple[list[Source], list[Problem]]:
 def _read_meta(meta_file: Path) -> tuple[SourceMeta | None, list[Problem]]:
     if not meta_file.exists():
         txt = meta_file.with_suffix(".txt").name
-        return None, [Problem(meta_file, None, f"missing metadata file for {txt} (id and label at least)")]
+        return None, [
+            Problem(meta_file, None, f"missing metadata file for {txt} (id and label at least)")
+        ]
     raw = read_text(meta_file)
     if isinstance(raw, Problem):
         return None, [raw]

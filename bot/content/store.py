@@ -32,7 +32,9 @@ class Content:
     def index(self) -> SentenceIndex:
         """The /quote search index: most of a load's cost, so built only where it is used
         (``load_content(index=True)``, as the serving store does, builds it at load time)."""
-        return SentenceIndex(s for source in self.sources.values() for s in source.reporting_sentences())
+        return SentenceIndex(
+            s for source in self.sources.values() for s in source.reporting_sentences()
+        )
 
     def newest_date(self) -> date | None:
         dates = [s.date for s in self.sources.values() if s.date is not None]
@@ -52,7 +54,11 @@ def fingerprint(*folders: Path) -> tuple[tuple[str, int, int], ...]:
 
 
 def load_content(
-    seeds_dir: Path, summaries_dir: Path, required_topics: Iterable[str] = (), *, support: bool = True,
+    seeds_dir: Path,
+    summaries_dir: Path,
+    required_topics: Iterable[str] = (),
+    *,
+    support: bool = True,
     index: bool = True,
 ) -> Content:
     """Load and verify everything; raise ContentError listing every problem found.
@@ -68,7 +74,9 @@ def load_content(
     by_topic = {topic.id: topic for topic in topics}
     for name in required_topics:
         if name not in by_topic:
-            problems.append(Problem(summaries_dir / f"{name}.md", None, f"missing summary for /{name}"))
+            problems.append(
+                Problem(summaries_dir / f"{name}.md", None, f"missing summary for /{name}")
+            )
     declarations, declared_problems = load_declarations(summaries_dir)
     problems += declared_problems
     verification = verify(by_id, topics, declarations if support else None)
@@ -84,7 +92,9 @@ def load_content(
 class ContentStore:
     """Holds the content being served. A failed reload keeps the last good content."""
 
-    def __init__(self, seeds_dir: Path, summaries_dir: Path, required_topics: Iterable[str] = ()) -> None:
+    def __init__(
+        self, seeds_dir: Path, summaries_dir: Path, required_topics: Iterable[str] = ()
+    ) -> None:
         self.seeds_dir = seeds_dir
         self.summaries_dir = summaries_dir
         self.required_topics = tuple(required_topics)
@@ -110,8 +120,12 @@ class ContentStore:
         else:
             self.version += 1
             self.last_problems = ()
-            log.info("content reloaded: %s", self._current.verification.summary_line(
-                len(self._current.sources), len(self._current.topics)))
+            log.info(
+                "content reloaded: %s",
+                self._current.verification.summary_line(
+                    len(self._current.sources), len(self._current.topics)
+                ),
+            )
         return self.last_problems
 
     def reload_if_changed(self) -> tuple[Problem, ...] | None:
@@ -129,7 +143,11 @@ class ContentStore:
             problems = self.reload()
         except Exception as error:
             log.exception("content reload failed unexpectedly; still serving the last good content")
-            self.last_problems = (Problem(self.summaries_dir, None, f"reload failed: {type(error).__name__}: {error}"),)
+            self.last_problems = (
+                Problem(
+                    self.summaries_dir, None, f"reload failed: {type(error).__name__}: {error}"
+                ),
+            )
             self._failed_stamp = stamp  # not retried until a file changes (None: on the next call)
             return self.last_problems
         self._failed_stamp = stamp if problems else None

@@ -126,14 +126,20 @@ def parse_topic(file: Path, text: str) -> tuple[Topic | None, list[Problem]]:
                 continue
             quote = m["quote"].strip()
             if len(quote.split()) < MIN_QUOTE_WORDS:
-                problem(number, f"quote too short to prove anything (at least {MIN_QUOTE_WORDS} words): {quote!r}")
+                problem(
+                    number,
+                    f"quote too short to prove anything (at least {MIN_QUOTE_WORDS} words): {quote!r}",
+                )
             b.claim.citations.append(Citation(m["source"], quote, number))
         elif _LOOSE_CITATION.match(line):
-            problem(number, "citation not understood; write it as: > source-id: \"verbatim quote\"")
+            problem(number, 'citation not understood; write it as: > source-id: "verbatim quote"')
         elif _CONTINUATION.match(line) and b.claim is not None and not b.claim.citations:
             b.claim.text = f"{b.claim.text} {line.strip()}"
         else:
-            problem(number, "text outside a claim; every factual sentence must be a '- ' claim followed by '> source-id: \"quote\"'")
+            problem(
+                number,
+                "text outside a claim; every factual sentence must be a '- ' claim followed by '> source-id: \"quote\"'",
+            )
     b.close_claim()
     if in_comment:
         problem(len(text.splitlines()), "comment '<!--' is never closed with '-->'")
@@ -141,11 +147,16 @@ def parse_topic(file: Path, text: str) -> tuple[Topic | None, list[Problem]]:
         problem(1, "missing '# Title' line")
     for heading, claims in b.sections:
         if not claims:
-            problems.append(Problem(file, _line_of(text, f"## {heading}"), f"section {heading!r} has no claims"))
+            problems.append(
+                Problem(file, _line_of(text, f"## {heading}"), f"section {heading!r} has no claims")
+            )
     for _, claims in b.sections:
         for claim in claims:
             if not claim.citations:
-                problem(claim.line, "claim has no citation; add '> source-id: \"verbatim quote\"' below it")
+                problem(
+                    claim.line,
+                    "claim has no citation; add '> source-id: \"verbatim quote\"' below it",
+                )
     if b.title is None:
         return None, problems
     sections = tuple(Section(heading, tuple(claims)) for heading, claims in b.sections)

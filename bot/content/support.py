@@ -18,7 +18,14 @@ from functools import lru_cache
 
 from bot.content.declarations import Declarations
 from bot.content.facts import (
-    Fact, Kind, PartialDate, clear_cache, contains_words, extract_facts, fold, strip_titles,
+    Fact,
+    Kind,
+    PartialDate,
+    clear_cache,
+    contains_words,
+    extract_facts,
+    fold,
+    strip_titles,
 )
 from bot.content.normalize import normalize
 from bot.content.problems import Problem
@@ -51,7 +58,9 @@ class _Evidence:
 
 
 def check_support(
-    sources: Mapping[str, Source], topics: Iterable[Topic], declarations: Declarations,
+    sources: Mapping[str, Source],
+    topics: Iterable[Topic],
+    declarations: Declarations,
 ) -> SupportResult:
     topics = list(topics)
     known = _known_names(topics, declarations)
@@ -68,8 +77,11 @@ def check_support(
 
 
 def claim_gaps(
-    claim: Claim, sources: Mapping[str, Source], declarations: Declarations,
-    known: frozenset[str] = frozenset(), attributions: re.Pattern[str] | None = None,
+    claim: Claim,
+    sources: Mapping[str, Source],
+    declarations: Declarations,
+    known: frozenset[str] = frozenset(),
+    attributions: re.Pattern[str] | None = None,
 ) -> tuple[int, list[Gap]]:
     """How many facts the claim states, and those its quotes do not support."""
     quotes = [c for c in claim.citations if c.source_id in sources]
@@ -77,9 +89,13 @@ def claim_gaps(
         return 0, []  # an unknown source is reported by verify; nothing to compare against
     evidence = _evidence(tuple(c.quote for c in quotes))
     declared_dates = tuple(
-        d for declaration in declarations.dates
-        if any(declaration.applies_to(c.source_id) and contains_words(_lower(c.quote), declaration.words)
-               for c in quotes)
+        d
+        for declaration in declarations.dates
+        if any(
+            declaration.applies_to(c.source_id)
+            and contains_words(_lower(c.quote), declaration.words)
+            for c in quotes
+        )
         for d in declaration.means
     )
     checked = 0
@@ -98,8 +114,11 @@ def claim_gaps(
 
 
 def _supported(
-    fact: Fact, evidence: _Evidence, declared_dates: tuple[PartialDate, ...],
-    declarations: Declarations, attribution_spans: list[tuple[int, int]],
+    fact: Fact,
+    evidence: _Evidence,
+    declared_dates: tuple[PartialDate, ...],
+    declarations: Declarations,
+    attribution_spans: list[tuple[int, int]],
 ) -> bool:
     if fact.kind is Kind.QUOTE:
         return fact.norm in evidence.text
@@ -120,7 +139,9 @@ def _supported(
 
 
 def _name_in(name: str, evidence: _Evidence) -> bool:
-    return contains_words(evidence.text, name) or ("-" not in name and contains_words(evidence.spaced, name))
+    return contains_words(evidence.text, name) or (
+        "-" not in name and contains_words(evidence.spaced, name)
+    )
 
 
 @lru_cache(maxsize=65536)
@@ -136,7 +157,9 @@ def _evidence(quotes: tuple[str, ...]) -> _Evidence:
             elif fact.kind is Kind.DATE and fact.date is not None:
                 found_dates.append(fact.date)
                 if fact.date.relative is not None:  # "last April" still says April
-                    found_dates.append(PartialDate(month=fact.date.month, weekday=fact.date.weekday))
+                    found_dates.append(
+                        PartialDate(month=fact.date.month, weekday=fact.date.weekday)
+                    )
     text = "\n".join(_lower(q) for q in quotes)
     # "IRS-ICE agreement" names ICE: hyphens between words count as spaces too.
     spaced = re.sub(r"(?<=\w)-(?=\w)", " ", text)
@@ -155,7 +178,9 @@ def clear_support_caches() -> None:
     clear_cache()
 
 
-def attribution_pattern(sources: Mapping[str, Source], declarations: Declarations) -> re.Pattern[str] | None:
+def attribution_pattern(
+    sources: Mapping[str, Source], declarations: Declarations
+) -> re.Pattern[str] | None:
     """One pattern for every way claims may name a source: outlet, byline, declared names."""
     names: set[str] = set()
     for source in sources.values():
@@ -182,8 +207,11 @@ def _known_names(topics: list[Topic], declarations: Declarations) -> frozenset[s
         for claim in topic.claims():
             for text in (claim.label, claim.text):
                 if text:
-                    known.update(f.norm for f in extract_facts(text)
-                                 if f.kind is Kind.NAME and " " not in f.norm)
+                    known.update(
+                        f.norm
+                        for f in extract_facts(text)
+                        if f.kind is Kind.NAME and " " not in f.norm
+                    )
     return frozenset(known)
 
 
@@ -191,16 +219,26 @@ def _unknown_sources(sources: Mapping[str, Source], declarations: Declarations) 
     named = set(declarations.source_names).union(*(d.sources for d in declarations.dates))
     if declarations.file is None:
         return []
-    return [Problem(declarations.file, None, f"unknown source {source_id!r} (known: {', '.join(sources)})")
-            for source_id in sorted(named - set(sources))]
+    return [
+        Problem(
+            declarations.file, None, f"unknown source {source_id!r} (known: {', '.join(sources)})"
+        )
+        for source_id in sorted(named - set(sources))
+    ]
 
 
 def _problem(topic: Topic, claim: Claim, gap: Gap) -> Problem:
-    kind = {Kind.FIGURE: "figure", Kind.DATE: "date", Kind.NAME: "name", Kind.QUOTE: "quoted phrase"}
+    kind = {
+        Kind.FIGURE: "figure",
+        Kind.DATE: "date",
+        Kind.NAME: "name",
+        Kind.QUOTE: "quoted phrase",
+    }
     where = " (in the label)" if gap.where == "label" else ""
     quotes = "\n".join(f'> {c.source_id}: "{c.quote}"' for c in claim.citations)
     return Problem(
-        topic.file, claim.line,
+        topic.file,
+        claim.line,
         f"{kind[gap.fact.kind]} \u201c{gap.fact.text}\u201d{where} is in none of the claim's quotes "
         f"and not declared in summaries/aliases.toml",
         f"claim: {claim.text}\nits quotes:\n{quotes}",

@@ -32,13 +32,19 @@ class Verification:
             f"{verdict}: {self.quotes} quotes in {self.claims} claims across {topics} summaries "
             f"checked against {sources} sources; {self.metadata_quotes} metadata quotes checked; "
             f"{len(self.uncited_sources)} source(s) not cited"
-            + (f"; {self.facts} figures, dates, names and quoted phrases in claims checked "
-               f"against their quotes" if self.facts is not None else "")
+            + (
+                f"; {self.facts} figures, dates, names and quoted phrases in claims checked "
+                f"against their quotes"
+                if self.facts is not None
+                else ""
+            )
         )
 
 
 def verify(
-    sources: Mapping[str, Source], topics: Iterable[Topic], declarations: Declarations | None = None,
+    sources: Mapping[str, Source],
+    topics: Iterable[Topic],
+    declarations: Declarations | None = None,
 ) -> Verification:
     """Check every quote against its source and, given ``declarations``, every claim
     against its quotes (the support check)."""
@@ -54,7 +60,13 @@ def verify(
                 source = sources.get(citation.source_id)
                 if source is None:
                     known = ", ".join(sources) or "none"
-                    problems.append(Problem(topic.file, citation.line, f"unknown source {citation.source_id!r} (known: {known})"))
+                    problems.append(
+                        Problem(
+                            topic.file,
+                            citation.line,
+                            f"unknown source {citation.source_id!r} (known: {known})",
+                        )
+                    )
                     continue
                 cited.add(source.id)
                 problem = check_quote(topic, citation, source)
@@ -81,13 +93,15 @@ def check_quote(topic: Topic, citation: Citation, source: Source) -> Problem | N
     if quote in source.other_normalized:
         kind = _non_reporting_kind(source, quote)
         return Problem(
-            topic.file, citation.line,
+            topic.file,
+            citation.line,
             f"quote is from a {kind} line of {name}, which is not reporting on the case",
             f'quote: "{citation.quote}"',
         )
     passage, line = closest_passage(source, quote)
     return Problem(
-        topic.file, citation.line,
+        topic.file,
+        citation.line,
         f"quote not found in {source.id} ({name})",
         f'quote:   "{citation.quote}"\nclosest: "{passage}" ({name}:{line})',
     )
@@ -125,9 +139,22 @@ def _check_metadata(source: Source) -> list[Problem]:
     problems = []
     for field, quote in source.meta.evidence():
         if not quote:
-            problems.append(Problem(meta_file, None, f"{field} is stated without {field}_quote: quote the words of the text it rests on"))
+            problems.append(
+                Problem(
+                    meta_file,
+                    None,
+                    f"{field} is stated without {field}_quote: quote the words of the text it rests on",
+                )
+            )
             continue
         wanted = normalize(quote)
         if wanted not in source.reporting_normalized and wanted not in source.other_normalized:
-            problems.append(Problem(meta_file, None, f"{field}_quote not found in {source.file.name}", f'quote: "{quote}"'))
+            problems.append(
+                Problem(
+                    meta_file,
+                    None,
+                    f"{field}_quote not found in {source.file.name}",
+                    f'quote: "{quote}"',
+                )
+            )
     return problems

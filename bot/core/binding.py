@@ -24,8 +24,12 @@ def split_line(line: str) -> TypedLine:
 
 
 def bind(
-    command: Command, text: str, *, platform: str = "console",
-    channel: str | None = None, user: User | None = None,
+    command: Command,
+    text: str,
+    *,
+    platform: str = "console",
+    channel: str | None = None,
+    user: User | None = None,
 ) -> CommandRequest:
     """Match free text against a command's options. Raises UsageError."""
     words = text.split()
@@ -40,9 +44,14 @@ def bind(
                 continue
             word = words[0].lower().lstrip("/")
             if word not in option.choices:
-                raise UsageError(messages.unknown_option(
-                    command.name, words[0], list(option.choices),
-                    difflib.get_close_matches(word, option.choices, n=2, cutoff=0.6)))
+                raise UsageError(
+                    messages.unknown_option(
+                        command.name,
+                        words[0],
+                        list(option.choices),
+                        difflib.get_close_matches(word, option.choices, n=2, cutoff=0.6),
+                    )
+                )
             args[option.name] = word
             words = words[1:]
         else:
@@ -55,11 +64,19 @@ def bind(
                 args[option.name] = value
     for option in command.options:
         if option.required and option.name not in args:
-            raise UsageError(messages.missing_option(
-                command.name, f"<{option.name}>", command.usage(), command.examples))
+            raise UsageError(
+                messages.missing_option(
+                    command.name, f"<{option.name}>", command.usage(), command.examples
+                )
+            )
     if words:
         allowed = [messages.PUBLIC_FLAG]
-        raise UsageError(messages.unknown_option(
-            command.name, words[0], allowed,
-            difflib.get_close_matches(words[0].lower(), allowed, n=1, cutoff=0.6)))
+        raise UsageError(
+            messages.unknown_option(
+                command.name,
+                words[0],
+                allowed,
+                difflib.get_close_matches(words[0].lower(), allowed, n=1, cutoff=0.6),
+            )
+        )
     return CommandRequest(command.name, args, public, platform, channel, user, tuple(notes))

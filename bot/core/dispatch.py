@@ -21,8 +21,13 @@ Annotate = Callable[[Reply, CommandRequest | None], Reply]
 
 class Dispatcher:
     def __init__(
-        self, registry: Registry, store: ContentStore, *, clock: Clock,
-        stale_after_days: int = 30, services: Mapping[str, Any] | None = None,
+        self,
+        registry: Registry,
+        store: ContentStore,
+        *,
+        clock: Clock,
+        stale_after_days: int = 30,
+        services: Mapping[str, Any] | None = None,
         annotate: Annotate | None = None,
     ) -> None:
         self.registry = registry
@@ -34,8 +39,13 @@ class Dispatcher:
         self._cache: OrderedDict[Hashable, Reply] = OrderedDict()
 
     def run_line(
-        self, line: str, *, platform: str = "console", channel: str | None = None,
-        user: User | None = None, workspace: str = "",
+        self,
+        line: str,
+        *,
+        platform: str = "console",
+        channel: str | None = None,
+        user: User | None = None,
+        workspace: str = "",
     ) -> Reply:
         """Parse a typed command line and run it."""
         typed = split_line(line)
@@ -57,8 +67,14 @@ class Dispatcher:
             return self._unknown(request.command)
         if not command.cacheable:
             return self.build(command.handler, request)
-        key = (request.command, tuple(sorted(request.args.items())), request.public, request.notes,
-               self.store.version, self.clock().date())
+        key = (
+            request.command,
+            tuple(sorted(request.args.items())),
+            request.public,
+            request.notes,
+            self.store.version,
+            self.clock().date(),
+        )
         reply = self._cache.get(key)
         if reply is None:
             reply = self.build(command.handler, request)
@@ -71,8 +87,10 @@ class Dispatcher:
     def build(self, handler: Handler, request: CommandRequest) -> Reply:
         """Run a handler and finish its reply, bypassing the cache."""
         context = Context(
-            content=self.store.current, today=self.clock().date(),
-            stale_after_days=self.stale_after_days, registry=self.registry,
+            content=self.store.current,
+            today=self.clock().date(),
+            stale_after_days=self.stale_after_days,
+            registry=self.registry,
             services=self.services,
         )
         try:
@@ -97,12 +115,21 @@ class Dispatcher:
         if stale:
             warnings.append(stale)
         finished = dataclasses.replace(
-            reply, as_of=stamp, warnings=tuple(warnings),
-            public=bool(request and request.public and reply.kind is not ReplyKind.ERROR and not reply.private_only),
+            reply,
+            as_of=stamp,
+            warnings=tuple(warnings),
+            public=bool(
+                request
+                and request.public
+                and reply.kind is not ReplyKind.ERROR
+                and not reply.private_only
+            ),
             command=request.command if request else reply.command,
         )
         return self.annotate(finished, request) if self.annotate else finished
 
 
 def _error(title: str, text: str) -> Reply:
-    return Reply(title=title, sections=(Section(None, (Item(text, user_text=True),)),), kind=ReplyKind.ERROR)
+    return Reply(
+        title=title, sections=(Section(None, (Item(text, user_text=True),)),), kind=ReplyKind.ERROR
+    )

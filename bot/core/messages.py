@@ -1,7 +1,9 @@
 """User-facing texts of the core, kept together so they read consistently."""
 
 PUBLIC_FLAG = "public"
-PUBLIC_HINT = "Replies are private to you; add `public` at the end to post one for the whole channel."
+PUBLIC_HINT = (
+    "Replies are private to you; add `public` at the end to post one for the whole channel."
+)
 
 
 def unknown_command(name: str, suggestions: list[str]) -> str:

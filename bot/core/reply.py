@@ -72,8 +72,11 @@ class Reply:
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         if self.as_of is not None:
-            data["as_of"] = {"date": self.as_of.date.isoformat(), "exact": self.as_of.exact,
-                             "text": self.as_of.describe()}
+            data["as_of"] = {
+                "date": self.as_of.date.isoformat(),
+                "exact": self.as_of.exact,
+                "text": self.as_of.describe(),
+            }
         return data
 
 

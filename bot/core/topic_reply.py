@@ -12,8 +12,12 @@ from bot.core.reply import Item, Reply, ReplyBuilder
 
 
 def topic_reply(
-    content: Content, topic: Topic, *, keep: Callable[[Claim], bool] = lambda claim: True,
-    title: str | None = None, lead: list[tuple[str | None, list[Item]]] | None = None,
+    content: Content,
+    topic: Topic,
+    *,
+    keep: Callable[[Claim], bool] = lambda claim: True,
+    title: str | None = None,
+    lead: list[tuple[str | None, list[Item]]] | None = None,
     builder: ReplyBuilder | None = None,
 ) -> Reply:
     """Every claim of ``topic`` that ``keep`` accepts, with its citations numbered."""
@@ -34,6 +38,8 @@ def topic_reply(
             items.append(Item(claim.text, claim.label, tuple(numbers)))
         builder.section(section.heading, items)
     return Reply(
-        title=builder.title, sections=tuple(builder.sections), citations=tuple(builder.citations),
+        title=builder.title,
+        sections=tuple(builder.sections),
+        citations=tuple(builder.citations),
         as_of=as_of(content.sources[s] for s in sorted(cited_sources)),
     )

@@ -15,12 +15,21 @@ ACTIONS = ("source", "review")
 def add_parsers(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     source = sub.add_parser("source", help="editors: add a new report to the sources folder")
     source_sub = source.add_subparsers(dest="source_action", metavar="ACTION", required=True)
-    add = source_sub.add_parser("add", help="copy a report (text or HTML page) into the sources folder and draft its .toml")
-    add.add_argument("file", type=Path, help="the report: a .txt copied byte for byte, or an .html page")
+    add = source_sub.add_parser(
+        "add", help="copy a report (text or HTML page) into the sources folder and draft its .toml"
+    )
+    add.add_argument(
+        "file", type=Path, help="the report: a .txt copied byte for byte, or an .html page"
+    )
     add.add_argument("--id", help="file name and citation id (default: next NNN_<sha256 prefix>)")
-    review = sub.add_parser("review", help="editors: what a source corroborates, contradicts and adds, sentence by sentence")
+    review = sub.add_parser(
+        "review",
+        help="editors: what a source corroborates, contradicts and adds, sentence by sentence",
+    )
     review.add_argument("id", help="the source's id (as cited) or its file name without .txt")
-    review.add_argument("--format", choices=["text", "json"], default="text", help="output format (default: text)")
+    review.add_argument(
+        "--format", choices=["text", "json"], default="text", help="output format (default: text)"
+    )
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:

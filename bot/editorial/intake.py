@@ -18,17 +18,36 @@ from bot.content.sources import ParagraphKind, SourceMeta, classify_paragraph
 # Existing files are named NNN_<16 hex>: a running number and a fingerprint of the bytes.
 _SEED_NAME = re.compile(r"^(?P<number>\d{3,})_[0-9a-f]{16}$")
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
-_HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S)
+_HTML_START = re.compile(
+    rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S
+)
 
 # What a report may state about itself, in the words reports use.
 _ISO_DATELINE = re.compile(r"^\s*date (?P<iso>\d{4}-\d{2}-\d{2})\b")
 _PUBLISHED = re.compile(
     r"\b(?:published|posted|updated)(?: on)?:?\s+(?P<date>(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)"
-    r"[a-z]*\.? \d{1,2},? \d{4})", re.I)
+    r"[a-z]*\.? \d{1,2},? \d{4})",
+    re.I,
+)
 _BYLINE = re.compile(r"\b(?:Authored by|By) (?P<name>[A-Z][\w.'-]+(?: [A-Z][\w.'-]+){1,3})")
 _VIA = re.compile(r"\bvia (?P<outlet>(?:The )?[A-Z][\w&.'-]*(?: [A-Z][\w&.'-]*){0,4})")
-_DATELINE = re.compile(r"^(?P<place>[A-Z][A-Z.'-]+(?:[ ,]+[A-Z][A-Z.'-]+){0,3})(?: \((?P<agency>[A-Za-z][\w ]{0,20})\))? [—–-]{1,2} ")
-_MONTHS = ("Jan.", "Feb.", "March", "April", "May", "June", "July", "Aug.", "Sept.", "Oct.", "Nov.", "Dec.")
+_DATELINE = re.compile(
+    r"^(?P<place>[A-Z][A-Z.'-]+(?:[ ,]+[A-Z][A-Z.'-]+){0,3})(?: \((?P<agency>[A-Za-z][\w ]{0,20})\))? [—–-]{1,2} "
+)
+_MONTHS = (
+    "Jan.",
+    "Feb.",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "Aug.",
+    "Sept.",
+    "Oct.",
+    "Nov.",
+    "Dec.",
+)
 
 
 class IntakeError(Exception):
@@ -56,7 +75,9 @@ class Draft:
 
 def add_source(file: Path, seeds_dir: Path, source_id: str | None = None) -> Draft:
     """Store ``file`` in ``seeds_dir`` as ID.txt with a drafted ID.toml; never overwrite."""
-    if file.exists() and not file.is_dir() and not file.is_file():  # a FIFO or device: reading would hang
+    if (
+        file.exists() and not file.is_dir() and not file.is_file()
+    ):  # a FIFO or device: reading would hang
         raise IntakeError(f"{file} is not a regular file; save the report to a file first")
     try:
         raw = file.read_bytes()
@@ -67,10 +88,14 @@ def add_source(file: Path, seeds_dir: Path, source_id: str | None = None) -> Dra
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise IntakeError(f"{file} is not UTF-8 text (byte {error.start}); convert it first") from None
+        raise IntakeError(
+            f"{file} is not UTF-8 text (byte {error.start}); convert it first"
+        ) from None
     if "\x00" in text:  # valid UTF-8, but the content loader refuses it: the bot would not start
         line = text.count("\n", 0, text.index("\x00")) + 1
-        raise IntakeError(f"{file} is binary data, not text (a NUL byte on line {line}); save it as UTF-8 text")
+        raise IntakeError(
+            f"{file} is binary data, not text (a NUL byte on line {line}); save it as UTF-8 text"
+        )
     if not text.strip():
         raise IntakeError(f"{file}: no text to add")
     seeds_dir.mkdir(parents=True, exist_ok=True)
@@ -81,13 +106,19 @@ def add_source(file: Path, seeds_dir: Path, source_id: str | None = None) -> Dra
     text_file, meta_file = seeds_dir / f"{source_id}.txt", seeds_dir / f"{source_id}.toml"
     for existing in (text_file, meta_file):
         if existing.exists():
-            raise IntakeError(f"{existing} already exists; choose another --id (nothing was written)")
+            raise IntakeError(
+                f"{existing} already exists; choose another --id (nothing was written)"
+            )
     if source_id in _ids_in_use(seeds_dir):
-        raise IntakeError(f"source id {source_id!r} is already used in {seeds_dir}; choose another --id")
+        raise IntakeError(
+            f"source id {source_id!r} is already used in {seeds_dir}; choose another --id"
+        )
     draft = Draft(source_id, text_file, meta_file, from_html)
     draft.stated = state_fields(text)
     named = {s.field for s in draft.stated}
-    draft.left_out = [name for name in ("outlet", "byline", "dateline", "published", "url") if name not in named]
+    draft.left_out = [
+        name for name in ("outlet", "byline", "dateline", "published", "url") if name not in named
+    ]
     toml = render_toml(draft, file.name)
     SourceMeta.model_validate(_toml_values(draft))  # the draft must load as written
     with text_file.open("xb") as out:  # "x": fail rather than overwrite, even in a race
@@ -109,9 +140,13 @@ def article_text(raw: bytes) -> str:
     """The article's paragraphs, one per line, without navigation, ads or scripts."""
     import trafilatura  # imported here: only HTML intake needs it, and it is slow to import
 
-    text = trafilatura.extract(raw, include_comments=False, include_tables=False, favor_precision=True)
+    text = trafilatura.extract(
+        raw, include_comments=False, include_tables=False, favor_precision=True
+    )
     if not text or not text.strip():
-        raise IntakeError("no article text found in the HTML page; save the article as plain text instead")
+        raise IntakeError(
+            "no article text found in the HTML page; save the article as plain text instead"
+        )
     return "\n".join(line.strip() for line in text.splitlines() if line.strip()) + "\n"
 
 
@@ -200,7 +235,9 @@ def render_toml(draft: Draft, original_name: str) -> str:
     lines.append("")
     lines += [f"# {name}: not stated in the text." for name in draft.left_out]
     if "published" in draft.left_out:
-        lines.append("# If the text pins an earliest date, add not_before, not_before_basis and not_before_quote.")
+        lines.append(
+            "# If the text pins an earliest date, add not_before, not_before_basis and not_before_quote."
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -211,7 +248,11 @@ def _toml_string(value: str) -> str:
 def _ids_in_use(seeds_dir: Path) -> set[str]:
     ids = set()
     for meta in seeds_dir.glob("*.toml"):
-        m = re.search(r'^\s*id\s*=\s*"(?P<id>[^"]*)"', meta.read_text(encoding="utf-8", errors="replace"), re.M)
+        m = re.search(
+            r'^\s*id\s*=\s*"(?P<id>[^"]*)"',
+            meta.read_text(encoding="utf-8", errors="replace"),
+            re.M,
+        )
         if m:
             ids.add(m["id"])
     return ids
@@ -221,4 +262,6 @@ def _refuse_duplicate(seeds_dir: Path, data: bytes) -> None:
     digest = hashlib.sha256(data).digest()
     for existing in sorted(seeds_dir.glob("*.txt")):
         if hashlib.sha256(existing.read_bytes()).digest() == digest:
-            raise IntakeError(f"this report is already in {seeds_dir} as {existing.name}; nothing was written")
+            raise IntakeError(
+                f"this report is already in {seeds_dir} as {existing.name}; nothing was written"
+            )

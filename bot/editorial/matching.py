@@ -63,18 +63,22 @@ def same_name(a: Fact, b: Fact) -> bool:
         return True
     wa, wb = name_words(a), name_words(b)
     shorter, longer = (wa, wb) if len(wa) <= len(wb) else (wb, wa)
-    return bool(shorter) and longer[-len(shorter):] == shorter
+    return bool(shorter) and longer[-len(shorter) :] == shorter
 
 
 @dataclass(frozen=True)
 class Names:
     """Name comparison that also knows the editors' declared aliases (summaries/aliases.toml)."""
 
-    aliases: Mapping[str, frozenset[str]] = field(default_factory=dict)  # normalised name -> its equals
+    aliases: Mapping[str, frozenset[str]] = field(
+        default_factory=dict
+    )  # normalised name -> its equals
 
     def keys(self, fact: Fact) -> frozenset[str]:
         keys = name_keys(fact)
-        declared = self.aliases.get(fact.norm, frozenset()) | self.aliases.get(strip_titles(fact.norm), frozenset())
+        declared = self.aliases.get(fact.norm, frozenset()) | self.aliases.get(
+            strip_titles(fact.norm), frozenset()
+        )
         return keys | {strip_titles(a) for a in declared} if declared else keys
 
     def same(self, a: Fact, b: Fact) -> bool:
@@ -126,7 +130,7 @@ def nearest_name(fact: Fact, facts: Iterable[Fact], within: int | None = None) -
 
 def figure_unit(text: str, fact: Fact) -> str:
     """The word that follows a figure ("47,000 individuals" -> "individual")."""
-    match = re.match(r"[\s-]*([A-Za-z]+)", text[fact.end:])
+    match = re.match(r"[\s-]*([A-Za-z]+)", text[fact.end :])
     return match.group(1).lower().removesuffix("s") if match else ""
 
 
@@ -139,11 +143,19 @@ def join_and_names(text: str, facts: list[Fact]) -> list[Fact]:
     out: list[Fact] = []
     for fact in facts:
         prev = out[-1] if out else None
-        if (prev is not None and prev.kind is Kind.NAME and fact.kind is Kind.NAME
-                and text[prev.end:fact.start] == " and " and len(prev.text.split()) == 1
-                and not prev.text.isupper() and len(fact.text.split()) >= 2):
-            joined = text[prev.start:fact.end]
-            out[-1] = Fact(Kind.NAME, joined, f"{prev.norm} and {fact.norm}", prev.start, fact.end, prev.quoted)
+        if (
+            prev is not None
+            and prev.kind is Kind.NAME
+            and fact.kind is Kind.NAME
+            and text[prev.end : fact.start] == " and "
+            and len(prev.text.split()) == 1
+            and not prev.text.isupper()
+            and len(fact.text.split()) >= 2
+        ):
+            joined = text[prev.start : fact.end]
+            out[-1] = Fact(
+                Kind.NAME, joined, f"{prev.norm} and {fact.norm}", prev.start, fact.end, prev.quoted
+            )
             continue
         out.append(fact)
     return out
@@ -153,13 +165,13 @@ _BETWEEN = re.compile(r"([A-Za-z-]+) between $")
 
 
 def between_pairs(text: str, facts: list[Fact]) -> list[tuple[str, Fact, Fact]]:
-    """"<head> between <name> and <name>": the head word and the two parties named."""
+    """ "<head> between <name> and <name>": the head word and the two parties named."""
     names = [f for f in facts if f.kind is Kind.NAME]
     pairs = []
     for first, second in itertools.pairwise(names):
-        before = re.sub(r"\bthe $", "", text[max(0, first.start - 40):first.start])
+        before = re.sub(r"\bthe $", "", text[max(0, first.start - 40) : first.start])
         head = _BETWEEN.search(before)
-        gap = re.sub(r"\s+", " ", text[first.end:second.start])
+        gap = re.sub(r"\s+", " ", text[first.end : second.start])
         if head and gap in (" and ", " and the "):
             pairs.append((head.group(1).lower().split("-")[-1], first, second))
     return pairs

@@ -38,7 +38,7 @@ def _sentence(source_id: str, s: SentenceReview) -> list[str]:
     for k in s.contradicts:
         out.append(f"  CONTRADICTS {k.claim.where}: {k.describe()}")
         if k.claim_quote:
-            out.append(f"      claim quotes: \"{_clip(k.claim_quote, 120)}\"")
+            out.append(f'      claim quotes: "{_clip(k.claim_quote, 120)}"')
         out.append(f"      {k.quote_line}")
     if s.new:
         out.append("  NEW: " + "; ".join(f"{n.kind} {n.text!r}" for n in s.new))

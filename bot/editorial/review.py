@@ -41,13 +41,31 @@ QUOTE_CONTEXT_WORDS = 3
 _WEIGHTS = {Kind.FIGURE: 3, Kind.DATE: 2}  # a shared figure says more than a shared name
 SMALL_FIGURE = 100  # below this a figure must count the same thing to match
 _MONTH_WORDS = {
-    1: ("jan", "january"), 2: ("feb", "february"), 3: ("mar", "march"), 4: ("apr", "april"),
-    5: ("may",), 6: ("jun", "june"), 7: ("jul", "july"), 8: ("aug", "august"),
-    9: ("sep", "sept", "september"), 10: ("oct", "october"), 11: ("nov", "november"),
+    1: ("jan", "january"),
+    2: ("feb", "february"),
+    3: ("mar", "march"),
+    4: ("apr", "april"),
+    5: ("may",),
+    6: ("jun", "june"),
+    7: ("jul", "july"),
+    8: ("aug", "august"),
+    9: ("sep", "sept", "september"),
+    10: ("oct", "october"),
+    11: ("nov", "november"),
     12: ("dec", "december"),
 }
 _WORD = re.compile(r"\S+")
-_HEDGES = ("more than", "over", "at least", "nearly", "almost", "about", "approximately", "some", "roughly")
+_HEDGES = (
+    "more than",
+    "over",
+    "at least",
+    "nearly",
+    "almost",
+    "about",
+    "approximately",
+    "some",
+    "roughly",
+)
 
 
 class ReviewError(Exception):
@@ -69,7 +87,13 @@ class ClaimRef:
         return f"{self.file}:{self.line}"
 
     def to_json(self) -> dict[str, Any]:
-        return {"topic": self.topic, "file": self.file, "line": self.line, "label": self.label, "text": self.text}
+        return {
+            "topic": self.topic,
+            "file": self.file,
+            "line": self.line,
+            "label": self.label,
+            "text": self.text,
+        }
 
 
 @dataclass(frozen=True)
@@ -138,13 +162,28 @@ class SentenceReview:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "line": self.line, "text": self.text,
-            "corroborates": [{"claim": c.claim.to_json(), "shared": list(c.shared), "quote_line": c.quote_line}
-                             for c in self.corroborates],
-            "contradicts": [{"claim": c.claim.to_json(), "kind": c.kind, "here": c.here, "there": c.there,
-                             "claim_quote": c.claim_quote, "quote_line": c.quote_line} for c in self.contradicts],
+            "line": self.line,
+            "text": self.text,
+            "corroborates": [
+                {"claim": c.claim.to_json(), "shared": list(c.shared), "quote_line": c.quote_line}
+                for c in self.corroborates
+            ],
+            "contradicts": [
+                {
+                    "claim": c.claim.to_json(),
+                    "kind": c.kind,
+                    "here": c.here,
+                    "there": c.there,
+                    "claim_quote": c.claim_quote,
+                    "quote_line": c.quote_line,
+                }
+                for c in self.contradicts
+            ],
             "new": [{"kind": n.kind, "text": n.text} for n in self.new],
-            "relative_dates": [{"text": r.text, "resolved": r.resolved, "basis": r.basis} for r in self.relative_dates],
+            "relative_dates": [
+                {"text": r.text, "resolved": r.resolved, "basis": r.basis}
+                for r in self.relative_dates
+            ],
         }
 
 
@@ -169,8 +208,12 @@ class Review:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "source": {"id": self.source_id, "label": self.label, "file": self.file,
-                       "date": self.report_date.isoformat() if self.report_date else None},
+            "source": {
+                "id": self.source_id,
+                "label": self.label,
+                "file": self.file,
+                "date": self.report_date.isoformat() if self.report_date else None,
+            },
             "compared": {"claims": self.claims_compared, "topics": self.topics_compared},
             "counts": self.counts(),
             "sentences": [s.to_json() for s in self.sentences],
@@ -183,13 +226,24 @@ def review_source(seeds_dir: Path, summaries_dir: Path, wanted: str) -> Review:
     source = load_one_source(seeds_dir, wanted)
     topics, _ = load_topics(summaries_dir)
     claims = [
-        ClaimRef(topic.id, topic.file.name, claim.line, claim.label, claim.text,
-                 tuple(c for c in claim.citations if c.source_id != source.id),
-                 tuple(c for c in claim.citations if c.source_id == source.id))
-        for topic in topics for claim in topic.claims()
+        ClaimRef(
+            topic.id,
+            topic.file.name,
+            claim.line,
+            claim.label,
+            claim.text,
+            tuple(c for c in claim.citations if c.source_id != source.id),
+            tuple(c for c in claim.citations if c.source_id == source.id),
+        )
+        for topic in topics
+        for claim in topic.claims()
     ]
-    declarations, _ = load_declarations(summaries_dir)  # a broken aliases file is `check`'s to report
-    return Reviewer(claims, m.Names(declarations.aliases)).review(source, topics_compared=len(topics))
+    declarations, _ = load_declarations(
+        summaries_dir
+    )  # a broken aliases file is `check`'s to report
+    return Reviewer(claims, m.Names(declarations.aliases)).review(
+        source, topics_compared=len(topics)
+    )
 
 
 def load_one_source(seeds_dir: Path, wanted: str) -> Source:
@@ -200,7 +254,9 @@ def load_one_source(seeds_dir: Path, wanted: str) -> Source:
             meta = SourceMeta.model_validate(tomllib.loads(meta_file.read_text(encoding="utf-8")))
         except (tomllib.TOMLDecodeError, ValidationError, UnicodeDecodeError) as error:
             if meta_file.stem == wanted:
-                raise ReviewError(f"{meta_file}: does not load ({error}); run `python -m bot check`") from None
+                raise ReviewError(
+                    f"{meta_file}: does not load ({error}); run `python -m bot check`"
+                ) from None
             continue
         metas[meta_file] = meta
     match = next((f for f, meta in metas.items() if wanted in (meta.id, f.stem)), None)
@@ -227,8 +283,12 @@ class ClaimIndex:
     def __init__(self, claims: list[ClaimRef], names: m.Names) -> None:
         self.claims = claims
         self.names = names
-        joined = self._SEPARATOR.join(c.text + " " + " ".join(q.quote for q in c.evidence + c.own) for c in claims)
-        self._tokens: list[str] = m.tokens_with_separator(joined)  # typographic marks are never in a token
+        joined = self._SEPARATOR.join(
+            c.text + " " + " ".join(q.quote for q in c.evidence + c.own) for c in claims
+        )
+        self._tokens: list[str] = m.tokens_with_separator(
+            joined
+        )  # typographic marks are never in a token
         self.own_only = frozenset(i for i, c in enumerate(claims) if not c.evidence)
         self._facts: dict[int, ClaimFacts] = {}
         self._postings: dict[str, list[int]] = {}
@@ -261,7 +321,13 @@ class ClaimIndex:
         if found is None:
             claim = self.claims[i]
             quotes = tuple((q, tuple(extract_facts(q.quote))) for q in claim.evidence)
-            keys = frozenset(k for _, facts in quotes for f in facts if f.kind is Kind.NAME for k in self.names.keys(f))
+            keys = frozenset(
+                k
+                for _, facts in quotes
+                for f in facts
+                if f.kind is Kind.NAME
+                for k in self.names.keys(f)
+            )
             own = tuple(f for q in claim.own for f in extract_facts(q.quote))
             found = ClaimFacts(tuple(extract_facts(claim.text)), quotes, keys, own)
             self._facts[i] = found
@@ -292,16 +358,29 @@ class Reviewer:
 
     def review(self, source: Source, topics_compared: int) -> Review:
         sentences = [(s.line, s.text, extract_facts(s.text)) for s in source.reporting_sentences()]
-        self.index.prepare({k for _, _, facts in sentences for f in facts for k in fact_keys(f, self.names)})
+        self.index.prepare(
+            {k for _, _, facts in sentences for f in facts for k in fact_keys(f, self.names)}
+        )
         reviews = [self._sentence(source, line, text, facts) for line, text, facts in sentences]
-        return Review(source.id, source.meta.label, source.file.name, source.meta.published,
-                      sum(1 for c in self.index.claims if c.evidence), topics_compared, reviews)
+        return Review(
+            source.id,
+            source.meta.label,
+            source.file.name,
+            source.meta.published,
+            sum(1 for c in self.index.claims if c.evidence),
+            topics_compared,
+            reviews,
+        )
 
     # --- one sentence ---------------------------------------------------------------------
 
     def _sentence(self, source: Source, line: int, text: str, facts: list[Fact]) -> SentenceReview:
         out = SentenceReview(line, text)
-        checked = [f for f in facts if f.kind in (Kind.FIGURE, Kind.NAME, Kind.DATE) and not m.needs_resolving(f)]
+        checked = [
+            f
+            for f in facts
+            if f.kind in (Kind.FIGURE, Kind.NAME, Kind.DATE) and not m.needs_resolving(f)
+        ]
         for i in self._candidates(checked):
             self._compare(source, text, checked, i, out)
         out.corroborates.sort(key=lambda c: -len(c.shared))
@@ -309,9 +388,14 @@ class Reviewer:
         out.contradicts += self._name_variants(source, text, checked)
         contradicted = {c.here for c in out.contradicts}
         dateline = (source.meta.dateline or "").lower()
-        out.new = [NewFact(f.kind.value, f.text) for f in _unique(checked)
-                   if f.text not in contradicted and f.norm != dateline and not self._known(f)]
-        out.relative_dates = [resolve(f, source) for f in _unique(f for f in facts if m.needs_resolving(f))]
+        out.new = [
+            NewFact(f.kind.value, f.text)
+            for f in _unique(checked)
+            if f.text not in contradicted and f.norm != dateline and not self._known(f)
+        ]
+        out.relative_dates = [
+            resolve(f, source) for f in _unique(f for f in facts if m.needs_resolving(f))
+        ]
         return out
 
     def _candidates(self, facts: list[Fact]) -> list[int]:
@@ -321,7 +405,9 @@ class Reviewer:
         so it only ranks claims when no rarer token found any.
         """
         total = max(1, len(self.index.claims))
-        weighted = [(_WEIGHTS.get(f.kind, 1), key) for f in facts for key in fact_keys(f, self.names)]
+        weighted = [
+            (_WEIGHTS.get(f.kind, 1), key) for f in facts for key in fact_keys(f, self.names)
+        ]
         for rare in (True, False):
             score: Counter[int] = Counter()
             for weight, key in weighted:
@@ -331,23 +417,41 @@ class Reviewer:
             for i in self.index.own_only & score.keys():
                 del score[i]  # resting only on the reviewed source: nothing to compare with
             if score:
-                return [i for i, _ in score.most_common(CANDIDATES_PER_SENTENCE)]  # ties: first seen
+                return [
+                    i for i, _ in score.most_common(CANDIDATES_PER_SENTENCE)
+                ]  # ties: first seen
         return []
 
-    def _compare(self, source: Source, text: str, facts: list[Fact], i: int, out: SentenceReview) -> None:
+    def _compare(
+        self, source: Source, text: str, facts: list[Fact], i: int, out: SentenceReview
+    ) -> None:
         claim, cf = self.index.claims[i], self.index.facts(i)
         shared: list[Fact] = []
         for fact in facts:
             if fact.kind is Kind.FIGURE:
                 for citation, quote_facts in cf.quotes:
-                    same = [g for g in quote_facts if g.kind is Kind.FIGURE and g.norm == fact.norm
-                            and _same_count_of(text, fact, citation.quote, g)]
+                    same = [
+                        g
+                        for g in quote_facts
+                        if g.kind is Kind.FIGURE
+                        and g.norm == fact.norm
+                        and _same_count_of(text, fact, citation.quote, g)
+                    ]
                     if same:
-                        conflict = self._party_conflict(text, facts, fact, citation, quote_facts, same[0], cf)
+                        conflict = self._party_conflict(
+                            text, facts, fact, citation, quote_facts, same[0], cf
+                        )
                         if conflict is not None:
-                            out.contradicts.append(Contradiction(
-                                claim, "party", conflict[0], conflict[1], citation.quote,
-                                quote_line(source.id, text, [fact, conflict[2]])))
+                            out.contradicts.append(
+                                Contradiction(
+                                    claim,
+                                    "party",
+                                    conflict[0],
+                                    conflict[1],
+                                    citation.quote,
+                                    quote_line(source.id, text, [fact, conflict[2]]),
+                                )
+                            )
                         else:
                             shared.append(fact)
                         break
@@ -359,10 +463,20 @@ class Reviewer:
                     if any(m.dates_agree(fact.date, g.date) for g in dated if g.date):
                         shared.append(fact)
                         break
-                    clash = next((g for g in dated if g.date and m.dates_conflict(fact.date, g.date)), None)
+                    clash = next(
+                        (g for g in dated if g.date and m.dates_conflict(fact.date, g.date)), None
+                    )
                     if clash is not None and self._same_subject(facts, quote_facts, min_names=2):
-                        out.contradicts.append(Contradiction(claim, "date", fact.text, clash.text, citation.quote,
-                                                             quote_line(source.id, text, [fact])))
+                        out.contradicts.append(
+                            Contradiction(
+                                claim,
+                                "date",
+                                fact.text,
+                                clash.text,
+                                citation.quote,
+                                quote_line(source.id, text, [fact]),
+                            )
+                        )
                         break
             elif fact.kind is Kind.NAME and self.names.keys(fact) & cf.evidence_name_keys:
                 shared.append(fact)
@@ -371,10 +485,19 @@ class Reviewer:
         people = [f for f in shared if f.kind is Kind.NAME and m.is_person_like(f)]
         if specific or (people and len(shared) >= 2):
             names = tuple(dict.fromkeys(f.text for f in shared))
-            out.corroborates.append(Corroboration(claim, names, quote_line(source.id, text, shared)))
+            out.corroborates.append(
+                Corroboration(claim, names, quote_line(source.id, text, shared))
+            )
 
-    def _between_conflict(self, source: Source, text: str, facts: list[Fact], claim: ClaimRef, cf: ClaimFacts,
-                          out: SentenceReview) -> None:
+    def _between_conflict(
+        self,
+        source: Source,
+        text: str,
+        facts: list[Fact],
+        claim: ClaimRef,
+        cf: ClaimFacts,
+        out: SentenceReview,
+    ) -> None:
         """The same "agreement between" two parties, with other parties named."""
         for head, a, b in m.between_pairs(fold(text), facts):
             for citation, quote_facts in cf.quotes:
@@ -385,23 +508,49 @@ class Reviewer:
                     if all(any(self.names.same(x, y) for y in theirs) for x in mine):
                         continue  # the same two parties
                     here, there = f"{a.text} and {b.text}", f"{c.text} and {d.text}"
-                    out.contradicts.append(Contradiction(claim, "party", here, there, citation.quote,
-                                                         quote_line(source.id, text, [a, b])))
+                    out.contradicts.append(
+                        Contradiction(
+                            claim,
+                            "party",
+                            here,
+                            there,
+                            citation.quote,
+                            quote_line(source.id, text, [a, b]),
+                        )
+                    )
                     return
 
-    def _party_conflict(self, text: str, facts: list[Fact], fact: Fact, citation: Citation,
-                        quote_facts: tuple[Fact, ...], theirs: Fact, cf: ClaimFacts) -> tuple[str, str, Fact] | None:
+    def _party_conflict(
+        self,
+        text: str,
+        facts: list[Fact],
+        fact: Fact,
+        citation: Citation,
+        quote_facts: tuple[Fact, ...],
+        theirs: Fact,
+        cf: ClaimFacts,
+    ) -> tuple[str, str, Fact] | None:
         """The same figure tied to a name the claim's quotes never mention."""
         mine = m.nearest_name(fact, facts, within=PARTY_WINDOW)
         other = m.nearest_name(theirs, quote_facts)
         if mine is None or other is None:
             return None
-        if self.names.keys(mine) & cf.evidence_name_keys or set(mine.norm.split()) & set(other.norm.split()):
+        if self.names.keys(mine) & cf.evidence_name_keys or set(mine.norm.split()) & set(
+            other.norm.split()
+        ):
             return None  # a name the claim has, or one sharing a word ("U.S. Court" in a cut quote)
         return mine.text, other.text, mine
 
-    def _figure_conflict(self, source: Source, text: str, facts: list[Fact], fact: Fact, claim: ClaimRef,
-                         cf: ClaimFacts, out: SentenceReview) -> None:
+    def _figure_conflict(
+        self,
+        source: Source,
+        text: str,
+        facts: list[Fact],
+        fact: Fact,
+        claim: ClaimRef,
+        cf: ClaimFacts,
+        out: SentenceReview,
+    ) -> None:
         """Another figure for the same thing: same unit word, a shared name, not a hedged rounding."""
         unit = m.figure_unit(text, fact)
         if not unit:
@@ -410,13 +559,25 @@ class Reviewer:
             for g in quote_facts:
                 if g.kind is not Kind.FIGURE or m.figure_unit(fold(citation.quote), g) != unit:
                     continue
-                if not self._same_subject(facts, quote_facts, min_names=1) or _hedged_close(text, fact, g):
+                if not self._same_subject(facts, quote_facts, min_names=1) or _hedged_close(
+                    text, fact, g
+                ):
                     continue
-                out.contradicts.append(Contradiction(claim, "figure", fact.text, g.text, citation.quote,
-                                                     quote_line(source.id, text, [fact])))
+                out.contradicts.append(
+                    Contradiction(
+                        claim,
+                        "figure",
+                        fact.text,
+                        g.text,
+                        citation.quote,
+                        quote_line(source.id, text, [fact]),
+                    )
+                )
                 return
 
-    def _same_subject(self, facts: list[Fact], quote_facts: tuple[Fact, ...], min_names: int) -> bool:
+    def _same_subject(
+        self, facts: list[Fact], quote_facts: tuple[Fact, ...], min_names: int
+    ) -> bool:
         mine = [f for f in facts if f.kind is Kind.NAME]
         theirs = [g for g in quote_facts if g.kind is Kind.NAME]
         shared = sum(1 for f in _unique(mine) if any(self.names.same(f, g) for g in theirs))
@@ -433,19 +594,38 @@ class Reviewer:
                     variant = None  # some claim already has this very name
                     break
                 if variant is None:
-                    variant = next(((i, g, q) for q, quote_facts in cf.quotes for g in quote_facts
-                                    if g.kind is Kind.NAME and _spelled_alike(fact, g)), None)
+                    variant = next(
+                        (
+                            (i, g, q)
+                            for q, quote_facts in cf.quotes
+                            for g in quote_facts
+                            if g.kind is Kind.NAME and _spelled_alike(fact, g)
+                        ),
+                        None,
+                    )
             if variant is not None:
                 i, hit, quoted = variant
-                found.append(Contradiction(self.index.claims[i], "name", fact.text, hit.text, quoted.quote,
-                                           quote_line(source.id, text, [fact])))
+                found.append(
+                    Contradiction(
+                        self.index.claims[i],
+                        "name",
+                        fact.text,
+                        hit.text,
+                        quoted.quote,
+                        quote_line(source.id, text, [fact]),
+                    )
+                )
         return found
 
     def _holders_of_surname(self, key: str) -> list[int]:
         holders = list(self.index.with_token(key))
         if not holders and len(key) >= 4:  # another spelling: "Kollar-Kelly" for "Kollar-Kotelly"
-            similar = [word for word, _, _ in process.extract(key, self.index.vocabulary, scorer=fuzz.ratio,
-                                                               score_cutoff=80, limit=3)]
+            similar = [
+                word
+                for word, _, _ in process.extract(
+                    key, self.index.vocabulary, scorer=fuzz.ratio, score_cutoff=80, limit=3
+                )
+            ]
             self.index.prepare(set(similar))
             holders = sorted({i for word in similar for i in self.index.with_token(word)})
         return holders
@@ -463,8 +643,12 @@ class Reviewer:
                     return True
                 if fact.kind is Kind.NAME and self.names.same(fact, other):
                     return True
-                if fact.kind is Kind.DATE and fact.date and other.date and (
-                        fact.date.covers(other.date) or other.date.covers(fact.date)):
+                if (
+                    fact.kind is Kind.DATE
+                    and fact.date
+                    and other.date
+                    and (fact.date.covers(other.date) or other.date.covers(fact.date))
+                ):
                     return True
         return False
 
@@ -473,7 +657,11 @@ def _spelled_alike(a: Fact, b: Fact) -> bool:
     if m.variant_of(a, b):
         return True
     wa, wb = m.name_words(a), m.name_words(b)
-    return (m.is_person_like(b) or len(wb) == 1) and wa[-1] != wb[-1] and fuzz.ratio(wa[-1], wb[-1]) >= 80
+    return (
+        (m.is_person_like(b) or len(wb) == 1)
+        and wa[-1] != wb[-1]
+        and fuzz.ratio(wa[-1], wb[-1]) >= 80
+    )
 
 
 def _same_count_of(text: str, fact: Fact, quote: str, other: Fact) -> bool:
@@ -486,8 +674,8 @@ def _same_count_of(text: str, fact: Fact, quote: str, other: Fact) -> bool:
 
 
 def _hedged_close(text: str, fact: Fact, other: Fact) -> bool:
-    """"more than 42,000" against "42,695": a rounding, not a different figure."""
-    before = fold(text[:fact.start]).lower().rstrip()
+    """ "more than 42,000" against "42,695": a rounding, not a different figure."""
+    before = fold(text[: fact.start]).lower().rstrip()
     try:
         mine, theirs = float(fact.norm.strip("$%")), float(other.norm.strip("$%"))
     except ValueError:
@@ -513,8 +701,11 @@ def quote_line(source_id: str, text: str, facts: list[Fact]) -> str:
     words = [(w.start(), w.end()) for w in _WORD.finditer(text)]
     first = next((k for k, (s, e) in enumerate(words) if e > start), 0)
     last = max((k for k, (s, e) in enumerate(words) if s < end), default=len(words) - 1)
-    first, last = max(0, first - QUOTE_CONTEXT_WORDS), min(len(words) - 1, last + QUOTE_CONTEXT_WORDS)
-    span = text[words[first][0]:words[last][1]].strip()
+    first, last = (
+        max(0, first - QUOTE_CONTEXT_WORDS),
+        min(len(words) - 1, last + QUOTE_CONTEXT_WORDS),
+    )
+    span = text[words[first][0] : words[last][1]].strip()
     return f'> {source_id}: "{span}"'
 
 
@@ -536,11 +727,22 @@ def resolve(fact: Fact, source: Source) -> RelativeDate:
         basis += f"; the {fact.text.rstrip('s').rstrip(chr(39))} on or before it"
     elif value.month is not None and value.year is None:
         strict = relative.startswith("last")
-        year = basis_day.year if (value.month < basis_day.month or (not strict and value.month == basis_day.month)) \
+        year = (
+            basis_day.year
+            if (value.month < basis_day.month or (not strict and value.month == basis_day.month))
             else basis_day.year - 1
-        resolved = _day(date(year, value.month, value.day)) if value.day else f"{_MONTHS_LONG[value.month - 1]} {year}"
+        )
+        resolved = (
+            _day(date(year, value.month, value.day))
+            if value.day
+            else f"{_MONTHS_LONG[value.month - 1]} {year}"
+        )
         such = "day" if value.day else "month"
-        basis += f"; the latest such {such} not after it" if not strict else f"; the latest such {such} before it"
+        basis += (
+            f"; the latest such {such} not after it"
+            if not strict
+            else f"; the latest such {such} before it"
+        )
     elif relative in ("this month", "earlier this month", "later this month"):
         resolved = f"{_MONTHS_LONG[basis_day.month - 1]} {basis_day.year}"
     elif relative in ("this week", "earlier this week", "later this week"):
@@ -560,11 +762,35 @@ def resolve(fact: Fact, source: Source) -> RelativeDate:
     return RelativeDate(fact.text, resolved, basis)
 
 
-_MONTHS_LONG = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-                "October", "November", "December")
-_MONTHS_SHORT = ("Jan.", "Feb.", "March", "April", "May", "June", "July", "Aug.", "Sept.", "Oct.", "Nov.", "Dec.")
+_MONTHS_LONG = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+_MONTHS_SHORT = (
+    "Jan.",
+    "Feb.",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "Aug.",
+    "Sept.",
+    "Oct.",
+    "Nov.",
+    "Dec.",
+)
 
 
 def _day(day: date) -> str:
     return f"{_MONTHS_SHORT[day.month - 1]} {day.day}, {day.year}"
-

@@ -12,7 +12,8 @@ def stale_warning(content: Content, today: date, max_age_days: int) -> str | Non
         return None
     ids = sorted(s.id for s in content.sources.values() if s.date == newest)
     topics = sorted(
-        topic.id for topic in content.topics.values()
+        topic.id
+        for topic in content.topics.values()
         if any(c.source_id in ids for claim in topic.claims() for c in claim.citations)
     )
     resting = ", ".join(topics) if topics else "none"

@@ -29,7 +29,9 @@ def _enable_history(history_file: Path) -> None:
 
 
 def run_console(
-    dispatcher: Dispatcher, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout,
+    dispatcher: Dispatcher,
+    stdin: TextIO = sys.stdin,
+    stdout: TextIO = sys.stdout,
     history_file: Path | None = None,
 ) -> int:
     interactive = stdin.isatty() and stdout.isatty()
@@ -54,7 +56,10 @@ def run_console(
             break
         problems = dispatcher.store.reload_if_changed()
         if problems:
-            print(f"Content changed but has {len(problems)} problem(s); still serving the last good version.", file=stdout)
+            print(
+                f"Content changed but has {len(problems)} problem(s); still serving the last good version.",
+                file=stdout,
+            )
             for problem in problems:
                 print(f"  {problem}", file=stdout)
         print(render_text(dispatcher.run_line(line)), file=stdout)

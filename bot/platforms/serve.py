@@ -65,9 +65,14 @@ async def watch_content(dispatcher: Dispatcher, every_seconds: float) -> None:
         await asyncio.to_thread(dispatcher.store.reload_if_changed)
 
 
-async def serve_until_stopped(settings: Settings, dispatcher: Dispatcher, stop: asyncio.Event, *,
-                              observer: Observer | None = None,
-                              extra_routes: Sequence[Mount] = ()) -> Fatal | None:
+async def serve_until_stopped(
+    settings: Settings,
+    dispatcher: Dispatcher,
+    stop: asyncio.Event,
+    *,
+    observer: Observer | None = None,
+    extra_routes: Sequence[Mount] = (),
+) -> Fatal | None:
     """Serve until ``stop`` is set or a task fails for good; returns that failure, if any."""
     observer = observer or Observer(commands=[c.name for c in dispatcher.registry])
     fatal: list[Fatal] = []
@@ -87,8 +92,11 @@ async def serve_until_stopped(settings: Settings, dispatcher: Dispatcher, stop: 
     if recaps is not None and runners:
         from bot.recaps.runner import RecapRunner
 
-        recap_runner = RecapRunner(recaps, observe=metrics.record_recap_delivery,
-                                   on_rate_limited=metrics.record_rate_limited)
+        recap_runner = RecapRunner(
+            recaps,
+            observe=metrics.record_recap_delivery,
+            on_rate_limited=metrics.record_rate_limited,
+        )
         components.append(SchedulerComponent(recap_runner))
     mounts = [mount for runner in runners for mount in runner.mounts()] + list(extra_routes)
 
@@ -114,8 +122,10 @@ async def serve_until_stopped(settings: Settings, dispatcher: Dispatcher, stop: 
             supervisor.supervise("database", database.watch)
         supervisor.supervise("loop-lag", watch_loop_lag)
         if settings.content_reload_seconds > 0:
-            supervisor.supervise("content-watcher",
-                                 lambda: watch_content(dispatcher, settings.content_reload_seconds))
+            supervisor.supervise(
+                "content-watcher",
+                lambda: watch_content(dispatcher, settings.content_reload_seconds),
+            )
         await stop.wait()
     finally:
         log.info("stopping")
@@ -137,6 +147,7 @@ async def serve_until_stopped(settings: Settings, dispatcher: Dispatcher, stop: 
 
 def serve(settings: Settings, dispatcher: Dispatcher, extra_routes: Sequence[Mount] = ()) -> int:
     """Exit codes: 0 stopped by a signal, 2 could not start (settings), 3 fatal at run time."""
+
     async def main() -> Fatal | None:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()

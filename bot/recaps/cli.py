@@ -30,8 +30,11 @@ def list_all(service: RecapService) -> str:
     lines = []
     for sub, upcoming, last in rows:
         schedule = Schedule(sub.frequency, sub.time, sub.timezone).describe()
-        status = f"PAUSED ({sub.paused_reason})" if sub.paused_reason else (
-            f"next {upcoming:%Y-%m-%d %H:%MZ}" if upcoming else "next: none")
+        status = (
+            f"PAUSED ({sub.paused_reason})"
+            if sub.paused_reason
+            else (f"next {upcoming:%Y-%m-%d %H:%MZ}" if upcoming else "next: none")
+        )
         last_text = f"last {last.status} {last.slot:%Y-%m-%d %H:%MZ}" if last else "never posted"
         where = f"{sub.address} (workspace {sub.workspace})" if sub.workspace else sub.address
         lines.append(f"#{sub.id} {where} [{sub.origin}] {schedule}; {status}; {last_text}")

@@ -48,16 +48,27 @@ def changes(before: dict[str, Any], now: dict[str, Any], content: Content) -> li
     dropped = [old[key] for key in old if key not in new]
     lines += [f"Dropped: {text}" for text in dropped]
     if len(lines) > MAX_CHANGES:
-        lines = lines[:MAX_CHANGES] + [f"...and {len(lines) - MAX_CHANGES} more changes; see /sources and the topic commands."]
+        lines = lines[:MAX_CHANGES] + [
+            f"...and {len(lines) - MAX_CHANGES} more changes; see /sources and the topic commands."
+        ]
     return lines
 
 
-def compose(content: Content, told: tuple[datetime, dict[str, Any]] | None, when: datetime) -> tuple[Reply, dict[str, Any]]:
+def compose(
+    content: Content, told: tuple[datetime, dict[str, Any]] | None, when: datetime
+) -> tuple[Reply, dict[str, Any]]:
     """The recap for one channel, and the snapshot to remember once it is posted."""
     builder = ReplyBuilder(f"Case recap, {when:%b} {when.day}, {when.year}")
     status = content.topics["status"].claims()[:STATUS_CLAIMS]
-    topic_reply(content, content.topics["status"], keep=lambda c: any(c is k for k in status), builder=builder)
-    topic_reply(content, content.topics["numbers"], keep=lambda c: c.label is not None, builder=builder)
+    topic_reply(
+        content,
+        content.topics["status"],
+        keep=lambda c: any(c is k for k in status),
+        builder=builder,
+    )
+    topic_reply(
+        content, content.topics["numbers"], keep=lambda c: c.label is not None, builder=builder
+    )
     now = snapshot(content)
     if told is None:
         change_lines = ["First recap in this channel."]
@@ -67,7 +78,9 @@ def compose(content: Content, told: tuple[datetime, dict[str, Any]] | None, when
     builder.section("What changed", [Item(line) for line in change_lines])
     cited = sorted({c.source_id for c in builder.citations})
     reply = Reply(
-        title=builder.title, sections=tuple(builder.sections), citations=tuple(builder.citations),
+        title=builder.title,
+        sections=tuple(builder.sections),
+        citations=tuple(builder.citations),
         as_of=as_of(content.sources[s] for s in cited),
         footer="Recaps: /recap list shows this channel's schedule.",
     )

@@ -19,16 +19,30 @@ def declared_recaps(settings: Settings, now: datetime | None = None) -> list[Dec
     for number, entry in enumerate(settings.recaps, start=1):
         unknown = set(entry) - FIELDS
         if unknown or not {"platform", "channel", "schedule"} <= set(entry):
-            raise SettingsError(f"Invalid setting RECAPS: entry {number} needs platform, channel and schedule "
-                                f"(and may have time, timezone, workspace); got {sorted(entry)}")
+            raise SettingsError(
+                f"Invalid setting RECAPS: entry {number} needs platform, channel and schedule "
+                f"(and may have time, timezone, workspace); got {sorted(entry)}"
+            )
         if entry["platform"] not in ("slack", "discord"):
-            raise SettingsError(f"Invalid setting RECAPS: entry {number}: platform must be slack or discord")
+            raise SettingsError(
+                f"Invalid setting RECAPS: entry {number}: platform must be slack or discord"
+            )
         words = str(entry["schedule"]).split() + ([str(entry["time"])] if entry.get("time") else [])
         words.append(str(entry.get("timezone") or settings.recap_timezone))
         try:
-            schedule = parse_schedule(words, settings.recap_timezone, now or datetime.now(timezone.utc))
+            schedule = parse_schedule(
+                words, settings.recap_timezone, now or datetime.now(timezone.utc)
+            )
         except ScheduleError as error:
             raise SettingsError(f"Invalid setting RECAPS: entry {number}: {error}") from None
-        out.append((entry["platform"], str(entry.get("workspace") or ""), str(entry["channel"]),
-                    schedule.frequency, schedule.time, schedule.timezone))
+        out.append(
+            (
+                entry["platform"],
+                str(entry.get("workspace") or ""),
+                str(entry["channel"]),
+                schedule.frequency,
+                schedule.time,
+                schedule.timezone,
+            )
+        )
     return out

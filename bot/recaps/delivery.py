@@ -37,8 +37,15 @@ class Outcome:
 
 
 async def deliver(
-    poster: Poster, workspace: str, channel: str, reply: Reply, marker: str, since: datetime, *,
-    policy: RetryPolicy, name: str,
+    poster: Poster,
+    workspace: str,
+    channel: str,
+    reply: Reply,
+    marker: str,
+    since: datetime,
+    *,
+    policy: RetryPolicy,
+    name: str,
     on_retry: Callable[[], None] = lambda: None,
     on_rate_limited: Callable[[], None] = lambda: None,
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
@@ -48,7 +55,9 @@ async def deliver(
     attempt looks at the channel from then on. ``lease_held()`` is asked before each
     attempt: once the claim's lease may have run out, another instance may take it over, so
     nothing more is posted here."""
-    deadline: float | None = None  # set at the first failure: waiting in the pacing queue is not retrying
+    deadline: float | None = (
+        None  # set at the first failure: waiting in the pacing queue is not retrying
+    )
     failures = limited = 0
     unknown = False  # once an attempt may have landed, every later attempt checks first
     while True:
@@ -58,7 +67,9 @@ async def deliver(
                     log.info("recap %s: the earlier attempt had landed; not posting again", name)
                     return Outcome("sent", CONFIRMED, confirmed=True)
             except DeliveryError as error:  # cannot tell: never risk a duplicate
-                return Outcome("failed", f"outcome unknown and the channel cannot be checked: {error.reason}")
+                return Outcome(
+                    "failed", f"outcome unknown and the channel cannot be checked: {error.reason}"
+                )
         if not lease_held():
             return Outcome("abandoned", "the claim's lease may have run out")
         try:
@@ -78,8 +89,11 @@ async def deliver(
                 failures += 1
                 exhausted = failures >= policy.attempts
             unknown = unknown or error.unknown_outcome
-            delay = error.retry_after if error.retry_after is not None else (
-                policy.backoff * 2 ** (failures - 1) * (1 + random.random() / 4))
+            delay = (
+                error.retry_after
+                if error.retry_after is not None
+                else (policy.backoff * 2 ** (failures - 1) * (1 + random.random() / 4))
+            )
             if exhausted or time.monotonic() + delay > deadline:
                 if unknown:  # the last attempt may have landed: look once more before failing
                     try:
@@ -87,7 +101,9 @@ async def deliver(
                             return Outcome("sent", CONFIRMED, confirmed=True)
                     except DeliveryError:
                         pass
-                return Outcome("failed", f"gave up after {failures + limited} attempt(s): {error.reason}")
+                return Outcome(
+                    "failed", f"gave up after {failures + limited} attempt(s): {error.reason}"
+                )
             log.warning("recap %s: %s; retrying in %.1fs", name, error.reason, delay)
             on_retry()
             await sleep(delay)

@@ -24,8 +24,15 @@ class DeliveryError(Exception):
     - ``unknown_outcome``: the platform may have posted it (5xx, timeout after sending).
     """
 
-    def __init__(self, reason: str, *, permanent: bool = False, retry_after: float | None = None,
-                 rate_limited: bool = False, unknown_outcome: bool = False) -> None:
+    def __init__(
+        self,
+        reason: str,
+        *,
+        permanent: bool = False,
+        retry_after: float | None = None,
+        rate_limited: bool = False,
+        unknown_outcome: bool = False,
+    ) -> None:
         super().__init__(reason)
         self.reason = reason
         self.permanent = permanent
@@ -49,12 +56,21 @@ def always() -> bool:
 class Poster(Protocol):
     platform: str
 
-    async def post(self, workspace: str, channel: str, reply: Reply, marker: str, *,
-                   still_ours: Callable[[], bool] = always) -> None:
+    async def post(
+        self,
+        workspace: str,
+        channel: str,
+        reply: Reply,
+        marker: str,
+        *,
+        still_ours: Callable[[], bool] = always,
+    ) -> None:
         """One paced attempt; raises DeliveryError. ``still_ours()`` is asked after pacing,
         right before sending: False raises LeaseLost and sends nothing."""
 
-    async def already_posted(self, workspace: str, channel: str, marker: str, since: datetime) -> bool:
+    async def already_posted(
+        self, workspace: str, channel: str, marker: str, since: datetime
+    ) -> bool:
         """Whether a message with ``marker`` was posted in ``channel`` at or after ``since``,
         paging through the channel's history from then on (not only its latest messages)."""
 

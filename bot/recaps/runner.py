@@ -29,9 +29,14 @@ MAX_BACKOFF = 60.0
 
 
 class RecapRunner:
-    def __init__(self, service: RecapService, *, observe: Callable[[str], None] | None = None,
-                 on_rate_limited: Callable[[str], None] | None = None,
-                 max_sleep: timedelta = MAX_SLEEP) -> None:
+    def __init__(
+        self,
+        service: RecapService,
+        *,
+        observe: Callable[[str], None] | None = None,
+        on_rate_limited: Callable[[str], None] | None = None,
+        max_sleep: timedelta = MAX_SLEEP,
+    ) -> None:
         self.service = service
         self.max_sleep = max_sleep
         if observe is not None:
@@ -98,9 +103,12 @@ class RecapRunner:
                 earliest = await self.service.store.earliest_due()
             except StorageError as error:
                 if self.problem is None:
-                    log.error("recaps paused: the database cannot be used: %s. Other commands keep "
-                              "answering; fix the database (space, permissions, a reachable server) and "
-                              "recaps resume by themselves, nothing lost or doubled.", error)
+                    log.error(
+                        "recaps paused: the database cannot be used: %s. Other commands keep "
+                        "answering; fix the database (space, permissions, a reachable server) and "
+                        "recaps resume by themselves, nothing lost or doubled.",
+                        error,
+                    )
                 self.problem = f"database: {error}"
                 await self._sleep(backoff)
                 backoff = min(backoff * 2, MAX_BACKOFF)

@@ -51,7 +51,9 @@ class Schedule:
         if self.frequency == "daily":
             return f"daily at {self.time} {self.timezone}"
         if self.frequency.startswith("weekly "):
-            return f"weekly on {self.frequency.split()[1].capitalize()} at {self.time} {self.timezone}"
+            return (
+                f"weekly on {self.frequency.split()[1].capitalize()} at {self.time} {self.timezone}"
+            )
         return f"cron `{self.frequency}` ({self.timezone})"
 
     def slots(self, after: datetime, until: datetime) -> list[datetime]:
@@ -78,8 +80,10 @@ class Schedule:
         try:
             self.next_slot(self.next_slot(now))
         except ScheduleError:
-            raise ScheduleError(f"{self.describe()} does not fire at least once a year; "
-                                f"give one that does. {HOW_TO}") from None
+            raise ScheduleError(
+                f"{self.describe()} does not fire at least once a year; "
+                f"give one that does. {HOW_TO}"
+            ) from None
 
 
 @functools.lru_cache(maxsize=4096)  # thousands of subscriptions share a few schedules and slots
@@ -90,7 +94,9 @@ def _next_slot(cron: str, tz: str, after: datetime) -> datetime:
         iterator = croniter(cron, local, max_years_between_matches=2)
         for _ in range(MAX_SLOTS):
             naive = iterator.get_next(datetime)
-            instant: datetime = naive.replace(tzinfo=zone).astimezone(timezone.utc)  # fold=0: first occurrence
+            instant: datetime = naive.replace(tzinfo=zone).astimezone(
+                timezone.utc
+            )  # fold=0: first occurrence
             if instant > after + MAX_GAP:
                 break
             if instant > after:  # a repeated (fall-back) local time can map to before ``after``
@@ -100,7 +106,9 @@ def _next_slot(cron: str, tz: str, after: datetime) -> datetime:
     raise ScheduleError(f"cron `{cron}` ({tz}) has no slot within a year")
 
 
-def parse_schedule(words: list[str], default_timezone: str, now: datetime | None = None) -> Schedule:
+def parse_schedule(
+    words: list[str], default_timezone: str, now: datetime | None = None
+) -> Schedule:
     """``daily [HH:MM] [Zone]``, ``weekly <day> [HH:MM] [Zone]`` or ``cron <m h dom mon dow> [Zone]``."""
     if not words:
         raise ScheduleError(HOW_TO)
@@ -112,11 +120,15 @@ def parse_schedule(words: list[str], default_timezone: str, now: datetime | None
     try:
         ZoneInfo(tz)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ScheduleError(f"Unknown time zone `{tz}`; use an IANA name such as America/New_York.") from None
+        raise ScheduleError(
+            f"Unknown time zone `{tz}`; use an IANA name such as America/New_York."
+        ) from None
     if kind == "cron":
         expression = " ".join(rest).strip("\"'")
         if len(expression.split()) != 5 or not croniter.is_valid(expression):
-            raise ScheduleError(f"`{expression}` is not a 5-field cron expression (minute hour day month weekday).")
+            raise ScheduleError(
+                f"`{expression}` is not a 5-field cron expression (minute hour day month weekday)."
+            )
         schedule = Schedule(expression, "", tz)
         schedule.check_fires(datetime.now(timezone.utc) if now is None else now)
         return schedule
@@ -139,5 +151,7 @@ def _time(rest: list[str]) -> str:
     return f"{int(match[1]):02d}:{match[2]}"
 
 
-HOW_TO = ("Give a schedule: `daily 09:00 America/New_York`, `weekly monday 09:00 Europe/Berlin`, "
-          "or `cron 0 9 * * 1-5 America/Chicago`. Time defaults to 09:00.")
+HOW_TO = (
+    "Give a schedule: `daily 09:00 America/New_York`, `weekly monday 09:00 Europe/Berlin`, "
+    "or `cron 0 9 * * 1-5 America/Chicago`. Time defaults to 09:00."
+)

@@ -90,20 +90,32 @@ class RunReport:
     recovered: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        return (f"{len(self.posted)} posted, {len(self.recovered)} recovered, "
-                f"{len(self.skipped)} skipped, {len(self.failed)} failed")
+        return (
+            f"{len(self.posted)} posted, {len(self.recovered)} recovered, "
+            f"{len(self.skipped)} skipped, {len(self.failed)} failed"
+        )
 
 
 class RecapService:
     def __init__(
-        self, open_store: Callable[[], Awaitable[RecapStore]], content: Callable[[], Content], clock: Clock, *,
-        grace: timedelta = timedelta(hours=1), lease: timedelta = timedelta(minutes=10),
-        policy: RetryPolicy = DEFAULT_POLICY, concurrency: int = 50, declared: Sequence[Declared] = (),
-        wall: Clock = utc_now, observe: Callable[[str], None] | None = None,
+        self,
+        open_store: Callable[[], Awaitable[RecapStore]],
+        content: Callable[[], Content],
+        clock: Clock,
+        *,
+        grace: timedelta = timedelta(hours=1),
+        lease: timedelta = timedelta(minutes=10),
+        policy: RetryPolicy = DEFAULT_POLICY,
+        concurrency: int = 50,
+        declared: Sequence[Declared] = (),
+        wall: Clock = utc_now,
+        observe: Callable[[str], None] | None = None,
         on_rate_limited: Callable[[str], None] | None = None,
         annotate: Callable[[Reply, None], Reply] | None = None,
     ) -> None:
-        self.open_store = open_store  # called once, on first use: commands that need no database never open it
+        self.open_store = (
+            open_store  # called once, on first use: commands that need no database never open it
+        )
         self._store: RecapStore | None = None
         self.content = content
         self.clock = clock  # the schedule's "now" (a test may fix it)
@@ -139,8 +151,14 @@ class RecapService:
         except RuntimeError:
             pass
         else:
-            raise RuntimeError("RecapService.call blocks; from a coroutine, await the method instead")
-        loop = self._loop if self._loop is not None and self._loop.is_running() else self._private_loop()
+            raise RuntimeError(
+                "RecapService.call blocks; from a coroutine, await the method instead"
+            )
+        loop = (
+            self._loop
+            if self._loop is not None and self._loop.is_running()
+            else self._private_loop()
+        )
 
         async def run() -> T:
             return await make()
@@ -207,7 +225,11 @@ class RecapService:
 
     async def _fill_next_due(self) -> None:
         """Rows from before next_due was stored: their next slot from where they left off."""
-        missing = [s for s in await self.store.subscriptions() if s.next_due is None and not s.paused_reason]
+        missing = [
+            s
+            for s in await self.store.subscriptions()
+            if s.next_due is None and not s.paused_reason
+        ]
         if not missing:
             return
         last = await self.store.last_deliveries([s.id for s in missing])
@@ -229,15 +251,26 @@ class RecapService:
             await store.close()
 
     # --- chat and CLI ------------------------------------------------------------------
-    async def subscribe(self, platform: str, workspace: str, channel: str, schedule: Schedule,
-                        created_by: str = "") -> tuple[Subscription, bool]:
+    async def subscribe(
+        self, platform: str, workspace: str, channel: str, schedule: Schedule, created_by: str = ""
+    ) -> tuple[Subscription, bool]:
         store = await self.ready()
         now = self.clock()
         return await store.add_subscription(
-            platform, workspace, channel, schedule.frequency, schedule.time, schedule.timezone,
-            next_due=schedule.next_slot(now), created_by=created_by, now=now)
+            platform,
+            workspace,
+            channel,
+            schedule.frequency,
+            schedule.time,
+            schedule.timezone,
+            next_due=schedule.next_slot(now),
+            created_by=created_by,
+            now=now,
+        )
 
-    async def subscriptions(self, platform: str | None = None, channel: str | None = None) -> list[Subscription]:
+    async def subscriptions(
+        self, platform: str | None = None, channel: str | None = None
+    ) -> list[Subscription]:
         return await (await self.ready()).subscriptions(platform, channel)
 
     async def remove(self, subscription_id: int) -> bool:
@@ -246,8 +279,9 @@ class RecapService:
     async def told(self, platform: str, channel: str) -> tuple[datetime, dict[str, Any]] | None:
         return await (await self.ready()).told(platform, channel)
 
-    async def listing(self, platform: str | None = None, channel: str | None = None
-                      ) -> list[tuple[Subscription, datetime | None, Delivery | None]]:
+    async def listing(
+        self, platform: str | None = None, channel: str | None = None
+    ) -> list[tuple[Subscription, datetime | None, Delivery | None]]:
         """Each subscription, its next slot (None when paused) and its last delivery: two queries."""
         store = await self.ready()
         subs = await store.subscriptions(platform, channel)
@@ -284,7 +318,9 @@ class RecapService:
             started = self.wall()
             try:
                 await self.store.renew_leases(self.owner, started + self.lease)
-            except Exception as error:  # the next beat tries again; the runner reports storage faults
+            except (
+                Exception
+            ) as error:  # the next beat tries again; the runner reports storage faults
                 log.warning("recap heartbeat: could not renew leases: %s", error)
                 continue
             done = self.wall()
@@ -345,7 +381,9 @@ class RecapService:
         if claimed:
             await self._post(sub, slot, wall, report)
 
-    async def _skip(self, sub: Subscription, slot: datetime, now: datetime, report: RunReport) -> None:
+    async def _skip(
+        self, sub: Subscription, slot: datetime, now: datetime, report: RunReport
+    ) -> None:
         oldest_kept = now - self.grace
         schedule = schedule_of(sub)
         count, latest, upcoming = 0, slot, slot
@@ -365,15 +403,27 @@ class RecapService:
             await self.store.record(sub.id, latest, "skipped", self.owner, self.wall(), detail)
             report.skipped.append(f"{sub.address}@{latest:%Y-%m-%dT%H:%MZ}")
             self._observe("skipped")
-            log.warning("recap %s: skipped %s%d slot(s) missed by more than %s (latest %s)",
-                        sub.address, plural, count, self.grace, latest.isoformat())
+            log.warning(
+                "recap %s: skipped %s%d slot(s) missed by more than %s (latest %s)",
+                sub.address,
+                plural,
+                count,
+                self.grace,
+                latest.isoformat(),
+            )
 
     async def _pause(self, sub: Subscription, reason: str) -> None:
         if await self.store.pause(sub.id, reason):
-            log.error("recap #%d %s paused: %s (fix it, then subscribe again)", sub.id, sub.address, reason)
+            log.error(
+                "recap #%d %s paused: %s (fix it, then subscribe again)",
+                sub.id,
+                sub.address,
+                reason,
+            )
 
-    def _compose(self, sub: Subscription, told: tuple[datetime, dict[str, Any]] | None,
-                 slot: datetime) -> tuple[Reply, dict[str, Any]]:
+    def _compose(
+        self, sub: Subscription, told: tuple[datetime, dict[str, Any]] | None, slot: datetime
+    ) -> tuple[Reply, dict[str, Any]]:
         """Channels told the same thing get the same recap: compose it once per slot."""
         content = self.content()
         key = (id(content), slot, told[0] if told else None, repr(told[1]) if told else None)
@@ -387,7 +437,9 @@ class RecapService:
             cached = self._compose_cache[key] = (reply, snapshot)
         return cached
 
-    async def _post(self, sub: Subscription, slot: datetime, claimed_at: datetime, report: RunReport) -> None:
+    async def _post(
+        self, sub: Subscription, slot: datetime, claimed_at: datetime, report: RunReport
+    ) -> None:
         poster = self.posters[sub.platform]
         name = f"{sub.address}@{slot:%Y-%m-%dT%H:%MZ}"
         started = time.monotonic()
@@ -395,15 +447,27 @@ class RecapService:
         key = (sub.id, slot)
         try:
             outcome = await deliver(
-                poster, sub.workspace, sub.channel, reply, marker(sub, slot), min(claimed_at, slot) - SKEW,
-                policy=self.policy, name=name, on_retry=lambda: self._observe("retried"),
-                on_rate_limited=lambda: self._rate_limited(sub.platform), lease_held=lambda: self._lease_held(key))
+                poster,
+                sub.workspace,
+                sub.channel,
+                reply,
+                marker(sub, slot),
+                min(claimed_at, slot) - SKEW,
+                policy=self.policy,
+                name=name,
+                on_retry=lambda: self._observe("retried"),
+                on_rate_limited=lambda: self._rate_limited(sub.platform),
+                lease_held=lambda: self._lease_held(key),
+            )
         finally:
             self._held.pop(key, None)
         if outcome.status == "abandoned":
             self._suspect.add(key)
-            log.warning("recap %s: not posted: its lease may have run out (a late heartbeat); "
-                        "it is looked at again at the next run", name)
+            log.warning(
+                "recap %s: not posted: its lease may have run out (a late heartbeat); "
+                "it is looked at again at the next run",
+                name,
+            )
             return
         finished = self.wall()
         await self.store.finish(sub.id, slot, outcome.status, finished, outcome.detail)
@@ -412,16 +476,26 @@ class RecapService:
         if outcome.status == "sent":
             await self.store.remember_told(sub.platform, sub.channel, finished, snapshot)
             report.posted.append(name)
-            log.info("recap delivered platform=%s channel=%s slot=%s outcome=sent latency_ms=%.0f",
-                     sub.platform, sub.channel, f"{slot:%Y-%m-%dT%H:%MZ}", latency_ms)
+            log.info(
+                "recap delivered platform=%s channel=%s slot=%s outcome=sent latency_ms=%.0f",
+                sub.platform,
+                sub.channel,
+                f"{slot:%Y-%m-%dT%H:%MZ}",
+                latency_ms,
+            )
             return
         report.failed.append(name)
         if outcome.permanent:
             await self._pause(sub, outcome.detail or "failed")
         else:
             log.error("recap %s: %s", name, outcome.detail)
-        log.info("recap delivered platform=%s channel=%s slot=%s outcome=failed latency_ms=%.0f",
-                 sub.platform, sub.channel, f"{slot:%Y-%m-%dT%H:%MZ}", latency_ms)
+        log.info(
+            "recap delivered platform=%s channel=%s slot=%s outcome=failed latency_ms=%.0f",
+            sub.platform,
+            sub.channel,
+            f"{slot:%Y-%m-%dT%H:%MZ}",
+            latency_ms,
+        )
 
     async def _take_over(self, now: datetime, report: RunReport) -> None:
         """Claims whose lease ran out (their instance died): confirm against the channel, or post.
@@ -430,43 +504,67 @@ class RecapService:
         taken = await self.store.take_over_expired(self.owner, wall, wall + self.lease)
         if self._suspect:
             suspects, self._suspect = self._suspect, set()
-            suspects -= {(c.subscription_id, c.slot) for c in taken}  # just taken over (by us) anyway
-            taken += [c for c in await self.store.open_claims()
-                      if (c.subscription_id, c.slot) in suspects and c.claimed_by == self.owner]
+            suspects -= {
+                (c.subscription_id, c.slot) for c in taken
+            }  # just taken over (by us) anyway
+            taken += [
+                c
+                for c in await self.store.open_claims()
+                if (c.subscription_id, c.slot) in suspects and c.claimed_by == self.owner
+            ]
         for claim in taken:
             self._held[(claim.subscription_id, claim.slot)] = claim.lease_until
         if not taken:
             return
         subs = {s.id: s for s in await self.store.subscriptions()}
-        await run_all([self._recover(claim, subs.get(claim.subscription_id), now, report) for claim in taken])
+        await run_all(
+            [self._recover(claim, subs.get(claim.subscription_id), now, report) for claim in taken]
+        )
 
-    async def _recover(self, claim: Delivery, sub: Subscription | None, now: datetime, report: RunReport) -> None:
+    async def _recover(
+        self, claim: Delivery, sub: Subscription | None, now: datetime, report: RunReport
+    ) -> None:
         try:
             await self._recover_one(claim, sub, now, report)
         finally:
             self._held.pop((claim.subscription_id, claim.slot), None)
 
-    async def _recover_one(self, claim: Delivery, sub: Subscription | None, now: datetime, report: RunReport) -> None:
+    async def _recover_one(
+        self, claim: Delivery, sub: Subscription | None, now: datetime, report: RunReport
+    ) -> None:
         wall = self.wall()
         if sub is None or sub.platform not in self.posters:
-            await self.store.finish(claim.subscription_id, claim.slot, "failed", wall,
-                                    "interrupted; its subscription or platform is gone")
+            await self.store.finish(
+                claim.subscription_id,
+                claim.slot,
+                "failed",
+                wall,
+                "interrupted; its subscription or platform is gone",
+            )
             return
         name = f"{sub.address}@{claim.slot:%Y-%m-%dT%H:%MZ}"
         since = min(claim.claimed_at, claim.slot) - SKEW
         poster = self.posters[sub.platform]
         try:
-            landed = await poster.already_posted(sub.workspace, sub.channel, marker(sub, claim.slot), since)
+            landed = await poster.already_posted(
+                sub.workspace, sub.channel, marker(sub, claim.slot), since
+            )
         except Exception as error:  # cannot tell: never risk a duplicate
             log.error("recap %s: cannot check whether it was posted (%s); leaving it", name, error)
-            await self.store.finish(sub.id, claim.slot, "failed", wall, f"unconfirmed after a crash: {error}")
+            await self.store.finish(
+                sub.id, claim.slot, "failed", wall, f"unconfirmed after a crash: {error}"
+            )
             self._observe("failed")
             return
         if landed:
-            await self.store.finish(sub.id, claim.slot, "sent", wall, "confirmed in the channel after a crash")
+            await self.store.finish(
+                sub.id, claim.slot, "sent", wall, "confirmed in the channel after a crash"
+            )
             report.recovered.append(name)
         elif claim.slot < now - self.grace or sub.paused_reason:
-            await self.store.finish(sub.id, claim.slot, "skipped", wall, "interrupted and now past the grace window")
+            await self.store.finish(
+                sub.id, claim.slot, "skipped", wall, "interrupted and now past the grace window"
+            )
             report.skipped.append(name)
             self._observe("skipped")
         else:

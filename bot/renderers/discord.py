@@ -69,19 +69,25 @@ def _footer(reply: Reply, dropped: int) -> str:
     if reply.footer:
         parts.append(reply.footer.replace("`", ""))
     if dropped:
-        parts.append(f"{dropped} part(s) left out to fit Discord; ask something narrower, "
-                     "e.g. /who <name> or /quote <words>.")
+        parts.append(
+            f"{dropped} part(s) left out to fit Discord; ask something narrower, "
+            "e.g. /who <name> or /quote <words>."
+        )
     return clip(defuse(" \u00b7 ".join(parts)), FOOTER_CHARS)
 
 
 def render_embeds(reply: Reply) -> list[dict[str, Any]]:
     pointer_room = 120
     budget = _Budget(TOTAL_CHARS - len(_footer(reply, 0)) - pointer_room)
-    title = clip(escape(reply.title), TITLE_CHARS)  # titles echo user text (/quote, /who) and render markdown
+    title = clip(
+        escape(reply.title), TITLE_CHARS
+    )  # titles echo user text (/quote, /who) and render markdown
     budget.take(title)
     main: dict[str, Any] = {"title": title, "color": COLOUR} if title else {"color": COLOUR}
     if reply.url and title:
-        main["url"] = reply.url  # our own URL (PUBLIC_URL): the title links to this answer on the web
+        main["url"] = (
+            reply.url
+        )  # our own URL (PUBLIC_URL): the title links to this answer on the web
     lines: list[str] = []
     fields: list[dict[str, Any]] = []
     for section in reply.sections:
@@ -93,9 +99,12 @@ def render_embeds(reply: Reply) -> list[dict[str, Any]]:
         for item in section.items:
             if not item.label:
                 continue
-            field: dict[str, Any] = {"name": clip(escape(item.label), FIELD_NAME_CHARS) or BLANK,
-                     "value": clip(f"{escape(item.text)} {_marks(item)}".strip(), FIELD_VALUE_CHARS) or BLANK,
-                     "inline": False}
+            field: dict[str, Any] = {
+                "name": clip(escape(item.label), FIELD_NAME_CHARS) or BLANK,
+                "value": clip(f"{escape(item.text)} {_marks(item)}".strip(), FIELD_VALUE_CHARS)
+                or BLANK,
+                "inline": False,
+            }
             if len(fields) < MAX_FIELDS and budget.take(field["name"] + field["value"]):
                 fields.append(field)
             elif len(fields) >= MAX_FIELDS:
@@ -103,7 +112,7 @@ def render_embeds(reply: Reply) -> list[dict[str, Any]]:
     description = ""
     for line in lines:
         candidate = f"{description}\n{line}" if description else line
-        if len(candidate) <= DESCRIPTION_CHARS and budget.take(candidate[len(description):]):
+        if len(candidate) <= DESCRIPTION_CHARS and budget.take(candidate[len(description) :]):
             description = candidate
         elif len(candidate) > DESCRIPTION_CHARS:
             budget.dropped += 1
@@ -117,20 +126,33 @@ def render_embeds(reply: Reply) -> list[dict[str, Any]]:
     sources = ""
     for citation in reply.citations:
         number = f"[{citation.number}]({citation.url})" if citation.url else str(citation.number)
-        line = clip(f"\\[{number}\\] *{escape(citation.source_label)}*: "
-                    f"\u201c{escape(clip(citation.quote, LINKED_QUOTE_CHARS if citation.url else QUOTE_CHARS))}\u201d", 1000)
+        line = clip(
+            f"\\[{number}\\] *{escape(citation.source_label)}*: "
+            f"\u201c{escape(clip(citation.quote, LINKED_QUOTE_CHARS if citation.url else QUOTE_CHARS))}\u201d",
+            1000,
+        )
         if len(sources) + len(line) + 1 > DESCRIPTION_CHARS:
             if len(embeds) >= MAX_EMBEDS - 1:
                 budget.dropped += 1
                 continue
-            embeds.append({"title": "Sources" if len(embeds) == 1 else "Sources (cont.)",
-                           "description": sources, "color": COLOUR})
+            embeds.append(
+                {
+                    "title": "Sources" if len(embeds) == 1 else "Sources (cont.)",
+                    "description": sources,
+                    "color": COLOUR,
+                }
+            )
             sources = ""
         if budget.take(line + "\n" + "Sources (cont.)"):
             sources = f"{sources}\n{line}" if sources else line
     if sources:
-        embeds.append({"title": "Sources" if len(embeds) == 1 else "Sources (cont.)",
-                       "description": sources, "color": COLOUR})
+        embeds.append(
+            {
+                "title": "Sources" if len(embeds) == 1 else "Sources (cont.)",
+                "description": sources,
+                "color": COLOUR,
+            }
+        )
     footer = _footer(reply, budget.dropped)
     if footer:
         embeds[-1]["footer"] = {"text": footer}
@@ -148,6 +170,10 @@ def render_discord(reply: Reply) -> dict[str, Any]:
 
 def embed_chars(embed: dict[str, Any]) -> int:
     """Characters Discord counts toward the 6,000 limit."""
-    return (len(embed.get("title", "")) + len(embed.get("description", ""))
-            + sum(len(f["name"]) + len(f["value"]) for f in embed.get("fields", []))
-            + len(embed.get("footer", {}).get("text", "")) + len(embed.get("author", {}).get("name", "")))
+    return (
+        len(embed.get("title", ""))
+        + len(embed.get("description", ""))
+        + sum(len(f["name"]) + len(f["value"]) for f in embed.get("fields", []))
+        + len(embed.get("footer", {}).get("text", ""))
+        + len(embed.get("author", {}).get("name", ""))
+    )

@@ -14,7 +14,9 @@ from functools import lru_cache
 # C0 (but tab and newline), DEL, C1; bidi embeddings, overrides, isolates and marks;
 # line/paragraph separators. Replaced by U+FFFD: visible, and never joins two tokens into
 # one (removing them would turn "@\x00here" into "@here").
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+_UNSAFE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]"
+)
 REPLACEMENT = "\ufffd"
 _WORD_JOINER = "\u2060"  # invisible; splits a token so no client parses it
 _BROADCAST = re.compile(r"@(?=(?:channel|here|everyone)\b)", re.I)

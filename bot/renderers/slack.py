@@ -82,12 +82,22 @@ def _section_blocks(heading: str | None, items: tuple[Item, ...]) -> list[dict[s
     for item in items:
         marks = _marks(item)
         if item.label and item.user_text:
-            fields.append(_plain(clip(defuse(f"{item.label}: {item.text} {marks}".rstrip()), FIELD_CHARS)))
+            fields.append(
+                _plain(clip(defuse(f"{item.label}: {item.text} {marks}".rstrip()), FIELD_CHARS))
+            )
         elif item.label:
-            fields.append(_mrkdwn(clip(f"*{escape(item.label)}*\n{escape(item.text)} {marks}".rstrip(), FIELD_CHARS)))
+            fields.append(
+                _mrkdwn(
+                    clip(
+                        f"*{escape(item.label)}*\n{escape(item.text)} {marks}".rstrip(), FIELD_CHARS
+                    )
+                )
+            )
         elif item.user_text:
             flush()
-            texts.append(_plain(clip(defuse(f"{item.text} {marks}".strip()) or "\u2026", SECTION_CHARS)))
+            texts.append(
+                _plain(clip(defuse(f"{item.text} {marks}".strip()) or "\u2026", SECTION_CHARS))
+            )
         else:
             line = clip(f"\u2022 {escape(item.text)} {marks}".rstrip(), SECTION_CHARS)
             if text and len(text) + len(line) + 1 > SECTION_CHARS:
@@ -97,7 +107,10 @@ def _section_blocks(heading: str | None, items: tuple[Item, ...]) -> list[dict[s
         flush()
     blocks = [{"type": "section", "text": t} for t in texts]
     for start in range(0, len(fields), FIELDS_PER_SECTION):
-        block: dict[str, Any] = {"type": "section", "fields": fields[start:start + FIELDS_PER_SECTION]}
+        block: dict[str, Any] = {
+            "type": "section",
+            "fields": fields[start : start + FIELDS_PER_SECTION],
+        }
         if start == 0 and title:
             block["text"] = _mrkdwn(title)  # the heading rides on the first fields block
         blocks.append(block)
@@ -107,9 +120,12 @@ def _section_blocks(heading: str | None, items: tuple[Item, ...]) -> list[dict[s
 def _closing_blocks(reply: Reply, dropped: int) -> list[dict[str, Any]]:
     elements = []
     if dropped:
-        elements.append(_mrkdwn(
-            f"_{dropped} more part(s) left out to fit Slack. Ask something narrower, "
-            "e.g. `/who <name>` or `/quote <words>`._"))
+        elements.append(
+            _mrkdwn(
+                f"_{dropped} more part(s) left out to fit Slack. Ask something narrower, "
+                "e.g. `/who <name>` or `/quote <words>`._"
+            )
+        )
     if reply.footer:
         elements.append(_mrkdwn(clip(escape(reply.footer), CONTEXT_CHARS)))
     if reply.as_of:
@@ -125,20 +141,38 @@ def _closing_blocks(reply: Reply, dropped: int) -> list[dict[str, Any]]:
 def render_blocks(reply: Reply) -> list[dict[str, Any]]:
     closing_probe = _closing_blocks(reply, dropped=1)
     out = _Blocks(reserved=len(closing_probe), blocks=[])
-    out.add({"type": "header", "text": {"type": "plain_text", "text": clip(defuse(reply.title), HEADER_CHARS), "emoji": False}})
+    out.add(
+        {
+            "type": "header",
+            "text": {
+                "type": "plain_text",
+                "text": clip(defuse(reply.title), HEADER_CHARS),
+                "emoji": False,
+            },
+        }
+    )
     for section in reply.sections:
         for block in _section_blocks(section.heading, section.items):
             out.add(block)
     if reply.citations:
         out.add({"type": "divider"})
         for start in range(0, len(reply.citations), CONTEXT_ELEMENTS):
-            chunk = reply.citations[start:start + CONTEXT_ELEMENTS]
-            out.add({"type": "context", "elements": [
-                _mrkdwn(clip(f"{_link(c.url, f'[{c.number}]') if c.url else f'[{c.number}]'} "
-                             f"_{escape(c.source_label)}_: \u201c{escape(clip(c.quote, QUOTE_CHARS))}\u201d",
-                             CONTEXT_CHARS))
-                for c in chunk
-            ]})
+            chunk = reply.citations[start : start + CONTEXT_ELEMENTS]
+            out.add(
+                {
+                    "type": "context",
+                    "elements": [
+                        _mrkdwn(
+                            clip(
+                                f"{_link(c.url, f'[{c.number}]') if c.url else f'[{c.number}]'} "
+                                f"_{escape(c.source_label)}_: \u201c{escape(clip(c.quote, QUOTE_CHARS))}\u201d",
+                                CONTEXT_CHARS,
+                            )
+                        )
+                        for c in chunk
+                    ],
+                }
+            )
     return out.blocks + _closing_blocks(reply, out.dropped)
 
 

@@ -17,7 +17,9 @@ def _marks(item: Item) -> str:
 
 
 def _wrap(text: str, indent: str) -> str:
-    return textwrap.fill(text, _WIDTH, initial_indent=indent, subsequent_indent=" " * len(indent) + "  ")
+    return textwrap.fill(
+        text, _WIDTH, initial_indent=indent, subsequent_indent=" " * len(indent) + "  "
+    )
 
 
 def render_text(reply: Reply) -> str:
@@ -33,11 +35,21 @@ def _render(reply: Reply) -> str:
         for item in section.items:
             body = f"{item.label}: {item.text}" if item.label else item.text
             marks = _marks(item)
-            lines.append(_wrap(f"{body} {marks}".rstrip(), "  - " if reply.kind is not ReplyKind.ERROR else "  "))
+            lines.append(
+                _wrap(
+                    f"{body} {marks}".rstrip(),
+                    "  - " if reply.kind is not ReplyKind.ERROR else "  ",
+                )
+            )
     if reply.citations:
         lines += ["", "Sources"]
         for citation in reply.citations:
-            lines.append(_wrap(f"[{citation.number}] {citation.source_label}: \u201c{citation.quote}\u201d", "  "))
+            lines.append(
+                _wrap(
+                    f"[{citation.number}] {citation.source_label}: \u201c{citation.quote}\u201d",
+                    "  ",
+                )
+            )
     if reply.footer:
         lines += ["", reply.footer]
     lines.append("")

@@ -32,10 +32,15 @@ class ContentComponent:
 
     async def readiness(self) -> Readiness:
         stamp = as_of(self.store.current.sources.values())
-        return Readiness(True, {"version": self.store.version,
-                                "as_of": stamp.date.isoformat() if stamp else None,
-                                "age_days": self.age_days(),
-                                "reload_problems": len(self.store.last_problems)})
+        return Readiness(
+            True,
+            {
+                "version": self.store.version,
+                "as_of": stamp.date.isoformat() if stamp else None,
+                "age_days": self.age_days(),
+                "reload_problems": len(self.store.last_problems),
+            },
+        )
 
 
 class DatabaseComponent:
@@ -49,7 +54,9 @@ class DatabaseComponent:
 
     name = "database"
 
-    def __init__(self, open_store: Callable[[], Awaitable[RecapStore]], timeout: float = 2.0) -> None:
+    def __init__(
+        self, open_store: Callable[[], Awaitable[RecapStore]], timeout: float = 2.0
+    ) -> None:
         self.open_store, self.timeout = open_store, timeout
         self.problem: str | None = "not opened yet"
 
@@ -61,7 +68,9 @@ class DatabaseComponent:
         try:
             await self._ping()
         except (StorageError, asyncio.TimeoutError) as error:
-            return Readiness(False, {"reachable": False}, f"database unreachable: {error or 'timed out'}")
+            return Readiness(
+                False, {"reachable": False}, f"database unreachable: {error or 'timed out'}"
+            )
         return Readiness(True, {"reachable": True})
 
     async def watch(self) -> None:
@@ -75,8 +84,10 @@ class DatabaseComponent:
                 await self._ping()
             except (StorageError, asyncio.TimeoutError) as error:
                 if self.problem is None:
-                    log.error("database check failed: %s; recaps pause until it answers again",
-                              error or "timed out")
+                    log.error(
+                        "database check failed: %s; recaps pause until it answers again",
+                        error or "timed out",
+                    )
                 self.problem = str(error) or "timed out"
             else:
                 if self.problem is not None and self.problem != "not opened yet":

@@ -19,8 +19,9 @@ Mount = Callable[[web.Application], None]  # adds routes (and may add middleware
 OBSERVER_KEY = web.AppKey("observer", Observer)
 
 
-def build_http_app(components: Sequence[Component], observer: Observer,
-                   extra_routes: Sequence[Mount] = ()) -> web.Application:
+def build_http_app(
+    components: Sequence[Component], observer: Observer, extra_routes: Sequence[Mount] = ()
+) -> web.Application:
     async def healthz(request: web.Request) -> web.Response:
         return web.json_response({"ok": True})  # answering at all proves the loop runs
 
@@ -32,8 +33,10 @@ def build_http_app(components: Sequence[Component], observer: Observer,
         body = {
             "ready": not not_ready,
             "not_ready": not_ready,
-            "components": {name: {"ready": r.ready, **({"reason": r.reason} if r.reason else {}), **r.detail}
-                           for name, r in results.items()},
+            "components": {
+                name: {"ready": r.ready, **({"reason": r.reason} if r.reason else {}), **r.detail}
+                for name, r in results.items()
+            },
         }
         return web.json_response(body, status=200 if not not_ready else 503)
 

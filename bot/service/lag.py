@@ -12,8 +12,9 @@ from bot.service import metrics
 INTERVAL = 0.1
 
 
-async def watch_loop_lag(interval: float = INTERVAL,
-                         record: Callable[[float], None] = metrics.LOOP_LAG.observe) -> None:
+async def watch_loop_lag(
+    interval: float = INTERVAL, record: Callable[[float], None] = metrics.LOOP_LAG.observe
+) -> None:
     loop = asyncio.get_running_loop()
     while True:
         before = loop.time()

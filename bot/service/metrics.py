@@ -13,22 +13,29 @@ PREFIX = "casebrief"
 COMMAND_OUTCOMES = ("ok", "usage_error", "error", "refused_draining")
 RECAP_OUTCOMES = ("sent", "retried", "failed", "skipped")
 
-COMMANDS = Counter(f"{PREFIX}_commands", "Slash commands served",
-                   ["platform", "command", "outcome"])
+COMMANDS = Counter(
+    f"{PREFIX}_commands", "Slash commands served", ["platform", "command", "outcome"]
+)
 REPLY_SECONDS = Histogram(
-    f"{PREFIX}_reply_seconds", "From receiving a command to handing back its reply",
+    f"{PREFIX}_reply_seconds",
+    "From receiving a command to handing back its reply",
     ["platform", "command"],
-    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 3.0, 5.0, 10.0))
+    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 3.0, 5.0, 10.0),
+)
 RECAP_DELIVERIES = Counter(f"{PREFIX}_recap_deliveries", "Recap deliveries by outcome", ["outcome"])
-RATE_LIMITED = Counter(f"{PREFIX}_rate_limited", "HTTP 429 responses met from a chat platform",
-                       ["platform"])
+RATE_LIMITED = Counter(
+    f"{PREFIX}_rate_limited", "HTTP 429 responses met from a chat platform", ["platform"]
+)
 LOOP_LAG = Histogram(
-    f"{PREFIX}_event_loop_lag_seconds", "How late the event loop woke a sleeping task",
-    buckets=(0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5))
+    f"{PREFIX}_event_loop_lag_seconds",
+    "How late the event loop woke a sleeping task",
+    buckets=(0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5),
+)
 CONTENT_AGE_DAYS = Gauge(f"{PREFIX}_content_age_days", "Days since the newest source's date")
 READY = Gauge(f"{PREFIX}_component_ready", "1 when a component is ready, else 0", ["component"])
-TASK_RESTARTS = Counter(f"{PREFIX}_task_restarts", "Supervised tasks restarted after a crash",
-                        ["task"])
+TASK_RESTARTS = Counter(
+    f"{PREFIX}_task_restarts", "Supervised tasks restarted after a crash", ["task"]
+)
 BUILD = Info(f"{PREFIX}_build", "Version of the bot and of Python")
 
 

@@ -43,8 +43,9 @@ class Served:
 
 
 class Observer:
-    def __init__(self, *, metrics_on: bool = True, logs_on: bool = True,
-                 commands: Collection[str] = ()) -> None:
+    def __init__(
+        self, *, metrics_on: bool = True, logs_on: bool = True, commands: Collection[str] = ()
+    ) -> None:
         self.metrics_on = metrics_on
         self.logs_on = logs_on
         self.commands = frozenset(commands)  # bounded labels: anything else is "unknown"
@@ -105,9 +106,19 @@ class Observer:
             counter.inc()
             histogram.observe(seconds)
         if self.logs_on:
-            log.info("%s /%s %s in %.1f ms", served.platform, served.command, served.outcome, seconds * 1000,
-                     extra={"platform": served.platform, "command": served.command,
-                            "outcome": served.outcome, "latency_ms": round(seconds * 1000, 2)})
+            log.info(
+                "%s /%s %s in %.1f ms",
+                served.platform,
+                served.command,
+                served.outcome,
+                seconds * 1000,
+                extra={
+                    "platform": served.platform,
+                    "command": served.command,
+                    "outcome": served.outcome,
+                    "latency_ms": round(seconds * 1000, 2),
+                },
+            )
 
     async def drain(self, timeout: float) -> bool:
         """Stop taking new work; wait for what is in flight. True when all of it finished."""
@@ -115,6 +126,10 @@ class Observer:
         try:
             await asyncio.wait_for(self._idle.wait(), timeout)
         except asyncio.TimeoutError:
-            log.warning("stopping with %d piece(s) of work unfinished after %.0f s", self._in_flight, timeout)
+            log.warning(
+                "stopping with %d piece(s) of work unfinished after %.0f s",
+                self._in_flight,
+                timeout,
+            )
             return False
         return True

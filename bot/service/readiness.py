@@ -59,14 +59,19 @@ class SchedulerComponent:
         beat = state.last_beat
         since = None if beat is None else round(time.monotonic() - beat, 1)
         wake = state.next_wakeup
-        detail = {"alive": state.alive, "next_wakeup": wake.isoformat() if wake is not None else None,
-                  "seconds_since_beat": since}
+        detail = {
+            "alive": state.alive,
+            "next_wakeup": wake.isoformat() if wake is not None else None,
+            "seconds_since_beat": since,
+        }
         if not state.alive:
             return Readiness(False, detail, "scheduler not running")
         if since is not None and since > self.max_silence:
             return Readiness(False, detail, f"scheduler silent for {since:.0f} s")
         if state.problem:
-            return Readiness(False, dict(detail, problem=state.problem), "scheduler reports a problem")
+            return Readiness(
+                False, dict(detail, problem=state.problem), "scheduler reports a problem"
+            )
         return Readiness(True, detail)
 
 

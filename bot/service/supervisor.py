@@ -19,8 +19,12 @@ from bot.service import metrics
 log = logging.getLogger(__name__)
 FATAL_EXIT = 3  # exit code: a failure at run time that restarting cannot heal
 # SQLite errors that mean the file itself is unusable (not "database is locked").
-_UNUSABLE_DATABASE = ("file is not a database", "unable to open database file",
-                      "database disk image is malformed", "attempt to write a readonly database")
+_UNUSABLE_DATABASE = (
+    "file is not a database",
+    "unable to open database file",
+    "database disk image is malformed",
+    "attempt to write a readonly database",
+)
 
 
 class Fatal(Exception):
@@ -61,7 +65,9 @@ class Supervisor:
 
     def supervise(self, name: str, run: Callable[[], Awaitable[None]]) -> None:
         self.restarts[name] = 0
-        self._tasks[name] = asyncio.create_task(self._keep_running(name, run), name=f"supervised:{name}")
+        self._tasks[name] = asyncio.create_task(
+            self._keep_running(name, run), name=f"supervised:{name}"
+        )
 
     def running(self, name: str) -> bool:
         return name in self._up

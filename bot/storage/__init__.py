@@ -9,8 +9,16 @@ before it is called, so commands that need no database create no file. Backends 
 from bot.storage.base import Declared, Delivery, RecapStore, StorageError, Subscription
 from bot.storage.urls import BadUrl, check_database_url, parse, sqlite_path_problem, url_for_logs
 
-__all__ = ["Declared", "Delivery", "RecapStore", "StorageError", "Subscription", "check_database_url",
-           "open_store", "url_for_logs"]
+__all__ = [
+    "Declared",
+    "Delivery",
+    "RecapStore",
+    "StorageError",
+    "Subscription",
+    "check_database_url",
+    "open_store",
+    "url_for_logs",
+]
 
 
 async def open_store(url: str, *, timeout: float = 10.0) -> RecapStore:

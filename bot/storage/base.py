@@ -78,18 +78,34 @@ class RecapStore(Protocol):
 
     # --- subscriptions -------------------------------------------------------------
     async def add_subscription(
-        self, platform: str, workspace: str, channel: str, frequency: str, time: str, tz: str, *,
-        next_due: datetime | None, origin: str = "chat", created_by: str = "", now: datetime,
+        self,
+        platform: str,
+        workspace: str,
+        channel: str,
+        frequency: str,
+        time: str,
+        tz: str,
+        *,
+        next_due: datetime | None,
+        origin: str = "chat",
+        created_by: str = "",
+        now: datetime,
     ) -> tuple[Subscription, bool]:
         """The subscription and whether it is new (an identical one is reused)."""
 
     async def remove_subscription(self, subscription_id: int) -> bool: ...
 
     async def subscriptions(
-        self, platform: str | None = None, channel: str | None = None, *, workspace: str | None = None,
+        self,
+        platform: str | None = None,
+        channel: str | None = None,
+        *,
+        workspace: str | None = None,
     ) -> list[Subscription]: ...
 
-    async def sync_declared(self, declared: Sequence[tuple[Declared, datetime | None]], now: datetime) -> None:
+    async def sync_declared(
+        self, declared: Sequence[tuple[Declared, datetime | None]], now: datetime
+    ) -> None:
         """Make the settings-declared subscriptions exactly ``declared`` (each with its next_due)."""
 
     async def pause(self, subscription_id: int, reason: str) -> bool:
@@ -108,29 +124,46 @@ class RecapStore(Protocol):
     async def earliest_due(self) -> datetime | None:
         """The smallest next_due of unpaused subscriptions (when the scheduler must wake)."""
 
-    async def advance(self, subscription_id: int, slot: datetime | None, next_due: datetime | None) -> bool:
+    async def advance(
+        self, subscription_id: int, slot: datetime | None, next_due: datetime | None
+    ) -> bool:
         """Move next_due from ``slot`` to ``next_due``; False if someone else already moved it.
 
         ``slot=None`` sets the next slot of a subscription that has none (migrated from schema 1).
         """
 
     # --- deliveries ------------------------------------------------------------------
-    async def claim(self, subscription_id: int, slot: datetime, owner: str, now: datetime,
-                    lease_until: datetime) -> bool:
+    async def claim(
+        self, subscription_id: int, slot: datetime, owner: str, now: datetime, lease_until: datetime
+    ) -> bool:
         """Claim a slot for posting. Exactly one caller, in any instance, gets True."""
 
-    async def record(self, subscription_id: int, slot: datetime, status: str, owner: str, now: datetime,
-                     detail: str | None = None) -> bool:
+    async def record(
+        self,
+        subscription_id: int,
+        slot: datetime,
+        status: str,
+        owner: str,
+        now: datetime,
+        detail: str | None = None,
+    ) -> bool:
         """A final outcome for a slot nobody claimed (skipped). False if a row exists."""
 
-    async def finish(self, subscription_id: int, slot: datetime, status: str, now: datetime,
-                     detail: str | None = None) -> None: ...
+    async def finish(
+        self,
+        subscription_id: int,
+        slot: datetime,
+        status: str,
+        now: datetime,
+        detail: str | None = None,
+    ) -> None: ...
 
     async def renew_leases(self, owner: str, lease_until: datetime) -> int:
         """Heartbeat: extend every open claim of ``owner``; returns how many."""
 
-    async def take_over_expired(self, owner: str, now: datetime, lease_until: datetime,
-                                limit: int = 100) -> list[Delivery]:
+    async def take_over_expired(
+        self, owner: str, now: datetime, lease_until: datetime, limit: int = 100
+    ) -> list[Delivery]:
         """Open claims whose lease ran out (``lease_until < now``), moved to ``owner`` with a new
         lease, each to one taker only. ``claimed_at`` is kept: check the channel from it on."""
 
@@ -147,4 +180,6 @@ class RecapStore(Protocol):
     # --- what each channel was told ----------------------------------------------------
     async def told(self, platform: str, channel: str) -> tuple[datetime, dict[str, Any]] | None: ...
 
-    async def remember_told(self, platform: str, channel: str, when: datetime, snapshot: dict[str, Any]) -> None: ...
+    async def remember_told(
+        self, platform: str, channel: str, when: datetime, snapshot: dict[str, Any]
+    ) -> None: ...

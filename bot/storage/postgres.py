@@ -40,28 +40,45 @@ class PostgresStore:
         self._timeout = timeout
 
     @classmethod
-    async def connect(cls, url: str, *, timeout: float = 10.0, max_size: int = 10) -> "PostgresStore":
+    async def connect(
+        cls, url: str, *, timeout: float = 10.0, max_size: int = 10
+    ) -> "PostgresStore":
         """Connect once to report an unreachable server plainly, then open the pool."""
         where = f"PostgreSQL at {url_for_logs(url)}"
         try:
-            probe = await psycopg.AsyncConnection.connect(url, autocommit=True, connect_timeout=max(1, round(timeout)))
+            probe = await psycopg.AsyncConnection.connect(
+                url, autocommit=True, connect_timeout=max(1, round(timeout))
+            )
             await probe.close()
         except psycopg.Error as error:
-            raise StorageError(_cannot_connect(where, _first_line(scrub(str(error), url)))) from None
+            raise StorageError(
+                _cannot_connect(where, _first_line(scrub(str(error), url)))
+            ) from None
 
         async def configure(connection: Connection) -> None:
             # Waiting on a lock longer than this is a fault to report, not to sit through.
-            await connection.execute("SELECT set_config('lock_timeout', %s, false)", (f"{int(timeout * 1000)}ms",))
+            await connection.execute(
+                "SELECT set_config('lock_timeout', %s, false)", (f"{int(timeout * 1000)}ms",)
+            )
 
         pool: AsyncConnectionPool[Connection] = AsyncConnectionPool(
-            url, min_size=1, max_size=max_size, open=False, timeout=timeout, configure=configure,
+            url,
+            min_size=1,
+            max_size=max_size,
+            open=False,
+            timeout=timeout,
+            configure=configure,
             kwargs={"autocommit": True, "connect_timeout": max(1, round(timeout))},
-            check=AsyncConnectionPool.check_connection, name="recap-store")
+            check=AsyncConnectionPool.check_connection,
+            name="recap-store",
+        )
         try:
             await pool.open(wait=True, timeout=timeout)
         except (psycopg.Error, PoolTimeout) as error:
             await pool.close()
-            raise StorageError(_cannot_connect(where, _first_line(scrub(str(error), url)))) from None
+            raise StorageError(
+                _cannot_connect(where, _first_line(scrub(str(error), url)))
+            ) from None
         return cls(url, pool, timeout=timeout)
 
     # --- plumbing ------------------------------------------------------------------------
@@ -73,7 +90,8 @@ class PostgresStore:
         except PoolTimeout:
             raise StorageError(
                 f"PostgreSQL at {self.url_for_logs} gave no connection within {self._timeout:g} s (unreachable, "
-                "or every connection busy): check the server and the network") from None
+                "or every connection busy): check the server and the network"
+            ) from None
         except psycopg.Error as error:
             raise self._storage_error(error) from None
 
@@ -87,14 +105,22 @@ class PostgresStore:
         state = error.sqlstate or ""
         detail = _first_line(scrub(str(error), self._url))
         if state == "25006":
-            return StorageError(f"{where} is read-only (a standby?): point DATABASE_URL at the primary")
+            return StorageError(
+                f"{where} is read-only (a standby?): point DATABASE_URL at the primary"
+            )
         if state in ("55P03", "57014", "40P01"):
-            return StorageError(f"{where}: waited more than {self._timeout:g} s for a lock held by another "
-                                f"session ({detail}): find it in pg_stat_activity, then retry")
+            return StorageError(
+                f"{where}: waited more than {self._timeout:g} s for a lock held by another "
+                f"session ({detail}): find it in pg_stat_activity, then retry"
+            )
         if state.startswith("53"):
-            return StorageError(f"{where} is out of resources ({detail}): free disk space or raise its limits")
+            return StorageError(
+                f"{where} is out of resources ({detail}): free disk space or raise its limits"
+            )
         if state == "42501":
-            return StorageError(f"{where}: permission denied ({detail}): grant the bot's user rights on its schema")
+            return StorageError(
+                f"{where}: permission denied ({detail}): grant the bot's user rights on its schema"
+            )
         if isinstance(error, psycopg.OperationalError) or state.startswith(("08", "57P")):
             return StorageError(_cannot_connect(where, detail))
         return StorageError(f"{where} failed: {detail}")
@@ -103,24 +129,36 @@ class PostgresStore:
     async def migrate(self) -> None:
         async with self._transaction() as db:
             # Another instance may be migrating: wait for it longer than for an ordinary lock.
-            await db.execute("SELECT set_config('lock_timeout', %s, true)", (f"{int(max(self._timeout, 300) * 1000)}ms",))
-            await db.execute("SELECT pg_advisory_xact_lock(%s, hashtext(coalesce(current_schema(), '')) + %s)",
-                             (_LOCK_CLASS, _MIGRATE_LOCK))
-            await db.execute("CREATE TABLE IF NOT EXISTS schema_version ("
-                             " version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())")
+            await db.execute(
+                "SELECT set_config('lock_timeout', %s, true)",
+                (f"{int(max(self._timeout, 300) * 1000)}ms",),
+            )
+            await db.execute(
+                "SELECT pg_advisory_xact_lock(%s, hashtext(coalesce(current_schema(), '')) + %s)",
+                (_LOCK_CLASS, _MIGRATE_LOCK),
+            )
+            await db.execute(
+                "CREATE TABLE IF NOT EXISTS schema_version ("
+                " version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())"
+            )
             version = await self._version(db)
             if version > migrations.LATEST:
                 raise StorageError(
                     f"PostgreSQL at {self.url_for_logs} has schema version {version}, newer than this bot's "
-                    f"({migrations.LATEST}): run the newer bot, or point DATABASE_URL at another database")
+                    f"({migrations.LATEST}): run the newer bot, or point DATABASE_URL at another database"
+                )
             for migration in migrations.MIGRATIONS[version:]:
                 for statement in migration.statements("postgresql"):
                     await db.execute(statement)  # our own files, not user text
-                await db.execute("INSERT INTO schema_version (version) VALUES (%s)", (migration.version,))
+                await db.execute(
+                    "INSERT INTO schema_version (version) VALUES (%s)", (migration.version,)
+                )
 
     @staticmethod
     async def _version(db: Connection) -> int:
-        row = await (await db.execute("SELECT coalesce(max(version), 0) FROM schema_version")).fetchone()
+        row = await (
+            await db.execute("SELECT coalesce(max(version), 0) FROM schema_version")
+        ).fetchone()
         return int(row[0]) if row else 0
 
     async def schema_version(self) -> int:
@@ -136,16 +174,38 @@ class PostgresStore:
 
     # --- subscriptions -------------------------------------------------------------------
     async def add_subscription(
-        self, platform: str, workspace: str, channel: str, frequency: str, time: str, tz: str, *,
-        next_due: datetime | None, origin: str = "chat", created_by: str = "", now: datetime,
+        self,
+        platform: str,
+        workspace: str,
+        channel: str,
+        frequency: str,
+        time: str,
+        tz: str,
+        *,
+        next_due: datetime | None,
+        origin: str = "chat",
+        created_by: str = "",
+        now: datetime,
     ) -> tuple[Subscription, bool]:
         async with self._transaction() as db:
-            created = await _insert_subscription(db, platform, workspace, channel, frequency, time, tz, next_due,
-                                                 origin, created_by, now)
+            created = await _insert_subscription(
+                db,
+                platform,
+                workspace,
+                channel,
+                frequency,
+                time,
+                tz,
+                next_due,
+                origin,
+                created_by,
+                now,
+            )
             cursor = await db.execute(
                 f"SELECT {SUBSCRIPTION_COLUMNS} FROM subscriptions"
                 " WHERE platform=%s AND channel=%s AND frequency=%s AND time=%s AND timezone=%s",
-                (platform, channel, frequency, time, tz))
+                (platform, channel, frequency, time, tz),
+            )
             row = await cursor.fetchone()
         assert row is not None  # inserted or already there, in this transaction
         return _subscription(row), created
@@ -156,53 +216,80 @@ class PostgresStore:
             return cursor.rowcount == 1
 
     async def subscriptions(
-        self, platform: str | None = None, channel: str | None = None, *, workspace: str | None = None,
+        self,
+        platform: str | None = None,
+        channel: str | None = None,
+        *,
+        workspace: str | None = None,
     ) -> list[Subscription]:
         async with self._connection() as db:
             cursor = await db.execute(
                 f"SELECT {SUBSCRIPTION_COLUMNS} FROM subscriptions WHERE (%(p)s::text IS NULL OR platform=%(p)s)"
                 " AND (%(c)s::text IS NULL OR channel=%(c)s) AND (%(w)s::text IS NULL OR workspace=%(w)s)"
-                " ORDER BY id", {"p": platform, "c": channel, "w": workspace})
+                " ORDER BY id",
+                {"p": platform, "c": channel, "w": workspace},
+            )
             return [_subscription(r) for r in await cursor.fetchall()]
 
-    async def sync_declared(self, declared: Sequence[tuple[Declared, datetime | None]], now: datetime) -> None:
+    async def sync_declared(
+        self, declared: Sequence[tuple[Declared, datetime | None]], now: datetime
+    ) -> None:
         wanted = {(p, c, f, t, tz): (ws, due) for (p, ws, c, f, t, tz), due in declared}
         async with self._transaction() as db:
             # Instances starting at once each sync; one at a time keeps the deletes and inserts simple.
-            await db.execute("SELECT pg_advisory_xact_lock(%s, hashtext(coalesce(current_schema(), '')) + %s)",
-                             (_LOCK_CLASS, _SYNC_LOCK))
-            cursor = await db.execute("SELECT id, platform, channel, frequency, time, timezone"
-                                      " FROM subscriptions WHERE origin='settings'")
+            await db.execute(
+                "SELECT pg_advisory_xact_lock(%s, hashtext(coalesce(current_schema(), '')) + %s)",
+                (_LOCK_CLASS, _SYNC_LOCK),
+            )
+            cursor = await db.execute(
+                "SELECT id, platform, channel, frequency, time, timezone"
+                " FROM subscriptions WHERE origin='settings'"
+            )
             gone = [(id_,) for id_, *key in await cursor.fetchall() if tuple(key) not in wanted]
-            async with db.cursor() as many:  # executemany pipelines: one round trip, not one per row
+            async with (
+                db.cursor() as many
+            ):  # executemany pipelines: one round trip, not one per row
                 await many.executemany("DELETE FROM subscriptions WHERE id=%s", gone)
-                await many.executemany(_INSERT_SUBSCRIPTION, [
-                    (p, ws, c, f, t, tz, "settings", "settings", whole_utc(now), _instant(due))
-                    for (p, c, f, t, tz), (ws, due) in wanted.items()])
+                await many.executemany(
+                    _INSERT_SUBSCRIPTION,
+                    [
+                        (p, ws, c, f, t, tz, "settings", "settings", whole_utc(now), _instant(due))
+                        for (p, c, f, t, tz), (ws, due) in wanted.items()
+                    ],
+                )
                 await many.executemany(
                     "UPDATE subscriptions SET workspace=%s, next_due=COALESCE(next_due, %s) WHERE origin='settings'"
                     " AND platform=%s AND channel=%s AND frequency=%s AND time=%s AND timezone=%s",
-                    [(ws, _instant(due), p, c, f, t, tz) for (p, c, f, t, tz), (ws, due) in wanted.items()])
+                    [
+                        (ws, _instant(due), p, c, f, t, tz)
+                        for (p, c, f, t, tz), (ws, due) in wanted.items()
+                    ],
+                )
 
     async def pause(self, subscription_id: int, reason: str) -> bool:
         async with self._connection() as db:
             cursor = await db.execute(
                 "UPDATE subscriptions SET paused_reason=%s WHERE id=%s AND paused_reason IS NULL",
-                (reason, subscription_id))
+                (reason, subscription_id),
+            )
             return cursor.rowcount == 1
 
     async def pause_workspace(self, platform: str, workspace: str, reason: str) -> int:
         async with self._connection() as db:
             cursor = await db.execute(
                 "UPDATE subscriptions SET paused_reason=%s WHERE platform=%s AND workspace=%s"
-                " AND paused_reason IS NULL", (reason, platform, workspace))
+                " AND paused_reason IS NULL",
+                (reason, platform, workspace),
+            )
             return cursor.rowcount
 
     async def resume_workspace(self, platform: str, workspace: str) -> int:
         async with self._connection() as db:
             cursor = await db.execute(
                 "UPDATE subscriptions SET paused_reason=NULL WHERE platform=%s AND workspace=%s"
-                " AND paused_reason IS NOT NULL", (platform, workspace))
+                " AND paused_reason IS NOT NULL",
+                (platform, workspace),
+            )
             return cursor.rowcount
 
     # --- scheduling ----------------------------------------------------------------------
@@ -210,60 +297,86 @@ class PostgresStore:
         async with self._connection() as db:
             cursor = await db.execute(
                 f"SELECT {SUBSCRIPTION_COLUMNS} FROM subscriptions WHERE paused_reason IS NULL AND next_due <= %s"
-                " ORDER BY next_due, id LIMIT %s", (whole_utc(now), limit))
+                " ORDER BY next_due, id LIMIT %s",
+                (whole_utc(now), limit),
+            )
             return [_subscription(r) for r in await cursor.fetchall()]
 
     async def earliest_due(self) -> datetime | None:
         async with self._connection() as db:
-            cursor = await db.execute("SELECT min(next_due) FROM subscriptions WHERE paused_reason IS NULL")
+            cursor = await db.execute(
+                "SELECT min(next_due) FROM subscriptions WHERE paused_reason IS NULL"
+            )
             row = await cursor.fetchone()
         return from_timestamptz(row[0]) if row and row[0] is not None else None
 
-    async def advance(self, subscription_id: int, slot: datetime | None, next_due: datetime | None) -> bool:
+    async def advance(
+        self, subscription_id: int, slot: datetime | None, next_due: datetime | None
+    ) -> bool:
         async with self._connection() as db:
             cursor = await db.execute(
                 "UPDATE subscriptions SET next_due=%s WHERE id=%s AND next_due IS NOT DISTINCT FROM %s::timestamptz",
-                (_instant(next_due), subscription_id, _instant(slot)))
+                (_instant(next_due), subscription_id, _instant(slot)),
+            )
             return cursor.rowcount == 1
 
     # --- deliveries ----------------------------------------------------------------------
-    async def claim(self, subscription_id: int, slot: datetime, owner: str, now: datetime,
-                    lease_until: datetime) -> bool:
+    async def claim(
+        self, subscription_id: int, slot: datetime, owner: str, now: datetime, lease_until: datetime
+    ) -> bool:
         async with self._connection() as db:
             cursor = await db.execute(
                 "INSERT INTO deliveries (subscription_id, slot, status, claimed_by, claimed_at, lease_until)"
                 " VALUES (%s, %s, 'claimed', %s, %s, %s) ON CONFLICT DO NOTHING",
-                (subscription_id, whole_utc(slot), owner, whole_utc(now), whole_utc(lease_until)))
+                (subscription_id, whole_utc(slot), owner, whole_utc(now), whole_utc(lease_until)),
+            )
             return cursor.rowcount == 1
 
-    async def record(self, subscription_id: int, slot: datetime, status: str, owner: str, now: datetime,
-                     detail: str | None = None) -> bool:
+    async def record(
+        self,
+        subscription_id: int,
+        slot: datetime,
+        status: str,
+        owner: str,
+        now: datetime,
+        detail: str | None = None,
+    ) -> bool:
         rows.check_final(status)
         at = whole_utc(now)
         async with self._connection() as db:
             cursor = await db.execute(
                 "INSERT INTO deliveries (subscription_id, slot, status, claimed_by, claimed_at, lease_until,"
                 " finished_at, detail) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",
-                (subscription_id, whole_utc(slot), status, owner, at, at, at, detail))
+                (subscription_id, whole_utc(slot), status, owner, at, at, at, detail),
+            )
             return cursor.rowcount == 1
 
-    async def finish(self, subscription_id: int, slot: datetime, status: str, now: datetime,
-                     detail: str | None = None) -> None:
+    async def finish(
+        self,
+        subscription_id: int,
+        slot: datetime,
+        status: str,
+        now: datetime,
+        detail: str | None = None,
+    ) -> None:
         rows.check_final(status)
         async with self._connection() as db:
             await db.execute(
                 "UPDATE deliveries SET status=%s, finished_at=%s, detail=%s WHERE subscription_id=%s AND slot=%s",
-                (status, whole_utc(now), detail, subscription_id, whole_utc(slot)))
+                (status, whole_utc(now), detail, subscription_id, whole_utc(slot)),
+            )
 
     async def renew_leases(self, owner: str, lease_until: datetime) -> int:
         async with self._connection() as db:
             cursor = await db.execute(
                 "UPDATE deliveries SET lease_until=%s WHERE claimed_by=%s AND status='claimed'",
-                (whole_utc(lease_until), owner))
+                (whole_utc(lease_until), owner),
+            )
             return cursor.rowcount
 
-    async def take_over_expired(self, owner: str, now: datetime, lease_until: datetime,
-                                limit: int = 100) -> list[Delivery]:
+    async def take_over_expired(
+        self, owner: str, now: datetime, lease_until: datetime, limit: int = 100
+    ) -> list[Delivery]:
         # SKIP LOCKED: a row another taker is moving is not waited for, it is not ours. The CTE
         # runs once (a subquery in FROM may be rescanned and overrun its LIMIT), and the row is
         # checked again as it is when locked. claimed_at is kept: the new owner checks the
@@ -277,13 +390,24 @@ class PostgresStore:
                 " WHERE d.subscription_id=expired.subscription_id AND d.slot=expired.slot"
                 "  AND d.status='claimed' AND d.lease_until < %(now)s"
                 f" RETURNING {', '.join('d.' + c.strip() for c in DELIVERY_COLUMNS.split(','))}",
-                {"owner": owner, "lease": whole_utc(lease_until), "now": whole_utc(now), "limit": limit})
-            return sorted((_delivery(r) for r in await cursor.fetchall()), key=lambda d: (d.slot, d.subscription_id))
+                {
+                    "owner": owner,
+                    "lease": whole_utc(lease_until),
+                    "now": whole_utc(now),
+                    "limit": limit,
+                },
+            )
+            return sorted(
+                (_delivery(r) for r in await cursor.fetchall()),
+                key=lambda d: (d.slot, d.subscription_id),
+            )
 
     async def open_claims(self) -> list[Delivery]:
         async with self._connection() as db:
-            cursor = await db.execute(f"SELECT {DELIVERY_COLUMNS} FROM deliveries WHERE status='claimed'"
-                                      " ORDER BY slot, subscription_id")
+            cursor = await db.execute(
+                f"SELECT {DELIVERY_COLUMNS} FROM deliveries WHERE status='claimed'"
+                " ORDER BY slot, subscription_id"
+            )
             return [_delivery(r) for r in await cursor.fetchall()]
 
     async def last_delivery(self, subscription_id: int) -> Delivery | None:
@@ -294,46 +418,81 @@ class PostgresStore:
             cursor = await db.execute(
                 f"SELECT DISTINCT ON (subscription_id) {DELIVERY_COLUMNS} FROM deliveries"
                 " WHERE subscription_id = ANY(%s::bigint[]) AND status IN ('sent', 'failed')"
-                " ORDER BY subscription_id, slot DESC", (list(subscription_ids),))
+                " ORDER BY subscription_id, slot DESC",
+                (list(subscription_ids),),
+            )
             return {int(r[0]): _delivery(r) for r in await cursor.fetchall()}
 
     async def deliveries(self) -> list[Delivery]:
         async with self._connection() as db:
-            cursor = await db.execute(f"SELECT {DELIVERY_COLUMNS} FROM deliveries ORDER BY slot, subscription_id")
+            cursor = await db.execute(
+                f"SELECT {DELIVERY_COLUMNS} FROM deliveries ORDER BY slot, subscription_id"
+            )
             return [_delivery(r) for r in await cursor.fetchall()]
 
     # --- what each channel was told ------------------------------------------------------
     async def told(self, platform: str, channel: str) -> tuple[datetime, dict[str, Any]] | None:
         async with self._connection() as db:
-            cursor = await db.execute("SELECT told_at, snapshot FROM channel_state WHERE platform=%s AND channel=%s",
-                                      (platform, channel))
+            cursor = await db.execute(
+                "SELECT told_at, snapshot FROM channel_state WHERE platform=%s AND channel=%s",
+                (platform, channel),
+            )
             row = await cursor.fetchone()
         return (from_timestamptz(row[0]), json.loads(row[1])) if row else None
 
-    async def remember_told(self, platform: str, channel: str, when: datetime, snapshot: dict[str, Any]) -> None:
+    async def remember_told(
+        self, platform: str, channel: str, when: datetime, snapshot: dict[str, Any]
+    ) -> None:
         async with self._connection() as db:
             await db.execute(
                 "INSERT INTO channel_state (platform, channel, told_at, snapshot) VALUES (%s, %s, %s, %s)"
                 " ON CONFLICT (platform, channel) DO UPDATE SET told_at=excluded.told_at, snapshot=excluded.snapshot",
-                (platform, channel, whole_utc(when), json.dumps(snapshot, sort_keys=True)))
+                (platform, channel, whole_utc(when), json.dumps(snapshot, sort_keys=True)),
+            )
 
 
 _INSERT_SUBSCRIPTION = (
     "INSERT INTO subscriptions (platform, workspace, channel, frequency, time, timezone, origin, created_by,"
-    " created_at, next_due) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING")
+    " created_at, next_due) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING"
+)
 
 
-async def _insert_subscription(db: Connection, platform: str, workspace: str, channel: str, frequency: str,
-                               at: str, tz: str, next_due: datetime | None, origin: str, created_by: str,
-                               now: datetime) -> bool:
-    cursor = await db.execute(_INSERT_SUBSCRIPTION, (platform, workspace, channel, frequency, at, tz, origin,
-                                                     created_by, whole_utc(now), _instant(next_due)))
+async def _insert_subscription(
+    db: Connection,
+    platform: str,
+    workspace: str,
+    channel: str,
+    frequency: str,
+    at: str,
+    tz: str,
+    next_due: datetime | None,
+    origin: str,
+    created_by: str,
+    now: datetime,
+) -> bool:
+    cursor = await db.execute(
+        _INSERT_SUBSCRIPTION,
+        (
+            platform,
+            workspace,
+            channel,
+            frequency,
+            at,
+            tz,
+            origin,
+            created_by,
+            whole_utc(now),
+            _instant(next_due),
+        ),
+    )
     return cursor.rowcount == 1
 
 
 def _cannot_connect(where: str, detail: str) -> str:
-    return (f"cannot reach {where} ({detail}): check that the server runs and DATABASE_URL's host, port, user "
-            "and database")
+    return (
+        f"cannot reach {where} ({detail}): check that the server runs and DATABASE_URL's host, port, user "
+        "and database"
+    )
 
 
 def _first_line(text: str) -> str:

@@ -11,9 +11,13 @@ from typing import Any
 
 from bot.storage.base import Delivery, Subscription
 
-SUBSCRIPTION_COLUMNS = ("id, platform, workspace, channel, frequency, time, timezone, origin, created_by,"
-                        " created_at, paused_reason, next_due")
-DELIVERY_COLUMNS = "subscription_id, slot, status, claimed_by, claimed_at, lease_until, finished_at, detail"
+SUBSCRIPTION_COLUMNS = (
+    "id, platform, workspace, channel, frequency, time, timezone, origin, created_by,"
+    " created_at, paused_reason, next_due"
+)
+DELIVERY_COLUMNS = (
+    "subscription_id, slot, status, claimed_by, claimed_at, lease_until, finished_at, detail"
+)
 FINAL_STATUSES = ("sent", "skipped", "failed")
 
 TEXT_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
@@ -45,15 +49,46 @@ def check_final(status: str) -> None:
 
 
 def subscription(row: Sequence[Any], instant: Callable[[Any], datetime]) -> Subscription:
-    (id_, platform, workspace, channel, frequency, time, tz, origin, created_by, created_at, paused_reason,
-     next_due) = row
-    return Subscription(int(id_), platform, workspace, channel, frequency, time, tz, origin, created_by,
-                        instant(created_at), paused_reason, instant(next_due) if next_due is not None else None)
+    (
+        id_,
+        platform,
+        workspace,
+        channel,
+        frequency,
+        time,
+        tz,
+        origin,
+        created_by,
+        created_at,
+        paused_reason,
+        next_due,
+    ) = row
+    return Subscription(
+        int(id_),
+        platform,
+        workspace,
+        channel,
+        frequency,
+        time,
+        tz,
+        origin,
+        created_by,
+        instant(created_at),
+        paused_reason,
+        instant(next_due) if next_due is not None else None,
+    )
 
 
 def delivery(row: Sequence[Any], instant: Callable[[Any], datetime]) -> Delivery:
     subscription_id, slot, status, claimed_by, claimed_at, lease_until, finished_at, detail = row
     claimed = instant(claimed_at)
-    return Delivery(int(subscription_id), instant(slot), status, claimed_by, claimed,
-                    instant(lease_until) if lease_until is not None else claimed,
-                    instant(finished_at) if finished_at is not None else None, detail)
+    return Delivery(
+        int(subscription_id),
+        instant(slot),
+        status,
+        claimed_by,
+        claimed,
+        instant(lease_until) if lease_until is not None else claimed,
+        instant(finished_at) if finished_at is not None else None,
+        detail,
+    )

@@ -30,14 +30,26 @@ from bot.storage.rows import DELIVERY_COLUMNS, SUBSCRIPTION_COLUMNS, parse_utc_t
 T = TypeVar("T")
 
 # SQLite's primary result codes (the low byte of an extended code).
-_PERM, _BUSY, _LOCKED, _READONLY, _IOERR, _CORRUPT, _FULL, _CANTOPEN, _NOTADB = 3, 5, 6, 8, 10, 11, 13, 14, 26
+_PERM, _BUSY, _LOCKED, _READONLY, _IOERR, _CORRUPT, _FULL, _CANTOPEN, _NOTADB = (
+    3,
+    5,
+    6,
+    8,
+    10,
+    11,
+    13,
+    14,
+    26,
+)
 _MAX_VARIABLES = 900  # under SQLite's smallest default limit on ? parameters per statement
 
 
 class SQLiteStore:
     """``RecapStore`` on one SQLite file."""
 
-    def __init__(self, path: Path, *, url_for_logs: str | None = None, busy_timeout: float = 10.0) -> None:
+    def __init__(
+        self, path: Path, *, url_for_logs: str | None = None, busy_timeout: float = 10.0
+    ) -> None:
         self.path = path
         self.url_for_logs = url_for_logs or f"sqlite:///{path}"
         self.busy_timeout = busy_timeout
@@ -48,7 +60,9 @@ class SQLiteStore:
         self._identity: tuple[int, int] | None = None  # (device, inode) of the file opened
 
     # --- plumbing ------------------------------------------------------------------------
-    async def _run(self, work: Callable[[sqlite3.Connection], T], *, executor: ThreadPoolExecutor | None = None) -> T:
+    async def _run(
+        self, work: Callable[[sqlite3.Connection], T], *, executor: ThreadPoolExecutor | None = None
+    ) -> T:
         """``work`` on the read connection (one statement: autocommit) or on ``executor``'s."""
         if self._closed:
             raise StorageError(f"SQLite database {self.url_for_logs}: the store was closed")
@@ -64,8 +78,10 @@ class SQLiteStore:
         except sqlite3.Error as error:
             raise self._storage_error(error) from error
         except OSError as error:  # making its directory
-            raise StorageError(f"SQLite database {self.url_for_logs} cannot be opened: {error.strerror or error}: "
-                               "check that the bot may write there") from error
+            raise StorageError(
+                f"SQLite database {self.url_for_logs} cannot be opened: {error.strerror or error}: "
+                "check that the bot may write there"
+            ) from error
 
     def _connect(self) -> sqlite3.Connection:
         connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
@@ -114,14 +130,20 @@ class SQLiteStore:
         code = getattr(error, "sqlite_errorcode", None)
         primary = code & 0xFF if isinstance(code, int) else None
         if primary in (_BUSY, _LOCKED):
-            text = (f"{where} stayed locked by another process for more than {self.busy_timeout:g} s: "
-                    "stop whatever holds it (a stuck process, an open sqlite3 shell), then retry")
+            text = (
+                f"{where} stayed locked by another process for more than {self.busy_timeout:g} s: "
+                "stop whatever holds it (a stuck process, an open sqlite3 shell), then retry"
+            )
         elif primary in (_READONLY, _PERM):
-            text = (f"{where} is read-only: give the bot's user write access to the file and its directory "
-                    "(SQLite writes -wal and -shm files beside it)")
+            text = (
+                f"{where} is read-only: give the bot's user write access to the file and its directory "
+                "(SQLite writes -wal and -shm files beside it)"
+            )
         elif primary in (_CORRUPT, _NOTADB):
-            text = (f"{where} is corrupt or not a SQLite database: restore it from a backup, or move it away "
-                    "to start an empty one")
+            text = (
+                f"{where} is corrupt or not a SQLite database: restore it from a backup, or move it away "
+                "to start an empty one"
+            )
         elif primary == _FULL:
             text = f"{where}: the disk is full: free space on its disk, then retry"
         elif primary == _CANTOPEN:
@@ -141,8 +163,10 @@ class SQLiteStore:
         try:
             stat = os.stat(self.path)
         except FileNotFoundError:
-            raise StorageError(f"SQLite database {self.url_for_logs} was deleted while the bot used it: "
-                               "restore it from a backup, or restart to start a new one") from None
+            raise StorageError(
+                f"SQLite database {self.url_for_logs} was deleted while the bot used it: "
+                "restore it from a backup, or restart to start a new one"
+            ) from None
         return stat.st_dev, stat.st_ino
 
     def _migrate(self, db: sqlite3.Connection) -> None:
@@ -150,7 +174,8 @@ class SQLiteStore:
         if version > migrations.LATEST:
             raise StorageError(
                 f"SQLite database {self.url_for_logs} has schema version {version}, newer than this bot's "
-                f"({migrations.LATEST}): run the newer bot, or point DATABASE_URL at another database")
+                f"({migrations.LATEST}): run the newer bot, or point DATABASE_URL at another database"
+            )
         for migration in migrations.MIGRATIONS[version:]:
             for statement in migration.statements("sqlite"):
                 db.execute(statement)
@@ -164,9 +189,14 @@ class SQLiteStore:
         and checks that the file at the path is still the one open: one deleted or replaced
         under a running bot would otherwise take every later write with it."""
         await self._run(lambda db: db.execute("PRAGMA user_version").fetchone())
-        if self._identity is not None and await asyncio.to_thread(self._file_identity) != self._identity:
-            raise StorageError(f"SQLite database {self.url_for_logs} was replaced while the bot used it: "
-                               "put the original back, or restart to use the new file")
+        if (
+            self._identity is not None
+            and await asyncio.to_thread(self._file_identity) != self._identity
+        ):
+            raise StorageError(
+                f"SQLite database {self.url_for_logs} was replaced while the bot used it: "
+                "put the original back, or restart to use the new file"
+            )
 
     async def close(self) -> None:
         if self._closed:
@@ -186,133 +216,270 @@ class SQLiteStore:
 
     # --- subscriptions -------------------------------------------------------------------
     async def add_subscription(
-        self, platform: str, workspace: str, channel: str, frequency: str, time: str, tz: str, *,
-        next_due: datetime | None, origin: str = "chat", created_by: str = "", now: datetime,
+        self,
+        platform: str,
+        workspace: str,
+        channel: str,
+        frequency: str,
+        time: str,
+        tz: str,
+        *,
+        next_due: datetime | None,
+        origin: str = "chat",
+        created_by: str = "",
+        now: datetime,
     ) -> tuple[Subscription, bool]:
         def work(db: sqlite3.Connection) -> tuple[Subscription, bool]:
-            created = _insert_subscription(db, platform, workspace, channel, frequency, time, tz,
-                                           next_due, origin, created_by, now)
+            created = _insert_subscription(
+                db,
+                platform,
+                workspace,
+                channel,
+                frequency,
+                time,
+                tz,
+                next_due,
+                origin,
+                created_by,
+                now,
+            )
             row = db.execute(
                 f"SELECT {SUBSCRIPTION_COLUMNS} FROM subscriptions"
                 " WHERE platform=? AND channel=? AND frequency=? AND time=? AND timezone=?",
-                (platform, channel, frequency, time, tz)).fetchone()
+                (platform, channel, frequency, time, tz),
+            ).fetchone()
             return _subscription(row), created
 
         return await self._write(work)
 
     async def remove_subscription(self, subscription_id: int) -> bool:
         return await self._write(
-            lambda db: db.execute("DELETE FROM subscriptions WHERE id=?", (subscription_id,)).rowcount == 1)
+            lambda db: (
+                db.execute("DELETE FROM subscriptions WHERE id=?", (subscription_id,)).rowcount == 1
+            )
+        )
 
     async def subscriptions(
-        self, platform: str | None = None, channel: str | None = None, *, workspace: str | None = None,
+        self,
+        platform: str | None = None,
+        channel: str | None = None,
+        *,
+        workspace: str | None = None,
     ) -> list[Subscription]:
         query, args = f"SELECT {SUBSCRIPTION_COLUMNS} FROM subscriptions WHERE 1=1", []
-        for column, value in (("platform", platform), ("channel", channel), ("workspace", workspace)):
+        for column, value in (
+            ("platform", platform),
+            ("channel", channel),
+            ("workspace", workspace),
+        ):
             if value is not None:
                 query += f" AND {column}=?"
                 args.append(value)
-        return await self._run(lambda db: [_subscription(r) for r in db.execute(query + " ORDER BY id", args)])
+        return await self._run(
+            lambda db: [_subscription(r) for r in db.execute(query + " ORDER BY id", args)]
+        )
 
-    async def sync_declared(self, declared: Sequence[tuple[Declared, datetime | None]], now: datetime) -> None:
+    async def sync_declared(
+        self, declared: Sequence[tuple[Declared, datetime | None]], now: datetime
+    ) -> None:
         wanted = {(p, c, f, t, tz): (ws, due) for (p, ws, c, f, t, tz), due in declared}
 
         def work(db: sqlite3.Connection) -> None:
-            gone = [(id_,) for id_, *key in db.execute("SELECT id, platform, channel, frequency, time, timezone"
-                                                       " FROM subscriptions WHERE origin='settings'").fetchall()
-                    if tuple(key) not in wanted]
+            gone = [
+                (id_,)
+                for id_, *key in db.execute(
+                    "SELECT id, platform, channel, frequency, time, timezone"
+                    " FROM subscriptions WHERE origin='settings'"
+                ).fetchall()
+                if tuple(key) not in wanted
+            ]
             db.executemany("DELETE FROM subscriptions WHERE id=?", gone)
-            db.executemany(_INSERT_SUBSCRIPTION, [
-                (p, ws, c, f, t, tz, "settings", "settings", utc_text(now), _text(due))
-                for (p, c, f, t, tz), (ws, due) in wanted.items()])
+            db.executemany(
+                _INSERT_SUBSCRIPTION,
+                [
+                    (p, ws, c, f, t, tz, "settings", "settings", utc_text(now), _text(due))
+                    for (p, c, f, t, tz), (ws, due) in wanted.items()
+                ],
+            )
             db.executemany(
                 "UPDATE subscriptions SET workspace=?, next_due=COALESCE(next_due, ?) WHERE origin='settings'"
                 " AND platform=? AND channel=? AND frequency=? AND time=? AND timezone=?",
-                [(ws, _text(due), p, c, f, t, tz) for (p, c, f, t, tz), (ws, due) in wanted.items()])
+                [
+                    (ws, _text(due), p, c, f, t, tz)
+                    for (p, c, f, t, tz), (ws, due) in wanted.items()
+                ],
+            )
 
         await self._write(work)
 
     async def pause(self, subscription_id: int, reason: str) -> bool:
-        return await self._write(lambda db: db.execute(
-            "UPDATE subscriptions SET paused_reason=? WHERE id=? AND paused_reason IS NULL",
-            (reason, subscription_id)).rowcount == 1)
+        return await self._write(
+            lambda db: (
+                db.execute(
+                    "UPDATE subscriptions SET paused_reason=? WHERE id=? AND paused_reason IS NULL",
+                    (reason, subscription_id),
+                ).rowcount
+                == 1
+            )
+        )
 
     async def pause_workspace(self, platform: str, workspace: str, reason: str) -> int:
-        return await self._write(lambda db: db.execute(
-            "UPDATE subscriptions SET paused_reason=? WHERE platform=? AND workspace=? AND paused_reason IS NULL",
-            (reason, platform, workspace)).rowcount)
+        return await self._write(
+            lambda db: (
+                db.execute(
+                    "UPDATE subscriptions SET paused_reason=? WHERE platform=? AND workspace=? AND paused_reason IS NULL",
+                    (reason, platform, workspace),
+                ).rowcount
+            )
+        )
 
     async def resume_workspace(self, platform: str, workspace: str) -> int:
-        return await self._write(lambda db: db.execute(
-            "UPDATE subscriptions SET paused_reason=NULL WHERE platform=? AND workspace=?"
-            " AND paused_reason IS NOT NULL", (platform, workspace)).rowcount)
+        return await self._write(
+            lambda db: (
+                db.execute(
+                    "UPDATE subscriptions SET paused_reason=NULL WHERE platform=? AND workspace=?"
+                    " AND paused_reason IS NOT NULL",
+                    (platform, workspace),
+                ).rowcount
+            )
+        )
 
     # --- scheduling ----------------------------------------------------------------------
     async def due(self, now: datetime, limit: int = 1000) -> list[Subscription]:
-        return await self._run(lambda db: [_subscription(r) for r in db.execute(
-            f"SELECT {SUBSCRIPTION_COLUMNS} FROM subscriptions WHERE paused_reason IS NULL AND next_due <= ?"
-            " ORDER BY next_due, id LIMIT ?", (utc_text(now), limit))])
+        return await self._run(
+            lambda db: [
+                _subscription(r)
+                for r in db.execute(
+                    f"SELECT {SUBSCRIPTION_COLUMNS} FROM subscriptions WHERE paused_reason IS NULL AND next_due <= ?"
+                    " ORDER BY next_due, id LIMIT ?",
+                    (utc_text(now), limit),
+                )
+            ]
+        )
 
     async def earliest_due(self) -> datetime | None:
-        row = await self._run(lambda db: db.execute(
-            "SELECT MIN(next_due) FROM subscriptions WHERE paused_reason IS NULL").fetchone())
+        row = await self._run(
+            lambda db: db.execute(
+                "SELECT MIN(next_due) FROM subscriptions WHERE paused_reason IS NULL"
+            ).fetchone()
+        )
         return parse_utc_text(row[0]) if row[0] is not None else None
 
-    async def advance(self, subscription_id: int, slot: datetime | None, next_due: datetime | None) -> bool:
-        return await self._write(lambda db: db.execute(
-            "UPDATE subscriptions SET next_due=? WHERE id=? AND next_due IS ?",
-            (_text(next_due), subscription_id, _text(slot))).rowcount == 1)
+    async def advance(
+        self, subscription_id: int, slot: datetime | None, next_due: datetime | None
+    ) -> bool:
+        return await self._write(
+            lambda db: (
+                db.execute(
+                    "UPDATE subscriptions SET next_due=? WHERE id=? AND next_due IS ?",
+                    (_text(next_due), subscription_id, _text(slot)),
+                ).rowcount
+                == 1
+            )
+        )
 
     # --- deliveries ----------------------------------------------------------------------
-    async def claim(self, subscription_id: int, slot: datetime, owner: str, now: datetime,
-                    lease_until: datetime) -> bool:
-        return await self._write(lambda db: db.execute(
-            "INSERT INTO deliveries (subscription_id, slot, status, claimed_by, claimed_at, lease_until)"
-            " VALUES (?, ?, 'claimed', ?, ?, ?) ON CONFLICT DO NOTHING",
-            (subscription_id, utc_text(slot), owner, utc_text(now), utc_text(lease_until))).rowcount == 1)
+    async def claim(
+        self, subscription_id: int, slot: datetime, owner: str, now: datetime, lease_until: datetime
+    ) -> bool:
+        return await self._write(
+            lambda db: (
+                db.execute(
+                    "INSERT INTO deliveries (subscription_id, slot, status, claimed_by, claimed_at, lease_until)"
+                    " VALUES (?, ?, 'claimed', ?, ?, ?) ON CONFLICT DO NOTHING",
+                    (subscription_id, utc_text(slot), owner, utc_text(now), utc_text(lease_until)),
+                ).rowcount
+                == 1
+            )
+        )
 
-    async def record(self, subscription_id: int, slot: datetime, status: str, owner: str, now: datetime,
-                     detail: str | None = None) -> bool:
+    async def record(
+        self,
+        subscription_id: int,
+        slot: datetime,
+        status: str,
+        owner: str,
+        now: datetime,
+        detail: str | None = None,
+    ) -> bool:
         rows.check_final(status)
-        return await self._write(lambda db: db.execute(
-            "INSERT INTO deliveries (subscription_id, slot, status, claimed_by, claimed_at, lease_until,"
-            " finished_at, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-            (subscription_id, utc_text(slot), status, owner, utc_text(now), utc_text(now), utc_text(now),
-             detail)).rowcount == 1)
+        return await self._write(
+            lambda db: (
+                db.execute(
+                    "INSERT INTO deliveries (subscription_id, slot, status, claimed_by, claimed_at, lease_until,"
+                    " finished_at, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                    (
+                        subscription_id,
+                        utc_text(slot),
+                        status,
+                        owner,
+                        utc_text(now),
+                        utc_text(now),
+                        utc_text(now),
+                        detail,
+                    ),
+                ).rowcount
+                == 1
+            )
+        )
 
-    async def finish(self, subscription_id: int, slot: datetime, status: str, now: datetime,
-                     detail: str | None = None) -> None:
+    async def finish(
+        self,
+        subscription_id: int,
+        slot: datetime,
+        status: str,
+        now: datetime,
+        detail: str | None = None,
+    ) -> None:
         rows.check_final(status)
-        await self._write(lambda db: db.execute(
-            "UPDATE deliveries SET status=?, finished_at=?, detail=? WHERE subscription_id=? AND slot=?",
-            (status, utc_text(now), detail, subscription_id, utc_text(slot))))
+        await self._write(
+            lambda db: db.execute(
+                "UPDATE deliveries SET status=?, finished_at=?, detail=? WHERE subscription_id=? AND slot=?",
+                (status, utc_text(now), detail, subscription_id, utc_text(slot)),
+            )
+        )
 
     async def renew_leases(self, owner: str, lease_until: datetime) -> int:
-        return await self._write(lambda db: db.execute(
-            "UPDATE deliveries SET lease_until=? WHERE claimed_by=? AND status='claimed'",
-            (utc_text(lease_until), owner)).rowcount)
+        return await self._write(
+            lambda db: (
+                db.execute(
+                    "UPDATE deliveries SET lease_until=? WHERE claimed_by=? AND status='claimed'",
+                    (utc_text(lease_until), owner),
+                ).rowcount
+            )
+        )
 
-    async def take_over_expired(self, owner: str, now: datetime, lease_until: datetime,
-                                limit: int = 100) -> list[Delivery]:
+    async def take_over_expired(
+        self, owner: str, now: datetime, lease_until: datetime, limit: int = 100
+    ) -> list[Delivery]:
         # claimed_at is kept: the new owner checks the channel from the original claim on.
         def work(db: sqlite3.Connection) -> list[Delivery]:
             expired = db.execute(
                 "SELECT subscription_id, slot FROM deliveries WHERE status='claimed' AND lease_until < ?"
-                " ORDER BY lease_until LIMIT ?", (utc_text(now), limit)).fetchall()
+                " ORDER BY lease_until LIMIT ?",
+                (utc_text(now), limit),
+            ).fetchall()
             taken = []
             for subscription_id, slot in expired:
                 row = db.execute(
                     f"UPDATE deliveries SET claimed_by=?, lease_until=? WHERE subscription_id=? AND slot=?"
                     f" RETURNING {DELIVERY_COLUMNS}",
-                    (owner, utc_text(lease_until), subscription_id, slot)).fetchone()
+                    (owner, utc_text(lease_until), subscription_id, slot),
+                ).fetchone()
                 taken.append(_delivery(row))
             return taken
 
         return await self._write(work)
 
     async def open_claims(self) -> list[Delivery]:
-        return await self._run(lambda db: [_delivery(r) for r in db.execute(
-            f"SELECT {DELIVERY_COLUMNS} FROM deliveries WHERE status='claimed' ORDER BY slot, subscription_id")])
+        return await self._run(
+            lambda db: [
+                _delivery(r)
+                for r in db.execute(
+                    f"SELECT {DELIVERY_COLUMNS} FROM deliveries WHERE status='claimed' ORDER BY slot, subscription_id"
+                )
+            ]
+        )
 
     async def last_delivery(self, subscription_id: int) -> Delivery | None:
         return (await self.last_deliveries([subscription_id])).get(subscription_id)
@@ -323,46 +490,89 @@ class SQLiteStore:
         def work(db: sqlite3.Connection) -> dict[int, Delivery]:
             found: dict[int, Delivery] = {}
             for start in range(0, len(ids), _MAX_VARIABLES):
-                chunk = ids[start:start + _MAX_VARIABLES]
+                chunk = ids[start : start + _MAX_VARIABLES]
                 marks = ",".join("?" * len(chunk))
                 for row in db.execute(
-                        f"SELECT {DELIVERY_COLUMNS} FROM deliveries AS d WHERE subscription_id IN ({marks})"
-                        " AND status IN ('sent', 'failed') AND slot = (SELECT MAX(slot) FROM deliveries"
-                        " WHERE subscription_id = d.subscription_id AND status IN ('sent', 'failed'))", chunk):
+                    f"SELECT {DELIVERY_COLUMNS} FROM deliveries AS d WHERE subscription_id IN ({marks})"
+                    " AND status IN ('sent', 'failed') AND slot = (SELECT MAX(slot) FROM deliveries"
+                    " WHERE subscription_id = d.subscription_id AND status IN ('sent', 'failed'))",
+                    chunk,
+                ):
                     found[int(row[0])] = _delivery(row)
             return found
 
         return await self._run(work)
 
     async def deliveries(self) -> list[Delivery]:
-        return await self._run(lambda db: [_delivery(r) for r in db.execute(
-            f"SELECT {DELIVERY_COLUMNS} FROM deliveries ORDER BY slot, subscription_id")])
+        return await self._run(
+            lambda db: [
+                _delivery(r)
+                for r in db.execute(
+                    f"SELECT {DELIVERY_COLUMNS} FROM deliveries ORDER BY slot, subscription_id"
+                )
+            ]
+        )
 
     # --- what each channel was told ------------------------------------------------------
     async def told(self, platform: str, channel: str) -> tuple[datetime, dict[str, Any]] | None:
-        row = await self._run(lambda db: db.execute(
-            "SELECT told_at, snapshot FROM channel_state WHERE platform=? AND channel=?",
-            (platform, channel)).fetchone())
+        row = await self._run(
+            lambda db: db.execute(
+                "SELECT told_at, snapshot FROM channel_state WHERE platform=? AND channel=?",
+                (platform, channel),
+            ).fetchone()
+        )
         return (parse_utc_text(row[0]), json.loads(row[1])) if row else None
 
-    async def remember_told(self, platform: str, channel: str, when: datetime, snapshot: dict[str, Any]) -> None:
+    async def remember_told(
+        self, platform: str, channel: str, when: datetime, snapshot: dict[str, Any]
+    ) -> None:
         text = json.dumps(snapshot, sort_keys=True)
-        await self._write(lambda db: db.execute(
-            "INSERT INTO channel_state (platform, channel, told_at, snapshot) VALUES (?, ?, ?, ?)"
-            " ON CONFLICT (platform, channel) DO UPDATE SET told_at=excluded.told_at, snapshot=excluded.snapshot",
-            (platform, channel, utc_text(when), text)))
+        await self._write(
+            lambda db: db.execute(
+                "INSERT INTO channel_state (platform, channel, told_at, snapshot) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (platform, channel) DO UPDATE SET told_at=excluded.told_at, snapshot=excluded.snapshot",
+                (platform, channel, utc_text(when), text),
+            )
+        )
 
 
 _INSERT_SUBSCRIPTION = (
     "INSERT INTO subscriptions (platform, workspace, channel, frequency, time, timezone, origin, created_by,"
-    " created_at, next_due) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")
+    " created_at, next_due) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"
+)
 
 
-def _insert_subscription(db: sqlite3.Connection, platform: str, workspace: str, channel: str, frequency: str,
-                         at: str, tz: str, next_due: datetime | None, origin: str, created_by: str,
-                         now: datetime) -> bool:
-    return db.execute(_INSERT_SUBSCRIPTION, (platform, workspace, channel, frequency, at, tz, origin, created_by,
-                                             utc_text(now), _text(next_due))).rowcount == 1
+def _insert_subscription(
+    db: sqlite3.Connection,
+    platform: str,
+    workspace: str,
+    channel: str,
+    frequency: str,
+    at: str,
+    tz: str,
+    next_due: datetime | None,
+    origin: str,
+    created_by: str,
+    now: datetime,
+) -> bool:
+    return (
+        db.execute(
+            _INSERT_SUBSCRIPTION,
+            (
+                platform,
+                workspace,
+                channel,
+                frequency,
+                at,
+                tz,
+                origin,
+                created_by,
+                utc_text(now),
+                _text(next_due),
+            ),
+        ).rowcount
+        == 1
+    )
 
 
 def _text(moment: datetime | None) -> str | None:

@@ -41,12 +41,18 @@ def parse(url: str) -> DatabaseUrl:
         if not text:
             raise BadUrl(f"{url!r} names no file; use e.g. sqlite:///case-brief.sqlite3")
         if "?" in text or "#" in text:
-            raise BadUrl(f"{url!r}: a SQLite URL takes no ?parameters or #fragment, only a file path")
+            raise BadUrl(
+                f"{url!r}: a SQLite URL takes no ?parameters or #fragment, only a file path"
+            )
         if text == ":memory:":
-            raise BadUrl(f"{url!r}: an in-memory database would lose every subscription at exit; give a file "
-                         "path such as sqlite:///case-brief.sqlite3")
+            raise BadUrl(
+                f"{url!r}: an in-memory database would lose every subscription at exit; give a file "
+                "path such as sqlite:///case-brief.sqlite3"
+            )
         if text.endswith("/"):
-            raise BadUrl(f"{url!r} names a directory; give a file path such as {url}case-brief.sqlite3")
+            raise BadUrl(
+                f"{url!r} names a directory; give a file path such as {url}case-brief.sqlite3"
+            )
         return DatabaseUrl("sqlite", url, Path(text))
     if url.startswith(POSTGRES_SCHEMES):
         try:
@@ -54,16 +60,22 @@ def parse(url: str) -> DatabaseUrl:
 
             params = conninfo_to_dict(url)
         except Exception:
-            raise BadUrl(f"{url_for_logs(url)} is not a valid PostgreSQL URL; use e.g. "
-                         "postgresql://user@host:5432/database") from None
+            raise BadUrl(
+                f"{url_for_logs(url)} is not a valid PostgreSQL URL; use e.g. "
+                "postgresql://user@host:5432/database"
+            ) from None
         ports = str(params.get("port") or "5432").split(",")  # libpq takes host1:port1,host2:port2
         if not all(p.isdigit() and 0 < int(p) < 65536 for p in ports):
-            raise BadUrl(f"{url_for_logs(url)} is not a valid PostgreSQL URL: the port must be a number "
-                         "from 1 to 65535")
+            raise BadUrl(
+                f"{url_for_logs(url)} is not a valid PostgreSQL URL: the port must be a number "
+                "from 1 to 65535"
+            )
         return DatabaseUrl("postgresql", url, None)
     if url.startswith("sqlite:"):
-        raise BadUrl(f"{url_for_logs(url)}: a SQLite URL starts with three slashes, then the path: "
-                     "sqlite:///relative.sqlite3 or sqlite:////absolute/path.sqlite3")
+        raise BadUrl(
+            f"{url_for_logs(url)}: a SQLite URL starts with three slashes, then the path: "
+            "sqlite:///relative.sqlite3 or sqlite:////absolute/path.sqlite3"
+        )
     raise BadUrl(f"{url_for_logs(url)!r} is not a database URL; use {EXAMPLES}")
 
 
@@ -87,15 +99,19 @@ def sqlite_path_problem(path: Path) -> str | None:
     try:
         if path.exists():
             if path.is_dir():
-                return f"{path} is a directory; give a file path such as {path / 'case-brief.sqlite3'}"
+                return (
+                    f"{path} is a directory; give a file path such as {path / 'case-brief.sqlite3'}"
+                )
             if not path.is_file():
                 return f"{path} is not a regular file"
             if not os.access(path, os.R_OK | os.W_OK):
                 return f"{path} is read-only for this user; allow writing it or choose another path"
             directory = path.parent
             if not os.access(directory, os.W_OK | os.X_OK):
-                return (f"{directory} (the database's directory) is not writable; SQLite writes its -wal and "
-                        "-shm files beside the database")
+                return (
+                    f"{directory} (the database's directory) is not writable; SQLite writes its -wal and "
+                    "-shm files beside the database"
+                )
             with path.open("rb") as file:
                 header = file.read(len(SQLITE_HEADER))
             if header and header != SQLITE_HEADER:
@@ -128,7 +144,9 @@ def url_for_logs(url: str) -> str:
     if query:
         pairs = parse_qsl(query, keep_blank_values=True)
         if any(key == "password" for key, _ in pairs):
-            query = urlencode([(k, "***" if k == "password" else v) for k, v in pairs], safe="*", quote_via=quote)
+            query = urlencode(
+                [(k, "***" if k == "password" else v) for k, v in pairs], safe="*", quote_via=quote
+            )
     if (netloc, query) == (parts.netloc, parts.query):
         return url  # nothing to hide; urlunsplit would also drop a slash of sqlite:////abs
     return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
@@ -145,7 +163,9 @@ def passwords_in(url: str) -> list[str]:
         userinfo = parts.netloc.rsplit("@", 1)[0]
         if ":" in userinfo:
             found.append(userinfo.split(":", 1)[1])
-    found += [value for key, value in parse_qsl(parts.query, keep_blank_values=True) if key == "password"]
+    found += [
+        value for key, value in parse_qsl(parts.query, keep_blank_values=True) if key == "password"
+    ]
     return [p for secret in found if secret for p in {secret, unquote(secret)}]
 
 

@@ -58,13 +58,19 @@ class Brief:
         """Warnings every topic carries (shown once, at the top of the page)."""
         if not self.topics:
             return ()
-        shared = set(self.topics[0].reply.warnings).intersection(*(t.reply.warnings for t in self.topics[1:]))
+        shared = set(self.topics[0].reply.warnings).intersection(
+            *(t.reply.warnings for t in self.topics[1:])
+        )
         return tuple(w for w in self.topics[0].reply.warnings if w in shared)
 
 
 def build_brief(dispatcher: Dispatcher) -> Brief:
-    topics = tuple(Topic(name, dispatcher.run(CommandRequest(name, platform="web"))) for name in TOPIC_COMMANDS)
-    claims: defaultdict[str, defaultdict[str, list[ClaimRef]]] = defaultdict(lambda: defaultdict(list))
+    topics = tuple(
+        Topic(name, dispatcher.run(CommandRequest(name, platform="web"))) for name in TOPIC_COMMANDS
+    )
+    claims: defaultdict[str, defaultdict[str, list[ClaimRef]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
     quotes: defaultdict[str, dict[str, None]] = defaultdict(dict)
     for topic in topics:
         by_number = {c.number: c for c in topic.reply.citations}
@@ -79,6 +85,9 @@ def build_brief(dispatcher: Dispatcher) -> Brief:
                     refs.append(ref)
     return Brief(
         topics,
-        {source: {key: tuple(refs) for key, refs in by_anchor.items()} for source, by_anchor in claims.items()},
+        {
+            source: {key: tuple(refs) for key, refs in by_anchor.items()}
+            for source, by_anchor in claims.items()
+        },
         {source: tuple(found) for source, found in quotes.items()},
     )

@@ -13,8 +13,12 @@ ACTIONS = ("web", "site")
 
 
 def add_parsers(sub: "argparse._SubParsersAction[Any]") -> None:
-    sub.add_parser("web", help="serve the brief as web pages on HOST:PORT (no chat credentials needed)")
-    site = sub.add_parser("site", help="write the brief as static web pages (index.html, sources/*.html) into OUTDIR")
+    sub.add_parser(
+        "web", help="serve the brief as web pages on HOST:PORT (no chat credentials needed)"
+    )
+    site = sub.add_parser(
+        "site", help="write the brief as static web pages (index.html, sources/*.html) into OUTDIR"
+    )
     site.add_argument("outdir", type=Path, help="folder to write into; created if missing")
 
 
@@ -31,6 +35,8 @@ def main(args: argparse.Namespace, settings: Settings, dispatcher: Dispatcher) -
     except OSError as error:
         print(f"cannot write the site into {args.outdir}: {error.strerror}", file=sys.stderr)
         return 2
-    print(f"Wrote {export.pages} pages to {export.folder} in {time.perf_counter() - started:.2f} s; "
-          f"open {export.folder / 'index.html'} (search needs `python -m bot web`).")
+    print(
+        f"Wrote {export.pages} pages to {export.folder} in {time.perf_counter() - started:.2f} s; "
+        f"open {export.folder / 'index.html'} (search needs `python -m bot web`)."
+    )
     return 0

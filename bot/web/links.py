@@ -70,5 +70,7 @@ class PublicLinks:
         """The reply with a link on each citation and on the reply itself (answers only)."""
         if reply.kind is not ReplyKind.ANSWER:
             return reply
-        citations = tuple(dataclasses.replace(c, url=self.passage(c.source_id, c.quote)) for c in reply.citations)
+        citations = tuple(
+            dataclasses.replace(c, url=self.passage(c.source_id, c.quote)) for c in reply.citations
+        )
         return dataclasses.replace(reply, citations=citations, url=self.page(request))

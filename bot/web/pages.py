@@ -32,8 +32,10 @@ TEMPLATES = HERE / "templates"
 STYLESHEET = HERE / "static" / "web.css"
 SITE_NAME = "Case brief: the IRS–ICE taxpayer data case"
 # No script at all; styles only from our own stylesheet. Static pages carry it as a <meta>.
-CSP = ("default-src 'none'; script-src 'none'; style-src 'self'; img-src 'self'; "
-       "form-action 'self'; base-uri 'none'")
+CSP = (
+    "default-src 'none'; script-src 'none'; style-src 'self'; img-src 'self'; "
+    "form-action 'self'; base-uri 'none'"
+)
 CSP_HEADER = CSP + "; frame-ancestors 'none'"
 CACHE_SIZE = 256
 
@@ -51,7 +53,7 @@ def code_spans(text: str) -> Markup:
     parts = []
     position = 0
     for found in _CODE.finditer(text):
-        parts.append(escape(text[position:found.start()]))
+        parts.append(escape(text[position : found.start()]))
         parts.append(Markup("<code>%s</code>") % found.group(1))
         position = found.end()
     parts.append(escape(text[position:]))
@@ -63,15 +65,18 @@ def excerpt(text: str, limit: int = 64) -> str:
     if len(text) <= limit:
         return text
     head = clip(text, limit // 2, "").rstrip(" ,;:")
-    tail = text[-(limit // 2):]
-    tail = tail[tail.find(" ") + 1:] if " " in tail else tail
+    tail = text[-(limit // 2) :]
+    tail = tail[tail.find(" ") + 1 :] if " " in tail else tail
     return f"{head} … {tail}"
 
 
 def build_environment() -> Environment:
     env = Environment(
-        loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"], default=True),
-        undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(["html"], default=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
     )
     env.filters["code"] = code_spans
     env.filters["clip"] = clip
@@ -88,19 +93,31 @@ class SourceView:
     marked: MarkedSource
     claims: Mapping[str, tuple[ClaimRef, ...]]  # passage anchor -> claims citing it
 
-    def paragraphs(self) -> list[tuple[int, str | None, Markup, list[tuple[Passage, tuple[ClaimRef, ...]]]]]:
+    def paragraphs(
+        self,
+    ) -> list[tuple[int, str | None, Markup, list[tuple[Passage, tuple[ClaimRef, ...]]]]]:
         rows = []
         for index, paragraph in enumerate(self.source.paragraphs):
-            cited = [(p, self.claims.get(p.anchor, ())) for p in self.marked.in_paragraph(index) if p.cited]
-            rows.append((paragraph.line, KIND_NAMES.get(paragraph.kind), self.marked.paragraph_html(index),
-                         [(p, refs) for p, refs in cited if refs]))
+            cited = [
+                (p, self.claims.get(p.anchor, ()))
+                for p in self.marked.in_paragraph(index)
+                if p.cited
+            ]
+            rows.append(
+                (
+                    paragraph.line,
+                    KIND_NAMES.get(paragraph.kind),
+                    self.marked.paragraph_html(index),
+                    [(p, refs) for p, refs in cited if refs],
+                )
+            )
         return rows
 
     def evidence(self, field: str) -> Passage | None:
         return next((p for p in self.marked.passages.values() if field in p.evidence), None)
 
     def passage_text(self, passage: Passage) -> str:
-        return self.source.paragraphs[passage.paragraph].text[passage.start:passage.end]
+        return self.source.paragraphs[passage.paragraph].text[passage.start : passage.end]
 
     @property
     def claim_count(self) -> int:
@@ -159,9 +176,15 @@ class WebPages:
         if page is None:
             brief = self.brief()
             sources = self.dispatcher.store.current.sources
-            page = self._keep(key, self.env.get_template("index.html").render(
-                links=links, brief=brief, sources=list(sources.values()), query_limit=self.query_limit(),
-            ))
+            page = self._keep(
+                key,
+                self.env.get_template("index.html").render(
+                    links=links,
+                    brief=brief,
+                    sources=list(sources.values()),
+                    query_limit=self.query_limit(),
+                ),
+            )
         return page
 
     def source(self, source_id: str, links: SiteLinks) -> str | None:
@@ -179,7 +202,8 @@ class WebPages:
         marked = mark_source(source, brief.quotes_by_source.get(source.id, ()))
         view = SourceView(source, marked, brief.claims_by_passage.get(source.id, {}))
         return self.env.get_template("source.html").render(
-            links=links, view=view, meta=source.meta, query_limit=self.query_limit())
+            links=links, view=view, meta=source.meta, query_limit=self.query_limit()
+        )
 
     def query_limit(self) -> int:
         command = self.dispatcher.registry.get(SEARCH_COMMAND)
@@ -199,7 +223,13 @@ class WebPages:
             if request is not None:
                 reply = self.dispatcher.run(dataclasses.replace(request, public=False))
         return self.env.get_template("quote.html").render(
-            links=links, reply=reply, query=query[: self.query_limit()], query_limit=self.query_limit())
+            links=links,
+            reply=reply,
+            query=query[: self.query_limit()],
+            query_limit=self.query_limit(),
+        )
 
     def not_found(self, links: SiteLinks) -> str:
-        return self.env.get_template("not_found.html").render(links=links, query_limit=self.query_limit())
+        return self.env.get_template("not_found.html").render(
+            links=links, query_limit=self.query_limit()
+        )

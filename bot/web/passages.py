@@ -113,9 +113,21 @@ class MarkedSource:
         spans = _sentence_spans(paragraph) if paragraph.kind is ParagraphKind.REPORTING else []
         ids = {span.anchor for span in spans}
         for passage in self.in_paragraph(index):
-            css = " ".join(c for c, on in (("cited", passage.cited), ("evidence", bool(passage.evidence))) if on)
-            spans.append(Span(passage.start, passage.end, 1, None if passage.anchor in ids else passage.anchor,
-                              "mark", css))
+            css = " ".join(
+                c
+                for c, on in (("cited", passage.cited), ("evidence", bool(passage.evidence)))
+                if on
+            )
+            spans.append(
+                Span(
+                    passage.start,
+                    passage.end,
+                    1,
+                    None if passage.anchor in ids else passage.anchor,
+                    "mark",
+                    css,
+                )
+            )
         return render_spans(paragraph.text, spans)
 
     def in_paragraph(self, index: int) -> list[Passage]:
@@ -159,7 +171,9 @@ def _locate(source: Source, quote: str, *, reporting_only: bool) -> tuple[int, i
     reporting = [i for i, p in enumerate(source.paragraphs) if p.kind is ParagraphKind.REPORTING]
     groups = [(source.reporting_normalized, reporting)]
     if not reporting_only:
-        others = [i for i, p in enumerate(source.paragraphs) if p.kind is not ParagraphKind.REPORTING]
+        others = [
+            i for i, p in enumerate(source.paragraphs) if p.kind is not ParagraphKind.REPORTING
+        ]
         groups.append((source.other_normalized, others))
     for text, indexes in groups:
         found = text.find(wanted)
@@ -206,7 +220,9 @@ def render_spans(text: str, spans: Iterable[Span]) -> Markup:
     stack: list[Span] = []
     opened: set[int] = set()
     for start, end in pairwise(bounds):
-        covering = sorted((s for s in unique if s.start <= start and end <= s.end), key=lambda s: order[id(s)])
+        covering = sorted(
+            (s for s in unique if s.start <= start and end <= s.end), key=lambda s: order[id(s)]
+        )
         keep = 0
         while keep < min(len(stack), len(covering)) and stack[keep] is covering[keep]:
             keep += 1

@@ -33,9 +33,13 @@ async def serve_web_until(settings: Settings, dispatcher: Dispatcher, stop: asyn
         await site.start()
         for address in runner.addresses:
             host, port = address[0], address[1]
-            log.info("serving the brief on http://%s:%s/", f"[{host}]" if ":" in host else host, port)
+            log.info(
+                "serving the brief on http://%s:%s/", f"[{host}]" if ":" in host else host, port
+            )
         if settings.content_reload_seconds > 0:
-            watcher = asyncio.create_task(_reload_content(dispatcher, settings.content_reload_seconds))
+            watcher = asyncio.create_task(
+                _reload_content(dispatcher, settings.content_reload_seconds)
+            )
         await stop.wait()
     finally:
         log.info("stopping")
@@ -57,6 +61,8 @@ def serve_web(settings: Settings, dispatcher: Dispatcher) -> int:
     try:
         asyncio.run(main())
     except OSError as error:  # the port is taken or the host cannot be bound
-        log.error("cannot serve the web pages on %s:%s: %s", settings.host, settings.port, error.strerror)
+        log.error(
+            "cannot serve the web pages on %s:%s: %s", settings.host, settings.port, error.strerror
+        )
         return 2
     return 0

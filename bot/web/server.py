@@ -33,8 +33,13 @@ ANYWHERE = SiteLinks(root="/")  # a 404 may sit at any depth, so it links from t
 
 
 def _html(text: str, status: int = 200) -> web.Response:
-    return web.Response(text=text, status=status, content_type="text/html", charset="utf-8",
-                        headers=SECURITY_HEADERS)
+    return web.Response(
+        text=text,
+        status=status,
+        content_type="text/html",
+        charset="utf-8",
+        headers=SECURITY_HEADERS,
+    )
 
 
 def add_web_routes(app: web.Application, dispatcher: Dispatcher) -> WebPages:
@@ -66,7 +71,9 @@ def add_web_routes(app: web.Application, dispatcher: Dispatcher) -> WebPages:
         return _html(pages.search(request.query.get("q", ""), SERVED))
 
     async def css(request: web.Request) -> web.Response:
-        return web.Response(body=stylesheet, content_type="text/css", charset="utf-8", headers=SECURITY_HEADERS)
+        return web.Response(
+            body=stylesheet, content_type="text/css", charset="utf-8", headers=SECURITY_HEADERS
+        )
 
     @web.middleware
     async def not_found_page(request: web.Request, handler: Handler) -> web.StreamResponse:

@@ -39,7 +39,9 @@ def export_site(dispatcher: Dispatcher, folder: Path) -> Export:
     for source in dispatcher.store.current.sources.values():
         name = f"{source.id}.html"
         current.add(name)
-        (sources_dir / name).write_text(pages.render_source(source, brief, SOURCE_PAGE), encoding="utf-8")
+        (sources_dir / name).write_text(
+            pages.render_source(source, brief, SOURCE_PAGE), encoding="utf-8"
+        )
     for stale in sources_dir.glob("*.html"):
         if stale.name not in current and _ours(stale):  # OUTDIR may hold the operator's own pages
             stale.unlink()

@@ -44,8 +44,14 @@ def test_status_reports_the_injunctions_and_the_appeal(dispatcher: Dispatcher) -
 
 def test_timeline_resolves_relative_dates(dispatcher: Dispatcher) -> None:
     labels = [f.label for f in dispatcher.run_line("/timeline").figures]
-    assert labels == ["April 2025", "November 2025", "January 2026", "Mid-February 2026",
-                      "Week of Feb. 22, 2026", "Thu. Feb. 26, 2026"]
+    assert labels == [
+        "April 2025",
+        "November 2025",
+        "January 2026",
+        "Mid-February 2026",
+        "Week of Feb. 22, 2026",
+        "Thu. Feb. 26, 2026",
+    ]
 
 
 def test_who_lists_everyone_and_filters_by_name(dispatcher: Dispatcher) -> None:
@@ -53,14 +59,19 @@ def test_who_lists_everyone_and_filters_by_name(dispatcher: Dispatcher) -> None:
     assert {"Colleen Kollar-Kotelly", "Dottie Romo", "Centro de Trabajadores Unidos"} <= everyone
     assert [f.label for f in dispatcher.run_line("/who romo").figures] == ["Dottie Romo"]
     nobody = dispatcher.run_line("/who Nobody Here")
-    assert nobody.citations == () and "No one in the sources matches" in nobody.sections[0].items[0].text
+    assert (
+        nobody.citations == ()
+        and "No one in the sources matches" in nobody.sections[0].items[0].text
+    )
 
 
 def test_sources_lists_metadata_and_differences(dispatcher: Dispatcher) -> None:
     reply = dispatcher.run_line("/sources")
     listing = reply.sections[0].items
-    assert [i.label for i in listing] == ["The Epoch Times (Jack Phillips), Feb. 28, 2026",
-                                          "Undated WASHINGTON report (outlet not stated)"]
+    assert [i.label for i in listing] == [
+        "The Epoch Times (Jack Phillips), Feb. 28, 2026",
+        "Undated WASHINGTON report (outlet not stated)",
+    ]
     assert "Outlet: not stated" in listing[1].text and "URL: not stated" in listing[1].text
     assert any(s.heading == "Where the reports differ" for s in reply.sections)
 
@@ -74,16 +85,24 @@ def test_quote_returns_ranked_verbatim_cited_sentences(dispatcher: Dispatcher) -
 
 def test_quote_with_no_match_says_so_clearly(dispatcher: Dispatcher) -> None:
     reply = dispatcher.run_line("/quote xylophone zebra")
-    assert reply.citations == () and "Nothing in the 2 sources matches" in reply.sections[0].items[0].text
+    assert (
+        reply.citations == ()
+        and "Nothing in the 2 sources matches" in reply.sections[0].items[0].text
+    )
 
 
-@pytest.mark.parametrize("name", ["ruling", "numbers", "status", "timeline", "who", "sources", "quote"])
+@pytest.mark.parametrize(
+    "name", ["ruling", "numbers", "status", "timeline", "who", "sources", "quote"]
+)
 def test_help_lists_every_command_with_its_options(dispatcher: Dispatcher, name: str) -> None:
     reply = dispatcher.run_line("/help")
     assert reply.kind is ReplyKind.HELP
     entries = {item.label: item.text for item in reply.sections[1].items}
     assert any(label.startswith(f"/{name}") for label in entries)
-    assert "/quote <words>" in entries and "`words`: the words to look for" in entries["/quote <words>"]
+    assert (
+        "/quote <words>" in entries
+        and "`words`: the words to look for" in entries["/quote <words>"]
+    )
     assert "public" in (reply.footer or "")
 
 

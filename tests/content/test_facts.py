@@ -3,8 +3,17 @@
 import pytest
 
 from bot.content.facts import (
-    Kind, PartialDate, contains_words, dates, extract_facts, figures, names, normalize_name,
-    parse_date, quoted_phrases, strip_titles,
+    Kind,
+    PartialDate,
+    contains_words,
+    dates,
+    extract_facts,
+    figures,
+    names,
+    normalize_name,
+    parse_date,
+    quoted_phrases,
+    strip_titles,
 )
 
 
@@ -12,17 +21,20 @@ def norms(facts: list) -> list[str]:
     return [f.norm for f in facts]
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("violated the law approximately 42,695 times", ["42695"]),
-    ("a total of 1.28 million people", ["1280000"]),
-    ("for about 47,000 taxpayers", ["47000"]),
-    ("In Thursday's 13-page opinion", ["13"]),
-    ("a three-judge panel", ["3"]),
-    ("two distinct court orders", ["2"]),
-    ("rose 12 percent, then 12.5%", ["12%", "12.5%"]),
-    ("a $1.5 billion fine and $300", ["$1500000000", "$300"]),
-    ("A 1040 IRS tax form", ["1040"]),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("violated the law approximately 42,695 times", ["42695"]),
+        ("a total of 1.28 million people", ["1280000"]),
+        ("for about 47,000 taxpayers", ["47000"]),
+        ("In Thursday's 13-page opinion", ["13"]),
+        ("a three-judge panel", ["3"]),
+        ("two distinct court orders", ["2"]),
+        ("rose 12 percent, then 12.5%", ["12%", "12.5%"]),
+        ("a $1.5 billion fine and $300", ["$1500000000", "$300"]),
+        ("A 1040 IRS tax form", ["1040"]),
+    ],
+)
 def test_figures_are_normalised(text: str, expected: list[str]) -> None:
     assert norms(figures(text)) == expected
 
@@ -31,22 +43,25 @@ def test_figures_inside_dates_and_names_are_not_figures() -> None:
     assert figures("On Feb. 26, 2026 the agency breached IRS Code 6103.") == []
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("A federal judge on Feb. 26, 2026 ruled", ["2026-02-26"]),
-    ("A federal judge on Feb. 26 ruled", ["--02-26"]),
-    ("The IRS in Washington on Jan. 6, 2026.", ["2026-01-06"]),
-    ("blocked it in November 2025", ["2025-11"]),
-    ("In November, the judge", ["--11"]),
-    ("In Thursday\u2019s 13-page opinion", ["thursday"]),
-    ("A federal judge ruled Thursday that", ["thursday"]),
-    ("Thu. Feb. 26, 2026: the ruling", ["2026-02-26"]),
-    ("a filing submitted this month", ["this month"]),
-    ("Earlier this week, a panel", ["earlier this week"]),
-    ("signed last April by", ["last april"]),
-    ("In a filing in mid-February, Romo wrote", ["--02"]),
-    ("date 2026-02-28 Authored by", ["2026-02-28"]),
-    ("in 2025 and 2026", ["2025", "2026"]),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("A federal judge on Feb. 26, 2026 ruled", ["2026-02-26"]),
+        ("A federal judge on Feb. 26 ruled", ["--02-26"]),
+        ("The IRS in Washington on Jan. 6, 2026.", ["2026-01-06"]),
+        ("blocked it in November 2025", ["2025-11"]),
+        ("In November, the judge", ["--11"]),
+        ("In Thursday\u2019s 13-page opinion", ["thursday"]),
+        ("A federal judge ruled Thursday that", ["thursday"]),
+        ("Thu. Feb. 26, 2026: the ruling", ["2026-02-26"]),
+        ("a filing submitted this month", ["this month"]),
+        ("Earlier this week, a panel", ["earlier this week"]),
+        ("signed last April by", ["last april"]),
+        ("In a filing in mid-February, Romo wrote", ["--02"]),
+        ("date 2026-02-28 Authored by", ["2026-02-28"]),
+        ("in 2025 and 2026", ["2025", "2026"]),
+    ],
+)
 def test_dates_are_normalised(text: str, expected: list[str]) -> None:
     assert norms(dates(text)) == expected
 
@@ -68,20 +83,30 @@ def test_a_full_date_covers_its_parts_and_weekday() -> None:
     assert not PartialDate(month=2).covers(PartialDate(2026, 2))
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("U.S. District Judge Colleen Kollar-Kotelly said the IRS erred",
-     ["u.s. district judge colleen kollar-kotelly", "irs"]),
-    ("Dottie Romo, the IRS\u2019 chief risk and control officer", ["dottie romo", "irs"]),
-    ("the agency breached IRS Code 6103, among", ["irs code 6103"]),
-    ("a panel for the U.S. Court of Appeals for the D.C. Circuit declined",
-     ["u.s. court of appeals for the d.c. circuit"]),
-    ("the immigrants\u2019 rights group, Centro de Trabajadores Unidos, and", ["centro de trabajadores unidos"]),
-    ("Judge Harry T. Edwards stated", ["judge harry t. edwards"]),
-    ("to stop implementation of the IRS\u2013ICE agreement.", ["irs", "ice"]),
-    ("Kollar-Kelly cited Romo\u2019s statement", ["kollar-kelly", "romo"]),
-    ("per The Epoch Times", ["epoch times"]),
-    ("Department of Homeland Security (DHS)", ["department of homeland security", "dhs"]),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "U.S. District Judge Colleen Kollar-Kotelly said the IRS erred",
+            ["u.s. district judge colleen kollar-kotelly", "irs"],
+        ),
+        ("Dottie Romo, the IRS\u2019 chief risk and control officer", ["dottie romo", "irs"]),
+        ("the agency breached IRS Code 6103, among", ["irs code 6103"]),
+        (
+            "a panel for the U.S. Court of Appeals for the D.C. Circuit declined",
+            ["u.s. court of appeals for the d.c. circuit"],
+        ),
+        (
+            "the immigrants\u2019 rights group, Centro de Trabajadores Unidos, and",
+            ["centro de trabajadores unidos"],
+        ),
+        ("Judge Harry T. Edwards stated", ["judge harry t. edwards"]),
+        ("to stop implementation of the IRS\u2013ICE agreement.", ["irs", "ice"]),
+        ("Kollar-Kelly cited Romo\u2019s statement", ["kollar-kelly", "romo"]),
+        ("per The Epoch Times", ["epoch times"]),
+        ("Department of Homeland Security (DHS)", ["department of homeland security", "dhs"]),
+    ],
+)
 def test_names(text: str, expected: list[str]) -> None:
     assert norms(names(text)) == expected
 
@@ -93,7 +118,10 @@ def test_ordinary_words_starting_a_sentence_are_not_names() -> None:
 
 def test_a_sentence_initial_name_counts_when_shaped_or_known() -> None:
     assert norms(names("ICE asked. Romo wrote it.")) == ["ice"]
-    assert norms(names("ICE asked. Romo wrote it.", known_names=frozenset({"romo"}))) == ["ice", "romo"]
+    assert norms(names("ICE asked. Romo wrote it.", known_names=frozenset({"romo"}))) == [
+        "ice",
+        "romo",
+    ]
     assert norms(names("Kollar-Kotelly ruled.")) == ["kollar-kotelly"]
 
 
@@ -102,13 +130,15 @@ def test_quoted_phrases_fold_typography_and_mark_what_they_hold() -> None:
     assert norms(quoted_phrases(text)) == ["significant development", "ice's request"]
     facts = extract_facts(text)
     assert [(f.kind, f.quoted) for f in facts if f.kind is not Kind.QUOTE] == [
-        (Kind.FIGURE, False), (Kind.NAME, True)]
+        (Kind.FIGURE, False),
+        (Kind.NAME, True),
+    ]
 
 
 def test_offsets_point_at_the_words_as_written() -> None:
     text = "On Feb. 26 the IRS\u2019 1.28 million \u201cpeople\u201d"
     for fact in extract_facts(text):
-        assert text[fact.start:fact.end].replace("\u2019", "'") == fact.text
+        assert text[fact.start : fact.end].replace("\u2019", "'") == fact.text
 
 
 def test_name_helpers() -> None:
@@ -124,4 +154,8 @@ def test_name_helpers() -> None:
 def test_a_figure_keeps_the_hedge_written_before_it() -> None:
     found = figures("approximately 42,695 times; more than 42,000 times; 47,000 people; about $300")
     assert [(f.norm, f.hedge) for f in found] == [
-        ("42695", "approximately"), ("42000", "more than"), ("47000", None), ("$300", "about")]
+        ("42695", "approximately"),
+        ("42000", "more than"),
+        ("47000", None),
+        ("$300", "about"),
+    ]

@@ -17,7 +17,11 @@ def test_not_utf8_names_line_column_and_byte(tmp_path: Path) -> None:
     file.write_bytes(b"# Title\nok line\nbad \xe9 here\n")  # Latin-1, as some editors save
     problem = read_text(file)
     assert isinstance(problem, Problem) and problem.file == file and problem.line == 3
-    assert "not valid UTF-8" in problem.message and "0xe9" in problem.message and "column 5" in problem.message
+    assert (
+        "not valid UTF-8" in problem.message
+        and "0xe9" in problem.message
+        and "column 5" in problem.message
+    )
 
 
 def test_binary_file_is_named_as_binary(tmp_path: Path) -> None:

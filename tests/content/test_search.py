@@ -20,7 +20,9 @@ def test_typos_are_corrected_and_reported(content_dirs: tuple[Path, Path]) -> No
 
 
 def test_captions_and_bylines_are_never_returned(content_dirs: tuple[Path, Path]) -> None:
-    texts = [h.sentence.text for h in _index(content_dirs).search("Madalina Kilroy photograph", 20).hits]
+    texts = [
+        h.sentence.text for h in _index(content_dirs).search("Madalina Kilroy photograph", 20).hits
+    ]
     assert not any("Kilroy" in t for t in texts)
 
 

@@ -19,12 +19,20 @@ def test_claims_labels_and_citations_are_parsed_with_their_lines() -> None:
     assert problems == []
     assert topic is not None and topic.title == "Title"
     first, second = topic.claims()
-    assert (first.text, first.line, first.citations[0].line) == ("A claim that runs over two lines.", 5, 7)
-    assert (second.label, second.text, second.citations[0].quote) == ("42", "a labelled figure.", "curly quotes work too")
+    assert (first.text, first.line, first.citations[0].line) == (
+        "A claim that runs over two lines.",
+        5,
+        7,
+    )
+    assert (second.label, second.text, second.citations[0].quote) == (
+        "42",
+        "a labelled figure.",
+        "curly quotes work too",
+    )
 
 
 def test_uncited_text_and_claims_are_refused_with_file_and_line() -> None:
-    text = "# T\n## S\nA loose sentence.\n- An uncited claim.\n- x\n  > src: \"two words\"\n"
+    text = '# T\n## S\nA loose sentence.\n- An uncited claim.\n- x\n  > src: "two words"\n'
     _, problems = parse_topic(Path("s.md"), text)
     messages = [str(p) for p in problems]
     assert any(m.startswith("s.md:3: text outside a claim") for m in messages)

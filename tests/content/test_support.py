@@ -41,23 +41,38 @@ def _aliases(dirs: tuple[Path, Path]) -> Path:
     return dirs[1] / "aliases.toml"
 
 
-def test_the_shipped_summaries_pass_and_report_how_many_facts_were_checked(content_dirs: tuple[Path, Path]) -> None:
+def test_the_shipped_summaries_pass_and_report_how_many_facts_were_checked(
+    content_dirs: tuple[Path, Path],
+) -> None:
     verification = load_content(*content_dirs, TOPIC_COMMANDS).verification
     assert verification.ok
     assert verification.facts is not None and verification.facts > 300
-    assert "figures, dates, names and quoted phrases in claims checked" in verification.summary_line(2, 6)
+    assert (
+        "figures, dates, names and quoted phrases in claims checked"
+        in verification.summary_line(2, 6)
+    )
 
 
-@pytest.mark.parametrize(("claim", "unsupported", "kind"), [
-    ("Romo said the IRS gave data on 48,000 taxpayers.", "48,000", "figure"),
-    ("IRS official Dottie Romo, a lawyer named Jane Doe, filed it.", "Jane Doe", "name"),
-    ("Romo filed it with the U.S. Court of Federal Claims.", "U.S. Court of Federal Claims", "name"),
-    ("Romo filed it on March 3, 2026.", "March 3, 2026", "date"),
-    ("Romo filed it on Tuesday.", "Tuesday", "date"),
-    ('Romo called it "a grave breach".', "a grave breach", "quoted phrase"),
-])
+@pytest.mark.parametrize(
+    ("claim", "unsupported", "kind"),
+    [
+        ("Romo said the IRS gave data on 48,000 taxpayers.", "48,000", "figure"),
+        ("IRS official Dottie Romo, a lawyer named Jane Doe, filed it.", "Jane Doe", "name"),
+        (
+            "Romo filed it with the U.S. Court of Federal Claims.",
+            "U.S. Court of Federal Claims",
+            "name",
+        ),
+        ("Romo filed it on March 3, 2026.", "March 3, 2026", "date"),
+        ("Romo filed it on Tuesday.", "Tuesday", "date"),
+        ('Romo called it "a grave breach".', "a grave breach", "quoted phrase"),
+    ],
+)
 def test_a_planted_gap_is_reported_with_file_line_words_and_quotes(
-    content_dirs: tuple[Path, Path], claim: str, unsupported: str, kind: str,
+    content_dirs: tuple[Path, Path],
+    claim: str,
+    unsupported: str,
+    kind: str,
 ) -> None:
     line = _add_claim(content_dirs, claim, ROMO_QUOTE)
     (problem,) = _gaps(content_dirs)
@@ -75,67 +90,104 @@ def test_a_label_is_checked_too(content_dirs: tuple[Path, Path]) -> None:
 
 
 def test_words_the_quotes_carry_pass_in_other_forms(content_dirs: tuple[Path, Path]) -> None:
-    _add_claim(content_dirs, "Judge Kollar-Kotelly's 13-page opinion cited Dottie Romo, whose count of 1,280,000 people asked for is in two reports.",
-               'epoch-times: "In Thursday’s 13-page opinion, Kollar-Kelly cited Romo’s statement"',
-               'epoch-times: "DHS, which had requested the information of a total of 1.28 million people"',
-               ROMO_QUOTE, 'washington-report: "two distinct court orders have prevented the agencies"',
-               'washington-report: "U.S. District Judge Colleen Kollar-Kotelly determined"')
+    _add_claim(
+        content_dirs,
+        "Judge Kollar-Kotelly's 13-page opinion cited Dottie Romo, whose count of 1,280,000 people asked for is in two reports.",
+        'epoch-times: "In Thursday’s 13-page opinion, Kollar-Kelly cited Romo’s statement"',
+        'epoch-times: "DHS, which had requested the information of a total of 1.28 million people"',
+        ROMO_QUOTE,
+        'washington-report: "two distinct court orders have prevented the agencies"',
+        'washington-report: "U.S. District Judge Colleen Kollar-Kotelly determined"',
+    )
     assert _gaps(content_dirs) == []
 
 
-def test_a_declared_alias_covers_a_name_and_removing_it_opens_a_gap(content_dirs: tuple[Path, Path]) -> None:
+def test_a_declared_alias_covers_a_name_and_removing_it_opens_a_gap(
+    content_dirs: tuple[Path, Path],
+) -> None:
     _add_claim(content_dirs, "The Internal Revenue Service official filed it.", ROMO_QUOTE)
     assert _gaps(content_dirs) == []
     aliases = _aliases(content_dirs)
-    aliases.write_text(aliases.read_text().replace('"Internal Revenue Service" = ["IRS", "the tax agency"]', ""))
+    aliases.write_text(
+        aliases.read_text().replace('"Internal Revenue Service" = ["IRS", "the tax agency"]', "")
+    )
     problems = _gaps(content_dirs)
     assert problems and all("Internal Revenue Service" in p.message for p in problems)
 
 
 def test_aliases_are_symmetric_and_transitive(content_dirs: tuple[Path, Path]) -> None:
-    line = _add_claim(content_dirs, "Kollar-Kotelly wrote it.", 'epoch-times: "The Court’s prior decision to indicate"')
+    line = _add_claim(
+        content_dirs,
+        "Kollar-Kotelly wrote it.",
+        'epoch-times: "The Court’s prior decision to indicate"',
+    )
     assert [p.line for p in _gaps(content_dirs)] == [line]
     aliases = _aliases(content_dirs)
-    aliases.write_text(aliases.read_text(encoding="utf-8").replace(
-        "[names]\n", '[names]\n"Kollar-Kotelly" = ["the judge"]\n"the Court" = ["the judge"]\n'), encoding="utf-8")
+    aliases.write_text(
+        aliases.read_text(encoding="utf-8").replace(
+            "[names]\n", '[names]\n"Kollar-Kotelly" = ["the judge"]\n"the Court" = ["the judge"]\n'
+        ),
+        encoding="utf-8",
+    )
     assert _gaps(content_dirs) == []
 
 
-def test_a_resolved_date_counts_only_in_the_sources_it_is_declared_for(content_dirs: tuple[Path, Path]) -> None:
+def test_a_resolved_date_counts_only_in_the_sources_it_is_declared_for(
+    content_dirs: tuple[Path, Path],
+) -> None:
     _add_claim(content_dirs, "The ruling came on Feb. 26, 2026, a Thursday.", THURSDAY_QUOTE)
     assert _gaps(content_dirs) == []
     aliases = _aliases(content_dirs)
     text = aliases.read_text(encoding="utf-8")
-    aliases.write_text(text.replace('words = "Thursday"\nsources = ["washington-report"]',
-                                    'words = "Thursday"\nsources = ["epoch-times"]'), encoding="utf-8")
+    aliases.write_text(
+        text.replace(
+            'words = "Thursday"\nsources = ["washington-report"]',
+            'words = "Thursday"\nsources = ["epoch-times"]',
+        ),
+        encoding="utf-8",
+    )
     (problem,) = _gaps(content_dirs)
     assert "date \u201cFeb. 26, 2026\u201d" in problem.message
 
 
-def test_a_full_date_in_a_quote_covers_its_month_year_and_weekday(content_dirs: tuple[Path, Path]) -> None:
-    _add_claim(content_dirs, "It happened on Thursday in February 2026; see Jan. 6.",
-               'epoch-times: "A federal judge on Feb. 26 ruled"')  # declared: Feb. 26 = Feb. 26, 2026
+def test_a_full_date_in_a_quote_covers_its_month_year_and_weekday(
+    content_dirs: tuple[Path, Path],
+) -> None:
+    _add_claim(
+        content_dirs,
+        "It happened on Thursday in February 2026; see Jan. 6.",
+        'epoch-times: "A federal judge on Feb. 26 ruled"',
+    )  # declared: Feb. 26 = Feb. 26, 2026
     (problem,) = _gaps(content_dirs)
     assert "\u201cJan. 6\u201d" in problem.message
 
 
 def test_a_declared_date_needs_its_basis(content_dirs: tuple[Path, Path]) -> None:
     aliases = _aliases(content_dirs)
-    aliases.write_text(aliases.read_text(encoding="utf-8")
-                       + '\n[[dates]]\nwords = "this month"\nmeans = "February 2026"\n', encoding="utf-8")
+    aliases.write_text(
+        aliases.read_text(encoding="utf-8")
+        + '\n[[dates]]\nwords = "this month"\nmeans = "February 2026"\n',
+        encoding="utf-8",
+    )
     problems = _gaps(content_dirs)
     assert any(p.file.name == "aliases.toml" and "basis" in p.message for p in problems)
 
 
 def test_naming_a_source_is_an_attribution_not_a_fact(content_dirs: tuple[Path, Path]) -> None:
-    _add_claim(content_dirs, "The Epoch Times and the Washington report both quote Jack Phillips's source.", ROMO_QUOTE)
+    _add_claim(
+        content_dirs,
+        "The Epoch Times and the Washington report both quote Jack Phillips's source.",
+        ROMO_QUOTE,
+    )
     assert _gaps(content_dirs) == []
     _add_claim(content_dirs, "The Daily Planet says so too.", ROMO_QUOTE)
     (problem,) = _gaps(content_dirs)
     assert "Daily Planet" in problem.message
 
 
-def test_words_inside_a_claims_quotation_marks_are_checked_as_one_phrase(content_dirs: tuple[Path, Path]) -> None:
+def test_words_inside_a_claims_quotation_marks_are_checked_as_one_phrase(
+    content_dirs: tuple[Path, Path],
+) -> None:
     _add_claim(content_dirs, 'Romo is "an IRS official".', ROMO_QUOTE)
     _add_claim(content_dirs, 'Romo is "an IRS official, Dottie Roma".', ROMO_QUOTE)
     (problem,) = _gaps(content_dirs)
@@ -147,13 +199,20 @@ def test_the_bot_refuses_to_start_on_a_gap(content_dirs: tuple[Path, Path]) -> N
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_"))}
     env.update(SEEDS_DIR=str(content_dirs[0]), SUMMARIES_DIR=str(content_dirs[1]))
     for action in (["check"], ["ask", "/ruling"]):
-        out = subprocess.run([sys.executable, "-m", "bot", *action], capture_output=True, text=True,
-                             cwd=ROOT, env=env, timeout=60)
+        out = subprocess.run(
+            [sys.executable, "-m", "bot", *action],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            env=env,
+            timeout=60,
+        )
         assert out.returncode == 1, out
         assert f"ruling.md:{line}: figure \u201c48,000\u201d" in out.stdout + out.stderr
 
 
 # --- /who matches whole words ----------------------------------------------------------------
+
 
 def _labels(dispatcher: Dispatcher, line: str) -> list[str | None]:
     return [item.label for section in dispatcher.run_line(line).sections for item in section.items]
@@ -163,25 +222,34 @@ def test_who_matches_whole_words_only(dispatcher: Dispatcher) -> None:
     ice = _labels(dispatcher, "/who ICE")
     assert "ICE" in ice and "Dottie Romo" not in ice  # "officer" contains "ice"
     assert _labels(dispatcher, "/who romo") == ["Dottie Romo"]
-    assert _labels(dispatcher, "/who Kotelly") == ["Colleen Kollar-Kotelly"]  # part of a hyphenated name
+    assert _labels(dispatcher, "/who Kotelly") == [
+        "Colleen Kollar-Kotelly"
+    ]  # part of a hyphenated name
     assert _labels(dispatcher, "/who offic") == [None]  # only the "no one matches" note
 
 
 def test_help_promises_only_what_the_checks_do(dispatcher: Dispatcher) -> None:
     reply = dispatcher.run_line("/help")
-    text = " ".join(f"{item.label or ''} {item.text}" for section in reply.sections for item in section.items)
+    text = " ".join(
+        f"{item.label or ''} {item.text}" for section in reply.sections for item in section.items
+    )
     assert "Every statement is checked word for word" not in text
     assert "each quote is checked word for word" in text
     assert "1.28 million requests" not in text and "1.28 million people" in text
 
 
-@pytest.mark.parametrize(("content", "expected"), [
-    (b"[names\n", "not valid TOML"),
-    (b"[names]\n\"IRS\" = \"Internal Revenue Service\"\n", "names.IRS"),
-    (b"[aliases]\n", "aliases"),
-    (b"\xff\xfe[names]\n", "not valid UTF-8"),
-])
-def test_a_bad_aliases_file_is_a_problem_not_a_crash(content_dirs: tuple[Path, Path], content: bytes, expected: str) -> None:
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"[names\n", "not valid TOML"),
+        (b'[names]\n"IRS" = "Internal Revenue Service"\n', "names.IRS"),
+        (b"[aliases]\n", "aliases"),
+        (b"\xff\xfe[names]\n", "not valid UTF-8"),
+    ],
+)
+def test_a_bad_aliases_file_is_a_problem_not_a_crash(
+    content_dirs: tuple[Path, Path], content: bytes, expected: str
+) -> None:
     _aliases(content_dirs).write_bytes(content)
     problems = _gaps(content_dirs)
     assert any(p.file.name == "aliases.toml" and expected in p.message for p in problems)
@@ -189,7 +257,11 @@ def test_a_bad_aliases_file_is_a_problem_not_a_crash(content_dirs: tuple[Path, P
 
 def test_a_declaration_for_an_unknown_source_is_a_problem(content_dirs: tuple[Path, Path]) -> None:
     aliases = _aliases(content_dirs)
-    aliases.write_text(aliases.read_text(encoding="utf-8").replace(
-        'washington-report = ["Washington report"]', 'washington-post = ["the Post"]'), encoding="utf-8")
+    aliases.write_text(
+        aliases.read_text(encoding="utf-8").replace(
+            'washington-report = ["Washington report"]', 'washington-post = ["the Post"]'
+        ),
+        encoding="utf-8",
+    )
     problems = _gaps(content_dirs)
     assert any("unknown source 'washington-post'" in p.message for p in problems)

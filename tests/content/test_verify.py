@@ -26,15 +26,23 @@ def test_shipped_content_verifies_every_quote(content_dirs: tuple[Path, Path]) -
     assert content.verification.quotes >= 80 and content.verification.uncited_sources == ()
 
 
-def test_a_good_quote_with_straight_quotes_and_dashes_passes(content_dirs: tuple[Path, Path]) -> None:
+def test_a_good_quote_with_straight_quotes_and_dashes_passes(
+    content_dirs: tuple[Path, Path],
+) -> None:
     # The source has curly quotes and an en dash; the editor typed plain ones.
     _add_claim(content_dirs, 'epoch-times: "to stop implementation of the IRS-ICE agreement"')
-    _add_claim(content_dirs, "washington-report: \"The judge's determination stems from a court filing\"")
+    _add_claim(
+        content_dirs, 'washington-report: "The judge\'s determination stems from a court filing"'
+    )
     assert _load(content_dirs).verification.ok
 
 
-def test_a_broken_quote_names_file_line_and_closest_passage(content_dirs: tuple[Path, Path]) -> None:
-    line = _add_claim(content_dirs, 'epoch-times: "the IRS violated a privacy law approximately 42,695 times"')
+def test_a_broken_quote_names_file_line_and_closest_passage(
+    content_dirs: tuple[Path, Path],
+) -> None:
+    line = _add_claim(
+        content_dirs, 'epoch-times: "the IRS violated a privacy law approximately 42,695 times"'
+    )
     with pytest.raises(ContentError) as caught:
         _load(content_dirs)
     (problem,) = caught.value.problems
@@ -42,7 +50,11 @@ def test_a_broken_quote_names_file_line_and_closest_passage(content_dirs: tuple[
     report = str(problem)
     assert "quote not found in epoch-times" in report
     assert 'quote:   "the IRS violated a privacy law approximately 42,695 times"' in report
-    assert "closest:" in report and "confidentiality law" in report and "000_5b59725cd89fcc65.txt:13" in report
+    assert (
+        "closest:" in report
+        and "confidentiality law" in report
+        and "000_5b59725cd89fcc65.txt:13" in report
+    )
 
 
 def test_a_quote_from_a_photo_caption_is_not_evidence(content_dirs: tuple[Path, Path]) -> None:
@@ -70,8 +82,11 @@ def test_an_uncited_source_is_listed(content_dirs: tuple[Path, Path]) -> None:
 
 def test_metadata_must_quote_the_words_it_rests_on(content_dirs: tuple[Path, Path]) -> None:
     meta = content_dirs[0] / "000_5b59725cd89fcc65.toml"
-    meta.write_text(meta.read_text().replace('byline_quote = "Authored by Jack Phillips"',
-                                             'byline_quote = "By John Smith"'))
+    meta.write_text(
+        meta.read_text().replace(
+            'byline_quote = "Authored by Jack Phillips"', 'byline_quote = "By John Smith"'
+        )
+    )
     with pytest.raises(ContentError) as caught:
         _load(content_dirs)
     assert "byline_quote not found" in str(caught.value.problems[0])

@@ -13,7 +13,9 @@ def test_no_warning_up_to_the_threshold_and_a_warning_past_it() -> None:
     assert warning is not None and "31 days ago" in warning and "may have moved on" in warning
 
 
-def test_every_reply_carries_as_of_and_warns_when_the_injected_clock_is_late(settings: Settings) -> None:
+def test_every_reply_carries_as_of_and_warns_when_the_injected_clock_is_late(
+    settings: Settings,
+) -> None:
     fresh = build_dispatcher(settings, lambda: datetime(2026, 3, 1, tzinfo=timezone.utc))
     late = build_dispatcher(settings, lambda: datetime(2026, 11, 25, tzinfo=timezone.utc))
     for line in ("/ruling", "/numbers", "/help", "/nonsense"):

@@ -11,5 +11,11 @@ def run_bot(cwd: Path, *args: str, **env: str) -> subprocess.CompletedProcess[st
     clean = {k: v for k, v in os.environ.items() if k in ("PATH", "SYSTEMROOT", "LANG", "LC_ALL")}
     clean.update({"DATABASE_URL": f"sqlite:///{cwd / 'test.sqlite3'}", "PYTHONIOENCODING": "utf-8"})
     clean.update(env)
-    return subprocess.run([sys.executable, "-m", "bot", *args], capture_output=True, text=True,
-                          cwd=cwd, env=clean, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=clean,
+        timeout=120,
+    )

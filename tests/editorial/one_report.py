@@ -22,7 +22,9 @@ _CITATION = re.compile(r"^\s*>\s*(?P<source>[a-z0-9][a-z0-9._-]*)\s*:")
 _CLAIM = re.compile(r"^-\s")
 _LABELLED = re.compile(r"^-\s+\*\*(?P<label>[^*]+)\*\*:?\s+(?P<text>.*)$")
 _QUOTE = re.compile(r'"(?P<quote>.+)"\s*$')
-_OTHER_REPORT = re.compile(r"Washington|both reports|the reports|other report|one report|neither", re.I)
+_OTHER_REPORT = re.compile(
+    r"Washington|both reports|the reports|other report|one report|neither", re.I
+)
 
 
 def make_one_report_world(folder: Path) -> tuple[Path, Path]:
@@ -38,9 +40,15 @@ def make_one_report_world(folder: Path) -> tuple[Path, Path]:
 
 def trim(text: str) -> str:
     """Keep what cites KEEP_ID; see the module docstring."""
-    blocks: list[list[str]] = []  # a claim with its continuation and citation lines, or any other line
+    blocks: list[
+        list[str]
+    ] = []  # a claim with its continuation and citation lines, or any other line
     for line in text.splitlines():
-        if _CLAIM.match(line) or not blocks or not (line.startswith(" ") and blocks[-1][0].startswith("- ")):
+        if (
+            _CLAIM.match(line)
+            or not blocks
+            or not (line.startswith(" ") and blocks[-1][0].startswith("- "))
+        ):
             blocks.append([line])
         else:
             blocks[-1].append(line)
@@ -60,7 +68,7 @@ def _drop_empty_sections(lines: list[str]) -> list[str]:
     out: list[str] = []
     for i, line in enumerate(lines):
         if line.startswith("## "):
-            rest = lines[i + 1:]
+            rest = lines[i + 1 :]
             nxt = next((k for k, later in enumerate(rest) if later.startswith("## ")), len(rest))
             if not any(later.startswith("- ") for later in rest[:nxt]):
                 continue
@@ -88,11 +96,19 @@ def _supported(words: str, evidence: str) -> bool:
         if fact.kind is Kind.QUOTE:
             if fact.norm not in folded:
                 return False
-        elif not any(other.kind is fact.kind and (
+        elif not any(
+            other.kind is fact.kind
+            and (
                 other.norm == fact.norm
                 or (fact.kind is Kind.NAME and _ends_with(other, fact))
-                or (fact.date is not None and other.date is not None and other.date.covers(fact.date)))
-                for other in known):
+                or (
+                    fact.date is not None
+                    and other.date is not None
+                    and other.date.covers(fact.date)
+                )
+            )
+            for other in known
+        ):
             return False
     return True
 
@@ -100,4 +116,4 @@ def _supported(words: str, evidence: str) -> bool:
 def _ends_with(longer: Fact, shorter: Fact) -> bool:
     """``shorter`` names no more than ``longer`` does ("Kollar-Kotelly" in "Judge Colleen Kollar-Kotelly")."""
     words, end = matching.name_words(longer), matching.name_words(shorter)
-    return bool(end) and words[-len(end):] == end
+    return bool(end) and words[-len(end) :] == end

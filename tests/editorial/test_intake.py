@@ -28,8 +28,12 @@ def test_text_is_copied_byte_for_byte_under_the_next_numbered_id(tmp_path: Path)
     assert stored.read_bytes() == WASHINGTON.read_bytes()
     meta = tomllib.loads(stored.with_suffix(".toml").read_text(encoding="utf-8"))
     # Only the dateline is stated; outlet, byline and date stay out.
-    assert meta == {"id": f"000_{digest}", "label": "Undated WASHINGTON report (outlet not stated)",
-                    "dateline": "WASHINGTON", "dateline_quote": "WASHINGTON —"}
+    assert meta == {
+        "id": f"000_{digest}",
+        "label": "Undated WASHINGTON report (outlet not stated)",
+        "dateline": "WASHINGTON",
+        "dateline_quote": "WASHINGTON —",
+    }
     assert "left out (not stated in the text): outlet, byline, published, url" in out.stdout
     assert "python -m bot check" in out.stdout
 
@@ -65,7 +69,11 @@ def test_refuses_to_overwrite_an_existing_id(tmp_path: Path) -> None:
     seeds = _seeds(tmp_path)
     (seeds / "mine.txt").write_text("Someone else's report.\n", encoding="utf-8")
     out = run_bot(tmp_path, "source", "add", str(EPOCH), "--id", "mine", SEEDS_DIR=str(seeds))
-    assert out.returncode == 1 and "already exists" in out.stdout and "nothing was written" in out.stdout
+    assert (
+        out.returncode == 1
+        and "already exists" in out.stdout
+        and "nothing was written" in out.stdout
+    )
     assert (seeds / "mine.txt").read_text(encoding="utf-8") == "Someone else's report.\n"
     assert not (seeds / "mine.toml").exists()
 
@@ -74,7 +82,9 @@ def test_refuses_an_id_another_toml_already_uses(tmp_path: Path) -> None:
     seeds = _seeds(tmp_path)
     (seeds / "000_x.toml").write_text('id = "epoch"\nlabel = "x"\n', encoding="utf-8")
     out = run_bot(tmp_path, "source", "add", str(EPOCH), "--id", "epoch", SEEDS_DIR=str(seeds))
-    assert out.returncode == 1 and "already used" in out.stdout and not (seeds / "epoch.txt").exists()
+    assert (
+        out.returncode == 1 and "already used" in out.stdout and not (seeds / "epoch.txt").exists()
+    )
 
 
 def test_refuses_the_same_report_twice(tmp_path: Path) -> None:
@@ -107,7 +117,15 @@ def test_html_page_is_reduced_to_its_article_text(tmp_path: Path) -> None:
     stored = (seeds / "story.txt").read_text(encoding="utf-8")
     for paragraph in paragraphs:
         assert paragraph.strip() in stored
-    for noise in ("adSlots", "BUY NOW", "Subscribe", "celebrity", "All rights reserved", "loadComments", "<p>"):
+    for noise in (
+        "adSlots",
+        "BUY NOW",
+        "Subscribe",
+        "celebrity",
+        "All rights reserved",
+        "loadComments",
+        "<p>",
+    ):
         assert noise not in stored
     meta = tomllib.loads((seeds / "story.toml").read_text(encoding="utf-8"))
     assert meta["dateline_quote"] == "WASHINGTON —" and "outlet" not in meta
@@ -128,8 +146,10 @@ def test_unreadable_or_non_utf8_input_is_refused_without_traceback(tmp_path: Pat
 def test_drafting_reads_common_bylines_datelines_and_dates_and_nothing_from_the_reporting() -> None:
     from bot.editorial.intake import label_for, state_fields
 
-    text = ("Published March 3, 2026 By Ann Writer\n"
-            "WASHINGTON (AP) — A judge ruled on Feb. 26, 2026 that the agency erred.\n")
+    text = (
+        "Published March 3, 2026 By Ann Writer\n"
+        "WASHINGTON (AP) — A judge ruled on Feb. 26, 2026 that the agency erred.\n"
+    )
     stated = {s.field: (s.value, s.quote) for s in state_fields(text)}
     assert stated == {
         "outlet": ("AP", "WASHINGTON (AP) —"),
@@ -148,7 +168,11 @@ def test_a_file_with_nul_bytes_is_refused_as_check_would_refuse_it(tmp_path: Pat
     binary = tmp_path / "report.txt"
     binary.write_bytes(b"The judge ruled.\nA\x00B\n")
     out = run_bot(tmp_path, "source", "add", str(binary), SEEDS_DIR=str(seeds))
-    assert out.returncode == 1 and "a NUL byte on line 2" in out.stdout and "Traceback" not in out.stderr
+    assert (
+        out.returncode == 1
+        and "a NUL byte on line 2" in out.stdout
+        and "Traceback" not in out.stderr
+    )
     assert list(seeds.iterdir()) == []
 
 
@@ -160,4 +184,8 @@ def test_a_fifo_is_refused_rather_than_waited_on(tmp_path: Path) -> None:
     pipe = tmp_path / "report.txt"
     os.mkfifo(pipe)
     out = run_bot(tmp_path, "source", "add", str(pipe), SEEDS_DIR=str(seeds))
-    assert out.returncode == 1 and "is not a regular file" in out.stdout and list(seeds.iterdir()) == []
+    assert (
+        out.returncode == 1
+        and "is not a regular file" in out.stdout
+        and list(seeds.iterdir()) == []
+    )

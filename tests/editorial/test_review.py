@@ -27,7 +27,9 @@ def reviewed(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], 
     seeds, summaries = make_one_report_world(folder)
     env = {"SEEDS_DIR": str(seeds), "SUMMARIES_DIR": str(summaries), "STALE_AFTER_DAYS": "3650"}
     before = run_bot(folder, "check", **env)
-    assert before.returncode == 0 and "against 1 sources" in before.stdout, before.stdout  # honest: quotes verify
+    assert before.returncode == 0 and "against 1 sources" in before.stdout, (
+        before.stdout
+    )  # honest: quotes verify
     added = run_bot(folder, "source", "add", str(WASHINGTON), "--id", "washington", **env)
     assert added.returncode == 0, added.stdout + added.stderr
     as_json = run_bot(folder, "review", "washington", "--format", "json", **env)
@@ -41,29 +43,41 @@ def _sentence(data: dict[str, Any], starts: str) -> dict[str, Any]:
     return next(s for s in data["sentences"] if s["text"].startswith(starts))
 
 
-def test_reports_who_asked_for_the_1_28_million_dhs_against_ice(reviewed: tuple[dict[str, Any], str]) -> None:
+def test_reports_who_asked_for_the_1_28_million_dhs_against_ice(
+    reviewed: tuple[dict[str, Any], str],
+) -> None:
     romo = _sentence(reviewed[0], "The judge’s determination stems from")
     party = [c for c in romo["contradicts"] if c["kind"] == "party"]
     assert party and party[0]["here"] == "ICE" and party[0]["there"] == "DHS"
     assert "1.28 million" in party[0]["claim_quote"]
-    assert party[0]["quote_line"] == '> washington: "individuals out of 1.28 million people ICE had requested information"'
+    assert (
+        party[0]["quote_line"]
+        == '> washington: "individuals out of 1.28 million people ICE had requested information"'
+    )
 
 
 def test_reports_who_the_agreement_is_between(reviewed: tuple[dict[str, Any], str]) -> None:
     stem = _sentence(reviewed[0], "The violations stem from")
     party = [c for c in stem["contradicts"] if c["kind"] == "party"]
     assert party and party[0]["here"] == "IRS and Department of Homeland Security"
-    assert party[0]["there"] == "ICE and IRS" and "agreement between ICE and the IRS" in party[0]["claim_quote"]
+    assert (
+        party[0]["there"] == "ICE and IRS"
+        and "agreement between ICE and the IRS" in party[0]["claim_quote"]
+    )
 
 
-def test_reports_harry_edwards_against_harry_t_edwards(reviewed: tuple[dict[str, Any], str]) -> None:
+def test_reports_harry_edwards_against_harry_t_edwards(
+    reviewed: tuple[dict[str, Any], str],
+) -> None:
     edwards = _sentence(reviewed[0], "In rejecting the preliminary injunction petition")
     [name] = [c for c in edwards["contradicts"] if c["kind"] == "name"]
     assert "Harry T. Edwards" in name["here"] and "Harry Edwards" in name["there"]
     assert not any("Edwards" in n["text"] for n in edwards["new"])  # a variant, not a new person
 
 
-def test_corroborates_the_47000_figure_with_a_quote_line_that_check_accepts(reviewed: tuple[dict[str, Any], str]) -> None:
+def test_corroborates_the_47000_figure_with_a_quote_line_that_check_accepts(
+    reviewed: tuple[dict[str, Any], str],
+) -> None:
     romo = _sentence(reviewed[0], "The judge’s determination stems from")
     shares = [c for c in romo["corroborates"] if "47,000" in c["shared"]]
     assert shares and shares[0]["claim"]["file"].endswith(".md")
@@ -83,13 +97,20 @@ def test_nina_olson_and_irs_code_6103_are_new(reviewed: tuple[dict[str, Any], st
 def test_relative_dates_need_the_reports_date(reviewed: tuple[dict[str, Any], str]) -> None:
     relative = {r["text"]: r for s in reviewed[0]["sentences"] for r in s["relative_dates"]}
     assert {"Thursday", "this month", "last April", "Earlier this week"} <= relative.keys()
-    assert relative["Thursday"]["resolved"] is None and "states no date" in relative["Thursday"]["basis"]
+    assert (
+        relative["Thursday"]["resolved"] is None
+        and "states no date" in relative["Thursday"]["basis"]
+    )
 
 
 def test_text_output_reads_sentence_by_sentence(reviewed: tuple[dict[str, Any], str]) -> None:
     text = reviewed[1]
-    assert text.startswith("Review of washington (washington.txt): Undated WASHINGTON report (outlet not stated)")
-    assert "CONTRADICTS numbers.md:" in text and "who: 'ICE' here, 'DHS' in the claim's quote" in text
+    assert text.startswith(
+        "Review of washington (washington.txt): Undated WASHINGTON report (outlet not stated)"
+    )
+    assert (
+        "CONTRADICTS numbers.md:" in text and "who: 'ICE' here, 'DHS' in the claim's quote" in text
+    )
     assert "CORROBORATES" in text and "NEW: name 'Nina Olson'" in text
     assert "RESOLVE 'Thursday' -> unresolved" in text
 
@@ -101,13 +122,16 @@ def test_unknown_id_is_a_clear_error(tmp_path: Path) -> None:
     assert "Traceback" not in out.stderr
 
 
-@pytest.mark.parametrize(("words", "resolved"), [
-    ("Thursday", "Feb. 26, 2026"),  # the Thursday on or before Saturday, Feb. 28
-    ("last April", "April 2025"),
-    ("In November", "November 2025"),
-    ("this month", "February 2026"),
-    ("Earlier this week", "the week of Feb. 23, 2026 (up to Feb. 28, 2026)"),
-])
+@pytest.mark.parametrize(
+    ("words", "resolved"),
+    [
+        ("Thursday", "Feb. 26, 2026"),  # the Thursday on or before Saturday, Feb. 28
+        ("last April", "April 2025"),
+        ("In November", "November 2025"),
+        ("this month", "February 2026"),
+        ("Earlier this week", "the week of Feb. 23, 2026 (up to Feb. 28, 2026)"),
+    ],
+)
 def test_relative_dates_resolve_against_a_stated_date(words: str, resolved: str) -> None:
     meta = SourceMeta(id="dated", label="Dated", published=date(2026, 2, 28), published_quote="x")
     source = parse_source(Path("dated.txt"), f"{words}, something happened.\n", meta)
@@ -130,8 +154,14 @@ def test_declared_aliases_count_as_the_same_name(tmp_path: Path) -> None:
 
     seeds, summaries = make_one_report_world(tmp_path)
     add_source(WASHINGTON, seeds, "washington")
+
     def new_names() -> set[str]:
-        return {n.text for s in review_source(seeds, summaries, "washington").sentences for n in s.new}
+        return {
+            n.text for s in review_source(seeds, summaries, "washington").sentences for n in s.new
+        }
+
     assert "Treasury Department" in new_names()
-    (summaries / "aliases.toml").write_text('[names]\n"Treasury" = ["Treasury Department"]\n', encoding="utf-8")
+    (summaries / "aliases.toml").write_text(
+        '[names]\n"Treasury" = ["Treasury Department"]\n', encoding="utf-8"
+    )
     assert "Treasury Department" not in new_names()

@@ -15,7 +15,11 @@ def test_stale_warning_names_the_newest_source_and_the_topics_resting_on_it() ->
     content = load_content(ROOT / "seeds", ROOT / "summaries")
     warning = stale_warning(content, date(2026, 4, 1), 30)
     assert warning is not None
-    assert "epoch-times, 2026-02-28" in warning and "32 days old" in warning and "STALE_AFTER_DAYS=30" in warning
+    assert (
+        "epoch-times, 2026-02-28" in warning
+        and "32 days old" in warning
+        and "STALE_AFTER_DAYS=30" in warning
+    )
     assert "topics resting on it: " + ", ".join(TOPICS) in warning
     assert stale_warning(content, date(2026, 3, 30), 30) is None  # 30 days: still fresh
 

@@ -23,13 +23,24 @@ CHANNEL_ID = 444444444444444444
 MANAGE_GUILD = 1 << 5
 SEND_AND_EMBED = (1 << 11) | (1 << 14)
 
+
 def _json(data: Any, status: int = 200) -> web.Response:
     """Discord sends exactly "application/json" (no charset), and discord.py relies on it."""
-    return web.Response(body=json.dumps(data).encode(), status=status, content_type="application/json")
+    return web.Response(
+        body=json.dumps(data).encode(), status=status, content_type="application/json"
+    )
 
 
-BOT_USER = {"id": str(BOT_ID), "username": "case-brief", "discriminator": "0", "global_name": None,
-            "avatar": None, "bot": True, "flags": 0, "public_flags": 0}
+BOT_USER = {
+    "id": str(BOT_ID),
+    "username": "case-brief",
+    "discriminator": "0",
+    "global_name": None,
+    "avatar": None,
+    "bot": True,
+    "flags": 0,
+    "public_flags": 0,
+}
 
 
 class FakeDiscord:
@@ -41,17 +52,25 @@ class FakeDiscord:
         self.syncs: list[str] = []
         self.callbacks: dict[str, asyncio.Future[dict[str, Any]]] = {}
         self.followups: list[dict[str, Any]] = []
-        self.messages: dict[str, list[dict[str, Any]]] = defaultdict(list)  # channel -> posted messages
+        self.messages: dict[str, list[dict[str, Any]]] = defaultdict(
+            list
+        )  # channel -> posted messages
         self.channel_failures: dict[str, list[tuple[int, dict[str, Any]]]] = defaultdict(list)
         # Like channel_failures, but the message lands first (a post accepted, then answered 5xx).
         self.accepted_failures: dict[str, list[tuple[int, dict[str, Any]]]] = defaultdict(list)
         self._snowflakes = itertools.count()
-        self.post_attempts: dict[str, int] = defaultdict(int)  # channel -> POSTs received, refused ones too
+        self.post_attempts: dict[str, int] = defaultdict(
+            int
+        )  # channel -> POSTs received, refused ones too
         self.identified = asyncio.Event()
         self.heartbeats = 0
-        self._sockets: dict[tuple[str, int], web.WebSocketResponse] = {}  # (bot token, shard) -> socket
+        self._sockets: dict[
+            tuple[str, int], web.WebSocketResponse
+        ] = {}  # (bot token, shard) -> socket
         self.identified_shards: set[int] = set()
-        self.close_on_identify: int | None = None  # a close code to answer IDENTIFY with (4014, ...)
+        self.close_on_identify: int | None = (
+            None  # a close code to answer IDENTIFY with (4014, ...)
+        )
         self.gateway_down = False
         self._seq = itertools.count(1)
         self._ids = itertools.count(900000000000000000)
@@ -92,23 +111,44 @@ class FakeDiscord:
         return _json(BOT_USER)
 
     async def _application(self, request: web.Request) -> web.Response:
-        return _json({
-            "id": str(APP_ID), "name": "Case Brief", "icon": None, "description": "", "bot_public": True,
-            "bot_require_code_grant": False, "owner": BOT_USER, "team": None, "verify_key": "00", "flags": 0,
-        })
+        return _json(
+            {
+                "id": str(APP_ID),
+                "name": "Case Brief",
+                "icon": None,
+                "description": "",
+                "bot_public": True,
+                "bot_require_code_grant": False,
+                "owner": BOT_USER,
+                "team": None,
+                "verify_key": "00",
+                "flags": 0,
+            }
+        )
 
     async def _gateway_bot(self, request: web.Request) -> web.Response:
-        return _json({"url": f"ws://127.0.0.1:{self.port}/gateway", "shards": 1,
-                                  "session_start_limit": {"total": 1000, "remaining": 1000,
-                                                          "reset_after": 0, "max_concurrency": 1}})
+        return _json(
+            {
+                "url": f"ws://127.0.0.1:{self.port}/gateway",
+                "shards": 1,
+                "session_start_limit": {
+                    "total": 1000,
+                    "remaining": 1000,
+                    "reset_after": 0,
+                    "max_concurrency": 1,
+                },
+            }
+        )
 
     async def _commands(self, request: web.Request) -> web.Response:
         scope = request.match_info.get("guild", "global")
         if request.method == "PUT":
             body = await request.json()
             self.syncs.append(scope)
-            self.commands[scope] = [dict(c, id=str(next(self._ids)), application_id=str(APP_ID), version="1")
-                                    for c in body]
+            self.commands[scope] = [
+                dict(c, id=str(next(self._ids)), application_id=str(APP_ID), version="1")
+                for c in body
+            ]
         return _json(self.commands[scope])
 
     async def _callback(self, request: web.Request) -> web.Response:
@@ -117,34 +157,66 @@ class FakeDiscord:
         future = self.callbacks.get(request.match_info["id"])
         if future is not None and not future.done():
             future.set_result(body)
-        return _json({"interaction": {"id": request.match_info["id"], "type": 2,
-                                                  "response_message_loading": body["type"] == 5,
-                                                  "response_message_ephemeral": bool(body.get("data", {}).get("flags", 0) & 64)}})
+        return _json(
+            {
+                "interaction": {
+                    "id": request.match_info["id"],
+                    "type": 2,
+                    "response_message_loading": body["type"] == 5,
+                    "response_message_ephemeral": bool(body.get("data", {}).get("flags", 0) & 64),
+                }
+            }
+        )
 
     async def _followup(self, request: web.Request) -> web.Response:
         body = await request.json()
         self.followups.append(body)
-        return _json({
-            "id": str(next(self._ids)), "channel_id": str(CHANNEL_ID), "author": BOT_USER, "content": "",
-            "timestamp": "2026-03-10T00:00:00+00:00", "edited_timestamp": None, "tts": False,
-            "mention_everyone": False, "mentions": [], "mention_roles": [], "attachments": [],
-            "embeds": body.get("embeds", []), "pinned": False, "type": 0, "flags": body.get("flags", 0)})
+        return _json(
+            {
+                "id": str(next(self._ids)),
+                "channel_id": str(CHANNEL_ID),
+                "author": BOT_USER,
+                "content": "",
+                "timestamp": "2026-03-10T00:00:00+00:00",
+                "edited_timestamp": None,
+                "tts": False,
+                "mention_everyone": False,
+                "mentions": [],
+                "mention_roles": [],
+                "attachments": [],
+                "embeds": body.get("embeds", []),
+                "pinned": False,
+                "type": 0,
+                "flags": body.get("flags", 0),
+            }
+        )
 
     def snowflake(self) -> str:
         """Message ids as Discord makes them: milliseconds since 2015 shifted left 22 bits."""
-        return str(((int(time.time() * 1000) - 1_420_070_400_000) << 22) | (next(self._snowflakes) % 4096))
+        return str(
+            ((int(time.time() * 1000) - 1_420_070_400_000) << 22) | (next(self._snowflakes) % 4096)
+        )
 
     def chatter(self, channel: str, count: int) -> None:
         """Messages from people in a busy channel."""
         for n in range(count):
-            self.messages[channel].append({"id": self.snowflake(), "channel_id": channel, "content": f"chatter {n}",
-                                           "embeds": [], "author": {"id": "1", "username": "someone"}})
+            self.messages[channel].append(
+                {
+                    "id": self.snowflake(),
+                    "channel_id": channel,
+                    "content": f"chatter {n}",
+                    "embeds": [],
+                    "author": {"id": "1", "username": "someone"},
+                }
+            )
 
     async def _channel_messages(self, request: web.Request) -> web.Response:
         channel = request.match_info["channel"]
         if request.method == "GET":
             limit = min(int(request.query.get("limit", 50)), 100)
-            if "after" in request.query:  # the oldest ``limit`` after that id, returned newest first
+            if (
+                "after" in request.query
+            ):  # the oldest ``limit`` after that id, returned newest first
                 after = int(request.query["after"])
                 newer = [m for m in self.messages[channel] if int(m["id"]) > after]
                 return _json(list(reversed(newer[:limit])))
@@ -154,18 +226,41 @@ class FakeDiscord:
             status, body = self.channel_failures[channel].pop(0)
             response = _json(body, status)
             if status == 429:  # Discord's rate-limit headers, which discord.py reads
-                response.headers.update({"X-RateLimit-Limit": "5", "X-RateLimit-Remaining": "0",
-                                         "X-RateLimit-Reset-After": str(body.get("retry_after", 1)),
-                                         "X-RateLimit-Bucket": "fake", "Retry-After": str(body.get("retry_after", 1)),
-                                         "Via": "1.1 google"})  # without Via, discord.py assumes a Cloudflare ban
+                response.headers.update(
+                    {
+                        "X-RateLimit-Limit": "5",
+                        "X-RateLimit-Remaining": "0",
+                        "X-RateLimit-Reset-After": str(body.get("retry_after", 1)),
+                        "X-RateLimit-Bucket": "fake",
+                        "Retry-After": str(body.get("retry_after", 1)),
+                        "Via": "1.1 google",
+                    }
+                )  # without Via, discord.py assumes a Cloudflare ban
             return response
         body = await request.json()
-        message = {"id": self.snowflake(), "channel_id": channel, "author": BOT_USER, "content": "",
-                   "timestamp": "2026-03-10T00:00:00+00:00", "edited_timestamp": None, "tts": False,
-                   "mention_everyone": False, "mentions": [], "mention_roles": [], "attachments": [],
-                   "embeds": body.get("embeds", []), "pinned": False, "type": 0, "nonce": body.get("nonce")}
-        if body.get("enforce_nonce") and any(m.get("nonce") == body.get("nonce") for m in self.messages[channel]):
-            return _json(next(m for m in self.messages[channel] if m.get("nonce") == body.get("nonce")))
+        message = {
+            "id": self.snowflake(),
+            "channel_id": channel,
+            "author": BOT_USER,
+            "content": "",
+            "timestamp": "2026-03-10T00:00:00+00:00",
+            "edited_timestamp": None,
+            "tts": False,
+            "mention_everyone": False,
+            "mentions": [],
+            "mention_roles": [],
+            "attachments": [],
+            "embeds": body.get("embeds", []),
+            "pinned": False,
+            "type": 0,
+            "nonce": body.get("nonce"),
+        }
+        if body.get("enforce_nonce") and any(
+            m.get("nonce") == body.get("nonce") for m in self.messages[channel]
+        ):
+            return _json(
+                next(m for m in self.messages[channel] if m.get("nonce") == body.get("nonce"))
+            )
         self.messages[channel].append(message)
         if self.accepted_failures[channel]:
             status, failure = self.accepted_failures[channel].pop(0)
@@ -201,11 +296,20 @@ class FakeDiscord:
                 if data["op"] == 6:
                     await self._dispatch(token, "RESUMED", {}, shard=shard_id)
                 else:
-                    await self._dispatch(token, "READY", {
-                        "v": 10, "user": BOT_USER, "guilds": [], "session_id": f"fake-session-{shard_id}",
-                        "resume_gateway_url": f"ws://127.0.0.1:{self.port}/gateway", "shard": [shard_id, count],
-                        "application": {"id": str(APP_ID), "flags": 0},
-                    }, shard=shard_id)
+                    await self._dispatch(
+                        token,
+                        "READY",
+                        {
+                            "v": 10,
+                            "user": BOT_USER,
+                            "guilds": [],
+                            "session_id": f"fake-session-{shard_id}",
+                            "resume_gateway_url": f"ws://127.0.0.1:{self.port}/gateway",
+                            "shard": [shard_id, count],
+                            "application": {"id": str(APP_ID), "flags": 0},
+                        },
+                        shard=shard_id,
+                    )
                 self.identified_shards.add(shard_id)
                 self.identified.set()
         return ws
@@ -222,34 +326,84 @@ class FakeDiscord:
     def restore_gateway(self) -> None:
         self.gateway_down = False
 
-    async def _dispatch(self, token: str, event: str, data: dict[str, Any], *, shard: int = 0) -> None:
-        await self._sockets[(token, shard)].send_json({"op": 0, "t": event, "s": next(self._seq), "d": data})
+    async def _dispatch(
+        self, token: str, event: str, data: dict[str, Any], *, shard: int = 0
+    ) -> None:
+        await self._sockets[(token, shard)].send_json(
+            {"op": 0, "t": event, "s": next(self._seq), "d": data}
+        )
 
-    async def interact(self, name: str, options: dict[str, Any] | None = None, *,
-                       permissions: int = SEND_AND_EMBED, timeout: float = 5,
-                       token: str | None = None, shard: int = 0) -> dict[str, Any]:
+    async def interact(
+        self,
+        name: str,
+        options: dict[str, Any] | None = None,
+        *,
+        permissions: int = SEND_AND_EMBED,
+        timeout: float = 5,
+        token: str | None = None,
+        shard: int = 0,
+    ) -> dict[str, Any]:
         """Dispatch a slash command to a bot (the first token's by default) on one of its
         shards; return its callback body."""
         interaction_id = str(next(self._ids))
         future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
         self.callbacks[interaction_id] = future
-        await self._dispatch(token or self.token, "INTERACTION_CREATE",
-                             interaction_payload(interaction_id, name, options or {}, permissions), shard=shard)
+        await self._dispatch(
+            token or self.token,
+            "INTERACTION_CREATE",
+            interaction_payload(interaction_id, name, options or {}, permissions),
+            shard=shard,
+        )
         return await asyncio.wait_for(future, timeout)
 
 
-def interaction_payload(interaction_id: str, name: str, options: dict[str, Any], permissions: int) -> dict[str, Any]:
-    typed = [{"name": k, "type": 5 if isinstance(v, bool) else 3, "value": v} for k, v in options.items()]
-    user = {"id": "555555555555555555", "username": "ann", "discriminator": "0", "global_name": "Ann",
-            "avatar": None, "public_flags": 0}
+def interaction_payload(
+    interaction_id: str, name: str, options: dict[str, Any], permissions: int
+) -> dict[str, Any]:
+    typed = [
+        {"name": k, "type": 5 if isinstance(v, bool) else 3, "value": v} for k, v in options.items()
+    ]
+    user = {
+        "id": "555555555555555555",
+        "username": "ann",
+        "discriminator": "0",
+        "global_name": "Ann",
+        "avatar": None,
+        "public_flags": 0,
+    }
     return {
-        "id": interaction_id, "application_id": str(APP_ID), "type": 2, "token": f"token-{interaction_id}",
-        "version": 1, "guild_id": str(GUILD_ID), "channel_id": str(CHANNEL_ID),
-        "data": {"id": "777777777777777777", "name": name, "type": 1, "options": typed, "guild_id": str(GUILD_ID)},
-        "member": {"user": user, "roles": [], "joined_at": "2026-01-01T00:00:00+00:00", "deaf": False,
-                   "mute": False, "flags": 0, "nick": None, "avatar": None, "premium_since": None,
-                   "pending": False, "permissions": str(permissions)},
-        "app_permissions": str(SEND_AND_EMBED), "locale": "en-US", "guild_locale": "en-US",
-        "entitlements": [], "authorizing_integration_owners": {"0": str(GUILD_ID)}, "context": 0,
+        "id": interaction_id,
+        "application_id": str(APP_ID),
+        "type": 2,
+        "token": f"token-{interaction_id}",
+        "version": 1,
+        "guild_id": str(GUILD_ID),
+        "channel_id": str(CHANNEL_ID),
+        "data": {
+            "id": "777777777777777777",
+            "name": name,
+            "type": 1,
+            "options": typed,
+            "guild_id": str(GUILD_ID),
+        },
+        "member": {
+            "user": user,
+            "roles": [],
+            "joined_at": "2026-01-01T00:00:00+00:00",
+            "deaf": False,
+            "mute": False,
+            "flags": 0,
+            "nick": None,
+            "avatar": None,
+            "premium_since": None,
+            "pending": False,
+            "permissions": str(permissions),
+        },
+        "app_permissions": str(SEND_AND_EMBED),
+        "locale": "en-US",
+        "guild_locale": "en-US",
+        "entitlements": [],
+        "authorizing_integration_owners": {"0": str(GUILD_ID)},
+        "context": 0,
         "attachment_size_limit": 8388608,
     }

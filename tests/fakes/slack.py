@@ -35,7 +35,9 @@ class FakeSlack:
     def __init__(self) -> None:
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.failures: dict[str, list[Failure]] = defaultdict(list)
-        self.channel_failures: dict[str, list[Failure]] = defaultdict(list)  # chat.postMessage, per channel
+        self.channel_failures: dict[str, list[Failure]] = defaultdict(
+            list
+        )  # chat.postMessage, per channel
         self.admins: set[str] = set()  # user IDs users.info reports as workspace admins
         self.post_delay = 0.0  # seconds each chat.postMessage takes
         # Rate limits like Slack's for chat.postMessage (None: unlimited): 429 + Retry-After.
@@ -47,7 +49,9 @@ class FakeSlack:
         self.teams: dict[str, str] = {}
         self.team_per_second: dict[str, int] = {}
         self.rejected_by_team: dict[str, int] = defaultdict(int)
-        self.history: dict[str, list[dict[str, Any]]] = defaultdict(list)  # channel -> messages, oldest first
+        self.history: dict[str, list[dict[str, Any]]] = defaultdict(
+            list
+        )  # channel -> messages, oldest first
         self._last_ts = 0.0
         self._windows: dict[str, list[float]] = defaultdict(list)
         self.responses: list[dict[str, Any]] = []  # bodies POSTed to response URLs
@@ -83,11 +87,15 @@ class FakeSlack:
     def chatter(self, channel: str, count: int) -> None:
         """Messages from people in a busy channel (after a recap, say)."""
         for n in range(count):
-            self.history[channel].append({"type": "message", "user": "U9", "text": f"chatter {n}", "ts": self._ts()})
+            self.history[channel].append(
+                {"type": "message", "user": "U9", "text": f"chatter {n}", "ts": self._ts()}
+            )
 
     def posts_by_team(self) -> dict[str, int]:
         counts: dict[str, int] = defaultdict(int)
-        for team in (m.get("team") for messages in self.history.values() for m in messages if m.get("bot_id")):
+        for team in (
+            m.get("team") for messages in self.history.values() for m in messages if m.get("bot_id")
+        ):
             counts[str(team)] += 1
         return dict(counts)
 
@@ -131,18 +139,44 @@ class FakeSlack:
             return web.json_response(failure.body, status=failure.status, headers=failure.headers)
         if method == "auth.test" and token in self.teams:
             team = self.teams[token]
-            return web.json_response({"ok": True, "user_id": f"UBOT{team}", "bot_id": f"BBOT{team}",
-                                      "team_id": team, "team": f"Team {team}",
-                                      "url": f"https://{team.lower()}.example/", "user": "bot"})
+            return web.json_response(
+                {
+                    "ok": True,
+                    "user_id": f"UBOT{team}",
+                    "bot_id": f"BBOT{team}",
+                    "team_id": team,
+                    "team": f"Team {team}",
+                    "url": f"https://{team.lower()}.example/",
+                    "user": "bot",
+                }
+            )
         if method == "auth.test":
-            return web.json_response({"ok": True, "user_id": "UBOT", "bot_id": "BBOT", "team_id": "T1",
-                                      "team": "Test", "url": "https://test.example/", "user": "bot"})
+            return web.json_response(
+                {
+                    "ok": True,
+                    "user_id": "UBOT",
+                    "bot_id": "BBOT",
+                    "team_id": "T1",
+                    "team": "Test",
+                    "url": "https://test.example/",
+                    "user": "bot",
+                }
+            )
         if method == "apps.connections.open":
             return web.json_response({"ok": True, "url": f"ws://127.0.0.1:{self.port}/link"})
         if method == "users.info":
             user = args.get("user", "")
-            return web.json_response({"ok": True, "user": {"id": user, "is_admin": user in self.admins,
-                                                           "is_owner": False, "is_primary_owner": False}})
+            return web.json_response(
+                {
+                    "ok": True,
+                    "user": {
+                        "id": user,
+                        "is_admin": user in self.admins,
+                        "is_owner": False,
+                        "is_primary_owner": False,
+                    },
+                }
+            )
         if method == "chat.postMessage":
             channel = str(args.get("channel"))
             if self.channel_failures[channel]:
@@ -152,14 +186,19 @@ class FakeSlack:
                 else:
                     self.calls.pop()  # a refused post is not a post
                 await asyncio.sleep(failure.delay)
-                return web.json_response(failure.body, status=failure.status, headers=failure.headers)
+                return web.json_response(
+                    failure.body, status=failure.status, headers=failure.headers
+                )
             limited = self._rate_limited(channel, team)
             if limited:
                 self.calls.pop()
                 self.rejected += 1
                 self.rejected_by_team[team] += 1
-                return web.json_response({"ok": False, "error": "ratelimited"}, status=429,
-                                         headers={"Retry-After": str(limited)})
+                return web.json_response(
+                    {"ok": False, "error": "ratelimited"},
+                    status=429,
+                    headers={"Retry-After": str(limited)},
+                )
             if self.post_delay:
                 await asyncio.sleep(self.post_delay)
             ts = self._land(channel, args, team)
@@ -186,31 +225,54 @@ class FakeSlack:
 
     def _oauth_access(self, request: web.Request, args: dict[str, Any]) -> web.Response:
         basic = request.headers.get("Authorization", "").removeprefix("Basic ")
-        client = base64.b64decode(basic).decode() if basic else f"{args.get('client_id')}:{args.get('client_secret')}"
+        client = (
+            base64.b64decode(basic).decode()
+            if basic
+            else f"{args.get('client_id')}:{args.get('client_secret')}"
+        )
         if client != f"{self.client_id}:{self.client_secret}":
             return web.json_response({"ok": False, "error": "invalid_client_id"})
         if args.get("grant_type") == "refresh_token":
             team = self.refresh_tokens.get(str(args.get("refresh_token")))
             if team is None:
                 return web.json_response({"ok": False, "error": "invalid_refresh_token"})
-            return web.json_response({"ok": True, **self._issue(team, 43200), "app_id": "A1",
-                                      "team": {"id": team, "name": f"Team {team}"}, "enterprise": None})
+            return web.json_response(
+                {
+                    "ok": True,
+                    **self._issue(team, 43200),
+                    "app_id": "A1",
+                    "team": {"id": team, "name": f"Team {team}"},
+                    "enterprise": None,
+                }
+            )
         granted = self.codes.pop(str(args.get("code")), None)
         if granted is None:
             return web.json_response({"ok": False, "error": "invalid_code"})
         team, expires_in = granted
-        return web.json_response({
-            "ok": True, **self._issue(team, expires_in), "app_id": "A1", "bot_user_id": f"UBOT{team}",
-            "scope": "commands,chat:write,users:read", "team": {"id": team, "name": f"Team {team}"},
-            "enterprise": None, "is_enterprise_install": False,
-            "authed_user": {"id": f"UINSTALLER{team}"},
-        })
+        return web.json_response(
+            {
+                "ok": True,
+                **self._issue(team, expires_in),
+                "app_id": "A1",
+                "bot_user_id": f"UBOT{team}",
+                "scope": "commands,chat:write,users:read",
+                "team": {"id": team, "name": f"Team {team}"},
+                "enterprise": None,
+                "is_enterprise_install": False,
+                "authed_user": {"id": f"UINSTALLER{team}"},
+            }
+        )
 
     def _issue(self, team: str, expires_in: int) -> dict[str, Any]:
         n = next(self._token_ids)
         token, refresh = f"xoxe.xoxb-{team}-{n}", f"xoxe-1-refresh-{team}-{n}"
         self.teams[token], self.refresh_tokens[refresh] = team, team
-        return {"access_token": token, "token_type": "bot", "refresh_token": refresh, "expires_in": expires_in}
+        return {
+            "access_token": token,
+            "token_type": "bot",
+            "refresh_token": refresh,
+            "expires_in": expires_in,
+        }
 
     @property
     def response_url(self) -> str:
@@ -225,22 +287,36 @@ class FakeSlack:
         metadata = args.get("metadata")
         if isinstance(metadata, str):
             metadata = json.loads(metadata)
-        self.history[channel].append({"type": "message", "bot_id": "BBOT", "team": team, "ts": ts,
-                                      "text": args.get("text", ""), "metadata": metadata})
+        self.history[channel].append(
+            {
+                "type": "message",
+                "bot_id": "BBOT",
+                "team": team,
+                "ts": ts,
+                "text": args.get("text", ""),
+                "metadata": metadata,
+            }
+        )
         return ts
 
     def _history(self, args: dict[str, Any]) -> dict[str, Any]:
         """conversations.history: newest first, ``oldest`` exclusive, ``limit`` per page, cursors."""
         oldest = float(args.get("oldest") or 0)
-        messages = [m for m in reversed(self.history[str(args.get("channel"))]) if float(m["ts"]) > oldest]
+        messages = [
+            m for m in reversed(self.history[str(args.get("channel"))]) if float(m["ts"]) > oldest
+        ]
         start = int(str(args.get("cursor") or "0").removeprefix("next:"))
         limit = min(int(args.get("limit") or 100), 999)
-        page = messages[start:start + limit]
+        page = messages[start : start + limit]
         if str(args.get("include_all_metadata")).lower() not in ("1", "true"):
             page = [{k: v for k, v in m.items() if k != "metadata"} for m in page]
         more = start + limit < len(messages)
-        return {"ok": True, "messages": page, "has_more": more,
-                "response_metadata": {"next_cursor": f"next:{start + limit}" if more else ""}}
+        return {
+            "ok": True,
+            "messages": page,
+            "has_more": more,
+            "response_metadata": {"next_cursor": f"next:{start + limit}" if more else ""},
+        }
 
     def _rate_limited(self, channel: str, team: str = "T1") -> int:
         """Seconds to wait (Slack sends whole seconds), or 0 when the post may go through."""
@@ -260,8 +336,14 @@ class FakeSlack:
     async def _socket(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse(autoping=True)
         await ws.prepare(request)
-        await ws.send_json({"type": "hello", "num_connections": 1,
-                            "debug_info": {"host": "fake"}, "connection_info": {"app_id": "A1"}})
+        await ws.send_json(
+            {
+                "type": "hello",
+                "num_connections": 1,
+                "debug_info": {"host": "fake"},
+                "connection_info": {"app_id": "A1"},
+            }
+        )
         self.connected.set()
         self._sockets.append(ws)
         sender = asyncio.create_task(self._send_outbox(ws))
@@ -288,27 +370,55 @@ class FakeSlack:
             envelope = await self._outbox.get()
             await ws.send_json(envelope)
 
-    async def slash_command(self, command: str, text: str = "", *, user_id: str = "U1",
-                            channel_id: str = "C1", timeout: float = 5) -> dict[str, Any]:
+    async def slash_command(
+        self,
+        command: str,
+        text: str = "",
+        *,
+        user_id: str = "U1",
+        channel_id: str = "C1",
+        timeout: float = 5,
+    ) -> dict[str, Any]:
         """Push a slash command over Socket Mode; return the ack the app sent back."""
         envelope_id = f"env-{next(self._ids)}"
         future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
         self.acks[envelope_id] = future
         payload = slash_payload(command, text, user_id=user_id, channel_id=channel_id)
-        await self._outbox.put({"envelope_id": envelope_id, "type": "slash_commands",
-                                "accepts_response_payload": True, "payload": payload})
+        await self._outbox.put(
+            {
+                "envelope_id": envelope_id,
+                "type": "slash_commands",
+                "accepts_response_payload": True,
+                "payload": payload,
+            }
+        )
         return await asyncio.wait_for(future, timeout)
 
 
-def slash_payload(command: str, text: str = "", *, user_id: str = "U1", channel_id: str = "C1",
-                  response_url: str = "https://hooks.slack.example/commands/1",
-                  team_id: str = "T1") -> dict[str, str]:
+def slash_payload(
+    command: str,
+    text: str = "",
+    *,
+    user_id: str = "U1",
+    channel_id: str = "C1",
+    response_url: str = "https://hooks.slack.example/commands/1",
+    team_id: str = "T1",
+) -> dict[str, str]:
     """The fields Slack sends with a slash command."""
     return {
-        "token": "legacy-verification-token", "team_id": team_id, "team_domain": "test",
-        "channel_id": channel_id, "channel_name": "general", "user_id": user_id, "user_name": "ann",
-        "command": command, "text": text, "api_app_id": "A1", "is_enterprise_install": "false",
-        "response_url": response_url, "trigger_id": "1.2.3",
+        "token": "legacy-verification-token",
+        "team_id": team_id,
+        "team_domain": "test",
+        "channel_id": channel_id,
+        "channel_name": "general",
+        "user_id": user_id,
+        "user_name": "ann",
+        "command": command,
+        "text": text,
+        "api_app_id": "A1",
+        "is_enterprise_install": "false",
+        "response_url": response_url,
+        "trigger_id": "1.2.3",
     }
 
 
@@ -317,12 +427,25 @@ def _bearer(request: web.Request) -> str | None:
     return header.removeprefix("Bearer ") if header.startswith("Bearer ") else None
 
 
-def event_payload(event_type: str, *, team_id: str = "T1", event: dict[str, Any] | None = None) -> dict[str, Any]:
+def event_payload(
+    event_type: str, *, team_id: str = "T1", event: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """An Events API callback as Slack POSTs it to /slack/events."""
     return {
-        "token": "legacy-verification-token", "team_id": team_id, "api_app_id": "A1",
+        "token": "legacy-verification-token",
+        "team_id": team_id,
+        "api_app_id": "A1",
         "event": {"type": event_type, "event_ts": "1700000000.000100", **(event or {})},
-        "type": "event_callback", "event_id": f"Ev{team_id}{event_type}", "event_time": 1700000000,
-        "authorizations": [{"enterprise_id": None, "team_id": team_id, "user_id": f"UBOT{team_id}",
-                            "is_bot": True, "is_enterprise_install": False}],
+        "type": "event_callback",
+        "event_id": f"Ev{team_id}{event_type}",
+        "event_time": 1700000000,
+        "authorizations": [
+            {
+                "enterprise_id": None,
+                "team_id": team_id,
+                "user_id": f"UBOT{team_id}",
+                "is_bot": True,
+                "is_enterprise_install": False,
+            }
+        ],
     }

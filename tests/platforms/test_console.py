@@ -8,7 +8,6 @@ from bot.platforms.console import run_console
 from tests.hermetic import clean_env, outside_checkout
 
 
-
 def test_console_answers_each_piped_line_until_exit(dispatcher: Dispatcher) -> None:
     out = io.StringIO()
     assert run_console(dispatcher, io.StringIO("/numbers\n\n/numbrs\nexit\n/ruling\n"), out) == 0
@@ -19,7 +18,9 @@ def test_console_answers_each_piped_line_until_exit(dispatcher: Dispatcher) -> N
 
 def test_console_reports_a_broken_edit_and_keeps_serving(dispatcher: Dispatcher) -> None:
     summaries = dispatcher.store.summaries_dir
-    (summaries / "numbers.md").write_text("# Numbers\n## Figures\n- **1**: one.\n  > nowhere: \"no such source\"\n")
+    (summaries / "numbers.md").write_text(
+        '# Numbers\n## Figures\n- **1**: one.\n  > nowhere: "no such source"\n'
+    )
     out = io.StringIO()
     run_console(dispatcher, io.StringIO("/numbers\n"), out)
     assert "still serving the last good version" in out.getvalue()
@@ -28,10 +29,20 @@ def test_console_reports_a_broken_edit_and_keeps_serving(dispatcher: Dispatcher)
 
 
 def test_console_subprocess_over_stdin() -> None:
-    done = subprocess.run([sys.executable, "-m", "bot", "console"], input="/who romo\n/help\n",
-                          capture_output=True, text=True, cwd=outside_checkout(Path.cwd()), env=clean_env(),
-                          timeout=60)
-    assert done.returncode == 0 and "Dottie Romo" in done.stdout and "Case brief: commands" in done.stdout
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "console"],
+        input="/who romo\n/help\n",
+        capture_output=True,
+        text=True,
+        cwd=outside_checkout(Path.cwd()),
+        env=clean_env(),
+        timeout=60,
+    )
+    assert (
+        done.returncode == 0
+        and "Dottie Romo" in done.stdout
+        and "Case brief: commands" in done.stdout
+    )
 
 
 class EditsBetweenLines(io.StringIO):
@@ -47,14 +58,19 @@ class EditsBetweenLines(io.StringIO):
         return super().readline()
 
 
-def test_console_survives_an_unreadable_edit_and_loads_the_next_good_one(dispatcher: Dispatcher) -> None:
+def test_console_survives_an_unreadable_edit_and_loads_the_next_good_one(
+    dispatcher: Dispatcher,
+) -> None:
     file = dispatcher.store.summaries_dir / "numbers.md"
     good = file.read_bytes()
-    stdin = EditsBetweenLines(["/numbers\n", "/numbers\n", "/numbers\n"], [
-        (file, b"# Numbers \xff\xfe binary \x00 junk"),
-        None,
-        (file, good.replace(b"# The numbers", b"# The key numbers")),
-    ])
+    stdin = EditsBetweenLines(
+        ["/numbers\n", "/numbers\n", "/numbers\n"],
+        [
+            (file, b"# Numbers \xff\xfe binary \x00 junk"),
+            None,
+            (file, good.replace(b"# The numbers", b"# The key numbers")),
+        ],
+    )
     out = io.StringIO()
     assert run_console(dispatcher, stdin, out) == 0
     text = out.getvalue()

@@ -30,7 +30,9 @@ async def fake_discord() -> AsyncIterator[FakeDiscord]:
 
 
 def discord_settings(base: Settings, fake: FakeDiscord, **extra: object) -> Settings:
-    return base.model_copy(update={"discord_token": SecretStr(fake.token), "discord_api_url": fake.api_url, **extra})
+    return base.model_copy(
+        update={"discord_token": SecretStr(fake.token), "discord_api_url": fake.api_url, **extra}
+    )
 
 
 async def started(settings: Settings, dispatcher: Dispatcher, fake: FakeDiscord) -> DiscordRunner:
@@ -43,18 +45,26 @@ async def started(settings: Settings, dispatcher: Dispatcher, fake: FakeDiscord)
 
 
 @pytest.fixture
-async def bot(settings: Settings, fake_discord: FakeDiscord, dispatcher: Dispatcher) -> AsyncIterator[DiscordRunner]:
+async def bot(
+    settings: Settings, fake_discord: FakeDiscord, dispatcher: Dispatcher
+) -> AsyncIterator[DiscordRunner]:
     runner = await started(discord_settings(settings, fake_discord), dispatcher, fake_discord)
     yield runner
     await runner.stop()
 
 
-async def test_logs_in_and_syncs_commands_matching_the_registry(bot: DiscordRunner, fake_discord: FakeDiscord) -> None:
+async def test_logs_in_and_syncs_commands_matching_the_registry(
+    bot: DiscordRunner, fake_discord: FakeDiscord
+) -> None:
     synced = {c["name"]: c for c in fake_discord.commands["global"]}
     assert fake_discord.syncs == ["global"]
     assert list(synced) == [c.name for c in build_registry()]
     quote = {o["name"]: o for o in synced["quote"]["options"]}
-    assert quote["words"]["type"] == 3 and quote["words"]["required"] and quote["words"]["max_length"] == 200
+    assert (
+        quote["words"]["type"] == 3
+        and quote["words"]["required"]
+        and quote["words"]["max_length"] == 200
+    )
     assert quote["public"]["type"] == 5 and not quote["public"].get("required", False)
     help_choices = [c["value"] for c in synced["help"]["options"][0]["choices"]]
     assert "quote" in help_choices and "help" in help_choices
@@ -62,7 +72,10 @@ async def test_logs_in_and_syncs_commands_matching_the_registry(bot: DiscordRunn
 
 
 async def test_unchanged_commands_are_not_synced_again(
-    bot: DiscordRunner, fake_discord: FakeDiscord, settings: Settings, dispatcher: Dispatcher,
+    bot: DiscordRunner,
+    fake_discord: FakeDiscord,
+    settings: Settings,
+    dispatcher: Dispatcher,
 ) -> None:
     await bot.stop()
     again = await started(discord_settings(settings, fake_discord), dispatcher, fake_discord)
@@ -73,16 +86,24 @@ async def test_unchanged_commands_are_not_synced_again(
 
 
 async def test_guild_ids_sync_to_those_guilds_only(
-    fake_discord: FakeDiscord, settings: Settings, dispatcher: Dispatcher,
+    fake_discord: FakeDiscord,
+    settings: Settings,
+    dispatcher: Dispatcher,
 ) -> None:
-    runner = await started(discord_settings(settings, fake_discord, discord_guild_ids=[GUILD_ID]), dispatcher, fake_discord)
+    runner = await started(
+        discord_settings(settings, fake_discord, discord_guild_ids=[GUILD_ID]),
+        dispatcher,
+        fake_discord,
+    )
     try:
         assert fake_discord.syncs == [str(GUILD_ID)] and "global" not in fake_discord.commands
     finally:
         await runner.stop()
 
 
-async def test_slash_command_gets_the_expected_embed_privately(bot: DiscordRunner, fake_discord: FakeDiscord) -> None:
+async def test_slash_command_gets_the_expected_embed_privately(
+    bot: DiscordRunner, fake_discord: FakeDiscord
+) -> None:
     callback = await fake_discord.interact("numbers")
     assert callback["type"] == 4
     data = callback["data"]
@@ -90,26 +111,41 @@ async def test_slash_command_gets_the_expected_embed_privately(bot: DiscordRunne
     first = data["embeds"][0]
     assert first["title"] == "The numbers" and first["fields"][0]["name"] == "About 42,695"
     assert data["embeds"][-1]["footer"]["text"].startswith("As of Feb 28, 2026")
-    assert_within_limits({"embeds": [{k: v for k, v in e.items() if k != "type"} for e in data["embeds"]],
-                          "allowed_mentions": data["allowed_mentions"]})
+    assert_within_limits(
+        {
+            "embeds": [{k: v for k, v in e.items() if k != "type"} for e in data["embeds"]],
+            "allowed_mentions": data["allowed_mentions"],
+        }
+    )
 
 
-async def test_public_option_and_hostile_text(bot: DiscordRunner, fake_discord: FakeDiscord) -> None:
-    callback = await fake_discord.interact("quote", {"words": "@everyone <@123456> Romo https://evil.io", "public": True})
+async def test_public_option_and_hostile_text(
+    bot: DiscordRunner, fake_discord: FakeDiscord
+) -> None:
+    callback = await fake_discord.interact(
+        "quote", {"words": "@everyone <@123456> Romo https://evil.io", "public": True}
+    )
     data = callback["data"]
     assert data.get("flags", 0) == 0  # not ephemeral: discord.py leaves flags out
     assert_no_pings({"embeds": data["embeds"], "allowed_mentions": data["allowed_mentions"]})
 
 
 async def test_errors_get_an_apology_and_the_bot_keeps_running(
-    settings: Settings, fake_discord: FakeDiscord,
+    settings: Settings,
+    fake_discord: FakeDiscord,
 ) -> None:
     def boom(request, context):  # type: ignore[no-untyped-def]
         raise RuntimeError("kaboom")
 
     base = build_dispatcher(settings, CLOCK)
-    registry = Registry([Command("boom", "fails", boom), Command("fine", "works", lambda r, c: Reply("Fine"))])
-    runner = await started(discord_settings(settings, fake_discord), Dispatcher(registry, base.store, clock=CLOCK), fake_discord)
+    registry = Registry(
+        [Command("boom", "fails", boom), Command("fine", "works", lambda r, c: Reply("Fine"))]
+    )
+    runner = await started(
+        discord_settings(settings, fake_discord),
+        Dispatcher(registry, base.store, clock=CLOCK),
+        fake_discord,
+    )
     try:
         failed = await fake_discord.interact("boom")
         assert "Sorry" in failed["data"]["embeds"][0]["title"]
@@ -118,14 +154,20 @@ async def test_errors_get_an_apology_and_the_bot_keeps_running(
         await runner.stop()
 
 
-async def test_a_rejected_token_names_the_setting(settings: Settings, fake_discord: FakeDiscord, dispatcher: Dispatcher) -> None:
-    runner = DiscordRunner(discord_settings(settings, fake_discord, discord_token=SecretStr("wrong")), dispatcher)
+async def test_a_rejected_token_names_the_setting(
+    settings: Settings, fake_discord: FakeDiscord, dispatcher: Dispatcher
+) -> None:
+    runner = DiscordRunner(
+        discord_settings(settings, fake_discord, discord_token=SecretStr("wrong")), dispatcher
+    )
     with pytest.raises(StartError, match="DISCORD_TOKEN"):
         await runner.start()
 
 
 async def test_while_stopping_new_interactions_are_turned_away_politely(
-    settings: Settings, fake_discord: FakeDiscord, dispatcher: Dispatcher,
+    settings: Settings,
+    fake_discord: FakeDiscord,
+    dispatcher: Dispatcher,
 ) -> None:
     from bot.service.observe import DRAINING_TEXT, Observer
 
@@ -135,7 +177,9 @@ async def test_while_stopping_new_interactions_are_turned_away_politely(
     await runner.start()
     await asyncio.wait_for(fake_discord.identified.wait(), 10)
     try:
-        assert (await fake_discord.interact("numbers"))["data"]["embeds"][0]["title"] == "The numbers"
+        assert (await fake_discord.interact("numbers"))["data"]["embeds"][0][
+            "title"
+        ] == "The numbers"
         await observer.drain(1)
         refused = await fake_discord.interact("numbers")
         assert refused["data"]["content"] == DRAINING_TEXT and refused["data"]["flags"] == 64
@@ -154,30 +198,47 @@ async def test_readiness_reports_the_shard_and_its_latency(bot: DiscordRunner) -
     assert not (await bot.readiness()).ready
 
 
-async def test_429s_discord_py_waits_out_are_counted(bot: DiscordRunner, fake_discord: FakeDiscord) -> None:
+async def test_429s_discord_py_waits_out_are_counted(
+    bot: DiscordRunner, fake_discord: FakeDiscord
+) -> None:
     from prometheus_client import REGISTRY
 
     from tests.fakes.discord import CHANNEL_ID
 
     def met() -> float:
-        return REGISTRY.get_sample_value("casebrief_rate_limited_total", {"platform": "discord"}) or 0.0
+        return (
+            REGISTRY.get_sample_value("casebrief_rate_limited_total", {"platform": "discord"})
+            or 0.0
+        )
 
     before = met()
-    fake_discord.channel_failures[str(CHANNEL_ID)].append((429, {"message": "slow down", "retry_after": 0.1,
-                                                                  "global": False}))
-    await bot.client.http.send_message(CHANNEL_ID, params=discord.http.handle_message_parameters(content="hi"))
+    fake_discord.channel_failures[str(CHANNEL_ID)].append(
+        (429, {"message": "slow down", "retry_after": 0.1, "global": False})
+    )
+    await bot.client.http.send_message(
+        CHANNEL_ID, params=discord.http.handle_message_parameters(content="hi")
+    )
     assert met() - before == 1 and len(fake_discord.messages[str(CHANNEL_ID)]) == 1
 
 
-@pytest.mark.parametrize(("count", "ids", "says"), [
-    (2, [5], "from 0 to DISCORD_SHARD_COUNT - 1"),
-    (2, [-1], "from 0 to DISCORD_SHARD_COUNT - 1"),  # was accepted: the process ran shard -1
-    (2, [0, 0], "listed twice"),  # was accepted: two gateway sessions for one shard
-    (None, [1], "needs DISCORD_SHARD_COUNT"),
-])
+@pytest.mark.parametrize(
+    ("count", "ids", "says"),
+    [
+        (2, [5], "from 0 to DISCORD_SHARD_COUNT - 1"),
+        (2, [-1], "from 0 to DISCORD_SHARD_COUNT - 1"),  # was accepted: the process ran shard -1
+        (2, [0, 0], "listed twice"),  # was accepted: two gateway sessions for one shard
+        (None, [1], "needs DISCORD_SHARD_COUNT"),
+    ],
+)
 def test_shard_ids_outside_the_count_or_repeated_are_refused_naming_the_variable(
-        settings: Settings, dispatcher: Dispatcher, count: int | None, ids: list[int], says: str) -> None:
-    wrong = settings.model_copy(update={"discord_token": SecretStr("t"), "discord_shard_count": count,
-                                        "discord_shard_ids": ids})
+    settings: Settings, dispatcher: Dispatcher, count: int | None, ids: list[int], says: str
+) -> None:
+    wrong = settings.model_copy(
+        update={
+            "discord_token": SecretStr("t"),
+            "discord_shard_count": count,
+            "discord_shard_ids": ids,
+        }
+    )
     with pytest.raises(StartError, match=f"^Invalid setting DISCORD_SHARD_IDS: .*{says}"):
         DiscordRunner(wrong, dispatcher)

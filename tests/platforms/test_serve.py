@@ -25,12 +25,25 @@ def free_port() -> int:
 async def test_run_serves_slack_http_and_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
     fake = await FakeSlack().start()
     port = free_port()
-    env = clean_env(SLACK_BOT_TOKEN=TOKEN, SLACK_SIGNING_SECRET=SECRET, SLACK_API_URL=fake.api_url,
-                    HOST="127.0.0.1", PORT=str(port), LOG_LEVEL="DEBUG",
-                    DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    env = clean_env(
+        SLACK_BOT_TOKEN=TOKEN,
+        SLACK_SIGNING_SECRET=SECRET,
+        SLACK_API_URL=fake.api_url,
+        HOST="127.0.0.1",
+        PORT=str(port),
+        LOG_LEVEL="DEBUG",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    )
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", cwd=outside_checkout(tmp_path), env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        cwd=outside_checkout(tmp_path),
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
     try:
         async with aiohttp.ClientSession() as session:
             for _ in range(100):
@@ -41,8 +54,11 @@ async def test_run_serves_slack_http_and_stops_cleanly_on_sigterm(tmp_path: Path
                 except aiohttp.ClientConnectionError:
                     await asyncio.sleep(0.1)
             body = form(slash_payload("/who", "Romo"))
-            async with session.post(f"http://127.0.0.1:{port}/slack/events", data=body,
-                                    headers=signed_headers(SECRET, body)) as resp:
+            async with session.post(
+                f"http://127.0.0.1:{port}/slack/events",
+                data=body,
+                headers=signed_headers(SECRET, body),
+            ) as resp:
                 assert resp.status == 200 and "Dottie Romo" in await resp.text()
         process.send_signal(signal.SIGTERM)
         stdout, stderr = await asyncio.wait_for(process.communicate(), 20)
@@ -61,17 +77,31 @@ async def test_run_serves_slack_and_discord_in_one_process_and_stops_both(tmp_pa
     from tests.fakes.discord import FakeDiscord
 
     slack, discord = await FakeSlack().start(), await FakeDiscord().start()
-    env = clean_env(SLACK_BOT_TOKEN=TOKEN, SLACK_APP_TOKEN="xapp-socket-token", SLACK_API_URL=slack.api_url,
-                    DISCORD_TOKEN=discord.token, DISCORD_API_URL=discord.api_url,
-                    DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    env = clean_env(
+        SLACK_BOT_TOKEN=TOKEN,
+        SLACK_APP_TOKEN="xapp-socket-token",
+        SLACK_API_URL=slack.api_url,
+        DISCORD_TOKEN=discord.token,
+        DISCORD_API_URL=discord.api_url,
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    )
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", cwd=outside_checkout(tmp_path), env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        cwd=outside_checkout(tmp_path),
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
     try:
         await asyncio.wait_for(slack.connected.wait(), 20)
         await asyncio.wait_for(discord.identified.wait(), 20)
         assert "Status" in str((await slack.slash_command("/status"))["payload"]["blocks"][0])
-        assert (await discord.interact("ruling"))["data"]["embeds"][0]["title"] == "The Feb. 26, 2026 ruling"
+        assert (await discord.interact("ruling"))["data"]["embeds"][0][
+            "title"
+        ] == "The Feb. 26, 2026 ruling"
         process.send_signal(signal.SIGINT)
         stdout, stderr = await asyncio.wait_for(process.communicate(), 20)
         assert process.returncode == 0, stderr.decode()
@@ -86,7 +116,11 @@ async def test_run_serves_slack_and_discord_in_one_process_and_stops_both(tmp_pa
 
 
 def bot_env(tmp_path: Path, **settings: str) -> dict[str, str]:
-    defaults = {"HOST": "127.0.0.1", "PORT": str(free_port()), "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+    defaults = {
+        "HOST": "127.0.0.1",
+        "PORT": str(free_port()),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    }
     env = clean_env(**{**defaults, **settings})
     env["BOT_TEST_CWD"] = str(outside_checkout(tmp_path))
     return env
@@ -94,8 +128,15 @@ def bot_env(tmp_path: Path, **settings: str) -> dict[str, str]:
 
 async def start_bot(env: dict[str, str]) -> asyncio.subprocess.Process:
     return await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", cwd=env["BOT_TEST_CWD"], env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        cwd=env["BOT_TEST_CWD"],
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
 
 
 async def wait_ready(session: aiohttp.ClientSession, port: str, within: float = 30) -> dict:  # type: ignore[type-arg]
@@ -112,18 +153,25 @@ async def wait_ready(session: aiohttp.ClientSession, port: str, within: float = 
     raise AssertionError(f"not ready: {body}")
 
 
-async def test_a_gateway_closed_with_4014_stops_the_process_with_one_line_and_exit_3(tmp_path: Path) -> None:
+async def test_a_gateway_closed_with_4014_stops_the_process_with_one_line_and_exit_3(
+    tmp_path: Path,
+) -> None:
     """Before supervision the gateway task died (4014) and the process ran on, half dead."""
     from tests.fakes.discord import FakeDiscord
 
     discord = await FakeDiscord().start()
     discord.close_on_identify = 4014
-    process = await start_bot(bot_env(tmp_path, DISCORD_TOKEN=discord.token, DISCORD_API_URL=discord.api_url))
+    process = await start_bot(
+        bot_env(tmp_path, DISCORD_TOKEN=discord.token, DISCORD_API_URL=discord.api_url)
+    )
     try:
         _, stderr = await asyncio.wait_for(process.communicate(), 30)
         last = stderr.decode().strip().splitlines()[-1]
         assert process.returncode == 3
-        assert last.startswith("Stopped: Discord closed the gateway with code 4014") and "privileged intents" in last
+        assert (
+            last.startswith("Stopped: Discord closed the gateway with code 4014")
+            and "privileged intents" in last
+        )
         assert "Traceback" not in stderr.decode() and discord.token not in stderr.decode()
     finally:
         if process.returncode is None:
@@ -132,20 +180,29 @@ async def test_a_gateway_closed_with_4014_stops_the_process_with_one_line_and_ex
         await discord.stop()
 
 
-async def test_sigterm_finishes_in_flight_replies_fast_and_slow_then_exits_0(tmp_path: Path) -> None:
+async def test_sigterm_finishes_in_flight_replies_fast_and_slow_then_exits_0(
+    tmp_path: Path,
+) -> None:
     """A slow /recap (its database locked by another process) is acked with "Working on it"
     and still answered through the response URL after SIGTERM; fast ones are answered or,
     once stopping, turned away with 503: no reply is lost."""
     import sqlite3
 
     fake = await FakeSlack().start()
-    env = bot_env(tmp_path, SLACK_BOT_TOKEN=TOKEN, SLACK_SIGNING_SECRET=SECRET, SLACK_API_URL=fake.api_url,
-                  SLACK_ADMIN_USER_IDS="U1")
+    env = bot_env(
+        tmp_path,
+        SLACK_BOT_TOKEN=TOKEN,
+        SLACK_SIGNING_SECRET=SECRET,
+        SLACK_API_URL=fake.api_url,
+        SLACK_ADMIN_USER_IDS="U1",
+    )
     port = env["PORT"]
     process = await start_bot(env)
     url = f"http://127.0.0.1:{port}/slack/events"
 
-    async def slash(session: aiohttp.ClientSession, command: str, text: str = "") -> tuple[int, str]:
+    async def slash(
+        session: aiohttp.ClientSession, command: str, text: str = ""
+    ) -> tuple[int, str]:
         body = form(slash_payload(command, text, response_url=fake.response_url))
         async with session.post(url, data=body, headers=signed_headers(SECRET, body)) as resp:
             return resp.status, await resp.text()
@@ -180,9 +237,17 @@ async def test_two_processes_split_two_shards_and_both_answer(tmp_path: Path) ->
     from tests.fakes.discord import FakeDiscord
 
     discord = await FakeDiscord().start()
-    envs = [bot_env(tmp_path, DISCORD_TOKEN=discord.token, DISCORD_API_URL=discord.api_url,
-                    DISCORD_SHARD_COUNT="2", DISCORD_SHARD_IDS=str(shard),
-                    DATABASE_URL=f"sqlite:///{tmp_path / f'db{shard}.sqlite3'}") for shard in (0, 1)]
+    envs = [
+        bot_env(
+            tmp_path,
+            DISCORD_TOKEN=discord.token,
+            DISCORD_API_URL=discord.api_url,
+            DISCORD_SHARD_COUNT="2",
+            DISCORD_SHARD_IDS=str(shard),
+            DATABASE_URL=f"sqlite:///{tmp_path / f'db{shard}.sqlite3'}",
+        )
+        for shard in (0, 1)
+    ]
     processes = [await start_bot(env) for env in envs]
     try:
         async with aiohttp.ClientSession() as session:
@@ -211,8 +276,13 @@ async def test_a_database_that_cannot_be_opened_at_start_stops_the_process_with_
     tmp_path: Path,
 ) -> None:
     fake = await FakeSlack().start()
-    env = bot_env(tmp_path, SLACK_BOT_TOKEN=TOKEN, SLACK_SIGNING_SECRET=SECRET, SLACK_API_URL=fake.api_url,
-                  DATABASE_URL="postgresql://postgres:pw-must-not-leak@127.0.0.1:1/test")  # no server there
+    env = bot_env(
+        tmp_path,
+        SLACK_BOT_TOKEN=TOKEN,
+        SLACK_SIGNING_SECRET=SECRET,
+        SLACK_API_URL=fake.api_url,
+        DATABASE_URL="postgresql://postgres:pw-must-not-leak@127.0.0.1:1/test",
+    )  # no server there
     process = await start_bot(env)
     try:
         _, stderr = await asyncio.wait_for(process.communicate(), 60)
@@ -231,7 +301,9 @@ async def test_a_database_broken_while_running_pauses_recaps_and_every_other_com
     tmp_path: Path,
 ) -> None:
     fake = await FakeSlack().start()
-    env = bot_env(tmp_path, SLACK_BOT_TOKEN=TOKEN, SLACK_SIGNING_SECRET=SECRET, SLACK_API_URL=fake.api_url)
+    env = bot_env(
+        tmp_path, SLACK_BOT_TOKEN=TOKEN, SLACK_SIGNING_SECRET=SECRET, SLACK_API_URL=fake.api_url
+    )
     process = await start_bot(env)
     base = f"http://127.0.0.1:{env['PORT']}"
     try:
@@ -249,7 +321,9 @@ async def test_a_database_broken_while_running_pauses_recaps_and_every_other_com
                 await asyncio.sleep(0.1)
             assert "database" in body["not_ready"], body
             command = form(slash_payload("/numbers"))
-            async with session.post(f"{base}/slack/events", data=command, headers=signed_headers(SECRET, command)) as resp:
+            async with session.post(
+                f"{base}/slack/events", data=command, headers=signed_headers(SECRET, command)
+            ) as resp:
                 assert resp.status == 200 and "42,695" in await resp.text()
         process.send_signal(signal.SIGTERM)
         _, stderr = await asyncio.wait_for(process.communicate(), 30)

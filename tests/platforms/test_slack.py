@@ -33,15 +33,22 @@ async def fake_slack() -> AsyncIterator[FakeSlack]:
 
 
 def slack_settings(base: Settings, fake: FakeSlack, **extra: object) -> Settings:
-    return base.model_copy(update={
-        "slack_bot_token": SecretStr("xoxb-test-token"),
-        "slack_signing_secret": SecretStr(SECRET),
-        "slack_api_url": fake.api_url, "host": "127.0.0.1", "port": 0, **extra,
-    })
+    return base.model_copy(
+        update={
+            "slack_bot_token": SecretStr("xoxb-test-token"),
+            "slack_signing_secret": SecretStr(SECRET),
+            "slack_api_url": fake.api_url,
+            "host": "127.0.0.1",
+            "port": 0,
+            **extra,
+        }
+    )
 
 
 @pytest.fixture
-async def http_runner(settings: Settings, fake_slack: FakeSlack, dispatcher: Dispatcher) -> AsyncIterator[SlackRunner]:
+async def http_runner(
+    settings: Settings, fake_slack: FakeSlack, dispatcher: Dispatcher
+) -> AsyncIterator[SlackRunner]:
     runner = SlackRunner(slack_settings(settings, fake_slack), dispatcher)
     await runner.start()
     yield runner
@@ -50,7 +57,9 @@ async def http_runner(settings: Settings, fake_slack: FakeSlack, dispatcher: Dis
 
 async def post(runner: SlackRunner, body: str, headers: dict[str, str]) -> tuple[int, dict | str]:  # type: ignore[type-arg]
     async with aiohttp.ClientSession() as session:
-        async with session.post(f"http://127.0.0.1:{runner.port}/slack/events", data=body, headers=headers) as resp:
+        async with session.post(
+            f"http://127.0.0.1:{runner.port}/slack/events", data=body, headers=headers
+        ) as resp:
             if resp.content_type == "application/json":
                 return resp.status, await resp.json()
             return resp.status, await resp.text()
@@ -81,7 +90,9 @@ async def test_healthz(http_runner: SlackRunner) -> None:
 
 
 @pytest.fixture
-async def probe_runner(settings: Settings, fake_slack: FakeSlack) -> AsyncIterator[tuple[SlackRunner, list[str]]]:
+async def probe_runner(
+    settings: Settings, fake_slack: FakeSlack
+) -> AsyncIterator[tuple[SlackRunner, list[str]]]:
     """A Slack app whose only command records that it ran."""
     ran: list[str] = []
 
@@ -114,10 +125,13 @@ async def test_unverifiable_requests_get_401_and_run_nothing(probe_runner, case:
 
 
 async def test_socket_mode_slash_command_is_acked_with_the_reply(
-    settings: Settings, fake_slack: FakeSlack, dispatcher: Dispatcher,
+    settings: Settings,
+    fake_slack: FakeSlack,
+    dispatcher: Dispatcher,
 ) -> None:
-    socket_settings = slack_settings(settings, fake_slack, slack_app_token=SecretStr("xapp-test"),
-                                     slack_signing_secret=None)
+    socket_settings = slack_settings(
+        settings, fake_slack, slack_app_token=SecretStr("xapp-test"), slack_signing_secret=None
+    )
     runner = SlackRunner(socket_settings, dispatcher)
     await runner.start()
     try:
@@ -132,14 +146,19 @@ async def test_socket_mode_slash_command_is_acked_with_the_reply(
         await runner.stop()
 
 
-async def test_web_api_waits_out_429_and_retries_5xx(settings: Settings, fake_slack: FakeSlack) -> None:
+async def test_web_api_waits_out_429_and_retries_5xx(
+    settings: Settings, fake_slack: FakeSlack
+) -> None:
     client = build_web_client(slack_settings(settings, fake_slack))
     fake_slack.failures["chat.postMessage"] += [
         Failure(429, {"ok": False, "error": "ratelimited"}, {"Retry-After": "1"}),
         Failure(503, {"ok": False, "error": "service_unavailable"}),
     ]
+
     def met() -> float:
-        return REGISTRY.get_sample_value("casebrief_rate_limited_total", {"platform": "slack"}) or 0.0
+        return (
+            REGISTRY.get_sample_value("casebrief_rate_limited_total", {"platform": "slack"}) or 0.0
+        )
 
     before = met()
     started = time.monotonic()
@@ -150,7 +169,9 @@ async def test_web_api_waits_out_429_and_retries_5xx(settings: Settings, fake_sl
 
 
 async def test_a_slow_command_is_acked_in_time_and_answered_via_the_response_url(
-    settings: Settings, fake_slack: FakeSlack, monkeypatch: pytest.MonkeyPatch,
+    settings: Settings,
+    fake_slack: FakeSlack,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     import bot.platforms.slack.app as slack_app
 
@@ -161,7 +182,9 @@ async def test_a_slow_command_is_acked_in_time_and_answered_via_the_response_url
         return Reply("Slow answer")
 
     base = build_dispatcher(settings, CLOCK)
-    dispatcher = Dispatcher(Registry([Command("slow", "takes a while", slow, slow=True)]), base.store, clock=CLOCK)
+    dispatcher = Dispatcher(
+        Registry([Command("slow", "takes a while", slow, slow=True)]), base.store, clock=CLOCK
+    )
     runner = SlackRunner(slack_settings(settings, fake_slack), dispatcher)
     await runner.start()
     try:
@@ -179,15 +202,19 @@ async def test_a_slow_command_is_acked_in_time_and_answered_via_the_response_url
 
 @pytest.mark.parametrize("users_info", ["rate limited", "slow"])
 async def test_the_admin_check_never_makes_recap_miss_the_ack_deadline(
-    http_runner: SlackRunner, fake_slack: FakeSlack, users_info: str,
+    http_runner: SlackRunner,
+    fake_slack: FakeSlack,
+    users_info: str,
 ) -> None:
     """Before: users.info went through the retrying client before the ack (429s waited out)."""
     if users_info == "rate limited":
-        fake_slack.failures["users.info"] += [Failure(429, {"ok": False, "error": "ratelimited"},
-                                                      {"Retry-After": "2"})] * 4
+        fake_slack.failures["users.info"] += [
+            Failure(429, {"ok": False, "error": "ratelimited"}, {"Retry-After": "2"})
+        ] * 4
     else:
-        fake_slack.failures["users.info"].append(Failure(200, {"ok": True, "user": {"id": "U1", "is_admin": True}},
-                                                         delay=5))
+        fake_slack.failures["users.info"].append(
+            Failure(200, {"ok": True, "user": {"id": "U1", "is_admin": True}}, delay=5)
+        )
     body = form(slash_payload("/recap", "subscribe daily 09:00"))
     started = time.monotonic()
     status, payload = await post(http_runner, body, signed_headers(SECRET, body))
@@ -205,32 +232,48 @@ async def test_admin_answers_are_cached(http_runner: SlackRunner, fake_slack: Fa
     assert len(fake_slack.called("users.info")) == 1
 
 
-async def test_http_mode_serves_readiness_and_metrics_beside_slack_events(http_runner: SlackRunner) -> None:
+async def test_http_mode_serves_readiness_and_metrics_beside_slack_events(
+    http_runner: SlackRunner,
+) -> None:
     async with aiohttp.ClientSession() as session:
         async with session.get(f"http://127.0.0.1:{http_runner.port}/readyz") as resp:
             body = await resp.json()
-            assert resp.status == 200 and body["components"]["slack"] == {"ready": True, "mode": "http",
-                                                                          "authenticated": True}
+            assert resp.status == 200 and body["components"]["slack"] == {
+                "ready": True,
+                "mode": "http",
+                "authenticated": True,
+            }
         async with session.get(f"http://127.0.0.1:{http_runner.port}/metrics") as resp:
             assert resp.status == 200 and "casebrief_commands_total" in await resp.text()
 
 
 async def test_socket_mode_readiness_follows_the_connection(
-    settings: Settings, fake_slack: FakeSlack, dispatcher: Dispatcher,
+    settings: Settings,
+    fake_slack: FakeSlack,
+    dispatcher: Dispatcher,
 ) -> None:
-    runner = SlackRunner(slack_settings(settings, fake_slack, slack_app_token=SecretStr("xapp-test"),
-                                        slack_signing_secret=None), dispatcher)
+    runner = SlackRunner(
+        slack_settings(
+            settings, fake_slack, slack_app_token=SecretStr("xapp-test"), slack_signing_secret=None
+        ),
+        dispatcher,
+    )
     await runner.start()
     try:
         ready = await runner.readiness()
-        assert ready.ready and ready.detail == {"mode": "socket", "authenticated": True, "connected": True}
+        assert ready.ready and ready.detail == {
+            "mode": "socket",
+            "authenticated": True,
+            "connected": True,
+        }
     finally:
         await runner.stop()
     assert not (await runner.readiness()).ready
 
 
-async def test_a_rejected_bot_token_names_the_setting(settings: Settings, fake_slack: FakeSlack,
-                                                      dispatcher: Dispatcher) -> None:
+async def test_a_rejected_bot_token_names_the_setting(
+    settings: Settings, fake_slack: FakeSlack, dispatcher: Dispatcher
+) -> None:
     from bot.platforms.errors import StartError
 
     fake_slack.failures["auth.test"].append(Failure(200, {"ok": False, "error": "invalid_auth"}))
@@ -240,20 +283,29 @@ async def test_a_rejected_bot_token_names_the_setting(settings: Settings, fake_s
 
 
 async def test_a_socket_mode_app_token_revoked_at_run_time_is_fatal(
-    settings: Settings, fake_slack: FakeSlack, dispatcher: Dispatcher, monkeypatch: pytest.MonkeyPatch,
+    settings: Settings,
+    fake_slack: FakeSlack,
+    dispatcher: Dispatcher,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     import bot.platforms.slack.runner as slack_runner
     from bot.service.supervisor import Fatal
 
     monkeypatch.setattr(slack_runner, "CONNECTION_CHECK_SECONDS", 0.2)
-    runner = SlackRunner(slack_settings(settings, fake_slack, slack_app_token=SecretStr("xapp-test"),
-                                        slack_signing_secret=None), dispatcher)
+    runner = SlackRunner(
+        slack_settings(
+            settings, fake_slack, slack_app_token=SecretStr("xapp-test"), slack_signing_secret=None
+        ),
+        dispatcher,
+    )
     await runner.start()
     try:
         watch = asyncio.create_task(runner.watch_connection())
         await asyncio.sleep(0.5)
         assert not watch.done() and runner.connected
-        fake_slack.failures["apps.connections.open"] += [Failure(200, {"ok": False, "error": "token_revoked"})] * 50
+        fake_slack.failures["apps.connections.open"] += [
+            Failure(200, {"ok": False, "error": "token_revoked"})
+        ] * 50
         await fake_slack.drop_sockets()
         with pytest.raises(Fatal, match="Invalid setting SLACK_APP_TOKEN: Slack rejected it"):
             await asyncio.wait_for(watch, 20)

@@ -51,11 +51,17 @@ async def fake_slack() -> AsyncIterator[FakeSlack]:
 
 
 def oauth_settings(base: Settings, fake: FakeSlack, key: str = KEY) -> Settings:
-    return base.model_copy(update={
-        "slack_client_id": fake.client_id, "slack_client_secret": SecretStr(fake.client_secret),
-        "slack_signing_secret": SecretStr(SECRET), "slack_token_encryption_key": SecretStr(key),
-        "slack_api_url": fake.api_url, "host": "127.0.0.1", "port": 0,
-    })
+    return base.model_copy(
+        update={
+            "slack_client_id": fake.client_id,
+            "slack_client_secret": SecretStr(fake.client_secret),
+            "slack_signing_secret": SecretStr(SECRET),
+            "slack_token_encryption_key": SecretStr(key),
+            "slack_api_url": fake.api_url,
+            "host": "127.0.0.1",
+            "port": 0,
+        }
+    )
 
 
 class Recorder:
@@ -80,15 +86,20 @@ def answer(reply: dict[str, Any]) -> str:
 @pytest.fixture
 def probe_dispatcher(dispatcher: Dispatcher) -> Dispatcher:
     """One command that needs the admin check (users.info with the workspace's token)."""
-    registry = Registry([Command("probe", "who asks", admin_probe, needs_admin=True, cacheable=False)])
+    registry = Registry(
+        [Command("probe", "who asks", admin_probe, needs_admin=True, cacheable=False)]
+    )
     return Dispatcher(registry, dispatcher.store, clock=dispatcher.clock)
 
 
 @pytest.fixture
-async def runner(settings: Settings, fake_slack: FakeSlack,
-                 probe_dispatcher: Dispatcher) -> AsyncIterator[SlackRunner]:
+async def runner(
+    settings: Settings, fake_slack: FakeSlack, probe_dispatcher: Dispatcher
+) -> AsyncIterator[SlackRunner]:
     configured = oauth_settings(settings, fake_slack)
-    oauth = SlackOAuth(configured, on_workspace_removed=Recorder(), on_workspace_installed=Recorder())
+    oauth = SlackOAuth(
+        configured, on_workspace_removed=Recorder(), on_workspace_installed=Recorder()
+    )
     runner = SlackRunner(configured, probe_dispatcher, oauth=oauth)
     await runner.start()
     yield runner
@@ -116,7 +127,10 @@ async def start_install(runner: SlackRunner) -> tuple[str, str]:
             assert resp.status == 302
             location = urlsplit(resp.headers["Location"])
             cookie = resp.cookies["slack-app-oauth-state"].value
-    assert f"{location.scheme}://{location.netloc}{location.path}" == "https://slack.com/oauth/v2/authorize"
+    assert (
+        f"{location.scheme}://{location.netloc}{location.path}"
+        == "https://slack.com/oauth/v2/authorize"
+    )
     state = parse_qs(location.query)["state"][0]
     return state, cookie
 
@@ -124,12 +138,17 @@ async def start_install(runner: SlackRunner) -> tuple[str, str]:
 async def redirect(runner: SlackRunner, code: str, state: str, cookie: str) -> tuple[int, str]:
     """Slack sends the browser back to /slack/oauth_redirect with the code and the state."""
     async with aiohttp.ClientSession() as session:
-        async with session.get(url(runner, "/slack/oauth_redirect"), params={"code": code, "state": state},
-                               headers={"Cookie": f"slack-app-oauth-state={cookie}"}) as resp:
+        async with session.get(
+            url(runner, "/slack/oauth_redirect"),
+            params={"code": code, "state": state},
+            headers={"Cookie": f"slack-app-oauth-state={cookie}"},
+        ) as resp:
             return resp.status, await resp.text()
 
 
-async def install(runner: SlackRunner, fake: FakeSlack, team_id: str, *, expires_in: int = 43200) -> str:
+async def install(
+    runner: SlackRunner, fake: FakeSlack, team_id: str, *, expires_in: int = 43200
+) -> str:
     """The whole install; returns the bot token Slack issued to that workspace."""
     state, cookie = await start_install(runner)
     status, _ = await redirect(runner, fake.grant(team_id, expires_in=expires_in), state, cookie)
@@ -137,12 +156,22 @@ async def install(runner: SlackRunner, fake: FakeSlack, team_id: str, *, expires
     return fake.tokens_of(team_id)[-1]
 
 
-async def command(runner: SlackRunner, fake: FakeSlack, team_id: str, *, user_id: str = "U1") -> dict[str, Any]:
-    body = form(slash_payload("/probe", user_id=user_id, team_id=team_id, response_url=fake.response_url))
+async def command(
+    runner: SlackRunner, fake: FakeSlack, team_id: str, *, user_id: str = "U1"
+) -> dict[str, Any]:
+    body = form(
+        slash_payload("/probe", user_id=user_id, team_id=team_id, response_url=fake.response_url)
+    )
     async with aiohttp.ClientSession() as session:
-        async with session.post(url(runner, "/slack/events"), data=body, headers=signed_headers(SECRET, body)) as resp:
+        async with session.post(
+            url(runner, "/slack/events"), data=body, headers=signed_headers(SECRET, body)
+        ) as resp:
             assert resp.status == 200
-            return await resp.json() if resp.content_type == "application/json" else {"text": await resp.text()}
+            return (
+                await resp.json()
+                if resp.content_type == "application/json"
+                else {"text": await resp.text()}
+            )
 
 
 async def event(runner: SlackRunner, payload: dict[str, Any]) -> int:
@@ -169,19 +198,25 @@ def raw_rows(settings: Settings) -> str:
     return repr(rows)
 
 
-async def test_install_redirects_to_slack_with_a_fresh_state(runner: SlackRunner, fake_slack: FakeSlack) -> None:
+async def test_install_redirects_to_slack_with_a_fresh_state(
+    runner: SlackRunner, fake_slack: FakeSlack
+) -> None:
     async with aiohttp.ClientSession() as session:
         async with session.get(url(runner, "/slack/install"), allow_redirects=False) as resp:
             assert resp.status == 302
             query = parse_qs(urlsplit(resp.headers["Location"]).query)
-            assert "Secure" in resp.headers["Set-Cookie"] and "HttpOnly" in resp.headers["Set-Cookie"]
+            assert (
+                "Secure" in resp.headers["Set-Cookie"] and "HttpOnly" in resp.headers["Set-Cookie"]
+            )
     assert query["client_id"] == [fake_slack.client_id]
     assert set(query["scope"][0].split(",")) >= {"commands", "chat:write", "users:read"}
     assert query["state"][0] != (await start_install(runner))[0]  # a new state per visit
 
 
 async def test_the_oauth_redirect_completes_the_install_and_keeps_tokens_encrypted(
-    runner: SlackRunner, fake_slack: FakeSlack, settings: Settings,
+    runner: SlackRunner,
+    fake_slack: FakeSlack,
+    settings: Settings,
 ) -> None:
     state, cookie = await start_install(runner)
     code = fake_slack.grant("T1")
@@ -194,12 +229,16 @@ async def test_the_oauth_redirect_completes_the_install_and_keeps_tokens_encrypt
     rows = raw_rows(oauth_settings(settings, fake_slack))
     assert "T1" in rows and token not in rows and "refresh" not in rows and "xoxe" not in rows
     assert runner.oauth is not None
-    stored = await runner.oauth.stores.installations.async_find_installation(enterprise_id=None, team_id="T1")
+    stored = await runner.oauth.stores.installations.async_find_installation(
+        enterprise_id=None, team_id="T1"
+    )
     assert stored is not None and stored.bot_token == token and stored.bot_refresh_token is not None
 
 
 @pytest.mark.parametrize("case", ["replayed state", "forged state", "state without its cookie"])
-async def test_a_replayed_or_forged_state_is_refused(runner: SlackRunner, fake_slack: FakeSlack, case: str) -> None:
+async def test_a_replayed_or_forged_state_is_refused(
+    runner: SlackRunner, fake_slack: FakeSlack, case: str
+) -> None:
     state, cookie = await start_install(runner)
     code = fake_slack.grant("T1")
     if case == "replayed state":
@@ -218,11 +257,15 @@ async def test_a_replayed_or_forged_state_is_refused(runner: SlackRunner, fake_s
     assert len(fake_slack.called("oauth.v2.access")) == exchanges  # the code is never exchanged
 
 
-async def test_a_state_is_accepted_once_even_when_presented_twice_at_once(runner: SlackRunner) -> None:
+async def test_a_state_is_accepted_once_even_when_presented_twice_at_once(
+    runner: SlackRunner,
+) -> None:
     assert runner.oauth is not None
     states = runner.oauth.stores.states
     state = await states.async_issue()
-    assert sorted(await asyncio.gather(*(states.async_consume(state) for _ in range(5)))) == [False] * 4 + [True]
+    assert sorted(await asyncio.gather(*(states.async_consume(state) for _ in range(5)))) == [
+        False
+    ] * 4 + [True]
 
 
 async def test_expired_states_are_purged_as_new_ones_are_issued(runner: SlackRunner) -> None:
@@ -237,15 +280,21 @@ async def test_expired_states_are_purged_as_new_ones_are_issued(runner: SlackRun
     assert len(rows) == 1 and rows[0].state != stale
     assert await states.async_consume(stale) is False
 
-async def test_each_workspace_is_answered_with_its_own_token(runner: SlackRunner, fake_slack: FakeSlack) -> None:
+
+async def test_each_workspace_is_answered_with_its_own_token(
+    runner: SlackRunner, fake_slack: FakeSlack
+) -> None:
     first, second = await install(runner, fake_slack, "T1"), await install(runner, fake_slack, "T2")
     fake_slack.admins.add("U2")
     assert answer(await command(runner, fake_slack, "T1", user_id="U1")) == "admin=False"
     assert answer(await command(runner, fake_slack, "T2", user_id="U2")) == "admin=True"
     assert "users.info" in fake_slack.calls_with_token(first)
     assert "users.info" in fake_slack.calls_with_token(second)
-    users = [(args["user"], token) for (method, args), (_, token) in zip(fake_slack.calls, fake_slack.token_calls, strict=True)
-             if method == "users.info"]
+    users = [
+        (args["user"], token)
+        for (method, args), (_, token) in zip(fake_slack.calls, fake_slack.token_calls, strict=True)
+        if method == "users.info"
+    ]
     assert users == [("U1", first), ("U2", second)]
     await command(runner, fake_slack, "T1", user_id="U4")
     # auth.test once at install and once when first authorized; then remembered per token
@@ -259,31 +308,55 @@ def test_the_authorize_cache_forgets_its_oldest_tokens() -> None:
     assert list(cache) == ["b", "c"]
 
 
-async def test_an_unknown_workspace_runs_nothing(runner: SlackRunner, fake_slack: FakeSlack) -> None:
+async def test_an_unknown_workspace_runs_nothing(
+    runner: SlackRunner, fake_slack: FakeSlack
+) -> None:
     await install(runner, fake_slack, "T1")
     reply = await command(runner, fake_slack, "T9")
     assert "admin=" not in str(reply) and not fake_slack.called("users.info")
-    assert "reinstall" in fake_slack.responses[0]["text"]  # Bolt tells the user, via the response URL
+    assert (
+        "reinstall" in fake_slack.responses[0]["text"]
+    )  # Bolt tells the user, via the response URL
 
 
 async def test_an_expiring_token_is_refreshed_before_use(
-    runner: SlackRunner, fake_slack: FakeSlack, settings: Settings,
+    runner: SlackRunner,
+    fake_slack: FakeSlack,
+    settings: Settings,
 ) -> None:
     old = await install(runner, fake_slack, "T1", expires_in=60)  # within the rotation window
     await command(runner, fake_slack, "T1")
-    refresh = [args for args in fake_slack.called("oauth.v2.access") if args.get("grant_type") == "refresh_token"]
+    refresh = [
+        args
+        for args in fake_slack.called("oauth.v2.access")
+        if args.get("grant_type") == "refresh_token"
+    ]
     assert len(refresh) == 1
     new = fake_slack.tokens_of("T1")[-1]
     assert new != old and "users.info" in fake_slack.calls_with_token(new)
     assert "users.info" not in fake_slack.calls_with_token(old)
     assert new not in raw_rows(oauth_settings(settings, fake_slack))
-    await command(runner, fake_slack, "T1", user_id="U3")  # the new token lives 12 hours: no second refresh
-    assert len([a for a in fake_slack.called("oauth.v2.access") if a.get("grant_type") == "refresh_token"]) == 1
+    await command(
+        runner, fake_slack, "T1", user_id="U3"
+    )  # the new token lives 12 hours: no second refresh
+    assert (
+        len(
+            [
+                a
+                for a in fake_slack.called("oauth.v2.access")
+                if a.get("grant_type") == "refresh_token"
+            ]
+        )
+        == 1
+    )
 
 
 @pytest.mark.parametrize("kind", ["app_uninstalled", "tokens_revoked"])
 async def test_removal_forgets_the_workspace_and_pauses_it(
-    runner: SlackRunner, fake_slack: FakeSlack, settings: Settings, kind: str,
+    runner: SlackRunner,
+    fake_slack: FakeSlack,
+    settings: Settings,
+    kind: str,
 ) -> None:
     gone, kept = await install(runner, fake_slack, "T1"), await install(runner, fake_slack, "T2")
     fake_slack.revoke("T1")
@@ -291,7 +364,12 @@ async def test_removal_forgets_the_workspace_and_pauses_it(
     assert await event(runner, event_payload(kind, team_id="T1", event=extra)) == 200
     await eventually(lambda: removed(runner).calls == [("T1", kind)])
     assert runner.oauth is not None
-    assert await runner.oauth.stores.installations.async_find_installation(enterprise_id=None, team_id="T1") is None
+    assert (
+        await runner.oauth.stores.installations.async_find_installation(
+            enterprise_id=None, team_id="T1"
+        )
+        is None
+    )
     rows = raw_rows(oauth_settings(settings, fake_slack))
     assert "'T1'" not in rows and "'T2'" in rows
     used = len(fake_slack.calls_with_token(gone))
@@ -302,7 +380,9 @@ async def test_removal_forgets_the_workspace_and_pauses_it(
     assert "users.info" in fake_slack.calls_with_token(kept)
 
 
-async def test_a_reinstall_after_removal_resumes_the_workspace(runner: SlackRunner, fake_slack: FakeSlack) -> None:
+async def test_a_reinstall_after_removal_resumes_the_workspace(
+    runner: SlackRunner, fake_slack: FakeSlack
+) -> None:
     await install(runner, fake_slack, "T1")
     fake_slack.revoke("T1")
     assert await event(runner, event_payload("app_uninstalled", team_id="T1")) == 200
@@ -313,17 +393,28 @@ async def test_a_reinstall_after_removal_resumes_the_workspace(runner: SlackRunn
     assert "users.info" in fake_slack.calls_with_token(again)
 
 
-async def test_revoking_only_user_tokens_keeps_the_workspace(runner: SlackRunner, fake_slack: FakeSlack) -> None:
+async def test_revoking_only_user_tokens_keeps_the_workspace(
+    runner: SlackRunner, fake_slack: FakeSlack
+) -> None:
     await install(runner, fake_slack, "T1")
-    assert await event(runner, event_payload("tokens_revoked", team_id="T1",
-                                             event={"tokens": {"oauth": ["U7"], "bot": []}})) == 200
+    assert (
+        await event(
+            runner,
+            event_payload(
+                "tokens_revoked", team_id="T1", event={"tokens": {"oauth": ["U7"], "bot": []}}
+            ),
+        )
+        == 200
+    )
     await asyncio.sleep(0.2)
     assert removed(runner).calls == []
     assert answer(await command(runner, fake_slack, "T1")) == "admin=False"
 
 
 async def test_a_wrong_key_is_a_clear_error_at_start_and_old_keys_still_decrypt(
-    runner: SlackRunner, fake_slack: FakeSlack, settings: Settings,
+    runner: SlackRunner,
+    fake_slack: FakeSlack,
+    settings: Settings,
 ) -> None:
     token = await install(runner, fake_slack, "T1")
     new_key = Fernet.generate_key().decode()
@@ -336,32 +427,46 @@ async def test_a_wrong_key_is_a_clear_error_at_start_and_old_keys_still_decrypt(
     rotating = SlackOAuth(oauth_settings(settings, fake_slack, key=f"{new_key},{KEY}"))
     await rotating.start()  # the old key, listed after the new one, still decrypts...
     try:
-        found = await rotating.stores.installations.async_find_installation(enterprise_id=None, team_id="T1")
+        found = await rotating.stores.installations.async_find_installation(
+            enterprise_id=None, team_id="T1"
+        )
         assert found is not None and found.bot_token == token
     finally:
         await rotating.close()
     only_new = SlackOAuth(oauth_settings(settings, fake_slack, key=new_key))
     await only_new.start()  # ...and the start re-encrypted every row under the new key
     try:
-        found = await only_new.stores.installations.async_find_installation(enterprise_id=None, team_id="T1")
-        assert found is not None and found.bot_token == token and found.bot_refresh_token is not None
+        found = await only_new.stores.installations.async_find_installation(
+            enterprise_id=None, team_id="T1"
+        )
+        assert (
+            found is not None and found.bot_token == token and found.bot_refresh_token is not None
+        )
         bot = await only_new.stores.installations.async_find_bot(enterprise_id=None, team_id="T1")
         assert bot is not None and bot.bot_token == token
     finally:
         await only_new.close()
 
 
-async def test_an_unreachable_database_is_a_clear_error_at_start(settings: Settings, fake_slack: FakeSlack) -> None:
+async def test_an_unreachable_database_is_a_clear_error_at_start(
+    settings: Settings, fake_slack: FakeSlack
+) -> None:
     configured = oauth_settings(settings, fake_slack).model_copy(
-        update={"database_url": "postgresql://bot:pa55word@127.0.0.1:1/nowhere"})
+        update={"database_url": "postgresql://bot:pa55word@127.0.0.1:1/nowhere"}
+    )
     oauth = SlackOAuth(configured)
     with pytest.raises(StartError) as caught:
         await oauth.start()
     await oauth.close()
-    assert str(caught.value).startswith("Invalid setting DATABASE_URL:") and "pa55word" not in str(caught.value)
+    assert str(caught.value).startswith("Invalid setting DATABASE_URL:") and "pa55word" not in str(
+        caught.value
+    )
+
 
 async def test_tokens_for_scheduled_posts_come_per_workspace_and_are_refreshed(
-    runner: SlackRunner, fake_slack: FakeSlack, settings: Settings,
+    runner: SlackRunner,
+    fake_slack: FakeSlack,
+    settings: Settings,
 ) -> None:
     assert runner.oauth is not None
     first = await install(runner, fake_slack, "T1")
@@ -370,17 +475,23 @@ async def test_tokens_for_scheduled_posts_come_per_workspace_and_are_refreshed(
     assert await tokens.bot_token("T1") == first
     assert await tokens.bot_token("T9") is None
     client = await tokens.client_for("T2")
-    assert client is not None and client.token == fake_slack.tokens_of("T2")[-1] != fake_slack.tokens_of("T2")[0]
+    assert (
+        client is not None
+        and client.token == fake_slack.tokens_of("T2")[-1] != fake_slack.tokens_of("T2")[0]
+    )
     await client.chat_postMessage(channel="C2", text="recap")
     assert fake_slack.calls_with_token(client.token) == ["chat.postMessage"]
     assert await tokens.bot_token("T2") == client.token  # stored: no second refresh
 
 
-
 # --- Settings -------------------------------------------------------------------------
 
-OAUTH_ENV = {"SLACK_CLIENT_ID": "1111.2222", "SLACK_CLIENT_SECRET": "client-secret-value",
-             "SLACK_SIGNING_SECRET": SECRET, "SLACK_TOKEN_ENCRYPTION_KEY": KEY}
+OAUTH_ENV = {
+    "SLACK_CLIENT_ID": "1111.2222",
+    "SLACK_CLIENT_SECRET": "client-secret-value",
+    "SLACK_SIGNING_SECRET": SECRET,
+    "SLACK_TOKEN_ENCRYPTION_KEY": KEY,
+}
 
 
 def set_env(monkeypatch: pytest.MonkeyPatch, **env: str) -> None:
@@ -396,16 +507,26 @@ def test_oauth_mode_is_chosen_by_the_client_id(monkeypatch: pytest.MonkeyPatch) 
     assert not load_settings().slack_oauth  # the single-workspace token wins
 
 
-@pytest.mark.parametrize(("variable", "value", "says"), [
-    ("SLACK_TOKEN_ENCRYPTION_KEY", None, "missing; generate one with"),
-    ("SLACK_TOKEN_ENCRYPTION_KEY", "not-a-fernet-key-but-secret", "32 url-safe base64-encoded bytes"),
-    ("SLACK_CLIENT_SECRET", None, "missing"),
-    ("SLACK_SIGNING_SECRET", None, "missing"),
-    ("SLACK_APP_TOKEN", "xapp-socket-mode", "served over HTTP"),
-    ("SLACK_CLIENT_ID", None, "missing"),
-])
+@pytest.mark.parametrize(
+    ("variable", "value", "says"),
+    [
+        ("SLACK_TOKEN_ENCRYPTION_KEY", None, "missing; generate one with"),
+        (
+            "SLACK_TOKEN_ENCRYPTION_KEY",
+            "not-a-fernet-key-but-secret",
+            "32 url-safe base64-encoded bytes",
+        ),
+        ("SLACK_CLIENT_SECRET", None, "missing"),
+        ("SLACK_SIGNING_SECRET", None, "missing"),
+        ("SLACK_APP_TOKEN", "xapp-socket-mode", "served over HTTP"),
+        ("SLACK_CLIENT_ID", None, "missing"),
+    ],
+)
 def test_each_missing_or_malformed_oauth_setting_is_one_line(
-    monkeypatch: pytest.MonkeyPatch, variable: str, value: str | None, says: str,
+    monkeypatch: pytest.MonkeyPatch,
+    variable: str,
+    value: str | None,
+    says: str,
 ) -> None:
     set_env(monkeypatch, **OAUTH_ENV)
     if value is None:
@@ -420,7 +541,8 @@ def test_each_missing_or_malformed_oauth_setting_is_one_line(
 
 
 def test_the_cli_exits_2_on_a_bad_key_without_a_traceback(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     set_env(monkeypatch, **{**OAUTH_ENV, "SLACK_TOKEN_ENCRYPTION_KEY": "short"})
     assert main(["run"]) == 2
@@ -431,6 +553,7 @@ def test_the_cli_exits_2_on_a_bad_key_without_a_traceback(
 
 # --- Manifest -------------------------------------------------------------------------
 
+
 def test_the_oauth_manifest_has_the_redirect_url_removal_events_and_rotation(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
@@ -438,16 +561,24 @@ def test_the_oauth_manifest_has_the_redirect_url_removal_events_and_rotation(
     manifest = json.loads(capsys.readouterr().out)
     assert manifest["oauth_config"]["redirect_urls"] == ["https://bot.example/slack/oauth_redirect"]
     events = manifest["settings"]["event_subscriptions"]
-    assert events == {"request_url": "https://bot.example/slack/events",
-                      "bot_events": ["app_uninstalled", "tokens_revoked"]}
+    assert events == {
+        "request_url": "https://bot.example/slack/events",
+        "bot_events": ["app_uninstalled", "tokens_revoked"],
+    }
     assert manifest["settings"]["token_rotation_enabled"] is True
-    assert manifest["settings"]["socket_mode_enabled"] is False and manifest["settings"]["org_deploy_enabled"] is False
+    assert (
+        manifest["settings"]["socket_mode_enabled"] is False
+        and manifest["settings"]["org_deploy_enabled"] is False
+    )
 
 
 def test_the_single_workspace_manifest_is_unchanged(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["manifest", "slack", "--url", "https://bot.example/slack/events"]) == 0
     manifest = json.loads(capsys.readouterr().out)
-    assert "redirect_urls" not in manifest["oauth_config"] and "event_subscriptions" not in manifest["settings"]
+    assert (
+        "redirect_urls" not in manifest["oauth_config"]
+        and "event_subscriptions" not in manifest["settings"]
+    )
     assert manifest["settings"]["token_rotation_enabled"] is False
 
 
@@ -458,6 +589,7 @@ def test_the_oauth_manifest_needs_the_public_url(capsys: pytest.CaptureFixture[s
 
 # --- PostgreSQL: two instances, one database ------------------------------------------
 
+
 @pytest.fixture
 async def postgres_url() -> AsyncIterator[str]:
     """A fresh database on the server at TEST_DATABASE_URL, dropped afterwards."""
@@ -466,7 +598,9 @@ async def postgres_url() -> AsyncIterator[str]:
     if not base:
         if in_ci:
             pytest.fail("CI must set TEST_DATABASE_URL")
-        pytest.skip("no PostgreSQL: set TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test")
+        pytest.skip(
+            "no PostgreSQL: set TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test"
+        )
     try:
         admin = await psycopg.AsyncConnection.connect(base, autocommit=True, connect_timeout=5)
     except psycopg.OperationalError as error:
@@ -483,15 +617,28 @@ async def postgres_url() -> AsyncIterator[str]:
 
 
 async def test_two_instances_share_installs_on_postgresql(
-    settings: Settings, fake_slack: FakeSlack, probe_dispatcher: Dispatcher, postgres_url: str,
+    settings: Settings,
+    fake_slack: FakeSlack,
+    probe_dispatcher: Dispatcher,
+    postgres_url: str,
 ) -> None:
-    configured = oauth_settings(settings, fake_slack).model_copy(update={"database_url": postgres_url})
-    first, second = (SlackRunner(configured, probe_dispatcher,
-                                 oauth=SlackOAuth(configured, on_workspace_removed=Recorder())) for _ in range(2))
+    configured = oauth_settings(settings, fake_slack).model_copy(
+        update={"database_url": postgres_url}
+    )
+    first, second = (
+        SlackRunner(
+            configured,
+            probe_dispatcher,
+            oauth=SlackOAuth(configured, on_workspace_removed=Recorder()),
+        )
+        for _ in range(2)
+    )
     await asyncio.gather(first.start(), second.start())  # both create the tables at once
     try:
         state, cookie = await start_install(first)  # the browser starts on one instance...
-        status, _ = await redirect(second, fake_slack.grant("T1"), state, cookie)  # ...and ends on another
+        status, _ = await redirect(
+            second, fake_slack.grant("T1"), state, cookie
+        )  # ...and ends on another
         assert status == 200
         token = fake_slack.tokens_of("T1")[0]
         assert answer(await command(first, fake_slack, "T1")) == "admin=False"
@@ -503,8 +650,12 @@ async def test_two_instances_share_installs_on_postgresql(
         assert await event(second, event_payload("app_uninstalled", team_id="T1")) == 200
         await eventually(lambda: removed(second).calls == [("T1", "app_uninstalled")])
         assert first.oauth is not None
-        assert await first.oauth.stores.installations.async_find_installation(
-            enterprise_id=None, team_id="T1") is None
+        assert (
+            await first.oauth.stores.installations.async_find_installation(
+                enterprise_id=None, team_id="T1"
+            )
+            is None
+        )
     finally:
         await first.stop()
         await second.stop()
@@ -512,20 +663,36 @@ async def test_two_instances_share_installs_on_postgresql(
 
 # --- As operators run it ----------------------------------------------------------------
 
+
 async def test_run_installs_and_answers_without_printing_a_token_even_at_debug(
-    fake_slack: FakeSlack, tmp_path: Path,
+    fake_slack: FakeSlack,
+    tmp_path: Path,
 ) -> None:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = int(s.getsockname()[1])
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_"))}
-    env.update(SLACK_CLIENT_ID=fake_slack.client_id, SLACK_CLIENT_SECRET=fake_slack.client_secret,
-               SLACK_SIGNING_SECRET=SECRET, SLACK_TOKEN_ENCRYPTION_KEY=KEY, SLACK_API_URL=fake_slack.api_url,
-               HOST="127.0.0.1", PORT=str(port), LOG_LEVEL="DEBUG",
-               DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    env.update(
+        SLACK_CLIENT_ID=fake_slack.client_id,
+        SLACK_CLIENT_SECRET=fake_slack.client_secret,
+        SLACK_SIGNING_SECRET=SECRET,
+        SLACK_TOKEN_ENCRYPTION_KEY=KEY,
+        SLACK_API_URL=fake_slack.api_url,
+        HOST="127.0.0.1",
+        PORT=str(port),
+        LOG_LEVEL="DEBUG",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    )
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        cwd=tmp_path,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         async with aiohttp.ClientSession() as session:
@@ -537,12 +704,16 @@ async def test_run_installs_and_answers_without_printing_a_token_even_at_debug(
                 await asyncio.sleep(0.1)
             async with session.get(f"{base}/slack/install", allow_redirects=False) as resp:
                 state = parse_qs(urlsplit(resp.headers["Location"]).query)["state"][0]
-            async with session.get(f"{base}/slack/oauth_redirect",
-                                   params={"code": fake_slack.grant("T1", expires_in=60), "state": state},
-                                   headers={"Cookie": f"slack-app-oauth-state={state}"}) as resp:
+            async with session.get(
+                f"{base}/slack/oauth_redirect",
+                params={"code": fake_slack.grant("T1", expires_in=60), "state": state},
+                headers={"Cookie": f"slack-app-oauth-state={state}"},
+            ) as resp:
                 assert resp.status == 200
             body = form(slash_payload("/who", "Romo", team_id="T1"))
-            async with session.post(f"{base}/slack/events", data=body, headers=signed_headers(SECRET, body)) as resp:
+            async with session.post(
+                f"{base}/slack/events", data=body, headers=signed_headers(SECRET, body)
+            ) as resp:
                 assert resp.status == 200 and "Dottie Romo" in await resp.text()
         process.send_signal(signal.SIGTERM)
         stdout, stderr = await asyncio.wait_for(process.communicate(), 20)
@@ -553,14 +724,22 @@ async def test_run_installs_and_answers_without_printing_a_token_even_at_debug(
             await process.wait()
     output = (stdout + stderr).decode()
     assert len(fake_slack.tokens_of("T1")) == 2  # installed, then refreshed before the command
-    secrets = [*fake_slack.tokens_of("T1"), *fake_slack.refresh_tokens, fake_slack.client_secret, KEY, SECRET]
+    secrets = [
+        *fake_slack.tokens_of("T1"),
+        *fake_slack.refresh_tokens,
+        fake_slack.client_secret,
+        KEY,
+        SECRET,
+    ]
     assert "oauth.v2.access" in output  # slack_sdk's debug lines were there to leak from
     assert not [secret for secret in secrets if secret in output]
     assert "xox***" in output  # masked where slack_sdk logged them
 
 
 async def test_an_uninstalled_workspace_s_recaps_pause_and_a_reinstall_resumes_them(
-    settings: Settings, fake_slack: FakeSlack, dispatcher: Dispatcher,
+    settings: Settings,
+    fake_slack: FakeSlack,
+    dispatcher: Dispatcher,
 ) -> None:
     """As `python -m bot run` wires it: the removal hooks reach the recap store."""
     runner = SlackRunner(oauth_settings(settings, fake_slack), dispatcher)
@@ -591,11 +770,14 @@ async def test_an_uninstalled_workspace_s_recaps_pause_and_a_reinstall_resumes_t
 
 
 async def test_a_failed_install_logs_its_error_parameter_quoted_and_cut(
-        runner: SlackRunner, caplog: pytest.LogCaptureFixture) -> None:
+    runner: SlackRunner, caplog: pytest.LogCaptureFixture
+) -> None:
     """/slack/oauth_redirect?error=... is anyone's text: it forged whole log lines and wrote 20 KB each."""
     forged = "x\n2026-01-01 00:00:00,000 ERROR bot: FORGED" + "a" * 20_000
     async with aiohttp.ClientSession() as session:
-        async with session.get(url(runner, "/slack/oauth_redirect"), params={"error": forged, "state": "s"}) as resp:
+        async with session.get(
+            url(runner, "/slack/oauth_redirect"), params={"error": forged, "state": "s"}
+        ) as resp:
             assert resp.status < 500
     [line] = [r.getMessage() for r in caplog.records if "did not complete" in r.getMessage()]
     assert "\n" not in line and len(line) < 200

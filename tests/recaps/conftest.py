@@ -28,7 +28,9 @@ TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 def postgres_url() -> Iterator[str]:
     """A fresh schema on TEST_DATABASE_URL's server (dropped afterwards); skipped without one."""
     if not TEST_DATABASE_URL:
-        pytest.skip("PostgreSQL recap tests need TEST_DATABASE_URL (e.g. postgresql://postgres@127.0.0.1:5432/test)")
+        pytest.skip(
+            "PostgreSQL recap tests need TEST_DATABASE_URL (e.g. postgresql://postgres@127.0.0.1:5432/test)"
+        )
     schema = f"recaps_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(TEST_DATABASE_URL, autocommit=True) as connection:
         connection.execute(f"CREATE SCHEMA {schema}")  # type: ignore[arg-type]  # made here, not user text
@@ -66,19 +68,35 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'recaps.sqlite3'}"
 
 
-def build_service(url: str, dispatcher: Dispatcher, clock: Clock, fakes: tuple[FakeSlack, FakeDiscord],
-                  store_timeout: float = 10.0, **options: object) -> RecapService:
+def build_service(
+    url: str,
+    dispatcher: Dispatcher,
+    clock: Clock,
+    fakes: tuple[FakeSlack, FakeDiscord],
+    store_timeout: float = 10.0,
+    **options: object,
+) -> RecapService:
     slack, discord = fakes
-    recaps = RecapService(lambda: open_store(url, timeout=store_timeout), lambda: dispatcher.store.current, clock,
-                          grace=timedelta(hours=1), policy=FAST, **options)  # type: ignore[arg-type]
+    recaps = RecapService(
+        lambda: open_store(url, timeout=store_timeout),
+        lambda: dispatcher.store.current,
+        clock,
+        grace=timedelta(hours=1),
+        policy=FAST,
+        **options,
+    )  # type: ignore[arg-type]
     recaps.posters["slack"] = SlackPoster("xoxb-t", slack.api_url, channel_rate=100)
     recaps.posters["discord"] = DiscordPoster(discord.token, discord.api_url)
     return recaps
 
 
 @pytest.fixture
-async def service(database_url: str, dispatcher: Dispatcher, recap_clock: Clock,
-                  fakes: tuple[FakeSlack, FakeDiscord]) -> AsyncIterator[RecapService]:
+async def service(
+    database_url: str,
+    dispatcher: Dispatcher,
+    recap_clock: Clock,
+    fakes: tuple[FakeSlack, FakeDiscord],
+) -> AsyncIterator[RecapService]:
     recaps = build_service(database_url, dispatcher, recap_clock, fakes)
     await recaps.ready()
     yield recaps

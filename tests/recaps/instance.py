@@ -49,4 +49,6 @@ async def _token_for(workspace: str) -> str:
 
 
 if __name__ == "__main__":
-    asyncio.run(main(datetime.fromisoformat(sys.argv[1]), Path(sys.argv[2]) if len(sys.argv) > 2 else None))
+    asyncio.run(
+        main(datetime.fromisoformat(sys.argv[1]), Path(sys.argv[2]) if len(sys.argv) > 2 else None)
+    )

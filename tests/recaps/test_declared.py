@@ -26,9 +26,18 @@ GOOD = {"platform": "slack", "channel": "C1", "schedule": "daily", "time": "09:0
 
 
 @pytest.mark.parametrize("cron", ["0 0 30 2 *", "0 9 29 2 *"])
-def test_a_declared_cron_that_does_not_fire_every_year_fails_at_start(settings: Settings, cron: str) -> None:
-    bad = settings.model_copy(update={"recaps": [GOOD, {"platform": "slack", "channel": "C2", "schedule": f"cron {cron}"}]})
-    with pytest.raises(SettingsError, match=r"^Invalid setting RECAPS: entry 2: .*does not fire at least once a year"):
+def test_a_declared_cron_that_does_not_fire_every_year_fails_at_start(
+    settings: Settings, cron: str
+) -> None:
+    bad = settings.model_copy(
+        update={
+            "recaps": [GOOD, {"platform": "slack", "channel": "C2", "schedule": f"cron {cron}"}]
+        }
+    )
+    with pytest.raises(
+        SettingsError,
+        match=r"^Invalid setting RECAPS: entry 2: .*does not fire at least once a year",
+    ):
         declared_recaps(bad, NOW)
     with pytest.raises(SettingsError, match="RECAPS: entry 2"):
         build_dispatcher(bad, lambda: NOW).services["recaps"]  # built (and checked) on first use
@@ -41,29 +50,53 @@ def test_declared_recaps_carry_their_workspace(settings: Settings) -> None:
 
 def test_the_bot_names_the_variable_and_exits_2(tmp_path: Path, settings: Settings) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_", "RECAP"))}
-    env.update(RECAPS=json.dumps([GOOD, {"platform": "slack", "channel": "C2", "schedule": "cron 0 0 30 2 *"}]),
-               DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}", SEEDS_DIR=str(settings.seeds_dir),
-               SUMMARIES_DIR=str(settings.summaries_dir), PYTHONPATH=str(ROOT))
-    done = subprocess.run([sys.executable, "-m", "bot", "recap", "list"], cwd=tmp_path, env=env,
-                          capture_output=True, text=True, timeout=60)
+    env.update(
+        RECAPS=json.dumps(
+            [GOOD, {"platform": "slack", "channel": "C2", "schedule": "cron 0 0 30 2 *"}]
+        ),
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        SEEDS_DIR=str(settings.seeds_dir),
+        SUMMARIES_DIR=str(settings.summaries_dir),
+        PYTHONPATH=str(ROOT),
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "recap", "list"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert done.stderr.strip().startswith("Invalid setting RECAPS: entry 2:")
     assert not (tmp_path / "db.sqlite3").exists()  # refused before the database was opened
 
 
 async def test_one_bad_subscription_in_the_database_never_blocks_another(
-    database_url: str, dispatcher: Dispatcher, recap_clock: Clock, fakes: tuple[FakeSlack, FakeDiscord],
+    database_url: str,
+    dispatcher: Dispatcher,
+    recap_clock: Clock,
+    fakes: tuple[FakeSlack, FakeDiscord],
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     slack, _ = fakes
     first = build_service(database_url, dispatcher, recap_clock, fakes)
     store = await first.ready()
     # Written by an older version that accepted it; no next slot yet (as migrated rows have none).
-    bad, _ = await store.add_subscription("slack", "", "CBAD", "0 0 30 2 *", "", "UTC", next_due=None,
-                                          now=NOW - timedelta(days=1))
+    bad, _ = await store.add_subscription(
+        "slack", "", "CBAD", "0 0 30 2 *", "", "UTC", next_due=None, now=NOW - timedelta(days=1)
+    )
     for channel in ("C1", "C2"):
-        await store.add_subscription("slack", "", channel, "daily", "09:00", "America/New_York", next_due=None,
-                                     now=NOW - timedelta(days=1))
+        await store.add_subscription(
+            "slack",
+            "",
+            channel,
+            "daily",
+            "09:00",
+            "America/New_York",
+            next_due=None,
+            now=NOW - timedelta(days=1),
+        )
     await first.aclose()
     second = build_service(database_url, dispatcher, recap_clock, fakes)
     try:

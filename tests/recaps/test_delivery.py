@@ -19,16 +19,29 @@ NINE_NY = datetime(2026, 3, 10, 13, 0, tzinfo=UTC)  # 09:00 in New York (EDT)
 DAILY_NINE = Schedule("daily", "09:00", "America/New_York")
 
 
-async def subscribe(service: RecapService, platform: str, channel: str,
-                    created: datetime = NINE_NY - timedelta(days=1), workspace: str = "") -> int:
+async def subscribe(
+    service: RecapService,
+    platform: str,
+    channel: str,
+    created: datetime = NINE_NY - timedelta(days=1),
+    workspace: str = "",
+) -> int:
     sub, _ = await service.store.add_subscription(
-        platform, workspace, channel, DAILY_NINE.frequency, DAILY_NINE.time, DAILY_NINE.timezone,
-        next_due=DAILY_NINE.next_slot(created), now=created)
+        platform,
+        workspace,
+        channel,
+        DAILY_NINE.frequency,
+        DAILY_NINE.time,
+        DAILY_NINE.timezone,
+        next_due=DAILY_NINE.next_slot(created),
+        now=created,
+    )
     return sub.id
 
 
-async def test_due_recaps_post_once_to_slack_and_discord(service: RecapService, fakes: tuple[FakeSlack, FakeDiscord],
-                                                         recap_clock: Clock) -> None:
+async def test_due_recaps_post_once_to_slack_and_discord(
+    service: RecapService, fakes: tuple[FakeSlack, FakeDiscord], recap_clock: Clock
+) -> None:
     slack, discord = fakes
     await subscribe(service, "slack", "C1")
     await subscribe(service, "discord", "42")
@@ -36,7 +49,11 @@ async def test_due_recaps_post_once_to_slack_and_discord(service: RecapService, 
     report = await service.post_due()
     assert len(report.posted) == 2
     again = await service.post_due()
-    assert again.posted == [] and slack.posts_by_channel() == {"C1": 1} and len(discord.messages["42"]) == 1
+    assert (
+        again.posted == []
+        and slack.posts_by_channel() == {"C1": 1}
+        and len(discord.messages["42"]) == 1
+    )
     message = slack.called("chat.postMessage")[0]
     assert message["metadata"]["event_payload"]["slot"].startswith("r1-20260310")
     assert "First recap in this channel." in str(message["blocks"])
@@ -45,8 +62,12 @@ async def test_due_recaps_post_once_to_slack_and_discord(service: RecapService, 
     assert subs["C1"].next_due == NINE_NY + timedelta(days=1)  # stored, not recomputed by listing
 
 
-async def test_the_next_recap_says_what_changed(service: RecapService, fakes: tuple[FakeSlack, FakeDiscord],
-                                               recap_clock: Clock, dispatcher: Dispatcher) -> None:
+async def test_the_next_recap_says_what_changed(
+    service: RecapService,
+    fakes: tuple[FakeSlack, FakeDiscord],
+    recap_clock: Clock,
+    dispatcher: Dispatcher,
+) -> None:
     slack, _ = fakes
     await subscribe(service, "slack", "C1")
     recap_clock.now = NINE_NY
@@ -55,16 +76,26 @@ async def test_the_next_recap_says_what_changed(service: RecapService, fakes: tu
     await service.post_due()
     assert "No change since" in str(slack.called("chat.postMessage")[-1]["blocks"])
     file = dispatcher.store.summaries_dir / "numbers.md"
-    file.write_text(file.read_text().replace("pages in the Feb. 26, 2026 opinion", "pages in the Feb. 26 opinion"))
+    file.write_text(
+        file.read_text().replace(
+            "pages in the Feb. 26, 2026 opinion", "pages in the Feb. 26 opinion"
+        )
+    )
     assert dispatcher.store.reload_if_changed() == ()
     recap_clock.now = NINE_NY + timedelta(days=2)
     await service.post_due()
     last = str(slack.called("chat.postMessage")[-1]["blocks"])
-    assert "Changed: pages in the Feb. 26 opinion" in last and "(was: pages in the Feb. 26, 2026 opinion" in last
+    assert (
+        "Changed: pages in the Feb. 26 opinion" in last
+        and "(was: pages in the Feb. 26, 2026 opinion" in last
+    )
 
 
 async def test_missed_slots_within_grace_post_and_older_ones_are_skipped_and_logged(
-    service: RecapService, fakes: tuple[FakeSlack, FakeDiscord], recap_clock: Clock, caplog: pytest.LogCaptureFixture,
+    service: RecapService,
+    fakes: tuple[FakeSlack, FakeDiscord],
+    recap_clock: Clock,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     slack, _ = fakes
     await subscribe(service, "slack", "C1", created=NINE_NY - timedelta(days=3))
@@ -74,13 +105,20 @@ async def test_missed_slots_within_grace_post_and_older_ones_are_skipped_and_log
     assert len(report.posted) == 1 and slack.posts_by_channel() == {"C1": 1}
     assert "skipped 3 slot(s) missed by more than 1:00:00" in caplog.text  # Mar. 7, 8 and 9
     deliveries = await service.store.deliveries()
-    assert [(d.status, f"{d.slot:%m-%d}") for d in deliveries] == [("skipped", "03-09"), ("sent", "03-10")]
+    assert [(d.status, f"{d.slot:%m-%d}") for d in deliveries] == [
+        ("skipped", "03-09"),
+        ("sent", "03-10"),
+    ]
 
 
-async def test_429_waits_for_retry_after(service: RecapService, fakes: tuple[FakeSlack, FakeDiscord], recap_clock: Clock) -> None:
+async def test_429_waits_for_retry_after(
+    service: RecapService, fakes: tuple[FakeSlack, FakeDiscord], recap_clock: Clock
+) -> None:
     slack, _ = fakes
     await subscribe(service, "slack", "C1")
-    slack.channel_failures["C1"].append(Failure(429, {"ok": False, "error": "ratelimited"}, {"Retry-After": "1"}))
+    slack.channel_failures["C1"].append(
+        Failure(429, {"ok": False, "error": "ratelimited"}, {"Retry-After": "1"})
+    )
     limited: list[str] = []
     service.on_rate_limited = limited.append
     recap_clock.now = NINE_NY
@@ -91,12 +129,15 @@ async def test_429_waits_for_retry_after(service: RecapService, fakes: tuple[Fak
     assert limited == ["slack"]
 
 
-async def test_5xx_and_timeouts_retry_with_backoff(service: RecapService, fakes: tuple[FakeSlack, FakeDiscord],
-                                                  recap_clock: Clock) -> None:
+async def test_5xx_and_timeouts_retry_with_backoff(
+    service: RecapService, fakes: tuple[FakeSlack, FakeDiscord], recap_clock: Clock
+) -> None:
     slack, discord = fakes
     await subscribe(service, "slack", "C1")
     await subscribe(service, "discord", "42")
-    slack.channel_failures["C1"] += [Failure(503, {"ok": False, "error": "service_unavailable"})] * 3
+    slack.channel_failures["C1"] += [
+        Failure(503, {"ok": False, "error": "service_unavailable"})
+    ] * 3
     discord.channel_failures["42"].append((502, {"message": "Bad Gateway"}))
     outcomes: list[str] = []
     service.observe = outcomes.append
@@ -107,12 +148,15 @@ async def test_5xx_and_timeouts_retry_with_backoff(service: RecapService, fakes:
     assert sorted(outcomes) == ["retried"] * 4 + ["sent"] * 2
 
 
-async def test_attempts_are_bounded_by_one_retry_layer(service: RecapService, fakes: tuple[FakeSlack, FakeDiscord],
-                                                      recap_clock: Clock) -> None:
+async def test_attempts_are_bounded_by_one_retry_layer(
+    service: RecapService, fakes: tuple[FakeSlack, FakeDiscord], recap_clock: Clock
+) -> None:
     slack, discord = fakes
     await subscribe(service, "slack", "C1")
     await subscribe(service, "discord", "42")
-    slack.channel_failures["C1"] += [Failure(503, {"ok": False, "error": "service_unavailable"})] * 10
+    slack.channel_failures["C1"] += [
+        Failure(503, {"ok": False, "error": "service_unavailable"})
+    ] * 10
     discord.channel_failures["42"] += [(500, {"message": "Internal"})] * 10
     recap_clock.now = NINE_NY
     report = await service.post_due()
@@ -124,23 +168,33 @@ async def test_attempts_are_bounded_by_one_retry_layer(service: RecapService, fa
 
 
 async def test_a_post_accepted_then_answered_500_is_not_posted_again(
-    service: RecapService, fakes: tuple[FakeSlack, FakeDiscord], recap_clock: Clock,
+    service: RecapService,
+    fakes: tuple[FakeSlack, FakeDiscord],
+    recap_clock: Clock,
 ) -> None:
     slack, discord = fakes
     await subscribe(service, "slack", "C1")
     await subscribe(service, "discord", "42")
-    slack.channel_failures["C1"].append(Failure(500, {"ok": False, "error": "internal_error"}, accept=True))
+    slack.channel_failures["C1"].append(
+        Failure(500, {"ok": False, "error": "internal_error"}, accept=True)
+    )
     discord.accepted_failures["42"].append((502, {"message": "Bad Gateway"}))
     recap_clock.now = NINE_NY
     report = await service.post_due()
     assert len(report.posted) == 2
     assert slack.posts_by_channel() == {"C1": 1} and len(slack.history["C1"]) == 1
-    assert len(discord.messages["42"]) == 1 and discord.post_attempts["42"] == 1  # checked, not re-sent
-    assert {d.detail for d in await service.store.deliveries()} == {"confirmed in the channel after an unknown outcome"}
+    assert (
+        len(discord.messages["42"]) == 1 and discord.post_attempts["42"] == 1
+    )  # checked, not re-sent
+    assert {d.detail for d in await service.store.deliveries()} == {
+        "confirmed in the channel after an unknown outcome"
+    }
 
 
 async def test_a_post_accepted_then_timed_out_is_not_posted_again(
-    service: RecapService, fakes: tuple[FakeSlack, FakeDiscord], recap_clock: Clock,
+    service: RecapService,
+    fakes: tuple[FakeSlack, FakeDiscord],
+    recap_clock: Clock,
 ) -> None:
     slack, _ = fakes
     await subscribe(service, "slack", "C1")
@@ -151,8 +205,9 @@ async def test_a_post_accepted_then_timed_out_is_not_posted_again(
     assert len(report.posted) == 1 and slack.posts_by_channel() == {"C1": 1}
 
 
-async def test_a_timeout_before_posting_is_retried(service: RecapService, fakes: tuple[FakeSlack, FakeDiscord],
-                                                  recap_clock: Clock) -> None:
+async def test_a_timeout_before_posting_is_retried(
+    service: RecapService, fakes: tuple[FakeSlack, FakeDiscord], recap_clock: Clock
+) -> None:
     slack, _ = fakes
     await subscribe(service, "slack", "C1")
     service.posters["slack"] = SlackPoster("xoxb-t", slack.api_url, channel_rate=100, timeout=1)
@@ -163,13 +218,18 @@ async def test_a_timeout_before_posting_is_retried(service: RecapService, fakes:
 
 
 async def test_a_permanent_error_pauses_logs_once_and_spares_other_channels(
-    service: RecapService, fakes: tuple[FakeSlack, FakeDiscord], recap_clock: Clock, caplog: pytest.LogCaptureFixture,
+    service: RecapService,
+    fakes: tuple[FakeSlack, FakeDiscord],
+    recap_clock: Clock,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     slack, discord = fakes
     gone = await subscribe(service, "slack", "CGONE")
     await subscribe(service, "slack", "C1")
     missing = await subscribe(service, "discord", "404")
-    slack.channel_failures["CGONE"].append(Failure(200, {"ok": False, "error": "channel_not_found"}))
+    slack.channel_failures["CGONE"].append(
+        Failure(200, {"ok": False, "error": "channel_not_found"})
+    )
     discord.channel_failures["404"].append((404, {"message": "Unknown Channel", "code": 10003}))
     recap_clock.now = NINE_NY
     with caplog.at_level(logging.ERROR):
@@ -180,16 +240,25 @@ async def test_a_permanent_error_pauses_logs_once_and_spares_other_channels(
     assert len(report.failed) == 2 and caplog.text.count("paused: channel_not_found") == 1
     paused = {s.id: s.paused_reason for s in await service.store.subscriptions() if s.paused_reason}
     assert paused[gone] == "channel_not_found" and "404" in paused[missing]
-    listing = {sub.id: (upcoming, last) for sub, upcoming, last in await service.listing("slack", "CGONE")}
-    assert listing[gone][0] is None and listing[gone][1] is not None and listing[gone][1].detail == "channel_not_found"
+    listing = {
+        sub.id: (upcoming, last) for sub, upcoming, last in await service.listing("slack", "CGONE")
+    }
+    assert (
+        listing[gone][0] is None
+        and listing[gone][1] is not None
+        and listing[gone][1].detail == "channel_not_found"
+    )
 
 
-async def test_a_slow_channel_does_not_delay_the_others(service: RecapService, fakes: tuple[FakeSlack, FakeDiscord],
-                                                       recap_clock: Clock) -> None:
+async def test_a_slow_channel_does_not_delay_the_others(
+    service: RecapService, fakes: tuple[FakeSlack, FakeDiscord], recap_clock: Clock
+) -> None:
     slack, _ = fakes
     await subscribe(service, "slack", "CSLOW")
     await subscribe(service, "slack", "C1")
-    slack.channel_failures["CSLOW"] += [Failure(503, {"ok": False, "error": "service_unavailable"})] * 3
+    slack.channel_failures["CSLOW"] += [
+        Failure(503, {"ok": False, "error": "service_unavailable"})
+    ] * 3
     recap_clock.now = NINE_NY
     order: list[str] = []
     real_post = service.posters["slack"].post
@@ -203,12 +272,14 @@ async def test_a_slow_channel_does_not_delay_the_others(service: RecapService, f
     assert order == ["C1", "CSLOW"]
 
 
-async def test_discord_429_waits_for_retry_after(service: RecapService, fakes: tuple[FakeSlack, FakeDiscord],
-                                                recap_clock: Clock) -> None:
+async def test_discord_429_waits_for_retry_after(
+    service: RecapService, fakes: tuple[FakeSlack, FakeDiscord], recap_clock: Clock
+) -> None:
     _, discord = fakes
     await subscribe(service, "discord", "42")
-    discord.channel_failures["42"].append((429, {"message": "You are being rate limited.", "retry_after": 0.5,
-                                                 "global": False}))
+    discord.channel_failures["42"].append(
+        (429, {"message": "You are being rate limited.", "retry_after": 0.5, "global": False})
+    )
     recap_clock.now = NINE_NY
     started = datetime.now(UTC)
     report = await service.post_due()
@@ -216,8 +287,9 @@ async def test_discord_429_waits_for_retry_after(service: RecapService, fakes: t
     assert (datetime.now(UTC) - started).total_seconds() >= 0.5
 
 
-async def test_recaps_follow_local_time_through_a_dst_change(service: RecapService, fakes: tuple[FakeSlack, FakeDiscord],
-                                                            recap_clock: Clock) -> None:
+async def test_recaps_follow_local_time_through_a_dst_change(
+    service: RecapService, fakes: tuple[FakeSlack, FakeDiscord], recap_clock: Clock
+) -> None:
     slack, _ = fakes
     await subscribe(service, "slack", "C1", created=datetime(2026, 3, 6, 12, tzinfo=UTC))
     posted_at = []
@@ -233,11 +305,19 @@ async def test_recaps_follow_local_time_through_a_dst_change(service: RecapServi
 
 
 async def test_with_public_url_a_posted_recap_links_each_citation_to_its_passage(
-    database_url: str, dispatcher: Dispatcher, recap_clock: Clock, fakes: tuple[FakeSlack, FakeDiscord],
+    database_url: str,
+    dispatcher: Dispatcher,
+    recap_clock: Clock,
+    fakes: tuple[FakeSlack, FakeDiscord],
 ) -> None:
     slack, discord = fakes
-    service = build_service(database_url, dispatcher, recap_clock, fakes,
-                            annotate=PublicLinks("https://brief.example.org").annotate)
+    service = build_service(
+        database_url,
+        dispatcher,
+        recap_clock,
+        fakes,
+        annotate=PublicLinks("https://brief.example.org").annotate,
+    )
     await service.ready()
     try:
         await subscribe(service, "slack", "C1")

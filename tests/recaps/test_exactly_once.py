@@ -45,15 +45,28 @@ async def fake() -> AsyncIterator[FakeSlack]:
 
 
 def environment(fake: FakeSlack, url: str) -> dict[str, str]:
-    return clean_env(SLACK_BOT_TOKEN="xoxb-t", SLACK_SIGNING_SECRET="s", SLACK_API_URL=fake.api_url,
-                     DATABASE_URL=url, LOG_LEVEL="WARNING", RECAP_CONCURRENCY="4",
-                     RECAP_CLAIM_LEASE_SECONDS=str(LEASE_SECONDS))
+    return clean_env(
+        SLACK_BOT_TOKEN="xoxb-t",
+        SLACK_SIGNING_SECRET="s",
+        SLACK_API_URL=fake.api_url,
+        DATABASE_URL=url,
+        LOG_LEVEL="WARNING",
+        RECAP_CONCURRENCY="4",
+        RECAP_CLAIM_LEASE_SECONDS=str(LEASE_SECONDS),
+    )
 
 
 async def start_instance(env: dict[str, str], cwd: Path) -> asyncio.subprocess.Process:
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "tests.recaps.instance", AT.isoformat(), cwd=outside_checkout(cwd), env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        sys.executable,
+        "-m",
+        "tests.recaps.instance",
+        AT.isoformat(),
+        cwd=outside_checkout(cwd),
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
     assert process.stdout is not None
     line = await asyncio.wait_for(process.stdout.readline(), 60)
     if line.strip() != b"ready":
@@ -66,8 +79,16 @@ async def subscribe_all(url: str, channels: list[str]) -> None:
     store = await open_store(url)
     try:
         for channel in channels:
-            await store.add_subscription("slack", "", channel, DAILY.frequency, DAILY.time, DAILY.timezone,
-                                         next_due=SLOT, now=SLOT - timedelta(days=1))
+            await store.add_subscription(
+                "slack",
+                "",
+                channel,
+                DAILY.frequency,
+                DAILY.time,
+                DAILY.timezone,
+                next_due=SLOT,
+                now=SLOT - timedelta(days=1),
+            )
     finally:
         await store.close()
 
@@ -89,7 +110,9 @@ async def stop(processes: list[asyncio.subprocess.Process]) -> None:
         await asyncio.wait_for(process.wait(), 30)
 
 
-async def test_sigkill_of_one_of_three_instances_mid_fan_out(fake: FakeSlack, shared_url: str, tmp_path: Path) -> None:
+async def test_sigkill_of_one_of_three_instances_mid_fan_out(
+    fake: FakeSlack, shared_url: str, tmp_path: Path
+) -> None:
     fake.post_delay = 0.1  # the fan-out takes long enough to be interrupted
     env = environment(fake, shared_url)
     instances = list(await asyncio.gather(*(start_instance(env, tmp_path) for _ in range(3))))
@@ -102,7 +125,9 @@ async def test_sigkill_of_one_of_three_instances_mid_fan_out(fake: FakeSlack, sh
         at_kill = len(fake.called("chat.postMessage"))
         assert at_kill < len(CHANNELS), "the fan-out ended before the kill; slow the fake down"
         # The survivors finish the fan-out, then take over the victim's claims once their lease ran out.
-        assert await wait_for(lambda: len(fake.posts_by_channel()) == len(CHANNELS), 60), fake.posts_by_channel()
+        assert await wait_for(lambda: len(fake.posts_by_channel()) == len(CHANNELS), 60), (
+            fake.posts_by_channel()
+        )
         await asyncio.sleep(LEASE_SECONDS + 1.5)  # time for any wrong second post to show
         assert fake.posts_by_channel() == {c: 1 for c in CHANNELS}  # none twice, none lost
         store = await open_store(shared_url)
@@ -117,18 +142,41 @@ async def test_sigkill_of_one_of_three_instances_mid_fan_out(fake: FakeSlack, sh
         await stop(instances[1:])
 
 
-async def test_post_due_from_the_command_line_posts_each_slot_once(fake: FakeSlack, shared_url: str,
-                                                                   tmp_path: Path) -> None:
+async def test_post_due_from_the_command_line_posts_each_slot_once(
+    fake: FakeSlack, shared_url: str, tmp_path: Path
+) -> None:
     env = environment(fake, shared_url)
-    env["RECAPS"] = json.dumps([{"platform": "slack", "channel": c, "schedule": "daily", "time": "09:00",
-                                 "timezone": "America/New_York"} for c in ("C1", "C2", "C3")])
+    env["RECAPS"] = json.dumps(
+        [
+            {
+                "platform": "slack",
+                "channel": c,
+                "schedule": "daily",
+                "time": "09:00",
+                "timezone": "America/New_York",
+            }
+            for c in ("C1", "C2", "C3")
+        ]
+    )
     # Declared recaps start at the next real slot: post exactly then.
-    at = (DAILY.next_slot(datetime.now(timezone.utc)) + timedelta(seconds=30)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    at = (DAILY.next_slot(datetime.now(timezone.utc)) + timedelta(seconds=30)).strftime(
+        "%Y-%m-%dT%H:%M:%SZ"
+    )
 
     async def post_due() -> str:
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "recap", "post-due", "--at", at, cwd=outside_checkout(tmp_path), env=env,
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+            sys.executable,
+            "-m",
+            "bot",
+            "recap",
+            "post-due",
+            "--at",
+            at,
+            cwd=outside_checkout(tmp_path),
+            env=env,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
         out, err = await asyncio.wait_for(process.communicate(), 60)
         assert process.returncode == 0, err.decode()
         return out.decode().strip()

@@ -22,8 +22,12 @@ LEASE = timedelta(seconds=30)
 
 
 @pytest.fixture
-async def survivor(database_url: str, dispatcher: Dispatcher, recap_clock: Clock,
-                   fakes: tuple[FakeSlack, FakeDiscord]) -> AsyncIterator[RecapService]:
+async def survivor(
+    database_url: str,
+    dispatcher: Dispatcher,
+    recap_clock: Clock,
+    fakes: tuple[FakeSlack, FakeDiscord],
+) -> AsyncIterator[RecapService]:
     """A second instance on the same database."""
     other = build_service(database_url, dispatcher, recap_clock, fakes, lease=LEASE)
     other.owner = "instance-b"
@@ -32,7 +36,9 @@ async def survivor(database_url: str, dispatcher: Dispatcher, recap_clock: Clock
     await other.aclose()
 
 
-async def claimed_by_a_dead_instance(service: RecapService, platform: str, channel: str) -> tuple[int, datetime]:
+async def claimed_by_a_dead_instance(
+    service: RecapService, platform: str, channel: str
+) -> tuple[int, datetime]:
     """What a SIGKILL right after claiming leaves: a claim whose lease nobody renews."""
     sub_id = await subscribe(service, platform, channel)
     claimed_at = utc_now()
@@ -42,7 +48,10 @@ async def claimed_by_a_dead_instance(service: RecapService, platform: str, chann
 
 
 async def test_a_dead_instances_claim_is_taken_over_only_after_its_lease(
-    service: RecapService, survivor: RecapService, fakes: tuple[FakeSlack, FakeDiscord], recap_clock: Clock,
+    service: RecapService,
+    survivor: RecapService,
+    fakes: tuple[FakeSlack, FakeDiscord],
+    recap_clock: Clock,
 ) -> None:
     slack, _ = fakes
     await claimed_by_a_dead_instance(service, "slack", "C1")
@@ -53,12 +62,16 @@ async def test_a_dead_instances_claim_is_taken_over_only_after_its_lease(
     survivor.wall = lambda: utc_now() + LEASE + timedelta(seconds=1)  # the lease has run out
     late = await survivor.post_due()
     assert len(late.posted) == 1 and slack.posts_by_channel() == {"C1": 1}
-    assert [(d.status, d.claimed_by) for d in await survivor.store.deliveries()] == [("sent", "instance-b")]
+    assert [(d.status, d.claimed_by) for d in await survivor.store.deliveries()] == [
+        ("sent", "instance-b")
+    ]
     assert (await survivor.post_due()).posted == [] and slack.posts_by_channel() == {"C1": 1}
 
 
 async def test_a_live_instances_claims_are_renewed_and_never_taken(
-    service: RecapService, survivor: RecapService, recap_clock: Clock,
+    service: RecapService,
+    survivor: RecapService,
+    recap_clock: Clock,
 ) -> None:
     await claimed_by_a_dead_instance(service, "slack", "C1")
     service.owner = "instance-a"
@@ -71,7 +84,10 @@ async def test_a_live_instances_claims_are_renewed_and_never_taken(
 
 
 async def test_a_landed_recap_beyond_the_last_50_messages_is_not_posted_again(
-    service: RecapService, survivor: RecapService, fakes: tuple[FakeSlack, FakeDiscord], recap_clock: Clock,
+    service: RecapService,
+    survivor: RecapService,
+    fakes: tuple[FakeSlack, FakeDiscord],
+    recap_clock: Clock,
     dispatcher: Dispatcher,
 ) -> None:
     slack, discord = fakes
@@ -80,22 +96,31 @@ async def test_a_landed_recap_beyond_the_last_50_messages_is_not_posted_again(
         sub_id, _ = await claimed_by_a_dead_instance(service, platform, channel)
         subs = {s.id: s for s in await service.subscriptions()}
         if platform == "discord":
-            discord.chatter(channel, 230)  # chatter between the claim and the post: paged past with ?after=
-        await service.posters[platform].post("", channel, reply, marker(subs[sub_id], NINE_NY))  # it landed...
+            discord.chatter(
+                channel, 230
+            )  # chatter between the claim and the post: paged past with ?after=
+        await service.posters[platform].post(
+            "", channel, reply, marker(subs[sub_id], NINE_NY)
+        )  # it landed...
     slack.chatter("CBUSY", 450)  # ...then the channels got busy
     discord.chatter("77", 120)
     survivor.wall = lambda: utc_now() + LEASE + timedelta(seconds=1)
     recap_clock.now = NINE_NY + timedelta(minutes=5)
     report = await survivor.post_due()
     assert len(report.recovered) == 2 and report.posted == []
-    assert slack.posts_by_channel() == {"CBUSY": 1} and len([m for m in discord.messages["77"] if m["embeds"]]) == 1
+    assert (
+        slack.posts_by_channel() == {"CBUSY": 1}
+        and len([m for m in discord.messages["77"] if m["embeds"]]) == 1
+    )
     pages = slack.called("conversations.history")
     assert len(pages) == 3 and all(float(p["oldest"]) > 0 for p in pages) and pages[-1]["cursor"]
     assert {d.status for d in await survivor.store.deliveries()} == {"sent"}
 
 
 async def test_one_throttled_workspace_does_not_slow_another(
-    service: RecapService, fakes: tuple[FakeSlack, FakeDiscord], recap_clock: Clock,
+    service: RecapService,
+    fakes: tuple[FakeSlack, FakeDiscord],
+    recap_clock: Clock,
 ) -> None:
     slack, _ = fakes
     slack.teams = {"xoxb-TSLOW": "TSLOW", "xoxb-TFAST": "TFAST"}
@@ -121,11 +146,15 @@ async def test_one_throttled_workspace_does_not_slow_another(
     assert max(landed[c] for c in fast) < 2.0  # at our own pace (20/s), as if TSLOW did not exist
     assert max(landed[c] for c in slow) > 3.0  # TSLOW's limit (2/s) held only TSLOW back
     assert slack.rejected_by_team["TFAST"] == 0
-    assert slack.rejected_by_team["TSLOW"] < len(slow)  # the first burst met 429s; then it was paced down
+    assert slack.rejected_by_team["TSLOW"] < len(
+        slow
+    )  # the first burst met 429s; then it was paced down
 
 
 async def test_a_post_whose_lease_may_have_lapsed_in_the_pacing_queue_is_not_sent_blindly(
-    service: RecapService, fakes: tuple[FakeSlack, FakeDiscord], recap_clock: Clock,
+    service: RecapService,
+    fakes: tuple[FakeSlack, FakeDiscord],
+    recap_clock: Clock,
 ) -> None:
     slack, _ = fakes
     await subscribe(service, "slack", "C1")
@@ -144,7 +173,11 @@ async def test_a_post_whose_lease_may_have_lapsed_in_the_pacing_queue_is_not_sen
     recap_clock.now = NINE_NY
     first = await service.post_due()
     await staller
-    assert first.posted == [] and slack.posts_by_channel() == {}  # not sent: another may be taking it over
-    again = await service.post_due()  # nobody else took it: checked against the channel, then posted
+    assert (
+        first.posted == [] and slack.posts_by_channel() == {}
+    )  # not sent: another may be taking it over
+    again = (
+        await service.post_due()
+    )  # nobody else took it: checked against the channel, then posted
     assert len(again.posted) == 1 and slack.posts_by_channel() == {"C1": 1}
     assert (await service.post_due()).posted == [] and slack.posts_by_channel() == {"C1": 1}

@@ -9,10 +9,18 @@ CHAT = ("discord", "slack_sdk", "slack_bolt")
 
 
 def test_recaps_and_the_recap_handler_import_alone_without_chat_libraries(tmp_path: Path) -> None:
-    code = ("import sys, bot.recaps.service, bot.recaps.runner, bot.recaps.delivery, bot.commands.recap; "
-            f"print(sorted({{m.split('.')[0] for m in sys.modules}} & set({CHAT!r})))")
-    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=60,
-                          env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+    code = (
+        "import sys, bot.recaps.service, bot.recaps.runner, bot.recaps.delivery, bot.commands.recap; "
+        f"print(sorted({{m.split('.')[0] for m in sys.modules}} & set({CHAT!r})))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
 

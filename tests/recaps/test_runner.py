@@ -47,7 +47,10 @@ def write_lock(url: str) -> Iterator[None]:
 
 
 async def test_the_runner_posts_and_reports_for_readiness_and_metrics(
-    database_url: str, dispatcher: Dispatcher, recap_clock: Clock, fakes: tuple[FakeSlack, FakeDiscord],
+    database_url: str,
+    dispatcher: Dispatcher,
+    recap_clock: Clock,
+    fakes: tuple[FakeSlack, FakeDiscord],
 ) -> None:
     slack, _ = fakes
     service = build_service(database_url, dispatcher, recap_clock, fakes)
@@ -63,14 +66,19 @@ async def test_the_runner_posts_and_reports_for_readiness_and_metrics(
         assert slack.posts_by_channel() == {"C1": 1}
         assert runner.alive and runner.healthy and runner.problem is None
         assert time.monotonic() - runner.last_beat < 1
-        assert runner.next_wakeup is not None and abs(runner.next_wakeup - service.wall()) < timedelta(seconds=2)
+        assert runner.next_wakeup is not None and abs(
+            runner.next_wakeup - service.wall()
+        ) < timedelta(seconds=2)
     finally:
         await runner.stop()
     assert not runner.alive
 
 
 async def test_a_storage_fault_pauses_recaps_only_and_nothing_is_lost_or_doubled_after_repair(
-    database_url: str, dispatcher: Dispatcher, recap_clock: Clock, fakes: tuple[FakeSlack, FakeDiscord],
+    database_url: str,
+    dispatcher: Dispatcher,
+    recap_clock: Clock,
+    fakes: tuple[FakeSlack, FakeDiscord],
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     slack, _ = fakes
@@ -85,12 +93,18 @@ async def test_a_storage_fault_pauses_recaps_only_and_nothing_is_lost_or_doubled
             await runner.start()
             await eventually(lambda: runner.problem is not None)
             assert runner.alive and not runner.healthy and "database" in str(runner.problem)
-            numbers = await asyncio.to_thread(dispatcher.run_line, "/numbers", platform="slack", channel="C9")
-            assert numbers.title.startswith("Key numbers") or numbers.sections  # other commands answer
+            numbers = await asyncio.to_thread(
+                dispatcher.run_line, "/numbers", platform="slack", channel="C9"
+            )
+            assert (
+                numbers.title.startswith("Key numbers") or numbers.sections
+            )  # other commands answer
             await asyncio.sleep(1.5)  # a few retries, one log line
             assert slack.posts_by_channel() == {}
         try:
-            await eventually(lambda: runner.problem is None and slack.posts_by_channel() == {"C1": 1, "C2": 1})
+            await eventually(
+                lambda: runner.problem is None and slack.posts_by_channel() == {"C1": 1, "C2": 1}
+            )
             await asyncio.sleep(1)  # a few more turns of the loop: no second post
             assert slack.posts_by_channel() == {"C1": 1, "C2": 1}
             assert {d.status for d in await service.store.deliveries()} == {"sent"}
@@ -101,7 +115,10 @@ async def test_a_storage_fault_pauses_recaps_only_and_nothing_is_lost_or_doubled
 
 
 async def test_a_graceful_stop_finishes_posts_in_flight_and_starts_no_new_one(
-    database_url: str, dispatcher: Dispatcher, recap_clock: Clock, fakes: tuple[FakeSlack, FakeDiscord],
+    database_url: str,
+    dispatcher: Dispatcher,
+    recap_clock: Clock,
+    fakes: tuple[FakeSlack, FakeDiscord],
 ) -> None:
     slack, _ = fakes
     slack.post_delay = 1.0  # every post is still in flight when SIGTERM comes
@@ -121,6 +138,8 @@ async def test_a_graceful_stop_finishes_posts_in_flight_and_starts_no_new_one(
         assert not runner.alive  # the loop ended by itself
         deliveries = await service.store.deliveries()
         assert deliveries and all(d.status == "sent" for d in deliveries)  # nothing left half done
-        assert len(deliveries) == len(slack.called("chat.postMessage")) < 40  # the rest waits for the next run
+        assert (
+            len(deliveries) == len(slack.called("chat.postMessage")) < 40
+        )  # the rest waits for the next run
     finally:
         await runner.stop()

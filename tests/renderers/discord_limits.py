@@ -18,15 +18,24 @@ def assert_within_limits(payload: dict[str, Any]) -> None:
         assert len(embed.get("description", "")) <= d.DESCRIPTION_CHARS
         assert len(embed.get("fields", [])) <= d.MAX_FIELDS
         for field in embed.get("fields", []):
-            assert 1 <= len(field["name"]) <= d.FIELD_NAME_CHARS and 1 <= len(field["value"]) <= d.FIELD_VALUE_CHARS
+            assert (
+                1 <= len(field["name"]) <= d.FIELD_NAME_CHARS
+                and 1 <= len(field["value"]) <= d.FIELD_VALUE_CHARS
+            )
         assert len(embed.get("footer", {}).get("text", "")) <= d.FOOTER_CHARS
 
 
 def assert_no_pings(payload: dict[str, Any]) -> None:
-    assert payload["allowed_mentions"] == {"parse": [], "users": [], "roles": []} or \
-        payload["allowed_mentions"].get("parse") == []
+    assert (
+        payload["allowed_mentions"] == {"parse": [], "users": [], "roles": []}
+        or payload["allowed_mentions"].get("parse") == []
+    )
     for embed in payload["embeds"]:
-        texts = [embed.get("title", ""), embed.get("description", ""), embed.get("footer", {}).get("text", "")]
+        texts = [
+            embed.get("title", ""),
+            embed.get("description", ""),
+            embed.get("footer", {}).get("text", ""),
+        ]
         texts += [t for f in embed.get("fields", []) for t in (f["name"], f["value"])]
         for text in texts:
             assert not LIVE_MENTION.search(text), text

@@ -10,8 +10,21 @@ from tests.renderers.slack_limits import assert_inert, assert_within_limits
 from tests.renderers.strategies import replies, user_text
 
 
-@pytest.mark.parametrize("line", ["/ruling", "/numbers", "/status", "/timeline", "/who", "/sources",
-                                  "/help", "/quote Romo", "/nothing", "/status public"])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "/ruling",
+        "/numbers",
+        "/status",
+        "/timeline",
+        "/who",
+        "/sources",
+        "/help",
+        "/quote Romo",
+        "/nothing",
+        "/status public",
+    ],
+)
 def test_every_shipped_reply_fits_and_is_inert(dispatcher: Dispatcher, line: str) -> None:
     payload = render_slack(dispatcher.run_line(line))
     assert_within_limits(payload)
@@ -33,14 +46,18 @@ def test_figures_are_fields_and_citations_numbered_context(dispatcher: Dispatche
 
 
 def test_user_text_cannot_mention_or_link(dispatcher: Dispatcher) -> None:
-    payload = render_slack(dispatcher.run_line("/quote <!channel> @here <@U123> <#C1> <https://x.io|y> evil.com"))
+    payload = render_slack(
+        dispatcher.run_line("/quote <!channel> @here <@U123> <#C1> <https://x.io|y> evil.com")
+    )
     assert_inert(payload)
     assert "&lt;" in str(payload)
 
 
 def test_oversized_reply_is_cut_with_a_pointer() -> None:
     items = tuple(Item(f"item {i} " + "word " * 500, cites=(1,)) for i in range(200))
-    reply = Reply("Big", (Section("S", items),), (Citation(1, "s", "S", "q " * 3),), AsOf(date(2026, 1, 1)))
+    reply = Reply(
+        "Big", (Section("S", items),), (Citation(1, "s", "S", "q " * 3),), AsOf(date(2026, 1, 1))
+    )
     payload = render_slack(reply)
     assert_within_limits(payload)
     assert "left out to fit Slack" in str(payload["blocks"][-1])
@@ -55,9 +72,13 @@ def test_random_replies_never_exceed_a_limit_or_go_live(reply: Reply) -> None:
 
 
 # The dispatcher holds no per-request state, so one instance may serve every example.
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(text=user_text)
-def test_random_user_text_through_the_real_command_is_inert(dispatcher: Dispatcher, text: str) -> None:
+def test_random_user_text_through_the_real_command_is_inert(
+    dispatcher: Dispatcher, text: str
+) -> None:
     payload = render_slack(dispatcher.run_line(f"/quote {text}"))
     assert_within_limits(payload)
     assert_inert(payload)

@@ -31,7 +31,11 @@ class Service:
     async def get(self, path: str) -> tuple[int, Any]:
         async with aiohttp.ClientSession() as session:
             async with session.get(self.base + path) as resp:
-                body = await resp.json() if resp.content_type == "application/json" else await resp.text()
+                body = (
+                    await resp.json()
+                    if resp.content_type == "application/json"
+                    else await resp.text()
+                )
                 return resp.status, body
 
     async def wait_for_status(self, path: str, status: int, within: float) -> tuple[float, Any]:
@@ -56,13 +60,22 @@ async def fake_discord() -> AsyncIterator[FakeDiscord]:
 
 
 @pytest.fixture
-async def discord_service(settings: Settings, dispatcher: Dispatcher, fake_discord: FakeDiscord,
-                          monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Service]:
+async def discord_service(
+    settings: Settings,
+    dispatcher: Dispatcher,
+    fake_discord: FakeDiscord,
+    monkeypatch: pytest.MonkeyPatch,
+) -> AsyncIterator[Service]:
     monkeypatch.setattr(CaseBriefClient, "identify_spacing", 0.0)
     port = free_port()
-    served = settings.model_copy(update={"discord_token": SecretStr(fake_discord.token),
-                                         "discord_api_url": fake_discord.api_url,
-                                         "host": "127.0.0.1", "port": port})
+    served = settings.model_copy(
+        update={
+            "discord_token": SecretStr(fake_discord.token),
+            "discord_api_url": fake_discord.api_url,
+            "host": "127.0.0.1",
+            "port": port,
+        }
+    )
     stop = asyncio.Event()
     task = asyncio.create_task(serve_until_stopped(served, dispatcher, stop))
     service = Service(port)
@@ -88,11 +101,15 @@ async def test_readyz_names_every_component(discord_service: Service) -> None:
 
 
 async def test_readyz_turns_503_when_the_gateway_drops_and_200_when_it_resumes(
-    discord_service: Service, fake_discord: FakeDiscord,
+    discord_service: Service,
+    fake_discord: FakeDiscord,
 ) -> None:
     await fake_discord.drop_gateway()
     took, body = await discord_service.wait_for_status("/readyz", 503, 10)
-    assert body["not_ready"] == ["discord"] and body["components"]["discord"]["shards"]["0"]["ready"] is False
+    assert (
+        body["not_ready"] == ["discord"]
+        and body["components"]["discord"]["shards"]["0"]["ready"] is False
+    )
     assert took < 10
     fake_discord.restore_gateway()
     await discord_service.wait_for_status("/readyz", 200, 30)
@@ -100,25 +117,37 @@ async def test_readyz_turns_503_when_the_gateway_drops_and_200_when_it_resumes(
 
 
 def samples(text: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
-    return {(s.name, tuple(sorted(s.labels.items()))): s.value
-            for family in text_string_to_metric_families(text) for s in family.samples}
+    return {
+        (s.name, tuple(sorted(s.labels.items()))): s.value
+        for family in text_string_to_metric_families(text)
+        for s in family.samples
+    }
 
 
 async def test_metrics_count_commands_by_platform_command_and_outcome(
-    discord_service: Service, fake_discord: FakeDiscord,
+    discord_service: Service,
+    fake_discord: FakeDiscord,
 ) -> None:
-    ok = ("casebrief_commands_total", (("command", "numbers"), ("outcome", "ok"), ("platform", "discord")))
+    ok = (
+        "casebrief_commands_total",
+        (("command", "numbers"), ("outcome", "ok"), ("platform", "discord")),
+    )
     timed = ("casebrief_reply_seconds_count", (("command", "numbers"), ("platform", "discord")))
     _, before_text = await discord_service.get("/metrics")
     before = samples(before_text)
     for _ in range(3):
         await fake_discord.interact("numbers")
-    await fake_discord.interact("quote", {"words": "x"})  # too short to quote: a usage error, not a crash
+    await fake_discord.interact(
+        "quote", {"words": "x"}
+    )  # too short to quote: a usage error, not a crash
     status, text = await discord_service.get("/metrics")
     after = samples(text)
     assert status == 200
     assert after[ok] - before.get(ok, 0) == 3 and after[timed] - before.get(timed, 0) == 3
-    assert any(name == "casebrief_commands_total" and dict(labels)["command"] == "quote" for name, labels in after)
+    assert any(
+        name == "casebrief_commands_total" and dict(labels)["command"] == "quote"
+        for name, labels in after
+    )
     assert after[("casebrief_content_age_days", ())] >= 0
     assert any(name == "casebrief_build_info" for name, _ in after)
     assert any(name == "casebrief_event_loop_lag_seconds_count" for name, _ in after)
@@ -130,7 +159,9 @@ async def test_the_web_pages_share_the_service_server(discord_service: Service) 
     assert status == 200 and "<h1" in page and "as of" in page.lower()
     status, page = await discord_service.get("/sources/epoch-times")
     assert status == 200 and "<mark" in page
-    status, page = await discord_service.get("/quote?q=" + "42,695 " * 2000)  # a long address is answered
+    status, page = await discord_service.get(
+        "/quote?q=" + "42,695 " * 2000
+    )  # a long address is answered
     assert status == 200
     assert (await discord_service.get("/no-such-page"))[0] == 404
     assert (await discord_service.get("/healthz")) == (200, {"ok": True})

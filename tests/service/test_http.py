@@ -66,7 +66,9 @@ async def test_readyz_is_503_naming_what_is_not_ready(session: aiohttp.ClientSes
         await server.stop()
 
 
-async def test_a_check_that_hangs_counts_as_not_ready_without_hanging_readyz(session: aiohttp.ClientSession) -> None:
+async def test_a_check_that_hangs_counts_as_not_ready_without_hanging_readyz(
+    session: aiohttp.ClientSession,
+) -> None:
     server = await serve([Flag("slow", delay=30)], Observer())
     try:
         started = time.monotonic()
@@ -81,6 +83,7 @@ async def test_others_mount_routes_on_the_same_server(session: aiohttp.ClientSes
     def mount(app: web.Application) -> None:
         async def page(request: web.Request) -> web.Response:
             return web.json_response({"page": "web"})
+
         app.router.add_get("/web/page", page)
 
     server = await serve([], Observer(), [mount])

@@ -14,7 +14,9 @@ from bot.service.supervisor import Backoff, Fatal, Supervisor, as_fatal
 QUICK = Backoff(first=0.01, cap=0.05)
 
 
-async def test_a_crashing_task_is_logged_with_its_traceback_and_restarted(caplog: pytest.LogCaptureFixture) -> None:
+async def test_a_crashing_task_is_logged_with_its_traceback_and_restarted(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     runs: list[int] = []
     steady = asyncio.Event()
 
@@ -50,8 +52,9 @@ async def test_a_fatal_error_is_reported_once_and_not_retried() -> None:
     await supervisor.stop()
 
 
-async def test_a_content_watcher_that_raises_is_restarted(dispatcher: Dispatcher, caplog: pytest.LogCaptureFixture,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_a_content_watcher_that_raises_is_restarted(
+    dispatcher: Dispatcher, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Before supervision the watcher task died on its first exception and edits went unseen."""
     calls: list[int] = []
 
@@ -69,7 +72,10 @@ async def test_a_content_watcher_that_raises_is_restarted(dispatcher: Dispatcher
         await asyncio.sleep(0.01)
     await supervisor.stop()
     assert len(calls) >= 3 and supervisor.restarts["content-watcher"] == 1
-    assert any("content-watcher crashed" in r.getMessage() and r.levelno == logging.ERROR for r in caplog.records)
+    assert any(
+        "content-watcher crashed" in r.getMessage() and r.levelno == logging.ERROR
+        for r in caplog.records
+    )
 
 
 def test_an_unusable_database_is_fatal_but_a_locked_one_is_not(tmp_path: Path) -> None:

@@ -18,8 +18,10 @@ from bot.storage import RecapStore, open_store, url_for_logs
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 STRICT = bool(TEST_DATABASE_URL) or os.environ.get("CI", "").lower() == "true"
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/test"
-SKIP_REASON = ("PostgreSQL tests need TEST_DATABASE_URL (e.g. postgresql://postgres@127.0.0.1:5432/test); "
-               "none reachable")
+SKIP_REASON = (
+    "PostgreSQL tests need TEST_DATABASE_URL (e.g. postgresql://postgres@127.0.0.1:5432/test); "
+    "none reachable"
+)
 
 BACKENDS = ["sqlite", "postgresql"]
 
@@ -36,8 +38,11 @@ def postgres_url() -> str:
     except psycopg.Error as error:
         problem = str(error).splitlines()[0]
     if problem:
-        pytest.fail(f"PostgreSQL at {url_for_logs(url)} is unreachable ({problem}); "
-                    "TEST_DATABASE_URL or CI=true make that a failure, not a skip", pytrace=False)
+        pytest.fail(
+            f"PostgreSQL at {url_for_logs(url)} is unreachable ({problem}); "
+            "TEST_DATABASE_URL or CI=true make that a failure, not a skip",
+            pytrace=False,
+        )
     return url
 
 

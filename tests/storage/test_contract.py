@@ -11,14 +11,24 @@ SLOT = datetime(2026, 3, 10, 14, tzinfo=timezone.utc)
 LEASE = NOW + timedelta(minutes=5)
 
 
-async def subscribe(store: RecapStore, channel: str = "C1", *, workspace: str = "T1", platform: str = "slack",
-                    next_due: datetime | None = SLOT, frequency: str = "daily") -> int:
-    sub, _ = await store.add_subscription(platform, workspace, channel, frequency, "14:00", "UTC",
-                                          next_due=next_due, now=NOW)
+async def subscribe(
+    store: RecapStore,
+    channel: str = "C1",
+    *,
+    workspace: str = "T1",
+    platform: str = "slack",
+    next_due: datetime | None = SLOT,
+    frequency: str = "daily",
+) -> int:
+    sub, _ = await store.add_subscription(
+        platform, workspace, channel, frequency, "14:00", "UTC", next_due=next_due, now=NOW
+    )
     return sub.id
 
 
-async def test_a_new_database_is_migrated_to_the_latest_schema_and_answers_pings(store: RecapStore) -> None:
+async def test_a_new_database_is_migrated_to_the_latest_schema_and_answers_pings(
+    store: RecapStore,
+) -> None:
     assert await store.schema_version() == migrations.LATEST
     await store.ping()
     assert "***" not in store.url_for_logs and store.url_for_logs
@@ -35,24 +45,62 @@ async def test_migrating_again_changes_nothing(store: RecapStore, store_url: str
         await again.close()
 
 
-async def test_a_subscription_keeps_every_field_and_an_identical_one_is_reused(store: RecapStore) -> None:
-    sub, created = await store.add_subscription("discord", "G1", "C9", "weekly mon", "09:30", "Europe/Paris",
-                                                next_due=SLOT, origin="chat", created_by="U1", now=NOW)
-    again, created_again = await store.add_subscription("discord", "G1", "C9", "weekly mon", "09:30",
-                                                        "Europe/Paris", next_due=None, now=NOW + timedelta(days=1))
+async def test_a_subscription_keeps_every_field_and_an_identical_one_is_reused(
+    store: RecapStore,
+) -> None:
+    sub, created = await store.add_subscription(
+        "discord",
+        "G1",
+        "C9",
+        "weekly mon",
+        "09:30",
+        "Europe/Paris",
+        next_due=SLOT,
+        origin="chat",
+        created_by="U1",
+        now=NOW,
+    )
+    again, created_again = await store.add_subscription(
+        "discord",
+        "G1",
+        "C9",
+        "weekly mon",
+        "09:30",
+        "Europe/Paris",
+        next_due=None,
+        now=NOW + timedelta(days=1),
+    )
     assert created and not created_again and again == sub
     assert (sub.platform, sub.workspace, sub.channel, sub.frequency, sub.time, sub.timezone) == (
-        "discord", "G1", "C9", "weekly mon", "09:30", "Europe/Paris")
+        "discord",
+        "G1",
+        "C9",
+        "weekly mon",
+        "09:30",
+        "Europe/Paris",
+    )
     assert (sub.origin, sub.created_by, sub.created_at, sub.paused_reason, sub.next_due) == (
-        "chat", "U1", NOW, None, SLOT)
+        "chat",
+        "U1",
+        NOW,
+        None,
+        SLOT,
+    )
     assert sub.address == "discord:C9"
 
 
 async def test_instants_come_back_in_utc_to_the_second(store: RecapStore) -> None:
     paris = timezone(timedelta(hours=1))
-    sub, _ = await store.add_subscription("slack", "T1", "C1", "daily", "09:00", "UTC",
-                                          next_due=datetime(2026, 3, 10, 15, 0, 0, 999_999, tzinfo=paris),
-                                          now=NOW.replace(microsecond=5))
+    sub, _ = await store.add_subscription(
+        "slack",
+        "T1",
+        "C1",
+        "daily",
+        "09:00",
+        "UTC",
+        next_due=datetime(2026, 3, 10, 15, 0, 0, 999_999, tzinfo=paris),
+        now=NOW.replace(microsecond=5),
+    )
     assert sub.next_due == datetime(2026, 3, 10, 14, 0, 0, tzinfo=timezone.utc)
     assert sub.next_due.utcoffset() == timedelta(0) and sub.created_at == NOW
 
@@ -81,7 +129,9 @@ async def test_removing_a_subscription_removes_its_deliveries(store: RecapStore)
     assert await store.subscriptions() == [] and await store.deliveries() == []
 
 
-async def test_declared_subscriptions_are_synced_exactly_and_chat_ones_are_left_alone(store: RecapStore) -> None:
+async def test_declared_subscriptions_are_synced_exactly_and_chat_ones_are_left_alone(
+    store: RecapStore,
+) -> None:
     chat = await subscribe(store, "C0")
     keep = ("slack", "T1", "C1", "daily", "09:00", "UTC")
     drop = ("discord", "G1", "D1", "weekly fri", "17:00", "UTC")
@@ -96,7 +146,9 @@ async def test_declared_subscriptions_are_synced_exactly_and_chat_ones_are_left_
     await store.sync_declared([(keep, SLOT + timedelta(days=7)), (added, None)], NOW)
     second = {s.channel: s for s in await store.subscriptions()}
     assert set(second) == {"C0", "C1", "C2"} and second["C0"].id == chat
-    assert second["C1"].id == first["C1"].id and second["C1"].next_due == moved  # the scheduler's, kept
+    assert (
+        second["C1"].id == first["C1"].id and second["C1"].next_due == moved
+    )  # the scheduler's, kept
     assert second["C2"].workspace == "T2" and second["C2"].next_due is None
     await store.sync_declared([], NOW)
     assert [s.id for s in await store.subscriptions()] == [chat]
@@ -112,7 +164,10 @@ async def test_a_pause_is_reported_once_and_paused_ones_are_never_due(store: Rec
 
 
 async def test_a_workspace_is_paused_and_resumed_as_a_whole(store: RecapStore) -> None:
-    a1, a2 = await subscribe(store, "C1", workspace="TA"), await subscribe(store, "C2", workspace="TA")
+    a1, a2 = (
+        await subscribe(store, "C1", workspace="TA"),
+        await subscribe(store, "C2", workspace="TA"),
+    )
     b = await subscribe(store, "C3", workspace="TB")
     other_platform = await subscribe(store, "D1", workspace="TA", platform="discord")
     assert await store.pause(a2, "channel_not_found")
@@ -124,7 +179,9 @@ async def test_a_workspace_is_paused_and_resumed_as_a_whole(store: RecapStore) -
     assert [s.id for s in await store.due(SLOT)] == [a1, a2, b, other_platform]
 
 
-async def test_due_lists_unpaused_subscriptions_whose_slot_has_come_oldest_first(store: RecapStore) -> None:
+async def test_due_lists_unpaused_subscriptions_whose_slot_has_come_oldest_first(
+    store: RecapStore,
+) -> None:
     late = await subscribe(store, "C1", next_due=SLOT + timedelta(hours=1))
     early = await subscribe(store, "C2", next_due=SLOT)
     await subscribe(store, "C3", next_due=None)
@@ -141,13 +198,17 @@ async def test_advance_moves_the_next_slot_once(store: RecapStore) -> None:
     sub = await subscribe(store)
     nxt = SLOT + timedelta(days=1)
     assert await store.advance(sub, SLOT, nxt)
-    assert not await store.advance(sub, SLOT, nxt + timedelta(days=1))  # someone else already moved it
+    assert not await store.advance(
+        sub, SLOT, nxt + timedelta(days=1)
+    )  # someone else already moved it
     assert (await store.subscriptions())[0].next_due == nxt
     assert await store.advance(sub, nxt, None)  # never fires again
     assert (await store.subscriptions())[0].next_due is None and await store.earliest_due() is None
 
 
-async def test_advance_from_none_sets_the_slot_of_a_subscription_that_has_none(store: RecapStore) -> None:
+async def test_advance_from_none_sets_the_slot_of_a_subscription_that_has_none(
+    store: RecapStore,
+) -> None:
     sub = await subscribe(store, next_due=None)
     assert not await store.advance(sub, SLOT, SLOT)
     assert await store.advance(sub, None, SLOT)
@@ -160,16 +221,32 @@ async def test_a_slot_is_claimed_once_and_finished(store: RecapStore) -> None:
     assert await store.claim(sub, SLOT, "a", NOW, LEASE)
     assert not await store.claim(sub, SLOT, "b", NOW, LEASE)
     (claim,) = await store.open_claims()
-    assert (claim.subscription_id, claim.slot, claim.status, claim.claimed_by) == (sub, SLOT, "claimed", "a")
-    assert (claim.claimed_at, claim.lease_until, claim.finished_at, claim.detail) == (NOW, LEASE, None, None)
+    assert (claim.subscription_id, claim.slot, claim.status, claim.claimed_by) == (
+        sub,
+        SLOT,
+        "claimed",
+        "a",
+    )
+    assert (claim.claimed_at, claim.lease_until, claim.finished_at, claim.detail) == (
+        NOW,
+        LEASE,
+        None,
+        None,
+    )
     assert await store.last_delivery(sub) is None
 
     done = NOW + timedelta(seconds=3)
     await store.finish(sub, SLOT, "sent", done, "ts=1")
     assert await store.open_claims() == []
     last = await store.last_delivery(sub)
-    assert last is not None and (last.status, last.finished_at, last.detail) == ("sent", done, "ts=1")
-    assert not await store.claim(sub, SLOT, "b", NOW, LEASE)  # a finished slot is never claimed again
+    assert last is not None and (last.status, last.finished_at, last.detail) == (
+        "sent",
+        done,
+        "ts=1",
+    )
+    assert not await store.claim(
+        sub, SLOT, "b", NOW, LEASE
+    )  # a finished slot is never claimed again
 
 
 async def test_finish_and_record_take_only_final_statuses(store: RecapStore) -> None:
@@ -186,12 +263,23 @@ async def test_record_writes_an_outcome_only_for_a_slot_nobody_holds(store: Reca
     assert not await store.record(sub, SLOT, "skipped", "b", NOW)
     assert not await store.claim(sub, SLOT, "b", NOW, LEASE)
     (row,) = await store.deliveries()
-    assert (row.status, row.finished_at, row.detail, row.claimed_by) == ("skipped", NOW, "missed", "a")
+    assert (row.status, row.finished_at, row.detail, row.claimed_by) == (
+        "skipped",
+        NOW,
+        "missed",
+        "a",
+    )
     assert await store.last_delivery(sub) is None  # skipped is not a delivery
 
 
-async def test_last_deliveries_give_each_subscriptions_newest_sent_or_failed(store: RecapStore) -> None:
-    a, b, c = await subscribe(store, "C1"), await subscribe(store, "C2"), await subscribe(store, "C3")
+async def test_last_deliveries_give_each_subscriptions_newest_sent_or_failed(
+    store: RecapStore,
+) -> None:
+    a, b, c = (
+        await subscribe(store, "C1"),
+        await subscribe(store, "C2"),
+        await subscribe(store, "C3"),
+    )
     for day, status in ((0, "sent"), (1, "failed"), (2, "skipped")):
         slot = SLOT + timedelta(days=day)
         assert await store.claim(a, slot, "x", NOW, LEASE)
@@ -207,7 +295,9 @@ async def test_last_deliveries_give_each_subscriptions_newest_sent_or_failed(sto
 
 
 async def test_last_deliveries_of_many_subscriptions_in_one_call(store: RecapStore) -> None:
-    await store.sync_declared([(("slack", "T1", f"C{i}", "daily", "09:00", "UTC"), SLOT) for i in range(1200)], NOW)
+    await store.sync_declared(
+        [(("slack", "T1", f"C{i}", "daily", "09:00", "UTC"), SLOT) for i in range(1200)], NOW
+    )
     ids = [s.id for s in await store.subscriptions()]
     for sub in ids[::100]:
         assert await store.record(sub, SLOT, "failed", "x", NOW)
@@ -220,11 +310,18 @@ async def test_deliveries_list_every_row_by_slot(store: RecapStore) -> None:
     assert await store.claim(a, SLOT, "x", NOW, LEASE)
     assert await store.record(b, SLOT, "skipped", "x", NOW)
     assert [(d.subscription_id, d.slot) for d in await store.deliveries()] == [
-        (a, SLOT), (b, SLOT), (b, SLOT + timedelta(hours=1))]
+        (a, SLOT),
+        (b, SLOT),
+        (b, SLOT + timedelta(hours=1)),
+    ]
 
 
 async def test_a_heartbeat_renews_only_its_owners_open_claims(store: RecapStore) -> None:
-    a, b, c = await subscribe(store, "C1"), await subscribe(store, "C2"), await subscribe(store, "C3")
+    a, b, c = (
+        await subscribe(store, "C1"),
+        await subscribe(store, "C2"),
+        await subscribe(store, "C3"),
+    )
     assert await store.claim(a, SLOT, "me", NOW, LEASE)
     assert await store.claim(b, SLOT, "me", NOW, LEASE)
     assert await store.claim(c, SLOT, "other", NOW, LEASE)
@@ -235,17 +332,29 @@ async def test_a_heartbeat_renews_only_its_owners_open_claims(store: RecapStore)
     assert leases == {a: later, b: LEASE, c: LEASE}
 
 
-async def test_only_expired_claims_are_taken_over_keeping_their_claim_time(store: RecapStore) -> None:
+async def test_only_expired_claims_are_taken_over_keeping_their_claim_time(
+    store: RecapStore,
+) -> None:
     a, b = await subscribe(store, "C1"), await subscribe(store, "C2")
     assert await store.claim(a, SLOT, "dead", NOW, LEASE)
     assert await store.claim(b, SLOT, "alive", NOW, LEASE + timedelta(hours=1))
-    assert await store.take_over_expired("me", LEASE, LEASE + timedelta(minutes=5)) == []  # not yet run out
+    assert (
+        await store.take_over_expired("me", LEASE, LEASE + timedelta(minutes=5)) == []
+    )  # not yet run out
     after = LEASE + timedelta(seconds=1)
     (taken,) = await store.take_over_expired("me", after, after + timedelta(minutes=5))
-    assert (taken.subscription_id, taken.slot, taken.claimed_by, taken.status) == (a, SLOT, "me", "claimed")
+    assert (taken.subscription_id, taken.slot, taken.claimed_by, taken.status) == (
+        a,
+        SLOT,
+        "me",
+        "claimed",
+    )
     assert taken.claimed_at == NOW and taken.lease_until == after + timedelta(minutes=5)
     assert await store.take_over_expired("you", after, after + timedelta(minutes=5)) == []
-    assert {d.subscription_id: d.claimed_by for d in await store.open_claims()} == {a: "me", b: "alive"}
+    assert {d.subscription_id: d.claimed_by for d in await store.open_claims()} == {
+        a: "me",
+        b: "alive",
+    }
 
 
 async def test_take_over_respects_its_limit(store: RecapStore) -> None:
@@ -271,5 +380,5 @@ async def test_user_text_is_stored_inert(store: RecapStore) -> None:
     hostile = "C1'); DROP TABLE subscriptions; --"
     sub = await subscribe(store, hostile)
     assert [s.channel for s in await store.subscriptions(channel=hostile)] == [hostile]
-    assert await store.pause(sub, "it's \"quoted\" %s %(x)s ?")
-    assert (await store.subscriptions())[0].paused_reason == "it's \"quoted\" %s %(x)s ?"
+    assert await store.pause(sub, 'it\'s "quoted" %s %(x)s ?')
+    assert (await store.subscriptions())[0].paused_reason == 'it\'s "quoted" %s %(x)s ?'

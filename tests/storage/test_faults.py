@@ -44,7 +44,9 @@ async def test_a_file_that_is_not_a_database_is_refused_at_open(tmp_path: Path) 
 async def test_a_corrupt_database_gives_a_storage_error_naming_the_fix(tmp_path: Path) -> None:
     path = tmp_path / "db.sqlite3"
     store = await open_store(f"sqlite:///{path}")
-    await store.sync_declared([(("slack", "T", f"C{i}", "daily", "09:00", "UTC"), SLOT) for i in range(500)], NOW)
+    await store.sync_declared(
+        [(("slack", "T", f"C{i}", "daily", "09:00", "UTC"), SLOT) for i in range(500)], NOW
+    )
     await store.close()
     data = bytearray(path.read_bytes())
     data[120:] = os.urandom(len(data) - 120)  # the header survives; the pages do not
@@ -66,10 +68,14 @@ async def test_a_raw_backend_on_a_garbage_file_maps_sqlites_error(tmp_path: Path
     await store.close()
 
 
-async def test_a_database_locked_too_long_is_reported_without_blocking_the_loop(tmp_path: Path) -> None:
+async def test_a_database_locked_too_long_is_reported_without_blocking_the_loop(
+    tmp_path: Path,
+) -> None:
     path = tmp_path / "db.sqlite3"
     store = await open_store(f"sqlite:///{path}", timeout=3.0)
-    (sub, _) = await store.add_subscription("slack", "T", "C1", "daily", "09:00", "UTC", next_due=SLOT, now=NOW)
+    (sub, _) = await store.add_subscription(
+        "slack", "T", "C1", "daily", "09:00", "UTC", next_due=SLOT, now=NOW
+    )
     holder = sqlite3.connect(path, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")  # e.g. an sqlite3 shell left in a transaction
     ticks = 0
@@ -95,8 +101,12 @@ async def test_a_database_locked_too_long_is_reported_without_blocking_the_loop(
         ticker.cancel()
         holder.execute("ROLLBACK")
         holder.close()
-    assert "stayed locked by another process for more than 3 s: stop whatever holds it" in one_line(caught.value)
-    assert waited >= 2.9 and ticks >= waited / 0.01 / 5  # the loop kept turning while the store waited
+    assert "stayed locked by another process for more than 3 s: stop whatever holds it" in one_line(
+        caught.value
+    )
+    assert (
+        waited >= 2.9 and ticks >= waited / 0.01 / 5
+    )  # the loop kept turning while the store waited
     assert await store.claim(sub.id, SLOT, "me", NOW, NOW)  # released: works again, nothing lost
     await store.close()
 
@@ -118,13 +128,20 @@ async def test_a_full_disk_is_reported_with_what_to_do(tmp_path: Path) -> None:
     store = await open_store(f"sqlite:///{tmp_path / 'db.sqlite3'}")
     assert isinstance(store, SQLiteStore)
     # SQLite's own size cap stands in for a full disk: the same SQLITE_FULL from the same writes.
-    await store._write(lambda db: db.execute("PRAGMA max_page_count = 12"))  # on the writing connection
+    await store._write(
+        lambda db: db.execute("PRAGMA max_page_count = 12")
+    )  # on the writing connection
     with pytest.raises(StorageError) as caught:
-        await store.sync_declared([(("slack", "T", f"C{i:05}", "daily", "09:00", "UTC"), SLOT)
-                                   for i in range(5000)], NOW)
+        await store.sync_declared(
+            [(("slack", "T", f"C{i:05}", "daily", "09:00", "UTC"), SLOT) for i in range(5000)], NOW
+        )
     assert "the disk is full: free space on its disk" in one_line(caught.value)
     await store._write(lambda db: db.execute("PRAGMA max_page_count = 1000000"))  # space freed
-    assert (await store.add_subscription("slack", "T", "C1", "daily", "09:00", "UTC", next_due=SLOT, now=NOW))[1]
+    assert (
+        await store.add_subscription(
+            "slack", "T", "C1", "daily", "09:00", "UTC", next_due=SLOT, now=NOW
+        )
+    )[1]
     assert len(await store.subscriptions()) == 1  # the failed sync left nothing half done
     await store.close()
 
@@ -148,8 +165,13 @@ def as_unprivileged(*args: str) -> object:
         if setpriv is None:
             pytest.skip("running as root needs setpriv (util-linux) to test as an ordinary user")
         prefix = [setpriv, f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"]
-    done = subprocess.run([*prefix, sys.executable, str(WORKERS), *args], capture_output=True, text=True,
-                          timeout=60, cwd="/")
+    done = subprocess.run(
+        [*prefix, sys.executable, str(WORKERS), *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd="/",
+    )
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
 
@@ -159,21 +181,35 @@ def test_a_read_only_database_file_is_refused_at_open(shared_dir: Path) -> None:
     sqlite3.connect(path).execute("CREATE TABLE t (x)").connection.close()
     path.chmod(0o444)
     url = f"sqlite:///{path}"
-    assert as_unprivileged("check", url) == f"{path} is read-only for this user; allow writing it or choose another path"
+    assert (
+        as_unprivileged("check", url)
+        == f"{path} is read-only for this user; allow writing it or choose another path"
+    )
     assert as_unprivileged("open", url) == {
-        "error": f"SQLite database {url}: {path} is read-only for this user; allow writing it or choose another path"}
+        "error": f"SQLite database {url}: {path} is read-only for this user; allow writing it or choose another path"
+    }
     raw = as_unprivileged("open-raw", str(path))
-    assert isinstance(raw, dict) and f"SQLite database {url} is read-only: give the bot's user write access" in raw["error"]
+    assert (
+        isinstance(raw, dict)
+        and f"SQLite database {url} is read-only: give the bot's user write access" in raw["error"]
+    )
 
 
-def test_a_database_in_a_read_only_directory_is_refused_and_nothing_is_created(shared_dir: Path) -> None:
+def test_a_database_in_a_read_only_directory_is_refused_and_nothing_is_created(
+    shared_dir: Path,
+) -> None:
     locked = shared_dir / "locked"
     locked.mkdir(mode=0o555)
     locked.chmod(0o555)
     url = f"sqlite:///{locked / 'sub' / 'db.sqlite3'}"
-    assert as_unprivileged("check", url) == f"cannot create {locked / 'sub' / 'db.sqlite3'}: {locked} is not writable for this user"
-    assert as_unprivileged("open", url) == {"error": f"SQLite database {url}: cannot create "
-                                                     f"{locked / 'sub' / 'db.sqlite3'}: {locked} is not writable for this user"}
+    assert (
+        as_unprivileged("check", url)
+        == f"cannot create {locked / 'sub' / 'db.sqlite3'}: {locked} is not writable for this user"
+    )
+    assert as_unprivileged("open", url) == {
+        "error": f"SQLite database {url}: cannot create "
+        f"{locked / 'sub' / 'db.sqlite3'}: {locked} is not writable for this user"
+    }
     raw = as_unprivileged("open-raw", str(locked / "db.sqlite3"))
     assert isinstance(raw, dict) and "SQLite database" in raw["error"] and "\n" not in raw["error"]
     assert list(locked.iterdir()) == []
@@ -185,7 +221,9 @@ async def test_an_unreachable_server_is_one_line_without_the_password() -> None:
     with pytest.raises(StorageError) as caught:
         await open_store(url, timeout=2)
     text = one_line(caught.value)
-    assert text.startswith("cannot reach PostgreSQL at postgresql://bot:***@127.0.0.1:9/cases?password=***")
+    assert text.startswith(
+        "cannot reach PostgreSQL at postgresql://bot:***@127.0.0.1:9/cases?password=***"
+    )
     assert "check that the server runs" in text
     printed = "".join(traceback.format_exception(caught.value))
     for secret in ("S3cr", "S3cr@t-pw", "An0ther"):
@@ -198,19 +236,27 @@ async def test_a_missing_database_is_named(postgres_url: str) -> None:
         await open_store(f"{base}/no_such_db_here", timeout=2)
 
 
-async def test_a_read_only_server_is_named(fresh_postgres: Callable[[], str], postgres_url: str) -> None:
+async def test_a_read_only_server_is_named(
+    fresh_postgres: Callable[[], str], postgres_url: str
+) -> None:
     url = fresh_postgres()
     schema = url.rsplit("%3D", 1)[1]
-    read_only = (f"{postgres_url}{'&' if '?' in postgres_url else '?'}options=-csearch_path%3D{schema}"
-                 "%20-cdefault_transaction_read_only%3Don")
-    with pytest.raises(StorageError, match="is read-only \\(a standby\\?\\): point DATABASE_URL at the primary"):
+    read_only = (
+        f"{postgres_url}{'&' if '?' in postgres_url else '?'}options=-csearch_path%3D{schema}"
+        "%20-cdefault_transaction_read_only%3Don"
+    )
+    with pytest.raises(
+        StorageError, match="is read-only \\(a standby\\?\\): point DATABASE_URL at the primary"
+    ):
         await open_store(read_only)
 
 
 async def test_a_lock_held_too_long_is_reported(fresh_postgres: Callable[[], str]) -> None:
     url = fresh_postgres()
     store = await open_store(url, timeout=0.5)
-    sub, _ = await store.add_subscription("slack", "T", "C1", "daily", "09:00", "UTC", next_due=SLOT, now=NOW)
+    sub, _ = await store.add_subscription(
+        "slack", "T", "C1", "daily", "09:00", "UTC", next_due=SLOT, now=NOW
+    )
     with psycopg.connect(url) as holder:  # a transaction left open by someone's psql
         holder.execute("LOCK TABLE deliveries IN ACCESS EXCLUSIVE MODE")
         with pytest.raises(StorageError) as caught:
@@ -220,13 +266,18 @@ async def test_a_lock_held_too_long_is_reported(fresh_postgres: Callable[[], str
     await store.close()
 
 
-async def test_a_dropped_connection_heals_without_a_restart(fresh_postgres: Callable[[], str]) -> None:
+async def test_a_dropped_connection_heals_without_a_restart(
+    fresh_postgres: Callable[[], str],
+) -> None:
     name = f"heal-{uuid.uuid4().hex[:8]}"
     url = f"{fresh_postgres()}&application_name={name}"
     store = await open_store(url)
     with psycopg.connect(url, autocommit=True) as admin:  # as a server restart or a failover would
-        killed = admin.execute("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
-                               " WHERE application_name = %s AND pid <> pg_backend_pid()", (name,)).fetchone()
+        killed = admin.execute(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+            " WHERE application_name = %s AND pid <> pg_backend_pid()",
+            (name,),
+        ).fetchone()
     assert killed is not None and killed[0] >= 1
     await store.ping()
     assert await store.subscriptions() == []
@@ -235,15 +286,25 @@ async def test_a_dropped_connection_heals_without_a_restart(fresh_postgres: Call
 
 def test_search_path_helper_keeps_other_parameters() -> None:
     assert with_search_path("postgresql://h/db?sslmode=disable", "s") == (
-        "postgresql://h/db?sslmode=disable&options=-csearch_path%3Ds")
+        "postgresql://h/db?sslmode=disable&options=-csearch_path%3Ds"
+    )
 
 
-async def test_a_password_in_the_url_never_shows_in_errors(fresh_postgres: Callable[[], str]) -> None:
-    url = fresh_postgres().replace("://postgres@", "://postgres:Pa55-w0rd@")  # trust auth ignores it
+async def test_a_password_in_the_url_never_shows_in_errors(
+    fresh_postgres: Callable[[], str],
+) -> None:
+    url = fresh_postgres().replace(
+        "://postgres@", "://postgres:Pa55-w0rd@"
+    )  # trust auth ignores it
     assert "Pa55" in url
     store = await open_store(url, timeout=0.5)
-    assert store.url_for_logs.startswith("postgresql://postgres:***@") and "Pa55" not in store.url_for_logs
-    sub, _ = await store.add_subscription("slack", "T", "C1", "daily", "09:00", "UTC", next_due=SLOT, now=NOW)
+    assert (
+        store.url_for_logs.startswith("postgresql://postgres:***@")
+        and "Pa55" not in store.url_for_logs
+    )
+    sub, _ = await store.add_subscription(
+        "slack", "T", "C1", "daily", "09:00", "UTC", next_due=SLOT, now=NOW
+    )
     with psycopg.connect(url) as holder:
         holder.execute("LOCK TABLE deliveries IN ACCESS EXCLUSIVE MODE")
         with pytest.raises(StorageError) as locked:
@@ -258,7 +319,9 @@ async def test_a_password_in_the_url_never_shows_in_errors(fresh_postgres: Calla
         assert "postgres:***@" in str(error) and "Pa55" not in printed
 
 
-async def test_a_sqlite_file_deleted_or_replaced_under_the_store_fails_its_ping(tmp_path: Path) -> None:
+async def test_a_sqlite_file_deleted_or_replaced_under_the_store_fails_its_ping(
+    tmp_path: Path,
+) -> None:
     from bot.storage import open_store
 
     path = tmp_path / "db.sqlite3"

@@ -17,7 +17,9 @@ def utc(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
-async def test_a_schema_1_file_from_the_first_store_upgrades_in_place_keeping_everything(tmp_path: Path) -> None:
+async def test_a_schema_1_file_from_the_first_store_upgrades_in_place_keeping_everything(
+    tmp_path: Path,
+) -> None:
     path = tmp_path / "case-brief.sqlite3"
     with sqlite3.connect(path) as db:
         db.executescript(V1.read_text())
@@ -26,20 +28,41 @@ async def test_a_schema_1_file_from_the_first_store_upgrades_in_place_keeping_ev
         assert await store.schema_version() == migrations.LATEST
         chat, declared = await store.subscriptions()
         assert (chat.platform, chat.workspace, chat.channel, chat.timezone, chat.created_by) == (
-            "slack", "", "C1", "Europe/Paris", "U1")
+            "slack",
+            "",
+            "C1",
+            "Europe/Paris",
+            "U1",
+        )
         assert chat.next_due is None and chat.created_at == utc("2026-03-01T08:00:00Z")
         assert (declared.origin, declared.paused_reason) == ("settings", "missing access")
 
         sent, open_claim = await store.deliveries()
         assert sent.status == "sent" and sent.lease_until == sent.claimed_at
         assert open_claim.lease_until == utc("2026-03-10T08:00:01Z")  # ran out when it was made
-        assert not await store.claim(1, utc("2026-03-10T08:00:00Z"), "new", utc("2026-03-11T00:00:00Z"),
-                                     utc("2026-03-11T00:05:00Z"))  # slots keep their identity
-        (taken,) = await store.take_over_expired("new", utc("2026-03-11T00:00:00Z"), utc("2026-03-11T00:05:00Z"))
-        assert (taken.subscription_id, taken.claimed_by, taken.claimed_at) == (1, "new", open_claim.claimed_at)
-        assert await store.told("slack", "C1") == (utc("2026-03-09T08:00:02Z"), {"claims": ["ruling-1"]})
+        assert not await store.claim(
+            1,
+            utc("2026-03-10T08:00:00Z"),
+            "new",
+            utc("2026-03-11T00:00:00Z"),
+            utc("2026-03-11T00:05:00Z"),
+        )  # slots keep their identity
+        (taken,) = await store.take_over_expired(
+            "new", utc("2026-03-11T00:00:00Z"), utc("2026-03-11T00:05:00Z")
+        )
+        assert (taken.subscription_id, taken.claimed_by, taken.claimed_at) == (
+            1,
+            "new",
+            open_claim.claimed_at,
+        )
+        assert await store.told("slack", "C1") == (
+            utc("2026-03-09T08:00:02Z"),
+            {"claims": ["ruling-1"]},
+        )
 
-        assert await store.advance(chat.id, None, utc("2026-03-11T08:00:00Z"))  # the scheduler fills it in
+        assert await store.advance(
+            chat.id, None, utc("2026-03-11T08:00:00Z")
+        )  # the scheduler fills it in
         assert [s.id for s in await store.due(utc("2026-03-11T08:00:00Z"))] == [chat.id]
     finally:
         await store.close()
@@ -55,10 +78,14 @@ async def test_a_database_newer_than_the_bot_is_refused_plainly(store_url: str) 
                 db.execute(f"PRAGMA user_version = {migrations.LATEST + 1}")
         else:
             with psycopg.connect(store_url, autocommit=True) as db:
-                db.execute("INSERT INTO schema_version (version) VALUES (%s)", (migrations.LATEST + 1,))
+                db.execute(
+                    "INSERT INTO schema_version (version) VALUES (%s)", (migrations.LATEST + 1,)
+                )
     finally:
         await store.close()
-    with pytest.raises(StorageError, match=rf"schema version {migrations.LATEST + 1}, newer than this bot's"):
+    with pytest.raises(
+        StorageError, match=rf"schema version {migrations.LATEST + 1}, newer than this bot's"
+    ):
         await open_store(store_url)
 
 
@@ -81,7 +108,9 @@ async def test_a_failed_migration_leaves_the_database_as_it_was(tmp_path: Path) 
     path = tmp_path / "db.sqlite3"
     with sqlite3.connect(path) as db:
         db.executescript(V1.read_text())
-        db.execute("CREATE INDEX subscriptions_due ON subscriptions (channel)")  # makes migration 2 fail
+        db.execute(
+            "CREATE INDEX subscriptions_due ON subscriptions (channel)"
+        )  # makes migration 2 fail
     with pytest.raises(StorageError, match="already exists"):
         await open_store(f"sqlite:///{path}")
     with sqlite3.connect(path) as db:

@@ -11,7 +11,9 @@ from bot.storage.sqlite import SQLiteStore
 
 
 def test_usable_urls_have_no_problem(tmp_path: Path) -> None:
-    assert check_database_url("sqlite:///case-brief.sqlite3") is None  # relative to the working directory
+    assert (
+        check_database_url("sqlite:///case-brief.sqlite3") is None
+    )  # relative to the working directory
     assert check_database_url(f"sqlite:///{tmp_path / 'new' / 'deeper' / 'db.sqlite3'}") is None
     assert check_database_url("postgresql://postgres@127.0.0.1:5432/test") is None
     assert check_database_url("postgres://u:p@db.internal/cases?sslmode=require") is None
@@ -35,16 +37,25 @@ def test_nothing_is_created_before_open_store(tmp_path: Path) -> None:
     assert (tmp_path / "later" / "db.sqlite3").is_file()
 
 
-@pytest.mark.parametrize(("url", "problem"), [
-    ("", "'' is not a database URL; use sqlite:///case-brief.sqlite3 or postgresql://user@host:5432/database"),
-    ("sqlite:///", "'sqlite:///' names no file; use e.g. sqlite:///case-brief.sqlite3"),
-    ("sqlite://db.sqlite3", "sqlite://db.sqlite3: a SQLite URL starts with three slashes"),
-    ("sqlite:///data/", "'sqlite:///data/' names a directory; give a file path such as sqlite:///data/case-brief"),
-    ("sqlite:///db.sqlite3?mode=ro", "a SQLite URL takes no ?parameters"),
-    ("sqlite:///:memory:", "an in-memory database would lose every subscription at exit"),
-    ("mysql://root@localhost/db", "'mysql://root@localhost/db' is not a database URL"),
-    ("postgresql://host:notaport/db", "is not a valid PostgreSQL URL"),
-])
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        (
+            "",
+            "'' is not a database URL; use sqlite:///case-brief.sqlite3 or postgresql://user@host:5432/database",
+        ),
+        ("sqlite:///", "'sqlite:///' names no file; use e.g. sqlite:///case-brief.sqlite3"),
+        ("sqlite://db.sqlite3", "sqlite://db.sqlite3: a SQLite URL starts with three slashes"),
+        (
+            "sqlite:///data/",
+            "'sqlite:///data/' names a directory; give a file path such as sqlite:///data/case-brief",
+        ),
+        ("sqlite:///db.sqlite3?mode=ro", "a SQLite URL takes no ?parameters"),
+        ("sqlite:///:memory:", "an in-memory database would lose every subscription at exit"),
+        ("mysql://root@localhost/db", "'mysql://root@localhost/db' is not a database URL"),
+        ("postgresql://host:notaport/db", "is not a valid PostgreSQL URL"),
+    ],
+)
 def test_malformed_urls_are_named_in_one_line(url: str, problem: str) -> None:
     found = check_database_url(url)
     assert found is not None and problem in found and "\n" not in found
@@ -52,19 +63,22 @@ def test_malformed_urls_are_named_in_one_line(url: str, problem: str) -> None:
 
 def test_a_directory_is_not_a_database_file(tmp_path: Path) -> None:
     assert check_database_url(f"sqlite:///{tmp_path}") == (
-        f"{tmp_path} is a directory; give a file path such as {tmp_path / 'case-brief.sqlite3'}")
+        f"{tmp_path} is a directory; give a file path such as {tmp_path / 'case-brief.sqlite3'}"
+    )
 
 
 def test_a_path_under_a_file_cannot_be_created(tmp_path: Path) -> None:
     (tmp_path / "plain").write_text("x")
     assert check_database_url(f"sqlite:///{tmp_path / 'plain' / 'db.sqlite3'}") == (
-        f"cannot create {tmp_path / 'plain' / 'db.sqlite3'}: {tmp_path / 'plain'} is a file, not a directory")
+        f"cannot create {tmp_path / 'plain' / 'db.sqlite3'}: {tmp_path / 'plain'} is a file, not a directory"
+    )
 
 
 def test_a_file_of_another_kind_is_named(tmp_path: Path) -> None:
     (tmp_path / "db.sqlite3").write_text("hello")
     assert check_database_url(f"sqlite:///{tmp_path / 'db.sqlite3'}") == (
-        f"{tmp_path / 'db.sqlite3'} is not a SQLite database; move it away or choose another path")
+        f"{tmp_path / 'db.sqlite3'} is not a SQLite database; move it away or choose another path"
+    )
     (tmp_path / "empty.sqlite3").write_bytes(b"")  # SQLite treats an empty file as a new database
     assert check_database_url(f"sqlite:///{tmp_path / 'empty.sqlite3'}") is None
 
@@ -74,13 +88,19 @@ def test_a_device_is_not_a_database_file() -> None:
     assert check_database_url("sqlite:////dev/null") == "/dev/null is not a regular file"
 
 
-@pytest.mark.parametrize(("url", "shown"), [
-    ("postgresql://bot:s3cret@db:5432/cases", "postgresql://bot:***@db:5432/cases"),
-    ("postgresql://bot:p%40ss@db/cases?sslmode=require&password=x", "postgresql://bot:***@db/cases?sslmode=require&password=***"),
-    ("postgres://bot@db/cases", "postgres://bot@db/cases"),
-    ("sqlite:////var/lib/bot/db.sqlite3", "sqlite:////var/lib/bot/db.sqlite3"),
-    ("sqlite:///db.sqlite3", "sqlite:///db.sqlite3"),
-])
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("postgresql://bot:s3cret@db:5432/cases", "postgresql://bot:***@db:5432/cases"),
+        (
+            "postgresql://bot:p%40ss@db/cases?sslmode=require&password=x",
+            "postgresql://bot:***@db/cases?sslmode=require&password=***",
+        ),
+        ("postgres://bot@db/cases", "postgres://bot@db/cases"),
+        ("sqlite:////var/lib/bot/db.sqlite3", "sqlite:////var/lib/bot/db.sqlite3"),
+        ("sqlite:///db.sqlite3", "sqlite:///db.sqlite3"),
+    ],
+)
 def test_urls_are_logged_without_passwords(url: str, shown: str) -> None:
     assert url_for_logs(url) == shown
 

@@ -34,8 +34,12 @@ async def claim(url: str, start: float, owner: str, subscription_ids: list[int])
     store = await open_store(url, timeout=30)
     try:
         wait_until(start)
-        won = await asyncio.gather(*(store.claim(i, SLOT, owner, NOW, NOW + timedelta(minutes=5))
-                                     for i in subscription_ids))
+        won = await asyncio.gather(
+            *(
+                store.claim(i, SLOT, owner, NOW, NOW + timedelta(minutes=5))
+                for i in subscription_ids
+            )
+        )
         return [i for i, ok in zip(subscription_ids, won, strict=True) if ok]
     finally:
         await store.close()
@@ -45,7 +49,9 @@ async def take_over(url: str, start: float, owner: str) -> object:
     store = await open_store(url, timeout=30)
     try:
         wait_until(start)
-        taken = await store.take_over_expired(owner, NOW + timedelta(hours=1), NOW + timedelta(hours=2), limit=1000)
+        taken = await store.take_over_expired(
+            owner, NOW + timedelta(hours=1), NOW + timedelta(hours=2), limit=1000
+        )
         return [d.subscription_id for d in taken]
     finally:
         await store.close()
@@ -65,7 +71,9 @@ async def open_raw(path: str) -> object:
     store = SQLiteStore(Path(path), busy_timeout=2)
     try:
         await store.migrate()
-        await store.add_subscription("slack", "T1", "C1", "daily", "09:00", "UTC", next_due=None, now=NOW)
+        await store.add_subscription(
+            "slack", "T1", "C1", "daily", "09:00", "UTC", next_due=None, now=NOW
+        )
     except StorageError as error:
         return {"error": str(error)}
     finally:

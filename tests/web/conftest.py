@@ -18,7 +18,9 @@ class Served:
     url: str
     session: aiohttp.ClientSession
 
-    async def get(self, path: str, **kwargs: object) -> tuple[int, str, "aiohttp.typedefs.LooseHeaders"]:
+    async def get(
+        self, path: str, **kwargs: object
+    ) -> tuple[int, str, "aiohttp.typedefs.LooseHeaders"]:
         async with self.session.get(self.url + path, allow_redirects=False, **kwargs) as response:  # type: ignore[arg-type]
             return response.status, await response.text(), response.headers
 
@@ -34,6 +36,7 @@ async def serve(app: web.Application) -> tuple[web.AppRunner, str]:
 
 def shared_app(dispatcher: Dispatcher) -> web.Application:
     """An app like the bot's shared server: its own routes first, then the web pages."""
+
     async def healthz(request: web.Request) -> web.Response:
         return web.json_response({"ok": True})
 

@@ -43,8 +43,12 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     folder = tmp_path_factory.mktemp("web")
     shutil.copytree(ROOT / "seeds", folder / "seeds")
     shutil.copytree(ROOT / "summaries", folder / "summaries")
-    settings = Settings(seeds_dir=folder / "seeds", summaries_dir=folder / "summaries", _env_file=None,
-                        database_url=f"sqlite:///{folder / 'db.sqlite3'}")
+    settings = Settings(
+        seeds_dir=folder / "seeds",
+        summaries_dir=folder / "summaries",
+        _env_file=None,
+        database_url=f"sqlite:///{folder / 'db.sqlite3'}",
+    )
     dispatcher = build_dispatcher(settings, CLOCK)
     export_site(dispatcher, folder / "static-site")
     with ServerThread(dispatcher) as server:
@@ -66,12 +70,16 @@ def _in_view(page: Any, element_id: str) -> bool:
     from playwright.sync_api import TimeoutError
 
     try:
-        page.wait_for_function("""id => {
+        page.wait_for_function(
+            """id => {
             const el = document.getElementById(id);
             if (!el) return false;
             const r = el.getBoundingClientRect();
             return r.height > 0 && r.top > -2 && r.top < window.innerHeight;  // sub-pixel scroll offsets
-        }""", arg=element_id, timeout=5_000)
+        }""",
+            arg=element_id,
+            timeout=5_000,
+        )
     except TimeoutError:
         return False
     return True
@@ -79,13 +87,18 @@ def _in_view(page: Any, element_id: str) -> bool:
 
 def _highlighted(page: Any, element_id: str) -> bool:
     """The element is (or holds, or sits in) a <mark> with a visible background, and is the :target."""
-    return bool(page.evaluate("""id => {
+    return bool(
+        page.evaluate(
+            """id => {
         const el = document.getElementById(id);
         const mark = el.matches('mark') ? el : (el.querySelector('mark') || el.closest('mark'));
         if (!mark) return false;
         const bg = getComputedStyle(mark).backgroundColor;
         return el.matches(':target') && bg !== 'rgba(0, 0, 0, 0)' && getComputedStyle(el).outlineStyle === 'solid';
-    }""", element_id))
+    }""",
+            element_id,
+        )
+    )
 
 
 def _follow_first_citation(page: Any, start: str) -> str:
@@ -116,7 +129,10 @@ def test_the_static_export_works_from_disk_the_same_way(site: Site, page: Any) -
     _follow_first_citation(page, (site.static / "index.html").as_uri())
     assert page.url.startswith("file://") and "/sources/" in page.url
     # the stylesheet loaded (the CSP <meta> allows it from disk too)
-    assert page.evaluate("getComputedStyle(document.querySelector('mark.cited')).backgroundColor") != "rgba(0, 0, 0, 0)"
+    assert (
+        page.evaluate("getComputedStyle(document.querySelector('mark.cited')).backgroundColor")
+        != "rgba(0, 0, 0, 0)"
+    )
 
 
 def _crawl(page: Any, start: str, *, served: bool) -> int:
@@ -137,7 +153,9 @@ def _crawl(page: Any, start: str, *, served: bool) -> int:
         for link in page.eval_on_selector_all("a[href]", "els => els.map(a => a.href)"):
             target = urldefrag(link)[0]
             if served:
-                assert urlsplit(target).netloc == urlsplit(start).netloc, f"{address} links off the site: {link}"
+                assert urlsplit(target).netloc == urlsplit(start).netloc, (
+                    f"{address} links off the site: {link}"
+                )
             else:
                 assert urlsplit(target).scheme == "file", f"{address} links off the export: {link}"
             wanted.append((link, address))
@@ -157,7 +175,14 @@ def test_every_link_of_the_static_export_resolves(site: Site, page: Any) -> None
     assert _crawl(page, (site.static / "index.html").as_uri(), served=False) > 100
 
 
-PAGES = ["/", "/sources/epoch-times", "/sources/washington-report", "/quote", "/quote?q=Romo+declaration", "/missing"]
+PAGES = [
+    "/",
+    "/sources/epoch-times",
+    "/sources/washington-report",
+    "/quote",
+    "/quote?q=Romo+declaration",
+    "/missing",
+]
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
@@ -186,7 +211,9 @@ HOSTILE = [
 
 @pytest.mark.parametrize("query", HOSTILE)
 def test_hostile_queries_render_as_text_and_run_nothing(site: Site, page: Any, query: str) -> None:
-    response = page.goto(site.url + "/quote?" + __import__("urllib.parse").parse.urlencode({"q": query}))
+    response = page.goto(
+        site.url + "/quote?" + __import__("urllib.parse").parse.urlencode({"q": query})
+    )
     assert response is not None and response.status == 200
     assert "script-src 'none'" in response.headers["content-security-policy"]
     assert page.evaluate("document.querySelectorAll('script, img, svg, iframe').length") == 0
@@ -206,35 +233,54 @@ def test_a_missing_page_answers_404_with_a_page(site: Site, page: Any) -> None:
 def test_keyboard_focus_is_visible_and_skips_to_the_content(site: Site, page: Any) -> None:
     page.goto(site.url + "/")
     page.keyboard.press("Tab")
-    focused = page.evaluate("[document.activeElement.className, getComputedStyle(document.activeElement).outlineStyle]")
+    focused = page.evaluate(
+        "[document.activeElement.className, getComputedStyle(document.activeElement).outlineStyle]"
+    )
     assert focused == ["skip-link", "solid"]
-    assert page.evaluate("document.activeElement.getBoundingClientRect().top") >= 0  # shown when focused
+    assert (
+        page.evaluate("document.activeElement.getBoundingClientRect().top") >= 0
+    )  # shown when focused
     page.keyboard.press("Enter")
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.closest('main') !== null")
 
 
-def test_print_leaves_out_navigation_and_keeps_the_highlights(site: Site, page: Any, tmp_path: Path) -> None:
+def test_print_leaves_out_navigation_and_keeps_the_highlights(
+    site: Site, page: Any, tmp_path: Path
+) -> None:
     page.goto(site.url + "/sources/epoch-times")
     page.emulate_media(media="print")
-    assert page.evaluate("getComputedStyle(document.querySelector('.site-header form')).display") == "none"
-    assert page.evaluate("getComputedStyle(document.querySelector('mark.cited')).backgroundColor") != "rgba(0, 0, 0, 0)"
+    assert (
+        page.evaluate("getComputedStyle(document.querySelector('.site-header form')).display")
+        == "none"
+    )
+    assert (
+        page.evaluate("getComputedStyle(document.querySelector('mark.cited')).backgroundColor")
+        != "rgba(0, 0, 0, 0)"
+    )
     page.pdf(path=str(tmp_path / "source.pdf"))
     assert (tmp_path / "source.pdf").stat().st_size > 10_000
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_screenshots_fit_the_width(site: Site, browser: Any, viewport: dict[str, int], scheme: str, tmp_path: Path) -> None:
+def test_screenshots_fit_the_width(
+    site: Site, browser: Any, viewport: dict[str, int], scheme: str, tmp_path: Path
+) -> None:
     """Saved in the test's tmp dir; set WEB_SHOTS_DIR to keep a copy to look at."""
     context = browser.new_context(viewport=viewport, color_scheme=scheme)
     try:
         page = context.new_page()
-        for name, path in (("brief", "/"), ("source", "/sources/epoch-times"),
-                           ("passage", "/sources/washington-report#" + _first_passage(site, page)),
-                           ("search", "/quote?q=Romo+declaration")):
+        for name, path in (
+            ("brief", "/"),
+            ("source", "/sources/epoch-times"),
+            ("passage", "/sources/washington-report#" + _first_passage(site, page)),
+            ("search", "/quote?q=Romo+declaration"),
+        ):
             page.goto(site.url + path)
-            assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"], f"{path} is too wide"
+            assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"], (
+                f"{path} is too wide"
+            )
             shot = tmp_path / f"{name}-{viewport['width']}-{scheme}.png"
             page.screenshot(path=str(shot), full_page=name != "passage")
             assert shot.stat().st_size > 5_000
@@ -247,4 +293,8 @@ def test_screenshots_fit_the_width(site: Site, browser: Any, viewport: dict[str,
 
 def _first_passage(site: Site, page: Any) -> str:
     page.goto(site.url + "/sources/washington-report")
-    return str(page.evaluate("document.querySelector('.paragraph:nth-child(6) mark.cited[id], .paragraph:nth-child(6) span.sentence[id]').id"))
+    return str(
+        page.evaluate(
+            "document.querySelector('.paragraph:nth-child(6) mark.cited[id], .paragraph:nth-child(6) span.sentence[id]').id"
+        )
+    )

@@ -68,8 +68,12 @@ def _without_discord_links(payload: dict) -> tuple[dict, list[tuple[str, str]]]:
     return {**payload, "embeds": embeds}, found
 
 
-@pytest.mark.parametrize("line", ["/ruling", "/numbers", "/status", "/timeline", "/who", "/sources", "/quote Romo"])
-def test_slack_links_each_citation_and_the_reply_within_limits(linked: Dispatcher, line: str) -> None:
+@pytest.mark.parametrize(
+    "line", ["/ruling", "/numbers", "/status", "/timeline", "/who", "/sources", "/quote Romo"]
+)
+def test_slack_links_each_citation_and_the_reply_within_limits(
+    linked: Dispatcher, line: str
+) -> None:
     reply = linked.run_line(line)
     payload = render_slack(reply)
     slack_limits.assert_within_limits(payload)
@@ -83,7 +87,9 @@ def test_slack_links_each_citation_and_the_reply_within_limits(linked: Dispatche
 
 
 @pytest.mark.parametrize("line", ["/ruling", "/numbers", "/who Romo", "/quote Romo declaration"])
-def test_discord_links_each_citation_and_the_reply_within_limits(linked: Dispatcher, line: str) -> None:
+def test_discord_links_each_citation_and_the_reply_within_limits(
+    linked: Dispatcher, line: str
+) -> None:
     reply = linked.run_line(line)
     payload = render_discord(reply)
     discord_limits.assert_within_limits(payload)
@@ -92,7 +98,9 @@ def test_discord_links_each_citation_and_the_reply_within_limits(linked: Dispatc
     assert payload["embeds"][0]["url"] == reply.url
     urls = {str(c.number): c.url for c in reply.citations}
     shown = [(text, url) for text, url in links if text]
-    assert len(shown) >= min(len(urls), 8)  # long replies drop some citations to fit, with a pointer
+    assert len(shown) >= min(
+        len(urls), 8
+    )  # long replies drop some citations to fit, with a pointer
     if len(shown) < len(urls):  # the reader is told that parts were left out
         assert "left out to fit Discord" in payload["embeds"][-1]["footer"]["text"]
     assert all(urls[text] == url for text, url in shown)
@@ -100,7 +108,11 @@ def test_discord_links_each_citation_and_the_reply_within_limits(linked: Dispatc
 
 def test_hostile_words_never_shape_a_link(linked: Dispatcher) -> None:
     reply = linked.run_line(f"/quote {HOSTILE}")
-    assert reply.url and reply.url.startswith(f"{BASE}/quote?q=") and re.fullmatch(r"[A-Za-z0-9%._~/:?=-]+", reply.url)
+    assert (
+        reply.url
+        and reply.url.startswith(f"{BASE}/quote?q=")
+        and re.fullmatch(r"[A-Za-z0-9%._~/:?=-]+", reply.url)
+    )
     slack, slack_links = _without_slack_links(render_slack(reply))
     slack_limits.assert_inert(slack)
     assert all(url.startswith(BASE) for url, _ in slack_links)
@@ -130,7 +142,15 @@ async def test_every_citation_link_lands_on_its_passage(linked: Dispatcher) -> N
     try:
         async with aiohttp.ClientSession() as session:
             served = Served(url, session)
-            for line in ("/ruling", "/numbers", "/status", "/timeline", "/who", "/sources", "/quote 42,695"):
+            for line in (
+                "/ruling",
+                "/numbers",
+                "/status",
+                "/timeline",
+                "/who",
+                "/sources",
+                "/quote 42,695",
+            ):
                 reply = linked.run_line(line)
                 for citation in reply.citations:
                     assert citation.url is not None
@@ -148,17 +168,30 @@ async def test_every_citation_link_lands_on_its_passage(linked: Dispatcher) -> N
 async def test_slack_over_http_replies_with_the_links(settings: Settings, tmp_path: Path) -> None:
     fake = await FakeSlack().start()
     secret = "signing-secret"
-    configured = settings.model_copy(update={
-        "public_url": BASE, "slack_bot_token": SecretStr("xoxb-test-token"), "slack_signing_secret": SecretStr(secret),
-        "slack_api_url": fake.api_url, "host": "127.0.0.1", "port": 0})
+    configured = settings.model_copy(
+        update={
+            "public_url": BASE,
+            "slack_bot_token": SecretStr("xoxb-test-token"),
+            "slack_signing_secret": SecretStr(secret),
+            "slack_api_url": fake.api_url,
+            "host": "127.0.0.1",
+            "port": 0,
+        }
+    )
     runner = SlackRunner(configured, build_dispatcher(configured))
     await runner.start()
     try:
         import aiohttp
 
         body = form(slash_payload("/ruling"))
-        async with aiohttp.ClientSession() as session, session.post(
-                f"http://127.0.0.1:{runner.port}/slack/events", data=body, headers=signed_headers(secret, body)) as resp:
+        async with (
+            aiohttp.ClientSession() as session,
+            session.post(
+                f"http://127.0.0.1:{runner.port}/slack/events",
+                data=body,
+                headers=signed_headers(secret, body),
+            ) as resp,
+        ):
             payload = await resp.json()
         assert f"<{BASE}/sources/epoch-times#p-" in str(payload["blocks"])
         assert f"<{BASE}/#ruling|" in str(payload["blocks"])
@@ -174,11 +207,18 @@ async def fake_discord() -> AsyncIterator[FakeDiscord]:
     await fake.stop()
 
 
-async def test_discord_gateway_interaction_gets_the_links(settings: Settings, fake_discord: FakeDiscord) -> None:
+async def test_discord_gateway_interaction_gets_the_links(
+    settings: Settings, fake_discord: FakeDiscord
+) -> None:
     import asyncio
 
-    configured = settings.model_copy(update={
-        "public_url": BASE, "discord_token": SecretStr(fake_discord.token), "discord_api_url": fake_discord.api_url})
+    configured = settings.model_copy(
+        update={
+            "public_url": BASE,
+            "discord_token": SecretStr(fake_discord.token),
+            "discord_api_url": fake_discord.api_url,
+        }
+    )
     runner = DiscordRunner(configured, build_dispatcher(configured))
     await runner.start()
     try:

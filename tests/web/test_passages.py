@@ -7,10 +7,21 @@ from hypothesis import given, strategies as st
 from bot.content.normalize import normalize
 from bot.core.dispatch import Dispatcher
 from bot.web.brief import build_brief
-from bot.web.passages import Span, anchor, find_in_paragraph, mark_source, normalize_with_offsets, render_spans
+from bot.web.passages import (
+    Span,
+    anchor,
+    find_in_paragraph,
+    mark_source,
+    normalize_with_offsets,
+    render_spans,
+)
 
-TYPOGRAPHIC = st.sampled_from(list("\u2018\u2019\u201c\u201d\u2013\u2014\u2026\u00a0\u2009\u200b \t\n"))
-TEXT = st.lists(st.one_of(st.characters(codec="utf-8", exclude_categories=("Cs",)), TYPOGRAPHIC), max_size=60).map("".join)
+TYPOGRAPHIC = st.sampled_from(
+    list("\u2018\u2019\u201c\u201d\u2013\u2014\u2026\u00a0\u2009\u200b \t\n")
+)
+TEXT = st.lists(
+    st.one_of(st.characters(codec="utf-8", exclude_categories=("Cs",)), TYPOGRAPHIC), max_size=60
+).map("".join)
 
 
 class Tree(HTMLParser):
@@ -61,13 +72,19 @@ def test_a_quote_is_found_where_verification_finds_it(text: str, data: st.DataOb
     if not quote.strip():
         return
     assert span is not None
-    assert normalize(quote) in normalize(text[span[0]:span[1]])
+    assert normalize(quote) in normalize(text[span[0] : span[1]])
 
 
-@given(TEXT, st.lists(st.tuples(st.integers(0, 60), st.integers(0, 60), st.integers(0, 1)), max_size=8))
-def test_crossing_spans_still_nest_and_keep_the_text(text: str, raw: list[tuple[int, int, int]]) -> None:
-    spans = [Span(min(a, b), max(a, b), level, f"a{i}", "mark" if level else "span", "cited")
-             for i, (a, b, level) in enumerate(raw)]
+@given(
+    TEXT, st.lists(st.tuples(st.integers(0, 60), st.integers(0, 60), st.integers(0, 1)), max_size=8)
+)
+def test_crossing_spans_still_nest_and_keep_the_text(
+    text: str, raw: list[tuple[int, int, int]]
+) -> None:
+    spans = [
+        Span(min(a, b), max(a, b), level, f"a{i}", "mark" if level else "span", "cited")
+        for i, (a, b, level) in enumerate(raw)
+    ]
     tree = parse(render_spans(text, spans))
     assert tree.text == text
     assert len(tree.ids) == len(set(tree.ids))  # an id is never repeated on a continuation
@@ -95,7 +112,7 @@ def test_every_quote_of_the_shipped_brief_is_located_in_its_report(dispatcher: D
         for quote in quotes:
             passage = marked.passages[anchor(quote)]
             paragraph = content.sources[source_id].paragraphs[passage.paragraph]
-            assert normalize(paragraph.text[passage.start:passage.end]) == normalize(quote)
+            assert normalize(paragraph.text[passage.start : passage.end]) == normalize(quote)
         # and each paragraph's HTML nests, keeps its words and carries each passage's id once
         for index, paragraph in enumerate(content.sources[source_id].paragraphs):
             tree = parse(marked.paragraph_html(index))

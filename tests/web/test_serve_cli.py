@@ -28,12 +28,25 @@ async def test_web_serves_without_chat_credentials_reloads_edits_and_stops_on_si
 ) -> None:
     seeds, summaries = content_dirs
     port = free_port()
-    env = {"PATH": "/usr/bin:/bin", "SEEDS_DIR": str(seeds), "SUMMARIES_DIR": str(summaries),
-           "HOST": "127.0.0.1", "PORT": str(port), "CONTENT_RELOAD_SECONDS": "0.2",
-           "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "SEEDS_DIR": str(seeds),
+        "SUMMARIES_DIR": str(summaries),
+        "HOST": "127.0.0.1",
+        "PORT": str(port),
+        "CONTENT_RELOAD_SECONDS": "0.2",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    }
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "web", cwd=tmp_path, env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        sys.executable,
+        "-m",
+        "bot",
+        "web",
+        cwd=tmp_path,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
     url = f"http://127.0.0.1:{port}/"
     try:
         async with aiohttp.ClientSession() as session:
@@ -43,8 +56,12 @@ async def test_web_serves_without_chat_credentials_reloads_edits_and_stops_on_si
                 await asyncio.sleep(0.1)
             assert body is not None and "The Feb. 26, 2026 ruling" in body
             ruling = summaries / "ruling.md"
-            ruling.write_text(ruling.read_text(encoding="utf-8").replace(
-                "## Which law", "## Which law was broken"), encoding="utf-8")
+            ruling.write_text(
+                ruling.read_text(encoding="utf-8").replace(
+                    "## Which law", "## Which law was broken"
+                ),
+                encoding="utf-8",
+            )
             for _ in range(100):
                 body = await _get(session, url)
                 if body and "Which law was broken" in body:
@@ -62,17 +79,31 @@ async def test_web_serves_without_chat_credentials_reloads_edits_and_stops_on_si
             await process.wait()
 
 
-async def test_web_names_a_port_it_cannot_bind(tmp_path: Path, content_dirs: tuple[Path, Path]) -> None:
+async def test_web_names_a_port_it_cannot_bind(
+    tmp_path: Path, content_dirs: tuple[Path, Path]
+) -> None:
     seeds, summaries = content_dirs
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "web", cwd=tmp_path,
-            env={"PATH": "/usr/bin:/bin", "SEEDS_DIR": str(seeds), "SUMMARIES_DIR": str(summaries),
-                 "HOST": "127.0.0.1", "PORT": str(port), "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"},
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+            sys.executable,
+            "-m",
+            "bot",
+            "web",
+            cwd=tmp_path,
+            env={
+                "PATH": "/usr/bin:/bin",
+                "SEEDS_DIR": str(seeds),
+                "SUMMARIES_DIR": str(summaries),
+                "HOST": "127.0.0.1",
+                "PORT": str(port),
+                "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+            },
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
         stdout, stderr = await asyncio.wait_for(process.communicate(), 60)
     assert process.returncode == 2
     assert stderr.decode().startswith(f"Invalid setting PORT: port {port} is already in use")

@@ -13,7 +13,9 @@ PAGES = ["/", "/sources/epoch-times", "/sources/washington-report", "/quote", "/
 
 
 @pytest.mark.parametrize("path", PAGES)
-async def test_every_page_has_a_strict_csp_and_no_script_or_inline_style(served: Served, path: str) -> None:
+async def test_every_page_has_a_strict_csp_and_no_script_or_inline_style(
+    served: Served, path: str
+) -> None:
     status, body, headers = await served.get(path)
     assert status == 200
     assert headers["Content-Type"] == "text/html; charset=utf-8"
@@ -24,7 +26,9 @@ async def test_every_page_has_a_strict_csp_and_no_script_or_inline_style(served:
     assert body.count("<h1") == 1
 
 
-async def test_the_brief_shows_every_topic_as_its_command_answers_it(served: Served, dispatcher: Dispatcher) -> None:
+async def test_the_brief_shows_every_topic_as_its_command_answers_it(
+    served: Served, dispatcher: Dispatcher
+) -> None:
     _, body, _ = await served.get("/")
     text = html.unescape(body)
     for topic in ("ruling", "numbers", "status", "timeline", "who", "sources"):
@@ -32,13 +36,20 @@ async def test_the_brief_shows_every_topic_as_its_command_answers_it(served: Ser
         assert f'id="{topic}"' in body and reply.title in text
         for section in reply.sections:
             for item in section.items:
-                assert item.text.replace("`", "") in text.replace("<code>", "").replace("</code>", "")
-        assert reply.as_of is not None and f"As of <time datetime=\"{reply.as_of.date.isoformat()}\">" in body
+                assert item.text.replace("`", "") in text.replace("<code>", "").replace(
+                    "</code>", ""
+                )
+        assert (
+            reply.as_of is not None
+            and f'As of <time datetime="{reply.as_of.date.isoformat()}">' in body
+        )
         for citation in reply.citations:  # every marker links to its passage
             assert f'href="sources/{citation.source_id}#{anchor(citation.quote)}"' in body
 
 
-async def test_the_brief_warns_when_the_reporting_is_old(content_dirs: tuple[Path, Path], tmp_path: Path) -> None:
+async def test_the_brief_warns_when_the_reporting_is_old(
+    content_dirs: tuple[Path, Path], tmp_path: Path
+) -> None:
     from datetime import datetime, timezone
 
     from bot.app import build_dispatcher
@@ -46,9 +57,15 @@ async def test_the_brief_warns_when_the_reporting_is_old(content_dirs: tuple[Pat
     from tests.web.conftest import serve, shared_app
 
     seeds, summaries = content_dirs
-    late = build_dispatcher(Settings(seeds_dir=seeds, summaries_dir=summaries, _env_file=None,
-                                     database_url=f"sqlite:///{tmp_path / 'late.sqlite3'}"),
-                            lambda: datetime(2026, 9, 1, tzinfo=timezone.utc))
+    late = build_dispatcher(
+        Settings(
+            seeds_dir=seeds,
+            summaries_dir=summaries,
+            _env_file=None,
+            database_url=f"sqlite:///{tmp_path / 'late.sqlite3'}",
+        ),
+        lambda: datetime(2026, 9, 1, tzinfo=timezone.utc),
+    )
     runner, url = await serve(shared_app(late))
     try:
         import aiohttp
@@ -61,27 +78,38 @@ async def test_the_brief_warns_when_the_reporting_is_old(content_dirs: tuple[Pat
         await runner.cleanup()
 
 
-async def test_a_report_page_highlights_each_cited_passage_and_links_back(served: Served, dispatcher: Dispatcher) -> None:
+async def test_a_report_page_highlights_each_cited_passage_and_links_back(
+    served: Served, dispatcher: Dispatcher
+) -> None:
     _, body, _ = await served.get("/sources/epoch-times")
     ruling = dispatcher.run_line("/ruling")
     first = next(c for c in ruling.citations if c.source_id == "epoch-times")
     passage = anchor(first.quote)
     assert f'id="{passage}"' in body
-    assert f'<mark id="{passage}" class="cited">' in body or f'<span id="{passage}" class="sentence"><mark class="cited">' in body
+    assert (
+        f'<mark id="{passage}" class="cited">' in body
+        or f'<span id="{passage}" class="sentence"><mark class="cited">' in body
+    )
     assert 'href="../#ruling-1"' in body  # the claim resting on it
     assert "Photo caption:</span> The IRS in Washington on Jan. 6, 2026." in body
     assert "Credit line:</span> The Associated Press contributed to this report." in body
-    assert "The text says <a href=\"#" in body and "Authored by Jack Phillips" in body  # metadata and its basis
+    assert (
+        'The text says <a href="#' in body and "Authored by Jack Phillips" in body
+    )  # metadata and its basis
 
 
-async def test_the_search_page_gives_the_same_hits_as_the_quote_command(served: Served, dispatcher: Dispatcher) -> None:
+async def test_the_search_page_gives_the_same_hits_as_the_quote_command(
+    served: Served, dispatcher: Dispatcher
+) -> None:
     _, body, _ = await served.get("/quote?q=Romo+declaration")
     reply = dispatcher.run_line("/quote Romo declaration")
     assert reply.citations
     for citation in reply.citations:
         assert f'href="sources/{citation.source_id}#{anchor(citation.quote)}"' in body
         _, source_page, _ = await served.get(f"/sources/{citation.source_id}")
-        assert f'id="{anchor(citation.quote)}"' in source_page  # the hit's sentence is there to land on
+        assert (
+            f'id="{anchor(citation.quote)}"' in source_page
+        )  # the hit's sentence is there to land on
 
 
 HOSTILE = [
@@ -100,7 +128,9 @@ HOSTILE = [
 
 
 @pytest.mark.parametrize("query", HOSTILE)
-async def test_any_query_gets_an_escaped_answer_within_the_command_limits(served: Served, query: str) -> None:
+async def test_any_query_gets_an_escaped_answer_within_the_command_limits(
+    served: Served, query: str
+) -> None:
     status, body, headers = await served.get("/quote", params={"q": query})
     assert status == 200 and "Content-Security-Policy" in headers
     assert "<script>alert" not in body and "<img src=x" not in body and "<svg" not in body
@@ -117,8 +147,19 @@ async def test_a_query_too_long_for_a_url_is_refused_cleanly(served: Served) -> 
     assert 400 <= status < 500 and "Traceback" not in body
 
 
-@pytest.mark.parametrize("path", ["/nope", "/sources/nope", "/sources/", "/sources/epoch-times/extra",
-                                  "/sources/%2e%2e%2fsettings.py", "/sources/<script>", "/quote/x", "/static/nope.css"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/nope",
+        "/sources/nope",
+        "/sources/",
+        "/sources/epoch-times/extra",
+        "/sources/%2e%2e%2fsettings.py",
+        "/sources/<script>",
+        "/quote/x",
+        "/static/nope.css",
+    ],
+)
 async def test_unknown_pages_get_a_404_page(served: Served, path: str) -> None:
     status, body, headers = await served.get(path)
     assert status == 404
@@ -149,12 +190,20 @@ async def test_an_edit_shows_on_the_next_request_and_a_broken_one_keeps_the_last
     ruling = summaries / "ruling.md"
     original = ruling.read_text(encoding="utf-8")
     # An edit that adds no fact, so it passes the support check:
-    ruling.write_text(original.replace("- On Thursday, Feb. 26, 2026,", "- On Thursday, Feb. 26, 2026 (edited),"), encoding="utf-8")
-    assert dispatcher.store.reload_if_changed() == ()  # what the content watcher does every few seconds
+    ruling.write_text(
+        original.replace("- On Thursday, Feb. 26, 2026,", "- On Thursday, Feb. 26, 2026 (edited),"),
+        encoding="utf-8",
+    )
+    assert (
+        dispatcher.store.reload_if_changed() == ()
+    )  # what the content watcher does every few seconds
     _, body, _ = await served.get("/")
     assert "2026 (edited)," in body
 
-    ruling.write_text(original.replace("approximately 42,695 times by", "approximately 99,999 times by"), encoding="utf-8")
+    ruling.write_text(
+        original.replace("approximately 42,695 times by", "approximately 99,999 times by"),
+        encoding="utf-8",
+    )
     assert dispatcher.store.reload_if_changed()  # problems reported ...
     status, body, _ = await served.get("/")
     assert status == 200 and "2026 (edited)," in body  # ... and the last good pages keep serving

@@ -13,12 +13,19 @@ from tests.web.conftest import hrefs
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_export_writes_every_page_and_each_link_resolves_on_disk(dispatcher: Dispatcher, tmp_path: Path) -> None:
+def test_export_writes_every_page_and_each_link_resolves_on_disk(
+    dispatcher: Dispatcher, tmp_path: Path
+) -> None:
     out = tmp_path / "site"
     export = export_site(dispatcher, out)
     files = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
-    assert files == ["404.html", "index.html", "sources/epoch-times.html", "sources/washington-report.html",
-                     "static/web.css"]
+    assert files == [
+        "404.html",
+        "index.html",
+        "sources/epoch-times.html",
+        "sources/washington-report.html",
+        "static/web.css",
+    ]
     assert export.pages == 4
     for page in out.rglob("*.html"):
         body = page.read_text(encoding="utf-8")
@@ -29,14 +36,21 @@ def test_export_writes_every_page_and_each_link_resolves_on_disk(dispatcher: Dis
             target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
             assert target.is_file(), f"{page.name}: {href}"
             if parts.fragment:
-                assert f'id="{parts.fragment}"' in target.read_text(encoding="utf-8"), f"{page.name}: {href}"
+                assert f'id="{parts.fragment}"' in target.read_text(encoding="utf-8"), (
+                    f"{page.name}: {href}"
+                )
     index = (out / "index.html").read_text(encoding="utf-8")
     assert 'action="quote"' not in index and "needs the bot's own web server" in index
     ruling = dispatcher.run_line("/ruling")
-    assert f'href="sources/{ruling.citations[0].source_id}.html#{anchor(ruling.citations[0].quote)}"' in index
+    assert (
+        f'href="sources/{ruling.citations[0].source_id}.html#{anchor(ruling.citations[0].quote)}"'
+        in index
+    )
 
 
-def test_export_drops_pages_of_reports_no_longer_served(dispatcher: Dispatcher, tmp_path: Path) -> None:
+def test_export_drops_pages_of_reports_no_longer_served(
+    dispatcher: Dispatcher, tmp_path: Path
+) -> None:
     export_site(dispatcher, tmp_path)
     stale = tmp_path / "sources" / "withdrawn-report.html"
     (tmp_path / "sources" / "epoch-times.html").rename(stale)  # a page an earlier export wrote
@@ -55,20 +69,44 @@ def test_export_keeps_pages_it_did_not_write(dispatcher: Dispatcher, tmp_path: P
 
 def _env(tmp_path: Path, content_dirs: tuple[Path, Path]) -> dict[str, str]:
     seeds, summaries = content_dirs
-    return {"PATH": "/usr/bin:/bin", "SEEDS_DIR": str(seeds), "SUMMARIES_DIR": str(summaries),
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+    return {
+        "PATH": "/usr/bin:/bin",
+        "SEEDS_DIR": str(seeds),
+        "SUMMARIES_DIR": str(summaries),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    }
 
 
-def test_the_site_command_needs_no_chat_credentials(tmp_path: Path, content_dirs: tuple[Path, Path]) -> None:
-    done = subprocess.run([sys.executable, "-m", "bot", "site", str(tmp_path / "out")], cwd=tmp_path,
-                          env=_env(tmp_path, content_dirs), capture_output=True, text=True, timeout=120)
+def test_the_site_command_needs_no_chat_credentials(
+    tmp_path: Path, content_dirs: tuple[Path, Path]
+) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "site", str(tmp_path / "out")],
+        cwd=tmp_path,
+        env=_env(tmp_path, content_dirs),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     assert "Wrote 4 pages to" in done.stdout and (tmp_path / "out" / "index.html").is_file()
 
 
-def test_the_site_command_names_a_folder_it_cannot_write(tmp_path: Path, content_dirs: tuple[Path, Path]) -> None:
+def test_the_site_command_names_a_folder_it_cannot_write(
+    tmp_path: Path, content_dirs: tuple[Path, Path]
+) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("not a folder", encoding="utf-8")
-    done = subprocess.run([sys.executable, "-m", "bot", "site", str(blocker / "out")], cwd=tmp_path,
-                          env=_env(tmp_path, content_dirs), capture_output=True, text=True, timeout=120)
-    assert done.returncode == 2 and "cannot write the site into" in done.stderr and "Traceback" not in done.stderr
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "site", str(blocker / "out")],
+        cwd=tmp_path,
+        env=_env(tmp_path, content_dirs),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert (
+        done.returncode == 2
+        and "cannot write the site into" in done.stderr
+        and "Traceback" not in done.stderr
+    )

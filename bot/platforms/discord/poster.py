@@ -33,19 +33,27 @@ def snowflake(moment: datetime) -> int:
 
 def has_marker(message: dict[str, Any], marker: str) -> bool:
     return message.get("nonce") == marker[:25] or any(
-        f"ref {marker}" in ((embed.get("footer") or {}).get("text") or "") for embed in message.get("embeds") or [])
+        f"ref {marker}" in ((embed.get("footer") or {}).get("text") or "")
+        for embed in message.get("embeds") or []
+    )
 
 
 class DiscordPoster:
     platform = "discord"
 
-    def __init__(self, token: str, api_url: str, *, timeout: float = 10.0, concurrency: int = 50) -> None:
+    def __init__(
+        self, token: str, api_url: str, *, timeout: float = 10.0, concurrency: int = 50
+    ) -> None:
         self.base = api_url.rstrip("/")
-        self.headers = {"Authorization": f"Bot {token}",
-                        "User-Agent": f"DiscordBot (https://github.com/Rapptz/discord.py {discord.__version__})"}
+        self.headers = {
+            "Authorization": f"Bot {token}",
+            "User-Agent": f"DiscordBot (https://github.com/Rapptz/discord.py {discord.__version__})",
+        }
         self.timeout = aiohttp.ClientTimeout(total=timeout)
         self.routes = Buckets(1.0, burst=5.0)  # POST /channels/{id}/messages: 5 per 5 s
-        self.global_bucket = TokenBucket(50.0, burst=50.0)  # Discord's global 50 requests per second
+        self.global_bucket = TokenBucket(
+            50.0, burst=50.0
+        )  # Discord's global 50 requests per second
         self.in_flight = asyncio.Semaphore(concurrency)
         self._session: aiohttp.ClientSession | None = None
         self._rendered: dict[int, tuple[Reply, dict[str, Any]]] = {}
@@ -53,16 +61,26 @@ class DiscordPoster:
     @classmethod
     def from_settings(cls, settings: Settings) -> "DiscordPoster":
         assert settings.discord_token is not None
-        return cls(settings.discord_token.get_secret_value(), settings.discord_api_url,
-                   concurrency=settings.recap_concurrency)
+        return cls(
+            settings.discord_token.get_secret_value(),
+            settings.discord_api_url,
+            concurrency=settings.recap_concurrency,
+        )
 
     def _http(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
             self._session = aiohttp.ClientSession(headers=self.headers, timeout=self.timeout)
         return self._session
 
-    async def post(self, workspace: str, channel: str, reply: Reply, marker: str, *,
-                   still_ours: Callable[[], bool] = always) -> None:
+    async def post(
+        self,
+        workspace: str,
+        channel: str,
+        reply: Reply,
+        marker: str,
+        *,
+        still_ours: Callable[[], bool] = always,
+    ) -> None:
         payload = copy.deepcopy(self._render(reply))  # the marker differs per channel
         footer = payload["embeds"][-1].setdefault("footer", {"text": ""})
         footer["text"] = (footer["text"] + f" \u00b7 ref {marker}")[-2048:]
@@ -75,18 +93,28 @@ class DiscordPoster:
         if not still_ours():
             raise LeaseLost()
         try:
-            async with self.in_flight, self._http().post(f"{self.base}/channels/{channel}/messages",
-                                                         json=payload) as response:
+            async with (
+                self.in_flight,
+                self._http().post(
+                    f"{self.base}/channels/{channel}/messages", json=payload
+                ) as response,
+            ):
                 self._follow_headers(route, response)
                 if response.status < 300:
                     return
                 body = await _json(response)
                 raise self._classify(route, response, body)
-        except (asyncio.TimeoutError, aiohttp.ServerTimeoutError, aiohttp.ServerDisconnectedError) as error:
+        except (
+            asyncio.TimeoutError,
+            aiohttp.ServerTimeoutError,
+            aiohttp.ServerDisconnectedError,
+        ) as error:
             raise DeliveryError(f"{type(error).__name__}: {error}", unknown_outcome=True) from None
         except aiohttp.ClientError as error:
-            raise DeliveryError(f"{type(error).__name__}: {error}",
-                                unknown_outcome=not isinstance(error, aiohttp.ClientConnectorError)) from None
+            raise DeliveryError(
+                f"{type(error).__name__}: {error}",
+                unknown_outcome=not isinstance(error, aiohttp.ClientConnectorError),
+            ) from None
 
     def _render(self, reply: Reply) -> dict[str, Any]:
         """A fan-out posts the same Reply object to many channels: render it once."""
@@ -110,7 +138,9 @@ class DiscordPoster:
         if remaining == 0:
             route.hold(reset_after)
 
-    def _classify(self, route: TokenBucket, response: aiohttp.ClientResponse, body: dict[str, Any]) -> DeliveryError:
+    def _classify(
+        self, route: TokenBucket, response: aiohttp.ClientResponse, body: dict[str, Any]
+    ) -> DeliveryError:
         status = response.status
         reason = f"{status} {body.get('message') or response.reason or ''}".strip()
         if status == 429:
@@ -122,16 +152,22 @@ class DiscordPoster:
             return DeliveryError(reason, retry_after=retry_after, rate_limited=True)
         if status >= 500:
             return DeliveryError(reason, unknown_outcome=True)
-        return DeliveryError(reason, permanent=True)  # 4xx: unknown channel, missing access, bad request
+        return DeliveryError(
+            reason, permanent=True
+        )  # 4xx: unknown channel, missing access, bad request
 
-    async def already_posted(self, workspace: str, channel: str, marker: str, since: datetime) -> bool:
+    async def already_posted(
+        self, workspace: str, channel: str, marker: str, since: datetime
+    ) -> bool:
         """GET /channels/{id}/messages?after=<snowflake of since>, paging forward."""
         after = snowflake(since.astimezone(timezone.utc))
         for _ in range(HISTORY_PAGES):
             route = self.routes[f"history:{channel}"]
             await route.take()
-            async with self._http().get(f"{self.base}/channels/{channel}/messages",
-                                        params={"after": str(after), "limit": "100"}) as response:
+            async with self._http().get(
+                f"{self.base}/channels/{channel}/messages",
+                params={"after": str(after), "limit": "100"},
+            ) as response:
                 self._follow_headers(route, response)
                 if response.status >= 300:
                     raise self._classify(route, response, await _json(response))
@@ -141,7 +177,9 @@ class DiscordPoster:
             if len(messages) < 100:
                 return False
             after = max(int(message["id"]) for message in messages)
-        raise DeliveryError(f"more than {HISTORY_PAGES * 100} messages since the claim; cannot tell")
+        raise DeliveryError(
+            f"more than {HISTORY_PAGES * 100} messages since the claim; cannot tell"
+        )
 
     async def aclose(self) -> None:
         if self._session is not None:

@@ -24,13 +24,22 @@ NO_MENTIONS = discord.AllowedMentions.none()
 APOLOGY = "Sorry, something went wrong answering that. The problem has been logged."
 
 
-def to_request(interaction: discord.Interaction, command: str, args: dict[str, Any], public: bool) -> CommandRequest:
+def to_request(
+    interaction: discord.Interaction, command: str, args: dict[str, Any], public: bool
+) -> CommandRequest:
     permissions = interaction.permissions
-    user = User(id=str(interaction.user.id), name=interaction.user.name,
-                is_admin=bool(permissions.manage_guild or permissions.administrator))
+    user = User(
+        id=str(interaction.user.id),
+        name=interaction.user.name,
+        is_admin=bool(permissions.manage_guild or permissions.administrator),
+    )
     return CommandRequest(
-        command=command, args={k: str(v) for k, v in args.items() if v is not None and v != ""},
-        public=public, platform="discord", channel=str(interaction.channel_id), user=user,
+        command=command,
+        args={k: str(v) for k, v in args.items() if v is not None and v != ""},
+        public=public,
+        platform="discord",
+        channel=str(interaction.channel_id),
+        user=user,
         workspace=str(interaction.guild_id or ""),
     )
 
@@ -44,16 +53,28 @@ async def send_reply(interaction: discord.Interaction, reply: Reply) -> None:
     embeds = embeds_for(reply)
     ephemeral = not reply.public
     if interaction.response.is_done():
-        await interaction.followup.send(embeds=embeds, ephemeral=ephemeral, allowed_mentions=NO_MENTIONS)
+        await interaction.followup.send(
+            embeds=embeds, ephemeral=ephemeral, allowed_mentions=NO_MENTIONS
+        )
     else:
-        await interaction.response.send_message(embeds=embeds, ephemeral=ephemeral, allowed_mentions=NO_MENTIONS)
+        await interaction.response.send_message(
+            embeds=embeds, ephemeral=ephemeral, allowed_mentions=NO_MENTIONS
+        )
 
 
-async def respond(dispatcher: Dispatcher, observer: Observer, interaction: discord.Interaction, command: str,
-                  args: dict[str, Any], public: bool) -> None:
+async def respond(
+    dispatcher: Dispatcher,
+    observer: Observer,
+    interaction: discord.Interaction,
+    command: str,
+    args: dict[str, Any],
+    public: bool,
+) -> None:
     if observer.draining:  # stopping: take no new work, say so briefly
         observer.refused("discord", command)
-        await interaction.response.send_message(DRAINING_TEXT, ephemeral=True, allowed_mentions=NO_MENTIONS)
+        await interaction.response.send_message(
+            DRAINING_TEXT, ephemeral=True, allowed_mentions=NO_MENTIONS
+        )
         return
     async with observer.serving("discord", command) as served:
         request = to_request(interaction, command, args, public)
@@ -77,6 +98,8 @@ async def apologise(interaction: discord.Interaction, error: Exception) -> None:
         if interaction.response.is_done():
             await interaction.followup.send(APOLOGY, ephemeral=True, allowed_mentions=NO_MENTIONS)
         else:
-            await interaction.response.send_message(APOLOGY, ephemeral=True, allowed_mentions=NO_MENTIONS)
+            await interaction.response.send_message(
+                APOLOGY, ephemeral=True, allowed_mentions=NO_MENTIONS
+            )
     except discord.HTTPException:
         log.exception("could not send the apology")

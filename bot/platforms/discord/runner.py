@@ -43,7 +43,7 @@ FATAL_CLOSE_CODES = {
     4012: "Discord refused the gateway API version (close code 4012); upgrade discord.py",
     4013: "Discord refused the gateway intents as invalid (close code 4013)",
     4014: "Discord closed the gateway with code 4014: the bot asks for privileged intents that are "
-          "not enabled for it in the Developer Portal",
+    "not enabled for it in the Developer Portal",
 }
 
 
@@ -66,7 +66,9 @@ _RATE_LIMIT_COUNTER = _CountRateLimits()
 class CaseBriefClient(discord.AutoShardedClient):
     identify_spacing = 5.0  # seconds between IDENTIFYs of one process (Discord's max_concurrency 1)
 
-    def __init__(self, settings: Settings, dispatcher: Dispatcher, observer: Observer | None = None) -> None:
+    def __init__(
+        self, settings: Settings, dispatcher: Dispatcher, observer: Observer | None = None
+    ) -> None:
         # Only the non-privileged guilds intent (discord.py's state needs it); slash
         # commands arrive without any intent.
         intents = discord.Intents.none()
@@ -74,7 +76,9 @@ class CaseBriefClient(discord.AutoShardedClient):
         sharding: dict[str, Any] = {"shard_count": settings.discord_shard_count}
         if settings.discord_shard_ids:  # else every shard in this process
             sharding["shard_ids"] = list(settings.discord_shard_ids)
-        super().__init__(intents=intents, allowed_mentions=discord.AllowedMentions.none(), **sharding)
+        super().__init__(
+            intents=intents, allowed_mentions=discord.AllowedMentions.none(), **sharding
+        )
         self.settings = settings
         self.tree = build_tree(self, dispatcher, observer)
         self.synced: list[str] = []
@@ -87,7 +91,10 @@ class CaseBriefClient(discord.AutoShardedClient):
     async def setup_hook(self) -> None:
         """After login, before the gateway: the application id is known here."""
         assert self.application_id is not None
-        print(f"Discord: logged in as {self.user}. Invite: {invite_url(self.application_id)}", flush=True)
+        print(
+            f"Discord: logged in as {self.user}. Invite: {invite_url(self.application_id)}",
+            flush=True,
+        )
         if self.syncs_commands:
             self.synced = await sync_commands(self, self.tree, self.settings.discord_guild_ids)
 
@@ -99,13 +106,25 @@ class CaseBriefClient(discord.AutoShardedClient):
 class DiscordRunner:
     name = "discord"
 
-    def __init__(self, settings: Settings, dispatcher: Dispatcher, *, client: discord.Client | None = None,
-                 observer: Observer | None = None, supervised: bool = False) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        dispatcher: Dispatcher,
+        *,
+        client: discord.Client | None = None,
+        observer: Observer | None = None,
+        supervised: bool = False,
+    ) -> None:
         if settings.discord_shard_ids and settings.discord_shard_count is None:
-            raise StartError("Invalid setting DISCORD_SHARD_IDS: needs DISCORD_SHARD_COUNT (the total)")
+            raise StartError(
+                "Invalid setting DISCORD_SHARD_IDS: needs DISCORD_SHARD_COUNT (the total)"
+            )
         if settings.discord_shard_count is not None and any(
-                not 0 <= i < settings.discord_shard_count for i in settings.discord_shard_ids):
-            raise StartError("Invalid setting DISCORD_SHARD_IDS: each id must be from 0 to DISCORD_SHARD_COUNT - 1")
+            not 0 <= i < settings.discord_shard_count for i in settings.discord_shard_ids
+        ):
+            raise StartError(
+                "Invalid setting DISCORD_SHARD_IDS: each id must be from 0 to DISCORD_SHARD_COUNT - 1"
+            )
         if len(set(settings.discord_shard_ids)) != len(settings.discord_shard_ids):
             raise StartError("Invalid setting DISCORD_SHARD_IDS: an id is listed twice")
         # discord.py reads its REST base from this class attribute (gateway URL comes from REST).
@@ -123,7 +142,9 @@ class DiscordRunner:
             await self.client.login(self.settings.discord_token.get_secret_value())
         except discord.LoginFailure:
             await self.client.close()
-            raise StartError("Invalid setting DISCORD_TOKEN: Discord rejected it (401 Unauthorized)") from None
+            raise StartError(
+                "Invalid setting DISCORD_TOKEN: Discord rejected it (401 Unauthorized)"
+            ) from None
 
     async def start(self) -> None:
         await self._login()
@@ -173,12 +194,19 @@ class DiscordRunner:
         for shard_id in self.shard_ids():
             info = get_shard(shard_id) if get_shard is not None else None
             up = info is not None and not info.is_closed()
-            shards[str(shard_id)] = {"ready": up, "latency_seconds": json_number(info.latency) if up and info else None}
+            shards[str(shard_id)] = {
+                "ready": up,
+                "latency_seconds": json_number(info.latency) if up and info else None,
+            }
         connected = bool(shards) and all(s["ready"] for s in shards.values())
         ready = connected and client.is_ready() and not client.is_closed()
-        detail: dict[str, Any] = {"latency_seconds": json_number(client.latency) if ready else None,
-                                  "shards": shards}
-        reason = "" if ready else ("gateway not connected" if not connected else "gateway not ready yet")
+        detail: dict[str, Any] = {
+            "latency_seconds": json_number(client.latency) if ready else None,
+            "shards": shards,
+        }
+        reason = (
+            "" if ready else ("gateway not connected" if not connected else "gateway not ready yet")
+        )
         return Readiness(ready, detail, reason)
 
     async def stop(self) -> None:

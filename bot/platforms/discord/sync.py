@@ -24,12 +24,20 @@ def _canonical(commands: list[dict[str, Any]]) -> list[dict[str, Any]]:
             entry["required"] = bool(entry["required"])
             entry["choices"] = [(c["name"], c["value"]) for c in entry["choices"] or []]
             options.append(entry)
-        out.append({"name": command["name"], "description": command.get("description", ""),
-                     "type": command.get("type", 1), "options": options})
+        out.append(
+            {
+                "name": command["name"],
+                "description": command.get("description", ""),
+                "type": command.get("type", 1),
+                "options": options,
+            }
+        )
     return out
 
 
-async def sync_commands(client: discord.Client, tree: app_commands.CommandTree[Any], guild_ids: list[int]) -> list[str]:
+async def sync_commands(
+    client: discord.Client, tree: app_commands.CommandTree[Any], guild_ids: list[int]
+) -> list[str]:
     """Sync where needed; returns the scopes ("global" or guild ids) actually synced."""
     assert client.application_id is not None
     wanted = _canonical([command.to_dict(tree) for command in tree.get_commands()])

@@ -30,15 +30,22 @@ def _choice_and_text(answer: Answer, command: Command) -> Any:
     first, second = command.options
     name = command.name
 
-    async def pair(interaction: discord.Interaction, value: Optional[str] = None,
-                   extra: Optional[app_commands.Range[str, 1, second.max_length]] = None,
-                   public: bool = False) -> None:
+    async def pair(
+        interaction: discord.Interaction,
+        value: Optional[str] = None,
+        extra: Optional[app_commands.Range[str, 1, second.max_length]] = None,
+        public: bool = False,
+    ) -> None:
         await answer(interaction, name, {first.name: value, second.name: extra}, public)
 
-    callback = app_commands.choices(value=[app_commands.Choice(name=c, value=c) for c in first.choices[:25]])(pair)
+    callback = app_commands.choices(
+        value=[app_commands.Choice(name=c, value=c) for c in first.choices[:25]]
+    )(pair)
     callback = app_commands.rename(value=first.name, extra=second.name)(callback)
-    return app_commands.describe(value=clip(first.description, DESCRIPTION_CHARS),
-                                 extra=clip(second.description, DESCRIPTION_CHARS))(callback)
+    return app_commands.describe(
+        value=clip(first.description, DESCRIPTION_CHARS),
+        extra=clip(second.description, DESCRIPTION_CHARS),
+    )(callback)
 
 
 def _callback(answer: Answer, command: Command) -> Any:
@@ -51,26 +58,42 @@ def _callback(answer: Answer, command: Command) -> Any:
         raise ValueError(f"/{name}: the Discord adapter has no shape for options {kinds}")
 
     if option is None:
+
         async def bare(interaction: discord.Interaction, public: bool = False) -> None:
             await answer(interaction, name, {}, public)
+
         return bare
 
     key = option.name
     if option.kind is OptionKind.CHOICE:
-        async def choice(interaction: discord.Interaction, value: Optional[str] = None, public: bool = False) -> None:
+
+        async def choice(
+            interaction: discord.Interaction, value: Optional[str] = None, public: bool = False
+        ) -> None:
             await answer(interaction, name, {key: value}, public)
+
         callback: Any = app_commands.choices(
-            value=[app_commands.Choice(name=c, value=c) for c in option.choices[:25]])(choice)
+            value=[app_commands.Choice(name=c, value=c) for c in option.choices[:25]]
+        )(choice)
     elif option.required:
-        async def required(interaction: discord.Interaction, value: app_commands.Range[str, 1, option.max_length],
-                           public: bool = False) -> None:
+
+        async def required(
+            interaction: discord.Interaction,
+            value: app_commands.Range[str, 1, option.max_length],
+            public: bool = False,
+        ) -> None:
             await answer(interaction, name, {key: value}, public)
+
         callback = required
     else:
-        async def optional(interaction: discord.Interaction,
-                           value: Optional[app_commands.Range[str, 1, option.max_length]] = None,
-                           public: bool = False) -> None:
+
+        async def optional(
+            interaction: discord.Interaction,
+            value: Optional[app_commands.Range[str, 1, option.max_length]] = None,
+            public: bool = False,
+        ) -> None:
             await answer(interaction, name, {key: value}, public)
+
         callback = optional
     callback = app_commands.rename(value=key)(callback)
     return app_commands.describe(value=clip(option.description, DESCRIPTION_CHARS))(callback)
@@ -78,19 +101,27 @@ def _callback(answer: Answer, command: Command) -> Any:
 
 def app_command(answer: Answer, command: Command) -> app_commands.Command[Any, ..., None]:
     callback = app_commands.describe(public=PUBLIC_DESCRIPTION)(_callback(answer, command))
-    return app_commands.Command(name=command.name, description=clip(command.description, DESCRIPTION_CHARS),
-                                callback=callback)
+    return app_commands.Command(
+        name=command.name,
+        description=clip(command.description, DESCRIPTION_CHARS),
+        callback=callback,
+    )
 
 
 class _Tree(app_commands.CommandTree[Any]):
-    async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
+    async def on_error(
+        self, interaction: discord.Interaction, error: app_commands.AppCommandError
+    ) -> None:
         await apologise(interaction, error)
 
 
-def build_tree(client: discord.Client, dispatcher: Dispatcher,
-               observer: Observer | None = None) -> app_commands.CommandTree[Any]:
+def build_tree(
+    client: discord.Client, dispatcher: Dispatcher, observer: Observer | None = None
+) -> app_commands.CommandTree[Any]:
     tree = _Tree(client)
-    answer: Answer = partial(respond, dispatcher, observer or Observer(commands=[c.name for c in dispatcher.registry]))
+    answer: Answer = partial(
+        respond, dispatcher, observer or Observer(commands=[c.name for c in dispatcher.registry])
+    )
     for command in dispatcher.registry:
         tree.add_command(app_command(answer, command))
     return tree

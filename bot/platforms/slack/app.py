@@ -36,22 +36,36 @@ from bot.settings import Settings
 log = logging.getLogger(__name__)
 ACK_WITHIN_SECONDS = 2.0
 WORKING = "Working on it..."
-ADMIN_UNKNOWN = ("Slack did not confirm your admin status in time, so this ran as for a non-admin; "
-                 "if you are a workspace admin, please try again in a minute.")
+ADMIN_UNKNOWN = (
+    "Slack did not confirm your admin status in time, so this ran as for a non-admin; "
+    "if you are a workspace admin, please try again in a minute."
+)
 
 
 class _CountingRateLimitHandler(AsyncRateLimitErrorRetryHandler):
     """Waits out 429s as slack_sdk does, and counts them for /metrics."""
 
-    async def _can_retry_async(self, *, state: RetryState, request: HttpRequest,
-                               response: HttpResponse | None = None, error: Exception | None = None) -> bool:
+    async def _can_retry_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
         if response is not None and response.status_code == 429:
             record_rate_limited("slack")
-        return await super()._can_retry_async(state=state, request=request, response=response, error=error)
+        return await super()._can_retry_async(
+            state=state, request=request, response=response, error=error
+        )
 
 
 def _base_url(settings: Settings) -> str:
-    return settings.slack_api_url if settings.slack_api_url.endswith("/") else settings.slack_api_url + "/"
+    return (
+        settings.slack_api_url
+        if settings.slack_api_url.endswith("/")
+        else settings.slack_api_url + "/"
+    )
 
 
 def build_web_client(settings: Settings) -> AsyncWebClient:
@@ -90,7 +104,9 @@ class AdminCheck:
         self.listed = set(settings.slack_admin_user_ids)
         self._cache: OrderedDict[tuple[str, str], tuple[float, bool]] = OrderedDict()
 
-    async def __call__(self, client: AsyncWebClient, user_id: str, team_id: str = "") -> bool | None:
+    async def __call__(
+        self, client: AsyncWebClient, user_id: str, team_id: str = ""
+    ) -> bool | None:
         if user_id in self.listed:
             return True
         key = (team_id, user_id)
@@ -99,32 +115,47 @@ class AdminCheck:
             self._cache.move_to_end(key)
             return cached[1]
         # Same token and API as the app's client (per workspace under OAuth), but fail fast.
-        quick = AsyncWebClient(token=client.token, base_url=client.base_url,
-                               timeout=self.TIMEOUT_SECONDS, retry_handlers=[])
+        quick = AsyncWebClient(
+            token=client.token,
+            base_url=client.base_url,
+            timeout=self.TIMEOUT_SECONDS,
+            retry_handlers=[],
+        )
         try:
             user = (await quick.users_info(user=user_id))["user"]
         except SlackApiError as error:
             status = error.response.status_code
             if status == 429:
                 record_rate_limited("slack")
-            log.warning("users.info failed for an admin check (HTTP %s); admin status unknown", status)
+            log.warning(
+                "users.info failed for an admin check (HTTP %s); admin status unknown", status
+            )
             return None
         except (asyncio.TimeoutError, aiohttp.ClientError):
-            log.warning("users.info did not answer within %s s; admin status unknown", self.TIMEOUT_SECONDS)
+            log.warning(
+                "users.info did not answer within %s s; admin status unknown", self.TIMEOUT_SECONDS
+            )
             return None
-        is_admin = bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner"))
+        is_admin = bool(
+            user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner")
+        )
         self._cache[key] = (time.monotonic(), is_admin)
         if len(self._cache) > self.MAX_ENTRIES:
             self._cache.popitem(last=False)
         return is_admin
 
 
-def build_slack_app(settings: Settings, dispatcher: Dispatcher, observer: Observer | None = None,
-                    **app_options: Any) -> AsyncApp:
+def build_slack_app(
+    settings: Settings, dispatcher: Dispatcher, observer: Observer | None = None, **app_options: Any
+) -> AsyncApp:
     """The Bolt app; ``app_options`` reach AsyncApp (e.g. an authorize function or an
     installation store instead of the single bot token)."""
-    secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
-    options: dict[str, Any] = {"client": build_web_client(settings)} if settings.slack_bot_token else {}
+    secret = (
+        settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
+    )
+    options: dict[str, Any] = (
+        {"client": build_web_client(settings)} if settings.slack_bot_token else {}
+    )
     options.update(app_options)
     app = AsyncApp(
         signing_secret=secret,
@@ -136,14 +167,29 @@ def build_slack_app(settings: Settings, dispatcher: Dispatcher, observer: Observ
     observer = observer or Observer(commands=[c.name for c in dispatcher.registry])
     admin_check = AdminCheck(settings)
     for command in dispatcher.registry:
-        app.command(f"/{command.name}")(_handler(
-            command.name, dispatcher, observer, admin_check if command.needs_admin else None, slow=command.slow))
+        app.command(f"/{command.name}")(
+            _handler(
+                command.name,
+                dispatcher,
+                observer,
+                admin_check if command.needs_admin else None,
+                slow=command.slow,
+            )
+        )
     return app
 
 
-def _handler(name: str, dispatcher: Dispatcher, observer: Observer, admin_check: AdminCheck | None,
-             *, slow: bool = False) -> Callable[..., Awaitable[None]]:
-    async def on_command(ack: Any, respond: Any, command: dict[str, Any], client: AsyncWebClient) -> None:
+def _handler(
+    name: str,
+    dispatcher: Dispatcher,
+    observer: Observer,
+    admin_check: AdminCheck | None,
+    *,
+    slow: bool = False,
+) -> Callable[..., Awaitable[None]]:
+    async def on_command(
+        ack: Any, respond: Any, command: dict[str, Any], client: AsyncWebClient
+    ) -> None:
         if observer.draining:  # stopping: take no new work, say so briefly
             observer.refused("slack", name)
             await ack(response_type="ephemeral", text=DRAINING_TEXT)
@@ -153,13 +199,23 @@ def _handler(name: str, dispatcher: Dispatcher, observer: Observer, admin_check:
 
             def run(is_admin: bool) -> Reply:
                 user = User(id=user_id, name=str(command.get("user_name", "")), is_admin=is_admin)
-                return dispatcher.run_line(command_line(name, command), platform="slack",
-                                           channel=command.get("channel_id"), user=user,
-                                           workspace=str(command.get("team_id") or ""))
+                return dispatcher.run_line(
+                    command_line(name, command),
+                    platform="slack",
+                    channel=command.get("channel_id"),
+                    user=user,
+                    workspace=str(command.get("team_id") or ""),
+                )
 
             async def answer() -> Reply:
-                is_admin = await admin_check(client, user_id, str(command.get("team_id", ""))) if admin_check else False
-                reply = await asyncio.to_thread(run, bool(is_admin)) if slow else run(bool(is_admin))
+                is_admin = (
+                    await admin_check(client, user_id, str(command.get("team_id", "")))
+                    if admin_check
+                    else False
+                )
+                reply = (
+                    await asyncio.to_thread(run, bool(is_admin)) if slow else run(bool(is_admin))
+                )
                 if is_admin is None:
                     reply = dataclasses.replace(reply, warnings=(*reply.warnings, ADMIN_UNKNOWN))
                 return reply

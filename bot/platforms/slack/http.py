@@ -72,14 +72,18 @@ def _bolt_request(request: web.Request, body: bytes) -> AsyncBoltRequest:
             raise Rejected(400, "event is not a JSON object")
         # Bolt reads fields of the body while building its request (context, enterprise flags);
         # a signed but oddly shaped body fails there, in any way: still the sender's error.
-        return AsyncBoltRequest(body=text, query=request.query_string, headers=dict(request.headers))
+        return AsyncBoltRequest(
+            body=text, query=request.query_string, headers=dict(request.headers)
+        )
     except Rejected:
         raise
     except Exception as error:
         raise Rejected(400, f"body does not parse ({type(error).__name__})") from None
 
 
-def events_handler(app: AsyncApp, signing_secret: str, *, max_body_bytes: int = MAX_BODY_BYTES) -> Handler:
+def events_handler(
+    app: AsyncApp, signing_secret: str, *, max_body_bytes: int = MAX_BODY_BYTES
+) -> Handler:
     """The POST /slack/events handler: reject what is not a well-formed signed request, run the rest."""
     verifier = SignatureVerifier(signing_secret)
 
@@ -89,7 +93,12 @@ def events_handler(app: AsyncApp, signing_secret: str, *, max_body_bytes: int = 
             _verify(verifier, request, body)
             bolt_request = _bolt_request(request, body)
         except Rejected as rejected:
-            log.info("refused Slack request from %s: %s (HTTP %s)", request.remote, rejected.reason, rejected.status)
+            log.info(
+                "refused Slack request from %s: %s (HTTP %s)",
+                request.remote,
+                rejected.reason,
+                rejected.status,
+            )
             return web.json_response({"error": "invalid request"}, status=rejected.status)
         return await to_aiohttp_response(await app.async_dispatch(bolt_request))
 
@@ -100,7 +109,9 @@ def build_web_app(app: AsyncApp, signing_secret: str | None = None) -> web.Appli
     """Just Slack's events route, on an application of its own (the benchmark's bare app);
     a running bot mounts ``events_handler`` on the service's server instead."""
     # Bolt holds the secret it was built with; callers that have the settings may pass it.
-    secret = signing_secret if signing_secret is not None else str(getattr(app, "_signing_secret", ""))
+    secret = (
+        signing_secret if signing_secret is not None else str(getattr(app, "_signing_secret", ""))
+    )
     web_app = web.Application(client_max_size=MAX_BODY_BYTES)
     web_app.router.add_post(EVENTS_PATH, events_handler(app, secret))
     return web_app

@@ -55,7 +55,8 @@ class EncryptedInstallationStore(AsyncInstallationStore):
             return self.keys.decrypt(value.encode()).decode()
         except InvalidToken:
             raise UndecryptableTokens(
-                "a stored Slack token does not decrypt with SLACK_TOKEN_ENCRYPTION_KEY") from None
+                "a stored Slack token does not decrypt with SLACK_TOKEN_ENCRYPTION_KEY"
+            ) from None
 
     def _convert(self, source: _Record, convert: Callable[[str | None], str | None]) -> _Record:
         copy = type(source)(**source.to_dict_for_copying())
@@ -70,27 +71,45 @@ class EncryptedInstallationStore(AsyncInstallationStore):
     async def async_save_bot(self, bot: Bot) -> None:
         await self.inner.async_save_bot(self._convert(bot, self._seal))
 
-    async def async_find_bot(self, *, enterprise_id: str | None, team_id: str | None,
-                             is_enterprise_install: bool | None = False) -> Bot | None:
-        bot = await self.inner.async_find_bot(enterprise_id=enterprise_id, team_id=team_id,
-                                              is_enterprise_install=is_enterprise_install)
+    async def async_find_bot(
+        self,
+        *,
+        enterprise_id: str | None,
+        team_id: str | None,
+        is_enterprise_install: bool | None = False,
+    ) -> Bot | None:
+        bot = await self.inner.async_find_bot(
+            enterprise_id=enterprise_id,
+            team_id=team_id,
+            is_enterprise_install=is_enterprise_install,
+        )
         return None if bot is None else self._convert(bot, self._open)
 
-    async def async_find_installation(self, *, enterprise_id: str | None, team_id: str | None,
-                                      user_id: str | None = None,
-                                      is_enterprise_install: bool | None = False) -> Installation | None:
+    async def async_find_installation(
+        self,
+        *,
+        enterprise_id: str | None,
+        team_id: str | None,
+        user_id: str | None = None,
+        is_enterprise_install: bool | None = False,
+    ) -> Installation | None:
         found = await self.inner.async_find_installation(
-            enterprise_id=enterprise_id, team_id=team_id, user_id=user_id,
-            is_enterprise_install=is_enterprise_install)
+            enterprise_id=enterprise_id,
+            team_id=team_id,
+            user_id=user_id,
+            is_enterprise_install=is_enterprise_install,
+        )
         return None if found is None else self._convert(found, self._open)
 
     async def async_delete_bot(self, *, enterprise_id: str | None, team_id: str | None) -> None:
         await self.inner.async_delete_bot(enterprise_id=enterprise_id, team_id=team_id)
 
-    async def async_delete_installation(self, *, enterprise_id: str | None, team_id: str | None,
-                                        user_id: str | None = None) -> None:
-        await self.inner.async_delete_installation(enterprise_id=enterprise_id, team_id=team_id,
-                                                   user_id=user_id)
+    async def async_delete_installation(
+        self, *, enterprise_id: str | None, team_id: str | None, user_id: str | None = None
+    ) -> None:
+        await self.inner.async_delete_installation(
+            enterprise_id=enterprise_id, team_id=team_id, user_id=user_id
+        )
 
     async def async_delete_all(self, *, enterprise_id: str | None, team_id: str | None) -> None:
         await self.inner.async_delete_all(enterprise_id=enterprise_id, team_id=team_id)
@@ -101,7 +120,9 @@ class SQLInstallationStore(AsyncSQLAlchemyInstallationStore):
     doubles a token, and rotating tokens are long already; PostgreSQL enforces VARCHAR(200))."""
 
     @classmethod
-    def build_installations_table(cls, metadata: sqlalchemy.MetaData, table_name: str) -> sqlalchemy.Table:
+    def build_installations_table(
+        cls, metadata: sqlalchemy.MetaData, table_name: str
+    ) -> sqlalchemy.Table:
         return _widen(super().build_installations_table(metadata, table_name))
 
     @classmethod
@@ -115,21 +136,27 @@ class SQLStateStore(AsyncSQLAlchemyOAuthStateStore):
     expired states purged as new ones are issued (/slack/install is public)."""
 
     @classmethod
-    def build_oauth_states_table(cls, metadata: sqlalchemy.MetaData, table_name: str) -> sqlalchemy.Table:
+    def build_oauth_states_table(
+        cls, metadata: sqlalchemy.MetaData, table_name: str
+    ) -> sqlalchemy.Table:
         table = super().build_oauth_states_table(metadata, table_name)
         sqlalchemy.Index(f"{table_name}_state_idx", table.c.state)
         return table
 
     async def async_issue(self, *args: Any, **kwargs: Any) -> str:
         async with self.engine.begin() as conn:
-            await conn.execute(self.oauth_states.delete().where(self.oauth_states.c.expire_at <= _utcnow()))
+            await conn.execute(
+                self.oauth_states.delete().where(self.oauth_states.c.expire_at <= _utcnow())
+            )
         state: str = await super().async_issue(*args, **kwargs)
         return state
 
     async def async_consume(self, state: str) -> bool:
         c = self.oauth_states.c
         async with self.engine.begin() as conn:
-            deleted = await conn.execute(self.oauth_states.delete().where(c.state == state, c.expire_at > _utcnow()))
+            deleted = await conn.execute(
+                self.oauth_states.delete().where(c.state == state, c.expire_at > _utcnow())
+            )
         return bool(deleted.rowcount == 1)
 
 
@@ -147,8 +174,11 @@ def _widen(table: sqlalchemy.Table) -> sqlalchemy.Table:
 
 def async_database_url(url: str) -> str:
     """DATABASE_URL names the database; SQLAlchemy's URL also names the async driver."""
-    for plain, driver in (("sqlite:///", "sqlite+aiosqlite:///"), ("postgresql://", "postgresql+psycopg://"),
-                          ("postgres://", "postgresql+psycopg://")):
+    for plain, driver in (
+        ("sqlite:///", "sqlite+aiosqlite:///"),
+        ("postgresql://", "postgresql+psycopg://"),
+        ("postgres://", "postgresql+psycopg://"),
+    ):
         if url.startswith(plain):
             return driver + url.removeprefix(plain)
     raise ValueError("DATABASE_URL must start with sqlite:/// or postgresql://")
@@ -163,8 +193,14 @@ def create_engine(database_url: str) -> AsyncEngine:
 class SlackStores:
     """The installation store (encrypted) and the OAuth state store on one engine."""
 
-    def __init__(self, engine: AsyncEngine, *, client_id: str, keys: MultiFernet,
-                 state_expiration_seconds: int = 600) -> None:
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        *,
+        client_id: str,
+        keys: MultiFernet,
+        state_expiration_seconds: int = 600,
+    ) -> None:
         self.engine = engine
         self.sql = SQLInstallationStore(client_id=client_id, engine=engine)
         self.installations = EncryptedInstallationStore(self.sql, keys)
@@ -174,15 +210,21 @@ class SlackStores:
         """Idempotent; on PostgreSQL an advisory lock keeps instances starting together apart."""
         async with self.engine.begin() as conn:
             if conn.dialect.name == "postgresql":
-                await conn.execute(sqlalchemy.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _ADVISORY_LOCK})
+                await conn.execute(
+                    sqlalchemy.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _ADVISORY_LOCK}
+                )
             await conn.run_sync(self.sql.metadata.create_all)
             await conn.run_sync(self.states.metadata.create_all)
 
     async def verify_key(self) -> None:
         """Decrypt the newest stored token, if any, so a wrong key fails at start, not mid-request."""
         table = self.sql.installations
-        query = (sqlalchemy.select(table.c.bot_token).where(table.c.bot_token.is_not(None))
-                 .order_by(table.c.installed_at.desc()).limit(1))
+        query = (
+            sqlalchemy.select(table.c.bot_token)
+            .where(table.c.bot_token.is_not(None))
+            .order_by(table.c.installed_at.desc())
+            .limit(1)
+        )
         async with self.engine.connect() as conn:
             token = (await conn.execute(query)).scalar_one_or_none()
         if token is not None:
@@ -200,24 +242,37 @@ class SlackStores:
             for row in rows:
                 old = {column.name: getattr(row, column.name) for column in columns}
                 try:
-                    new = {name: None if value is None else self.installations.keys.rotate(value.encode()).decode()
-                           for name, value in old.items()}
+                    new = {
+                        name: None
+                        if value is None
+                        else self.installations.keys.rotate(value.encode()).decode()
+                        for name, value in old.items()
+                    }
                 except InvalidToken:  # an old row under a key no longer listed: never read again
-                    log.warning("a stored Slack installation row does not decrypt with any key; left as is")
+                    log.warning(
+                        "a stored Slack installation row does not decrypt with any key; left as is"
+                    )
                     continue
-                unchanged = [table.c[name].is_(None) if value is None else table.c[name] == value
-                             for name, value in old.items()]
+                unchanged = [
+                    table.c[name].is_(None) if value is None else table.c[name] == value
+                    for name, value in old.items()
+                ]
                 async with self.engine.begin() as conn:
-                    result = await conn.execute(table.update().where(table.c.id == row.id, *unchanged).values(**new))
+                    result = await conn.execute(
+                        table.update().where(table.c.id == row.id, *unchanged).values(**new)
+                    )
                 changed += result.rowcount
         return changed
 
     async def enterprise_of(self, team_id: str) -> str | None:
         """The Enterprise Grid org of a workspace (None outside a Grid): stores key on both."""
         table = self.sql.installations
-        query = (sqlalchemy.select(table.c.enterprise_id)
-                 .where(table.c.client_id == self.sql.client_id, table.c.team_id == team_id)
-                 .order_by(table.c.installed_at.desc()).limit(1))
+        query = (
+            sqlalchemy.select(table.c.enterprise_id)
+            .where(table.c.client_id == self.sql.client_id, table.c.team_id == team_id)
+            .order_by(table.c.installed_at.desc())
+            .limit(1)
+        )
         async with self.engine.connect() as conn:
             found: str | None = (await conn.execute(query)).scalar_one_or_none()
         return found

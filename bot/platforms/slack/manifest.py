@@ -16,14 +16,18 @@ REMOVAL_EVENTS = ("app_uninstalled", "tokens_revoked")
 OAUTH_REDIRECT_PATH = "/slack/oauth_redirect"  # Bolt's default, served by bot.platforms.slack.oauth
 
 
-def build_manifest(registry: Registry, *, request_url: str | None = None, oauth: bool = False) -> dict[str, Any]:
+def build_manifest(
+    registry: Registry, *, request_url: str | None = None, oauth: bool = False
+) -> dict[str, Any]:
     """Socket Mode unless ``request_url`` (https://host/slack/events) is given.
 
     ``oauth``: installable in any workspace (needs ``request_url``): the OAuth redirect URL on the
     same host, the uninstall events, and rotating tokens.
     """
     if oauth and not request_url:
-        raise ValueError("installs to many workspaces are served over HTTP: give the URL of /slack/events")
+        raise ValueError(
+            "installs to many workspaces are served over HTTP: give the URL of /slack/events"
+        )
     commands = []
     for command in registry:
         entry: dict[str, Any] = {
@@ -52,8 +56,14 @@ def build_manifest(registry: Registry, *, request_url: str | None = None, oauth:
     }
     if oauth and request_url:
         origin = urlsplit(request_url)
-        manifest["oauth_config"]["redirect_urls"] = [f"{origin.scheme}://{origin.netloc}{OAUTH_REDIRECT_PATH}"]
-        manifest["settings"]["event_subscriptions"] = {"request_url": request_url,
-                                                       "bot_events": list(REMOVAL_EVENTS)}
-        manifest["settings"]["token_rotation_enabled"] = True  # Bolt refreshes each workspace's token
+        manifest["oauth_config"]["redirect_urls"] = [
+            f"{origin.scheme}://{origin.netloc}{OAUTH_REDIRECT_PATH}"
+        ]
+        manifest["settings"]["event_subscriptions"] = {
+            "request_url": request_url,
+            "bot_events": list(REMOVAL_EVENTS),
+        }
+        manifest["settings"]["token_rotation_enabled"] = (
+            True  # Bolt refreshes each workspace's token
+        )
     return manifest

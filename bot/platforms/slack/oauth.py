@@ -15,7 +15,11 @@ from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp, AsyncBoltContext
 from slack_bolt.authorization.async_authorize import AsyncInstallationStoreAuthorize
-from slack_bolt.oauth.async_callback_options import AsyncCallbackOptions, AsyncFailureArgs, AsyncSuccessArgs
+from slack_bolt.oauth.async_callback_options import (
+    AsyncCallbackOptions,
+    AsyncFailureArgs,
+    AsyncSuccessArgs,
+)
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_bolt.response import BoltResponse
 from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
@@ -45,14 +49,27 @@ WorkspaceInstalled = Callable[[str], Awaitable[None]]
 class SlackOAuth:
     """The stores and Bolt settings of OAuth mode, and what it adds to the Bolt app."""
 
-    def __init__(self, settings: Settings, *, on_workspace_removed: WorkspaceRemoved | None = None,
-                 on_workspace_installed: WorkspaceInstalled | None = None,
-                 engine: AsyncEngine | None = None) -> None:
-        assert settings.slack_client_id and settings.slack_client_secret and settings.slack_token_encryption_key
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        on_workspace_removed: WorkspaceRemoved | None = None,
+        on_workspace_installed: WorkspaceInstalled | None = None,
+        engine: AsyncEngine | None = None,
+    ) -> None:
+        assert (
+            settings.slack_client_id
+            and settings.slack_client_secret
+            and settings.slack_token_encryption_key
+        )
         self.stores = SlackStores(
-            engine or create_engine(settings.database_url), client_id=settings.slack_client_id,
-            keys=parse_keys(settings.slack_token_encryption_key.get_secret_value()))
-        self.several_keys = len(split_keys(settings.slack_token_encryption_key.get_secret_value())) > 1
+            engine or create_engine(settings.database_url),
+            client_id=settings.slack_client_id,
+            keys=parse_keys(settings.slack_token_encryption_key.get_secret_value()),
+        )
+        self.several_keys = (
+            len(split_keys(settings.slack_token_encryption_key.get_secret_value())) > 1
+        )
         self.on_workspace_removed = on_workspace_removed
         self.on_workspace_installed = on_workspace_installed
         # No token of its own; carries SLACK_API_URL and the retries to every workspace's calls,
@@ -61,7 +78,8 @@ class SlackOAuth:
         self.settings = AsyncOAuthSettings(
             client_id=settings.slack_client_id,
             client_secret=settings.slack_client_secret.get_secret_value(),
-            scopes=list(BOT_SCOPES), user_scopes=[],
+            scopes=list(BOT_SCOPES),
+            user_scopes=[],
             installation_store=self.stores.installations,
             state_store=self.stores.states,
             install_page_rendering_enabled=False,  # /slack/install redirects straight to Slack
@@ -74,16 +92,22 @@ class SlackOAuth:
         """For AsyncApp(...) (build_slack_app's ``app_options``); then ``register`` the app."""
         authorize = AsyncInstallationStoreAuthorize(
             logger=logging.getLogger("slack_bolt.authorize"),
-            client_id=self.settings.client_id, client_secret=self.settings.client_secret,
+            client_id=self.settings.client_id,
+            client_secret=self.settings.client_secret,
             installation_store=self.stores.installations,
-            token_rotation_expiration_minutes=TOKEN_ROTATION_MINUTES, client=self.client,
+            token_rotation_expiration_minutes=TOKEN_ROTATION_MINUTES,
+            client=self.client,
             # The store is read on every request (so uninstalls and rotations show at once);
             # only auth.test's answer for a token is remembered: one Web API call less per command.
             cache_enabled=True,
         )
         authorize.authorize_result_cache = BoundedCache(AUTHORIZE_CACHE_SIZE)
-        return {"client": self.client, "installation_store": self.stores.installations,
-                "oauth_settings": self.settings, "authorize": authorize}
+        return {
+            "client": self.client,
+            "installation_store": self.stores.installations,
+            "oauth_settings": self.settings,
+            "authorize": authorize,
+        }
 
     def register(self, app: AsyncApp) -> None:
         """Listeners that forget a workspace when it uninstalls the app or revokes its tokens."""
@@ -96,22 +120,32 @@ class SlackOAuth:
             await self.stores.create_tables()
             await self.stores.verify_key()
             if self.several_keys:  # a key change: move every token to the new key
-                log.info("Slack tokens re-encrypted under the first key: %d rows",
-                         await self.stores.reencrypt())
+                log.info(
+                    "Slack tokens re-encrypted under the first key: %d rows",
+                    await self.stores.reencrypt(),
+                )
         except UndecryptableTokens:
-            raise StartError("Invalid setting SLACK_TOKEN_ENCRYPTION_KEY: it does not decrypt the stored "
-                             "Slack installations (wrong key? keep the old key after the new one while "
-                             "rotating)") from None
-        except (SQLAlchemyError, OSError) as error:  # the URL may hold a password: name only the kind
+            raise StartError(
+                "Invalid setting SLACK_TOKEN_ENCRYPTION_KEY: it does not decrypt the stored "
+                "Slack installations (wrong key? keep the old key after the new one while "
+                "rotating)"
+            ) from None
+        except (
+            SQLAlchemyError,
+            OSError,
+        ) as error:  # the URL may hold a password: name only the kind
             cause = type(getattr(error, "orig", None) or error).__name__
-            raise StartError(f"Invalid setting DATABASE_URL: the Slack installations cannot be opened "
-                             f"({cause})") from None
+            raise StartError(
+                f"Invalid setting DATABASE_URL: the Slack installations cannot be opened ({cause})"
+            ) from None
 
     async def close(self) -> None:
         await self.stores.close()
 
     async def forget(self, team_id: str, enterprise_id: str | None, reason: str) -> None:
-        await self.stores.installations.async_delete_all(enterprise_id=enterprise_id, team_id=team_id)
+        await self.stores.installations.async_delete_all(
+            enterprise_id=enterprise_id, team_id=team_id
+        )
         log.info("Slack workspace %s removed (%s); its tokens are deleted", team_id, reason)
         if self.on_workspace_removed is not None:
             await self.on_workspace_removed(team_id, reason)
@@ -141,7 +175,8 @@ class SlackOAuth:
             return
         for user_id in tokens.get("oauth") or []:
             await self.stores.installations.async_delete_installation(
-                enterprise_id=context.enterprise_id, team_id=context.team_id, user_id=user_id)
+                enterprise_id=context.enterprise_id, team_id=context.team_id, user_id=user_id
+            )
 
     def tokens(self) -> "WorkspaceTokens":
         return WorkspaceTokens(self, self.client)
@@ -166,18 +201,24 @@ class WorkspaceTokens:
     def __init__(self, oauth: SlackOAuth, client: AsyncWebClient) -> None:
         self.oauth = oauth
         self.client = client  # carries SLACK_API_URL and the retry handlers
-        self.rotator = AsyncTokenRotator(client_id=oauth.settings.client_id,
-                                         client_secret=oauth.settings.client_secret, client=client)
+        self.rotator = AsyncTokenRotator(
+            client_id=oauth.settings.client_id,
+            client_secret=oauth.settings.client_secret,
+            client=client,
+        )
 
     async def bot_token(self, team_id: str) -> str | None:
         """None when the workspace has not installed the app (or has removed it)."""
         store = self.oauth.stores.installations
         enterprise_id = await self.oauth.stores.enterprise_of(team_id)
-        installation = await store.async_find_installation(enterprise_id=enterprise_id, team_id=team_id)
+        installation = await store.async_find_installation(
+            enterprise_id=enterprise_id, team_id=team_id
+        )
         if installation is None or installation.bot_token is None:
             return None
         refreshed = await self.rotator.perform_token_rotation(
-            installation=installation, minutes_before_expiration=TOKEN_ROTATION_MINUTES)
+            installation=installation, minutes_before_expiration=TOKEN_ROTATION_MINUTES
+        )
         if refreshed is None:
             return installation.bot_token
         await store.async_save(refreshed)
@@ -188,8 +229,12 @@ class WorkspaceTokens:
         token = await self.bot_token(team_id)
         if token is None:
             return None
-        return AsyncWebClient(token=token, base_url=self.client.base_url, timeout=self.client.timeout,
-                              retry_handlers=list(self.client.retry_handlers))
+        return AsyncWebClient(
+            token=token,
+            base_url=self.client.base_url,
+            timeout=self.client.timeout,
+            retry_handlers=list(self.client.retry_handlers),
+        )
 
 
 def add_oauth_routes(web_app: web.Application, app: AsyncApp) -> None:
@@ -199,7 +244,9 @@ def add_oauth_routes(web_app: web.Application, app: AsyncApp) -> None:
         raise ValueError("the Bolt app was built without OAuth settings")
 
     async def install(request: web.Request) -> web.Response:
-        return await to_aiohttp_response(await flow.handle_installation(await to_bolt_request(request)))
+        return await to_aiohttp_response(
+            await flow.handle_installation(await to_bolt_request(request))
+        )
 
     async def redirect(request: web.Request) -> web.Response:
         return await to_aiohttp_response(await flow.handle_callback(await to_bolt_request(request)))

@@ -24,22 +24,45 @@ from bot.settings import Settings
 
 METADATA_EVENT = "case_brief_recap"
 # Errors that retrying cannot fix: the subscription is paused and shown in /recap list.
-SLACK_PERMANENT = frozenset({
-    "channel_not_found", "not_in_channel", "is_archived", "missing_scope", "invalid_auth",
-    "account_inactive", "access_denied", "restricted_action", "no_permission", "not_authed",
-    "team_access_not_granted", "ekm_access_denied", "token_revoked", "team_not_found",
-})
+SLACK_PERMANENT = frozenset(
+    {
+        "channel_not_found",
+        "not_in_channel",
+        "is_archived",
+        "missing_scope",
+        "invalid_auth",
+        "account_inactive",
+        "access_denied",
+        "restricted_action",
+        "no_permission",
+        "not_authed",
+        "team_access_not_granted",
+        "ekm_access_denied",
+        "token_revoked",
+        "team_not_found",
+    }
+)
 # Answered with HTTP 200 but Slack may or may not have posted.
-SLACK_UNKNOWN = frozenset({"internal_error", "fatal_error", "service_unavailable", "request_timeout"})
+SLACK_UNKNOWN = frozenset(
+    {"internal_error", "fatal_error", "service_unavailable", "request_timeout"}
+)
 HISTORY_PAGES = 100  # x 200 messages: how far back "did it land?" looks after the claim time
 
 
 class SlackPoster:
     platform = "slack"
 
-    def __init__(self, token: str, api_url: str, *, workspace_rate: float = 20.0, channel_rate: float = 1.0,
-                 timeout: float = 10.0, concurrency: int = 50,
-                 token_for: Callable[[str], Awaitable[str | None]] | None = None) -> None:
+    def __init__(
+        self,
+        token: str,
+        api_url: str,
+        *,
+        workspace_rate: float = 20.0,
+        channel_rate: float = 1.0,
+        timeout: float = 10.0,
+        concurrency: int = 50,
+        token_for: Callable[[str], Awaitable[str | None]] | None = None,
+    ) -> None:
         """``token_for(workspace)`` gives a workspace's bot token when the app is installed in
         many workspaces; without it every post uses ``token``."""
         self.base_url = api_url if api_url.endswith("/") else api_url + "/"
@@ -49,17 +72,27 @@ class SlackPoster:
         self._session: aiohttp.ClientSession | None = None  # one, shared: connections are reused
         self._clients: OrderedDict[str, AsyncWebClient] = OrderedDict()
         self._rendered: dict[int, tuple[Reply, dict[str, Any]]] = {}
-        self.workspaces = Buckets(workspace_rate, burst=max(1.0, workspace_rate / 4))  # a modest first burst
-        self.channels = Buckets(channel_rate)  # Slack allows about one message per second per channel
+        self.workspaces = Buckets(
+            workspace_rate, burst=max(1.0, workspace_rate / 4)
+        )  # a modest first burst
+        self.channels = Buckets(
+            channel_rate
+        )  # Slack allows about one message per second per channel
         self.in_flight = asyncio.Semaphore(concurrency)
 
     @classmethod
-    def from_settings(cls, settings: Settings, *,
-                      token_for: Callable[[str], Awaitable[str | None]] | None = None) -> "SlackPoster":
+    def from_settings(
+        cls, settings: Settings, *, token_for: Callable[[str], Awaitable[str | None]] | None = None
+    ) -> "SlackPoster":
         """Single-workspace mode (SLACK_BOT_TOKEN), or ``token_for`` each installed workspace."""
         token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else ""
-        return cls(token, settings.slack_api_url, token_for=token_for,
-                   workspace_rate=settings.recap_slack_workspace_rate, concurrency=settings.recap_concurrency)
+        return cls(
+            token,
+            settings.slack_api_url,
+            token_for=token_for,
+            workspace_rate=settings.recap_slack_workspace_rate,
+            concurrency=settings.recap_concurrency,
+        )
 
     @property
     def client(self) -> AsyncWebClient:
@@ -71,10 +104,16 @@ class SlackPoster:
         if client is None:
             if self._session is None or self._session.closed:
                 # slack_sdk applies its own timeout only to sessions it makes: this one carries it.
-                self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=self.timeout))
+                self._session = aiohttp.ClientSession(
+                    timeout=aiohttp.ClientTimeout(total=self.timeout)
+                )
             client = self._clients[token] = AsyncWebClient(
-                token=token, base_url=self.base_url, timeout=int(self.timeout), retry_handlers=[],
-                session=self._session)
+                token=token,
+                base_url=self.base_url,
+                timeout=int(self.timeout),
+                retry_handlers=[],
+                session=self._session,
+            )
             while len(self._clients) > 1000:
                 self._clients.popitem(last=False)
         return client
@@ -96,8 +135,15 @@ class SlackPoster:
             cached = self._rendered[id(reply)] = (reply, render_slack(reply))
         return cached[1]
 
-    async def post(self, workspace: str, channel: str, reply: Reply, marker: str, *,
-                   still_ours: Callable[[], bool] = always) -> None:
+    async def post(
+        self,
+        workspace: str,
+        channel: str,
+        reply: Reply,
+        marker: str,
+        *,
+        still_ours: Callable[[], bool] = always,
+    ) -> None:
         payload = self._render(reply)
         client = await self._client_for(workspace)
         await self.channels[channel].take()
@@ -107,18 +153,28 @@ class SlackPoster:
         try:
             async with self.in_flight:
                 await client.chat_postMessage(
-                    channel=channel, text=payload["text"], blocks=payload["blocks"],
+                    channel=channel,
+                    text=payload["text"],
+                    blocks=payload["blocks"],
                     metadata={"event_type": METADATA_EVENT, "event_payload": {"slot": marker}},
-                    unfurl_links=False, unfurl_media=False)
+                    unfurl_links=False,
+                    unfurl_media=False,
+                )
             self.workspaces[workspace].speed_up()
         except SlackApiError as error:
             raise self._classify(error, workspace) from None
-        except (asyncio.TimeoutError, aiohttp.ServerTimeoutError, aiohttp.ServerDisconnectedError) as error:
+        except (
+            asyncio.TimeoutError,
+            aiohttp.ServerTimeoutError,
+            aiohttp.ServerDisconnectedError,
+        ) as error:
             # The request went out; Slack may have posted it.
             raise DeliveryError(f"{type(error).__name__}: {error}", unknown_outcome=True) from None
         except (aiohttp.ClientError, OSError) as error:  # refused or reset before an answer
-            raise DeliveryError(f"{type(error).__name__}: {error}",
-                                unknown_outcome=not isinstance(error, aiohttp.ClientConnectorError)) from None
+            raise DeliveryError(
+                f"{type(error).__name__}: {error}",
+                unknown_outcome=not isinstance(error, aiohttp.ClientConnectorError),
+            ) from None
 
     def _classify(self, error: SlackApiError, workspace: str) -> DeliveryError:
         status = error.response.status_code
@@ -133,15 +189,21 @@ class SlackPoster:
             return DeliveryError(reason, unknown_outcome=True)
         return DeliveryError(reason, permanent=reason in SLACK_PERMANENT)
 
-    async def already_posted(self, workspace: str, channel: str, marker: str, since: datetime) -> bool:
+    async def already_posted(
+        self, workspace: str, channel: str, marker: str, since: datetime
+    ) -> bool:
         """conversations.history from ``since`` on, every page, looking for the marker."""
         client = await self._client_for(workspace)
         cursor: str | None = None
         for _ in range(HISTORY_PAGES):
             try:
                 response = await client.conversations_history(
-                    channel=channel, oldest=f"{since.timestamp():.6f}", limit=200, include_all_metadata=True,
-                    cursor=cursor)
+                    channel=channel,
+                    oldest=f"{since.timestamp():.6f}",
+                    limit=200,
+                    include_all_metadata=True,
+                    cursor=cursor,
+                )
             except SlackApiError as error:
                 raise self._classify(error, workspace) from None
             messages: list[dict[str, Any]] = response.get("messages", [])
@@ -150,7 +212,9 @@ class SlackPoster:
             cursor = (response.get("response_metadata") or {}).get("next_cursor") or None
             if not response.get("has_more") or not cursor:
                 return False
-        raise DeliveryError(f"more than {HISTORY_PAGES * 200} messages since the claim; cannot tell")
+        raise DeliveryError(
+            f"more than {HISTORY_PAGES * 200} messages since the claim; cannot tell"
+        )
 
     async def aclose(self) -> None:
         self._clients.clear()

@@ -35,16 +35,33 @@ REJECTED = ("invalid_auth", "not_authed", "account_inactive", "token_revoked", "
 class SlackRunner:
     name = "slack"
 
-    def __init__(self, settings: Settings, dispatcher: Dispatcher, *, observer: Observer | None = None,
-                 own_server: bool = True, oauth: SlackOAuth | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        dispatcher: Dispatcher,
+        *,
+        observer: Observer | None = None,
+        own_server: bool = True,
+        oauth: SlackOAuth | None = None,
+    ) -> None:
         self.settings = settings
         self.observer = observer or Observer(commands=[c.name for c in dispatcher.registry])
         # Many workspaces (OAuth installs) or one (SLACK_BOT_TOKEN).
-        self.oauth = oauth or (SlackOAuth(settings, on_workspace_removed=self._workspace_removed,
-                                          on_workspace_installed=self._workspace_installed)
-                               if settings.slack_oauth else None)
-        self.app = build_slack_app(settings, dispatcher, self.observer,
-                                   **(self.oauth.app_arguments() if self.oauth else {}))
+        self.oauth = oauth or (
+            SlackOAuth(
+                settings,
+                on_workspace_removed=self._workspace_removed,
+                on_workspace_installed=self._workspace_installed,
+            )
+            if settings.slack_oauth
+            else None
+        )
+        self.app = build_slack_app(
+            settings,
+            dispatcher,
+            self.observer,
+            **(self.oauth.app_arguments() if self.oauth else {}),
+        )
         if self.oauth is not None:
             self.oauth.register(self.app)
         self.dispatcher = dispatcher
@@ -65,7 +82,12 @@ class SlackRunner:
         if recaps is not None:
             store = await recaps.ready()
             paused = await store.pause_workspace("slack", team_id, f"Slack app removed ({reason})")
-            log.info("Slack workspace %s removed (%s): %d recap subscription(s) paused", team_id, reason, paused)
+            log.info(
+                "Slack workspace %s removed (%s): %d recap subscription(s) paused",
+                team_id,
+                reason,
+                paused,
+            )
 
     async def _workspace_installed(self, team_id: str) -> None:
         recaps = self.dispatcher.services.get("recaps")
@@ -78,8 +100,10 @@ class SlackRunner:
             await self.app.client.auth_test()
         except SlackApiError as error:
             if error.response.get("error") in REJECTED:
-                raise StartError(f"Invalid setting SLACK_BOT_TOKEN: Slack rejected it "
-                                 f"({error.response.get('error')})") from None
+                raise StartError(
+                    f"Invalid setting SLACK_BOT_TOKEN: Slack rejected it "
+                    f"({error.response.get('error')})"
+                ) from None
             raise
         self.authenticated = True
 
@@ -92,18 +116,23 @@ class SlackRunner:
         recaps = self.dispatcher.services.get("recaps")
         if recaps is not None:
             if self.oauth is not None:  # each workspace's recaps go out with its own token
-                recaps.posters["slack"] = SlackPoster.from_settings(self.settings,
-                                                                    token_for=self.oauth.tokens().bot_token)
+                recaps.posters["slack"] = SlackPoster.from_settings(
+                    self.settings, token_for=self.oauth.tokens().bot_token
+                )
             else:
                 recaps.posters["slack"] = SlackPoster.from_settings(self.settings)
         if self.socket_mode:
             assert self.settings.slack_app_token is not None
-            self._socket = AsyncSocketModeHandler(self.app, self.settings.slack_app_token.get_secret_value())
+            self._socket = AsyncSocketModeHandler(
+                self.app, self.settings.slack_app_token.get_secret_value()
+            )
             try:
                 await self._socket.connect_async()  # type: ignore[no-untyped-call]  # slack_bolt is untyped here
             except SlackApiError as error:
-                raise StartError(f"Invalid setting SLACK_APP_TOKEN: Slack refused the Socket Mode "
-                                 f"connection ({error.response.get('error')})") from None
+                raise StartError(
+                    f"Invalid setting SLACK_APP_TOKEN: Slack refused the Socket Mode "
+                    f"connection ({error.response.get('error')})"
+                ) from None
             self.connected = True
             log.info("Slack connected in Socket Mode")
             return
@@ -123,16 +152,24 @@ class SlackRunner:
         return [self._mount_events]
 
     def _mount_events(self, app: web.Application) -> None:
-        secret = self.settings.slack_signing_secret.get_secret_value() if self.settings.slack_signing_secret else ""
+        secret = (
+            self.settings.slack_signing_secret.get_secret_value()
+            if self.settings.slack_signing_secret
+            else ""
+        )
         app.router.add_post(EVENTS_PATH, self._unless_draining(events_handler(self.app, secret)))
 
-    def _unless_draining(self, handler: Any) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+    def _unless_draining(
+        self, handler: Any
+    ) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
         """While stopping, new Slack requests get 503 (the in-flight ones finish)."""
+
         async def guarded(request: web.Request) -> web.StreamResponse:
             if self.observer.draining:
                 return web.json_response({"error": "stopping"}, status=503)
             response: web.StreamResponse = await handler(request)
             return response
+
         return guarded
 
     def tasks(self) -> dict[str, Callable[[], Awaitable[None]]]:
@@ -152,8 +189,12 @@ class SlackRunner:
 
     async def _check_tokens(self) -> None:
         assert self.settings.slack_app_token is not None
-        quick = AsyncWebClient(token=self.app.client.token, base_url=self.app.client.base_url,
-                               timeout=5, retry_handlers=[])
+        quick = AsyncWebClient(
+            token=self.app.client.token,
+            base_url=self.app.client.base_url,
+            timeout=5,
+            retry_handlers=[],
+        )
         app_token = self.settings.slack_app_token.get_secret_value()
         for variable in ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN"):
             try:
@@ -163,14 +204,18 @@ class SlackRunner:
                     await quick.apps_connections_open(app_token=app_token)
             except SlackApiError as error:
                 if error.response.get("error") in REJECTED:
-                    raise Fatal(f"Invalid setting {variable}: Slack rejected it "
-                                f"({error.response.get('error')})") from None
+                    raise Fatal(
+                        f"Invalid setting {variable}: Slack rejected it "
+                        f"({error.response.get('error')})"
+                    ) from None
             except (asyncio.TimeoutError, aiohttp.ClientError):
                 return  # Slack unreachable: not the tokens' fault; keep waiting
 
     async def readiness(self) -> Readiness:
-        detail: dict[str, Any] = {"mode": "socket" if self.socket_mode else "http",
-                                  "authenticated": self.authenticated}
+        detail: dict[str, Any] = {
+            "mode": "socket" if self.socket_mode else "http",
+            "authenticated": self.authenticated,
+        }
         if not self.authenticated:
             return Readiness(False, detail, "not authenticated")
         if self.socket_mode:

@@ -36,7 +36,9 @@ FORM = "application/x-www-form-urlencoded"
 
 def sign(body: bytes, timestamp: str | None = None) -> dict[str, str]:
     ts = timestamp or str(int(time.time()))
-    digest = hmac.new(SECRET.encode(), b"v0:" + ts.encode() + b":" + body, hashlib.sha256).hexdigest()
+    digest = hmac.new(
+        SECRET.encode(), b"v0:" + ts.encode() + b":" + body, hashlib.sha256
+    ).hexdigest()
     return {"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": f"v0={digest}"}
 
 
@@ -60,8 +62,11 @@ async def fake_slack() -> AsyncIterator[FakeSlack]:
 
 
 def bolt_app(fake: FakeSlack, logger: logging.Logger | None = None) -> AsyncApp:
-    return AsyncApp(signing_secret=SECRET, client=AsyncWebClient(token="xoxb-test", base_url=fake.api_url),
-                    **({"logger": logger} if logger else {}))
+    return AsyncApp(
+        signing_secret=SECRET,
+        client=AsyncWebClient(token="xoxb-test", base_url=fake.api_url),
+        **({"logger": logger} if logger else {}),
+    )
 
 
 @pytest.fixture
@@ -89,32 +94,87 @@ REFUSED: list[tuple[str, bytes, dict[str, str], int]] = [
     ("unsigned, body starts with { but is not JSON", b"{not json", {"Content-Type": FORM}, 401),
     ("unsigned, JSON content type, form body", GOOD, {"Content-Type": "application/json"}, 401),
     ("unsigned, not UTF-8", b"\xff\xfe\xfa text=\x80", {"Content-Type": FORM}, 401),
-    ("timestamp not an integer", GOOD, {"Content-Type": FORM, "X-Slack-Request-Timestamp": "12abc",
-                                        "X-Slack-Signature": "v0=00"}, 401),
-    ("timestamp huge", GOOD, {"Content-Type": FORM, "X-Slack-Request-Timestamp": "9" * 400,
-                              "X-Slack-Signature": "v0=00"}, 401),
+    (
+        "timestamp not an integer",
+        GOOD,
+        {"Content-Type": FORM, "X-Slack-Request-Timestamp": "12abc", "X-Slack-Signature": "v0=00"},
+        401,
+    ),
+    (
+        "timestamp huge",
+        GOOD,
+        {
+            "Content-Type": FORM,
+            "X-Slack-Request-Timestamp": "9" * 400,
+            "X-Slack-Signature": "v0=00",
+        },
+        401,
+    ),
     ("no signature headers", GOOD, {"Content-Type": FORM}, 401),
     ("signature header only", GOOD, {"Content-Type": FORM, "X-Slack-Signature": "v0=00"}, 401),
-    ("wrong signature", GOOD, {"Content-Type": FORM, "X-Slack-Request-Timestamp": NOW,
-                               "X-Slack-Signature": "v0=" + "0" * 64}, 401),
-    ("stale timestamp", GOOD, {"Content-Type": FORM, **sign(GOOD, str(int(time.time()) - 600))}, 401),
-    ("signed, body starts with { but is not JSON", b"{not json", {"Content-Type": FORM, **sign(b"{not json")}, 400),
-    ("signed, JSON content type, form body", GOOD, {"Content-Type": "application/json", **sign(GOOD)}, 400),
+    (
+        "wrong signature",
+        GOOD,
+        {
+            "Content-Type": FORM,
+            "X-Slack-Request-Timestamp": NOW,
+            "X-Slack-Signature": "v0=" + "0" * 64,
+        },
+        401,
+    ),
+    (
+        "stale timestamp",
+        GOOD,
+        {"Content-Type": FORM, **sign(GOOD, str(int(time.time()) - 600))},
+        401,
+    ),
+    (
+        "signed, body starts with { but is not JSON",
+        b"{not json",
+        {"Content-Type": FORM, **sign(b"{not json")},
+        400,
+    ),
+    (
+        "signed, JSON content type, form body",
+        GOOD,
+        {"Content-Type": "application/json", **sign(GOOD)},
+        400,
+    ),
     ("signed, JSON array", b"[1, 2]", {"Content-Type": "application/json", **sign(b"[1, 2]")}, 400),
-    ("signed, payload= that is not JSON", b"payload=%7Bnope", {"Content-Type": FORM, **sign(b"payload=%7Bnope")}, 400),
-    ("signed, odd shape", b'{"authorizations": 5}', {"Content-Type": "application/json",
-                                                     **sign(b'{"authorizations": 5}')}, 400),
-    ("signed, event that is not an object", b'{"type": "event_callback", "event": "x"}',
-     {"Content-Type": "application/json", **sign(b'{"type": "event_callback", "event": "x"}')}, 400),
+    (
+        "signed, payload= that is not JSON",
+        b"payload=%7Bnope",
+        {"Content-Type": FORM, **sign(b"payload=%7Bnope")},
+        400,
+    ),
+    (
+        "signed, odd shape",
+        b'{"authorizations": 5}',
+        {"Content-Type": "application/json", **sign(b'{"authorizations": 5}')},
+        400,
+    ),
+    (
+        "signed, event that is not an object",
+        b'{"type": "event_callback", "event": "x"}',
+        {"Content-Type": "application/json", **sign(b'{"type": "event_callback", "event": "x"}')},
+        400,
+    ),
     ("signed, not UTF-8", b"text=\xff\xfe", {"Content-Type": FORM, **sign(b"text=\xff\xfe")}, 401),
     ("oversize", b"x" * (MAX_BODY_BYTES + 1), {"Content-Type": FORM}, 413),
 ]
 
 
-@pytest.mark.parametrize(("name", "body", "headers", "status"), REFUSED, ids=[r[0] for r in REFUSED])
+@pytest.mark.parametrize(
+    ("name", "body", "headers", "status"), REFUSED, ids=[r[0] for r in REFUSED]
+)
 async def test_malformed_or_unsigned_request_is_refused_with_one_short_line(
-        server: Server, caplog: pytest.LogCaptureFixture,
-        name: str, body: bytes, headers: dict[str, str], status: int) -> None:
+    server: Server,
+    caplog: pytest.LogCaptureFixture,
+    name: str,
+    body: bytes,
+    headers: dict[str, str],
+    status: int,
+) -> None:
     caplog.set_level(logging.DEBUG)
     assert await server.post(body, headers) == status
     assert server.ran == []
@@ -145,7 +205,9 @@ async def test_bolts_own_body_logging_is_cut_to_one_short_line(fake_slack: FakeS
         app = bolt_app(fake_slack, logger)
         body = "text=" + "A" * 1_000_000
         for _ in range(100):
-            response = await app.async_dispatch(AsyncBoltRequest(body=body, headers={"content-type": FORM}))
+            response = await app.async_dispatch(
+                AsyncBoltRequest(body=body, headers={"content-type": FORM})
+            )
             assert response.status == 401
     finally:
         logger.removeHandler(handler)
@@ -154,12 +216,16 @@ async def test_bolts_own_body_logging_is_cut_to_one_short_line(fake_slack: FakeS
 
 
 def test_debug_records_are_cut_short() -> None:
-    record = logging.LogRecord("slack_sdk.web", logging.DEBUG, __file__, 1, "payload %s", ("x" * 10_000,), None)
+    record = logging.LogRecord(
+        "slack_sdk.web", logging.DEBUG, __file__, 1, "payload %s", ("x" * 10_000,), None
+    )
     assert NoRequestBodies().filter(record) and len(record.getMessage()) < 400
 
 
 def test_other_loggers_are_untouched() -> None:
-    record = logging.LogRecord("bot.app", logging.INFO, __file__, 1, "body: %s", ("x" * 1000,), None)
+    record = logging.LogRecord(
+        "bot.app", logging.INFO, __file__, 1, "body: %s", ("x" * 1000,), None
+    )
     assert NoRequestBodies().filter(record) and record.getMessage() == "body: " + "x" * 1000
 
 
@@ -173,7 +239,9 @@ async def test_100_anonymous_1mb_requests_write_almost_nothing(server: Server) -
         body = b"A" * 1_000_000
         async with aiohttp.ClientSession() as session:
             for _ in range(100):
-                async with session.post(server.url, data=body, headers={"Content-Type": FORM}) as resp:
+                async with session.post(
+                    server.url, data=body, headers={"Content-Type": FORM}
+                ) as resp:
                     assert resp.status in (401, 413)
     finally:
         root.removeHandler(handler)
@@ -189,15 +257,30 @@ def free_port() -> int:
 
 
 @pytest.mark.parametrize("level", ["INFO", "DEBUG"])
-async def test_a_running_bot_logs_no_request_bodies(fake_slack: FakeSlack, tmp_path: Path, level: str) -> None:
+async def test_a_running_bot_logs_no_request_bodies(
+    fake_slack: FakeSlack, tmp_path: Path, level: str
+) -> None:
     """`python -m bot run` in HTTP mode, 100 anonymous 1 MB requests and 100 unsigned small ones."""
     port = free_port()
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", cwd=outside_checkout(tmp_path), stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE, env=clean_env(
-            SLACK_BOT_TOKEN="xoxb-test", SLACK_SIGNING_SECRET=SECRET, SLACK_API_URL=fake_slack.api_url,
-            HOST="127.0.0.1", PORT=str(port), LOG_LEVEL=level, CONTENT_RELOAD_SECONDS="0",
-            DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}"))
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        cwd=outside_checkout(tmp_path),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        env=clean_env(
+            SLACK_BOT_TOKEN="xoxb-test",
+            SLACK_SIGNING_SECRET=SECRET,
+            SLACK_API_URL=fake_slack.api_url,
+            HOST="127.0.0.1",
+            PORT=str(port),
+            LOG_LEVEL=level,
+            CONTENT_RELOAD_SECONDS="0",
+            DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        ),
+    )
     try:
         url = f"http://127.0.0.1:{port}{EVENTS_PATH}"
         async with aiohttp.ClientSession() as session:
@@ -208,7 +291,10 @@ async def test_a_running_bot_logs_no_request_bodies(fake_slack: FakeSlack, tmp_p
                             break
                 except aiohttp.ClientConnectionError:
                     await asyncio.sleep(0.1)
-            big, small = b"text=" + b"A" * 1_000_000, form(slash_payload("/status", "B" * 2000)).encode()
+            big, small = (
+                b"text=" + b"A" * 1_000_000,
+                form(slash_payload("/status", "B" * 2000)).encode(),
+            )
             for body in [big] * 100 + [small] * 100:
                 async with session.post(url, data=body, headers={"Content-Type": FORM}) as resp:
                     assert resp.status in (401, 413)
