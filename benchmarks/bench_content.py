@@ -20,7 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.common import fmt, machine, percentiles, time_calls  # noqa: E402
-from bot.commands import TOPIC_COMMANDS, build_registry  # noqa: E402
+from bot.commands.catalog import TOPIC_COMMANDS, build_registry  # noqa: E402
 from bot.content.facts import figures  # noqa: E402
 from bot.content.search import tokenize  # noqa: E402
 from bot.content.sources import load_sources  # noqa: E402

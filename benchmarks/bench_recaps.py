@@ -41,7 +41,8 @@ from bot.platforms.slack.poster import SlackPoster  # noqa: E402
 from bot.recaps.runner import RecapRunner  # noqa: E402
 from bot.recaps.schedule import Schedule  # noqa: E402
 from bot.settings import Settings  # noqa: E402
-from bot.storage import RecapStore, open_store  # noqa: E402
+from bot.storage.base import RecapStore  # noqa: E402
+from bot.storage.connect import open_store  # noqa: E402
 from tests.fakes.slack import FakeSlack  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent

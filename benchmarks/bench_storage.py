@@ -25,7 +25,8 @@ import psycopg
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.common import fmt, machine, percentiles  # noqa: E402
-from bot.storage import RecapStore, StorageError, open_store  # noqa: E402
+from bot.storage.base import RecapStore, StorageError  # noqa: E402
+from bot.storage.connect import open_store  # noqa: E402
 from bot.storage.sqlite import SQLiteStore  # noqa: E402
 
 NOW = datetime(2026, 3, 10, 12, tzinfo=timezone.utc)

@@ -5,14 +5,15 @@ from collections.abc import Callable, Iterator, Mapping
 from datetime import timedelta
 from typing import Any
 
-from bot.commands import TOPIC_COMMANDS, build_registry
+from bot.commands.catalog import TOPIC_COMMANDS, build_registry
 from bot.content.store import ContentStore
 from bot.core.dispatch import Dispatcher
 from bot.core.freshness import Clock, system_clock
 from bot.recaps.declared import declared_recaps
 from bot.recaps.service import RecapService
 from bot.settings import Settings
-from bot.storage import RecapStore, open_store as open_recap_store
+from bot.storage.base import RecapStore
+from bot.storage.connect import open_store as open_recap_store
 from bot.web.links import PublicLinks
 
 
@@ -36,7 +37,7 @@ def build_recaps(settings: Settings, store: ContentStore, clock: Clock) -> Recap
         grace=timedelta(minutes=settings.recap_grace_minutes),
         lease=timedelta(seconds=settings.recap_claim_lease_seconds),
         concurrency=settings.recap_concurrency,
-        declared=declared_recaps(settings, clock()),
+        declared=declared_recaps(settings.recaps, settings.recap_timezone, clock()),
         annotate=PublicLinks(settings.public_url).annotate if settings.public_url else None,
     )
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 from bot.platforms.errors import bind_problem
-from bot.storage import check_database_url as check_url_form
+from bot.storage.urls import check_database_url as check_url_form
 from bot.settings import Settings
 
 DISCORD_TIMEOUT_SECONDS = 5.0

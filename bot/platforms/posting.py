@@ -9,7 +9,7 @@ from datetime import datetime
 
 from bot.platforms.discord.poster import DiscordPoster
 from bot.platforms.slack.poster import SlackPoster
-from bot.recaps import cli as recap_cli
+from bot.recaps import report as recap_report
 from bot.recaps.service import RecapService
 from bot.settings import Settings
 
@@ -28,4 +28,4 @@ async def posters(settings: Settings, service: RecapService) -> AsyncIterator[No
 
 async def post_due(settings: Settings, service: RecapService, at: datetime | None) -> str:
     async with posters(settings, service):
-        return await recap_cli.post_due(service, at)
+        return await recap_report.post_due(service, at)

@@ -28,7 +28,7 @@ from bot.service.observe import Observer
 from bot.service.readiness import Component, Readiness, SchedulerComponent
 from bot.service.supervisor import FATAL_EXIT, Fatal, Supervisor
 from bot.settings import Settings
-from bot.web import add_web_routes
+from bot.web.server import add_web_routes
 
 log = logging.getLogger(__name__)
 STOP_WITHIN_SECONDS = 10.0

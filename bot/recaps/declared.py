@@ -1,40 +1,48 @@
-"""Recaps declared by the operator in the RECAPS setting."""
+"""Recaps declared by the operator in the RECAPS setting.
 
-from datetime import datetime, timezone
+The value is passed in (``bot/app.py`` reads the setting): recaps never read settings.
+"""
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
 
 from bot.recaps.schedule import ScheduleError, parse_schedule
-from bot.settings import Settings, SettingsError
 from bot.storage.base import Declared
 
 FIELDS = {"platform", "workspace", "channel", "schedule", "time", "timezone"}
 
 
-def declared_recaps(settings: Settings, now: datetime | None = None) -> list[Declared]:
-    """(platform, workspace, channel, frequency, time, timezone) for each entry.
+class BadDeclaration(ValueError):
+    """A RECAPS entry that cannot be used; the message names RECAPS and the entry, one line."""
 
-    SettingsError names RECAPS and the entry: a bad schedule, or one that does not fire at
-    least once a year, stops the bot at start instead of stalling recaps later.
+
+def declared_recaps(
+    entries: Sequence[Mapping[str, str]], default_timezone: str, now: datetime
+) -> list[Declared]:
+    """(platform, workspace, channel, frequency, time, timezone) for each entry of RECAPS.
+
+    ``default_timezone`` (RECAP_TIMEZONE) applies to entries without one. BadDeclaration names
+    RECAPS and the entry: a bad schedule, or one that does not fire at least once a year after
+    ``now``, stops the bot at start instead of stalling recaps later.
     """
     out: list[Declared] = []
-    for number, entry in enumerate(settings.recaps, start=1):
+    for number, entry in enumerate(entries, start=1):
         unknown = set(entry) - FIELDS
         if unknown or not {"platform", "channel", "schedule"} <= set(entry):
-            raise SettingsError(
+            raise BadDeclaration(
                 f"Invalid setting RECAPS: entry {number} needs platform, channel and schedule "
                 f"(and may have time, timezone, workspace); got {sorted(entry)}"
             )
         if entry["platform"] not in ("slack", "discord"):
-            raise SettingsError(
+            raise BadDeclaration(
                 f"Invalid setting RECAPS: entry {number}: platform must be slack or discord"
             )
         words = str(entry["schedule"]).split() + ([str(entry["time"])] if entry.get("time") else [])
-        words.append(str(entry.get("timezone") or settings.recap_timezone))
+        words.append(str(entry.get("timezone") or default_timezone))
         try:
-            schedule = parse_schedule(
-                words, settings.recap_timezone, now or datetime.now(timezone.utc)
-            )
+            schedule = parse_schedule(words, default_timezone, now)
         except ScheduleError as error:
-            raise SettingsError(f"Invalid setting RECAPS: entry {number}: {error}") from None
+            raise BadDeclaration(f"Invalid setting RECAPS: entry {number}: {error}") from None
         out.append(
             (
                 entry["platform"],

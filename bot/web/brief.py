@@ -9,7 +9,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from bot.commands import TOPIC_COMMANDS
+from bot.commands.catalog import TOPIC_COMMANDS
 from bot.core.dispatch import Dispatcher
 from bot.core.registry import CommandRequest
 from bot.core.reply import AsOf, Item, Reply

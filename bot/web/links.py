@@ -10,7 +10,7 @@ import dataclasses
 from dataclasses import dataclass
 from urllib.parse import quote as percent_encode
 
-from bot.commands import TOPIC_COMMANDS
+from bot.commands.catalog import TOPIC_COMMANDS
 from bot.core.registry import CommandRequest
 from bot.core.reply import Reply, ReplyKind
 from bot.web.passages import anchor

@@ -12,7 +12,6 @@ import signal
 from aiohttp import web
 
 from bot.core.dispatch import Dispatcher
-from bot.settings import Settings
 from bot.web.server import HANDLER_ARGS, build_web_app
 
 log = logging.getLogger(__name__)
@@ -24,22 +23,25 @@ async def _reload_content(dispatcher: Dispatcher, every_seconds: float) -> None:
         await asyncio.to_thread(dispatcher.store.reload_if_changed)
 
 
-async def serve_web_until(settings: Settings, dispatcher: Dispatcher, stop: asyncio.Event) -> None:
+async def serve_web_until(
+    dispatcher: Dispatcher, stop: asyncio.Event, *, host: str, port: int, reload_seconds: float
+) -> None:
+    """Serve on host:port until ``stop`` is set; reload content every ``reload_seconds`` (0: never)."""
     runner = web.AppRunner(build_web_app(dispatcher), access_log=None, **HANDLER_ARGS)
     await runner.setup()
     watcher = None
     try:
-        site = web.TCPSite(runner, settings.host, settings.port)
+        site = web.TCPSite(runner, host, port)
         await site.start()
         for address in runner.addresses:
-            host, port = address[0], address[1]
+            bound, bound_port = address[0], address[1]
             log.info(
-                "serving the brief on http://%s:%s/", f"[{host}]" if ":" in host else host, port
+                "serving the brief on http://%s:%s/",
+                f"[{bound}]" if ":" in bound else bound,
+                bound_port,
             )
-        if settings.content_reload_seconds > 0:
-            watcher = asyncio.create_task(
-                _reload_content(dispatcher, settings.content_reload_seconds)
-            )
+        if reload_seconds > 0:
+            watcher = asyncio.create_task(_reload_content(dispatcher, reload_seconds))
         await stop.wait()
     finally:
         log.info("stopping")
@@ -50,19 +52,17 @@ async def serve_web_until(settings: Settings, dispatcher: Dispatcher, stop: asyn
         await runner.cleanup()
 
 
-def serve_web(settings: Settings, dispatcher: Dispatcher) -> int:
+def serve_web(dispatcher: Dispatcher, *, host: str, port: int, reload_seconds: float) -> int:
     async def main() -> None:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, stop.set)
-        await serve_web_until(settings, dispatcher, stop)
+        await serve_web_until(dispatcher, stop, host=host, port=port, reload_seconds=reload_seconds)
 
     try:
         asyncio.run(main())
     except OSError as error:  # the port is taken or the host cannot be bound
-        log.error(
-            "cannot serve the web pages on %s:%s: %s", settings.host, settings.port, error.strerror
-        )
+        log.error("cannot serve the web pages on %s:%s: %s", host, port, error.strerror)
         return 2
     return 0

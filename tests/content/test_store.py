@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from bot.commands import TOPIC_COMMANDS
+from bot.commands.catalog import TOPIC_COMMANDS
 from bot.content.store import ContentStore
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.commands import TOPIC_COMMANDS
+from bot.commands.catalog import TOPIC_COMMANDS
 from bot.content.problems import ContentError, Problem
 from bot.content.store import load_content
 from bot.core.dispatch import Dispatcher

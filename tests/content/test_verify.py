@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.commands import TOPIC_COMMANDS
+from bot.commands.catalog import TOPIC_COMMANDS
 from bot.content.problems import ContentError
 from bot.content.store import load_content
 

@@ -9,7 +9,7 @@ import pytest
 from pydantic import SecretStr
 
 from bot.app import build_dispatcher
-from bot.commands import build_registry
+from bot.commands.catalog import build_registry
 from bot.core.dispatch import Dispatcher
 from bot.core.registry import Command, Registry
 from bot.core.reply import Reply

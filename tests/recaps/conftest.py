@@ -15,7 +15,7 @@ from bot.platforms.discord.poster import DiscordPoster
 from bot.platforms.slack.poster import SlackPoster
 from bot.recaps.delivery import RetryPolicy
 from bot.recaps.service import RecapService
-from bot.storage import open_store
+from bot.storage.connect import open_store
 from tests.fakes.discord import FakeDiscord
 from tests.fakes.slack import FakeSlack
 

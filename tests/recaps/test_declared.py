@@ -13,8 +13,8 @@ import pytest
 
 from bot.app import build_dispatcher
 from bot.core.dispatch import Dispatcher
-from bot.recaps.declared import declared_recaps
-from bot.settings import Settings, SettingsError
+from bot.recaps.declared import BadDeclaration, declared_recaps
+from bot.settings import Settings
 from tests.fakes.discord import FakeDiscord
 from tests.fakes.slack import FakeSlack
 from tests.recaps.conftest import Clock, build_service
@@ -35,17 +35,22 @@ def test_a_declared_cron_that_does_not_fire_every_year_fails_at_start(
         }
     )
     with pytest.raises(
-        SettingsError,
+        BadDeclaration,
         match=r"^Invalid setting RECAPS: entry 2: .*does not fire at least once a year",
     ):
-        declared_recaps(bad, NOW)
-    with pytest.raises(SettingsError, match="RECAPS: entry 2"):
+        declared_recaps(bad.recaps, bad.recap_timezone, NOW)
+    with pytest.raises(BadDeclaration, match="RECAPS: entry 2"):
         build_dispatcher(bad, lambda: NOW).services["recaps"]  # built (and checked) on first use
 
 
-def test_declared_recaps_carry_their_workspace(settings: Settings) -> None:
-    declared = settings.model_copy(update={"recaps": [dict(GOOD, workspace="T2")]})
-    assert declared_recaps(declared, NOW) == [("slack", "T2", "C1", "daily", "09:00", "UTC")]
+def test_declared_recaps_carry_their_workspace() -> None:
+    entries = [dict(GOOD, workspace="T2")]
+    assert declared_recaps(entries, "UTC", NOW) == [("slack", "T2", "C1", "daily", "09:00", "UTC")]
+
+
+def test_entries_without_a_timezone_take_the_default() -> None:
+    declared = declared_recaps([GOOD], "America/New_York", NOW)
+    assert declared == [("slack", "", "C1", "daily", "09:00", "America/New_York")]
 
 
 def test_the_bot_names_the_variable_and_exits_2(tmp_path: Path, settings: Settings) -> None:

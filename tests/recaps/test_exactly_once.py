@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from bot.recaps.schedule import Schedule
-from bot.storage import open_store
+from bot.storage.connect import open_store
 from tests.fakes.slack import FakeSlack
 from tests.hermetic import clean_env, outside_checkout
 from tests.recaps.conftest import TEST_DATABASE_URL

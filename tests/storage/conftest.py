@@ -12,7 +12,9 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from bot.storage import RecapStore, open_store, url_for_logs
+from bot.storage.base import RecapStore
+from bot.storage.connect import open_store
+from bot.storage.urls import url_for_logs
 
 # Read once at import: the autouse fixture that clears the bot's settings runs before each test.
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")

@@ -11,7 +11,9 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from bot.storage import RecapStore, migrations, open_store
+from bot.storage import migrations
+from bot.storage.base import RecapStore
+from bot.storage.connect import open_store
 from tests.storage.workers import NOW, SLOT
 
 WORKERS = Path(__file__).with_name("workers.py")

@@ -4,7 +4,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from bot.storage import RecapStore, migrations, open_store
+from bot.storage import migrations
+from bot.storage.base import RecapStore
+from bot.storage.connect import open_store
 
 NOW = datetime(2026, 3, 10, 12, tzinfo=timezone.utc)
 SLOT = datetime(2026, 3, 10, 14, tzinfo=timezone.utc)

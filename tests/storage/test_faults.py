@@ -18,7 +18,8 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from bot.storage import StorageError, open_store
+from bot.storage.base import StorageError
+from bot.storage.connect import open_store
 from bot.storage.sqlite import SQLiteStore
 from tests.storage.conftest import with_search_path
 from tests.storage.workers import NOW, SLOT
@@ -322,7 +323,7 @@ async def test_a_password_in_the_url_never_shows_in_errors(
 async def test_a_sqlite_file_deleted_or_replaced_under_the_store_fails_its_ping(
     tmp_path: Path,
 ) -> None:
-    from bot.storage import open_store
+    from bot.storage.connect import open_store
 
     path = tmp_path / "db.sqlite3"
     store = await open_store(f"sqlite:///{path}")

@@ -7,7 +7,9 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from bot.storage import StorageError, migrations, open_store
+from bot.storage import migrations
+from bot.storage.base import StorageError
+from bot.storage.connect import open_store
 from bot.storage.migrations import Migration
 
 V1 = Path(__file__).with_name("schema_v1.sql")

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.storage import check_database_url, open_store, url_for_logs
+from bot.storage.connect import open_store
+from bot.storage.urls import check_database_url, url_for_logs
 from bot.storage.sqlite import SQLiteStore
 
 

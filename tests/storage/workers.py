@@ -10,7 +10,9 @@ import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from bot.storage import StorageError, check_database_url, open_store
+from bot.storage.base import StorageError
+from bot.storage.connect import open_store
+from bot.storage.urls import check_database_url
 from bot.storage.sqlite import SQLiteStore
 
 NOW = datetime(2026, 3, 10, 12, tzinfo=timezone.utc)

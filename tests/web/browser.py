@@ -16,7 +16,7 @@ import pytest
 from aiohttp import web
 
 from bot.core.dispatch import Dispatcher
-from bot.web import build_web_app
+from bot.web.server import build_web_app
 from bot.web.server import HANDLER_ARGS
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))

@@ -17,7 +17,7 @@ import pytest
 
 from bot.app import build_dispatcher
 from bot.settings import Settings
-from bot.web import export_site
+from bot.web.site import export_site
 from tests.web.browser import ServerThread, chromium
 
 ROOT = Path(__file__).resolve().parents[2]

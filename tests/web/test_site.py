@@ -6,7 +6,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from bot.core.dispatch import Dispatcher
-from bot.web import export_site
+from bot.web.site import export_site
 from bot.web.passages import anchor
 from tests.web.conftest import hrefs
 

@@ -1,10 +1,11 @@
-"""The editor's commands: ``source add FILE`` and ``review ID``. Wired into ``bot.cli``."""
+"""The editors' commands: ``source add FILE`` and ``review ID`` (bot/editorial does the work)."""
 
 import argparse
 import json
 from pathlib import Path
+from typing import Any
 
-from bot.editorial.intake import Draft, IntakeError, add_source
+from bot.editorial.intake import Draft, IntakeError, add_source  # trafilatura is imported on use
 from bot.editorial.render import render_review_text
 from bot.editorial.review import ReviewError, review_source
 from bot.settings import Settings
@@ -12,7 +13,7 @@ from bot.settings import Settings
 ACTIONS = ("source", "review")
 
 
-def add_parsers(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+def add_parsers(sub: "argparse._SubParsersAction[Any]") -> None:
     source = sub.add_parser("source", help="editors: add a new report to the sources folder")
     source_sub = source.add_subparsers(dest="source_action", metavar="ACTION", required=True)
     add = source_sub.add_parser(

@@ -1,23 +1,15 @@
-"""``python -m bot recap list|preview|post-due``: recaps from the command line.
+"""Recaps as text for an operator: every subscription, a channel's next recap, a post-due run.
 
-``post-due --at`` posts everything due at that instant and exits, for deployments that
-drive recaps from cron or another scheduler instead of the long-running bot.
+Plain values in, text out; ``bot/cli/recap.py`` parses the arguments and prints.
 """
 
-from datetime import datetime, timezone
+from datetime import datetime
 
 from bot.core.dispatch import Dispatcher
 from bot.recaps.compose import compose
 from bot.recaps.schedule import Schedule
 from bot.recaps.service import RecapService
 from bot.renderers.text import render_text
-
-
-def parse_instant(text: str) -> datetime:
-    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    if moment.tzinfo is None:
-        raise ValueError("give a time zone, e.g. 2026-03-10T14:00:00Z or 2026-03-10T09:00-05:00")
-    return moment.astimezone(timezone.utc)
 
 
 def list_all(service: RecapService) -> str:

@@ -1,4 +1,4 @@
-"""``python -m bot web`` and ``python -m bot site OUTDIR``."""
+"""``web`` and ``site OUTDIR``: the brief as web pages, served or written to a folder."""
 
 import argparse
 import sys
@@ -22,12 +22,17 @@ def add_parsers(sub: "argparse._SubParsersAction[Any]") -> None:
     site.add_argument("outdir", type=Path, help="folder to write into; created if missing")
 
 
-def main(args: argparse.Namespace, settings: Settings, dispatcher: Dispatcher) -> int:
+def run(args: argparse.Namespace, settings: Settings, dispatcher: Dispatcher) -> int:
     if args.action == "web":
-        from bot.web.serve import serve_web
+        from bot.web.serve import serve_web  # aiohttp: only when serving
 
-        return serve_web(settings, dispatcher)
-    from bot.web.site import export_site
+        return serve_web(
+            dispatcher,
+            host=settings.host,
+            port=settings.port,
+            reload_seconds=settings.content_reload_seconds,
+        )
+    from bot.web.site import export_site  # Jinja2: only when writing pages
 
     started = time.perf_counter()
     try:

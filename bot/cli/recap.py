@@ -1,0 +1,67 @@
+"""``recap list|preview|post-due``: recaps from the command line.
+
+``post-due --at`` posts everything due at that instant and exits, for deployments that
+drive recaps from cron or another scheduler instead of the long-running bot.
+"""
+
+import argparse
+import asyncio
+import sys
+from datetime import datetime, timezone
+from typing import Any
+
+from bot.core.dispatch import Dispatcher
+from bot.recaps import report
+from bot.settings import Settings
+from bot.storage.base import StorageError
+
+ACTIONS = ("recap",)
+
+
+def add_parsers(sub: "argparse._SubParsersAction[Any]") -> None:
+    recap = sub.add_parser("recap", help="scheduled recaps: list, preview, post-due")
+    recap_sub = recap.add_subparsers(dest="recap_action", metavar="ACTION", required=True)
+    recap_sub.add_parser("list", help="every subscription, its next run and last delivery")
+    preview = recap_sub.add_parser("preview", help="what the next recap in a channel would say")
+    preview.add_argument(
+        "--channel", required=True, help="platform:channel, e.g. slack:C0123456789"
+    )
+    due = recap_sub.add_parser("post-due", help="post everything due at an instant, then exit")
+    due.add_argument(
+        "--at", help="ISO-8601 instant with zone (default: now), e.g. 2026-03-10T14:00Z"
+    )
+
+
+def parse_instant(text: str) -> datetime:
+    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        raise ValueError("give a time zone, e.g. 2026-03-10T14:00:00Z or 2026-03-10T09:00-05:00")
+    return moment.astimezone(timezone.utc)
+
+
+def run(args: argparse.Namespace, settings: Settings, dispatcher: Dispatcher) -> int:
+    service = dispatcher.services["recaps"]
+    if args.recap_action == "preview" and args.channel.partition(":")[0] not in (
+        "slack",
+        "discord",
+    ):
+        print("--channel must be slack:<channel id> or discord:<channel id>", file=sys.stderr)
+        return 2
+    try:
+        at = parse_instant(args.at) if getattr(args, "at", None) else None
+    except ValueError as error:
+        print(f"--at: {error}", file=sys.stderr)
+        return 2
+    try:
+        if args.recap_action == "list":
+            print(report.list_all(service))
+        elif args.recap_action == "preview":
+            print(report.preview(service, dispatcher, args.channel))
+        else:
+            from bot.platforms.posting import post_due  # the chat libraries: only to post
+
+            print(asyncio.run(post_due(settings, service, at)))
+    except StorageError as error:  # one line saying what to do, never a traceback
+        print(f"Invalid setting DATABASE_URL: {error}", file=sys.stderr)
+        return 2
+    return 0
