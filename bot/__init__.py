@@ -1,7 +1,7 @@
 """Case brief bot: verified, source-cited summaries of the IRS-ICE taxpayer-data case.
 
-Layers, inner to outer: ``content`` (sources, summaries, verification) -> ``core``
-(neutral replies, command registry) -> ``commands`` (handlers) -> ``renderers``
-(text, JSON, Slack, Discord) -> ``platforms`` (console, Slack, Discord) and ``recaps``.
-Inner layers never import outer ones.
+One layer stack, top to bottom: ``cli``; ``app`` | ``preflight``; ``platforms``; ``settings``
+| ``logs``; ``encryption``; ``service`` | ``web``; ``commands`` | ``editorial``; ``recaps``;
+``renderers``; ``core``; ``content`` | ``storage``. Each imports only what is below it
+(pyproject.toml, ``make layers``; docs/architecture.md).
 """
