@@ -7,7 +7,7 @@ The top of the layer stack (docs/architecture.md): only this package reads the c
 loads settings, configures logging and prints; the packages below take plain values. One
 module per command group. What pulls in a heavy library (the chat clients, aiohttp, Jinja2,
 database drivers, trafilatura) is imported by the command that needs it, so ``ask`` and
-``check`` start without them (tests/test_layers.py checks it).
+``check`` start without them (tests/test_startup.py checks it).
 """
 
 import argparse
