@@ -31,7 +31,7 @@ def test_ask_prints_a_cited_text_reply() -> None:
     assert (
         "About 42,695" in out.stdout
         and "[1] The Epoch Times" in out.stdout
-        and "As of Feb 28, 2026." in out.stdout
+        and "As of Feb. 28, 2026." in out.stdout
     )
 
 

@@ -5,9 +5,9 @@ service's event loop through ``RecapService.call``.
 """
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from bot.commands.topics import note
+from bot.content.dates import format_moment
 from bot.core.binding import UsageError
 from bot.core.registry import CommandRequest, Context
 from bot.core.reply import Item, Reply, Section
@@ -31,8 +31,7 @@ UNAVAILABLE = (
 def _when(moment: datetime | None, tz: str) -> str:
     if moment is None:
         return "paused"
-    local = moment.astimezone(ZoneInfo(tz))
-    return f"{local:%a %b} {local.day}, {local:%H:%M} {tz}"
+    return format_moment(moment, tz)
 
 
 def handle_recap(request: CommandRequest, context: Context) -> Reply:

@@ -1,6 +1,7 @@
 """/sources: each report's metadata, then the editors' notes on how they compare."""
 
 from bot.commands.topics import topic_reply
+from bot.content.dates import format_day
 from bot.content.sources import Source
 from bot.core.registry import CommandRequest, Context
 from bot.core.reply import Item, Reply
@@ -13,11 +14,11 @@ def describe(source: Source) -> Item:
         f"Byline: {meta.byline or 'not stated'}",
     ]
     if meta.published:
-        parts.append(f"Published: {meta.published:%b} {meta.published.day}, {meta.published.year}")
+        parts.append(f"Published: {format_day(meta.published)}")
     elif meta.not_before:
         parts.append(
-            f"Date: not stated; not before {meta.not_before:%b} {meta.not_before.day}, "
-            f"{meta.not_before.year}. {meta.not_before_basis or ''}".rstrip()
+            f"Date: not stated; not before {format_day(meta.not_before)}. "
+            f"{meta.not_before_basis or ''}".rstrip()
         )
     else:
         parts.append("Date: not stated")

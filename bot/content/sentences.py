@@ -6,15 +6,16 @@ far too slow for the 10 MB benchmark corpus, and news prose is regular enough.
 
 import re
 
-# Words ending in a period that do not end a sentence (compared in lower case).
+from bot.content.dates import MONTH_ABBREVIATIONS, WEEKDAY_ABBREVIATIONS
+
+# Words ending in a period that do not end a sentence (compared in lower case), month and
+# weekday abbreviations among them ("Feb.", "Thurs.").
 _ABBREVIATIONS = frozenset(
     """
     u.s. u.k. u.n. d.c. n.y. l.a. e.g. i.e. etc. vs. v. no. nos. st. mr. mrs. ms. dr. jr. sr.
     gov. sen. rep. gen. col. lt. sgt. capt. prof. inc. corp. co. ltd. dept. est. approx.
-    jan. feb. mar. apr. jun. jul. aug. sep. sept. oct. nov. dec.
-    mon. tue. tues. wed. thu. thur. thurs. fri. sat. sun.
     """.split()
-)
+) | {f"{word.lower()}." for word in MONTH_ABBREVIATIONS + WEEKDAY_ABBREVIATIONS}
 # End punctuation, optional closing quotes/brackets, whitespace, then a capital, digit or
 # opening quote: a candidate boundary.
 _BOUNDARY = re.compile(r"[.!?][\"'\u201d\u2019)\]]*\s+(?=[\"'\u201c\u2018(\[]?[A-Z0-9])")

@@ -8,6 +8,8 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
+from bot.content.dates import format_day
+
 
 class ReplyKind(StrEnum):
     ANSWER = "answer"
@@ -46,7 +48,7 @@ class AsOf:
     exact: bool = True  # False when it is the earliest date an undated report allows
 
     def describe(self) -> str:
-        text = f"{self.date:%b} {self.date.day}, {self.date.year}"
+        text = format_day(self.date)
         return text if self.exact else f"{text} or later (undated report)"
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from bot.content.dates import MONTH_PATTERN, format_day, parse_day
 from bot.content.sources import ParagraphKind, SourceMeta, classify_paragraph
 
 # Existing files are named NNN_<16 hex>: a running number and a fingerprint of the bytes.
@@ -25,28 +26,13 @@ _HTML_START = re.compile(
 # What a report may state about itself, in the words reports use.
 _ISO_DATELINE = re.compile(r"^\s*date (?P<iso>\d{4}-\d{2}-\d{2})\b")
 _PUBLISHED = re.compile(
-    r"\b(?:published|posted|updated)(?: on)?:?\s+(?P<date>(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)"
-    r"[a-z]*\.? \d{1,2},? \d{4})",
+    rf"\b(?:published|posted|updated)(?: on)?:?\s+(?P<date>{MONTH_PATTERN}\.? \d{{1,2}},? \d{{4}})",
     re.I,
 )
 _BYLINE = re.compile(r"\b(?:Authored by|By) (?P<name>[A-Z][\w.'-]+(?: [A-Z][\w.'-]+){1,3})")
 _VIA = re.compile(r"\bvia (?P<outlet>(?:The )?[A-Z][\w&.'-]*(?: [A-Z][\w&.'-]*){0,4})")
 _DATELINE = re.compile(
     r"^(?P<place>[A-Z][A-Z.'-]+(?:[ ,]+[A-Z][A-Z.'-]+){0,3})(?: \((?P<agency>[A-Za-z][\w ]{0,20})\))? [—–-]{1,2} "
-)
-_MONTHS = (
-    "Jan.",
-    "Feb.",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "Aug.",
-    "Sept.",
-    "Oct.",
-    "Nov.",
-    "Dec.",
 )
 
 
@@ -178,7 +164,7 @@ def _metadata_fields(paragraph: str, found: dict[str, Stated]) -> None:
         if m := _ISO_DATELINE.match(paragraph):
             found["published"] = Stated("published", m["iso"], m.group(0).strip())
         elif m := _PUBLISHED.search(paragraph):
-            parsed = _parse_long_date(m["date"])
+            parsed = parse_day(m["date"])
             if parsed is not None:
                 found["published"] = Stated("published", parsed.isoformat(), m.group(0))
     if "byline" not in found and (m := _BYLINE.search(paragraph)):
@@ -187,22 +173,11 @@ def _metadata_fields(paragraph: str, found: dict[str, Stated]) -> None:
         found["outlet"] = Stated("outlet", m["outlet"].rstrip(".,"), m.group(0).rstrip(".,"))
 
 
-def _parse_long_date(text: str) -> date | None:
-    m = re.match(r"(?P<mon>[A-Za-z]{3})[a-z]*\.? (?P<day>\d{1,2}),? (?P<year>\d{4})", text)
-    if m is None:
-        return None
-    months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
-    try:
-        return date(int(m["year"]), months.index(m["mon"].lower()) + 1, int(m["day"]))
-    except ValueError:
-        return None
-
-
 def label_for(stated: list[Stated]) -> str:
     """How citations name the source, from the stated fields only."""
     by = {s.field: s.value for s in stated}
     when = date.fromisoformat(by["published"]) if "published" in by else None
-    day = f"{_MONTHS[when.month - 1]} {when.day}, {when.year}" if when else None
+    day = format_day(when) if when else None
     if "outlet" in by:
         name = by["outlet"] + (f" ({by['byline']})" if "byline" in by else "")
     else:

@@ -9,11 +9,12 @@ than as one dropped and one added.
 from datetime import datetime
 from typing import Any
 
-from bot.core.topic_reply import topic_reply
+from bot.content.dates import format_day
 from bot.content.store import Content
 from bot.content.summaries import Claim, Topic
 from bot.core.freshness import as_of
 from bot.core.reply import Item, Reply, ReplyBuilder
+from bot.core.topic_reply import topic_reply
 
 STATUS_CLAIMS = 5  # a recap is short: the first claims of /status
 MAX_CHANGES = 8
@@ -58,7 +59,7 @@ def compose(
     content: Content, told: tuple[datetime, dict[str, Any]] | None, when: datetime
 ) -> tuple[Reply, dict[str, Any]]:
     """The recap for one channel, and the snapshot to remember once it is posted."""
-    builder = ReplyBuilder(f"Case recap, {when:%b} {when.day}, {when.year}")
+    builder = ReplyBuilder(f"Case recap, {format_day(when.date())}")
     status = content.topics["status"].claims()[:STATUS_CLAIMS]
     topic_reply(
         content,
@@ -73,7 +74,7 @@ def compose(
     if told is None:
         change_lines = ["First recap in this channel."]
     else:
-        since = f"{told[0]:%b} {told[0].day}, {told[0].year}"
+        since = format_day(told[0].date())
         change_lines = changes(told[1], now, content) or [f"No change since {since}."]
     builder.section("What changed", [Item(line) for line in change_lines])
     cited = sorted({c.source_id for c in builder.citations})

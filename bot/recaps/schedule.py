@@ -17,7 +17,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from croniter import CroniterBadDateError, croniter
 
-DAYS = {"mon": 1, "tue": 2, "wed": 3, "thu": 4, "fri": 5, "sat": 6, "sun": 0}
+from bot.content.dates import WEEKDAY_NAMES
+
+# "mon" to "sun", as a weekly schedule stores its day -> cron's weekday number (Sunday 0).
+DAYS = {name[:3].lower(): (number + 1) % 7 for number, name in enumerate(WEEKDAY_NAMES)}
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 MAX_SLOTS = 10_000  # a bound on any one enumeration
 # A schedule must fire at least once a year: "0 0 30 2 *" never does, "0 9 29 2 *" only in
@@ -51,9 +54,8 @@ class Schedule:
         if self.frequency == "daily":
             return f"daily at {self.time} {self.timezone}"
         if self.frequency.startswith("weekly "):
-            return (
-                f"weekly on {self.frequency.split()[1].capitalize()} at {self.time} {self.timezone}"
-            )
+            day = WEEKDAY_NAMES[DAYS[self.frequency.split()[1]] - 1]  # cron's Sunday 0 is -1
+            return f"weekly on {day} at {self.time} {self.timezone}"
         return f"cron `{self.frequency}` ({self.timezone})"
 
     def slots(self, after: datetime, until: datetime) -> list[datetime]:

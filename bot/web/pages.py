@@ -17,6 +17,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
+from bot.content.dates import format_day
 from bot.content.sources import ParagraphKind, Source
 from bot.core.binding import UsageError, bind
 from bot.core.dispatch import Dispatcher
@@ -81,6 +82,7 @@ def build_environment() -> Environment:
     env.filters["code"] = code_spans
     env.filters["clip"] = clip
     env.filters["excerpt"] = excerpt
+    env.filters["day"] = format_day  # every date shown in one style (bot/content/dates.py)
     env.globals.update(site_name=SITE_NAME, csp=CSP)
     return env
 

@@ -73,6 +73,8 @@ def test_sources_lists_metadata_and_differences(dispatcher: Dispatcher) -> None:
         "Undated WASHINGTON report (outlet not stated)",
     ]
     assert "Outlet: not stated" in listing[1].text and "URL: not stated" in listing[1].text
+    assert "Published: Feb. 28, 2026;" in listing[0].text
+    assert "Date: not stated; not before Feb. 26, 2026." in listing[1].text
     assert any(s.heading == "Where the reports differ" for s in reply.sections)
 
 

@@ -110,7 +110,7 @@ async def test_slash_command_gets_the_expected_embed_privately(
     assert data["flags"] == 64 and data["allowed_mentions"]["parse"] == []
     first = data["embeds"][0]
     assert first["title"] == "The numbers" and first["fields"][0]["name"] == "About 42,695"
-    assert data["embeds"][-1]["footer"]["text"].startswith("As of Feb 28, 2026")
+    assert data["embeds"][-1]["footer"]["text"].startswith("As of Feb. 28, 2026")
     assert_within_limits(
         {
             "embeds": [{k: v for k, v in e.items() if k != "type"} for e in data["embeds"]],

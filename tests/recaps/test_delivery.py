@@ -57,7 +57,7 @@ async def test_due_recaps_post_once_to_slack_and_discord(
     message = slack.called("chat.postMessage")[0]
     assert message["metadata"]["event_payload"]["slot"].startswith("r1-20260310")
     assert "First recap in this channel." in str(message["blocks"])
-    assert discord.messages["42"][0]["embeds"][0]["title"] == "Case recap, Mar 10, 2026"
+    assert discord.messages["42"][0]["embeds"][0]["title"] == "Case recap, March 10, 2026"
     subs = {s.channel: s for s in await service.store.subscriptions()}
     assert subs["C1"].next_due == NINE_NY + timedelta(days=1)  # stored, not recomputed by listing
 

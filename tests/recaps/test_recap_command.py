@@ -28,7 +28,7 @@ def test_subscribe_list_preview_unsubscribe(dispatcher: Dispatcher) -> None:
         return dispatcher.run_line(line, platform="slack", channel="C1", user=user)
 
     subscribed = ran("/recap subscribe weekly friday 16:30 Europe/Berlin")
-    assert "Subscribed (#1): weekly on Fri at 16:30 Europe/Berlin" in text_of(subscribed)
+    assert "Subscribed (#1): weekly on Friday at 16:30 Europe/Berlin" in text_of(subscribed)
     assert "Next recap: Fri" in text_of(subscribed) and subscribed.public is False
     assert "Already subscribed (#1)" in text_of(
         ran("/recap subscribe weekly friday 16:30 Europe/Berlin")

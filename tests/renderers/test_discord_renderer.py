@@ -38,7 +38,7 @@ def test_figures_are_fields_citations_follow_and_as_of_is_in_the_footer(
     assert embeds[1]["title"] == "Sources" and embeds[1]["description"].startswith(
         "\\[1\\] *The Epoch Times"
     )
-    assert embeds[-1]["footer"]["text"].startswith("As of Feb 28, 2026")
+    assert embeds[-1]["footer"]["text"].startswith("As of Feb. 28, 2026")
 
 
 def test_private_by_default_public_on_request(dispatcher: Dispatcher) -> None:

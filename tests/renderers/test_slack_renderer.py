@@ -42,7 +42,7 @@ def test_figures_are_fields_and_citations_numbered_context(dispatcher: Dispatche
     assert fields[0].startswith("*About 42,695*\n") and fields[0].endswith("[1][2]")
     contexts = [e["text"] for b in blocks if b["type"] == "context" for e in b["elements"]]
     assert contexts[0].startswith("[1] _The Epoch Times")
-    assert any(t.startswith("As of Feb 28, 2026") for t in contexts)
+    assert any(t.startswith("As of Feb. 28, 2026") for t in contexts)
 
 
 def test_user_text_cannot_mention_or_link(dispatcher: Dispatcher) -> None:
