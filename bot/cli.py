@@ -11,6 +11,7 @@ import re
 import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
+from typing import TYPE_CHECKING
 
 from bot.app import build_dispatcher
 from bot.commands import TOPIC_COMMANDS, build_registry
@@ -34,6 +35,9 @@ from bot.renderers.text import render_text
 from bot.storage import StorageError
 from bot.settings import Settings, SettingsError, load_settings
 from bot.web import cli as web_cli
+
+if TYPE_CHECKING:
+    from bot.recaps.service import RecapService
 
 
 def _slack(reply: Reply) -> str:
@@ -157,10 +161,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         dispatcher = build_dispatcher(settings)
-        if (
-            database
-        ):  # built now, so RECAPS is checked at start; other commands never open the database
-            dispatcher.services["recaps"]
+        if database:  # built now, so RECAPS is checked at start; others never open the database
+            _ = dispatcher.services.recap_service
     except SettingsError as error:  # settings checked against content or the database (RECAPS)
         print(error, file=sys.stderr)
         return 2
@@ -204,8 +206,11 @@ def check(settings: Settings) -> int:
     return 0
 
 
-def recap(args: argparse.Namespace, settings: Settings, dispatcher: Dispatcher) -> int:
-    service = dispatcher.services["recaps"]
+def recap(
+    args: argparse.Namespace, settings: Settings, dispatcher: "Dispatcher[RecapService]"
+) -> int:
+    service = dispatcher.services.recap_service
+    assert service is not None  # build_dispatcher always gives one
     if args.recap_action == "preview" and args.channel.partition(":")[0] not in (
         "slack",
         "discord",
@@ -230,7 +235,7 @@ def recap(args: argparse.Namespace, settings: Settings, dispatcher: Dispatcher) 
     return 0
 
 
-def run(settings: Settings, dispatcher: Dispatcher) -> int:
+def run(settings: Settings, dispatcher: "Dispatcher[RecapService]") -> int:
     """Serve every configured chat platform; with none configured, open the console."""
     if not (settings.slack_configured or settings.discord_configured):
         return run_console(dispatcher)
