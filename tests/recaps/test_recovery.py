@@ -21,22 +21,9 @@ from bot.storage import open_store
 from bot.storage.base import Delivery
 from tests.fakes.discord import FakeDiscord
 from tests.fakes.slack import Failure, FakeSlack
-from tests.recaps.conftest import FAST, Clock
+from tests.recaps.conftest import FAST, Clock, Recorded
 from tests.recaps.test_delivery import NINE_NY
 from tests.recaps.test_instances import LEASE, claimed_by_a_dead_instance
-
-
-class Recorded:
-    """The survivor's observer: what its metrics would count."""
-
-    def __init__(self) -> None:
-        self.outcomes: list[str] = []
-
-    def delivered(self, outcome: str) -> None:
-        self.outcomes.append(outcome)
-
-    def rate_limited(self, platform: str) -> None:
-        self.outcomes.append(f"429 {platform}")
 
 
 @pytest.fixture
