@@ -9,13 +9,15 @@ the dispatcher while handlers see only ``Recaps``.
 import threading
 from collections.abc import Callable
 from datetime import datetime
-from typing import Generic, Protocol
+from typing import TYPE_CHECKING, Generic, Protocol
 
 from typing_extensions import TypeVar
 
-from bot.content.store import Content
 from bot.core.reply import Reply
 from bot.storage.base import Delivery, Subscription
+
+if TYPE_CHECKING:  # content loads its parsers and search: not needed to run a handler
+    from bot.content.store import Content
 
 # A subscription, its next slot (None while paused) and its last delivery (None before one).
 Listed = tuple[Subscription, datetime | None, Delivery | None]
@@ -60,7 +62,7 @@ class Recaps(Protocol):
 
     def listing(self, platform: str, channel: str) -> list[Listed]: ...
 
-    def preview(self, platform: str, channel: str, content: Content) -> Reply:
+    def preview(self, platform: str, channel: str, content: "Content") -> Reply:
         """What the next recap in this channel would say, from ``content``."""
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from bot.app import build_dispatcher
 from bot.commands.catalog import TOPIC_COMMANDS
-from bot.content.store import ContentStore
+from bot.content.store import Content, ContentStore
 from bot.core.dispatch import Dispatcher
 from bot.core.registry import Command, CommandRequest, Context, Registry
 from bot.core.reply import Reply
@@ -72,7 +72,10 @@ def test_handlers_get_the_dispatchers_services(settings: Settings) -> None:
 
 def _hints(member: object) -> dict[str, object]:
     function = member.fget if isinstance(member, property) else member
-    return typing.get_type_hints(typing.cast(Callable[..., object], function))
+    # Content is imported for type checking only (bot.core.services), as mypy reads it.
+    return typing.get_type_hints(
+        typing.cast(Callable[..., object], function), localns={"Content": Content}
+    )
 
 
 def _types(hint: object) -> Iterator[object]:
