@@ -183,6 +183,19 @@ async def fan_out(args: argparse.Namespace, tmp: Path, instances: int, kill: boo
     )
 
 
+class Counted:
+    """The recap service's observer here: collects the outcomes."""
+
+    def __init__(self, outcomes: list[str]) -> None:
+        self.outcomes = outcomes
+
+    def delivered(self, outcome: str) -> None:
+        self.outcomes.append(outcome)
+
+    def rate_limited(self, platform: str) -> None:
+        pass
+
+
 async def lag_samples(seconds: float) -> list[float]:
     """Overshoot of a 10 ms sleep, in ms: how long the loop was busy elsewhere."""
     samples = []
@@ -240,12 +253,16 @@ async def scheduler_and_list(args: argparse.Namespace, tmp: Path) -> list[str]:
         )
         clock_now = [SLOT - timedelta(minutes=5)]
         dispatcher = build_dispatcher(settings, clock=lambda: clock_now[0])
-        service = dispatcher.services["recaps"]
-        service.posters["slack"] = SlackPoster(
-            "xoxb-bench", api_url, workspace_rate=1000, channel_rate=1000
-        )
+        service = dispatcher.services.recap_service
+        assert service is not None
         sent: list[str] = []
-        runner = RecapRunner(service, observe=sent.append)
+        service.attach(
+            posters={
+                "slack": SlackPoster("xoxb-bench", api_url, workspace_rate=1000, channel_rate=1000)
+            },
+            observer=Counted(sent),
+        )
+        runner = RecapRunner(service)
         await runner.start()
         try:
             await asyncio.sleep(1)

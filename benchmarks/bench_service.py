@@ -98,7 +98,7 @@ async def serve_child(port: int, observe: bool, subscriptions: int) -> None:
     configure_logging("INFO" if observe else "WARNING")
     _log_to_devnull()
     dispatcher = build_dispatcher(settings)
-    await seed(dispatcher.services["recaps"], subscriptions)
+    await seed(dispatcher.services.recap_service, subscriptions)
     lag: list[float] = []
 
     def mount(app: web.Application) -> None:

@@ -1,14 +1,12 @@
 """Wiring: settings in, a ready Dispatcher out. The only place the layers meet."""
 
-import threading
-from collections.abc import Callable, Iterator, Mapping
 from datetime import timedelta
-from typing import Any
 
 from bot.commands.catalog import TOPIC_COMMANDS, build_registry
 from bot.content.store import ContentStore
 from bot.core.dispatch import Dispatcher
 from bot.core.freshness import Clock, system_clock
+from bot.core.services import Services
 from bot.recaps.declared import declared_recaps
 from bot.recaps.service import RecapService
 from bot.settings import Settings
@@ -42,41 +40,20 @@ def build_recaps(settings: Settings, store: ContentStore, clock: Clock) -> Recap
     )
 
 
-class LazyServices(Mapping[str, Any]):
-    """Services built on first use: commands that need no database never open (or create) it."""
-
-    def __init__(self, factories: dict[str, Callable[[], Any]]) -> None:
-        self._factories = factories
-        self._built: dict[str, Any] = {}
-        self._lock = threading.Lock()  # slow commands run in worker threads
-
-    def __getitem__(self, name: str) -> Any:
-        with self._lock:
-            if name not in self._built:
-                self._built[name] = self._factories[name]()
-            return self._built[name]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._factories)
-
-    def __len__(self) -> int:
-        return len(self._factories)
-
-
 def build_dispatcher(
     settings: Settings, clock: Clock = system_clock, store: ContentStore | None = None
-) -> Dispatcher:
+) -> Dispatcher[RecapService]:
+    """The recap service is built on first use (``Services``), its database opened on first
+    use (``RecapService.ready``): commands that need no database never touch one."""
     content = store or open_store(settings)
     return Dispatcher(
         build_registry(),
         content,
         clock=clock,
         stale_after_days=settings.stale_after_days,
-        services=LazyServices(
-            {
-                "recaps": lambda: build_recaps(settings, content, clock),
-                "recap_timezone": lambda: settings.recap_timezone,
-            }
+        services=Services(
+            recap_service=lambda: build_recaps(settings, content, clock),
+            recap_timezone=settings.recap_timezone,
         ),
         annotate=PublicLinks(settings.public_url).annotate if settings.public_url else None,
     )

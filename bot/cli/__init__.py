@@ -84,10 +84,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         dispatcher = build_dispatcher(settings)
-        if (
-            database
-        ):  # built now, so RECAPS is checked at start; other commands never open the database
-            dispatcher.services["recaps"]
+        if database:  # built now, so RECAPS is checked at start; others never open the database
+            _ = dispatcher.services.recap_service
     except (SettingsError, BadDeclaration) as error:  # settings checked against content or RECAPS
         print(error, file=sys.stderr)
         return 2

@@ -8,12 +8,15 @@ import argparse
 import asyncio
 import sys
 from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.core.dispatch import Dispatcher
 from bot.recaps import report
 from bot.settings import Settings
 from bot.storage.base import StorageError
+
+if TYPE_CHECKING:
+    from bot.recaps.service import RecapService
 
 ACTIONS = ("recap",)
 
@@ -39,8 +42,11 @@ def parse_instant(text: str) -> datetime:
     return moment.astimezone(timezone.utc)
 
 
-def run(args: argparse.Namespace, settings: Settings, dispatcher: Dispatcher) -> int:
-    service = dispatcher.services["recaps"]
+def run(
+    args: argparse.Namespace, settings: Settings, dispatcher: "Dispatcher[RecapService]"
+) -> int:
+    service = dispatcher.services.recap_service
+    assert service is not None  # build_dispatcher always gives one
     if args.recap_action == "preview" and args.channel.partition(":")[0] not in (
         "slack",
         "discord",

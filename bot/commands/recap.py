@@ -1,7 +1,7 @@
 """/recap subscribe|unsubscribe|list|preview: scheduled recaps for the channel asked from.
 
-``/recap`` is a slow command (run in a worker thread); its storage work runs on the recap
-service's event loop through ``RecapService.call``.
+``/recap`` is a slow command (run in a worker thread): it uses recaps through
+``context.services.recaps`` (``bot.core.services.Recaps``), whose calls wait for the store.
 """
 
 from datetime import datetime
@@ -11,9 +11,8 @@ from bot.content.dates import format_moment
 from bot.core.binding import UsageError
 from bot.core.registry import CommandRequest, Context
 from bot.core.reply import Item, Reply, Section
-from bot.recaps.compose import compose
+from bot.core.services import Recaps
 from bot.recaps.schedule import Schedule, ScheduleError, parse_schedule
-from bot.recaps.service import RecapService
 from bot.storage.base import StorageError, Subscription
 
 ACTIONS = ("list", "preview", "subscribe", "unsubscribe")
@@ -35,9 +34,10 @@ def _when(moment: datetime | None, tz: str) -> str:
 
 
 def handle_recap(request: CommandRequest, context: Context) -> Reply:
-    service: RecapService | None = context.services.get("recaps")
     action = request.args.get("action", "list")
-    if service is None or request.platform not in ("slack", "discord") or not request.channel:
+    channel = request.channel
+    recaps = context.services.recaps if request.platform in ("slack", "discord") else None
+    if recaps is None or not channel:
         return Reply(
             "Recaps",
             (
@@ -54,30 +54,26 @@ def handle_recap(request: CommandRequest, context: Context) -> Reply:
         )
     try:
         if action == "subscribe":
-            return _subscribe(service, request, context)
+            return _subscribe(recaps, request, channel, context)
         if action == "unsubscribe":
-            return _unsubscribe(service, request)
+            return _unsubscribe(recaps, request, channel)
         if action == "preview":
-            return _preview(service, request, context)
-        return _list(service, request)
+            return _preview(recaps, request, channel, context)
+        return _list(recaps, request, channel)
     except (StorageError, TimeoutError):
         return Reply("Recaps", (note(UNAVAILABLE),), private_only=True)
 
 
-def _subscribe(service: RecapService, request: CommandRequest, context: Context) -> Reply:
-    assert request.channel is not None
+def _subscribe(recaps: Recaps, request: CommandRequest, channel: str, context: Context) -> Reply:
     words = request.args.get("details", "").split()
     try:
-        schedule = parse_schedule(words, service_timezone(context), service.clock())
-        upcoming = schedule.next_slot(service.clock())
+        schedule = parse_schedule(words, context.services.recap_timezone, recaps.now())
+        upcoming = schedule.next_slot(recaps.now())
     except ScheduleError as error:
         raise UsageError(str(error)) from None
     user = request.user.id if request.user else ""
-    channel = request.channel
-    sub, created = service.call(
-        lambda: service.subscribe(
-            request.platform, request.workspace, channel, schedule, created_by=user
-        )
+    sub, created = recaps.subscribe(
+        request.platform, request.workspace, channel, schedule, created_by=user
     )
     verb = "Subscribed" if created else "Already subscribed"
     return Reply(
@@ -96,8 +92,8 @@ def _subscribe(service: RecapService, request: CommandRequest, context: Context)
     )
 
 
-def _unsubscribe(service: RecapService, request: CommandRequest) -> Reply:
-    subs = service.call(lambda: service.subscriptions(request.platform, request.channel))
+def _unsubscribe(recaps: Recaps, request: CommandRequest, channel: str) -> Reply:
+    subs = recaps.subscriptions(request.platform, channel)
     wanted = request.args.get("details", "").strip().lstrip("#")
     chosen: list[Subscription] = (
         [s for s in subs if str(s.id) == wanted] if wanted else (subs if len(subs) == 1 else [])
@@ -123,7 +119,7 @@ def _unsubscribe(service: RecapService, request: CommandRequest) -> Reply:
             ),
             private_only=True,
         )
-    service.call(lambda: service.remove(sub.id))
+    recaps.unsubscribe(sub.id)
     return Reply(
         "Recaps",
         (note(f"Unsubscribed #{sub.id}; this channel gets no more recaps from it."),),
@@ -131,11 +127,8 @@ def _unsubscribe(service: RecapService, request: CommandRequest) -> Reply:
     )
 
 
-def _preview(service: RecapService, request: CommandRequest, context: Context) -> Reply:
-    assert request.channel is not None
-    channel = request.channel
-    told = service.call(lambda: service.told(request.platform, channel))
-    reply, _ = compose(context.content, told, service.clock())
+def _preview(recaps: Recaps, request: CommandRequest, channel: str, context: Context) -> Reply:
+    reply = recaps.preview(request.platform, channel, context.content)
     return Reply(
         f"Preview: {reply.title}",
         reply.sections,
@@ -146,8 +139,8 @@ def _preview(service: RecapService, request: CommandRequest, context: Context) -
     )
 
 
-def _list(service: RecapService, request: CommandRequest) -> Reply:
-    rows = service.call(lambda: service.listing(request.platform, request.channel))
+def _list(recaps: Recaps, request: CommandRequest, channel: str) -> Reply:
+    rows = recaps.listing(request.platform, channel)
     if not rows:
         return Reply(
             "Recaps in this channel",
@@ -174,7 +167,3 @@ def _list(service: RecapService, request: CommandRequest) -> Reply:
             parts.append("declared in settings")
         items.append(Item("; ".join(parts) + ".", label=f"#{sub.id}"))
     return Reply("Recaps in this channel", (Section(None, tuple(items)),))
-
-
-def service_timezone(context: Context) -> str:
-    return str(context.services.get("recap_timezone", "UTC"))

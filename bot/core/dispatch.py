@@ -2,9 +2,11 @@
 
 import dataclasses
 import logging
-from collections import OrderedDict
-from collections.abc import Callable, Hashable, Mapping
-from typing import Any
+import threading
+from collections.abc import Callable, Hashable
+from typing import Generic
+
+from cachetools import LRUCache
 
 from bot.content.store import ContentStore
 from bot.core import messages
@@ -12,6 +14,7 @@ from bot.core.binding import UsageError, bind, split_line
 from bot.core.freshness import Clock, as_of, staleness_warning
 from bot.core.registry import CommandRequest, Context, Handler, Registry, User
 from bot.core.reply import Item, Reply, ReplyKind, Section
+from bot.core.services import R, Services
 
 log = logging.getLogger(__name__)
 CACHE_SIZE = 1024
@@ -19,7 +22,9 @@ CACHE_SIZE = 1024
 Annotate = Callable[[Reply, CommandRequest | None], Reply]
 
 
-class Dispatcher:
+class Dispatcher(Generic[R]):
+    """``R``: the type of the recap service in ``services`` (platforms that run recaps use it)."""
+
     def __init__(
         self,
         registry: Registry,
@@ -27,16 +32,19 @@ class Dispatcher:
         *,
         clock: Clock,
         stale_after_days: int = 30,
-        services: Mapping[str, Any] | None = None,
+        services: Services[R] | None = None,
         annotate: Annotate | None = None,
     ) -> None:
         self.registry = registry
         self.store = store
         self.clock = clock
         self.stale_after_days = stale_after_days
-        self.services = services if services is not None else {}  # not copied: may build lazily
+        self.services: Services[R] = services if services is not None else Services()
         self.annotate = annotate
-        self._cache: OrderedDict[Hashable, Reply] = OrderedDict()
+        # Finished replies, least recently used forgotten first. Slow commands run in worker
+        # threads while others run on the event loop: the lock keeps the cache's order intact.
+        self._cache: LRUCache[Hashable, Reply] = LRUCache(maxsize=CACHE_SIZE)
+        self._cache_lock = threading.Lock()
 
     def run_line(
         self,
@@ -75,13 +83,13 @@ class Dispatcher:
             self.store.version,
             self.clock().date(),
         )
-        reply = self._cache.get(key)
+        with self._cache_lock:
+            reply = self._cache.get(key)
         if reply is None:
             reply = self.build(command.handler, request)
             if reply.kind is not ReplyKind.ERROR:  # an apology for a crash must not stick
-                self._cache[key] = reply
-                if len(self._cache) > CACHE_SIZE:
-                    self._cache.popitem(last=False)
+                with self._cache_lock:
+                    self._cache[key] = reply
         return reply
 
     def build(self, handler: Handler, request: CommandRequest) -> Reply:

@@ -9,9 +9,10 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from bot.core.reply import Reply
+from bot.core.services import Services
 
 if TYPE_CHECKING:
     from bot.content.store import Content
@@ -61,7 +62,7 @@ class Context:
     today: date
     stale_after_days: int
     registry: "Registry"
-    services: Mapping[str, Any] = field(default_factory=dict)  # e.g. recap scheduling
+    services: Services = field(default_factory=Services)  # e.g. recaps
 
 
 Handler = Callable[[CommandRequest, Context], Reply]

@@ -10,16 +10,20 @@ from datetime import datetime
 from bot.platforms.discord.poster import DiscordPoster
 from bot.platforms.slack.poster import SlackPoster
 from bot.recaps import report as recap_report
+from bot.recaps.posting import Poster
 from bot.recaps.service import RecapService
 from bot.settings import Settings
 
 
 @contextlib.asynccontextmanager
 async def posters(settings: Settings, service: RecapService) -> AsyncIterator[None]:
+    """The service with each configured platform's poster attached, closed afterwards."""
+    chosen: dict[str, Poster] = {}
     if settings.slack_bot_token is not None:  # OAuth installs post from the running bot only
-        service.posters["slack"] = SlackPoster.from_settings(settings)
+        chosen["slack"] = SlackPoster.from_settings(settings)
     if settings.discord_configured:
-        service.posters["discord"] = DiscordPoster.from_settings(settings)
+        chosen["discord"] = DiscordPoster.from_settings(settings)
+    service.attach(posters=chosen)  # a one-off run: no metrics endpoint to count for
     try:
         yield
     finally:

@@ -20,6 +20,8 @@ from aiohttp import web
 
 from bot.core.dispatch import Dispatcher
 from bot.platforms.errors import StartError
+from bot.recaps.posting import Poster
+from bot.recaps.service import RecapService
 from bot.service import metrics
 from bot.service.components import ContentComponent, DatabaseComponent
 from bot.service.http import HttpServer, Mount, build_http_app
@@ -44,9 +46,13 @@ class Runner(Protocol):
     def tasks(self) -> dict[str, Callable[[], Awaitable[None]]]: ...
     def mounts(self) -> list[Mount]: ...
     async def readiness(self) -> Readiness: ...
+    def poster(self) -> Poster:
+        """Its recap poster: built before ``start``, posting once ``start`` has run."""
 
 
-def build_runners(settings: Settings, dispatcher: Dispatcher, observer: Observer) -> list[Runner]:
+def build_runners(
+    settings: Settings, dispatcher: Dispatcher[RecapService], observer: Observer
+) -> list[Runner]:
     runners: list[Runner] = []
     if settings.slack_configured:
         from bot.platforms.slack.runner import SlackRunner
@@ -67,7 +73,7 @@ async def watch_content(dispatcher: Dispatcher, every_seconds: float) -> None:
 
 async def serve_until_stopped(
     settings: Settings,
-    dispatcher: Dispatcher,
+    dispatcher: Dispatcher[RecapService],
     stop: asyncio.Event,
     *,
     observer: Observer | None = None,
@@ -83,7 +89,7 @@ async def serve_until_stopped(
 
     supervisor = Supervisor(on_fatal)
     runners = build_runners(settings, dispatcher, observer)
-    recaps = dispatcher.services.get("recaps")
+    recaps = dispatcher.services.recap_service
     database = DatabaseComponent(recaps.ready) if recaps is not None else None
     content = ContentComponent(dispatcher.store, lambda: dispatcher.clock().date())
     metrics.CONTENT_AGE_DAYS.set_function(content.age_days)  # computed at each scrape
@@ -92,11 +98,12 @@ async def serve_until_stopped(
     if recaps is not None and runners:
         from bot.recaps.runner import RecapRunner
 
-        recap_runner = RecapRunner(
-            recaps,
-            observe=metrics.record_recap_delivery,
-            on_rate_limited=metrics.record_rate_limited,
+        # Wired here, once, before anything starts: each platform's poster and the metrics.
+        recaps.attach(
+            posters={runner.name: runner.poster() for runner in runners},
+            observer=metrics.RecapMetrics(),
         )
+        recap_runner = RecapRunner(recaps)
         components.append(SchedulerComponent(recap_runner))
     mounts = [mount for runner in runners for mount in runner.mounts()] + list(extra_routes)
 
@@ -116,7 +123,11 @@ async def serve_until_stopped(
             started.append(runner)
             for name, run in runner.tasks().items():
                 supervisor.supervise(name, run)
-        if recap_runner is not None:  # after the platforms, which register their posters
+        # The order: recaps were wired above (attach), before anything started; then the
+        # server, each platform, and last the recap loop, because a poster posts only for a
+        # started platform (OAuth: installations readable with the checked key; a rejected
+        # token has already stopped the bot). Nothing is registered as a side effect of start.
+        if recap_runner is not None:
             supervisor.supervise("recaps", recap_runner.run)
         if database is not None:
             supervisor.supervise("database", database.watch)
@@ -145,7 +156,9 @@ async def serve_until_stopped(
     return fatal[0] if fatal else None
 
 
-def serve(settings: Settings, dispatcher: Dispatcher, extra_routes: Sequence[Mount] = ()) -> int:
+def serve(
+    settings: Settings, dispatcher: Dispatcher[RecapService], extra_routes: Sequence[Mount] = ()
+) -> int:
     """Exit codes: 0 stopped by a signal, 2 could not start (settings), 3 fatal at run time."""
 
     async def main() -> Fatal | None:

@@ -10,8 +10,9 @@ workspace whose real limit is below the configured rate meets few 429s, not one 
 
 import asyncio
 import time
-from collections import OrderedDict
 from collections.abc import Callable
+
+from cachetools import LRUCache
 
 
 class TokenBucket:
@@ -75,20 +76,17 @@ class TokenBucket:
 
 class Buckets:
     """A bucket per key (a workspace, a channel, a route), created on first use; the least
-    recently used are forgotten beyond ``keep`` so memory stays bounded."""
+    recently used are forgotten beyond ``keep`` so memory stays bounded. Used from the event
+    loop only (no lock)."""
 
     def __init__(self, rate: float, burst: float = 1.0, *, keep: int = 20_000) -> None:
         self.rate = rate
         self.burst = burst
         self.keep = keep
-        self._buckets: OrderedDict[str, TokenBucket] = OrderedDict()
+        self._buckets: LRUCache[str, TokenBucket] = LRUCache(maxsize=keep)
 
     def __getitem__(self, key: str) -> TokenBucket:
-        bucket = self._buckets.get(key)
+        bucket = self._buckets.get(key)  # a hit counts as a use
         if bucket is None:
             bucket = self._buckets[key] = TokenBucket(self.rate, self.burst)
-            while len(self._buckets) > self.keep:
-                self._buckets.popitem(last=False)
-        else:
-            self._buckets.move_to_end(key)
         return bucket

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Protocol
 
 from bot.core.reply import Reply
+from bot.storage.base import Subscription
 
 
 class DeliveryError(Exception):
@@ -47,6 +48,11 @@ class LeaseLost(DeliveryError):
 
     def __init__(self) -> None:
         super().__init__("the claim's lease may have run out")
+
+
+def marker(subscription: Subscription, slot: datetime) -> str:
+    """What a recap post carries to be found again: its subscription and slot."""
+    return f"r{subscription.id}-{slot:%Y%m%d%H%M}"
 
 
 def always() -> bool:

@@ -6,7 +6,6 @@ Plain values in, text out; ``bot/cli/recap.py`` parses the arguments and prints.
 from datetime import datetime
 
 from bot.core.dispatch import Dispatcher
-from bot.recaps.compose import compose
 from bot.recaps.schedule import Schedule
 from bot.recaps.service import RecapService
 from bot.renderers.text import render_text
@@ -36,10 +35,9 @@ def list_all(service: RecapService) -> str:
 def preview(service: RecapService, dispatcher: Dispatcher, address: str) -> str:
     platform, _, channel = address.partition(":")
     try:
-        told = service.call(lambda: service.told(platform, channel))
+        reply = service.for_handlers.preview(platform, channel, dispatcher.store.current)
     finally:
         service.close_sync()
-    reply, _ = compose(dispatcher.store.current, told, service.clock())
     return render_text(reply)
 
 

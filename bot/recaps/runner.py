@@ -15,7 +15,6 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from bot.recaps.service import RecapService
@@ -33,16 +32,10 @@ class RecapRunner:
         self,
         service: RecapService,
         *,
-        observe: Callable[[str], None] | None = None,
-        on_rate_limited: Callable[[str], None] | None = None,
         max_sleep: timedelta = MAX_SLEEP,
     ) -> None:
-        self.service = service
+        self.service = service  # with its posters and observer attached (service.attach)
         self.max_sleep = max_sleep
-        if observe is not None:
-            service.observe = observe
-        if on_rate_limited is not None:
-            service.on_rate_limited = on_rate_limited
         self.next_wakeup: datetime | None = None
         self.problem: str | None = None
         self._task: asyncio.Task[None] | None = None

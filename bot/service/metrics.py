@@ -50,9 +50,19 @@ BUILD.info({"version": _version(), "python": _platform.python_version()})
 
 
 def record_recap_delivery(outcome: str) -> None:
-    """Callback for the recap runner (its ``observe``): one delivery's outcome, RECAP_OUTCOMES."""
+    """One recap delivery's outcome, RECAP_OUTCOMES."""
     RECAP_DELIVERIES.labels(outcome=outcome if outcome in RECAP_OUTCOMES else "failed").inc()
 
 
 def record_rate_limited(platform: str) -> None:
     RATE_LIMITED.labels(platform=platform).inc()
+
+
+class RecapMetrics:
+    """The recap service's observer (``RecapService.attach(observer=...)``): its counters."""
+
+    def delivered(self, outcome: str) -> None:
+        record_recap_delivery(outcome)
+
+    def rate_limited(self, platform: str) -> None:
+        record_rate_limited(platform)

@@ -744,7 +744,7 @@ async def test_an_uninstalled_workspace_s_recaps_pause_and_a_reinstall_resumes_t
     """As `python -m bot run` wires it: the removal hooks reach the recap store."""
     runner = SlackRunner(oauth_settings(settings, fake_slack), dispatcher)
     await runner.start()
-    recaps = dispatcher.services["recaps"]
+    recaps = dispatcher.services.recap_service
     try:
         daily = Schedule("daily", "09:00", "UTC")
         await recaps.subscribe("slack", "T1", "C1", daily)

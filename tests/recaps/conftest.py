@@ -47,6 +47,19 @@ class Clock:
         return self.now
 
 
+class Recorded:
+    """A recap service's observer (``attach(observer=...)``): what the metrics would count."""
+
+    def __init__(self) -> None:
+        self.outcomes: list[str] = []
+
+    def delivered(self, outcome: str) -> None:
+        self.outcomes.append(outcome)
+
+    def rate_limited(self, platform: str) -> None:
+        self.outcomes.append(f"429 {platform}")
+
+
 @pytest.fixture
 def recap_clock() -> Clock:
     return Clock(datetime(2026, 3, 10, 13, 0, tzinfo=timezone.utc))

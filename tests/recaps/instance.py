@@ -23,10 +23,10 @@ from bot.settings import Settings
 async def main(at: datetime, go: Path | None) -> None:
     settings = Settings(_env_file=None)
     dispatcher = build_dispatcher(settings, clock=lambda: at)
-    service = dispatcher.services["recaps"]
+    service = dispatcher.services.recap_service
     poster = SlackPoster.from_settings(settings)
     poster.token_for = _token_for  # each workspace has its own token: xoxb-<team id>
-    service.posters["slack"] = poster
+    service.attach(posters={"slack": poster})
     await service.ready()
     print("ready", flush=True)
     if go is not None:

@@ -40,7 +40,8 @@ def test_a_declared_cron_that_does_not_fire_every_year_fails_at_start(
     ):
         declared_recaps(bad.recaps, bad.recap_timezone, NOW)
     with pytest.raises(BadDeclaration, match="RECAPS: entry 2"):
-        build_dispatcher(bad, lambda: NOW).services["recaps"]  # built (and checked) on first use
+        # built (and checked) on first use
+        _ = build_dispatcher(bad, lambda: NOW).services.recap_service
 
 
 def test_declared_recaps_carry_their_workspace() -> None:

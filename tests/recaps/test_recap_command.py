@@ -49,7 +49,7 @@ def test_non_admins_get_a_polite_refusal(dispatcher: Dispatcher) -> None:
         "/recap subscribe daily", platform="slack", channel="C1", user=User("U2")
     )
     assert reply.title == "Recaps: admins only" and "Manage Server" in text_of(reply)
-    service = dispatcher.services["recaps"]
+    service = dispatcher.services.recap_service
     assert service.call(service.subscriptions) == []
 
 
@@ -119,7 +119,7 @@ async def test_slack_admins_are_workspace_admins_or_listed(
         "admins only" in str(payload)
     ) is not allowed
     assert payload["response_type"] == "ephemeral"
-    service = runner.dispatcher.services["recaps"]
+    service = runner.dispatcher.services.recap_service
     if allowed:  # the subscription carries the Slack team it was made in
         assert [s.workspace for s in await service.subscriptions()] == ["T1"]
 
@@ -142,7 +142,7 @@ async def test_discord_admins_have_manage_server(
         assert refused["data"]["embeds"][0]["title"] == "Recaps: admins only"
         allowed = await fake.interact("recap", options, permissions=SEND_AND_EMBED | MANAGE_GUILD)
         assert "Subscribed (#1): daily at 08:00 UTC" in str(allowed["data"]["embeds"])
-        assert [s.workspace for s in await dispatcher.services["recaps"].subscriptions()] == [
+        assert [s.workspace for s in await dispatcher.services.recap_service.subscriptions()] == [
             "333333333333333333"
         ]
         synced = {c["name"]: c for c in fake.commands["global"]}["recap"]

@@ -55,7 +55,8 @@ async def test_the_runner_posts_and_reports_for_readiness_and_metrics(
     slack, _ = fakes
     service = build_service(database_url, dispatcher, recap_clock, fakes)
     outcomes: list[str] = []
-    runner = RecapRunner(service, observe=outcomes.append, max_sleep=timedelta(seconds=0.2))
+    service.observe = outcomes.append
+    runner = RecapRunner(service, max_sleep=timedelta(seconds=0.2))
     assert not runner.alive and runner.next_wakeup is None
     await runner.start()
     try:

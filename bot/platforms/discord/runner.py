@@ -148,15 +148,16 @@ class DiscordRunner:
 
     async def start(self) -> None:
         await self._login()
-        recaps = self.dispatcher.services.get("recaps")
-        if recaps is not None:
-            recaps.posters["discord"] = DiscordPoster.from_settings(self.settings)
         # Ask REST for the gateway, as Discord recommends; discord.py's plain Client would use
         # a hard-coded default, which also keeps a test or proxy Discord from working.
         _, gateway, _ = await self.client.http.get_bot_gateway()
         DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway)
         if not self.supervised:
             self._task = asyncio.create_task(self.run_gateway(), name="discord")
+
+    def poster(self) -> DiscordPoster:
+        """The recap poster (its own REST session, beside discord.py's)."""
+        return DiscordPoster.from_settings(self.settings)
 
     def tasks(self) -> dict[str, Callable[[], Awaitable[None]]]:
         return {"discord": self.run_gateway}

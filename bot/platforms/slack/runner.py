@@ -21,6 +21,7 @@ from bot.platforms.slack.app import build_slack_app
 from bot.platforms.slack.http import EVENTS_PATH, events_handler
 from bot.platforms.slack.oauth import SlackOAuth, add_oauth_routes
 from bot.platforms.slack.poster import SlackPoster
+from bot.recaps.service import RecapService
 from bot.service.http import HttpServer, Mount, build_http_app
 from bot.service.observe import Observer
 from bot.service.readiness import Readiness
@@ -38,7 +39,7 @@ class SlackRunner:
     def __init__(
         self,
         settings: Settings,
-        dispatcher: Dispatcher,
+        dispatcher: Dispatcher[RecapService],
         *,
         observer: Observer | None = None,
         own_server: bool = True,
@@ -72,13 +73,19 @@ class SlackRunner:
         self.connected = False
         self.port: int | None = None
 
+    def poster(self) -> SlackPoster:
+        """The recap poster; with OAuth, each workspace's recaps go out with its own token."""
+        if self.oauth is not None:
+            return SlackPoster.from_settings(self.settings, token_for=self.oauth.tokens().bot_token)
+        return SlackPoster.from_settings(self.settings)
+
     @property
     def socket_mode(self) -> bool:
         return self.settings.slack_app_token is not None
 
     async def _workspace_removed(self, team_id: str, reason: str) -> None:
         """Uninstalled or revoked: that workspace's recaps pause; nothing more is posted there."""
-        recaps = self.dispatcher.services.get("recaps")
+        recaps = self.dispatcher.services.recap_service
         if recaps is not None:
             store = await recaps.ready()
             paused = await store.pause_workspace("slack", team_id, f"Slack app removed ({reason})")
@@ -90,7 +97,7 @@ class SlackRunner:
             )
 
     async def _workspace_installed(self, team_id: str) -> None:
-        recaps = self.dispatcher.services.get("recaps")
+        recaps = self.dispatcher.services.recap_service
         if recaps is not None:
             store = await recaps.ready()
             await store.resume_workspace("slack", team_id)
@@ -113,14 +120,6 @@ class SlackRunner:
             self.authenticated = True  # each workspace's token is checked per request
         else:
             await self._authenticate()
-        recaps = self.dispatcher.services.get("recaps")
-        if recaps is not None:
-            if self.oauth is not None:  # each workspace's recaps go out with its own token
-                recaps.posters["slack"] = SlackPoster.from_settings(
-                    self.settings, token_for=self.oauth.tokens().bot_token
-                )
-            else:
-                recaps.posters["slack"] = SlackPoster.from_settings(self.settings)
         if self.socket_mode:
             assert self.settings.slack_app_token is not None
             self._socket = AsyncSocketModeHandler(

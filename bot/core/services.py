@@ -1,0 +1,108 @@
+"""What handlers are given besides the content (``Context.services``), typed.
+
+Handlers see recaps through ``Recaps``: exactly what ``/recap`` needs, in the plain data types
+of ``bot.storage.base``. The app builds the recap service itself (``bot.recaps.service``);
+``Services`` is generic in its type, so the platforms that run recaps see all of it through
+the dispatcher while handlers see only ``Recaps``.
+"""
+
+import threading
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING, Generic, Protocol
+
+from typing_extensions import TypeVar
+
+from bot.core.reply import Reply
+from bot.storage.base import Delivery, Subscription
+
+if TYPE_CHECKING:  # content loads its parsers and search: not needed to run a handler
+    from bot.content.store import Content
+
+# A subscription, its next slot (None while paused) and its last delivery (None before one).
+Listed = tuple[Subscription, datetime | None, Delivery | None]
+
+
+class RecapSchedule(Protocol):
+    """A schedule as a subscription stores it (``bot.recaps.schedule.Schedule`` is one)."""
+
+    @property
+    def frequency(self) -> str: ...
+    @property
+    def time(self) -> str: ...
+    @property
+    def timezone(self) -> str: ...
+    def next_slot(self, after: datetime) -> datetime: ...
+
+
+class Recaps(Protocol):
+    """What ``/recap`` needs of recaps, for one channel at a time.
+
+    Every call but ``now`` blocks on the recap store (handlers that use them are ``slow``,
+    run in worker threads) and raises StorageError or TimeoutError when it does not answer.
+    """
+
+    def now(self) -> datetime:
+        """The schedule's "now"."""
+
+    def subscribe(
+        self,
+        platform: str,
+        workspace: str,
+        channel: str,
+        schedule: RecapSchedule,
+        *,
+        created_by: str = "",
+    ) -> tuple[Subscription, bool]:
+        """The subscription, and whether it is new (False: the same one existed)."""
+
+    def subscriptions(self, platform: str, channel: str) -> list[Subscription]: ...
+
+    def unsubscribe(self, subscription_id: int) -> bool: ...
+
+    def listing(self, platform: str, channel: str) -> list[Listed]: ...
+
+    def preview(self, platform: str, channel: str, content: "Content") -> Reply:
+        """What the next recap in this channel would say, from ``content``."""
+
+
+class RecapBackend(Protocol):
+    """What ``Services`` needs of the recap service the app builds: its face for handlers."""
+
+    @property
+    def for_handlers(self) -> Recaps: ...
+
+
+# The recap service's own type; bare ``Services`` and ``Dispatcher`` mean any RecapBackend.
+R = TypeVar("R", bound=RecapBackend, covariant=True, default=RecapBackend)
+
+
+class Services(Generic[R]):
+    """Built on first use, once, from any thread (slow handlers run in worker threads).
+
+    Nothing is built before a command asks for it, and the recap service opens its database
+    only when first used: commands that need no database never open (or create) one.
+    """
+
+    def __init__(
+        self, *, recap_service: Callable[[], R] | None = None, recap_timezone: str = "UTC"
+    ) -> None:
+        self.recap_timezone = recap_timezone  # for schedules typed without a time zone
+        self._build_recap_service = recap_service
+        self._recap_service: R | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def recap_service(self) -> R | None:
+        """The recap service, built now if need be; None when the bot runs without recaps."""
+        if self._recap_service is None and self._build_recap_service is not None:
+            with self._lock:
+                if self._recap_service is None:
+                    self._recap_service = self._build_recap_service()
+        return self._recap_service
+
+    @property
+    def recaps(self) -> Recaps | None:
+        """Recaps as handlers use them; None when the bot runs without recaps."""
+        service = self.recap_service
+        return None if service is None else service.for_handlers
