@@ -37,6 +37,7 @@ from bot.recaps.schedule import Schedule
 from bot.settings import Settings, SettingsError, load_settings
 from tests.fakes.signing import form, signed_headers
 from tests.fakes.slack import FakeSlack, event_payload, slash_payload
+from tests.hermetic import clean_env, outside_checkout
 
 SECRET = "test-signing-secret-0123456789"
 KEY = Fernet.generate_key().decode()
@@ -690,8 +691,7 @@ async def test_run_installs_and_answers_without_printing_a_token_even_at_debug(
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = int(s.getsockname()[1])
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_"))}
-    env.update(
+    env = clean_env(
         SLACK_CLIENT_ID=fake_slack.client_id,
         SLACK_CLIENT_SECRET=fake_slack.client_secret,
         SLACK_SIGNING_SECRET=SECRET,
@@ -707,7 +707,7 @@ async def test_run_installs_and_answers_without_printing_a_token_even_at_debug(
         "-m",
         "bot",
         "run",
-        cwd=tmp_path,
+        cwd=outside_checkout(tmp_path),
         env=env,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,

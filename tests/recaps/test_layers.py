@@ -3,6 +3,7 @@
 import subprocess
 import sys
 from pathlib import Path
+from tests.hermetic import outside_checkout
 
 ROOT = Path(__file__).resolve().parents[2]
 CHAT = ("discord", "slack_sdk", "slack_bolt")
@@ -15,7 +16,7 @@ def test_recaps_and_the_recap_handler_import_alone_without_chat_libraries(tmp_pa
     )
     done = subprocess.run(
         [sys.executable, "-c", code],
-        cwd=tmp_path,
+        cwd=outside_checkout(tmp_path),
         capture_output=True,
         text=True,
         timeout=60,
