@@ -1,21 +1,25 @@
-"""The suite neither reads nor writes the checkout: a hostile .env and a junk database planted
-there change nothing, and nothing new appears.
+"""The suite neither reads nor writes its checkout: a hostile .env and a junk database planted
+there change nothing, and nothing new appears. And every subprocess a test starts runs
+outside the checkout.
 
-The planted .env has bad values (every test reading it would fail) and fake tokens aimed at
-127.0.0.1:1 (nothing listens: a leak would show as connection errors, never reach a real
-service). Whatever was there before is put back afterwards.
+The files are planted in a copy of the checkout (the package, the tests and the content) in a
+temporary folder, and the tests and commands run from that copy against its own package, so
+the developer's checkout and .env are never touched. The planted .env has bad values (every
+test reading it would fail) and fake tokens aimed at 127.0.0.1:1 (nothing listens: a leak
+would show as connection errors, never reach a real service).
 """
 
+import ast
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.hermetic import BOT_SETTINGS, ROOT, clean_env
+from tests.hermetic import BOT_SETTINGS, ROOT, clean_env, outside_checkout
 
 HOSTILE_ENV = "\n".join(
     [
@@ -37,15 +41,9 @@ HOSTILE_ENV = "\n".join(
 ).encode()
 JUNK_DB = b"SQLite format 3\x00" + b"\xde\xad\xbe\xef" * 256
 PLANTED = {".env": HOSTILE_ENV, "case-brief.sqlite3": JUNK_DB}
-IGNORED = {
-    ".git",
-    ".venv",
-    "__pycache__",
-    ".pytest_cache",
-    ".mypy_cache",
-    ".hypothesis",
-    "case_brief_bot.egg-info",
-}
+# What the tests below need of the checkout; no .env, database or cache comes along.
+COPIED = ["bot", "tests", "seeds", "summaries", "pyproject.toml"]
+LEFT_BEHIND = shutil.ignore_patterns("__pycache__", ".env", "*.sqlite3")
 # Representative: the CLI and console in subprocesses, the content store, Slack over HTTP.
 TESTS = [
     "tests/test_cli.py::test_ask_prints_a_cited_text_reply",
@@ -55,17 +53,27 @@ TESTS = [
     "tests/content/test_store.py::test_a_good_edit_is_picked_up",
     "tests/platforms/test_slack.py::test_signed_slash_command_gets_blocks_within_limits",
 ]
+# Ways a test starts a process; each must be given cwd=outside_checkout(...).
+STARTS_A_PROCESS = {
+    ("subprocess", "run"),
+    ("subprocess", "Popen"),
+    ("subprocess", "call"),
+    ("subprocess", "check_call"),
+    ("subprocess", "check_output"),
+    ("asyncio", "create_subprocess_exec"),
+    ("asyncio", "create_subprocess_shell"),
+}
 
 
-def snapshot() -> dict[str, tuple[int, int, str]]:
-    """Every file of the checkout (outside caches and the venv): size, mtime and content hash."""
+def snapshot(root: Path) -> dict[str, tuple[int, int, str]]:
+    """Every file under ``root`` (outside byte-code caches): size, mtime and content hash."""
     found = {}
-    for folder, dirs, files in os.walk(ROOT):
-        dirs[:] = [d for d in dirs if d not in IGNORED]
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if d != "__pycache__"]
         for name in files:
             path = Path(folder, name)
             stat = path.stat()
-            found[str(path.relative_to(ROOT))] = (
+            found[str(path.relative_to(root))] = (
                 stat.st_size,
                 stat.st_mtime_ns,
                 hashlib.sha256(path.read_bytes()).hexdigest(),
@@ -74,49 +82,83 @@ def snapshot() -> dict[str, tuple[int, int, str]]:
 
 
 @pytest.fixture
-def planted() -> Iterator[None]:
-    backups = {}
+def checkout(tmp_path: Path) -> Path:
+    """A copy of the checkout with the hostile files planted in it."""
+    copy = tmp_path / "checkout"
+    copy.mkdir()
+    for name in COPIED:
+        if (ROOT / name).is_dir():
+            shutil.copytree(ROOT / name, copy / name, ignore=LEFT_BEHIND)
+        else:
+            shutil.copy2(ROOT / name, copy / name)
     for name, data in PLANTED.items():
-        path = ROOT / name
-        if path.exists():
-            backups[name] = path.rename(ROOT / f"{name}.hermetic-test-backup")
-        path.write_bytes(data)
-    try:
-        yield
-    finally:
-        for name in PLANTED:
-            (ROOT / name).unlink(missing_ok=True)
-            if name in backups:
-                backups[name].rename(ROOT / name)
+        (copy / name).write_bytes(data)
+    return copy
 
 
-def test_planted_env_and_database_change_nothing(planted: None, tmp_path: Path) -> None:
-    before = snapshot()
-    # As a developer runs it: from the checkout, with the planted files beside it.
+def test_planted_env_and_database_change_nothing(checkout: Path, tmp_path: Path) -> None:
     env = clean_env()
+    env["PYTHONPATH"] = str(checkout)  # the copy's package and tests, not the checkout's
+    where = subprocess.run(
+        [sys.executable, "-c", "import bot, tests; print(bot.__file__, tests.__file__)"],
+        cwd=outside_checkout(checkout),
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert where.stdout.split() == [
+        str(checkout / "bot" / "__init__.py"),
+        str(checkout / "tests" / "__init__.py"),
+    ], where.stderr
+    before = snapshot(checkout)
+    # As a developer runs it: from the checkout, with the planted files beside it.
     out = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-x", *TESTS],
-        cwd=ROOT,
+        cwd=outside_checkout(checkout),
         env=env,
         capture_output=True,
         text=True,
         timeout=600,
     )
     assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
     for args in (["ask", "/numbers"], ["check"], ["manifest", "slack"]):
         done = subprocess.run(
             [sys.executable, "-m", "bot", *args],
-            cwd=tmp_path,
+            cwd=outside_checkout(elsewhere),
             env=env,
             capture_output=True,
             text=True,
             timeout=120,
         )
         assert done.returncode == 0, done.stderr
-    assert snapshot() == before
-    assert (ROOT / ".env").read_bytes() == HOSTILE_ENV and (
-        ROOT / "case-brief.sqlite3"
-    ).read_bytes() == JUNK_DB
+    assert snapshot(checkout) == before
+    assert (checkout / ".env").read_bytes() == HOSTILE_ENV
+    assert (checkout / "case-brief.sqlite3").read_bytes() == JUNK_DB
+
+
+def test_every_subprocess_a_test_starts_runs_outside_the_checkout() -> None:
+    """The subprocess's cwd goes through outside_checkout(), which refuses the checkout."""
+    unguarded = []
+    for path in sorted((ROOT / "tests").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and isinstance(node.func.value, ast.Name)
+                and (node.func.value.id, node.func.attr) in STARTS_A_PROCESS
+            ):
+                continue
+            cwd = next((k.value for k in node.keywords if k.arg == "cwd"), None)
+            if not (
+                isinstance(cwd, ast.Call)
+                and isinstance(cwd.func, ast.Name)
+                and cwd.func.id == "outside_checkout"
+            ):
+                unguarded.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert unguarded == []
 
 
 def test_the_list_of_cleared_settings_comes_from_settings_itself() -> None:

@@ -2,10 +2,11 @@
 
 import argparse
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
-from bot.editorial.intake import Draft, IntakeError, add_source  # trafilatura is imported on use
+from bot.editorial.intake import Draft, IntakeError, MissingExtra, add_source
 from bot.editorial.render import render_review_text
 from bot.editorial.review import ReviewError, review_source
 from bot.settings import Settings
@@ -51,6 +52,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 def _source_add(file: Path, seeds_dir: Path, source_id: str | None) -> int:
     try:
         draft = add_source(file, seeds_dir, source_id)
+    except MissingExtra as error:  # the install, not the report: like a bad setting, exit 2
+        print(f"Not added: {error}", file=sys.stderr)
+        return 2
     except IntakeError as error:
         print(f"Not added: {error}")
         return 1

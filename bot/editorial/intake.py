@@ -40,6 +40,10 @@ class IntakeError(Exception):
     """The report cannot be added; the message says why and what to do."""
 
 
+class MissingExtra(IntakeError):
+    """The install lacks the optional part this report needs; the message says what to install."""
+
+
 @dataclass(frozen=True, slots=True)
 class Stated:
     field: str
@@ -124,7 +128,13 @@ def is_html(file: Path, raw: bytes) -> bool:
 
 def article_text(raw: bytes) -> str:
     """The article's paragraphs, one per line, without navigation, ads or scripts."""
-    import trafilatura  # imported here: only HTML intake needs it, and it is slow to import
+    try:  # imported here: only HTML intake needs it (the editorial extra), and it is slow to import
+        import trafilatura
+    except ImportError:
+        raise MissingExtra(
+            "an HTML page needs trafilatura, which is not installed: "
+            "pip install -e '.[editorial]' (or save the article as plain text)"
+        ) from None
 
     text = trafilatura.extract(
         raw, include_comments=False, include_tables=False, favor_precision=True

@@ -57,7 +57,12 @@ def parse(url: str) -> DatabaseUrl:
     if url.startswith(POSTGRES_SCHEMES):
         try:
             from psycopg.conninfo import conninfo_to_dict  # libpq's own parser
-
+        except ImportError:
+            raise BadUrl(
+                "PostgreSQL needs psycopg, which is not installed: pip install -e '.[postgres]' "
+                "(or use a sqlite:/// URL)"
+            ) from None
+        try:
             params = conninfo_to_dict(url)
         except Exception:
             raise BadUrl(

@@ -9,11 +9,11 @@ reaches a page, and the last good pages keep serving.
 import dataclasses
 import re
 import threading
-from collections import OrderedDict
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from cachetools import LRUCache
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
@@ -137,7 +137,7 @@ class WebPages:
     def __init__(self, dispatcher: Dispatcher, environment: Environment | None = None) -> None:
         self.dispatcher = dispatcher
         self.env = environment or build_environment()
-        self._cache: OrderedDict[Hashable, str] = OrderedDict()
+        self._cache: LRUCache[Hashable, str] = LRUCache(CACHE_SIZE)  # guarded by _lock
         self._brief: tuple[Hashable, Brief] | None = None  # only the newest is ever needed
         self._lock = threading.Lock()
 
@@ -147,16 +147,11 @@ class WebPages:
 
     def _cached(self, key: Hashable) -> str | None:
         with self._lock:
-            page = self._cache.get(key)
-            if page is not None:
-                self._cache.move_to_end(key)
-            return page
+            return self._cache.get(key)
 
     def _keep(self, key: Hashable, page: str) -> str:
         with self._lock:
             self._cache[key] = page
-            if len(self._cache) > CACHE_SIZE:
-                self._cache.popitem(last=False)
         return page
 
     def brief(self) -> Brief:

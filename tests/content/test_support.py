@@ -1,7 +1,6 @@
 """The support check: a claim states only the figures, dates, names and quoted phrases its
 own quotes carry, or that the editor declared in summaries/aliases.toml."""
 
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +11,7 @@ from bot.commands.catalog import TOPIC_COMMANDS
 from bot.content.problems import ContentError, Problem
 from bot.content.store import load_content
 from bot.core.dispatch import Dispatcher
+from tests.hermetic import clean_env, outside_checkout
 
 ROOT = Path(__file__).resolve().parents[2]
 ROMO_QUOTE = 'epoch-times: "an IRS official, Dottie Romo, issued a sworn statement"'
@@ -194,16 +194,15 @@ def test_words_inside_a_claims_quotation_marks_are_checked_as_one_phrase(
     assert "quoted phrase \u201can IRS official, Dottie Roma\u201d" in problem.message
 
 
-def test_the_bot_refuses_to_start_on_a_gap(content_dirs: tuple[Path, Path]) -> None:
+def test_the_bot_refuses_to_start_on_a_gap(content_dirs: tuple[Path, Path], tmp_path: Path) -> None:
     line = _add_claim(content_dirs, "Romo said 48,000.", ROMO_QUOTE)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_"))}
-    env.update(SEEDS_DIR=str(content_dirs[0]), SUMMARIES_DIR=str(content_dirs[1]))
+    env = clean_env(SEEDS_DIR=str(content_dirs[0]), SUMMARIES_DIR=str(content_dirs[1]))
     for action in (["check"], ["ask", "/ruling"]):
         out = subprocess.run(
             [sys.executable, "-m", "bot", *action],
             capture_output=True,
             text=True,
-            cwd=ROOT,
+            cwd=outside_checkout(tmp_path),
             env=env,
             timeout=60,
         )

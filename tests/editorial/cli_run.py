@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from tests.hermetic import outside_checkout
 
 
 def run_bot(cwd: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
@@ -15,7 +16,7 @@ def run_bot(cwd: Path, *args: str, **env: str) -> subprocess.CompletedProcess[st
         [sys.executable, "-m", "bot", *args],
         capture_output=True,
         text=True,
-        cwd=cwd,
+        cwd=outside_checkout(cwd),
         env=clean,
         timeout=120,
     )

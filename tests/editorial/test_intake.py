@@ -7,6 +7,7 @@ import tomllib
 from pathlib import Path
 
 from tests.editorial.cli_run import run_bot
+from tests.uninstalled import hiding
 
 ROOT = Path(__file__).resolve().parents[2]
 EPOCH = ROOT / "seeds" / "000_5b59725cd89fcc65.txt"
@@ -189,3 +190,17 @@ def test_a_fifo_is_refused_rather_than_waited_on(tmp_path: Path) -> None:
         and "is not a regular file" in out.stdout
         and list(seeds.iterdir()) == []
     )
+
+
+def test_an_html_page_without_the_editorial_extra_names_it_in_one_line(tmp_path: Path) -> None:
+    seeds = _seeds(tmp_path)
+    page = tmp_path / "story.html"
+    page.write_text("<!doctype html><html><body><p>WASHINGTON — A ruling.</p></body></html>")
+    without = hiding(tmp_path / "site", "trafilatura")
+    out = run_bot(tmp_path, "source", "add", str(page), SEEDS_DIR=str(seeds), PYTHONPATH=without)
+    assert out.returncode == 2, out.stdout + out.stderr
+    assert out.stdout == "" and out.stderr.count("\n") == 1 and "Traceback" not in out.stderr
+    assert "pip install -e '.[editorial]'" in out.stderr and list(seeds.iterdir()) == []
+    # Plain text needs no extra.
+    text = run_bot(tmp_path, "source", "add", str(EPOCH), SEEDS_DIR=str(seeds), PYTHONPATH=without)
+    assert text.returncode == 0, text.stdout + text.stderr

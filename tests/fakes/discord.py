@@ -1,8 +1,11 @@
 """A local stand-in for Discord, started by tests on 127.0.0.1.
 
 REST under /api/v10 (login, application, gateway URL, commands, interaction callbacks,
-follow-ups) and a JSON gateway websocket: HELLO, IDENTIFY, READY, heartbeats and
-INTERACTION_CREATE dispatches. Everything the bot sends is recorded.
+follow-ups, edits of the original response) and a JSON gateway websocket: HELLO, IDENTIFY,
+READY, heartbeats and INTERACTION_CREATE dispatches. Everything the bot sends is recorded,
+and ``shown`` holds what users see of each interaction's answers, with Discord's rule for
+deferrals: the message that ends a deferral (the first follow-up, or an edit of the
+original) keeps the deferral's visibility, whatever flags it asks for.
 """
 
 import asyncio
@@ -52,6 +55,9 @@ class FakeDiscord:
         self.syncs: list[str] = []
         self.callbacks: dict[str, asyncio.Future[dict[str, Any]]] = {}
         self.followups: list[dict[str, Any]] = []
+        # Interaction answers as users see them: {"token", "ephemeral", "embeds", "content"}.
+        self.shown: list[dict[str, Any]] = []
+        self._deferred: dict[str, bool] = {}  # interaction token -> ephemeral, until answered
         self.messages: dict[str, list[dict[str, Any]]] = defaultdict(
             list
         )  # channel -> posted messages
@@ -91,6 +97,7 @@ class FakeDiscord:
         r.add_route("*", "/api/v10/applications/{app}/guilds/{guild}/commands", self._commands)
         r.add_post("/api/v10/interactions/{id}/{token}/callback", self._callback)
         r.add_post("/api/v10/webhooks/{app}/{token}", self._followup)
+        r.add_patch("/api/v10/webhooks/{app}/{token}/messages/@original", self._edit_original)
         r.add_route("*", "/api/v10/channels/{channel}/messages", self._channel_messages)
         r.add_get("/gateway", self._gateway)
         self._runner, self.port = await serve(app)
@@ -157,6 +164,12 @@ class FakeDiscord:
         future = self.callbacks.get(request.match_info["id"])
         if future is not None and not future.done():
             future.set_result(body)
+        token, data = request.match_info["token"], body.get("data") or {}
+        ephemeral = bool(data.get("flags", 0) & 64)
+        if body["type"] == 5:  # deferred: "thinking...", visible as the flags say
+            self._deferred[token] = ephemeral
+        else:
+            self._show(token, ephemeral, data)
         return _json(
             {
                 "interaction": {
@@ -168,9 +181,35 @@ class FakeDiscord:
             }
         )
 
+    def _show(self, token: str, ephemeral: bool, body: dict[str, Any]) -> None:
+        self.shown.append(
+            {
+                "token": token,
+                "ephemeral": ephemeral,
+                "embeds": body.get("embeds", []),
+                "content": body.get("content"),
+            }
+        )
+
     async def _followup(self, request: web.Request) -> web.Response:
         body = await request.json()
         self.followups.append(body)
+        token = request.match_info["token"]
+        ephemeral = bool(body.get("flags", 0) & 64)
+        if token in self._deferred:  # the first follow-up ends the deferral, as it was made
+            ephemeral = self._deferred.pop(token)
+        self._show(token, ephemeral, body)
+        return self._message(body)
+
+    async def _edit_original(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        self.requests.append(("edit_original", request.match_info["token"], body))
+        token = request.match_info["token"]
+        if token in self._deferred:
+            self._show(token, self._deferred.pop(token), body)
+        return self._message(body)
+
+    def _message(self, body: dict[str, Any]) -> web.Response:
         return _json(
             {
                 "id": str(next(self._ids)),

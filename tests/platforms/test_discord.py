@@ -13,6 +13,7 @@ from bot.commands.catalog import build_registry
 from bot.core.dispatch import Dispatcher
 from bot.core.registry import Command, Registry
 from bot.core.reply import Reply
+from bot.platforms.discord import respond
 from bot.platforms.discord.runner import DiscordRunner
 from bot.platforms.errors import StartError
 from bot.settings import Settings
@@ -242,3 +243,67 @@ def test_shard_ids_outside_the_count_or_repeated_are_refused_naming_the_variable
     )
     with pytest.raises(StartError, match=f"^Invalid setting DISCORD_SHARD_IDS: .*{says}"):
         DiscordRunner(wrong, dispatcher)
+
+
+async def shown(fake: FakeDiscord, count: int) -> list[dict[str, object]]:
+    """The interaction answers users see, once ``count`` of them have arrived."""
+    for _ in range(500):
+        if len(fake.shown) >= count:
+            return fake.shown
+        await asyncio.sleep(0.02)
+    raise AssertionError(f"{len(fake.shown)} answers shown, {count} expected")
+
+
+@pytest.fixture
+def defer_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Slow commands are deferred without waiting the usual 2 s first."""
+    monkeypatch.setattr(respond, "DEFER_AFTER_SECONDS", 0)
+
+
+async def test_a_slow_private_only_reply_asked_for_public_is_deferred_and_shown_privately(
+    bot: DiscordRunner, fake_discord: FakeDiscord, defer_at_once: None
+) -> None:
+    """Before: deferred publicly because the user said public, so the preview showed to all."""
+    callback = await fake_discord.interact("recap", {"action": "preview", "public": True})
+    assert callback["type"] == 5 and callback["data"]["flags"] == 64  # deferred privately
+    (answer,) = await shown(fake_discord, 1)
+    assert answer["ephemeral"] is True
+    assert answer["embeds"][0]["title"].startswith("Preview: ")  # type: ignore[index]
+
+
+async def test_a_slow_reply_deferred_privately_still_goes_public_when_it_may(
+    bot: DiscordRunner, fake_discord: FakeDiscord, defer_at_once: None
+) -> None:
+    callback = await fake_discord.interact("recap", {"action": "list", "public": True})
+    assert callback["type"] == 5 and callback["data"]["flags"] == 64
+    note, answer = await shown(fake_discord, 2)
+    assert note == {
+        "token": answer["token"],
+        "ephemeral": True,
+        "embeds": [],
+        "content": respond.POSTED_FOR_THE_CHANNEL,
+    }
+    assert answer["ephemeral"] is False
+    assert answer["embeds"][0]["title"] == "Recaps in this channel"  # type: ignore[index]
+
+
+async def test_a_slow_reply_that_is_never_private_is_deferred_as_asked(
+    settings: Settings, fake_discord: FakeDiscord, defer_at_once: None
+) -> None:
+    base = build_dispatcher(settings, CLOCK)
+    registry = Registry([Command("slow", "takes a while", lambda r, c: Reply("Slow"), slow=True)])
+    runner = await started(
+        discord_settings(settings, fake_discord),
+        Dispatcher(registry, base.store, clock=CLOCK),
+        fake_discord,
+    )
+    try:
+        public = await fake_discord.interact("slow", {"public": True})
+        assert public["type"] == 5 and "flags" not in public.get("data", {})  # public
+        (answer,) = await shown(fake_discord, 1)
+        assert answer["ephemeral"] is False and answer["embeds"][0]["title"] == "Slow"  # type: ignore[index]
+        private = await fake_discord.interact("slow")
+        assert private["type"] == 5 and private["data"]["flags"] == 64
+        assert (await shown(fake_discord, 2))[1]["ephemeral"] is True
+    finally:
+        await runner.stop()

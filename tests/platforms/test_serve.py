@@ -132,7 +132,7 @@ async def start_bot(env: dict[str, str]) -> asyncio.subprocess.Process:
         "-m",
         "bot",
         "run",
-        cwd=env["BOT_TEST_CWD"],
+        cwd=outside_checkout(Path(env["BOT_TEST_CWD"])),
         env=env,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,

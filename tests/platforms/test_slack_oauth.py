@@ -30,12 +30,14 @@ from bot.core.dispatch import Dispatcher
 from bot.core.registry import Command, Registry
 from bot.core.reply import Reply
 from bot.platforms.errors import StartError
-from bot.platforms.slack.oauth import BoundedCache, SlackOAuth
+from bot.platforms.slack import oauth as oauth_module
+from bot.platforms.slack.oauth import SlackOAuth
 from bot.platforms.slack.runner import SlackRunner
 from bot.recaps.schedule import Schedule
 from bot.settings import Settings, SettingsError, load_settings
 from tests.fakes.signing import form, signed_headers
 from tests.fakes.slack import FakeSlack, event_payload, slash_payload
+from tests.hermetic import clean_env, outside_checkout
 
 SECRET = "test-signing-secret-0123456789"
 KEY = Fernet.generate_key().decode()
@@ -301,11 +303,29 @@ async def test_each_workspace_is_answered_with_its_own_token(
     assert fake_slack.calls_with_token(first).count("auth.test") == 2
 
 
-def test_the_authorize_cache_forgets_its_oldest_tokens() -> None:
-    cache = BoundedCache(2)
-    for token in ("a", "b", "c"):
-        cache[token] = token
-    assert list(cache) == ["b", "c"]
+async def test_the_authorize_cache_forgets_its_least_recently_used_tokens(
+    settings: Settings,
+    fake_slack: FakeSlack,
+    probe_dispatcher: Dispatcher,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Bolt remembers auth.test per token in the bounded cache we give it: rotated tokens go."""
+    monkeypatch.setattr(oauth_module, "AUTHORIZE_CACHE_SIZE", 1)
+    configured = oauth_settings(settings, fake_slack)
+    runner = SlackRunner(configured, probe_dispatcher, oauth=SlackOAuth(configured))
+    await runner.start()
+    try:
+        first, second = (
+            await install(runner, fake_slack, "T1"),
+            await install(runner, fake_slack, "T2"),
+        )
+        for team in ("T1", "T1", "T2", "T1"):
+            await command(runner, fake_slack, team)
+    finally:
+        await runner.stop()
+    # At install, then: T1 asked (kept), T1 (remembered), T2 (pushes T1 out), T1 asked again.
+    assert fake_slack.calls_with_token(first).count("auth.test") == 3
+    assert fake_slack.calls_with_token(second).count("auth.test") == 2
 
 
 async def test_an_unknown_workspace_runs_nothing(
@@ -671,8 +691,7 @@ async def test_run_installs_and_answers_without_printing_a_token_even_at_debug(
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = int(s.getsockname()[1])
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_"))}
-    env.update(
+    env = clean_env(
         SLACK_CLIENT_ID=fake_slack.client_id,
         SLACK_CLIENT_SECRET=fake_slack.client_secret,
         SLACK_SIGNING_SECRET=SECRET,
@@ -688,7 +707,7 @@ async def test_run_installs_and_answers_without_printing_a_token_even_at_debug(
         "-m",
         "bot",
         "run",
-        cwd=tmp_path,
+        cwd=outside_checkout(tmp_path),
         env=env,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,

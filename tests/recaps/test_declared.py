@@ -18,6 +18,7 @@ from bot.settings import Settings
 from tests.fakes.discord import FakeDiscord
 from tests.fakes.slack import FakeSlack
 from tests.recaps.conftest import Clock, build_service
+from tests.hermetic import outside_checkout
 
 ROOT = Path(__file__).resolve().parents[2]
 UTC = timezone.utc
@@ -67,7 +68,7 @@ def test_the_bot_names_the_variable_and_exits_2(tmp_path: Path, settings: Settin
     )
     done = subprocess.run(
         [sys.executable, "-m", "bot", "recap", "list"],
-        cwd=tmp_path,
+        cwd=outside_checkout(tmp_path),
         env=env,
         capture_output=True,
         text=True,

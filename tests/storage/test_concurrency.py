@@ -15,6 +15,7 @@ from bot.storage import migrations
 from bot.storage.base import RecapStore
 from bot.storage.connect import open_store
 from tests.storage.workers import NOW, SLOT
+from tests.hermetic import outside_checkout
 
 WORKERS = Path(__file__).with_name("workers.py")
 LEASE = NOW + timedelta(minutes=5)
@@ -25,6 +26,7 @@ def run_processes(*commands: list[str], timeout: float = 120) -> list[Any]:
     running = [
         subprocess.Popen(
             [sys.executable, str(WORKERS), *command],
+            cwd=outside_checkout(Path.cwd()),  # the test's temporary folder
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,

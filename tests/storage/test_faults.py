@@ -21,6 +21,7 @@ import pytest
 from bot.storage.base import StorageError
 from bot.storage.connect import open_store
 from bot.storage.sqlite import SQLiteStore
+from tests.hermetic import outside_checkout
 from tests.storage.conftest import with_search_path
 from tests.storage.workers import NOW, SLOT
 
@@ -166,13 +167,15 @@ def as_unprivileged(*args: str) -> object:
         if setpriv is None:
             pytest.skip("running as root needs setpriv (util-linux) to test as an ordinary user")
         prefix = [setpriv, f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"]
-    done = subprocess.run(
-        [*prefix, sys.executable, str(WORKERS), *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd="/",
-    )
+    with tempfile.TemporaryDirectory(prefix="storage-test-cwd-") as scratch:
+        Path(scratch).chmod(0o755)  # the worker's user must be able to enter it
+        done = subprocess.run(
+            [*prefix, sys.executable, str(WORKERS), *args],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            cwd=outside_checkout(Path(scratch)),
+        )
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
 

@@ -1,6 +1,8 @@
 """DATABASE_URL checked at start without creating anything, and shown without passwords."""
 
 import asyncio
+import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -9,6 +11,8 @@ import pytest
 from bot.storage.connect import open_store
 from bot.storage.urls import check_database_url, url_for_logs
 from bot.storage.sqlite import SQLiteStore
+from tests.hermetic import clean_env, outside_checkout
+from tests.uninstalled import hiding
 
 
 def test_usable_urls_have_no_problem(tmp_path: Path) -> None:
@@ -110,3 +114,30 @@ def test_a_malformed_url_with_a_password_is_named_without_it() -> None:
     for url in ("postgresql://bot:s3cret@db:notaport/cases", "mysql://bot:s3cret@db/cases"):
         problem = check_database_url(url)
         assert problem is not None and "s3cret" not in problem and "bot:***@" in problem
+
+
+def test_a_postgresql_url_without_the_postgres_extra_names_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(sys.modules, "psycopg.conninfo", None)  # as if psycopg were absent
+    found = check_database_url("postgresql://bot@db.example:5432/brief")
+    assert found is not None and "\n" not in found
+    assert "pip install -e '.[postgres]'" in found
+
+
+def test_the_command_line_says_so_in_one_line_and_exits_2(tmp_path: Path) -> None:
+    without = hiding(tmp_path / "site", "psycopg", "psycopg_pool")
+    env = clean_env(DATABASE_URL="postgresql://bot:hunter2@db.example:5432/brief")
+    env["PYTHONPATH"] = os.pathsep.join([without, env["PYTHONPATH"]])
+    out = subprocess.run(
+        [sys.executable, "-m", "bot", "recap", "list"],
+        cwd=outside_checkout(tmp_path),
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert out.returncode == 2, out.stdout + out.stderr
+    assert out.stderr.count("\n") == 1 and "Traceback" not in out.stderr
+    assert out.stderr.startswith("Invalid setting DATABASE_URL:") and ".[postgres]" in out.stderr
+    assert "hunter2" not in out.stderr

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import aiohttp
+from tests.hermetic import outside_checkout
 
 
 def free_port() -> int:
@@ -42,7 +43,7 @@ async def test_web_serves_without_chat_credentials_reloads_edits_and_stops_on_si
         "-m",
         "bot",
         "web",
-        cwd=tmp_path,
+        cwd=outside_checkout(tmp_path),
         env=env,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
@@ -92,7 +93,7 @@ async def test_web_names_a_port_it_cannot_bind(
             "-m",
             "bot",
             "web",
-            cwd=tmp_path,
+            cwd=outside_checkout(tmp_path),
             env={
                 "PATH": "/usr/bin:/bin",
                 "SEEDS_DIR": str(seeds),

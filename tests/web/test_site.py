@@ -9,6 +9,7 @@ from bot.core.dispatch import Dispatcher
 from bot.web.site import export_site
 from bot.web.passages import anchor
 from tests.web.conftest import hrefs
+from tests.hermetic import outside_checkout
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -82,7 +83,7 @@ def test_the_site_command_needs_no_chat_credentials(
 ) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "bot", "site", str(tmp_path / "out")],
-        cwd=tmp_path,
+        cwd=outside_checkout(tmp_path),
         env=_env(tmp_path, content_dirs),
         capture_output=True,
         text=True,
@@ -99,7 +100,7 @@ def test_the_site_command_names_a_folder_it_cannot_write(
     blocker.write_text("not a folder", encoding="utf-8")
     done = subprocess.run(
         [sys.executable, "-m", "bot", "site", str(blocker / "out")],
-        cwd=tmp_path,
+        cwd=outside_checkout(tmp_path),
         env=_env(tmp_path, content_dirs),
         capture_output=True,
         text=True,

@@ -15,6 +15,7 @@ from typing import Any
 
 import aiohttp
 import discord
+from cachetools import LRUCache
 
 from bot.core.reply import Reply
 from bot.recaps.pacing import Buckets, TokenBucket
@@ -24,6 +25,7 @@ from bot.settings import Settings
 
 DISCORD_EPOCH_MS = 1_420_070_400_000
 HISTORY_PAGES = 200  # x 100 messages after the claim time
+RENDERED_KEPT = 64  # rendered replies: a fan-out posts one Reply object to many channels
 
 
 def snowflake(moment: datetime) -> int:
@@ -56,7 +58,7 @@ class DiscordPoster:
         )  # Discord's global 50 requests per second
         self.in_flight = asyncio.Semaphore(concurrency)
         self._session: aiohttp.ClientSession | None = None
-        self._rendered: dict[int, tuple[Reply, dict[str, Any]]] = {}
+        self._rendered: LRUCache[int, tuple[Reply, dict[str, Any]]] = LRUCache(RENDERED_KEPT)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "DiscordPoster":
@@ -118,10 +120,9 @@ class DiscordPoster:
 
     def _render(self, reply: Reply) -> dict[str, Any]:
         """A fan-out posts the same Reply object to many channels: render it once."""
+        # Keyed by identity; the entry holds the reply, so no other object takes its id meanwhile.
         cached = self._rendered.get(id(reply))
-        if cached is None or cached[0] is not reply:
-            if len(self._rendered) > 64:
-                self._rendered.clear()
+        if cached is None:
             cached = self._rendered[id(reply)] = (reply, render_discord(reply))
         return cached[1]
 

@@ -3,6 +3,12 @@
 Commands answer in well under a millisecond and run inline. A command the registry marks
 ``slow`` runs in a worker thread instead, and the interaction is deferred if it has not
 answered within DEFER_AFTER_SECONDS, so Discord's 3-second window is never missed.
+
+A deferral fixes the answer's visibility before the reply exists: the message that ends it
+is private or public as the deferral was. So a command whose reply may be private-only
+(``may_reply_privately``) is deferred privately even when the user asked for ``public``;
+if its reply does go public, the private "thinking" message is closed with a short note
+and the reply follows as a public follow-up.
 """
 
 import asyncio
@@ -13,7 +19,7 @@ from typing import Any
 import discord
 
 from bot.core.dispatch import Dispatcher
-from bot.core.registry import CommandRequest, User
+from bot.core.registry import Command, CommandRequest, User
 from bot.core.reply import Reply
 from bot.renderers.discord import render_discord
 from bot.service.observe import DRAINING_TEXT, Observer
@@ -22,6 +28,7 @@ log = logging.getLogger(__name__)
 DEFER_AFTER_SECONDS = 2.0
 NO_MENTIONS = discord.AllowedMentions.none()
 APOLOGY = "Sorry, something went wrong answering that. The problem has been logged."
+POSTED_FOR_THE_CHANNEL = "Posted for the channel below."
 
 
 def to_request(
@@ -49,10 +56,24 @@ def embeds_for(reply: Reply) -> list[discord.Embed]:
     return [discord.Embed.from_dict(embed) for embed in render_discord(reply)["embeds"]]
 
 
-async def send_reply(interaction: discord.Interaction, reply: Reply) -> None:
+def may_reply_privately(command: Command | None) -> bool:
+    """Whether the reply may be private-only (``Reply.private_only``, e.g. /recap preview):
+    such replies concern who asks or the channel's own state, which is what commands marked
+    ``needs_admin`` or not ``cacheable`` depend on."""
+    return command is None or command.needs_admin or not command.cacheable
+
+
+async def send_reply(
+    interaction: discord.Interaction, reply: Reply, *, deferred_privately: bool = False
+) -> None:
     embeds = embeds_for(reply)
     ephemeral = not reply.public
     if interaction.response.is_done():
+        if deferred_privately and reply.public:
+            # The first follow-up would be private like the deferral: end it with a note first.
+            await interaction.edit_original_response(
+                content=POSTED_FOR_THE_CHANNEL, allowed_mentions=NO_MENTIONS
+            )
         await interaction.followup.send(
             embeds=embeds, ephemeral=ephemeral, allowed_mentions=NO_MENTIONS
         )
@@ -79,16 +100,18 @@ async def respond(
     async with observer.serving("discord", command) as served:
         request = to_request(interaction, command, args, public)
         registered = dispatcher.registry.get(command)
+        deferred_privately = False
         if registered is None or not registered.slow:
             reply = dispatcher.run(request)
         else:
             work = asyncio.ensure_future(asyncio.to_thread(dispatcher.run, request))
             done, _ = await asyncio.wait({work}, timeout=DEFER_AFTER_SECONDS)
             if not done:
-                await interaction.response.defer(ephemeral=not public, thinking=True)
+                deferred_privately = not public or may_reply_privately(registered)
+                await interaction.response.defer(ephemeral=deferred_privately, thinking=True)
             reply = await work
         served.replied(reply)
-        await send_reply(interaction, reply)
+        await send_reply(interaction, reply, deferred_privately=deferred_privately)
 
 
 async def apologise(interaction: discord.Interaction, error: Exception) -> None:

@@ -8,11 +8,11 @@ import asyncio
 import dataclasses
 import logging
 import time
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 import aiohttp
+from cachetools import TTLCache
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.http_retry.async_handler import RetryState
 from slack_sdk.http_retry.request import HttpRequest
@@ -100,9 +100,13 @@ class AdminCheck:
     TIMEOUT_SECONDS = 1
     MAX_ENTRIES = 4096
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, *, timer: Callable[[], float] = time.monotonic) -> None:
         self.listed = set(settings.slack_admin_user_ids)
-        self._cache: OrderedDict[tuple[str, str], tuple[float, bool]] = OrderedDict()
+        # (team, user) -> is admin; each answer expires TTL_SECONDS after users.info gave it,
+        # and when full the least recently used goes first.
+        self._cache: TTLCache[tuple[str, str], bool] = TTLCache(
+            self.MAX_ENTRIES, self.TTL_SECONDS, timer
+        )
 
     async def __call__(
         self, client: AsyncWebClient, user_id: str, team_id: str = ""
@@ -111,9 +115,8 @@ class AdminCheck:
             return True
         key = (team_id, user_id)
         cached = self._cache.get(key)
-        if cached and time.monotonic() - cached[0] < self.TTL_SECONDS:
-            self._cache.move_to_end(key)
-            return cached[1]
+        if cached is not None:
+            return cached
         # Same token and API as the app's client (per workspace under OAuth), but fail fast.
         quick = AsyncWebClient(
             token=client.token,
@@ -139,9 +142,7 @@ class AdminCheck:
         is_admin = bool(
             user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner")
         )
-        self._cache[key] = (time.monotonic(), is_admin)
-        if len(self._cache) > self.MAX_ENTRIES:
-            self._cache.popitem(last=False)
+        self._cache[key] = is_admin
         return is_admin
 
 

@@ -9,11 +9,13 @@ before it expires; ``app_uninstalled`` and ``tokens_revoked`` forget the workspa
 
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, cast
 
 from aiohttp import web
+from cachetools import LRUCache
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp, AsyncBoltContext
+from slack_bolt.authorization import AuthorizeResult
 from slack_bolt.authorization.async_authorize import AsyncInstallationStoreAuthorize
 from slack_bolt.oauth.async_callback_options import (
     AsyncCallbackOptions,
@@ -101,7 +103,11 @@ class SlackOAuth:
             # only auth.test's answer for a token is remembered: one Web API call less per command.
             cache_enabled=True,
         )
-        authorize.authorize_result_cache = BoundedCache(AUTHORIZE_CACHE_SIZE)
+        # Bolt annotates this as a dict but only uses `in`, [] and []= on it: an LRU cache keeps
+        # rotated tokens from piling up.
+        authorize.authorize_result_cache = cast(
+            dict[str, AuthorizeResult], LRUCache(AUTHORIZE_CACHE_SIZE)
+        )
         return {
             "client": self.client,
             "installation_store": self.stores.installations,
@@ -180,19 +186,6 @@ class SlackOAuth:
 
     def tokens(self) -> "WorkspaceTokens":
         return WorkspaceTokens(self, self.client)
-
-
-class BoundedCache(dict[str, Any]):
-    """A dict that forgets its oldest entries: rotated tokens would otherwise pile up."""
-
-    def __init__(self, size: int) -> None:
-        super().__init__()
-        self.size = size
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        super().__setitem__(key, value)
-        while len(self) > self.size:
-            del self[next(iter(self))]
 
 
 class WorkspaceTokens:

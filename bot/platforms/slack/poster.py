@@ -7,12 +7,12 @@ limits (about one message per second per channel, and a per-workspace rate we ch
 """
 
 import asyncio
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
 import aiohttp
+from cachetools import LRUCache
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -46,6 +46,8 @@ SLACK_PERMANENT = frozenset(
 SLACK_UNKNOWN = frozenset(
     {"internal_error", "fatal_error", "service_unavailable", "request_timeout"}
 )
+CLIENTS_KEPT = 1000  # Web API clients, one per workspace token
+RENDERED_KEPT = 64  # rendered replies: a fan-out posts one Reply object to many channels
 HISTORY_PAGES = 100  # x 200 messages: how far back "did it land?" looks after the claim time
 
 
@@ -70,8 +72,9 @@ class SlackPoster:
         self.token = token
         self.token_for = token_for
         self._session: aiohttp.ClientSession | None = None  # one, shared: connections are reused
-        self._clients: OrderedDict[str, AsyncWebClient] = OrderedDict()
-        self._rendered: dict[int, tuple[Reply, dict[str, Any]]] = {}
+        # One client per workspace token (sharing the session); the least recently used go.
+        self._clients: LRUCache[str, AsyncWebClient] = LRUCache(CLIENTS_KEPT)
+        self._rendered: LRUCache[int, tuple[Reply, dict[str, Any]]] = LRUCache(RENDERED_KEPT)
         self.workspaces = Buckets(
             workspace_rate, burst=max(1.0, workspace_rate / 4)
         )  # a modest first burst
@@ -114,8 +117,6 @@ class SlackPoster:
                 retry_handlers=[],
                 session=self._session,
             )
-            while len(self._clients) > 1000:
-                self._clients.popitem(last=False)
         return client
 
     async def _client_for(self, workspace: str) -> AsyncWebClient:
@@ -128,10 +129,9 @@ class SlackPoster:
 
     def _render(self, reply: Reply) -> dict[str, Any]:
         """A fan-out posts the same Reply object to many channels: render it once."""
+        # Keyed by identity; the entry holds the reply, so no other object takes its id meanwhile.
         cached = self._rendered.get(id(reply))
-        if cached is None or cached[0] is not reply:
-            if len(self._rendered) > 64:
-                self._rendered.clear()
+        if cached is None:
             cached = self._rendered[id(reply)] = (reply, render_slack(reply))
         return cached[1]
 
