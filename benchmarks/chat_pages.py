@@ -84,14 +84,18 @@ def measure_slack(payload: dict[str, Any]) -> Measured:
 def _payloads(reply: Reply, platform: str) -> list[dict[str, Any]]:
     """Every message the platform shows for the reply: its pages, or the one message."""
     try:
-        from bot.renderers.pages import paginate, rendered_pages  # noqa: PLC0415
+        from bot.renderers.discord import render_discord_page  # noqa: PLC0415
+        from bot.renderers.pages import paginate  # noqa: PLC0415
+        from bot.renderers.slack import render_slack_page  # noqa: PLC0415
     except ImportError:  # before paging: one message per reply
         from bot.renderers.discord import render_discord  # noqa: PLC0415
         from bot.renderers.slack import render_slack  # noqa: PLC0415
 
         render = render_slack if platform == "slack" else render_discord
         return [render(reply)]
-    return rendered_pages(paginate(reply), platform)
+    paged = paginate(reply)
+    page = render_slack_page if platform == "slack" else render_discord_page
+    return [page(paged, number) for number in range(1, paged.count + 1)]
 
 
 MEASURE: dict[str, Callable[[dict[str, Any]], Measured]] = {
