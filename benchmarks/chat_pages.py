@@ -9,7 +9,6 @@ Usage: python benchmarks/chat_pages.py [--public-url https://brief.example.org] 
 """
 
 import argparse
-import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -21,66 +20,9 @@ sys.path.insert(0, str(ROOT))
 from bot.app import build_dispatcher  # noqa: E402
 from bot.core.reply import Reply  # noqa: E402
 from bot.settings import Settings  # noqa: E402
+from tests.renderers.markers import Measured, measure_discord, measure_slack  # noqa: E402
 
 TOPICS = ("ruling", "numbers", "status", "timeline", "who", "sources")
-# Discord writes a marker \[3\] (or \[[3](url)\] with links); Slack [3] or <url|[3]>.
-_DISCORD_MARK = re.compile(r"\\\[\[?(\d+)")
-_DISCORD_SOURCE = re.compile(r"(?m)^\\\[\[?(\d+)")
-_SLACK_MARK = re.compile(r"\[(\d+)\]")
-_SLACK_SOURCE = re.compile(r"^(?:<[^|>]*\|)?\[(\d+)\]")
-
-
-class Measured:
-    """One page as shown: body characters, claims, markers and the sources listed."""
-
-    def __init__(self) -> None:
-        self.body_chars = 0
-        self.claims = 0
-        self.markers: set[int] = set()
-        self.listed: set[int] = set()
-
-    @property
-    def unlisted(self) -> set[int]:
-        return self.markers - self.listed
-
-
-def measure_discord(payload: dict[str, Any]) -> Measured:
-    seen = Measured()
-    for embed in payload["embeds"]:
-        if str(embed.get("title", "")).startswith("Sources"):
-            seen.listed |= {int(n) for n in _DISCORD_SOURCE.findall(embed.get("description", ""))}
-            continue
-        description = embed.get("description", "")
-        lines = [line for line in description.split("\n") if line.startswith("\u2022 ")]
-        fields = embed.get("fields", [])
-        seen.claims += len(lines) + len(fields)
-        body = "\n".join(lines) + "".join(f["name"] + f["value"] for f in fields)
-        seen.body_chars += len(body)
-        seen.markers |= {int(n) for n in _DISCORD_MARK.findall(body)}
-    return seen
-
-
-def measure_slack(payload: dict[str, Any]) -> Measured:
-    seen = Measured()
-    for block in payload["blocks"]:
-        if block["type"] == "section":
-            texts = [block["text"]["text"]] if "text" in block else []
-            bullets = [
-                line for text in texts for line in text.split("\n") if line.startswith("\u2022 ")
-            ]
-            fields = [f["text"] for f in block.get("fields", [])]
-            seen.claims += len(bullets) + len(fields)
-            body = "\n".join(bullets + fields)
-            seen.body_chars += len(body)
-            seen.markers |= {int(n) for n in _SLACK_MARK.findall(body)}
-        elif block["type"] == "context":
-            for element in block["elements"]:
-                found = _SLACK_SOURCE.match(element.get("text", ""))
-                if found:
-                    seen.listed.add(int(found.group(1)))
-    return seen
-
-
 def _payloads(reply: Reply, platform: str) -> list[dict[str, Any]]:
     """Every message the platform shows for the reply: its pages, or the one message."""
     try:

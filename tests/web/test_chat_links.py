@@ -82,7 +82,9 @@ def test_slack_links_each_citation_and_the_reply_within_limits(
     by_text = dict((text, url) for url, text in links)
     for citation in reply.citations:
         assert by_text[f"[{citation.number}]"] == citation.url
-        assert citation.url and citation.url.startswith(f"{BASE}/sources/{citation.source_id}#p-")
+        assert citation.url and citation.url.startswith(
+            f"{BASE}/sources/{citation.source_id}?passage=p-"
+        )
     assert reply.url in {url for url, _ in links}
 
 
@@ -224,7 +226,7 @@ async def test_discord_gateway_interaction_gets_the_links(
     try:
         await asyncio.wait_for(fake_discord.identified.wait(), 10)
         data = (await fake_discord.interact("numbers"))["data"]
-        assert data["embeds"][0]["url"] == f"{BASE}/#numbers"
+        assert data["embeds"][0]["url"] == f"{BASE}/?topic=numbers#numbers"
         sources = "\n".join(e.get("description", "") for e in data["embeds"][1:])
         assert f"\\[[1]({BASE}/sources/" in sources
     finally:
