@@ -14,25 +14,25 @@ import random
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import fmt, machine, percentiles, time_calls  # noqa: E402
-from bot.commands.catalog import TOPIC_COMMANDS, build_registry  # noqa: E402
-from bot.content.facts import figures  # noqa: E402
-from bot.content.search import tokenize  # noqa: E402
-from bot.content.sources import load_sources  # noqa: E402
-from bot.content.store import ContentStore, load_content  # noqa: E402
-from bot.content.support import clear_support_caches  # noqa: E402
-from bot.core.binding import bind  # noqa: E402
-from bot.core.dispatch import Dispatcher  # noqa: E402
-from bot.core.registry import Command, Registry  # noqa: E402
-from bot.core.reply import Item, Reply, Section  # noqa: E402
+from benchmarks.common import fmt, machine, percentiles, time_calls
+from bot.commands.catalog import TOPIC_COMMANDS, build_registry
+from bot.content.facts import figures
+from bot.content.search import tokenize
+from bot.content.sources import load_sources
+from bot.content.store import ContentStore, load_content
+from bot.content.support import clear_support_caches
+from bot.core.binding import bind
+from bot.core.dispatch import Dispatcher
+from bot.core.registry import Command, Registry
+from bot.core.reply import Item, Reply, Section
 
 ROOT = Path(__file__).resolve().parent.parent
-CLOCK = lambda: datetime(2026, 11, 25, tzinfo=timezone.utc)  # noqa: E731
+CLOCK = lambda: datetime(2026, 11, 25, tzinfo=UTC)  # noqa: E731
 QUERIES = [
     "42,695",
     "Romo declaration",
@@ -49,7 +49,8 @@ QUERIES = [
 
 def generate_corpus(folder: Path, n_sources: int, n_claims: int, seed: int = 7) -> None:
     """Sources of ~10 KB built from the real reports' sentences with varied names and
-    figures, and summaries holding ``n_claims`` claims that quote them."""
+    figures, and summaries holding ``n_claims`` claims that quote them.
+    """
     rng = random.Random(seed)
     real, _ = load_sources(ROOT / "seeds")
     sentences = [s.text for src in real for s in src.reporting_sentences()]
@@ -116,7 +117,8 @@ def bench_load(label: str, seeds: Path, summaries: Path, runs: int) -> float:
 def bench_support(seeds: Path, summaries: Path, runs: int) -> None:
     """`check` (load and verify) with the support check on, against the same with it off:
     interleaved rounds, extraction caches cleared, wall and CPU time (CPU time is what this
-    code costs; wall time also counts other processes on a shared machine)."""
+    code costs; wall time also counts other processes on a shared machine).
+    """
     times: dict[bool, list[tuple[float, float]]] = {False: [], True: []}
     for _ in range(runs):
         for support in (False, True):

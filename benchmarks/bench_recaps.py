@@ -28,25 +28,25 @@ import tempfile
 import time
 import uuid
 from collections.abc import AsyncIterator
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import fmt, machine, percentiles  # noqa: E402
-from bot.app import build_dispatcher  # noqa: E402
-from bot.core.dispatch import Dispatcher  # noqa: E402
-from bot.core.registry import User  # noqa: E402
-from bot.platforms.slack.poster import SlackPoster  # noqa: E402
-from bot.recaps.runner import RecapRunner  # noqa: E402
-from bot.recaps.schedule import Schedule  # noqa: E402
-from bot.settings import Settings  # noqa: E402
-from bot.storage.base import RecapStore  # noqa: E402
-from bot.storage.connect import open_store  # noqa: E402
-from tests.fakes.slack import FakeSlack  # noqa: E402
+from benchmarks.common import fmt, machine, percentiles
+from bot.app import build_dispatcher
+from bot.core.dispatch import Dispatcher
+from bot.core.registry import User
+from bot.platforms.slack.poster import SlackPoster
+from bot.recaps.runner import RecapRunner
+from bot.recaps.schedule import Schedule
+from bot.settings import Settings
+from bot.storage.base import RecapStore
+from bot.storage.connect import open_store
+from tests.fakes.slack import FakeSlack
 
 ROOT = Path(__file__).resolve().parent.parent
-SLOT = datetime(2026, 3, 10, 13, 0, tzinfo=timezone.utc)
+SLOT = datetime(2026, 3, 10, 13, 0, tzinfo=UTC)
 DAILY = Schedule("daily", "09:00", "America/New_York")
 LEASE_SECONDS = 15
 
@@ -72,7 +72,8 @@ async def database(tmp: Path) -> AsyncIterator[str]:
 
 async def fill(store: RecapStore, channels: int, workspaces: int, *, minute_every: int = 0) -> None:
     """``channels`` daily subscriptions due at SLOT, spread over workspaces W00..; with
-    ``minute_every`` > 0, one in that many is an every-minute cron instead."""
+    ``minute_every`` > 0, one in that many is an every-minute cron instead.
+    """
 
     async def add(i: int) -> None:
         frequency, at = (
@@ -166,7 +167,7 @@ async def fan_out(args: argparse.Namespace, tmp: Path, instances: int, kill: boo
         for process in processes:
             try:
                 await asyncio.wait_for(process.wait(), 15)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 process.kill()
                 await process.wait()
         await fake.stop()

@@ -20,11 +20,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.bench_content import generate_corpus  # noqa: E402
-from benchmarks.common import machine  # noqa: E402
-from bot.content.sources import load_sources  # noqa: E402
-from bot.content.summaries import load_topics  # noqa: E402
-from bot.editorial.review import review_source  # noqa: E402
+from benchmarks.bench_content import generate_corpus
+from benchmarks.common import machine
+from bot.content.sources import load_sources
+from bot.content.summaries import load_topics
+from bot.editorial.review import review_source
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -24,7 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -34,9 +34,9 @@ from pydantic import SecretStr
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import machine, percentiles  # noqa: E402
-from tests.fakes.signing import form, signed_headers  # noqa: E402
-from tests.fakes.slack import FakeSlack, slash_payload  # noqa: E402
+from benchmarks.common import machine, percentiles
+from tests.fakes.signing import form, signed_headers
+from tests.fakes.slack import FakeSlack, slash_payload
 
 SECRET = "bench-signing-secret"
 COMMANDS = [
@@ -52,10 +52,11 @@ LAG_INTERVAL = 0.005
 
 async def seed(service: Any, count: int) -> None:
     """Subscriptions in the child's database: through the async service API after the recaps
-    branch (``subscribe``), else the synchronous store of today."""
+    branch (``subscribe``), else the synchronous store of today.
+    """
     from bot.recaps.schedule import Schedule
 
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     for i in range(count):
         channel = f"C{i:08d}"
         if i % 100 == 0:

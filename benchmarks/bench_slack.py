@@ -19,9 +19,9 @@ import aiohttp
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import machine, percentiles  # noqa: E402
-from tests.fakes.signing import form, signed_headers  # noqa: E402
-from tests.fakes.slack import FakeSlack, slash_payload  # noqa: E402
+from benchmarks.common import machine, percentiles
+from tests.fakes.signing import form, signed_headers
+from tests.fakes.slack import FakeSlack, slash_payload
 
 SECRET = "bench-signing-secret"
 COMMANDS = [

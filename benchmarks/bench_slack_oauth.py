@@ -30,13 +30,13 @@ from pydantic import SecretStr
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import machine, percentiles  # noqa: E402
-from bot.app import build_dispatcher  # noqa: E402
-from bot.logs import configure_logging  # noqa: E402
-from bot.platforms.slack.runner import SlackRunner  # noqa: E402
-from bot.settings import Settings  # noqa: E402
-from tests.fakes.signing import form, signed_headers  # noqa: E402
-from tests.fakes.slack import FakeSlack, slash_payload  # noqa: E402
+from benchmarks.common import machine, percentiles
+from bot.app import build_dispatcher
+from bot.logs import configure_logging
+from bot.platforms.slack.runner import SlackRunner
+from bot.settings import Settings
+from tests.fakes.signing import form, signed_headers
+from tests.fakes.slack import FakeSlack, slash_payload
 
 SECRET = "bench-signing-secret"
 

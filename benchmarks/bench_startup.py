@@ -21,8 +21,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import machine  # noqa: E402
-from bot.settings import Settings  # noqa: E402
+from benchmarks.common import machine
+from bot.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 EAGER = "import bot.cli, bot.platforms.posting, bot.web.server, bot.web.site"

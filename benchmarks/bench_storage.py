@@ -17,19 +17,19 @@ import tempfile
 import time
 import uuid
 from collections.abc import Awaitable, Callable
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import fmt, machine, percentiles  # noqa: E402
-from bot.storage.base import RecapStore, StorageError  # noqa: E402
-from bot.storage.connect import open_store  # noqa: E402
-from bot.storage.sqlite import SQLiteStore  # noqa: E402
+from benchmarks.common import fmt, machine, percentiles
+from bot.storage.base import RecapStore, StorageError
+from bot.storage.connect import open_store
+from bot.storage.sqlite import SQLiteStore
 
-NOW = datetime(2026, 3, 10, 12, tzinfo=timezone.utc)
+NOW = datetime(2026, 3, 10, 12, tzinfo=UTC)
 DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
 
 

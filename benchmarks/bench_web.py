@@ -18,20 +18,20 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import aiohttp
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.bench_content import generate_corpus  # noqa: E402
-from benchmarks.common import fmt, machine, percentiles, time_calls  # noqa: E402
-from bot.app import build_dispatcher  # noqa: E402
-from bot.settings import Settings  # noqa: E402
+from benchmarks.bench_content import generate_corpus
+from benchmarks.common import fmt, machine, percentiles, time_calls
+from bot.app import build_dispatcher
+from bot.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
-CLOCK = lambda: datetime(2026, 3, 10, tzinfo=timezone.utc)  # noqa: E731
+CLOCK = lambda: datetime(2026, 3, 10, tzinfo=UTC)  # noqa: E731
 PATHS = ["/constant", "/", "/sources/epoch-times"]
 
 

@@ -11,7 +11,7 @@ import logging
 import re
 import sys
 from collections.abc import Iterable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from pydantic import SecretStr
 
@@ -48,9 +48,7 @@ class RedactSecrets(logging.Filter):
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, object] = {
-            "time": datetime.fromtimestamp(record.created, timezone.utc).isoformat(
-                timespec="milliseconds"
-            ),
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),
@@ -100,7 +98,8 @@ def configure_logging(
 class MalformedRequests(logging.Filter):
     """aiohttp logs a request it cannot parse (line or header too long, bad Content-Length)
     at ERROR with a traceback, though it already answered 400: anyone could fill the log
-    with them. Such a request is the sender's error: one INFO line, no traceback."""
+    with them. Such a request is the sender's error: one INFO line, no traceback.
+    """
 
     def filter(self, record: logging.LogRecord) -> bool:
         from aiohttp.http_exceptions import HttpProcessingError  # aiohttp only where it is served
@@ -128,7 +127,9 @@ class NoRequestBodies(logging.Filter):
 
     LOGGERS = ("slack_bolt", "slack_sdk")
     DEBUG_CHARS = 300
-    _BODY = re.compile(r"(body[^:(]{0,20}[:(]\s*|Unhandled request \()(.*)", re.S | re.I)
+    _BODY = re.compile(
+        r"(body[^:(]{0,20}[:(]\s*|Unhandled request \()(.*)", re.DOTALL | re.IGNORECASE
+    )
 
     def filter(self, record: logging.LogRecord) -> bool:
         if not record.name.startswith(self.LOGGERS):

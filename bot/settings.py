@@ -214,7 +214,8 @@ def _missing(settings: Settings) -> list[str]:
 
 def _folders(settings: Settings) -> list[str]:
     """Content folders must exist: checked here so a wrong one is named once, not as every
-    citation it breaks."""
+    citation it breaks.
+    """
     return [
         f"Invalid setting {name.upper()}: folder {folder} not found"
         for name, folder in (

@@ -52,7 +52,7 @@ PLANTS = [
     ("recaps/schedule.py", "import psycopg", "database-drivers"),
     ("app.py", "import bot.editorial.intake", "trafilatura"),  # indirect: intake imports it
 ]
-RESULT = re.compile(r"^(?P<name>.+?) (?P<status>KEPT|BROKEN)\b", re.M)
+RESULT = re.compile(r"^(?P<name>.+?) (?P<status>KEPT|BROKEN)\b", re.MULTILINE)
 
 
 def lint_imports(copy: Path) -> tuple[int, dict[str, str], str]:
@@ -115,7 +115,8 @@ FACADES = {
 
 def test_package_inits_re_export_nothing() -> None:
     """An __init__ that re-exports drags every dependency of its package into each importer
-    (bot.web's once put aiohttp and Jinja2 into `ask`): import from the defining module."""
+    (bot.web's once put aiohttp and Jinja2 into `ask`): import from the defining module.
+    """
     for init in sorted((ROOT / "bot").rglob("__init__.py")):
         tree = ast.parse(init.read_text())
         imports = [node for node in ast.walk(tree) if isinstance(node, ast.Import | ast.ImportFrom)]

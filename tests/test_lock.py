@@ -15,7 +15,7 @@ from packaging.version import Version
 from tests.hermetic import ROOT
 
 # "name==version ; marker \" then one "--hash=sha256:..." per file, each on its own line.
-PIN = re.compile(r"^(?P<name>[A-Za-z0-9._-]+)==(?P<version>[^\s;\\]+)", re.M)
+PIN = re.compile(r"^(?P<name>[A-Za-z0-9._-]+)==(?P<version>[^\s;\\]+)", re.MULTILINE)
 
 
 def declared() -> list[Requirement]:
@@ -25,7 +25,7 @@ def declared() -> list[Requirement]:
 
 
 def pinned() -> dict[str, tuple[Version, int]]:
-    """name -> (version, number of hashes)."""
+    """Name -> (version, number of hashes)."""
     text = (ROOT / "requirements.lock").read_text(encoding="utf-8")
     starts = [(m.start(), m) for m in PIN.finditer(text)] + [(len(text), None)]
     found = {}

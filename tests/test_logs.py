@@ -80,7 +80,7 @@ def test_text_format_is_the_default(stderr: Stderr) -> None:
 async def test_a_request_aiohttp_cannot_parse_is_one_info_line_without_traceback(
     stderr: Stderr,
 ) -> None:
-    """aiohttp answers 400 but logged each such request at ERROR with a traceback."""
+    """Aiohttp answers 400 but logged each such request at ERROR with a traceback."""
     import asyncio
 
     from aiohttp import web

@@ -131,6 +131,7 @@ def test_a_postgresql_url_is_checked_for_its_form_only_and_nothing_is_created(
 ) -> None:
     """Recaps once opened such a URL as a SQLite path (a folder named after it, password and all).
     Now it goes to the PostgreSQL store; reaching the server is checked when the store opens
-    (tests/platforms/test_serve.py: one line, exit 3, no password)."""
+    (tests/platforms/test_serve.py: one line, exit 3, no password).
+    """
     assert check_database_url("postgresql://postgres:hunter2pw@127.0.0.1:5432/test") is None
     assert list(tmp_path.iterdir()) == []

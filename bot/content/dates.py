@@ -160,7 +160,8 @@ def format_month_year(year: int, month: int, locale: str = DEFAULT_LOCALE) -> st
 def format_moment(moment: datetime, zone: str, locale: str = DEFAULT_LOCALE) -> str:
     """A moment as seen in the IANA ``zone``, with that zone, no year (a schedule's next or
     last post): ``Friday, March 13, 16:30 Europe/Berlin``; ``es``: ``vie, 13 de marzo, 16:30
-    Europe/Berlin`` (CLDR's weekday form for a day and month in that language)."""
+    Europe/Berlin`` (CLDR's weekday form for a day and month in that language).
+    """
     from babel.dates import format_datetime, format_skeleton
 
     local = moment.astimezone(ZoneInfo(zone))

@@ -8,10 +8,10 @@ appear almost everywhere ("IRS").
 import heapq
 import math
 import re
-from functools import lru_cache
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
@@ -42,8 +42,7 @@ def tokenize(text: str) -> list[str]:
 @lru_cache(maxsize=200_000)
 def _stem(token: str) -> str:
     token = token.replace(",", "") if token[0].isdigit() else token
-    if token.endswith("'s"):
-        token = token[:-2]
+    token = token.removesuffix("'s")
     if len(token) > 4 and token.endswith("ies"):
         return token[:-3] + "y"
     if len(token) > 3 and token.endswith("s") and not token.endswith(("ss", "us", "is")):

@@ -28,13 +28,15 @@ class ParagraphKind(StrEnum):
 
 
 # Non-reporting patterns. Captions end with a credit like "Madalina Kilroy/The Epoch Times".
-_METADATA = re.compile(r"^\s*date \d{4}-\d{2}-\d{2}\b|^\s*(?:authored by|posted|updated)\b", re.I)
+_METADATA = re.compile(
+    r"^\s*date \d{4}-\d{2}-\d{2}\b|^\s*(?:authored by|posted|updated)\b", re.IGNORECASE
+)
 _BYLINE = re.compile(r"^\s*[Bb][Yy] [A-Z][\w.'-]+(?: [A-Z][\w.'-]+){0,3}\s*(?:,|$)")
 _PHOTO_CREDIT = re.compile(
     r"\b[A-Z][\w.'-]+(?: [A-Z][\w.'-]+){1,3}/[A-Z][\w&.' -]{1,40}\.?\s*$"
     r"|(?i:\((?:photo|image|credit)[^)]*\))\s*$"
 )
-_CREDIT = re.compile(r"contributed to this report\.?\s*$", re.I)
+_CREDIT = re.compile(r"contributed to this report\.?\s*$", re.IGNORECASE)
 
 
 def classify_paragraph(text: str) -> ParagraphKind:
@@ -211,7 +213,7 @@ def _toml_error_line(message: str) -> int | None:
 
 
 def _key_line(raw: str, field: str) -> int | None:
-    key = field.split(".")[0]
+    key = field.split(".", maxsplit=1)[0]
     for number, line in enumerate(raw.splitlines(), start=1):
         if re.match(rf"\s*{re.escape(key)}\s*=", line):
             return number

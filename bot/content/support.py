@@ -201,7 +201,8 @@ def _spans_of(text: str, pattern: re.Pattern[str] | None) -> list[tuple[int, int
 
 def _known_names(topics: list[Topic], declarations: Declarations) -> frozenset[str]:
     """Single capitalised words used as names somewhere in the summaries (lower case), so
-    "Romo wrote" at the start of a claim still counts as a name."""
+    "Romo wrote" at the start of a claim still counts as a name.
+    """
     known: set[str] = set(declarations.aliases)
     for topic in topics:
         for claim in topic.claims():

@@ -47,7 +47,8 @@ def verify(
     declarations: Declarations | None = None,
 ) -> Verification:
     """Check every quote against its source and, given ``declarations``, every claim
-    against its quotes (the support check)."""
+    against its quotes (the support check).
+    """
     topics = list(topics)
     problems: list[Problem] = []
     cited: set[str] = set()

@@ -20,14 +20,14 @@ from bot.content.sources import ParagraphKind, SourceMeta, classify_paragraph
 _SEED_NAME = re.compile(r"^(?P<number>\d{3,})_[0-9a-f]{16}$")
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 _HTML_START = re.compile(
-    rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S
+    rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.IGNORECASE | re.DOTALL
 )
 
 # What a report may state about itself, in the words reports use.
 _ISO_DATELINE = re.compile(r"^\s*date (?P<iso>\d{4}-\d{2}-\d{2})\b")
 _PUBLISHED = re.compile(
     rf"\b(?:published|posted|updated)(?: on)?:?\s+(?P<date>{MONTH_PATTERN}\.? \d{{1,2}},? \d{{4}})",
-    re.I,
+    re.IGNORECASE,
 )
 _BYLINE = re.compile(r"\b(?:Authored by|By) (?P<name>[A-Z][\w.'-]+(?: [A-Z][\w.'-]+){1,3})")
 _VIA = re.compile(r"\bvia (?P<outlet>(?:The )?[A-Z][\w&.'-]*(?: [A-Z][\w&.'-]*){0,4})")
@@ -236,7 +236,7 @@ def _ids_in_use(seeds_dir: Path) -> set[str]:
         m = re.search(
             r'^\s*id\s*=\s*"(?P<id>[^"]*)"',
             meta.read_text(encoding="utf-8", errors="replace"),
-            re.M,
+            re.MULTILINE,
         )
         if m:
             ids.add(m["id"])

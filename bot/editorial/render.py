@@ -43,7 +43,7 @@ def _sentence(source_id: str, s: SentenceReview) -> list[str]:
     if s.new:
         out.append("  NEW: " + "; ".join(f"{n.kind} {n.text!r}" for n in s.new))
     for r in s.relative_dates:
-        target = r.resolved if r.resolved else "unresolved"
+        target = r.resolved or "unresolved"
         out.append(f"  RESOLVE {r.text!r} -> {target} ({r.basis})")
     out.append("")
     return out

@@ -46,7 +46,7 @@ def run_console(
             except EOFError:
                 return None
         line = stdin.readline()
-        return line if line else None
+        return line or None
 
     while (line := read()) is not None:
         line = line.strip()

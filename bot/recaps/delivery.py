@@ -54,7 +54,8 @@ async def deliver(
     """Post ``reply`` once. ``since`` is when the slot was claimed: a check for an earlier
     attempt looks at the channel from then on. ``lease_held()`` is asked before each
     attempt: once the claim's lease may have run out, another instance may take it over, so
-    nothing more is posted here."""
+    nothing more is posted here.
+    """
     deadline: float | None = (
         None  # set at the first failure: waiting in the pacing queue is not retrying
     )

@@ -12,7 +12,7 @@ stored with the subscription; a schedule without a slot every year is refused up
 import functools
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from croniter import CroniterBadDateError, croniter
@@ -60,7 +60,8 @@ class Schedule:
 
     def slots(self, after: datetime, until: datetime) -> list[datetime]:
         """Scheduled instants in (after, until], oldest first (for tests and tools; the
-        scheduler itself only ever asks for the next one)."""
+        scheduler itself only ever asks for the next one).
+        """
         out: list[datetime] = []
         at = after
         while len(out) < MAX_SLOTS:
@@ -75,7 +76,7 @@ class Schedule:
 
     def next_slot(self, after: datetime) -> datetime:
         """The first slot strictly after ``after`` (UTC); ScheduleError if none within a year."""
-        return _next_slot(self.cron, self.timezone, after.astimezone(timezone.utc))
+        return _next_slot(self.cron, self.timezone, after.astimezone(UTC))
 
     def check_fires(self, now: datetime) -> None:
         """ScheduleError unless the schedule fires within a year, and again within a year of that."""
@@ -97,7 +98,7 @@ def _next_slot(cron: str, tz: str, after: datetime) -> datetime:
         for _ in range(MAX_SLOTS):
             naive = iterator.get_next(datetime)
             instant: datetime = naive.replace(tzinfo=zone).astimezone(
-                timezone.utc
+                UTC
             )  # fold=0: first occurrence
             if instant > after + MAX_GAP:
                 break
@@ -117,7 +118,7 @@ def parse_schedule(
     kind = words[0].lower()
     rest = words[1:]
     tz = default_timezone
-    if rest and "/" in rest[-1] or rest and rest[-1] in ("UTC", "GMT"):
+    if (rest and "/" in rest[-1]) or (rest and rest[-1] in ("UTC", "GMT")):
         tz = rest.pop()
     try:
         ZoneInfo(tz)
@@ -132,7 +133,7 @@ def parse_schedule(
                 f"`{expression}` is not a 5-field cron expression (minute hour day month weekday)."
             )
         schedule = Schedule(expression, "", tz)
-        schedule.check_fires(datetime.now(timezone.utc) if now is None else now)
+        schedule.check_fires(datetime.now(UTC) if now is None else now)
         return schedule
     if kind == "weekly":
         if not rest or rest[0][:3].lower() not in DAYS:

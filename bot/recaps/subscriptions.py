@@ -1,5 +1,6 @@
 """Subscriptions as chat and the command line see them: subscribe, list, remove; and pausing
-one whose schedule stopped working (only that subscription stops)."""
+one whose schedule stopped working (only that subscription stops).
+"""
 
 import logging
 from collections.abc import Awaitable, Callable

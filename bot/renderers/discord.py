@@ -29,7 +29,8 @@ COLOUR = 0x1F6FB2
 NO_MENTIONS: dict[str, list[str]] = {"parse": [], "users": [], "roles": []}
 
 _MARKDOWN = re.compile(r"([\\*_~`|\[\]])")
-_LINE_START = re.compile(r"^(\s*)([#>-])", re.M)  # headings, quotes and lists only start a line
+# Headings, quotes and lists only start a line.
+_LINE_START = re.compile(r"^(\s*)([#>-])", re.MULTILINE)
 _USER_MENTION = re.compile(r"<(@[!&]?|#)(\d+)>")
 
 

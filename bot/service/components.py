@@ -1,5 +1,6 @@
 """Readiness of the parts every serving mode has: content and database (the recap scheduler
-reports its own state through ``readiness.SchedulerComponent``)."""
+reports its own state through ``readiness.SchedulerComponent``).
+"""
 
 import asyncio
 import logging
@@ -19,7 +20,8 @@ DATABASE_CHECK_SECONDS = 5.0
 
 class ContentComponent:
     """Content always serves (a broken edit keeps the last good version); readiness says
-    which version, as of when, and whether an edit is waiting to be fixed."""
+    which version, as of when, and whether an edit is waiting to be fixed.
+    """
 
     name = "content"
 
@@ -67,7 +69,7 @@ class DatabaseComponent:
     async def readiness(self) -> Readiness:
         try:
             await self._ping()
-        except (StorageError, asyncio.TimeoutError) as error:
+        except (TimeoutError, StorageError) as error:
             return Readiness(
                 False, {"reachable": False}, f"database unreachable: {error or 'timed out'}"
             )
@@ -82,7 +84,7 @@ class DatabaseComponent:
         while True:
             try:
                 await self._ping()
-            except (StorageError, asyncio.TimeoutError) as error:
+            except (TimeoutError, StorageError) as error:
                 if self.problem is None:
                     log.error(
                         "database check failed: %s; recaps pause until it answers again",

@@ -84,7 +84,7 @@ async def check_all(components: list[Component]) -> dict[str, Readiness]:
     async def one(component: Component) -> Readiness:
         try:
             return await asyncio.wait_for(component.readiness(), CHECK_TIMEOUT)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             return Readiness(False, reason="readiness check timed out")
         except Exception as error:  # a broken check must not break /readyz
             log.exception("readiness check of %s failed", component.name)

@@ -165,7 +165,8 @@ class RecapStore(Protocol):
         self, owner: str, now: datetime, lease_until: datetime, limit: int = 100
     ) -> list[Delivery]:
         """Open claims whose lease ran out (``lease_until < now``), moved to ``owner`` with a new
-        lease, each to one taker only. ``claimed_at`` is kept: check the channel from it on."""
+        lease, each to one taker only. ``claimed_at`` is kept: check the channel from it on.
+        """
 
     async def open_claims(self) -> list[Delivery]: ...
 

@@ -12,8 +12,8 @@ that store are upgraded in place.
 """
 
 import asyncio
-import os
 import json
+import os
 import sqlite3
 import threading
 from collections.abc import Callable, Sequence
@@ -100,7 +100,8 @@ class SQLiteStore:
 
     def _use_wal(self, connection: sqlite3.Connection) -> None:
         """WAL is stored in the file, so only the first opener switches it; two first openers may
-        race, and this pragma does not wait on the busy handler, so the loser retries."""
+        race, and this pragma does not wait on the busy handler, so the loser retries.
+        """
         deadline = monotonic() + self.busy_timeout
         while True:
             try:
@@ -187,7 +188,8 @@ class SQLiteStore:
     async def ping(self) -> None:
         """Reads the file's header, so a file gone bad shows (a bare SELECT 1 would not read it),
         and checks that the file at the path is still the one open: one deleted or replaced
-        under a running bot would otherwise take every later write with it."""
+        under a running bot would otherwise take every later write with it.
+        """
         await self._run(lambda db: db.execute("PRAGMA user_version").fetchone())
         if (
             self._identity is not None

@@ -15,7 +15,6 @@ from bot.core.dispatch import Dispatcher
 from bot.web.links import SiteLinks
 from bot.web.pages import CSP_HEADER, STYLESHEET, WebPages
 
-
 PAGES_KEY = web.AppKey("web_pages", WebPages)
 SECURITY_HEADERS = {
     "Content-Security-Policy": CSP_HEADER,

@@ -3,7 +3,7 @@
 import re
 import subprocess
 import sys
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -127,10 +127,10 @@ def test_a_month_with_only_a_year_is_spelled_out(month: int, shown: str) -> None
 
 
 def test_a_moment_is_shown_in_the_schedules_zone_with_that_zone() -> None:
-    moment = datetime(2026, 3, 13, 15, 30, tzinfo=timezone.utc)
+    moment = datetime(2026, 3, 13, 15, 30, tzinfo=UTC)
     assert format_moment(moment, "Europe/Berlin") == "Friday, March 13, 16:30 Europe/Berlin"
     # Late evening in New York is already the next day in UTC.
-    late = datetime(2026, 9, 5, 3, 30, tzinfo=timezone.utc)
+    late = datetime(2026, 9, 5, 3, 30, tzinfo=UTC)
     assert format_moment(late, "America/New_York") == "Friday, Sept. 4, 23:30 America/New_York"
 
 

@@ -1,5 +1,6 @@
 """The support check: a claim states only the figures, dates, names and quoted phrases its
-own quotes carry, or that the editor declared in summaries/aliases.toml."""
+own quotes carry, or that the editor declared in summaries/aliases.toml.
+"""
 
 import subprocess
 import sys

@@ -13,7 +13,7 @@ from bot.content.store import Content, ContentStore
 from bot.core.dispatch import Dispatcher
 from bot.core.registry import Command, CommandRequest, Context, Registry
 from bot.core.reply import Reply
-from bot.core.services import RecapBackend, RecapSchedule, Recaps, Services
+from bot.core.services import RecapBackend, Recaps, RecapSchedule, Services
 from bot.settings import Settings
 
 
@@ -24,7 +24,7 @@ class Backend:
 
     def __init__(self) -> None:
         Backend.built += 1
-        self.for_handlers: Recaps = typing.cast(Recaps, object())
+        self.for_handlers: Recaps = typing.cast("Recaps", object())
 
 
 def test_nothing_is_built_until_asked_then_once_even_from_many_threads_at_once() -> None:
@@ -74,7 +74,7 @@ def _hints(member: object) -> dict[str, object]:
     function = member.fget if isinstance(member, property) else member
     # Content is imported for type checking only (bot.core.services), as mypy reads it.
     return typing.get_type_hints(
-        typing.cast(Callable[..., object], function), localns={"Content": Content}
+        typing.cast("Callable[..., object]", function), localns={"Content": Content}
     )
 
 

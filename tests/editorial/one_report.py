@@ -23,7 +23,7 @@ _CLAIM = re.compile(r"^-\s")
 _LABELLED = re.compile(r"^-\s+\*\*(?P<label>[^*]+)\*\*:?\s+(?P<text>.*)$")
 _QUOTE = re.compile(r'"(?P<quote>.+)"\s*$')
 _OTHER_REPORT = re.compile(
-    r"Washington|both reports|the reports|other report|one report|neither", re.I
+    r"Washington|both reports|the reports|other report|one report|neither", re.IGNORECASE
 )
 
 

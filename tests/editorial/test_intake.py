@@ -1,5 +1,6 @@
 """`python -m bot source add FILE [--id ID]`: a report into the sources folder, with a
-drafted .toml that states only what the text states."""
+drafted .toml that states only what the text states.
+"""
 
 import hashlib
 import shutil

@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from bot.content.sources import SourceMeta, parse_source
 from bot.content.facts import extract_facts
+from bot.content.sources import SourceMeta, parse_source
 from bot.editorial.review import resolve
 from tests.editorial.cli_run import run_bot
 from tests.editorial.one_report import ROOT, make_one_report_world

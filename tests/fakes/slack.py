@@ -7,9 +7,8 @@
   rotating bot token; auth.test answers per token; every call records the token it carried.
 """
 
-import base64
-
 import asyncio
+import base64
 import itertools
 import json
 import time

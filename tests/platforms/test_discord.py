@@ -2,7 +2,7 @@
 
 import asyncio
 from collections.abc import AsyncIterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import discord
 import pytest
@@ -20,7 +20,7 @@ from bot.settings import Settings
 from tests.fakes.discord import GUILD_ID, FakeDiscord
 from tests.renderers.discord_limits import assert_no_pings, assert_within_limits
 
-CLOCK = lambda: datetime(2026, 3, 10, tzinfo=timezone.utc)  # noqa: E731
+CLOCK = lambda: datetime(2026, 3, 10, tzinfo=UTC)  # noqa: E731
 
 
 @pytest.fixture

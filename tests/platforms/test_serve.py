@@ -185,7 +185,8 @@ async def test_sigterm_finishes_in_flight_replies_fast_and_slow_then_exits_0(
 ) -> None:
     """A slow /recap (its database locked by another process) is acked with "Working on it"
     and still answered through the response URL after SIGTERM; fast ones are answered or,
-    once stopping, turned away with 503: no reply is lost."""
+    once stopping, turned away with 503: no reply is lost.
+    """
     import sqlite3
 
     fake = await FakeSlack().start()

@@ -1,6 +1,7 @@
 """How ``serve_until_stopped`` wires recaps: one ``attach`` (each platform's poster and the
 metrics) before anything starts, then a recap due goes out through the real Slack client
-to FakeSlack and is counted on /metrics."""
+to FakeSlack and is counted on /metrics.
+"""
 
 import asyncio
 import socket

@@ -3,7 +3,7 @@
 import asyncio
 import time
 from collections.abc import AsyncIterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import aiohttp
 import pytest
@@ -22,7 +22,7 @@ from tests.fakes.slack import Failure, FakeSlack, slash_payload
 from tests.renderers.slack_limits import assert_inert, assert_within_limits
 
 SECRET = "test-signing-secret-0123456789"
-CLOCK = lambda: datetime(2026, 3, 10, tzinfo=timezone.utc)  # noqa: E731
+CLOCK = lambda: datetime(2026, 3, 10, tzinfo=UTC)  # noqa: E731
 
 
 @pytest.fixture
@@ -56,13 +56,15 @@ async def http_runner(
 
 
 async def post(runner: SlackRunner, body: str, headers: dict[str, str]) -> tuple[int, dict | str]:  # type: ignore[type-arg]
-    async with aiohttp.ClientSession() as session:
-        async with session.post(
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(
             f"http://127.0.0.1:{runner.port}/slack/events", data=body, headers=headers
-        ) as resp:
-            if resp.content_type == "application/json":
-                return resp.status, await resp.json()
-            return resp.status, await resp.text()
+        ) as resp,
+    ):
+        if resp.content_type == "application/json":
+            return resp.status, await resp.json()
+        return resp.status, await resp.text()
 
 
 async def test_signed_slash_command_gets_blocks_within_limits(http_runner: SlackRunner) -> None:

@@ -139,13 +139,15 @@ async def start_install(runner: SlackRunner) -> tuple[str, str]:
 
 async def redirect(runner: SlackRunner, code: str, state: str, cookie: str) -> tuple[int, str]:
     """Slack sends the browser back to /slack/oauth_redirect with the code and the state."""
-    async with aiohttp.ClientSession() as session:
-        async with session.get(
+    async with (
+        aiohttp.ClientSession() as session,
+        session.get(
             url(runner, "/slack/oauth_redirect"),
             params={"code": code, "state": state},
             headers={"Cookie": f"slack-app-oauth-state={cookie}"},
-        ) as resp:
-            return resp.status, await resp.text()
+        ) as resp,
+    ):
+        return resp.status, await resp.text()
 
 
 async def install(
@@ -164,16 +166,18 @@ async def command(
     body = form(
         slash_payload("/probe", user_id=user_id, team_id=team_id, response_url=fake.response_url)
     )
-    async with aiohttp.ClientSession() as session:
-        async with session.post(
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(
             url(runner, "/slack/events"), data=body, headers=signed_headers(SECRET, body)
-        ) as resp:
-            assert resp.status == 200
-            return (
-                await resp.json()
-                if resp.content_type == "application/json"
-                else {"text": await resp.text()}
-            )
+        ) as resp,
+    ):
+        assert resp.status == 200
+        return (
+            await resp.json()
+            if resp.content_type == "application/json"
+            else {"text": await resp.text()}
+        )
 
 
 async def event(runner: SlackRunner, payload: dict[str, Any]) -> int:
@@ -793,10 +797,12 @@ async def test_a_failed_install_logs_its_error_parameter_quoted_and_cut(
 ) -> None:
     """/slack/oauth_redirect?error=... is anyone's text: it forged whole log lines and wrote 20 KB each."""
     forged = "x\n2026-01-01 00:00:00,000 ERROR bot: FORGED" + "a" * 20_000
-    async with aiohttp.ClientSession() as session:
-        async with session.get(
+    async with (
+        aiohttp.ClientSession() as session,
+        session.get(
             url(runner, "/slack/oauth_redirect"), params={"error": forged, "state": "s"}
-        ) as resp:
-            assert resp.status < 500
+        ) as resp,
+    ):
+        assert resp.status < 500
     [line] = [r.getMessage() for r in caplog.records if "did not complete" in r.getMessage()]
     assert "\n" not in line and len(line) < 200

@@ -1,10 +1,11 @@
 """A recap service on the real SQLite store (or PostgreSQL when TEST_DATABASE_URL is set and
-a test asks for it), wired to the real posters and local fakes of Slack and Discord."""
+a test asks for it), wired to the real posters and local fakes of Slack and Discord.
+"""
 
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import psycopg
@@ -62,7 +63,7 @@ class Recorded:
 
 @pytest.fixture
 def recap_clock() -> Clock:
-    return Clock(datetime(2026, 3, 10, 13, 0, tzinfo=timezone.utc))
+    return Clock(datetime(2026, 3, 10, 13, 0, tzinfo=UTC))
 
 
 @pytest.fixture

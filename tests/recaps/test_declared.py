@@ -1,12 +1,13 @@
 """Recaps declared in RECAPS: a bad entry stops the start naming the variable; a bad
-subscription already in the database pauses only itself."""
+subscription already in the database pauses only itself.
+"""
 
 import json
 import logging
 import os
 import subprocess
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -17,11 +18,10 @@ from bot.recaps.declared import BadDeclaration, declared_recaps
 from bot.settings import Settings
 from tests.fakes.discord import FakeDiscord
 from tests.fakes.slack import FakeSlack
-from tests.recaps.conftest import Clock, build_service
 from tests.hermetic import outside_checkout
+from tests.recaps.conftest import Clock, build_service
 
 ROOT = Path(__file__).resolve().parents[2]
-UTC = timezone.utc
 NOW = datetime(2026, 3, 10, 12, tzinfo=UTC)
 GOOD = {"platform": "slack", "channel": "C1", "schedule": "daily", "time": "09:00"}
 

@@ -1,7 +1,7 @@
 """Posting recaps on time, exactly once, and what each fault does (real posters, fake platforms)."""
 
 import logging
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -9,12 +9,11 @@ from bot.core.dispatch import Dispatcher
 from bot.platforms.slack.poster import SlackPoster
 from bot.recaps.schedule import Schedule
 from bot.recaps.service import RecapService
+from bot.web.links import PublicLinks
 from tests.fakes.discord import FakeDiscord
 from tests.fakes.slack import Failure, FakeSlack
-from bot.web.links import PublicLinks
 from tests.recaps.conftest import Clock, build_service
 
-UTC = timezone.utc
 NINE_NY = datetime(2026, 3, 10, 13, 0, tzinfo=UTC)  # 09:00 in New York (EDT)
 DAILY_NINE = Schedule("daily", "09:00", "America/New_York")
 

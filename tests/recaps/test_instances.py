@@ -1,10 +1,11 @@
 """Several instances on one database, in one process (distinct owners): leases, taking over
-a dead instance's claims, checking busy channels page by page, and per-workspace pacing."""
+a dead instance's claims, checking busy channels page by page, and per-workspace pacing.
+"""
 
 import asyncio
 import time
 from collections.abc import AsyncIterator
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -17,7 +18,6 @@ from tests.fakes.slack import FakeSlack
 from tests.recaps.conftest import Clock, build_service
 from tests.recaps.test_delivery import NINE_NY, subscribe
 
-UTC = timezone.utc
 LEASE = timedelta(seconds=30)
 
 
@@ -142,7 +142,7 @@ async def test_one_throttled_workspace_does_not_slow_another(
     started = time.time()
     report = await service.post_due()
     landed = {c: float(slack.history[c][0]["ts"]) - started for c in slow + fast}
-    assert len(report.posted) == 30 and slack.posts_by_channel() == {c: 1 for c in slow + fast}
+    assert len(report.posted) == 30 and slack.posts_by_channel() == dict.fromkeys(slow + fast, 1)
     assert max(landed[c] for c in fast) < 2.0  # at our own pace (20/s), as if TSLOW did not exist
     assert max(landed[c] for c in slow) > 3.0  # TSLOW's limit (2/s) held only TSLOW back
     assert slack.rejected_by_team["TFAST"] == 0

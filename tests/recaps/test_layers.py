@@ -8,9 +8,8 @@ import subprocess
 import sys
 import tomllib
 from pathlib import Path
-from tests.hermetic import outside_checkout
 
-from tests.hermetic import ROOT, clean_env
+from tests.hermetic import ROOT, clean_env, outside_checkout
 
 CHAT = ("discord", "slack_sdk", "slack_bolt", "aiohttp")
 

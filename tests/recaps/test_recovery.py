@@ -17,8 +17,8 @@ import pytest
 from bot.core.dispatch import Dispatcher
 from bot.platforms.slack.poster import SlackPoster
 from bot.recaps.service import RecapService, utc_now
-from bot.storage.connect import open_store
 from bot.storage.base import Delivery
+from bot.storage.connect import open_store
 from tests.fakes.discord import FakeDiscord
 from tests.fakes.slack import Failure, FakeSlack
 from tests.recaps.conftest import FAST, Clock, Recorded

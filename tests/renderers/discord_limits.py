@@ -5,7 +5,7 @@ from typing import Any
 
 from bot.renderers import discord as d
 
-LIVE_MENTION = re.compile(r"@(?:everyone|here)\b|<@[!&]?\d+>|<#\d+>", re.I)
+LIVE_MENTION = re.compile(r"@(?:everyone|here)\b|<@[!&]?\d+>|<#\d+>", re.IGNORECASE)
 LINK = re.compile(r"[A-Za-z]://|[A-Za-z0-9-]\.(?:[A-Za-z]{2,}|[A-Za-z0-9-]+\.[A-Za-z]{2,})\b")
 
 

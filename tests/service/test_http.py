@@ -4,7 +4,7 @@ import asyncio
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import aiohttp
 import pytest
@@ -31,7 +31,7 @@ class Loop:
     """What a recap runner exposes (SchedulerState)."""
 
     alive: bool = True
-    next_wakeup: datetime | None = datetime(2026, 3, 10, 9, 0, tzinfo=timezone.utc)
+    next_wakeup: datetime | None = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
     last_beat: float | None = None
     problem: str | None = None
 

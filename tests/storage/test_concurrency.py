@@ -1,5 +1,6 @@
 """Exactly-once under contention: many claimers, several OS processes, takers of expired leases,
-and instances migrating a fresh database at the same moment, on SQLite and PostgreSQL."""
+and instances migrating a fresh database at the same moment, on SQLite and PostgreSQL.
+"""
 
 import asyncio
 import json
@@ -14,8 +15,8 @@ from typing import Any
 from bot.storage import migrations
 from bot.storage.base import RecapStore
 from bot.storage.connect import open_store
-from tests.storage.workers import NOW, SLOT
 from tests.hermetic import outside_checkout
+from tests.storage.workers import NOW, SLOT
 
 WORKERS = Path(__file__).with_name("workers.py")
 LEASE = NOW + timedelta(minutes=5)

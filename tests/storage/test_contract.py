@@ -1,6 +1,6 @@
 """The store contract (bot/storage/base.py), each rule run against SQLite and PostgreSQL alike."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
@@ -8,8 +8,8 @@ from bot.storage import migrations
 from bot.storage.base import RecapStore
 from bot.storage.connect import open_store
 
-NOW = datetime(2026, 3, 10, 12, tzinfo=timezone.utc)
-SLOT = datetime(2026, 3, 10, 14, tzinfo=timezone.utc)
+NOW = datetime(2026, 3, 10, 12, tzinfo=UTC)
+SLOT = datetime(2026, 3, 10, 14, tzinfo=UTC)
 LEASE = NOW + timedelta(minutes=5)
 
 
@@ -103,7 +103,7 @@ async def test_instants_come_back_in_utc_to_the_second(store: RecapStore) -> Non
         next_due=datetime(2026, 3, 10, 15, 0, 0, 999_999, tzinfo=paris),
         now=NOW.replace(microsecond=5),
     )
-    assert sub.next_due == datetime(2026, 3, 10, 14, 0, 0, tzinfo=timezone.utc)
+    assert sub.next_due == datetime(2026, 3, 10, 14, 0, 0, tzinfo=UTC)
     assert sub.next_due.utcoffset() == timedelta(0) and sub.created_at == NOW
 
 

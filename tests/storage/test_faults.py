@@ -1,5 +1,6 @@
 """Faults give StorageError with one line saying what is wrong and what to do, never a password,
-and waiting on a locked database never blocks the event loop."""
+and waiting on a locked database never blocks the event loop.
+"""
 
 import asyncio
 import json

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from bot.storage.connect import open_store
-from bot.storage.urls import check_database_url, url_for_logs
 from bot.storage.sqlite import SQLiteStore
+from bot.storage.urls import check_database_url, url_for_logs
 from tests.hermetic import clean_env, outside_checkout
 from tests.uninstalled import hiding
 

@@ -16,8 +16,7 @@ import pytest
 from aiohttp import web
 
 from bot.core.dispatch import Dispatcher
-from bot.web.server import build_web_app
-from bot.web.server import HANDLER_ARGS
+from bot.web.server import HANDLER_ARGS, build_web_app
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [

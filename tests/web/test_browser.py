@@ -8,7 +8,7 @@ queries, and take screenshots at phone and desktop width.
 import os
 import shutil
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urldefrag, urlsplit
@@ -21,7 +21,7 @@ from bot.web.site import export_site
 from tests.web.browser import ServerThread, chromium
 
 ROOT = Path(__file__).resolve().parents[2]
-CLOCK = lambda: datetime(2026, 3, 10, 12, tzinfo=timezone.utc)  # noqa: E731
+CLOCK = lambda: datetime(2026, 3, 10, 12, tzinfo=UTC)  # noqa: E731
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 900}
 

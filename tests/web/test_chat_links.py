@@ -6,7 +6,7 @@ percent-encoded words of a /quote); every other piece of text stays inert.
 
 import re
 from collections.abc import AsyncIterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -33,7 +33,7 @@ HOSTILE = "<https://evil.example|click> @everyone <!channel> [x](https://evil.ex
 
 @pytest.fixture
 def linked(settings: Settings) -> Dispatcher:
-    clock = lambda: datetime(2026, 3, 10, tzinfo=timezone.utc)  # noqa: E731
+    clock = lambda: datetime(2026, 3, 10, tzinfo=UTC)  # noqa: E731
     return build_dispatcher(settings.model_copy(update={"public_url": BASE}), clock)
 
 

@@ -1,5 +1,6 @@
 """WebPages keeps each rendered page until the content version or the day changes, and only
-the most recently used CACHE_SIZE of them."""
+the most recently used CACHE_SIZE of them.
+"""
 
 from collections.abc import Callable
 from datetime import datetime, timedelta

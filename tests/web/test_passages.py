@@ -2,7 +2,8 @@
 
 from html.parser import HTMLParser
 
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bot.content.normalize import normalize
 from bot.core.dispatch import Dispatcher

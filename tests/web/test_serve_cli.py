@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import aiohttp
+
 from tests.hermetic import outside_checkout
 
 

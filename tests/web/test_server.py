@@ -1,6 +1,7 @@
 """The web pages over real HTTP: same content as the commands, safe, and always an answer."""
 
 import html
+from datetime import UTC
 from pathlib import Path
 
 import pytest
@@ -50,7 +51,7 @@ async def test_the_brief_shows_every_topic_as_its_command_answers_it(
 async def test_the_brief_warns_when_the_reporting_is_old(
     content_dirs: tuple[Path, Path], tmp_path: Path
 ) -> None:
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from bot.app import build_dispatcher
     from bot.settings import Settings
@@ -64,7 +65,7 @@ async def test_the_brief_warns_when_the_reporting_is_old(
             _env_file=None,
             database_url=f"sqlite:///{tmp_path / 'late.sqlite3'}",
         ),
-        lambda: datetime(2026, 9, 1, tzinfo=timezone.utc),
+        lambda: datetime(2026, 9, 1, tzinfo=UTC),
     )
     runner, url = await serve(shared_app(late))
     try:

@@ -6,10 +6,10 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from bot.core.dispatch import Dispatcher
-from bot.web.site import export_site
 from bot.web.passages import anchor
-from tests.web.conftest import hrefs
+from bot.web.site import export_site
 from tests.hermetic import outside_checkout
+from tests.web.conftest import hrefs
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -26,7 +26,8 @@ def extract_facts(
 ) -> list[Fact]:
     """Every figure, date, name and quoted phrase in ``text``, in order of position.
 
-    ``with_names=False`` skips names (the slowest part) when only figures and dates matter."""
+    ``with_names=False`` skips names (the slowest part) when only figures and dates matter.
+    """
     return [f for f in _extract(text, with_names) if not f.initial or f.norm in known_names]
 
 

@@ -124,10 +124,7 @@ def _names_in(folded: str, tokens: list[re.Match[str]]) -> list[Fact]:
         j = i + 1
         while j < len(tokens) and _joined(folded, run[-1], tokens[j]):
             word = tokens[j].group()
-            if _capitalised(word):
-                run.append(tokens[j])
-                j += 1
-            elif (
+            if _capitalised(word) or (
                 word.lower() in _CONNECTORS
                 and j + 1 < len(tokens)
                 and (_capitalised(tokens[j + 1].group()) or tokens[j + 1].group().lower() == "the")

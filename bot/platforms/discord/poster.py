@@ -10,7 +10,7 @@ for its Retry-After, and a global hold when Discord reports a global limit.
 import asyncio
 import copy
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import aiohttp
@@ -106,11 +106,7 @@ class DiscordPoster:
                     return
                 body = await _json(response)
                 raise self._classify(route, response, body)
-        except (
-            asyncio.TimeoutError,
-            aiohttp.ServerTimeoutError,
-            aiohttp.ServerDisconnectedError,
-        ) as error:
+        except (TimeoutError, aiohttp.ServerTimeoutError, aiohttp.ServerDisconnectedError) as error:
             raise DeliveryError(f"{type(error).__name__}: {error}", unknown_outcome=True) from None
         except aiohttp.ClientError as error:
             raise DeliveryError(
@@ -161,7 +157,7 @@ class DiscordPoster:
         self, workspace: str, channel: str, marker: str, since: datetime
     ) -> bool:
         """GET /channels/{id}/messages?after=<snowflake of since>, paging forward."""
-        after = snowflake(since.astimezone(timezone.utc))
+        after = snowflake(since.astimezone(UTC))
         for _ in range(HISTORY_PAGES):
             route = self.routes[f"history:{channel}"]
             await route.take()

@@ -59,7 +59,8 @@ def embeds_for(reply: Reply) -> list[discord.Embed]:
 def may_reply_privately(command: Command | None) -> bool:
     """Whether the reply may be private-only (``Reply.private_only``, e.g. /recap preview):
     such replies concern who asks or the channel's own state, which is what commands marked
-    ``needs_admin`` or not ``cacheable`` depend on."""
+    ``needs_admin`` or not ``cacheable`` depend on.
+    """
     return command is None or command.needs_admin or not command.cacheable
 
 

@@ -19,10 +19,10 @@ from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
 from bot.core.dispatch import Dispatcher
-from bot.platforms.discord.sync import sync_commands
-from bot.platforms.errors import StartError
 from bot.platforms.discord.poster import DiscordPoster
+from bot.platforms.discord.sync import sync_commands
 from bot.platforms.discord.tree import build_tree
+from bot.platforms.errors import StartError
 from bot.service.http import Mount
 from bot.service.metrics import record_rate_limited
 from bot.service.observe import Observer

@@ -14,15 +14,15 @@ from typing import Any
 import aiohttp
 from cachetools import TTLCache
 from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.async_handler import RetryState
-from slack_sdk.http_retry.request import HttpRequest
-from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
     AsyncServerErrorRetryHandler,
 )
-from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core.dispatch import Dispatcher
@@ -134,7 +134,7 @@ class AdminCheck:
                 "users.info failed for an admin check (HTTP %s); admin status unknown", status
             )
             return None
-        except (asyncio.TimeoutError, aiohttp.ClientError):
+        except (TimeoutError, aiohttp.ClientError):
             log.warning(
                 "users.info did not answer within %s s; admin status unknown", self.TIMEOUT_SECONDS
             )
@@ -150,7 +150,8 @@ def build_slack_app(
     settings: Settings, dispatcher: Dispatcher, observer: Observer | None = None, **app_options: Any
 ) -> AsyncApp:
     """The Bolt app; ``app_options`` reach AsyncApp (e.g. an authorize function or an
-    installation store instead of the single bot token)."""
+    installation store instead of the single bot token).
+    """
     secret = (
         settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
     )

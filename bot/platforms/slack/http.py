@@ -15,7 +15,6 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.request.internals import parse_body
 from slack_sdk.signature import SignatureVerifier
 
-
 log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
@@ -107,7 +106,8 @@ def events_handler(
 
 def build_web_app(app: AsyncApp, signing_secret: str | None = None) -> web.Application:
     """Just Slack's events route, on an application of its own (the benchmark's bare app);
-    a running bot mounts ``events_handler`` on the service's server instead."""
+    a running bot mounts ``events_handler`` on the service's server instead.
+    """
     # Bolt holds the secret it was built with; callers that have the settings may pass it.
     secret = (
         signing_secret if signing_secret is not None else str(getattr(app, "_signing_secret", ""))

@@ -8,9 +8,9 @@ tokens, and their refresh tokens, are Fernet ciphertext in every row.
 """
 
 import logging
-from logging import Logger
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
+from logging import Logger
 from typing import Any, TypeVar
 
 import sqlalchemy
@@ -21,7 +21,6 @@ from slack_sdk.oauth.installation_store.models.installation import Installation
 from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStore
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
-
 
 log = logging.getLogger(__name__)
 _Record = TypeVar("_Record", Installation, Bot)
@@ -117,7 +116,8 @@ class EncryptedInstallationStore(AsyncInstallationStore):
 
 class SQLInstallationStore(AsyncSQLAlchemyInstallationStore):
     """slack_sdk's store with token columns wide enough for ciphertext (Fernet more than
-    doubles a token, and rotating tokens are long already; PostgreSQL enforces VARCHAR(200))."""
+    doubles a token, and rotating tokens are long already; PostgreSQL enforces VARCHAR(200)).
+    """
 
     @classmethod
     def build_installations_table(
@@ -133,7 +133,8 @@ class SQLInstallationStore(AsyncSQLAlchemyInstallationStore):
 class SQLStateStore(AsyncSQLAlchemyOAuthStateStore):
     """slack_sdk's state store, with a state consumed by one atomic DELETE (two instances
     handed the same state at once cannot both accept it), an index on the state, and
-    expired states purged as new ones are issued (/slack/install is public)."""
+    expired states purged as new ones are issued (/slack/install is public).
+    """
 
     @classmethod
     def build_oauth_states_table(
@@ -162,7 +163,7 @@ class SQLStateStore(AsyncSQLAlchemyOAuthStateStore):
 
 def _utcnow() -> datetime:
     """As slack_sdk stores expiry times: naive UTC."""
-    return datetime.now(tz=timezone.utc).replace(tzinfo=None)
+    return datetime.now(tz=UTC).replace(tzinfo=None)
 
 
 def _widen(table: sqlalchemy.Table) -> sqlalchemy.Table:
@@ -233,7 +234,8 @@ class SlackStores:
     async def reencrypt(self) -> int:
         """Re-encrypt every stored token under the first key (after a key change), returning
         how many rows changed. Each row is updated only if its ciphertext is still the one
-        read, so a token another instance refreshes meanwhile is never overwritten."""
+        read, so a token another instance refreshes meanwhile is never overwritten.
+        """
         changed = 0
         for table in (self.sql.installations, self.sql.bots):
             columns = [table.c[name] for name in TOKEN_FIELDS if name in table.c]

@@ -29,9 +29,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.encryption import parse_keys, split_keys
 from bot.platforms.errors import StartError
 from bot.platforms.slack.app import build_web_client
-from bot.encryption import parse_keys, split_keys
 from bot.platforms.slack.installations import SlackStores, UndecryptableTokens, create_engine
 from bot.platforms.slack.manifest import BOT_SCOPES
 from bot.settings import Settings
@@ -106,7 +106,7 @@ class SlackOAuth:
         # Bolt annotates this as a dict but only uses `in`, [] and []= on it: an LRU cache keeps
         # rotated tokens from piling up.
         authorize.authorize_result_cache = cast(
-            dict[str, AuthorizeResult], LRUCache(AUTHORIZE_CACHE_SIZE)
+            "dict[str, AuthorizeResult]", LRUCache(AUTHORIZE_CACHE_SIZE)
         )
         return {
             "client": self.client,

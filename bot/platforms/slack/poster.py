@@ -66,7 +66,8 @@ class SlackPoster:
         token_for: Callable[[str], Awaitable[str | None]] | None = None,
     ) -> None:
         """``token_for(workspace)`` gives a workspace's bot token when the app is installed in
-        many workspaces; without it every post uses ``token``."""
+        many workspaces; without it every post uses ``token``.
+        """
         self.base_url = api_url if api_url.endswith("/") else api_url + "/"
         self.timeout = timeout
         self.token = token
@@ -163,11 +164,7 @@ class SlackPoster:
             self.workspaces[workspace].speed_up()
         except SlackApiError as error:
             raise self._classify(error, workspace) from None
-        except (
-            asyncio.TimeoutError,
-            aiohttp.ServerTimeoutError,
-            aiohttp.ServerDisconnectedError,
-        ) as error:
+        except (TimeoutError, aiohttp.ServerTimeoutError, aiohttp.ServerDisconnectedError) as error:
             # The request went out; Slack may have posted it.
             raise DeliveryError(f"{type(error).__name__}: {error}", unknown_outcome=True) from None
         except (aiohttp.ClientError, OSError) as error:  # refused or reset before an answer

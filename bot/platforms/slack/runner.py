@@ -176,7 +176,8 @@ class SlackRunner:
 
     async def watch_connection(self) -> None:
         """Socket Mode reconnects by itself; while it cannot, ask Slack whether the tokens
-        still hold, and stop the process (Fatal) when one was revoked."""
+        still hold, and stop the process (Fatal) when one was revoked.
+        """
         down = 0
         while True:
             if self._socket is not None:
@@ -207,7 +208,7 @@ class SlackRunner:
                         f"Invalid setting {variable}: Slack rejected it "
                         f"({error.response.get('error')})"
                     ) from None
-            except (asyncio.TimeoutError, aiohttp.ClientError):
+            except (TimeoutError, aiohttp.ClientError):
                 return  # Slack unreachable: not the tokens' fault; keep waiting
 
     async def readiness(self) -> Readiness:
