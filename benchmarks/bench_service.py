@@ -166,7 +166,8 @@ async def wait_ready(session: aiohttp.ClientSession, port: int, within: float = 
         except aiohttp.ClientConnectionError:
             pass
         await asyncio.sleep(0.2)
-    raise TimeoutError(f"service on {port} never became ready")
+    msg = f"service on {port} never became ready"
+    raise TimeoutError(msg)
 
 
 def free_port() -> int:

@@ -78,7 +78,8 @@ async def main() -> None:
         stdout=subprocess.PIPE,
         text=True,
     )
-    assert child.stdout is not None and child.stdin is not None
+    assert child.stdout is not None
+    assert child.stdin is not None
     ours_port, bare_port = map(int, child.stdout.readline().split())
     try:
         for port in (ours_port, bare_port):  # warm up both

@@ -61,7 +61,8 @@ def importtime_ms(module_code: str, cwd: str, env: dict[str, str]) -> float:
         _, cumulative, name = line.split("|")
         if name.strip() == "bot.cli":
             return int(cumulative) / 1000
-    raise RuntimeError("bot.cli not in -X importtime output")
+    msg = "bot.cli not in -X importtime output"
+    raise RuntimeError(msg)
 
 
 def main() -> None:

@@ -95,8 +95,10 @@ async def measure(name: str, store: RecapStore, subscriptions: int, claims: int)
         f"{name}: due() returning 1,000 of them {fmt(due)}  p50/ping-p50 {due['p50'] / ping['p50']:.1f}x",
         f"{name}: due() returning none {fmt(quiet)}  p50/ping-p50 {quiet['p50'] / ping['p50']:.1f}x",
         f"{name}: earliest_due() {fmt(earliest)}",
-        f"{name}: claims/s sequential {sequential:.0f} ({1000 / sequential:.2f} ms each, "
-        f"{1000 / sequential / ping['p50']:.1f}x ping); 4-way contended {contended:.0f} slots/s",
+        (
+            f"{name}: claims/s sequential {sequential:.0f} ({1000 / sequential:.2f} ms each, "
+            f"{1000 / sequential / ping['p50']:.1f}x ping); 4-way contended {contended:.0f} slots/s"
+        ),
         f"{name}: last_deliveries(10 ids) (/recap list) {fmt(listing)}",
     ]
 

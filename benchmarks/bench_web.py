@@ -114,7 +114,8 @@ async def bench_served(requests: int, concurrency: int) -> None:
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     try:
-        assert child.stdout is not None and child.stdout.readline().strip() == b"ready"
+        assert child.stdout is not None
+        assert child.stdout.readline().strip() == b"ready"
         base = f"http://127.0.0.1:{port}"
         for path in PATHS:  # warm up: caches filled, connections open
             await load(base, path, 50, concurrency)

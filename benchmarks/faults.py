@@ -213,7 +213,8 @@ def content(root: Path, tmp: Path) -> list[tuple[str, str]]:
         stderr=subprocess.PIPE,
         env=env_for(root, SEEDS_DIR=str(case / "seeds"), SUMMARIES_DIR=str(case / "summaries")),
     )
-    assert process.stdin is not None and process.stdout is not None
+    assert process.stdin is not None
+    assert process.stdout is not None
     out = b""
     for edit in (None, b"\x00binary \xff", good.replace(b"# The numbers", b"# The key numbers")):
         if edit is not None:
@@ -233,8 +234,10 @@ def content(root: Path, tmp: Path) -> list[tuple[str, str]]:
     rows.append(
         (
             "content: binary edit into a running console",
-            f"exit {process.returncode}, "
-            f"{'traceback' if b'Traceback' in err else 'no traceback'}, {loaded}",
+            (
+                f"exit {process.returncode}, "
+                f"{'traceback' if b'Traceback' in err else 'no traceback'}, {loaded}"
+            ),
         )
     )
     return rows

@@ -35,7 +35,8 @@ def _timezone(value: str) -> str:
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"unknown IANA time zone {value!r} (e.g. America/New_York)") from None
+        msg = f"unknown IANA time zone {value!r} (e.g. America/New_York)"
+        raise ValueError(msg) from None
     return value
 
 
@@ -46,10 +47,11 @@ def _public_url(value: str | None) -> str | None:
     # Chat replies put this address inside Slack <url|text> and Markdown [text](url) links:
     # only plain host and path characters, so it can never break out of them.
     if value is not None and not _PUBLIC_URL.match(value):
-        raise ValueError(
+        msg = (
             "must be an http(s) address of the web pages without query or fragment, "
             "e.g. https://brief.example.org"
         )
+        raise ValueError(msg)
     return value.rstrip("/") if value else value
 
 
@@ -129,7 +131,8 @@ class Settings(BaseSettings):
     def _slack_token_shape(cls, value: SecretStr | None, info: ValidationInfo) -> SecretStr | None:
         prefix, kind = _SLACK_TOKEN_KINDS[info.field_name or ""]
         if value is not None and not value.get_secret_value().startswith(prefix):
-            raise ValueError(f"must be {kind} starting with {prefix}")
+            msg = f"must be {kind} starting with {prefix}"
+            raise ValueError(msg)
         return value
 
     @property
@@ -199,15 +202,19 @@ def _missing(settings: Settings) -> list[str]:
         settings.slack_app_token or settings.slack_signing_secret
     ):
         return [
-            "Invalid setting SLACK_BOT_TOKEN: missing; Slack needs the bot token (xoxb-...) "
-            "beside SLACK_APP_TOKEN or SLACK_SIGNING_SECRET"
+            (
+                "Invalid setting SLACK_BOT_TOKEN: missing; Slack needs the bot token (xoxb-...) "
+                "beside SLACK_APP_TOKEN or SLACK_SIGNING_SECRET"
+            )
         ]
     if settings.slack_bot_token is not None and not (
         settings.slack_app_token or settings.slack_signing_secret
     ):
         return [
-            "Invalid setting SLACK_SIGNING_SECRET: missing; set it for HTTP mode, "
-            "or set SLACK_APP_TOKEN (xapp-...) for Socket Mode"
+            (
+                "Invalid setting SLACK_SIGNING_SECRET: missing; set it for HTTP mode, "
+                "or set SLACK_APP_TOKEN (xapp-...) for Socket Mode"
+            )
         ]
     return []
 

@@ -32,7 +32,7 @@ def clean_env(**settings: str) -> dict[str, str]:
 def outside_checkout(cwd: Path) -> Path:
     """A subprocess's working directory, refused if it is inside the checkout."""
     resolved = cwd.resolve()
-    assert resolved != ROOT and ROOT not in resolved.parents, (
-        f"subprocess would run in the checkout: {cwd}"
-    )
+    refused = f"subprocess would run in the checkout: {cwd}"
+    assert resolved != ROOT, refused
+    assert ROOT not in resolved.parents, refused
     return resolved

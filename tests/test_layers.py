@@ -80,7 +80,8 @@ def copy(tmp_path: Path) -> Path:
 
 def test_the_package_as_it_is_keeps_every_contract(copy: Path) -> None:
     code, status, output = lint_imports(copy)
-    assert code == 0 and set(status.values()) == {"KEPT"}, output
+    assert code == 0, output
+    assert set(status.values()) == {"KEPT"}, output
 
 
 def test_every_contract_is_proven_by_a_plant() -> None:
@@ -100,7 +101,8 @@ def test_a_planted_import_breaks_the_contract_named(
     with path.open("a") as file:
         file.write(f"\n{line}\n")
     code, status, output = lint_imports(copy)
-    assert code == 1 and status[contract] == "BROKEN", output
+    assert code == 1, output
+    assert status[contract] == "BROKEN", output
 
 
 # Package modules allowed to import from bot: the command line's entry point (`main`), and

@@ -36,9 +36,10 @@ def add_parsers(sub: "argparse._SubParsersAction[Any]") -> None:
 
 
 def parse_instant(text: str) -> datetime:
-    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    moment = datetime.fromisoformat(text)
     if moment.tzinfo is None:
-        raise ValueError("give a time zone, e.g. 2026-03-10T14:00:00Z or 2026-03-10T09:00-05:00")
+        msg = "give a time zone, e.g. 2026-03-10T14:00:00Z or 2026-03-10T09:00-05:00"
+        raise ValueError(msg)
     return moment.astimezone(UTC)
 
 

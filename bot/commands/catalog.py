@@ -65,7 +65,7 @@ def build_registry() -> Registry:
             slow=True,  # SQLite may wait on another process's lock
         )
     )
-    names = tuple(c.name for c in commands) + ("help",)
+    names = (*(c.name for c in commands), "help")
     commands.append(
         Command(
             "help",

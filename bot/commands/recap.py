@@ -104,9 +104,8 @@ def _unsubscribe(recaps: Recaps, request: CommandRequest, channel: str) -> Reply
         )
     if not chosen:
         ids = ", ".join(f"#{s.id}" for s in subs)
-        raise UsageError(
-            f"Say which one: `/recap unsubscribe <id>` ({ids}); `/recap list` shows them."
-        )
+        msg = f"Say which one: `/recap unsubscribe <id>` ({ids}); `/recap list` shows them."
+        raise UsageError(msg)
     sub = chosen[0]
     if sub.origin == "settings":
         return Reply(

@@ -100,7 +100,7 @@ class SentenceIndex:
         return len(self.sentences)
 
     def search(self, query: str, limit: int = 5) -> SearchResult:
-        typed = [t for t in dict.fromkeys(tokenize(query))]
+        typed = list(dict.fromkeys(tokenize(query)))
         content = [t for t in typed if t not in _STOPWORDS] or typed
         terms: list[str] = []
         corrected: list[tuple[str, str]] = []

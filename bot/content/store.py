@@ -139,7 +139,7 @@ class ContentStore:
         stamp = None
         try:
             stamp = fingerprint(self.seeds_dir, self.summaries_dir)
-            if stamp == self._current.fingerprint or stamp == self._failed_stamp:
+            if stamp in (self._current.fingerprint, self._failed_stamp):
                 return None
             problems = self.reload()
         except Exception as error:

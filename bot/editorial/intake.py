@@ -68,41 +68,41 @@ def add_source(file: Path, seeds_dir: Path, source_id: str | None = None) -> Dra
     if (
         file.exists() and not file.is_dir() and not file.is_file()
     ):  # a FIFO or device: reading would hang
-        raise IntakeError(f"{file} is not a regular file; save the report to a file first")
+        msg = f"{file} is not a regular file; save the report to a file first"
+        raise IntakeError(msg)
     try:
         raw = file.read_bytes()
     except OSError as error:
-        raise IntakeError(f"cannot read {file}: {error.strerror}") from None
+        msg = f"cannot read {file}: {error.strerror}"
+        raise IntakeError(msg) from None
     from_html = is_html(file, raw)
     data = article_text(raw).encode("utf-8") if from_html else raw
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise IntakeError(
-            f"{file} is not UTF-8 text (byte {error.start}); convert it first"
-        ) from None
+        msg = f"{file} is not UTF-8 text (byte {error.start}); convert it first"
+        raise IntakeError(msg) from None
     if "\x00" in text:  # valid UTF-8, but the content loader refuses it: the bot would not start
         line = text.count("\n", 0, text.index("\x00")) + 1
-        raise IntakeError(
-            f"{file} is binary data, not text (a NUL byte on line {line}); save it as UTF-8 text"
-        )
+        msg = f"{file} is binary data, not text (a NUL byte on line {line}); save it as UTF-8 text"
+        raise IntakeError(msg)
     if not text.strip():
-        raise IntakeError(f"{file}: no text to add")
+        msg = f"{file}: no text to add"
+        raise IntakeError(msg)
     seeds_dir.mkdir(parents=True, exist_ok=True)
     _refuse_duplicate(seeds_dir, data)
     source_id = source_id or default_id(seeds_dir, data)
     if not _ID.match(source_id):
-        raise IntakeError(f"--id {source_id!r}: use lower case letters, digits, '.', '_' and '-'")
+        msg = f"--id {source_id!r}: use lower case letters, digits, '.', '_' and '-'"
+        raise IntakeError(msg)
     text_file, meta_file = seeds_dir / f"{source_id}.txt", seeds_dir / f"{source_id}.toml"
     for existing in (text_file, meta_file):
         if existing.exists():
-            raise IntakeError(
-                f"{existing} already exists; choose another --id (nothing was written)"
-            )
+            msg = f"{existing} already exists; choose another --id (nothing was written)"
+            raise IntakeError(msg)
     if source_id in _ids_in_use(seeds_dir):
-        raise IntakeError(
-            f"source id {source_id!r} is already used in {seeds_dir}; choose another --id"
-        )
+        msg = f"source id {source_id!r} is already used in {seeds_dir}; choose another --id"
+        raise IntakeError(msg)
     draft = Draft(source_id, text_file, meta_file, from_html)
     draft.stated = state_fields(text)
     named = {s.field for s in draft.stated}
@@ -118,7 +118,8 @@ def add_source(file: Path, seeds_dir: Path, source_id: str | None = None) -> Dra
             out.write(toml)
     except FileExistsError:
         text_file.unlink()
-        raise IntakeError(f"{meta_file} appeared while writing; nothing was added") from None
+        msg = f"{meta_file} appeared while writing; nothing was added"
+        raise IntakeError(msg) from None
     return draft
 
 
@@ -131,18 +132,18 @@ def article_text(raw: bytes) -> str:
     try:  # imported here: only HTML intake needs it (the editorial extra), and it is slow to import
         import trafilatura
     except ImportError:
-        raise MissingExtra(
+        msg = (
             "an HTML page needs trafilatura, which is not installed: "
             "pip install -e '.[editorial]' (or save the article as plain text)"
-        ) from None
+        )
+        raise MissingExtra(msg) from None
 
     text = trafilatura.extract(
         raw, include_comments=False, include_tables=False, favor_precision=True
     )
     if not text or not text.strip():
-        raise IntakeError(
-            "no article text found in the HTML page; save the article as plain text instead"
-        )
+        msg = "no article text found in the HTML page; save the article as plain text instead"
+        raise IntakeError(msg)
     return "\n".join(line.strip() for line in text.splitlines() if line.strip()) + "\n"
 
 
@@ -247,6 +248,5 @@ def _refuse_duplicate(seeds_dir: Path, data: bytes) -> None:
     digest = hashlib.sha256(data).digest()
     for existing in sorted(seeds_dir.glob("*.txt")):
         if hashlib.sha256(existing.read_bytes()).digest() == digest:
-            raise IntakeError(
-                f"this report is already in {seeds_dir} as {existing.name}; nothing was written"
-            )
+            msg = f"this report is already in {seeds_dir} as {existing.name}; nothing was written"
+            raise IntakeError(msg)

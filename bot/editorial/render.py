@@ -9,8 +9,10 @@ def render_review_text(review: Review) -> str:
     when = review.report_date.isoformat() if review.report_date else "no date stated"
     lines = [
         f"Review of {review.source_id} ({review.file}): {review.label} [{when}]",
-        f"Compared with {review.claims_compared} claims in {review.topics_compared} summaries, "
-        "word by word (figures, names, dates); an editor decides what to change.",
+        (
+            f"Compared with {review.claims_compared} claims in {review.topics_compared} summaries, "
+            "word by word (figures, names, dates); an editor decides what to change."
+        ),
         "",
     ]
     quiet = 0

@@ -49,8 +49,9 @@ def changes(before: dict[str, Any], now: dict[str, Any], content: Content) -> li
     dropped = [old[key] for key in old if key not in new]
     lines += [f"Dropped: {text}" for text in dropped]
     if len(lines) > MAX_CHANGES:
-        lines = lines[:MAX_CHANGES] + [
-            f"...and {len(lines) - MAX_CHANGES} more changes; see /sources and the topic commands."
+        lines = [
+            *lines[:MAX_CHANGES],
+            f"...and {len(lines) - MAX_CHANGES} more changes; see /sources and the topic commands.",
         ]
     return lines
 

@@ -34,7 +34,8 @@ class LazyStore:
     @property
     def store(self) -> RecapStore:
         if self._store is None:
-            raise RuntimeError("the recap store is opened by `await service.ready()`")
+            msg = "the recap store is opened by `await service.ready()`"
+            raise RuntimeError(msg)
         return self._store
 
     async def ready(self) -> RecapStore:

@@ -20,7 +20,8 @@ class TokenBucket:
         self, rate: float, burst: float = 1.0, *, clock: Callable[[], float] = time.monotonic
     ) -> None:
         if rate <= 0 or burst < 1:
-            raise ValueError("rate must be > 0 and burst >= 1")
+            msg = "rate must be > 0 and burst >= 1"
+            raise ValueError(msg)
         self.base_rate = rate
         self.base_burst = burst
         self.burst = burst

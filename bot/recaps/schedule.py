@@ -83,10 +83,11 @@ class Schedule:
         try:
             self.next_slot(self.next_slot(now))
         except ScheduleError:
-            raise ScheduleError(
+            msg = (
                 f"{self.describe()} does not fire at least once a year; "
                 f"give one that does. {HOW_TO}"
-            ) from None
+            )
+            raise ScheduleError(msg) from None
 
 
 @functools.lru_cache(maxsize=4096)  # thousands of subscriptions share a few schedules and slots
@@ -106,7 +107,8 @@ def _next_slot(cron: str, tz: str, after: datetime) -> datetime:
                 return instant
     except (CroniterBadDateError, ValueError, KeyError):
         pass
-    raise ScheduleError(f"cron `{cron}` ({tz}) has no slot within a year")
+    msg = f"cron `{cron}` ({tz}) has no slot within a year"
+    raise ScheduleError(msg)
 
 
 def parse_schedule(
@@ -123,21 +125,22 @@ def parse_schedule(
     try:
         ZoneInfo(tz)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ScheduleError(
-            f"Unknown time zone `{tz}`; use an IANA name such as America/New_York."
-        ) from None
+        msg = f"Unknown time zone `{tz}`; use an IANA name such as America/New_York."
+        raise ScheduleError(msg) from None
     if kind == "cron":
         expression = " ".join(rest).strip("\"'")
         if len(expression.split()) != 5 or not croniter.is_valid(expression):
-            raise ScheduleError(
+            msg = (
                 f"`{expression}` is not a 5-field cron expression (minute hour day month weekday)."
             )
+            raise ScheduleError(msg)
         schedule = Schedule(expression, "", tz)
         schedule.check_fires(datetime.now(UTC) if now is None else now)
         return schedule
     if kind == "weekly":
         if not rest or rest[0][:3].lower() not in DAYS:
-            raise ScheduleError("Say which day: `weekly monday 09:00 America/New_York`.")
+            msg = "Say which day: `weekly monday 09:00 America/New_York`."
+            raise ScheduleError(msg)
         day = rest.pop(0)[:3].lower()
         return Schedule(f"weekly {day}", _time(rest), tz)
     if kind == "daily":
@@ -150,7 +153,8 @@ def _time(rest: list[str]) -> str:
         return "09:00"
     match = _TIME.match(rest[0])
     if not match or len(rest) > 1:
-        raise ScheduleError(f"`{' '.join(rest)}` is not a time; use 24-hour HH:MM such as 09:00.")
+        msg = f"`{' '.join(rest)}` is not a time; use 24-hour HH:MM such as 09:00."
+        raise ScheduleError(msg)
     return f"{int(match[1]):02d}:{match[2]}"
 
 

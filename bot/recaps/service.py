@@ -126,7 +126,8 @@ class RecapService(RecapState):
         by whoever runs recaps, before they run.
         """
         if self._attached:
-            raise RuntimeError("RecapService.attach is called once, by whoever runs recaps")
+            msg = "RecapService.attach is called once, by whoever runs recaps"
+            raise RuntimeError(msg)
         self._attached = True
         self._posters.update(posters)
         if observer is not None:

@@ -80,7 +80,8 @@ class DatabaseComponent:
         try:
             await self.open_store()
         except StorageError as error:
-            raise Fatal(f"Invalid setting DATABASE_URL: {error}") from None
+            msg = f"Invalid setting DATABASE_URL: {error}"
+            raise Fatal(msg) from None
         while True:
             try:
                 await self._ping()

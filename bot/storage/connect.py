@@ -16,11 +16,13 @@ async def open_store(url: str, *, timeout: float = 10.0) -> RecapStore:
     try:
         parsed = parse(url)
     except BadUrl as bad:
-        raise StorageError(f"DATABASE_URL {bad}") from None
+        msg = f"DATABASE_URL {bad}"
+        raise StorageError(msg) from None
     store: RecapStore
     if parsed.path is not None:
         if problem := sqlite_path_problem(parsed.path):
-            raise StorageError(f"SQLite database {parsed.for_logs}: {problem}")
+            msg = f"SQLite database {parsed.for_logs}: {problem}"
+            raise StorageError(msg)
         from bot.storage.sqlite import SQLiteStore
 
         store = SQLiteStore(parsed.path, url_for_logs=parsed.for_logs, busy_timeout=timeout)

@@ -88,10 +88,11 @@ class PostgresStore:
             async with self._pool.connection() as connection:
                 yield connection
         except PoolTimeout:
-            raise StorageError(
+            msg = (
                 f"PostgreSQL at {self.url_for_logs} gave no connection within {self._timeout:g} s (unreachable, "
                 "or every connection busy): check the server and the network"
-            ) from None
+            )
+            raise StorageError(msg) from None
         except psycopg.Error as error:
             raise self._storage_error(error) from None
 
@@ -143,10 +144,11 @@ class PostgresStore:
             )
             version = await self._version(db)
             if version > migrations.LATEST:
-                raise StorageError(
+                msg = (
                     f"PostgreSQL at {self.url_for_logs} has schema version {version}, newer than this bot's "
                     f"({migrations.LATEST}): run the newer bot, or point DATABASE_URL at another database"
                 )
+                raise StorageError(msg)
             for migration in migrations.MIGRATIONS[version:]:
                 for statement in migration.statements("postgresql"):
                     await db.execute(statement)  # our own files, not user text

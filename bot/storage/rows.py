@@ -26,7 +26,8 @@ TEXT_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 def whole_utc(moment: datetime) -> datetime:
     """``moment`` in UTC to the second; a naive datetime is a programming error."""
     if moment.tzinfo is None or moment.utcoffset() is None:
-        raise ValueError(f"the store takes aware datetimes, got naive {moment!r}")
+        msg = f"the store takes aware datetimes, got naive {moment!r}"
+        raise ValueError(msg)
     return moment.astimezone(UTC).replace(microsecond=0)
 
 
@@ -45,7 +46,8 @@ def from_timestamptz(value: datetime) -> datetime:
 
 def check_final(status: str) -> None:
     if status not in FINAL_STATUSES:
-        raise ValueError(f"a finished delivery is one of {FINAL_STATUSES}, not {status!r}")
+        msg = f"a finished delivery is one of {FINAL_STATUSES}, not {status!r}"
+        raise ValueError(msg)
 
 
 def subscription(row: Sequence[Any], instant: Callable[[Any], datetime]) -> Subscription:

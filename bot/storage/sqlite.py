@@ -65,7 +65,8 @@ class SQLiteStore:
     ) -> T:
         """``work`` on the read connection (one statement: autocommit) or on ``executor``'s."""
         if self._closed:
-            raise StorageError(f"SQLite database {self.url_for_logs}: the store was closed")
+            msg = f"SQLite database {self.url_for_logs}: the store was closed"
+            raise StorageError(msg)
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(executor or self._reader, self._call, work)
 
@@ -78,10 +79,11 @@ class SQLiteStore:
         except sqlite3.Error as error:
             raise self._storage_error(error) from error
         except OSError as error:  # making its directory
-            raise StorageError(
+            msg = (
                 f"SQLite database {self.url_for_logs} cannot be opened: {error.strerror or error}: "
                 "check that the bot may write there"
-            ) from error
+            )
+            raise StorageError(msg) from error
 
     def _connect(self) -> sqlite3.Connection:
         connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
@@ -164,19 +166,21 @@ class SQLiteStore:
         try:
             stat = os.stat(self.path)
         except FileNotFoundError:
-            raise StorageError(
+            msg = (
                 f"SQLite database {self.url_for_logs} was deleted while the bot used it: "
                 "restore it from a backup, or restart to start a new one"
-            ) from None
+            )
+            raise StorageError(msg) from None
         return stat.st_dev, stat.st_ino
 
     def _migrate(self, db: sqlite3.Connection) -> None:
         version = int(db.execute("PRAGMA user_version").fetchone()[0])
         if version > migrations.LATEST:
-            raise StorageError(
+            msg = (
                 f"SQLite database {self.url_for_logs} has schema version {version}, newer than this bot's "
                 f"({migrations.LATEST}): run the newer bot, or point DATABASE_URL at another database"
             )
+            raise StorageError(msg)
         for migration in migrations.MIGRATIONS[version:]:
             for statement in migration.statements("sqlite"):
                 db.execute(statement)
@@ -195,10 +199,11 @@ class SQLiteStore:
             self._identity is not None
             and await asyncio.to_thread(self._file_identity) != self._identity
         ):
-            raise StorageError(
+            msg = (
                 f"SQLite database {self.url_for_logs} was replaced while the bot used it: "
                 "put the original back, or restart to use the new file"
             )
+            raise StorageError(msg)
 
     async def close(self) -> None:
         if self._closed:

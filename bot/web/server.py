@@ -63,7 +63,7 @@ def add_web_routes(app: web.Application, dispatcher: Dispatcher) -> WebPages:
         if page is None:
             page = await asyncio.to_thread(pages.source, source_id, SOURCE_PAGE)
         if page is None:
-            raise web.HTTPNotFound()
+            raise web.HTTPNotFound
         return _html(page)
 
     async def search(request: web.Request) -> web.Response:

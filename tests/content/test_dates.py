@@ -70,7 +70,8 @@ def test_the_month_pattern_takes_a_whole_month_word(text: str, matches: bool) ->
 
 def test_a_weekday_abbreviation_needs_its_period() -> None:
     # "Sun" and "Sat" alone are too often other words.
-    assert re.fullmatch(WEEKDAY_PATTERN, "Sun.") and not re.fullmatch(WEEKDAY_PATTERN, "Sun")
+    assert re.fullmatch(WEEKDAY_PATTERN, "Sun.")
+    assert not re.fullmatch(WEEKDAY_PATTERN, "Sun")
     assert re.fullmatch(WEEKDAY_PATTERN, "Thursday")
 
 

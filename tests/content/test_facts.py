@@ -76,7 +76,8 @@ def test_a_full_date_covers_its_parts_and_weekday() -> None:
     assert ruling == PartialDate(2026, 2, 26)
     for part in ("February 2026", "Feb. 26", "2026", "Thursday", "February"):
         found = parse_date(part)
-        assert found is not None and ruling.covers(found), part
+        assert found is not None, part
+        assert ruling.covers(found), part
     assert not ruling.covers(PartialDate(2026, 2, 27))
     assert not ruling.covers(PartialDate(weekday=4))  # Friday
     assert not ruling.covers(PartialDate(relative="this week"))

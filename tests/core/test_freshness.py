@@ -10,7 +10,9 @@ def test_no_warning_up_to_the_threshold_and_a_warning_past_it() -> None:
     stamp = AsOf(date(2026, 2, 28))
     assert staleness_warning(stamp, date(2026, 3, 30), 30) is None  # 30 days old
     warning = staleness_warning(stamp, date(2026, 3, 31), 30)  # 31 days old
-    assert warning is not None and "31 days ago" in warning and "may have moved on" in warning
+    assert warning is not None
+    assert "31 days ago" in warning
+    assert "may have moved on" in warning
 
 
 def test_as_of_and_the_warning_write_the_date_as_every_reply_does() -> None:
@@ -20,7 +22,8 @@ def test_as_of_and_the_warning_write_the_date_as_every_reply_does() -> None:
         AsOf(date(2026, 3, 3), exact=False).describe() == "March 3, 2026 or later (undated report)"
     )
     warning = staleness_warning(stamp, date(2026, 3, 31), 30)
-    assert warning is not None and warning.startswith("Based on reporting from Feb. 28, 2026, ")
+    assert warning is not None
+    assert warning.startswith("Based on reporting from Feb. 28, 2026, ")
 
 
 def test_every_reply_carries_as_of_and_warns_when_the_injected_clock_is_late(

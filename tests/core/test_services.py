@@ -30,7 +30,8 @@ class Backend:
 def test_nothing_is_built_until_asked_then_once_even_from_many_threads_at_once() -> None:
     Backend.built = 0
     services = Services(recap_service=Backend, recap_timezone="Europe/Berlin")
-    assert Backend.built == 0 and services.recap_timezone == "Europe/Berlin"
+    assert Backend.built == 0
+    assert services.recap_timezone == "Europe/Berlin"
     start = threading.Barrier(8)
     seen: list[Recaps | None] = []
 
@@ -43,12 +44,14 @@ def test_nothing_is_built_until_asked_then_once_even_from_many_threads_at_once()
         thread.start()
     for thread in threads:
         thread.join()
-    assert Backend.built == 1 and len({id(recaps) for recaps in seen}) == 1
+    assert Backend.built == 1
+    assert len({id(recaps) for recaps in seen}) == 1
 
 
 def test_a_bot_without_recaps_gives_handlers_none() -> None:
     services = Services()
-    assert services.recaps is None and services.recap_service is None
+    assert services.recaps is None
+    assert services.recap_service is None
     assert services.recap_timezone == "UTC"
 
 
@@ -98,7 +101,8 @@ def test_the_handlers_wiring_is_typed_without_any() -> None:
     ]
     members += [Services.__init__, Services.recaps, Services.recap_service]
     hints = [_hints(member) for member in members]
-    assert len(hints) == 14 and all(hints)
+    assert len(hints) == 14
+    assert all(hints)
     found = [t for hint in hints for value in hint.values() for t in _types(value)]
     assert typing.Any not in found
 
@@ -110,7 +114,8 @@ def test_the_apps_services_give_handlers_recaps_without_opening_the_database(
     dispatcher = build_dispatcher(settings.model_copy(update={"recap_timezone": "Asia/Tokyo"}))
     recaps = dispatcher.services.recaps
     service = dispatcher.services.recap_service
-    assert service is not None and recaps is service.for_handlers
+    assert service is not None
+    assert recaps is service.for_handlers
     assert dispatcher.services.recap_timezone == "Asia/Tokyo"
     assert not database.exists()  # built, not opened: a command that lists recaps opens it
     assert recaps.listing("slack", "C1") == []

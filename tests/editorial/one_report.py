@@ -60,7 +60,7 @@ def trim(text: str) -> str:
         words = " ".join(line.strip() for line in block if not _CITATION.match(line))
         cites = [line for line in block if (c := _CITATION.match(line)) and c["source"] == KEEP_ID]
         if cites:
-            kept += [_honest_claim(words, cites)] + cites
+            kept += [_honest_claim(words, cites), *cites]
     return "\n".join(_drop_empty_sections(kept)) + "\n"
 
 

@@ -65,7 +65,8 @@ async def test_serve_attaches_posters_and_metrics_once_and_a_due_recap_is_posted
     )
     dispatcher = build_dispatcher(served, clock=lambda: NINE_NY + timedelta(minutes=1))
     service = dispatcher.services.recap_service
-    assert service is not None and dict(service.posters) == {}  # nothing wired before serving
+    assert service is not None
+    assert dict(service.posters) == {}
     await service.ready()
     await subscribe(service, "slack", "C1")  # due at NINE_NY
     before = REGISTRY.get_sample_value(SENT[0], dict(SENT[1])) or 0.0  # counted process-wide

@@ -74,7 +74,8 @@ def test_the_bot_names_the_variable_and_exits_2(tmp_path: Path, settings: Settin
         text=True,
         timeout=60,
     )
-    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
     assert done.stderr.strip().startswith("Invalid setting RECAPS: entry 2:")
     assert not (tmp_path / "db.sqlite3").exists()  # refused before the database was opened
 
@@ -112,11 +113,13 @@ async def test_one_bad_subscription_in_the_database_never_blocks_another(
             recap_clock.now = datetime(2026, 3, 10, 13, 1, tzinfo=UTC)
             report = await second.post_due()
             await second.post_due()
-        assert len(report.posted) == 2 and slack.posts_by_channel() == {"C1": 1, "C2": 1}
+        assert len(report.posted) == 2
+        assert slack.posts_by_channel() == {"C1": 1, "C2": 1}
         paused = {s.id: s.paused_reason for s in await second.subscriptions()}
         assert "no slot within a year" in str(paused[bad.id])
         assert caplog.text.count("CBAD paused") == 1
         rows = {sub.channel: upcoming for sub, upcoming, _ in await second.listing("slack")}
-        assert rows["CBAD"] is None and rows["C1"] == datetime(2026, 3, 11, 13, tzinfo=UTC)
+        assert rows["CBAD"] is None
+        assert rows["C1"] == datetime(2026, 3, 11, 13, tzinfo=UTC)
     finally:
         await second.aclose()

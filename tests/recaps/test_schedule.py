@@ -63,7 +63,7 @@ def test_defaults_time_and_zone() -> None:
 
 
 @pytest.mark.parametrize(
-    "words, message",
+    ("words", "message"),
     [
         ([], "Give a schedule"),
         (["hourly"], "Give a schedule"),

@@ -96,7 +96,8 @@ async def main(action: str, url: str, *args: str) -> object:
         return await open_raw(url)
     if action == "check":
         return check_database_url(url)
-    raise SystemExit(f"unknown action {action}")
+    msg = f"unknown action {action}"
+    raise SystemExit(msg)
 
 
 if __name__ == "__main__":

@@ -105,7 +105,8 @@ def _follow_first_citation(page: Any, start: str) -> str:
     page.goto(start)
     marker = page.locator("#ruling a.cite").first
     href = marker.get_attribute("href")
-    assert href and "#p-" in href
+    assert href
+    assert "#p-" in href
     marker.click()
     page.wait_for_url(f"**/{href}")
     fragment = urlsplit(page.url).fragment
@@ -127,7 +128,8 @@ def test_a_citation_opens_its_report_at_the_highlighted_passage(site: Site, page
 
 def test_the_static_export_works_from_disk_the_same_way(site: Site, page: Any) -> None:
     _follow_first_citation(page, (site.static / "index.html").as_uri())
-    assert page.url.startswith("file://") and "/sources/" in page.url
+    assert page.url.startswith("file://")
+    assert "/sources/" in page.url
     # the stylesheet loaded (the CSP <meta> allows it from disk too)
     assert (
         page.evaluate("getComputedStyle(document.querySelector('mark.cited')).backgroundColor")
@@ -146,7 +148,8 @@ def _crawl(page: Any, start: str, *, served: bool) -> int:
             continue
         response = page.goto(address)
         if served:
-            assert response is not None and response.status == 200, address
+            assert response is not None, address
+            assert response.status == 200, address
         else:
             assert Path(urlsplit(address).path).is_file(), address
         ids[address] = set(page.eval_on_selector_all("[id]", "els => els.map(e => e.id)"))
@@ -214,17 +217,20 @@ def test_hostile_queries_render_as_text_and_run_nothing(site: Site, page: Any, q
     response = page.goto(
         site.url + "/quote?" + __import__("urllib.parse").parse.urlencode({"q": query})
     )
-    assert response is not None and response.status == 200
+    assert response is not None
+    assert response.status == 200
     assert "script-src 'none'" in response.headers["content-security-policy"]
     assert page.evaluate("document.querySelectorAll('script, img, svg, iframe').length") == 0
     assert page.locator("h1").count() == 1
     value = page.input_value("#q")
-    assert len(value) <= 200 and value.split()[:1] == query.split()[:1]
+    assert len(value) <= 200
+    assert value.split()[:1] == query.split()[:1]
 
 
 def test_a_missing_page_answers_404_with_a_page(site: Site, page: Any) -> None:
     response = page.goto(site.url + "/sources/no-such-report")
-    assert response is not None and response.status == 404
+    assert response is not None
+    assert response.status == 404
     assert page.locator("h1").inner_text() == "Page not found"
     page.get_by_role("link", name="Go to the brief").click()
     page.wait_for_url(site.url + "/")

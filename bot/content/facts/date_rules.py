@@ -15,13 +15,19 @@ from bot.content.normalize import normalize
 _YEAR = r"(?:1[89]\d\d|20\d\d)"
 _DATE_ALTERNATIVES = (  # most specific first: at one position the first that matches wins
     r"\b(?P<iso>(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2}))\b",
-    rf"(?:(?P<wd>{WEEKDAY_PATTERN}),?\s+)?(?P<mon>{MONTH_PATTERN})\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b"
-    rf"(?:,?\s+(?P<year>{_YEAR})\b)?",
-    rf"(?i:\b(?P<rel>last|this|next|earlier in|later in|early|mid|late)[\s-]+)?"
-    rf"\b(?P<mon>{MONTH_PATTERN})(?!\w)(?:,?\s+(?P<year>{_YEAR})\b)?",
-    r"(?i:\b(?P<rel>(?:earlier|later|early|late)\s+(?:this|last|next)\s+(?:week|month|year)"
-    r"|(?:this|last|next)\s+(?:week|month|year|weekend)|today|yesterday|tomorrow"
-    r"|(?:a|one|two|three|four|five|six|\d+)\s+(?:days?|weeks?|months?|years?)\s+(?:ago|earlier|later)))\b",
+    (
+        rf"(?:(?P<wd>{WEEKDAY_PATTERN}),?\s+)?(?P<mon>{MONTH_PATTERN})\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b"
+        rf"(?:,?\s+(?P<year>{_YEAR})\b)?"
+    ),
+    (
+        rf"(?i:\b(?P<rel>last|this|next|earlier in|later in|early|mid|late)[\s-]+)?"
+        rf"\b(?P<mon>{MONTH_PATTERN})(?!\w)(?:,?\s+(?P<year>{_YEAR})\b)?"
+    ),
+    (
+        r"(?i:\b(?P<rel>(?:earlier|later|early|late)\s+(?:this|last|next)\s+(?:week|month|year)"
+        r"|(?:this|last|next)\s+(?:week|month|year|weekend)|today|yesterday|tomorrow"
+        r"|(?:a|one|two|three|four|five|six|\d+)\s+(?:days?|weeks?|months?|years?)\s+(?:ago|earlier|later)))\b"
+    ),
     rf"(?i:\b(?P<rel>last|this|next)\s+)?\b(?P<wd>{WEEKDAY_PATTERN})(?:'s)?(?!\w)",
     rf"(?<![\w$,.])(?P<year>{_YEAR})(?![\w,]|\.\d)",
 )

@@ -92,8 +92,7 @@ def normalize_name(text: str) -> str:
     """Lower case, typographic variants folded, possessive and a leading "the" dropped."""
     name = normalize(fold(text)).lower()
     name = re.sub(r"'s?$", "", name)
-    name = re.sub(r"^the\s+", "", name)
-    return name
+    return re.sub(r"^the\s+", "", name)
 
 
 def strip_titles(norm_name: str) -> str:

@@ -93,7 +93,7 @@ class DiscordPoster:
         await route.take()
         await self.global_bucket.take()
         if not still_ours():
-            raise LeaseLost()
+            raise LeaseLost
         try:
             async with (
                 self.in_flight,
@@ -107,10 +107,12 @@ class DiscordPoster:
                 body = await _json(response)
                 raise self._classify(route, response, body)
         except (TimeoutError, aiohttp.ServerTimeoutError, aiohttp.ServerDisconnectedError) as error:
-            raise DeliveryError(f"{type(error).__name__}: {error}", unknown_outcome=True) from None
+            msg = f"{type(error).__name__}: {error}"
+            raise DeliveryError(msg, unknown_outcome=True) from None
         except aiohttp.ClientError as error:
+            msg = f"{type(error).__name__}: {error}"
             raise DeliveryError(
-                f"{type(error).__name__}: {error}",
+                msg,
                 unknown_outcome=not isinstance(error, aiohttp.ClientConnectorError),
             ) from None
 
@@ -174,9 +176,8 @@ class DiscordPoster:
             if len(messages) < 100:
                 return False
             after = max(int(message["id"]) for message in messages)
-        raise DeliveryError(
-            f"more than {HISTORY_PAGES * 100} messages since the claim; cannot tell"
-        )
+        msg = f"more than {HISTORY_PAGES * 100} messages since the claim; cannot tell"
+        raise DeliveryError(msg)
 
     async def aclose(self) -> None:
         if self._session is not None:

@@ -116,17 +116,16 @@ class DiscordRunner:
         supervised: bool = False,
     ) -> None:
         if settings.discord_shard_ids and settings.discord_shard_count is None:
-            raise StartError(
-                "Invalid setting DISCORD_SHARD_IDS: needs DISCORD_SHARD_COUNT (the total)"
-            )
+            msg = "Invalid setting DISCORD_SHARD_IDS: needs DISCORD_SHARD_COUNT (the total)"
+            raise StartError(msg)
         if settings.discord_shard_count is not None and any(
             not 0 <= i < settings.discord_shard_count for i in settings.discord_shard_ids
         ):
-            raise StartError(
-                "Invalid setting DISCORD_SHARD_IDS: each id must be from 0 to DISCORD_SHARD_COUNT - 1"
-            )
+            msg = "Invalid setting DISCORD_SHARD_IDS: each id must be from 0 to DISCORD_SHARD_COUNT - 1"
+            raise StartError(msg)
         if len(set(settings.discord_shard_ids)) != len(settings.discord_shard_ids):
-            raise StartError("Invalid setting DISCORD_SHARD_IDS: an id is listed twice")
+            msg = "Invalid setting DISCORD_SHARD_IDS: an id is listed twice"
+            raise StartError(msg)
         # discord.py reads its REST base from this class attribute (gateway URL comes from REST).
         Route.BASE = settings.discord_api_url.rstrip("/")
         self.settings = settings
@@ -142,9 +141,8 @@ class DiscordRunner:
             await self.client.login(self.settings.discord_token.get_secret_value())
         except discord.LoginFailure:
             await self.client.close()
-            raise StartError(
-                "Invalid setting DISCORD_TOKEN: Discord rejected it (401 Unauthorized)"
-            ) from None
+            msg = "Invalid setting DISCORD_TOKEN: Discord rejected it (401 Unauthorized)"
+            raise StartError(msg) from None
 
     async def start(self) -> None:
         await self._login()

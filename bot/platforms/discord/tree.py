@@ -55,7 +55,8 @@ def _callback(answer: Answer, command: Command) -> Any:
     if kinds == (OptionKind.CHOICE, OptionKind.TEXT):
         return _choice_and_text(answer, command)
     if len(command.options) > 1:
-        raise ValueError(f"/{name}: the Discord adapter has no shape for options {kinds}")
+        msg = f"/{name}: the Discord adapter has no shape for options {kinds}"
+        raise ValueError(msg)
 
     if option is None:
 

@@ -53,9 +53,8 @@ class EncryptedInstallationStore(AsyncInstallationStore):
         try:
             return self.keys.decrypt(value.encode()).decode()
         except InvalidToken:
-            raise UndecryptableTokens(
-                "a stored Slack token does not decrypt with SLACK_TOKEN_ENCRYPTION_KEY"
-            ) from None
+            msg = "a stored Slack token does not decrypt with SLACK_TOKEN_ENCRYPTION_KEY"
+            raise UndecryptableTokens(msg) from None
 
     def _convert(self, source: _Record, convert: Callable[[str | None], str | None]) -> _Record:
         copy = type(source)(**source.to_dict_for_copying())
@@ -182,7 +181,8 @@ def async_database_url(url: str) -> str:
     ):
         if url.startswith(plain):
             return driver + url.removeprefix(plain)
-    raise ValueError("DATABASE_URL must start with sqlite:/// or postgresql://")
+    msg = "DATABASE_URL must start with sqlite:/// or postgresql://"
+    raise ValueError(msg)
 
 
 def create_engine(database_url: str) -> AsyncEngine:

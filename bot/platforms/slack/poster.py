@@ -125,7 +125,8 @@ class SlackPoster:
             return self.client
         token = await self.token_for(workspace)
         if token is None:
-            raise DeliveryError("not installed in this workspace", permanent=True)
+            msg = "not installed in this workspace"
+            raise DeliveryError(msg, permanent=True)
         return self._client(token)
 
     def _render(self, reply: Reply) -> dict[str, Any]:
@@ -150,7 +151,7 @@ class SlackPoster:
         await self.channels[channel].take()
         await self.workspaces[workspace].take()
         if not still_ours():
-            raise LeaseLost()
+            raise LeaseLost
         try:
             async with self.in_flight:
                 await client.chat_postMessage(
@@ -166,10 +167,12 @@ class SlackPoster:
             raise self._classify(error, workspace) from None
         except (TimeoutError, aiohttp.ServerTimeoutError, aiohttp.ServerDisconnectedError) as error:
             # The request went out; Slack may have posted it.
-            raise DeliveryError(f"{type(error).__name__}: {error}", unknown_outcome=True) from None
+            msg = f"{type(error).__name__}: {error}"
+            raise DeliveryError(msg, unknown_outcome=True) from None
         except (aiohttp.ClientError, OSError) as error:  # refused or reset before an answer
+            msg = f"{type(error).__name__}: {error}"
             raise DeliveryError(
-                f"{type(error).__name__}: {error}",
+                msg,
                 unknown_outcome=not isinstance(error, aiohttp.ClientConnectorError),
             ) from None
 
@@ -209,9 +212,8 @@ class SlackPoster:
             cursor = (response.get("response_metadata") or {}).get("next_cursor") or None
             if not response.get("has_more") or not cursor:
                 return False
-        raise DeliveryError(
-            f"more than {HISTORY_PAGES * 200} messages since the claim; cannot tell"
-        )
+        msg = f"more than {HISTORY_PAGES * 200} messages since the claim; cannot tell"
+        raise DeliveryError(msg)
 
     async def aclose(self) -> None:
         self._clients.clear()

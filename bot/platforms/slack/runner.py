@@ -107,10 +107,11 @@ class SlackRunner:
             await self.app.client.auth_test()
         except SlackApiError as error:
             if error.response.get("error") in REJECTED:
-                raise StartError(
+                msg = (
                     f"Invalid setting SLACK_BOT_TOKEN: Slack rejected it "
                     f"({error.response.get('error')})"
-                ) from None
+                )
+                raise StartError(msg) from None
             raise
         self.authenticated = True
 
@@ -128,10 +129,11 @@ class SlackRunner:
             try:
                 await self._socket.connect_async()  # type: ignore[no-untyped-call]  # slack_bolt is untyped here
             except SlackApiError as error:
-                raise StartError(
+                msg = (
                     f"Invalid setting SLACK_APP_TOKEN: Slack refused the Socket Mode "
                     f"connection ({error.response.get('error')})"
-                ) from None
+                )
+                raise StartError(msg) from None
             self.connected = True
             log.info("Slack connected in Socket Mode")
             return
@@ -204,10 +206,11 @@ class SlackRunner:
                     await quick.apps_connections_open(app_token=app_token)
             except SlackApiError as error:
                 if error.response.get("error") in REJECTED:
-                    raise Fatal(
+                    msg = (
                         f"Invalid setting {variable}: Slack rejected it "
                         f"({error.response.get('error')})"
-                    ) from None
+                    )
+                    raise Fatal(msg) from None
             except (TimeoutError, aiohttp.ClientError):
                 return  # Slack unreachable: not the tokens' fault; keep waiting
 

@@ -45,7 +45,8 @@ class Migration:
         for placeholder, value in SUBSTITUTIONS[dialect].items():
             text = text.replace(placeholder, value)
         if unknown := _PLACEHOLDER.search(text):
-            raise ValueError(f"migration {self.name}: unknown placeholder {unknown.group()}")
+            msg = f"migration {self.name}: unknown placeholder {unknown.group()}"
+            raise ValueError(msg)
         return [s.strip() for s in re.split(r";\s*$", text, flags=re.MULTILINE) if s.strip()]
 
 
@@ -59,9 +60,8 @@ def load() -> tuple[Migration, ...]:
             )
     found.sort(key=lambda m: m.version)
     if [m.version for m in found] != list(range(1, len(found) + 1)):
-        raise ValueError(
-            f"migrations must be numbered 1..N without gaps: {[m.name for m in found]}"
-        )
+        msg = f"migrations must be numbered 1..N without gaps: {[m.name for m in found]}"
+        raise ValueError(msg)
     return tuple(found)
 
 
