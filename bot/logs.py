@@ -12,11 +12,14 @@ import re
 import sys
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from http import HTTPStatus
 
 from pydantic import SecretStr
 
 # Fields a record may carry through ``extra=``; only these reach the JSON line.
 STRUCTURED_FIELDS = ("platform", "command", "outcome", "latency_ms", "task", "component")
+# Shorter secrets are not masked: they would mask common words in every log line.
+SHORTEST_MASKED = 8
 
 
 # Tokens of installed workspaces are not settings, so they are masked by shape (xoxb-, xoxe.xoxb-,
@@ -27,7 +30,7 @@ _SLACK_TOKEN = re.compile(r"xox[a-z](?:\.xox[a-z])?-[A-Za-z0-9-]+")
 class RedactSecrets(logging.Filter):
     def __init__(self, secrets: Iterable[str]) -> None:
         super().__init__()
-        self._secrets = [s for s in secrets if len(s) >= 8]
+        self._secrets = [s for s in secrets if len(s) >= SHORTEST_MASKED]
 
     def redact(self, text: str) -> str:
         for secret in self._secrets:  # configured secrets first: they vanish whole
@@ -105,7 +108,10 @@ class MalformedRequests(logging.Filter):
         from aiohttp.http_exceptions import HttpProcessingError  # aiohttp only where it is served
 
         error = record.exc_info[1] if record.exc_info else None
-        if not isinstance(error, HttpProcessingError) or not 400 <= (error.code or 0) < 500:
+        if (
+            not isinstance(error, HttpProcessingError)
+            or not HTTPStatus.BAD_REQUEST <= (error.code or 0) < HTTPStatus.INTERNAL_SERVER_ERROR
+        ):
             return True
         record.msg = "refused a malformed HTTP request from %s: %s (HTTP %s)"
         record.args = (

@@ -37,6 +37,8 @@ _PHOTO_CREDIT = re.compile(
     r"|(?i:\((?:photo|image|credit)[^)]*\))\s*$"
 )
 _CREDIT = re.compile(r"contributed to this report\.?\s*$", re.IGNORECASE)
+_LONGEST_CREDIT = 200  # characters: a longer paragraph ending so is reporting
+_LONGEST_CAPTION = 400
 
 
 def classify_paragraph(text: str) -> ParagraphKind:
@@ -45,9 +47,9 @@ def classify_paragraph(text: str) -> ParagraphKind:
     if _BYLINE.search(text):
         return ParagraphKind.BYLINE
     tail = text[-120:]  # credits and captions are recognised by how a short paragraph ends
-    if len(text) < 200 and _CREDIT.search(tail):
+    if len(text) < _LONGEST_CREDIT and _CREDIT.search(tail):
         return ParagraphKind.CREDIT
-    if len(text) < 400 and _PHOTO_CREDIT.search(tail):
+    if len(text) < _LONGEST_CAPTION and _PHOTO_CREDIT.search(tail):
         return ParagraphKind.CAPTION
     return ParagraphKind.REPORTING
 

@@ -23,6 +23,7 @@ from bot.content.dates import WEEKDAY_NAMES
 DAYS = {name[:3].lower(): (number + 1) % 7 for number, name in enumerate(WEEKDAY_NAMES)}
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 MAX_SLOTS = 10_000  # a bound on any one enumeration
+_CRON_FIELDS = 5  # minute hour day month weekday: no seconds, no years
 # A schedule must fire at least once a year: "0 0 30 2 *" never does, "0 9 29 2 *" only in
 # leap years; both are refused where they are given instead of stalling later.
 MAX_GAP = timedelta(days=366)
@@ -129,7 +130,7 @@ def parse_schedule(
         raise ScheduleError(msg) from None
     if kind == "cron":
         expression = " ".join(rest).strip("\"'")
-        if len(expression.split()) != 5 or not croniter.is_valid(expression):
+        if len(expression.split()) != _CRON_FIELDS or not croniter.is_valid(expression):
             msg = (
                 f"`{expression}` is not a 5-field cron expression (minute hour day month weekday)."
             )

@@ -17,6 +17,7 @@ SQLITE_PREFIX = "sqlite:///"
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 SQLITE_HEADER = b"SQLite format 3\x00"
 EXAMPLES = "sqlite:///case-brief.sqlite3 or postgresql://user@host:5432/database"
+_LAST_PORT = 65535
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +73,7 @@ def parse(url: str) -> DatabaseUrl:
             )
             raise BadUrl(msg) from None
         ports = str(params.get("port") or "5432").split(",")  # libpq takes host1:port1,host2:port2
-        if not all(p.isdigit() and 0 < int(p) < 65536 for p in ports):
+        if not all(p.isdigit() and 0 < int(p) <= _LAST_PORT for p in ports):
             msg = (
                 f"{url_for_logs(url)} is not a valid PostgreSQL URL: the port must be a number "
                 "from 1 to 65535"

@@ -13,6 +13,7 @@ from bot.content.facts.model import Fact, Kind, PartialDate
 from bot.content.normalize import normalize
 
 _YEAR = r"(?:1[89]\d\d|20\d\d)"
+_LAST_DAY = 31  # the most days a month has: "March 32" is no date
 _DATE_ALTERNATIVES = (  # most specific first: at one position the first that matches wins
     r"\b(?P<iso>(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2}))\b",
     (
@@ -72,7 +73,7 @@ def _date_value(match: re.Match[str]) -> PartialDate | None:
     month = MONTHS.get(groups["mon"].rstrip(".").lower()) if "mon" in groups else None
     weekday = WEEKDAYS.get(groups["wd"].rstrip(".").lower()) if "wd" in groups else None
     day = int(groups["day"]) if "day" in groups else None
-    if day is not None and not 1 <= day <= 31:
+    if day is not None and not 1 <= day <= _LAST_DAY:
         return None
     rel = groups.get("rel")
     if "mon" in groups and groups["mon"] == "May" and day is None and year is None:

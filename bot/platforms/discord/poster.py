@@ -11,6 +11,7 @@ import asyncio
 import copy
 from collections.abc import Callable
 from datetime import UTC, datetime
+from http import HTTPStatus
 from typing import Any
 
 import aiohttp
@@ -24,7 +25,8 @@ from bot.renderers.discord import render_discord
 from bot.settings import Settings
 
 DISCORD_EPOCH_MS = 1_420_070_400_000
-HISTORY_PAGES = 200  # x 100 messages after the claim time
+HISTORY_PAGES = 200  # x HISTORY_PAGE_SIZE messages after the claim time
+HISTORY_PAGE_SIZE = 100  # Discord's largest page; a shorter page is the last
 RENDERED_KEPT = 64  # rendered replies: a fan-out posts one Reply object to many channels
 
 
@@ -102,7 +104,7 @@ class DiscordPoster:
                 ) as response,
             ):
                 self._follow_headers(route, response)
-                if response.status < 300:
+                if response.status < HTTPStatus.MULTIPLE_CHOICES:  # 2xx
                     return
                 body = await _json(response)
                 raise self._classify(route, response, body)
@@ -142,14 +144,14 @@ class DiscordPoster:
     ) -> DeliveryError:
         status = response.status
         reason = f"{status} {body.get('message') or response.reason or ''}".strip()
-        if status == 429:
+        if status == HTTPStatus.TOO_MANY_REQUESTS:
             retry_after = float(body.get("retry_after") or response.headers.get("Retry-After") or 1)
             if body.get("global") or response.headers.get("X-RateLimit-Global"):
                 self.global_bucket.hold(retry_after)
             else:
                 route.hold(retry_after)
             return DeliveryError(reason, retry_after=retry_after, rate_limited=True)
-        if status >= 500:
+        if status >= HTTPStatus.INTERNAL_SERVER_ERROR:
             return DeliveryError(reason, unknown_outcome=True)
         return DeliveryError(
             reason, permanent=True
@@ -165,15 +167,15 @@ class DiscordPoster:
             await route.take()
             async with self._http().get(
                 f"{self.base}/channels/{channel}/messages",
-                params={"after": str(after), "limit": "100"},
+                params={"after": str(after), "limit": str(HISTORY_PAGE_SIZE)},
             ) as response:
                 self._follow_headers(route, response)
-                if response.status >= 300:
+                if response.status >= HTTPStatus.MULTIPLE_CHOICES:
                     raise self._classify(route, response, await _json(response))
                 messages: list[dict[str, Any]] = await response.json(content_type=None)
             if any(has_marker(message, marker) for message in messages):
                 return True
-            if len(messages) < 100:
+            if len(messages) < HISTORY_PAGE_SIZE:
                 return False
             after = max(int(message["id"]) for message in messages)
         msg = f"more than {HISTORY_PAGES * 100} messages since the claim; cannot tell"

@@ -9,6 +9,7 @@ import dataclasses
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from http import HTTPStatus
 from typing import Any
 
 import aiohttp
@@ -53,7 +54,7 @@ class _CountingRateLimitHandler(AsyncRateLimitErrorRetryHandler):
         response: HttpResponse | None = None,
         error: Exception | None = None,
     ) -> bool:
-        if response is not None and response.status_code == 429:
+        if response is not None and response.status_code == HTTPStatus.TOO_MANY_REQUESTS:
             record_rate_limited("slack")
         return await super()._can_retry_async(
             state=state, request=request, response=response, error=error
@@ -128,7 +129,7 @@ class AdminCheck:
             user = (await quick.users_info(user=user_id))["user"]
         except SlackApiError as error:
             status = error.response.status_code
-            if status == 429:
+            if status == HTTPStatus.TOO_MANY_REQUESTS:
                 record_rate_limited("slack")
             log.warning(
                 "users.info failed for an admin check (HTTP %s); admin status unknown", status

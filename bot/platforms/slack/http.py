@@ -21,6 +21,9 @@ EVENTS_PATH = "/slack/events"
 # Slack's own payloads are a few KB (slash commands, interactions with view state stay well
 # under this); anything larger is not from Slack and is refused before it is verified.
 MAX_BODY_BYTES = 256 * 1024
+# A Unix time has 10 digits until 2286: a longer one is refused before SignatureVerifier
+# turns it into an int.
+_TIMESTAMP_DIGITS = 12
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -50,7 +53,7 @@ def _verify(verifier: SignatureVerifier, request: web.Request, body: bytes) -> N
     signature = request.headers.get("X-Slack-Signature")
     if not timestamp or not signature:
         raise Rejected(401, "missing X-Slack-Request-Timestamp or X-Slack-Signature")
-    if not timestamp.isdigit() or len(timestamp) > 12:  # SignatureVerifier would raise on int()
+    if not timestamp.isdigit() or len(timestamp) > _TIMESTAMP_DIGITS:
         raise Rejected(401, "X-Slack-Request-Timestamp is not a Unix time")
     try:
         text = body.decode("utf-8")

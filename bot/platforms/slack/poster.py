@@ -9,6 +9,7 @@ limits (about one message per second per channel, and a per-workspace rate we ch
 import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import datetime
+from http import HTTPStatus
 from typing import Any
 
 import aiohttp
@@ -179,13 +180,13 @@ class SlackPoster:
     def _classify(self, error: SlackApiError, workspace: str) -> DeliveryError:
         status = error.response.status_code
         reason = str(error.response.get("error", None) or f"HTTP {status}")
-        if status == 429:
+        if status == HTTPStatus.TOO_MANY_REQUESTS:
             retry_after = float(error.response.headers.get("Retry-After", 1) or 1)
             bucket = self.workspaces[workspace]
             bucket.hold(retry_after)  # every post to this workspace waits, no other workspace does
             bucket.slow_down()
             return DeliveryError(reason, retry_after=retry_after, rate_limited=True)
-        if status >= 500 or reason in SLACK_UNKNOWN:
+        if status >= HTTPStatus.INTERNAL_SERVER_ERROR or reason in SLACK_UNKNOWN:
             return DeliveryError(reason, unknown_outcome=True)
         return DeliveryError(reason, permanent=reason in SLACK_PERMANENT)
 

@@ -30,6 +30,8 @@ from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 CONNECTION_CHECK_SECONDS = 2.0
+# Disconnected at this many checks in a row, the tokens are checked with Slack.
+CHECKS_BEFORE_TOKEN_CHECK = 2
 REJECTED = ("invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired")
 
 
@@ -185,7 +187,7 @@ class SlackRunner:
             if self._socket is not None:
                 self.connected = bool(await self._socket.client.is_connected())
                 down = 0 if self.connected else down + 1
-                if down >= 2:
+                if down >= CHECKS_BEFORE_TOKEN_CHECK:
                     await self._check_tokens()
             await asyncio.sleep(CONNECTION_CHECK_SECONDS)
 
