@@ -145,7 +145,7 @@ def bench_replies(seeds: Path, summaries: Path, repeat: int) -> None:
     store = ContentStore(seeds, summaries, TOPIC_COMMANDS)
     constant = Reply("constant", (Section(None, (Item("x"),)),))
     bare = Dispatcher(
-        Registry([Command("bare", "constant reply", lambda r, c: constant, cacheable=False)]),
+        Registry([Command("bare", "constant reply", lambda _r, _c: constant, cacheable=False)]),
         store,
         clock=CLOCK,
     )

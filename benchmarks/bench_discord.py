@@ -41,8 +41,9 @@ COMMANDS = [
 def _constant(embeds: list[discord.Embed]):  # type: ignore[no-untyped-def]
     async def constant(
         interaction: discord.Interaction,
-        words: str | None = None,
-        name: str | None = None,
+        # The same options as the bot's commands: discord.py reads them from the signature.
+        words: str | None = None,  # noqa: ARG001
+        name: str | None = None,  # noqa: ARG001
         public: bool = False,
     ) -> None:
         await interaction.response.send_message(

@@ -60,7 +60,7 @@ def serve(port: int) -> None:
             )
             constant = pages.index(SiteLinks()).encode("utf-8")
 
-            async def constant_page(request: web.Request) -> web.Response:
+            async def constant_page(_request: web.Request) -> web.Response:
                 return web.Response(
                     body=constant,
                     content_type="text/html",

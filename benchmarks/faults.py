@@ -59,6 +59,7 @@ def bot(
         capture_output=True,
         text=True,
         timeout=120,
+        check=False,
     )
 
 
@@ -324,6 +325,7 @@ def hermetic(root: Path, tmp: Path) -> list[tuple[str, str]]:
         capture_output=True,
         text=True,
         timeout=900,
+        check=False,
     )
     summary = done.stdout.strip().splitlines()[-1] if done.stdout.strip() else done.stderr[-200:]
     left = (

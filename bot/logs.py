@@ -105,7 +105,7 @@ class MalformedRequests(logging.Filter):
     """
 
     def filter(self, record: logging.LogRecord) -> bool:
-        from aiohttp.http_exceptions import HttpProcessingError  # aiohttp only where it is served
+        from aiohttp.http_exceptions import HttpProcessingError  # noqa: PLC0415 - where served
 
         error = record.exc_info[1] if record.exc_info else None
         if (

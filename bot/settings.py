@@ -25,7 +25,7 @@ from bot.encryption import KEY_HINT, InvalidKeys, parse_keys
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _comma_list(value: Any) -> Any:
+def _comma_list(value: object) -> object:
     if isinstance(value, str):
         return [part.strip() for part in value.split(",") if part.strip()]
     return value
@@ -123,7 +123,7 @@ class Settings(BaseSettings):
         "slack_admin_user_ids", "discord_guild_ids", "discord_shard_ids", mode="before"
     )
     @classmethod
-    def _split(cls, value: Any) -> Any:
+    def _split(cls, value: object) -> object:
         return _comma_list(value)
 
     @field_validator("slack_bot_token", "slack_app_token")
@@ -241,7 +241,8 @@ def _source_error(error: SourceError) -> str:
     return f"Invalid setting {variable}: not valid JSON{cause}; see config.example.env for its form"
 
 
-def load_settings(**overrides: Any) -> Settings:
+# Any: the overrides reach Settings' typed fields, which pydantic validates.
+def load_settings(**overrides: Any) -> Settings:  # noqa: ANN401
     try:
         settings = Settings(**overrides)
     except SourceError as error:

@@ -103,6 +103,7 @@ def test_planted_env_and_database_change_nothing(checkout: Path, tmp_path: Path)
         capture_output=True,
         text=True,
         timeout=60,
+        check=False,
     )
     assert where.stdout.split() == [
         str(checkout / "bot" / "__init__.py"),
@@ -117,6 +118,7 @@ def test_planted_env_and_database_change_nothing(checkout: Path, tmp_path: Path)
         capture_output=True,
         text=True,
         timeout=600,
+        check=False,
     )
     assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
     elsewhere = tmp_path / "elsewhere"
@@ -129,6 +131,7 @@ def test_planted_env_and_database_change_nothing(checkout: Path, tmp_path: Path)
             capture_output=True,
             text=True,
             timeout=120,
+            check=False,
         )
         assert done.returncode == 0, done.stderr
     assert snapshot(checkout) == before

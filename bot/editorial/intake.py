@@ -129,8 +129,9 @@ def is_html(file: Path, raw: bytes) -> bool:
 
 def article_text(raw: bytes) -> str:
     """The article's paragraphs, one per line, without navigation, ads or scripts."""
-    try:  # imported here: only HTML intake needs it (the editorial extra), and it is slow to import
-        import trafilatura
+    # Imported here: only HTML intake needs it (the editorial extra), and it is slow to import.
+    try:
+        import trafilatura  # noqa: PLC0415
     except ImportError:
         msg = (
             "an HTML page needs trafilatura, which is not installed: "

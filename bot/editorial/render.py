@@ -20,7 +20,7 @@ def render_review_text(review: Review) -> str:
         if sentence.empty:
             quiet += 1
             continue
-        lines += _sentence(review.source_id, sentence)
+        lines += _sentence(sentence)
     counts = review.counts()
     lines.append(
         f"{counts['sentences']} sentences ({quiet} with nothing to report): {counts['corroborates']} corroboration(s), "
@@ -31,7 +31,7 @@ def render_review_text(review: Review) -> str:
     return "\n".join(lines)
 
 
-def _sentence(source_id: str, s: SentenceReview) -> list[str]:
+def _sentence(s: SentenceReview) -> list[str]:
     out = [f"line {s.line}: {_clip(s.text)}"]
     for c in s.corroborates:
         label = f" ({c.claim.label})" if c.claim.label else ""

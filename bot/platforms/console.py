@@ -17,13 +17,13 @@ BANNER = (
 
 def _enable_history(history_file: Path) -> None:
     try:
-        import readline
+        import readline  # noqa: PLC0415 - the console only, where the platform has it
     except ImportError:  # not on every platform; the console works without it
         return
     readline.set_history_length(1000)
     if history_file.exists():
         readline.read_history_file(history_file)
-    import atexit
+    import atexit  # noqa: PLC0415 - beside the one use, once readline is known to be there
 
     atexit.register(readline.write_history_file, history_file)
 

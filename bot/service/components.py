@@ -35,8 +35,8 @@ class ContentComponent:
     async def readiness(self) -> Readiness:
         stamp = as_of(self.store.current.sources.values())
         return Readiness(
-            True,
-            {
+            ready=True,
+            detail={
                 "version": self.store.version,
                 "as_of": stamp.date.isoformat() if stamp else None,
                 "age_days": self.age_days(),
@@ -71,9 +71,11 @@ class DatabaseComponent:
             await self._ping()
         except (TimeoutError, StorageError) as error:
             return Readiness(
-                False, {"reachable": False}, f"database unreachable: {error or 'timed out'}"
+                ready=False,
+                detail={"reachable": False},
+                reason=f"database unreachable: {error or 'timed out'}",
             )
-        return Readiness(True, {"reachable": True})
+        return Readiness(ready=True, detail={"reachable": True})
 
     async def watch(self) -> None:
         """Supervised: opens the store once (fatal if it cannot be), then keeps pinging."""

@@ -23,11 +23,11 @@ async def open_store(url: str, *, timeout: float = 10.0) -> RecapStore:
         if problem := sqlite_path_problem(parsed.path):
             msg = f"SQLite database {parsed.for_logs}: {problem}"
             raise StorageError(msg)
-        from bot.storage.sqlite import SQLiteStore
+        from bot.storage.sqlite import SQLiteStore  # noqa: PLC0415 - the backend in use only
 
         store = SQLiteStore(parsed.path, url_for_logs=parsed.for_logs, busy_timeout=timeout)
     else:
-        from bot.storage.postgres import PostgresStore
+        from bot.storage.postgres import PostgresStore  # noqa: PLC0415 - needs the postgres extra
 
         store = await PostgresStore.connect(url, timeout=timeout)
     try:

@@ -57,7 +57,8 @@ def parse(url: str) -> DatabaseUrl:
         return DatabaseUrl("sqlite", url, Path(text))
     if url.startswith(POSTGRES_SCHEMES):
         try:
-            from psycopg.conninfo import conninfo_to_dict  # libpq's own parser
+            # libpq's own parser, from the postgres extra: imported only for a PostgreSQL URL.
+            from psycopg.conninfo import conninfo_to_dict  # noqa: PLC0415
         except ImportError:
             msg = (
                 "PostgreSQL needs psycopg, which is not installed: pip install -e '.[postgres]' "

@@ -51,7 +51,7 @@ def add_web_routes(app: web.Application, dispatcher: Dispatcher) -> WebPages:
 
     # A page is rendered once per content version and day; that first render (tens of ms
     # on a large brief) runs in a worker thread so the event loop never waits on it.
-    async def index(request: web.Request) -> web.Response:
+    async def index(_request: web.Request) -> web.Response:
         page = pages.cached_index(SERVED)
         if page is None:
             page = await asyncio.to_thread(pages.index, SERVED)
@@ -69,7 +69,7 @@ def add_web_routes(app: web.Application, dispatcher: Dispatcher) -> WebPages:
     async def search(request: web.Request) -> web.Response:
         return _html(pages.search(request.query.get("q", ""), SERVED))
 
-    async def css(request: web.Request) -> web.Response:
+    async def css(_request: web.Request) -> web.Response:
         return web.Response(
             body=stylesheet, content_type="text/css", charset="utf-8", headers=SECURITY_HEADERS
         )

@@ -73,6 +73,7 @@ def test_the_bot_names_the_variable_and_exits_2(tmp_path: Path, settings: Settin
         capture_output=True,
         text=True,
         timeout=60,
+        check=False,
     )
     assert done.returncode == 2
     assert "Traceback" not in done.stderr

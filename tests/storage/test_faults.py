@@ -177,6 +177,7 @@ def as_unprivileged(*args: str) -> object:
             text=True,
             timeout=60,
             cwd=outside_checkout(Path(scratch)),
+            check=False,
         )
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)

@@ -141,6 +141,7 @@ def test_the_command_line_says_so_in_one_line_and_exits_2(tmp_path: Path) -> Non
         capture_output=True,
         text=True,
         timeout=120,
+        check=False,
     )
     assert out.returncode == 2, out.stdout + out.stderr
     assert out.stderr.count("\n") == 1

@@ -142,9 +142,7 @@ class Reviewer:
                         and _same_count_of(text, fact, citation.quote, g)
                     ]
                     if same:
-                        conflict = self._party_conflict(
-                            text, facts, fact, citation, quote_facts, same[0], cf
-                        )
+                        conflict = self._party_conflict(facts, fact, quote_facts, same[0], cf)
                         if conflict is not None:
                             out.contradicts.append(
                                 Contradiction(
@@ -226,10 +224,8 @@ class Reviewer:
 
     def _party_conflict(
         self,
-        text: str,
         facts: list[Fact],
         fact: Fact,
-        citation: Citation,
         quote_facts: tuple[Fact, ...],
         theirs: Fact,
         cf: ClaimFacts,

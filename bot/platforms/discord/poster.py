@@ -78,7 +78,7 @@ class DiscordPoster:
 
     async def post(
         self,
-        workspace: str,
+        workspace: str,  # noqa: ARG002 - the Poster protocol; Discord has no workspaces
         channel: str,
         reply: Reply,
         marker: str,
@@ -158,7 +158,11 @@ class DiscordPoster:
         )  # 4xx: unknown channel, missing access, bad request
 
     async def already_posted(
-        self, workspace: str, channel: str, marker: str, since: datetime
+        self,
+        workspace: str,  # noqa: ARG002 - the Poster protocol; Discord has no workspaces
+        channel: str,
+        marker: str,
+        since: datetime,
     ) -> bool:
         """GET /channels/{id}/messages?after=<snowflake of since>, paging forward."""
         after = snowflake(since.astimezone(UTC))

@@ -32,7 +32,7 @@ POSTED_FOR_THE_CHANNEL = "Posted for the channel below."
 
 
 def to_request(
-    interaction: discord.Interaction, command: str, args: dict[str, Any], public: bool
+    interaction: discord.Interaction, command: str, args: dict[str, Any], *, public: bool
 ) -> CommandRequest:
     permissions = interaction.permissions
     user = User(
@@ -90,7 +90,7 @@ async def respond(
     interaction: discord.Interaction,
     command: str,
     args: dict[str, Any],
-    public: bool,
+    public: bool,  # noqa: FBT001 - an Answer (tree.py), called positionally by every callback
 ) -> None:
     if observer.draining:  # stopping: take no new work, say so briefly
         observer.refused("discord", command)
@@ -99,7 +99,7 @@ async def respond(
         )
         return
     async with observer.serving("discord", command) as served:
-        request = to_request(interaction, command, args, public)
+        request = to_request(interaction, command, args, public=public)
         registered = dispatcher.registry.get(command)
         deferred_privately = False
         if registered is None or not registered.slow:

@@ -91,14 +91,19 @@ class CaseBriefClient(discord.AutoShardedClient):
     async def setup_hook(self) -> None:
         """After login, before the gateway: the application id is known here."""
         assert self.application_id is not None
-        print(
+        print(  # noqa: T201 - the operator's start line with the invite link
             f"Discord: logged in as {self.user}. Invite: {invite_url(self.application_id)}",
             flush=True,
         )
         if self.syncs_commands:
             self.synced = await sync_commands(self, self.tree, self.settings.discord_guild_ids)
 
-    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+    async def before_identify_hook(
+        self,
+        shard_id: int | None,  # noqa: ARG002 - discord.py's hook signature; one pace for all
+        *,
+        initial: bool = False,
+    ) -> None:
         if not initial:
             await asyncio.sleep(self.identify_spacing)
 
@@ -206,7 +211,7 @@ class DiscordRunner:
         reason = (
             "" if ready else ("gateway not connected" if not connected else "gateway not ready yet")
         )
-        return Readiness(ready, detail, reason)
+        return Readiness(ready=ready, detail=detail, reason=reason)
 
     async def stop(self) -> None:
         await self.client.close()

@@ -15,6 +15,8 @@ from typing import Any
 import aiohttp
 from cachetools import TTLCache
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.async_handler import RetryState
 from slack_sdk.http_retry.builtin_async_handlers import (
@@ -148,7 +150,10 @@ class AdminCheck:
 
 
 def build_slack_app(
-    settings: Settings, dispatcher: Dispatcher, observer: Observer | None = None, **app_options: Any
+    settings: Settings,
+    dispatcher: Dispatcher,
+    observer: Observer | None = None,
+    **app_options: Any,  # noqa: ANN401 - AsyncApp's keyword arguments, typed there
 ) -> AsyncApp:
     """The Bolt app; ``app_options`` reach AsyncApp (e.g. an authorize function or an
     installation store instead of the single bot token).
@@ -191,7 +196,7 @@ def _handler(
     slow: bool = False,
 ) -> Callable[..., Awaitable[None]]:
     async def on_command(
-        ack: Any, respond: Any, command: dict[str, Any], client: AsyncWebClient
+        ack: AsyncAck, respond: AsyncRespond, command: dict[str, Any], client: AsyncWebClient
     ) -> None:
         if observer.draining:  # stopping: take no new work, say so briefly
             observer.refused("slack", name)
@@ -200,7 +205,7 @@ def _handler(
         async with observer.serving("slack", name) as served:
             user_id = str(command.get("user_id", ""))
 
-            def run(is_admin: bool) -> Reply:
+            def run(*, is_admin: bool) -> Reply:
                 user = User(id=user_id, name=str(command.get("user_name", "")), is_admin=is_admin)
                 return dispatcher.run_line(
                     command_line(name, command),
@@ -217,14 +222,16 @@ def _handler(
                     else False
                 )
                 reply = (
-                    await asyncio.to_thread(run, bool(is_admin)) if slow else run(bool(is_admin))
+                    await asyncio.to_thread(run, is_admin=bool(is_admin))
+                    if slow
+                    else run(is_admin=bool(is_admin))
                 )
                 if is_admin is None:
                     reply = dataclasses.replace(reply, warnings=(*reply.warnings, ADMIN_UNKNOWN))
                 return reply
 
             if not slow and admin_check is None:  # sub-millisecond: answer in the ack itself
-                reply = run(False)
+                reply = run(is_admin=False)
                 served.replied(reply)
                 await ack(**render_slack(reply))
                 return

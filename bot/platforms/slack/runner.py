@@ -18,7 +18,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.core.dispatch import Dispatcher
 from bot.platforms.errors import StartError
 from bot.platforms.slack.app import build_slack_app
-from bot.platforms.slack.http import EVENTS_PATH, events_handler
+from bot.platforms.slack.http import EVENTS_PATH, Handler, events_handler
 from bot.platforms.slack.oauth import SlackOAuth, add_oauth_routes
 from bot.platforms.slack.poster import SlackPoster
 from bot.recaps.service import RecapService
@@ -163,7 +163,7 @@ class SlackRunner:
         app.router.add_post(EVENTS_PATH, self._unless_draining(events_handler(self.app, secret)))
 
     def _unless_draining(
-        self, handler: Any
+        self, handler: Handler
     ) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
         """While stopping, new Slack requests get 503 (the in-flight ones finish)."""
 
@@ -222,13 +222,13 @@ class SlackRunner:
             "authenticated": self.authenticated,
         }
         if not self.authenticated:
-            return Readiness(False, detail, "not authenticated")
+            return Readiness(ready=False, detail=detail, reason="not authenticated")
         if self.socket_mode:
             connected = self._socket is not None and bool(await self._socket.client.is_connected())
             detail["connected"] = connected
             if not connected:
-                return Readiness(False, detail, "Socket Mode not connected")
-        return Readiness(True, detail)
+                return Readiness(ready=False, detail=detail, reason="Socket Mode not connected")
+        return Readiness(ready=True, detail=detail)
 
     async def stop(self) -> None:
         if self._socket is not None:
