@@ -73,7 +73,7 @@ def _log_to_devnull() -> None:
     """Measure formatting and writing a line, not a terminal's speed."""
     handler = logging.getLogger().handlers[0]
     assert isinstance(handler, logging.StreamHandler)
-    handler.setStream(open(os.devnull, "w"))  # open for the life of the process
+    handler.setStream(Path(os.devnull).open("w"))  # noqa: SIM115 - for the life of the process
 
 
 async def serve_child(port: int, observe: bool, subscriptions: int) -> None:

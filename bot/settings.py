@@ -92,7 +92,8 @@ class Settings(BaseSettings):
     slack_token_encryption_key: SecretStr | None = (
         None  # Fernet key(s), newest first, comma-separated
     )
-    host: str = "0.0.0.0"
+    # Every interface: Slack, health checks and readers reach the service from outside.
+    host: str = "0.0.0.0"  # noqa: S104
     port: int = Field(default=3000, ge=0, le=65535)  # 0: any free port (tests)
 
     # Discord

@@ -38,7 +38,7 @@ def test_json_lines_carry_the_fields_and_mask_secrets_in_tracebacks(stderr: Stde
     log.info("token is %s", SECRET)
     try:
         msg = f"failed with {SECRET}"
-        raise RuntimeError(msg)
+        raise RuntimeError(msg)  # noqa: TRY301 - a traceback to log
     except RuntimeError:
         log.exception("crash")
     text = stderr.getvalue()

@@ -1,4 +1,4 @@
-""" "As of" dates and the warning when they are old. The clock is always passed in."""
+"""The "as of" dates and the warning when they are old. The clock is always passed in."""
 
 from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime

@@ -173,7 +173,7 @@ _BETWEEN = re.compile(r"([A-Za-z-]+) between $")
 
 
 def between_pairs(text: str, facts: list[Fact]) -> list[tuple[str, Fact, Fact]]:
-    """ "<head> between <name> and <name>": the head word and the two parties named."""
+    """For "<head> between <name> and <name>": the head word and the two parties named."""
     names = [f for f in facts if f.kind is Kind.NAME]
     pairs = []
     for first, second in itertools.pairwise(names):

@@ -93,7 +93,7 @@ async def deliver(
             delay = (
                 error.retry_after
                 if error.retry_after is not None
-                else (policy.backoff * 2 ** (failures - 1) * (1 + random.random() / 4))
+                else (policy.backoff * 2 ** (failures - 1) * (1 + random.random() / 4))  # noqa: S311
             )
             if exhausted or time.monotonic() + delay > deadline:
                 if unknown:  # the last attempt may have landed: look once more before failing

@@ -54,9 +54,8 @@ class Leases:
             started = state.wall()
             try:
                 await self._opened.store.renew_leases(state.owner, started + state.lease)
-            except (
-                Exception
-            ) as error:  # the next beat tries again; the runner reports storage faults
+            # Whatever the failure, the next beat tries again; the runner reports storage faults.
+            except Exception as error:  # noqa: BLE001
                 log.warning("recap heartbeat: could not renew leases: %s", error)
                 continue
             done = state.wall()

@@ -95,8 +95,9 @@ def render_embeds(reply: Reply) -> list[dict[str, Any]]:
         bullets = [i for i in section.items if not i.label]
         if section.heading and bullets:
             lines.append(f"**{escape(section.heading)}**")
-        for item in bullets:
-            lines.append(clip(f"\u2022 {escape(item.text)} {_marks(item)}".rstrip(), 1000))
+        lines.extend(
+            clip(f"\u2022 {escape(item.text)} {_marks(item)}".rstrip(), 1000) for item in bullets
+        )
         for item in section.items:
             if not item.label:
                 continue

@@ -13,7 +13,6 @@ that store are upgraded in place.
 
 import asyncio
 import json
-import os
 import sqlite3
 import threading
 from collections.abc import Callable, Sequence
@@ -164,7 +163,7 @@ class SQLiteStore:
 
     def _file_identity(self) -> tuple[int, int]:
         try:
-            stat = os.stat(self.path)
+            stat = Path(self.path).stat()
         except FileNotFoundError:
             msg = (
                 f"SQLite database {self.url_for_logs} was deleted while the bot used it: "

@@ -67,7 +67,7 @@ def parse(url: str) -> DatabaseUrl:
             raise BadUrl(msg) from None
         try:
             params = conninfo_to_dict(url)
-        except Exception:
+        except Exception:  # noqa: BLE001 - whatever libpq's parser refuses is a bad URL
             msg = (
                 f"{url_for_logs(url)} is not a valid PostgreSQL URL; use e.g. "
                 "postgresql://user@host:5432/database"

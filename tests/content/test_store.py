@@ -32,7 +32,6 @@ def test_a_good_edit_is_picked_up(content_dirs: tuple[Path, Path]) -> None:
 
 
 import logging  # noqa: E402
-import os  # noqa: E402
 
 import pytest  # noqa: E402
 
@@ -92,7 +91,7 @@ def test_no_exception_escapes_reloading(
     store = ContentStore(*content_dirs, TOPIC_COMMANDS)
     good = store.current
     loop = content_dirs[1] / "loop.md"
-    os.symlink(loop.name, loop)
+    loop.symlink_to(loop.name)
     with caplog.at_level(logging.ERROR):
         problems = store.reload_if_changed()
     assert problems

@@ -4,7 +4,7 @@ import dataclasses
 import threading
 import typing
 from collections.abc import Callable, Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.app import build_dispatcher
@@ -66,7 +66,7 @@ def test_handlers_get_the_dispatchers_services(settings: Settings) -> None:
     dispatcher = Dispatcher(
         Registry([Command("probe", "A probe", handler, cacheable=False)]),
         ContentStore(settings.seeds_dir, settings.summaries_dir, TOPIC_COMMANDS),
-        clock=lambda: datetime(2026, 3, 1),
+        clock=lambda: datetime(2026, 3, 1, tzinfo=UTC),
         services=services,
     )
     dispatcher.run_line("/probe")

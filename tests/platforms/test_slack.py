@@ -89,10 +89,12 @@ async def test_public_and_hostile_text_over_http(http_runner: SlackRunner) -> No
 
 
 async def test_healthz(http_runner: SlackRunner) -> None:
-    async with aiohttp.ClientSession() as session:
-        async with session.get(f"http://127.0.0.1:{http_runner.port}/healthz") as resp:
-            assert resp.status == 200
-            assert (await resp.json())["ok"] is True
+    async with (
+        aiohttp.ClientSession() as session,
+        session.get(f"http://127.0.0.1:{http_runner.port}/healthz") as resp,
+    ):
+        assert resp.status == 200
+        assert (await resp.json())["ok"] is True
 
 
 @pytest.fixture

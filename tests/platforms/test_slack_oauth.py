@@ -126,11 +126,13 @@ def url(runner: SlackRunner, path: str) -> str:
 
 async def start_install(runner: SlackRunner) -> tuple[str, str]:
     """GET /slack/install: (the state in Slack's authorize URL, the browser's state cookie)."""
-    async with aiohttp.ClientSession() as session:
-        async with session.get(url(runner, "/slack/install"), allow_redirects=False) as resp:
-            assert resp.status == 302
-            location = urlsplit(resp.headers["Location"])
-            cookie = resp.cookies["slack-app-oauth-state"].value
+    async with (
+        aiohttp.ClientSession() as session,
+        session.get(url(runner, "/slack/install"), allow_redirects=False) as resp,
+    ):
+        assert resp.status == 302
+        location = urlsplit(resp.headers["Location"])
+        cookie = resp.cookies["slack-app-oauth-state"].value
     assert (
         f"{location.scheme}://{location.netloc}{location.path}"
         == "https://slack.com/oauth/v2/authorize"
@@ -185,9 +187,11 @@ async def command(
 async def event(runner: SlackRunner, payload: dict[str, Any]) -> int:
     body = json.dumps(payload)
     headers = {**signed_headers(SECRET, body), "Content-Type": "application/json"}
-    async with aiohttp.ClientSession() as session:
-        async with session.post(url(runner, "/slack/events"), data=body, headers=headers) as resp:
-            return resp.status
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(url(runner, "/slack/events"), data=body, headers=headers) as resp,
+    ):
+        return resp.status
 
 
 async def eventually(check: Callable[[], bool], timeout: float = 5.0) -> None:
@@ -210,12 +214,14 @@ def raw_rows(settings: Settings) -> str:
 async def test_install_redirects_to_slack_with_a_fresh_state(
     runner: SlackRunner, fake_slack: FakeSlack
 ) -> None:
-    async with aiohttp.ClientSession() as session:
-        async with session.get(url(runner, "/slack/install"), allow_redirects=False) as resp:
-            assert resp.status == 302
-            query = parse_qs(urlsplit(resp.headers["Location"]).query)
-            assert "Secure" in resp.headers["Set-Cookie"]
-            assert "HttpOnly" in resp.headers["Set-Cookie"]
+    async with (
+        aiohttp.ClientSession() as session,
+        session.get(url(runner, "/slack/install"), allow_redirects=False) as resp,
+    ):
+        assert resp.status == 302
+        query = parse_qs(urlsplit(resp.headers["Location"]).query)
+        assert "Secure" in resp.headers["Set-Cookie"]
+        assert "HttpOnly" in resp.headers["Set-Cookie"]
     assert query["client_id"] == [fake_slack.client_id]
     assert set(query["scope"][0].split(",")) >= {"commands", "chat:write", "users:read"}
     assert query["state"][0] != (await start_install(runner))[0]  # a new state per visit

@@ -29,14 +29,14 @@ class Service:
         self.base = f"http://127.0.0.1:{port}"
 
     async def get(self, path: str) -> tuple[int, Any]:
-        async with aiohttp.ClientSession() as session:
-            async with session.get(self.base + path) as resp:
-                body = (
-                    await resp.json()
-                    if resp.content_type == "application/json"
-                    else await resp.text()
-                )
-                return resp.status, body
+        async with (
+            aiohttp.ClientSession() as session,
+            session.get(self.base + path) as resp,
+        ):
+            body = (
+                await resp.json() if resp.content_type == "application/json" else await resp.text()
+            )
+            return resp.status, body
 
     async def wait_for_status(self, path: str, status: int, within: float) -> tuple[float, Any]:
         started = time.monotonic()

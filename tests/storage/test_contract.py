@@ -113,7 +113,7 @@ async def test_instants_come_back_in_utc_to_the_second(store: RecapStore) -> Non
 
 async def test_naive_datetimes_are_refused(store: RecapStore) -> None:
     with pytest.raises(ValueError, match="naive"):
-        await store.due(datetime(2026, 3, 10, 12))
+        await store.due(datetime(2026, 3, 10, 12))  # noqa: DTZ001 - naive on purpose
 
 
 async def test_subscriptions_filter_by_platform_channel_and_workspace(store: RecapStore) -> None:
@@ -266,9 +266,9 @@ async def test_a_slot_is_claimed_once_and_finished(store: RecapStore) -> None:
 
 async def test_finish_and_record_take_only_final_statuses(store: RecapStore) -> None:
     sub = await subscribe(store)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="finished delivery"):
         await store.finish(sub, SLOT, "claimed", NOW)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="finished delivery"):
         await store.record(sub, SLOT, "pending", "a", NOW)
 
 

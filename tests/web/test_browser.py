@@ -67,7 +67,7 @@ def page(browser: Any) -> Iterator[Any]:
 
 def _in_view(page: Any, element_id: str) -> bool:
     """Waits (briefly) for the browser to scroll the element into view, as it does for a fragment."""
-    from playwright.sync_api import TimeoutError
+    from playwright.sync_api import TimeoutError as PageTimeout
 
     try:
         page.wait_for_function(
@@ -80,7 +80,7 @@ def _in_view(page: Any, element_id: str) -> bool:
             arg=element_id,
             timeout=5_000,
         )
-    except TimeoutError:
+    except PageTimeout:
         return False
     return True
 

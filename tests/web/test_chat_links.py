@@ -57,8 +57,8 @@ def _without_discord_links(payload: dict) -> tuple[dict, list[tuple[str, str]]]:
     """The payload without our links, and the links as (text, url); the title link has text ""."""
     found: list[tuple[str, str]] = []
     embeds = []
-    for embed in payload["embeds"]:
-        embed = dict(embed)
+    for original in payload["embeds"]:
+        embed = dict(original)
         if "url" in embed:
             found.append(("", embed.pop("url")))
         if "description" in embed:

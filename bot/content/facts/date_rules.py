@@ -93,8 +93,8 @@ def _date_value(match: re.Match[str]) -> PartialDate | None:
 
 
 def _may_hold_date(folded: str) -> bool:
-    for word in folded.split():
-        word = word.lstrip("(\"'[")
+    for raw in folded.split():
+        word = raw.lstrip("(\"'[")
         if word[:1].isdigit() or word[:3].lower() in _DATE_HINTS:
             return True
     return False

@@ -68,8 +68,11 @@ def find_figures(folded: str) -> list[Fact]:
         except InvalidOperation:
             continue
         facts.append(_figure_fact(folded, match, value))
-    for match in _FIGURE_WORD.finditer(folded) if _may_hold_number_word(folded) else ():
-        facts.append(_figure_fact(folded, match, Decimal(_NUMBER_WORDS[match["word"].lower()])))
+    words = _FIGURE_WORD.finditer(folded) if _may_hold_number_word(folded) else ()
+    facts.extend(
+        _figure_fact(folded, match, Decimal(_NUMBER_WORDS[match["word"].lower()]))
+        for match in words
+    )
     return facts
 
 

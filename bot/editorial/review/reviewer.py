@@ -376,7 +376,7 @@ def _same_count_of(text: str, fact: Fact, quote: str, other: Fact) -> bool:
 
 
 def _hedged_close(text: str, fact: Fact, other: Fact) -> bool:
-    """ "more than 42,000" against "42,695": a rounding, not a different figure."""
+    """A hedged figure near another ("more than 42,000" against "42,695"): a rounding, not a different figure."""
     before = fold(text[: fact.start]).lower().rstrip()
     try:
         mine, theirs = float(fact.norm.strip("$%")), float(other.norm.strip("$%"))

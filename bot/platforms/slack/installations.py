@@ -230,7 +230,7 @@ class SlackStores:
         async with self.engine.connect() as conn:
             token = (await conn.execute(query)).scalar_one_or_none()
         if token is not None:
-            self.installations._open(token)
+            self.installations._open(token)  # noqa: SLF001 - the store of this module
 
     async def reencrypt(self) -> int:
         """Re-encrypt every stored token under the first key (after a key change), returning

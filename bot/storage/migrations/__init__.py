@@ -52,12 +52,11 @@ class Migration:
 
 def load() -> tuple[Migration, ...]:
     """Every migration shipped with the code, by version; versions run 1..N without gaps."""
-    found = []
-    for entry in resources.files(__name__).iterdir():
-        if match := _NAME.match(entry.name):
-            found.append(
-                Migration(int(match.group(1)), entry.name, entry.read_text(encoding="utf-8"))
-            )
+    found = [
+        Migration(int(match.group(1)), entry.name, entry.read_text(encoding="utf-8"))
+        for entry in resources.files(__name__).iterdir()
+        if (match := _NAME.match(entry.name))
+    ]
     found.sort(key=lambda m: m.version)
     if [m.version for m in found] != list(range(1, len(found) + 1)):
         msg = f"migrations must be numbered 1..N without gaps: {[m.name for m in found]}"

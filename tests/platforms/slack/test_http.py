@@ -48,10 +48,12 @@ class Server:
         self.url = ""
 
     async def post(self, body: bytes, headers: dict[str, str]) -> int:
-        async with aiohttp.ClientSession() as session:
-            async with session.post(self.url, data=body, headers=headers) as resp:
-                await resp.read()
-                return resp.status
+        async with (
+            aiohttp.ClientSession() as session,
+            session.post(self.url, data=body, headers=headers) as resp,
+        ):
+            await resp.read()
+            return resp.status
 
 
 @pytest.fixture
