@@ -71,7 +71,8 @@ def generate_corpus(folder: Path, n_sources: int, n_claims: int, seed: int = 7) 
         paragraphs_by_source.append(paragraphs)
         (seeds / f"{i:04d}.txt").write_text("\n".join(paragraphs) + "\n", encoding="utf-8")
         (seeds / f"{i:04d}.toml").write_text(
-            f'id = "s{i}"\nlabel = "Generated source {i}"\npublished = 2026-0{1 + i % 9}-1{i % 10}\n'
+            f'id = "s{i}"\nlabel = "Generated source {i}"\npublished = '
+            f"2026-0{1 + i % 9}-1{i % 10}\n"
             f'published_quote = "{" ".join(paragraphs[0].split()[:4])}"\n',
             encoding="utf-8",
         )
@@ -108,7 +109,8 @@ def bench_load(label: str, seeds: Path, summaries: Path, runs: int) -> float:
     v = content.verification
     print(
         f"load+verify {label}: best {best:.1f} ms, median {sorted(timed)[len(timed) // 2]:.1f} ms "
-        f"({len(content.sources)} sources, {v.claims} claims, {v.quotes} quotes, {len(content.index)} sentences); "
+        f"({len(content.sources)} sources, {v.claims} claims, {v.quotes} quotes, "
+        f"{len(content.index)} sentences); "
         f"baseline read-only {base:.1f} ms; ratio {best / base:.1f}x"
     )
     return best
@@ -135,7 +137,8 @@ def bench_support(seeds: Path, summaries: Path, runs: int) -> None:
     off_wall, off_cpu = (min(t[k] for t in times[False]) for k in (0, 1))
     print(
         f"check with support ({v.claims} claims, {v.facts} facts): best wall {on_wall:.1f} ms, "
-        f"CPU {on_cpu:.1f} ms; baseline without support: wall {off_wall:.1f} ms, CPU {off_cpu:.1f} ms; "
+        f"CPU {on_cpu:.1f} ms; baseline without support: wall {off_wall:.1f} ms, CPU {off_cpu:.1f} "
+        f"ms; "
         f"support adds {on_cpu - off_cpu:.1f} ms CPU ({on_cpu / off_cpu:.2f}x); "
         f"total under 3 s: wall {on_wall < 3000}, CPU {on_cpu < 3000}"
     )
@@ -168,7 +171,8 @@ def bench_replies(seeds: Path, summaries: Path, repeat: int) -> None:
         built = percentiles(time_calls(lambda: dispatcher.build(handler, request), repeat))
         served = percentiles(time_calls(lambda: dispatcher.run_line(line), repeat))
         print(
-            f"reply {line:<14} build (uncached) {fmt(built)}  p99/baseline-p99 {built['p99'] / base['p99']:.1f}x;"
+            f"reply {line:<14} build (uncached) {fmt(built)}  p99/baseline-p99 "
+            f"{built['p99'] / base['p99']:.1f}x;"
             f"  served (cached) p50={served['p50']:.3f}ms p99={served['p99']:.3f}ms"
         )
     stats = percentiles(time_calls(lambda: dispatcher.run_line("/numbrs"), repeat))

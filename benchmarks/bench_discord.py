@@ -111,10 +111,12 @@ async def main() -> None:
         stats = {name: percentiles(s) for name, s in samples.items()}
         for name, s in stats.items():
             print(
-                f"{name}: {len(samples[name])} interactions: p50={s['p50']:.2f}ms p99={s['p99']:.2f}ms max={s['max']:.2f}ms"
+                f"{name}: {len(samples[name])} interactions: p50={s['p50']:.2f}ms "
+                f"p99={s['p99']:.2f}ms max={s['max']:.2f}ms"
             )
         print(
-            f"ratio ours/bare: p50 {stats['ours']['p50'] / stats['bare']['p50']:.3f}x (target <= 1.15), "
+            f"ratio ours/bare: p50 {stats['ours']['p50'] / stats['bare']['p50']:.3f}x (target <= "
+            f"1.15), "
             f"p99 {stats['ours']['p99'] / stats['bare']['p99']:.3f}x"
         )
     finally:

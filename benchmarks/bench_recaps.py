@@ -178,8 +178,10 @@ async def fan_out(args: argparse.Namespace, tmp: Path, instances: int, kill: boo
         f", one SIGKILLed at {killed_at:.1f} s" if kill and killed_at else ""
     )
     return (
-        f"fan-out {args.channels} channels / {args.workspaces} workspaces, {label}: {elapsed:.2f} s; "
-        f"theoretical minimum {minimum:.2f} s (ratio {elapsed / minimum:.1f}x); 429s met {fake.rejected}; "
+        f"fan-out {args.channels} channels / {args.workspaces} workspaces, {label}: {elapsed:.2f} "
+        f"s; "
+        f"theoretical minimum {minimum:.2f} s (ratio {elapsed / minimum:.1f}x); 429s met "
+        f"{fake.rejected}; "
         f"duplicates {duplicates}; losses {losses}"
     )
 
@@ -241,7 +243,8 @@ async def scheduler_and_list(args: argparse.Namespace, tmp: Path) -> list[str]:
         fill_started = time.perf_counter()
         await fill(store, args.subscriptions, 50, minute_every=100)
         lines.append(
-            f"filled {args.subscriptions} subscriptions in {time.perf_counter() - fill_started:.1f} s "
+            f"filled {args.subscriptions} subscriptions in "
+            f"{time.perf_counter() - fill_started:.1f} s "
             f"({args.subscriptions // 100} every-minute)"
         )
         await store.close()
@@ -269,7 +272,8 @@ async def scheduler_and_list(args: argparse.Namespace, tmp: Path) -> list[str]:
             await asyncio.sleep(1)
             idle = await lag_samples(5)
             lines.append(
-                f"loop lag, runner idle with {args.subscriptions} subscriptions: {fmt(percentiles(idle))}"
+                f"loop lag, runner idle with {args.subscriptions} subscriptions: "
+                f"{fmt(percentiles(idle))}"
             )
             lines.append(await asyncio.to_thread(list_latency, dispatcher))
             clock_now[0] = SLOT + timedelta(seconds=1)  # every subscription is due now
@@ -277,7 +281,8 @@ async def scheduler_and_list(args: argparse.Namespace, tmp: Path) -> list[str]:
             started = time.perf_counter()
             busy = await lag_samples(4)
             lines.append(
-                f"loop lag during the fan-out of {args.subscriptions} posts: {fmt(percentiles(busy))}; "
+                f"loop lag during the fan-out of {args.subscriptions} posts: "
+                f"{fmt(percentiles(busy))}; "
                 f"{len(sent)} posted in the first {time.perf_counter() - started:.1f} s"
             )
         finally:

@@ -89,14 +89,17 @@ def main() -> None:
         counts = result.counts()
         print(
             f"review of one {size / 1000:.1f} KB source ({counts['sentences']} sentences) against "
-            f"{args.sources} sources and {result.claims_compared} claims: best {wall:.0f} ms wall, {cpu:.0f} ms CPU"
+            f"{args.sources} sources and {result.claims_compared} claims: best {wall:.0f} ms wall, "
+            f"{cpu:.0f} ms CPU"
         )
         print(
-            f"baseline, loading the corpus only: best {base_wall:.0f} ms wall, {base_cpu:.0f} ms CPU; "
+            f"baseline, loading the corpus only: best {base_wall:.0f} ms wall, {base_cpu:.0f} ms "
+            f"CPU; "
             f"review/baseline {wall / base_wall:.2f}x wall, {cpu / base_cpu:.2f}x CPU"
         )
         print(
-            f"found: {counts['corroborates']} corroborations, {counts['contradicts']} contradictions, "
+            f"found: {counts['corroborates']} corroborations, {counts['contradicts']} "
+            f"contradictions, "
             f"{counts['new']} new facts, {counts['relative_dates']} relative dates"
         )
 

@@ -225,14 +225,16 @@ async def main() -> None:
                     walls[name] += wall
             recap_list, _ = await load(ports["on"], [("/recap", "list")], 50, 1)
         print(
-            f"{args.subscriptions} subscriptions; {args.requests} signed commands per app at concurrency "
+            f"{args.subscriptions} subscriptions; {args.requests} signed commands per app at "
+            f"concurrency "
             f"{args.concurrency}, interleaved in {args.rounds} rounds"
         )
         for name in ("on", "off"):
             lag, reply = percentiles(lags[name]), percentiles(replies[name])
             print(
                 f"metrics+logs {name:>3}: loop lag p50={lag['p50']:.2f}ms p99={lag['p99']:.2f}ms "
-                f"max={lag['max']:.2f}ms ({len(lags[name])} samples); reply p50={reply['p50']:.2f}ms "
+                f"max={lag['max']:.2f}ms ({len(lags[name])} samples); reply "
+                f"p50={reply['p50']:.2f}ms "
                 f"p99={reply['p99']:.2f}ms; {len(replies[name]) / walls[name]:.0f} req/s"
             )
         on, off = percentiles(replies["on"]), percentiles(replies["off"])
@@ -243,7 +245,8 @@ async def main() -> None:
         )
         listed = percentiles(recap_list)
         print(
-            f"/recap list over HTTP, 50 sequential: p50={listed['p50']:.2f}ms p99={listed['p99']:.2f}ms "
+            f"/recap list over HTTP, 50 sequential: p50={listed['p50']:.2f}ms "
+            f"p99={listed['p99']:.2f}ms "
             f"max={listed['max']:.2f}ms (target < 50 ms)"
         )
     finally:

@@ -98,7 +98,8 @@ async def main() -> None:
             stats[name] = percentiles(lat) | {"rps": len(lat) / wall, "fail": fail}
             s = stats[name]
             print(
-                f"{name}: {len(lat)} requests at concurrency {args.concurrency}: p50={s['p50']:.2f}ms "
+                f"{name}: {len(lat)} requests at concurrency {args.concurrency}: "
+                f"p50={s['p50']:.2f}ms "
                 f"p99={s['p99']:.2f}ms rps={s['rps']:.0f} non-200={fail}"
             )
         print(
@@ -110,7 +111,8 @@ async def main() -> None:
             lat, wall, fail = await load(port, 1000, 200)
             s = percentiles(lat)
             print(
-                f"{name} at 200 concurrent: 1000 requests, max={s['max']:.0f}ms p99={s['p99']:.0f}ms "
+                f"{name} at 200 concurrent: 1000 requests, max={s['max']:.0f}ms "
+                f"p99={s['p99']:.0f}ms "
                 f"non-200={fail}; all within 3 s: {s['max'] < 3000 and fail == 0}"
             )
     finally:

@@ -162,14 +162,16 @@ async def main() -> None:
                 stats[name] = percentiles(lat) | {"rps": len(lat) / wall}
                 s = stats[name]
                 print(
-                    f"{name}: {len(lat)} requests at concurrency {args.concurrency}: p50={s['p50']:.2f}ms "
+                    f"{name}: {len(lat)} requests at concurrency {args.concurrency}: "
+                    f"p50={s['p50']:.2f}ms "
                     f"p99={s['p99']:.2f}ms rps={s['rps']:.0f} failures={fail}"
                 )
             total = sum(len(lat) for lat, _, _ in results.values())
             print(f"Web API calls during the measured rounds: {api_calls} for {total} commands")
             for name in stores:
                 print(
-                    f"{name}/single token: p50 {stats[name]['p50'] / stats['single token']['p50']:.2f}x, "
+                    f"{name}/single token: p50 "
+                    f"{stats[name]['p50'] / stats['single token']['p50']:.2f}x, "
                     f"throughput {stats[name]['rps'] / stats['single token']['rps']:.2f}x; "
                     f"p99 within 3 s: {stats[name]['p99'] < 3000}"
                 )

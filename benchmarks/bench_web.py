@@ -132,7 +132,8 @@ async def bench_served(requests: int, concurrency: int) -> None:
             stats = percentiles(latencies)
             rps = len(latencies) / wall
             print(
-                f"GET {path:<22} {len(latencies)} requests at concurrency {concurrency}: {fmt(stats)} "
+                f"GET {path:<22} {len(latencies)} requests at concurrency {concurrency}: "
+                f"{fmt(stats)} "
                 f"rps={rps:.0f} non-200={failures}; vs constant: rps {rps / constant_rps:.2f}x, "
                 f"p99 {stats['p99'] / constant_p99:.2f}x"
             )
@@ -179,7 +180,8 @@ def bench_export(folder: Path, n_sources: int) -> None:
     timed = time_calls(lambda: export_site(dispatcher, folder / "site"), 3)
     size = sum(f.stat().st_size for f in (folder / "site").rglob("*") if f.is_file())
     print(
-        f"static export, {n_sources} sources x 10 KB, {10 * n_sources} cited claims: best {min(timed):.0f} ms, "
+        f"static export, {n_sources} sources x 10 KB, {10 * n_sources} cited claims: best "
+        f"{min(timed):.0f} ms, "
         f"median {sorted(timed)[1]:.0f} ms ({n_sources + 2} pages, {size / 1e6:.1f} MB); "
         f"baseline copying the sources' text {floor:.0f} ms; ratio {min(timed) / floor:.0f}x"
     )

@@ -28,7 +28,8 @@ def run(settings: Settings) -> int:
         for problem in error.problems:
             print(problem)
         print(
-            f"FAILED: {len(error.problems)} problem(s); fix them and run `python -m bot check` again."
+            f"FAILED: {len(error.problems)} problem(s); fix them and run `python -m bot check` "
+            f"again."
         )
         return 1
     verification = content.verification

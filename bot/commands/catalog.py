@@ -56,7 +56,8 @@ def build_registry() -> Registry:
                 ),
                 Option(
                     "details",
-                    "for subscribe: daily|weekly <day>|cron <expr>, HH:MM, time zone; for unsubscribe: an id",
+                    "for subscribe: daily|weekly <day>|cron <expr>, HH:MM, time zone; for "
+                    "unsubscribe: an id",
                 ),
             ),
             ("/recap subscribe daily 09:00 America/New_York", "/recap list"),

@@ -27,7 +27,8 @@ def handle_quote(request: CommandRequest, context: Context) -> Reply:
             sections=(
                 note(
                     f"Nothing in the {len(content.sources)} sources matches \u201c{words}\u201d. "
-                    "Try fewer or different words, a name (`/quote Romo`) or a figure (`/quote 42,695`)."
+                    "Try fewer or different words, a name (`/quote Romo`) or a figure (`/quote "
+                    "42,695`)."
                 ),
             ),
             warnings=warnings,

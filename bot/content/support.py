@@ -240,7 +240,8 @@ def _problem(topic: Topic, claim: Claim, gap: Gap) -> Problem:
     return Problem(
         topic.file,
         claim.line,
-        f"{kind[gap.fact.kind]} \u201c{gap.fact.text}\u201d{where} is in none of the claim's quotes "
+        f"{kind[gap.fact.kind]} \u201c{gap.fact.text}\u201d{where} is in none of the claim's "
+        f"quotes "
         f"and not declared in summaries/aliases.toml",
         f"claim: {claim.text}\nits quotes:\n{quotes}",
     )

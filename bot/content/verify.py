@@ -144,7 +144,8 @@ def _check_metadata(source: Source) -> list[Problem]:
                 Problem(
                     meta_file,
                     None,
-                    f"{field} is stated without {field}_quote: quote the words of the text it rests on",
+                    f"{field} is stated without {field}_quote: quote the words of the text it "
+                    f"rests on",
                 )
             )
             continue

@@ -32,7 +32,8 @@ _PUBLISHED = re.compile(
 _BYLINE = re.compile(r"\b(?:Authored by|By) (?P<name>[A-Z][\w.'-]+(?: [A-Z][\w.'-]+){1,3})")
 _VIA = re.compile(r"\bvia (?P<outlet>(?:The )?[A-Z][\w&.'-]*(?: [A-Z][\w&.'-]*){0,4})")
 _DATELINE = re.compile(
-    r"^(?P<place>[A-Z][A-Z.'-]+(?:[ ,]+[A-Z][A-Z.'-]+){0,3})(?: \((?P<agency>[A-Za-z][\w ]{0,20})\))? [—–-]{1,2} "
+    r"^(?P<place>[A-Z][A-Z.'-]+(?:[ ,]+[A-Z][A-Z.'-]+){0,3})(?: \((?P<agency>[A-Za-z][\w "
+    r"]{0,20})\))? [—–-]{1,2} "
 )
 
 
@@ -223,7 +224,8 @@ def render_toml(draft: Draft, original_name: str) -> str:
     lines += [f"# {name}: not stated in the text." for name in draft.left_out]
     if "published" in draft.left_out:
         lines.append(
-            "# If the text pins an earliest date, add not_before, not_before_basis and not_before_quote."
+            "# If the text pins an earliest date, add not_before, not_before_basis and "
+            "not_before_quote."
         )
     return "\n".join(lines) + "\n"
 

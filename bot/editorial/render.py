@@ -23,7 +23,8 @@ def render_review_text(review: Review) -> str:
         lines += _sentence(sentence)
     counts = review.counts()
     lines.append(
-        f"{counts['sentences']} sentences ({quiet} with nothing to report): {counts['corroborates']} corroboration(s), "
+        f"{counts['sentences']} sentences ({quiet} with nothing to report): "
+        f"{counts['corroborates']} corroboration(s), "
         f"{counts['contradicts']} contradiction(s), {counts['new']} new fact(s), "
         f"{counts['relative_dates']} relative date(s) to resolve."
     )

@@ -11,7 +11,8 @@ PROMPT = "case-brief> "
 EXIT_WORDS = frozenset({"exit", "quit", "/exit", "/quit"})
 BANNER = (
     "Case brief console. Type /help for commands, exit to leave.\n"
-    "To serve Slack or Discord instead, set SLACK_BOT_TOKEN or DISCORD_TOKEN (see config.example.env)."
+    "To serve Slack or Discord instead, set SLACK_BOT_TOKEN or DISCORD_TOKEN (see "
+    "config.example.env)."
 )
 
 
@@ -57,7 +58,8 @@ def run_console(
         problems = dispatcher.store.reload_if_changed()
         if problems:
             print(
-                f"Content changed but has {len(problems)} problem(s); still serving the last good version.",
+                f"Content changed but has {len(problems)} problem(s); still serving the last good "
+                f"version.",
                 file=stdout,
             )
             for problem in problems:

@@ -167,7 +167,8 @@ def render_blocks(reply: Reply) -> list[dict[str, Any]]:
                         _mrkdwn(
                             clip(
                                 f"{_link(c.url, f'[{c.number}]') if c.url else f'[{c.number}]'} "
-                                f"_{escape(c.source_label)}_: \u201c{escape(clip(c.quote, QUOTE_CHARS))}\u201d",
+                                f"_{escape(c.source_label)}_: "
+                                f"\u201c{escape(clip(c.quote, QUOTE_CHARS))}\u201d",
                                 CONTEXT_CHARS,
                             )
                         )

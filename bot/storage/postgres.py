@@ -89,7 +89,8 @@ class PostgresStore:
                 yield connection
         except PoolTimeout:
             msg = (
-                f"PostgreSQL at {self.url_for_logs} gave no connection within {self._timeout:g} s (unreachable, "
+                f"PostgreSQL at {self.url_for_logs} gave no connection within {self._timeout:g} s "
+                f"(unreachable, "
                 "or every connection busy): check the server and the network"
             )
             raise StorageError(msg) from None
@@ -145,8 +146,10 @@ class PostgresStore:
             version = await self._version(db)
             if version > migrations.LATEST:
                 msg = (
-                    f"PostgreSQL at {self.url_for_logs} has schema version {version}, newer than this bot's "
-                    f"({migrations.LATEST}): run the newer bot, or point DATABASE_URL at another database"
+                    f"PostgreSQL at {self.url_for_logs} has schema version {version}, newer than "
+                    f"this bot's "
+                    f"({migrations.LATEST}): run the newer bot, or point DATABASE_URL at another "
+                    f"database"
                 )
                 raise StorageError(msg)
             for migration in migrations.MIGRATIONS[version:]:
@@ -226,8 +229,10 @@ class PostgresStore:
     ) -> list[Subscription]:
         async with self._connection() as db:
             cursor = await db.execute(
-                f"SELECT {SUBSCRIPTION_COLUMNS} FROM subscriptions WHERE (%(p)s::text IS NULL OR platform=%(p)s)"
-                " AND (%(c)s::text IS NULL OR channel=%(c)s) AND (%(w)s::text IS NULL OR workspace=%(w)s)"
+                f"SELECT {SUBSCRIPTION_COLUMNS} FROM subscriptions WHERE (%(p)s::text IS NULL OR "
+                f"platform=%(p)s)"
+                " AND (%(c)s::text IS NULL OR channel=%(c)s) AND (%(w)s::text IS NULL OR "
+                "workspace=%(w)s)"
                 " ORDER BY id",
                 {"p": platform, "c": channel, "w": workspace},
             )
@@ -260,7 +265,8 @@ class PostgresStore:
                     ],
                 )
                 await many.executemany(
-                    "UPDATE subscriptions SET workspace=%s, next_due=COALESCE(next_due, %s) WHERE origin='settings'"
+                    "UPDATE subscriptions SET workspace=%s, next_due=COALESCE(next_due, %s) WHERE "
+                    "origin='settings'"
                     " AND platform=%s AND channel=%s AND frequency=%s AND time=%s AND timezone=%s",
                     [
                         (ws, _instant(due), p, c, f, t, tz)
@@ -298,7 +304,8 @@ class PostgresStore:
     async def due(self, now: datetime, limit: int = 1000) -> list[Subscription]:
         async with self._connection() as db:
             cursor = await db.execute(
-                f"SELECT {SUBSCRIPTION_COLUMNS} FROM subscriptions WHERE paused_reason IS NULL AND next_due <= %s"
+                f"SELECT {SUBSCRIPTION_COLUMNS} FROM subscriptions WHERE paused_reason IS NULL AND "
+                f"next_due <= %s"
                 " ORDER BY next_due, id LIMIT %s",
                 (whole_utc(now), limit),
             )
@@ -317,7 +324,8 @@ class PostgresStore:
     ) -> bool:
         async with self._connection() as db:
             cursor = await db.execute(
-                "UPDATE subscriptions SET next_due=%s WHERE id=%s AND next_due IS NOT DISTINCT FROM %s::timestamptz",
+                "UPDATE subscriptions SET next_due=%s WHERE id=%s AND next_due IS NOT DISTINCT "
+                "FROM %s::timestamptz",
                 (_instant(next_due), subscription_id, _instant(slot)),
             )
             return cursor.rowcount == 1
@@ -328,7 +336,8 @@ class PostgresStore:
     ) -> bool:
         async with self._connection() as db:
             cursor = await db.execute(
-                "INSERT INTO deliveries (subscription_id, slot, status, claimed_by, claimed_at, lease_until)"
+                "INSERT INTO deliveries (subscription_id, slot, status, claimed_by, claimed_at, "
+                "lease_until)"
                 " VALUES (%s, %s, 'claimed', %s, %s, %s) ON CONFLICT DO NOTHING",
                 (subscription_id, whole_utc(slot), owner, whole_utc(now), whole_utc(lease_until)),
             )
@@ -347,8 +356,10 @@ class PostgresStore:
         at = whole_utc(now)
         async with self._connection() as db:
             cursor = await db.execute(
-                "INSERT INTO deliveries (subscription_id, slot, status, claimed_by, claimed_at, lease_until,"
-                " finished_at, detail) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",
+                "INSERT INTO deliveries (subscription_id, slot, status, claimed_by, claimed_at, "
+                "lease_until,"
+                " finished_at, detail) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO "
+                "NOTHING",
                 (subscription_id, whole_utc(slot), status, owner, at, at, at, detail),
             )
             return cursor.rowcount == 1
@@ -364,7 +375,8 @@ class PostgresStore:
         rows.check_final(status)
         async with self._connection() as db:
             await db.execute(
-                "UPDATE deliveries SET status=%s, finished_at=%s, detail=%s WHERE subscription_id=%s AND slot=%s",
+                "UPDATE deliveries SET status=%s, finished_at=%s, detail=%s WHERE "
+                "subscription_id=%s AND slot=%s",
                 (status, whole_utc(now), detail, subscription_id, whole_utc(slot)),
             )
 
@@ -386,9 +398,11 @@ class PostgresStore:
         async with self._connection() as db:
             cursor = await db.execute(
                 "WITH expired AS MATERIALIZED ("
-                "  SELECT subscription_id, slot FROM deliveries WHERE status='claimed' AND lease_until < %(now)s"
+                "  SELECT subscription_id, slot FROM deliveries WHERE status='claimed' AND "
+                "lease_until < %(now)s"
                 "  ORDER BY lease_until LIMIT %(limit)s FOR UPDATE SKIP LOCKED)"
-                " UPDATE deliveries AS d SET claimed_by=%(owner)s, lease_until=%(lease)s FROM expired"
+                " UPDATE deliveries AS d SET claimed_by=%(owner)s, lease_until=%(lease)s FROM "
+                "expired"
                 " WHERE d.subscription_id=expired.subscription_id AND d.slot=expired.slot"
                 "  AND d.status='claimed' AND d.lease_until < %(now)s"
                 f" RETURNING {', '.join('d.' + c.strip() for c in DELIVERY_COLUMNS.split(','))}",
@@ -447,14 +461,17 @@ class PostgresStore:
     ) -> None:
         async with self._connection() as db:
             await db.execute(
-                "INSERT INTO channel_state (platform, channel, told_at, snapshot) VALUES (%s, %s, %s, %s)"
-                " ON CONFLICT (platform, channel) DO UPDATE SET told_at=excluded.told_at, snapshot=excluded.snapshot",
+                "INSERT INTO channel_state (platform, channel, told_at, snapshot) VALUES (%s, %s, "
+                "%s, %s)"
+                " ON CONFLICT (platform, channel) DO UPDATE SET told_at=excluded.told_at, "
+                "snapshot=excluded.snapshot",
                 (platform, channel, whole_utc(when), json.dumps(snapshot, sort_keys=True)),
             )
 
 
 _INSERT_SUBSCRIPTION = (
-    "INSERT INTO subscriptions (platform, workspace, channel, frequency, time, timezone, origin, created_by,"
+    "INSERT INTO subscriptions (platform, workspace, channel, frequency, time, timezone, origin, "
+    "created_by,"
     " created_at, next_due) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING"
 )
 
@@ -492,7 +509,8 @@ async def _insert_subscription(
 
 def _cannot_connect(where: str, detail: str) -> str:
     return (
-        f"cannot reach {where} ({detail}): check that the server runs and DATABASE_URL's host, port, user "
+        f"cannot reach {where} ({detail}): check that the server runs and DATABASE_URL's host, "
+        f"port, user "
         "and database"
     )
 

@@ -138,12 +138,14 @@ class SQLiteStore:
             )
         elif primary in (_READONLY, _PERM):
             text = (
-                f"{where} is read-only: give the bot's user write access to the file and its directory "
+                f"{where} is read-only: give the bot's user write access to the file and its "
+                f"directory "
                 "(SQLite writes -wal and -shm files beside it)"
             )
         elif primary in (_CORRUPT, _NOTADB):
             text = (
-                f"{where} is corrupt or not a SQLite database: restore it from a backup, or move it away "
+                f"{where} is corrupt or not a SQLite database: restore it from a backup, or move "
+                f"it away "
                 "to start an empty one"
             )
         elif primary == _FULL:
@@ -176,8 +178,10 @@ class SQLiteStore:
         version = int(db.execute("PRAGMA user_version").fetchone()[0])
         if version > migrations.LATEST:
             msg = (
-                f"SQLite database {self.url_for_logs} has schema version {version}, newer than this bot's "
-                f"({migrations.LATEST}): run the newer bot, or point DATABASE_URL at another database"
+                f"SQLite database {self.url_for_logs} has schema version {version}, newer than "
+                f"this bot's "
+                f"({migrations.LATEST}): run the newer bot, or point DATABASE_URL at another "
+                f"database"
             )
             raise StorageError(msg)
         for migration in migrations.MIGRATIONS[version:]:
@@ -308,7 +312,8 @@ class SQLiteStore:
                 ],
             )
             db.executemany(
-                "UPDATE subscriptions SET workspace=?, next_due=COALESCE(next_due, ?) WHERE origin='settings'"
+                "UPDATE subscriptions SET workspace=?, next_due=COALESCE(next_due, ?) WHERE "
+                "origin='settings'"
                 " AND platform=? AND channel=? AND frequency=? AND time=? AND timezone=?",
                 [
                     (ws, _text(due), p, c, f, t, tz)
@@ -333,7 +338,8 @@ class SQLiteStore:
         return await self._write(
             lambda db: (
                 db.execute(
-                    "UPDATE subscriptions SET paused_reason=? WHERE platform=? AND workspace=? AND paused_reason IS NULL",
+                    "UPDATE subscriptions SET paused_reason=? WHERE platform=? AND workspace=? AND "
+                    "paused_reason IS NULL",
                     (reason, platform, workspace),
                 ).rowcount
             )
@@ -356,7 +362,8 @@ class SQLiteStore:
             lambda db: [
                 _subscription(r)
                 for r in db.execute(
-                    f"SELECT {SUBSCRIPTION_COLUMNS} FROM subscriptions WHERE paused_reason IS NULL AND next_due <= ?"
+                    f"SELECT {SUBSCRIPTION_COLUMNS} FROM subscriptions WHERE paused_reason IS NULL "
+                    f"AND next_due <= ?"
                     " ORDER BY next_due, id LIMIT ?",
                     (utc_text(now), limit),
                 )
@@ -391,7 +398,8 @@ class SQLiteStore:
         return await self._write(
             lambda db: (
                 db.execute(
-                    "INSERT INTO deliveries (subscription_id, slot, status, claimed_by, claimed_at, lease_until)"
+                    "INSERT INTO deliveries (subscription_id, slot, status, claimed_by, "
+                    "claimed_at, lease_until)"
                     " VALUES (?, ?, 'claimed', ?, ?, ?) ON CONFLICT DO NOTHING",
                     (subscription_id, utc_text(slot), owner, utc_text(now), utc_text(lease_until)),
                 ).rowcount
@@ -412,7 +420,8 @@ class SQLiteStore:
         return await self._write(
             lambda db: (
                 db.execute(
-                    "INSERT INTO deliveries (subscription_id, slot, status, claimed_by, claimed_at, lease_until,"
+                    "INSERT INTO deliveries (subscription_id, slot, status, claimed_by, "
+                    "claimed_at, lease_until,"
                     " finished_at, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                     (
                         subscription_id,
@@ -440,7 +449,8 @@ class SQLiteStore:
         rows.check_final(status)
         await self._write(
             lambda db: db.execute(
-                "UPDATE deliveries SET status=?, finished_at=?, detail=? WHERE subscription_id=? AND slot=?",
+                "UPDATE deliveries SET status=?, finished_at=?, detail=? WHERE subscription_id=? "
+                "AND slot=?",
                 (status, utc_text(now), detail, subscription_id, utc_text(slot)),
             )
         )
@@ -461,14 +471,16 @@ class SQLiteStore:
         # claimed_at is kept: the new owner checks the channel from the original claim on.
         def work(db: sqlite3.Connection) -> list[Delivery]:
             expired = db.execute(
-                "SELECT subscription_id, slot FROM deliveries WHERE status='claimed' AND lease_until < ?"
+                "SELECT subscription_id, slot FROM deliveries WHERE status='claimed' AND "
+                "lease_until < ?"
                 " ORDER BY lease_until LIMIT ?",
                 (utc_text(now), limit),
             ).fetchall()
             taken = []
             for subscription_id, slot in expired:
                 row = db.execute(
-                    f"UPDATE deliveries SET claimed_by=?, lease_until=? WHERE subscription_id=? AND slot=?"
+                    f"UPDATE deliveries SET claimed_by=?, lease_until=? WHERE subscription_id=? "
+                    f"AND slot=?"
                     f" RETURNING {DELIVERY_COLUMNS}",
                     (owner, utc_text(lease_until), subscription_id, slot),
                 ).fetchone()
@@ -482,7 +494,8 @@ class SQLiteStore:
             lambda db: [
                 _delivery(r)
                 for r in db.execute(
-                    f"SELECT {DELIVERY_COLUMNS} FROM deliveries WHERE status='claimed' ORDER BY slot, subscription_id"
+                    f"SELECT {DELIVERY_COLUMNS} FROM deliveries WHERE status='claimed' ORDER BY "
+                    f"slot, subscription_id"
                 )
             ]
         )
@@ -499,7 +512,8 @@ class SQLiteStore:
                 chunk = ids[start : start + _MAX_VARIABLES]
                 marks = ",".join("?" * len(chunk))
                 for row in db.execute(
-                    f"SELECT {DELIVERY_COLUMNS} FROM deliveries AS d WHERE subscription_id IN ({marks})"
+                    f"SELECT {DELIVERY_COLUMNS} FROM deliveries AS d WHERE subscription_id IN "
+                    f"({marks})"
                     " AND status IN ('sent', 'failed') AND slot = (SELECT MAX(slot) FROM deliveries"
                     " WHERE subscription_id = d.subscription_id AND status IN ('sent', 'failed'))",
                     chunk,
@@ -535,15 +549,18 @@ class SQLiteStore:
         text = json.dumps(snapshot, sort_keys=True)
         await self._write(
             lambda db: db.execute(
-                "INSERT INTO channel_state (platform, channel, told_at, snapshot) VALUES (?, ?, ?, ?)"
-                " ON CONFLICT (platform, channel) DO UPDATE SET told_at=excluded.told_at, snapshot=excluded.snapshot",
+                "INSERT INTO channel_state (platform, channel, told_at, snapshot) VALUES (?, ?, ?, "
+                "?)"
+                " ON CONFLICT (platform, channel) DO UPDATE SET told_at=excluded.told_at, "
+                "snapshot=excluded.snapshot",
                 (platform, channel, utc_text(when), text),
             )
         )
 
 
 _INSERT_SUBSCRIPTION = (
-    "INSERT INTO subscriptions (platform, workspace, channel, frequency, time, timezone, origin, created_by,"
+    "INSERT INTO subscriptions (platform, workspace, channel, frequency, time, timezone, origin, "
+    "created_by,"
     " created_at, next_due) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"
 )
 

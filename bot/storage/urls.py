@@ -47,7 +47,8 @@ def parse(url: str) -> DatabaseUrl:
             raise BadUrl(msg)
         if text == ":memory:":
             msg = (
-                f"{url!r}: an in-memory database would lose every subscription at exit; give a file "
+                f"{url!r}: an in-memory database would lose every subscription at exit; give a "
+                f"file "
                 "path such as sqlite:///case-brief.sqlite3"
             )
             raise BadUrl(msg)
@@ -121,7 +122,8 @@ def sqlite_path_problem(path: Path) -> str | None:
             directory = path.parent
             if not os.access(directory, os.W_OK | os.X_OK):
                 return (
-                    f"{directory} (the database's directory) is not writable; SQLite writes its -wal and "
+                    f"{directory} (the database's directory) is not writable; SQLite writes its "
+                    f"-wal and "
                     "-shm files beside the database"
                 )
             with path.open("rb") as file:

@@ -95,7 +95,8 @@ def test_a_label_is_checked_too(content_dirs: tuple[Path, Path]) -> None:
 def test_words_the_quotes_carry_pass_in_other_forms(content_dirs: tuple[Path, Path]) -> None:
     _add_claim(
         content_dirs,
-        "Judge Kollar-Kotelly's 13-page opinion cited Dottie Romo, whose count of 1,280,000 people asked for is in two reports.",
+        "Judge Kollar-Kotelly's 13-page opinion cited Dottie Romo, whose count of 1,280,000 people "
+        "asked for is in two reports.",
         'epoch-times: "In Thursday’s 13-page opinion, Kollar-Kelly cited Romo’s statement"',
         'epoch-times: "DHS, which had requested the information of a total of 1.28 million people"',
         ROMO_QUOTE,

@@ -111,8 +111,10 @@ def test_html_page_is_reduced_to_its_article_text(tmp_path: Path) -> None:
         "<li><a href='/subscribe'>Subscribe</a></li></ul></nav>"
         "<div class='ad-banner'>BUY NOW: Tax software 50% off, limited time offer!</div>"
         "<article>" + "".join(f"<p>{p}</p>" for p in paragraphs) + "</article>"
-        "<aside class='related'><h3>Most read</h3><ul><li><a href='/x'>Ten celebrity tax blunders</a></li></ul></aside>"
-        "<footer>Copyright Example Media Group. All rights reserved. <a href='/privacy'>Privacy</a></footer>"
+        "<aside class='related'><h3>Most read</h3><ul><li><a href='/x'>Ten celebrity tax "
+        "blunders</a></li></ul></aside>"
+        "<footer>Copyright Example Media Group. All rights reserved. <a "
+        "href='/privacy'>Privacy</a></footer>"
         "<script>loadComments();</script></body></html>",
         encoding="utf-8",
     )

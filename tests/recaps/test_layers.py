@@ -34,7 +34,8 @@ def test_recaps_sit_below_their_users_and_above_what_they_use() -> None:
 
 def test_recaps_and_the_recap_handler_import_alone_without_chat_libraries(tmp_path: Path) -> None:
     code = (
-        "import sys, bot.recaps.service, bot.recaps.runner, bot.recaps.delivery, bot.commands.recap; "
+        "import sys, bot.recaps.service, bot.recaps.runner, bot.recaps.delivery, "
+        "bot.commands.recap; "
         f"print(sorted({{m.split('.')[0] for m in sys.modules}} & set({CHAT!r})))"
     )
     done = subprocess.run(

@@ -77,7 +77,8 @@ def test_a_directory_is_not_a_database_file(tmp_path: Path) -> None:
 def test_a_path_under_a_file_cannot_be_created(tmp_path: Path) -> None:
     (tmp_path / "plain").write_text("x")
     assert check_database_url(f"sqlite:///{tmp_path / 'plain' / 'db.sqlite3'}") == (
-        f"cannot create {tmp_path / 'plain' / 'db.sqlite3'}: {tmp_path / 'plain'} is a file, not a directory"
+        f"cannot create {tmp_path / 'plain' / 'db.sqlite3'}: {tmp_path / 'plain'} is a file, not a "
+        f"directory"
     )
 
 

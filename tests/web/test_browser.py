@@ -208,7 +208,8 @@ HOSTILE = [
     '"><img src=x onerror=alert(2)><svg onload=alert(3)>',
     "</title><script>alert(4)</script>",
     "Romo " * 2000,
-    "\u202eRomo\u202c \u0000 \ufeff\U0001d518\U0001d52b\U0001d526 \U0001f9d1\u200d\u2696\ufe0f e\u0301\u0301\u0301 \ud7ff",
+    "\u202eRomo\u202c \u0000 \ufeff\U0001d518\U0001d52b\U0001d526 \U0001f9d1\u200d\u2696\ufe0f "
+    "e\u0301\u0301\u0301 \ud7ff",
 ]
 
 
@@ -301,6 +302,7 @@ def _first_passage(site: Site, page: Any) -> str:
     page.goto(site.url + "/sources/washington-report")
     return str(
         page.evaluate(
-            "document.querySelector('.paragraph:nth-child(6) mark.cited[id], .paragraph:nth-child(6) span.sentence[id]').id"
+            "document.querySelector('.paragraph:nth-child(6) mark.cited[id], "
+            ".paragraph:nth-child(6) span.sentence[id]').id"
         )
     )

@@ -55,7 +55,8 @@ _FIGURE_WORD = re.compile(
 )
 _HEDGE = re.compile(
     r"(?i:\b(about|approximately|roughly|around|nearly|almost|some|over|under|up to|at least"
-    r"|at most|more than|less than|fewer than|as many as|as few as|an estimated|estimated))\s+\$?\s*$"
+    r"|at most|more than|less than|fewer than|as many as|as few as|an "
+    r"estimated|estimated))\s+\$?\s*$"
 )
 
 

@@ -84,7 +84,8 @@ _TOKEN = re.compile(r"(?:[A-Z]\.){2,}|[A-Z]\.(?=\s)|[^\W_]+(?:[-'][^\W_]+)*'?")
 _CAPITAL_WORD = r"(?<![\w'-])(?:(?:[A-Z]\.)+|[A-Z\u00c0-\u00de][^\W_]*)"
 _NAME_REGION = re.compile(
     rf"{_CAPITAL_WORD}(?:[-'][^\W_]+)*'?"
-    rf"(?:[ \t]+(?:{_CAPITAL_WORD}(?:[-'][^\W_]+)*'?|(?:{'|'.join(sorted(_CONNECTORS))})\b|\d[\d,.]*))*"
+    rf"(?:[ "
+    rf"\t]+(?:{_CAPITAL_WORD}(?:[-'][^\W_]+)*'?|(?:{'|'.join(sorted(_CONNECTORS))})\b|\d[\d,.]*))*"
 )
 
 
