@@ -92,10 +92,14 @@ async def measure(name: str, store: RecapStore, subscriptions: int, claims: int)
     return [
         f"{name}: {subscriptions} subscriptions loaded in {loaded:.2f} s ({due_count} due)",
         f"{name}: baseline SELECT 1 round trip {fmt(ping)}",
-        f"{name}: due() returning 1,000 of them {fmt(due)}  p50/ping-p50 "
-        f"{due['p50'] / ping['p50']:.1f}x",
-        f"{name}: due() returning none {fmt(quiet)}  p50/ping-p50 "
-        f"{quiet['p50'] / ping['p50']:.1f}x",
+        (
+            f"{name}: due() returning 1,000 of them {fmt(due)}  p50/ping-p50 "
+            f"{due['p50'] / ping['p50']:.1f}x"
+        ),
+        (
+            f"{name}: due() returning none {fmt(quiet)}  p50/ping-p50 "
+            f"{quiet['p50'] / ping['p50']:.1f}x"
+        ),
         f"{name}: earliest_due() {fmt(earliest)}",
         (
             f"{name}: claims/s sequential {sequential:.0f} ({1000 / sequential:.2f} ms each, "

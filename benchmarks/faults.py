@@ -64,7 +64,9 @@ def bot(
 
 
 def outcome(done: subprocess.CompletedProcess[str]) -> str:
-    """Exit code, lines of complaint (stderr; stdout too on failure: `check` reports there), traceback."""
+    """Exit code, lines of complaint (stderr; stdout too on failure: `check` reports there),
+    traceback.
+    """
     said = done.stderr + (done.stdout if done.returncode else "")
     lines = [line for line in said.splitlines() if line.strip()]
     trace = "traceback" if "Traceback" in said else "no traceback"

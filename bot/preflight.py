@@ -40,7 +40,9 @@ def check_listen(host: str, port: int) -> str | None:
 
 
 def check_discord_api(url: str, timeout: float = DISCORD_TIMEOUT_SECONDS) -> str | None:
-    """DISCORD_API_URL answers HTTP at all (any status): a typo'd or dead host fails here, not later."""
+    """DISCORD_API_URL answers HTTP at all (any status): a typo'd or dead host fails here, not
+    later.
+    """
     gateway = url.rstrip("/") + "/gateway"
     host = urlsplit(url).netloc
     # Straight to the host, as discord.py connects (its aiohttp session ignores *_proxy variables).

@@ -142,7 +142,9 @@ class Settings(BaseSettings):
 
     @property
     def slack_oauth(self) -> bool:
-        """Many workspaces through OAuth installs; SLACK_BOT_TOKEN takes precedence (one workspace)."""
+        """Many workspaces through OAuth installs; SLACK_BOT_TOKEN takes precedence (one
+        workspace).
+        """
         return self.slack_bot_token is None and self.slack_client_id is not None
 
     @property

@@ -115,12 +115,18 @@ async def test_a_request_aiohttp_cannot_parse_is_one_info_line_without_traceback
         assert "Traceback" not in logged
         assert "ERROR" not in logged
         assert [line.split(" ", 2)[2] for line in logged.splitlines() if "malformed" in line] == [
-            "INFO aiohttp.server: refused a malformed HTTP request from 127.0.0.1: LineTooLong "
-            "(HTTP 400)",
-            "INFO aiohttp.server: refused a malformed HTTP request from 127.0.0.1: LineTooLong "
-            "(HTTP 400)",
-            "INFO aiohttp.server: refused a malformed HTTP request from 127.0.0.1: BadHttpMessage "
-            "(HTTP 400)",
+            (
+                "INFO aiohttp.server: refused a malformed HTTP request from 127.0.0.1: LineTooLong "
+                "(HTTP 400)"
+            ),
+            (
+                "INFO aiohttp.server: refused a malformed HTTP request from 127.0.0.1: LineTooLong "
+                "(HTTP 400)"
+            ),
+            (
+                "INFO aiohttp.server: refused a malformed HTTP request from 127.0.0.1: BadHttpMessage "
+                "(HTTP 400)"
+            ),
         ]
         assert (await send(b"GET /crash HTTP/1.1\r\nHost: x\r\n\r\n")).startswith(b"HTTP/1.1 500")
         assert "Traceback" in stderr.getvalue()  # our own bugs keep theirs

@@ -14,8 +14,10 @@ def test_a_bad_value_names_the_variable_once(monkeypatch: pytest.MonkeyPatch) ->
     with pytest.raises(SettingsError) as caught:
         load_settings()
     assert str(caught.value).splitlines() == [
-        "Invalid setting STALE_AFTER_DAYS: Input should be a valid integer, unable to parse string "
-        "as an integer"
+        (
+            "Invalid setting STALE_AFTER_DAYS: Input should be a valid integer, unable to parse string "
+            "as an integer"
+        )
     ]
 
 

@@ -151,7 +151,9 @@ def format_weekday_day(day: date, locale: str = DEFAULT_LOCALE) -> str:
 
 
 def format_month_year(year: int, month: int, locale: str = DEFAULT_LOCALE) -> str:
-    """``February 2026`` (AP spells a month out when no day is given); ``es``: ``febrero de 2026``."""
+    """``February 2026`` (AP spells a month out when no day is given); ``es``: ``febrero de
+    2026``.
+    """
     from babel.dates import format_skeleton  # noqa: PLC0415 - Babel on first use
 
     return format_skeleton("yMMMM", date(year, month, 1), locale=locale)

@@ -146,7 +146,9 @@ class SentenceIndex:
         return found[0] if found else None
 
     def _candidates(self, terms: list[str]) -> set[int]:
-        """Sentences worth scoring: every holder of a rare term, else the best holders of common ones."""
+        """Sentences worth scoring: every holder of a rare term, else the best holders of common
+        ones.
+        """
         candidates: set[int] = set()
         rare = [t for t in terms if t not in self._top]
         for term in rare:

@@ -23,7 +23,9 @@ Annotate = Callable[[Reply, CommandRequest | None], Reply]
 
 
 class Dispatcher(Generic[R_co]):
-    """``R_co``: the type of the recap service in ``services`` (platforms that run recaps use it)."""
+    """``R_co``: the type of the recap service in ``services`` (platforms that run recaps use
+    it).
+    """
 
     def __init__(
         self,

@@ -94,7 +94,9 @@ class Names:
 
 
 def variant_of(a: Fact, b: Fact) -> bool:
-    """Both full names ending alike but written differently ("Harry Edwards" / "Harry T. Edwards")."""
+    """Both full names ending alike but written differently ("Harry Edwards" / "Harry T.
+    Edwards").
+    """
     if not (is_person_like(a) and is_person_like(b)) or same_name(a, b):
         return False
     wa, wb = name_words(a), name_words(b)

@@ -13,7 +13,9 @@ class StartError(Exception):
 
 
 def bind_problem(error: OSError, host: str, port: int) -> str:
-    """Map a bind/listen OSError to "Invalid setting HOST|PORT: ..." (start-up check and run time)."""
+    """Map a bind/listen OSError to "Invalid setting HOST|PORT: ..." (start-up check and run
+    time).
+    """
     if error.errno == errno.EADDRINUSE:
         return (
             f"Invalid setting PORT: port {port} is already in use on {host}; stop what holds it "

@@ -64,5 +64,7 @@ class Leases:
                     self._held[key] = started + state.lease
 
     def _margin(self) -> timedelta:
-        """Stop posting this long before a lease runs out (a post in flight must not meet a taker)."""
+        """Stop posting this long before a lease runs out (a post in flight must not meet a
+        taker).
+        """
         return min(self._state.lease / 3, timedelta(seconds=15))

@@ -80,7 +80,9 @@ class Schedule:
         return _next_slot(self.cron, self.timezone, after.astimezone(UTC))
 
     def check_fires(self, now: datetime) -> None:
-        """ScheduleError unless the schedule fires within a year, and again within a year of that."""
+        """ScheduleError unless the schedule fires within a year, and again within a year of
+        that.
+        """
         try:
             self.next_slot(self.next_slot(now))
         except ScheduleError:
@@ -115,7 +117,9 @@ def _next_slot(cron: str, tz: str, after: datetime) -> datetime:
 def parse_schedule(
     words: list[str], default_timezone: str, now: datetime | None = None
 ) -> Schedule:
-    """``daily [HH:MM] [Zone]``, ``weekly <day> [HH:MM] [Zone]`` or ``cron <m h dom mon dow> [Zone]``."""
+    """``daily [HH:MM] [Zone]``, ``weekly <day> [HH:MM] [Zone]`` or ``cron <m h dom mon dow>
+    [Zone]``.
+    """
     if not words:
         raise ScheduleError(HOW_TO)
     kind = words[0].lower()

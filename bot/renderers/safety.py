@@ -33,7 +33,9 @@ def neutralise(text: str) -> str:
 
 @lru_cache(maxsize=16_384)  # pure, and replies repeat the same content strings
 def defuse(text: str) -> str:
-    """Neutralise, then break @channel/@here/@everyone, <!...> mentions, URL schemes and bare domains."""
+    """Neutralise, then break @channel/@here/@everyone, <!...> mentions, URL schemes and bare
+    domains.
+    """
     text = _BROADCAST.sub("@" + _WORD_JOINER, neutralise(text))
     text = _SLACK_SPECIAL.sub("<" + _WORD_JOINER, text)
     text = _SCHEME.sub(":" + _WORD_JOINER + "//", text)

@@ -106,7 +106,9 @@ class RecapStore(Protocol):
     async def sync_declared(
         self, declared: Sequence[tuple[Declared, datetime | None]], now: datetime
     ) -> None:
-        """Make the settings-declared subscriptions exactly ``declared`` (each with its next_due)."""
+        """Make the settings-declared subscriptions exactly ``declared`` (each with its
+        next_due).
+        """
 
     async def pause(self, subscription_id: int, reason: str) -> bool:
         """True only for the call that paused it (so the reason is logged once)."""

@@ -31,7 +31,9 @@ Connection = psycopg.AsyncConnection[tuple[Any, ...]]
 
 
 class PostgresStore:
-    """``RecapStore`` on a PostgreSQL database (the schema first on the connection's search_path)."""
+    """``RecapStore`` on a PostgreSQL database (the schema first on the connection's
+    search_path).
+    """
 
     def __init__(self, url: str, pool: AsyncConnectionPool[Connection], *, timeout: float) -> None:
         self._url = url

@@ -4,7 +4,8 @@ Every call runs on one of the store's two worker threads, each with its own conn
 for writes, one for reads, so the event loop never waits on the disk and a read (``/recap
 list``) never queues behind a write waiting for the lock. WAL lets readers and one writer work
 at once, across threads and processes; writes take the lock up front (``BEGIN IMMEDIATE``) so
-two processes never interleave, and wait for it at most ``busy_timeout`` seconds. Exactly-once rests on the deliveries table's primary
+two processes never interleave, and wait for it at most ``busy_timeout`` seconds. Exactly-once rests
+on the deliveries table's primary
 key: a slot is claimed by inserting its row, and only one insert can win.
 
 The schema version is SQLite's ``user_version``, as schema 1's store kept it, so files made by

@@ -1,4 +1,5 @@
-"""DATABASE_URL forms, checked without touching the disk or the network, and shown without passwords.
+"""DATABASE_URL forms, checked without touching the disk or the network, and shown without
+passwords.
 
 - ``sqlite:///relative/path.sqlite3`` or ``sqlite:////absolute/path.sqlite3`` (three slashes,
   then the path), the embedded default: one host, one or several processes.
@@ -144,7 +145,9 @@ def sqlite_path_problem(path: Path) -> str | None:
 
 
 def url_for_logs(url: str) -> str:
-    """``url`` with any password (in the user part or a ``password=`` parameter) replaced by ``***``."""
+    """``url`` with any password (in the user part or a ``password=`` parameter) replaced by
+    ``***``.
+    """
     try:
         parts = urlsplit(url)
     except ValueError:

@@ -87,7 +87,9 @@ def test_unreadable_edit_while_running_is_reported_then_a_good_edit_loads(
 def test_no_exception_escapes_reloading(
     content_dirs: tuple[Path, Path], caplog: pytest.LogCaptureFixture
 ) -> None:
-    """A symlink loop makes even listing the folder fail: logged with its traceback, kept serving."""
+    """A symlink loop makes even listing the folder fail: logged with its traceback, kept
+    serving.
+    """
     store = ContentStore(*content_dirs, TOPIC_COMMANDS)
     good = store.current
     loop = content_dirs[1] / "loop.md"

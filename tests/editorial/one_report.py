@@ -114,6 +114,8 @@ def _supported(words: str, evidence: str) -> bool:
 
 
 def _ends_with(longer: Fact, shorter: Fact) -> bool:
-    """``shorter`` names no more than ``longer`` does ("Kollar-Kotelly" in "Judge Colleen Kollar-Kotelly")."""
+    """``shorter`` names no more than ``longer`` does ("Kollar-Kotelly" in "Judge Colleen
+    Kollar-Kotelly").
+    """
     words, end = matching.name_words(longer), matching.name_words(shorter)
     return bool(end) and words[-len(end) :] == end

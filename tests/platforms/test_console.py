@@ -46,7 +46,9 @@ def test_console_subprocess_over_stdin() -> None:
 
 
 class EditsBetweenLines(io.StringIO):
-    """stdin that saves a file just before handing over each line, as an editor would mid-session."""
+    """stdin that saves a file just before handing over each line, as an editor would
+    mid-session.
+    """
 
     def __init__(self, lines: list[str], edits: list[tuple[Path, bytes] | None]) -> None:
         super().__init__("".join(lines))

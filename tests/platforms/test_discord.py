@@ -37,7 +37,9 @@ def discord_settings(base: Settings, fake: FakeDiscord, **extra: object) -> Sett
 
 
 async def started(settings: Settings, dispatcher: Dispatcher, fake: FakeDiscord) -> DiscordRunner:
-    """Started and READY on the gateway (discord.py's on_ready comes ~2 s later, after its guild wait)."""
+    """Started and READY on the gateway (discord.py's on_ready comes ~2 s later, after its guild
+    wait).
+    """
     fake.identified.clear()
     runner = DiscordRunner(settings, dispatcher)
     await runner.start()

@@ -820,7 +820,9 @@ async def test_an_uninstalled_workspace_s_recaps_pause_and_a_reinstall_resumes_t
 async def test_a_failed_install_logs_its_error_parameter_quoted_and_cut(
     runner: SlackRunner, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """/slack/oauth_redirect?error=... is anyone's text: it forged whole log lines and wrote 20 KB each."""
+    """/slack/oauth_redirect?error=... is anyone's text: it forged whole log lines and wrote 20 KB
+    each.
+    """
     forged = "x\n2026-01-01 00:00:00,000 ERROR bot: FORGED" + "a" * 20_000
     async with (
         aiohttp.ClientSession() as session,

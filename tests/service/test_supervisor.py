@@ -1,4 +1,6 @@
-"""Supervision: a crash is logged with its traceback and the task restarts; a fatal error stops all."""
+"""Supervision: a crash is logged with its traceback and the task restarts; a fatal error stops
+all.
+"""
 
 import asyncio
 import logging

@@ -162,7 +162,9 @@ def shared_dir() -> Iterator[Path]:
 
 
 def as_unprivileged(*args: str) -> object:
-    """Run a worker as an ordinary user: root writes read-only files, so it cannot show the fault."""
+    """Run a worker as an ordinary user: root writes read-only files, so it cannot show the
+    fault.
+    """
     prefix: list[str] = []
     if os.geteuid() == 0:
         setpriv = shutil.which("setpriv")  # util-linux: drops to nobody, then runs the worker

@@ -1,4 +1,6 @@
-"""One set of versioned migrations: a schema-1 file upgrades in place; a newer database is refused."""
+"""One set of versioned migrations: a schema-1 file upgrades in place; a newer database is
+refused.
+"""
 
 import sqlite3
 from datetime import datetime

@@ -66,7 +66,9 @@ def page(browser: Any) -> Iterator[Any]:
 
 
 def _in_view(page: Any, element_id: str) -> bool:
-    """Waits (briefly) for the browser to scroll the element into view, as it does for a fragment."""
+    """Waits (briefly) for the browser to scroll the element into view, as it does for a
+    fragment.
+    """
     from playwright.sync_api import TimeoutError as PageTimeout
 
     try:
@@ -86,7 +88,9 @@ def _in_view(page: Any, element_id: str) -> bool:
 
 
 def _highlighted(page: Any, element_id: str) -> bool:
-    """The element is (or holds, or sits in) a <mark> with a visible background, and is the :target."""
+    """The element is (or holds, or sits in) a <mark> with a visible background, and is the
+    :target.
+    """
     return bool(
         page.evaluate(
             """id => {
@@ -208,8 +212,10 @@ HOSTILE = [
     '"><img src=x onerror=alert(2)><svg onload=alert(3)>',
     "</title><script>alert(4)</script>",
     "Romo " * 2000,
-    "\u202eRomo\u202c \u0000 \ufeff\U0001d518\U0001d52b\U0001d526 \U0001f9d1\u200d\u2696\ufe0f "
-    "e\u0301\u0301\u0301 \ud7ff",
+    (
+        "\u202eRomo\u202c \u0000 \ufeff\U0001d518\U0001d52b\U0001d526 \U0001f9d1\u200d\u2696\ufe0f "
+        "e\u0301\u0301\u0301 \ud7ff"
+    ),
 ]
 
 

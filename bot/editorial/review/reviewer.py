@@ -251,7 +251,9 @@ class Reviewer:
         cf: ClaimFacts,
         out: SentenceReview,
     ) -> None:
-        """Another figure for the same thing: same unit word, a shared name, not a hedged rounding."""
+        """Another figure for the same thing: same unit word, a shared name, not a hedged
+        rounding.
+        """
         unit = m.figure_unit(text, fact)
         if not unit:
             return
@@ -376,7 +378,9 @@ def _same_count_of(text: str, fact: Fact, quote: str, other: Fact) -> bool:
 
 
 def _hedged_close(text: str, fact: Fact, other: Fact) -> bool:
-    """A hedged figure near another ("more than 42,000" against "42,695"): a rounding, not a different figure."""
+    """A hedged figure near another ("more than 42,000" against "42,695"): a rounding, not a
+    different figure.
+    """
     before = fold(text[: fact.start]).lower().rstrip()
     try:
         mine, theirs = float(fact.norm.strip("$%")), float(other.norm.strip("$%"))

@@ -72,7 +72,9 @@ def _base_url(settings: Settings) -> str:
 
 
 def build_web_client(settings: Settings) -> AsyncWebClient:
-    """Web API client that waits out HTTP 429 (Retry-After) and retries connection errors and 5xx."""
+    """Web API client that waits out HTTP 429 (Retry-After) and retries connection errors and
+    5xx.
+    """
     return AsyncWebClient(
         # None with OAuth installs: Bolt sets each request's workspace token.
         token=settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None,

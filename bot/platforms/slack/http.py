@@ -86,7 +86,9 @@ def _bolt_request(request: web.Request, body: bytes) -> AsyncBoltRequest:
 def events_handler(
     app: AsyncApp, signing_secret: str, *, max_body_bytes: int = MAX_BODY_BYTES
 ) -> Handler:
-    """The POST /slack/events handler: reject what is not a well-formed signed request, run the rest."""
+    """The POST /slack/events handler: reject what is not a well-formed signed request, run the
+    rest.
+    """
     verifier = SignatureVerifier(signing_secret)
 
     async def events(request: web.Request) -> web.StreamResponse:

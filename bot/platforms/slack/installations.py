@@ -219,7 +219,9 @@ class SlackStores:
             await conn.run_sync(self.states.metadata.create_all)
 
     async def verify_key(self) -> None:
-        """Decrypt the newest stored token, if any, so a wrong key fails at start, not mid-request."""
+        """Decrypt the newest stored token, if any, so a wrong key fails at start, not
+        mid-request.
+        """
         table = self.sql.installations
         query = (
             sqlalchemy.select(table.c.bot_token)

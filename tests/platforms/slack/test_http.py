@@ -1,4 +1,5 @@
-"""POST /slack/events refuses every malformed or unsigned request: 4xx, one short log line, nothing run.
+"""POST /slack/events refuses every malformed or unsigned request: 4xx, one short log line, nothing
+run.
 
 A real Bolt app behind the real aiohttp server on 127.0.0.1, hit with raw HTTP.
 """
