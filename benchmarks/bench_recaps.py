@@ -1,4 +1,4 @@
-"""Recaps: multi-instance fan-out against a rate-limited fake Slack, scheduler loop lag, /recap list.
+"""Recaps: multi-instance fan-out against a rate-limited fake Slack, scheduler lag, /recap list.
 
 1. Fan-out: CHANNELS channels over WORKSPACES workspaces (each its own bot token). The fake
    Slack allows one message per second per channel and PER_WORKSPACE per second per
@@ -13,8 +13,10 @@
 3. `/recap list` through the real handler (worker thread -> service loop) with
    SUBSCRIPTIONS subscriptions in the database.
 
-Usage: python benchmarks/bench_recaps.py [--channels 1000] [--workspaces 50] [--per-workspace 50] [--subscriptions 10000]
-       [--post-latency 0.2 --concurrency 10 --fan-out-only]  (latency-bound: where instances add throughput)
+Usage: python benchmarks/bench_recaps.py [--channels 1000] [--workspaces 50]
+           [--per-workspace 50] [--subscriptions 10000]
+       python benchmarks/bench_recaps.py --post-latency 0.2 --concurrency 10 --fan-out-only
+           (latency-bound: where instances add throughput)
 """
 
 import argparse

@@ -143,8 +143,14 @@ class NoRequestBodies(logging.Filter):
         message = record.getMessage()
         found = self._BODY.search(message)
         if found is not None and record.levelno > logging.DEBUG:
-            message = f"{message[: found.start(2)]}<request body of {len(found.group(2))} chars not logged>"
+            message = (
+                f"{message[: found.start(2)]}<request body of {len(found.group(2))} chars not "
+                f"logged>"
+            )
         elif len(message) > self.DEBUG_CHARS:
-            message = f"{message[: self.DEBUG_CHARS]}... <{len(message) - self.DEBUG_CHARS} more chars cut>"
+            message = (
+                f"{message[: self.DEBUG_CHARS]}... <{len(message) - self.DEBUG_CHARS} more chars "
+                f"cut>"
+            )
         record.msg, record.args = message, None
         return True

@@ -54,7 +54,10 @@ def check_discord_api(url: str, timeout: float = DISCORD_TIMEOUT_SECONDS) -> str
         return None  # it answered
     except (urllib.error.URLError, OSError, ValueError) as error:
         reason = getattr(error, "reason", error)
-        return f"Invalid setting DISCORD_API_URL: no answer from {host} ({reason}); check the URL and the network"
+        return (
+            f"Invalid setting DISCORD_API_URL: no answer from {host} ({reason}); check the URL and "
+            f"the network"
+        )
     return None
 
 

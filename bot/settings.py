@@ -112,7 +112,8 @@ class Settings(BaseSettings):
     recap_claim_lease_seconds: int = Field(default=600, ge=2)
     recap_concurrency: int = Field(default=50, ge=1, le=1000)
     recaps: list[dict[str, str]] = []  # JSON list declared by operators; see config.example.env
-    # Recap pacing: Slack messages per second per workspace, per instance (Slack allows ~1/s per channel).
+    # Recap pacing: Slack messages per second per workspace, per instance (Slack allows ~1/s
+    # per channel).
     recap_slack_workspace_rate: float = Field(default=20.0, gt=0, le=1000)
 
     # Web pages: where they are published; chat replies then link each citation to its passage

@@ -124,7 +124,8 @@ async def test_a_request_aiohttp_cannot_parse_is_one_info_line_without_traceback
                 "(HTTP 400)"
             ),
             (
-                "INFO aiohttp.server: refused a malformed HTTP request from 127.0.0.1: BadHttpMessage "
+                "INFO aiohttp.server: refused a malformed HTTP request from 127.0.0.1: "
+                "BadHttpMessage "
                 "(HTTP 400)"
             ),
         ]

@@ -15,7 +15,8 @@ def test_a_bad_value_names_the_variable_once(monkeypatch: pytest.MonkeyPatch) ->
         load_settings()
     assert str(caught.value).splitlines() == [
         (
-            "Invalid setting STALE_AFTER_DAYS: Input should be a valid integer, unable to parse string "
+            "Invalid setting STALE_AFTER_DAYS: Input should be a valid integer, unable to parse "
+            "string "
             "as an integer"
         )
     ]

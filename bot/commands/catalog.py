@@ -12,7 +12,10 @@ TOPIC_COMMANDS = ("ruling", "numbers", "status", "timeline", "who", "sources")
 
 _DESCRIPTIONS = {
     "ruling": "What the judge decided on Feb. 26, 2026, and on what evidence.",
-    "numbers": "The key figures (about 42,695 disclosures, about 47,000 taxpayers, 1.28 million people asked about), cited.",
+    "numbers": (
+        "The key figures (about 42,695 disclosures, about 47,000 taxpayers, 1.28 million people "
+        "asked about), cited."
+    ),
     "status": "Where the injunctions and appeals stand.",
     "timeline": "The case in date order, relative dates resolved.",
 }

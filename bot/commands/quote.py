@@ -12,7 +12,10 @@ RESULTS = 5
 def handle_quote(request: CommandRequest, context: Context) -> Reply:
     words = request.args.get("words", "").strip()
     if not words:
-        msg = "`/quote` needs some words to look for, e.g. `/quote 42,695` or `/quote Romo declaration`."
+        msg = (
+            "`/quote` needs some words to look for, e.g. `/quote 42,695` or `/quote Romo "
+            "declaration`."
+        )
         raise UsageError(msg)
     content = context.content
     result = content.index.search(words, limit=RESULTS)

@@ -27,5 +27,8 @@ def bind_problem(error: OSError, host: str, port: int) -> str:
             "(ports below 1024 need privileges); choose a PORT of 1024 or more"
         )
     if error.errno == errno.EADDRNOTAVAIL:
-        return f"Invalid setting HOST: {host} is not an address of this machine; use 0.0.0.0 or one of its addresses"
+        return (
+            f"Invalid setting HOST: {host} is not an address of this machine; use 0.0.0.0 or one "
+            f"of its addresses"
+        )
     return f"Invalid setting HOST: cannot listen on {host}:{port} ({error.strerror or error})"

@@ -30,7 +30,8 @@ class RetryPolicy:
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
-    status: str  # "sent", "failed", or "abandoned" (our lease may have run out: not posted, claim left open)
+    # "sent", "failed", or "abandoned" (our lease may have run out: not posted, claim left open)
+    status: str
     detail: str | None = None
     permanent: bool = False  # pause the subscription
     confirmed: bool = False  # found in the channel after an unknown outcome, not re-posted
@@ -90,11 +91,9 @@ async def deliver(
                 failures += 1
                 exhausted = failures >= policy.attempts
             unknown = unknown or error.unknown_outcome
-            delay = (
-                error.retry_after
-                if error.retry_after is not None
-                else (policy.backoff * 2 ** (failures - 1) * (1 + random.random() / 4))  # noqa: S311
-            )
+            backoff = policy.backoff * 2 ** (failures - 1)
+            jitter = 1 + random.random() / 4  # noqa: S311 - jitter, not a secret
+            delay = error.retry_after if error.retry_after is not None else backoff * jitter
             if exhausted or time.monotonic() + delay > deadline:
                 if unknown:  # the last attempt may have landed: look once more before failing
                     try:

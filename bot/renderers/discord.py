@@ -128,9 +128,9 @@ def render_embeds(reply: Reply) -> list[dict[str, Any]]:
     sources = ""
     for citation in reply.citations:
         number = f"[{citation.number}]({citation.url})" if citation.url else str(citation.number)
+        quote = clip(citation.quote, LINKED_QUOTE_CHARS if citation.url else QUOTE_CHARS)
         line = clip(
-            f"\\[{number}\\] *{escape(citation.source_label)}*: "
-            f"\u201c{escape(clip(citation.quote, LINKED_QUOTE_CHARS if citation.url else QUOTE_CHARS))}\u201d",
+            f"\\[{number}\\] *{escape(citation.source_label)}*: \u201c{escape(quote)}\u201d",
             1000,
         )
         if len(sources) + len(line) + 1 > DESCRIPTION_CHARS:

@@ -16,7 +16,10 @@ from tests.hermetic import clean_env, outside_checkout
 
 ROOT = Path(__file__).resolve().parents[2]
 ROMO_QUOTE = 'epoch-times: "an IRS official, Dottie Romo, issued a sworn statement"'
-THURSDAY_QUOTE = 'washington-report: "A federal judge ruled Thursday that the Internal Revenue Service violated federal law"'
+THURSDAY_QUOTE = (
+    'washington-report: "A federal judge ruled Thursday that the Internal Revenue Service violated '
+    'federal law"'
+)
 
 
 def _add_claim(dirs: tuple[Path, Path], text: str, *citations: str) -> int:

@@ -30,12 +30,14 @@ def postgres_url() -> Iterator[str]:
     """A fresh schema on TEST_DATABASE_URL's server (dropped afterwards); skipped without one."""
     if not TEST_DATABASE_URL:
         pytest.skip(
-            "PostgreSQL recap tests need TEST_DATABASE_URL (e.g. postgresql://postgres@127.0.0.1:5432/test)"
+            "PostgreSQL recap tests need TEST_DATABASE_URL (e.g. "
+            "postgresql://postgres@127.0.0.1:5432/test)"
         )
     schema = f"recaps_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(TEST_DATABASE_URL, autocommit=True) as connection:
         connection.execute(f"CREATE SCHEMA {schema}")  # type: ignore[arg-type]  # made here, not user text
-    yield f"{TEST_DATABASE_URL}{'&' if '?' in TEST_DATABASE_URL else '?'}options=-csearch_path%3D{schema}"
+    joiner = "&" if "?" in TEST_DATABASE_URL else "?"
+    yield f"{TEST_DATABASE_URL}{joiner}options=-csearch_path%3D{schema}"
     with psycopg.connect(TEST_DATABASE_URL, autocommit=True) as connection:
         connection.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")  # type: ignore[arg-type]
 

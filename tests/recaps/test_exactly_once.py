@@ -124,7 +124,8 @@ async def test_sigkill_of_one_of_three_instances_mid_fan_out(
         await victim.wait()
         at_kill = len(fake.called("chat.postMessage"))
         assert at_kill < len(CHANNELS), "the fan-out ended before the kill; slow the fake down"
-        # The survivors finish the fan-out, then take over the victim's claims once their lease ran out.
+        # The survivors finish the fan-out, then take over the victim's claims once their lease
+        # ran out.
         assert await wait_for(lambda: len(fake.posts_by_channel()) == len(CHANNELS), 60), (
             fake.posts_by_channel()
         )

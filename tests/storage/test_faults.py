@@ -195,7 +195,10 @@ def test_a_read_only_database_file_is_refused_at_open(shared_dir: Path) -> None:
         == f"{path} is read-only for this user; allow writing it or choose another path"
     )
     assert as_unprivileged("open", url) == {
-        "error": f"SQLite database {url}: {path} is read-only for this user; allow writing it or choose another path"
+        "error": (
+            f"SQLite database {url}: {path} is read-only for this user; allow writing it or choose "
+            f"another path"
+        )
     }
     raw = as_unprivileged("open-raw", str(path))
     assert isinstance(raw, dict)

@@ -47,13 +47,19 @@ def test_nothing_is_created_before_open_store(tmp_path: Path) -> None:
     [
         (
             "",
-            "'' is not a database URL; use sqlite:///case-brief.sqlite3 or postgresql://user@host:5432/database",
+            (
+                "'' is not a database URL; use sqlite:///case-brief.sqlite3 or "
+                "postgresql://user@host:5432/database"
+            ),
         ),
         ("sqlite:///", "'sqlite:///' names no file; use e.g. sqlite:///case-brief.sqlite3"),
         ("sqlite://db.sqlite3", "sqlite://db.sqlite3: a SQLite URL starts with three slashes"),
         (
             "sqlite:///data/",
-            "'sqlite:///data/' names a directory; give a file path such as sqlite:///data/case-brief",
+            (
+                "'sqlite:///data/' names a directory; give a file path such as "
+                "sqlite:///data/case-brief"
+            ),
         ),
         ("sqlite:///db.sqlite3?mode=ro", "a SQLite URL takes no ?parameters"),
         ("sqlite:///:memory:", "an in-memory database would lose every subscription at exit"),

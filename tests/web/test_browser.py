@@ -77,7 +77,8 @@ def _in_view(page: Any, element_id: str) -> bool:
             const el = document.getElementById(id);
             if (!el) return false;
             const r = el.getBoundingClientRect();
-            return r.height > 0 && r.top > -2 && r.top < window.innerHeight;  // sub-pixel scroll offsets
+            // -2: sub-pixel scroll offsets
+            return r.height > 0 && r.top > -2 && r.top < window.innerHeight;
         }""",
             arg=element_id,
             timeout=5_000,
@@ -98,7 +99,8 @@ def _highlighted(page: Any, element_id: str) -> bool:
         const mark = el.matches('mark') ? el : (el.querySelector('mark') || el.closest('mark'));
         if (!mark) return false;
         const bg = getComputedStyle(mark).backgroundColor;
-        return el.matches(':target') && bg !== 'rgba(0, 0, 0, 0)' && getComputedStyle(el).outlineStyle === 'solid';
+        return el.matches(':target') && bg !== 'rgba(0, 0, 0, 0)'
+            && getComputedStyle(el).outlineStyle === 'solid';
     }""",
             element_id,
         )

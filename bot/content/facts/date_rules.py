@@ -17,7 +17,8 @@ _LAST_DAY = 31  # the most days a month has: "March 32" is no date
 _DATE_ALTERNATIVES = (  # most specific first: at one position the first that matches wins
     r"\b(?P<iso>(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2}))\b",
     (
-        rf"(?:(?P<wd>{WEEKDAY_PATTERN}),?\s+)?(?P<mon>{MONTH_PATTERN})\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b"
+        rf"(?:(?P<wd>{WEEKDAY_PATTERN}),?\s+)?"
+        rf"(?P<mon>{MONTH_PATTERN})\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b"
         rf"(?:,?\s+(?P<year>{_YEAR})\b)?"
     ),
     (
@@ -27,7 +28,8 @@ _DATE_ALTERNATIVES = (  # most specific first: at one position the first that ma
     (
         r"(?i:\b(?P<rel>(?:earlier|later|early|late)\s+(?:this|last|next)\s+(?:week|month|year)"
         r"|(?:this|last|next)\s+(?:week|month|year|weekend)|today|yesterday|tomorrow"
-        r"|(?:a|one|two|three|four|five|six|\d+)\s+(?:days?|weeks?|months?|years?)\s+(?:ago|earlier|later)))\b"
+        r"|(?:a|one|two|three|four|five|six|\d+)\s+(?:days?|weeks?|months?|years?)"
+        r"\s+(?:ago|earlier|later)))\b"
     ),
     rf"(?i:\b(?P<rel>last|this|next)\s+)?\b(?P<wd>{WEEKDAY_PATTERN})(?:'s)?(?!\w)",
     rf"(?<![\w$,.])(?P<year>{_YEAR})(?![\w,]|\.\d)",

@@ -16,7 +16,10 @@ def resolve(fact: Fact, source: Source) -> RelativeDate:
     """A relative date against the report's stated date, with the basis shown."""
     value, basis_day = fact.date, source.meta.published
     if basis_day is None:
-        why = "the report states no date; add `published` to its .toml (or resolve by hand and cite the basis)"
+        why = (
+            "the report states no date; add `published` to its .toml (or resolve by hand and cite "
+            "the basis)"
+        )
         if source.meta.not_before is not None:
             why += f"; it is not before {format_day(source.meta.not_before)}"
         return RelativeDate(fact.text, None, why)

@@ -51,7 +51,10 @@ class DiscordPoster:
         self.base = api_url.rstrip("/")
         self.headers = {
             "Authorization": f"Bot {token}",
-            "User-Agent": f"DiscordBot (https://github.com/Rapptz/discord.py {discord.__version__})",
+            # Discord's required form: "DiscordBot ($url, $versionNumber)".
+            "User-Agent": (
+                f"DiscordBot (https://github.com/Rapptz/discord.py {discord.__version__})"
+            ),
         }
         self.timeout = aiohttp.ClientTimeout(total=timeout)
         self.routes = Buckets(1.0, burst=5.0)  # POST /channels/{id}/messages: 5 per 5 s

@@ -39,7 +39,10 @@ SCOPES = ("bot", "applications.commands")
 FATAL_CLOSE_CODES = {
     4004: "Invalid setting DISCORD_TOKEN: Discord rejected it (gateway close code 4004)",
     4010: "Invalid setting DISCORD_SHARD_IDS: Discord refused a shard id (gateway close code 4010)",
-    4011: "Invalid setting DISCORD_SHARD_COUNT: Discord requires more shards (gateway close code 4011)",
+    4011: (
+        "Invalid setting DISCORD_SHARD_COUNT: Discord requires more shards (gateway close code "
+        "4011)"
+    ),
     4012: "Discord refused the gateway API version (close code 4012); upgrade discord.py",
     4013: "Discord refused the gateway intents as invalid (close code 4013)",
     4014: "Discord closed the gateway with code 4014: the bot asks for privileged intents that are "
@@ -126,7 +129,10 @@ class DiscordRunner:
         if settings.discord_shard_count is not None and any(
             not 0 <= i < settings.discord_shard_count for i in settings.discord_shard_ids
         ):
-            msg = "Invalid setting DISCORD_SHARD_IDS: each id must be from 0 to DISCORD_SHARD_COUNT - 1"
+            msg = (
+                "Invalid setting DISCORD_SHARD_IDS: each id must be from 0 to DISCORD_SHARD_COUNT "
+                "- 1"
+            )
             raise StartError(msg)
         if len(set(settings.discord_shard_ids)) != len(settings.discord_shard_ids):
             msg = "Invalid setting DISCORD_SHARD_IDS: an id is listed twice"

@@ -129,7 +129,8 @@ class SlackRunner:
                 self.app, self.settings.slack_app_token.get_secret_value()
             )
             try:
-                await self._socket.connect_async()  # type: ignore[no-untyped-call]  # slack_bolt is untyped here
+                # slack_bolt is untyped here.
+                await self._socket.connect_async()  # type: ignore[no-untyped-call]
             except SlackApiError as error:
                 msg = (
                     f"Invalid setting SLACK_APP_TOKEN: Slack refused the Socket Mode "
