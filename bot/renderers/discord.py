@@ -37,7 +37,8 @@ COLOUR = 0x1F6FB2
 NO_MENTIONS: dict[str, list[str]] = {"parse": [], "users": [], "roles": []}
 
 _MARKDOWN = re.compile(r"([\\*_~`|\[\]])")
-_LINE_START = re.compile(r"^(\s*)([#>-])", re.M)  # headings, quotes and lists only start a line
+# Headings, quotes and lists only start a line.
+_LINE_START = re.compile(r"^(\s*)([#>-])", re.MULTILINE)
 _USER_MENTION = re.compile(r"<(@[!&]?|#)(\d+)>")
 
 
@@ -117,8 +118,9 @@ def _draw(reply: Reply, nav: Nav | None, left_out: int) -> tuple[list[dict[str, 
         bullets = [i for i in section.items if not i.label]
         if section.heading and bullets:
             lines.append(f"**{escape(section.heading)}**")
-        for item in bullets:
-            lines.append(clip(f"\u2022 {escape(item.text)} {_marks(item)}".rstrip(), 1000))
+        lines.extend(
+            clip(f"\u2022 {escape(item.text)} {_marks(item)}".rstrip(), 1000) for item in bullets
+        )
         for item in section.items:
             if not item.label:
                 continue

@@ -140,7 +140,8 @@ class WebPages:
 
     Each page carries Open Graph tags (bot/web/previews.py): the brief, or the topic named by
     ``?topic=``; a report, or the passage named by ``?passage=``. Only names that exist reach
-    the cache's keys, so the cache stays bounded whatever is asked."""
+    the cache's keys, so the cache stays bounded whatever is asked.
+    """
 
     def __init__(
         self,

@@ -15,7 +15,6 @@ from bot.core.dispatch import Dispatcher
 from bot.web.links import PASSAGE_QUERY, TOPIC_QUERY, SiteLinks
 from bot.web.pages import CSP_HEADER, STYLESHEET, WebPages
 
-
 PAGES_KEY = web.AppKey("web_pages", WebPages)
 SECURITY_HEADERS = {
     "Content-Security-Policy": CSP_HEADER,
@@ -69,13 +68,13 @@ def add_web_routes(
         if page is None:
             page = await asyncio.to_thread(pages.source, source_id, SOURCE_PAGE, asked)
         if page is None:
-            raise web.HTTPNotFound()
+            raise web.HTTPNotFound
         return _html(page)
 
     async def search(request: web.Request) -> web.Response:
         return _html(pages.search(request.query.get("q", ""), SERVED))
 
-    async def css(request: web.Request) -> web.Response:
+    async def css(_request: web.Request) -> web.Response:
         return web.Response(
             body=stylesheet, content_type="text/css", charset="utf-8", headers=SECURITY_HEADERS
         )
