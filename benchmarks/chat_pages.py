@@ -23,15 +23,17 @@ from bot.settings import Settings  # noqa: E402
 from tests.renderers.markers import Measured, measure_discord, measure_slack  # noqa: E402
 
 TOPICS = ("ruling", "numbers", "status", "timeline", "who", "sources")
+
+
 def _payloads(reply: Reply, platform: str) -> list[dict[str, Any]]:
     """Every message the platform shows for the reply: its pages, or the one message."""
     try:
-        from bot.renderers.discord import render_discord_page  # noqa: PLC0415
-        from bot.renderers.pages import paginate  # noqa: PLC0415
-        from bot.renderers.slack import render_slack_page  # noqa: PLC0415
+        from bot.renderers.discord import render_discord_page
+        from bot.renderers.pages import paginate
+        from bot.renderers.slack import render_slack_page
     except ImportError:  # before paging: one message per reply
-        from bot.renderers.discord import render_discord  # noqa: PLC0415
-        from bot.renderers.slack import render_slack  # noqa: PLC0415
+        from bot.renderers.discord import render_discord
+        from bot.renderers.slack import render_slack
 
         render = render_slack if platform == "slack" else render_discord
         return [render(reply)]

@@ -17,7 +17,7 @@ from enum import StrEnum
 from urllib.parse import parse_qsl, quote, urlencode
 
 from bot.core.reply import Reply
-from bot.renderers.pages import PageKind, Paged
+from bot.renderers.pages import Paged, PageKind
 
 PREFIX = "pg1"
 SLACK_ID_CHARS = 255  # action_id
@@ -28,7 +28,7 @@ _DIGEST = "~"
 _ID = re.compile(
     rf"{PREFIX}:(?P<command>[a-z][a-z0-9_-]{{0,31}}):(?P<page>[1-9][0-9]{{0,3}}):"
     r"(?P<version>[0-9a-f]{8}):(?P<role>[pnsa]):(?P<options>.*)",
-    re.S,
+    re.DOTALL,
 )
 
 PREVIOUS = "\u2039 Previous"
@@ -143,7 +143,8 @@ def navigation(
     value_chars: int = 0,
 ) -> Nav:
     """Page ``number`` of ``paged``'s buttons, ids within ``id_chars``. A one-page reply
-    gets only the link button (with PUBLIC_URL); a reply no command made, none."""
+    gets only the link button (with PUBLIC_URL); a reply no command made, none.
+    """
     page = paged.page(number)
     reply: Reply = paged.reply
     buttons: list[Button] = []

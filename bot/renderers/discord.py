@@ -175,7 +175,8 @@ def _sources_embed(description: str, *, first: bool) -> dict[str, Any]:
 def render_embeds(reply: Reply, nav: Nav | None = None) -> list[dict[str, Any]]:
     """Embeds within every limit, every marker shown with its source listed: when a reply is
     too big for one message, its last parts are left out whole (with a pointer in the
-    footer), never a citation alone. Paged replies (bot.renderers.pages) always fit whole."""
+    footer), never a citation alone. Paged replies (bot.renderers.pages) always fit whole.
+    """
     embeds, dropped = _draw(reply, nav, 0)
     if not dropped:
         return embeds

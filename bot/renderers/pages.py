@@ -9,17 +9,17 @@ citation: nothing is dropped. Citations keep the reply's numbers on every page, 
 web page, so "[12]" means the same quote wherever it is shown.
 
 Budgets are counted in characters of the neutral text (the citations' links included, since
-Discord counts them), well inside what Slack (50 blocks, 3,000 a section) and Discord (6,000 a message,
-25 fields) allow, so every page renders whole on both (tests/renderers/test_pages.py).
+Discord counts them), well inside what Slack (50 blocks, 3,000 a section) and Discord (6,000
+a message, 25 fields) allow, so every page renders whole on both (tests/renderers/test_pages.py).
 A single point larger than a page gets a page of its own.
 """
 
 import dataclasses
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
-from collections.abc import Callable
 from functools import lru_cache
 
 from bot.core.reply import Citation, Item, Reply, ReplyKind, Section
@@ -77,7 +77,8 @@ class Paged:
     def page(self, number: int) -> Page:
         """Page ``number`` (from 1); IndexError when there is none."""
         if not 1 <= number <= self.count:
-            raise IndexError(f"page {number} of {self.count}")
+            msg = f"page {number} of {self.count}"
+            raise IndexError(msg)
         return self.pages[number - 1]
 
 
@@ -182,7 +183,7 @@ def _sources_chunks(citations: list[Citation], limits: Limits) -> list[list[Cita
     return even if len(even) == len(fewest) else fewest
 
 
-def paginate(reply: Reply, limits: Limits = Limits()) -> Paged:  # noqa: B008  # frozen, shared
+def paginate(reply: Reply, limits: Limits = Limits()) -> Paged:  # frozen, shared
     """The reply's pages. Only answers are paged; help and errors are one page as they are."""
     return _paginate(reply, limits)
 
@@ -246,7 +247,8 @@ def first_units(reply: Reply, count: int) -> Reply:
 
 def most_that_fit(reply: Reply, fits: Callable[[Reply, int], bool]) -> tuple[Reply, int]:
     """The longest cut of ``reply`` for which ``fits(cut, left_out)`` holds (a renderer's
-    "nothing dropped"), and how many units it leaves out. Binary search: a handful of tries."""
+    "nothing dropped"), and how many units it leaves out. Binary search: a handful of tries.
+    """
     total = unit_count(reply)
     low, high = 0, total  # first_units(reply, low) fits (nothing at all always does)
     while low < high:

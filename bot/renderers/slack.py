@@ -227,7 +227,8 @@ def _draw(reply: Reply, nav: Nav | None, left_out: int) -> tuple[list[dict[str, 
 def render_blocks(reply: Reply, nav: Nav | None = None) -> list[dict[str, Any]]:
     """Every block fits, and every marker shown has its source listed: when a reply is too
     big for one message, its last parts are left out whole (with a pointer), never a
-    citation alone. Paged replies (bot.renderers.pages) always fit whole."""
+    citation alone. Paged replies (bot.renderers.pages) always fit whole.
+    """
     blocks, dropped = _draw(reply, nav, 0)
     if not dropped:
         return blocks

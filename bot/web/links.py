@@ -63,9 +63,8 @@ class PublicLinks:
 
     def passage(self, source_id: str, quote: str) -> str:
         mark = anchor(quote)
-        return (
-            f"{self.base}/sources/{percent_encode(source_id, safe='')}?{PASSAGE_QUERY}={mark}#{mark}"
-        )
+        source = percent_encode(source_id, safe="")
+        return f"{self.base}/sources/{source}?{PASSAGE_QUERY}={mark}#{mark}"
 
     def topic(self, name: str) -> str:
         return f"{self.base}/?{TOPIC_QUERY}={name}#{name}"

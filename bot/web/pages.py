@@ -18,6 +18,7 @@ from cachetools import LRUCache
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
+from bot.commands.catalog import TOPIC_COMMANDS
 from bot.content.dates import format_day
 from bot.content.sources import ParagraphKind, Source
 from bot.core.binding import UsageError, bind
@@ -26,7 +27,6 @@ from bot.core.messages import PUBLIC_FLAG
 from bot.core.reply import Reply
 from bot.renderers.safety import clip
 from bot.web.brief import Brief, ClaimRef, build_brief
-from bot.commands.catalog import TOPIC_COMMANDS
 from bot.web.links import PASSAGE_QUERY, SEARCH_COMMAND, TOPIC_QUERY, SiteLinks
 from bot.web.passages import MarkedSource, Passage, anchor, mark_source
 from bot.web.previews import Preview, Previews

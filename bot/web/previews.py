@@ -109,7 +109,9 @@ class Previews:
             citations=(citation,),
             as_of=self.dispatcher.run(CommandRequest("sources", platform="web")).as_of,
         )
-        cited_for = f" Cited in \u201c{claims[0].topic_title}\u201d: {claims[0].text}" if claims else ""
+        cited_for = (
+            f" Cited in \u201c{claims[0].topic_title}\u201d: {claims[0].text}" if claims else ""
+        )
         text = clip(neutralise(f"\u201c{quote}\u201d ({label}).{cited_for}"), DESCRIPTION_CHARS)
         return Preview(clip(f"{label}: {reply.title}", TITLE_CHARS), text, reply)
 

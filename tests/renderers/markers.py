@@ -1,5 +1,6 @@
 """Reading a rendered payload as a reader sees it: the points and citation markers it shows,
-and the sources it lists (used by the paging tests and benchmarks/chat_pages.py)."""
+and the sources it lists (used by the paging tests and benchmarks/chat_pages.py).
+"""
 
 import re
 from typing import Any

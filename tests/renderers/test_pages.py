@@ -1,5 +1,6 @@
 """Paged replies: page 1 is the short answer, every page lists the source of every marker it
-shows, together the pages carry the whole reply, and every page fits Slack and Discord."""
+shows, together the pages carry the whole reply, and every page fits Slack and Discord.
+"""
 
 import dataclasses
 from collections.abc import Callable
@@ -19,7 +20,7 @@ from bot.renderers.buttons import (
     navigation,
 )
 from bot.renderers.discord import render_discord_page
-from bot.renderers.pages import FIRST_PAGE_CHARS, PageKind, Paged, paginate, version_of
+from bot.renderers.pages import FIRST_PAGE_CHARS, Paged, PageKind, paginate, version_of
 from bot.renderers.slack import render_slack_page
 from bot.settings import Settings
 from tests.renderers import discord_limits, slack_limits
@@ -105,7 +106,8 @@ def without_buttons(payload: dict[str, Any]) -> dict[str, Any]:
 @pytest.mark.parametrize("line", TOPICS)
 def test_topics_are_paged_with_a_short_first_page(dispatcher: Dispatcher, line: str) -> None:
     paged = paginate(dispatcher.run_line(line))
-    assert paged.count > 1 and paged.first_sources_page == paged.answer_pages + 1
+    assert paged.count > 1
+    assert paged.first_sources_page == paged.answer_pages + 1
     assert body_chars(paged.page(1).reply) <= FIRST_PAGE_CHARS
 
 
@@ -126,7 +128,8 @@ def test_buttons_carry_command_page_version_and_fit_both_platforms(
             nav = navigation(paged, number, id_chars=limit)
             live = [b for b in nav.buttons if not b.disabled and b.id]
             for button in live:
-                assert button.id and len(button.id) <= limit
+                assert button.id
+                assert len(button.id) <= limit
                 made = ButtonId.decode(button.id)
                 assert made is not None
                 assert (made.command, made.version, made.options) == ("ruling", paged.version, ())
@@ -143,7 +146,8 @@ def test_buttons_carry_command_page_version_and_fit_both_platforms(
             assert (number == 1) == nav.buttons[0].disabled
             assert (number == paged.count) == nav.buttons[1].disabled
     components = render_discord_page(paged, 1)["components"]
-    assert len(components) == 1 and len(components[0]["components"]) == 3
+    assert len(components) == 1
+    assert len(components[0]["components"]) == 3
     actions = [b for b in render_slack_page(paged, 1)["blocks"] if b["type"] == "actions"]
     assert [e["text"]["text"] for e in actions[0]["elements"]] == ["Next \u203a", "Sources"]
 
@@ -162,21 +166,27 @@ def test_link_button_only_with_public_url(linked: Dispatcher, dispatcher: Dispat
     assert web["url"] == f"{BASE}/?topic=numbers#numbers"
     assert "Read this on the web" not in str(slack)  # the button replaces the context link
     one_page = paginate(dispatcher.run_line("/who Romo"))
-    assert one_page.count == 1 and "components" not in render_discord_page(one_page, 1)
+    assert one_page.count == 1
+    assert "components" not in render_discord_page(one_page, 1)
 
 
 def test_options_ride_in_the_id_or_as_a_digest(dispatcher: Dispatcher) -> None:
     reply = dispatcher.run_line("/who IRS")
     paged = paginate(reply)
-    assert paged.count > 1 and reply.args == (("name", "IRS"),)
+    assert paged.count > 1
+    assert reply.args == (("name", "IRS"),)
     made = ButtonId.decode(navigation(paged, 1, id_chars=100).buttons[1].id or "")
-    assert made is not None and made.options == (("name", "IRS"),)
+    assert made is not None
+    assert made.options == (("name", "IRS"),)
     long = dataclasses.replace(reply, args=(("name", "Internal Revenue Service " * 5),))
     nav = navigation(paginate(long), 1, id_chars=DISCORD_ID_CHARS, value_chars=2000)
     button = nav.buttons[1]
-    assert button.id and len(button.id) <= DISCORD_ID_CHARS
+    assert button.id
+    assert len(button.id) <= DISCORD_ID_CHARS
     made = ButtonId.decode(button.id)
-    assert made is not None and made.options is None and len(made.digest) == 12
+    assert made is not None
+    assert made.options is None
+    assert len(made.digest) == 12
     assert button.value.startswith("name=Internal%20Revenue")
 
 
