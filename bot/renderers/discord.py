@@ -72,10 +72,10 @@ class _Budget:
 
 def _footer(reply: Reply, dropped: int, nav: Nav | None = None) -> str:
     parts = []
-    if nav is not None and nav.count > 1:
-        parts.append(nav.caption)
     if reply.as_of:
         parts.append(f"As of {reply.as_of.describe()}")
+    if nav is not None and nav.count > 1:
+        parts.append(nav.caption)
     parts += [f"\u26a0 {w}" for w in reply.warnings]
     if reply.footer:
         parts.append(reply.footer.replace("`", ""))
