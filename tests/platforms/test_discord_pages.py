@@ -158,7 +158,12 @@ async def test_forged_or_old_buttons_get_a_private_expired_note(
     message = await reply_message(fake_discord, "ruling")
     old = dict(
         message,
-        components=[{"type": 1, "components": [{"type": 2, "style": 2, "label": "Next", "custom_id": custom_id}]}],
+        components=[
+            {
+                "type": 1,
+                "components": [{"type": 2, "style": 2, "label": "Next", "custom_id": custom_id}],
+            }
+        ],
     )
     callback = await fake_discord.press(old, custom_id)
     assert callback["type"] == 4

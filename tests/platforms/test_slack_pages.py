@@ -119,8 +119,10 @@ async def test_a_press_over_signed_http_is_answered_through_the_response_url(
 
             async def press(action: dict[str, Any], name: str, secret: str = SECRET) -> int:
                 payload = block_actions_payload(action, response_url=fake_slack.press_url(name))
-                body = aiohttp.helpers.quote("payload") + "=" + aiohttp.helpers.quote(
-                    json.dumps(payload), safe=""
+                body = (
+                    aiohttp.helpers.quote("payload")
+                    + "="
+                    + aiohttp.helpers.quote(json.dumps(payload), safe="")
                 )
                 async with session.post(
                     f"http://127.0.0.1:{runner.port}/slack/events",
@@ -204,9 +206,7 @@ async def test_a_message_edited_by_someone_else_is_left_alone(
 ) -> None:
     version = paginate(dispatcher.run_line("/numbers")).version
     edited = {"text": "edited", "blocks": [], "edited": {"user": "UADMIN", "ts": "1.2"}}
-    pressed = await fake_slack.press(
-        {"action_id": f"pg1:numbers:2:{version}:n:"}, message=edited
-    )
+    pressed = await fake_slack.press({"action_id": f"pg1:numbers:2:{version}:n:"}, message=edited)
     (answer,) = await fake_slack.responses_to(pressed)
     assert answer["response_type"] == "ephemeral"
     assert answer["replace_original"] is False
@@ -267,7 +267,9 @@ async def test_links_to_the_brief_unfurl_with_their_passage(
             await _sleep()
         (call,) = fake_slack.called("chat.unfurl")
         assert (call["channel"], call["ts"]) == ("C1", "1700.1")
-        unfurls = call["unfurls"] if isinstance(call["unfurls"], dict) else json.loads(call["unfurls"])
+        unfurls = (
+            call["unfurls"] if isinstance(call["unfurls"], dict) else json.loads(call["unfurls"])
+        )
         assert set(unfurls) == {citation.url, f"{BASE}/?topic=numbers#numbers"}
         passage = unfurls[citation.url]["blocks"]
         assert citation.quote[:40] in json.dumps(passage, ensure_ascii=False)
