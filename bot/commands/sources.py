@@ -15,7 +15,8 @@ def _sentence(text: str) -> str:
 
 def describe(source: Source) -> Item:
     """What the text states about itself, each part a sentence: outlet, byline, the date it
-    shows (and what that date is, when the text does not call it the publication date)."""
+    shows (and what that date is, when the text does not call it the publication date).
+    """
     meta = source.meta
     parts = [
         f"Outlet: {meta.outlet or 'not stated'}",

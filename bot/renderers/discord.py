@@ -184,6 +184,11 @@ def render_embeds(reply: Reply, nav: Nav | None = None) -> list[dict[str, Any]]:
     return _draw(cut, nav, left_out)[0]
 
 
+def fits_whole(reply: Reply) -> bool:
+    """Whether ``reply`` renders as one message with nothing left out."""
+    return _draw(reply, None, 0)[1] == 0
+
+
 def render_components(nav: Nav | None) -> list[dict[str, Any]]:
     """One action row of buttons (Discord allows 5 rows of 5)."""
     if nav is None or not nav.buttons:

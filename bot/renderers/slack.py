@@ -224,6 +224,11 @@ def _draw(reply: Reply, nav: Nav | None, left_out: int) -> tuple[list[dict[str, 
     return out.blocks + _closing_blocks(reply, left_out + dropped, nav) + actions, dropped
 
 
+def fits_whole(reply: Reply) -> bool:
+    """Whether ``reply`` renders as one message with nothing left out."""
+    return _draw(reply, None, 0)[1] == 0
+
+
 def render_blocks(reply: Reply, nav: Nav | None = None) -> list[dict[str, Any]]:
     """Every block fits, and every marker shown has its source listed: when a reply is too
     big for one message, its last parts are left out whole (with a pointer), never a

@@ -81,7 +81,8 @@ def test_sources_lists_metadata_and_differences(dispatcher: Dispatcher) -> None:
 def test_sources_says_what_the_text_shows(dispatcher: Dispatcher) -> None:
     """Each part of a report's description is a sentence ("Thursday". once, never ".;"); the
     printed date is not called a publication date the text never states; and Harry T.
-    Edwards is not called "the appeals judge" (neither report says he sat on the panel)."""
+    Edwards is not called "the appeals judge" (neither report says he sat on the panel).
+    """
     reply = dispatcher.run_line("/sources")
     text = " ".join(f"{i.label or ''} {i.text}" for s in reply.sections for i in s.items)
     assert '".;' not in text

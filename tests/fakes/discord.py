@@ -235,7 +235,8 @@ class FakeDiscord:
         shard: int = 0,
     ) -> dict[str, Any]:
         """Press the button ``custom_id`` on ``message`` (as kept in ``interaction_messages``,
-        or any message dict); return the interaction's callback body."""
+        or any message dict); return the interaction's callback body.
+        """
         interaction_id = str(next(self._ids))
         future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
         self.callbacks[interaction_id] = future

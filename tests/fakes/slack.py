@@ -312,7 +312,8 @@ class FakeSlack:
         timeout: float = 5,
     ) -> str:
         """Press a button over Socket Mode (``message``: the pressed in-channel message;
-        None: an ephemeral one). Returns the name of the press's response URL once acked."""
+        None: an ephemeral one). Returns the name of the press's response URL once acked.
+        """
         name = f"press-{next(self._ids)}"
         payload = block_actions_payload(
             action, response_url=self.press_url(name), message=message, user_id=user_id
@@ -530,7 +531,8 @@ def block_actions_payload(
 ) -> dict[str, Any]:
     """What Slack sends when a button is pressed: ``action`` is the button's element as the
     app drew it; ``message`` the pressed message when it is in the channel (Slack sends no
-    message for an ephemeral one, only its container)."""
+    message for an ephemeral one, only its container).
+    """
     ts = "1700000000.000200"
     payload: dict[str, Any] = {
         "type": "block_actions",

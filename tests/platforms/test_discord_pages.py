@@ -1,5 +1,6 @@
 """Page buttons through the real discord.py client against FakeDiscord: component interactions
-(type 3) answered with UPDATE_MESSAGE (type 7), after a restart too; faults answered privately."""
+(type 3) answered with UPDATE_MESSAGE (type 7), after a restart too; faults answered privately.
+"""
 
 import asyncio
 import dataclasses

@@ -1,5 +1,6 @@
 """Page buttons and link unfurls through the real slack-bolt app against FakeSlack: presses over
-Socket Mode and over signed HTTP, answered through the response URL; faults answered privately."""
+Socket Mode and over signed HTTP, answered through the response URL; faults answered privately.
+"""
 
 import json
 from collections.abc import AsyncIterator, Callable
@@ -142,7 +143,7 @@ async def test_a_press_over_signed_http_is_answered_through_the_response_url(
         await runner.stop()
 
 
-async def command(session: aiohttp.ClientSession, runner: SlackRunner, line: str) -> Any:  # noqa: ANN401
+async def command(session: aiohttp.ClientSession, runner: SlackRunner, line: str) -> Any:
     from tests.fakes.signing import form
     from tests.fakes.slack import slash_payload
 
@@ -210,7 +211,8 @@ async def test_a_message_edited_by_someone_else_is_left_alone(
     (answer,) = await fake_slack.responses_to(pressed)
     assert answer["response_type"] == "ephemeral"
     assert answer["replace_original"] is False
-    assert EDITED in str(answer["blocks"]) and caption(answer).startswith("Page 2 of")
+    assert EDITED in str(answer["blocks"])
+    assert caption(answer).startswith("Page 2 of")
 
 
 async def test_the_web_link_click_is_only_acknowledged(
@@ -275,7 +277,8 @@ async def test_links_to_the_brief_unfurl_with_their_passage(
         assert citation.quote[:40] in json.dumps(passage, ensure_ascii=False)
         assert "Cited in the brief" in json.dumps(passage)
         topic = json.dumps(unfurls[f"{BASE}/?topic=numbers#numbers"]["blocks"])
-        assert "The numbers" in topic and "[1]" in topic
+        assert "The numbers" in topic
+        assert "[1]" in topic
         for attachment in unfurls.values():
             assert_within_limits(attachment)
     finally:
