@@ -31,12 +31,13 @@ def run(args: argparse.Namespace, settings: Settings, dispatcher: Dispatcher) ->
             host=settings.host,
             port=settings.port,
             reload_seconds=settings.content_reload_seconds,
+            public_url=settings.public_url,
         )
     from bot.web.site import export_site  # Jinja2: only when writing pages
 
     started = time.perf_counter()
     try:
-        export = export_site(dispatcher, args.outdir)
+        export = export_site(dispatcher, args.outdir, public_url=settings.public_url)
     except OSError as error:
         print(f"cannot write the site into {args.outdir}: {error.strerror}", file=sys.stderr)
         return 2

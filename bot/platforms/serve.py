@@ -108,7 +108,7 @@ async def serve_until_stopped(
     mounts = [mount for runner in runners for mount in runner.mounts()] + list(extra_routes)
 
     def mount_web(app: web.Application) -> None:  # the brief on the web, on the same server
-        add_web_routes(app, dispatcher)
+        add_web_routes(app, dispatcher, public_url=settings.public_url)
 
     mounts.append(mount_web)
     server = HttpServer(build_http_app(components, observer, mounts), settings.host, settings.port)

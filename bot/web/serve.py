@@ -24,12 +24,20 @@ async def _reload_content(dispatcher: Dispatcher, every_seconds: float) -> None:
 
 
 async def serve_web_until(
-    dispatcher: Dispatcher, stop: asyncio.Event, *, host: str, port: int, reload_seconds: float
+    dispatcher: Dispatcher,
+    stop: asyncio.Event,
+    *,
+    host: str,
+    port: int,
+    reload_seconds: float,
+    public_url: str | None = None,
 ) -> None:
     """Serve on host:port until ``stop`` is set; reload content every ``reload_seconds`` (0:
     never).
     """
-    runner = web.AppRunner(build_web_app(dispatcher), access_log=None, **HANDLER_ARGS)
+    runner = web.AppRunner(
+        build_web_app(dispatcher, public_url=public_url), access_log=None, **HANDLER_ARGS
+    )
     await runner.setup()
     watcher = None
     try:
@@ -54,13 +62,27 @@ async def serve_web_until(
         await runner.cleanup()
 
 
-def serve_web(dispatcher: Dispatcher, *, host: str, port: int, reload_seconds: float) -> int:
+def serve_web(
+    dispatcher: Dispatcher,
+    *,
+    host: str,
+    port: int,
+    reload_seconds: float,
+    public_url: str | None = None,
+) -> int:
     async def main() -> None:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, stop.set)
-        await serve_web_until(dispatcher, stop, host=host, port=port, reload_seconds=reload_seconds)
+        await serve_web_until(
+            dispatcher,
+            stop,
+            host=host,
+            port=port,
+            reload_seconds=reload_seconds,
+            public_url=public_url,
+        )
 
     try:
         asyncio.run(main())

@@ -195,8 +195,9 @@ async def test_slack_over_http_replies_with_the_links(settings: Settings, tmp_pa
             ) as resp,
         ):
             payload = await resp.json()
-        assert f"<{BASE}/sources/epoch-times#p-" in str(payload["blocks"])
-        assert f"<{BASE}/#ruling|" in str(payload["blocks"])
+        assert f"<{BASE}/sources/epoch-times?passage=p-" in str(payload["blocks"])
+        web = [e for b in payload["blocks"] if b["type"] == "actions" for e in b["elements"]]
+        assert web[-1]["url"] == f"{BASE}/?topic=ruling#ruling"  # the "Open on the web" button
     finally:
         await runner.stop()
         await fake.stop()

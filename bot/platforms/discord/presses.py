@@ -1,8 +1,10 @@
 """Discord's page buttons: a component interaction answered with an update of its message.
 
-Every button id of ours matches ``TEMPLATE``; discord.py routes a press on any message, from
-any earlier run or instance, to ``PageButton`` (a ``DynamicItem`` registered once on the
-client), which answers with UPDATE_MESSAGE (interaction response type 7) carrying the page.
+Every component interaction reaches the client's ``on_interaction``; a press whose id is one
+of ours (``FAMILY``), on any message from any earlier run or instance, is answered here with
+UPDATE_MESSAGE (interaction response type 7) carrying the page. (discord.py's DynamicItem
+would route it too, but first rebuilds a View from the pressed message and ignores a press
+whose button it cannot find there: slower, and silent on exactly the faults we must answer.)
 What to show comes from bot/platforms/presses.py. A message whose embeds were removed (an
 admin's "Remove embeds"), and every fault, gets a private answer instead.
 """
@@ -23,7 +25,7 @@ from bot.renderers.buttons import ButtonId, Options
 from bot.renderers.discord import render_discord
 from bot.service.observe import DRAINING_TEXT, Observer, Pressed
 
-TEMPLATE = r"(?s)(?P<id>pg.*)"  # every page button, whatever its version: faults answered here
+FAMILY = "pg"  # every page button id, whatever its version: faults are answered here too
 NO_MENTIONS = discord.AllowedMentions.none()
 WORD_JOINER = "\u2060"  # what defuse() puts inside mention- and link-like text
 
@@ -114,26 +116,16 @@ def press_answerer(dispatcher: Dispatcher, observer: Observer, limiter: UserLimi
     return answer
 
 
-def page_button(answer: Press) -> type[discord.ui.DynamicItem[discord.ui.Button[Any]]]:
-    """The DynamicItem class answering every page button, for one client."""
-
-    class PageButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=TEMPLATE):
-        def __init__(self, custom_id: str) -> None:
-            super().__init__(discord.ui.Button(custom_id=custom_id))
-
-        @classmethod
-        async def from_custom_id(
-            cls,
-            interaction: discord.Interaction,  # noqa: ARG003 - discord.py's signature
-            item: discord.ui.Item[Any],  # noqa: ARG003
-            match: Any,  # noqa: ANN401 - re.Match[str]
-        ) -> "PageButton":
-            return cls(str(match["id"]))
-
-        async def callback(self, interaction: discord.Interaction) -> None:
-            try:
-                await answer(interaction, str(self.item.custom_id))
-            except Exception as error:  # noqa: BLE001 - logged with its trace; the user is told
-                await apologise(interaction, error)
-
-    return PageButton
+async def on_component(answer: Press, interaction: discord.Interaction) -> bool:
+    """Answer ``interaction`` if it is a press on a page button; False when it is not one."""
+    if interaction.type is not discord.InteractionType.component:
+        return False
+    data: dict[str, Any] = dict(interaction.data or {})
+    custom_id = str(data.get("custom_id", ""))
+    if not custom_id.startswith(FAMILY):
+        return False
+    try:
+        await answer(interaction, custom_id)
+    except Exception as error:  # noqa: BLE001 - logged with its trace; the user is told
+        await apologise(interaction, error)
+    return True

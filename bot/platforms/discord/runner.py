@@ -20,7 +20,7 @@ from discord.http import Route
 
 from bot.core.dispatch import Dispatcher
 from bot.platforms.discord.poster import DiscordPoster
-from bot.platforms.discord.presses import page_button, press_answerer
+from bot.platforms.discord.presses import on_component, press_answerer
 from bot.platforms.discord.sync import sync_commands
 from bot.platforms.discord.tree import build_tree
 from bot.platforms.errors import StartError
@@ -90,7 +90,7 @@ class CaseBriefClient(discord.AutoShardedClient):
         limiter = UserLimiter(settings.user_rate_per_minute, settings.user_rate_burst)
         self.tree = build_tree(self, dispatcher, observer, limiter)
         # Page buttons of any message, from any run or instance: answered by their id alone.
-        self.add_dynamic_items(page_button(press_answerer(dispatcher, observer, limiter)))
+        self.press = press_answerer(dispatcher, observer, limiter)
         self.synced: list[str] = []
 
     @property
@@ -107,6 +107,10 @@ class CaseBriefClient(discord.AutoShardedClient):
         )
         if self.syncs_commands:
             self.synced = await sync_commands(self, self.tree, self.settings.discord_guild_ids)
+
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        """Component interactions: page button presses (slash commands go to the tree)."""
+        await on_component(self.press, interaction)
 
     async def before_identify_hook(
         self,

@@ -35,6 +35,7 @@ from bot.core.reply import Reply
 from bot.platforms.limits import UserLimiter, slow_down
 from bot.platforms.presses import paged_reply
 from bot.platforms.slack.presses import press_handler
+from bot.platforms.slack.responses import ResponseUrls
 from bot.platforms.slack.unfurl import unfurl_handler
 from bot.renderers.buttons import PREFIX as BUTTON_PREFIX
 from bot.renderers.slack import render_slack_page
@@ -162,10 +163,12 @@ def build_slack_app(
     settings: Settings,
     dispatcher: Dispatcher,
     observer: Observer | None = None,
+    responses: ResponseUrls | None = None,
     **app_options: Any,  # noqa: ANN401 - AsyncApp's keyword arguments, typed there
 ) -> AsyncApp:
     """The Bolt app; ``app_options`` reach AsyncApp (e.g. an authorize function or an
-    installation store instead of the single bot token).
+    installation store instead of the single bot token). ``responses`` answers page buttons
+    (its owner closes it; SlackRunner does).
     """
     secret = (
         settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
@@ -197,7 +200,7 @@ def build_slack_app(
         )
     # Page buttons (Previous, Next, Sources, and the web link's click, which needs an ack).
     app.action(re.compile(rf"^{re.escape(BUTTON_PREFIX)}:"))(
-        press_handler(dispatcher, observer, limiter)
+        press_handler(dispatcher, observer, limiter, responses or ResponseUrls())
     )
     if settings.public_url:  # links to the published brief unfurl with their passage
         app.event("link_shared")(unfurl_handler(Previews(dispatcher), settings.public_url))

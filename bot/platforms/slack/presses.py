@@ -1,7 +1,9 @@
 """Slack's page buttons: a ``block_actions`` press answered through its response URL.
 
 The press is acknowledged at once (Slack wants it within 3 s), then the page replaces the
-pressed message (``respond(replace_original=True)``), in Socket Mode and HTTP mode alike.
+pressed message through the press's response URL (``replace_original``, as Bolt's
+``respond(replace_original=True)`` would, over one kept-alive session: responses.py), in
+Socket Mode and HTTP mode alike.
 What to show comes from bot/platforms/presses.py; the message was changed by someone else
 (an ``edited`` mark not made by the bot), or any fault, gets a private answer instead.
 """
@@ -13,12 +15,12 @@ from urllib.parse import parse_qsl
 
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
-from slack_bolt.context.respond.async_respond import AsyncRespond
 
 from bot.core.dispatch import Dispatcher
 from bot.core.registry import User
 from bot.platforms.limits import UserLimiter, slow_down
 from bot.platforms.presses import EDITED, UPDATED, Outcome, PressAnswer, answer_press
+from bot.platforms.slack.responses import ResponseUrls
 from bot.renderers.buttons import WEB_ID, ButtonId, Options
 from bot.renderers.slack import render_slack, render_slack_page
 from bot.service.observe import DRAINING_TEXT, Observer, Pressed
@@ -44,7 +46,10 @@ def _edited_by_someone_else(body: dict[str, Any], bot_user_id: str | None) -> bo
     return bool(editor) and editor != bot_user_id
 
 
-async def send_answer(respond: AsyncRespond, answer: PressAnswer, *, ephemeral: bool) -> None:
+Respond = Callable[..., Awaitable[None]]
+
+
+async def send_answer(respond: Respond, answer: PressAnswer, *, ephemeral: bool) -> None:
     """The page in place of the pressed message, or a private answer beside it."""
     if answer.paged is None:
         assert answer.note is not None
@@ -71,12 +76,17 @@ async def send_answer(respond: AsyncRespond, answer: PressAnswer, *, ephemeral: 
 
 
 def press_handler(
-    dispatcher: Dispatcher, observer: Observer, limiter: UserLimiter
+    dispatcher: Dispatcher, observer: Observer, limiter: UserLimiter, responses: ResponseUrls
 ) -> Callable[..., Awaitable[None]]:
-    async def on_press(
-        ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, context: AsyncBoltContext
-    ) -> None:
+    async def on_press(ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:
         await ack()  # within Slack's 3 s, before any work
+        url = body.get("response_url")
+        if not isinstance(url, str) or not url:
+            return  # a press Slack gave no response URL for: there is nowhere to answer
+
+        async def respond(**message: Any) -> None:  # noqa: ANN401 - the message's fields
+            await responses.send(url, **message)
+
         actions = body.get("actions") or [{}]
         action = actions[0] if isinstance(actions[0], dict) else {}
         raw = str(action.get("action_id", ""))
