@@ -289,3 +289,46 @@ async def _sleep() -> None:
     import asyncio
 
     await asyncio.sleep(0.02)
+
+
+def test_the_manifest_turns_on_buttons_and_unfurls() -> None:
+    from bot.commands.catalog import build_registry
+    from bot.platforms.slack.manifest import build_manifest
+
+    socket = build_manifest(build_registry())
+    assert socket["settings"]["interactivity"] == {"is_enabled": True}
+    assert "unfurl_domains" not in socket["features"]
+    http = build_manifest(
+        build_registry(), request_url="https://bot.example/slack/events", public_url=BASE
+    )
+    assert http["settings"]["interactivity"] == {
+        "is_enabled": True,
+        "request_url": "https://bot.example/slack/events",
+    }
+    assert http["features"]["unfurl_domains"] == ["brief.example.org"]
+    assert {"links:read", "links:write"} <= set(http["oauth_config"]["scopes"]["bot"])
+    assert http["settings"]["event_subscriptions"] == {
+        "request_url": "https://bot.example/slack/events",
+        "bot_events": ["link_shared"],
+    }
+    with_socket = build_manifest(build_registry(), public_url=BASE)
+    assert with_socket["settings"]["event_subscriptions"] == {"bot_events": ["link_shared"]}
+
+
+async def test_presses_are_counted_in_the_metrics(
+    socket_runner: SlackRunner, fake_slack: FakeSlack
+) -> None:
+    from prometheus_client import REGISTRY
+
+    def count(outcome: str) -> float:
+        value = REGISTRY.get_sample_value(
+            "casebrief_button_presses_total", {"platform": "slack", "outcome": outcome}
+        )
+        return value or 0.0
+
+    page, expired = count("page"), count("expired")
+    first = (await fake_slack.slash_command("/numbers"))["payload"]
+    await fake_slack.responses_to(await fake_slack.press(button_of(first, "Next \u203a")))
+    await fake_slack.responses_to(await fake_slack.press({"action_id": "pg1:nonsense"}))
+    assert count("page") == page + 1
+    assert count("expired") == expired + 1

@@ -1,6 +1,7 @@
 """Open Graph tags: a link to the brief unfurls (in Discord's own embed, or anything reading
 them) with the topic's or passage's text and its citation; names that do not exist fall back
-to the page's own preview and never grow the page cache."""
+to the page's own preview and never grow the page cache.
+"""
 
 import html
 import re
