@@ -332,3 +332,30 @@ async def test_presses_are_counted_in_the_metrics(
     await fake_slack.responses_to(await fake_slack.press({"action_id": "pg1:nonsense"}))
     assert count("page") == page + 1
     assert count("expired") == expired + 1
+
+
+async def test_a_press_after_an_edit_reloaded_shows_the_new_version(
+    settings: Settings, fake_slack: FakeSlack, clock: Callable[[], datetime]
+) -> None:
+    configured = socket_settings(settings, fake_slack)
+    dispatcher = build_dispatcher(configured, clock)
+    runner = SlackRunner(configured, dispatcher)
+    await runner.start()
+    try:
+        first = (await fake_slack.slash_command("/numbers", "public"))["payload"]
+        numbers = settings.summaries_dir / "numbers.md"
+        edited = numbers.read_text(encoding="utf-8").replace(
+            "in the Feb. 26, 2026 opinion", "in the Feb. 26, 2026 ruling's opinion"
+        )
+        numbers.write_text(edited, encoding="utf-8")
+        assert dispatcher.store.reload() == ()  # the edit verifies and is served
+        message = {"text": first["text"], "blocks": first["blocks"]}
+        pressed = await fake_slack.press(button_of(first, "Next \u203a"), message=message)
+        updated, note = await fake_slack.responses_to(pressed, 2)
+        assert updated["replace_original"] is True
+        assert UPDATED in str(updated["blocks"][1])
+        assert "ruling's opinion" in str(updated["blocks"])  # the edited figure, on page 2
+        assert note["text"] == UPDATED
+        assert note["response_type"] == "ephemeral"
+    finally:
+        await runner.stop()
