@@ -17,14 +17,12 @@ A single point larger than a page gets a page of its own.
 import dataclasses
 import hashlib
 import json
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from cachetools import LRUCache
-
 from bot.core.reply import Citation, Item, Reply, ReplyKind, Section
+from bot.renderers.kept import KeptByIdentity
 
 FIRST_PAGE_CHARS = 1200  # body text of page 1: the short answer
 PAGE_CHARS = 1600  # body text of each later page
@@ -186,25 +184,14 @@ def _sources_chunks(citations: list[Citation], limits: Limits) -> list[list[Cita
 
 
 DEFAULT_LIMITS = Limits()
-# The dispatcher hands back the same Reply object until content or day change: pages are kept
-# by the reply's identity (hashing a whole reply costs more than paging it again), and each
-# entry holds its reply, so no other object can take its id meanwhile.
-_PAGED: LRUCache[int, tuple[Reply, Paged]] = LRUCache(maxsize=256)
-_PAGED_LOCK = threading.Lock()  # slow commands finish in worker threads
+_PAGED: KeptByIdentity[Reply, Paged] = KeptByIdentity(maxsize=256)
 
 
 def paginate(reply: Reply, limits: Limits = DEFAULT_LIMITS) -> Paged:
     """The reply's pages. Only answers are paged; help and errors are one page as they are."""
     if limits is not DEFAULT_LIMITS:
         return _paginate(reply, limits)
-    with _PAGED_LOCK:
-        kept = _PAGED.get(id(reply))
-    if kept is not None and kept[0] is reply:
-        return kept[1]
-    paged = _paginate(reply, limits)
-    with _PAGED_LOCK:
-        _PAGED[id(reply)] = (reply, paged)
-    return paged
+    return _PAGED.get(reply, None, lambda: _paginate(reply, limits))
 
 
 def _paginate(reply: Reply, limits: Limits) -> Paged:

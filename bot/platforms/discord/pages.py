@@ -6,13 +6,12 @@ from the button's id alone (bot/platforms/discord/presses.py), so ``PageView`` h
 rendered components and tells discord.py it is already finished: nothing is kept per message.
 """
 
-import threading
 from typing import Any
 
 import discord
-from cachetools import LRUCache
 
 from bot.renderers.discord import render_discord_page
+from bot.renderers.kept import KeptByIdentity
 from bot.renderers.pages import Paged
 
 
@@ -30,26 +29,19 @@ class PageView(discord.ui.View):
         return True  # never stored: presses are routed by the id's pattern, not by message
 
 
-# Rendered pages, kept by the Paged object's identity (paginate() hands back the same one
-# until content or day change); each entry holds its Paged, so its id is not reused meanwhile.
-_KEPT: LRUCache[tuple[int, int, str | None], tuple[Paged, "Message"]] = LRUCache(maxsize=512)
-_KEPT_LOCK = threading.Lock()
+_KEPT: "KeptByIdentity[Paged, Message]" = KeptByIdentity(maxsize=512)
 
 
 def page_message(paged: Paged, number: int, notice: str | None = None) -> "Message":
-    """Page ``number``'s embeds and buttons (None: no buttons)."""
-    key = (id(paged), number, notice)
-    with _KEPT_LOCK:
-        kept = _KEPT.get(key)
-    if kept is not None and kept[0] is paged:
-        return kept[1]
-    payload = render_discord_page(paged, number, notice=notice)
-    embeds = [discord.Embed.from_dict(embed) for embed in payload["embeds"]]
-    components = payload.get("components")
-    message = (embeds, PageView(components) if components else None)
-    with _KEPT_LOCK:
-        _KEPT[key] = (paged, message)
-    return message
+    """Page ``number``'s embeds and buttons (None: no buttons), made once per Paged."""
+
+    def make() -> Message:
+        payload = render_discord_page(paged, number, notice=notice)
+        embeds = [discord.Embed.from_dict(embed) for embed in payload["embeds"]]
+        components = payload.get("components")
+        return embeds, PageView(components) if components else None
+
+    return _KEPT.get(paged, (number, notice), make)
 
 
 Message = tuple[list[discord.Embed], PageView | None]

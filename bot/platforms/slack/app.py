@@ -34,11 +34,10 @@ from bot.core.registry import User
 from bot.core.reply import Reply
 from bot.platforms.limits import UserLimiter, slow_down
 from bot.platforms.presses import paged_reply
-from bot.platforms.slack.presses import press_handler
+from bot.platforms.slack.presses import press_handler, slack_page
 from bot.platforms.slack.responses import ResponseUrls
 from bot.platforms.slack.unfurl import unfurl_handler
 from bot.renderers.buttons import PREFIX as BUTTON_PREFIX
-from bot.renderers.slack import render_slack_page
 from bot.service.metrics import record_rate_limited
 from bot.service.observe import DRAINING_TEXT, Observer
 from bot.settings import Settings
@@ -211,7 +210,7 @@ def first_page(dispatcher: Dispatcher, reply: Reply) -> dict[str, Any]:
     """What a command's reply is sent as: page 1 with its buttons (the whole reply when no
     button could ask for it again).
     """
-    return render_slack_page(paged_reply(dispatcher, reply), 1)
+    return slack_page(paged_reply(dispatcher, reply), 1)
 
 
 def _handler(

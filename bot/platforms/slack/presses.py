@@ -22,6 +22,8 @@ from bot.platforms.limits import UserLimiter, slow_down
 from bot.platforms.presses import EDITED, UPDATED, Outcome, PressAnswer, answer_press
 from bot.platforms.slack.responses import ResponseUrls
 from bot.renderers.buttons import WEB_ID, ButtonId, Options
+from bot.renderers.kept import KeptByIdentity
+from bot.renderers.pages import Paged
 from bot.renderers.slack import render_slack, render_slack_page
 from bot.service.observe import DRAINING_TEXT, Observer, Pressed
 
@@ -47,6 +49,14 @@ def _edited_by_someone_else(body: dict[str, Any], bot_user_id: str | None) -> bo
 
 
 Respond = Callable[..., Awaitable[None]]
+_PAGES: "KeptByIdentity[Paged, dict[str, Any]]" = KeptByIdentity(maxsize=512)
+
+
+def slack_page(paged: Paged, number: int, notice: str | None = None) -> dict[str, Any]:
+    """Page ``number`` as Slack receives it, drawn once per Paged (paginate() keeps those)."""
+    return _PAGES.get(
+        paged, (number, notice), lambda: render_slack_page(paged, number, notice=notice)
+    )
 
 
 async def send_answer(respond: Respond, answer: PressAnswer, *, ephemeral: bool) -> None:
@@ -61,7 +71,7 @@ async def send_answer(respond: Respond, answer: PressAnswer, *, ephemeral: bool)
             replace_original=False,
         )
         return
-    payload = render_slack_page(answer.paged, answer.page, notice=answer.notice)
+    payload = slack_page(answer.paged, answer.page, answer.notice)
     if answer.outcome is Outcome.UPDATE:
         await respond(text=payload["text"], blocks=payload["blocks"], replace_original=True)
         if answer.notice and not ephemeral:  # the channel sees the notice; the presser is told
