@@ -26,7 +26,7 @@ from bot.renderers.kept import KeptByIdentity
 
 FIRST_PAGE_CHARS = 1200  # body text of page 1: the short answer
 PAGE_CHARS = 1600  # body text of each later page
-PAGE_TOTAL_CHARS = 4200  # body and citations (with their links) of one page
+PAGE_TOTAL_CHARS = 4800  # body and citations (with their links) of one page
 PAGE_ITEMS = 20
 PAGE_CITATIONS = 20
 CONTINUED = " (continued)"
