@@ -20,6 +20,7 @@ Claims in another language (``lang="es"``) are read with that language's rules: 
 and dates in its notation, its function words; the quotes stay English.
 """
 
+import dataclasses
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -60,7 +61,7 @@ class Gap:
     """One fact of a claim that its quotes do not carry."""
 
     fact: Fact
-    where: str  # "label" or "text"
+    where: str  # "label", "text" or, for a quote's rendering, "translation"
     reason: Reason = Reason.UNSUPPORTED
     detail: str = ""  # the range a narrowed date falls in; the sources an attribution names
 
@@ -137,6 +138,38 @@ def check_support(
             checked, gaps = _claim_gaps(claim, context)
             facts += checked
             problems += [_problem(topic, claim, gap, declared_in) for gap in gaps]
+    return SupportResult(tuple(problems), facts)
+
+
+def check_renderings(
+    sources: Mapping[str, Source],
+    topics: Iterable[Topic],
+    declarations: Declarations,
+    *,
+    lang: str,
+    phrases: Phrases | None = None,
+    declared_in: str = "summaries/aliases.toml",
+) -> SupportResult:
+    """Hold every translation of a quote (``~ es: "..."``) to its quote as a claim is held
+    to its quotes: it may carry no figure, date or name the quote does not."""
+    topics = list(topics)
+    context = _Context(sources, declarations, frozenset(), None, lang, phrases, declared_in)
+    problems: list[Problem] = []
+    facts = 0
+    for topic in topics:
+        for claim in topic.claims():
+            for citation in claim.citations:
+                rendering = citation.rendering(lang)
+                if rendering is None:
+                    continue
+                quote = Claim(rendering.text, None, (citation,), rendering.line)
+                checked, gaps = _claim_gaps(quote, context)
+                facts += checked
+                for gap in gaps:
+                    found = _problem(
+                        topic, quote, dataclasses.replace(gap, where="translation"), declared_in
+                    )
+                    problems.append(found)
     return SupportResult(tuple(problems), facts)
 
 
@@ -399,7 +432,9 @@ _KINDS = {
 
 
 def _problem(topic: Topic, claim: Claim, gap: Gap, declared_in: str) -> Problem:
-    where = " (in the label)" if gap.where == "label" else ""
+    where = {"label": " (in the label)", "translation": " (in the translation of a quote)"}.get(
+        gap.where, ""
+    )
     words = f"{_KINDS[gap.fact.kind]} \u201c{gap.fact.text}\u201d{where}"
     message = {
         Reason.UNSUPPORTED: f"{words} is in none of the claim's quotes and not declared in "
@@ -413,4 +448,8 @@ def _problem(topic: Topic, claim: Claim, gap: Gap, declared_in: str) -> Problem:
         "source quoted",
     }[gap.reason]
     quotes = "\n".join(f'> {c.source_id}: "{c.quote}"' for c in claim.citations)
-    return Problem(topic.file, claim.line, message, f"claim: {claim.text}\nits quotes:\n{quotes}")
+    if gap.where == "translation":
+        detail = f"translation: {claim.text}\nits quote:\n{quotes}"
+    else:
+        detail = f"claim: {claim.text}\nits quotes:\n{quotes}"
+    return Problem(topic.file, claim.line, message, detail)
