@@ -68,6 +68,7 @@ class Declarations:
     source_names: dict[str, tuple[str, ...]] = field(default_factory=dict)  # id -> lower-case names
     file: Path | None = None
     relative: tuple[tuple[str, PartialDate], ...] = ()  # lower-case words -> the date meant
+    written_names: tuple[str, ...] = ()  # declared names of several words, as written
 
     def same_as(self, norm_name: str) -> frozenset[str]:
         return self.aliases.get(norm_name, frozenset())
@@ -75,8 +76,7 @@ class Declarations:
     def phrases(self) -> Phrases:
         """Declared names of several words and relative dates, for a translation's claims
         to be read whole (``bot.content.facts.phrases``)."""
-        names = tuple(sorted(name for name in self.aliases if " " in name))
-        return Phrases(names, self.relative)
+        return Phrases(self.written_names, self.relative)
 
 
 def merge(base: Declarations, extra: Declarations) -> Declarations:
@@ -94,6 +94,7 @@ def merge(base: Declarations, extra: Declarations) -> Declarations:
         source_names,
         extra.file,
         base.relative + extra.relative,
+        base.written_names + extra.written_names,
     )
 
 
@@ -173,8 +174,18 @@ def parse_declarations(
             )
             continue
         relative.append((" ".join(normalize(words).lower().split()), meant[0]))
+    written = tuple(
+        sorted(
+            {
+                " ".join(normalize(n).split())
+                for name, others in data.names.items()
+                for n in (name, *others)
+                if " " in n.strip()
+            }
+        )
+    )
     return Declarations(
-        aliases, tuple(declared_dates), source_names, file, tuple(relative)
+        aliases, tuple(declared_dates), source_names, file, tuple(relative), written
     ), problems
 
 

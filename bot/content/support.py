@@ -163,7 +163,9 @@ def check_renderings(
                 if rendering is None:
                     continue
                 quote = Claim(rendering.text, None, (citation,), rendering.line)
-                checked, gaps = _claim_gaps(quote, context)
+                # «» in a translation render the quote's own quotation marks: what they hold
+                # is held to the quote like the rest.
+                checked, gaps = _claim_gaps(quote, context, inside_quotes=True)
                 facts += checked
                 for gap in gaps:
                     found = _problem(
@@ -187,7 +189,9 @@ def claim_gaps(
     return _claim_gaps(claim, context)
 
 
-def _claim_gaps(claim: Claim, context: _Context) -> tuple[int, list[Gap]]:
+def _claim_gaps(
+    claim: Claim, context: _Context, *, inside_quotes: bool = False
+) -> tuple[int, list[Gap]]:
     quotes = [c for c in claim.citations if c.source_id in context.sources]
     if len(quotes) < len(claim.citations):
         return 0, []  # an unknown source is reported by verify; nothing to compare against
@@ -205,8 +209,8 @@ def _claim_gaps(claim: Claim, context: _Context) -> tuple[int, list[Gap]]:
             if not named & cited:
                 gaps.append(_attribution_gap(text, start, end, named, where))
         for fact in extract_facts(text, context.known, lang=context.lang, phrases=context.phrases):
-            if fact.quoted:
-                continue  # the quoted phrase as a whole is checked
+            if fact.kind is Kind.QUOTE if inside_quotes else fact.quoted:
+                continue  # the quoted phrase as a whole is checked (or, inside quotes, each fact)
             checked += 1
             if any(s <= fact.start and fact.end <= e for s, e, _ in mentions):
                 continue  # the name of a source it attributes to (checked above)
@@ -436,6 +440,8 @@ def _problem(topic: Topic, claim: Claim, gap: Gap, declared_in: str) -> Problem:
         gap.where, ""
     )
     words = f"{_KINDS[gap.fact.kind]} \u201c{gap.fact.text}\u201d{where}"
+    if gap.fact.note is not None:  # words that could not be read as written
+        return Problem(topic.file, claim.line, f"{words} is {gap.fact.note}", _detail(claim, gap))
     message = {
         Reason.UNSUPPORTED: f"{words} is in none of the claim's quotes and not declared in "
         f"{declared_in}",
@@ -447,9 +453,11 @@ def _problem(topic: Topic, claim: Claim, gap: Gap, declared_in: str) -> Problem:
         f"{gap.detail}, which none of the claim's quotes is from: cite it, or name the "
         "source quoted",
     }[gap.reason]
+    return Problem(topic.file, claim.line, message, _detail(claim, gap))
+
+
+def _detail(claim: Claim, gap: Gap) -> str:
     quotes = "\n".join(f'> {c.source_id}: "{c.quote}"' for c in claim.citations)
     if gap.where == "translation":
-        detail = f"translation: {claim.text}\nits quote:\n{quotes}"
-    else:
-        detail = f"claim: {claim.text}\nits quotes:\n{quotes}"
-    return Problem(topic.file, claim.line, message, detail)
+        return f"translation: {claim.text}\nits quote:\n{quotes}"
+    return f"claim: {claim.text}\nits quotes:\n{quotes}"

@@ -102,6 +102,9 @@ class NameWords:
     articles: frozenset[str]  # connectors that may follow another ("Court of the ...")
     numbered: frozenset[str]
     titles: frozenset[str]
+    # Spanish: a capitalised common noun starting a sentence joins a name through "de"
+    # ("Funcionarios del IRS"); split it off as a sentence-initial word.
+    split_at_start: bool = False
     region: re.Pattern[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -154,6 +157,7 @@ SPANISH = NameWords(
         director directora fiscal sr. sra. dr. dra.
         """.split()
     ),
+    split_at_start=True,
 )
 
 
@@ -233,6 +237,13 @@ def _name_facts(folded: str, run: list[re.Match[str]], words: NameWords) -> list
         run = run[1:]  # a connector left at the front: "In the Washington report"
     if not run:
         return []
+    if (
+        words.split_at_start
+        and at_start
+        and len(run) > 2
+        and run[1].group().lower() in words.connectors
+    ):
+        return _name_facts(folded, run[:1], words) + _name_facts(folded, run[1:], words)
     if len(run) == 1:
         word = run[0].group()
         if word.lower() in words.function_words or len(_bare(word)) == 1:

@@ -15,21 +15,34 @@ from bot.content.facts.model import Fact, Kind, PartialDate
 from bot.content.facts.name_rules import normalize_name
 
 
+def _spaced(words: str) -> str:
+    return r"\s+".join(re.escape(part) for part in words.split())
+
+
+def _as_written(name: str) -> str:
+    """A name declared starting in lower case ("artículo 6103 ...") may start a sentence
+    capitalised; one declared capitalised must be written so."""
+    first = name[0]
+    if not first.islower():
+        return _spaced(name)
+    return f"[{re.escape(first.upper())}{re.escape(first)}]" + _spaced(name[1:])
+
+
 @dataclass(frozen=True, eq=False)  # compared by identity: one object per content load
 class Phrases:
-    names: tuple[str, ...] = ()  # lower case
+    names: tuple[str, ...] = ()  # as declared
     dates: tuple[tuple[str, PartialDate], ...] = ()  # lower-case words -> the date they mean
 
     @cached_property
     def _pattern(self) -> re.Pattern[str] | None:
-        words = [w for w in (*self.names, *(w for w, _ in self.dates)) if w.strip()]
-        if not words:
+        """Names as written (see ``_as_written``), so "la declaración de Romo" (her
+        statement) is not "la Declaración de Romo" (the filing); dates in any case."""
+        names = [_as_written(w) for w in self.names if w.strip()]
+        dates = [f"(?i:{_spaced(w)})" for w, _ in self.dates if w.strip()]
+        if not names and not dates:
             return None
-        alternatives = (
-            r"\s+".join(re.escape(part) for part in w.split())
-            for w in sorted(words, key=len, reverse=True)
-        )
-        return re.compile(r"(?<![\w-])(?:" + "|".join(alternatives) + r")(?![\w-])", re.I)
+        alternatives = sorted([*names, *dates], key=len, reverse=True)
+        return re.compile(r"(?<![\w-])(?:" + "|".join(alternatives) + r")(?![\w-])")
 
     @cached_property
     def _dates(self) -> dict[str, PartialDate]:
