@@ -20,7 +20,6 @@ quote itself stays verbatim English). A translated topic records the English ver
 follows in a comment, ``<!-- english-version: 1a2b3c4d5e6f -->``.
 """
 
-import dataclasses
 import hashlib
 import re
 from collections.abc import Callable
@@ -40,7 +39,6 @@ _LOOSE_CITATION = re.compile(r"^\s*>")
 _RENDERING = re.compile(
     r"^\s+~\s*(?P<lang>[a-z]{2,3})\s*:\s*[\"\u201c\u00ab](?P<text>.+)[\"\u201d\u00bb]\s*$"
 )
-_LOOSE_RENDERING = re.compile(r"^\s*~")
 _CLAIM_ID = re.compile(r"\s*\{#(?P<id>[^}]*)\}\s*$")
 VALID_CLAIM_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _ENGLISH_VERSION = re.compile(r"<!--\s*english-version:\s*(?P<version>[0-9a-f]+)\s*-->")
@@ -165,12 +163,17 @@ def parse_topic(file: Path, text: str) -> tuple[Topic | None, list[Problem]]:
 
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.rstrip()
-        if in_comment or line.lstrip().startswith(_COMMENT_OPEN):
+        head = line.lstrip()[:1]  # what a line starts with says what it can be
+        if in_comment or head == "<" and line.lstrip().startswith(_COMMENT_OPEN):
             in_comment = _COMMENT_CLOSE not in line
             continue
-        if not line.strip():
+        if not head:
             continue
-        if m := _TITLE.match(line):
+        if head == "~":  # a translation: half the lines of a translated topic
+            _add_rendering(b, line, number, problem)
+        elif head == ">" and (m := _CITATION.match(line)):
+            _add_citation(b, m, number, problem)
+        elif m := _TITLE.match(line):
             if b.title is not None:
                 problem(number, "a second '# ' title; a topic file has one title")
             b.title = m["title"].strip()
@@ -187,36 +190,8 @@ def parse_topic(file: Path, text: str) -> tuple[Topic | None, list[Problem]]:
             label = m["label"].strip() if m["label"] else None
             b.claim = _DraftClaim("", label, number)
             _add_text(b.claim, m["text"], number, problem)
-        elif m := _CITATION.match(line):
-            if b.claim is None:
-                problem(number, "citation without a claim above it")
-                continue
-            quote = m["quote"].strip()
-            if len(quote.split()) < MIN_QUOTE_WORDS:
-                problem(
-                    number,
-                    f"quote too short to prove anything (at least {MIN_QUOTE_WORDS} words): {quote!r}",
-                )
-            b.claim.citations.append(Citation(m["source"], quote, number))
         elif _LOOSE_CITATION.match(line):
             problem(number, 'citation not understood; write it as: > source-id: "verbatim quote"')
-        elif m := _RENDERING.match(line):
-            if b.claim is None or not b.claim.citations:
-                problem(number, "translation without a quote above it")
-                continue
-            last = b.claim.citations[-1]
-            if last.rendering(m["lang"]) is not None:
-                problem(number, f"a second '~ {m['lang']}:' translation of the same quote")
-                continue
-            rendering = Rendering(m["lang"], m["text"].strip(), number)
-            b.claim.citations[-1] = dataclasses.replace(
-                last, renderings=(*last.renderings, rendering)
-            )
-        elif _LOOSE_RENDERING.match(line):
-            problem(
-                number,
-                'translation not understood; write it under its quote, indented, as: ~ es: "..."',
-            )
         elif _CONTINUATION.match(line) and b.claim is not None and not b.claim.citations:
             _add_text(b.claim, line.strip(), number, problem)
         else:
@@ -248,6 +223,45 @@ def parse_topic(file: Path, text: str) -> tuple[Topic | None, list[Problem]]:
     return Topic(
         file.stem, b.title, sections, file, version["version"] if version else None
     ), problems
+
+
+def _add_citation(
+    b: _Builder, m: re.Match[str], number: int, problem: Callable[[int, str], None]
+) -> None:
+    if b.claim is None:
+        problem(number, "citation without a claim above it")
+        return
+    quote = m["quote"].strip()
+    if len(quote.split()) < MIN_QUOTE_WORDS:
+        problem(
+            number,
+            f"quote too short to prove anything (at least {MIN_QUOTE_WORDS} words): {quote!r}",
+        )
+    b.claim.citations.append(Citation(m["source"], quote, number))
+
+
+def _add_rendering(
+    b: _Builder, line: str, number: int, problem: Callable[[int, str], None]
+) -> None:
+    """``~ es: "..."``: the editors' translation of the quote above."""
+    m = _RENDERING.match(line)
+    if m is None:
+        problem(
+            number,
+            'translation not understood; write it under its quote, indented, as: ~ es: "..."',
+        )
+        return
+    if b.claim is None or not b.claim.citations:
+        problem(number, "translation without a quote above it")
+        return
+    last = b.claim.citations[-1]
+    if last.rendering(m["lang"]) is not None:
+        problem(number, f"a second '~ {m['lang']}:' translation of the same quote")
+        return
+    rendering = Rendering(m["lang"], m["text"].strip(), number)
+    b.claim.citations[-1] = Citation(
+        last.source_id, last.quote, last.line, (*last.renderings, rendering)
+    )
 
 
 def _add_text(

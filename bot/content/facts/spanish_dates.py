@@ -35,7 +35,7 @@ class _Rules:
     months: dict[str, int]  # lower-case name -> 1-12
     weekdays: dict[str, int]  # lower-case name -> 0 (Monday) to 6
     relative: dict[str, str]  # lower-case Spanish words -> the English words, lower case
-    hints: frozenset[str]  # first three letters of every word a date may start with
+    hint: re.Pattern[str]  # how every word a date may start with starts
 
 
 @cache
@@ -82,10 +82,15 @@ def _rules() -> _Rules:
         + r")(?!\w)",
         re.IGNORECASE,
     )
-    hints = frozenset(
-        word[:3] for word in (*months, *weekdays, *(w.split()[0] for w in relative), week, "la")
+    # A date holds a digit, a month or weekday name, "semana", or the word that names the
+    # field of a relative phrase (its last: "la semana pasada", "el próximo mes", "hoy"):
+    # one quick search, so most sentences never meet the full pattern.
+    keys = {*months, *weekdays, week, *(phrase.split()[-1] for phrase in relative)}
+    hint = re.compile(
+        r"(?<!\w)(?:\d|" + "|".join(re.escape(w) for w in sorted(keys)) + r")",
+        re.IGNORECASE,
     )
-    return _Rules(pattern, months, weekdays, relative, hints)
+    return _Rules(pattern, months, weekdays, relative, hint)
 
 
 def _cldr_pattern(locale: "Locale", name: str) -> str:
@@ -147,7 +152,7 @@ def _relative_words(spanish: "Locale", english: "Locale") -> dict[str, str]:
 def find_dates_es(folded: str) -> list[Fact]:
     """Every date in ``folded`` (folded Spanish text)."""
     rules = _rules()
-    if not any(word[:3].lower() in rules.hints or word[:1].isdigit() for word in folded.split()):
+    if rules.hint.search(folded) is None:
         return []
     found: list[Fact] = []
     for match in rules.pattern.finditer(folded):

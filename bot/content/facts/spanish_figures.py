@@ -16,7 +16,7 @@ long percent unit; the dollar words and sign are CLDR's currency names and symbo
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 
 from bot.content.facts.model import Fact, Kind
 
@@ -82,12 +82,10 @@ def _rules() -> _Rules:
 
 def find_figures_es(folded: str) -> list[Fact]:
     """Every figure in ``folded`` (folded Spanish text, dates and names already masked)."""
-    if not any(c.isdigit() for c in folded) and not folded.strip():
-        return []
     rules = _rules()
     facts: list[Fact] = []
     taken = list(folded)
-    for match in rules.figure.finditer(folded) if any(c.isdigit() for c in folded) else ():
+    for match in rules.figure.finditer(folded) if _DIGIT.search(folded) else ():
         value, note = _parse(match["num"], rules)
         if value is None:
             facts.append(
@@ -111,9 +109,9 @@ def _parse(number: str, rules: _Rules) -> tuple[Decimal | None, str | None]:
     except NumberFormatError as error:
         suggestions = " or ".join(f"\u201c{s}\u201d" for s in error.suggestions or ())
         hint = f"did you mean {suggestions}?" if suggestions else "write it as 42.695 or 1,28"
-        return (
-            None,
-            f"not Spanish notation ({rules.decimal} for decimals, {rules.group} or a space between thousands): {hint}",
+        return None, (
+            f"not Spanish notation (decimals after \u201c{rules.decimal}\u201d, thousands "
+            f"grouped with \u201c{rules.group}\u201d or a space): {hint}"
         )
 
 
@@ -128,15 +126,16 @@ def _fact(match: re.Match[str], value: Decimal, rules: _Rules) -> Fact:
 
 
 _WORD = re.compile(r"[^\W\d_]+")
+_DIGIT = re.compile(r"(?<![^\W\d_])\d")  # a digit not inside a word ("B12" holds no figure)
 
 
 def _number_words(folded: str, rest: str) -> list[Fact]:
     """Counts written in words ("tres jueces", "dos mil"), found by text2num."""
     from text_to_num import find_numbers  # noqa: PLC0415 - loaded on the first Spanish claim
 
+    if not any(map(_number_word, set(_WORD.findall(rest.lower())))):
+        return []  # most texts hold none: one cached look-up per word instead of a parse
     words = list(_WORD.finditer(rest))
-    if not words:
-        return []
     facts = []
     for found in find_numbers([_Token(w.group()) for w in words], LOCALE, 0):
         first, last = words[found.start], words[found.end - 1]
@@ -148,6 +147,14 @@ def _number_words(folded: str, rest: str) -> list[Fact]:
             Fact(Kind.FIGURE, folded[first.start() : last.end()], number, first.start(), last.end())
         )
     return facts
+
+
+@lru_cache(maxsize=65536)
+def _number_word(word: str) -> bool:
+    """Whether text2num reads ``word`` alone as (part of) a number."""
+    from text_to_num import find_numbers  # noqa: PLC0415
+
+    return bool(find_numbers([_Token(word)], LOCALE, 0))
 
 
 def _not_a_count(word: str, value: float) -> bool:
