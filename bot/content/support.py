@@ -46,6 +46,7 @@ from bot.content.sources import Source
 from bot.content.summaries import Citation, Claim, Topic
 
 ENGLISH = "en"
+_QUOTE_MARKS = re.compile("[\"\u201c\u201d\u00ab\u00bb\u201e]")
 
 
 class Reason(StrEnum):
@@ -200,13 +201,13 @@ def claim_gaps(
     return _claim_gaps(claim, context)
 
 
-def _claim_gaps(
-    claim: Claim, context: _Context, *, inside_quotes: bool = False
-) -> tuple[int, list[Gap]]:
+def _claim_gaps(claim: Claim, context: _Context) -> tuple[int, list[Gap]]:
     quotes = [c for c in claim.citations if c.source_id in context.sources]
     if len(quotes) < len(claim.citations):
         return 0, []  # an unknown source is reported by verify; nothing to compare against
-    everything = _evidence_of(quotes)
+    # A translated claim's quoted phrases may be its quotes' renderings (only those).
+    translated = context.lang != ENGLISH and bool(_QUOTE_MARKS.search(claim.text))
+    everything = _evidence_of(quotes, translated=translated)
     dates_by_quote = {c: _declared_dates(c, context.declarations) for c in quotes}
     cited = {c.source_id for c in quotes}
     checked = 0
@@ -220,13 +221,13 @@ def _claim_gaps(
             if not named & cited:
                 gaps.append(_attribution_gap(text, start, end, named, where))
         for fact in extract_facts(text, context.known, lang=context.lang, phrases=context.phrases):
-            if fact.kind is Kind.QUOTE if inside_quotes else fact.quoted:
-                continue  # the quoted phrase as a whole is checked (or, inside quotes, each fact)
+            if fact.quoted:
+                continue  # the quoted phrase as a whole is checked
             checked += 1
             if any(s <= fact.start and fact.end <= e for s, e, _ in mentions):
                 continue  # the name of a source it attributes to (checked above)
             named = next((ids for s, e, ids in scopes if s <= fact.start < e), frozenset())
-            gap = _gap(fact, where, quotes, everything, dates_by_quote, named, context)
+            gap = _gap(fact, where, quotes, everything, dates_by_quote, named, context, translated)
             if gap is not None:
                 gaps.append(gap)
     return checked, gaps
@@ -240,11 +241,12 @@ def _gap(
     dates_by_quote: dict[Citation, tuple[PartialDate, ...]],
     named: frozenset[str],
     context: _Context,
+    translated: bool,  # noqa: FBT001 - passed on as is
 ) -> Gap | None:
     """The gap ``fact`` leaves, if any: checked against the quotes of the sources its
     clause names (all quotes when it names none)."""
     own = [c for c in quotes if c.source_id in named] if named else quotes
-    evidence = _evidence_of(own) if named else everything
+    evidence = _evidence_of(own, translated=translated) if named else everything
     declared = tuple(d for c in own for d in dates_by_quote[c])
     if _supported(fact, evidence, declared, context.declarations):
         return None
@@ -301,13 +303,15 @@ def _declared_dates(citation: Citation, declarations: Declarations) -> tuple[Par
     )
 
 
-def _evidence_of(quotes: list[Citation]) -> _Evidence:
+def _evidence_of(quotes: list[Citation], *, translated: bool = False) -> _Evidence:
+    """The quotes' evidence; with ``translated``, their renderings' words too (only quoted
+    phrases are looked up there)."""
     evidence = _evidence(tuple(c.quote for c in quotes))
-    renderings = [r.text for c in quotes for r in c.renderings]
+    renderings = [r.text for c in quotes for r in c.renderings] if translated else []
     if not renderings:
         return evidence
-    translated = "\n".join(_lower(r) for r in renderings)
-    return _Evidence(evidence.text, evidence.figures, evidence.dates, evidence.spaced, translated)
+    words = "\n".join(_lower(r) for r in renderings)
+    return _Evidence(evidence.text, evidence.figures, evidence.dates, evidence.spaced, words)
 
 
 @lru_cache(maxsize=65536)

@@ -126,7 +126,7 @@ def _fact(match: re.Match[str], value: Decimal, rules: _Rules) -> Fact:
 
 
 _WORD = re.compile(r"[^\W\d_]+")
-_DIGIT = re.compile(r"(?<![^\W\d_])\d")  # a digit not inside a word ("B12" holds no figure)
+_DIGIT = re.compile(r"\b\d")  # a digit starting a word ("B12" holds no figure)
 
 
 def _number_words(folded: str, rest: str) -> list[Fact]:
