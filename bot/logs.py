@@ -11,12 +11,15 @@ import logging
 import re
 import sys
 from collections.abc import Iterable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
+from http import HTTPStatus
 
 from pydantic import SecretStr
 
 # Fields a record may carry through ``extra=``; only these reach the JSON line.
 STRUCTURED_FIELDS = ("platform", "command", "outcome", "latency_ms", "task", "component")
+# Shorter secrets are not masked: they would mask common words in every log line.
+SHORTEST_MASKED = 8
 
 
 # Tokens of installed workspaces are not settings, so they are masked by shape (xoxb-, xoxe.xoxb-,
@@ -27,7 +30,7 @@ _SLACK_TOKEN = re.compile(r"xox[a-z](?:\.xox[a-z])?-[A-Za-z0-9-]+")
 class RedactSecrets(logging.Filter):
     def __init__(self, secrets: Iterable[str]) -> None:
         super().__init__()
-        self._secrets = [s for s in secrets if len(s) >= 8]
+        self._secrets = [s for s in secrets if len(s) >= SHORTEST_MASKED]
 
     def redact(self, text: str) -> str:
         for secret in self._secrets:  # configured secrets first: they vanish whole
@@ -48,9 +51,7 @@ class RedactSecrets(logging.Filter):
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, object] = {
-            "time": datetime.fromtimestamp(record.created, timezone.utc).isoformat(
-                timespec="milliseconds"
-            ),
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),
@@ -100,13 +101,17 @@ def configure_logging(
 class MalformedRequests(logging.Filter):
     """aiohttp logs a request it cannot parse (line or header too long, bad Content-Length)
     at ERROR with a traceback, though it already answered 400: anyone could fill the log
-    with them. Such a request is the sender's error: one INFO line, no traceback."""
+    with them. Such a request is the sender's error: one INFO line, no traceback.
+    """
 
     def filter(self, record: logging.LogRecord) -> bool:
-        from aiohttp.http_exceptions import HttpProcessingError  # aiohttp only where it is served
+        from aiohttp.http_exceptions import HttpProcessingError  # noqa: PLC0415 - where served
 
         error = record.exc_info[1] if record.exc_info else None
-        if not isinstance(error, HttpProcessingError) or not 400 <= (error.code or 0) < 500:
+        if (
+            not isinstance(error, HttpProcessingError)
+            or not HTTPStatus.BAD_REQUEST <= (error.code or 0) < HTTPStatus.INTERNAL_SERVER_ERROR
+        ):
             return True
         record.msg = "refused a malformed HTTP request from %s: %s (HTTP %s)"
         record.args = (
@@ -128,7 +133,9 @@ class NoRequestBodies(logging.Filter):
 
     LOGGERS = ("slack_bolt", "slack_sdk")
     DEBUG_CHARS = 300
-    _BODY = re.compile(r"(body[^:(]{0,20}[:(]\s*|Unhandled request \()(.*)", re.S | re.I)
+    _BODY = re.compile(
+        r"(body[^:(]{0,20}[:(]\s*|Unhandled request \()(.*)", re.DOTALL | re.IGNORECASE
+    )
 
     def filter(self, record: logging.LogRecord) -> bool:
         if not record.name.startswith(self.LOGGERS):
@@ -136,8 +143,14 @@ class NoRequestBodies(logging.Filter):
         message = record.getMessage()
         found = self._BODY.search(message)
         if found is not None and record.levelno > logging.DEBUG:
-            message = f"{message[: found.start(2)]}<request body of {len(found.group(2))} chars not logged>"
+            message = (
+                f"{message[: found.start(2)]}<request body of {len(found.group(2))} chars not "
+                f"logged>"
+            )
         elif len(message) > self.DEBUG_CHARS:
-            message = f"{message[: self.DEBUG_CHARS]}... <{len(message) - self.DEBUG_CHARS} more chars cut>"
+            message = (
+                f"{message[: self.DEBUG_CHARS]}... <{len(message) - self.DEBUG_CHARS} more chars "
+                f"cut>"
+            )
         record.msg, record.args = message, None
         return True

@@ -14,8 +14,8 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 from bot.platforms.errors import bind_problem
-from bot.storage.urls import check_database_url as check_url_form
 from bot.settings import Settings
+from bot.storage.urls import check_database_url as check_url_form
 
 DISCORD_TIMEOUT_SECONDS = 5.0
 
@@ -40,7 +40,9 @@ def check_listen(host: str, port: int) -> str | None:
 
 
 def check_discord_api(url: str, timeout: float = DISCORD_TIMEOUT_SECONDS) -> str | None:
-    """DISCORD_API_URL answers HTTP at all (any status): a typo'd or dead host fails here, not later."""
+    """DISCORD_API_URL answers HTTP at all (any status): a typo'd or dead host fails here, not
+    later.
+    """
     gateway = url.rstrip("/") + "/gateway"
     host = urlsplit(url).netloc
     # Straight to the host, as discord.py connects (its aiohttp session ignores *_proxy variables).
@@ -52,13 +54,17 @@ def check_discord_api(url: str, timeout: float = DISCORD_TIMEOUT_SECONDS) -> str
         return None  # it answered
     except (urllib.error.URLError, OSError, ValueError) as error:
         reason = getattr(error, "reason", error)
-        return f"Invalid setting DISCORD_API_URL: no answer from {host} ({reason}); check the URL and the network"
+        return (
+            f"Invalid setting DISCORD_API_URL: no answer from {host} ({reason}); check the URL and "
+            f"the network"
+        )
     return None
 
 
 def check_database_url(url: str) -> str | None:
     """Why DATABASE_URL cannot be used, or None: its form (bot.storage), then for SQLite
-    whether the file can be opened or created here. The reason only, without the prefix."""
+    whether the file can be opened or created here. The reason only, without the prefix.
+    """
     if problem := check_url_form(url):
         return problem
     return _sqlite_file_problem(url) if url.startswith("sqlite:///") else None
@@ -66,7 +72,8 @@ def check_database_url(url: str) -> str | None:
 
 def _sqlite_file_problem(url: str) -> str | None:
     """What stops the SQLite file being opened or created here (a missing folder, a place
-    this user cannot write, a file that is not a database), or None. Creates nothing."""
+    this user cannot write, a file that is not a database), or None. Creates nothing.
+    """
     text = url.removeprefix("sqlite:///")
     if not text.strip():
         return "no file path after sqlite:/// (e.g. sqlite:///case-brief.sqlite3)"

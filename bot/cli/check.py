@@ -1,8 +1,9 @@
 """``check``: verify every cited quote and every claim against its sources (``make check``),
-in English and in every translation; warn about what a translation lacks or is behind on."""
+in English and in every translation; warn about what a translation lacks or is behind on.
+"""
 
 import argparse
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from bot.commands.catalog import TOPIC_COMMANDS
@@ -29,7 +30,8 @@ def run(settings: Settings) -> int:
         for problem in error.problems:
             print(problem)
         print(
-            f"FAILED: {len(error.problems)} problem(s); fix them and run `python -m bot check` again."
+            f"FAILED: {len(error.problems)} problem(s); fix them and run `python -m bot check` "
+            f"again."
         )
         return 1
     verification = content.verification
@@ -41,7 +43,7 @@ def run(settings: Settings) -> int:
         print(translation.summary_line())
     for warning in content.warnings:  # what a translation lacks: the exit code stays 0
         print(f"warning: {warning}")
-    stale = stale_warning(content, datetime.now(timezone.utc).date(), settings.stale_after_days)
+    stale = stale_warning(content, datetime.now(UTC).date(), settings.stale_after_days)
     if stale:
         print(stale)  # a warning only: the exit code stays 0
     return 0

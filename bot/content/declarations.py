@@ -75,13 +75,15 @@ class Declarations:
 
     def phrases(self) -> Phrases:
         """Declared names of several words and relative dates, for a translation's claims
-        to be read whole (``bot.content.facts.phrases``)."""
+        to be read whole (``bot.content.facts.phrases``).
+        """
         return Phrases(self.written_names, self.relative)
 
 
 def merge(base: Declarations, extra: Declarations) -> Declarations:
     """``base`` (the English declarations) with a translation's added: names equal in
-    either are equal, every date and source name counts. Problems name ``extra``'s file."""
+    either are equal, every date and source name counts. Problems name ``extra``'s file.
+    """
     groups = _groups(
         [{name, *others} for name, others in (*base.aliases.items(), *extra.aliases.items())]
     )
@@ -112,7 +114,8 @@ def _groups(sets: Iterable[set[str]]) -> list[set[str]]:
 
 def load_declarations(summaries_dir: Path, lang: str = "en") -> tuple[Declarations, list[Problem]]:
     """The declarations in ``summaries_dir/aliases.toml``; ``lang`` is the language its
-    ``[[dates]]`` are written in."""
+    ``[[dates]]`` are written in.
+    """
     file = summaries_dir / ALIASES_FILE
     if not file.is_file():
         return Declarations(), []

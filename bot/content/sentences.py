@@ -47,7 +47,9 @@ def _is_abbreviation(word: str) -> bool:
     if word in _ABBREVIATIONS:
         return True
     # A single initial ("Harry T. Edwards") or dotted initials ("D.C.").
-    return len(word) == 2 and word[0].isalpha() or bool(re.fullmatch(r"(?:[a-z]\.){2,}", word))
+    return (len(word) == len("T.") and word[0].isalpha()) or bool(
+        re.fullmatch(r"(?:[a-z]\.){2,}", word)
+    )
 
 
 # A clause ends at a semicolon or where a sentence ends (capitals of any Latin script and
@@ -60,7 +62,8 @@ _CLAUSE_BOUNDARY = re.compile(
 
 def clause_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of each clause of ``text``: the parts between semicolons and sentence
-    ends, abbreviations ("Feb.", "U.S.", "D.C.") not counted as ends."""
+    ends, abbreviations ("Feb.", "U.S.", "D.C.") not counted as ends.
+    """
     spans: list[tuple[int, int]] = []
     start = 0
     for match in _CLAUSE_BOUNDARY.finditer(text):

@@ -1,13 +1,12 @@
 """Loading verified content, and keeping the last good version serving."""
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
-from typing import Mapping
 
 from bot.content.declarations import load_declarations
 from bot.content.problems import ContentError, Problem
@@ -25,7 +24,8 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class Content:
     """One verified snapshot of sources and summaries, in every language, and of the
-    interface's catalogs. Never mutated once built."""
+    interface's catalogs. Never mutated once built.
+    """
 
     sources: Mapping[str, Source]
     topics: Mapping[str, Topic]  # English
@@ -44,7 +44,8 @@ class Content:
     @cached_property
     def index(self) -> SentenceIndex:
         """The /quote search index: most of a load's cost, so built only where it is used
-        (``load_content(index=True)``, as the serving store does, builds it at load time)."""
+        (``load_content(index=True)``, as the serving store does, builds it at load time).
+        """
         return SentenceIndex(
             s for source in self.sources.values() for s in source.reporting_sentences()
         )
@@ -56,7 +57,8 @@ class Content:
 
 def fingerprint(*folders: Path) -> tuple[tuple[str, int, int], ...]:
     """Cheap change detection: path, size and mtime of every content file (and of the
-    translated summaries and catalogs: ``summaries/es/``, ``.../LC_MESSAGES/*.po``)."""
+    translated summaries and catalogs: ``summaries/es/``, ``.../LC_MESSAGES/*.po``).
+    """
     entries = []
     for folder in folders:
         if folder.is_dir():
@@ -92,7 +94,8 @@ def load_content(
     ``support=False`` skips the support check (claims against their quotes); only the
     benchmark's baseline uses it. ``index=False`` leaves the search index to first use
     (``check`` needs none); a bot builds it here, in the loading thread, never on the loop.
-    ``translations=False`` leaves out ``summaries/es/`` (the benchmark's English-only run)."""
+    ``translations=False`` leaves out ``summaries/es/`` (the benchmark's English-only run).
+    """
     stamp = fingerprint(*content_folders(seeds_dir, summaries_dir, locales_dir))
     sources, problems = load_sources(seeds_dir)
     topics, topic_problems = load_topics(summaries_dir)
@@ -192,7 +195,7 @@ class ContentStore:
             stamp = fingerprint(
                 *content_folders(self.seeds_dir, self.summaries_dir, self.locales_dir)
             )
-            if stamp == self._current.fingerprint or stamp == self._failed_stamp:
+            if stamp in (self._current.fingerprint, self._failed_stamp):
                 return None
             problems = self.reload()
         except Exception as error:

@@ -97,7 +97,8 @@ class Topic:
     def version(self) -> str:
         """A short hash of what the topic says: title, headings, claims (ids, labels, text)
         and their quotes. Whitespace and comments do not count; a translation records the
-        English version it follows (``<!-- english-version: ... -->``)."""
+        English version it follows (``<!-- english-version: ... -->``).
+        """
         digest = hashlib.sha256()
         for part in (
             self.title,
@@ -164,7 +165,7 @@ def parse_topic(file: Path, text: str) -> tuple[Topic | None, list[Problem]]:
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.rstrip()
         head = line.lstrip()[:1]  # what a line starts with says what it can be
-        if in_comment or head == "<" and line.lstrip().startswith(_COMMENT_OPEN):
+        if in_comment or (head == "<" and line.lstrip().startswith(_COMMENT_OPEN)):
             in_comment = _COMMENT_CLOSE not in line
             continue
         if not head:
@@ -197,7 +198,8 @@ def parse_topic(file: Path, text: str) -> tuple[Topic | None, list[Problem]]:
         else:
             problem(
                 number,
-                "text outside a claim; every factual sentence must be a '- ' claim followed by '> source-id: \"quote\"'",
+                "text outside a claim; every factual sentence must be a '- ' claim followed by '> "
+                'source-id: "quote"\'',
             )
     b.close_claim()
     if in_comment:

@@ -46,7 +46,7 @@ from bot.content.sources import Source
 from bot.content.summaries import Citation, Claim, Topic
 
 ENGLISH = "en"
-_QUOTE_MARKS = re.compile("[\"\u201c\u201d\u00ab\u00bb\u201e]")
+_QUOTE_MARKS = re.compile('["\u201c\u201d\u00ab\u00bb\u201e]')
 
 
 class Reason(StrEnum):
@@ -153,7 +153,8 @@ def check_renderings(
     """Hold every translation of a quote (``~ es: "..."``) to its quote: it may carry no
     figure or date the quote does not (a mistyped "42.965" for "42,695", a weekday or a day
     the quote does not give). Figures and dates only: what it says in words is the editors'
-    translation, labelled as such, and names are where the claims are checked."""
+    translation, labelled as such, and names are where the claims are checked.
+    """
     problems: list[Problem] = []
     facts = 0
     for topic in topics:
@@ -244,7 +245,8 @@ def _gap(
     translated: bool,  # noqa: FBT001 - passed on as is
 ) -> Gap | None:
     """The gap ``fact`` leaves, if any: checked against the quotes of the sources its
-    clause names (all quotes when it names none)."""
+    clause names (all quotes when it names none).
+    """
     own = [c for c in quotes if c.source_id in named] if named else quotes
     evidence = _evidence_of(own, translated=translated) if named else everything
     declared = tuple(d for c in own for d in dates_by_quote[c])
@@ -305,7 +307,8 @@ def _declared_dates(citation: Citation, declarations: Declarations) -> tuple[Par
 
 def _evidence_of(quotes: list[Citation], *, translated: bool = False) -> _Evidence:
     """The quotes' evidence; with ``translated``, their renderings' words too (only quoted
-    phrases are looked up there)."""
+    phrases are looked up there).
+    """
     evidence = _evidence(tuple(c.quote for c in quotes))
     renderings = [r.text for c in quotes for r in c.renderings] if translated else []
     if not renderings:
@@ -373,12 +376,13 @@ def attribution_pattern(
 def _scopes(
     text: str, mentions: list[tuple[int, int, frozenset[str]]]
 ) -> list[tuple[int, int, frozenset[str]]]:
-    """Each part of ``text`` that names sources, with the sources it names.
+    r"""Each part of ``text`` that names sources, with the sources it names.
 
     A clause (up to a semicolon or a sentence end) is split at colons: what comes before a
     colon and names no source is the clause's subject ("Who asked: The Epoch Times says
     DHS"), attributed to no one; what follows a colon belongs to the source named before it
-    ("in The Epoch Times: \"to identify ...\"")."""
+    ("in The Epoch Times: \"to identify ...\"").
+    """
     scopes = []
     for start, end in clause_spans(text):
         named: frozenset[str] = frozenset()
@@ -417,7 +421,8 @@ def _known_names(
     topics: list[Topic], declarations: Declarations, lang: str, phrases: Phrases | None
 ) -> frozenset[str]:
     """Single capitalised words used as names somewhere in the summaries (lower case), so
-    "Romo wrote" at the start of a claim still counts as a name."""
+    "Romo wrote" at the start of a claim still counts as a name.
+    """
     known: set[str] = set(declarations.aliases)
     for topic in topics:
         for claim in topic.claims():

@@ -52,11 +52,12 @@ class Translation:
         return self.topics.get(topic_id)
 
     def summary_line(self) -> str:
+        behind = f"; {len(self.warnings)} warning(s) below" if self.warnings else ""
         return (
             f"{self.lang}: {self.quotes} quotes in {self.claims} claims across "
             f"{len(self.topics)} summaries; {self.facts} figures, dates, names and quoted "
             f"phrases checked against their quotes; {self.renderings} translations of quotes "
-            f"checked; {len(self.warnings)} warning(s)"
+            f"checked{behind}"
         )
 
 

@@ -49,7 +49,8 @@ def verify(
 ) -> Verification:
     """Check every quote against its source and, given ``declarations``, every claim
     against its quotes (the support check). Quotes in ``verified`` ((source id, quote)
-    pairs, e.g. the English ones a translation cites again) are known to be there."""
+    pairs, e.g. the English ones a translation cites again) are known to be there.
+    """
     topics = list(topics)
     problems: list[Problem] = []
     cited: set[str] = set()
@@ -147,7 +148,8 @@ def _check_metadata(source: Source) -> list[Problem]:
                 Problem(
                     meta_file,
                     None,
-                    f"{field} is stated without {field}_quote: quote the words of the text it rests on",
+                    f"{field} is stated without {field}_quote: quote the words of the text it "
+                    f"rests on",
                 )
             )
             continue

@@ -20,19 +20,20 @@ from bot.content.sources import ParagraphKind, SourceMeta, classify_paragraph
 _SEED_NAME = re.compile(r"^(?P<number>\d{3,})_[0-9a-f]{16}$")
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 _HTML_START = re.compile(
-    rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S
+    rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.IGNORECASE | re.DOTALL
 )
 
 # What a report may state about itself, in the words reports use.
 _ISO_DATELINE = re.compile(r"^\s*date (?P<iso>\d{4}-\d{2}-\d{2})\b")
 _PUBLISHED = re.compile(
     rf"\b(?:published|posted|updated)(?: on)?:?\s+(?P<date>{MONTH_PATTERN}\.? \d{{1,2}},? \d{{4}})",
-    re.I,
+    re.IGNORECASE,
 )
 _BYLINE = re.compile(r"\b(?:Authored by|By) (?P<name>[A-Z][\w.'-]+(?: [A-Z][\w.'-]+){1,3})")
 _VIA = re.compile(r"\bvia (?P<outlet>(?:The )?[A-Z][\w&.'-]*(?: [A-Z][\w&.'-]*){0,4})")
 _DATELINE = re.compile(
-    r"^(?P<place>[A-Z][A-Z.'-]+(?:[ ,]+[A-Z][A-Z.'-]+){0,3})(?: \((?P<agency>[A-Za-z][\w ]{0,20})\))? [—–-]{1,2} "
+    r"^(?P<place>[A-Z][A-Z.'-]+(?:[ ,]+[A-Z][A-Z.'-]+){0,3})(?: \((?P<agency>[A-Za-z][\w "
+    r"]{0,20})\))? [—–-]{1,2} "
 )
 
 
@@ -68,41 +69,41 @@ def add_source(file: Path, seeds_dir: Path, source_id: str | None = None) -> Dra
     if (
         file.exists() and not file.is_dir() and not file.is_file()
     ):  # a FIFO or device: reading would hang
-        raise IntakeError(f"{file} is not a regular file; save the report to a file first")
+        msg = f"{file} is not a regular file; save the report to a file first"
+        raise IntakeError(msg)
     try:
         raw = file.read_bytes()
     except OSError as error:
-        raise IntakeError(f"cannot read {file}: {error.strerror}") from None
+        msg = f"cannot read {file}: {error.strerror}"
+        raise IntakeError(msg) from None
     from_html = is_html(file, raw)
     data = article_text(raw).encode("utf-8") if from_html else raw
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise IntakeError(
-            f"{file} is not UTF-8 text (byte {error.start}); convert it first"
-        ) from None
+        msg = f"{file} is not UTF-8 text (byte {error.start}); convert it first"
+        raise IntakeError(msg) from None
     if "\x00" in text:  # valid UTF-8, but the content loader refuses it: the bot would not start
         line = text.count("\n", 0, text.index("\x00")) + 1
-        raise IntakeError(
-            f"{file} is binary data, not text (a NUL byte on line {line}); save it as UTF-8 text"
-        )
+        msg = f"{file} is binary data, not text (a NUL byte on line {line}); save it as UTF-8 text"
+        raise IntakeError(msg)
     if not text.strip():
-        raise IntakeError(f"{file}: no text to add")
+        msg = f"{file}: no text to add"
+        raise IntakeError(msg)
     seeds_dir.mkdir(parents=True, exist_ok=True)
     _refuse_duplicate(seeds_dir, data)
     source_id = source_id or default_id(seeds_dir, data)
     if not _ID.match(source_id):
-        raise IntakeError(f"--id {source_id!r}: use lower case letters, digits, '.', '_' and '-'")
+        msg = f"--id {source_id!r}: use lower case letters, digits, '.', '_' and '-'"
+        raise IntakeError(msg)
     text_file, meta_file = seeds_dir / f"{source_id}.txt", seeds_dir / f"{source_id}.toml"
     for existing in (text_file, meta_file):
         if existing.exists():
-            raise IntakeError(
-                f"{existing} already exists; choose another --id (nothing was written)"
-            )
+            msg = f"{existing} already exists; choose another --id (nothing was written)"
+            raise IntakeError(msg)
     if source_id in _ids_in_use(seeds_dir):
-        raise IntakeError(
-            f"source id {source_id!r} is already used in {seeds_dir}; choose another --id"
-        )
+        msg = f"source id {source_id!r} is already used in {seeds_dir}; choose another --id"
+        raise IntakeError(msg)
     draft = Draft(source_id, text_file, meta_file, from_html)
     draft.stated = state_fields(text)
     named = {s.field for s in draft.stated}
@@ -118,7 +119,8 @@ def add_source(file: Path, seeds_dir: Path, source_id: str | None = None) -> Dra
             out.write(toml)
     except FileExistsError:
         text_file.unlink()
-        raise IntakeError(f"{meta_file} appeared while writing; nothing was added") from None
+        msg = f"{meta_file} appeared while writing; nothing was added"
+        raise IntakeError(msg) from None
     return draft
 
 
@@ -128,21 +130,22 @@ def is_html(file: Path, raw: bytes) -> bool:
 
 def article_text(raw: bytes) -> str:
     """The article's paragraphs, one per line, without navigation, ads or scripts."""
-    try:  # imported here: only HTML intake needs it (the editorial extra), and it is slow to import
-        import trafilatura
+    # Imported here: only HTML intake needs it (the editorial extra), and it is slow to import.
+    try:
+        import trafilatura  # noqa: PLC0415
     except ImportError:
-        raise MissingExtra(
+        msg = (
             "an HTML page needs trafilatura, which is not installed: "
             "pip install -e '.[editorial]' (or save the article as plain text)"
-        ) from None
+        )
+        raise MissingExtra(msg) from None
 
     text = trafilatura.extract(
         raw, include_comments=False, include_tables=False, favor_precision=True
     )
     if not text or not text.strip():
-        raise IntakeError(
-            "no article text found in the HTML page; save the article as plain text instead"
-        )
+        msg = "no article text found in the HTML page; save the article as plain text instead"
+        raise IntakeError(msg)
     return "\n".join(line.strip() for line in text.splitlines() if line.strip()) + "\n"
 
 
@@ -221,7 +224,8 @@ def render_toml(draft: Draft, original_name: str) -> str:
     lines += [f"# {name}: not stated in the text." for name in draft.left_out]
     if "published" in draft.left_out:
         lines.append(
-            "# If the text pins an earliest date, add not_before, not_before_basis and not_before_quote."
+            "# If the text pins an earliest date, add not_before, not_before_basis and "
+            "not_before_quote."
         )
     return "\n".join(lines) + "\n"
 
@@ -236,7 +240,7 @@ def _ids_in_use(seeds_dir: Path) -> set[str]:
         m = re.search(
             r'^\s*id\s*=\s*"(?P<id>[^"]*)"',
             meta.read_text(encoding="utf-8", errors="replace"),
-            re.M,
+            re.MULTILINE,
         )
         if m:
             ids.add(m["id"])
@@ -247,6 +251,5 @@ def _refuse_duplicate(seeds_dir: Path, data: bytes) -> None:
     digest = hashlib.sha256(data).digest()
     for existing in sorted(seeds_dir.glob("*.txt")):
         if hashlib.sha256(existing.read_bytes()).digest() == digest:
-            raise IntakeError(
-                f"this report is already in {seeds_dir} as {existing.name}; nothing was written"
-            )
+            msg = f"this report is already in {seeds_dir} as {existing.name}; nothing was written"
+            raise IntakeError(msg)

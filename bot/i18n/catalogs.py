@@ -64,7 +64,8 @@ def po_file(lang: str, locales_dir: Path = LOCALES_DIR) -> Path:
 
 def load_catalogs(locales_dir: Path = LOCALES_DIR) -> tuple[Catalogs, list[CatalogProblem]]:
     """Read and compile every translated language's catalog; report what is wrong with
-    file and line. A language whose file is broken or missing shows English."""
+    file and line. A language whose file is broken or missing shows English.
+    """
     translations: dict[str, Translations] = {}
     problems: list[CatalogProblem] = []
     files = []

@@ -16,6 +16,7 @@ SPANISH = "es"
 SUPPORTED = (ENGLISH, SPANISH)
 DEFAULT = ENGLISH
 TRANSLATED = (SPANISH,)  # languages the summaries are translated into (summaries/<lang>/)
+_SHORTEST_PREFIX = 2  # "sp" may start "spanish"; "e" starts too much
 
 
 class UnknownLanguage(ValueError):
@@ -51,20 +52,22 @@ def language_of(tag: str | None) -> str | None:
 
 def locale_for(tag: str | None) -> str:
     """The language a reader with this locale tag gets: its own when the brief is written in
-    it, else English (``fr-FR`` -> ``en``; ``es-ES``, ``es-419`` -> ``es``)."""
+    it, else English (``fr-FR`` -> ``en``; ``es-ES``, ``es-419`` -> ``es``).
+    """
     return language_of(tag) or DEFAULT
 
 
 def parse_lang(value: str) -> str:
     """``lang`` as typed: a supported language code, with or without a region ("es",
-    "ES", "es-MX"). Raises UnknownLanguage with suggestions otherwise."""
+    "ES", "es-MX"). Raises UnknownLanguage with suggestions otherwise.
+    """
     found = language_of(value)
     if found is not None:
         return found
     word = value.strip().lower()
     names = _names()
     close = difflib.get_close_matches(word, list(names), n=3, cutoff=0.6)
-    if not close and len(word) >= 2:  # "esp", "span": the start of a name
+    if not close and len(word) >= _SHORTEST_PREFIX:  # "esp", "span": the start of a name
         close = [name for name in names if name.startswith(word)]
     suggestions = sorted({names[name] for name in close}, key=SUPPORTED.index)
     raise UnknownLanguage(value, suggestions)
@@ -73,7 +76,8 @@ def parse_lang(value: str) -> str:
 @cache
 def _names() -> dict[str, str]:
     """Lower-case words naming each supported language -> its code: the code and the
-    language's name in every supported language, as CLDR writes them."""
+    language's name in every supported language, as CLDR writes them.
+    """
     from babel import Locale  # noqa: PLC0415
 
     names = {code: code for code in SUPPORTED}

@@ -13,7 +13,9 @@ class StartError(Exception):
 
 
 def bind_problem(error: OSError, host: str, port: int) -> str:
-    """Map a bind/listen OSError to "Invalid setting HOST|PORT: ..." (start-up check and run time)."""
+    """Map a bind/listen OSError to "Invalid setting HOST|PORT: ..." (start-up check and run
+    time).
+    """
     if error.errno == errno.EADDRINUSE:
         return (
             f"Invalid setting PORT: port {port} is already in use on {host}; stop what holds it "
@@ -25,5 +27,8 @@ def bind_problem(error: OSError, host: str, port: int) -> str:
             "(ports below 1024 need privileges); choose a PORT of 1024 or more"
         )
     if error.errno == errno.EADDRNOTAVAIL:
-        return f"Invalid setting HOST: {host} is not an address of this machine; use 0.0.0.0 or one of its addresses"
+        return (
+            f"Invalid setting HOST: {host} is not an address of this machine; use 0.0.0.0 or one "
+            f"of its addresses"
+        )
     return f"Invalid setting HOST: cannot listen on {host}:{port} ({error.strerror or error})"

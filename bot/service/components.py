@@ -1,5 +1,6 @@
 """Readiness of the parts every serving mode has: content and database (the recap scheduler
-reports its own state through ``readiness.SchedulerComponent``)."""
+reports its own state through ``readiness.SchedulerComponent``).
+"""
 
 import asyncio
 import logging
@@ -19,7 +20,8 @@ DATABASE_CHECK_SECONDS = 5.0
 
 class ContentComponent:
     """Content always serves (a broken edit keeps the last good version); readiness says
-    which version, as of when, and whether an edit is waiting to be fixed."""
+    which version, as of when, and whether an edit is waiting to be fixed.
+    """
 
     name = "content"
 
@@ -33,8 +35,8 @@ class ContentComponent:
     async def readiness(self) -> Readiness:
         stamp = as_of(self.store.current.sources.values())
         return Readiness(
-            True,
-            {
+            ready=True,
+            detail={
                 "version": self.store.version,
                 "as_of": stamp.date.isoformat() if stamp else None,
                 "age_days": self.age_days(),
@@ -67,22 +69,25 @@ class DatabaseComponent:
     async def readiness(self) -> Readiness:
         try:
             await self._ping()
-        except (StorageError, asyncio.TimeoutError) as error:
+        except (TimeoutError, StorageError) as error:
             return Readiness(
-                False, {"reachable": False}, f"database unreachable: {error or 'timed out'}"
+                ready=False,
+                detail={"reachable": False},
+                reason=f"database unreachable: {error or 'timed out'}",
             )
-        return Readiness(True, {"reachable": True})
+        return Readiness(ready=True, detail={"reachable": True})
 
     async def watch(self) -> None:
         """Supervised: opens the store once (fatal if it cannot be), then keeps pinging."""
         try:
             await self.open_store()
         except StorageError as error:
-            raise Fatal(f"Invalid setting DATABASE_URL: {error}") from None
+            msg = f"Invalid setting DATABASE_URL: {error}"
+            raise Fatal(msg) from None
         while True:
             try:
                 await self._ping()
-            except (StorageError, asyncio.TimeoutError) as error:
+            except (TimeoutError, StorageError) as error:
                 if self.problem is None:
                     log.error(
                         "database check failed: %s; recaps pause until it answers again",

@@ -22,10 +22,10 @@ OBSERVER_KEY = web.AppKey("observer", Observer)
 def build_http_app(
     components: Sequence[Component], observer: Observer, extra_routes: Sequence[Mount] = ()
 ) -> web.Application:
-    async def healthz(request: web.Request) -> web.Response:
+    async def healthz(_request: web.Request) -> web.Response:
         return web.json_response({"ok": True})  # answering at all proves the loop runs
 
-    async def readyz(request: web.Request) -> web.Response:
+    async def readyz(_request: web.Request) -> web.Response:
         results = await check_all(list(components))
         not_ready = [name for name, result in results.items() if not result.ready]
         if observer.draining:
@@ -40,7 +40,7 @@ def build_http_app(
         }
         return web.json_response(body, status=200 if not not_ready else 503)
 
-    async def metrics_page(request: web.Request) -> web.Response:
+    async def metrics_page(_request: web.Request) -> web.Response:
         response = web.Response(body=generate_latest(REGISTRY))
         response.headers["Content-Type"] = CONTENT_TYPE_LATEST
         return response

@@ -1,6 +1,7 @@
 """The brief in Spanish (summaries/es/): every claim held to its English quotes with the
 Spanish locale's rules, every quote's translation held to its quote, and what the Spanish
-lacks or is behind on reported as a warning."""
+lacks or is behind on reported as a warning.
+"""
 
 import re
 import subprocess
@@ -52,7 +53,8 @@ def test_the_shipped_spanish_passes_complete_and_up_to_date(
     assert spanish.claims == content.verification.claims  # every English claim has its Spanish
     assert spanish.renderings == spanish.quotes  # every quote its translation
     assert spanish.facts > 500
-    assert spanish.warnings == () and content.warnings == ()
+    assert spanish.warnings == ()
+    assert content.warnings == ()
     assert spanish.behind == frozenset()
 
 
@@ -97,8 +99,10 @@ ROMO_COUNT = (
                 "Servicio de Inmigración y Control de Aduanas (ICE)",
                 "Oficina Federal de Investigaciones",
             ),
-            "name \u201cOficina Federal de Investigaciones\u201d is in none of the claim's "
-            "quotes and not declared in summaries/es/aliases.toml",
+            (
+                "name \u201cOficina Federal de Investigaciones\u201d is in none of the claim's "
+                "quotes and not declared in summaries/es/aliases.toml"
+            ),
         ),
         (  # words in «» must be the editors' translation of a quote it cites
             "ruling",
@@ -109,8 +113,10 @@ ROMO_COUNT = (
         (  # a week is a range, in Spanish too
             "status",
             "status-panel-declined",
-            "El domingo 22 de febrero de 2026 un panel de tres jueces del Circuito de D.C. se "
-            "negó a dictar una orden judicial preliminar.",
+            (
+                "El domingo 22 de febrero de 2026 un panel de tres jueces del Circuito de D.C. se "
+                "negó a dictar una orden judicial preliminar."
+            ),
             "is a single day inside the week of Feb. 22, 2026",
         ),
         (  # an attribution names a source the claim does not cite
@@ -158,9 +164,11 @@ def test_a_planted_gap_in_spanish_is_reported_with_file_and_line(
         (
             "status",
             "status-panel-declined",
-            "En la semana del 22 de febrero de 2026 un panel de tres jueces del Tribunal de "
-            "Apelaciones de EE. UU. para el Circuito de D.C. se negó a dictar una orden judicial "
-            "preliminar, a principios de esta semana según The Epoch Times.",
+            (
+                "En la semana del 22 de febrero de 2026 un panel de tres jueces del Tribunal de "
+                "Apelaciones de EE. UU. para el Circuito de D.C. se negó a dictar una orden "
+                "judicial preliminar, a principios de esta semana según The Epoch Times."
+            ),
         ),
     ],
 )
@@ -173,11 +181,8 @@ def test_correct_spanish_notation_passes(
 
 def test_a_translation_of_a_quote_is_held_to_its_quote(content_dirs: tuple[Path, Path]) -> None:
     file = content_dirs[1] / "es" / "ruling.md"
-    _edit(
-        file,
-        '~ es: "La jueza escribió que el IRS violó una ley de confidencialidad «aproximadamente 42.695',
-        '~ es: "La jueza escribió que el IRS violó una ley de confidencialidad «aproximadamente 42.965',
-    )
+    said = '~ es: "La jueza escribió que el IRS violó una ley de confidencialidad «aproximadamente'
+    _edit(file, f"{said} 42.695", f"{said} 42.965")
     problems = _problems(content_dirs)
     lines = file.read_text(encoding="utf-8").splitlines()
     translations = [p for p in problems if "(in the translation of a quote)" in p.message]
@@ -227,9 +232,8 @@ def test_translations_belong_in_the_translation_folder(content_dirs: tuple[Path,
         '  > epoch-times: "In Thursday’s 13-page opinion"\n    ~ es: "En la opinión"\n',
     )
     (problem,) = _problems(content_dirs)
-    assert (
-        problem.file == file and "translations belong in summaries/es/ruling.md" in problem.message
-    )
+    assert problem.file == file
+    assert "translations belong in summaries/es/ruling.md" in problem.message
 
 
 def test_missing_and_stale_spanish_are_warnings_not_failures(
@@ -276,6 +280,7 @@ def test_check_prints_spanish_counts_and_warnings_and_exits_0(
     (content_dirs[1] / "es" / "timeline.md").unlink()
     done = subprocess.run(
         [sys.executable, "-m", "bot", "check"],
+        check=False,
         capture_output=True,
         text=True,
         cwd=outside_checkout(tmp_path),
@@ -287,8 +292,9 @@ def test_check_prints_spanish_counts_and_warnings_and_exits_0(
         timeout=120,
     )
     assert done.returncode == 0, done.stderr
-    assert re.search(r"^es: \d+ quotes in \d+ claims across 5 summaries", done.stdout, re.M)
-    assert "warning: " in done.stdout and "es/timeline.md: not translated" in done.stdout
+    assert re.search(r"^es: \d+ quotes in \d+ claims across 5 summaries", done.stdout, re.MULTILINE)
+    assert "warning: " in done.stdout
+    assert "es/timeline.md: not translated" in done.stdout
 
 
 def test_a_spanish_gap_fails_check_and_a_reload_keeps_both_languages(

@@ -24,7 +24,8 @@ def _messages_in_code() -> set[str]:
 
 def test_every_message_has_a_spanish_translation() -> None:
     wanted = _messages_in_code()
-    assert TRANSLATION_LABEL in wanted and BEHIND_NOTE in wanted
+    assert TRANSLATION_LABEL in wanted
+    assert BEHIND_NOTE in wanted
     with po_file("es").open("rb") as file:
         catalog = read_po(file, locale="es")
     missing = sorted(
@@ -37,7 +38,8 @@ def test_the_catalog_translates_and_english_needs_none() -> None:
     catalogs, problems = load_catalogs()
     assert problems == []
     spanish = catalogs.gettext("es", TRANSLATION_LABEL)
-    assert spanish != TRANSLATION_LABEL and spanish.startswith("Traducción")
+    assert spanish != TRANSLATION_LABEL
+    assert spanish.startswith("Traducción")
     assert catalogs.gettext("en", TRANSLATION_LABEL) == TRANSLATION_LABEL
     assert catalogs.gettext("es", "a message nobody translated") == "a message nobody translated"
 
@@ -67,7 +69,8 @@ def test_a_broken_po_file_is_reported_with_its_line(
     catalogs, problems = load_catalogs(locales)
     assert problems, "the damage was not noticed"
     (problem,) = problems
-    assert problem.file == file and problem.line is not None
+    assert problem.file == file
+    assert problem.line is not None
     assert problem.line > len(text.splitlines()) - 1  # where the damage is, not the top
     assert expected in problem.message
     assert "es" not in catalogs.translations  # a broken catalog is never half used
@@ -81,7 +84,9 @@ def test_a_broken_po_fails_check_and_a_reload_keeps_the_last_good_catalogs(
     file = po_file("es", locales)
     file.write_text(file.read_text(encoding="utf-8") + "\nstray words\n", encoding="utf-8")
     problems = store.reload_if_changed()
-    assert problems and problems[0].file == file and problems[0].line
+    assert problems
+    assert problems[0].file == file
+    assert problems[0].line
     assert store.current is good
     assert store.current.catalogs.gettext("es", TRANSLATION_LABEL).startswith("Traducción")
     with pytest.raises(ContentError):

@@ -5,6 +5,7 @@ then dates, which are masked out so names and figures neither see nor split them
 names, masked out in turn so "IRS Code 6103" does not also yield a figure, then figures.
 """
 
+import dataclasses
 import re
 from functools import lru_cache
 
@@ -35,8 +36,9 @@ def extract_facts(
 
     ``with_names=False`` skips names (the slowest part) when only figures and dates matter.
     ``lang="es"`` reads Spanish (``spanish_dates``, ``spanish_figures``, Spanish name words),
-    finding the editors' declared ``phrases`` first."""
-    facts = _extract(text, with_names, lang, phrases)
+    finding the editors' declared ``phrases`` first.
+    """
+    facts = _extract(text, with_names=with_names, lang=lang, phrases=phrases)
     return [f for f in facts if not f.initial or f.norm in known_names]
 
 
@@ -47,7 +49,7 @@ def clear_cache() -> None:
 
 @lru_cache(maxsize=65536)
 def _extract(
-    text: str, with_names: bool, lang: str = "en", phrases: Phrases | None = None
+    text: str, *, with_names: bool, lang: str = "en", phrases: Phrases | None = None
 ) -> tuple[Fact, ...]:
     folded = fold(text)
     facts = _quoted(folded)
@@ -115,16 +117,5 @@ def _mask(folded: str, facts: list[Fact]) -> str:
 
 def _mark(fact: Fact, quoted_spans: list[tuple[int, int]]) -> Fact:
     if any(s <= fact.start and fact.end <= e for s, e in quoted_spans):
-        return Fact(
-            fact.kind,
-            fact.text,
-            fact.norm,
-            fact.start,
-            fact.end,
-            True,
-            fact.date,
-            fact.initial,
-            fact.hedge,
-            fact.note,
-        )
+        return dataclasses.replace(fact, quoted=True)
     return fact

@@ -78,7 +78,8 @@ class PartialDate:
 
     def holds_day(self, other: "PartialDate") -> bool:
         """True when this date is a range (a week, a month, a year) and ``other`` is a
-        single day inside it: a claim may not narrow a range to one of its days."""
+        single day inside it: a claim may not narrow a range to one of its days.
+        """
         if other.as_date() is None or self.relative is not None or self.day_only:
             return False
         start, end = self.bounds()
@@ -107,7 +108,8 @@ class PartialDate:
 
     def _covers_week(self, other: "PartialDate") -> bool:
         """Coverage where either side is a week: a week supports itself and any range that
-        holds all of it; a day supports the week it falls in."""
+        holds all of it; a day supports the week it falls in.
+        """
         if self.week and other.week:
             return (self.year, self.month, self.day) == (other.year, other.month, other.day)
         if other.week:  # a day (or the same week) in the evidence supports the claimed week

@@ -88,14 +88,19 @@ _CAPITAL_WORD = r"(?<![\w'-])(?:(?:[A-Z]\.)+|[A-Z\u00c0-\u00de][^\W_]*)"
 def _name_region(connectors: frozenset[str]) -> re.Pattern[str]:
     return re.compile(
         rf"{_CAPITAL_WORD}(?:[-'][^\W_]+)*'?"
-        rf"(?:[ \t]+(?:{_CAPITAL_WORD}(?:[-'][^\W_]+)*'?|(?:{'|'.join(sorted(connectors))})\b|\d[\d,.]*))*"
+        rf"(?:[ \t]+(?:{_CAPITAL_WORD}(?:[-'][^\W_]+)*'?"
+        rf"|(?:{'|'.join(sorted(connectors))})\b|\d[\d,.]*))*"
     )
+
+
+_WORD_CONNECTOR = 2  # "Funcionarios del": a run longer than a word and its connector
 
 
 @dataclass(frozen=True)
 class NameWords:
     """The words of one language that shape names: ordinary words that may start a sentence
-    capitalised, words joining a name's parts, words a number belongs to, titles."""
+    capitalised, words joining a name's parts, words a number belongs to, titles.
+    """
 
     function_words: frozenset[str]
     connectors: frozenset[str]
@@ -165,13 +170,13 @@ def normalize_name(text: str) -> str:
     """Lower case, typographic variants folded, possessive and a leading "the" dropped."""
     name = normalize(fold(text)).lower()
     name = re.sub(r"'s?$", "", name)
-    name = re.sub(r"^the\s+", "", name)
-    return name
+    return re.sub(r"^the\s+", "", name)
 
 
 def strip_titles(norm_name: str) -> str:
     """``judge harry t. edwards`` -> ``harry t. edwards``; a bare title is kept. English and
-    Spanish titles both ("jueza Colleen Kollar-Kotelly")."""
+    Spanish titles both ("jueza Colleen Kollar-Kotelly").
+    """
     words = norm_name.split()
     while len(words) > 1 and words[0] in SPANISH.titles:
         words = words[1:]
@@ -199,10 +204,7 @@ def _names_in(folded: str, tokens: list[re.Match[str]], words: NameWords) -> lis
         j = i + 1
         while j < len(tokens) and _joined(folded, run[-1], tokens[j]):
             word = tokens[j].group()
-            if _capitalised(word):
-                run.append(tokens[j])
-                j += 1
-            elif (
+            if _capitalised(word) or (
                 word.lower() in words.connectors
                 and j + 1 < len(tokens)
                 and (
@@ -240,7 +242,7 @@ def _name_facts(folded: str, run: list[re.Match[str]], words: NameWords) -> list
     if (
         words.split_at_start
         and at_start
-        and len(run) > 2
+        and len(run) > _WORD_CONNECTOR
         and run[1].group().lower() in words.connectors
     ):
         return _name_facts(folded, run[:1], words) + _name_facts(folded, run[1:], words)

@@ -21,7 +21,8 @@ def _spaced(words: str) -> str:
 
 def _as_written(name: str) -> str:
     """A name declared starting in lower case ("artículo 6103 ...") may start a sentence
-    capitalised; one declared capitalised must be written so."""
+    capitalised; one declared capitalised must be written so.
+    """
     first = name[0]
     if not first.islower():
         return _spaced(name)
@@ -36,7 +37,8 @@ class Phrases:
     @cached_property
     def _pattern(self) -> re.Pattern[str] | None:
         """Names as written (see ``_as_written``), so "la declaración de Romo" (her
-        statement) is not "la Declaración de Romo" (the filing); dates in any case."""
+        statement) is not "la Declaración de Romo" (the filing); dates in any case.
+        """
         names = [_as_written(w) for w in self.names if w.strip()]
         dates = [f"(?i:{_spaced(w)})" for w, _ in self.dates if w.strip()]
         if not names and not dates:

@@ -65,8 +65,10 @@ def _rules() -> _Rules:
 
     day_month = shape("MMMMd")
     alternatives = (  # most specific first: at one position the first that matches wins
-        rf"(?:la\s+)?(?P<week>{re.escape(week)})\s+del?\s+{day_month}"
-        rf"(?:\s+de\s+(?P<year>{_YEAR}))?",
+        (
+            rf"(?:la\s+)?(?P<week>{re.escape(week)})\s+del?\s+{day_month}"
+            rf"(?:\s+de\s+(?P<year>{_YEAR}))?"
+        ),
         shape("full"),
         shape("long"),
         day_month,
@@ -116,7 +118,7 @@ def _regex(cldr: str, months: str, weekdays: str) -> str:
             out.append(rf"(?P<mon>{months})")
         elif token.startswith("y"):
             out.append(rf"(?P<year>{_YEAR})")
-        elif token == ",":
+        elif token == ",":  # noqa: S105 - a pattern's comma, not a password
             out.append(",?")
         elif token.isspace():
             out.append(r"\s+")
@@ -127,7 +129,8 @@ def _regex(cldr: str, months: str, weekdays: str) -> str:
 
 def _number_groups(alternative: str, index: int) -> str:
     """Suffix every group name with the alternative's index ("mon_2"), so one pattern can
-    hold them all."""
+    hold them all.
+    """
     return re.sub(r"\(\?P<(\w+)>", rf"(?P<\1_{index}>", alternative)
 
 
@@ -136,7 +139,8 @@ def _relative_words(spanish: "Locale", english: "Locale") -> dict[str, str]:
     English ones of the same field and offset ("last week", "last thursday").
 
     Babel has no public accessor for CLDR's relative date fields; they are read from the
-    locale data it ships, the same data its own ``format_timedelta`` reads."""
+    locale data it ships, the same data its own ``format_timedelta`` reads.
+    """
     pairs: dict[str, str] = {}
     es_fields = spanish._data["date_fields"]  # noqa: SLF001 - see the docstring
     en_fields = english._data["date_fields"]  # noqa: SLF001

@@ -159,7 +159,8 @@ def _number_word(word: str) -> bool:
 
 def _not_a_count(word: str, value: float) -> bool:
     """An article or ordinal ("un", "primer"), or a plural of a power of ten ("miles",
-    "cientos"): no count."""
+    "cientos"): no count.
+    """
     if value <= _NOT_A_COUNT:
         return True
     power = value >= 100 and str(int(value)).rstrip("0") == "1"  # noqa: PLR2004 - "cientos"
