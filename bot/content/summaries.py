@@ -99,32 +99,14 @@ class Topic:
         and their quotes. Whitespace and comments do not count; a translation records the
         English version it follows (``<!-- english-version: ... -->``).
         """
-        digest = hashlib.sha256()
-        for part in (
-            self.title,
-            *(
-                piece
-                for section in self.sections
-                for piece in (
-                    section.heading,
-                    *(
-                        "\x1f".join(
-                            [
-                                claim.id or "",
-                                claim.label or "",
-                                " ".join(claim.text.split()),
-                                *(
-                                    f"{c.source_id}:{' '.join(c.quote.split())}"
-                                    for c in claim.citations
-                                ),
-                            ]
-                        )
-                        for claim in section.claims
-                    ),
-                )
-            ),
-        ):
-            digest.update(part.encode("utf-8") + b"\x1e")
+        parts = [self.title]
+        for section in self.sections:
+            parts.append(section.heading)
+            for claim in section.claims:
+                parts += (claim.id or "", claim.label or "", claim.text)
+                parts += (f"{c.source_id}:{c.quote}" for c in claim.citations)
+        # One pass joins, folds runs of whitespace and hashes (NUL is no whitespace).
+        digest = hashlib.sha256(" ".join("\x00".join(parts).split()).encode("utf-8"))
         return digest.hexdigest()[:VERSION_DIGITS]
 
 

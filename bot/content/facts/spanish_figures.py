@@ -84,7 +84,7 @@ def find_figures_es(folded: str) -> list[Fact]:
     """Every figure in ``folded`` (folded Spanish text, dates and names already masked)."""
     rules = _rules()
     facts: list[Fact] = []
-    taken = list(folded)
+    rest = folded  # what is left for number words: the figures in digits blanked out
     for match in rules.figure.finditer(folded) if _DIGIT.search(folded) else ():
         value, note = _parse(match["num"], rules)
         if value is None:
@@ -93,9 +93,11 @@ def find_figures_es(folded: str) -> list[Fact]:
             )
         else:
             facts.append(_fact(match, value, rules))
-        taken[match.start() : match.end()] = " " * (match.end() - match.start())
-    facts += _number_words(folded, "".join(taken))
-    facts.sort(key=lambda f: f.start)
+        start, end = match.span()
+        rest = rest[:start] + " " * (end - start) + rest[end:]
+    facts += _number_words(folded, rest)
+    if len(facts) > 1:
+        facts.sort(key=lambda f: f.start)
     return facts
 
 
