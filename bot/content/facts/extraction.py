@@ -9,6 +9,7 @@ import dataclasses
 import re
 from functools import lru_cache
 
+from bot.content.facts import spanish_figures
 from bot.content.facts.date_rules import find_dates
 from bot.content.facts.figure_rules import find_figures
 from bot.content.facts.model import Fact, Kind, PartialDate
@@ -45,6 +46,7 @@ def extract_facts(
 def clear_cache() -> None:
     """Forget cached extractions (benchmarks measure a cold run)."""
     _extract.cache_clear()
+    spanish_figures.clear_caches()
 
 
 @lru_cache(maxsize=65536)

@@ -86,7 +86,7 @@ def find_figures_es(folded: str) -> list[Fact]:
     facts: list[Fact] = []
     rest = folded  # what is left for number words: the figures in digits blanked out
     for match in rules.figure.finditer(folded) if _DIGIT.search(folded) else ():
-        value, note = _parse(match["num"], rules)
+        value, note = _parse(match["num"])
         if value is None:
             facts.append(
                 Fact(Kind.FIGURE, match.group(), "?", match.start(), match.end(), note=note)
@@ -101,9 +101,14 @@ def find_figures_es(folded: str) -> list[Fact]:
     return facts
 
 
-def _parse(number: str, rules: _Rules) -> tuple[Decimal | None, str | None]:
-    """The value of digits written in Spanish notation, or None and what Babel suggests."""
+@lru_cache(maxsize=65536)
+def _parse(number: str) -> tuple[Decimal | None, str | None]:
+    """The value of digits written in Spanish notation, or None and what Babel suggests
+    (strict parsing formats the number back: worth remembering, figures repeat).
+    """
     from babel.numbers import NumberFormatError, parse_decimal  # noqa: PLC0415
+
+    rules = _rules()
 
     spaced = re.sub(f"(?<=\\d)[{_SPACES}](?=\\d{{3}})", rules.group, number)
     try:
@@ -196,3 +201,9 @@ class _Token:
 
     def not_a_number_part(self) -> bool:
         return False
+
+
+def clear_caches() -> None:
+    """Forget parsed figures and known number words (benchmarks measure a cold check)."""
+    _parse.cache_clear()
+    _number_word.cache_clear()
