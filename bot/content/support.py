@@ -164,16 +164,21 @@ def check_renderings(
                 if rendering is None or citation.source_id not in sources:
                     continue
                 evidence = _evidence((citation.quote,))
-                declared = _declared_dates(citation, declarations)
                 # «» in a translation render the quote's own quotation marks: what they
                 # hold is held to the quote like the rest.
-                for fact in extract_facts(
-                    rendering.text, with_names=False, lang=lang, phrases=phrases
-                ):
-                    if fact.kind is Kind.QUOTE:
+                found = [
+                    f
+                    for f in extract_facts(
+                        rendering.text, with_names=False, lang=lang, phrases=phrases
+                    )
+                    if f.kind is not Kind.QUOTE
+                ]
+                facts += len(found)
+                for fact in found:
+                    if _supported(fact, evidence, (), declarations):
                         continue
-                    facts += 1
-                    if _supported(fact, evidence, declared, declarations):
+                    declared = _declared_dates(citation, declarations)
+                    if declared and _supported(fact, evidence, declared, declarations):
                         continue
                     gap = Gap(fact, "translation")
                     if fact.kind is Kind.DATE and fact.date is not None:
