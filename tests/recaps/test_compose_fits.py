@@ -34,7 +34,9 @@ def test_a_grown_brief_still_recaps_in_one_message(content_dirs: tuple[Path, Pat
     text = numbers.read_text(encoding="utf-8")
     key, rest = text.split("## Reading the figures")
     figures = key.split("## Key figures\n", 1)[1]
-    grown = key + figures * 4  # the same six figures four more times: 30 key numbers
+    # The same six figures four more times (30 key numbers), each copy with ids of its own.
+    copies = [figures.replace("{#numbers-", f"{{#numbers-copy{n}-") for n in range(4)]
+    grown = key + "".join(copies)
     numbers.write_text(grown + "## Reading the figures" + rest, encoding="utf-8")
     content = load_content(seeds, summaries)
     assert sum(1 for c in content.topics["numbers"].claims() if c.label) == 30
