@@ -47,7 +47,7 @@ check: $(STAMP)
 # message has no translation). The .po files are read at load time: nothing to compile.
 messages: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output --project=case-brief-bot \
-		-o bot/i18n/locales/messages.pot .
+		-k tr -k plural:1,2 -k NC_:1c,2 -o bot/i18n/locales/messages.pot .
 	$(BIN)/pybabel update -i bot/i18n/locales/messages.pot -d bot/i18n/locales \
 		--no-fuzzy-matching
 

@@ -6,7 +6,7 @@ from bot.commands.catalog import TOPIC_COMMANDS, build_registry
 from bot.content.store import ContentStore
 from bot.core.dispatch import Dispatcher
 from bot.core.freshness import Clock, system_clock
-from bot.core.services import Services
+from bot.core.services import Languages, Services
 from bot.recaps.declared import declared_recaps
 from bot.recaps.service import RecapService
 from bot.settings import Settings
@@ -41,6 +41,12 @@ def build_recaps(settings: Settings, store: ContentStore, clock: Clock) -> Recap
     )
 
 
+def _languages(services: Services[RecapService]) -> Languages | None:
+    """People's chosen languages live in the recap database (bot/recaps/languages.py)."""
+    service = services.recap_service
+    return service.languages if service is not None else None
+
+
 def build_dispatcher(
     settings: Settings, clock: Clock = system_clock, store: ContentStore | None = None
 ) -> Dispatcher[RecapService]:
@@ -56,6 +62,7 @@ def build_dispatcher(
         services=Services(
             recap_service=lambda: build_recaps(settings, content, clock),
             recap_timezone=settings.recap_timezone,
+            languages=_languages,
         ),
         annotate=PublicLinks(settings.public_url).annotate if settings.public_url else None,
     )

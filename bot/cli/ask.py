@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from bot.core.dispatch import Dispatcher
+from bot.i18n.locales import DEFAULT, UnknownLanguage, parse_lang
 from bot.platforms.console import run_console
 from bot.platforms.presses import paged_reply
 from bot.renderers.buttons import DISCORD_ID_CHARS, navigation
@@ -62,6 +63,13 @@ PRINT: dict[str, Callable[[Paged, str], str]] = {
 }
 
 
+def _lang(value: str) -> str:
+    try:
+        return parse_lang(value)
+    except UnknownLanguage as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def _page(value: str) -> str:
     if value == "all" or (value.isdigit() and int(value) >= 1):
         return value
@@ -82,13 +90,19 @@ def add_parsers(sub: "argparse._SubParsersAction[Any]") -> None:
         help="which page, as the platform shows it: a number, or all (default: slack and "
         "discord page 1, text and json the whole reply)",
     )
+    ask.add_argument(
+        "--lang",
+        type=_lang,
+        default=DEFAULT,
+        help="the reply's language: en or es (default: en; `lang:es` in the line wins)",
+    )
     sub.add_parser("console", help="interactive prompt; reads commands line by line from a pipe")
 
 
 def run(args: argparse.Namespace, dispatcher: Dispatcher) -> int:
     if args.action != "ask":
         return run_console(dispatcher)
-    reply = dispatcher.run_line(args.line)
+    reply = dispatcher.run_line(args.line, locale=args.lang)
     paged = paged_reply(dispatcher, reply)
     page = args.page or ("1" if args.format in ("slack", "discord") else "whole")
     if page not in ("all", "whole") and int(page) > paged.count:

@@ -1,23 +1,29 @@
-"""The list of commands this bot serves, in the order /help shows them."""
+"""The list of commands this bot serves, in the order /help shows them.
 
+Descriptions are written in English and marked for the catalogs (``N_``): /help shows them
+in the reader's language, Discord's command tree carries them as localizations.
+"""
+
+from bot.commands.brief import SETTINGS, handle_brief
 from bot.commands.help import handle_help
 from bot.commands.quote import handle_quote
 from bot.commands.recap import ACTIONS, handle_recap
 from bot.commands.sources import handle_sources
 from bot.commands.topics import handle_who, topic_handler
 from bot.core.registry import Command, Option, OptionKind, Registry
+from bot.i18n.catalogs import N_
 
 # Commands answered straight from summaries/<name>.md; the loader refuses content without them.
 TOPIC_COMMANDS = ("ruling", "numbers", "status", "timeline", "who", "sources")
 
 _DESCRIPTIONS = {
-    "ruling": "What the judge decided on Feb. 26, 2026, and on what evidence.",
-    "numbers": (
+    "ruling": N_("What the judge decided on Feb. 26, 2026, and on what evidence."),
+    "numbers": N_(
         "The key figures (about 42,695 disclosures, about 47,000 taxpayers, 1.28 million people "
         "asked about), cited."
     ),
-    "status": "Where the injunctions and appeals stand.",
-    "timeline": "The case in date order, relative dates resolved.",
+    "status": N_("Where the injunctions and appeals stand."),
+    "timeline": N_("The case in date order, relative dates resolved."),
 }
 
 
@@ -29,38 +35,42 @@ def build_registry() -> Registry:
     commands += [
         Command(
             "who",
-            "Who's who: judges, officials, agencies, plaintiffs.",
+            N_("Who's who: judges, officials, agencies, plaintiffs."),
             handle_who,
-            (Option("name", "only the people or bodies matching this name"),),
+            (Option("name", N_("only the people or bodies matching this name")),),
             ("/who Romo",),
         ),
         Command(
-            "sources", "The reports behind every answer, and where they differ.", handle_sources
+            "sources",
+            N_("The reports behind every answer, and where they differ."),
+            handle_sources,
         ),
         Command(
             "quote",
-            "Verbatim sentences from the reports that match your words, best first.",
+            N_("Verbatim sentences from the reports that match your words, best first."),
             handle_quote,
-            (Option("words", "the words to look for", required=True),),
+            (Option("words", N_("the words to look for"), required=True),),
             ("/quote 42,695", "/quote Romo declaration"),
         ),
     ]
     commands.append(
         Command(
             "recap",
-            "Scheduled recaps for this channel: list, preview; admins: subscribe, unsubscribe.",
+            N_("Scheduled recaps for this channel: list, preview; admins: subscribe, unsubscribe."),
             handle_recap,
             (
                 Option(
                     "action",
-                    "list, preview, subscribe or unsubscribe",
+                    N_("list, preview, subscribe or unsubscribe"),
                     OptionKind.CHOICE,
                     choices=ACTIONS,
                 ),
                 Option(
                     "details",
-                    "for subscribe: daily|weekly <day>|cron <expr>, HH:MM, time zone; for "
-                    "unsubscribe: an id",
+                    N_(
+                        "for subscribe: daily|weekly <day>|cron <expr>, HH:MM, time zone, "
+                        "lang es; for unsubscribe: an id"
+                    ),
                 ),
             ),
             ("/recap subscribe daily 09:00 America/New_York", "/recap list"),
@@ -69,13 +79,27 @@ def build_registry() -> Registry:
             slow=True,  # SQLite may wait on another process's lock
         )
     )
+    commands.append(
+        Command(
+            "brief",
+            N_("Your settings: the language the brief answers you in (es, en or auto)."),
+            handle_brief,
+            (
+                Option("setting", N_("what to set: lang"), OptionKind.CHOICE, choices=SETTINGS),
+                Option("value", N_("for lang: es, en or auto"), max_length=20),
+            ),
+            ("/brief lang es", "/brief lang auto"),
+            cacheable=False,  # it depends on who asks
+            slow=True,  # it waits for the database
+        )
+    )
     names = (*(c.name for c in commands), "help")
     commands.append(
         Command(
             "help",
-            "Every command, or the details of one.",
+            N_("Every command, or the details of one."),
             handle_help,
-            (Option("command", "a command to explain", OptionKind.CHOICE, choices=names),),
+            (Option("command", N_("a command to explain"), OptionKind.CHOICE, choices=names),),
             ("/help quote",),
         )
     )

@@ -132,6 +132,15 @@ def parse_day(text: str) -> date | None:
 # --- formatting ----------------------------------------------------------------------------
 
 
+def weekday_name(number: int, locale: str = DEFAULT_LOCALE) -> str:
+    """Weekday ``number`` (Monday 0) as ``locale`` writes it alone: "Monday", "lunes"."""
+    if _is_english(locale):
+        return WEEKDAY_NAMES[number]
+    from babel.dates import get_day_names  # noqa: PLC0415 - Babel on first use
+
+    return str(get_day_names("wide", context="format", locale=locale)[number])
+
+
 def format_day(day: date, locale: str = DEFAULT_LOCALE) -> str:
     """``Feb. 26, 2026``; ``es``: ``26 de febrero de 2026``."""
     from babel.dates import format_date  # noqa: PLC0415 - Babel on first use (module notes)

@@ -17,6 +17,7 @@ from bot.content.translations import Translation, english_renderings, load_trans
 from bot.content.verify import Verification, verify
 from bot.i18n.catalogs import LOCALES_DIR, Catalogs, load_catalogs
 from bot.i18n.locales import TRANSLATED
+from bot.i18n.translator import install
 
 log = logging.getLogger(__name__)
 
@@ -149,6 +150,7 @@ class ContentStore:
         self.locales_dir = locales_dir
         self.required_topics = tuple(required_topics)
         self._current = self._load()
+        install(self._current.catalogs)  # what renderers and handlers translate with
         self.version = 1  # bumped on every successful reload; keys reply caches
         self.last_problems: tuple[Problem, ...] = ()
         self._failed_stamp: tuple[tuple[str, int, int], ...] | None = None
@@ -173,6 +175,7 @@ class ContentStore:
                 "\n".join(str(p) for p in error.problems),
             )
         else:
+            install(self._current.catalogs)
             self.version += 1
             self.last_problems = ()
             log.info(

@@ -193,6 +193,24 @@ def check_renderings(
     return SupportResult(tuple(problems), facts)
 
 
+def translated_text_gaps(
+    text: str,
+    original: str,
+    declarations: Declarations,
+    *,
+    lang: str,
+    phrases: Phrases | None = None,
+) -> tuple[int, list[Fact]]:
+    """Facts checked in a translated text, and those the English it renders does not carry.
+
+    For what a report states about itself (``summaries/<lang>/reports.toml``): every figure
+    and date must be in the English, and words in "..." must be the English's own.
+    """
+    evidence = _evidence((original,))
+    found = extract_facts(text, with_names=False, lang=lang, phrases=phrases)
+    return len(found), [f for f in found if not _supported(f, evidence, (), declarations)]
+
+
 def claim_gaps(
     claim: Claim,
     sources: Mapping[str, Source],

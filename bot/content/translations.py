@@ -22,6 +22,7 @@ from types import MappingProxyType
 
 from bot.content.declarations import Declarations, load_declarations, merge
 from bot.content.problems import Problem
+from bot.content.reports import Reports, TranslatedReport, load_reports
 from bot.content.sources import Source
 from bot.content.summaries import Claim, Topic, load_topics
 from bot.content.support import check_renderings, check_support
@@ -47,9 +48,14 @@ class Translation:
     renderings: int = 0
     facts: int = 0
     warnings: tuple[Problem, ...] = ()
+    reports: Reports = field(default_factory=lambda: Reports(MappingProxyType({})))
 
     def topic(self, topic_id: str) -> Topic | None:
         return self.topics.get(topic_id)
+
+    def report(self, source_id: str) -> TranslatedReport | None:
+        """What the report states about itself, in this language (None: show the English)."""
+        return self.reports.by_id.get(source_id)
 
     def summary_line(self) -> str:
         behind = f"; {len(self.warnings)} warning(s) below" if self.warnings else ""
@@ -94,8 +100,11 @@ def load_translation(
         sources, topics, merged, lang=lang, phrases=phrases, declared_in=declared_in
     )
     problems += list(support.problems) + list(renderings.problems)
+    reports, report_problems, report_warnings = load_reports(folder, lang, sources, merged)
+    problems += report_problems
     by_id = {topic.id: topic for topic in topics}
     warnings, behind = _completeness(folder, lang, by_id, english)
+    warnings += report_warnings
     translation = Translation(
         lang,
         MappingProxyType(by_id),
@@ -103,8 +112,9 @@ def load_translation(
         verification.claims,
         verification.quotes,
         sum(len(c.renderings) for t in topics for claim in t.claims() for c in claim.citations),
-        support.facts + renderings.facts,
+        support.facts + renderings.facts + reports.facts,
         tuple(warnings),
+        reports,
     )
     return translation, problems
 

@@ -5,6 +5,8 @@ from dataclasses import dataclass
 
 from bot.core import messages
 from bot.core.registry import Command, CommandRequest, OptionKind, User
+from bot.i18n.locales import DEFAULT, SUPPORTED, UnknownLanguage, parse_lang
+from bot.i18n.translator import translator
 
 
 class UsageError(Exception):
@@ -23,6 +25,30 @@ def split_line(line: str) -> TypedLine:
     return TypedLine(head.lstrip("/").lower(), rest.strip())
 
 
+def take_lang(text: str, locale: str = DEFAULT) -> tuple[str, str, bool]:
+    """``lang:es`` anywhere in ``text``: the text without it, and the language it chose
+    (``locale`` when none is typed), and whether one was. UsageError, in ``locale``, with a
+    "did you mean" for a language the brief is not written in.
+    """
+    words = text.split()
+    chosen = locale
+    kept = []
+    for word in words:
+        if not word.lower().startswith(messages.LANG_PREFIX):
+            kept.append(word)
+            continue
+        typed = word[len(messages.LANG_PREFIX) :]
+        try:
+            chosen = parse_lang(typed)
+        except UnknownLanguage as error:
+            raise UsageError(
+                messages.unknown_language(translator(locale), typed, error.suggestions, SUPPORTED)
+            ) from None
+    if len(kept) == len(words):
+        return text, chosen, False
+    return " ".join(kept), chosen, True
+
+
 def bind(
     command: Command,
     text: str,
@@ -30,8 +56,13 @@ def bind(
     platform: str = "console",
     channel: str | None = None,
     user: User | None = None,
+    locale: str = DEFAULT,
 ) -> CommandRequest:
-    """Match free text against a command's options. Raises UsageError."""
+    """Match free text against a command's options. Raises UsageError (in the language the
+    line asks for, else ``locale``).
+    """
+    text, locale, typed = take_lang(text, locale)
+    tr = translator(locale)
     words = text.split()
     public = bool(words) and words[-1].lower() == messages.PUBLIC_FLAG
     if public:
@@ -46,6 +77,7 @@ def bind(
             if word not in option.choices:
                 raise UsageError(
                     messages.unknown_option(
+                        tr,
                         command.name,
                         words[0],
                         list(option.choices),
@@ -59,24 +91,35 @@ def bind(
             words = []
             if len(value) > option.max_length:
                 value = value[: option.max_length].rsplit(" ", 1)[0] or value[: option.max_length]
-                notes.append(messages.shortened(option.name, option.max_length))
+                notes.append(messages.shortened(tr, option.name, option.max_length))
             if value:
                 args[option.name] = value
     for option in command.options:
         if option.required and option.name not in args:
             raise UsageError(
                 messages.missing_option(
-                    command.name, f"<{option.name}>", command.usage(), command.examples
+                    tr, command.name, f"<{option.name}>", command.usage(), command.examples
                 )
             )
     if words:
-        allowed = [messages.PUBLIC_FLAG]
+        allowed = [messages.PUBLIC_FLAG, "lang:es", "lang:en"]
         raise UsageError(
             messages.unknown_option(
+                tr,
                 command.name,
                 words[0],
                 allowed,
                 difflib.get_close_matches(words[0].lower(), allowed, n=1, cutoff=0.6),
             )
         )
-    return CommandRequest(command.name, args, public, platform, channel, user, tuple(notes))
+    return CommandRequest(
+        command.name,
+        args,
+        public,
+        platform,
+        channel,
+        user,
+        tuple(notes),
+        locale=locale,
+        typed_locale=typed,
+    )

@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime
 
 from bot.content.sources import Source
 from bot.core.reply import AsOf
+from bot.i18n.translator import ENGLISH, Translator
 
 Clock = Callable[[], datetime]
 
@@ -23,13 +24,21 @@ def as_of(sources: Iterable[Source]) -> AsOf | None:
     return AsOf(newest.date, newest.date_is_exact)
 
 
-def staleness_warning(stamp: AsOf | None, today: date, max_age_days: int) -> str | None:
+def staleness_warning(
+    stamp: AsOf | None, today: date, max_age_days: int, tr: Translator = ENGLISH
+) -> str | None:
+    """The warning, in ``tr``'s language, when the newest reporting is old (or undated)."""
     if stamp is None:
-        return "These sources carry no date; the situation may have changed."
+        return tr("These sources carry no date; the situation may have changed.")
     age = (today - stamp.date).days
     if age > max_age_days:
-        return (
-            f"Based on reporting from {stamp.describe()}, {age} days ago. "
-            "The case may have moved on since; check newer reporting."
+        when = stamp.describe(tr.lang)
+        return tr.plural(
+            "Based on reporting from {date}, {count} day ago. The case may have moved on "
+            "since; check newer reporting.",
+            "Based on reporting from {date}, {count} days ago. The case may have moved on "
+            "since; check newer reporting.",
+            age,
+            date=when,
         )
     return None

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 
 from bot.core.reply import Reply
 from bot.core.services import Services
+from bot.i18n.locales import DEFAULT
+from bot.i18n.translator import Translator
 
 if TYPE_CHECKING:
     from bot.content.store import Content
@@ -52,6 +54,9 @@ class CommandRequest:
     user: User | None = None
     notes: tuple[str, ...] = ()  # things the core did to the input, told to the user
     workspace: str = ""  # Slack team id or Discord guild id ("" when none, e.g. the console)
+    # The language to answer in ("en", "es"): typed as ``lang:es``, else the platform's choice.
+    locale: str = DEFAULT
+    typed_locale: bool = False  # the user typed it for this command (lang:es, Discord's lang)
 
 
 @dataclass(frozen=True)
@@ -63,6 +68,12 @@ class Context:
     stale_after_days: int
     registry: "Registry"
     services: Services = field(default_factory=Services)  # e.g. recaps
+    locale: str = DEFAULT  # the language of the reply (the request's)
+
+    @property
+    def tr(self) -> Translator:
+        """The interface's words in the reply's language, from this content's catalogs."""
+        return Translator(self.locale, self.content.catalogs)
 
 
 Handler = Callable[[CommandRequest, Context], Reply]

@@ -9,6 +9,8 @@ from enum import StrEnum
 from typing import Any
 
 from bot.content.dates import format_day
+from bot.i18n.locales import DEFAULT
+from bot.i18n.translator import translator
 
 
 class ReplyKind(StrEnum):
@@ -24,6 +26,9 @@ class Citation:
     source_label: str
     quote: str
     url: str | None = None  # the passage on the web pages, when PUBLIC_URL is set
+    # The editors' rendering of the quote in the reply's language (the quote stays verbatim
+    # English); shown beside it, labelled as a translation, never verified.
+    translation: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,9 +52,13 @@ class AsOf:
     date: date
     exact: bool = True  # False when it is the earliest date an undated report allows
 
-    def describe(self) -> str:
-        text = format_day(self.date)
-        return text if self.exact else f"{text} or later (undated report)"
+    def describe(self, lang: str = DEFAULT) -> str:
+        """The date in ``lang`` ("Feb. 28, 2026"; "28 de febrero de 2026")."""
+        text = format_day(self.date, locale=lang)
+        if self.exact:
+            return text
+        tr = translator(lang)
+        return tr("{date} or later (undated report)", date=text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +76,17 @@ class Reply:
     url: str | None = None  # this answer on the web pages, when PUBLIC_URL is set
     # The options it answers, in the command's order (a page button asks for them again).
     args: tuple[tuple[str, str], ...] = ()
+    # The language it is written in ("en", "es"): the dispatcher stamps the request's unless
+    # the handler set one (``/brief lang es`` answers in the language just chosen).
+    locale: str = ""
+    # A translation behind its English (edited since): where the English answer is, as a
+    # command to type ("/numbers lang:en") or, with PUBLIC_URL, its web address.
+    english: str | None = None
+
+    @property
+    def lang(self) -> str:
+        """The language renderers draw their own labels in."""
+        return self.locale or DEFAULT
 
     @property
     def figures(self) -> tuple[Item, ...]:
@@ -86,7 +106,7 @@ class Reply:
             data["as_of"] = {
                 "date": self.as_of.date.isoformat(),
                 "exact": self.as_of.exact,
-                "text": self.as_of.describe(),
+                "text": self.as_of.describe(self.lang),
             }
         return data
 
@@ -100,11 +120,15 @@ class ReplyBuilder:
     citations: list[Citation] = field(default_factory=list)
     _numbers: dict[tuple[str, str], int] = field(default_factory=dict)
 
-    def cite(self, source_id: str, source_label: str, quote: str) -> int:
+    def cite(
+        self, source_id: str, source_label: str, quote: str, translation: str | None = None
+    ) -> int:
         key = (source_id, quote)
         if key not in self._numbers:
             self._numbers[key] = len(self.citations) + 1
-            self.citations.append(Citation(self._numbers[key], source_id, source_label, quote))
+            self.citations.append(
+                Citation(self._numbers[key], source_id, source_label, quote, None, translation)
+            )
         return self._numbers[key]
 
     def section(self, heading: str | None, items: list[Item]) -> None:

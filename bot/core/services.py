@@ -53,8 +53,11 @@ class Recaps(Protocol):
         schedule: RecapSchedule,
         *,
         created_by: str = "",
+        lang: str = "en",
     ) -> tuple[Subscription, bool]:
-        """The subscription, and whether it is new (False: the same one existed)."""
+        """The subscription, and whether it is new (False: the same one existed; its recaps
+        are then written in ``lang`` from now on).
+        """
 
     def subscriptions(self, platform: str, channel: str) -> list[Subscription]: ...
 
@@ -62,8 +65,30 @@ class Recaps(Protocol):
 
     def listing(self, platform: str, channel: str) -> list[Listed]: ...
 
-    def preview(self, platform: str, channel: str, content: "Content") -> Reply:
-        """What the next recap in this channel would say, from ``content``."""
+    def preview(self, platform: str, channel: str, content: "Content", lang: str = "en") -> Reply:
+        """What the next recap in this channel would say, from ``content``, in ``lang``."""
+
+
+class Languages(Protocol):
+    """The language each person chose (``/brief lang es``), kept in the bot's database.
+
+    ``chosen`` and ``choose`` block on the store (handlers that use them are ``slow``) and
+    raise StorageError or TimeoutError when it does not answer. ``lookup`` is for platforms
+    on the event loop: it never raises and never waits long, answering None when nothing was
+    chosen or the database cannot say in time (the platform's own locale then decides).
+    """
+
+    def chosen(self, platform: str, workspace: str, user: str) -> str | None: ...
+
+    def choose(self, platform: str, workspace: str, user: str, lang: str | None) -> None:
+        """Remember ``lang`` for this person; None forgets their choice."""
+
+    async def lookup(self, platform: str, workspace: str, user: str) -> str | None: ...
+
+    def known(self, platform: str, workspace: str, user: str) -> tuple[bool, str | None]:
+        """(whether ``lookup`` would answer at once, what it would answer): platforms then
+        answer inline, as before languages were kept.
+        """
 
 
 class RecapBackend(Protocol):
@@ -85,11 +110,16 @@ class Services(Generic[R_co]):
     """
 
     def __init__(
-        self, *, recap_service: Callable[[], R_co] | None = None, recap_timezone: str = "UTC"
+        self,
+        *,
+        recap_service: Callable[[], R_co] | None = None,
+        recap_timezone: str = "UTC",
+        languages: "Callable[[Services[R_co]], Languages | None] | None" = None,
     ) -> None:
         self.recap_timezone = recap_timezone  # for schedules typed without a time zone
         self._build_recap_service = recap_service
         self._recap_service: R_co | None = None
+        self._build_languages = languages
         self._lock = threading.Lock()
 
     @property
@@ -100,6 +130,13 @@ class Services(Generic[R_co]):
                 if self._recap_service is None:
                     self._recap_service = self._build_recap_service()
         return self._recap_service
+
+    @property
+    def languages(self) -> Languages | None:
+        """Each person's chosen language; None when the bot runs without a database (the
+        console, ``ask``): the platform's locale or ``lang:`` decide alone.
+        """
+        return self._build_languages(self) if self._build_languages is not None else None
 
     @property
     def recaps(self) -> Recaps | None:

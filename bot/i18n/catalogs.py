@@ -13,7 +13,8 @@ shown in English.
 """
 
 import io
-from collections.abc import Mapping
+import string
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -30,6 +31,14 @@ LOCALES_DIR = Path(__file__).resolve().parent / "locales"
 
 def N_(message: str) -> str:  # noqa: N802 - gettext's name for "mark for translation"
     """Mark ``message`` for extraction; it is translated where it is shown."""
+    return message
+
+
+def NC_(context: str, message: str) -> str:  # noqa: N802 - as N_, with a context (pgettext)
+    """Mark ``message`` for extraction in ``context`` (a word whose sense needs one, such as
+    a Discord command's name); it is translated with ``pgettext`` where it is shown.
+    """
+    _ = context
     return message
 
 
@@ -56,6 +65,45 @@ class Catalogs:
         if catalog is None:
             return singular if n == 1 else plural
         return catalog.ngettext(singular, plural, n)
+
+    def pgettext(self, lang: str, context: str, message: str) -> str:
+        """``message`` in the sense ``context`` names (a Discord command's name, ...)."""
+        catalog = self.translations.get(lang)
+        return str(catalog.pgettext(context, message)) if catalog is not None else message
+
+
+def placeholders(text: str) -> frozenset[str]:
+    """The ``{name}`` fields of a message (str.format's); none when it has literal braces
+    only, or braces str.format cannot read (such a message is never formatted).
+    """
+    try:
+        return frozenset(name for _, name, _, _ in string.Formatter().parse(text) if name)
+    except ValueError:
+        return frozenset()
+
+
+def placeholder_errors(msgid: str | Sequence[str], msgstr: str | Sequence[str]) -> list[str]:
+    """A translation must keep the placeholders of its message, no more and no fewer: the
+    values are filled in by name, and a name the code does not give would fail when shown.
+    Plural forms may leave one out ("una página"), but together they keep them all.
+    """
+    ids = (msgid,) if isinstance(msgid, str) else msgid
+    strings = [text for text in ((msgstr,) if isinstance(msgstr, str) else msgstr) if text]
+    wanted = frozenset().union(*(placeholders(text) for text in ids))
+    found = [placeholders(text) for text in strings]
+    extra = frozenset().union(*found) - wanted
+    missing = (
+        wanted - frozenset().union(*found)
+        if len(ids) > 1
+        else frozenset().union(*(wanted - each for each in found))
+    )
+    if not (extra or missing):
+        return []
+    return [
+        "placeholders differ from the message's"
+        + (f"; missing {{{', '.join(sorted(missing))}}}" if missing else "")
+        + (f"; not in the message: {{{', '.join(sorted(extra))}}}" if extra else "")
+    ]
 
 
 def po_file(lang: str, locales_dir: Path = LOCALES_DIR) -> Path:
@@ -104,6 +152,12 @@ def _compile(file: Path, lang: str) -> tuple["Translations | None", list[Catalog
         CatalogProblem(file, message.lineno, f"msgid {message.id!r}: {error}")
         for message, errors in catalog.check()
         for error in errors
+    ]
+    problems += [
+        CatalogProblem(file, message.lineno, f"msgid {message.id!r}: {error}")
+        for message in catalog
+        if message.id and message.string and not message.fuzzy
+        for error in placeholder_errors(message.id, message.string)
     ]
     buffer = io.BytesIO()
     write_mo(buffer, catalog)  # fuzzy entries are left out: they show in English

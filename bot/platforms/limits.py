@@ -14,14 +14,17 @@ from collections.abc import Callable
 
 from cachetools import LRUCache
 
+from bot.i18n.translator import ENGLISH, Translator
+
 MAX_USERS = 10_000
 
 
-def slow_down(seconds: float) -> str:
+def slow_down(seconds: float, tr: Translator = ENGLISH) -> str:
     wait = max(1, math.ceil(seconds))
-    return (
-        f"You are asking faster than the bot answers one person; "
-        f"try again in {wait} second{'s' if wait != 1 else ''}."
+    return tr.plural(
+        "You are asking faster than the bot answers one person; try again in {count} second.",
+        "You are asking faster than the bot answers one person; try again in {count} seconds.",
+        wait,
     )
 
 

@@ -15,22 +15,28 @@ from enum import StrEnum
 from bot.core.dispatch import Dispatcher
 from bot.core.registry import Command, CommandRequest, User
 from bot.core.reply import Item, Reply, ReplyKind, Section
+from bot.i18n.catalogs import N_
+from bot.i18n.locales import DEFAULT, locale_for
+from bot.i18n.translator import translator
 from bot.renderers.buttons import ButtonId, Options, Role, options_digest
 from bot.renderers.pages import Paged, paginate, single
 
-UPDATED = (
+# Said in the language of the message pressed (the button's id names it).
+UPDATED = N_(
     "The brief was updated since this message was posted: this is the current version of "
     "the answer."
 )
-EXPIRED_TITLE = "This button has expired"
-EXPIRED = "This button has expired. Type {asked} again for the current answer."
-EXPIRED_UNKNOWN = "This button has expired. Type the command again, or /help to see them all."
-GONE = (
+EXPIRED_TITLE = N_("This button has expired")
+EXPIRED = N_("This button has expired. Type {asked} again for the current answer.")
+EXPIRED_UNKNOWN = N_("This button has expired. Type the command again, or /help to see them all.")
+GONE = N_(
     "This button belongs to /{command}, which this bot no longer answers. "
     "Type /help to see the commands."
 )
-OUT_OF_RANGE = "There is no page {page} of this answer: it has {count}. Type {asked} to start over."
-EDITED = (
+OUT_OF_RANGE = N_(
+    "There is no page {page} of this answer: it has {count}. Type {asked} to start over."
+)
+EDITED = N_(
     "This message was changed after it was posted, so it is left as it is; "
     "here is the page you asked for, just for you."
 )
@@ -50,12 +56,32 @@ class PressAnswer:
     page: int = 1
     notice: str | None = None  # shown at the top of the page
     note: Reply | None = None  # a private answer without a page
+    lang: str = DEFAULT  # the language of the message pressed
 
     def privately(self, why: str) -> "PressAnswer":
-        """The same page, shown only to the presser (e.g. the message was changed)."""
+        """The same page, shown only to the presser (e.g. the message was changed); ``why``
+        is one of this module's messages, said in the message's language.
+        """
         return PressAnswer(
-            Outcome.PRIVATE, "private", self.command, self.paged, self.page, why, self.note
+            Outcome.PRIVATE,
+            "private",
+            self.command,
+            self.paged,
+            self.page,
+            translator(self.lang)(why),
+            self.note,
+            self.lang,
         )
+
+    def said(self, message: str) -> str:
+        """One of this module's messages (``UPDATED``), in the message's language."""
+        return translator(self.lang)(message)
+
+
+def press_lang(raw: str, fallback: str = DEFAULT) -> str:
+    """The language of the message whose button ``raw`` is (for notes before any work)."""
+    made = ButtonId.decode(raw)
+    return locale_for(made.lang) if made is not None else fallback
 
 
 def pageable(command: Command | None) -> bool:
@@ -69,13 +95,26 @@ def paged_reply(dispatcher: Dispatcher, reply: Reply) -> Paged:
     return paginate(reply) if pageable(command) else single(reply)
 
 
-def note(title: str, text: str) -> Reply:
+def note(title: str, text: str, lang: str = DEFAULT) -> Reply:
     """A short private answer (its text may echo what was typed: shown inert)."""
-    return Reply(title, (Section(None, (Item(text, user_text=True),)),), kind=ReplyKind.ERROR)
+    return Reply(
+        title,
+        (Section(None, (Item(text, user_text=True),)),),
+        kind=ReplyKind.ERROR,
+        locale=lang,
+    )
 
 
-def _expired(text: str, metric: str = "expired", command: str = "") -> PressAnswer:
-    return PressAnswer(Outcome.PRIVATE, metric, command, note=note(EXPIRED_TITLE, text))
+def _expired(text: str, lang: str, *, name: str = "", **values: object) -> PressAnswer:
+    """A private note instead of a page; ``name`` is the command pressed (for the metrics)."""
+    tr = translator(lang)
+    return PressAnswer(
+        Outcome.PRIVATE,
+        "expired",
+        name,
+        note=note(tr(EXPIRED_TITLE), tr(text, **values), lang),
+        lang=lang,
+    )
 
 
 def answer_press(
@@ -87,24 +126,28 @@ def answer_press(
     channel: str | None = None,
     workspace: str = "",
     options_beside: Callable[[ButtonId], Options | None] | None = None,
+    locale: str = DEFAULT,
 ) -> PressAnswer:
-    """What to show for a press on the button ``raw``. ``options_beside`` finds options the id
-    carries only as a digest (Slack: the button's value; Discord: the message's author line).
+    """What to show for a press on the button ``raw``, in the language of the message
+    pressed (the id names it); ``locale`` (the presser's) only for an id that cannot be read.
+    ``options_beside`` finds options the id carries only as a digest (Slack: the button's
+    value; Discord: the message's author line).
     """
     made = ButtonId.decode(raw)
     if made is None:
-        return _expired(EXPIRED_UNKNOWN)
+        return _expired(EXPIRED_UNKNOWN, locale)
+    lang = locale_for(made.lang)  # a language this build no longer has: English
     command = dispatcher.registry.get(made.command)
     if command is None:
-        return _expired(GONE.format(command=made.command), command=made.command)
+        return _expired(GONE, lang, name=made.command, command=made.command)
     if not pageable(command):
-        return _expired(EXPIRED_UNKNOWN, command=command.name)
+        return _expired(EXPIRED_UNKNOWN, lang, name=command.name)
     options = made.options
     if options is None:
         found = options_beside(made) if options_beside else None
         options = found if found is not None and options_digest(found) == made.digest else None
     if options is None:
-        return _expired(EXPIRED.format(asked=f"/{command.name}"), command=command.name)
+        return _expired(EXPIRED, lang, name=command.name, asked=f"/{command.name}")
     request = CommandRequest(
         command.name,
         dict(options),
@@ -112,21 +155,29 @@ def answer_press(
         channel=channel,
         user=user,
         workspace=workspace,
+        locale=lang,
     )
     reply = dispatcher.run(request)
     asked = reply.asked or f"/{command.name}"
     if reply.kind is ReplyKind.ERROR:  # options no typed command could have produced
-        return _expired(EXPIRED.format(asked=f"/{command.name}"), command=command.name)
+        return _expired(EXPIRED, lang, name=command.name, asked=f"/{command.name}")
     paged = paginate(reply)
     if made.version == paged.version:
         if made.page > paged.count:
-            text = OUT_OF_RANGE.format(page=made.page, count=paged.count, asked=asked)
-            return _expired(text, command=command.name)
-        return PressAnswer(Outcome.UPDATE, "page", command.name, paged, made.page)
+            return _expired(
+                OUT_OF_RANGE,
+                lang,
+                name=command.name,
+                page=made.page,
+                count=paged.count,
+                asked=asked,
+            )
+        return PressAnswer(Outcome.UPDATE, "page", command.name, paged, made.page, lang=lang)
     # Older content: the same place in the current answer, said to be current.
     target = min(made.page, paged.count)
     if made.role is Role.ANSWER:
         target = 1
     elif made.role is Role.SOURCES:
         target = paged.first_sources_page or paged.count
-    return PressAnswer(Outcome.UPDATE, "updated", command.name, paged, target, UPDATED)
+    notice = translator(lang)(UPDATED)
+    return PressAnswer(Outcome.UPDATE, "updated", command.name, paged, target, notice, lang=lang)

@@ -94,10 +94,11 @@ class HandlerRecaps:
         schedule: RecapSchedule,
         *,
         created_by: str = "",
+        lang: str = "en",
     ) -> tuple[Subscription, bool]:
         return self._bridge.call(
             lambda: self._subscriptions.subscribe(
-                platform, workspace, channel, schedule, created_by=created_by
+                platform, workspace, channel, schedule, created_by=created_by, lang=lang
             )
         )
 
@@ -110,7 +111,7 @@ class HandlerRecaps:
     def listing(self, platform: str, channel: str) -> list[Listed]:
         return self._bridge.call(lambda: self._subscriptions.listing(platform, channel))
 
-    def preview(self, platform: str, channel: str, content: Content) -> Reply:
+    def preview(self, platform: str, channel: str, content: Content, lang: str = "en") -> Reply:
         told = self._bridge.call(lambda: self._subscriptions.told(platform, channel))
-        reply, _ = compose(content, told, self._state.clock())
+        reply, _ = compose(content, told, self._state.clock(), lang)
         return reply

@@ -6,10 +6,11 @@ The value is passed in (``bot/app.py`` reads the setting): recaps never read set
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
+from bot.i18n.locales import DEFAULT, UnknownLanguage, parse_lang
 from bot.recaps.schedule import ScheduleError, parse_schedule
 from bot.storage.base import Declared
 
-FIELDS = {"platform", "workspace", "channel", "schedule", "time", "timezone"}
+FIELDS = {"platform", "workspace", "channel", "schedule", "time", "timezone", "lang"}
 
 
 class BadDeclaration(ValueError):
@@ -19,7 +20,7 @@ class BadDeclaration(ValueError):
 def declared_recaps(
     entries: Sequence[Mapping[str, str]], default_timezone: str, now: datetime
 ) -> list[Declared]:
-    """(platform, workspace, channel, frequency, time, timezone) for each entry of RECAPS.
+    """(platform, workspace, channel, frequency, time, timezone, lang) for each entry of RECAPS.
 
     ``default_timezone`` (RECAP_TIMEZONE) applies to entries without one. BadDeclaration names
     RECAPS and the entry: a bad schedule, or one that does not fire at least once a year after
@@ -31,12 +32,17 @@ def declared_recaps(
         if unknown or not {"platform", "channel", "schedule"} <= set(entry):
             msg = (
                 f"Invalid setting RECAPS: entry {number} needs platform, channel and schedule "
-                f"(and may have time, timezone, workspace); got {sorted(entry)}"
+                f"(and may have time, timezone, workspace, lang); got {sorted(entry)}"
             )
             raise BadDeclaration(msg)
         if entry["platform"] not in ("slack", "discord"):
             msg = f"Invalid setting RECAPS: entry {number}: platform must be slack or discord"
             raise BadDeclaration(msg)
+        try:
+            lang = parse_lang(str(entry.get("lang") or DEFAULT))
+        except UnknownLanguage as error:
+            msg = f"Invalid setting RECAPS: entry {number}: lang: {error}"
+            raise BadDeclaration(msg) from None
         words = str(entry["schedule"]).split() + ([str(entry["time"])] if entry.get("time") else [])
         words.append(str(entry.get("timezone") or default_timezone))
         try:
@@ -52,6 +58,7 @@ def declared_recaps(
                 schedule.frequency,
                 schedule.time,
                 schedule.timezone,
+                lang,
             )
         )
     return out

@@ -176,13 +176,19 @@ class Fanout:
             )
 
     def _compose(
-        self, told: tuple[datetime, dict[str, Any]] | None, slot: datetime
+        self, told: tuple[datetime, dict[str, Any]] | None, slot: datetime, lang: str = "en"
     ) -> tuple[Reply, dict[str, Any]]:
         content = self._state.content()
-        key = (id(content), slot, told[0] if told else None, repr(told[1]) if told else None)
+        key = (
+            id(content),
+            slot,
+            lang,
+            told[0] if told else None,
+            repr(told[1]) if told else None,
+        )
         cached = self._composed.get(key)
         if cached is None or cached[0] is not content:
-            reply, snapshot = compose(content, told, slot)
+            reply, snapshot = compose(content, told, slot, lang)
             if self._state.annotate is not None:
                 reply = self._state.annotate(reply, None)
             cached = self._composed[key] = (content, reply, snapshot)
@@ -196,7 +202,7 @@ class Fanout:
         poster = state.posters[sub.platform]
         name = slot_name(sub, slot)
         started = time.monotonic()
-        reply, snapshot = self._compose(await store.told(sub.platform, sub.channel), slot)
+        reply, snapshot = self._compose(await store.told(sub.platform, sub.channel), slot, sub.lang)
         key = (sub.id, slot)
         try:
             outcome = await deliver(

@@ -17,7 +17,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from croniter import CroniterBadDateError, croniter
 
-from bot.content.dates import WEEKDAY_NAMES
+from bot.content.dates import WEEKDAY_NAMES, weekday_name
+from bot.i18n.catalogs import N_
+from bot.i18n.translator import ENGLISH, Translator
 
 # "mon" to "sun", as a weekly schedule stores its day -> cron's weekday number (Sunday 0).
 DAYS = {name[:3].lower(): (number + 1) % 7 for number, name in enumerate(WEEKDAY_NAMES)}
@@ -51,13 +53,16 @@ class Schedule:
             return f"{int(minute)} {int(hour)} * * {day}"
         return self.frequency
 
-    def describe(self) -> str:
+    def describe(self, tr: Translator = ENGLISH) -> str:
         if self.frequency == "daily":
-            return f"daily at {self.time} {self.timezone}"
+            return tr("daily at {time} {zone}", time=self.time, zone=self.timezone)
         if self.frequency.startswith("weekly "):
-            day = WEEKDAY_NAMES[DAYS[self.frequency.split()[1]] - 1]  # cron's Sunday 0 is -1
-            return f"weekly on {day} at {self.time} {self.timezone}"
-        return f"cron `{self.frequency}` ({self.timezone})"
+            number = DAYS[self.frequency.split()[1]] - 1  # cron's Sunday 0 is -1: Monday 0
+            day = weekday_name(number % 7, tr.lang)
+            return tr(
+                "weekly on {day} at {time} {zone}", day=day, time=self.time, zone=self.timezone
+            )
+        return tr("cron `{expression}` ({zone})", expression=self.frequency, zone=self.timezone)
 
     def slots(self, after: datetime, until: datetime) -> list[datetime]:
         """Scheduled instants in (after, until], oldest first (for tests and tools; the
@@ -79,16 +84,18 @@ class Schedule:
         """The first slot strictly after ``after`` (UTC); ScheduleError if none within a year."""
         return _next_slot(self.cron, self.timezone, after.astimezone(UTC))
 
-    def check_fires(self, now: datetime) -> None:
+    def check_fires(self, now: datetime, tr: Translator = ENGLISH) -> None:
         """ScheduleError unless the schedule fires within a year, and again within a year of
         that.
         """
         try:
             self.next_slot(self.next_slot(now))
         except ScheduleError:
-            msg = (
-                f"{self.describe()} does not fire at least once a year; "
-                f"give one that does. {HOW_TO}"
+            described, how = self.describe(tr), tr(HOW_TO)
+            msg = tr(
+                "{schedule} does not fire at least once a year; give one that does. {how}",
+                schedule=described,
+                how=how,
             )
             raise ScheduleError(msg) from None
 
@@ -115,13 +122,16 @@ def _next_slot(cron: str, tz: str, after: datetime) -> datetime:
 
 
 def parse_schedule(
-    words: list[str], default_timezone: str, now: datetime | None = None
+    words: list[str],
+    default_timezone: str,
+    now: datetime | None = None,
+    tr: Translator = ENGLISH,
 ) -> Schedule:
     """``daily [HH:MM] [Zone]``, ``weekly <day> [HH:MM] [Zone]`` or ``cron <m h dom mon dow>
-    [Zone]``.
+    [Zone]``; what is wrong said in ``tr``'s language.
     """
     if not words:
-        raise ScheduleError(HOW_TO)
+        raise ScheduleError(tr(HOW_TO))
     kind = words[0].lower()
     rest = words[1:]
     tz = default_timezone
@@ -130,40 +140,41 @@ def parse_schedule(
     try:
         ZoneInfo(tz)
     except (ZoneInfoNotFoundError, ValueError):
-        msg = f"Unknown time zone `{tz}`; use an IANA name such as America/New_York."
+        msg = tr("Unknown time zone `{zone}`; use an IANA name such as America/New_York.", zone=tz)
         raise ScheduleError(msg) from None
     if kind == "cron":
         expression = " ".join(rest).strip("\"'")
         if len(expression.split()) != _CRON_FIELDS or not croniter.is_valid(expression):
-            msg = (
-                f"`{expression}` is not a 5-field cron expression (minute hour day month weekday)."
+            msg = tr(
+                "`{expression}` is not a 5-field cron expression (minute hour day month weekday).",
+                expression=expression,
             )
             raise ScheduleError(msg)
         schedule = Schedule(expression, "", tz)
-        schedule.check_fires(datetime.now(UTC) if now is None else now)
+        schedule.check_fires(datetime.now(UTC) if now is None else now, tr)
         return schedule
     if kind == "weekly":
         if not rest or rest[0][:3].lower() not in DAYS:
-            msg = "Say which day: `weekly monday 09:00 America/New_York`."
+            msg = tr("Say which day: `weekly monday 09:00 America/New_York`.")
             raise ScheduleError(msg)
         day = rest.pop(0)[:3].lower()
-        return Schedule(f"weekly {day}", _time(rest), tz)
+        return Schedule(f"weekly {day}", _time(rest, tr), tz)
     if kind == "daily":
-        return Schedule("daily", _time(rest), tz)
-    raise ScheduleError(HOW_TO)
+        return Schedule("daily", _time(rest, tr), tz)
+    raise ScheduleError(tr(HOW_TO))
 
 
-def _time(rest: list[str]) -> str:
+def _time(rest: list[str], tr: Translator) -> str:
     if not rest:
         return "09:00"
     match = _TIME.match(rest[0])
     if not match or len(rest) > 1:
-        msg = f"`{' '.join(rest)}` is not a time; use 24-hour HH:MM such as 09:00."
+        msg = tr("`{typed}` is not a time; use 24-hour HH:MM such as 09:00.", typed=" ".join(rest))
         raise ScheduleError(msg)
     return f"{int(match[1]):02d}:{match[2]}"
 
 
-HOW_TO = (
+HOW_TO = N_(
     "Give a schedule: `daily 09:00 America/New_York`, `weekly monday 09:00 Europe/Berlin`, "
     "or `cron 0 9 * * 1-5 America/Chicago`. Time defaults to 09:00."
 )

@@ -43,6 +43,7 @@ from bot.recaps.fanout import (
     run_all,
     slot_name,
 )
+from bot.recaps.languages import UserLanguages
 from bot.recaps.leases import Leases
 from bot.recaps.opening import LazyStore
 from bot.recaps.posting import Poster, marker
@@ -118,6 +119,8 @@ class RecapService(RecapState):
         self._fanout = Fanout(self, self._opened, self._leases)
         self._recovery = Recovery(self, self._opened, self._leases, self._fanout)
         self.for_handlers = HandlerRecaps(self._bridge, self._subscriptions, self)
+        # Each person's language lives in the same database (bot/recaps/languages.py).
+        self.languages = UserLanguages(self._bridge, self.ready, self.clock)
 
     def attach(
         self, *, posters: Mapping[str, Poster], observer: RecapObserver | None = None
@@ -176,9 +179,10 @@ class RecapService(RecapState):
         channel: str,
         schedule: RecapSchedule,
         created_by: str = "",
+        lang: str = "en",
     ) -> tuple[Subscription, bool]:
         return await self._subscriptions.subscribe(
-            platform, workspace, channel, schedule, created_by
+            platform, workspace, channel, schedule, created_by, lang
         )
 
     async def subscriptions(

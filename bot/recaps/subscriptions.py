@@ -2,6 +2,7 @@
 one whose schedule stopped working (only that subscription stops).
 """
 
+import dataclasses
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime
@@ -40,10 +41,14 @@ class Subscriptions:
         channel: str,
         schedule: RecapSchedule,
         created_by: str = "",
+        lang: str = "en",
     ) -> tuple[Subscription, bool]:
+        """The subscription and whether it is new. Subscribing to a schedule the channel has
+        in another language changes the language of its recaps.
+        """
         store = await self._ready()
         now = self._state.clock()
-        return await store.add_subscription(
+        sub, created = await store.add_subscription(
             platform,
             workspace,
             channel,
@@ -54,6 +59,10 @@ class Subscriptions:
             created_by=created_by,
             now=now,
         )
+        if sub.lang != lang:
+            await store.set_subscription_lang(sub.id, lang)
+            sub = dataclasses.replace(sub, lang=lang)
+        return sub, created
 
     async def subscriptions(
         self, platform: str | None = None, channel: str | None = None

@@ -1,8 +1,10 @@
 """Page buttons for any surface: what each says, and the id a press sends back.
 
 An id carries everything needed to answer a press on any instance, after any restart,
-with no state kept: ``pg1:<command>:<page>:<version>:<role>:<options>``, e.g.
-``pg1:ruling:2:a4a36dcd:n:`` or ``pg1:who:2:d3ee40d5:n:name=Romo``. ``version`` digests
+with no state kept: ``pg1:<command>:<page>:<version>:<role>[-<lang>]:<options>``, e.g.
+``pg1:ruling:2:a4a36dcd:n:`` or ``pg1:who:2:d3ee40d5:n:name=Romo``; a reply in another
+language than English names it after the role (``pg1:ruling:2:5c0ffee1:n-es:``), so a
+press answers in the language of the message pressed, whoever presses. ``version`` digests
 what the reply said (bot.renderers.pages.version_of), so a press on a message from older
 content is recognised. Options too long for the platform's limit (Discord 100, Slack 255)
 are replaced by ``~`` and a digest of them; the platform then finds them beside the button
@@ -17,6 +19,9 @@ from enum import StrEnum
 from urllib.parse import parse_qsl, quote, urlencode
 
 from bot.core.reply import Reply
+from bot.i18n.catalogs import N_
+from bot.i18n.locales import DEFAULT
+from bot.i18n.translator import translator
 from bot.renderers.pages import Paged, PageKind
 
 PREFIX = "pg1"
@@ -27,15 +32,15 @@ WEB_ID = f"{PREFIX}:w"  # the link button: Slack still reports the click; nothin
 _DIGEST = "~"
 _ID = re.compile(
     rf"{PREFIX}:(?P<command>[a-z][a-z0-9_-]{{0,31}}):(?P<page>[1-9][0-9]{{0,3}}):"
-    r"(?P<version>[0-9a-f]{8}):(?P<role>[pnsa]):(?P<options>.*)",
+    r"(?P<version>[0-9a-f]{8}):(?P<role>[pnsa])(?:-(?P<lang>[a-z]{2,3}))?:(?P<options>.*)",
     re.DOTALL,
 )
 
-PREVIOUS = "\u2039 Previous"
-NEXT = "Next \u203a"
-SOURCES = "Sources"
-ANSWER = "Back to the answer"
-WEB = "Open on the web"
+PREVIOUS = N_("\u2039 Previous")
+NEXT = N_("Next \u203a")
+SOURCES = N_("Sources")
+ANSWER = N_("Back to the answer")
+WEB = N_("Open on the web")
 
 
 class Role(StrEnum):
@@ -65,9 +70,11 @@ class ButtonId:
     role: Role
     options: Options | None  # None: too long to carry; ``digest`` names them
     digest: str = ""
+    lang: str = DEFAULT  # the language of the message the button is on
 
     def encode(self, limit: int) -> str:
-        head = f"{PREFIX}:{self.command}:{self.page}:{self.version}:{self.role.value}:"
+        role = self.role.value if self.lang == DEFAULT else f"{self.role.value}-{self.lang}"
+        head = f"{PREFIX}:{self.command}:{self.page}:{self.version}:{role}:"
         carried = encode_options(self.options or ())
         if self.options is not None and len(head) + len(carried) <= limit:
             return head + carried
@@ -100,6 +107,7 @@ class ButtonId:
             Role(found["role"]),
             options,
             digest,
+            found["lang"] or DEFAULT,
         )
 
 
@@ -123,11 +131,14 @@ class Nav:
     asked: str | None  # the command as typed, e.g. "/who Romo"
     buttons: tuple[Button, ...] = ()
     notice: str | None = None  # e.g. the brief was updated since the pressed message
+    lang: str = DEFAULT
 
     @property
     def caption(self) -> str:
-        where = "Sources, page" if self.kind is PageKind.SOURCES else "Page"
-        return f"{where} {self.number} of {self.count}"
+        tr = translator(self.lang)
+        if self.kind is PageKind.SOURCES:
+            return tr("Sources, page {number} of {count}", number=self.number, count=self.count)
+        return tr("Page {number} of {count}", number=self.number, count=self.count)
 
     @property
     def web(self) -> Button | None:
@@ -147,6 +158,7 @@ def navigation(
     """
     page = paged.page(number)
     reply: Reply = paged.reply
+    tr = translator(reply.lang)
     buttons: list[Button] = []
     if paged.count > 1 and reply.command:
         options = reply.args
@@ -155,10 +167,10 @@ def navigation(
 
         def button(label: str, role: Role, target: int | None) -> Button:
             if target is None:
-                return Button(label, role, f"{PREFIX}:{role.value}:off", disabled=True)
+                return Button(tr(label), role, f"{PREFIX}:{role.value}:off", disabled=True)
             assert reply.command is not None
-            made = ButtonId(reply.command, target, paged.version, role, options)
-            return Button(label, role, made.encode(id_chars), value=value)
+            made = ButtonId(reply.command, target, paged.version, role, options, lang=reply.lang)
+            return Button(tr(label), role, made.encode(id_chars), value=value)
 
         buttons.append(button(PREVIOUS, Role.PREVIOUS, number - 1 if number > 1 else None))
         buttons.append(button(NEXT, Role.NEXT, number + 1 if number < paged.count else None))
@@ -168,5 +180,5 @@ def navigation(
         elif first_sources is not None:
             buttons.append(button(SOURCES, Role.SOURCES, first_sources))
     if reply.url:
-        buttons.append(Button(WEB, Role.WEB, WEB_ID, url=reply.url))
-    return Nav(number, paged.count, page.kind, reply.asked, tuple(buttons), notice)
+        buttons.append(Button(tr(WEB), Role.WEB, WEB_ID, url=reply.url))
+    return Nav(number, paged.count, page.kind, reply.asked, tuple(buttons), notice, reply.lang)

@@ -13,6 +13,8 @@ from functools import lru_cache
 from typing import Any
 
 from bot.core.reply import Citation, Item, Reply
+from bot.i18n.translator import Translator
+from bot.renderers import labels
 from bot.renderers.buttons import DISCORD_ID_CHARS, Nav, Role, navigation
 from bot.renderers.pages import Paged, most_that_fit
 from bot.renderers.safety import clip, defuse
@@ -27,7 +29,7 @@ TOTAL_CHARS = 6000
 MAX_EMBEDS = 10
 AUTHOR_CHARS = 256
 QUOTE_CHARS = 600  # a citation's quote is cut there (pages budget whole quotes)
-SOURCE_LINE_CHARS = 1000
+SOURCE_LINE_CHARS = 1000  # a quote, and beside it its translation (as long again at most)
 ROW_BUTTONS = 5
 BUTTON_LABEL_CHARS = 80
 PRIMARY, SECONDARY, LINK = 1, 2, 5  # button styles
@@ -71,29 +73,45 @@ class _Budget:
 
 
 def _footer(reply: Reply, dropped: int, nav: Nav | None = None) -> str:
+    tr = labels.words(reply)
     parts = []
-    if reply.as_of:
-        parts.append(f"As of {reply.as_of.describe()}")
+    as_of = labels.as_of(reply, tr)
+    if as_of:
+        parts.append(as_of)
     if nav is not None and nav.count > 1:
         parts.append(nav.caption)
     parts += [f"\u26a0 {w}" for w in reply.warnings]
+    if reply.english and not _is_link(reply.english):
+        parts.append(tr(labels.ENGLISH_VERSION, where=reply.english))
     if reply.footer:
         parts.append(reply.footer.replace("`", ""))
     if dropped:
         parts.append(
-            f"{dropped} part(s) left out to fit Discord; ask something narrower, "
-            "e.g. /who <name> or /quote <words>."
+            tr.plural(
+                "{count} part left out to fit Discord; ask something narrower, e.g. "
+                "/who <name> or /quote <words>.",
+                "{count} parts left out to fit Discord; ask something narrower, e.g. "
+                "/who <name> or /quote <words>.",
+                dropped,
+            )
         )
     return clip(defuse(" \u00b7 ".join(parts)), FOOTER_CHARS)
 
 
-def _source_line(citation: Citation) -> str:
+def _is_link(where: str) -> bool:
+    return where.startswith(("https://", "http://"))  # our own address (PUBLIC_URL)
+
+
+def _source_line(citation: Citation, tr: Translator) -> str:
     number = f"[{citation.number}]({citation.url})" if citation.url else str(citation.number)
-    return clip(
+    line = (
         f"\\[{number}\\] *{escape(citation.source_label)}*: "
-        f"\u201c{escape(clip(citation.quote, QUOTE_CHARS))}\u201d",
-        SOURCE_LINE_CHARS,
+        f"\u201c{escape(clip(citation.quote, QUOTE_CHARS))}\u201d"
     )
+    translated = labels.translation(citation, tr)
+    if translated:
+        line += f"\n> {escape(clip(translated, QUOTE_CHARS))}"
+    return clip(line, 2 * SOURCE_LINE_CHARS if translated else SOURCE_LINE_CHARS)
 
 
 def _draw(reply: Reply, nav: Nav | None, left_out: int) -> tuple[list[dict[str, Any]], int]:
@@ -110,9 +128,12 @@ def _draw(reply: Reply, nav: Nav | None, left_out: int) -> tuple[list[dict[str, 
         # (embed author names render no markdown; mentions and links are defused all the same).
         main["author"] = {"name": clip(defuse(nav.asked), AUTHOR_CHARS)}
         budget.take(main["author"]["name"])
+    tr = labels.words(reply)
     lines: list[str] = []
     if nav is not None and nav.notice:
         lines.append(f"*{escape(nav.notice)}*")
+    if reply.english and _is_link(reply.english):
+        lines.append(f"[{escape(tr(labels.READ_ENGLISH))}]({reply.english})")
     fields: list[dict[str, Any]] = []
     for section in reply.sections:
         bullets = [i for i in section.items if not i.label]
@@ -150,25 +171,25 @@ def _draw(reply: Reply, nav: Nav | None, left_out: int) -> tuple[list[dict[str, 
     embeds = [main]
     sources = ""
     for citation in reply.citations:
-        line = _source_line(citation)
+        line = _source_line(citation, tr)
         if len(sources) + len(line) + 1 > DESCRIPTION_CHARS:
             if len(embeds) >= MAX_EMBEDS - 1:
                 budget.dropped += 1
                 continue
-            embeds.append(_sources_embed(sources, first=len(embeds) == 1))
+            embeds.append(_sources_embed(sources, tr, first=len(embeds) == 1))
             sources = ""
-        if budget.take(line + "\n" + "Sources (cont.)"):
+        if budget.take(line + "\n" + tr(labels.SOURCES_CONTINUED)):
             sources = f"{sources}\n{line}" if sources else line
     if sources:
-        embeds.append(_sources_embed(sources, first=len(embeds) == 1))
+        embeds.append(_sources_embed(sources, tr, first=len(embeds) == 1))
     footer = _footer(reply, left_out + budget.dropped, nav)
     if footer:
         embeds[-1]["footer"] = {"text": footer}
     return embeds, budget.dropped
 
 
-def _sources_embed(description: str, *, first: bool) -> dict[str, Any]:
-    title = "Sources" if first else "Sources (cont.)"
+def _sources_embed(description: str, tr: Translator, *, first: bool) -> dict[str, Any]:
+    title = tr(labels.SOURCES) if first else tr(labels.SOURCES_CONTINUED)
     return {"title": title, "description": description, "color": COLOUR}
 
 

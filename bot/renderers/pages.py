@@ -22,15 +22,18 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.core.reply import Citation, Item, Reply, ReplyKind, Section
+from bot.i18n.catalogs import N_
+from bot.i18n.translator import translator
 from bot.renderers.kept import KeptByIdentity
+from bot.renderers.labels import TRANSLATION_CHARS
 
 FIRST_PAGE_CHARS = 1200  # body text of page 1: the short answer
 PAGE_CHARS = 1600  # body text of each later page
 PAGE_TOTAL_CHARS = 4800  # body and citations (with their links) of one page
 PAGE_ITEMS = 20
 PAGE_CITATIONS = 20
-CONTINUED = " (continued)"
-SOURCES_TITLE = "{title}: sources"
+CONTINUED = N_("{heading} (continued)")
+SOURCES_TITLE = N_("{title}: sources")
 
 
 class PageKind(StrEnum):
@@ -88,7 +91,10 @@ def item_chars(item: Item) -> int:
 
 
 def citation_chars(citation: Citation) -> int:
-    return len(citation.source_label) + len(citation.quote) + len(citation.url or "") + 10
+    translated = len(citation.translation) + TRANSLATION_CHARS if citation.translation else 0
+    return (
+        len(citation.source_label) + len(citation.quote) + len(citation.url or "") + 10 + translated
+    )
 
 
 def version_of(reply: Reply) -> str:
@@ -98,7 +104,12 @@ def version_of(reply: Reply) -> str:
         "sections": [
             [s.heading, [[i.label, i.text, list(i.cites)] for i in s.items]] for s in reply.sections
         ],
-        "citations": [[c.number, c.source_id, c.source_label, c.quote] for c in reply.citations],
+        "citations": [
+            [c.number, c.source_id, c.source_label, c.quote, c.translation]
+            if c.translation
+            else [c.number, c.source_id, c.source_label, c.quote]
+            for c in reply.citations
+        ],
         "footer": reply.footer,
     }
     encoded = json.dumps(said, ensure_ascii=False, sort_keys=True).encode()
@@ -126,6 +137,7 @@ class _Filling:
 
 def _answer_pages(reply: Reply, limits: Limits) -> list[_Filling]:
     by_number = {c.number: c for c in reply.citations}
+    tr = translator(reply.lang)
     pages: list[_Filling] = []
     page = _Filling()
 
@@ -134,7 +146,7 @@ def _answer_pages(reply: Reply, limits: Limits) -> list[_Filling]:
         heading = reply.sections[index].heading
         opens = not page.sections or page.sections[-1][0] != index
         if heading and position > 0:
-            heading += CONTINUED  # the section began on an earlier page
+            heading = tr(CONTINUED, heading=heading)  # the section began on an earlier page
         body = item_chars(item) + (len(heading or "") if opens else 0)
         new = [n for n in dict.fromkeys(item.cites) if n in by_number and n not in page.cited]
         return heading, body, new, sum(citation_chars(by_number[n]) for n in new)
@@ -212,7 +224,7 @@ def _paginate(reply: Reply, limits: Limits) -> Paged:
         for number, filling in enumerate(fillings, start=1)
     ]
     if len(pages) > 1 and reply.citations:
-        title = SOURCES_TITLE.format(title=reply.title)
+        title = translator(reply.lang)(SOURCES_TITLE, title=reply.title)
         for chunk in _sources_chunks(sorted(reply.citations, key=lambda c: c.number), limits):
             sources = dataclasses.replace(reply, title=title, sections=(), citations=tuple(chunk))
             pages.append(Page(len(pages) + 1, PageKind.SOURCES, sources))

@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from bot.core.reply import Item, Reply
+from bot.core.reply import Citation, Item, Reply
+from bot.i18n.translator import Translator
+from bot.renderers import labels
 from bot.renderers.buttons import (
     SLACK_ID_CHARS,
     SLACK_VALUE_CHARS,
@@ -131,24 +133,43 @@ def _section_blocks(heading: str | None, items: tuple[Item, ...]) -> list[dict[s
     return blocks
 
 
+def _english(reply: Reply, tr: Translator) -> dict[str, Any] | None:
+    """Where the English answer is, for a translation behind it: a link (PUBLIC_URL) or the
+    command to type.
+    """
+    if not reply.english:
+        return None
+    if reply.english.startswith(("https://", "http://")):  # our own address (PUBLIC_URL)
+        return _mrkdwn(_link(reply.english, escape(tr(labels.READ_ENGLISH))))
+    return _mrkdwn(escape(tr(labels.ENGLISH_VERSION, where=reply.english)))
+
+
 def _closing_blocks(reply: Reply, dropped: int, nav: Nav | None) -> list[dict[str, Any]]:
+    tr = labels.words(reply)
     elements = []
     if nav is not None and (nav.count > 1 or nav.asked):
         where = f"{nav.caption} \u00b7 {nav.asked}" if nav.asked else nav.caption
         elements.append(_plain(clip(defuse(where), CONTEXT_CHARS)))  # echoes what was typed
     if dropped:
-        elements.append(
-            _mrkdwn(
-                f"_{dropped} more part(s) left out to fit Slack. Ask something narrower, "
-                "e.g. `/who <name>` or `/quote <words>`._"
-            )
+        left_out = tr.plural(
+            "{count} more part left out to fit Slack. Ask something narrower, e.g. "
+            "`/who <name>` or `/quote <words>`.",
+            "{count} more parts left out to fit Slack. Ask something narrower, e.g. "
+            "`/who <name>` or `/quote <words>`.",
+            dropped,
         )
+        elements.append(_mrkdwn(f"_{escape(left_out)}_"))
     if reply.footer:
         elements.append(_mrkdwn(clip(escape(reply.footer), CONTEXT_CHARS)))
-    if reply.as_of:
-        elements.append(_mrkdwn(f"As of {reply.as_of.describe()}"))
+    as_of = labels.as_of(reply, tr)
+    if as_of:
+        elements.append(_mrkdwn(escape(as_of)))
     if reply.url and (nav is None or nav.web is None):
-        elements.append(_mrkdwn(_link(reply.url, "Read this on the web, each quote in its report")))
+        text = escape(tr("Read this on the web, each quote in its report"))
+        elements.append(_mrkdwn(_link(reply.url, text)))
+    english = _english(reply, tr)
+    if english is not None:
+        elements.append(english)
     # A warning may echo user text ("Searched for ... instead of ..."): plain text.
     elements.extend(
         _plain(clip(defuse(f"\u26a0\ufe0f {warning}"), CONTEXT_CHARS)) for warning in reply.warnings
@@ -202,26 +223,30 @@ def _draw(reply: Reply, nav: Nav | None, left_out: int) -> tuple[list[dict[str, 
             out.add(block)
     if reply.citations:
         out.add({"type": "divider"})
+        tr = labels.words(reply)
         for start in range(0, len(reply.citations), CONTEXT_ELEMENTS):
             chunk = reply.citations[start : start + CONTEXT_ELEMENTS]
             out.add(
                 {
                     "type": "context",
-                    "elements": [
-                        _mrkdwn(
-                            clip(
-                                f"{_link(c.url, f'[{c.number}]') if c.url else f'[{c.number}]'} "
-                                f"_{escape(c.source_label)}_: "
-                                f"\u201c{escape(clip(c.quote, QUOTE_CHARS))}\u201d",
-                                CONTEXT_CHARS,
-                            )
-                        )
-                        for c in chunk
-                    ],
+                    "elements": [_mrkdwn(_citation(c, tr)) for c in chunk],
                 }
             )
     dropped = out.dropped
     return out.blocks + _closing_blocks(reply, left_out + dropped, nav) + actions, dropped
+
+
+def _citation(citation: Citation, tr: Translator) -> str:
+    number = f"[{citation.number}]"
+    text = (
+        f"{_link(citation.url, number) if citation.url else number} "
+        f"_{escape(citation.source_label)}_: "
+        f"\u201c{escape(clip(citation.quote, QUOTE_CHARS))}\u201d"
+    )
+    translated = labels.translation(citation, tr)
+    if translated:
+        text += f"\n_{escape(clip(translated, QUOTE_CHARS))}_"
+    return clip(text, CONTEXT_CHARS)
 
 
 def fits_whole(reply: Reply) -> bool:
@@ -248,7 +273,9 @@ _MARKERS = str.maketrans({"*": "\u2217", "_": "\u02cd", "~": "\u223c", "`": "\u0
 
 def render_slack(reply: Reply, nav: Nav | None = None) -> dict[str, Any]:
     """The slash-command response body: visibility, notification text, blocks."""
-    fallback = reply.title + (f" (as of {reply.as_of.describe()})" if reply.as_of else "")
+    tr = labels.words(reply)
+    when = reply.as_of.describe(tr.lang) if reply.as_of else None
+    fallback = reply.title + (" " + tr("(as of {date})", date=when) if when else "")
     return {
         "response_type": "in_channel" if reply.public else "ephemeral",
         "text": clip(escape(fallback.translate(_MARKERS)), FALLBACK_CHARS),

@@ -7,6 +7,8 @@ the screen or retitle the window) and direction overrides: both are neutralised.
 import textwrap
 
 from bot.core.reply import Item, Reply, ReplyKind
+from bot.i18n.translator import Translator
+from bot.renderers import labels
 from bot.renderers.buttons import Nav
 from bot.renderers.safety import neutralise
 
@@ -28,14 +30,15 @@ def render_text(reply: Reply, nav: Nav | None = None) -> str:
     return neutralise(_render(reply, nav))
 
 
-def _buttons(nav: Nav) -> str:
+def _buttons(nav: Nav, tr: Translator) -> str:
     shown = [
         f"[{b.label}: {b.url}]" if b.url else f"[{b.label}]" for b in nav.buttons if not b.disabled
     ]
-    return "Buttons: " + " ".join(shown)
+    return tr("Buttons: {buttons}", buttons=" ".join(shown))
 
 
 def _render(reply: Reply, nav: Nav | None = None) -> str:
+    tr = labels.words(reply)
     lines = [reply.title, "=" * min(len(reply.title), _WIDTH)]
     if nav is not None and nav.count > 1:
         lines.append(f"{nav.caption} \u00b7 {nav.asked}" if nav.asked else nav.caption)
@@ -55,7 +58,7 @@ def _render(reply: Reply, nav: Nav | None = None) -> str:
                 )
             )
     if reply.citations:
-        lines += ["", "Sources"]
+        lines += ["", tr(labels.SOURCES)]
         for citation in reply.citations:
             lines.append(
                 _wrap(
@@ -63,12 +66,18 @@ def _render(reply: Reply, nav: Nav | None = None) -> str:
                     "  ",
                 )
             )
+            translated = labels.translation(citation, tr)
+            if translated:
+                lines.append(_wrap(translated, "      "))
     if reply.footer:
         lines += ["", reply.footer]
     lines.append("")
-    if reply.as_of:
-        lines.append(f"As of {reply.as_of.describe()}.")
-    lines += [_wrap(f"Warning: {w}", "") for w in reply.warnings]
+    as_of = labels.as_of(reply, tr)
+    if as_of:
+        lines.append(f"{as_of}.")
+    lines += [_wrap(tr("Warning: {warning}", warning=w), "") for w in reply.warnings]
+    if reply.english:
+        lines.append(_wrap(tr(labels.ENGLISH_VERSION, where=reply.english), ""))
     if nav is not None and nav.buttons:
-        lines.append(_buttons(nav))
+        lines.append(_buttons(nav, tr))
     return "\n".join(lines)

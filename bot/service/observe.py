@@ -18,17 +18,19 @@ from prometheus_client import Counter, Histogram
 
 from bot.core import messages
 from bot.core.reply import Reply, ReplyKind
+from bot.i18n.catalogs import N_
+from bot.i18n.translator import translator
 from bot.service import metrics
 
 log = logging.getLogger("bot.commands")
-DRAINING_TEXT = "The bot is restarting; please try again in a moment."
+DRAINING_TEXT = N_("The bot is restarting; please try again in a moment.")
 
 
 def outcome_of(reply: Reply) -> str:
     if reply.kind is not ReplyKind.ERROR:
         return "ok"
     texts = [item.text for section in reply.sections for item in section.items]
-    return "error" if messages.INTERNAL_ERROR in texts else "usage_error"
+    return "error" if translator(reply.lang)(messages.INTERNAL_ERROR) in texts else "usage_error"
 
 
 @dataclass

@@ -39,6 +39,7 @@ class Subscription:
     # The next slot to post; None when it never fires, and for rows migrated from schema 1
     # until the scheduler sets it (``advance(id, None, next_due)``). Kept while paused.
     next_due: datetime | None
+    lang: str = "en"  # the language its recaps are written in
 
     @property
     def address(self) -> str:
@@ -57,8 +58,9 @@ class Delivery:
     detail: str | None
 
 
-# (platform, workspace, channel, frequency, time, timezone) of one operator-declared recap.
-Declared = tuple[str, str, str, str, str, str]
+# (platform, workspace, channel, frequency, time, timezone, lang) of one operator-declared
+# recap.
+Declared = tuple[str, str, str, str, str, str, str]
 
 
 class RecapStore(Protocol):
@@ -94,6 +96,9 @@ class RecapStore(Protocol):
         """The subscription and whether it is new (an identical one is reused)."""
 
     async def remove_subscription(self, subscription_id: int) -> bool: ...
+
+    async def set_subscription_lang(self, subscription_id: int, lang: str) -> bool:
+        """Write its recaps in ``lang`` from now on; False when it already was."""
 
     async def subscriptions(
         self,
@@ -186,3 +191,12 @@ class RecapStore(Protocol):
     async def remember_told(
         self, platform: str, channel: str, when: datetime, snapshot: dict[str, Any]
     ) -> None: ...
+
+    # --- each person's language (/brief lang es) -----------------------------------------
+    async def user_language(self, platform: str, workspace: str, user: str) -> str | None:
+        """The language this person chose, or None (the platform's then decides)."""
+
+    async def set_user_language(
+        self, platform: str, workspace: str, user: str, lang: str | None, now: datetime
+    ) -> None:
+        """Remember ``lang`` for this person; None forgets their choice."""

@@ -158,7 +158,9 @@ class PostgresStore:
                     f"database"
                 )
                 raise StorageError(msg)
-            for migration in migrations.MIGRATIONS[version:]:
+            # A row per version applied: a reserved number landing later is still applied.
+            applied = await self._applied(db)
+            for migration in migrations.pending(applied):
                 for statement in migration.statements("postgresql"):
                     await db.execute(statement)  # our own files, not user text
                 await db.execute(
@@ -171,6 +173,11 @@ class PostgresStore:
             await db.execute("SELECT coalesce(max(version), 0) FROM schema_version")
         ).fetchone()
         return int(row[0]) if row else 0
+
+    @staticmethod
+    async def _applied(db: Connection) -> set[int]:
+        rows = await (await db.execute("SELECT version FROM schema_version")).fetchall()
+        return {int(row[0]) for row in rows}
 
     async def schema_version(self) -> int:
         async with self._connection() as db:
@@ -248,7 +255,7 @@ class PostgresStore:
     async def sync_declared(
         self, declared: Sequence[tuple[Declared, datetime | None]], now: datetime
     ) -> None:
-        wanted = {(p, c, f, t, tz): (ws, due) for (p, ws, c, f, t, tz), due in declared}
+        wanted = {(p, c, f, t, tz): (ws, due, lang) for (p, ws, c, f, t, tz, lang), due in declared}
         async with self._transaction() as db:
             # Instances starting at once each sync; one at a time keeps the deletes and inserts
             # simple.
@@ -269,16 +276,17 @@ class PostgresStore:
                     _INSERT_SUBSCRIPTION,
                     [
                         (p, ws, c, f, t, tz, "settings", "settings", whole_utc(now), _instant(due))
-                        for (p, c, f, t, tz), (ws, due) in wanted.items()
+                        for (p, c, f, t, tz), (ws, due, _lang) in wanted.items()
                     ],
                 )
                 await many.executemany(
-                    "UPDATE subscriptions SET workspace=%s, next_due=COALESCE(next_due, %s) WHERE "
+                    "UPDATE subscriptions SET workspace=%s, lang=%s, "
+                    "next_due=COALESCE(next_due, %s) WHERE "
                     "origin='settings'"
                     " AND platform=%s AND channel=%s AND frequency=%s AND time=%s AND timezone=%s",
                     [
-                        (ws, _instant(due), p, c, f, t, tz)
-                        for (p, c, f, t, tz), (ws, due) in wanted.items()
+                        (ws, lang, _instant(due), p, c, f, t, tz)
+                        for (p, c, f, t, tz), (ws, due, lang) in wanted.items()
                     ],
                 )
 
@@ -477,6 +485,41 @@ class PostgresStore:
                 " ON CONFLICT (platform, channel) DO UPDATE SET told_at=excluded.told_at, "
                 "snapshot=excluded.snapshot",
                 (platform, channel, whole_utc(when), json.dumps(snapshot, sort_keys=True)),
+            )
+
+    async def set_subscription_lang(self, subscription_id: int, lang: str) -> bool:
+        async with self._connection() as db:
+            cursor = await db.execute(
+                "UPDATE subscriptions SET lang=%s WHERE id=%s AND lang<>%s",
+                (lang, subscription_id, lang),
+            )
+            return cursor.rowcount == 1
+
+    # --- each person's language ------------------------------------------------------------
+    async def user_language(self, platform: str, workspace: str, user: str) -> str | None:
+        async with self._connection() as db:
+            cursor = await db.execute(
+                "SELECT lang FROM user_languages WHERE platform=%s AND workspace=%s AND user_id=%s",
+                (platform, workspace, user),
+            )
+            row = await cursor.fetchone()
+        return str(row[0]) if row else None
+
+    async def set_user_language(
+        self, platform: str, workspace: str, user: str, lang: str | None, now: datetime
+    ) -> None:
+        async with self._connection() as db:
+            if lang is None:
+                await db.execute(
+                    "DELETE FROM user_languages WHERE platform=%s AND workspace=%s AND user_id=%s",
+                    (platform, workspace, user),
+                )
+                return
+            await db.execute(
+                "INSERT INTO user_languages (platform, workspace, user_id, lang, chosen_at)"
+                " VALUES (%s, %s, %s, %s, %s) ON CONFLICT (platform, workspace, user_id)"
+                " DO UPDATE SET lang=excluded.lang, chosen_at=excluded.chosen_at",
+                (platform, workspace, user, lang, whole_utc(now)),
             )
 
 

@@ -13,7 +13,7 @@ from bot.storage.base import Delivery, Subscription
 
 SUBSCRIPTION_COLUMNS = (
     "id, platform, workspace, channel, frequency, time, timezone, origin, created_by,"
-    " created_at, paused_reason, next_due"
+    " created_at, paused_reason, next_due, lang"
 )
 DELIVERY_COLUMNS = (
     "subscription_id, slot, status, claimed_by, claimed_at, lease_until, finished_at, detail"
@@ -64,6 +64,7 @@ def subscription(row: Sequence[Any], instant: Callable[[Any], datetime]) -> Subs
         created_at,
         paused_reason,
         next_due,
+        lang,
     ) = row
     return Subscription(
         int(id_),
@@ -78,6 +79,7 @@ def subscription(row: Sequence[Any], instant: Callable[[Any], datetime]) -> Subs
         instant(created_at),
         paused_reason,
         instant(next_due) if next_due is not None else None,
+        lang,
     )
 
 

@@ -195,10 +195,20 @@ class SQLiteStore:
                 f"database"
             )
             raise StorageError(msg)
-        for migration in migrations.MIGRATIONS[version:]:
+        # Every version applied, so one reserved number landing later is still applied here.
+        db.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)")
+        applied = {int(row[0]) for row in db.execute("SELECT version FROM schema_migrations")}
+        if not applied:  # a database from before the table: it had 1..user_version
+            applied = set(range(1, version + 1))
+            db.executemany(
+                "INSERT INTO schema_migrations (version) VALUES (?)", [(v,) for v in applied]
+            )
+        for migration in migrations.pending(applied):
             for statement in migration.statements("sqlite"):
                 db.execute(statement)
-            db.execute(f"PRAGMA user_version = {migration.version}")
+            db.execute("INSERT INTO schema_migrations (version) VALUES (?)", (migration.version,))
+            version = max(version, migration.version)
+            db.execute(f"PRAGMA user_version = {version}")
 
     async def schema_version(self) -> int:
         return await self._run(lambda db: int(db.execute("PRAGMA user_version").fetchone()[0]))
@@ -304,7 +314,7 @@ class SQLiteStore:
     async def sync_declared(
         self, declared: Sequence[tuple[Declared, datetime | None]], now: datetime
     ) -> None:
-        wanted = {(p, c, f, t, tz): (ws, due) for (p, ws, c, f, t, tz), due in declared}
+        wanted = {(p, c, f, t, tz): (ws, due, lang) for (p, ws, c, f, t, tz, lang), due in declared}
 
         def work(db: sqlite3.Connection) -> None:
             gone = [
@@ -320,16 +330,17 @@ class SQLiteStore:
                 _INSERT_SUBSCRIPTION,
                 [
                     (p, ws, c, f, t, tz, "settings", "settings", utc_text(now), _text(due))
-                    for (p, c, f, t, tz), (ws, due) in wanted.items()
+                    for (p, c, f, t, tz), (ws, due, _lang) in wanted.items()
                 ],
             )
             db.executemany(
-                "UPDATE subscriptions SET workspace=?, next_due=COALESCE(next_due, ?) WHERE "
+                "UPDATE subscriptions SET workspace=?, lang=?, next_due=COALESCE(next_due, ?) "
+                "WHERE "
                 "origin='settings'"
                 " AND platform=? AND channel=? AND frequency=? AND time=? AND timezone=?",
                 [
-                    (ws, _text(due), p, c, f, t, tz)
-                    for (p, c, f, t, tz), (ws, due) in wanted.items()
+                    (ws, lang, _text(due), p, c, f, t, tz)
+                    for (p, c, f, t, tz), (ws, due, lang) in wanted.items()
                 ],
             )
 
@@ -571,6 +582,48 @@ class SQLiteStore:
                 " ON CONFLICT (platform, channel) DO UPDATE SET told_at=excluded.told_at, "
                 "snapshot=excluded.snapshot",
                 (platform, channel, utc_text(when), text),
+            )
+        )
+
+    async def set_subscription_lang(self, subscription_id: int, lang: str) -> bool:
+        return await self._write(
+            lambda db: (
+                db.execute(
+                    "UPDATE subscriptions SET lang=? WHERE id=? AND lang<>?",
+                    (lang, subscription_id, lang),
+                ).rowcount
+                == 1
+            )
+        )
+
+    # --- each person's language ------------------------------------------------------------
+    async def user_language(self, platform: str, workspace: str, user: str) -> str | None:
+        row = await self._run(
+            lambda db: db.execute(
+                "SELECT lang FROM user_languages WHERE platform=? AND workspace=? AND user_id=?",
+                (platform, workspace, user),
+            ).fetchone()
+        )
+        return str(row[0]) if row else None
+
+    async def set_user_language(
+        self, platform: str, workspace: str, user: str, lang: str | None, now: datetime
+    ) -> None:
+        key = (platform, workspace, user)
+        if lang is None:
+            await self._write(
+                lambda db: db.execute(
+                    "DELETE FROM user_languages WHERE platform=? AND workspace=? AND user_id=?",
+                    key,
+                )
+            )
+            return
+        await self._write(
+            lambda db: db.execute(
+                "INSERT INTO user_languages (platform, workspace, user_id, lang, chosen_at)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (platform, workspace, user_id)"
+                " DO UPDATE SET lang=excluded.lang, chosen_at=excluded.chosen_at",
+                (*key, lang, utc_text(now)),
             )
         )
 

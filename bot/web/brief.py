@@ -13,6 +13,7 @@ from bot.commands.catalog import TOPIC_COMMANDS
 from bot.core.dispatch import Dispatcher
 from bot.core.registry import CommandRequest
 from bot.core.reply import AsOf, Item, Reply
+from bot.i18n.locales import DEFAULT
 from bot.web.passages import anchor
 
 
@@ -64,9 +65,11 @@ class Brief:
         return tuple(w for w in self.topics[0].reply.warnings if w in shared)
 
 
-def build_brief(dispatcher: Dispatcher) -> Brief:
+def build_brief(dispatcher: Dispatcher, lang: str = DEFAULT) -> Brief:
+    """The brief in ``lang``: each topic as its command answers in that language."""
     topics = tuple(
-        Topic(name, dispatcher.run(CommandRequest(name, platform="web"))) for name in TOPIC_COMMANDS
+        Topic(name, dispatcher.run(CommandRequest(name, platform="web", locale=lang)))
+        for name in TOPIC_COMMANDS
     )
     claims: defaultdict[str, defaultdict[str, list[ClaimRef]]] = defaultdict(
         lambda: defaultdict(list)

@@ -4,6 +4,9 @@ Inside the site every link is relative, so the same pages work served by the bot
 static files opened from disk or any static host. Chat replies need absolute addresses;
 those are built only from the operator's PUBLIC_URL, source ids and hashed anchors, plus
 the percent-encoded words of a /quote, so nothing a user types can shape a link.
+
+Each language has its own tree of the same pages: English at the root, Spanish under
+``es/`` (``/es/``, ``/es/sources/<id>``, ``/es/quote``). A reply in Spanish links there.
 """
 
 import dataclasses
@@ -13,6 +16,7 @@ from urllib.parse import quote as percent_encode
 from bot.commands.catalog import TOPIC_COMMANDS
 from bot.core.registry import CommandRequest
 from bot.core.reply import Reply, ReplyKind
+from bot.i18n.locales import DEFAULT, SUPPORTED
 from bot.web.passages import anchor
 
 SEARCH_COMMAND = "quote"
@@ -20,16 +24,43 @@ TOPIC_QUERY = "topic"  # /?topic=ruling: the brief, previewed as that topic
 PASSAGE_QUERY = "passage"  # /sources/<id>?passage=p-...: the report, previewed as that passage
 
 
+def lang_folder(lang: str) -> str:
+    """Where a language's pages are, from the site root: "" (English), "es/"."""
+    return "" if lang == DEFAULT else f"{lang}/"
+
+
 @dataclass(frozen=True, slots=True)
 class SiteLinks:
-    """Links from one page to the others. ``root`` leads from the page back to the site root."""
+    """Links from one page to the others. ``root`` leads from the page back to the root of
+    its language's pages (the site root for English, ``es/`` for Spanish); an absolute
+    ``root`` ("/es/") links from anywhere.
+    """
 
     root: str = ""
     static: bool = False  # static export: ``.html`` files, no search page
+    lang: str = DEFAULT
 
     @property
     def search(self) -> bool:
         return not self.static
+
+    @property
+    def site_root(self) -> str:
+        """From the page back to the site root (where static/ and the English pages are)."""
+        if self.root.startswith("/"):
+            return "/"
+        return self.root + "../" * lang_folder(self.lang).count("/")
+
+    def in_lang(self, lang: str, page: str = "") -> str:
+        """The page ``page`` (relative to a language's root, e.g. "sources/x") in ``lang``."""
+        if not page:
+            page = "index.html" if self.static else ""
+        where = f"{self.site_root}{lang_folder(lang)}{page}"
+        return where or "./"
+
+    def switch(self, page: str = "") -> dict[str, str]:
+        """This page in every language, by language (the language switch, hreflang)."""
+        return {lang: self.in_lang(lang, page) for lang in SUPPORTED}
 
     def home(self, fragment: str = "") -> str:
         page = f"{self.root}index.html" if self.static else (self.root or "./")
@@ -47,7 +78,7 @@ class SiteLinks:
         return f"{self.root}quote"
 
     def css(self) -> str:
-        return f"{self.root}static/web.css"
+        return f"{self.site_root}static/web.css"
 
 
 class PublicLinks:
@@ -61,29 +92,41 @@ class PublicLinks:
     def __init__(self, public_url: str) -> None:
         self.base = public_url.rstrip("/")
 
-    def passage(self, source_id: str, quote: str) -> str:
+    def _root(self, lang: str) -> str:
+        return f"{self.base}/{lang_folder(lang)}"
+
+    def passage(self, source_id: str, quote: str, lang: str = DEFAULT) -> str:
         mark = anchor(quote)
         source = percent_encode(source_id, safe="")
-        return f"{self.base}/sources/{source}?{PASSAGE_QUERY}={mark}#{mark}"
+        return f"{self._root(lang)}sources/{source}?{PASSAGE_QUERY}={mark}#{mark}"
 
-    def topic(self, name: str) -> str:
-        return f"{self.base}/?{TOPIC_QUERY}={name}#{name}"
+    def topic(self, name: str, lang: str = DEFAULT) -> str:
+        return f"{self._root(lang)}?{TOPIC_QUERY}={name}#{name}"
 
-    def page(self, request: CommandRequest | None) -> str | None:
+    def page(self, request: CommandRequest | None, lang: str = DEFAULT) -> str | None:
         if request is None:
             return None
         if request.command in TOPIC_COMMANDS:
-            return self.topic(request.command)
+            return self.topic(request.command, lang)
         words = request.args.get("words", "")
         if request.command == SEARCH_COMMAND and words:
-            return f"{self.base}/quote?q={percent_encode(words, safe='')}"
+            return f"{self._root(lang)}quote?q={percent_encode(words, safe='')}"
         return None
 
     def annotate(self, reply: Reply, request: CommandRequest | None) -> Reply:
-        """The reply with a link on each citation and on the reply itself (answers only)."""
+        """The reply with a link on each citation and on the reply itself (answers only), in
+        the reply's language; a translation behind its English links the English page.
+        """
         if reply.kind is not ReplyKind.ANSWER:
             return reply
+        lang = reply.lang
         citations = tuple(
-            dataclasses.replace(c, url=self.passage(c.source_id, c.quote)) for c in reply.citations
+            dataclasses.replace(c, url=self.passage(c.source_id, c.quote, lang))
+            for c in reply.citations
         )
-        return dataclasses.replace(reply, citations=citations, url=self.page(request))
+        english = reply.english
+        if english and request is not None and request.command in TOPIC_COMMANDS:
+            english = self.topic(request.command)
+        return dataclasses.replace(
+            reply, citations=citations, url=self.page(request, lang), english=english
+        )

@@ -4,6 +4,11 @@
 result until the content version or the day changes, so repeated requests cost a lookup.
 Content always comes from ``dispatcher.store.current``: an edit that fails to verify never
 reaches a page, and the last good pages keep serving.
+
+Every page exists in each language (``SiteLinks.lang``: English at the root, Spanish under
+``es/``), drawn from the replies in that language with the templates' words from the
+catalogs (``_("...")`` in the templates); each page names its other languages (``hreflang``
+alternates) and links to them (the language switch).
 """
 
 import dataclasses
@@ -25,16 +30,21 @@ from bot.core.binding import UsageError, bind
 from bot.core.dispatch import Dispatcher
 from bot.core.messages import PUBLIC_FLAG
 from bot.core.reply import Reply
+from bot.i18n.catalogs import N_
+from bot.i18n.locales import DEFAULT, SUPPORTED
+from bot.i18n.translator import Translator
+from bot.renderers.labels import TRANSLATED, TRANSLATION_LABEL
 from bot.renderers.safety import clip
-from bot.web.brief import Brief, ClaimRef, build_brief
-from bot.web.links import PASSAGE_QUERY, SEARCH_COMMAND, TOPIC_QUERY, SiteLinks
+from bot.web.brief import Brief, ClaimRef
+from bot.web.links import PASSAGE_QUERY, SEARCH_COMMAND, TOPIC_QUERY, SiteLinks, lang_folder
 from bot.web.passages import MarkedSource, Passage, anchor, mark_source
 from bot.web.previews import Preview, Previews
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
 STYLESHEET = HERE / "static" / "web.css"
-SITE_NAME = "Case brief: the IRS–ICE taxpayer data case"
+SITE_NAME = N_("Case brief: the IRS–ICE taxpayer data case")
+LANGUAGE_NAMES = {"en": "English", "es": "Español"}  # each in its own language, for the switch
 # No script at all; styles only from our own stylesheet. Static pages carry it as a <meta>.
 CSP = (
     "default-src 'none'; script-src 'none'; style-src 'self'; img-src 'self'; "
@@ -44,10 +54,10 @@ CSP_HEADER = CSP + "; frame-ancestors 'none'"
 CACHE_SIZE = 256
 
 KIND_NAMES = {
-    ParagraphKind.METADATA: "Dateline and metadata line",
-    ParagraphKind.BYLINE: "Byline",
-    ParagraphKind.CAPTION: "Photo caption",
-    ParagraphKind.CREDIT: "Credit line",
+    ParagraphKind.METADATA: N_("Dateline and metadata line"),
+    ParagraphKind.BYLINE: N_("Byline"),
+    ParagraphKind.CAPTION: N_("Photo caption"),
+    ParagraphKind.CREDIT: N_("Credit line"),
 }
 _CODE = re.compile(r"`([^`]+)`")
 _ANCHOR = re.compile(r"p-[0-9a-f]{12}")
@@ -63,6 +73,18 @@ def code_spans(text: str) -> Markup:
         position = found.end()
     parts.append(escape(text[position:]))
     return Markup("").join(parts)
+
+
+def marks(text: str, **parts: tuple[str, str]) -> Markup:
+    """Escape ``text`` (a translated message), putting each ``{name}`` in it as a word
+    highlighted the way the report's passages are: ``name=(css class, word)``.
+    """
+    return escape(text).format(
+        **{
+            name: Markup('<mark class="%s">%s</mark>') % (css, word)
+            for name, (css, word) in parts.items()
+        }
+    )
 
 
 def excerpt(text: str, limit: int = 64) -> str:
@@ -86,9 +108,20 @@ def build_environment() -> Environment:
     env.filters["code"] = code_spans
     env.filters["clip"] = clip
     env.filters["excerpt"] = excerpt
+    env.filters["marks"] = marks
     env.filters["day"] = format_day  # every date shown in one style (bot/content/dates.py)
-    env.globals.update(site_name=SITE_NAME, csp=CSP)
+    env.globals.update(csp=CSP, language_names=LANGUAGE_NAMES, languages=SUPPORTED)
     return env
+
+
+@dataclass(frozen=True, slots=True)
+class Described:
+    """What a report states about itself, in the page's language (summaries/<lang>/)."""
+
+    label: str
+    published_basis: str | None
+    not_before_basis: str | None
+    notes: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -98,6 +131,7 @@ class SourceView:
     source: Source
     marked: MarkedSource
     claims: Mapping[str, tuple[ClaimRef, ...]]  # passage anchor -> claims citing it
+    described: Described
 
     def paragraphs(
         self,
@@ -155,7 +189,6 @@ class WebPages:
         self.public_url = public_url.rstrip("/") if public_url else None
         self.previews = Previews(dispatcher)
         self._cache: LRUCache[Hashable, str] = LRUCache(CACHE_SIZE)  # guarded by _lock
-        self._brief: tuple[Hashable, Brief] | None = None  # only the newest is ever needed
         self._lock = threading.Lock()
 
     # Pages depend only on the content version and the day ("as of" and staleness).
@@ -171,12 +204,38 @@ class WebPages:
             self._cache[key] = page
         return page
 
-    def brief(self) -> Brief:
-        stamp = self._stamp()
-        known = self._brief
-        if known is None or known[0] != stamp:
-            known = self._brief = (stamp, build_brief(self.dispatcher))
-        return known[1]
+    def brief(self, lang: str = DEFAULT) -> Brief:
+        """The brief in ``lang``, kept per content version and day (one per language)."""
+        return self.previews.brief(lang)
+
+    def _render(self, template: str, links: SiteLinks, page: str, **values: object) -> str:
+        """A page in ``links.lang``: its words, its other languages, its switch."""
+        lang = links.lang
+        tr = Translator(lang, self.dispatcher.store.current.catalogs)
+        switch = links.switch(page)
+        alternates = (
+            {other: f"{self.public_url}/{lang_folder(other)}{page}" for other in SUPPORTED}
+            if self.public_url
+            else switch
+        )
+
+        def translated(text: str) -> str:
+            label = tr(TRANSLATION_LABEL)
+            return tr(TRANSLATED, label=label, text=text)
+
+        return self.env.get_template(template).render(
+            _=tr,
+            ngettext=tr.plural,
+            lang=lang,
+            links=links,
+            switch=switch,
+            alternates=alternates,
+            site_name=tr(SITE_NAME),
+            translated=translated,
+            kind_names={name: tr(name) for name in KIND_NAMES.values()},
+            query_limit=self.query_limit(),
+            **values,
+        )
 
     @staticmethod
     def topic_named(name: str | None) -> str | None:
@@ -190,12 +249,12 @@ class WebPages:
         quotes = self.brief().quotes_by_source.get(source_id, ())
         return mark if any(anchor(q) == mark for q in quotes) else None
 
-    def _og(self, preview: Preview | None, address: str) -> dict[str, str] | None:
+    def _og(self, preview: Preview | None, address: str, lang: str) -> dict[str, str] | None:
         if preview is None:
             return None
         og = {"title": preview.title, "description": preview.description}
         if self.public_url:
-            og["url"] = self.public_url + address
+            og["url"] = f"{self.public_url}/{lang_folder(lang)}{address.lstrip('/')}"
         return og
 
     def cached_index(self, links: SiteLinks, topic: str | None = None) -> str | None:
@@ -211,18 +270,24 @@ class WebPages:
         key = ("index", links, topic, self._stamp())
         page = self._cached(key)
         if page is None:
-            brief = self.brief()
-            sources = self.dispatcher.store.current.sources
-            preview = (self.previews.topic(topic) if topic else None) or self.previews.home()
+            lang = links.lang
+            content = self.dispatcher.store.current
+            preview = (self.previews.topic(topic, lang) if topic else None) or self.previews.home(
+                lang
+            )
             address = f"/?{TOPIC_QUERY}={topic}" if topic else "/"
             page = self._keep(
                 key,
-                self.env.get_template("index.html").render(
-                    links=links,
-                    brief=brief,
-                    sources=list(sources.values()),
-                    query_limit=self.query_limit(),
-                    og=self._og(preview, address),
+                self._render(
+                    "index.html",
+                    links,
+                    "",
+                    brief=self.brief(lang),
+                    sources=[
+                        (source, self.described(source, lang).label)
+                        for source in content.sources.values()
+                    ],
+                    og=self._og(preview, address, lang),
                 ),
             )
         return page
@@ -236,26 +301,45 @@ class WebPages:
             source = self.dispatcher.store.current.sources.get(source_id)
             if source is None:
                 return None
-            page = self._keep(key, self.render_source(source, self.brief(), links, passage))
+            brief = self.brief(links.lang)
+            page = self._keep(key, self.render_source(source, brief, links, passage))
         return page
+
+    def described(self, source: Source, lang: str) -> Described:
+        meta = source.meta
+        translations = self.dispatcher.store.current.translations
+        translation = translations.get(lang) if lang != DEFAULT else None
+        report = translation.report(source.id) if translation is not None else None
+        if report is None:
+            return Described(meta.label, meta.published_basis, meta.not_before_basis, meta.notes)
+        return Described(
+            report.label, report.published_basis, report.not_before_basis, report.notes
+        )
 
     def render_source(
         self, source: Source, brief: Brief, links: SiteLinks, passage: str | None = None
     ) -> str:
+        lang = links.lang
         marked = mark_source(source, brief.quotes_by_source.get(source.id, ()))
-        view = SourceView(source, marked, brief.claims_by_passage.get(source.id, {}))
-        preview = (
-            self.previews.passage(source.id, passage) if passage else None
-        ) or self.previews.source(source.id)
-        address = f"/sources/{quote_path(source.id, safe='')}" + (
-            f"?{PASSAGE_QUERY}={passage}" if passage else ""
+        view = SourceView(
+            source,
+            marked,
+            brief.claims_by_passage.get(source.id, {}),
+            self.described(source, lang),
         )
-        return self.env.get_template("source.html").render(
-            links=links,
+        preview = (
+            self.previews.passage(source.id, passage, lang) if passage else None
+        ) or self.previews.source(source.id, lang)
+        name = quote_path(source.id, safe="")
+        address = f"/sources/{name}" + (f"?{PASSAGE_QUERY}={passage}" if passage else "")
+        page = f"sources/{name}.html" if links.static else f"sources/{name}"
+        return self._render(
+            "source.html",
+            links,
+            page,
             view=view,
             meta=source.meta,
-            query_limit=self.query_limit(),
-            og=self._og(preview, address),
+            og=self._og(preview, address, lang),
         )
 
     def query_limit(self) -> int:
@@ -264,27 +348,28 @@ class WebPages:
 
     def search(self, query: str, links: SiteLinks) -> str:
         """The /quote page: the same search, cut to the same length, as the chat command."""
+        lang = links.lang
         reply: Reply | None = None
         command = self.dispatcher.registry.get(SEARCH_COMMAND)
         if query.strip() and command is not None:
             try:
                 # The trailing flag we add is the one binding strips, so a query that
                 # itself ends in "public" is searched whole; nothing is posted anywhere.
-                request = bind(command, f"{query} {PUBLIC_FLAG}", platform="web")
+                request = bind(command, f"{query} {PUBLIC_FLAG}", platform="web", locale=lang)
             except UsageError:
                 request = None
             if request is not None:
                 reply = self.dispatcher.run(dataclasses.replace(request, public=False))
-        preview = self.previews.search(query[: self.query_limit()]) if reply else None
-        return self.env.get_template("quote.html").render(
-            links=links,
+        shown = query[: self.query_limit()]
+        preview = self.previews.search(shown, lang) if reply else None
+        return self._render(
+            "quote.html",
+            links,
+            "quote",
             reply=reply,
-            query=query[: self.query_limit()],
-            query_limit=self.query_limit(),
-            og=self._og(preview, f"/quote?q={quote_path(query[: self.query_limit()], safe='')}"),
+            query=shown,
+            og=self._og(preview, f"/quote?q={quote_path(shown, safe='')}", lang),
         )
 
     def not_found(self, links: SiteLinks) -> str:
-        return self.env.get_template("not_found.html").render(
-            links=links, query_limit=self.query_limit(), og=None
-        )
+        return self._render("not_found.html", links, "", og=None)

@@ -12,7 +12,8 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from bot.core.dispatch import Dispatcher
-from bot.web.links import PASSAGE_QUERY, TOPIC_QUERY, SiteLinks
+from bot.i18n.locales import DEFAULT, SUPPORTED, TRANSLATED
+from bot.web.links import PASSAGE_QUERY, TOPIC_QUERY, SiteLinks, lang_folder
 from bot.web.pages import CSP_HEADER, STYLESHEET, WebPages
 
 PAGES_KEY = web.AppKey("web_pages", WebPages)
@@ -26,9 +27,6 @@ SECURITY_HEADERS = {
 # 400. With room for 64 KB, any query a browser's form sends is answered (cut to /quote's
 # limit). Pass these to the AppRunner that serves the pages: AppRunner(app, **HANDLER_ARGS).
 HANDLER_ARGS: dict[str, Any] = {"max_line_size": 65_536}
-SERVED = SiteLinks()
-SOURCE_PAGE = SiteLinks(root="../")
-ANYWHERE = SiteLinks(root="/")  # a 404 may sit at any depth, so it links from the root
 
 
 def _html(text: str, status: int = 200) -> web.Response:
@@ -44,7 +42,8 @@ def _html(text: str, status: int = 200) -> web.Response:
 def add_web_routes(
     app: web.Application, dispatcher: Dispatcher, *, public_url: str | None = None
 ) -> WebPages:
-    """Serve the brief (/), each report (/sources/<id>), search (/quote) and the stylesheet.
+    """Serve the brief (/), each report (/sources/<id>), search (/quote) and the stylesheet;
+    the same pages in Spanish under /es/.
 
     Also renders the 404 page for any GET or HEAD that no route of ``app`` answers.
     ``public_url`` (PUBLIC_URL) gives the pages' Open Graph tags their absolute address.
@@ -52,31 +51,53 @@ def add_web_routes(
     pages = WebPages(dispatcher, public_url=public_url)
     stylesheet = STYLESHEET.read_bytes()
 
+    def links(lang: str, page: str = "") -> SiteLinks:
+        """From an index (""), a report's page ("source") or a 404 ("anywhere")."""
+        if page == "anywhere":
+            return SiteLinks(root=f"/{lang_folder(lang)}", lang=lang)
+        return SiteLinks(root="../" if page == "source" else "", lang=lang)
+
     # A page is rendered once per content version and day; that first render (tens of ms
     # on a large brief) runs in a worker thread so the event loop never waits on it.
-    async def index(request: web.Request) -> web.Response:
-        topic = pages.topic_named(request.query.get(TOPIC_QUERY))  # previewed in the head
-        page = pages.cached_index(SERVED, topic)
-        if page is None:
-            page = await asyncio.to_thread(pages.index, SERVED, topic)
-        return _html(page)
+    def index(lang: str) -> Handler:
+        async def handle(request: web.Request) -> web.Response:
+            topic = pages.topic_named(request.query.get(TOPIC_QUERY))  # previewed in the head
+            served = links(lang)
+            page = pages.cached_index(served, topic)
+            if page is None:
+                page = await asyncio.to_thread(pages.index, served, topic)
+            return _html(page)
 
-    async def source(request: web.Request) -> web.Response:
-        source_id = request.match_info["source_id"]
-        asked = request.query.get(PASSAGE_QUERY)  # previewed in the head; checked when rendered
-        page = pages.cached_source(source_id, SOURCE_PAGE, asked)
-        if page is None:
-            page = await asyncio.to_thread(pages.source, source_id, SOURCE_PAGE, asked)
-        if page is None:
-            raise web.HTTPNotFound
-        return _html(page)
+        return handle
 
-    async def search(request: web.Request) -> web.Response:
-        return _html(pages.search(request.query.get("q", ""), SERVED))
+    def source(lang: str) -> Handler:
+        async def handle(request: web.Request) -> web.Response:
+            source_id = request.match_info["source_id"]
+            asked = request.query.get(PASSAGE_QUERY)  # previewed in the head; checked later
+            served = links(lang, "source")
+            page = pages.cached_source(source_id, served, asked)
+            if page is None:
+                page = await asyncio.to_thread(pages.source, source_id, served, asked)
+            if page is None:
+                raise web.HTTPNotFound
+            return _html(page)
+
+        return handle
+
+    def search(lang: str) -> Handler:
+        async def handle(request: web.Request) -> web.Response:
+            return _html(pages.search(request.query.get("q", ""), links(lang)))
+
+        return handle
 
     async def css(_request: web.Request) -> web.Response:
         return web.Response(
             body=stylesheet, content_type="text/css", charset="utf-8", headers=SECURITY_HEADERS
+        )
+
+    async def to_folder(request: web.Request) -> web.Response:
+        raise web.HTTPPermanentRedirect(
+            f"{request.path}/" + (f"?{request.query_string}" if request.query_string else "")
         )
 
     @web.middleware
@@ -86,12 +107,20 @@ def add_web_routes(
         except web.HTTPNotFound:
             if request.method not in ("GET", "HEAD"):
                 raise
-            return _html(pages.not_found(ANYWHERE), status=404)
+            lang = next(
+                (t for t in TRANSLATED if request.path.startswith(f"/{lang_folder(t)}")),
+                DEFAULT,
+            )
+            return _html(pages.not_found(links(lang, "anywhere")), status=404)
 
     app[PAGES_KEY] = pages
-    app.router.add_get("/", index)
-    app.router.add_get("/sources/{source_id}", source)
-    app.router.add_get("/quote", search)
+    for lang in SUPPORTED:
+        folder = f"/{lang_folder(lang)}"
+        app.router.add_get(folder, index(lang))
+        app.router.add_get(f"{folder}sources/{{source_id}}", source(lang))
+        app.router.add_get(f"{folder}quote", search(lang))
+        if lang != DEFAULT:
+            app.router.add_get(folder.rstrip("/"), to_folder)
     app.router.add_get("/static/web.css", css)
     app.middlewares.append(not_found_page)
     return pages

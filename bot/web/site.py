@@ -1,7 +1,8 @@
 """``python -m bot site OUTDIR``: the same pages as static files with relative links.
 
-index.html, sources/<id>.html, static/web.css and 404.html. The search page needs the
-bot's server (it runs the ranked search per request), so the static site has none.
+index.html, sources/<id>.html, static/web.css and 404.html; the same pages in Spanish under
+es/ (es/index.html, es/sources/<id>.html, es/404.html). The search page needs the bot's
+server (it runs the ranked search per request), so the static site has none.
 """
 
 import shutil
@@ -11,11 +12,10 @@ from pathlib import Path
 from markupsafe import escape
 
 from bot.core.dispatch import Dispatcher
-from bot.web.links import SiteLinks
+from bot.i18n.locales import SUPPORTED
+from bot.i18n.translator import Translator
+from bot.web.links import SiteLinks, lang_folder
 from bot.web.pages import SITE_NAME, STYLESHEET, WebPages
-
-INDEX = SiteLinks(root="", static=True)
-SOURCE_PAGE = SiteLinks(root="../", static=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,32 +25,44 @@ class Export:
 
 
 def export_site(dispatcher: Dispatcher, folder: Path, *, public_url: str | None = None) -> Export:
-    """Write every page into ``folder``; report pages of sources no longer served are removed."""
+    """Write every page, in every language, into ``folder``; report pages of sources no
+    longer served are removed.
+    """
     pages = WebPages(dispatcher, public_url=public_url)  # og:url with PUBLIC_URL
+    (folder / "static").mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(STYLESHEET, folder / "static" / "web.css")
+    written = 0
+    for lang in SUPPORTED:
+        written += _export(dispatcher, pages, folder / lang_folder(lang), lang)
+    return Export(written, folder)
+
+
+def _export(dispatcher: Dispatcher, pages: WebPages, folder: Path, lang: str) -> int:
+    index = SiteLinks(root="", static=True, lang=lang)
+    source_page = SiteLinks(root="../", static=True, lang=lang)
     sources_dir = folder / "sources"
     sources_dir.mkdir(parents=True, exist_ok=True)
-    (folder / "static").mkdir(exist_ok=True)
-    shutil.copyfile(STYLESHEET, folder / "static" / "web.css")
-    (folder / "index.html").write_text(pages.index(INDEX), encoding="utf-8")
-    (folder / "404.html").write_text(pages.not_found(INDEX), encoding="utf-8")
-    written = {"index.html", "404.html"}
+    (folder / "index.html").write_text(pages.index(index), encoding="utf-8")
+    (folder / "404.html").write_text(pages.not_found(index), encoding="utf-8")
     current = set()
-    brief = pages.brief()
+    brief = pages.brief(lang)
     for source in dispatcher.store.current.sources.values():
         name = f"{source.id}.html"
         current.add(name)
         (sources_dir / name).write_text(
-            pages.render_source(source, brief, SOURCE_PAGE), encoding="utf-8"
+            pages.render_source(source, brief, source_page), encoding="utf-8"
         )
+    site_name = Translator(lang, dispatcher.store.current.catalogs)(SITE_NAME)
     for stale in sources_dir.glob("*.html"):
-        if stale.name not in current and _ours(stale):  # OUTDIR may hold the operator's own pages
+        # OUTDIR may hold the operator's own pages: only ours (naming the site) are removed.
+        if stale.name not in current and _ours(stale, site_name):
             stale.unlink()
-    return Export(len(written) + len(current), folder)
+    return 2 + len(current)
 
 
-def _ours(page: Path) -> bool:
+def _ours(page: Path, site_name: str) -> bool:
     """A report page an earlier export wrote: it names the site in its header."""
     try:
-        return str(escape(SITE_NAME)) in page.read_text(encoding="utf-8", errors="replace")
+        return str(escape(site_name)) in page.read_text(encoding="utf-8", errors="replace")
     except OSError:
         return False

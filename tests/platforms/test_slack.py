@@ -14,7 +14,7 @@ from bot.app import build_dispatcher
 from bot.core.dispatch import Dispatcher
 from bot.core.registry import Command, Registry
 from bot.core.reply import Reply
-from bot.platforms.slack.app import AdminCheck, build_web_client
+from bot.platforms.slack.app import SlackUsers, build_web_client
 from bot.platforms.slack.runner import SlackRunner
 from bot.settings import Settings
 from tests.fakes.signing import form, signed_headers
@@ -335,17 +335,17 @@ async def test_a_socket_mode_app_token_revoked_at_run_time_is_fatal(
 async def test_admin_answers_expire_and_the_least_recently_used_go_first(
     settings: Settings, fake_slack: FakeSlack, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(AdminCheck, "MAX_ENTRIES", 2)
+    monkeypatch.setattr(SlackUsers, "MAX_ENTRIES", 2)
     now = [0.0]
     configured = slack_settings(settings, fake_slack)
-    check = AdminCheck(configured, timer=lambda: now[0])
+    check = SlackUsers(configured, timer=lambda: now[0])
     client = build_web_client(configured)
     fake_slack.admins.add("U1")
     assert await check(client, "U1", "T1") is True
     fake_slack.admins.discard("U1")
-    now[0] = AdminCheck.TTL_SECONDS - 1
+    now[0] = SlackUsers.TTL_SECONDS - 1
     assert await check(client, "U1", "T1") is True  # remembered
-    now[0] = AdminCheck.TTL_SECONDS + 1
+    now[0] = SlackUsers.TTL_SECONDS + 1
     assert await check(client, "U1", "T1") is False  # expired: asked again
     assert await check(client, "U2", "T1") is False
     assert await check(client, "U1", "T1") is False  # remembered, and now the most recent

@@ -154,17 +154,34 @@ def _relative_words(spanish: "Locale", english: "Locale") -> dict[str, str]:
 
 
 def find_dates_es(folded: str) -> list[Fact]:
-    """Every date in ``folded`` (folded Spanish text)."""
+    """Every date in ``folded`` (folded Spanish text); ISO dates (``2026-02-28``) too, which
+    are written alike in every language.
+    """
+    found = [
+        Fact(
+            Kind.DATE,
+            match.group(),
+            (value := PartialDate(int(match[1]), int(match[2]), int(match[3]))).norm,
+            *match.span(),
+            date=value,
+        )
+        for match in _ISO.finditer(folded)
+        if "-" in folded
+    ]
+    for fact in found:  # read once, as the date they are
+        folded = folded[: fact.start] + " " * (fact.end - fact.start) + folded[fact.end :]
     rules = _rules()
     if rules.hint.search(folded) is None:
-        return []
-    found: list[Fact] = []
+        return found
     for match in rules.pattern.finditer(folded):
-        value = _value(match, rules)
-        if value is not None:
+        read = _value(match, rules)
+        if read is not None:
             start, end = match.span()
-            found.append(Fact(Kind.DATE, folded[start:end], value.norm, start, end, date=value))
+            found.append(Fact(Kind.DATE, folded[start:end], read.norm, start, end, date=read))
     return found
+
+
+_ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 
 
 def _value(match: re.Match[str], rules: _Rules) -> PartialDate | None:

@@ -17,10 +17,19 @@ import discord
 from bot.core.binding import UsageError, bind, split_line
 from bot.core.dispatch import Dispatcher
 from bot.core.registry import User
+from bot.i18n.locales import locale_for
+from bot.i18n.translator import translator
 from bot.platforms.discord.pages import page_message
 from bot.platforms.discord.respond import apologise
 from bot.platforms.limits import UserLimiter, slow_down
-from bot.platforms.presses import EDITED, UPDATED, Outcome, PressAnswer, answer_press
+from bot.platforms.presses import (
+    EDITED,
+    UPDATED,
+    Outcome,
+    PressAnswer,
+    answer_press,
+    press_lang,
+)
 from bot.renderers.buttons import ButtonId, Options
 from bot.renderers.discord import render_discord
 from bot.service.observe import DRAINING_TEXT, Observer, Pressed
@@ -71,7 +80,9 @@ async def send_answer(interaction: discord.Interaction, answer: PressAnswer) -> 
         )
         message = interaction.message
         if answer.notice and message is not None and not message.flags.ephemeral:
-            await interaction.followup.send(UPDATED, ephemeral=True, allowed_mentions=NO_MENTIONS)
+            await interaction.followup.send(
+                answer.said(UPDATED), ephemeral=True, allowed_mentions=NO_MENTIONS
+            )
         return
     kwargs: dict[str, Any] = {"view": view} if view is not None else {}
     await interaction.response.send_message(
@@ -84,17 +95,19 @@ Press = Callable[[discord.Interaction, str], Coroutine[Any, Any, None]]
 
 def press_answerer(dispatcher: Dispatcher, observer: Observer, limiter: UserLimiter) -> Press:
     async def answer(interaction: discord.Interaction, raw: str) -> None:
+        presser = locale_for(str(interaction.locale))  # for an id that cannot be read
+        tr = translator(press_lang(raw, presser))
         if observer.draining:
             observer.record_press(Pressed("discord", outcome="refused_draining"))
             await interaction.response.send_message(
-                DRAINING_TEXT, ephemeral=True, allowed_mentions=NO_MENTIONS
+                tr(DRAINING_TEXT), ephemeral=True, allowed_mentions=NO_MENTIONS
             )
             return
         wait = limiter.wait("discord", str(interaction.user.id))
         if wait:
             observer.record_press(Pressed("discord", outcome="rate_limited"))
             await interaction.response.send_message(
-                slow_down(wait), ephemeral=True, allowed_mentions=NO_MENTIONS
+                slow_down(wait, tr), ephemeral=True, allowed_mentions=NO_MENTIONS
             )
             return
         async with observer.pressing("discord") as pressed:
@@ -107,6 +120,7 @@ def press_answerer(dispatcher: Dispatcher, observer: Observer, limiter: UserLimi
                 channel=str(interaction.channel_id),
                 workspace=str(interaction.guild_id or ""),
                 options_beside=_options_in_author(dispatcher, message),
+                locale=presser,
             )
             if found.outcome is Outcome.UPDATE and _changed(message):
                 found = found.privately(EDITED)

@@ -17,10 +17,15 @@ from typing import Any
 
 import discord
 
+from bot.core import messages
 from bot.core.dispatch import Dispatcher
 from bot.core.registry import Command, CommandRequest, User
 from bot.core.reply import Reply
+from bot.i18n.catalogs import N_
+from bot.i18n.locales import DEFAULT, locale_for
+from bot.i18n.translator import translator
 from bot.platforms.discord.pages import page_message
+from bot.platforms.languages import chosen_language, known_language, reader_language
 from bot.platforms.limits import UserLimiter, slow_down
 from bot.platforms.presses import paged_reply
 from bot.renderers.pages import Paged, single
@@ -29,12 +34,23 @@ from bot.service.observe import DRAINING_TEXT, Observer
 log = logging.getLogger(__name__)
 DEFER_AFTER_SECONDS = 2.0
 NO_MENTIONS = discord.AllowedMentions.none()
-APOLOGY = "Sorry, something went wrong answering that. The problem has been logged."
-POSTED_FOR_THE_CHANNEL = "Posted for the channel below."
+APOLOGY = messages.INTERNAL_ERROR
+POSTED_FOR_THE_CHANNEL = N_("Posted for the channel below.")
+
+
+def client_language(interaction: discord.Interaction) -> str:
+    """The language of the person's Discord client (``es-ES``, ``es-419``: Spanish)."""
+    return locale_for(str(interaction.locale.value if interaction.locale else ""))
 
 
 def to_request(
-    interaction: discord.Interaction, command: str, args: dict[str, Any], *, public: bool
+    interaction: discord.Interaction,
+    command: str,
+    args: dict[str, Any],
+    *,
+    public: bool,
+    locale: str = DEFAULT,
+    typed_locale: bool = False,
 ) -> CommandRequest:
     permissions = interaction.permissions
     user = User(
@@ -50,6 +66,8 @@ def to_request(
         channel=str(interaction.channel_id),
         user=user,
         workspace=str(interaction.guild_id or ""),
+        locale=locale,
+        typed_locale=typed_locale,
     )
 
 
@@ -76,7 +94,8 @@ async def send_reply(
         if deferred_privately and reply.public:
             # The first follow-up would be private like the deferral: end it with a note first.
             await interaction.edit_original_response(
-                content=POSTED_FOR_THE_CHANNEL, allowed_mentions=NO_MENTIONS
+                content=translator(reply.lang)(POSTED_FOR_THE_CHANNEL),
+                allowed_mentions=NO_MENTIONS,
             )
         await interaction.followup.send(
             embeds=embeds, ephemeral=ephemeral, allowed_mentions=NO_MENTIONS, **with_view
@@ -95,22 +114,33 @@ async def respond(
     command: str,
     args: dict[str, Any],
     public: bool,  # noqa: FBT001 - an Answer (tree.py), called positionally by every callback
+    lang: str | None = None,
 ) -> None:
+    user_id = str(interaction.user.id)
+    known, chosen = known_language(dispatcher, "discord", "", user_id)
+    hint = lang or reader_language(chosen, client_language(interaction))
+    tr = translator(hint)
     if observer.draining:  # stopping: take no new work, say so briefly
         observer.refused("discord", command)
         await interaction.response.send_message(
-            DRAINING_TEXT, ephemeral=True, allowed_mentions=NO_MENTIONS
+            tr(DRAINING_TEXT), ephemeral=True, allowed_mentions=NO_MENTIONS
         )
         return
-    wait = limiter.wait("discord", str(interaction.user.id))
+    wait = limiter.wait("discord", user_id)
     if wait:  # one person asking too fast: told privately, nothing runs
         observer.limited("discord", command)
         await interaction.response.send_message(
-            slow_down(wait), ephemeral=True, allowed_mentions=NO_MENTIONS
+            slow_down(wait, tr), ephemeral=True, allowed_mentions=NO_MENTIONS
         )
         return
     async with observer.serving("discord", command) as served:
-        request = to_request(interaction, command, args, public=public)
+        # The lang option, else the person's choice (/brief), else their client's language.
+        if lang is None and not known:
+            chosen = await chosen_language(dispatcher, "discord", "", user_id)
+        locale = lang or reader_language(chosen, client_language(interaction))
+        request = to_request(
+            interaction, command, args, public=public, locale=locale, typed_locale=bool(lang)
+        )
         registered = dispatcher.registry.get(command)
         deferred_privately = False
         if registered is None or not registered.slow:
@@ -130,12 +160,13 @@ async def respond(
 async def apologise(interaction: discord.Interaction, error: Exception) -> None:
     """Tree-level errors: log the detail, tell the user briefly, keep running."""
     log.error("Discord command failed", exc_info=error)
+    apology = translator(client_language(interaction))(APOLOGY)
     try:
         if interaction.response.is_done():
-            await interaction.followup.send(APOLOGY, ephemeral=True, allowed_mentions=NO_MENTIONS)
+            await interaction.followup.send(apology, ephemeral=True, allowed_mentions=NO_MENTIONS)
         else:
             await interaction.response.send_message(
-                APOLOGY, ephemeral=True, allowed_mentions=NO_MENTIONS
+                apology, ephemeral=True, allowed_mentions=NO_MENTIONS
             )
     except discord.HTTPException:
         log.exception("could not send the apology")

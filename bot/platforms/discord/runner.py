@@ -22,7 +22,7 @@ from bot.core.dispatch import Dispatcher
 from bot.platforms.discord.poster import DiscordPoster
 from bot.platforms.discord.presses import on_component, press_answerer
 from bot.platforms.discord.sync import sync_commands
-from bot.platforms.discord.tree import build_tree
+from bot.platforms.discord.tree import build_tree, translator
 from bot.platforms.errors import StartError
 from bot.platforms.limits import UserLimiter
 from bot.service.http import Mount
@@ -105,6 +105,7 @@ class CaseBriefClient(discord.AutoShardedClient):
             f"Discord: logged in as {self.user}. Invite: {invite_url(self.application_id)}",
             flush=True,
         )
+        await self.tree.set_translator(translator())  # the commands' Spanish names
         if self.syncs_commands:
             self.synced = await sync_commands(self, self.tree, self.settings.discord_guild_ids)
 

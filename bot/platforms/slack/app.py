@@ -10,6 +10,7 @@ import logging
 import re
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
 
@@ -32,6 +33,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.core.dispatch import Dispatcher
 from bot.core.registry import User
 from bot.core.reply import Reply
+from bot.i18n.catalogs import N_
+from bot.i18n.translator import translator
+from bot.platforms.languages import chosen_language, known_language, reader_language, typed_lang
 from bot.platforms.limits import UserLimiter, slow_down
 from bot.platforms.presses import paged_reply
 from bot.platforms.slack.presses import press_handler, slack_page
@@ -45,8 +49,8 @@ from bot.web.previews import Previews
 
 log = logging.getLogger(__name__)
 ACK_WITHIN_SECONDS = 2.0
-WORKING = "Working on it..."
-ADMIN_UNKNOWN = (
+WORKING = N_("Working on it...")
+ADMIN_UNKNOWN = N_(
     "Slack did not confirm your admin status in time, so this ran as for a non-admin; "
     "if you are a workspace admin, please try again in a minute."
 )
@@ -99,13 +103,20 @@ def command_line(name: str, payload: dict[str, Any]) -> str:
     return f"/{name} {payload.get('text') or ''}".strip()
 
 
-class AdminCheck:
-    """Workspace admins and owners (users.info), or IDs listed in SLACK_ADMIN_USER_IDS.
+@dataclass(frozen=True, slots=True)
+class Person:
+    is_admin: bool
+    locale: str | None  # Slack's locale for them ("es-LA", "en-US"), when it gave one
+
+
+class SlackUsers:
+    """What one users.info call says of a person: admin status (workspace admins and owners,
+    or IDs listed in SLACK_ADMIN_USER_IDS) and locale (``include_locale``).
 
     It runs before Slack's 3-second ack deadline, so users.info goes through a client with
     no retries and a short timeout, and answers are cached (bounded, for TTL_SECONDS). When
     Slack is slow or rate-limits the call, the answer is "unknown" (None): the command runs
-    as for a non-admin and the reply says to try again.
+    as for a non-admin (the reply says to try again), in the language chosen otherwise.
     """
 
     TTL_SECONDS = 300.0
@@ -114,17 +125,32 @@ class AdminCheck:
 
     def __init__(self, settings: Settings, *, timer: Callable[[], float] = time.monotonic) -> None:
         self.listed = set(settings.slack_admin_user_ids)
-        # (team, user) -> is admin; each answer expires TTL_SECONDS after users.info gave it,
-        # and when full the least recently used goes first.
-        self._cache: TTLCache[tuple[str, str], bool] = TTLCache(
+        # (team, user) -> what users.info said; each answer expires TTL_SECONDS after it was
+        # given, and when full the least recently used goes first.
+        self._cache: TTLCache[tuple[str, str], Person] = TTLCache(
             self.MAX_ENTRIES, self.TTL_SECONDS, timer
         )
 
     async def __call__(
         self, client: AsyncWebClient, user_id: str, team_id: str = ""
     ) -> bool | None:
+        """Whether the person is an admin; None when Slack did not say in time."""
         if user_id in self.listed:
             return True
+        person = await self.person(client, user_id, team_id)
+        return person.is_admin if person is not None else None
+
+    async def locale(self, client: AsyncWebClient, user_id: str, team_id: str = "") -> str | None:
+        person = await self.person(client, user_id, team_id)
+        return person.locale if person is not None else None
+
+    def known(self, user_id: str, team_id: str = "") -> Person | None:
+        """What is remembered of the person, without asking Slack."""
+        return self._cache.get((team_id, user_id))
+
+    async def person(
+        self, client: AsyncWebClient, user_id: str, team_id: str = ""
+    ) -> Person | None:
         key = (team_id, user_id)
         cached = self._cache.get(key)
         if cached is not None:
@@ -137,25 +163,26 @@ class AdminCheck:
             retry_handlers=[],
         )
         try:
-            user = (await quick.users_info(user=user_id))["user"]
+            user = (await quick.users_info(user=user_id, include_locale=True))["user"]
         except SlackApiError as error:
             status = error.response.status_code
             if status == HTTPStatus.TOO_MANY_REQUESTS:
                 record_rate_limited("slack")
-            log.warning(
-                "users.info failed for an admin check (HTTP %s); admin status unknown", status
-            )
+            log.warning("users.info failed (HTTP %s); admin status and locale unknown", status)
             return None
         except (TimeoutError, aiohttp.ClientError):
             log.warning(
-                "users.info did not answer within %s s; admin status unknown", self.TIMEOUT_SECONDS
+                "users.info did not answer within %s s; admin status and locale unknown",
+                self.TIMEOUT_SECONDS,
             )
             return None
         is_admin = bool(
             user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner")
         )
-        self._cache[key] = is_admin
-        return is_admin
+        locale = user.get("locale")
+        person = Person(is_admin, str(locale) if isinstance(locale, str) and locale else None)
+        self._cache[key] = person
+        return person
 
 
 def build_slack_app(
@@ -184,7 +211,7 @@ def build_slack_app(
         **options,
     )
     observer = observer or Observer(commands=[c.name for c in dispatcher.registry])
-    admin_check = AdminCheck(settings)
+    users = SlackUsers(settings)
     limiter = UserLimiter(settings.user_rate_per_minute, settings.user_rate_burst)
     for command in dispatcher.registry:
         app.command(f"/{command.name}")(
@@ -192,9 +219,10 @@ def build_slack_app(
                 command.name,
                 dispatcher,
                 observer,
-                admin_check if command.needs_admin else None,
+                users,
                 limiter,
                 slow=command.slow,
+                needs_admin=command.needs_admin,
             )
         )
     # Page buttons (Previous, Next, Sources, and the web link's click, which needs an ack).
@@ -217,53 +245,74 @@ def _handler(
     name: str,
     dispatcher: Dispatcher,
     observer: Observer,
-    admin_check: AdminCheck | None,
+    users: SlackUsers,
     limiter: UserLimiter,
     *,
     slow: bool = False,
+    needs_admin: bool = False,
 ) -> Callable[..., Awaitable[None]]:
     async def on_command(
         ack: AsyncAck, respond: AsyncRespond, command: dict[str, Any], client: AsyncWebClient
     ) -> None:
+        user_id = str(command.get("user_id", ""))
+        team = str(command.get("team_id") or "")
+        line = command_line(name, command)
+        typed = typed_lang(line)
+        known, chosen = known_language(dispatcher, "slack", team, user_id)
+        person = users.known(user_id, team)
+        # What is known now: enough for a note before any work, and often for the reply.
+        hint = reader_language(chosen, person.locale if person else None)
         if observer.draining:  # stopping: take no new work, say so briefly
             observer.refused("slack", name)
-            await ack(response_type="ephemeral", text=DRAINING_TEXT)
+            await ack(response_type="ephemeral", text=translator(hint)(DRAINING_TEXT))
             return
-        user_id = str(command.get("user_id", ""))
         wait = limiter.wait("slack", user_id)
         if wait:  # one person asking too fast: told privately, nothing runs
             observer.limited("slack", name)
-            await ack(response_type="ephemeral", text=slow_down(wait))
+            await ack(response_type="ephemeral", text=slow_down(wait, translator(hint)))
             return
         async with observer.serving("slack", name) as served:
 
-            def run(*, is_admin: bool) -> Reply:
+            def run(*, is_admin: bool, locale: str) -> Reply:
                 user = User(id=user_id, name=str(command.get("user_name", "")), is_admin=is_admin)
                 return dispatcher.run_line(
-                    command_line(name, command),
+                    line,
                     platform="slack",
                     channel=command.get("channel_id"),
                     user=user,
-                    workspace=str(command.get("team_id") or ""),
+                    workspace=team,
+                    locale=locale,
                 )
 
             async def answer() -> Reply:
-                is_admin = (
-                    await admin_check(client, user_id, str(command.get("team_id", "")))
-                    if admin_check
-                    else False
-                )
+                # One users.info at most (cached), for the locale and the admin status alike.
+                picked = chosen
+                if not typed and not known:
+                    picked = await chosen_language(dispatcher, "slack", team, user_id)
+                found = person
+                if found is None and (
+                    (needs_admin and user_id not in users.listed) or not (typed or picked)
+                ):
+                    found = await users.person(client, user_id, team)
+                locale = hint if typed else reader_language(picked, found.locale if found else None)
+                is_admin: bool | None = False
+                if needs_admin:
+                    is_admin = (
+                        True if user_id in users.listed else (found.is_admin if found else None)
+                    )
                 reply = (
-                    await asyncio.to_thread(run, is_admin=bool(is_admin))
+                    await asyncio.to_thread(run, is_admin=bool(is_admin), locale=locale)
                     if slow
-                    else run(is_admin=bool(is_admin))
+                    else run(is_admin=bool(is_admin), locale=locale)
                 )
                 if is_admin is None:
-                    reply = dataclasses.replace(reply, warnings=(*reply.warnings, ADMIN_UNKNOWN))
+                    note = translator(reply.lang)(ADMIN_UNKNOWN)
+                    reply = dataclasses.replace(reply, warnings=(*reply.warnings, note))
                 return reply
 
-            if not slow and admin_check is None:  # sub-millisecond: answer in the ack itself
-                reply = run(is_admin=False)
+            settled = typed or (known and (chosen is not None or person is not None))
+            if not slow and not needs_admin and settled:  # sub-millisecond: in the ack itself
+                reply = run(is_admin=False, locale=hint)
                 served.replied(reply)
                 await ack(**first_page(dispatcher, reply))
                 return
@@ -276,7 +325,7 @@ def _handler(
                 served.replied(reply)
                 await ack(**first_page(dispatcher, reply))
                 return
-            await ack(response_type="ephemeral", text=WORKING)
+            await ack(response_type="ephemeral", text=translator(hint)(WORKING))
             reply = await work
             served.replied(reply)
             await respond(**first_page(dispatcher, reply))

@@ -18,8 +18,16 @@ from slack_bolt.context.async_context import AsyncBoltContext
 
 from bot.core.dispatch import Dispatcher
 from bot.core.registry import User
+from bot.i18n.translator import translator
 from bot.platforms.limits import UserLimiter, slow_down
-from bot.platforms.presses import EDITED, UPDATED, Outcome, PressAnswer, answer_press
+from bot.platforms.presses import (
+    EDITED,
+    UPDATED,
+    Outcome,
+    PressAnswer,
+    answer_press,
+    press_lang,
+)
 from bot.platforms.slack.responses import ResponseUrls
 from bot.renderers.buttons import WEB_ID, ButtonId, Options
 from bot.renderers.kept import KeptByIdentity
@@ -75,7 +83,9 @@ async def send_answer(respond: Respond, answer: PressAnswer, *, ephemeral: bool)
     if answer.outcome is Outcome.UPDATE:
         await respond(text=payload["text"], blocks=payload["blocks"], replace_original=True)
         if answer.notice and not ephemeral:  # the channel sees the notice; the presser is told
-            await respond(text=UPDATED, response_type="ephemeral", replace_original=False)
+            await respond(
+                text=answer.said(UPDATED), response_type="ephemeral", replace_original=False
+            )
         return
     await respond(
         text=payload["text"],
@@ -104,14 +114,17 @@ def press_handler(
             return
         user = body.get("user") or {}
         user_id = str(user.get("id", ""))
+        tr = translator(press_lang(raw))
         if observer.draining:
             observer.record_press(Pressed("slack", outcome="refused_draining"))
-            await respond(text=DRAINING_TEXT, response_type="ephemeral", replace_original=False)
+            await respond(text=tr(DRAINING_TEXT), response_type="ephemeral", replace_original=False)
             return
         wait = limiter.wait("slack", user_id)
         if wait:
             observer.record_press(Pressed("slack", outcome="rate_limited"))
-            await respond(text=slow_down(wait), response_type="ephemeral", replace_original=False)
+            await respond(
+                text=slow_down(wait, tr), response_type="ephemeral", replace_original=False
+            )
             return
         async with observer.pressing("slack") as pressed:
             answer = answer_press(
