@@ -58,7 +58,7 @@ def declared_recaps(
                 schedule.frequency,
                 schedule.time,
                 schedule.timezone,
-                lang,
+                *([lang] if lang != DEFAULT else []),  # English needs no seventh field
             )
         )
     return out

@@ -64,7 +64,7 @@ class LazyStore:
         now = self._state.clock()
         entries: list[tuple[Declared, datetime | None]] = []
         for entry in self._declared:
-            _, _, _, frequency, at, tz, _ = entry
+            _, _, _, frequency, at, tz = entry[:6]
             entries.append((entry, Schedule(frequency, at, tz).next_slot(now)))  # checked at start
         await self.store.sync_declared(entries, now)
 

@@ -58,9 +58,19 @@ class Delivery:
     detail: str | None
 
 
-# (platform, workspace, channel, frequency, time, timezone, lang) of one operator-declared
-# recap.
-Declared = tuple[str, str, str, str, str, str, str]
+# (platform, workspace, channel, frequency, time, timezone[, lang]) of one operator-declared
+# recap; without a language, English.
+Declared = tuple[str, ...]
+
+
+def declared_key(entry: Declared) -> tuple[str, str, str, str, str]:
+    """(platform, channel, frequency, time, timezone): what makes a declared recap itself."""
+    platform, _, channel, frequency, time, tz = entry[:6]
+    return (platform, channel, frequency, time, tz)
+
+
+def declared_lang(entry: Declared) -> str:
+    return entry[6] if len(entry) > 6 else "en"  # noqa: PLR2004 - the optional 7th field
 
 
 class RecapStore(Protocol):

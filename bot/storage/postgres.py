@@ -19,7 +19,14 @@ import psycopg
 from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
 from bot.storage import migrations, rows
-from bot.storage.base import Declared, Delivery, StorageError, Subscription
+from bot.storage.base import (
+    Declared,
+    Delivery,
+    StorageError,
+    Subscription,
+    declared_key,
+    declared_lang,
+)
 from bot.storage.rows import DELIVERY_COLUMNS, SUBSCRIPTION_COLUMNS, from_timestamptz, whole_utc
 from bot.storage.urls import scrub, url_for_logs
 
@@ -255,7 +262,9 @@ class PostgresStore:
     async def sync_declared(
         self, declared: Sequence[tuple[Declared, datetime | None]], now: datetime
     ) -> None:
-        wanted = {(p, c, f, t, tz): (ws, due, lang) for (p, ws, c, f, t, tz, lang), due in declared}
+        wanted = {
+            declared_key(entry): (entry[1], due, declared_lang(entry)) for entry, due in declared
+        }
         async with self._transaction() as db:
             # Instances starting at once each sync; one at a time keeps the deletes and inserts
             # simple.

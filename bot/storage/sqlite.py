@@ -24,7 +24,14 @@ from time import monotonic, sleep
 from typing import Any, TypeVar
 
 from bot.storage import migrations, rows
-from bot.storage.base import Declared, Delivery, StorageError, Subscription
+from bot.storage.base import (
+    Declared,
+    Delivery,
+    StorageError,
+    Subscription,
+    declared_key,
+    declared_lang,
+)
 from bot.storage.rows import DELIVERY_COLUMNS, SUBSCRIPTION_COLUMNS, parse_utc_text, utc_text
 
 # SQL here is fixed text plus the column lists of bot.storage.rows and "?" or %s
@@ -314,7 +321,9 @@ class SQLiteStore:
     async def sync_declared(
         self, declared: Sequence[tuple[Declared, datetime | None]], now: datetime
     ) -> None:
-        wanted = {(p, c, f, t, tz): (ws, due, lang) for (p, ws, c, f, t, tz, lang), due in declared}
+        wanted = {
+            declared_key(entry): (entry[1], due, declared_lang(entry)) for entry, due in declared
+        }
 
         def work(db: sqlite3.Connection) -> None:
             gone = [

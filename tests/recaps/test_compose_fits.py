@@ -42,7 +42,7 @@ def test_a_grown_brief_still_recaps_in_one_message(content_dirs: tuple[Path, Pat
     assert sum(1 for c in content.topics["numbers"].claims() if c.label) == 30
     reply, _ = compose(content, None, WHEN)
     assert reply.footer
-    assert re.match(r"\d+ more point\(s\) in /status and /numbers\. Recaps:", reply.footer)
+    assert re.match(r"\d+ more points? in /status and /numbers\. Recaps:", reply.footer)
     slack, discord = render_slack(reply), render_discord(reply)
     slack_limits.assert_within_limits(slack)
     discord_limits.assert_within_limits(discord)

@@ -148,7 +148,7 @@ async def test_discord_admins_have_manage_server(
             "333333333333333333"
         ]
         synced = {c["name"]: c for c in fake.commands["global"]}["recap"]
-        assert [o["name"] for o in synced["options"]] == ["action", "details", "public"]
+        assert [o["name"] for o in synced["options"]] == ["action", "details", "public", "lang"]
     finally:
         await runner.stop()
         await fake.stop()

@@ -96,7 +96,12 @@ async def test_a_database_newer_than_the_bot_is_refused_plainly(store_url: str) 
 
 
 def test_every_migration_reads_in_both_dialects_without_placeholders_left() -> None:
-    assert [m.version for m in migrations.MIGRATIONS] == list(range(1, migrations.LATEST + 1))
+    # 1..N, but numbers promised to branches not landed yet (migrations.RESERVED)
+    assert [m.version for m in migrations.MIGRATIONS] == [
+        v
+        for v in range(1, migrations.LATEST + 1)
+        if v not in migrations.RESERVED or v in {m.version for m in migrations.MIGRATIONS}
+    ]
     for migration in migrations.MIGRATIONS:
         for dialect in ("sqlite", "postgresql"):
             statements = migration.statements(dialect)

@@ -1,5 +1,6 @@
 """``python -m bot site OUTDIR``: the same pages as static files with relative links."""
 
+import html
 import subprocess
 import sys
 from pathlib import Path
@@ -20,14 +21,18 @@ def test_export_writes_every_page_and_each_link_resolves_on_disk(
     out = tmp_path / "site"
     export = export_site(dispatcher, out)
     files = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
-    assert files == [
+    assert files == [  # the same pages in Spanish under es/ (one stylesheet for both)
         "404.html",
+        "es/404.html",
+        "es/index.html",
+        "es/sources/epoch-times.html",
+        "es/sources/washington-report.html",
         "index.html",
         "sources/epoch-times.html",
         "sources/washington-report.html",
         "static/web.css",
     ]
-    assert export.pages == 4
+    assert export.pages == 8
     for page in out.rglob("*.html"):
         body = page.read_text(encoding="utf-8")
         assert '<meta http-equiv="Content-Security-Policy"' in body
@@ -43,7 +48,7 @@ def test_export_writes_every_page_and_each_link_resolves_on_disk(
                 )
     index = (out / "index.html").read_text(encoding="utf-8")
     assert 'action="quote"' not in index
-    assert "needs the bot's own web server" in index
+    assert "needs the bot's own web server" in html.unescape(index)
     ruling = dispatcher.run_line("/ruling")
     assert (
         f'href="sources/{ruling.citations[0].source_id}.html#{anchor(ruling.citations[0].quote)}"'
@@ -94,7 +99,7 @@ def test_the_site_command_needs_no_chat_credentials(
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    assert "Wrote 4 pages to" in done.stdout
+    assert "Wrote 8 pages to" in done.stdout  # in English and in Spanish
     assert (tmp_path / "out" / "index.html").is_file()
 
 
