@@ -162,7 +162,10 @@ class FakeDiscord:
                 dict(c, id=str(next(self._ids)), application_id=str(APP_ID), version="1")
                 for c in body
             ]
-        return _json(self.commands[scope])
+        if request.query.get("with_localizations") == "true":
+            return _json(self.commands[scope])
+        # As Discord: without with_localizations=true, no localization dictionaries.
+        return _json([_without_localizations(c) for c in self.commands[scope]])
 
     async def _callback(self, request: web.Request) -> web.Response:
         body = await request.json()
@@ -233,15 +236,17 @@ class FakeDiscord:
         timeout: float = 5,
         token: str | None = None,
         shard: int = 0,
+        locale: str = "en-US",
     ) -> dict[str, Any]:
         """Press the button ``custom_id`` on ``message`` (as kept in ``interaction_messages``,
-        or any message dict); return the interaction's callback body.
+        or any message dict) from a client in ``locale``; return the interaction's callback
+        body.
         """
         interaction_id = str(next(self._ids))
         future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
         self.callbacks[interaction_id] = future
         self._pressed[interaction_id] = str(message["id"])
-        payload = interaction_payload(interaction_id, "", {}, SEND_AND_EMBED)
+        payload = interaction_payload(interaction_id, "", {}, SEND_AND_EMBED, locale)
         payload["type"] = 3  # MESSAGE_COMPONENT
         payload["data"] = {"custom_id": custom_id, "component_type": 2}
         payload["message"] = message
@@ -449,9 +454,10 @@ class FakeDiscord:
         timeout: float = 5,
         token: str | None = None,
         shard: int = 0,
+        locale: str = "en-US",
     ) -> dict[str, Any]:
         """Dispatch a slash command to a bot (the first token's by default) on one of its
-        shards; return its callback body.
+        shards, from a user whose client is in ``locale``; return its callback body.
         """
         interaction_id = str(next(self._ids))
         future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
@@ -459,14 +465,30 @@ class FakeDiscord:
         await self._dispatch(
             token or self.token,
             "INTERACTION_CREATE",
-            interaction_payload(interaction_id, name, options or {}, permissions),
+            interaction_payload(interaction_id, name, options or {}, permissions, locale),
             shard=shard,
         )
         return await asyncio.wait_for(future, timeout)
 
 
+def _without_localizations(data: Any) -> Any:  # noqa: ANN401 - JSON in, JSON out
+    if isinstance(data, dict):
+        return {
+            k: _without_localizations(v)
+            for k, v in data.items()
+            if k not in ("name_localizations", "description_localizations")
+        }
+    if isinstance(data, list):
+        return [_without_localizations(v) for v in data]
+    return data
+
+
 def interaction_payload(
-    interaction_id: str, name: str, options: dict[str, Any], permissions: int
+    interaction_id: str,
+    name: str,
+    options: dict[str, Any],
+    permissions: int,
+    locale: str = "en-US",
 ) -> dict[str, Any]:
     typed = [
         {"name": k, "type": 5 if isinstance(v, bool) else 3, "value": v} for k, v in options.items()
@@ -508,7 +530,7 @@ def interaction_payload(
             "permissions": str(permissions),
         },
         "app_permissions": str(SEND_AND_EMBED),
-        "locale": "en-US",
+        "locale": locale,  # the user's client language (es-ES, es-419, ...)
         "guild_locale": "en-US",
         "entitlements": [],
         "authorizing_integration_owners": {"0": str(GUILD_ID)},

@@ -38,6 +38,9 @@ class FakeSlack:
             list
         )  # chat.postMessage, per channel
         self.admins: set[str] = set()  # user IDs users.info reports as workspace admins
+        # user ID -> the locale users.info reports with include_locale (Slack's own default:
+        # en-US for everyone else)
+        self.locales: dict[str, str] = {}
         self.post_delay = 0.0  # seconds each chat.postMessage takes
         # Rate limits like Slack's for chat.postMessage (None: unlimited): 429 + Retry-After.
         self.workspace_per_second: int | None = None
@@ -168,17 +171,15 @@ class FakeSlack:
             return web.json_response({"ok": True, "url": f"ws://127.0.0.1:{self.port}/link"})
         if method == "users.info":
             user = args.get("user", "")
-            return web.json_response(
-                {
-                    "ok": True,
-                    "user": {
-                        "id": user,
-                        "is_admin": user in self.admins,
-                        "is_owner": False,
-                        "is_primary_owner": False,
-                    },
-                }
-            )
+            found: dict[str, Any] = {
+                "id": user,
+                "is_admin": user in self.admins,
+                "is_owner": False,
+                "is_primary_owner": False,
+            }
+            if str(args.get("include_locale", "")).lower() in ("true", "1"):
+                found["locale"] = self.locales.get(user, "en-US")
+            return web.json_response({"ok": True, "user": found})
         if method == "chat.postMessage":
             channel = str(args.get("channel"))
             if self.channel_failures[channel]:
