@@ -471,7 +471,7 @@ class FakeDiscord:
         return await asyncio.wait_for(future, timeout)
 
 
-def _without_localizations(data: Any) -> Any:  # noqa: ANN401 - JSON in, JSON out
+def _without_localizations(data: Any) -> Any:
     if isinstance(data, dict):
         return {
             k: _without_localizations(v)

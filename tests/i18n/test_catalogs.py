@@ -1,37 +1,85 @@
 """The interface's words in Spanish: gettext catalogs read from .po files at load time."""
 
+import re
 import shutil
 from pathlib import Path
 
 import pytest
-from babel.messages.extract import extract_from_dir
+from babel.messages.catalog import Catalog
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+from babel.messages.frontend import parse_keywords, parse_mapping_cfg
 from babel.messages.pofile import read_po
 
 from bot.commands.catalog import TOPIC_COMMANDS
 from bot.content.problems import ContentError
 from bot.content.store import ContentStore, load_content
 from bot.content.translations import BEHIND_NOTE, TRANSLATION_LABEL
-from bot.i18n.catalogs import LOCALES_DIR, load_catalogs, po_file
+from bot.i18n.catalogs import LOCALES_DIR, load_catalogs, placeholder_errors, po_file
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _messages_in_code() -> set[str]:
-    """Every message the code marks for translation, as `make messages` extracts them."""
-    found = extract_from_dir(str(ROOT / "bot"), method_map=[("**.py", "python")])
-    return {message if isinstance(message, str) else message[0] for _, _, message, _, _ in found}
+def _messages_in_code() -> set[tuple[str | None, str]]:
+    """Every message the code and the templates mark for translation, (context, message), as
+    `make messages` extracts them: babel.cfg's method map and the Makefile's keywords.
+    """
+    with (ROOT / "babel.cfg").open(encoding="utf-8") as config:
+        method_map, options_map = parse_mapping_cfg(config)
+    keywords = parse_keywords(re.findall(r"-k (\S+)", (ROOT / "Makefile").read_text()))
+    found = extract_from_dir(
+        str(ROOT),
+        method_map=method_map,
+        options_map=options_map,
+        keywords={**DEFAULT_KEYWORDS, **keywords},
+    )
+    return {
+        (context, message if isinstance(message, str) else message[0])
+        for _, _, message, _, context in found
+    }
+
+
+def _catalog() -> Catalog:
+    with po_file("es").open("rb") as file:
+        return read_po(file, locale="es")
 
 
 def test_every_message_has_a_spanish_translation() -> None:
     wanted = _messages_in_code()
-    assert TRANSLATION_LABEL in wanted
-    assert BEHIND_NOTE in wanted
-    with po_file("es").open("rb") as file:
-        catalog = read_po(file, locale="es")
-    missing = sorted(
-        m for m in wanted if not (catalog.get(m) and catalog[m].string and not catalog[m].fuzzy)
-    )
+    assert (None, TRANSLATION_LABEL) in wanted
+    assert (None, BEHIND_NOTE) in wanted
+    assert (None, "Skip to the content") in wanted  # the templates'
+    assert ("discord", "numbers") in wanted  # Discord's command names
+    catalog = _catalog()
+
+    def translated(context: str | None, message: str) -> bool:
+        entry = catalog.get(message, context=context)
+        if entry is None or entry.fuzzy:
+            return False
+        strings = entry.string if isinstance(entry.string, tuple) else (entry.string,)
+        return all(strings)  # every plural form too
+
+    missing = sorted(f"{c or ''}|{m}" for c, m in wanted if not translated(c, m))
     assert missing == [], "run `make messages` and translate these in the .po file"
+    stale = sorted(
+        m.id if isinstance(m.id, str) else m.id[0]
+        for m in catalog
+        if m.id and (m.context, m.id if isinstance(m.id, str) else m.id[0]) not in wanted
+    )
+    assert stale == [], "messages no code uses any more: run `make messages`"
+
+
+def test_every_translation_keeps_the_placeholders_of_its_message() -> None:
+    """``{name}`` fields are filled in by name: a translation may reorder them, never drop or
+    invent one (make messages would not notice; the catalogs refuse it at load time).
+    """
+    catalog = _catalog()
+    wrong = {
+        m.id if isinstance(m.id, str) else m.id[0]: placeholder_errors(m.id, m.string)
+        for m in catalog
+        if m.id
+    }
+    assert {message: errors for message, errors in wrong.items() if errors} == {}
+    assert len(catalog) > 200
 
 
 def test_the_catalog_translates_and_english_needs_none() -> None:
@@ -57,6 +105,7 @@ def locales(tmp_path: Path) -> Path:
         (lambda text: text + '\nmsgid "x"\nmsgstr "y"\nstray words\n', "Unknown or misformatted"),
         (lambda text: text + '\nmsgid "x"\nmsgstr "y"\nmsgid "q"\n', "missing msgstr"),
         (lambda text: text + '\nmsgid "%(n)s days"\nmsgstr "%(dias)s días"\n', "placeholder"),
+        (lambda text: text + '\nmsgid "{count} days"\nmsgstr "{cuenta} días"\n', "placeholders"),
     ],
 )
 def test_a_broken_po_file_is_reported_with_its_line(

@@ -148,7 +148,7 @@ async def test_an_unchanged_tree_with_localizations_is_not_synced_again(
 
 def test_every_name_discord_shows_has_its_spanish_form() -> None:
     """Each command, option and choice of the tree, in the catalog's "discord" context."""
-    from bot.commands.catalog import build_registry  # noqa: PLC0415
+    from bot.commands.catalog import build_registry
 
     catalogs, problems = load_catalogs()
     assert problems == []

@@ -81,9 +81,7 @@ def test_subscribe_with_lang_es_and_change_it_back(dispatcher: Dispatcher) -> No
     preview = ran("/recap preview lang:es")
     assert preview.title == "Vista previa: Boletín del caso, 10 de marzo de 2026"
     again = ran("/recap subscribe daily 09:00 America/New_York")
-    assert "Already subscribed (#1): daily at 09:00 America/New_York, in English." in text_of(
-        again
-    )
+    assert "Already subscribed (#1): daily at 09:00 America/New_York, in English." in text_of(again)
     assert "Add `lang es` at the end for recaps in Spanish." in text_of(again)
     assert [s.lang for s in service.call(service.subscriptions)] == ["en"]
     typed = ran("/recap subscribe daily 09:00 America/New_York lang:es")  # lang: counts too
@@ -125,7 +123,10 @@ async def test_a_spanish_subscription_is_posted_in_spanish(
         await service.ready()
         clock.now = NINE_NY + timedelta(minutes=1)
         report = await service.post_due()
-        assert sorted(report.posted) == ["slack:CEN@2026-03-10T13:00Z", "slack:CES@2026-03-10T13:00Z"]
+        assert sorted(report.posted) == [
+            "slack:CEN@2026-03-10T13:00Z",
+            "slack:CES@2026-03-10T13:00Z",
+        ]
         posted = {str(args["channel"]): args for args in slack.called("chat.postMessage")}
         blocks = posted["CES"]["blocks"]
         spanish = json.loads(blocks) if isinstance(blocks, str) else blocks

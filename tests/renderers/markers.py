@@ -5,6 +5,13 @@ and the sources it lists (used by the paging tests and benchmarks/chat_pages.py)
 import re
 from typing import Any
 
+from bot.i18n.locales import SUPPORTED
+from bot.i18n.translator import translator
+from bot.renderers.labels import SOURCES
+
+# The sources embeds' titles, in every language ("Sources", "Fuentes", and "... (cont.)").
+_SOURCES_TITLES = tuple(translator(lang)(SOURCES) for lang in SUPPORTED)
+
 # Discord writes a marker \[3\] (or \[[3](url)\] with links); Slack [3] or <url|[3]>.
 _DISCORD_MARK = re.compile(r"\\\[\[?(\d+)")
 _DISCORD_SOURCE = re.compile(r"(?m)^\\\[\[?(\d+)")
@@ -29,7 +36,7 @@ class Measured:
 def measure_discord(payload: dict[str, Any]) -> Measured:
     seen = Measured()
     for embed in payload["embeds"]:
-        if str(embed.get("title", "")).startswith("Sources"):
+        if str(embed.get("title", "")).startswith(_SOURCES_TITLES):
             seen.listed |= {int(n) for n in _DISCORD_SOURCE.findall(embed.get("description", ""))}
             continue
         description = embed.get("description", "")

@@ -57,6 +57,13 @@ _sections = st.builds(
 )
 
 
+_LOCALES = st.sampled_from(["", "en", "es"])
+# Where the English is, for a translation behind it: a command, or a web address (PUBLIC_URL).
+_ENGLISH = st.none() | st.sampled_from(
+    ["/numbers lang:en", "https://brief.example.org/?topic=numbers#numbers"]
+)
+
+
 @st.composite
 def replies(draw: st.DrawFn) -> Reply:
     citations = draw(
@@ -67,6 +74,7 @@ def replies(draw: st.DrawFn) -> Reply:
                 source_id=st.text(max_size=20),
                 source_label=_text,
                 quote=_text,
+                translation=st.none() | _text,  # a quote's rendering in the reply's language
             ),
             max_size=120,
         ).map(tuple)
@@ -79,6 +87,9 @@ def replies(draw: st.DrawFn) -> Reply:
         warnings=draw(st.lists(_text, max_size=12).map(tuple)),
         public=draw(st.booleans()),
         footer=draw(st.none() | _text),
+        locale=draw(_LOCALES),
+        # Links are our own only (PUBLIC_URL): the hostile replies carry none, as before.
+        english=draw(st.none() | st.just("/numbers lang:en")),
     )
 
 
@@ -90,6 +101,7 @@ _PROSE = st.characters(blacklist_characters="[]\\", blacklist_categories=("Cs",)
 def cited_replies(draw: st.DrawFn) -> Reply:
     """Replies as commands make them: citations numbered 1..n, every marker one of them."""
     count = draw(st.integers(0, 80))
+    translated = draw(st.booleans())  # a reply in Spanish: every quote with its rendering
     citations = tuple(
         Citation(
             n,
@@ -97,6 +109,7 @@ def cited_replies(draw: st.DrawFn) -> Reply:
             draw(st.text(_PROSE, min_size=1, max_size=60)),
             draw(st.text(_PROSE, min_size=1, max_size=450)),
             draw(st.none() | st.just(f"https://brief.example.org/sources/x?passage=p-{n:012x}")),
+            draw(st.text(_PROSE, min_size=1, max_size=500)) if translated else None,
         )
         for n in range(1, count + 1)
     )
@@ -121,4 +134,6 @@ def cited_replies(draw: st.DrawFn) -> Reply:
         command=draw(st.sampled_from(["ruling", "who", "quote"])),
         args=draw(st.sampled_from([(), (("name", "Romo"),), (("words", "x " * 80),)])),
         url=draw(st.none() | st.just("https://brief.example.org/?topic=ruling#ruling")),
+        locale="es" if translated else draw(_LOCALES),
+        english=draw(_ENGLISH),
     )

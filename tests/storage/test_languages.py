@@ -57,7 +57,7 @@ async def test_a_reserved_number_landing_later_is_applied_to_a_database_past_it(
     """A database migrated to 6 while 3, 4 and 5 were only reserved gets 3 when it lands."""
     store = await open_store(store_url)
     await store.close()
-    assert 3 in migrations.RESERVED  # noqa: PLR2004 - the number this test lands
+    assert 3 in migrations.RESERVED
     landed = Migration(3, "0003_landed_later.sql", "CREATE TABLE landed_later (x TEXT);")
     monkeypatch.setattr(
         migrations,
@@ -71,7 +71,7 @@ async def test_a_reserved_number_landing_later_is_applied_to_a_database_past_it(
     finally:
         await again.close()
     if store_url.startswith("sqlite"):
-        import sqlite3  # noqa: PLC0415 - only to look inside the file
+        import sqlite3
 
         path = store_url.removeprefix("sqlite:///")
         with sqlite3.connect(path) as db:

@@ -191,6 +191,12 @@ PAGES = [
     "/quote",
     "/quote?q=Romo+declaration",
     "/missing",
+    # The same pages in Spanish.
+    "/es/",
+    "/es/sources/epoch-times",
+    "/es/sources/washington-report",
+    "/es/quote?q=Romo+declaration",
+    "/es/missing",
 ]
 
 
@@ -234,6 +240,50 @@ def test_hostile_queries_render_as_text_and_run_nothing(site: Site, page: Any, q
     value = page.input_value("#q")
     assert len(value) <= 200
     assert value.split()[:1] == query.split()[:1]
+
+
+def test_the_brief_in_spanish_cites_and_switches_language_both_ways(site: Site, page: Any) -> None:
+    fragment = _follow_first_citation(page, site.url + "/es/")
+    assert page.url.startswith(site.url + "/es/sources/")
+    assert page.evaluate("document.documentElement.lang") == "es"
+    # The report's own words are marked as English for screen readers and translators.
+    assert page.evaluate(f"document.getElementById('{fragment}').closest('[lang]').lang") == "en"
+    page.goto(site.url + "/es/")
+    assert page.locator("h1").inner_text() == (
+        "El IRS, ICE y los datos de los contribuyentes: resumen del caso"
+    )
+    alternates = page.eval_on_selector_all(
+        "link[rel=alternate]", "els => els.map(l => [l.hreflang, l.href])"
+    )
+    assert sorted(alternates) == [
+        ["en", site.url + "/"],
+        ["es", site.url + "/es/"],
+        ["x-default", site.url + "/"],
+    ]
+    assert (
+        page.locator(".citations .translation")
+        .first.inner_text()
+        .startswith("Traducción de la redacción, no verificada con la fuente:")
+    )
+    page.get_by_role("link", name="English").click()
+    page.wait_for_url(site.url + "/")
+    assert page.evaluate("document.documentElement.lang") == "en"
+    page.get_by_role("link", name="Español").click()
+    page.wait_for_url(site.url + "/es/")
+    page.goto(site.url + "/es/sources/washington-report")
+    page.get_by_role("link", name="English").click()
+    page.wait_for_url(site.url + "/sources/washington-report")
+
+
+def test_the_static_export_switches_language_from_disk(site: Site, page: Any) -> None:
+    page.goto((site.static / "es" / "sources" / "epoch-times.html").as_uri())
+    assert page.evaluate("document.documentElement.lang") == "es"
+    page.get_by_role("link", name="English").click()
+    page.wait_for_url((site.static / "sources" / "epoch-times.html").as_uri())
+    assert (
+        page.evaluate("getComputedStyle(document.querySelector('mark.cited')).backgroundColor")
+        != "rgba(0, 0, 0, 0)"
+    )
 
 
 def test_a_missing_page_answers_404_with_a_page(site: Site, page: Any) -> None:
