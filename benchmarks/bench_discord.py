@@ -47,6 +47,7 @@ def _constant(embeds: list[discord.Embed], view: PageView | None):  # type: igno
         words: str | None = None,  # noqa: ARG001
         name: str | None = None,  # noqa: ARG001
         public: bool = False,
+        lang: str | None = None,  # noqa: ARG001 - every command of ours takes lang (issue 20)
     ) -> None:
         await interaction.response.send_message(
             embeds=embeds,

@@ -120,6 +120,7 @@ class Services(Generic[R_co]):
         self._build_recap_service = recap_service
         self._recap_service: R_co | None = None
         self._build_languages = languages
+        self._languages: Languages | None = None  # built once, asked on every command
         self._lock = threading.Lock()
 
     @property
@@ -136,7 +137,9 @@ class Services(Generic[R_co]):
         """Each person's chosen language; None when the bot runs without a database (the
         console, ``ask``): the platform's locale or ``lang:`` decide alone.
         """
-        return self._build_languages(self) if self._build_languages is not None else None
+        if self._languages is None and self._build_languages is not None:
+            self._languages = self._build_languages(self)
+        return self._languages
 
     @property
     def recaps(self) -> Recaps | None:

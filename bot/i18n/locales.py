@@ -9,7 +9,7 @@ names as CLDR writes them ("Spanish", "español", "inglés").
 """
 
 import difflib
-from functools import cache
+from functools import cache, lru_cache
 
 ENGLISH = "en"
 SPANISH = "es"
@@ -34,6 +34,7 @@ class UnknownLanguage(ValueError):
         )
 
 
+@lru_cache(maxsize=512)  # platforms send a handful of tags, on every command
 def language_of(tag: str | None) -> str | None:
     """The supported language a locale tag names (``es-419`` -> ``es``), or None."""
     from babel.core import parse_locale  # noqa: PLC0415 - Babel loads on first use

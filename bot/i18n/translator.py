@@ -80,6 +80,9 @@ def installed() -> Catalogs:
     shipped catalog then means English, and ``check`` says why).
     """
     global _installed
+    served = _installed  # one read of a reference: no lock once something is installed
+    if served is not None:
+        return served
     with _lock:
         if _installed is None:
             _installed, problems = load_catalogs()

@@ -119,18 +119,17 @@ async def respond(
     user_id = str(interaction.user.id)
     known, chosen = known_language(dispatcher, "discord", "", user_id)
     hint = lang or reader_language(chosen, client_language(interaction))
-    tr = translator(hint)
     if observer.draining:  # stopping: take no new work, say so briefly
         observer.refused("discord", command)
         await interaction.response.send_message(
-            tr(DRAINING_TEXT), ephemeral=True, allowed_mentions=NO_MENTIONS
+            translator(hint)(DRAINING_TEXT), ephemeral=True, allowed_mentions=NO_MENTIONS
         )
         return
     wait = limiter.wait("discord", user_id)
     if wait:  # one person asking too fast: told privately, nothing runs
         observer.limited("discord", command)
         await interaction.response.send_message(
-            slow_down(wait, tr), ephemeral=True, allowed_mentions=NO_MENTIONS
+            slow_down(wait, translator(hint)), ephemeral=True, allowed_mentions=NO_MENTIONS
         )
         return
     async with observer.serving("discord", command) as served:
