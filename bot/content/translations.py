@@ -63,7 +63,7 @@ class Translation:
             f"{self.lang}: {self.quotes} quotes in {self.claims} claims across "
             f"{len(self.topics)} summaries; {self.facts} figures, dates, names and quoted "
             f"phrases checked against their quotes; {self.renderings} translations of quotes "
-            f"checked{behind}"
+            f"and {len(self.reports.by_id)} report descriptions checked{behind}"
         )
 
 

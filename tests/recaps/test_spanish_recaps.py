@@ -64,7 +64,7 @@ def test_what_changed_is_said_in_spanish_with_the_older_wording_in_english(
         and "(la redacción anterior, en inglés: «An older wording of this figure.»)" in line
         for line in changes
     )
-    assert "Retirado (en inglés): «A claim since dropped.»" in changes
+    assert "Se retiró (en inglés): «A claim since dropped.»" in changes
 
 
 def test_subscribe_with_lang_es_and_change_it_back(dispatcher: Dispatcher) -> None:
