@@ -10,6 +10,7 @@ import sqlite3
 import tempfile
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
@@ -17,43 +18,59 @@ from bot.platforms.errors import bind_problem
 from bot.storage.urls import check_database_url as check_url_form
 from bot.settings import Settings
 
-DISCORD_TIMEOUT_SECONDS = 5.0
+API_TIMEOUT_SECONDS = 5.0
+DISCORD_TIMEOUT_SECONDS = API_TIMEOUT_SECONDS
 
 
-def check_listen(host: str, port: int) -> str | None:
-    """HOST resolves to an address of this machine and PORT is free there."""
+def check_listen(host: str, port: int, prefix: str = "") -> str | None:
+    """HOST resolves to an address of this machine and PORT is free there (``prefix``
+    "OPS_": the operator listener's OPS_HOST and OPS_PORT)."""
     try:
         infos = socket.getaddrinfo(
             host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
         )
     except (socket.gaierror, UnicodeError) as error:
         reason = error.strerror if isinstance(error, socket.gaierror) else "not a valid host name"
-        return f"Invalid setting HOST: {host!r} does not resolve ({reason})"
+        return f"Invalid setting {prefix}HOST: {host!r} does not resolve ({reason})"
     family, kind, proto, _, address = infos[0]
     try:
         with socket.socket(family, kind, proto) as probe:
             probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as aiohttp binds
             probe.bind(address)
     except OSError as error:
-        return bind_problem(error, host, port)
+        return bind_problem(error, host, port, prefix)
     return None
 
 
-def check_discord_api(url: str, timeout: float = DISCORD_TIMEOUT_SECONDS) -> str | None:
-    """DISCORD_API_URL answers HTTP at all (any status): a typo'd or dead host fails here, not later."""
-    gateway = url.rstrip("/") + "/gateway"
+def _answers(url: str, variable: str, timeout: float) -> str | None:
+    """``url`` answers HTTP at all (any status counts): a typo'd or dead host fails here, in
+    one line naming the variable, not later in a library's traceback."""
     host = urlsplit(url).netloc
-    # Straight to the host, as discord.py connects (its aiohttp session ignores *_proxy variables).
+    # Straight to the host, as the chat libraries connect (their aiohttp sessions ignore the
+    # *_proxy variables).
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
     try:
-        with opener.open(gateway, timeout=timeout):
+        with opener.open(url, timeout=timeout):
             pass
     except urllib.error.HTTPError:
         return None  # it answered
     except (urllib.error.URLError, OSError, ValueError) as error:
         reason = getattr(error, "reason", error)
-        return f"Invalid setting DISCORD_API_URL: no answer from {host} ({reason}); check the URL and the network"
+        return (
+            f"Invalid setting {variable}: no answer from {host} ({reason}); check the URL and "
+            "the network"
+        )
     return None
+
+
+def check_discord_api(url: str, timeout: float = API_TIMEOUT_SECONDS) -> str | None:
+    """DISCORD_API_URL answers (GET .../gateway)."""
+    return _answers(url.rstrip("/") + "/gateway", "DISCORD_API_URL", timeout)
+
+
+def check_slack_api(url: str, timeout: float = API_TIMEOUT_SECONDS) -> str | None:
+    """SLACK_API_URL answers (GET .../api.test, Slack's method for exactly this)."""
+    return _answers(url.rstrip("/") + "/api.test", "SLACK_API_URL", timeout)
 
 
 def check_database_url(url: str) -> str | None:
@@ -102,15 +119,16 @@ def listens(settings: Settings) -> bool:
 
 def start_problems(settings: Settings, *, serving: bool, database: bool) -> list[str]:
     """Every start-up problem for a command that serves chat platforms and/or uses the database."""
-    problems = []
-    if serving and listens(settings) and (problem := check_listen(settings.host, settings.port)):
-        problems.append(problem)
-    if (
-        serving
-        and settings.discord_configured
-        and (problem := check_discord_api(settings.discord_api_url))
-    ):
-        problems.append(problem)
+    checks: list[Callable[[], str | None]] = []
+    if serving and listens(settings):
+        checks.append(lambda: check_listen(settings.host, settings.port))
+        if settings.ops_port is not None:
+            checks.append(lambda: check_listen(settings.ops_host, settings.ops_port or 0, "OPS_"))
+    if serving and settings.slack_configured:
+        checks.append(lambda: check_slack_api(settings.slack_api_url))
+    if serving and settings.discord_configured:
+        checks.append(lambda: check_discord_api(settings.discord_api_url))
+    problems = [problem for check in checks if (problem := check())]
     if database and (reason := check_database_url(settings.database_url)):
         problems.append(f"Invalid setting DATABASE_URL: {reason}")
     return problems

@@ -3,6 +3,7 @@ reports its own state through ``readiness.SchedulerComponent``)."""
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from datetime import date
 
@@ -15,6 +16,7 @@ from bot.storage.base import RecapStore, StorageError
 log = logging.getLogger(__name__)
 
 DATABASE_CHECK_SECONDS = 5.0
+DATABASE_RETRY_SECONDS = 1.0  # while it does not answer: back within seconds of the server
 
 
 class ContentComponent:
@@ -55,22 +57,31 @@ class DatabaseComponent:
     name = "database"
 
     def __init__(
-        self, open_store: Callable[[], Awaitable[RecapStore]], timeout: float = 2.0
+        self,
+        open_store: Callable[[], Awaitable[RecapStore]],
+        timeout: float = 2.0,
+        *,
+        on_recovered: Callable[[], None] | None = None,
     ) -> None:
         self.open_store, self.timeout = open_store, timeout
+        # Told when the database answers again, e.g. to wake the recap scheduler from its backoff.
+        self.on_recovered = on_recovered
         self.problem: str | None = "not opened yet"
+        self.down_since = 0.0
 
     async def _ping(self) -> None:
         store = await self.open_store()
         await asyncio.wait_for(store.ping(), self.timeout)
 
+    def _why(self, error: Exception) -> str:
+        """The error's line (a StorageError never shows a password), or what timed out."""
+        return str(error) or f"no answer within {self.timeout:g} s"
+
     async def readiness(self) -> Readiness:
         try:
             await self._ping()
         except (StorageError, asyncio.TimeoutError) as error:
-            return Readiness(
-                False, {"reachable": False}, f"database unreachable: {error or 'timed out'}"
-            )
+            return Readiness(False, {"reachable": False}, "database unreachable", self._why(error))
         return Readiness(True, {"reachable": True})
 
     async def watch(self) -> None:
@@ -83,14 +94,19 @@ class DatabaseComponent:
             try:
                 await self._ping()
             except (StorageError, asyncio.TimeoutError) as error:
-                if self.problem is None:
+                if self.problem is None:  # one line per outage, however long it lasts
+                    self.down_since = time.monotonic()
                     log.error(
                         "database check failed: %s; recaps pause until it answers again",
-                        error or "timed out",
+                        self._why(error),
                     )
-                self.problem = str(error) or "timed out"
+                self.problem = self._why(error)
             else:
                 if self.problem is not None and self.problem != "not opened yet":
-                    log.info("database answers again")
+                    log.info(
+                        "database answers again after %.0f s", time.monotonic() - self.down_since
+                    )
+                    if self.on_recovered is not None:
+                        self.on_recovered()
                 self.problem = None
-            await asyncio.sleep(DATABASE_CHECK_SECONDS)
+            await asyncio.sleep(DATABASE_RETRY_SECONDS if self.problem else DATABASE_CHECK_SECONDS)

@@ -20,8 +20,9 @@ CHECK_TIMEOUT = 2.0  # a component that cannot say within this is not ready
 @dataclass(frozen=True)
 class Readiness:
     ready: bool
-    detail: dict[str, Any] = field(default_factory=dict)  # JSON-safe facts for operators
-    reason: str = ""  # why not ready, one short phrase
+    detail: dict[str, Any] = field(default_factory=dict)  # JSON-safe facts, safe to publish
+    reason: str = ""  # why not ready, one short generic phrase (public: no path, user or host)
+    cause: str = ""  # the specifics (an error, a path): shown on the operator listener only
 
 
 class Component(Protocol):
@@ -68,10 +69,8 @@ class SchedulerComponent:
             return Readiness(False, detail, "scheduler not running")
         if since is not None and since > self.max_silence:
             return Readiness(False, detail, f"scheduler silent for {since:.0f} s")
-        if state.problem:
-            return Readiness(
-                False, dict(detail, problem=state.problem), "scheduler reports a problem"
-            )
+        if state.problem:  # e.g. a database error: its text is for operators only
+            return Readiness(False, detail, "scheduler reports a problem", state.problem)
         return Readiness(True, detail)
 
 
