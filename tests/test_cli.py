@@ -5,6 +5,9 @@ import os
 import socket
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -106,21 +109,42 @@ def assert_one_line_exit_2(out: subprocess.CompletedProcess[str], variable: str)
     assert len(out.stderr.strip().splitlines()) == 1, out.stderr
 
 
-SLACK_HTTP = {"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": "test-secret"}
+@pytest.fixture(scope="module")
+def slack_http() -> Iterator[dict[str, str]]:
+    """Slack HTTP mode's settings, with a SLACK_API_URL that answers (the start checks it)."""
+
+    class Answer(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(b'{"ok": true}')
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Answer)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield {
+        "SLACK_BOT_TOKEN": "xoxb-test",
+        "SLACK_SIGNING_SECRET": "test-secret",
+        "SLACK_API_URL": f"http://127.0.0.1:{server.server_address[1]}/api/",
+    }
+    server.shutdown()
 
 
-def test_host_that_does_not_resolve(tmp_path: Path) -> None:
+def test_host_that_does_not_resolve(tmp_path: Path, slack_http: dict[str, str]) -> None:
     out = run(
         "run",
         HOST="no-such-host.invalid",
         PORT="0",
         DATABASE_URL=f"sqlite:///{tmp_path}/db",
-        **SLACK_HTTP,
+        **slack_http,
     )
     assert_one_line_exit_2(out, "HOST")
 
 
-def test_port_in_use(tmp_path: Path) -> None:
+def test_port_in_use(tmp_path: Path, slack_http: dict[str, str]) -> None:
     with socket.socket() as held:
         held.bind(("127.0.0.1", 0))
         held.listen()
@@ -129,7 +153,7 @@ def test_port_in_use(tmp_path: Path) -> None:
             HOST="127.0.0.1",
             PORT=str(held.getsockname()[1]),
             DATABASE_URL=f"sqlite:///{tmp_path}/db",
-            **SLACK_HTTP,
+            **slack_http,
         )
     assert_one_line_exit_2(out, "PORT")
 

@@ -8,6 +8,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 import aiohttp
 from aiohttp import web
@@ -31,6 +32,16 @@ from bot.settings import Settings
 log = logging.getLogger(__name__)
 CONNECTION_CHECK_SECONDS = 2.0
 REJECTED = ("invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired")
+
+
+def unreachable(url: str, error: BaseException) -> str:
+    """The one line for a Slack Web API that does not answer (the URL, never a token)."""
+    host = urlsplit(url).netloc or url
+    reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+    return (
+        f"Invalid setting SLACK_API_URL: no answer from {host} ({reason}); check the URL "
+        "and the network"
+    )
 
 
 class SlackRunner:
@@ -112,6 +123,8 @@ class SlackRunner:
                     f"({error.response.get('error')})"
                 ) from None
             raise
+        except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as error:
+            raise StartError(unreachable(self.settings.slack_api_url, error)) from None
         self.authenticated = True
 
     async def start(self) -> None:
@@ -132,6 +145,8 @@ class SlackRunner:
                     f"Invalid setting SLACK_APP_TOKEN: Slack refused the Socket Mode "
                     f"connection ({error.response.get('error')})"
                 ) from None
+            except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as error:
+                raise StartError(unreachable(self.settings.slack_api_url, error)) from None
             self.connected = True
             log.info("Slack connected in Socket Mode")
             return
