@@ -34,6 +34,7 @@ from bot.platforms.slack.app import build_web_client
 from bot.encryption import parse_keys, split_keys
 from bot.platforms.slack.installations import SlackStores, UndecryptableTokens, create_engine
 from bot.platforms.slack.manifest import BOT_SCOPES
+from bot.platforms.slack.oauth_state import state_key
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -68,6 +69,7 @@ class SlackOAuth:
             engine or create_engine(settings.database_url),
             client_id=settings.slack_client_id,
             keys=parse_keys(settings.slack_token_encryption_key.get_secret_value()),
+            state_key=state_key(settings.slack_client_secret.get_secret_value()),
         )
         self.several_keys = (
             len(split_keys(settings.slack_token_encryption_key.get_secret_value())) > 1
