@@ -10,15 +10,18 @@ several processes.
 import asyncio
 import contextlib
 import logging
+import sys
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import aiohttp
 import discord
 import yarl
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
 from bot.core.dispatch import Dispatcher
+from bot.logs import say
 from bot.platforms.discord.sync import sync_commands
 from bot.platforms.errors import StartError
 from bot.platforms.discord.poster import DiscordPoster
@@ -27,7 +30,7 @@ from bot.service.http import Mount
 from bot.service.metrics import record_rate_limited
 from bot.service.observe import Observer
 from bot.service.readiness import Readiness, json_number
-from bot.service.supervisor import Fatal
+from bot.service.supervisor import Fatal, Restart
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -63,12 +66,34 @@ class _CountRateLimits(logging.Filter):
 _RATE_LIMIT_COUNTER = _CountRateLimits()
 
 
+class _QuietReconnects(logging.Filter):
+    """discord.py logs every reconnect of the gateway at ERROR with a traceback; a reconnect
+    is routine (Discord drops gateways on purpose): one WARNING line naming the error."""
+
+    ROUTINE = ("Attempting a reconnect", "Failed to connect for shard_id")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str) and record.msg.startswith(self.ROUTINE) and record.exc_info:
+            error = record.exc_info[1]
+            why = f"{type(error).__name__}: {str(error)[:120]}" if error else "dropped"
+            record.msg = f"Discord gateway: {record.getMessage()} ({why})"
+            record.args = None
+            record.exc_info, record.exc_text = None, None
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True
+
+
+_QUIET_RECONNECTS = _QuietReconnects()
+
+
 class CaseBriefClient(discord.AutoShardedClient):
     identify_spacing = 5.0  # seconds between IDENTIFYs of one process (Discord's max_concurrency 1)
 
     def __init__(
         self, settings: Settings, dispatcher: Dispatcher, observer: Observer | None = None
     ) -> None:
+        # No voice: discord.py's warnings that its voice libraries are missing are noise.
+        discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
         # Only the non-privileged guilds intent (discord.py's state needs it); slash
         # commands arrive without any intent.
         intents = discord.Intents.none()
@@ -91,9 +116,9 @@ class CaseBriefClient(discord.AutoShardedClient):
     async def setup_hook(self) -> None:
         """After login, before the gateway: the application id is known here."""
         assert self.application_id is not None
-        print(
+        say(
             f"Discord: logged in as {self.user}. Invite: {invite_url(self.application_id)}",
-            flush=True,
+            stream=sys.stdout,
         )
         if self.syncs_commands:
             self.synced = await sync_commands(self, self.tree, self.settings.discord_guild_ids)
@@ -135,6 +160,8 @@ class DiscordRunner:
         self.supervised = supervised  # True: the service runs run_gateway; else start() does
         self._task: asyncio.Task[Any] | None = None
         logging.getLogger("discord.http").addFilter(_RATE_LIMIT_COUNTER)
+        for name in ("discord.client", "discord.shard"):
+            logging.getLogger(name).addFilter(_QUIET_RECONNECTS)  # a filter is added once
 
     async def _login(self) -> None:
         assert self.settings.discord_token is not None
@@ -145,6 +172,9 @@ class DiscordRunner:
             raise StartError(
                 "Invalid setting DISCORD_TOKEN: Discord rejected it (401 Unauthorized)"
             ) from None
+        except StartError:  # from setup_hook: a guild of DISCORD_GUILD_IDS refused
+            await self.client.close()
+            raise
 
     async def start(self) -> None:
         await self._login()
@@ -180,7 +210,10 @@ class DiscordRunner:
         except discord.ConnectionClosed as error:
             if error.code in FATAL_CLOSE_CODES:
                 raise Fatal(FATAL_CLOSE_CODES[error.code]) from None
-            raise
+            reason = f": {error.reason}" if error.reason else ""
+            raise Restart(f"the Discord gateway closed (code {error.code}{reason})") from None
+        except (OSError, aiohttp.ClientError, asyncio.TimeoutError, discord.GatewayNotFound) as error:
+            raise Restart(f"the Discord gateway is unreachable ({type(error).__name__})") from None
 
     def shard_ids(self) -> list[int]:
         if self.settings.discord_shard_ids:
