@@ -10,6 +10,7 @@ schema), so instances starting at once apply each version once; versions are row
 """
 
 import json
+import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import datetime
@@ -26,6 +27,27 @@ from bot.storage.urls import scrub, url_for_logs
 # pg_advisory_xact_lock(LOCK_CLASS, hashtext(schema) + n): "case-brief-bot" in a 32-bit key.
 _LOCK_CLASS = 0x0CB0_0B07
 _MIGRATE_LOCK, _SYNC_LOCK = 0, 1
+# psycopg_pool retries a lost connection with a backoff that doubles up to the whole
+# reconnect_timeout (5 minutes by default: attempts 1, 2, 4, ... 64 s apart), so the store
+# came back up to a minute after the server did. Each attempt now gives up after this long;
+# the next request for a connection starts a fresh one at once, and the bot's database check
+# asks every few seconds, so the store is back within seconds of the server.
+RECONNECT_SECONDS = 4.0
+
+
+class _PoolChatter(logging.Filter):
+    """psycopg_pool logs every failed reconnection attempt as a WARNING (one a second or so
+    during an outage) and every connection lent at INFO. The bot's database check reports an
+    outage itself, once; these lines show only at LOG_LEVEL=DEBUG."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno >= logging.ERROR:
+            return True
+        record.levelno, record.levelname = logging.DEBUG, "DEBUG"
+        return logging.getLogger().isEnabledFor(logging.DEBUG)
+
+
+_POOL_CHATTER = _PoolChatter()
 
 Connection = psycopg.AsyncConnection[tuple[Any, ...]]
 
@@ -61,6 +83,7 @@ class PostgresStore:
                 "SELECT set_config('lock_timeout', %s, false)", (f"{int(timeout * 1000)}ms",)
             )
 
+        logging.getLogger("psycopg.pool").addFilter(_POOL_CHATTER)
         pool: AsyncConnectionPool[Connection] = AsyncConnectionPool(
             url,
             min_size=1,
@@ -70,6 +93,7 @@ class PostgresStore:
             configure=configure,
             kwargs={"autocommit": True, "connect_timeout": max(1, round(timeout))},
             check=AsyncConnectionPool.check_connection,
+            reconnect_timeout=RECONNECT_SECONDS,
             name="recap-store",
         )
         try:
