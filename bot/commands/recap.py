@@ -10,7 +10,8 @@ from bot.commands.topics import note
 from bot.content.dates import format_moment
 from bot.core.binding import UsageError
 from bot.core.registry import CommandRequest, Context
-from bot.core.reply import Item, Reply, Section
+from bot.core import messages
+from bot.core.reply import Item, Reply, ReplyKind, Section
 from bot.core.services import Recaps
 from bot.recaps.schedule import Schedule, ScheduleError, parse_schedule
 from bot.storage.base import StorageError, Subscription
@@ -21,10 +22,7 @@ REFUSAL = (
     "operator lists); on Discord, members with Manage Server. `/recap list` and "
     "`/recap preview` are open to everyone."
 )
-UNAVAILABLE = (
-    "Recaps are unavailable for a moment: their database is not answering. Other commands "
-    "work; the operator has been told. Try again later."
-)
+UNAVAILABLE = messages.STORE_UNAVAILABLE
 
 
 def _when(moment: datetime | None, tz: str) -> str:
@@ -61,7 +59,8 @@ def handle_recap(request: CommandRequest, context: Context) -> Reply:
             return _preview(recaps, request, channel, context)
         return _list(recaps, request, channel)
     except (StorageError, TimeoutError):
-        return Reply("Recaps", (note(UNAVAILABLE),), private_only=True)
+        # An error reply: never cached, and counted as "unavailable", not "ok".
+        return Reply("Recaps", (note(UNAVAILABLE),), kind=ReplyKind.ERROR, private_only=True)
 
 
 def _subscribe(recaps: Recaps, request: CommandRequest, channel: str, context: Context) -> Reply:

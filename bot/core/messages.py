@@ -34,4 +34,9 @@ def shortened(option: str, limit: int) -> str:
 
 
 INTERNAL_ERROR = "Sorry, something went wrong answering that. The problem has been logged."
+# A command whose store did not answer (/recap while the database is down): counted apart.
+STORE_UNAVAILABLE = (
+    "Recaps are unavailable for a moment: their database is not answering. Other commands "
+    "work; the operator has been told. Try again later."
+)
 EMPTY_COMMAND = "Type a command such as `/ruling`, or `/help` to see them all."

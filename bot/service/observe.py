@@ -28,7 +28,9 @@ def outcome_of(reply: Reply) -> str:
     if reply.kind is not ReplyKind.ERROR:
         return "ok"
     texts = [item.text for section in reply.sections for item in section.items]
-    return "error" if messages.INTERNAL_ERROR in texts else "usage_error"
+    if messages.INTERNAL_ERROR in texts:
+        return "error"
+    return "unavailable" if messages.STORE_UNAVAILABLE in texts else "usage_error"
 
 
 @dataclass
