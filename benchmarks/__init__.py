@@ -1,0 +1,1 @@
+"""Benchmarks: scripts run by hand (`make bench`), figures in docs/benchmarks.md."""

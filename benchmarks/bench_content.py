@@ -14,25 +14,25 @@ import random
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import fmt, machine, percentiles, time_calls  # noqa: E402
-from bot.commands.catalog import TOPIC_COMMANDS, build_registry  # noqa: E402
-from bot.content.facts import figures  # noqa: E402
-from bot.content.search import tokenize  # noqa: E402
-from bot.content.sources import load_sources  # noqa: E402
-from bot.content.store import ContentStore, load_content  # noqa: E402
-from bot.content.support import clear_support_caches  # noqa: E402
-from bot.core.binding import bind  # noqa: E402
-from bot.core.dispatch import Dispatcher  # noqa: E402
-from bot.core.registry import Command, Registry  # noqa: E402
-from bot.core.reply import Item, Reply, Section  # noqa: E402
+from benchmarks.common import fmt, machine, percentiles, time_calls
+from bot.commands.catalog import TOPIC_COMMANDS, build_registry
+from bot.content.facts import figures
+from bot.content.search import tokenize
+from bot.content.sources import load_sources
+from bot.content.store import ContentStore, load_content
+from bot.content.support import clear_support_caches
+from bot.core.binding import bind
+from bot.core.dispatch import Dispatcher
+from bot.core.registry import Command, Registry
+from bot.core.reply import Item, Reply, Section
 
 ROOT = Path(__file__).resolve().parent.parent
-CLOCK = lambda: datetime(2026, 11, 25, tzinfo=timezone.utc)  # noqa: E731
+CLOCK = lambda: datetime(2026, 11, 25, tzinfo=UTC)  # noqa: E731
 QUERIES = [
     "42,695",
     "Romo declaration",
@@ -49,7 +49,8 @@ QUERIES = [
 
 def generate_corpus(folder: Path, n_sources: int, n_claims: int, seed: int = 7) -> None:
     """Sources of ~10 KB built from the real reports' sentences with varied names and
-    figures, and summaries holding ``n_claims`` claims that quote them."""
+    figures, and summaries holding ``n_claims`` claims that quote them.
+    """
     rng = random.Random(seed)
     real, _ = load_sources(ROOT / "seeds")
     sentences = [s.text for src in real for s in src.reporting_sentences()]
@@ -70,7 +71,8 @@ def generate_corpus(folder: Path, n_sources: int, n_claims: int, seed: int = 7) 
         paragraphs_by_source.append(paragraphs)
         (seeds / f"{i:04d}.txt").write_text("\n".join(paragraphs) + "\n", encoding="utf-8")
         (seeds / f"{i:04d}.toml").write_text(
-            f'id = "s{i}"\nlabel = "Generated source {i}"\npublished = 2026-0{1 + i % 9}-1{i % 10}\n'
+            f'id = "s{i}"\nlabel = "Generated source {i}"\npublished = '
+            f"2026-0{1 + i % 9}-1{i % 10}\n"
             f'published_quote = "{" ".join(paragraphs[0].split()[:4])}"\n',
             encoding="utf-8",
         )
@@ -107,7 +109,8 @@ def bench_load(label: str, seeds: Path, summaries: Path, runs: int) -> float:
     v = content.verification
     print(
         f"load+verify {label}: best {best:.1f} ms, median {sorted(timed)[len(timed) // 2]:.1f} ms "
-        f"({len(content.sources)} sources, {v.claims} claims, {v.quotes} quotes, {len(content.index)} sentences); "
+        f"({len(content.sources)} sources, {v.claims} claims, {v.quotes} quotes, "
+        f"{len(content.index)} sentences); "
         f"baseline read-only {base:.1f} ms; ratio {best / base:.1f}x"
     )
     return best
@@ -116,7 +119,8 @@ def bench_load(label: str, seeds: Path, summaries: Path, runs: int) -> float:
 def bench_support(seeds: Path, summaries: Path, runs: int) -> None:
     """`check` (load and verify) with the support check on, against the same with it off:
     interleaved rounds, extraction caches cleared, wall and CPU time (CPU time is what this
-    code costs; wall time also counts other processes on a shared machine)."""
+    code costs; wall time also counts other processes on a shared machine).
+    """
     times: dict[bool, list[tuple[float, float]]] = {False: [], True: []}
     for _ in range(runs):
         for support in (False, True):
@@ -133,7 +137,8 @@ def bench_support(seeds: Path, summaries: Path, runs: int) -> None:
     off_wall, off_cpu = (min(t[k] for t in times[False]) for k in (0, 1))
     print(
         f"check with support ({v.claims} claims, {v.facts} facts): best wall {on_wall:.1f} ms, "
-        f"CPU {on_cpu:.1f} ms; baseline without support: wall {off_wall:.1f} ms, CPU {off_cpu:.1f} ms; "
+        f"CPU {on_cpu:.1f} ms; baseline without support: wall {off_wall:.1f} ms, CPU {off_cpu:.1f} "
+        f"ms; "
         f"support adds {on_cpu - off_cpu:.1f} ms CPU ({on_cpu / off_cpu:.2f}x); "
         f"total under 3 s: wall {on_wall < 3000}, CPU {on_cpu < 3000}"
     )
@@ -143,7 +148,7 @@ def bench_replies(seeds: Path, summaries: Path, repeat: int) -> None:
     store = ContentStore(seeds, summaries, TOPIC_COMMANDS)
     constant = Reply("constant", (Section(None, (Item("x"),)),))
     bare = Dispatcher(
-        Registry([Command("bare", "constant reply", lambda r, c: constant, cacheable=False)]),
+        Registry([Command("bare", "constant reply", lambda _r, _c: constant, cacheable=False)]),
         store,
         clock=CLOCK,
     )
@@ -166,7 +171,8 @@ def bench_replies(seeds: Path, summaries: Path, repeat: int) -> None:
         built = percentiles(time_calls(lambda: dispatcher.build(handler, request), repeat))
         served = percentiles(time_calls(lambda: dispatcher.run_line(line), repeat))
         print(
-            f"reply {line:<14} build (uncached) {fmt(built)}  p99/baseline-p99 {built['p99'] / base['p99']:.1f}x;"
+            f"reply {line:<14} build (uncached) {fmt(built)}  p99/baseline-p99 "
+            f"{built['p99'] / base['p99']:.1f}x;"
             f"  served (cached) p50={served['p50']:.3f}ms p99={served['p99']:.3f}ms"
         )
     stats = percentiles(time_calls(lambda: dispatcher.run_line("/numbrs"), repeat))

@@ -13,7 +13,6 @@ import logging
 import sys
 import time
 from pathlib import Path
-from typing import Optional
 
 import discord
 from discord import app_commands
@@ -21,13 +20,13 @@ from pydantic import SecretStr
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import machine, percentiles  # noqa: E402
-from bot.app import build_dispatcher  # noqa: E402
-from bot.core.dispatch import Dispatcher  # noqa: E402
-from bot.renderers.discord import render_discord  # noqa: E402
-from bot.platforms.discord.runner import DiscordRunner  # noqa: E402
-from bot.settings import Settings  # noqa: E402
-from tests.fakes.discord import FakeDiscord  # noqa: E402
+from benchmarks.common import machine, percentiles
+from bot.app import build_dispatcher
+from bot.core.dispatch import Dispatcher
+from bot.platforms.discord.runner import DiscordRunner
+from bot.renderers.discord import render_discord
+from bot.settings import Settings
+from tests.fakes.discord import FakeDiscord
 
 COMMANDS = [
     ("numbers", {}),
@@ -42,8 +41,9 @@ COMMANDS = [
 def _constant(embeds: list[discord.Embed]):  # type: ignore[no-untyped-def]
     async def constant(
         interaction: discord.Interaction,
-        words: Optional[str] = None,
-        name: Optional[str] = None,
+        # The same options as the bot's commands: discord.py reads them from the signature.
+        words: str | None = None,  # noqa: ARG001
+        name: str | None = None,  # noqa: ARG001
         public: bool = False,
     ) -> None:
         await interaction.response.send_message(
@@ -55,7 +55,8 @@ def _constant(embeds: list[discord.Embed]):  # type: ignore[no-untyped-def]
 
 class BareClient(discord.Client):
     """Same intents and mention settings; each command answers a constant message: the
-    same embeds this bot renders for it, built once at start, so both send the same bytes."""
+    same embeds this bot renders for it, built once at start, so both send the same bytes.
+    """
 
     def __init__(self, dispatcher: Dispatcher) -> None:
         intents = discord.Intents.none()
@@ -110,10 +111,12 @@ async def main() -> None:
         stats = {name: percentiles(s) for name, s in samples.items()}
         for name, s in stats.items():
             print(
-                f"{name}: {len(samples[name])} interactions: p50={s['p50']:.2f}ms p99={s['p99']:.2f}ms max={s['max']:.2f}ms"
+                f"{name}: {len(samples[name])} interactions: p50={s['p50']:.2f}ms "
+                f"p99={s['p99']:.2f}ms max={s['max']:.2f}ms"
             )
         print(
-            f"ratio ours/bare: p50 {stats['ours']['p50'] / stats['bare']['p50']:.3f}x (target <= 1.15), "
+            f"ratio ours/bare: p50 {stats['ours']['p50'] / stats['bare']['p50']:.3f}x (target <= "
+            f"1.15), "
             f"p99 {stats['ours']['p99'] / stats['bare']['p99']:.3f}x"
         )
     finally:

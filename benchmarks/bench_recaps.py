@@ -1,4 +1,4 @@
-"""Recaps: multi-instance fan-out against a rate-limited fake Slack, scheduler loop lag, /recap list.
+"""Recaps: multi-instance fan-out against a rate-limited fake Slack, scheduler lag, /recap list.
 
 1. Fan-out: CHANNELS channels over WORKSPACES workspaces (each its own bot token). The fake
    Slack allows one message per second per channel and PER_WORKSPACE per second per
@@ -13,8 +13,10 @@
 3. `/recap list` through the real handler (worker thread -> service loop) with
    SUBSCRIPTIONS subscriptions in the database.
 
-Usage: python benchmarks/bench_recaps.py [--channels 1000] [--workspaces 50] [--per-workspace 50] [--subscriptions 10000]
-       [--post-latency 0.2 --concurrency 10 --fan-out-only]  (latency-bound: where instances add throughput)
+Usage: python benchmarks/bench_recaps.py [--channels 1000] [--workspaces 50]
+           [--per-workspace 50] [--subscriptions 10000]
+       python benchmarks/bench_recaps.py --post-latency 0.2 --concurrency 10 --fan-out-only
+           (latency-bound: where instances add throughput)
 """
 
 import argparse
@@ -28,25 +30,25 @@ import tempfile
 import time
 import uuid
 from collections.abc import AsyncIterator
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import fmt, machine, percentiles  # noqa: E402
-from bot.app import build_dispatcher  # noqa: E402
-from bot.core.dispatch import Dispatcher  # noqa: E402
-from bot.core.registry import User  # noqa: E402
-from bot.platforms.slack.poster import SlackPoster  # noqa: E402
-from bot.recaps.runner import RecapRunner  # noqa: E402
-from bot.recaps.schedule import Schedule  # noqa: E402
-from bot.settings import Settings  # noqa: E402
-from bot.storage.base import RecapStore  # noqa: E402
-from bot.storage.connect import open_store  # noqa: E402
-from tests.fakes.slack import FakeSlack  # noqa: E402
+from benchmarks.common import fmt, machine, percentiles
+from bot.app import build_dispatcher
+from bot.core.dispatch import Dispatcher
+from bot.core.registry import User
+from bot.platforms.slack.poster import SlackPoster
+from bot.recaps.runner import RecapRunner
+from bot.recaps.schedule import Schedule
+from bot.settings import Settings
+from bot.storage.base import RecapStore
+from bot.storage.connect import open_store
+from tests.fakes.slack import FakeSlack
 
 ROOT = Path(__file__).resolve().parent.parent
-SLOT = datetime(2026, 3, 10, 13, 0, tzinfo=timezone.utc)
+SLOT = datetime(2026, 3, 10, 13, 0, tzinfo=UTC)
 DAILY = Schedule("daily", "09:00", "America/New_York")
 LEASE_SECONDS = 15
 
@@ -72,7 +74,8 @@ async def database(tmp: Path) -> AsyncIterator[str]:
 
 async def fill(store: RecapStore, channels: int, workspaces: int, *, minute_every: int = 0) -> None:
     """``channels`` daily subscriptions due at SLOT, spread over workspaces W00..; with
-    ``minute_every`` > 0, one in that many is an every-minute cron instead."""
+    ``minute_every`` > 0, one in that many is an every-minute cron instead.
+    """
 
     async def add(i: int) -> None:
         frequency, at = (
@@ -166,7 +169,7 @@ async def fan_out(args: argparse.Namespace, tmp: Path, instances: int, kill: boo
         for process in processes:
             try:
                 await asyncio.wait_for(process.wait(), 15)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 process.kill()
                 await process.wait()
         await fake.stop()
@@ -177,8 +180,10 @@ async def fan_out(args: argparse.Namespace, tmp: Path, instances: int, kill: boo
         f", one SIGKILLed at {killed_at:.1f} s" if kill and killed_at else ""
     )
     return (
-        f"fan-out {args.channels} channels / {args.workspaces} workspaces, {label}: {elapsed:.2f} s; "
-        f"theoretical minimum {minimum:.2f} s (ratio {elapsed / minimum:.1f}x); 429s met {fake.rejected}; "
+        f"fan-out {args.channels} channels / {args.workspaces} workspaces, {label}: {elapsed:.2f} "
+        f"s; "
+        f"theoretical minimum {minimum:.2f} s (ratio {elapsed / minimum:.1f}x); 429s met "
+        f"{fake.rejected}; "
         f"duplicates {duplicates}; losses {losses}"
     )
 
@@ -240,7 +245,8 @@ async def scheduler_and_list(args: argparse.Namespace, tmp: Path) -> list[str]:
         fill_started = time.perf_counter()
         await fill(store, args.subscriptions, 50, minute_every=100)
         lines.append(
-            f"filled {args.subscriptions} subscriptions in {time.perf_counter() - fill_started:.1f} s "
+            f"filled {args.subscriptions} subscriptions in "
+            f"{time.perf_counter() - fill_started:.1f} s "
             f"({args.subscriptions // 100} every-minute)"
         )
         await store.close()
@@ -268,7 +274,8 @@ async def scheduler_and_list(args: argparse.Namespace, tmp: Path) -> list[str]:
             await asyncio.sleep(1)
             idle = await lag_samples(5)
             lines.append(
-                f"loop lag, runner idle with {args.subscriptions} subscriptions: {fmt(percentiles(idle))}"
+                f"loop lag, runner idle with {args.subscriptions} subscriptions: "
+                f"{fmt(percentiles(idle))}"
             )
             lines.append(await asyncio.to_thread(list_latency, dispatcher))
             clock_now[0] = SLOT + timedelta(seconds=1)  # every subscription is due now
@@ -276,7 +283,8 @@ async def scheduler_and_list(args: argparse.Namespace, tmp: Path) -> list[str]:
             started = time.perf_counter()
             busy = await lag_samples(4)
             lines.append(
-                f"loop lag during the fan-out of {args.subscriptions} posts: {fmt(percentiles(busy))}; "
+                f"loop lag during the fan-out of {args.subscriptions} posts: "
+                f"{fmt(percentiles(busy))}; "
                 f"{len(sent)} posted in the first {time.perf_counter() - started:.1f} s"
             )
         finally:

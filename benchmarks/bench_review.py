@@ -20,11 +20,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.bench_content import generate_corpus  # noqa: E402
-from benchmarks.common import machine  # noqa: E402
-from bot.content.sources import load_sources  # noqa: E402
-from bot.content.summaries import load_topics  # noqa: E402
-from bot.editorial.review import review_source  # noqa: E402
+from benchmarks.bench_content import generate_corpus
+from benchmarks.common import machine
+from bot.content.sources import load_sources
+from bot.content.summaries import load_topics
+from bot.editorial.review import review_source
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -89,14 +89,17 @@ def main() -> None:
         counts = result.counts()
         print(
             f"review of one {size / 1000:.1f} KB source ({counts['sentences']} sentences) against "
-            f"{args.sources} sources and {result.claims_compared} claims: best {wall:.0f} ms wall, {cpu:.0f} ms CPU"
+            f"{args.sources} sources and {result.claims_compared} claims: best {wall:.0f} ms wall, "
+            f"{cpu:.0f} ms CPU"
         )
         print(
-            f"baseline, loading the corpus only: best {base_wall:.0f} ms wall, {base_cpu:.0f} ms CPU; "
+            f"baseline, loading the corpus only: best {base_wall:.0f} ms wall, {base_cpu:.0f} ms "
+            f"CPU; "
             f"review/baseline {wall / base_wall:.2f}x wall, {cpu / base_cpu:.2f}x CPU"
         )
         print(
-            f"found: {counts['corroborates']} corroborations, {counts['contradicts']} contradictions, "
+            f"found: {counts['corroborates']} corroborations, {counts['contradicts']} "
+            f"contradictions, "
             f"{counts['new']} new facts, {counts['relative_dates']} relative dates"
         )
 

@@ -24,7 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -34,9 +34,9 @@ from pydantic import SecretStr
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import machine, percentiles  # noqa: E402
-from tests.fakes.signing import form, signed_headers  # noqa: E402
-from tests.fakes.slack import FakeSlack, slash_payload  # noqa: E402
+from benchmarks.common import machine, percentiles
+from tests.fakes.signing import form, signed_headers
+from tests.fakes.slack import FakeSlack, slash_payload
 
 SECRET = "bench-signing-secret"
 COMMANDS = [
@@ -52,10 +52,11 @@ LAG_INTERVAL = 0.005
 
 async def seed(service: Any, count: int) -> None:
     """Subscriptions in the child's database: through the async service API after the recaps
-    branch (``subscribe``), else the synchronous store of today."""
+    branch (``subscribe``), else the synchronous store of today.
+    """
     from bot.recaps.schedule import Schedule
 
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     for i in range(count):
         channel = f"C{i:08d}"
         if i % 100 == 0:
@@ -72,7 +73,7 @@ def _log_to_devnull() -> None:
     """Measure formatting and writing a line, not a terminal's speed."""
     handler = logging.getLogger().handlers[0]
     assert isinstance(handler, logging.StreamHandler)
-    handler.setStream(open(os.devnull, "w"))  # open for the life of the process
+    handler.setStream(Path(os.devnull).open("w"))  # noqa: SIM115 - for the life of the process
 
 
 async def serve_child(port: int, observe: bool, subscriptions: int) -> None:
@@ -165,7 +166,8 @@ async def wait_ready(session: aiohttp.ClientSession, port: int, within: float = 
         except aiohttp.ClientConnectionError:
             pass
         await asyncio.sleep(0.2)
-    raise TimeoutError(f"service on {port} never became ready")
+    msg = f"service on {port} never became ready"
+    raise TimeoutError(msg)
 
 
 def free_port() -> int:
@@ -223,14 +225,16 @@ async def main() -> None:
                     walls[name] += wall
             recap_list, _ = await load(ports["on"], [("/recap", "list")], 50, 1)
         print(
-            f"{args.subscriptions} subscriptions; {args.requests} signed commands per app at concurrency "
+            f"{args.subscriptions} subscriptions; {args.requests} signed commands per app at "
+            f"concurrency "
             f"{args.concurrency}, interleaved in {args.rounds} rounds"
         )
         for name in ("on", "off"):
             lag, reply = percentiles(lags[name]), percentiles(replies[name])
             print(
                 f"metrics+logs {name:>3}: loop lag p50={lag['p50']:.2f}ms p99={lag['p99']:.2f}ms "
-                f"max={lag['max']:.2f}ms ({len(lags[name])} samples); reply p50={reply['p50']:.2f}ms "
+                f"max={lag['max']:.2f}ms ({len(lags[name])} samples); reply "
+                f"p50={reply['p50']:.2f}ms "
                 f"p99={reply['p99']:.2f}ms; {len(replies[name]) / walls[name]:.0f} req/s"
             )
         on, off = percentiles(replies["on"]), percentiles(replies["off"])
@@ -241,7 +245,8 @@ async def main() -> None:
         )
         listed = percentiles(recap_list)
         print(
-            f"/recap list over HTTP, 50 sequential: p50={listed['p50']:.2f}ms p99={listed['p99']:.2f}ms "
+            f"/recap list over HTTP, 50 sequential: p50={listed['p50']:.2f}ms "
+            f"p99={listed['p99']:.2f}ms "
             f"max={listed['max']:.2f}ms (target < 50 ms)"
         )
     finally:

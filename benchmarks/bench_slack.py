@@ -19,9 +19,9 @@ import aiohttp
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import machine, percentiles  # noqa: E402
-from tests.fakes.signing import form, signed_headers  # noqa: E402
-from tests.fakes.slack import FakeSlack, slash_payload  # noqa: E402
+from benchmarks.common import machine, percentiles
+from tests.fakes.signing import form, signed_headers
+from tests.fakes.slack import FakeSlack, slash_payload
 
 SECRET = "bench-signing-secret"
 COMMANDS = [
@@ -78,7 +78,8 @@ async def main() -> None:
         stdout=subprocess.PIPE,
         text=True,
     )
-    assert child.stdout is not None and child.stdin is not None
+    assert child.stdout is not None
+    assert child.stdin is not None
     ours_port, bare_port = map(int, child.stdout.readline().split())
     try:
         for port in (ours_port, bare_port):  # warm up both
@@ -97,7 +98,8 @@ async def main() -> None:
             stats[name] = percentiles(lat) | {"rps": len(lat) / wall, "fail": fail}
             s = stats[name]
             print(
-                f"{name}: {len(lat)} requests at concurrency {args.concurrency}: p50={s['p50']:.2f}ms "
+                f"{name}: {len(lat)} requests at concurrency {args.concurrency}: "
+                f"p50={s['p50']:.2f}ms "
                 f"p99={s['p99']:.2f}ms rps={s['rps']:.0f} non-200={fail}"
             )
         print(
@@ -109,7 +111,8 @@ async def main() -> None:
             lat, wall, fail = await load(port, 1000, 200)
             s = percentiles(lat)
             print(
-                f"{name} at 200 concurrent: 1000 requests, max={s['max']:.0f}ms p99={s['p99']:.0f}ms "
+                f"{name} at 200 concurrent: 1000 requests, max={s['max']:.0f}ms "
+                f"p99={s['p99']:.0f}ms "
                 f"non-200={fail}; all within 3 s: {s['max'] < 3000 and fail == 0}"
             )
     finally:

@@ -30,13 +30,13 @@ from pydantic import SecretStr
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import machine, percentiles  # noqa: E402
-from bot.app import build_dispatcher  # noqa: E402
-from bot.logs import configure_logging  # noqa: E402
-from bot.platforms.slack.runner import SlackRunner  # noqa: E402
-from bot.settings import Settings  # noqa: E402
-from tests.fakes.signing import form, signed_headers  # noqa: E402
-from tests.fakes.slack import FakeSlack, slash_payload  # noqa: E402
+from benchmarks.common import machine, percentiles
+from bot.app import build_dispatcher
+from bot.logs import configure_logging
+from bot.platforms.slack.runner import SlackRunner
+from bot.settings import Settings
+from tests.fakes.signing import form, signed_headers
+from tests.fakes.slack import FakeSlack, slash_payload
 
 SECRET = "bench-signing-secret"
 
@@ -162,14 +162,16 @@ async def main() -> None:
                 stats[name] = percentiles(lat) | {"rps": len(lat) / wall}
                 s = stats[name]
                 print(
-                    f"{name}: {len(lat)} requests at concurrency {args.concurrency}: p50={s['p50']:.2f}ms "
+                    f"{name}: {len(lat)} requests at concurrency {args.concurrency}: "
+                    f"p50={s['p50']:.2f}ms "
                     f"p99={s['p99']:.2f}ms rps={s['rps']:.0f} failures={fail}"
                 )
             total = sum(len(lat) for lat, _, _ in results.values())
             print(f"Web API calls during the measured rounds: {api_calls} for {total} commands")
             for name in stores:
                 print(
-                    f"{name}/single token: p50 {stats[name]['p50'] / stats['single token']['p50']:.2f}x, "
+                    f"{name}/single token: p50 "
+                    f"{stats[name]['p50'] / stats['single token']['p50']:.2f}x, "
                     f"throughput {stats[name]['rps'] / stats['single token']['rps']:.2f}x; "
                     f"p99 within 3 s: {stats[name]['p99'] < 3000}"
                 )

@@ -21,8 +21,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import machine  # noqa: E402
-from bot.settings import Settings  # noqa: E402
+from benchmarks.common import machine
+from bot.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 EAGER = "import bot.cli, bot.platforms.posting, bot.web.server, bot.web.site"
@@ -61,7 +61,8 @@ def importtime_ms(module_code: str, cwd: str, env: dict[str, str]) -> float:
         _, cumulative, name = line.split("|")
         if name.strip() == "bot.cli":
             return int(cumulative) / 1000
-    raise RuntimeError("bot.cli not in -X importtime output")
+    msg = "bot.cli not in -X importtime output"
+    raise RuntimeError(msg)
 
 
 def main() -> None:

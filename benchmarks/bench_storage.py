@@ -17,19 +17,19 @@ import tempfile
 import time
 import uuid
 from collections.abc import Awaitable, Callable
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import fmt, machine, percentiles  # noqa: E402
-from bot.storage.base import RecapStore, StorageError  # noqa: E402
-from bot.storage.connect import open_store  # noqa: E402
-from bot.storage.sqlite import SQLiteStore  # noqa: E402
+from benchmarks.common import fmt, machine, percentiles
+from bot.storage.base import RecapStore, StorageError
+from bot.storage.connect import open_store
+from bot.storage.sqlite import SQLiteStore
 
-NOW = datetime(2026, 3, 10, 12, tzinfo=timezone.utc)
+NOW = datetime(2026, 3, 10, 12, tzinfo=UTC)
 DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
 
 
@@ -45,9 +45,8 @@ async def timed(call: Callable[[], Awaitable[object]], repeat: int) -> list[floa
 async def bare_round_trip(store: RecapStore) -> None:
     """SELECT 1 the way the store reaches its database (PostgreSQL's ping() is exactly that)."""
     if isinstance(store, SQLiteStore):
-        await store._run(
-            lambda db: db.execute("SELECT 1").fetchone()
-        )  # its worker thread and connection
+        # Through its worker thread and connection: the baseline is what the store pays.
+        await store._run(lambda db: db.execute("SELECT 1").fetchone())  # noqa: SLF001
     else:
         await store.ping()
 
@@ -92,11 +91,19 @@ async def measure(name: str, store: RecapStore, subscriptions: int, claims: int)
     return [
         f"{name}: {subscriptions} subscriptions loaded in {loaded:.2f} s ({due_count} due)",
         f"{name}: baseline SELECT 1 round trip {fmt(ping)}",
-        f"{name}: due() returning 1,000 of them {fmt(due)}  p50/ping-p50 {due['p50'] / ping['p50']:.1f}x",
-        f"{name}: due() returning none {fmt(quiet)}  p50/ping-p50 {quiet['p50'] / ping['p50']:.1f}x",
+        (
+            f"{name}: due() returning 1,000 of them {fmt(due)}  p50/ping-p50 "
+            f"{due['p50'] / ping['p50']:.1f}x"
+        ),
+        (
+            f"{name}: due() returning none {fmt(quiet)}  p50/ping-p50 "
+            f"{quiet['p50'] / ping['p50']:.1f}x"
+        ),
         f"{name}: earliest_due() {fmt(earliest)}",
-        f"{name}: claims/s sequential {sequential:.0f} ({1000 / sequential:.2f} ms each, "
-        f"{1000 / sequential / ping['p50']:.1f}x ping); 4-way contended {contended:.0f} slots/s",
+        (
+            f"{name}: claims/s sequential {sequential:.0f} ({1000 / sequential:.2f} ms each, "
+            f"{1000 / sequential / ping['p50']:.1f}x ping); 4-way contended {contended:.0f} slots/s"
+        ),
         f"{name}: last_deliveries(10 ids) (/recap list) {fmt(listing)}",
     ]
 

@@ -18,20 +18,20 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import aiohttp
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.bench_content import generate_corpus  # noqa: E402
-from benchmarks.common import fmt, machine, percentiles, time_calls  # noqa: E402
-from bot.app import build_dispatcher  # noqa: E402
-from bot.settings import Settings  # noqa: E402
+from benchmarks.bench_content import generate_corpus
+from benchmarks.common import fmt, machine, percentiles, time_calls
+from bot.app import build_dispatcher
+from bot.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
-CLOCK = lambda: datetime(2026, 3, 10, tzinfo=timezone.utc)  # noqa: E731
+CLOCK = lambda: datetime(2026, 3, 10, tzinfo=UTC)  # noqa: E731
 PATHS = ["/constant", "/", "/sources/epoch-times"]
 
 
@@ -60,7 +60,7 @@ def serve(port: int) -> None:
             )
             constant = pages.index(SiteLinks()).encode("utf-8")
 
-            async def constant_page(request: web.Request) -> web.Response:
+            async def constant_page(_request: web.Request) -> web.Response:
                 return web.Response(
                     body=constant,
                     content_type="text/html",
@@ -114,7 +114,8 @@ async def bench_served(requests: int, concurrency: int) -> None:
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     try:
-        assert child.stdout is not None and child.stdout.readline().strip() == b"ready"
+        assert child.stdout is not None
+        assert child.stdout.readline().strip() == b"ready"
         base = f"http://127.0.0.1:{port}"
         for path in PATHS:  # warm up: caches filled, connections open
             await load(base, path, 50, concurrency)
@@ -131,7 +132,8 @@ async def bench_served(requests: int, concurrency: int) -> None:
             stats = percentiles(latencies)
             rps = len(latencies) / wall
             print(
-                f"GET {path:<22} {len(latencies)} requests at concurrency {concurrency}: {fmt(stats)} "
+                f"GET {path:<22} {len(latencies)} requests at concurrency {concurrency}: "
+                f"{fmt(stats)} "
                 f"rps={rps:.0f} non-200={failures}; vs constant: rps {rps / constant_rps:.2f}x, "
                 f"p99 {stats['p99'] / constant_p99:.2f}x"
             )
@@ -178,7 +180,8 @@ def bench_export(folder: Path, n_sources: int) -> None:
     timed = time_calls(lambda: export_site(dispatcher, folder / "site"), 3)
     size = sum(f.stat().st_size for f in (folder / "site").rglob("*") if f.is_file())
     print(
-        f"static export, {n_sources} sources x 10 KB, {10 * n_sources} cited claims: best {min(timed):.0f} ms, "
+        f"static export, {n_sources} sources x 10 KB, {10 * n_sources} cited claims: best "
+        f"{min(timed):.0f} ms, "
         f"median {sorted(timed)[1]:.0f} ms ({n_sources + 2} pages, {size / 1e6:.1f} MB); "
         f"baseline copying the sources' text {floor:.0f} ms; ratio {min(timed) / floor:.0f}x"
     )

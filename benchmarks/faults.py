@@ -59,11 +59,14 @@ def bot(
         capture_output=True,
         text=True,
         timeout=120,
+        check=False,
     )
 
 
 def outcome(done: subprocess.CompletedProcess[str]) -> str:
-    """Exit code, lines of complaint (stderr; stdout too on failure: `check` reports there), traceback."""
+    """Exit code, lines of complaint (stderr; stdout too on failure: `check` reports there),
+    traceback.
+    """
     said = done.stderr + (done.stdout if done.returncode else "")
     lines = [line for line in said.splitlines() if line.strip()]
     trace = "traceback" if "Traceback" in said else "no traceback"
@@ -213,7 +216,8 @@ def content(root: Path, tmp: Path) -> list[tuple[str, str]]:
         stderr=subprocess.PIPE,
         env=env_for(root, SEEDS_DIR=str(case / "seeds"), SUMMARIES_DIR=str(case / "summaries")),
     )
-    assert process.stdin is not None and process.stdout is not None
+    assert process.stdin is not None
+    assert process.stdout is not None
     out = b""
     for edit in (None, b"\x00binary \xff", good.replace(b"# The numbers", b"# The key numbers")):
         if edit is not None:
@@ -233,8 +237,10 @@ def content(root: Path, tmp: Path) -> list[tuple[str, str]]:
     rows.append(
         (
             "content: binary edit into a running console",
-            f"exit {process.returncode}, "
-            f"{'traceback' if b'Traceback' in err else 'no traceback'}, {loaded}",
+            (
+                f"exit {process.returncode}, "
+                f"{'traceback' if b'Traceback' in err else 'no traceback'}, {loaded}"
+            ),
         )
     )
     return rows
@@ -321,6 +327,7 @@ def hermetic(root: Path, tmp: Path) -> list[tuple[str, str]]:
         capture_output=True,
         text=True,
         timeout=900,
+        check=False,
     )
     summary = done.stdout.strip().splitlines()[-1] if done.stdout.strip() else done.stderr[-200:]
     left = (

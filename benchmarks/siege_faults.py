@@ -35,8 +35,8 @@ import urllib.error
 import urllib.request
 import uuid
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable, Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import parse_qs, urlsplit, urlunsplit
@@ -47,6 +47,7 @@ sys.path.insert(0, str(HERE))
 from tests.fakes.discord import FakeDiscord  # noqa: E402
 from tests.fakes.signing import form, signed_headers  # noqa: E402
 from tests.fakes.slack import FakeSlack, slash_payload  # noqa: E402
+from tests.limits import limited  # noqa: E402
 from tests.tcp_proxy import TcpProxy  # noqa: E402
 
 T = TypeVar("T")
@@ -104,17 +105,10 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def limit_files(count: int) -> Callable[[], None]:
-    """A preexec_fn: the child may open at most ``count`` files (systemd's default: 1,024)."""
-
-    def apply() -> None:
-        resource.setrlimit(resource.RLIMIT_NOFILE, (count, count))
-
-    return apply
-
-
 class Bot:
-    """``python -m bot run`` of a tree, its stderr in a file (a pipe nobody reads would stall it)."""
+    """``python -m bot run`` of a tree, its stderr in a file (a pipe nobody reads would stall
+    it).
+    """
 
     def __init__(
         self,
@@ -122,7 +116,7 @@ class Bot:
         tmp: Path,
         name: str,
         *,
-        preexec: Callable[[], None] | None = None,
+        open_files: int = 0,
         **settings: str,
     ) -> None:
         self.port = int(settings.setdefault("PORT", str(free_port())))
@@ -132,12 +126,11 @@ class Bot:
         self.log = tmp / f"{name}.log"
         self.out = tmp / f"{name}.out"
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "bot", "run"],
+            limited([sys.executable, "-m", "bot", "run"], open_files=open_files),
             cwd=tmp,
             stdout=self.out.open("wb"),
             stderr=self.log.open("wb"),
             env=env_for(root, **settings),
-            preexec_fn=preexec,
         )
         self.base = f"http://127.0.0.1:{self.port}"
 
@@ -145,11 +138,13 @@ class Bot:
         started = time.monotonic()
         while time.monotonic() - started < within:
             if self.process.poll() is not None:
-                raise RuntimeError(f"the bot exited ({self.process.returncode}): {self.tail()}")
+                msg = f"the bot exited ({self.process.returncode}): {self.tail()}"
+                raise RuntimeError(msg)
             if get(self.base + path, timeout=2)[0] == status:
                 return time.monotonic() - started
             time.sleep(0.2)
-        raise TimeoutError(f"{path} never answered {status}: {self.tail()}")
+        msg = f"{path} never answered {status}: {self.tail()}"
+        raise TimeoutError(msg)
 
     def log_size(self) -> int:
         return self.log.stat().st_size
@@ -219,7 +214,13 @@ def tracebacks(text: str) -> int:
 
 
 def kb(size: int) -> str:
-    return f"{size:,} bytes" if size < 10_000 else f"{size / 1000:,.0f} KB" if size < 10_000_000 else f"{size / 1e6:,.0f} MB"
+    return (
+        f"{size:,} bytes"
+        if size < 10_000
+        else f"{size / 1000:,.0f} KB"
+        if size < 10_000_000
+        else f"{size / 1e6:,.0f} MB"
+    )
 
 
 # --- slow clients ---------------------------------------------------------------------------
@@ -227,7 +228,8 @@ def kb(size: int) -> str:
 
 class Siege:
     """Slow clients: each connects, sends a request line and one header, and waits; a client
-    whose connection is closed opens another (as an attacker's script would)."""
+    whose connection is closed opens another (as an attacker's script would).
+    """
 
     REQUEST = b"GET /healthz HTTP/1.1\r\nHost: bot\r\n"
 
@@ -248,7 +250,7 @@ class Siege:
                 sock.bind((address, 0))
                 await asyncio.wait_for(loop.sock_connect(sock, ("127.0.0.1", self.port)), 5)
                 await loop.sock_sendall(sock, self.REQUEST)
-            except (OSError, asyncio.TimeoutError):
+            except (TimeoutError, OSError):
                 self.failed += 1
                 sock.close()
                 await asyncio.sleep(0.2)
@@ -288,7 +290,7 @@ def slow(root: Path, tmp: Path, args: argparse.Namespace) -> Iterator[Row]:
             root,
             tmp,
             f"slow-{len(addresses)}",
-            preexec=limit_files(1024),
+            open_files=1024,
             SLACK_BOT_TOKEN="xoxb-siege",
             SLACK_SIGNING_SECRET=SECRET,
             SLACK_API_URL=fake.api_url,
@@ -320,7 +322,10 @@ def slow(root: Path, tmp: Path, args: argparse.Namespace) -> Iterator[Row]:
             after = time.monotonic()
             recovered = get(bot.base + "/healthz", timeout=5)[0]
             took = time.monotonic() - after
-            case = f"{args.slow:,} slow connections from {label}, {held_for:.0f} s, RLIMIT_NOFILE 1,024"
+            case = (
+                f"{args.slow:,} slow connections from {label}, {held_for:.0f} s, "
+                "RLIMIT_NOFILE 1,024"
+            )
             yield ("slow clients", case + ": /healthz", tally(health))
             yield ("slow clients", case + ": signed /numbers", tally(numbers))
             yield ("slow clients", case + ": /readyz", tally(ready))
@@ -328,17 +333,25 @@ def slow(root: Path, tmp: Path, args: argparse.Namespace) -> Iterator[Row]:
             yield (
                 "slow clients",
                 case + ": what the slow clients got",
-                f"{siege.opened:,} connected, {siege.failed:,} could not connect; closed by the "
-                f"server: {tally(list(siege.answers.elements())) or 'none'}",
+                (
+                    f"{siege.opened:,} connected, {siege.failed:,} could not connect; closed by "
+                    f"the server: {tally(list(siege.answers.elements())) or 'none'}"
+                ),
             )
             per_minute = grew * 60 / held_for
             yield (
                 "slow clients",
                 case + ": log",
-                f"{kb(grew)} ({kb(int(per_minute))}/min), {tracebacks(text):,} tracebacks, "
-                f"{text.count('out of system resource'):,} 'accept() out of system resource'",
+                (
+                    f"{kb(grew)} ({kb(int(per_minute))}/min), {tracebacks(text):,} tracebacks, "
+                    f"{text.count('out of system resource'):,} 'accept() out of system resource'"
+                ),
             )
-            yield ("slow clients", case + ": /healthz once they leave", f"{recovered} in {took:.2f} s")
+            yield (
+                "slow clients",
+                case + ": /healthz once they leave",
+                f"{recovered} in {took:.2f} s",
+            )
         finally:
             bot.stop()
     BG.run(fake.stop())
@@ -394,7 +407,7 @@ def install(bot: Bot, fake: FakeSlack, team: str) -> int:
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+    def redirect_request(self, *_args: Any, **_kwargs: Any) -> None:
         return None
 
 
@@ -461,8 +474,10 @@ def outage(root: Path, tmp: Path, args: argparse.Namespace) -> Iterator[Row]:
         yield (
             "database outage",
             "/recap list while PostgreSQL is down",
-            f"HTTP {recap_status}, {'says unavailable' if unavailable else 'no answer text'}; "
-            f"counted as: {counted or 'nothing'}",
+            (
+                f"HTTP {recap_status}, {'says unavailable' if unavailable else 'no answer text'}; "
+                f"counted as: {counted or 'nothing'}"
+            ),
         )
         parts = urlsplit(url)
         leaked = [
@@ -477,7 +492,7 @@ def outage(root: Path, tmp: Path, args: argparse.Namespace) -> Iterator[Row]:
         yield (
             "operator detail",
             "public /readyz while PostgreSQL is down",
-            f"HTTP {public[0]}, shows {', '.join(leaked) if leaked else 'no user, host or database'}",
+            f"HTTP {public[0]}, shows {', '.join(leaked) or 'no user, host or database'}",
         )
         if args.verbose:
             print(public[1], private[1], sep="\n", file=sys.stderr)
@@ -503,7 +518,10 @@ def outage(root: Path, tmp: Path, args: argparse.Namespace) -> Iterator[Row]:
         noisy = [
             line
             for line in lines
-            if " WARNING " in line or " ERROR " in line or '"level": "WARNING"' in line or '"level": "ERROR"' in line
+            if " WARNING " in line
+            or " ERROR " in line
+            or '"level": "WARNING"' in line
+            or '"level": "ERROR"' in line
         ]
         yield (
             "database outage",
@@ -513,8 +531,10 @@ def outage(root: Path, tmp: Path, args: argparse.Namespace) -> Iterator[Row]:
         yield (
             "database outage",
             f"PostgreSQL down {args.outage:.0f} s: log during the outage",
-            f"{len(lines)} lines ({len(noisy)} WARNING/ERROR), {kb(len(text.encode()))}, "
-            f"{tracebacks(text)} tracebacks",
+            (
+                f"{len(lines)} lines ({len(noisy)} WARNING/ERROR), {kb(len(text.encode()))}, "
+                f"{tracebacks(text)} tracebacks"
+            ),
         )
         after = [command(bot, "/recap", "list")[0] for _ in range(2)]
         yield ("database outage", "/recap list once it is back", tally(after))
@@ -525,7 +545,7 @@ def outage(root: Path, tmp: Path, args: argparse.Namespace) -> Iterator[Row]:
         drop()
 
 
-def leak(root: Path, tmp: Path, args: argparse.Namespace) -> Iterator[Row]:
+def leak(root: Path, tmp: Path, _args: argparse.Namespace) -> Iterator[Row]:
     """A SQLite database that breaks under a running bot: what the public /readyz shows."""
     fake = BG.run(FakeSlack().start())
     folder = tmp / "private-folder-name"
@@ -572,7 +592,7 @@ def leak(root: Path, tmp: Path, args: argparse.Namespace) -> Iterator[Row]:
         BG.run(fake.stop())
 
 
-def timeout_reason(root: Path, tmp: Path, args: argparse.Namespace) -> Iterator[Row]:
+def timeout_reason(root: Path, tmp: Path, _args: argparse.Namespace) -> Iterator[Row]:
     """A database check that times out (a server that stops answering, connections kept)."""
     made = pg_database()
     if made is None:
@@ -608,7 +628,7 @@ def timeout_reason(root: Path, tmp: Path, args: argparse.Namespace) -> Iterator[
         drop()
 
 
-def fresh(root: Path, tmp: Path, args: argparse.Namespace) -> Iterator[Row]:
+def fresh(root: Path, tmp: Path, _args: argparse.Namespace) -> Iterator[Row]:
     """OAuth on a fresh database over a slow link: requests arriving while the tables are made."""
     made = pg_database()
     if made is None:
@@ -651,9 +671,7 @@ def fresh(root: Path, tmp: Path, args: argparse.Namespace) -> Iterator[Row]:
         yield (
             "OAuth, fresh database",
             "GET /slack/install from the first moment the port answers",
-            f"{tally(answered)} before the first redirect"
-            if answered
-            else "never answered",
+            f"{tally(answered)} before the first redirect" if answered else "never answered",
         )
     finally:
         bot.stop()
@@ -662,7 +680,7 @@ def fresh(root: Path, tmp: Path, args: argparse.Namespace) -> Iterator[Row]:
         drop()
 
 
-def install_flood(root: Path, tmp: Path, args: argparse.Namespace) -> Iterator[Row]:
+def install_flood(root: Path, tmp: Path, _args: argparse.Namespace) -> Iterator[Row]:
     """Anonymous GET /slack/install for 20 s while a workspace's commands are timed."""
     fake = BG.run(FakeSlack().start())
     database = tmp / "flood.sqlite3"
@@ -721,8 +739,10 @@ def install_flood(root: Path, tmp: Path, args: argparse.Namespace) -> Iterator[R
         yield (
             "anonymous /slack/install",
             "8 clients for 20 s, SQLite",
-            f"{sum(statuses.values()):,} requests ({tally(list(statuses.elements()))}); "
-            f"{rows:,} rows written",
+            (
+                f"{sum(statuses.values()):,} requests ({tally(list(statuses.elements()))}); "
+                f"{rows:,} rows written"
+            ),
         )
         yield (
             "anonymous /slack/install",
@@ -748,7 +768,9 @@ def state_rows(database: Path) -> int:
 
 
 def run_briefly(root: Path, tmp: Path, args: list[str], within: float, **settings: str) -> str:
-    """A command that should stop at once; one still running after ``within`` s accepted its settings."""
+    """A command that should stop at once; one still running after ``within`` s accepted its
+    settings.
+    """
     process = subprocess.Popen(
         [sys.executable, "-m", "bot", *args],
         cwd=tmp,
@@ -767,14 +789,19 @@ def run_briefly(root: Path, tmp: Path, args: list[str], within: float, **setting
     return outcome(subprocess.CompletedProcess(args, process.returncode, stdout, stderr))
 
 
-def settings(root: Path, tmp: Path, args: argparse.Namespace) -> Iterator[Row]:
+def settings(root: Path, tmp: Path, _args: argparse.Namespace) -> Iterator[Row]:
     slack = BG.run(FakeSlack().start())
     discord = FakeDiscord()
     if hasattr(discord, "refused_guilds"):
         discord.refused_guilds.add("999999999999999999")  # type: ignore[attr-defined]
     discord = BG.run(discord.start())
     base = {"HOST": "127.0.0.1", "DATABASE_URL": f"sqlite:///{tmp / 'settings.sqlite3'}"}
-    http = {**base, "SLACK_BOT_TOKEN": "xoxb-siege", "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": slack.api_url}
+    http = {
+        **base,
+        "SLACK_BOT_TOKEN": "xoxb-siege",
+        "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_API_URL": slack.api_url,
+    }
     oauth = {
         **base,
         "SLACK_CLIENT_ID": slack.client_id,
@@ -792,7 +819,11 @@ def settings(root: Path, tmp: Path, args: argparse.Namespace) -> Iterator[Row]:
             ["run"],
             {**base, "DISCORD_TOKEN": "   ", "DISCORD_API_URL": discord.api_url},
         ),
-        ("unreachable SLACK_API_URL", ["run"], {**http, "SLACK_API_URL": "http://127.0.0.1:1/api/"}),
+        (
+            "unreachable SLACK_API_URL",
+            ["run"],
+            {**http, "SLACK_API_URL": "http://127.0.0.1:1/api/"},
+        ),
         (
             "DISCORD_GUILD_IDS naming a guild Discord refuses",
             ["run"],
@@ -803,24 +834,43 @@ def settings(root: Path, tmp: Path, args: argparse.Namespace) -> Iterator[Row]:
                 "DISCORD_GUILD_IDS": "999999999999999999",
             },
         ),
-        ("RECAP_GRACE_MINUTES=1000000000000", ["ask", "/help"], {"RECAP_GRACE_MINUTES": "1000000000000"}),
+        (
+            "RECAP_GRACE_MINUTES=1000000000000",
+            ["ask", "/help"],
+            {"RECAP_GRACE_MINUTES": "1000000000000"},
+        ),
         (
             "RECAP_GRACE_MINUTES=1000000000000, a recap due",
-            ["recap", "post-due", "--at", time.strftime("%Y-%m-%dT09:00Z", time.gmtime(time.time() + 2 * 86400))],
+            [
+                "recap",
+                "post-due",
+                "--at",
+                time.strftime("%Y-%m-%dT09:00Z", time.gmtime(time.time() + 2 * 86400)),
+            ],
             {
                 **http,
                 "RECAP_GRACE_MINUTES": "1000000000000",
-                "RECAPS": '[{"platform": "slack", "channel": "C1", "schedule": "daily", "time": "09:00"}]',
+                "RECAPS": json.dumps(
+                    [{"platform": "slack", "channel": "C1", "schedule": "daily", "time": "09:00"}]
+                ),
             },
         ),
         ("CONTENT_RELOAD_SECONDS=1e300", ["ask", "/help"], {"CONTENT_RELOAD_SECONDS": "1e300"}),
-        ("DISCORD_SHARD_COUNT=1000000000000", ["ask", "/help"], {"DISCORD_SHARD_COUNT": "1000000000000"}),
+        (
+            "DISCORD_SHARD_COUNT=1000000000000",
+            ["ask", "/help"],
+            {"DISCORD_SHARD_COUNT": "1000000000000"},
+        ),
         ("HTTP_MAX_CONNECTIONS=-1", ["ask", "/help"], {"HTTP_MAX_CONNECTIONS": "-1"}),
         ("OPS_PORT=70000", ["ask", "/help"], {"OPS_PORT": "70000"}),
     ]
     try:
         for name, command_args, values in cases:
-            yield ("settings", f"{name} (`{' '.join(command_args)}`)", run_briefly(root, tmp, command_args, 12, **values))
+            yield (
+                "settings",
+                f"{name} (`{' '.join(command_args)}`)",
+                run_briefly(root, tmp, command_args, 12, **values),
+            )
     finally:
         BG.run(slack.stop())
         BG.run(discord.stop())
@@ -836,15 +886,15 @@ def source_add(root: Path, tmp: Path, args: argparse.Namespace) -> Iterator[Row]
         shutil.copytree(root / "summaries", case / "summaries")
         return case
 
-    def add(case: Path, *argv: str, preexec: Callable[[], None] | None = None) -> subprocess.CompletedProcess[str]:
+    def add(case: Path, *argv: str, file_size: int = 0) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [sys.executable, "-m", "bot", "source", "add", *argv],
+            limited([sys.executable, "-m", "bot", "source", "add", *argv], file_size=file_size),
             cwd=case,
             env=env_for(root, SEEDS_DIR=str(case / "seeds"), SUMMARIES_DIR=str(case / "summaries")),
             capture_output=True,
             text=True,
             timeout=900,
-            preexec_fn=preexec,
+            check=False,
         )
 
     def new_files(case: Path) -> list[str]:
@@ -858,16 +908,27 @@ def source_add(root: Path, tmp: Path, args: argparse.Namespace) -> Iterator[Row]
     yield (
         "source add",
         "link.txt -> /etc/passwd",
-        f"{outcome(done)}; " + ("/etc/passwd copied into the sources" if copied else "nothing written"),
+        f"{outcome(done)}; "
+        + ("/etc/passwd copied into the sources" if copied else "nothing written"),
     )
     case = fresh_seeds()
     os.mkfifo(case / "pipe.txt")
-    yield ("source add", "a FIFO", f"{outcome(add(case, str(case / 'pipe.txt')))}; wrote {new_files(case) or 'nothing'}")
+    yield (
+        "source add",
+        "a FIFO",
+        f"{outcome(add(case, str(case / 'pipe.txt')))}; wrote {new_files(case) or 'nothing'}",
+    )
     case = fresh_seeds()
-    yield ("source add", "/dev/zero", f"{outcome(add(case, '/dev/zero'))}; wrote {new_files(case) or 'nothing'}")
+    yield (
+        "source add",
+        "/dev/zero",
+        f"{outcome(add(case, '/dev/zero'))}; wrote {new_files(case) or 'nothing'}",
+    )
     case = fresh_seeds()
     page = case / "big.html"
-    paragraph = "<p>" + "The court heard more arguments about taxpayer data on Monday. " * 20 + "</p>\n"
+    paragraph = (
+        "<p>" + "The court heard more arguments about taxpayer data on Monday. " * 20 + "</p>\n"
+    )
     with page.open("w") as out:
         out.write("<html><body><article>\n")
         while out.tell() < args.big_mb * 1_000_000:
@@ -880,17 +941,16 @@ def source_add(root: Path, tmp: Path, args: argparse.Namespace) -> Iterator[Row]
     yield (
         "source add",
         f"a {args.big_mb} MB HTML page",
-        f"{outcome(done)}; {time.monotonic() - started:.1f} s, peak memory "
-        f"{max(peak, before) / 1000:,.0f} MB; wrote {len(new_files(case))} file(s)",
+        (
+            f"{outcome(done)}; {time.monotonic() - started:.1f} s, peak memory "
+            f"{max(peak, before) / 1000:,.0f} MB; wrote {len(new_files(case))} file(s)"
+        ),
     )
     case = fresh_seeds()
     report = case / "report.txt"
     report.write_text("By Ann Writer\nWASHINGTON (AP) -- The court ruled on Monday.\n" * 3000)
 
-    def small_disk() -> None:
-        resource.setrlimit(resource.RLIMIT_FSIZE, (16_384, 16_384))  # writes past 16 KB fail: EFBIG
-
-    done = add(case, str(report), "--id", "full-disk", preexec=small_disk)
+    done = add(case, str(report), "--id", "full-disk", file_size=16_384)  # past 16 KB: EFBIG
     left = new_files(case)
     check = subprocess.run(
         [sys.executable, "-m", "bot", "check"],
@@ -899,6 +959,7 @@ def source_add(root: Path, tmp: Path, args: argparse.Namespace) -> Iterator[Row]
         capture_output=True,
         text=True,
         timeout=300,
+        check=False,
     )
     yield (
         "source add",
@@ -907,13 +968,17 @@ def source_add(root: Path, tmp: Path, args: argparse.Namespace) -> Iterator[Row]
     )
     case = fresh_seeds()
     (case / "r.txt").write_text("A report that says something new about the case.\n")
-    yield ("source add", "--id of 300 characters", outcome(add(case, str(case / "r.txt"), "--id", "a" * 300)))
+    yield (
+        "source add",
+        "--id of 300 characters",
+        outcome(add(case, str(case / "r.txt"), "--id", "a" * 300)),
+    )
 
 
 # --- logs ---------------------------------------------------------------------------------
 
 
-def logs(root: Path, tmp: Path, args: argparse.Namespace) -> Iterator[Row]:
+def logs(root: Path, tmp: Path, _args: argparse.Namespace) -> Iterator[Row]:
     fake = BG.run(FakeSlack().start())
     bot = Bot(
         root,
@@ -930,11 +995,22 @@ def logs(root: Path, tmp: Path, args: argparse.Namespace) -> Iterator[Row]:
         unused = bot.log_text().count("will be unused")
     finally:
         bot.stop()
-    yield ("logs", "start with SLACK_BOT_TOKEN (HTTP mode)", f"{unused} 'token will be unused' warning(s)")
+    yield (
+        "logs",
+        "start with SLACK_BOT_TOKEN (HTTP mode)",
+        f"{unused} 'token will be unused' warning(s)",
+    )
     BG.run(fake.stop())
 
     discord = BG.run(FakeDiscord().start())
-    bot = Bot(root, tmp, "gateway", DISCORD_TOKEN=discord.token, DISCORD_API_URL=discord.api_url, LOG_LEVEL="INFO")
+    bot = Bot(
+        root,
+        tmp,
+        "gateway",
+        DISCORD_TOKEN=discord.token,
+        DISCORD_API_URL=discord.api_url,
+        LOG_LEVEL="INFO",
+    )
     try:
         BG.run(asyncio.wait_for(discord.identified.wait(), 60), 70)
         size = bot.log_size()
@@ -944,18 +1020,31 @@ def logs(root: Path, tmp: Path, args: argparse.Namespace) -> Iterator[Row]:
             discord.restore_gateway()
             BG.run(asyncio.wait_for(discord.identified.wait(), 90), 100)
         text = bot.log_text(size)
-        levels = Counter(m.group(1) for m in re.finditer(r" (DEBUG|INFO|WARNING|ERROR|CRITICAL) ", text))
+        levels = Counter(
+            m.group(1) for m in re.finditer(r" (DEBUG|INFO|WARNING|ERROR|CRITICAL) ", text)
+        )
+        counted = sorted(levels.items())
         yield (
             "logs",
             "Discord gateway dropped 3 times (close code 4000), each reconnected",
-            f"{len(text.splitlines())} lines ({', '.join(f'{k} {v}' for k, v in sorted(levels.items()))}), "
-            f"{tracebacks(text)} tracebacks",
+            (
+                f"{len(text.splitlines())} lines ({', '.join(f'{k} {v}' for k, v in counted)}), "
+                f"{tracebacks(text)} tracebacks"
+            ),
         )
     finally:
         bot.stop()
 
     # LOG_FORMAT=json: the invite line, a fatal stop, a settings error.
-    bot = Bot(root, tmp, "json", DISCORD_TOKEN=discord.token, DISCORD_API_URL=discord.api_url, LOG_FORMAT="json", LOG_LEVEL="INFO")
+    bot = Bot(
+        root,
+        tmp,
+        "json",
+        DISCORD_TOKEN=discord.token,
+        DISCORD_API_URL=discord.api_url,
+        LOG_FORMAT="json",
+        LOG_LEVEL="INFO",
+    )
     try:
         BG.run(asyncio.wait_for(discord.identified.wait(), 60), 70)
         time.sleep(1)
@@ -982,12 +1071,14 @@ def logs(root: Path, tmp: Path, args: argparse.Namespace) -> Iterator[Row]:
         capture_output=True,
         text=True,
         timeout=60,
+        check=False,
     )
     lines = [line for line in (done.stdout + done.stderr).splitlines() if line.strip()]
+    plain = sum(not _is_json(line) for line in lines)
     yield (
         "logs",
         "LOG_FORMAT=json and PORT=not-a-port",
-        f"exit {done.returncode}; {sum(not _is_json(line) for line in lines)} of {len(lines)} lines not JSON",
+        f"exit {done.returncode}; {plain} of {len(lines)} lines not JSON",
     )
     BG.run(discord.stop())
 
@@ -1015,9 +1106,14 @@ def logs(root: Path, tmp: Path, args: argparse.Namespace) -> Iterator[Row]:
         capture_output=True,
         text=True,
         timeout=60,
+        check=False,
     )
     shown = [s for s in ("short6", "pa55w0rd") if s in done.stderr]
-    yield ("logs", "a 6-character secret and the DATABASE_URL password in a log line", f"shown: {', '.join(shown) or 'neither'}")
+    yield (
+        "logs",
+        "a 6-character secret and the DATABASE_URL password in a log line",
+        f"shown: {', '.join(shown) or 'neither'}",
+    )
 
 
 def _is_json(line: str) -> bool:
@@ -1042,13 +1138,19 @@ PARTS: dict[str, Callable[[Path, Path, argparse.Namespace], Iterator[Row]]] = {
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--root", type=Path, default=HERE, help="source tree to run (default: this checkout)")
+    parser.add_argument(
+        "--root", type=Path, default=HERE, help="source tree to run (default: this checkout)"
+    )
     parser.add_argument("--only", help=f"comma-separated parts: {', '.join(PARTS)}")
     parser.add_argument("--slow", type=int, default=1100, help="slow connections (default 1,100)")
     parser.add_argument("--siege-seconds", type=float, default=20.0)
-    parser.add_argument("--outage", type=float, default=75.0, help="seconds PostgreSQL is down (default 75)")
+    parser.add_argument(
+        "--outage", type=float, default=75.0, help="seconds PostgreSQL is down (default 75)"
+    )
     parser.add_argument("--verbose", action="store_true", help="show bodies and logs")
-    parser.add_argument("--big-mb", type=int, default=50, help="size of the big HTML page (default 50 MB)")
+    parser.add_argument(
+        "--big-mb", type=int, default=50, help="size of the big HTML page (default 50 MB)"
+    )
     args = parser.parse_args()
     root = args.root.resolve()
     chosen = args.only.split(",") if args.only else list(PARTS)

@@ -11,16 +11,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from aiohttp import web  # noqa: E402
-from pydantic import SecretStr  # noqa: E402
-from slack_bolt.async_app import AsyncApp  # noqa: E402
+from aiohttp import web
+from pydantic import SecretStr
+from slack_bolt.async_app import AsyncApp
 
-from bot.app import build_dispatcher  # noqa: E402
-from bot.logs import configure_logging  # noqa: E402
-from bot.platforms.slack.app import build_web_client  # noqa: E402
-from bot.platforms.slack.http import build_web_app  # noqa: E402
-from bot.platforms.slack.runner import SlackRunner  # noqa: E402
-from bot.settings import Settings  # noqa: E402
+from bot.app import build_dispatcher
+from bot.logs import configure_logging
+from bot.platforms.slack.app import build_web_client
+from bot.platforms.slack.http import build_web_app
+from bot.platforms.slack.runner import SlackRunner
+from bot.settings import Settings
 
 SECRET = "bench-signing-secret"
 

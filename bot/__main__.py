@@ -1,3 +1,5 @@
+"""``python -m bot``: the command line (bot/cli/)."""
+
 import os
 import sys
 

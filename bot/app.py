@@ -22,7 +22,8 @@ def open_store(settings: Settings) -> ContentStore:
 
 def build_recaps(settings: Settings, store: ContentStore, clock: Clock) -> RecapService:
     """The recap service; its database is opened on first use, with the declared recaps
-    (checked here, so a bad RECAPS stops the start with the variable named)."""
+    (checked here, so a bad RECAPS stops the start with the variable named).
+    """
     url = settings.database_url
 
     async def opener() -> RecapStore:
@@ -44,7 +45,8 @@ def build_dispatcher(
     settings: Settings, clock: Clock = system_clock, store: ContentStore | None = None
 ) -> Dispatcher[RecapService]:
     """The recap service is built on first use (``Services``), its database opened on first
-    use (``RecapService.ready``): commands that need no database never touch one."""
+    use (``RecapService.ready``): commands that need no database never touch one.
+    """
     content = store or open_store(settings)
     return Dispatcher(
         build_registry(),

@@ -24,10 +24,10 @@ def parse_keys(value: str) -> MultiFernet:
     """Comma-separated Fernet keys, newest first: new tokens use the first, any key decrypts."""
     keys = split_keys(value)
     if not keys:
-        raise InvalidKeys("empty")
+        msg = "empty"
+        raise InvalidKeys(msg)
     try:
         return MultiFernet([Fernet(key) for key in keys])
     except ValueError:
-        raise InvalidKeys(
-            "each key must be 32 url-safe base64-encoded bytes (Fernet.generate_key())"
-        ) from None
+        msg = "each key must be 32 url-safe base64-encoded bytes (Fernet.generate_key())"
+        raise InvalidKeys(msg) from None

@@ -18,7 +18,8 @@ import re
 import sys
 import time
 from collections.abc import Callable, Iterable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
+from http import HTTPStatus
 from typing import TextIO
 
 from cachetools import LRUCache
@@ -26,6 +27,9 @@ from pydantic import SecretStr
 
 # Fields a record may carry through ``extra=``; only these reach the JSON line.
 STRUCTURED_FIELDS = ("platform", "command", "outcome", "latency_ms", "task", "component")
+# A secret shorter than this is masked only where it stands as a word: masked anywhere, it
+# would garble every line that happens to contain those letters.
+SHORTEST_MASKED = 8
 
 
 # Tokens of installed workspaces are not settings, so they are masked by shape (xoxb-, xoxe.xoxb-,
@@ -33,19 +37,16 @@ STRUCTURED_FIELDS = ("platform", "command", "outcome", "latency_ms", "task", "co
 _SLACK_TOKEN = re.compile(r"xox[a-z](?:\.xox[a-z])?-[A-Za-z0-9-]+")
 
 
-SHORT_SECRET = 8  # a secret shorter than this is masked only where it stands as a word
-
-
 class RedactSecrets(logging.Filter):
-    """Masks configured secrets wherever they appear; one shorter than SHORT_SECRET
-    characters (a weak password, say) only as a whole word, so that masking it cannot
-    garble every line that happens to contain those letters."""
+    """Masks configured secrets wherever they appear; one shorter than SHORTEST_MASKED
+    characters (a weak password, say) only as a whole word.
+    """
 
     def __init__(self, secrets: Iterable[str]) -> None:
         super().__init__()
         found = sorted({s for s in secrets if s and s.strip()}, key=len, reverse=True)
-        self._secrets = [s for s in found if len(s) >= SHORT_SECRET]
-        short = [re.escape(s) for s in found if len(s) < SHORT_SECRET]
+        self._secrets = [s for s in found if len(s) >= SHORTEST_MASKED]
+        short = [re.escape(s) for s in found if len(s) < SHORTEST_MASKED]
         self._short = (
             re.compile(rf"(?<![A-Za-z0-9])(?:{'|'.join(short)})(?![A-Za-z0-9])") if short else None
         )
@@ -71,9 +72,7 @@ class RedactSecrets(logging.Filter):
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, object] = {
-            "time": datetime.fromtimestamp(record.created, timezone.utc).isoformat(
-                timespec="milliseconds"
-            ),
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),
@@ -103,7 +102,8 @@ class Throttle(logging.Filter):
     message before its arguments ("refused a connection from %s ..."), so a flood of one
     fault is a few lines a minute whatever its arguments. Applies to records at WARNING and
     above, and to every record of the loggers strangers' traffic drives (``NOISY``); one
-    line per command served and the like pass untouched."""
+    line per command served and the like pass untouched.
+    """
 
     NOISY = ("asyncio", "aiohttp", "bot.service.listener", "bot.platforms.slack.http")
     KINDS = 4096  # kinds remembered (least recently seen forgotten first)
@@ -154,13 +154,14 @@ def say(
 ) -> None:
     """A line for the operator outside logging (a settings error, ``Stopped: ...``, an
     invite), whatever LOG_LEVEL says: as is in text, one JSON object per line in json (on
-    the same stream), secrets masked. ``fmt`` before logging is configured (settings errors)."""
+    the same stream), secrets masked. ``fmt`` before logging is configured (settings errors).
+    """
     out = stream or sys.stderr
     shown = _Output.redact.redact(message)
     if (fmt or _Output.fmt) != "json":
         print(shown, file=out, flush=True)
         return
-    when = datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+    when = datetime.now(UTC).isoformat(timespec="milliseconds")
     for line in shown.splitlines() or [""]:
         entry = {"time": when, "level": level, "logger": "bot", "message": line}
         print(json.dumps(entry, ensure_ascii=False), file=out, flush=True)
@@ -196,13 +197,17 @@ def configure_logging(
 class MalformedRequests(logging.Filter):
     """aiohttp logs a request it cannot parse (line or header too long, bad Content-Length)
     at ERROR with a traceback, though it already answered 400: anyone could fill the log
-    with them. Such a request is the sender's error: one INFO line, no traceback."""
+    with them. Such a request is the sender's error: one INFO line, no traceback.
+    """
 
     def filter(self, record: logging.LogRecord) -> bool:
-        from aiohttp.http_exceptions import HttpProcessingError  # aiohttp only where it is served
+        from aiohttp.http_exceptions import HttpProcessingError  # noqa: PLC0415 - where served
 
         error = record.exc_info[1] if record.exc_info else None
-        if not isinstance(error, HttpProcessingError) or not 400 <= (error.code or 0) < 500:
+        if (
+            not isinstance(error, HttpProcessingError)
+            or not HTTPStatus.BAD_REQUEST <= (error.code or 0) < HTTPStatus.INTERNAL_SERVER_ERROR
+        ):
             return True
         record.msg = "refused a malformed HTTP request from %s: %s (HTTP %s)"
         record.args = (
@@ -224,7 +229,9 @@ class NoRequestBodies(logging.Filter):
 
     LOGGERS = ("slack_bolt", "slack_sdk")
     DEBUG_CHARS = 300
-    _BODY = re.compile(r"(body[^:(]{0,20}[:(]\s*|Unhandled request \()(.*)", re.S | re.I)
+    _BODY = re.compile(
+        r"(body[^:(]{0,20}[:(]\s*|Unhandled request \()(.*)", re.DOTALL | re.IGNORECASE
+    )
 
     def filter(self, record: logging.LogRecord) -> bool:
         if not record.name.startswith(self.LOGGERS):
@@ -232,8 +239,14 @@ class NoRequestBodies(logging.Filter):
         message = record.getMessage()
         found = self._BODY.search(message)
         if found is not None and record.levelno > logging.DEBUG:
-            message = f"{message[: found.start(2)]}<request body of {len(found.group(2))} chars not logged>"
+            message = (
+                f"{message[: found.start(2)]}<request body of {len(found.group(2))} chars not "
+                f"logged>"
+            )
         elif len(message) > self.DEBUG_CHARS:
-            message = f"{message[: self.DEBUG_CHARS]}... <{len(message) - self.DEBUG_CHARS} more chars cut>"
+            message = (
+                f"{message[: self.DEBUG_CHARS]}... <{len(message) - self.DEBUG_CHARS} more chars "
+                f"cut>"
+            )
         record.msg, record.args = message, None
         return True

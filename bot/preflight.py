@@ -15,8 +15,8 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 from bot.platforms.errors import bind_problem
-from bot.storage.urls import check_database_url as check_url_form
 from bot.settings import Settings
+from bot.storage.urls import check_database_url as check_url_form
 
 API_TIMEOUT_SECONDS = 5.0
 DISCORD_TIMEOUT_SECONDS = API_TIMEOUT_SECONDS
@@ -24,7 +24,8 @@ DISCORD_TIMEOUT_SECONDS = API_TIMEOUT_SECONDS
 
 def check_listen(host: str, port: int, prefix: str = "") -> str | None:
     """HOST resolves to an address of this machine and PORT is free there (``prefix``
-    "OPS_": the operator listener's OPS_HOST and OPS_PORT)."""
+    "OPS_": the operator listener's OPS_HOST and OPS_PORT).
+    """
     try:
         infos = socket.getaddrinfo(
             host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
@@ -44,7 +45,8 @@ def check_listen(host: str, port: int, prefix: str = "") -> str | None:
 
 def _answers(url: str, variable: str, timeout: float) -> str | None:
     """``url`` answers HTTP at all (any status counts): a typo'd or dead host fails here, in
-    one line naming the variable, not later in a library's traceback."""
+    one line naming the variable, not later in a library's traceback.
+    """
     host = urlsplit(url).netloc
     # Straight to the host, as the chat libraries connect (their aiohttp sessions ignore the
     # *_proxy variables).
@@ -75,7 +77,8 @@ def check_slack_api(url: str, timeout: float = API_TIMEOUT_SECONDS) -> str | Non
 
 def check_database_url(url: str) -> str | None:
     """Why DATABASE_URL cannot be used, or None: its form (bot.storage), then for SQLite
-    whether the file can be opened or created here. The reason only, without the prefix."""
+    whether the file can be opened or created here. The reason only, without the prefix.
+    """
     if problem := check_url_form(url):
         return problem
     return _sqlite_file_problem(url) if url.startswith("sqlite:///") else None
@@ -83,7 +86,8 @@ def check_database_url(url: str) -> str | None:
 
 def _sqlite_file_problem(url: str) -> str | None:
     """What stops the SQLite file being opened or created here (a missing folder, a place
-    this user cannot write, a file that is not a database), or None. Creates nothing."""
+    this user cannot write, a file that is not a database), or None. Creates nothing.
+    """
     text = url.removeprefix("sqlite:///")
     if not text.strip():
         return "no file path after sqlite:/// (e.g. sqlite:///case-brief.sqlite3)"

@@ -25,7 +25,7 @@ from bot.encryption import KEY_HINT, InvalidKeys, parse_keys
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _comma_list(value: Any) -> Any:
+def _comma_list(value: object) -> object:
     if isinstance(value, str):
         return [part.strip() for part in value.split(",") if part.strip()]
     return value
@@ -35,7 +35,8 @@ def _timezone(value: str) -> str:
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"unknown IANA time zone {value!r} (e.g. America/New_York)") from None
+        msg = f"unknown IANA time zone {value!r} (e.g. America/New_York)"
+        raise ValueError(msg) from None
     return value
 
 
@@ -46,10 +47,11 @@ def _public_url(value: str | None) -> str | None:
     # Chat replies put this address inside Slack <url|text> and Markdown [text](url) links:
     # only plain host and path characters, so it can never break out of them.
     if value is not None and not _PUBLIC_URL.match(value):
-        raise ValueError(
+        msg = (
             "must be an http(s) address of the web pages without query or fragment, "
             "e.g. https://brief.example.org"
         )
+        raise ValueError(msg)
     return value.rstrip("/") if value else value
 
 
@@ -72,7 +74,8 @@ _SNOWFLAKE_MAX = 2**64 - 1  # Discord ids are unsigned 64-bit
 
 def _credential_problem(value: str) -> str | None:
     """Whitespace never belongs in a token, secret or client ID: a copy-paste slip that would
-    otherwise fail on first use (every install, every request) instead of at start."""
+    otherwise fail on first use (every install, every request) instead of at start.
+    """
     if not value.strip():
         return "is empty or only spaces; set it, or remove the line"
     if any(c.isspace() for c in value):
@@ -111,12 +114,15 @@ class Settings(BaseSettings):
     slack_token_encryption_key: SecretStr | None = (
         None  # Fernet key(s), newest first, comma-separated
     )
-    host: str = "0.0.0.0"
+    # Every interface: Slack, health checks and readers reach the service from outside.
+    host: str = "0.0.0.0"  # noqa: S104
     port: int = Field(default=3000, ge=0, le=65535)  # 0: any free port (tests)
 
     # Discord
     discord_token: SecretStr | None = None
-    discord_guild_ids: Annotated[list[Annotated[int, Field(ge=1, le=_SNOWFLAKE_MAX)]], NoDecode] = []
+    discord_guild_ids: Annotated[
+        list[Annotated[int, Field(ge=1, le=_SNOWFLAKE_MAX)]], NoDecode
+    ] = []
     discord_api_url: str = Field(default="https://discord.com/api/v10", pattern=r"^https?://")
     # None: as Discord recommends
     discord_shard_count: int | None = Field(default=None, ge=1, le=100_000)
@@ -132,7 +138,8 @@ class Settings(BaseSettings):
     recap_claim_lease_seconds: int = Field(default=600, ge=2)
     recap_concurrency: int = Field(default=50, ge=1, le=1000)
     recaps: list[dict[str, str]] = []  # JSON list declared by operators; see config.example.env
-    # Recap pacing: Slack messages per second per workspace, per instance (Slack allows ~1/s per channel).
+    # Recap pacing: Slack messages per second per workspace, per instance (Slack allows ~1/s
+    # per channel).
     recap_slack_workspace_rate: float = Field(default=20.0, gt=0, le=1000)
 
     # Web pages: where they are published; chat replies then link each citation to its passage
@@ -154,12 +161,12 @@ class Settings(BaseSettings):
         "slack_admin_user_ids", "discord_guild_ids", "discord_shard_ids", mode="before"
     )
     @classmethod
-    def _split(cls, value: Any) -> Any:
+    def _split(cls, value: object) -> object:
         return _comma_list(value)
 
     @field_validator(*SECRETS, "slack_client_id", mode="before")
     @classmethod
-    def _credential(cls, value: Any, info: ValidationInfo) -> Any:
+    def _credential(cls, value: object, info: ValidationInfo) -> object:
         raw = value.get_secret_value() if isinstance(value, SecretStr) else value
         if isinstance(raw, str):
             if info.field_name == "slack_token_encryption_key":  # "new, old": spaces around commas
@@ -173,7 +180,8 @@ class Settings(BaseSettings):
     def _slack_token_shape(cls, value: SecretStr | None, info: ValidationInfo) -> SecretStr | None:
         prefix, kind = _SLACK_TOKEN_KINDS[info.field_name or ""]
         if value is not None and not value.get_secret_value().startswith(prefix):
-            raise ValueError(f"must be {kind} starting with {prefix}")
+            msg = f"must be {kind} starting with {prefix}"
+            raise ValueError(msg)
         return value
 
     @property
@@ -182,7 +190,9 @@ class Settings(BaseSettings):
 
     @property
     def slack_oauth(self) -> bool:
-        """Many workspaces through OAuth installs; SLACK_BOT_TOKEN takes precedence (one workspace)."""
+        """Many workspaces through OAuth installs; SLACK_BOT_TOKEN takes precedence (one
+        workspace).
+        """
         return self.slack_bot_token is None and self.slack_client_id is not None
 
     @property
@@ -195,7 +205,8 @@ class Settings(BaseSettings):
 
     def secrets(self) -> list[str]:
         """Every credential's value, for the log's masking list (bot/cli adds DATABASE_URL's
-        password: settings cannot import storage, which may load a database driver)."""
+        password: settings cannot import storage, which may load a database driver).
+        """
         values = [getattr(self, name) for name in SECRETS]
         return [value.get_secret_value() for value in values if value is not None]
 
@@ -249,22 +260,27 @@ def _missing(settings: Settings) -> list[str]:
         settings.slack_app_token or settings.slack_signing_secret
     ):
         return [
-            "Invalid setting SLACK_BOT_TOKEN: missing; Slack needs the bot token (xoxb-...) "
-            "beside SLACK_APP_TOKEN or SLACK_SIGNING_SECRET"
+            (
+                "Invalid setting SLACK_BOT_TOKEN: missing; Slack needs the bot token (xoxb-...) "
+                "beside SLACK_APP_TOKEN or SLACK_SIGNING_SECRET"
+            )
         ]
     if settings.slack_bot_token is not None and not (
         settings.slack_app_token or settings.slack_signing_secret
     ):
         return [
-            "Invalid setting SLACK_SIGNING_SECRET: missing; set it for HTTP mode, "
-            "or set SLACK_APP_TOKEN (xapp-...) for Socket Mode"
+            (
+                "Invalid setting SLACK_SIGNING_SECRET: missing; set it for HTTP mode, "
+                "or set SLACK_APP_TOKEN (xapp-...) for Socket Mode"
+            )
         ]
     return []
 
 
 def _folders(settings: Settings) -> list[str]:
     """Content folders must exist: checked here so a wrong one is named once, not as every
-    citation it breaks."""
+    citation it breaks.
+    """
     return [
         f"Invalid setting {name.upper()}: folder {folder} not found"
         for name, folder in (
@@ -292,14 +308,16 @@ class _LogFormatOnly(BaseSettings):
 
 def log_format_hint() -> str:
     """LOG_FORMAT alone, read as Settings would (environment, .env), so that the error lines
-    of settings that fail to load come in the asked form; "text" if even that fails."""
+    of settings that fail to load come in the asked form; "text" if even that fails.
+    """
     try:
         return "json" if _LogFormatOnly().log_format.strip().lower() == "json" else "text"
-    except Exception:
+    except Exception:  # noqa: BLE001 - any failure: the settings error itself says what
         return "text"
 
 
-def load_settings(**overrides: Any) -> Settings:
+# Any: the overrides reach Settings' typed fields, which pydantic validates.
+def load_settings(**overrides: Any) -> Settings:  # noqa: ANN401
     try:
         settings = Settings(**overrides)
     except SourceError as error:

@@ -3,7 +3,7 @@
 import os
 import shutil
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -15,13 +15,14 @@ from tests.hermetic import is_bot_setting
 
 ROOT = Path(__file__).resolve().parent.parent
 # A day shortly after the newest report, so replies are fresh unless a test says otherwise.
-FRESH_DAY = datetime(2026, 3, 10, 12, 0, tzinfo=timezone.utc)
+FRESH_DAY = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture(autouse=True)
 def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Every test runs in its own temporary folder with none of the bot's settings set:
-    no developer .env, token or database leaks in, and nothing is left in the checkout."""
+    no developer .env, token or database leaks in, and nothing is left in the checkout.
+    """
     monkeypatch.chdir(tmp_path)
     for name in list(os.environ):
         if is_bot_setting(name):

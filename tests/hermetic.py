@@ -21,7 +21,9 @@ def is_bot_setting(name: str) -> bool:
 
 
 def clean_env(**settings: str) -> dict[str, str]:
-    """os.environ without the bot's settings, plus ``settings``; ``python -m bot`` runs from any cwd."""
+    """os.environ without the bot's settings, plus ``settings``; ``python -m bot`` runs from any
+    cwd.
+    """
     env = {name: value for name, value in os.environ.items() if not is_bot_setting(name)}
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     env["PYTHONDONTWRITEBYTECODE"] = "1"
@@ -32,7 +34,7 @@ def clean_env(**settings: str) -> dict[str, str]:
 def outside_checkout(cwd: Path) -> Path:
     """A subprocess's working directory, refused if it is inside the checkout."""
     resolved = cwd.resolve()
-    assert resolved != ROOT and ROOT not in resolved.parents, (
-        f"subprocess would run in the checkout: {cwd}"
-    )
+    refused = f"subprocess would run in the checkout: {cwd}"
+    assert resolved != ROOT, refused
+    assert ROOT not in resolved.parents, refused
     return resolved

@@ -5,6 +5,7 @@ a requirement added to pyproject.toml without ``make lock`` would be missing fro
 install (``pip check`` catches it only for the core dependencies, not the extras).
 """
 
+import itertools
 import re
 import tomllib
 
@@ -15,21 +16,22 @@ from packaging.version import Version
 from tests.hermetic import ROOT
 
 # "name==version ; marker \" then one "--hash=sha256:..." per file, each on its own line.
-PIN = re.compile(r"^(?P<name>[A-Za-z0-9._-]+)==(?P<version>[^\s;\\]+)", re.M)
+PIN = re.compile(r"^(?P<name>[A-Za-z0-9._-]+)==(?P<version>[^\s;\\]+)", re.MULTILINE)
 
 
 def declared() -> list[Requirement]:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     extras = project["optional-dependencies"]
-    return [Requirement(r) for r in project["dependencies"] + sum(extras.values(), [])]
+    extra_requirements = [r for extra in extras.values() for r in extra]
+    return [Requirement(r) for r in [*project["dependencies"], *extra_requirements]]
 
 
 def pinned() -> dict[str, tuple[Version, int]]:
-    """name -> (version, number of hashes)."""
+    """Name -> (version, number of hashes)."""
     text = (ROOT / "requirements.lock").read_text(encoding="utf-8")
     starts = [(m.start(), m) for m in PIN.finditer(text)] + [(len(text), None)]
     found = {}
-    for (start, match), (end, _) in zip(starts, starts[1:], strict=False):
+    for (start, match), (end, _) in itertools.pairwise(starts):
         assert match is not None
         hashes = text.count("--hash=sha256:", start, end)
         found[canonicalize_name(match["name"])] = (Version(match["version"]), hashes)

@@ -37,16 +37,15 @@ def test_json_lines_carry_the_fields_and_mask_secrets_in_tracebacks(stderr: Stde
     log = logging.getLogger("bot.test")
     log.info("token is %s", SECRET)
     try:
-        raise RuntimeError(f"failed with {SECRET}")
+        msg = f"failed with {SECRET}"
+        raise RuntimeError(msg)  # noqa: TRY301 - a traceback to log
     except RuntimeError:
         log.exception("crash")
     text = stderr.getvalue()
     lines = [json.loads(line) for line in text.splitlines()]
-    assert (
-        lines[0]["message"] == "token is ***"
-        and lines[0]["level"] == "INFO"
-        and lines[0]["logger"] == "bot.test"
-    )
+    assert lines[0]["message"] == "token is ***"
+    assert lines[0]["level"] == "INFO"
+    assert lines[0]["logger"] == "bot.test"
     assert "RuntimeError: failed with ***" in lines[1]["traceback"]
     assert SECRET not in text
 
@@ -80,7 +79,7 @@ def test_text_format_is_the_default(stderr: Stderr) -> None:
 async def test_a_request_aiohttp_cannot_parse_is_one_info_line_without_traceback(
     stderr: Stderr,
 ) -> None:
-    """aiohttp answers 400 but logged each such request at ERROR with a traceback."""
+    """Aiohttp answers 400 but logged each such request at ERROR with a traceback."""
     import asyncio
 
     from aiohttp import web
@@ -88,7 +87,8 @@ async def test_a_request_aiohttp_cannot_parse_is_one_info_line_without_traceback
     from bot.service.http import HttpServer
 
     async def crash(request: web.Request) -> web.Response:
-        raise RuntimeError("a bug of ours")
+        msg = "a bug of ours"
+        raise RuntimeError(msg)
 
     configure_logging("INFO")
     app = web.Application()
@@ -112,11 +112,22 @@ async def test_a_request_aiohttp_cannot_parse_is_one_info_line_without_traceback
         for raw in malformed:
             assert (await send(raw)).startswith(b"HTTP/1.0 400")
         logged = stderr.getvalue()
-        assert "Traceback" not in logged and "ERROR" not in logged
+        assert "Traceback" not in logged
+        assert "ERROR" not in logged
         assert [line.split(" ", 2)[2] for line in logged.splitlines() if "malformed" in line] == [
-            "INFO aiohttp.server: refused a malformed HTTP request from 127.0.0.1: LineTooLong (HTTP 400)",
-            "INFO aiohttp.server: refused a malformed HTTP request from 127.0.0.1: LineTooLong (HTTP 400)",
-            "INFO aiohttp.server: refused a malformed HTTP request from 127.0.0.1: BadHttpMessage (HTTP 400)",
+            (
+                "INFO aiohttp.server: refused a malformed HTTP request from 127.0.0.1: LineTooLong "
+                "(HTTP 400)"
+            ),
+            (
+                "INFO aiohttp.server: refused a malformed HTTP request from 127.0.0.1: LineTooLong "
+                "(HTTP 400)"
+            ),
+            (
+                "INFO aiohttp.server: refused a malformed HTTP request from 127.0.0.1: "
+                "BadHttpMessage "
+                "(HTTP 400)"
+            ),
         ]
         assert (await send(b"GET /crash HTTP/1.1\r\nHost: x\r\n\r\n")).startswith(b"HTTP/1.1 500")
         assert "Traceback" in stderr.getvalue()  # our own bugs keep theirs

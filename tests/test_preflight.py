@@ -14,21 +14,20 @@ from tests.fakes.server import serve
 
 
 def test_a_free_port_on_a_local_host_passes() -> None:
-    assert check_listen("127.0.0.1", 0) is None and check_listen("localhost", 0) is None
+    assert check_listen("127.0.0.1", 0) is None
+    assert check_listen("localhost", 0) is None
 
 
 def test_a_host_that_does_not_resolve_is_named() -> None:
     problem = check_listen("no-such-host.invalid", 3000)
-    assert problem is not None and problem.startswith(
-        "Invalid setting HOST: 'no-such-host.invalid' does not resolve"
-    )
+    assert problem is not None
+    assert problem.startswith("Invalid setting HOST: 'no-such-host.invalid' does not resolve")
 
 
 def test_a_host_that_is_not_this_machine_is_named() -> None:
     problem = check_listen("192.0.2.1", 0)  # TEST-NET-1: never a local address
-    assert problem is not None and problem.startswith(
-        "Invalid setting HOST: 192.0.2.1 is not an address"
-    )
+    assert problem is not None
+    assert problem.startswith("Invalid setting HOST: 192.0.2.1 is not an address")
 
 
 def test_a_port_in_use_is_named() -> None:
@@ -37,9 +36,8 @@ def test_a_port_in_use_is_named() -> None:
         held.listen()
         port = held.getsockname()[1]
         problem = check_listen("127.0.0.1", port)
-    assert problem is not None and problem.startswith(
-        f"Invalid setting PORT: port {port} is already in use"
-    )
+    assert problem is not None
+    assert problem.startswith(f"Invalid setting PORT: port {port} is already in use")
 
 
 def test_a_usable_database_url_passes_and_creates_nothing(tmp_path: Path) -> None:
@@ -60,7 +58,8 @@ def test_a_usable_database_url_passes_and_creates_nothing(tmp_path: Path) -> Non
 def test_a_database_url_that_cannot_be_used_says_why(tmp_path: Path, url: str, says: str) -> None:
     (tmp_path / "junk.sqlite3").write_bytes(b"not a database, just junk " * 100)
     problem = check_database_url(url.format(tmp=tmp_path))
-    assert problem is not None and says in problem
+    assert problem is not None
+    assert says in problem
 
 
 @pytest.mark.skipif(
@@ -70,7 +69,8 @@ def test_a_read_only_folder_is_named(tmp_path: Path) -> None:
     folder = tmp_path / "ro"
     folder.mkdir(mode=0o555)
     problem = check_database_url(f"sqlite:///{folder / 'db.sqlite3'}")
-    assert problem is not None and "cannot write" in problem
+    assert problem is not None
+    assert "cannot write" in problem
 
 
 async def test_a_discord_api_that_answers_at_all_passes() -> None:
@@ -89,9 +89,8 @@ async def test_a_discord_api_that_answers_at_all_passes() -> None:
 )
 def test_a_discord_api_that_does_not_answer_is_named(url: str) -> None:
     problem = check_discord_api(url, timeout=2)
-    assert problem is not None and problem.startswith(
-        "Invalid setting DISCORD_API_URL: no answer from"
-    )
+    assert problem is not None
+    assert problem.startswith("Invalid setting DISCORD_API_URL: no answer from")
 
 
 def test_a_discord_api_that_hangs_is_named_after_the_timeout() -> None:
@@ -101,7 +100,8 @@ def test_a_discord_api_that_hangs_is_named_after_the_timeout() -> None:
         problem = check_discord_api(
             f"http://127.0.0.1:{silent.getsockname()[1]}/api/v10", timeout=0.5
         )
-    assert problem is not None and "timed out" in problem
+    assert problem is not None
+    assert "timed out" in problem
 
 
 def test_only_what_a_command_uses_is_checked(tmp_path: Path) -> None:
@@ -131,6 +131,7 @@ def test_a_postgresql_url_is_checked_for_its_form_only_and_nothing_is_created(
 ) -> None:
     """Recaps once opened such a URL as a SQLite path (a folder named after it, password and all).
     Now it goes to the PostgreSQL store; reaching the server is checked when the store opens
-    (tests/platforms/test_serve.py: one line, exit 3, no password)."""
+    (tests/platforms/test_serve.py: one line, exit 3, no password).
+    """
     assert check_database_url("postgresql://postgres:hunter2pw@127.0.0.1:5432/test") is None
     assert list(tmp_path.iterdir()) == []

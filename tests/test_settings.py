@@ -5,7 +5,8 @@ from bot.settings import SettingsError, load_settings
 
 def test_defaults_need_nothing() -> None:
     settings = load_settings()
-    assert settings.stale_after_days == 30 and not settings.slack_configured
+    assert settings.stale_after_days == 30
+    assert not settings.slack_configured
 
 
 def test_a_bad_value_names_the_variable_once(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -13,7 +14,11 @@ def test_a_bad_value_names_the_variable_once(monkeypatch: pytest.MonkeyPatch) ->
     with pytest.raises(SettingsError) as caught:
         load_settings()
     assert str(caught.value).splitlines() == [
-        "Invalid setting STALE_AFTER_DAYS: Input should be a valid integer, unable to parse string as an integer"
+        (
+            "Invalid setting STALE_AFTER_DAYS: Input should be a valid integer, unable to parse "
+            "string "
+            "as an integer"
+        )
     ]
 
 
@@ -21,19 +26,22 @@ def test_a_malformed_secret_is_named_but_never_echoed(monkeypatch: pytest.Monkey
     monkeypatch.setenv("SLACK_BOT_TOKEN", "hunter2-very-secret")
     with pytest.raises(SettingsError) as caught:
         load_settings()
-    assert "SLACK_BOT_TOKEN" in str(caught.value) and "hunter2" not in str(caught.value)
+    assert "SLACK_BOT_TOKEN" in str(caught.value)
+    assert "hunter2" not in str(caught.value)
 
 
 def test_secrets_are_masked_in_repr(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DISCORD_TOKEN", "abc.def.ghi-secret")
     settings = load_settings()
-    assert "abc.def" not in repr(settings) and settings.discord_configured
+    assert "abc.def" not in repr(settings)
+    assert settings.discord_configured
 
 
 def test_dotenv_file_is_read(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     (tmp_path / ".env").write_text("STALE_AFTER_DAYS=7\nDISCORD_GUILD_IDS=1, 2\n")
     settings = load_settings()
-    assert settings.stale_after_days == 7 and settings.discord_guild_ids == [1, 2]
+    assert settings.stale_after_days == 7
+    assert settings.discord_guild_ids == [1, 2]
 
 
 @pytest.mark.parametrize("value", ["not json", "[{", "{'platform': 'slack'}"])
@@ -44,7 +52,8 @@ def test_recaps_that_is_not_json_says_so_in_one_line(
     with pytest.raises(SettingsError) as caught:
         load_settings()
     lines = str(caught.value).splitlines()
-    assert len(lines) == 1 and lines[0].startswith("Invalid setting RECAPS: not valid JSON")
+    assert len(lines) == 1
+    assert lines[0].startswith("Invalid setting RECAPS: not valid JSON")
 
 
 def test_recaps_entries_of_the_wrong_shape_are_named_once(monkeypatch: pytest.MonkeyPatch) -> None:

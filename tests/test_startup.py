@@ -45,6 +45,7 @@ def loaded_by(tmp_path: Path, *args: str) -> set[str]:
         cwd=outside_checkout(tmp_path),
         env=clean_env(),
         timeout=60,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     result = json.loads(report.read_text())

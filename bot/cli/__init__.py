@@ -21,8 +21,8 @@ from bot.core.binding import split_line
 from bot.logs import configure_logging, say
 from bot.preflight import check_listen, start_problems
 from bot.recaps.declared import BadDeclaration
-from bot.storage.urls import passwords_in
 from bot.settings import SettingsError, load_settings, log_format_hint
+from bot.storage.urls import passwords_in
 
 
 def _parser() -> argparse.ArgumentParser:

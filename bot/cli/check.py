@@ -1,7 +1,7 @@
 """``check``: verify every cited quote and every claim against its sources (``make check``)."""
 
 import argparse
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from bot.commands.catalog import TOPIC_COMMANDS
@@ -28,7 +28,8 @@ def run(settings: Settings) -> int:
         for problem in error.problems:
             print(problem)
         print(
-            f"FAILED: {len(error.problems)} problem(s); fix them and run `python -m bot check` again."
+            f"FAILED: {len(error.problems)} problem(s); fix them and run `python -m bot check` "
+            f"again."
         )
         return 1
     verification = content.verification
@@ -36,7 +37,7 @@ def run(settings: Settings) -> int:
         source = content.sources[source_id]
         print(f"not cited: {source_id} (seeds/{source.file.name}) is cited by no summary")
     print(verification.summary_line(len(content.sources), len(content.topics)))
-    stale = stale_warning(content, datetime.now(timezone.utc).date(), settings.stale_after_days)
+    stale = stale_warning(content, datetime.now(UTC).date(), settings.stale_after_days)
     if stale:
         print(stale)  # a warning only: the exit code stays 0
     return 0

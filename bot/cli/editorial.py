@@ -70,6 +70,9 @@ def _describe(draft: Draft) -> str:
         lines.append(f"left out (not stated in the text): {', '.join(draft.left_out)}")
     lines += [
         "Read the .toml, then run `python -m bot check`: it must pass before the bot serves it.",
-        f"Next: `python -m bot review {draft.id}` to see what it corroborates, contradicts and adds.",
+        (
+            f"Next: `python -m bot review {draft.id}` to see what it corroborates, contradicts and "
+            f"adds."
+        ),
     ]
     return "\n".join(lines)

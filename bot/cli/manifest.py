@@ -23,7 +23,10 @@ def add_parsers(sub: "argparse._SubParsersAction[Any]") -> None:
     manifest.add_argument(
         "--oauth",
         action="store_true",
-        help="installable in any workspace (OAuth redirect, uninstall events, token rotation); needs --url",
+        help=(
+            "installable in any workspace (OAuth redirect, uninstall events, token rotation); "
+            "needs --url"
+        ),
     )
 
 
@@ -37,7 +40,8 @@ def run(args: argparse.Namespace) -> int:
     ):
         # Slack takes only https request URLs; anything else made a manifest Slack refuses.
         print(
-            "manifest --url must be the https address of /slack/events, e.g. https://bot.example/slack/events",
+            "manifest --url must be the https address of /slack/events, e.g. "
+            "https://bot.example/slack/events",
             file=sys.stderr,
         )
         return 2

@@ -7,7 +7,7 @@ drive recaps from cron or another scheduler instead of the long-running bot.
 import argparse
 import asyncio
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from bot.core.dispatch import Dispatcher
@@ -36,10 +36,11 @@ def add_parsers(sub: "argparse._SubParsersAction[Any]") -> None:
 
 
 def parse_instant(text: str) -> datetime:
-    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    moment = datetime.fromisoformat(text)
     if moment.tzinfo is None:
-        raise ValueError("give a time zone, e.g. 2026-03-10T14:00:00Z or 2026-03-10T09:00-05:00")
-    return moment.astimezone(timezone.utc)
+        msg = "give a time zone, e.g. 2026-03-10T14:00:00Z or 2026-03-10T09:00-05:00"
+        raise ValueError(msg)
+    return moment.astimezone(UTC)
 
 
 def run(

@@ -12,7 +12,10 @@ TOPIC_COMMANDS = ("ruling", "numbers", "status", "timeline", "who", "sources")
 
 _DESCRIPTIONS = {
     "ruling": "What the judge decided on Feb. 26, 2026, and on what evidence.",
-    "numbers": "The key figures (about 42,695 disclosures, about 47,000 taxpayers, 1.28 million people asked about), cited.",
+    "numbers": (
+        "The key figures (about 42,695 disclosures, about 47,000 taxpayers, 1.28 million people "
+        "asked about), cited."
+    ),
     "status": "Where the injunctions and appeals stand.",
     "timeline": "The case in date order, relative dates resolved.",
 }
@@ -56,7 +59,8 @@ def build_registry() -> Registry:
                 ),
                 Option(
                     "details",
-                    "for subscribe: daily|weekly <day>|cron <expr>, HH:MM, time zone; for unsubscribe: an id",
+                    "for subscribe: daily|weekly <day>|cron <expr>, HH:MM, time zone; for "
+                    "unsubscribe: an id",
                 ),
             ),
             ("/recap subscribe daily 09:00 America/New_York", "/recap list"),
@@ -65,7 +69,7 @@ def build_registry() -> Registry:
             slow=True,  # SQLite may wait on another process's lock
         )
     )
-    names = tuple(c.name for c in commands) + ("help",)
+    names = (*(c.name for c in commands), "help")
     commands.append(
         Command(
             "help",

@@ -12,9 +12,11 @@ RESULTS = 5
 def handle_quote(request: CommandRequest, context: Context) -> Reply:
     words = request.args.get("words", "").strip()
     if not words:
-        raise UsageError(
-            "`/quote` needs some words to look for, e.g. `/quote 42,695` or `/quote Romo declaration`."
+        msg = (
+            "`/quote` needs some words to look for, e.g. `/quote 42,695` or `/quote Romo "
+            "declaration`."
         )
+        raise UsageError(msg)
     content = context.content
     result = content.index.search(words, limit=RESULTS)
     title = f"Quotes matching \u201c{words}\u201d"
@@ -28,7 +30,8 @@ def handle_quote(request: CommandRequest, context: Context) -> Reply:
             sections=(
                 note(
                     f"Nothing in the {len(content.sources)} sources matches \u201c{words}\u201d. "
-                    "Try fewer or different words, a name (`/quote Romo`) or a figure (`/quote 42,695`)."
+                    "Try fewer or different words, a name (`/quote Romo`) or a figure (`/quote "
+                    "42,695`)."
                 ),
             ),
             warnings=warnings,

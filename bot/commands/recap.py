@@ -8,9 +8,9 @@ from datetime import datetime
 
 from bot.commands.topics import note
 from bot.content.dates import format_moment
+from bot.core import messages
 from bot.core.binding import UsageError
 from bot.core.registry import CommandRequest, Context
-from bot.core import messages
 from bot.core.reply import Item, Reply, ReplyKind, Section
 from bot.core.services import Recaps
 from bot.recaps.schedule import Schedule, ScheduleError, parse_schedule
@@ -40,7 +40,8 @@ def handle_recap(request: CommandRequest, context: Context) -> Reply:
             "Recaps",
             (
                 note(
-                    "Recaps are posted to Slack or Discord channels: use `/recap` there, or declare them in the "
+                    "Recaps are posted to Slack or Discord channels: use `/recap` there, or "
+                    "declare them in the "
                     "RECAPS setting. From a terminal: `python -m bot recap list`."
                 ),
             ),
@@ -82,7 +83,8 @@ def _subscribe(recaps: Recaps, request: CommandRequest, channel: str, context: C
                 None,
                 (
                     Item(
-                        f"{verb} (#{sub.id}): {schedule.describe()}. Next recap: {_when(upcoming, schedule.timezone)}."
+                        f"{verb} (#{sub.id}): {schedule.describe()}. Next recap: "
+                        f"{_when(upcoming, schedule.timezone)}."
                     ),
                 ),
             ),
@@ -103,9 +105,8 @@ def _unsubscribe(recaps: Recaps, request: CommandRequest, channel: str) -> Reply
         )
     if not chosen:
         ids = ", ".join(f"#{s.id}" for s in subs)
-        raise UsageError(
-            f"Say which one: `/recap unsubscribe <id>` ({ids}); `/recap list` shows them."
-        )
+        msg = f"Say which one: `/recap unsubscribe <id>` ({ids}); `/recap list` shows them."
+        raise UsageError(msg)
     sub = chosen[0]
     if sub.origin == "settings":
         return Reply(
@@ -145,7 +146,8 @@ def _list(recaps: Recaps, request: CommandRequest, channel: str) -> Reply:
             "Recaps in this channel",
             (
                 note(
-                    "None yet. An admin can start them: `/recap subscribe daily 09:00 America/New_York`."
+                    "None yet. An admin can start them: `/recap subscribe daily 09:00 "
+                    "America/New_York`."
                 ),
             ),
         )

@@ -30,7 +30,7 @@ def describe(source: Source) -> Item:
     return Item(" ".join([text, *meta.notes]), label=meta.label)
 
 
-def handle_sources(request: CommandRequest, context: Context) -> Reply:
+def handle_sources(_request: CommandRequest, context: Context) -> Reply:
     content = context.content
     listing = [describe(source) for source in content.sources.values()]
     heading = f"The {len(listing)} reports behind every answer"

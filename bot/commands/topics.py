@@ -13,7 +13,7 @@ __all__ = ["handle_who", "note", "topic_handler", "topic_reply"]
 
 
 def topic_handler(topic_id: str) -> Callable[[CommandRequest, Context], Reply]:
-    def handle(request: CommandRequest, context: Context) -> Reply:
+    def handle(_request: CommandRequest, context: Context) -> Reply:
         return topic_reply(context.content, context.content.topics[topic_id])
 
     handle.__name__ = f"handle_{topic_id}"

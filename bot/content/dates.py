@@ -134,7 +134,7 @@ def parse_day(text: str) -> date | None:
 
 def format_day(day: date, locale: str = DEFAULT_LOCALE) -> str:
     """``Feb. 26, 2026``; ``es``: ``26 de febrero de 2026``."""
-    from babel.dates import format_date  # on first use (see the module's notes)
+    from babel.dates import format_date  # noqa: PLC0415 - Babel on first use (module notes)
 
     if _is_english(locale):
         return format_date(day, f"{_ap_month(day.month)} d, y", locale=locale)
@@ -143,7 +143,7 @@ def format_day(day: date, locale: str = DEFAULT_LOCALE) -> str:
 
 def format_weekday_day(day: date, locale: str = DEFAULT_LOCALE) -> str:
     """``Thursday, Feb. 26, 2026``; ``es``: ``jueves, 26 de febrero de 2026``."""
-    from babel.dates import format_date
+    from babel.dates import format_date  # noqa: PLC0415 - Babel on first use
 
     if _is_english(locale):
         return format_date(day, f"EEEE, {_ap_month(day.month)} d, y", locale=locale)
@@ -151,8 +151,10 @@ def format_weekday_day(day: date, locale: str = DEFAULT_LOCALE) -> str:
 
 
 def format_month_year(year: int, month: int, locale: str = DEFAULT_LOCALE) -> str:
-    """``February 2026`` (AP spells a month out when no day is given); ``es``: ``febrero de 2026``."""
-    from babel.dates import format_skeleton
+    """``February 2026`` (AP spells a month out when no day is given); ``es``: ``febrero de
+    2026``.
+    """
+    from babel.dates import format_skeleton  # noqa: PLC0415 - Babel on first use
 
     return format_skeleton("yMMMM", date(year, month, 1), locale=locale)
 
@@ -160,8 +162,9 @@ def format_month_year(year: int, month: int, locale: str = DEFAULT_LOCALE) -> st
 def format_moment(moment: datetime, zone: str, locale: str = DEFAULT_LOCALE) -> str:
     """A moment as seen in the IANA ``zone``, with that zone, no year (a schedule's next or
     last post): ``Friday, March 13, 16:30 Europe/Berlin``; ``es``: ``vie, 13 de marzo, 16:30
-    Europe/Berlin`` (CLDR's weekday form for a day and month in that language)."""
-    from babel.dates import format_datetime, format_skeleton
+    Europe/Berlin`` (CLDR's weekday form for a day and month in that language).
+    """
+    from babel.dates import format_datetime, format_skeleton  # noqa: PLC0415 - first use
 
     local = moment.astimezone(ZoneInfo(zone))
     if _is_english(locale):
@@ -178,6 +181,6 @@ def _ap_month(month: int) -> str:
 
 @lru_cache(maxsize=32)
 def _is_english(locale: str) -> bool:
-    from babel.core import parse_locale
+    from babel.core import parse_locale  # noqa: PLC0415 - Babel on first use
 
     return parse_locale(locale)[0] == "en"

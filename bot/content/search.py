@@ -8,10 +8,10 @@ appear almost everywhere ("IRS").
 import heapq
 import math
 import re
-from functools import lru_cache
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
@@ -26,6 +26,10 @@ _STOPWORDS = frozenset(
 _K1, _B = 1.2, 0.75
 _COMMON_SHARE = 0.05  # terms in more than this share of sentences only re-rank
 _FUZZY_CUTOFF = 80
+_SHORTEST_IES_PLURAL = 4  # "parties" -> "party"; "ties" stays
+_SHORTEST_PLURAL = 3  # "orders" -> "order"; "gas" and "bus" keep their s
+_SHORTEST_CORRECTED = 4  # shorter query words are never "corrected" to another word
+_LENGTH_SLACK = 2  # a correction differs in length from the typed word by at most this
 _TOP_FOR_COMMON = 1000  # a common term contributes at most this many candidates
 
 
@@ -42,11 +46,14 @@ def tokenize(text: str) -> list[str]:
 @lru_cache(maxsize=200_000)
 def _stem(token: str) -> str:
     token = token.replace(",", "") if token[0].isdigit() else token
-    if token.endswith("'s"):
-        token = token[:-2]
-    if len(token) > 4 and token.endswith("ies"):
+    token = token.removesuffix("'s")
+    if len(token) > _SHORTEST_IES_PLURAL and token.endswith("ies"):
         return token[:-3] + "y"
-    if len(token) > 3 and token.endswith("s") and not token.endswith(("ss", "us", "is")):
+    if (
+        len(token) > _SHORTEST_PLURAL
+        and token.endswith("s")
+        and not token.endswith(("ss", "us", "is"))
+    ):
         return token[:-1]
     return token
 
@@ -101,14 +108,16 @@ class SentenceIndex:
         return len(self.sentences)
 
     def search(self, query: str, limit: int = 5) -> SearchResult:
-        typed = [t for t in dict.fromkeys(tokenize(query))]
+        typed = list(dict.fromkeys(tokenize(query)))
         content = [t for t in typed if t not in _STOPWORDS] or typed
         terms: list[str] = []
         corrected: list[tuple[str, str]] = []
         for term in content:
             if term in self._postings:
                 terms.append(term)
-            elif len(term) >= 4 and (match := self._closest_term(term)) is not None:
+            elif (
+                len(term) >= _SHORTEST_CORRECTED and (match := self._closest_term(term)) is not None
+            ):
                 terms.append(match)
                 corrected.append((term, match))
         if not terms:
@@ -130,12 +139,16 @@ class SentenceIndex:
         return max(50, int(len(self.sentences) * _COMMON_SHARE))
 
     def _closest_term(self, term: str) -> str | None:
-        near = [t for t in self._by_initial.get(term[0], ()) if abs(len(t) - len(term)) <= 2]
+        near = [
+            t for t in self._by_initial.get(term[0], ()) if abs(len(t) - len(term)) <= _LENGTH_SLACK
+        ]
         found = process.extractOne(term, near, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF)
         return found[0] if found else None
 
     def _candidates(self, terms: list[str]) -> set[int]:
-        """Sentences worth scoring: every holder of a rare term, else the best holders of common ones."""
+        """Sentences worth scoring: every holder of a rare term, else the best holders of common
+        ones.
+        """
         candidates: set[int] = set()
         rare = [t for t in terms if t not in self._top]
         for term in rare:

@@ -46,4 +46,6 @@ def _is_abbreviation(word: str) -> bool:
     if word in _ABBREVIATIONS:
         return True
     # A single initial ("Harry T. Edwards") or dotted initials ("D.C.").
-    return len(word) == 2 and word[0].isalpha() or bool(re.fullmatch(r"(?:[a-z]\.){2,}", word))
+    return (len(word) == len("T.") and word[0].isalpha()) or bool(
+        re.fullmatch(r"(?:[a-z]\.){2,}", word)
+    )

@@ -28,13 +28,17 @@ class ParagraphKind(StrEnum):
 
 
 # Non-reporting patterns. Captions end with a credit like "Madalina Kilroy/The Epoch Times".
-_METADATA = re.compile(r"^\s*date \d{4}-\d{2}-\d{2}\b|^\s*(?:authored by|posted|updated)\b", re.I)
+_METADATA = re.compile(
+    r"^\s*date \d{4}-\d{2}-\d{2}\b|^\s*(?:authored by|posted|updated)\b", re.IGNORECASE
+)
 _BYLINE = re.compile(r"^\s*[Bb][Yy] [A-Z][\w.'-]+(?: [A-Z][\w.'-]+){0,3}\s*(?:,|$)")
 _PHOTO_CREDIT = re.compile(
     r"\b[A-Z][\w.'-]+(?: [A-Z][\w.'-]+){1,3}/[A-Z][\w&.' -]{1,40}\.?\s*$"
     r"|(?i:\((?:photo|image|credit)[^)]*\))\s*$"
 )
-_CREDIT = re.compile(r"contributed to this report\.?\s*$", re.I)
+_CREDIT = re.compile(r"contributed to this report\.?\s*$", re.IGNORECASE)
+_LONGEST_CREDIT = 200  # characters: a longer paragraph ending so is reporting
+_LONGEST_CAPTION = 400
 
 
 def classify_paragraph(text: str) -> ParagraphKind:
@@ -43,9 +47,9 @@ def classify_paragraph(text: str) -> ParagraphKind:
     if _BYLINE.search(text):
         return ParagraphKind.BYLINE
     tail = text[-120:]  # credits and captions are recognised by how a short paragraph ends
-    if len(text) < 200 and _CREDIT.search(tail):
+    if len(text) < _LONGEST_CREDIT and _CREDIT.search(tail):
         return ParagraphKind.CREDIT
-    if len(text) < 400 and _PHOTO_CREDIT.search(tail):
+    if len(text) < _LONGEST_CAPTION and _PHOTO_CREDIT.search(tail):
         return ParagraphKind.CAPTION
     return ParagraphKind.REPORTING
 
@@ -211,7 +215,7 @@ def _toml_error_line(message: str) -> int | None:
 
 
 def _key_line(raw: str, field: str) -> int | None:
-    key = field.split(".")[0]
+    key = field.split(".", maxsplit=1)[0]
     for number, line in enumerate(raw.splitlines(), start=1):
         if re.match(rf"\s*{re.escape(key)}\s*=", line):
             return number

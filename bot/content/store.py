@@ -1,13 +1,12 @@
 """Loading verified content, and keeping the last good version serving."""
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import cached_property
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
-from typing import Mapping
 
 from bot.content.declarations import load_declarations
 from bot.content.problems import ContentError, Problem
@@ -31,7 +30,8 @@ class Content:
     @cached_property
     def index(self) -> SentenceIndex:
         """The /quote search index: most of a load's cost, so built only where it is used
-        (``load_content(index=True)``, as the serving store does, builds it at load time)."""
+        (``load_content(index=True)``, as the serving store does, builds it at load time).
+        """
         return SentenceIndex(
             s for source in self.sources.values() for s in source.reporting_sentences()
         )
@@ -65,7 +65,8 @@ def load_content(
 
     ``support=False`` skips the support check (claims against their quotes); only the
     benchmark's baseline uses it. ``index=False`` leaves the search index to first use
-    (``check`` needs none); a bot builds it here, in the loading thread, never on the loop."""
+    (``check`` needs none); a bot builds it here, in the loading thread, never on the loop.
+    """
     stamp = fingerprint(seeds_dir, summaries_dir)
     sources, problems = load_sources(seeds_dir)
     topics, topic_problems = load_topics(summaries_dir)
@@ -138,7 +139,7 @@ class ContentStore:
         stamp = None
         try:
             stamp = fingerprint(self.seeds_dir, self.summaries_dir)
-            if stamp == self._current.fingerprint or stamp == self._failed_stamp:
+            if stamp in (self._current.fingerprint, self._failed_stamp):
                 return None
             problems = self.reload()
         except Exception as error:

@@ -128,7 +128,8 @@ def parse_topic(file: Path, text: str) -> tuple[Topic | None, list[Problem]]:
             if len(quote.split()) < MIN_QUOTE_WORDS:
                 problem(
                     number,
-                    f"quote too short to prove anything (at least {MIN_QUOTE_WORDS} words): {quote!r}",
+                    f"quote too short to prove anything (at least {MIN_QUOTE_WORDS} words): "
+                    f"{quote!r}",
                 )
             b.claim.citations.append(Citation(m["source"], quote, number))
         elif _LOOSE_CITATION.match(line):
@@ -138,7 +139,8 @@ def parse_topic(file: Path, text: str) -> tuple[Topic | None, list[Problem]]:
         else:
             problem(
                 number,
-                "text outside a claim; every factual sentence must be a '- ' claim followed by '> source-id: \"quote\"'",
+                "text outside a claim; every factual sentence must be a '- ' claim followed by '> "
+                'source-id: "quote"\'',
             )
     b.close_claim()
     if in_comment:

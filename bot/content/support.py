@@ -201,7 +201,8 @@ def _spans_of(text: str, pattern: re.Pattern[str] | None) -> list[tuple[int, int
 
 def _known_names(topics: list[Topic], declarations: Declarations) -> frozenset[str]:
     """Single capitalised words used as names somewhere in the summaries (lower case), so
-    "Romo wrote" at the start of a claim still counts as a name."""
+    "Romo wrote" at the start of a claim still counts as a name.
+    """
     known: set[str] = set(declarations.aliases)
     for topic in topics:
         for claim in topic.claims():
@@ -239,7 +240,8 @@ def _problem(topic: Topic, claim: Claim, gap: Gap) -> Problem:
     return Problem(
         topic.file,
         claim.line,
-        f"{kind[gap.fact.kind]} \u201c{gap.fact.text}\u201d{where} is in none of the claim's quotes "
+        f"{kind[gap.fact.kind]} \u201c{gap.fact.text}\u201d{where} is in none of the claim's "
+        f"quotes "
         f"and not declared in summaries/aliases.toml",
         f"claim: {claim.text}\nits quotes:\n{quotes}",
     )

@@ -47,7 +47,8 @@ def verify(
     declarations: Declarations | None = None,
 ) -> Verification:
     """Check every quote against its source and, given ``declarations``, every claim
-    against its quotes (the support check)."""
+    against its quotes (the support check).
+    """
     topics = list(topics)
     problems: list[Problem] = []
     cited: set[str] = set()
@@ -143,7 +144,8 @@ def _check_metadata(source: Source) -> list[Problem]:
                 Problem(
                     meta_file,
                     None,
-                    f"{field} is stated without {field}_quote: quote the words of the text it rests on",
+                    f"{field} is stated without {field}_quote: quote the words of the text it "
+                    f"rests on",
                 )
             )
             continue

@@ -14,7 +14,7 @@ from bot.core.binding import UsageError, bind, split_line
 from bot.core.freshness import Clock, as_of, staleness_warning
 from bot.core.registry import CommandRequest, Context, Handler, Registry, User
 from bot.core.reply import Item, Reply, ReplyKind, Section
-from bot.core.services import R, Services
+from bot.core.services import R_co, Services
 
 log = logging.getLogger(__name__)
 CACHE_SIZE = 1024
@@ -22,8 +22,10 @@ CACHE_SIZE = 1024
 Annotate = Callable[[Reply, CommandRequest | None], Reply]
 
 
-class Dispatcher(Generic[R]):
-    """``R``: the type of the recap service in ``services`` (platforms that run recaps use it)."""
+class Dispatcher(Generic[R_co]):
+    """``R_co``: the type of the recap service in ``services`` (platforms that run recaps use
+    it).
+    """
 
     def __init__(
         self,
@@ -32,14 +34,14 @@ class Dispatcher(Generic[R]):
         *,
         clock: Clock,
         stale_after_days: int = 30,
-        services: Services[R] | None = None,
+        services: Services[R_co] | None = None,
         annotate: Annotate | None = None,
     ) -> None:
         self.registry = registry
         self.store = store
         self.clock = clock
         self.stale_after_days = stale_after_days
-        self.services: Services[R] = services if services is not None else Services()
+        self.services: Services[R_co] = services if services is not None else Services()
         self.annotate = annotate
         # Finished replies, least recently used forgotten first. Slow commands run in worker
         # threads while others run on the event loop: the lock keeps the cache's order intact.

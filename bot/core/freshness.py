@@ -1,7 +1,7 @@
-""" "As of" dates and the warning when they are old. The clock is always passed in."""
+"""The "as of" dates and the warning when they are old. The clock is always passed in."""
 
 from collections.abc import Callable, Iterable
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from bot.content.sources import Source
 from bot.core.reply import AsOf
@@ -10,7 +10,7 @@ Clock = Callable[[], datetime]
 
 
 def system_clock() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def as_of(sources: Iterable[Source]) -> AsOf | None:

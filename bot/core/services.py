@@ -74,10 +74,10 @@ class RecapBackend(Protocol):
 
 
 # The recap service's own type; bare ``Services`` and ``Dispatcher`` mean any RecapBackend.
-R = TypeVar("R", bound=RecapBackend, covariant=True, default=RecapBackend)
+R_co = TypeVar("R_co", bound=RecapBackend, covariant=True, default=RecapBackend)
 
 
-class Services(Generic[R]):
+class Services(Generic[R_co]):
     """Built on first use, once, from any thread (slow handlers run in worker threads).
 
     Nothing is built before a command asks for it, and the recap service opens its database
@@ -85,15 +85,15 @@ class Services(Generic[R]):
     """
 
     def __init__(
-        self, *, recap_service: Callable[[], R] | None = None, recap_timezone: str = "UTC"
+        self, *, recap_service: Callable[[], R_co] | None = None, recap_timezone: str = "UTC"
     ) -> None:
         self.recap_timezone = recap_timezone  # for schedules typed without a time zone
         self._build_recap_service = recap_service
-        self._recap_service: R | None = None
+        self._recap_service: R_co | None = None
         self._lock = threading.Lock()
 
     @property
-    def recap_service(self) -> R | None:
+    def recap_service(self) -> R_co | None:
         """The recap service, built now if need be; None when the bot runs without recaps."""
         if self._recap_service is None and self._build_recap_service is not None:
             with self._lock:

@@ -15,7 +15,7 @@ def topic_reply(
     content: Content,
     topic: Topic,
     *,
-    keep: Callable[[Claim], bool] = lambda claim: True,
+    keep: Callable[[Claim], bool] = lambda _claim: True,
     title: str | None = None,
     lead: list[tuple[str | None, list[Item]]] | None = None,
     builder: ReplyBuilder | None = None,

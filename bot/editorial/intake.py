@@ -28,19 +28,20 @@ MAX_ID_CHARS = 100  # it names two files, and every citation of the report
 _SEED_NAME = re.compile(r"^(?P<number>\d{3,})_[0-9a-f]{16}$")
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 _HTML_START = re.compile(
-    rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S
+    rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.IGNORECASE | re.DOTALL
 )
 
 # What a report may state about itself, in the words reports use.
 _ISO_DATELINE = re.compile(r"^\s*date (?P<iso>\d{4}-\d{2}-\d{2})\b")
 _PUBLISHED = re.compile(
     rf"\b(?:published|posted|updated)(?: on)?:?\s+(?P<date>{MONTH_PATTERN}\.? \d{{1,2}},? \d{{4}})",
-    re.I,
+    re.IGNORECASE,
 )
 _BYLINE = re.compile(r"\b(?:Authored by|By) (?P<name>[A-Z][\w.'-]+(?: [A-Z][\w.'-]+){1,3})")
 _VIA = re.compile(r"\bvia (?P<outlet>(?:The )?[A-Z][\w&.'-]*(?: [A-Z][\w&.'-]*){0,4})")
 _DATELINE = re.compile(
-    r"^(?P<place>[A-Z][A-Z.'-]+(?:[ ,]+[A-Z][A-Z.'-]+){0,3})(?: \((?P<agency>[A-Za-z][\w ]{0,20})\))? [—–-]{1,2} "
+    r"^(?P<place>[A-Z][A-Z.'-]+(?:[ ,]+[A-Z][A-Z.'-]+){0,3})(?: \((?P<agency>[A-Za-z][\w "
+    r"]{0,20})\))? [—–-]{1,2} "
 )
 
 
@@ -75,43 +76,44 @@ def add_source(file: Path, seeds_dir: Path, source_id: str | None = None) -> Dra
     """Store ``file`` in ``seeds_dir`` as ID.txt with a drafted ID.toml; never overwrite.
 
     Both files are written under temporary names and then linked into place, so a failure
-    (a full disk, say) leaves neither, never a report without its .toml."""
+    (a full disk, say) leaves neither, never a report without its .toml.
+    """
     try:
         return _add_source(file, seeds_dir, source_id)
     except IntakeError:
         raise
     except OSError as error:  # anything the steps below did not foresee: still one line
-        raise IntakeError(
-            f"{error.filename or seeds_dir}: {error.strerror or error}; nothing was added"
-        ) from None
+        msg = f"{error.filename or seeds_dir}: {error.strerror or error}; nothing was added"
+        raise IntakeError(msg) from None
 
 
 def read_report(file: Path, limit: int = MAX_REPORT_BYTES) -> bytes:
     """The report's bytes: a regular file only (never a symbolic link, a device or a pipe,
-    which could bring any file of this machine into the sources, or hang), at most ``limit``."""
+    which could bring any file of this machine into the sources, or hang), at most ``limit``.
+    """
     flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
     try:
         descriptor = os.open(file, flags)  # O_NOFOLLOW: a link fails here (ELOOP)
     except OSError as error:
         if error.errno == errno.ELOOP or file.is_symlink():
-            raise IntakeError(
-                f"{file} is a symbolic link; give the report file itself (nothing was written)"
-            ) from None
-        raise IntakeError(f"cannot read {file}: {error.strerror}") from None
+            msg = f"{file} is a symbolic link; give the report file itself (nothing was written)"
+            raise IntakeError(msg) from None
+        msg = f"cannot read {file}: {error.strerror}"
+        raise IntakeError(msg) from None
     with os.fdopen(descriptor, "rb") as handle:
         info = os.fstat(handle.fileno())
         if not stat.S_ISREG(info.st_mode):
             what = "a folder" if stat.S_ISDIR(info.st_mode) else "a device, pipe or socket"
-            raise IntakeError(
-                f"{file} is not a regular file ({what}); save the report to a file first"
-            )
+            msg = f"{file} is not a regular file ({what}); save the report to a file first"
+            raise IntakeError(msg)
         data = handle.read(limit + 1)
     if info.st_size > limit or len(data) > limit:
-        raise IntakeError(
+        msg = (
             f"{file} is {max(info.st_size, len(data)) / 1e6:.1f} MB, over the "
             f"{limit / 1e6:g} MB limit for a report; save the article alone (its text, or "
             "the page without what it embeds), then add that"
         )
+        raise IntakeError(msg)
     return data
 
 
@@ -122,39 +124,39 @@ def _add_source(file: Path, seeds_dir: Path, source_id: str | None) -> Draft:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise IntakeError(
-            f"{file} is not UTF-8 text (byte {error.start}); convert it first"
-        ) from None
+        msg = f"{file} is not UTF-8 text (byte {error.start}); convert it first"
+        raise IntakeError(msg) from None
     if "\x00" in text:  # valid UTF-8, but the content loader refuses it: the bot would not start
         line = text.count("\n", 0, text.index("\x00")) + 1
-        raise IntakeError(
-            f"{file} is binary data, not text (a NUL byte on line {line}); save it as UTF-8 text"
-        )
+        msg = f"{file} is binary data, not text (a NUL byte on line {line}); save it as UTF-8 text"
+        raise IntakeError(msg)
     if not text.strip():
-        raise IntakeError(f"{file}: no text to add")
+        msg = f"{file}: no text to add"
+        raise IntakeError(msg)
     if source_id is not None and len(source_id) > MAX_ID_CHARS:
-        raise IntakeError(
+        msg = (
             f"--id is {len(source_id)} characters long; give at most {MAX_ID_CHARS} "
             "(it names the files and every citation)"
         )
+        raise IntakeError(msg)
     if source_id is not None and not _ID.match(source_id):
-        raise IntakeError(f"--id {source_id!r}: use lower case letters, digits, '.', '_' and '-'")
+        msg = f"--id {source_id!r}: use lower case letters, digits, '.', '_' and '-'"
+        raise IntakeError(msg)
     try:
         seeds_dir.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise IntakeError(f"cannot create {seeds_dir}: {error.strerror}") from None
+        msg = f"cannot create {seeds_dir}: {error.strerror}"
+        raise IntakeError(msg) from None
     _refuse_duplicate(seeds_dir, data)
     source_id = source_id or default_id(seeds_dir, data)
     text_file, meta_file = seeds_dir / f"{source_id}.txt", seeds_dir / f"{source_id}.toml"
     for existing in (text_file, meta_file):
         if existing.exists():
-            raise IntakeError(
-                f"{existing} already exists; choose another --id (nothing was written)"
-            )
+            msg = f"{existing} already exists; choose another --id (nothing was written)"
+            raise IntakeError(msg)
     if source_id in _ids_in_use(seeds_dir):
-        raise IntakeError(
-            f"source id {source_id!r} is already used in {seeds_dir}; choose another --id"
-        )
+        msg = f"source id {source_id!r} is already used in {seeds_dir}; choose another --id"
+        raise IntakeError(msg)
     draft = Draft(source_id, text_file, meta_file, from_html)
     draft.stated = state_fields(text)
     named = {s.field for s in draft.stated}
@@ -170,7 +172,8 @@ def _add_source(file: Path, seeds_dir: Path, source_id: str | None) -> Draft:
 def _write_both(folder: Path, files: list[tuple[Path, bytes]]) -> None:
     """Every file of ``files`` or none: each is written in full (and synced) under a
     temporary name first, then linked to its name (which fails, rather than overwrite, if
-    that name appeared meanwhile)."""
+    that name appeared meanwhile).
+    """
     written: list[tuple[Path, Path]] = []
     placed: list[Path] = []
     try:
@@ -188,12 +191,12 @@ def _write_both(folder: Path, files: list[tuple[Path, bytes]]) -> None:
         _sync_folder(folder)
     except FileExistsError as error:
         _undo(placed)
-        raise IntakeError(f"{error.filename} appeared while writing; nothing was added") from None
+        msg = f"{error.filename} appeared while writing; nothing was added"
+        raise IntakeError(msg) from None
     except OSError as error:
         _undo(placed)
-        raise IntakeError(
-            f"cannot write the report into {folder}: {error.strerror or error}; nothing was added"
-        ) from None
+        msg = f"cannot write the report into {folder}: {error.strerror or error}; nothing was added"
+        raise IntakeError(msg) from None
     finally:
         for temporary, _ in written:
             with contextlib.suppress(OSError):
@@ -211,7 +214,7 @@ def _place(temporary: Path, final: Path) -> None:
             raise
         if final.exists():
             raise FileExistsError(errno.EEXIST, "exists", str(final)) from None
-        os.rename(temporary, final)
+        temporary.rename(final)
 
 
 def _undo(placed: list[Path]) -> None:
@@ -236,21 +239,22 @@ def is_html(file: Path, raw: bytes) -> bool:
 
 def article_text(raw: bytes) -> str:
     """The article's paragraphs, one per line, without navigation, ads or scripts."""
-    try:  # imported here: only HTML intake needs it (the editorial extra), and it is slow to import
-        import trafilatura
+    # Imported here: only HTML intake needs it (the editorial extra), and it is slow to import.
+    try:
+        import trafilatura  # noqa: PLC0415
     except ImportError:
-        raise MissingExtra(
+        msg = (
             "an HTML page needs trafilatura, which is not installed: "
             "pip install -e '.[editorial]' (or save the article as plain text)"
-        ) from None
+        )
+        raise MissingExtra(msg) from None
 
     text = trafilatura.extract(
         raw, include_comments=False, include_tables=False, favor_precision=True
     )
     if not text or not text.strip():
-        raise IntakeError(
-            "no article text found in the HTML page; save the article as plain text instead"
-        )
+        msg = "no article text found in the HTML page; save the article as plain text instead"
+        raise IntakeError(msg)
     return "\n".join(line.strip() for line in text.splitlines() if line.strip()) + "\n"
 
 
@@ -329,7 +333,8 @@ def render_toml(draft: Draft, original_name: str) -> str:
     lines += [f"# {name}: not stated in the text." for name in draft.left_out]
     if "published" in draft.left_out:
         lines.append(
-            "# If the text pins an earliest date, add not_before, not_before_basis and not_before_quote."
+            "# If the text pins an earliest date, add not_before, not_before_basis and "
+            "not_before_quote."
         )
     return "\n".join(lines) + "\n"
 
@@ -344,7 +349,7 @@ def _ids_in_use(seeds_dir: Path) -> set[str]:
         m = re.search(
             r'^\s*id\s*=\s*"(?P<id>[^"]*)"',
             meta.read_text(encoding="utf-8", errors="replace"),
-            re.M,
+            re.MULTILINE,
         )
         if m:
             ids.add(m["id"])
@@ -355,6 +360,5 @@ def _refuse_duplicate(seeds_dir: Path, data: bytes) -> None:
     digest = hashlib.sha256(data).digest()
     for existing in sorted(seeds_dir.glob("*.txt")):
         if hashlib.sha256(existing.read_bytes()).digest() == digest:
-            raise IntakeError(
-                f"this report is already in {seeds_dir} as {existing.name}; nothing was written"
-            )
+            msg = f"this report is already in {seeds_dir} as {existing.name}; nothing was written"
+            raise IntakeError(msg)

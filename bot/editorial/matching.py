@@ -13,6 +13,10 @@ from dataclasses import dataclass, field
 from bot.content.facts import Fact, Kind, PartialDate, strip_titles
 
 _ORG_SKIP = frozenset({"of", "for", "and", "the", "on", "de", "del", "la"})
+_INITIALISM_WORDS = 3  # an organisation of this many capitalised words is also known by initials
+_PERSON_WORDS = 2  # a given name and a surname at least
+# Shorter words are never matched by a similar spelling: too many near misses.
+SHORTEST_FUZZY_WORD = 4
 # Numeric tokens keep their separators ("42,695", "1.28"); words are split at hyphens.
 # Latin letters spelled out: a third faster than [^\W\d_] on the 10,000-claim corpus.
 _TOKEN = re.compile("[0-9]+(?:[.,][0-9]+)*|[a-z\u00c0-\u024f]+")
@@ -36,7 +40,7 @@ def name_keys(fact: Fact) -> frozenset[str]:
     base = strip_titles(fact.norm)
     keys = {base}
     words = [w for w in re.split(r"\s+", fact.text) if w and w.lower() not in _ORG_SKIP]
-    if len(words) >= 3 and all(w[:1].isupper() for w in words):
+    if len(words) >= _INITIALISM_WORDS and all(w[:1].isupper() for w in words):
         keys.add("".join(w[0] for w in words).lower())
     return frozenset(keys)
 
@@ -54,7 +58,11 @@ def surname(fact: Fact) -> str:
 def is_person_like(fact: Fact) -> bool:
     """Two or more words, not an acronym: a form that a variant spelling can contradict."""
     words = name_words(fact)
-    return len(words) >= 2 and not any(w.isdigit() for w in words) and not fact.text.isupper()
+    return (
+        len(words) >= _PERSON_WORDS
+        and not any(w.isdigit() for w in words)
+        and not fact.text.isupper()
+    )
 
 
 def same_name(a: Fact, b: Fact) -> bool:
@@ -86,7 +94,9 @@ class Names:
 
 
 def variant_of(a: Fact, b: Fact) -> bool:
-    """Both full names ending alike but written differently ("Harry Edwards" / "Harry T. Edwards")."""
+    """Both full names ending alike but written differently ("Harry Edwards" / "Harry T.
+    Edwards").
+    """
     if not (is_person_like(a) and is_person_like(b)) or same_name(a, b):
         return False
     wa, wb = name_words(a), name_words(b)
@@ -150,7 +160,7 @@ def join_and_names(text: str, facts: list[Fact]) -> list[Fact]:
             and text[prev.end : fact.start] == " and "
             and len(prev.text.split()) == 1
             and not prev.text.isupper()
-            and len(fact.text.split()) >= 2
+            and len(fact.text.split()) >= _PERSON_WORDS
         ):
             joined = text[prev.start : fact.end]
             out[-1] = Fact(
@@ -165,7 +175,7 @@ _BETWEEN = re.compile(r"([A-Za-z-]+) between $")
 
 
 def between_pairs(text: str, facts: list[Fact]) -> list[tuple[str, Fact, Fact]]:
-    """ "<head> between <name> and <name>": the head word and the two parties named."""
+    """For "<head> between <name> and <name>": the head word and the two parties named."""
     names = [f for f in facts if f.kind is Kind.NAME]
     pairs = []
     for first, second in itertools.pairwise(names):

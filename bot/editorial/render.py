@@ -9,8 +9,10 @@ def render_review_text(review: Review) -> str:
     when = review.report_date.isoformat() if review.report_date else "no date stated"
     lines = [
         f"Review of {review.source_id} ({review.file}): {review.label} [{when}]",
-        f"Compared with {review.claims_compared} claims in {review.topics_compared} summaries, "
-        "word by word (figures, names, dates); an editor decides what to change.",
+        (
+            f"Compared with {review.claims_compared} claims in {review.topics_compared} summaries, "
+            "word by word (figures, names, dates); an editor decides what to change."
+        ),
         "",
     ]
     quiet = 0
@@ -18,10 +20,11 @@ def render_review_text(review: Review) -> str:
         if sentence.empty:
             quiet += 1
             continue
-        lines += _sentence(review.source_id, sentence)
+        lines += _sentence(sentence)
     counts = review.counts()
     lines.append(
-        f"{counts['sentences']} sentences ({quiet} with nothing to report): {counts['corroborates']} corroboration(s), "
+        f"{counts['sentences']} sentences ({quiet} with nothing to report): "
+        f"{counts['corroborates']} corroboration(s), "
         f"{counts['contradicts']} contradiction(s), {counts['new']} new fact(s), "
         f"{counts['relative_dates']} relative date(s) to resolve."
     )
@@ -29,7 +32,7 @@ def render_review_text(review: Review) -> str:
     return "\n".join(lines)
 
 
-def _sentence(source_id: str, s: SentenceReview) -> list[str]:
+def _sentence(s: SentenceReview) -> list[str]:
     out = [f"line {s.line}: {_clip(s.text)}"]
     for c in s.corroborates:
         label = f" ({c.claim.label})" if c.claim.label else ""
@@ -43,7 +46,7 @@ def _sentence(source_id: str, s: SentenceReview) -> list[str]:
     if s.new:
         out.append("  NEW: " + "; ".join(f"{n.kind} {n.text!r}" for n in s.new))
     for r in s.relative_dates:
-        target = r.resolved if r.resolved else "unresolved"
+        target = r.resolved or "unresolved"
         out.append(f"  RESOLVE {r.text!r} -> {target} ({r.basis})")
     out.append("")
     return out

@@ -18,7 +18,8 @@ def stale_warning(content: Content, today: date, max_age_days: int) -> str | Non
     )
     resting = ", ".join(topics) if topics else "none"
     return (
-        f"warning: the newest source ({', '.join(ids)}, {newest.isoformat()}) is {(today - newest).days} days old "
+        f"warning: the newest source ({', '.join(ids)}, {newest.isoformat()}) is "
+        f"{(today - newest).days} days old "
         f"(STALE_AFTER_DAYS={max_age_days}); topics resting on it: {resting}. "
         "Add newer reporting with `python -m bot source add FILE`."
     )

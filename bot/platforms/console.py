@@ -11,19 +11,20 @@ PROMPT = "case-brief> "
 EXIT_WORDS = frozenset({"exit", "quit", "/exit", "/quit"})
 BANNER = (
     "Case brief console. Type /help for commands, exit to leave.\n"
-    "To serve Slack or Discord instead, set SLACK_BOT_TOKEN or DISCORD_TOKEN (see config.example.env)."
+    "To serve Slack or Discord instead, set SLACK_BOT_TOKEN or DISCORD_TOKEN (see "
+    "config.example.env)."
 )
 
 
 def _enable_history(history_file: Path) -> None:
     try:
-        import readline
+        import readline  # noqa: PLC0415 - the console only, where the platform has it
     except ImportError:  # not on every platform; the console works without it
         return
     readline.set_history_length(1000)
     if history_file.exists():
         readline.read_history_file(history_file)
-    import atexit
+    import atexit  # noqa: PLC0415 - beside the one use, once readline is known to be there
 
     atexit.register(readline.write_history_file, history_file)
 
@@ -46,7 +47,7 @@ def run_console(
             except EOFError:
                 return None
         line = stdin.readline()
-        return line if line else None
+        return line or None
 
     while (line := read()) is not None:
         line = line.strip()
@@ -57,7 +58,8 @@ def run_console(
         problems = dispatcher.store.reload_if_changed()
         if problems:
             print(
-                f"Content changed but has {len(problems)} problem(s); still serving the last good version.",
+                f"Content changed but has {len(problems)} problem(s); still serving the last good "
+                f"version.",
                 file=stdout,
             )
             for problem in problems:

@@ -14,7 +14,8 @@ class StartError(Exception):
 
 def bind_problem(error: OSError, host: str, port: int, prefix: str = "") -> str:
     """Map a bind/listen OSError to "Invalid setting HOST|PORT: ..." (start-up check and run
-    time); ``prefix`` "OPS_" names the operator listener's OPS_HOST and OPS_PORT instead."""
+    time); ``prefix`` "OPS_" names the operator listener's OPS_HOST and OPS_PORT instead.
+    """
     host_var, port_var = f"{prefix}HOST", f"{prefix}PORT"
     if error.errno == errno.EADDRINUSE:
         return (

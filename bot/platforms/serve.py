@@ -18,6 +18,7 @@ from typing import Protocol
 from aiohttp import web
 
 from bot.core.dispatch import Dispatcher
+from bot.logs import say
 from bot.platforms.errors import StartError
 from bot.recaps.posting import Poster
 from bot.recaps.service import RecapService
@@ -29,7 +30,6 @@ from bot.service.listener import OPS_LIMITS, Limits, raise_open_files_limit
 from bot.service.observe import Observer
 from bot.service.readiness import Component, Readiness, SchedulerComponent
 from bot.service.supervisor import FATAL_EXIT, Fatal, Supervisor
-from bot.logs import say
 from bot.settings import Settings
 from bot.web.server import add_web_routes
 
@@ -56,11 +56,11 @@ def build_runners(
 ) -> list[Runner]:
     runners: list[Runner] = []
     if settings.slack_configured:
-        from bot.platforms.slack.runner import SlackRunner
+        from bot.platforms.slack.runner import SlackRunner  # noqa: PLC0415 - configured only
 
         runners.append(SlackRunner(settings, dispatcher, observer=observer, own_server=False))
     if settings.discord_configured:
-        from bot.platforms.discord.runner import DiscordRunner
+        from bot.platforms.discord.runner import DiscordRunner  # noqa: PLC0415 - configured only
 
         runners.append(DiscordRunner(settings, dispatcher, observer=observer, supervised=True))
     return runners
@@ -97,7 +97,7 @@ async def serve_until_stopped(
     components: list[Component] = [content, *([database] if database else []), *runners]
     recap_runner = None
     if recaps is not None and runners:
-        from bot.recaps.runner import RecapRunner
+        from bot.recaps.runner import RecapRunner  # noqa: PLC0415 - only with a platform to post to
 
         # Wired here, once, before anything starts: each platform's poster and the metrics.
         recaps.attach(
@@ -143,7 +143,9 @@ async def serve_until_stopped(
             try:
                 await server.start()
             except OSError as error:  # PORT taken, HOST not ours: one line naming the variable
-                raise StartError.from_bind(error, server.host, server.requested_port, prefix) from None
+                raise StartError.from_bind(
+                    error, server.host, server.requested_port, prefix
+                ) from None
             listening.append(server)
         for runner in started:
             for name, run in runner.tasks().items():

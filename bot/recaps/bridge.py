@@ -46,9 +46,8 @@ class LoopBridge:
         except RuntimeError:
             pass
         else:
-            raise RuntimeError(
-                "RecapService.call blocks; from a coroutine, await the method instead"
-            )
+            msg = "RecapService.call blocks; from a coroutine, await the method instead"
+            raise RuntimeError(msg)
         loop = self._loop if self._loop is not None and self.running else self._private_loop()
 
         async def run() -> T:
@@ -59,7 +58,8 @@ class LoopBridge:
             return future.result(timeout)
         except concurrent.futures.TimeoutError:
             future.cancel()
-            raise TimeoutError(f"recap storage did not answer within {timeout:g} s") from None
+            msg = f"recap storage did not answer within {timeout:g} s"
+            raise TimeoutError(msg) from None
 
     def stop_private(self) -> None:
         """Stop the private loop, if one was started."""

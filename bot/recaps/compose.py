@@ -35,11 +35,10 @@ def snapshot(content: Content) -> dict[str, Any]:
 
 
 def changes(before: dict[str, Any], now: dict[str, Any], content: Content) -> list[str]:
-    lines = []
-    for source_id in sorted(set(now["sources"]) - set(before.get("sources", []))):
-        lines.append(f"New source: {content.sources[source_id].meta.label}.")
-    for source_id in sorted(set(before.get("sources", [])) - set(now["sources"])):
-        lines.append(f"Source withdrawn: {source_id}.")
+    added = sorted(set(now["sources"]) - set(before.get("sources", [])))
+    lines = [f"New source: {content.sources[source_id].meta.label}." for source_id in added]
+    withdrawn = sorted(set(before.get("sources", [])) - set(now["sources"]))
+    lines.extend(f"Source withdrawn: {source_id}." for source_id in withdrawn)
     old, new = before.get("claims", {}), now["claims"]
     for key in new:
         if key not in old:
@@ -49,8 +48,9 @@ def changes(before: dict[str, Any], now: dict[str, Any], content: Content) -> li
     dropped = [old[key] for key in old if key not in new]
     lines += [f"Dropped: {text}" for text in dropped]
     if len(lines) > MAX_CHANGES:
-        lines = lines[:MAX_CHANGES] + [
-            f"...and {len(lines) - MAX_CHANGES} more changes; see /sources and the topic commands."
+        lines = [
+            *lines[:MAX_CHANGES],
+            f"...and {len(lines) - MAX_CHANGES} more changes; see /sources and the topic commands.",
         ]
     return lines
 

@@ -29,20 +29,21 @@ def declared_recaps(
     for number, entry in enumerate(entries, start=1):
         unknown = set(entry) - FIELDS
         if unknown or not {"platform", "channel", "schedule"} <= set(entry):
-            raise BadDeclaration(
+            msg = (
                 f"Invalid setting RECAPS: entry {number} needs platform, channel and schedule "
                 f"(and may have time, timezone, workspace); got {sorted(entry)}"
             )
+            raise BadDeclaration(msg)
         if entry["platform"] not in ("slack", "discord"):
-            raise BadDeclaration(
-                f"Invalid setting RECAPS: entry {number}: platform must be slack or discord"
-            )
+            msg = f"Invalid setting RECAPS: entry {number}: platform must be slack or discord"
+            raise BadDeclaration(msg)
         words = str(entry["schedule"]).split() + ([str(entry["time"])] if entry.get("time") else [])
         words.append(str(entry.get("timezone") or default_timezone))
         try:
             schedule = parse_schedule(words, default_timezone, now)
         except ScheduleError as error:
-            raise BadDeclaration(f"Invalid setting RECAPS: entry {number}: {error}") from None
+            msg = f"Invalid setting RECAPS: entry {number}: {error}"
+            raise BadDeclaration(msg) from None
         out.append(
             (
                 entry["platform"],

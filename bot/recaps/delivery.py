@@ -30,7 +30,8 @@ class RetryPolicy:
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
-    status: str  # "sent", "failed", or "abandoned" (our lease may have run out: not posted, claim left open)
+    # "sent", "failed", or "abandoned" (our lease may have run out: not posted, claim left open)
+    status: str
     detail: str | None = None
     permanent: bool = False  # pause the subscription
     confirmed: bool = False  # found in the channel after an unknown outcome, not re-posted
@@ -54,7 +55,8 @@ async def deliver(
     """Post ``reply`` once. ``since`` is when the slot was claimed: a check for an earlier
     attempt looks at the channel from then on. ``lease_held()`` is asked before each
     attempt: once the claim's lease may have run out, another instance may take it over, so
-    nothing more is posted here."""
+    nothing more is posted here.
+    """
     deadline: float | None = (
         None  # set at the first failure: waiting in the pacing queue is not retrying
     )
@@ -89,11 +91,9 @@ async def deliver(
                 failures += 1
                 exhausted = failures >= policy.attempts
             unknown = unknown or error.unknown_outcome
-            delay = (
-                error.retry_after
-                if error.retry_after is not None
-                else (policy.backoff * 2 ** (failures - 1) * (1 + random.random() / 4))
-            )
+            backoff = policy.backoff * 2 ** (failures - 1)
+            jitter = 1 + random.random() / 4  # noqa: S311 - jitter, not a secret
+            delay = error.retry_after if error.retry_after is not None else backoff * jitter
             if exhausted or time.monotonic() + delay > deadline:
                 if unknown:  # the last attempt may have landed: look once more before failing
                     try:

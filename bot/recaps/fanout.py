@@ -52,7 +52,9 @@ class RunReport:
 
 
 async def run_all(coroutines: Sequence[Awaitable[None]]) -> None:
-    """Run together; on a failure cancel the rest and raise it (a StorageError first), not a group."""
+    """Run together; on a failure cancel the rest and raise it (a StorageError first), not a
+    group.
+    """
     try:
         async with asyncio.TaskGroup() as group:
             for coroutine in coroutines:

@@ -54,9 +54,8 @@ class Leases:
             started = state.wall()
             try:
                 await self._opened.store.renew_leases(state.owner, started + state.lease)
-            except (
-                Exception
-            ) as error:  # the next beat tries again; the runner reports storage faults
+            # Whatever the failure, the next beat tries again; the runner reports storage faults.
+            except Exception as error:  # noqa: BLE001
                 log.warning("recap heartbeat: could not renew leases: %s", error)
                 continue
             done = state.wall()
@@ -65,5 +64,7 @@ class Leases:
                     self._held[key] = started + state.lease
 
     def _margin(self) -> timedelta:
-        """Stop posting this long before a lease runs out (a post in flight must not meet a taker)."""
+        """Stop posting this long before a lease runs out (a post in flight must not meet a
+        taker).
+        """
         return min(self._state.lease / 3, timedelta(seconds=15))

@@ -1,6 +1,7 @@
 """Opening the recap store on first use, once: commands that need no database never open
 (or create) one. Opening also puts the declared recaps (RECAPS) in place and gives every
-subscription its next slot."""
+subscription its next slot.
+"""
 
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
@@ -33,12 +34,14 @@ class LazyStore:
     @property
     def store(self) -> RecapStore:
         if self._store is None:
-            raise RuntimeError("the recap store is opened by `await service.ready()`")
+            msg = "the recap store is opened by `await service.ready()`"
+            raise RuntimeError(msg)
         return self._store
 
     async def ready(self) -> RecapStore:
         """Open (and migrate) the store, put the declared recaps in place and give every
-        subscription a next slot; once. Raises StorageError while the database cannot be used."""
+        subscription a next slot; once. Raises StorageError while the database cannot be used.
+        """
         if self._ready and self._store is not None:
             return self._store
         if self._lock is None:

@@ -20,7 +20,8 @@ class TokenBucket:
         self, rate: float, burst: float = 1.0, *, clock: Callable[[], float] = time.monotonic
     ) -> None:
         if rate <= 0 or burst < 1:
-            raise ValueError("rate must be > 0 and burst >= 1")
+            msg = "rate must be > 0 and burst >= 1"
+            raise ValueError(msg)
         self.base_rate = rate
         self.base_burst = burst
         self.burst = burst
@@ -60,7 +61,8 @@ class TokenBucket:
 
     def slow_down(self) -> None:
         """A 429: halve the rate (down to one post per 10 s) and the burst with it. The 429s
-        of posts that were already in flight together count once."""
+        of posts that were already in flight together count once.
+        """
         now = self.clock()
         if now < self._slowed_until:
             return
@@ -77,7 +79,8 @@ class TokenBucket:
 class Buckets:
     """A bucket per key (a workspace, a channel, a route), created on first use; the least
     recently used are forgotten beyond ``keep`` so memory stays bounded. Used from the event
-    loop only (no lock)."""
+    loop only (no lock).
+    """
 
     def __init__(self, rate: float, burst: float = 1.0, *, keep: int = 20_000) -> None:
         self.rate = rate

@@ -44,7 +44,8 @@ class DeliveryError(Exception):
 
 class LeaseLost(DeliveryError):
     """Not sent: when the pacing let the post go, the claim's lease might have run out, so
-    another instance may be taking it over."""
+    another instance may be taking it over.
+    """
 
     def __init__(self) -> None:
         super().__init__("the claim's lease may have run out")
@@ -72,12 +73,14 @@ class Poster(Protocol):
         still_ours: Callable[[], bool] = always,
     ) -> None:
         """One paced attempt; raises DeliveryError. ``still_ours()`` is asked after pacing,
-        right before sending: False raises LeaseLost and sends nothing."""
+        right before sending: False raises LeaseLost and sends nothing.
+        """
 
     async def already_posted(
         self, workspace: str, channel: str, marker: str, since: datetime
     ) -> bool:
         """Whether a message with ``marker`` was posted in ``channel`` at or after ``since``,
-        paging through the channel's history from then on (not only its latest messages)."""
+        paging through the channel's history from then on (not only its latest messages).
+        """
 
     async def aclose(self) -> None: ...

@@ -84,7 +84,7 @@ class Recovery:
             landed = await poster.already_posted(
                 sub.workspace, sub.channel, marker(sub, claim.slot), since
             )
-        except Exception as error:  # cannot tell: never risk a duplicate
+        except Exception as error:  # noqa: BLE001 - cannot tell: never risk a duplicate
             log.error("recap %s: cannot check whether it was posted (%s); leaving it", name, error)
             await store.finish(
                 sub.id, claim.slot, "failed", wall, f"unconfirmed after a crash: {error}"

@@ -12,7 +12,7 @@ stored with the subscription; a schedule without a slot every year is refused up
 import functools
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from croniter import CroniterBadDateError, croniter
@@ -23,6 +23,7 @@ from bot.content.dates import WEEKDAY_NAMES
 DAYS = {name[:3].lower(): (number + 1) % 7 for number, name in enumerate(WEEKDAY_NAMES)}
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 MAX_SLOTS = 10_000  # a bound on any one enumeration
+_CRON_FIELDS = 5  # minute hour day month weekday: no seconds, no years
 # A schedule must fire at least once a year: "0 0 30 2 *" never does, "0 9 29 2 *" only in
 # leap years; both are refused where they are given instead of stalling later.
 MAX_GAP = timedelta(days=366)
@@ -60,7 +61,8 @@ class Schedule:
 
     def slots(self, after: datetime, until: datetime) -> list[datetime]:
         """Scheduled instants in (after, until], oldest first (for tests and tools; the
-        scheduler itself only ever asks for the next one)."""
+        scheduler itself only ever asks for the next one).
+        """
         out: list[datetime] = []
         at = after
         while len(out) < MAX_SLOTS:
@@ -75,17 +77,20 @@ class Schedule:
 
     def next_slot(self, after: datetime) -> datetime:
         """The first slot strictly after ``after`` (UTC); ScheduleError if none within a year."""
-        return _next_slot(self.cron, self.timezone, after.astimezone(timezone.utc))
+        return _next_slot(self.cron, self.timezone, after.astimezone(UTC))
 
     def check_fires(self, now: datetime) -> None:
-        """ScheduleError unless the schedule fires within a year, and again within a year of that."""
+        """ScheduleError unless the schedule fires within a year, and again within a year of
+        that.
+        """
         try:
             self.next_slot(self.next_slot(now))
         except ScheduleError:
-            raise ScheduleError(
+            msg = (
                 f"{self.describe()} does not fire at least once a year; "
                 f"give one that does. {HOW_TO}"
-            ) from None
+            )
+            raise ScheduleError(msg) from None
 
 
 @functools.lru_cache(maxsize=4096)  # thousands of subscriptions share a few schedules and slots
@@ -97,7 +102,7 @@ def _next_slot(cron: str, tz: str, after: datetime) -> datetime:
         for _ in range(MAX_SLOTS):
             naive = iterator.get_next(datetime)
             instant: datetime = naive.replace(tzinfo=zone).astimezone(
-                timezone.utc
+                UTC
             )  # fold=0: first occurrence
             if instant > after + MAX_GAP:
                 break
@@ -105,38 +110,42 @@ def _next_slot(cron: str, tz: str, after: datetime) -> datetime:
                 return instant
     except (CroniterBadDateError, ValueError, KeyError):
         pass
-    raise ScheduleError(f"cron `{cron}` ({tz}) has no slot within a year")
+    msg = f"cron `{cron}` ({tz}) has no slot within a year"
+    raise ScheduleError(msg)
 
 
 def parse_schedule(
     words: list[str], default_timezone: str, now: datetime | None = None
 ) -> Schedule:
-    """``daily [HH:MM] [Zone]``, ``weekly <day> [HH:MM] [Zone]`` or ``cron <m h dom mon dow> [Zone]``."""
+    """``daily [HH:MM] [Zone]``, ``weekly <day> [HH:MM] [Zone]`` or ``cron <m h dom mon dow>
+    [Zone]``.
+    """
     if not words:
         raise ScheduleError(HOW_TO)
     kind = words[0].lower()
     rest = words[1:]
     tz = default_timezone
-    if rest and "/" in rest[-1] or rest and rest[-1] in ("UTC", "GMT"):
+    if (rest and "/" in rest[-1]) or (rest and rest[-1] in ("UTC", "GMT")):
         tz = rest.pop()
     try:
         ZoneInfo(tz)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ScheduleError(
-            f"Unknown time zone `{tz}`; use an IANA name such as America/New_York."
-        ) from None
+        msg = f"Unknown time zone `{tz}`; use an IANA name such as America/New_York."
+        raise ScheduleError(msg) from None
     if kind == "cron":
         expression = " ".join(rest).strip("\"'")
-        if len(expression.split()) != 5 or not croniter.is_valid(expression):
-            raise ScheduleError(
+        if len(expression.split()) != _CRON_FIELDS or not croniter.is_valid(expression):
+            msg = (
                 f"`{expression}` is not a 5-field cron expression (minute hour day month weekday)."
             )
+            raise ScheduleError(msg)
         schedule = Schedule(expression, "", tz)
-        schedule.check_fires(datetime.now(timezone.utc) if now is None else now)
+        schedule.check_fires(datetime.now(UTC) if now is None else now)
         return schedule
     if kind == "weekly":
         if not rest or rest[0][:3].lower() not in DAYS:
-            raise ScheduleError("Say which day: `weekly monday 09:00 America/New_York`.")
+            msg = "Say which day: `weekly monday 09:00 America/New_York`."
+            raise ScheduleError(msg)
         day = rest.pop(0)[:3].lower()
         return Schedule(f"weekly {day}", _time(rest), tz)
     if kind == "daily":
@@ -149,7 +158,8 @@ def _time(rest: list[str]) -> str:
         return "09:00"
     match = _TIME.match(rest[0])
     if not match or len(rest) > 1:
-        raise ScheduleError(f"`{' '.join(rest)}` is not a time; use 24-hour HH:MM such as 09:00.")
+        msg = f"`{' '.join(rest)}` is not a time; use 24-hour HH:MM such as 09:00."
+        raise ScheduleError(msg)
     return f"{int(match[1]):02d}:{match[2]}"
 
 

@@ -123,9 +123,11 @@ class RecapService(RecapState):
         self, *, posters: Mapping[str, Poster], observer: RecapObserver | None = None
     ) -> None:
         """Hand over each platform's poster and who counts deliveries (the metrics): once,
-        by whoever runs recaps, before they run."""
+        by whoever runs recaps, before they run.
+        """
         if self._attached:
-            raise RuntimeError("RecapService.attach is called once, by whoever runs recaps")
+            msg = "RecapService.attach is called once, by whoever runs recaps"
+            raise RuntimeError(msg)
         self._attached = True
         self._posters.update(posters)
         if observer is not None:
@@ -138,7 +140,8 @@ class RecapService(RecapState):
 
     async def ready(self) -> RecapStore:
         """Open (and migrate) the store, put the declared recaps in place and give every
-        subscription a next slot; once. Raises StorageError while the database cannot be used."""
+        subscription a next slot; once. Raises StorageError while the database cannot be used.
+        """
         self._bridge.bind(asyncio.get_running_loop())  # handlers' calls go to this loop
         return await self._opened.ready()
 
@@ -155,7 +158,8 @@ class RecapService(RecapState):
 
     def bind(self, loop: asyncio.AbstractEventLoop) -> None:
         """Use ``loop`` (the bot's) for the store: called when the scheduler starts, before any
-        handler can open the store on a private loop."""
+        handler can open the store on a private loop.
+        """
         self._bridge.bind(loop)
 
     def close_sync(self) -> None:

@@ -1,5 +1,6 @@
 """Subscriptions as chat and the command line see them: subscribe, list, remove; and pausing
-one whose schedule stopped working (only that subscription stops)."""
+one whose schedule stopped working (only that subscription stops).
+"""
 
 import logging
 from collections.abc import Awaitable, Callable
@@ -68,7 +69,9 @@ class Subscriptions:
     async def listing(
         self, platform: str | None = None, channel: str | None = None
     ) -> list[Listed]:
-        """Each subscription, its next slot (None when paused) and its last delivery: two queries."""
+        """Each subscription, its next slot (None when paused) and its last delivery: two
+        queries.
+        """
         store = await self._ready()
         subs = await store.subscriptions(platform, channel)
         last = await store.last_deliveries([s.id for s in subs]) if subs else {}

@@ -29,7 +29,8 @@ COLOUR = 0x1F6FB2
 NO_MENTIONS: dict[str, list[str]] = {"parse": [], "users": [], "roles": []}
 
 _MARKDOWN = re.compile(r"([\\*_~`|\[\]])")
-_LINE_START = re.compile(r"^(\s*)([#>-])", re.M)  # headings, quotes and lists only start a line
+# Headings, quotes and lists only start a line.
+_LINE_START = re.compile(r"^(\s*)([#>-])", re.MULTILINE)
 _USER_MENTION = re.compile(r"<(@[!&]?|#)(\d+)>")
 
 
@@ -94,8 +95,9 @@ def render_embeds(reply: Reply) -> list[dict[str, Any]]:
         bullets = [i for i in section.items if not i.label]
         if section.heading and bullets:
             lines.append(f"**{escape(section.heading)}**")
-        for item in bullets:
-            lines.append(clip(f"\u2022 {escape(item.text)} {_marks(item)}".rstrip(), 1000))
+        lines.extend(
+            clip(f"\u2022 {escape(item.text)} {_marks(item)}".rstrip(), 1000) for item in bullets
+        )
         for item in section.items:
             if not item.label:
                 continue
@@ -126,9 +128,9 @@ def render_embeds(reply: Reply) -> list[dict[str, Any]]:
     sources = ""
     for citation in reply.citations:
         number = f"[{citation.number}]({citation.url})" if citation.url else str(citation.number)
+        quote = clip(citation.quote, LINKED_QUOTE_CHARS if citation.url else QUOTE_CHARS)
         line = clip(
-            f"\\[{number}\\] *{escape(citation.source_label)}*: "
-            f"\u201c{escape(clip(citation.quote, LINKED_QUOTE_CHARS if citation.url else QUOTE_CHARS))}\u201d",
+            f"\\[{number}\\] *{escape(citation.source_label)}*: \u201c{escape(quote)}\u201d",
             1000,
         )
         if len(sources) + len(line) + 1 > DESCRIPTION_CHARS:

@@ -1,7 +1,7 @@
-"""The neutral reply as JSON, for scripts and for inspecting what every surface receives.
+r"""The neutral reply as JSON, for scripts and for inspecting what every surface receives.
 
 JSON escapes C0 controls itself; C1 controls and direction overrides are escaped too
-(``\\u202e``), so the data stays exact while a terminal showing it is not steered by it.
+(``\u202e``), so the data stays exact while a terminal showing it is not steered by it.
 """
 
 import json

@@ -19,7 +19,7 @@ _UNSAFE = re.compile(
 )
 REPLACEMENT = "\ufffd"
 _WORD_JOINER = "\u2060"  # invisible; splits a token so no client parses it
-_BROADCAST = re.compile(r"@(?=(?:channel|here|everyone)\b)", re.I)
+_BROADCAST = re.compile(r"@(?=(?:channel|here|everyone)\b)", re.IGNORECASE)
 _SLACK_SPECIAL = re.compile(r"<(?=[!@#])")  # <!here>, <@U123>, <#C123>: Slack's mention syntax
 _SCHEME = re.compile(r"(?<=[A-Za-z])://")
 # host.tld or www.host: what chat clients auto-link. "U.S." and "D.C." do not match.
@@ -33,7 +33,9 @@ def neutralise(text: str) -> str:
 
 @lru_cache(maxsize=16_384)  # pure, and replies repeat the same content strings
 def defuse(text: str) -> str:
-    """Neutralise, then break @channel/@here/@everyone, <!...> mentions, URL schemes and bare domains."""
+    """Neutralise, then break @channel/@here/@everyone, <!...> mentions, URL schemes and bare
+    domains.
+    """
     text = _BROADCAST.sub("@" + _WORD_JOINER, neutralise(text))
     text = _SLACK_SPECIAL.sub("<" + _WORD_JOINER, text)
     text = _SCHEME.sub(":" + _WORD_JOINER + "//", text)

@@ -132,8 +132,10 @@ def _closing_blocks(reply: Reply, dropped: int) -> list[dict[str, Any]]:
         elements.append(_mrkdwn(f"As of {reply.as_of.describe()}"))
     if reply.url:
         elements.append(_mrkdwn(_link(reply.url, "Read this on the web, each quote in its report")))
-    for warning in reply.warnings:  # may echo user text ("Searched for ... instead of ..."): plain
-        elements.append(_plain(clip(defuse(f"\u26a0\ufe0f {warning}"), CONTEXT_CHARS)))
+    # A warning may echo user text ("Searched for ... instead of ..."): plain text.
+    elements.extend(
+        _plain(clip(defuse(f"\u26a0\ufe0f {warning}"), CONTEXT_CHARS)) for warning in reply.warnings
+    )
     elements = elements[:CONTEXT_ELEMENTS]
     return [{"type": "context", "elements": elements}] if elements else []
 
@@ -165,7 +167,8 @@ def render_blocks(reply: Reply) -> list[dict[str, Any]]:
                         _mrkdwn(
                             clip(
                                 f"{_link(c.url, f'[{c.number}]') if c.url else f'[{c.number}]'} "
-                                f"_{escape(c.source_label)}_: \u201c{escape(clip(c.quote, QUOTE_CHARS))}\u201d",
+                                f"_{escape(c.source_label)}_: "
+                                f"\u201c{escape(clip(c.quote, QUOTE_CHARS))}\u201d",
                                 CONTEXT_CHARS,
                             )
                         )

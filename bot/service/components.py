@@ -1,5 +1,6 @@
 """Readiness of the parts every serving mode has: content and database (the recap scheduler
-reports its own state through ``readiness.SchedulerComponent``)."""
+reports its own state through ``readiness.SchedulerComponent``).
+"""
 
 import asyncio
 import logging
@@ -21,7 +22,8 @@ DATABASE_RETRY_SECONDS = 1.0  # while it does not answer: back within seconds of
 
 class ContentComponent:
     """Content always serves (a broken edit keeps the last good version); readiness says
-    which version, as of when, and whether an edit is waiting to be fixed."""
+    which version, as of when, and whether an edit is waiting to be fixed.
+    """
 
     name = "content"
 
@@ -35,8 +37,8 @@ class ContentComponent:
     async def readiness(self) -> Readiness:
         stamp = as_of(self.store.current.sources.values())
         return Readiness(
-            True,
-            {
+            ready=True,
+            detail={
                 "version": self.store.version,
                 "as_of": stamp.date.isoformat() if stamp else None,
                 "age_days": self.age_days(),
@@ -80,20 +82,26 @@ class DatabaseComponent:
     async def readiness(self) -> Readiness:
         try:
             await self._ping()
-        except (StorageError, asyncio.TimeoutError) as error:
-            return Readiness(False, {"reachable": False}, "database unreachable", self._why(error))
-        return Readiness(True, {"reachable": True})
+        except (TimeoutError, StorageError) as error:
+            return Readiness(
+                ready=False,
+                detail={"reachable": False},
+                reason="database unreachable",
+                cause=self._why(error),
+            )
+        return Readiness(ready=True, detail={"reachable": True})
 
     async def watch(self) -> None:
         """Supervised: opens the store once (fatal if it cannot be), then keeps pinging."""
         try:
             await self.open_store()
         except StorageError as error:
-            raise Fatal(f"Invalid setting DATABASE_URL: {error}") from None
+            msg = f"Invalid setting DATABASE_URL: {error}"
+            raise Fatal(msg) from None
         while True:
             try:
                 await self._ping()
-            except (StorageError, asyncio.TimeoutError) as error:
+            except (TimeoutError, StorageError) as error:
                 if self.problem is None:  # one line per outage, however long it lasts
                     self.down_since = time.monotonic()
                     log.error(

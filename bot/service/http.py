@@ -9,6 +9,7 @@ path, user, host or database name), for load balancers. Both accept connections 
 ``bot.service.listener`` (caps, timeouts, out-of-descriptors handling).
 """
 
+import asyncio
 import logging
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -16,7 +17,7 @@ from typing import Any
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
 
-from bot.service.listener import Limits, Listener
+from bot.service.listener import DEFAULT_LIMITS, Limits, Listener
 from bot.service.observe import Observer
 from bot.service.readiness import Component, Readiness, check_all
 
@@ -26,7 +27,7 @@ OBSERVER_KEY = web.AppKey("observer", Observer)
 
 
 def readiness_body(
-    results: dict[str, Readiness], draining: bool, *, operator: bool
+    results: dict[str, Readiness], *, draining: bool, operator: bool
 ) -> tuple[dict[str, Any], int]:
     """/readyz's JSON and status; the causes of failures only for operators."""
     not_ready = [name for name, result in results.items() if not result.ready]
@@ -52,15 +53,15 @@ def _add_probes(
     operator: bool,
     metrics: bool,
 ) -> None:
-    async def healthz(request: web.Request) -> web.Response:
+    async def healthz(_request: web.Request) -> web.Response:
         return web.json_response({"ok": True})  # answering at all proves the loop runs
 
-    async def readyz(request: web.Request) -> web.Response:
+    async def readyz(_request: web.Request) -> web.Response:
         results = await check_all(list(components))
-        body, status = readiness_body(results, observer.draining, operator=operator)
+        body, status = readiness_body(results, draining=observer.draining, operator=operator)
         return web.json_response(body, status=status)
 
-    async def metrics_page(request: web.Request) -> web.Response:
+    async def metrics_page(_request: web.Request) -> web.Response:
         response = web.Response(body=generate_latest(REGISTRY))
         response.headers["Content-Type"] = CONTENT_TYPE_LATEST
         return response
@@ -79,7 +80,8 @@ def build_http_app(
     metrics: bool = True,
 ) -> web.Application:
     """The public application: probes (readiness with generic reasons), /metrics unless an
-    operator listener serves it (``metrics=False``), and whatever ``extra_routes`` mount."""
+    operator listener serves it (``metrics=False``), and whatever ``extra_routes`` mount.
+    """
     app = web.Application()
     app[OBSERVER_KEY] = observer
     _add_probes(app, components, observer, operator=False, metrics=metrics)
@@ -105,7 +107,7 @@ class HttpServer:
         app: web.Application,
         host: str,
         port: int,
-        limits: Limits = Limits(),
+        limits: Limits = DEFAULT_LIMITS,
         *,
         name: str = "public",
     ) -> None:
@@ -129,7 +131,11 @@ class HttpServer:
             keepalive_timeout=self.limits.idle_timeout,
         )
         listener = Listener(
-            lambda: self._server_protocol(), self.host, self.requested_port, self.limits, name=self.name
+            self._server_protocol,
+            self.host,
+            self.requested_port,
+            self.limits,
+            name=self.name,
         )
         self.app.middlewares.insert(0, listener.middleware)  # outermost: sees every request
         await self._runner.setup()
@@ -150,8 +156,10 @@ class HttpServer:
             self.limits.per_client or "no limit",
         )
 
-    def _server_protocol(self) -> Any:
-        assert self._runner is not None and self._runner.server is not None
+    def _server_protocol(self) -> asyncio.Protocol:
+        """A protocol of aiohttp for one more connection (its Server is the factory)."""
+        assert self._runner is not None
+        assert self._runner.server is not None
         return self._runner.server()
 
     async def stop(self) -> None:

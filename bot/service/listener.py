@@ -70,6 +70,7 @@ class Limits:
     request_timeout: float = 30.0
 
 
+DEFAULT_LIMITS = Limits()
 OPS_LIMITS = Limits(max_connections=64, per_client=16)
 
 
@@ -81,7 +82,8 @@ def open_files_limit() -> int:
 
 def raise_open_files_limit(ceiling: int = 1 << 20) -> tuple[int, int]:
     """Raise the soft open-files limit to the hard one (as Go programs do at start): systemd
-    gives services 1,024 by default. Returns (before, after)."""
+    gives services 1,024 by default. Returns (before, after).
+    """
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     wanted = min(ceiling if hard == resource.RLIM_INFINITY else hard, ceiling)
     if soft == resource.RLIM_INFINITY or soft >= wanted:
@@ -124,12 +126,14 @@ class Connection:
 class _Guarded(asyncio.Protocol):
     """aiohttp's protocol for one connection, with the listener told what happens to it."""
 
-    def __init__(self, listener: "Listener", connection: Connection, inner: asyncio.Protocol):
+    def __init__(
+        self, listener: "Listener", connection: Connection, inner: asyncio.Protocol
+    ) -> None:
         self.listener, self.connection, self.inner = listener, connection, inner
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         assert isinstance(transport, asyncio.Transport)
-        self.listener._made(self.connection, transport)
+        self.listener.opened(self.connection, transport)
         self.inner.connection_made(transport)
 
     def data_received(self, data: bytes) -> None:
@@ -141,7 +145,7 @@ class _Guarded(asyncio.Protocol):
         return self.inner.eof_received()
 
     def connection_lost(self, exc: Exception | None) -> None:
-        self.listener._lost(self.connection)
+        self.listener.closed(self.connection)
         self.inner.connection_lost(exc)
 
     def pause_writing(self) -> None:
@@ -153,14 +157,15 @@ class _Guarded(asyncio.Protocol):
 
 class Listener:
     """Listens on host:port and serves each connection with ``protocol_factory`` (aiohttp's
-    ``runner.server``), within ``limits``. Add ``middleware`` to the app before it starts."""
+    ``runner.server``), within ``limits``. Add ``middleware`` to the app before it starts.
+    """
 
     def __init__(
         self,
         protocol_factory: Callable[[], asyncio.Protocol],
         host: str,
         port: int,
-        limits: Limits = Limits(),
+        limits: Limits = DEFAULT_LIMITS,
         *,
         name: str = "public",
     ) -> None:
@@ -200,12 +205,11 @@ class Listener:
                 sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
                 if family == socket.AF_INET6:
                     sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
-                if port:  # PORT=0: the first socket's port for the others too
-                    address = (address[0], port, *address[2:])
-                sock.bind(address)
+                # PORT=0: the first socket's port for the others too
+                sock.bind((address[0], port, *address[2:]) if port else address)
                 port = sock.getsockname()[1]
                 sock.listen(BACKLOG)
-                sock.setblocking(False)
+                sock.settimeout(0.0)  # non-blocking
         except OSError:
             self._close_sockets()
             raise
@@ -313,7 +317,7 @@ class Listener:
         connection = Connection(client)
         self._open.add(connection)
         self._per_client[client] = self._per_client.get(client, 0) + 1
-        conn.setblocking(False)
+        conn.settimeout(0.0)  # non-blocking
         assert self._loop is not None
         protocol = _Guarded(self, connection, self.factory())
         task: asyncio.Task[object] = self._loop.create_task(
@@ -322,22 +326,27 @@ class Listener:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _connect(self, conn: socket.socket, connection: Connection, protocol: _Guarded) -> object:
+    async def _connect(
+        self, conn: socket.socket, connection: Connection, protocol: _Guarded
+    ) -> object:
         assert self._loop is not None
         try:
             return await self._loop.connect_accepted_socket(lambda: protocol, conn)
         except (OSError, asyncio.CancelledError):
             conn.close()
-            self._lost(connection)
+            self.closed(connection)
             return None
 
     # --- each connection ------------------------------------------------------------------
-    def _made(self, connection: Connection, transport: asyncio.Transport) -> None:
+    def opened(self, connection: Connection, transport: asyncio.Transport) -> None:
+        if connection not in self._open:  # closed while its transport was being made
+            transport.abort()
+            return
         connection.transport = transport
         self._by_transport[transport] = connection
         self._wait(connection, self.limits.header_timeout)
 
-    def _lost(self, connection: Connection) -> None:
+    def closed(self, connection: Connection) -> None:
         if connection not in self._open:
             return
         self._open.discard(connection)
@@ -379,7 +388,7 @@ class Listener:
 
     def _drop(self, connection: Connection, status: int | None) -> None:
         transport = connection.transport
-        self._lost(connection)
+        self.closed(connection)
         if transport is None:
             return
         if status is not None and not transport.is_closing():
@@ -427,9 +436,11 @@ class Listener:
 def _turn_away(conn: socket.socket, status: int) -> None:
     """Answer ``status`` on a connection never handed to aiohttp, and close it."""
     with contextlib.suppress(OSError):
-        conn.setblocking(False)
+        conn.settimeout(0.0)  # non-blocking
         with contextlib.suppress(OSError):
-            conn.recv(65536)  # what the client already sent: unread, it would turn the close into a reset
+            conn.recv(
+                65536
+            )  # what the client already sent: unread, it would turn the close into a reset
         conn.send(_RESPONSES[status])
         conn.shutdown(socket.SHUT_WR)
     conn.close()

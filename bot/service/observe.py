@@ -14,10 +14,10 @@ from collections.abc import AsyncIterator, Collection
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
-from bot.core import messages
-from bot.core.reply import Reply, ReplyKind
 from prometheus_client import Counter, Histogram
 
+from bot.core import messages
+from bot.core.reply import Reply, ReplyKind
 from bot.service import metrics
 
 log = logging.getLogger("bot.commands")
@@ -127,7 +127,7 @@ class Observer:
         self.draining = True
         try:
             await asyncio.wait_for(self._idle.wait(), timeout)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             log.warning(
                 "stopping with %d piece(s) of work unfinished after %.0f s",
                 self._in_flight,

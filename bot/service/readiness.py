@@ -9,6 +9,7 @@ import logging
 import math
 import time
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Protocol
 
 from bot.service import metrics
@@ -39,7 +40,7 @@ class SchedulerState(Protocol):
     @property
     def alive(self) -> bool: ...
     @property
-    def next_wakeup(self) -> Any: ...  # a datetime, or None
+    def next_wakeup(self) -> datetime | None: ...
     @property
     def last_beat(self) -> float | None: ...
     @property
@@ -66,12 +67,19 @@ class SchedulerComponent:
             "seconds_since_beat": since,
         }
         if not state.alive:
-            return Readiness(False, detail, "scheduler not running")
+            return Readiness(ready=False, detail=detail, reason="scheduler not running")
         if since is not None and since > self.max_silence:
-            return Readiness(False, detail, f"scheduler silent for {since:.0f} s")
+            return Readiness(
+                ready=False, detail=detail, reason=f"scheduler silent for {since:.0f} s"
+            )
         if state.problem:  # e.g. a database error: its text is for operators only
-            return Readiness(False, detail, "scheduler reports a problem", state.problem)
-        return Readiness(True, detail)
+            return Readiness(
+                ready=False,
+                detail=detail,
+                reason="scheduler reports a problem",
+                cause=state.problem,
+            )
+        return Readiness(ready=True, detail=detail)
 
 
 def json_number(value: float) -> float | None:
@@ -83,11 +91,11 @@ async def check_all(components: list[Component]) -> dict[str, Readiness]:
     async def one(component: Component) -> Readiness:
         try:
             return await asyncio.wait_for(component.readiness(), CHECK_TIMEOUT)
-        except asyncio.TimeoutError:
-            return Readiness(False, reason="readiness check timed out")
+        except TimeoutError:
+            return Readiness(ready=False, reason="readiness check timed out")
         except Exception as error:  # a broken check must not break /readyz
             log.exception("readiness check of %s failed", component.name)
-            return Readiness(False, reason=f"check failed: {type(error).__name__}")
+            return Readiness(ready=False, reason=f"check failed: {type(error).__name__}")
 
     results = await asyncio.gather(*(one(c) for c in components))
     for component, result in zip(components, results, strict=True):

@@ -33,7 +33,8 @@ class Fatal(Exception):
 
 class Restart(Exception):
     """A routine end that restarting heals (a dropped connection): one WARNING line with the
-    message, no traceback, then the usual backoff."""
+    message, no traceback, then the usual backoff.
+    """
 
 
 @dataclass(frozen=True)
@@ -45,16 +46,19 @@ class Backoff:
     def delay(self, attempt: int) -> float:
         """Exponential, capped, with jitter (half to full) so restarts do not stampede."""
         ceiling = min(self.cap, self.first * 2 ** max(0, attempt - 1))
-        return random.uniform(ceiling / 2, ceiling)
+        return random.uniform(ceiling / 2, ceiling)  # noqa: S311 - jitter, not a secret
 
 
 def as_fatal(error: BaseException) -> Fatal | None:
     """The errors no restart can heal, as a one-line Fatal; None for everything else."""
     if isinstance(error, Fatal):
         return error
-    if isinstance(error, sqlite3.DatabaseError) and not isinstance(error, sqlite3.IntegrityError):
-        if any(text in str(error) for text in _UNUSABLE_DATABASE):
-            return Fatal(f"Invalid setting DATABASE_URL: the database is unusable ({error})")
+    if (
+        isinstance(error, sqlite3.DatabaseError)
+        and not isinstance(error, sqlite3.IntegrityError)
+        and any(text in str(error) for text in _UNUSABLE_DATABASE)
+    ):
+        return Fatal(f"Invalid setting DATABASE_URL: the database is unusable ({error})")
     return None
 
 

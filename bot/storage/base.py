@@ -106,7 +106,9 @@ class RecapStore(Protocol):
     async def sync_declared(
         self, declared: Sequence[tuple[Declared, datetime | None]], now: datetime
     ) -> None:
-        """Make the settings-declared subscriptions exactly ``declared`` (each with its next_due)."""
+        """Make the settings-declared subscriptions exactly ``declared`` (each with its
+        next_due).
+        """
 
     async def pause(self, subscription_id: int, reason: str) -> bool:
         """True only for the call that paused it (so the reason is logged once)."""
@@ -165,7 +167,8 @@ class RecapStore(Protocol):
         self, owner: str, now: datetime, lease_until: datetime, limit: int = 100
     ) -> list[Delivery]:
         """Open claims whose lease ran out (``lease_until < now``), moved to ``owner`` with a new
-        lease, each to one taker only. ``claimed_at`` is kept: check the channel from it on."""
+        lease, each to one taker only. ``claimed_at`` is kept: check the channel from it on.
+        """
 
     async def open_claims(self) -> list[Delivery]: ...
 

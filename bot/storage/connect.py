@@ -16,16 +16,18 @@ async def open_store(url: str, *, timeout: float = 10.0) -> RecapStore:
     try:
         parsed = parse(url)
     except BadUrl as bad:
-        raise StorageError(f"DATABASE_URL {bad}") from None
+        msg = f"DATABASE_URL {bad}"
+        raise StorageError(msg) from None
     store: RecapStore
     if parsed.path is not None:
         if problem := sqlite_path_problem(parsed.path):
-            raise StorageError(f"SQLite database {parsed.for_logs}: {problem}")
-        from bot.storage.sqlite import SQLiteStore
+            msg = f"SQLite database {parsed.for_logs}: {problem}"
+            raise StorageError(msg)
+        from bot.storage.sqlite import SQLiteStore  # noqa: PLC0415 - the backend in use only
 
         store = SQLiteStore(parsed.path, url_for_logs=parsed.for_logs, busy_timeout=timeout)
     else:
-        from bot.storage.postgres import PostgresStore
+        from bot.storage.postgres import PostgresStore  # noqa: PLC0415 - needs the postgres extra
 
         store = await PostgresStore.connect(url, timeout=timeout)
     try:

@@ -24,6 +24,10 @@ from bot.storage.base import Declared, Delivery, StorageError, Subscription
 from bot.storage.rows import DELIVERY_COLUMNS, SUBSCRIPTION_COLUMNS, from_timestamptz, whole_utc
 from bot.storage.urls import scrub, url_for_logs
 
+# SQL here is fixed text plus the column lists of bot.storage.rows and "?" or %s
+# placeholders; every value is a bound parameter. Hence `noqa: S608` (SQL built from
+# strings) on the queries that splice in a column list.
+
 # pg_advisory_xact_lock(LOCK_CLASS, hashtext(schema) + n): "case-brief-bot" in a 32-bit key.
 _LOCK_CLASS = 0x0CB0_0B07
 _MIGRATE_LOCK, _SYNC_LOCK = 0, 1
@@ -38,7 +42,8 @@ RECONNECT_SECONDS = 4.0
 class _PoolChatter(logging.Filter):
     """psycopg_pool logs every failed reconnection attempt as a WARNING (one a second or so
     during an outage) and every connection lent at INFO. The bot's database check reports an
-    outage itself, once; these lines show only at LOG_LEVEL=DEBUG."""
+    outage itself, once; these lines show only at LOG_LEVEL=DEBUG.
+    """
 
     def filter(self, record: logging.LogRecord) -> bool:
         if record.levelno >= logging.ERROR:
@@ -53,7 +58,9 @@ Connection = psycopg.AsyncConnection[tuple[Any, ...]]
 
 
 class PostgresStore:
-    """``RecapStore`` on a PostgreSQL database (the schema first on the connection's search_path)."""
+    """``RecapStore`` on a PostgreSQL database (the schema first on the connection's
+    search_path).
+    """
 
     def __init__(self, url: str, pool: AsyncConnectionPool[Connection], *, timeout: float) -> None:
         self._url = url
@@ -112,10 +119,12 @@ class PostgresStore:
             async with self._pool.connection() as connection:
                 yield connection
         except PoolTimeout:
-            raise StorageError(
-                f"PostgreSQL at {self.url_for_logs} gave no connection within {self._timeout:g} s (unreachable, "
+            msg = (
+                f"PostgreSQL at {self.url_for_logs} gave no connection within {self._timeout:g} s "
+                f"(unreachable, "
                 "or every connection busy): check the server and the network"
-            ) from None
+            )
+            raise StorageError(msg) from None
         except psycopg.Error as error:
             raise self._storage_error(error) from None
 
@@ -167,10 +176,13 @@ class PostgresStore:
             )
             version = await self._version(db)
             if version > migrations.LATEST:
-                raise StorageError(
-                    f"PostgreSQL at {self.url_for_logs} has schema version {version}, newer than this bot's "
-                    f"({migrations.LATEST}): run the newer bot, or point DATABASE_URL at another database"
+                msg = (
+                    f"PostgreSQL at {self.url_for_logs} has schema version {version}, newer than "
+                    f"this bot's "
+                    f"({migrations.LATEST}): run the newer bot, or point DATABASE_URL at another "
+                    f"database"
                 )
+                raise StorageError(msg)
             for migration in migrations.MIGRATIONS[version:]:
                 for statement in migration.statements("postgresql"):
                     await db.execute(statement)  # our own files, not user text
@@ -226,7 +238,7 @@ class PostgresStore:
                 now,
             )
             cursor = await db.execute(
-                f"SELECT {SUBSCRIPTION_COLUMNS} FROM subscriptions"
+                f"SELECT {SUBSCRIPTION_COLUMNS} FROM subscriptions"  # noqa: S608
                 " WHERE platform=%s AND channel=%s AND frequency=%s AND time=%s AND timezone=%s",
                 (platform, channel, frequency, time, tz),
             )
@@ -248,8 +260,11 @@ class PostgresStore:
     ) -> list[Subscription]:
         async with self._connection() as db:
             cursor = await db.execute(
-                f"SELECT {SUBSCRIPTION_COLUMNS} FROM subscriptions WHERE (%(p)s::text IS NULL OR platform=%(p)s)"
-                " AND (%(c)s::text IS NULL OR channel=%(c)s) AND (%(w)s::text IS NULL OR workspace=%(w)s)"
+                f"SELECT {SUBSCRIPTION_COLUMNS} FROM subscriptions WHERE "  # noqa: S608
+                f"(%(p)s::text IS NULL OR "
+                f"platform=%(p)s)"
+                " AND (%(c)s::text IS NULL OR channel=%(c)s) AND (%(w)s::text IS NULL OR "
+                "workspace=%(w)s)"
                 " ORDER BY id",
                 {"p": platform, "c": channel, "w": workspace},
             )
@@ -260,7 +275,8 @@ class PostgresStore:
     ) -> None:
         wanted = {(p, c, f, t, tz): (ws, due) for (p, ws, c, f, t, tz), due in declared}
         async with self._transaction() as db:
-            # Instances starting at once each sync; one at a time keeps the deletes and inserts simple.
+            # Instances starting at once each sync; one at a time keeps the deletes and inserts
+            # simple.
             await db.execute(
                 "SELECT pg_advisory_xact_lock(%s, hashtext(coalesce(current_schema(), '')) + %s)",
                 (_LOCK_CLASS, _SYNC_LOCK),
@@ -282,7 +298,8 @@ class PostgresStore:
                     ],
                 )
                 await many.executemany(
-                    "UPDATE subscriptions SET workspace=%s, next_due=COALESCE(next_due, %s) WHERE origin='settings'"
+                    "UPDATE subscriptions SET workspace=%s, next_due=COALESCE(next_due, %s) WHERE "
+                    "origin='settings'"
                     " AND platform=%s AND channel=%s AND frequency=%s AND time=%s AND timezone=%s",
                     [
                         (ws, _instant(due), p, c, f, t, tz)
@@ -320,7 +337,9 @@ class PostgresStore:
     async def due(self, now: datetime, limit: int = 1000) -> list[Subscription]:
         async with self._connection() as db:
             cursor = await db.execute(
-                f"SELECT {SUBSCRIPTION_COLUMNS} FROM subscriptions WHERE paused_reason IS NULL AND next_due <= %s"
+                f"SELECT {SUBSCRIPTION_COLUMNS} FROM subscriptions WHERE "  # noqa: S608
+                f"paused_reason IS NULL AND "
+                f"next_due <= %s"
                 " ORDER BY next_due, id LIMIT %s",
                 (whole_utc(now), limit),
             )
@@ -339,7 +358,8 @@ class PostgresStore:
     ) -> bool:
         async with self._connection() as db:
             cursor = await db.execute(
-                "UPDATE subscriptions SET next_due=%s WHERE id=%s AND next_due IS NOT DISTINCT FROM %s::timestamptz",
+                "UPDATE subscriptions SET next_due=%s WHERE id=%s AND next_due IS NOT DISTINCT "
+                "FROM %s::timestamptz",
                 (_instant(next_due), subscription_id, _instant(slot)),
             )
             return cursor.rowcount == 1
@@ -350,7 +370,8 @@ class PostgresStore:
     ) -> bool:
         async with self._connection() as db:
             cursor = await db.execute(
-                "INSERT INTO deliveries (subscription_id, slot, status, claimed_by, claimed_at, lease_until)"
+                "INSERT INTO deliveries (subscription_id, slot, status, claimed_by, claimed_at, "
+                "lease_until)"
                 " VALUES (%s, %s, 'claimed', %s, %s, %s) ON CONFLICT DO NOTHING",
                 (subscription_id, whole_utc(slot), owner, whole_utc(now), whole_utc(lease_until)),
             )
@@ -369,8 +390,10 @@ class PostgresStore:
         at = whole_utc(now)
         async with self._connection() as db:
             cursor = await db.execute(
-                "INSERT INTO deliveries (subscription_id, slot, status, claimed_by, claimed_at, lease_until,"
-                " finished_at, detail) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",
+                "INSERT INTO deliveries (subscription_id, slot, status, claimed_by, claimed_at, "
+                "lease_until,"
+                " finished_at, detail) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO "
+                "NOTHING",
                 (subscription_id, whole_utc(slot), status, owner, at, at, at, detail),
             )
             return cursor.rowcount == 1
@@ -386,7 +409,8 @@ class PostgresStore:
         rows.check_final(status)
         async with self._connection() as db:
             await db.execute(
-                "UPDATE deliveries SET status=%s, finished_at=%s, detail=%s WHERE subscription_id=%s AND slot=%s",
+                "UPDATE deliveries SET status=%s, finished_at=%s, detail=%s WHERE "
+                "subscription_id=%s AND slot=%s",
                 (status, whole_utc(now), detail, subscription_id, whole_utc(slot)),
             )
 
@@ -407,10 +431,12 @@ class PostgresStore:
         # channel from the original claim on.
         async with self._connection() as db:
             cursor = await db.execute(
-                "WITH expired AS MATERIALIZED ("
-                "  SELECT subscription_id, slot FROM deliveries WHERE status='claimed' AND lease_until < %(now)s"
+                "WITH expired AS MATERIALIZED ("  # noqa: S608
+                "  SELECT subscription_id, slot FROM deliveries WHERE status='claimed' AND "
+                "lease_until < %(now)s"
                 "  ORDER BY lease_until LIMIT %(limit)s FOR UPDATE SKIP LOCKED)"
-                " UPDATE deliveries AS d SET claimed_by=%(owner)s, lease_until=%(lease)s FROM expired"
+                " UPDATE deliveries AS d SET claimed_by=%(owner)s, lease_until=%(lease)s FROM "
+                "expired"
                 " WHERE d.subscription_id=expired.subscription_id AND d.slot=expired.slot"
                 "  AND d.status='claimed' AND d.lease_until < %(now)s"
                 f" RETURNING {', '.join('d.' + c.strip() for c in DELIVERY_COLUMNS.split(','))}",
@@ -429,7 +455,7 @@ class PostgresStore:
     async def open_claims(self) -> list[Delivery]:
         async with self._connection() as db:
             cursor = await db.execute(
-                f"SELECT {DELIVERY_COLUMNS} FROM deliveries WHERE status='claimed'"
+                f"SELECT {DELIVERY_COLUMNS} FROM deliveries WHERE status='claimed'"  # noqa: S608
                 " ORDER BY slot, subscription_id"
             )
             return [_delivery(r) for r in await cursor.fetchall()]
@@ -440,7 +466,8 @@ class PostgresStore:
     async def last_deliveries(self, subscription_ids: Sequence[int]) -> dict[int, Delivery]:
         async with self._connection() as db:
             cursor = await db.execute(
-                f"SELECT DISTINCT ON (subscription_id) {DELIVERY_COLUMNS} FROM deliveries"
+                f"SELECT DISTINCT ON (subscription_id) {DELIVERY_COLUMNS} FROM "  # noqa: S608
+                f"deliveries"
                 " WHERE subscription_id = ANY(%s::bigint[]) AND status IN ('sent', 'failed')"
                 " ORDER BY subscription_id, slot DESC",
                 (list(subscription_ids),),
@@ -450,7 +477,8 @@ class PostgresStore:
     async def deliveries(self) -> list[Delivery]:
         async with self._connection() as db:
             cursor = await db.execute(
-                f"SELECT {DELIVERY_COLUMNS} FROM deliveries ORDER BY slot, subscription_id"
+                f"SELECT {DELIVERY_COLUMNS} FROM deliveries ORDER BY slot, "  # noqa: S608
+                f"subscription_id"
             )
             return [_delivery(r) for r in await cursor.fetchall()]
 
@@ -469,14 +497,17 @@ class PostgresStore:
     ) -> None:
         async with self._connection() as db:
             await db.execute(
-                "INSERT INTO channel_state (platform, channel, told_at, snapshot) VALUES (%s, %s, %s, %s)"
-                " ON CONFLICT (platform, channel) DO UPDATE SET told_at=excluded.told_at, snapshot=excluded.snapshot",
+                "INSERT INTO channel_state (platform, channel, told_at, snapshot) VALUES (%s, %s, "
+                "%s, %s)"
+                " ON CONFLICT (platform, channel) DO UPDATE SET told_at=excluded.told_at, "
+                "snapshot=excluded.snapshot",
                 (platform, channel, whole_utc(when), json.dumps(snapshot, sort_keys=True)),
             )
 
 
 _INSERT_SUBSCRIPTION = (
-    "INSERT INTO subscriptions (platform, workspace, channel, frequency, time, timezone, origin, created_by,"
+    "INSERT INTO subscriptions (platform, workspace, channel, frequency, time, timezone, origin, "
+    "created_by,"
     " created_at, next_due) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING"
 )
 
@@ -514,7 +545,8 @@ async def _insert_subscription(
 
 def _cannot_connect(where: str, detail: str) -> str:
     return (
-        f"cannot reach {where} ({detail}): check that the server runs and DATABASE_URL's host, port, user "
+        f"cannot reach {where} ({detail}): check that the server runs and DATABASE_URL's host, "
+        f"port, user "
         "and database"
     )
 

@@ -6,7 +6,7 @@ SQLite keeps that form (it sorts and compares as text). PostgreSQL stores ``time
 """
 
 from collections.abc import Callable, Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from bot.storage.base import Delivery, Subscription
@@ -26,8 +26,9 @@ TEXT_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 def whole_utc(moment: datetime) -> datetime:
     """``moment`` in UTC to the second; a naive datetime is a programming error."""
     if moment.tzinfo is None or moment.utcoffset() is None:
-        raise ValueError(f"the store takes aware datetimes, got naive {moment!r}")
-    return moment.astimezone(timezone.utc).replace(microsecond=0)
+        msg = f"the store takes aware datetimes, got naive {moment!r}"
+        raise ValueError(msg)
+    return moment.astimezone(UTC).replace(microsecond=0)
 
 
 def utc_text(moment: datetime) -> str:
@@ -40,12 +41,13 @@ def parse_utc_text(text: str) -> datetime:
 
 
 def from_timestamptz(value: datetime) -> datetime:
-    return value.astimezone(timezone.utc)
+    return value.astimezone(UTC)
 
 
 def check_final(status: str) -> None:
     if status not in FINAL_STATUSES:
-        raise ValueError(f"a finished delivery is one of {FINAL_STATUSES}, not {status!r}")
+        msg = f"a finished delivery is one of {FINAL_STATUSES}, not {status!r}"
+        raise ValueError(msg)
 
 
 def subscription(row: Sequence[Any], instant: Callable[[Any], datetime]) -> Subscription:

@@ -4,7 +4,8 @@ Every call runs on one of the store's two worker threads, each with its own conn
 for writes, one for reads, so the event loop never waits on the disk and a read (``/recap
 list``) never queues behind a write waiting for the lock. WAL lets readers and one writer work
 at once, across threads and processes; writes take the lock up front (``BEGIN IMMEDIATE``) so
-two processes never interleave, and wait for it at most ``busy_timeout`` seconds. Exactly-once rests on the deliveries table's primary
+two processes never interleave, and wait for it at most ``busy_timeout`` seconds. Exactly-once rests
+on the deliveries table's primary
 key: a slot is claimed by inserting its row, and only one insert can win.
 
 The schema version is SQLite's ``user_version``, as schema 1's store kept it, so files made by
@@ -12,7 +13,6 @@ that store are upgraded in place.
 """
 
 import asyncio
-import os
 import json
 import sqlite3
 import threading
@@ -26,6 +26,10 @@ from typing import Any, TypeVar
 from bot.storage import migrations, rows
 from bot.storage.base import Declared, Delivery, StorageError, Subscription
 from bot.storage.rows import DELIVERY_COLUMNS, SUBSCRIPTION_COLUMNS, parse_utc_text, utc_text
+
+# SQL here is fixed text plus the column lists of bot.storage.rows and "?" or %s
+# placeholders; every value is a bound parameter. Hence `noqa: S608` (SQL built from
+# strings) on the queries that splice in a column list.
 
 T = TypeVar("T")
 
@@ -65,7 +69,8 @@ class SQLiteStore:
     ) -> T:
         """``work`` on the read connection (one statement: autocommit) or on ``executor``'s."""
         if self._closed:
-            raise StorageError(f"SQLite database {self.url_for_logs}: the store was closed")
+            msg = f"SQLite database {self.url_for_logs}: the store was closed"
+            raise StorageError(msg)
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(executor or self._reader, self._call, work)
 
@@ -78,10 +83,11 @@ class SQLiteStore:
         except sqlite3.Error as error:
             raise self._storage_error(error) from error
         except OSError as error:  # making its directory
-            raise StorageError(
+            msg = (
                 f"SQLite database {self.url_for_logs} cannot be opened: {error.strerror or error}: "
                 "check that the bot may write there"
-            ) from error
+            )
+            raise StorageError(msg) from error
 
     def _connect(self) -> sqlite3.Connection:
         connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
@@ -100,7 +106,8 @@ class SQLiteStore:
 
     def _use_wal(self, connection: sqlite3.Connection) -> None:
         """WAL is stored in the file, so only the first opener switches it; two first openers may
-        race, and this pragma does not wait on the busy handler, so the loser retries."""
+        race, and this pragma does not wait on the busy handler, so the loser retries.
+        """
         deadline = monotonic() + self.busy_timeout
         while True:
             try:
@@ -136,20 +143,28 @@ class SQLiteStore:
             )
         elif primary in (_READONLY, _PERM):
             text = (
-                f"{where} is read-only: give the bot's user write access to the file and its directory "
+                f"{where} is read-only: give the bot's user write access to the file and its "
+                f"directory "
                 "(SQLite writes -wal and -shm files beside it)"
             )
         elif primary in (_CORRUPT, _NOTADB):
             text = (
-                f"{where} is corrupt or not a SQLite database: restore it from a backup, or move it away "
+                f"{where} is corrupt or not a SQLite database: restore it from a backup, or move "
+                f"it away "
                 "to start an empty one"
             )
         elif primary == _FULL:
             text = f"{where}: the disk is full: free space on its disk, then retry"
         elif primary == _CANTOPEN:
-            text = f"{where} cannot be opened: check that its directory exists and that the bot may write there"
+            text = (
+                f"{where} cannot be opened: check that its directory exists and that the bot may "
+                f"write there"
+            )
         elif primary == _IOERR:
-            text = f"{where}: disk I/O error ({getattr(error, 'sqlite_errorname', '?')}): check the disk and the file"
+            text = (
+                f"{where}: disk I/O error ({getattr(error, 'sqlite_errorname', '?')}): check the "
+                f"disk and the file"
+            )
         else:
             text = f"{where} failed: {error}"
         return StorageError(text)
@@ -161,21 +176,25 @@ class SQLiteStore:
 
     def _file_identity(self) -> tuple[int, int]:
         try:
-            stat = os.stat(self.path)
+            stat = Path(self.path).stat()
         except FileNotFoundError:
-            raise StorageError(
+            msg = (
                 f"SQLite database {self.url_for_logs} was deleted while the bot used it: "
                 "restore it from a backup, or restart to start a new one"
-            ) from None
+            )
+            raise StorageError(msg) from None
         return stat.st_dev, stat.st_ino
 
     def _migrate(self, db: sqlite3.Connection) -> None:
         version = int(db.execute("PRAGMA user_version").fetchone()[0])
         if version > migrations.LATEST:
-            raise StorageError(
-                f"SQLite database {self.url_for_logs} has schema version {version}, newer than this bot's "
-                f"({migrations.LATEST}): run the newer bot, or point DATABASE_URL at another database"
+            msg = (
+                f"SQLite database {self.url_for_logs} has schema version {version}, newer than "
+                f"this bot's "
+                f"({migrations.LATEST}): run the newer bot, or point DATABASE_URL at another "
+                f"database"
             )
+            raise StorageError(msg)
         for migration in migrations.MIGRATIONS[version:]:
             for statement in migration.statements("sqlite"):
                 db.execute(statement)
@@ -187,16 +206,18 @@ class SQLiteStore:
     async def ping(self) -> None:
         """Reads the file's header, so a file gone bad shows (a bare SELECT 1 would not read it),
         and checks that the file at the path is still the one open: one deleted or replaced
-        under a running bot would otherwise take every later write with it."""
+        under a running bot would otherwise take every later write with it.
+        """
         await self._run(lambda db: db.execute("PRAGMA user_version").fetchone())
         if (
             self._identity is not None
             and await asyncio.to_thread(self._file_identity) != self._identity
         ):
-            raise StorageError(
+            msg = (
                 f"SQLite database {self.url_for_logs} was replaced while the bot used it: "
                 "put the original back, or restart to use the new file"
             )
+            raise StorageError(msg)
 
     async def close(self) -> None:
         if self._closed:
@@ -244,7 +265,7 @@ class SQLiteStore:
                 now,
             )
             row = db.execute(
-                f"SELECT {SUBSCRIPTION_COLUMNS} FROM subscriptions"
+                f"SELECT {SUBSCRIPTION_COLUMNS} FROM subscriptions"  # noqa: S608
                 " WHERE platform=? AND channel=? AND frequency=? AND time=? AND timezone=?",
                 (platform, channel, frequency, time, tz),
             ).fetchone()
@@ -266,7 +287,8 @@ class SQLiteStore:
         *,
         workspace: str | None = None,
     ) -> list[Subscription]:
-        query, args = f"SELECT {SUBSCRIPTION_COLUMNS} FROM subscriptions WHERE 1=1", []
+        query = f"SELECT {SUBSCRIPTION_COLUMNS} FROM subscriptions WHERE 1=1"  # noqa: S608
+        args: list[str] = []
         for column, value in (
             ("platform", platform),
             ("channel", channel),
@@ -302,7 +324,8 @@ class SQLiteStore:
                 ],
             )
             db.executemany(
-                "UPDATE subscriptions SET workspace=?, next_due=COALESCE(next_due, ?) WHERE origin='settings'"
+                "UPDATE subscriptions SET workspace=?, next_due=COALESCE(next_due, ?) WHERE "
+                "origin='settings'"
                 " AND platform=? AND channel=? AND frequency=? AND time=? AND timezone=?",
                 [
                     (ws, _text(due), p, c, f, t, tz)
@@ -327,7 +350,8 @@ class SQLiteStore:
         return await self._write(
             lambda db: (
                 db.execute(
-                    "UPDATE subscriptions SET paused_reason=? WHERE platform=? AND workspace=? AND paused_reason IS NULL",
+                    "UPDATE subscriptions SET paused_reason=? WHERE platform=? AND workspace=? AND "
+                    "paused_reason IS NULL",
                     (reason, platform, workspace),
                 ).rowcount
             )
@@ -350,7 +374,9 @@ class SQLiteStore:
             lambda db: [
                 _subscription(r)
                 for r in db.execute(
-                    f"SELECT {SUBSCRIPTION_COLUMNS} FROM subscriptions WHERE paused_reason IS NULL AND next_due <= ?"
+                    f"SELECT {SUBSCRIPTION_COLUMNS} FROM subscriptions WHERE "  # noqa: S608
+                    f"paused_reason IS NULL "
+                    f"AND next_due <= ?"
                     " ORDER BY next_due, id LIMIT ?",
                     (utc_text(now), limit),
                 )
@@ -385,7 +411,8 @@ class SQLiteStore:
         return await self._write(
             lambda db: (
                 db.execute(
-                    "INSERT INTO deliveries (subscription_id, slot, status, claimed_by, claimed_at, lease_until)"
+                    "INSERT INTO deliveries (subscription_id, slot, status, claimed_by, "
+                    "claimed_at, lease_until)"
                     " VALUES (?, ?, 'claimed', ?, ?, ?) ON CONFLICT DO NOTHING",
                     (subscription_id, utc_text(slot), owner, utc_text(now), utc_text(lease_until)),
                 ).rowcount
@@ -406,7 +433,8 @@ class SQLiteStore:
         return await self._write(
             lambda db: (
                 db.execute(
-                    "INSERT INTO deliveries (subscription_id, slot, status, claimed_by, claimed_at, lease_until,"
+                    "INSERT INTO deliveries (subscription_id, slot, status, claimed_by, "
+                    "claimed_at, lease_until,"
                     " finished_at, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                     (
                         subscription_id,
@@ -434,7 +462,8 @@ class SQLiteStore:
         rows.check_final(status)
         await self._write(
             lambda db: db.execute(
-                "UPDATE deliveries SET status=?, finished_at=?, detail=? WHERE subscription_id=? AND slot=?",
+                "UPDATE deliveries SET status=?, finished_at=?, detail=? WHERE subscription_id=? "
+                "AND slot=?",
                 (status, utc_text(now), detail, subscription_id, utc_text(slot)),
             )
         )
@@ -455,14 +484,17 @@ class SQLiteStore:
         # claimed_at is kept: the new owner checks the channel from the original claim on.
         def work(db: sqlite3.Connection) -> list[Delivery]:
             expired = db.execute(
-                "SELECT subscription_id, slot FROM deliveries WHERE status='claimed' AND lease_until < ?"
+                "SELECT subscription_id, slot FROM deliveries WHERE status='claimed' AND "
+                "lease_until < ?"
                 " ORDER BY lease_until LIMIT ?",
                 (utc_text(now), limit),
             ).fetchall()
             taken = []
             for subscription_id, slot in expired:
                 row = db.execute(
-                    f"UPDATE deliveries SET claimed_by=?, lease_until=? WHERE subscription_id=? AND slot=?"
+                    f"UPDATE deliveries SET claimed_by=?, lease_until=? WHERE "  # noqa: S608
+                    f"subscription_id=? "
+                    f"AND slot=?"
                     f" RETURNING {DELIVERY_COLUMNS}",
                     (owner, utc_text(lease_until), subscription_id, slot),
                 ).fetchone()
@@ -476,7 +508,9 @@ class SQLiteStore:
             lambda db: [
                 _delivery(r)
                 for r in db.execute(
-                    f"SELECT {DELIVERY_COLUMNS} FROM deliveries WHERE status='claimed' ORDER BY slot, subscription_id"
+                    f"SELECT {DELIVERY_COLUMNS} FROM deliveries WHERE "  # noqa: S608
+                    f"status='claimed' ORDER BY "
+                    f"slot, subscription_id"
                 )
             ]
         )
@@ -493,7 +527,9 @@ class SQLiteStore:
                 chunk = ids[start : start + _MAX_VARIABLES]
                 marks = ",".join("?" * len(chunk))
                 for row in db.execute(
-                    f"SELECT {DELIVERY_COLUMNS} FROM deliveries AS d WHERE subscription_id IN ({marks})"
+                    f"SELECT {DELIVERY_COLUMNS} FROM deliveries AS d WHERE "  # noqa: S608
+                    f"subscription_id IN "
+                    f"({marks})"
                     " AND status IN ('sent', 'failed') AND slot = (SELECT MAX(slot) FROM deliveries"
                     " WHERE subscription_id = d.subscription_id AND status IN ('sent', 'failed'))",
                     chunk,
@@ -508,7 +544,8 @@ class SQLiteStore:
             lambda db: [
                 _delivery(r)
                 for r in db.execute(
-                    f"SELECT {DELIVERY_COLUMNS} FROM deliveries ORDER BY slot, subscription_id"
+                    f"SELECT {DELIVERY_COLUMNS} FROM deliveries ORDER BY slot, "  # noqa: S608
+                    f"subscription_id"
                 )
             ]
         )
@@ -529,15 +566,18 @@ class SQLiteStore:
         text = json.dumps(snapshot, sort_keys=True)
         await self._write(
             lambda db: db.execute(
-                "INSERT INTO channel_state (platform, channel, told_at, snapshot) VALUES (?, ?, ?, ?)"
-                " ON CONFLICT (platform, channel) DO UPDATE SET told_at=excluded.told_at, snapshot=excluded.snapshot",
+                "INSERT INTO channel_state (platform, channel, told_at, snapshot) VALUES (?, ?, ?, "
+                "?)"
+                " ON CONFLICT (platform, channel) DO UPDATE SET told_at=excluded.told_at, "
+                "snapshot=excluded.snapshot",
                 (platform, channel, utc_text(when), text),
             )
         )
 
 
 _INSERT_SUBSCRIPTION = (
-    "INSERT INTO subscriptions (platform, workspace, channel, frequency, time, timezone, origin, created_by,"
+    "INSERT INTO subscriptions (platform, workspace, channel, frequency, time, timezone, origin, "
+    "created_by,"
     " created_at, next_due) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"
 )
 

@@ -1,4 +1,5 @@
-"""DATABASE_URL forms, checked without touching the disk or the network, and shown without passwords.
+"""DATABASE_URL forms, checked without touching the disk or the network, and shown without
+passwords.
 
 - ``sqlite:///relative/path.sqlite3`` or ``sqlite:////absolute/path.sqlite3`` (three slashes,
   then the path), the embedded default: one host, one or several processes.
@@ -17,6 +18,7 @@ SQLITE_PREFIX = "sqlite:///"
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 SQLITE_HEADER = b"SQLite format 3\x00"
 EXAMPLES = "sqlite:///case-brief.sqlite3 or postgresql://user@host:5432/database"
+_LAST_PORT = 65535
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,49 +41,56 @@ def parse(url: str) -> DatabaseUrl:
     if url.startswith(SQLITE_PREFIX):
         text = url.removeprefix(SQLITE_PREFIX)
         if not text:
-            raise BadUrl(f"{url!r} names no file; use e.g. sqlite:///case-brief.sqlite3")
+            msg = f"{url!r} names no file; use e.g. sqlite:///case-brief.sqlite3"
+            raise BadUrl(msg)
         if "?" in text or "#" in text:
-            raise BadUrl(
-                f"{url!r}: a SQLite URL takes no ?parameters or #fragment, only a file path"
-            )
+            msg = f"{url!r}: a SQLite URL takes no ?parameters or #fragment, only a file path"
+            raise BadUrl(msg)
         if text == ":memory:":
-            raise BadUrl(
-                f"{url!r}: an in-memory database would lose every subscription at exit; give a file "
+            msg = (
+                f"{url!r}: an in-memory database would lose every subscription at exit; give a "
+                f"file "
                 "path such as sqlite:///case-brief.sqlite3"
             )
+            raise BadUrl(msg)
         if text.endswith("/"):
-            raise BadUrl(
-                f"{url!r} names a directory; give a file path such as {url}case-brief.sqlite3"
-            )
+            msg = f"{url!r} names a directory; give a file path such as {url}case-brief.sqlite3"
+            raise BadUrl(msg)
         return DatabaseUrl("sqlite", url, Path(text))
     if url.startswith(POSTGRES_SCHEMES):
         try:
-            from psycopg.conninfo import conninfo_to_dict  # libpq's own parser
+            # libpq's own parser, from the postgres extra: imported only for a PostgreSQL URL.
+            from psycopg.conninfo import conninfo_to_dict  # noqa: PLC0415
         except ImportError:
-            raise BadUrl(
+            msg = (
                 "PostgreSQL needs psycopg, which is not installed: pip install -e '.[postgres]' "
                 "(or use a sqlite:/// URL)"
-            ) from None
+            )
+            raise BadUrl(msg) from None
         try:
             params = conninfo_to_dict(url)
-        except Exception:
-            raise BadUrl(
+        except Exception:  # noqa: BLE001 - whatever libpq's parser refuses is a bad URL
+            msg = (
                 f"{url_for_logs(url)} is not a valid PostgreSQL URL; use e.g. "
                 "postgresql://user@host:5432/database"
-            ) from None
+            )
+            raise BadUrl(msg) from None
         ports = str(params.get("port") or "5432").split(",")  # libpq takes host1:port1,host2:port2
-        if not all(p.isdigit() and 0 < int(p) < 65536 for p in ports):
-            raise BadUrl(
+        if not all(p.isdigit() and 0 < int(p) <= _LAST_PORT for p in ports):
+            msg = (
                 f"{url_for_logs(url)} is not a valid PostgreSQL URL: the port must be a number "
                 "from 1 to 65535"
             )
+            raise BadUrl(msg)
         return DatabaseUrl("postgresql", url, None)
     if url.startswith("sqlite:"):
-        raise BadUrl(
+        msg = (
             f"{url_for_logs(url)}: a SQLite URL starts with three slashes, then the path: "
             "sqlite:///relative.sqlite3 or sqlite:////absolute/path.sqlite3"
         )
-    raise BadUrl(f"{url_for_logs(url)!r} is not a database URL; use {EXAMPLES}")
+        raise BadUrl(msg)
+    msg = f"{url_for_logs(url)!r} is not a database URL; use {EXAMPLES}"
+    raise BadUrl(msg)
 
 
 def check_database_url(url: str) -> str | None:
@@ -114,7 +123,8 @@ def sqlite_path_problem(path: Path) -> str | None:
             directory = path.parent
             if not os.access(directory, os.W_OK | os.X_OK):
                 return (
-                    f"{directory} (the database's directory) is not writable; SQLite writes its -wal and "
+                    f"{directory} (the database's directory) is not writable; SQLite writes its "
+                    f"-wal and "
                     "-shm files beside the database"
                 )
             with path.open("rb") as file:
@@ -135,7 +145,9 @@ def sqlite_path_problem(path: Path) -> str | None:
 
 
 def url_for_logs(url: str) -> str:
-    """``url`` with any password (in the user part or a ``password=`` parameter) replaced by ``***``."""
+    """``url`` with any password (in the user part or a ``password=`` parameter) replaced by
+    ``***``.
+    """
     try:
         parts = urlsplit(url)
     except ValueError:

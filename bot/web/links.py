@@ -34,7 +34,8 @@ class SiteLinks:
         return f"{page}#{fragment}" if fragment else page
 
     def source(self, source_id: str, fragment: str = "") -> str:
-        page = f"{self.root}sources/{percent_encode(source_id, safe='')}{'.html' if self.static else ''}"
+        suffix = ".html" if self.static else ""
+        page = f"{self.root}sources/{percent_encode(source_id, safe='')}{suffix}"
         return f"{page}#{fragment}" if fragment else page
 
     def passage(self, source_id: str, quote: str) -> str:

@@ -132,7 +132,8 @@ class SourceView:
 
 class WebPages:
     """Renders pages and keeps them. Safe to call from worker threads (the server renders
-    pages missing from the cache off the event loop)."""
+    pages missing from the cache off the event loop).
+    """
 
     def __init__(self, dispatcher: Dispatcher, environment: Environment | None = None) -> None:
         self.dispatcher = dispatcher

@@ -26,7 +26,9 @@ async def _reload_content(dispatcher: Dispatcher, every_seconds: float) -> None:
 async def serve_web_until(
     dispatcher: Dispatcher, stop: asyncio.Event, *, host: str, port: int, reload_seconds: float
 ) -> None:
-    """Serve on host:port until ``stop`` is set; reload content every ``reload_seconds`` (0: never)."""
+    """Serve on host:port until ``stop`` is set; reload content every ``reload_seconds`` (0:
+    never).
+    """
     runner = web.AppRunner(build_web_app(dispatcher), access_log=None, **HANDLER_ARGS)
     await runner.setup()
     watcher = None

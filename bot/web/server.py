@@ -15,7 +15,6 @@ from bot.core.dispatch import Dispatcher
 from bot.web.links import SiteLinks
 from bot.web.pages import CSP_HEADER, STYLESHEET, WebPages
 
-
 PAGES_KEY = web.AppKey("web_pages", WebPages)
 SECURITY_HEADERS = {
     "Content-Security-Policy": CSP_HEADER,
@@ -52,7 +51,7 @@ def add_web_routes(app: web.Application, dispatcher: Dispatcher) -> WebPages:
 
     # A page is rendered once per content version and day; that first render (tens of ms
     # on a large brief) runs in a worker thread so the event loop never waits on it.
-    async def index(request: web.Request) -> web.Response:
+    async def index(_request: web.Request) -> web.Response:
         page = pages.cached_index(SERVED)
         if page is None:
             page = await asyncio.to_thread(pages.index, SERVED)
@@ -64,13 +63,13 @@ def add_web_routes(app: web.Application, dispatcher: Dispatcher) -> WebPages:
         if page is None:
             page = await asyncio.to_thread(pages.source, source_id, SOURCE_PAGE)
         if page is None:
-            raise web.HTTPNotFound()
+            raise web.HTTPNotFound
         return _html(page)
 
     async def search(request: web.Request) -> web.Response:
         return _html(pages.search(request.query.get("q", ""), SERVED))
 
-    async def css(request: web.Request) -> web.Response:
+    async def css(_request: web.Request) -> web.Response:
         return web.Response(
             body=stylesheet, content_type="text/css", charset="utf-8", headers=SECURITY_HEADERS
         )

@@ -13,7 +13,8 @@ def _cited_by(reply: Reply, needle: str) -> set[str]:
         for item in section.items:
             if needle in f"{item.label or ''} {item.text}":
                 return {by_number[n] for n in item.cites}
-    raise AssertionError(f"no item mentions {needle!r}")
+    msg = f"no item mentions {needle!r}"
+    raise AssertionError(msg)
 
 
 BOTH = {"epoch-times", "washington-report"}
@@ -59,10 +60,8 @@ def test_who_lists_everyone_and_filters_by_name(dispatcher: Dispatcher) -> None:
     assert {"Colleen Kollar-Kotelly", "Dottie Romo", "Centro de Trabajadores Unidos"} <= everyone
     assert [f.label for f in dispatcher.run_line("/who romo").figures] == ["Dottie Romo"]
     nobody = dispatcher.run_line("/who Nobody Here")
-    assert (
-        nobody.citations == ()
-        and "No one in the sources matches" in nobody.sections[0].items[0].text
-    )
+    assert nobody.citations == ()
+    assert "No one in the sources matches" in nobody.sections[0].items[0].text
 
 
 def test_sources_lists_metadata_and_differences(dispatcher: Dispatcher) -> None:
@@ -72,7 +71,8 @@ def test_sources_lists_metadata_and_differences(dispatcher: Dispatcher) -> None:
         "The Epoch Times (Jack Phillips), Feb. 28, 2026",
         "Undated WASHINGTON report (outlet not stated)",
     ]
-    assert "Outlet: not stated" in listing[1].text and "URL: not stated" in listing[1].text
+    assert "Outlet: not stated" in listing[1].text
+    assert "URL: not stated" in listing[1].text
     assert "Published: Feb. 28, 2026;" in listing[0].text
     assert "Date: not stated; not before Feb. 26, 2026." in listing[1].text
     assert any(s.heading == "Where the reports differ" for s in reply.sections)
@@ -87,10 +87,8 @@ def test_quote_returns_ranked_verbatim_cited_sentences(dispatcher: Dispatcher) -
 
 def test_quote_with_no_match_says_so_clearly(dispatcher: Dispatcher) -> None:
     reply = dispatcher.run_line("/quote xylophone zebra")
-    assert (
-        reply.citations == ()
-        and "Nothing in the 2 sources matches" in reply.sections[0].items[0].text
-    )
+    assert reply.citations == ()
+    assert "Nothing in the 2 sources matches" in reply.sections[0].items[0].text
 
 
 @pytest.mark.parametrize(
@@ -101,10 +99,8 @@ def test_help_lists_every_command_with_its_options(dispatcher: Dispatcher, name:
     assert reply.kind is ReplyKind.HELP
     entries = {item.label: item.text for item in reply.sections[1].items}
     assert any(label.startswith(f"/{name}") for label in entries)
-    assert (
-        "/quote <words>" in entries
-        and "`words`: the words to look for" in entries["/quote <words>"]
-    )
+    assert "/quote <words>" in entries
+    assert "`words`: the words to look for" in entries["/quote <words>"]
     assert "public" in (reply.footer or "")
 
 

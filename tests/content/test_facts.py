@@ -76,7 +76,8 @@ def test_a_full_date_covers_its_parts_and_weekday() -> None:
     assert ruling == PartialDate(2026, 2, 26)
     for part in ("February 2026", "Feb. 26", "2026", "Thursday", "February"):
         found = parse_date(part)
-        assert found is not None and ruling.covers(found), part
+        assert found is not None, part
+        assert ruling.covers(found), part
     assert not ruling.covers(PartialDate(2026, 2, 27))
     assert not ruling.covers(PartialDate(weekday=4))  # Friday
     assert not ruling.covers(PartialDate(relative="this week"))
@@ -112,7 +113,10 @@ def test_names(text: str, expected: list[str]) -> None:
 
 
 def test_ordinary_words_starting_a_sentence_are_not_names() -> None:
-    text = "Multiple ongoing legal challenges exist. Nevertheless, two orders stand. Officials declined."
+    text = (
+        "Multiple ongoing legal challenges exist. Nevertheless, two orders stand. Officials "
+        "declined."
+    )
     assert names(text) == []
 
 
@@ -126,7 +130,10 @@ def test_a_sentence_initial_name_counts_when_shaped_or_known() -> None:
 
 
 def test_quoted_phrases_fold_typography_and_mark_what_they_hold() -> None:
-    text = "calling it a \u201csignificant development\u201d worth 42,695 and \u201cICE\u2019s request\u201d"
+    text = (
+        "calling it a \u201csignificant development\u201d worth 42,695 and \u201cICE\u2019s "
+        "request\u201d"
+    )
     assert norms(quoted_phrases(text)) == ["significant development", "ice's request"]
     facts = extract_facts(text)
     assert [(f.kind, f.quoted) for f in facts if f.kind is not Kind.QUOTE] == [

@@ -16,23 +16,26 @@ def test_not_utf8_names_line_column_and_byte(tmp_path: Path) -> None:
     file = tmp_path / "a.md"
     file.write_bytes(b"# Title\nok line\nbad \xe9 here\n")  # Latin-1, as some editors save
     problem = read_text(file)
-    assert isinstance(problem, Problem) and problem.file == file and problem.line == 3
-    assert (
-        "not valid UTF-8" in problem.message
-        and "0xe9" in problem.message
-        and "column 5" in problem.message
-    )
+    assert isinstance(problem, Problem)
+    assert problem.file == file
+    assert problem.line == 3
+    assert "not valid UTF-8" in problem.message
+    assert "0xe9" in problem.message
+    assert "column 5" in problem.message
 
 
 def test_binary_file_is_named_as_binary(tmp_path: Path) -> None:
     file = tmp_path / "a.toml"
     file.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
     problem = read_text(file)
-    assert isinstance(problem, Problem) and problem.line == 3 and "binary" in problem.message
+    assert isinstance(problem, Problem)
+    assert problem.line == 3
+    assert "binary" in problem.message
 
 
 def test_unreadable_path_is_a_problem(tmp_path: Path) -> None:
     folder = tmp_path / "a.md"
     folder.mkdir()
     problem = read_text(folder)
-    assert isinstance(problem, Problem) and "cannot be read" in problem.message
+    assert isinstance(problem, Problem)
+    assert "cannot be read" in problem.message

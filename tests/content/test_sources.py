@@ -15,8 +15,11 @@ def test_shipped_seeds_load_with_stated_metadata_only(content_dirs: tuple[Path, 
         "Jack Phillips",
         date(2026, 2, 28),
     )
-    assert report.meta.outlet is None and report.meta.published is None and report.meta.url is None
-    assert report.date == date(2026, 2, 26) and not report.date_is_exact
+    assert report.meta.outlet is None
+    assert report.meta.published is None
+    assert report.meta.url is None
+    assert report.date == date(2026, 2, 26)
+    assert not report.date_is_exact
 
 
 def test_seeds_are_byte_for_byte_copies_of_the_shared_reports() -> None:

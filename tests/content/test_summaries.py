@@ -17,7 +17,8 @@ GOOD = """# Title
 def test_claims_labels_and_citations_are_parsed_with_their_lines() -> None:
     topic, problems = parse_topic(Path("t.md"), GOOD)
     assert problems == []
-    assert topic is not None and topic.title == "Title"
+    assert topic is not None
+    assert topic.title == "Title"
     first, second = topic.claims()
     assert (first.text, first.line, first.citations[0].line) == (
         "A claim that runs over two lines.",

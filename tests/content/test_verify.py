@@ -23,7 +23,8 @@ def _add_claim(dirs: tuple[Path, Path], citation: str) -> int:
 def test_shipped_content_verifies_every_quote(content_dirs: tuple[Path, Path]) -> None:
     content = _load(content_dirs)
     assert content.verification.ok
-    assert content.verification.quotes >= 80 and content.verification.uncited_sources == ()
+    assert content.verification.quotes >= 80
+    assert content.verification.uncited_sources == ()
 
 
 def test_a_good_quote_with_straight_quotes_and_dashes_passes(
@@ -46,15 +47,14 @@ def test_a_broken_quote_names_file_line_and_closest_passage(
     with pytest.raises(ContentError) as caught:
         _load(content_dirs)
     (problem,) = caught.value.problems
-    assert problem.file.name == "ruling.md" and problem.line == line
+    assert problem.file.name == "ruling.md"
+    assert problem.line == line
     report = str(problem)
     assert "quote not found in epoch-times" in report
     assert 'quote:   "the IRS violated a privacy law approximately 42,695 times"' in report
-    assert (
-        "closest:" in report
-        and "confidentiality law" in report
-        and "000_5b59725cd89fcc65.txt:13" in report
-    )
+    assert "closest:" in report
+    assert "confidentiality law" in report
+    assert "000_5b59725cd89fcc65.txt:13" in report
 
 
 def test_a_quote_from_a_photo_caption_is_not_evidence(content_dirs: tuple[Path, Path]) -> None:

@@ -4,7 +4,7 @@ import dataclasses
 import threading
 import typing
 from collections.abc import Callable, Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.app import build_dispatcher
@@ -13,7 +13,7 @@ from bot.content.store import Content, ContentStore
 from bot.core.dispatch import Dispatcher
 from bot.core.registry import Command, CommandRequest, Context, Registry
 from bot.core.reply import Reply
-from bot.core.services import RecapBackend, RecapSchedule, Recaps, Services
+from bot.core.services import RecapBackend, Recaps, RecapSchedule, Services
 from bot.settings import Settings
 
 
@@ -24,13 +24,14 @@ class Backend:
 
     def __init__(self) -> None:
         Backend.built += 1
-        self.for_handlers: Recaps = typing.cast(Recaps, object())
+        self.for_handlers: Recaps = typing.cast("Recaps", object())
 
 
 def test_nothing_is_built_until_asked_then_once_even_from_many_threads_at_once() -> None:
     Backend.built = 0
     services = Services(recap_service=Backend, recap_timezone="Europe/Berlin")
-    assert Backend.built == 0 and services.recap_timezone == "Europe/Berlin"
+    assert Backend.built == 0
+    assert services.recap_timezone == "Europe/Berlin"
     start = threading.Barrier(8)
     seen: list[Recaps | None] = []
 
@@ -43,12 +44,14 @@ def test_nothing_is_built_until_asked_then_once_even_from_many_threads_at_once()
         thread.start()
     for thread in threads:
         thread.join()
-    assert Backend.built == 1 and len({id(recaps) for recaps in seen}) == 1
+    assert Backend.built == 1
+    assert len({id(recaps) for recaps in seen}) == 1
 
 
 def test_a_bot_without_recaps_gives_handlers_none() -> None:
     services = Services()
-    assert services.recaps is None and services.recap_service is None
+    assert services.recaps is None
+    assert services.recap_service is None
     assert services.recap_timezone == "UTC"
 
 
@@ -63,7 +66,7 @@ def test_handlers_get_the_dispatchers_services(settings: Settings) -> None:
     dispatcher = Dispatcher(
         Registry([Command("probe", "A probe", handler, cacheable=False)]),
         ContentStore(settings.seeds_dir, settings.summaries_dir, TOPIC_COMMANDS),
-        clock=lambda: datetime(2026, 3, 1),
+        clock=lambda: datetime(2026, 3, 1, tzinfo=UTC),
         services=services,
     )
     dispatcher.run_line("/probe")
@@ -74,7 +77,7 @@ def _hints(member: object) -> dict[str, object]:
     function = member.fget if isinstance(member, property) else member
     # Content is imported for type checking only (bot.core.services), as mypy reads it.
     return typing.get_type_hints(
-        typing.cast(Callable[..., object], function), localns={"Content": Content}
+        typing.cast("Callable[..., object]", function), localns={"Content": Content}
     )
 
 
@@ -98,7 +101,8 @@ def test_the_handlers_wiring_is_typed_without_any() -> None:
     ]
     members += [Services.__init__, Services.recaps, Services.recap_service]
     hints = [_hints(member) for member in members]
-    assert len(hints) == 14 and all(hints)
+    assert len(hints) == 14
+    assert all(hints)
     found = [t for hint in hints for value in hint.values() for t in _types(value)]
     assert typing.Any not in found
 
@@ -110,7 +114,8 @@ def test_the_apps_services_give_handlers_recaps_without_opening_the_database(
     dispatcher = build_dispatcher(settings.model_copy(update={"recap_timezone": "Asia/Tokyo"}))
     recaps = dispatcher.services.recaps
     service = dispatcher.services.recap_service
-    assert service is not None and recaps is service.for_handlers
+    assert service is not None
+    assert recaps is service.for_handlers
     assert dispatcher.services.recap_timezone == "Asia/Tokyo"
     assert not database.exists()  # built, not opened: a command that lists recaps opens it
     assert recaps.listing("slack", "C1") == []

@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+
 from tests.hermetic import outside_checkout
 
 
@@ -19,4 +20,5 @@ def run_bot(cwd: Path, *args: str, **env: str) -> subprocess.CompletedProcess[st
         cwd=outside_checkout(cwd),
         env=clean,
         timeout=120,
+        check=False,
     )

@@ -23,7 +23,7 @@ _CLAIM = re.compile(r"^-\s")
 _LABELLED = re.compile(r"^-\s+\*\*(?P<label>[^*]+)\*\*:?\s+(?P<text>.*)$")
 _QUOTE = re.compile(r'"(?P<quote>.+)"\s*$')
 _OTHER_REPORT = re.compile(
-    r"Washington|both reports|the reports|other report|one report|neither", re.I
+    r"Washington|both reports|the reports|other report|one report|neither", re.IGNORECASE
 )
 
 
@@ -60,7 +60,7 @@ def trim(text: str) -> str:
         words = " ".join(line.strip() for line in block if not _CITATION.match(line))
         cites = [line for line in block if (c := _CITATION.match(line)) and c["source"] == KEEP_ID]
         if cites:
-            kept += [_honest_claim(words, cites)] + cites
+            kept += [_honest_claim(words, cites), *cites]
     return "\n".join(_drop_empty_sections(kept)) + "\n"
 
 
@@ -114,6 +114,8 @@ def _supported(words: str, evidence: str) -> bool:
 
 
 def _ends_with(longer: Fact, shorter: Fact) -> bool:
-    """``shorter`` names no more than ``longer`` does ("Kollar-Kotelly" in "Judge Colleen Kollar-Kotelly")."""
+    """``shorter`` names no more than ``longer`` does ("Kollar-Kotelly" in "Judge Colleen
+    Kollar-Kotelly").
+    """
     words, end = matching.name_words(longer), matching.name_words(shorter)
     return bool(end) and words[-len(end) :] == end

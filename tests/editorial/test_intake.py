@@ -1,5 +1,6 @@
 """`python -m bot source add FILE [--id ID]`: a report into the sources folder, with a
-drafted .toml that states only what the text states."""
+drafted .toml that states only what the text states.
+"""
 
 import hashlib
 import shutil
@@ -49,8 +50,10 @@ def test_stated_outlet_byline_and_date_carry_the_words_they_rest_on(tmp_path: Pa
     assert meta["label"] == "The Epoch Times (Jack Phillips), Feb. 28, 2026"
     assert (meta["outlet"], meta["outlet_quote"]) == ("The Epoch Times", "via The Epoch Times")
     assert (meta["byline"], meta["byline_quote"]) == ("Jack Phillips", "Authored by Jack Phillips")
-    assert str(meta["published"]) == "2026-02-28" and meta["published_quote"] == "date 2026-02-28"
-    assert "dateline" not in meta and "url" not in meta
+    assert str(meta["published"]) == "2026-02-28"
+    assert meta["published_quote"] == "date 2026-02-28"
+    assert "dateline" not in meta
+    assert "url" not in meta
 
 
 def test_the_added_source_passes_check(tmp_path: Path) -> None:
@@ -63,18 +66,17 @@ def test_the_added_source_passes_check(tmp_path: Path) -> None:
     added = run_bot(tmp_path, "source", "add", str(WASHINGTON), "--id", "washington-report", **env)
     assert added.returncode == 0, added.stdout
     out = run_bot(tmp_path, "check", **env)
-    assert out.returncode == 0 and out.stdout.startswith("OK: "), out.stdout
+    assert out.returncode == 0, out.stdout
+    assert out.stdout.startswith("OK: "), out.stdout
 
 
 def test_refuses_to_overwrite_an_existing_id(tmp_path: Path) -> None:
     seeds = _seeds(tmp_path)
     (seeds / "mine.txt").write_text("Someone else's report.\n", encoding="utf-8")
     out = run_bot(tmp_path, "source", "add", str(EPOCH), "--id", "mine", SEEDS_DIR=str(seeds))
-    assert (
-        out.returncode == 1
-        and "already exists" in out.stdout
-        and "nothing was written" in out.stdout
-    )
+    assert out.returncode == 1
+    assert "already exists" in out.stdout
+    assert "nothing was written" in out.stdout
     assert (seeds / "mine.txt").read_text(encoding="utf-8") == "Someone else's report.\n"
     assert not (seeds / "mine.toml").exists()
 
@@ -83,16 +85,18 @@ def test_refuses_an_id_another_toml_already_uses(tmp_path: Path) -> None:
     seeds = _seeds(tmp_path)
     (seeds / "000_x.toml").write_text('id = "epoch"\nlabel = "x"\n', encoding="utf-8")
     out = run_bot(tmp_path, "source", "add", str(EPOCH), "--id", "epoch", SEEDS_DIR=str(seeds))
-    assert (
-        out.returncode == 1 and "already used" in out.stdout and not (seeds / "epoch.txt").exists()
-    )
+    assert out.returncode == 1
+    assert "already used" in out.stdout
+    assert not (seeds / "epoch.txt").exists()
 
 
 def test_refuses_the_same_report_twice(tmp_path: Path) -> None:
     seeds = _seeds(tmp_path)
     assert run_bot(tmp_path, "source", "add", str(EPOCH), SEEDS_DIR=str(seeds)).returncode == 0
     out = run_bot(tmp_path, "source", "add", str(EPOCH), "--id", "again", SEEDS_DIR=str(seeds))
-    assert out.returncode == 1 and "already in" in out.stdout and len(list(seeds.iterdir())) == 2
+    assert out.returncode == 1
+    assert "already in" in out.stdout
+    assert len(list(seeds.iterdir())) == 2
 
 
 def test_html_page_is_reduced_to_its_article_text(tmp_path: Path) -> None:
@@ -107,8 +111,10 @@ def test_html_page_is_reduced_to_its_article_text(tmp_path: Path) -> None:
         "<li><a href='/subscribe'>Subscribe</a></li></ul></nav>"
         "<div class='ad-banner'>BUY NOW: Tax software 50% off, limited time offer!</div>"
         "<article>" + "".join(f"<p>{p}</p>" for p in paragraphs) + "</article>"
-        "<aside class='related'><h3>Most read</h3><ul><li><a href='/x'>Ten celebrity tax blunders</a></li></ul></aside>"
-        "<footer>Copyright Example Media Group. All rights reserved. <a href='/privacy'>Privacy</a></footer>"
+        "<aside class='related'><h3>Most read</h3><ul><li><a href='/x'>Ten celebrity tax "
+        "blunders</a></li></ul></aside>"
+        "<footer>Copyright Example Media Group. All rights reserved. <a "
+        "href='/privacy'>Privacy</a></footer>"
         "<script>loadComments();</script></body></html>",
         encoding="utf-8",
     )
@@ -129,7 +135,8 @@ def test_html_page_is_reduced_to_its_article_text(tmp_path: Path) -> None:
     ):
         assert noise not in stored
     meta = tomllib.loads((seeds / "story.toml").read_text(encoding="utf-8"))
-    assert meta["dateline_quote"] == "WASHINGTON —" and "outlet" not in meta
+    assert meta["dateline_quote"] == "WASHINGTON —"
+    assert "outlet" not in meta
 
 
 def test_unreadable_or_non_utf8_input_is_refused_without_traceback(tmp_path: Path) -> None:
@@ -137,11 +144,17 @@ def test_unreadable_or_non_utf8_input_is_refused_without_traceback(tmp_path: Pat
     latin = tmp_path / "latin.txt"
     latin.write_bytes("Caf\xe9 report".encode("latin-1"))
     out = run_bot(tmp_path, "source", "add", str(latin), SEEDS_DIR=str(seeds))
-    assert out.returncode == 1 and "not UTF-8" in out.stdout and "Traceback" not in out.stderr
+    assert out.returncode == 1
+    assert "not UTF-8" in out.stdout
+    assert "Traceback" not in out.stderr
     out = run_bot(tmp_path, "source", "add", str(tmp_path / "missing.txt"), SEEDS_DIR=str(seeds))
-    assert out.returncode == 1 and "cannot read" in out.stdout and "Traceback" not in out.stderr
+    assert out.returncode == 1
+    assert "cannot read" in out.stdout
+    assert "Traceback" not in out.stderr
     bad = run_bot(tmp_path, "source", "add", str(EPOCH), "--id", "Bad Id", SEEDS_DIR=str(seeds))
-    assert bad.returncode == 1 and "--id" in bad.stdout and list(seeds.iterdir()) == []
+    assert bad.returncode == 1
+    assert "--id" in bad.stdout
+    assert list(seeds.iterdir()) == []
 
 
 def test_drafting_reads_common_bylines_datelines_and_dates_and_nothing_from_the_reporting() -> None:
@@ -169,11 +182,9 @@ def test_a_file_with_nul_bytes_is_refused_as_check_would_refuse_it(tmp_path: Pat
     binary = tmp_path / "report.txt"
     binary.write_bytes(b"The judge ruled.\nA\x00B\n")
     out = run_bot(tmp_path, "source", "add", str(binary), SEEDS_DIR=str(seeds))
-    assert (
-        out.returncode == 1
-        and "a NUL byte on line 2" in out.stdout
-        and "Traceback" not in out.stderr
-    )
+    assert out.returncode == 1
+    assert "a NUL byte on line 2" in out.stdout
+    assert "Traceback" not in out.stderr
     assert list(seeds.iterdir()) == []
 
 
@@ -185,11 +196,9 @@ def test_a_fifo_is_refused_rather_than_waited_on(tmp_path: Path) -> None:
     pipe = tmp_path / "report.txt"
     os.mkfifo(pipe)
     out = run_bot(tmp_path, "source", "add", str(pipe), SEEDS_DIR=str(seeds))
-    assert (
-        out.returncode == 1
-        and "is not a regular file" in out.stdout
-        and list(seeds.iterdir()) == []
-    )
+    assert out.returncode == 1
+    assert "is not a regular file" in out.stdout
+    assert list(seeds.iterdir()) == []
 
 
 def test_an_html_page_without_the_editorial_extra_names_it_in_one_line(tmp_path: Path) -> None:
@@ -199,8 +208,11 @@ def test_an_html_page_without_the_editorial_extra_names_it_in_one_line(tmp_path:
     without = hiding(tmp_path / "site", "trafilatura")
     out = run_bot(tmp_path, "source", "add", str(page), SEEDS_DIR=str(seeds), PYTHONPATH=without)
     assert out.returncode == 2, out.stdout + out.stderr
-    assert out.stdout == "" and out.stderr.count("\n") == 1 and "Traceback" not in out.stderr
-    assert "pip install -e '.[editorial]'" in out.stderr and list(seeds.iterdir()) == []
+    assert out.stdout == ""
+    assert out.stderr.count("\n") == 1
+    assert "Traceback" not in out.stderr
+    assert "pip install -e '.[editorial]'" in out.stderr
+    assert list(seeds.iterdir()) == []
     # Plain text needs no extra.
     text = run_bot(tmp_path, "source", "add", str(EPOCH), SEEDS_DIR=str(seeds), PYTHONPATH=without)
     assert text.returncode == 0, text.stdout + text.stderr

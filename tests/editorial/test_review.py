@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from bot.content.sources import SourceMeta, parse_source
 from bot.content.facts import extract_facts
+from bot.content.sources import SourceMeta, parse_source
 from bot.editorial.review import resolve
 from tests.editorial.cli_run import run_bot
 from tests.editorial.one_report import ROOT, make_one_report_world
@@ -27,9 +27,9 @@ def reviewed(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], 
     seeds, summaries = make_one_report_world(folder)
     env = {"SEEDS_DIR": str(seeds), "SUMMARIES_DIR": str(summaries), "STALE_AFTER_DAYS": "3650"}
     before = run_bot(folder, "check", **env)
-    assert before.returncode == 0 and "against 1 sources" in before.stdout, (
-        before.stdout
-    )  # honest: quotes verify
+    # Honest: the quotes verify.
+    assert before.returncode == 0, before.stdout
+    assert "against 1 sources" in before.stdout, before.stdout
     added = run_bot(folder, "source", "add", str(WASHINGTON), "--id", "washington", **env)
     assert added.returncode == 0, added.stdout + added.stderr
     as_json = run_bot(folder, "review", "washington", "--format", "json", **env)
@@ -48,7 +48,9 @@ def test_reports_who_asked_for_the_1_28_million_dhs_against_ice(
 ) -> None:
     romo = _sentence(reviewed[0], "The judge’s determination stems from")
     party = [c for c in romo["contradicts"] if c["kind"] == "party"]
-    assert party and party[0]["here"] == "ICE" and party[0]["there"] == "DHS"
+    assert party
+    assert party[0]["here"] == "ICE"
+    assert party[0]["there"] == "DHS"
     assert "1.28 million" in party[0]["claim_quote"]
     assert (
         party[0]["quote_line"]
@@ -59,11 +61,10 @@ def test_reports_who_asked_for_the_1_28_million_dhs_against_ice(
 def test_reports_who_the_agreement_is_between(reviewed: tuple[dict[str, Any], str]) -> None:
     stem = _sentence(reviewed[0], "The violations stem from")
     party = [c for c in stem["contradicts"] if c["kind"] == "party"]
-    assert party and party[0]["here"] == "IRS and Department of Homeland Security"
-    assert (
-        party[0]["there"] == "ICE and IRS"
-        and "agreement between ICE and the IRS" in party[0]["claim_quote"]
-    )
+    assert party
+    assert party[0]["here"] == "IRS and Department of Homeland Security"
+    assert party[0]["there"] == "ICE and IRS"
+    assert "agreement between ICE and the IRS" in party[0]["claim_quote"]
 
 
 def test_reports_harry_edwards_against_harry_t_edwards(
@@ -71,7 +72,8 @@ def test_reports_harry_edwards_against_harry_t_edwards(
 ) -> None:
     edwards = _sentence(reviewed[0], "In rejecting the preliminary injunction petition")
     [name] = [c for c in edwards["contradicts"] if c["kind"] == "name"]
-    assert "Harry T. Edwards" in name["here"] and "Harry Edwards" in name["there"]
+    assert "Harry T. Edwards" in name["here"]
+    assert "Harry Edwards" in name["there"]
     assert not any("Edwards" in n["text"] for n in edwards["new"])  # a variant, not a new person
 
 
@@ -80,16 +82,19 @@ def test_corroborates_the_47000_figure_with_a_quote_line_that_check_accepts(
 ) -> None:
     romo = _sentence(reviewed[0], "The judge’s determination stems from")
     shares = [c for c in romo["corroborates"] if "47,000" in c["shared"]]
-    assert shares and shares[0]["claim"]["file"].endswith(".md")
+    assert shares
+    assert shares[0]["claim"]["file"].endswith(".md")
     line = shares[0]["quote_line"]
-    assert line.startswith('> washington: "') and "47,000 individuals" in line
+    assert line.startswith('> washington: "')
+    assert "47,000 individuals" in line
     quoted = line.split('"', 1)[1].rsplit('"', 1)[0]
     assert quoted in WASHINGTON.read_text(encoding="utf-8")  # verbatim, so it verifies once pasted
 
 
 def test_nina_olson_and_irs_code_6103_are_new(reviewed: tuple[dict[str, Any], str]) -> None:
     new = {(n["kind"], n["text"]) for s in reviewed[0]["sentences"] for n in s["new"]}
-    assert ("name", "Nina Olson") in new and ("name", "IRS Code 6103") in new
+    assert ("name", "Nina Olson") in new
+    assert ("name", "IRS Code 6103") in new
     # What the kept report already says is not new.
     assert not {("name", "Dottie Romo"), ("figure", "47,000"), ("figure", "42,695")} & new
 
@@ -97,10 +102,8 @@ def test_nina_olson_and_irs_code_6103_are_new(reviewed: tuple[dict[str, Any], st
 def test_relative_dates_need_the_reports_date(reviewed: tuple[dict[str, Any], str]) -> None:
     relative = {r["text"]: r for s in reviewed[0]["sentences"] for r in s["relative_dates"]}
     assert {"Thursday", "this month", "last April", "Earlier this week"} <= relative.keys()
-    assert (
-        relative["Thursday"]["resolved"] is None
-        and "states no date" in relative["Thursday"]["basis"]
-    )
+    assert relative["Thursday"]["resolved"] is None
+    assert "states no date" in relative["Thursday"]["basis"]
 
 
 def test_text_output_reads_sentence_by_sentence(reviewed: tuple[dict[str, Any], str]) -> None:
@@ -108,17 +111,19 @@ def test_text_output_reads_sentence_by_sentence(reviewed: tuple[dict[str, Any], 
     assert text.startswith(
         "Review of washington (washington.txt): Undated WASHINGTON report (outlet not stated)"
     )
-    assert (
-        "CONTRADICTS numbers.md:" in text and "who: 'ICE' here, 'DHS' in the claim's quote" in text
-    )
-    assert "CORROBORATES" in text and "NEW: name 'Nina Olson'" in text
+    assert "CONTRADICTS numbers.md:" in text
+    assert "who: 'ICE' here, 'DHS' in the claim's quote" in text
+    assert "CORROBORATES" in text
+    assert "NEW: name 'Nina Olson'" in text
     assert "RESOLVE 'Thursday' -> unresolved" in text
 
 
 def test_unknown_id_is_a_clear_error(tmp_path: Path) -> None:
     seeds, summaries = make_one_report_world(tmp_path)
     out = run_bot(tmp_path, "review", "nope", SEEDS_DIR=str(seeds), SUMMARIES_DIR=str(summaries))
-    assert out.returncode == 2 and "no source 'nope'" in out.stdout and "epoch-times" in out.stdout
+    assert out.returncode == 2
+    assert "no source 'nope'" in out.stdout
+    assert "epoch-times" in out.stdout
     assert "Traceback" not in out.stderr
 
 
@@ -137,7 +142,8 @@ def test_relative_dates_resolve_against_a_stated_date(words: str, resolved: str)
     source = parse_source(Path("dated.txt"), f"{words}, something happened.\n", meta)
     [fact] = [f for f in extract_facts(f"{words}, something happened.") if f.date is not None]
     result = resolve(fact, source)
-    assert result.resolved == resolved and "Feb. 28, 2026" in result.basis
+    assert result.resolved == resolved
+    assert "Feb. 28, 2026" in result.basis
 
 
 def test_what_the_summaries_already_take_from_the_source_is_not_new() -> None:
@@ -145,7 +151,8 @@ def test_what_the_summaries_already_take_from_the_source_is_not_new() -> None:
 
     result = review_source(ROOT / "seeds", ROOT / "summaries", "washington-report")
     new = {n.text for s in result.sentences for n in s.new}
-    assert "Nina Olson" not in new and "IRS Code 6103" not in new  # the shipped summaries cite them
+    assert "Nina Olson" not in new
+    assert "IRS Code 6103" not in new
 
 
 def test_declared_aliases_count_as_the_same_name(tmp_path: Path) -> None:

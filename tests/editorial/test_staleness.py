@@ -15,11 +15,9 @@ def test_stale_warning_names_the_newest_source_and_the_topics_resting_on_it() ->
     content = load_content(ROOT / "seeds", ROOT / "summaries")
     warning = stale_warning(content, date(2026, 4, 1), 30)
     assert warning is not None
-    assert (
-        "epoch-times, 2026-02-28" in warning
-        and "32 days old" in warning
-        and "STALE_AFTER_DAYS=30" in warning
-    )
+    assert "epoch-times, 2026-02-28" in warning
+    assert "32 days old" in warning
+    assert "STALE_AFTER_DAYS=30" in warning
     assert "topics resting on it: " + ", ".join(TOPICS) in warning
     assert stale_warning(content, date(2026, 3, 30), 30) is None  # 30 days: still fresh
 
@@ -27,8 +25,11 @@ def test_stale_warning_names_the_newest_source_and_the_topics_resting_on_it() ->
 def test_check_prints_the_warning_and_still_exits_0(tmp_path: Path) -> None:
     env = {"SEEDS_DIR": str(ROOT / "seeds"), "SUMMARIES_DIR": str(ROOT / "summaries")}
     stale = run_bot(tmp_path, "check", STALE_AFTER_DAYS="0", **env)
-    assert stale.returncode == 0 and stale.stdout.startswith("OK: ")
+    assert stale.returncode == 0
+    assert stale.stdout.startswith("OK: ")
     [warning] = [line for line in stale.stdout.splitlines() if line.startswith("warning:")]
-    assert "epoch-times" in warning and "topics resting on it: numbers" in warning
+    assert "epoch-times" in warning
+    assert "topics resting on it: numbers" in warning
     fresh = run_bot(tmp_path, "check", STALE_AFTER_DAYS="3650", **env)
-    assert fresh.returncode == 0 and "warning" not in fresh.stdout
+    assert fresh.returncode == 0
+    assert "warning" not in fresh.stdout

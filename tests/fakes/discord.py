@@ -387,7 +387,8 @@ class FakeDiscord:
         shard: int = 0,
     ) -> dict[str, Any]:
         """Dispatch a slash command to a bot (the first token's by default) on one of its
-        shards; return its callback body."""
+        shards; return its callback body.
+        """
         interaction_id = str(next(self._ids))
         future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
         self.callbacks[interaction_id] = future

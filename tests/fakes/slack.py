@@ -7,9 +7,8 @@
   rotating bot token; auth.test answers per token; every call records the token it carried.
 """
 
-import base64
-
 import asyncio
+import base64
 import itertools
 import json
 import time
@@ -300,7 +299,9 @@ class FakeSlack:
         return ts
 
     def _history(self, args: dict[str, Any]) -> dict[str, Any]:
-        """conversations.history: newest first, ``oldest`` exclusive, ``limit`` per page, cursors."""
+        """conversations.history: newest first, ``oldest`` exclusive, ``limit`` per page,
+        cursors.
+        """
         oldest = float(args.get("oldest") or 0)
         messages = [
             m for m in reversed(self.history[str(args.get("channel"))]) if float(m["ts"]) > oldest

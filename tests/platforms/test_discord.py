@@ -2,7 +2,7 @@
 
 import asyncio
 from collections.abc import AsyncIterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import discord
 import pytest
@@ -20,7 +20,7 @@ from bot.settings import Settings
 from tests.fakes.discord import GUILD_ID, FakeDiscord
 from tests.renderers.discord_limits import assert_no_pings, assert_within_limits
 
-CLOCK = lambda: datetime(2026, 3, 10, tzinfo=timezone.utc)  # noqa: E731
+CLOCK = lambda: datetime(2026, 3, 10, tzinfo=UTC)  # noqa: E731
 
 
 @pytest.fixture
@@ -37,7 +37,9 @@ def discord_settings(base: Settings, fake: FakeDiscord, **extra: object) -> Sett
 
 
 async def started(settings: Settings, dispatcher: Dispatcher, fake: FakeDiscord) -> DiscordRunner:
-    """Started and READY on the gateway (discord.py's on_ready comes ~2 s later, after its guild wait)."""
+    """Started and READY on the gateway (discord.py's on_ready comes ~2 s later, after its guild
+    wait).
+    """
     fake.identified.clear()
     runner = DiscordRunner(settings, dispatcher)
     await runner.start()
@@ -61,14 +63,14 @@ async def test_logs_in_and_syncs_commands_matching_the_registry(
     assert fake_discord.syncs == ["global"]
     assert list(synced) == [c.name for c in build_registry()]
     quote = {o["name"]: o for o in synced["quote"]["options"]}
-    assert (
-        quote["words"]["type"] == 3
-        and quote["words"]["required"]
-        and quote["words"]["max_length"] == 200
-    )
-    assert quote["public"]["type"] == 5 and not quote["public"].get("required", False)
+    assert quote["words"]["type"] == 3
+    assert quote["words"]["required"]
+    assert quote["words"]["max_length"] == 200
+    assert quote["public"]["type"] == 5
+    assert not quote["public"].get("required", False)
     help_choices = [c["value"] for c in synced["help"]["options"][0]["choices"]]
-    assert "quote" in help_choices and "help" in help_choices
+    assert "quote" in help_choices
+    assert "help" in help_choices
     assert all(len(c["description"]) <= 100 for c in synced.values())
 
 
@@ -81,7 +83,8 @@ async def test_unchanged_commands_are_not_synced_again(
     await bot.stop()
     again = await started(discord_settings(settings, fake_discord), dispatcher, fake_discord)
     try:
-        assert fake_discord.syncs == ["global"] and again.client.synced == []
+        assert fake_discord.syncs == ["global"]
+        assert again.client.synced == []
     finally:
         await again.stop()
 
@@ -97,7 +100,8 @@ async def test_guild_ids_sync_to_those_guilds_only(
         fake_discord,
     )
     try:
-        assert fake_discord.syncs == [str(GUILD_ID)] and "global" not in fake_discord.commands
+        assert fake_discord.syncs == [str(GUILD_ID)]
+        assert "global" not in fake_discord.commands
     finally:
         await runner.stop()
 
@@ -108,9 +112,11 @@ async def test_slash_command_gets_the_expected_embed_privately(
     callback = await fake_discord.interact("numbers")
     assert callback["type"] == 4
     data = callback["data"]
-    assert data["flags"] == 64 and data["allowed_mentions"]["parse"] == []
+    assert data["flags"] == 64
+    assert data["allowed_mentions"]["parse"] == []
     first = data["embeds"][0]
-    assert first["title"] == "The numbers" and first["fields"][0]["name"] == "About 42,695"
+    assert first["title"] == "The numbers"
+    assert first["fields"][0]["name"] == "About 42,695"
     assert data["embeds"][-1]["footer"]["text"].startswith("As of Feb. 28, 2026")
     assert_within_limits(
         {
@@ -136,7 +142,8 @@ async def test_errors_get_an_apology_and_the_bot_keeps_running(
     fake_discord: FakeDiscord,
 ) -> None:
     def boom(request, context):  # type: ignore[no-untyped-def]
-        raise RuntimeError("kaboom")
+        msg = "kaboom"
+        raise RuntimeError(msg)
 
     base = build_dispatcher(settings, CLOCK)
     registry = Registry(
@@ -183,7 +190,8 @@ async def test_while_stopping_new_interactions_are_turned_away_politely(
         ] == "The numbers"
         await observer.drain(1)
         refused = await fake_discord.interact("numbers")
-        assert refused["data"]["content"] == DRAINING_TEXT and refused["data"]["flags"] == 64
+        assert refused["data"]["content"] == DRAINING_TEXT
+        assert refused["data"]["flags"] == 64
     finally:
         await runner.stop()
 
@@ -194,7 +202,8 @@ async def test_readiness_reports_the_shard_and_its_latency(bot: DiscordRunner) -
             break
         await asyncio.sleep(0.1)
     ready = await bot.readiness()
-    assert ready.ready and list(ready.detail["shards"]) == ["0"]
+    assert ready.ready
+    assert list(ready.detail["shards"]) == ["0"]
     await bot.stop()
     assert not (await bot.readiness()).ready
 
@@ -219,7 +228,8 @@ async def test_429s_discord_py_waits_out_are_counted(
     await bot.client.http.send_message(
         CHANNEL_ID, params=discord.http.handle_message_parameters(content="hi")
     )
-    assert met() - before == 1 and len(fake_discord.messages[str(CHANNEL_ID)]) == 1
+    assert met() - before == 1
+    assert len(fake_discord.messages[str(CHANNEL_ID)]) == 1
 
 
 @pytest.mark.parametrize(
@@ -251,7 +261,8 @@ async def shown(fake: FakeDiscord, count: int) -> list[dict[str, object]]:
         if len(fake.shown) >= count:
             return fake.shown
         await asyncio.sleep(0.02)
-    raise AssertionError(f"{len(fake.shown)} answers shown, {count} expected")
+    msg = f"{len(fake.shown)} answers shown, {count} expected"
+    raise AssertionError(msg)
 
 
 @pytest.fixture
@@ -265,7 +276,8 @@ async def test_a_slow_private_only_reply_asked_for_public_is_deferred_and_shown_
 ) -> None:
     """Before: deferred publicly because the user said public, so the preview showed to all."""
     callback = await fake_discord.interact("recap", {"action": "preview", "public": True})
-    assert callback["type"] == 5 and callback["data"]["flags"] == 64  # deferred privately
+    assert callback["type"] == 5
+    assert callback["data"]["flags"] == 64
     (answer,) = await shown(fake_discord, 1)
     assert answer["ephemeral"] is True
     assert answer["embeds"][0]["title"].startswith("Preview: ")  # type: ignore[index]
@@ -275,7 +287,8 @@ async def test_a_slow_reply_deferred_privately_still_goes_public_when_it_may(
     bot: DiscordRunner, fake_discord: FakeDiscord, defer_at_once: None
 ) -> None:
     callback = await fake_discord.interact("recap", {"action": "list", "public": True})
-    assert callback["type"] == 5 and callback["data"]["flags"] == 64
+    assert callback["type"] == 5
+    assert callback["data"]["flags"] == 64
     note, answer = await shown(fake_discord, 2)
     assert note == {
         "token": answer["token"],
@@ -299,11 +312,14 @@ async def test_a_slow_reply_that_is_never_private_is_deferred_as_asked(
     )
     try:
         public = await fake_discord.interact("slow", {"public": True})
-        assert public["type"] == 5 and "flags" not in public.get("data", {})  # public
+        assert public["type"] == 5
+        assert "flags" not in public.get("data", {})
         (answer,) = await shown(fake_discord, 1)
-        assert answer["ephemeral"] is False and answer["embeds"][0]["title"] == "Slow"  # type: ignore[index]
+        assert answer["ephemeral"] is False
+        assert answer["embeds"][0]["title"] == "Slow"
         private = await fake_discord.interact("slow")
-        assert private["type"] == 5 and private["data"]["flags"] == 64
+        assert private["type"] == 5
+        assert private["data"]["flags"] == 64
         assert (await shown(fake_discord, 2))[1]["ephemeral"] is True
     finally:
         await runner.stop()

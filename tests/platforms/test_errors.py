@@ -15,10 +15,8 @@ def test_a_port_taken_between_check_and_bind_is_one_line_naming_port() -> None:
             late.bind(("127.0.0.1", port))
         except OSError as error:
             message = str(StartError.from_bind(error, "127.0.0.1", port))
-    assert (
-        message.startswith(f"Invalid setting PORT: port {port} is already in use")
-        and "\n" not in message
-    )
+    assert message.startswith(f"Invalid setting PORT: port {port} is already in use")
+    assert "\n" not in message
 
 
 def test_other_bind_errors_name_host_or_port() -> None:

@@ -59,12 +59,14 @@ async def test_run_serves_slack_http_and_stops_cleanly_on_sigterm(tmp_path: Path
                 data=body,
                 headers=signed_headers(SECRET, body),
             ) as resp:
-                assert resp.status == 200 and "Dottie Romo" in await resp.text()
+                assert resp.status == 200
+                assert "Dottie Romo" in await resp.text()
         process.send_signal(signal.SIGTERM)
         stdout, stderr = await asyncio.wait_for(process.communicate(), 20)
         assert process.returncode == 0, stderr.decode()
         output = (stdout + stderr).decode()
-        assert TOKEN not in output and SECRET not in output
+        assert TOKEN not in output
+        assert SECRET not in output
         assert "stopping" in output
     finally:
         if process.returncode is None:
@@ -150,7 +152,8 @@ async def wait_ready(session: aiohttp.ClientSession, port: str, within: float = 
         except aiohttp.ClientConnectionError:
             pass
         await asyncio.sleep(0.1)
-    raise AssertionError(f"not ready: {body}")
+    msg = f"not ready: {body}"
+    raise AssertionError(msg)
 
 
 async def test_a_gateway_closed_with_4014_stops_the_process_with_one_line_and_exit_3(
@@ -168,11 +171,10 @@ async def test_a_gateway_closed_with_4014_stops_the_process_with_one_line_and_ex
         _, stderr = await asyncio.wait_for(process.communicate(), 30)
         last = stderr.decode().strip().splitlines()[-1]
         assert process.returncode == 3
-        assert (
-            last.startswith("Stopped: Discord closed the gateway with code 4014")
-            and "privileged intents" in last
-        )
-        assert "Traceback" not in stderr.decode() and discord.token not in stderr.decode()
+        assert last.startswith("Stopped: Discord closed the gateway with code 4014")
+        assert "privileged intents" in last
+        assert "Traceback" not in stderr.decode()
+        assert discord.token not in stderr.decode()
     finally:
         if process.returncode is None:
             process.kill()
@@ -185,7 +187,8 @@ async def test_sigterm_finishes_in_flight_replies_fast_and_slow_then_exits_0(
 ) -> None:
     """A slow /recap (its database locked by another process) is acked with "Working on it"
     and still answered through the response URL after SIGTERM; fast ones are answered or,
-    once stopping, turned away with 503: no reply is lost."""
+    once stopping, turned away with 503: no reply is lost.
+    """
     import sqlite3
 
     fake = await FakeSlack().start()
@@ -214,18 +217,21 @@ async def test_sigterm_finishes_in_flight_replies_fast_and_slow_then_exits_0(
             lock.execute("BEGIN EXCLUSIVE")  # another process holds the database
             slow = asyncio.create_task(slash(session, "/recap", "subscribe daily 09:00"))
             status, fast = await slash(session, "/numbers")
-            assert status == 200 and "About 42,695" in fast
+            assert status == 200
+            assert "About 42,695" in fast
             status, acked = await slow
-            assert status == 200 and "Working on it" in acked
+            assert status == 200
+            assert "Working on it" in acked
             process.send_signal(signal.SIGTERM)
             await asyncio.sleep(0.5)
             late = await asyncio.gather(*(slash(session, "/numbers") for _ in range(3)))
             assert all(code == 503 for code, _ in late)
             lock.execute("COMMIT")  # the slow command can finish now
             lock.close()
-        stdout, stderr = await asyncio.wait_for(process.communicate(), 20)
+        _stdout, stderr = await asyncio.wait_for(process.communicate(), 20)
         assert process.returncode == 0, stderr.decode()
-        assert len(fake.responses) == 1 and "Recap" in str(fake.responses[0])
+        assert len(fake.responses) == 1
+        assert "Recap" in str(fake.responses[0])
     finally:
         if process.returncode is None:
             process.kill()
@@ -324,7 +330,8 @@ async def test_a_database_broken_while_running_pauses_recaps_and_every_other_com
             async with session.post(
                 f"{base}/slack/events", data=command, headers=signed_headers(SECRET, command)
             ) as resp:
-                assert resp.status == 200 and "42,695" in await resp.text()
+                assert resp.status == 200
+                assert "42,695" in await resp.text()
         process.send_signal(signal.SIGTERM)
         _, stderr = await asyncio.wait_for(process.communicate(), 30)
         assert process.returncode == 0, stderr.decode()

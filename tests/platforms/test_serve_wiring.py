@@ -1,6 +1,7 @@
 """How ``serve_until_stopped`` wires recaps: one ``attach`` (each platform's poster and the
 metrics) before anything starts, then a recap due goes out through the real Slack client
-to FakeSlack and is counted on /metrics."""
+to FakeSlack and is counted on /metrics.
+"""
 
 import asyncio
 import socket
@@ -38,9 +39,11 @@ async def eventually(check: Callable[[], Awaitable[bool]], within: float = 20) -
 
 
 async def metrics(port: int) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
-    async with aiohttp.ClientSession() as session:
-        async with session.get(f"http://127.0.0.1:{port}/metrics") as resp:
-            text = await resp.text()
+    async with (
+        aiohttp.ClientSession() as session,
+        session.get(f"http://127.0.0.1:{port}/metrics") as resp,
+    ):
+        text = await resp.text()
     return {
         (s.name, tuple(sorted(s.labels.items()))): s.value
         for family in text_string_to_metric_families(text)
@@ -64,7 +67,8 @@ async def test_serve_attaches_posters_and_metrics_once_and_a_due_recap_is_posted
     )
     dispatcher = build_dispatcher(served, clock=lambda: NINE_NY + timedelta(minutes=1))
     service = dispatcher.services.recap_service
-    assert service is not None and dict(service.posters) == {}  # nothing wired before serving
+    assert service is not None
+    assert dict(service.posters) == {}
     await service.ready()
     await subscribe(service, "slack", "C1")  # due at NINE_NY
     before = REGISTRY.get_sample_value(SENT[0], dict(SENT[1])) or 0.0  # counted process-wide

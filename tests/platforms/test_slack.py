@@ -3,7 +3,7 @@
 import asyncio
 import time
 from collections.abc import AsyncIterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import aiohttp
 import pytest
@@ -22,7 +22,7 @@ from tests.fakes.slack import Failure, FakeSlack, slash_payload
 from tests.renderers.slack_limits import assert_inert, assert_within_limits
 
 SECRET = "test-signing-secret-0123456789"
-CLOCK = lambda: datetime(2026, 3, 10, tzinfo=timezone.utc)  # noqa: E731
+CLOCK = lambda: datetime(2026, 3, 10, tzinfo=UTC)  # noqa: E731
 
 
 @pytest.fixture
@@ -56,19 +56,22 @@ async def http_runner(
 
 
 async def post(runner: SlackRunner, body: str, headers: dict[str, str]) -> tuple[int, dict | str]:  # type: ignore[type-arg]
-    async with aiohttp.ClientSession() as session:
-        async with session.post(
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(
             f"http://127.0.0.1:{runner.port}/slack/events", data=body, headers=headers
-        ) as resp:
-            if resp.content_type == "application/json":
-                return resp.status, await resp.json()
-            return resp.status, await resp.text()
+        ) as resp,
+    ):
+        if resp.content_type == "application/json":
+            return resp.status, await resp.json()
+        return resp.status, await resp.text()
 
 
 async def test_signed_slash_command_gets_blocks_within_limits(http_runner: SlackRunner) -> None:
     body = form(slash_payload("/numbers"))
     status, payload = await post(http_runner, body, signed_headers(SECRET, body))
-    assert status == 200 and isinstance(payload, dict)
+    assert status == 200
+    assert isinstance(payload, dict)
     assert payload["response_type"] == "ephemeral"
     assert payload["blocks"][0]["text"]["text"] == "The numbers"
     assert "About 42,695" in str(payload["blocks"])
@@ -79,14 +82,19 @@ async def test_signed_slash_command_gets_blocks_within_limits(http_runner: Slack
 async def test_public_and_hostile_text_over_http(http_runner: SlackRunner) -> None:
     body = form(slash_payload("/quote", "<!channel> Romo https://evil.example public"))
     status, payload = await post(http_runner, body, signed_headers(SECRET, body))
-    assert status == 200 and isinstance(payload, dict) and payload["response_type"] == "in_channel"
+    assert status == 200
+    assert isinstance(payload, dict)
+    assert payload["response_type"] == "in_channel"
     assert_inert(payload)
 
 
 async def test_healthz(http_runner: SlackRunner) -> None:
-    async with aiohttp.ClientSession() as session:
-        async with session.get(f"http://127.0.0.1:{http_runner.port}/healthz") as resp:
-            assert resp.status == 200 and (await resp.json())["ok"] is True
+    async with (
+        aiohttp.ClientSession() as session,
+        session.get(f"http://127.0.0.1:{http_runner.port}/healthz") as resp,
+    ):
+        assert resp.status == 200
+        assert (await resp.json())["ok"] is True
 
 
 @pytest.fixture
@@ -119,9 +127,11 @@ async def test_unverifiable_requests_get_401_and_run_nothing(probe_runner, case:
     else:
         headers = {"Content-Type": "application/x-www-form-urlencoded"}
     status, _ = await post(runner, body, headers)
-    assert status == 401 and ran == []
+    assert status == 401
+    assert ran == []
     good = signed_headers(SECRET, body)
-    assert (await post(runner, body, good))[0] == 200 and ran == ["numbers"]
+    assert (await post(runner, body, good))[0] == 200
+    assert ran == ["numbers"]
 
 
 async def test_socket_mode_slash_command_is_acked_with_the_reply(
@@ -163,7 +173,8 @@ async def test_web_api_waits_out_429_and_retries_5xx(
     before = met()
     started = time.monotonic()
     response = await client.chat_postMessage(channel="C1", text="hello")
-    assert response["ok"] and len(fake_slack.called("chat.postMessage")) == 3
+    assert response["ok"]
+    assert len(fake_slack.called("chat.postMessage")) == 3
     assert time.monotonic() - started >= 1.0  # Retry-After honoured
     assert met() - before == 1  # the 429 is counted for /metrics
 
@@ -190,7 +201,9 @@ async def test_a_slow_command_is_acked_in_time_and_answered_via_the_response_url
     try:
         body = form(slash_payload("/slow", response_url=fake_slack.response_url))
         status, payload = await post(runner, body, signed_headers(SECRET, body))
-        assert status == 200 and isinstance(payload, dict) and payload["text"] == "Working on it..."
+        assert status == 200
+        assert isinstance(payload, dict)
+        assert payload["text"] == "Working on it..."
         for _ in range(100):
             if fake_slack.responses:
                 break
@@ -219,8 +232,10 @@ async def test_the_admin_check_never_makes_recap_miss_the_ack_deadline(
     started = time.monotonic()
     status, payload = await post(http_runner, body, signed_headers(SECRET, body))
     assert time.monotonic() - started < 2.5
-    assert status == 200 and isinstance(payload, dict)
-    assert "try again in a minute" in str(payload) and "admins" in str(payload)
+    assert status == 200
+    assert isinstance(payload, dict)
+    assert "try again in a minute" in str(payload)
+    assert "admins" in str(payload)
     assert len(fake_slack.called("users.info")) == 1  # no retries before the ack
 
 
@@ -238,13 +253,15 @@ async def test_http_mode_serves_readiness_and_metrics_beside_slack_events(
     async with aiohttp.ClientSession() as session:
         async with session.get(f"http://127.0.0.1:{http_runner.port}/readyz") as resp:
             body = await resp.json()
-            assert resp.status == 200 and body["components"]["slack"] == {
+            assert resp.status == 200
+            assert body["components"]["slack"] == {
                 "ready": True,
                 "mode": "http",
                 "authenticated": True,
             }
         async with session.get(f"http://127.0.0.1:{http_runner.port}/metrics") as resp:
-            assert resp.status == 200 and "casebrief_commands_total" in await resp.text()
+            assert resp.status == 200
+            assert "casebrief_commands_total" in await resp.text()
 
 
 async def test_socket_mode_readiness_follows_the_connection(
@@ -261,7 +278,8 @@ async def test_socket_mode_readiness_follows_the_connection(
     await runner.start()
     try:
         ready = await runner.readiness()
-        assert ready.ready and ready.detail == {
+        assert ready.ready
+        assert ready.detail == {
             "mode": "socket",
             "authenticated": True,
             "connected": True,
@@ -302,7 +320,8 @@ async def test_a_socket_mode_app_token_revoked_at_run_time_is_fatal(
     try:
         watch = asyncio.create_task(runner.watch_connection())
         await asyncio.sleep(0.5)
-        assert not watch.done() and runner.connected
+        assert not watch.done()
+        assert runner.connected
         fake_slack.failures["apps.connections.open"] += [
             Failure(200, {"ok": False, "error": "token_revoked"})
         ] * 50

@@ -109,12 +109,14 @@ async def runner(
 
 
 def removed(runner: SlackRunner) -> Recorder:
-    assert runner.oauth is not None and isinstance(runner.oauth.on_workspace_removed, Recorder)
+    assert runner.oauth is not None
+    assert isinstance(runner.oauth.on_workspace_removed, Recorder)
     return runner.oauth.on_workspace_removed
 
 
 def installed(runner: SlackRunner) -> Recorder:
-    assert runner.oauth is not None and isinstance(runner.oauth.on_workspace_installed, Recorder)
+    assert runner.oauth is not None
+    assert isinstance(runner.oauth.on_workspace_installed, Recorder)
     return runner.oauth.on_workspace_installed
 
 
@@ -124,11 +126,13 @@ def url(runner: SlackRunner, path: str) -> str:
 
 async def start_install(runner: SlackRunner) -> tuple[str, str]:
     """GET /slack/install: (the state in Slack's authorize URL, the browser's state cookie)."""
-    async with aiohttp.ClientSession() as session:
-        async with session.get(url(runner, "/slack/install"), allow_redirects=False) as resp:
-            assert resp.status == 302
-            location = urlsplit(resp.headers["Location"])
-            cookie = resp.cookies["slack-app-oauth-state"].value
+    async with (
+        aiohttp.ClientSession() as session,
+        session.get(url(runner, "/slack/install"), allow_redirects=False) as resp,
+    ):
+        assert resp.status == 302
+        location = urlsplit(resp.headers["Location"])
+        cookie = resp.cookies["slack-app-oauth-state"].value
     assert (
         f"{location.scheme}://{location.netloc}{location.path}"
         == "https://slack.com/oauth/v2/authorize"
@@ -139,13 +143,15 @@ async def start_install(runner: SlackRunner) -> tuple[str, str]:
 
 async def redirect(runner: SlackRunner, code: str, state: str, cookie: str) -> tuple[int, str]:
     """Slack sends the browser back to /slack/oauth_redirect with the code and the state."""
-    async with aiohttp.ClientSession() as session:
-        async with session.get(
+    async with (
+        aiohttp.ClientSession() as session,
+        session.get(
             url(runner, "/slack/oauth_redirect"),
             params={"code": code, "state": state},
             headers={"Cookie": f"slack-app-oauth-state={cookie}"},
-        ) as resp:
-            return resp.status, await resp.text()
+        ) as resp,
+    ):
+        return resp.status, await resp.text()
 
 
 async def install(
@@ -164,24 +170,28 @@ async def command(
     body = form(
         slash_payload("/probe", user_id=user_id, team_id=team_id, response_url=fake.response_url)
     )
-    async with aiohttp.ClientSession() as session:
-        async with session.post(
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(
             url(runner, "/slack/events"), data=body, headers=signed_headers(SECRET, body)
-        ) as resp:
-            assert resp.status == 200
-            return (
-                await resp.json()
-                if resp.content_type == "application/json"
-                else {"text": await resp.text()}
-            )
+        ) as resp,
+    ):
+        assert resp.status == 200
+        return (
+            await resp.json()
+            if resp.content_type == "application/json"
+            else {"text": await resp.text()}
+        )
 
 
 async def event(runner: SlackRunner, payload: dict[str, Any]) -> int:
     body = json.dumps(payload)
     headers = {**signed_headers(SECRET, body), "Content-Type": "application/json"}
-    async with aiohttp.ClientSession() as session:
-        async with session.post(url(runner, "/slack/events"), data=body, headers=headers) as resp:
-            return resp.status
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(url(runner, "/slack/events"), data=body, headers=headers) as resp,
+    ):
+        return resp.status
 
 
 async def eventually(check: Callable[[], bool], timeout: float = 5.0) -> None:
@@ -189,7 +199,8 @@ async def eventually(check: Callable[[], bool], timeout: float = 5.0) -> None:
         if check():
             return
         await asyncio.sleep(0.02)
-    raise AssertionError("condition not met in time")
+    msg = "condition not met in time"
+    raise AssertionError(msg)
 
 
 def raw_rows(settings: Settings) -> str:
@@ -203,13 +214,14 @@ def raw_rows(settings: Settings) -> str:
 async def test_install_redirects_to_slack_with_a_fresh_state(
     runner: SlackRunner, fake_slack: FakeSlack
 ) -> None:
-    async with aiohttp.ClientSession() as session:
-        async with session.get(url(runner, "/slack/install"), allow_redirects=False) as resp:
-            assert resp.status == 302
-            query = parse_qs(urlsplit(resp.headers["Location"]).query)
-            assert (
-                "Secure" in resp.headers["Set-Cookie"] and "HttpOnly" in resp.headers["Set-Cookie"]
-            )
+    async with (
+        aiohttp.ClientSession() as session,
+        session.get(url(runner, "/slack/install"), allow_redirects=False) as resp,
+    ):
+        assert resp.status == 302
+        query = parse_qs(urlsplit(resp.headers["Location"]).query)
+        assert "Secure" in resp.headers["Set-Cookie"]
+        assert "HttpOnly" in resp.headers["Set-Cookie"]
     assert query["client_id"] == [fake_slack.client_id]
     assert set(query["scope"][0].split(",")) >= {"commands", "chat:write", "users:read"}
     assert query["state"][0] != (await start_install(runner))[0]  # a new state per visit
@@ -223,18 +235,24 @@ async def test_the_oauth_redirect_completes_the_install_and_keeps_tokens_encrypt
     state, cookie = await start_install(runner)
     code = fake_slack.grant("T1")
     status, page = await redirect(runner, code, state, cookie)
-    assert status == 200 and "slack://app?team=T1" in page
+    assert status == 200
+    assert "slack://app?team=T1" in page
     (exchange,) = fake_slack.called("oauth.v2.access")
     assert exchange["code"] == code
     token = fake_slack.tokens_of("T1")[0]
     assert fake_slack.calls_with_token(token) == ["auth.test"]  # Bolt learns the bot's ID
     rows = raw_rows(oauth_settings(settings, fake_slack))
-    assert "T1" in rows and token not in rows and "refresh" not in rows and "xoxe" not in rows
+    assert "T1" in rows
+    assert token not in rows
+    assert "refresh" not in rows
+    assert "xoxe" not in rows
     assert runner.oauth is not None
     stored = await runner.oauth.stores.installations.async_find_installation(
         enterprise_id=None, team_id="T1"
     )
-    assert stored is not None and stored.bot_token == token and stored.bot_refresh_token is not None
+    assert stored is not None
+    assert stored.bot_token == token
+    assert stored.bot_refresh_token is not None
 
 
 @pytest.mark.parametrize("case", ["replayed state", "forged state", "state without its cookie"])
@@ -274,7 +292,8 @@ async def test_states_are_signed_expire_and_are_never_stored(
     runner: SlackRunner, settings: Settings, fake_slack: FakeSlack
 ) -> None:
     """Issue 16: every anonymous GET /slack/install wrote a row (4,851 in 20 s). A state is
-    now signed with a key derived from the client secret: nothing stored until a callback."""
+    now signed with a key derived from the client secret: nothing stored until a callback.
+    """
     assert runner.oauth is not None
     states = runner.oauth.stores.states
     states.expiration_seconds = -1  # issued already expired
@@ -342,7 +361,8 @@ async def test_an_unknown_workspace_runs_nothing(
 ) -> None:
     await install(runner, fake_slack, "T1")
     reply = await command(runner, fake_slack, "T9")
-    assert "admin=" not in str(reply) and not fake_slack.called("users.info")
+    assert "admin=" not in str(reply)
+    assert not fake_slack.called("users.info")
     assert (
         "reinstall" in fake_slack.responses[0]["text"]
     )  # Bolt tells the user, via the response URL
@@ -362,7 +382,8 @@ async def test_an_expiring_token_is_refreshed_before_use(
     ]
     assert len(refresh) == 1
     new = fake_slack.tokens_of("T1")[-1]
-    assert new != old and "users.info" in fake_slack.calls_with_token(new)
+    assert new != old
+    assert "users.info" in fake_slack.calls_with_token(new)
     assert "users.info" not in fake_slack.calls_with_token(old)
     assert new not in raw_rows(oauth_settings(settings, fake_slack))
     await command(
@@ -400,7 +421,8 @@ async def test_removal_forgets_the_workspace_and_pauses_it(
         is None
     )
     rows = raw_rows(oauth_settings(settings, fake_slack))
-    assert "'T1'" not in rows and "'T2'" in rows
+    assert "'T1'" not in rows
+    assert "'T2'" in rows
     used = len(fake_slack.calls_with_token(gone))
     reply = await command(runner, fake_slack, "T1")
     assert "admin=" not in str(reply)
@@ -451,15 +473,18 @@ async def test_a_wrong_key_is_a_clear_error_at_start_and_old_keys_still_decrypt(
     with pytest.raises(StartError) as caught:
         await wrong.start()
     await wrong.close()
-    assert "SLACK_TOKEN_ENCRYPTION_KEY" in str(caught.value) and token not in str(caught.value)
-    assert KEY not in str(caught.value) and new_key not in str(caught.value)
+    assert "SLACK_TOKEN_ENCRYPTION_KEY" in str(caught.value)
+    assert token not in str(caught.value)
+    assert KEY not in str(caught.value)
+    assert new_key not in str(caught.value)
     rotating = SlackOAuth(oauth_settings(settings, fake_slack, key=f"{new_key},{KEY}"))
     await rotating.start()  # the old key, listed after the new one, still decrypts...
     try:
         found = await rotating.stores.installations.async_find_installation(
             enterprise_id=None, team_id="T1"
         )
-        assert found is not None and found.bot_token == token
+        assert found is not None
+        assert found.bot_token == token
     finally:
         await rotating.close()
     only_new = SlackOAuth(oauth_settings(settings, fake_slack, key=new_key))
@@ -468,11 +493,12 @@ async def test_a_wrong_key_is_a_clear_error_at_start_and_old_keys_still_decrypt(
         found = await only_new.stores.installations.async_find_installation(
             enterprise_id=None, team_id="T1"
         )
-        assert (
-            found is not None and found.bot_token == token and found.bot_refresh_token is not None
-        )
+        assert found is not None
+        assert found.bot_token == token
+        assert found.bot_refresh_token is not None
         bot = await only_new.stores.installations.async_find_bot(enterprise_id=None, team_id="T1")
-        assert bot is not None and bot.bot_token == token
+        assert bot is not None
+        assert bot.bot_token == token
     finally:
         await only_new.close()
 
@@ -487,9 +513,8 @@ async def test_an_unreachable_database_is_a_clear_error_at_start(
     with pytest.raises(StartError) as caught:
         await oauth.start()
     await oauth.close()
-    assert str(caught.value).startswith("Invalid setting DATABASE_URL:") and "pa55word" not in str(
-        caught.value
-    )
+    assert str(caught.value).startswith("Invalid setting DATABASE_URL:")
+    assert "pa55word" not in str(caught.value)
 
 
 async def test_tokens_for_scheduled_posts_come_per_workspace_and_are_refreshed(
@@ -504,10 +529,8 @@ async def test_tokens_for_scheduled_posts_come_per_workspace_and_are_refreshed(
     assert await tokens.bot_token("T1") == first
     assert await tokens.bot_token("T9") is None
     client = await tokens.client_for("T2")
-    assert (
-        client is not None
-        and client.token == fake_slack.tokens_of("T2")[-1] != fake_slack.tokens_of("T2")[0]
-    )
+    assert client is not None
+    assert client.token == fake_slack.tokens_of("T2")[-1] != fake_slack.tokens_of("T2")[0]
     await client.chat_postMessage(channel="C2", text="recap")
     assert fake_slack.calls_with_token(client.token) == ["chat.postMessage"]
     assert await tokens.bot_token("T2") == client.token  # stored: no second refresh
@@ -531,7 +554,8 @@ def set_env(monkeypatch: pytest.MonkeyPatch, **env: str) -> None:
 def test_oauth_mode_is_chosen_by_the_client_id(monkeypatch: pytest.MonkeyPatch) -> None:
     set_env(monkeypatch, **OAUTH_ENV)
     settings = load_settings()
-    assert settings.slack_oauth and settings.slack_configured
+    assert settings.slack_oauth
+    assert settings.slack_configured
     monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-one-workspace")
     assert not load_settings().slack_oauth  # the single-workspace token wins
 
@@ -565,8 +589,11 @@ def test_each_missing_or_malformed_oauth_setting_is_one_line(
     with pytest.raises(SettingsError) as caught:
         load_settings()
     (line,) = str(caught.value).splitlines()
-    assert line.startswith(f"Invalid setting {variable}: ") and says in line
-    assert "not-a-fernet" not in line and "client-secret-value" not in line and SECRET not in line
+    assert line.startswith(f"Invalid setting {variable}: ")
+    assert says in line
+    assert "not-a-fernet" not in line
+    assert "client-secret-value" not in line
+    assert SECRET not in line
 
 
 def test_the_cli_exits_2_on_a_bad_key_without_a_traceback(
@@ -576,7 +603,8 @@ def test_the_cli_exits_2_on_a_bad_key_without_a_traceback(
     set_env(monkeypatch, **{**OAUTH_ENV, "SLACK_TOKEN_ENCRYPTION_KEY": "short"})
     assert main(["run"]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("Invalid setting SLACK_TOKEN_ENCRYPTION_KEY") and "Traceback" not in err
+    assert err.startswith("Invalid setting SLACK_TOKEN_ENCRYPTION_KEY")
+    assert "Traceback" not in err
     assert len(err.strip().splitlines()) == 1
 
 
@@ -595,19 +623,15 @@ def test_the_oauth_manifest_has_the_redirect_url_removal_events_and_rotation(
         "bot_events": ["app_uninstalled", "tokens_revoked"],
     }
     assert manifest["settings"]["token_rotation_enabled"] is True
-    assert (
-        manifest["settings"]["socket_mode_enabled"] is False
-        and manifest["settings"]["org_deploy_enabled"] is False
-    )
+    assert manifest["settings"]["socket_mode_enabled"] is False
+    assert manifest["settings"]["org_deploy_enabled"] is False
 
 
 def test_the_single_workspace_manifest_is_unchanged(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["manifest", "slack", "--url", "https://bot.example/slack/events"]) == 0
     manifest = json.loads(capsys.readouterr().out)
-    assert (
-        "redirect_urls" not in manifest["oauth_config"]
-        and "event_subscriptions" not in manifest["settings"]
-    )
+    assert "redirect_urls" not in manifest["oauth_config"]
+    assert "event_subscriptions" not in manifest["settings"]
     assert manifest["settings"]["token_rotation_enabled"] is False
 
 
@@ -675,7 +699,9 @@ async def test_two_instances_share_installs_on_postgresql(
         async with await psycopg.AsyncConnection.connect(postgres_url) as db:
             rows = await (await db.execute("SELECT * FROM slack_installations")).fetchall()
             rows += await (await db.execute("SELECT * FROM slack_bots")).fetchall()
-        assert "T1" in repr(rows) and token not in repr(rows) and "xoxe" not in repr(rows)
+        assert "T1" in repr(rows)
+        assert token not in repr(rows)
+        assert "xoxe" not in repr(rows)
         assert await event(second, event_payload("app_uninstalled", team_id="T1")) == 200
         await eventually(lambda: removed(second).calls == [("T1", "app_uninstalled")])
         assert first.oauth is not None
@@ -742,7 +768,8 @@ async def test_run_installs_and_answers_without_printing_a_token_even_at_debug(
             async with session.post(
                 f"{base}/slack/events", data=body, headers=signed_headers(SECRET, body)
             ) as resp:
-                assert resp.status == 200 and "Dottie Romo" in await resp.text()
+                assert resp.status == 200
+                assert "Dottie Romo" in await resp.text()
         process.send_signal(signal.SIGTERM)
         stdout, stderr = await asyncio.wait_for(process.communicate(), 20)
         assert process.returncode == 0, stderr.decode()[-2000:]
@@ -789,7 +816,9 @@ async def test_an_uninstalled_workspace_s_recaps_pause_and_a_reinstall_resumes_t
                 break
             await asyncio.sleep(0.02)
         state = await paused()
-        assert state["C1"] and "removed" in state["C1"] and state["C2"] is None
+        assert state["C1"]
+        assert "removed" in state["C1"]
+        assert state["C2"] is None
         await install(runner, fake_slack, "T1")
         assert (await paused())["C1"] is None
     finally:
@@ -800,12 +829,17 @@ async def test_an_uninstalled_workspace_s_recaps_pause_and_a_reinstall_resumes_t
 async def test_a_failed_install_logs_its_error_parameter_quoted_and_cut(
     runner: SlackRunner, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """/slack/oauth_redirect?error=... is anyone's text: it forged whole log lines and wrote 20 KB each."""
+    """/slack/oauth_redirect?error=... is anyone's text: it forged whole log lines and wrote 20 KB
+    each.
+    """
     forged = "x\n2026-01-01 00:00:00,000 ERROR bot: FORGED" + "a" * 20_000
-    async with aiohttp.ClientSession() as session:
-        async with session.get(
+    async with (
+        aiohttp.ClientSession() as session,
+        session.get(
             url(runner, "/slack/oauth_redirect"), params={"error": forged, "state": "s"}
-        ) as resp:
-            assert resp.status < 500
+        ) as resp,
+    ):
+        assert resp.status < 500
     [line] = [r.getMessage() for r in caplog.records if "did not complete" in r.getMessage()]
-    assert "\n" not in line and len(line) < 200
+    assert "\n" not in line
+    assert len(line) < 200

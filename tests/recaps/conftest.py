@@ -1,10 +1,11 @@
 """A recap service on the real SQLite store (or PostgreSQL when TEST_DATABASE_URL is set and
-a test asks for it), wired to the real posters and local fakes of Slack and Discord."""
+a test asks for it), wired to the real posters and local fakes of Slack and Discord.
+"""
 
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import psycopg
@@ -29,12 +30,14 @@ def postgres_url() -> Iterator[str]:
     """A fresh schema on TEST_DATABASE_URL's server (dropped afterwards); skipped without one."""
     if not TEST_DATABASE_URL:
         pytest.skip(
-            "PostgreSQL recap tests need TEST_DATABASE_URL (e.g. postgresql://postgres@127.0.0.1:5432/test)"
+            "PostgreSQL recap tests need TEST_DATABASE_URL (e.g. "
+            "postgresql://postgres@127.0.0.1:5432/test)"
         )
     schema = f"recaps_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(TEST_DATABASE_URL, autocommit=True) as connection:
         connection.execute(f"CREATE SCHEMA {schema}")  # type: ignore[arg-type]  # made here, not user text
-    yield f"{TEST_DATABASE_URL}{'&' if '?' in TEST_DATABASE_URL else '?'}options=-csearch_path%3D{schema}"
+    joiner = "&" if "?" in TEST_DATABASE_URL else "?"
+    yield f"{TEST_DATABASE_URL}{joiner}options=-csearch_path%3D{schema}"
     with psycopg.connect(TEST_DATABASE_URL, autocommit=True) as connection:
         connection.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")  # type: ignore[arg-type]
 
@@ -62,7 +65,7 @@ class Recorded:
 
 @pytest.fixture
 def recap_clock() -> Clock:
-    return Clock(datetime(2026, 3, 10, 13, 0, tzinfo=timezone.utc))
+    return Clock(datetime(2026, 3, 10, 13, 0, tzinfo=UTC))
 
 
 @pytest.fixture

@@ -1,12 +1,13 @@
 """Recaps declared in RECAPS: a bad entry stops the start naming the variable; a bad
-subscription already in the database pauses only itself."""
+subscription already in the database pauses only itself.
+"""
 
 import json
 import logging
 import os
 import subprocess
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -17,11 +18,10 @@ from bot.recaps.declared import BadDeclaration, declared_recaps
 from bot.settings import Settings
 from tests.fakes.discord import FakeDiscord
 from tests.fakes.slack import FakeSlack
-from tests.recaps.conftest import Clock, build_service
 from tests.hermetic import outside_checkout
+from tests.recaps.conftest import Clock, build_service
 
 ROOT = Path(__file__).resolve().parents[2]
-UTC = timezone.utc
 NOW = datetime(2026, 3, 10, 12, tzinfo=UTC)
 GOOD = {"platform": "slack", "channel": "C1", "schedule": "daily", "time": "09:00"}
 
@@ -73,8 +73,10 @@ def test_the_bot_names_the_variable_and_exits_2(tmp_path: Path, settings: Settin
         capture_output=True,
         text=True,
         timeout=60,
+        check=False,
     )
-    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
     assert done.stderr.strip().startswith("Invalid setting RECAPS: entry 2:")
     assert not (tmp_path / "db.sqlite3").exists()  # refused before the database was opened
 
@@ -112,11 +114,13 @@ async def test_one_bad_subscription_in_the_database_never_blocks_another(
             recap_clock.now = datetime(2026, 3, 10, 13, 1, tzinfo=UTC)
             report = await second.post_due()
             await second.post_due()
-        assert len(report.posted) == 2 and slack.posts_by_channel() == {"C1": 1, "C2": 1}
+        assert len(report.posted) == 2
+        assert slack.posts_by_channel() == {"C1": 1, "C2": 1}
         paused = {s.id: s.paused_reason for s in await second.subscriptions()}
         assert "no slot within a year" in str(paused[bad.id])
         assert caplog.text.count("CBAD paused") == 1
         rows = {sub.channel: upcoming for sub, upcoming, _ in await second.listing("slack")}
-        assert rows["CBAD"] is None and rows["C1"] == datetime(2026, 3, 11, 13, tzinfo=UTC)
+        assert rows["CBAD"] is None
+        assert rows["C1"] == datetime(2026, 3, 11, 13, tzinfo=UTC)
     finally:
         await second.aclose()

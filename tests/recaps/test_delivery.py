@@ -1,7 +1,7 @@
 """Posting recaps on time, exactly once, and what each fault does (real posters, fake platforms)."""
 
 import logging
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -9,12 +9,11 @@ from bot.core.dispatch import Dispatcher
 from bot.platforms.slack.poster import SlackPoster
 from bot.recaps.schedule import Schedule
 from bot.recaps.service import RecapService
+from bot.web.links import PublicLinks
 from tests.fakes.discord import FakeDiscord
 from tests.fakes.slack import Failure, FakeSlack
-from bot.web.links import PublicLinks
 from tests.recaps.conftest import Clock, build_service
 
-UTC = timezone.utc
 NINE_NY = datetime(2026, 3, 10, 13, 0, tzinfo=UTC)  # 09:00 in New York (EDT)
 DAILY_NINE = Schedule("daily", "09:00", "America/New_York")
 
@@ -49,11 +48,9 @@ async def test_due_recaps_post_once_to_slack_and_discord(
     report = await service.post_due()
     assert len(report.posted) == 2
     again = await service.post_due()
-    assert (
-        again.posted == []
-        and slack.posts_by_channel() == {"C1": 1}
-        and len(discord.messages["42"]) == 1
-    )
+    assert again.posted == []
+    assert slack.posts_by_channel() == {"C1": 1}
+    assert len(discord.messages["42"]) == 1
     message = slack.called("chat.postMessage")[0]
     assert message["metadata"]["event_payload"]["slot"].startswith("r1-20260310")
     assert "First recap in this channel." in str(message["blocks"])
@@ -85,10 +82,8 @@ async def test_the_next_recap_says_what_changed(
     recap_clock.now = NINE_NY + timedelta(days=2)
     await service.post_due()
     last = str(slack.called("chat.postMessage")[-1]["blocks"])
-    assert (
-        "Changed: pages in the Feb. 26 opinion" in last
-        and "(was: pages in the Feb. 26, 2026 opinion" in last
-    )
+    assert "Changed: pages in the Feb. 26 opinion" in last
+    assert "(was: pages in the Feb. 26, 2026 opinion" in last
 
 
 async def test_missed_slots_within_grace_post_and_older_ones_are_skipped_and_logged(
@@ -102,7 +97,8 @@ async def test_missed_slots_within_grace_post_and_older_ones_are_skipped_and_log
     recap_clock.now = NINE_NY + timedelta(minutes=50)  # the bot was down across three slots
     with caplog.at_level(logging.WARNING):
         report = await service.post_due()
-    assert len(report.posted) == 1 and slack.posts_by_channel() == {"C1": 1}
+    assert len(report.posted) == 1
+    assert slack.posts_by_channel() == {"C1": 1}
     assert "skipped 3 slot(s) missed by more than 1:00:00" in caplog.text  # Mar. 7, 8 and 9
     deliveries = await service.store.deliveries()
     assert [(d.status, f"{d.slot:%m-%d}") for d in deliveries] == [
@@ -124,7 +120,8 @@ async def test_429_waits_for_retry_after(
     recap_clock.now = NINE_NY
     started = datetime.now(UTC)
     report = await service.post_due()
-    assert len(report.posted) == 1 and slack.posts_by_channel() == {"C1": 1}
+    assert len(report.posted) == 1
+    assert slack.posts_by_channel() == {"C1": 1}
     assert (datetime.now(UTC) - started).total_seconds() >= 1
     assert limited == ["slack"]
 
@@ -143,8 +140,10 @@ async def test_5xx_and_timeouts_retry_with_backoff(
     service.observe = outcomes.append
     recap_clock.now = NINE_NY
     report = await service.post_due()
-    assert len(report.posted) == 2 and report.failed == []
-    assert slack.posts_by_channel() == {"C1": 1} and len(discord.messages["42"]) == 1
+    assert len(report.posted) == 2
+    assert report.failed == []
+    assert slack.posts_by_channel() == {"C1": 1}
+    assert len(discord.messages["42"]) == 1
     assert sorted(outcomes) == ["retried"] * 4 + ["sent"] * 2
 
 
@@ -162,7 +161,8 @@ async def test_attempts_are_bounded_by_one_retry_layer(
     report = await service.post_due()
     assert len(report.failed) == 2
     # 4 attempts each (neither slack_sdk nor discord.py retries underneath), 6 left unanswered.
-    assert len(slack.channel_failures["C1"]) == 6 and discord.post_attempts["42"] == 4
+    assert len(slack.channel_failures["C1"]) == 6
+    assert discord.post_attempts["42"] == 4
     statuses = {d.status for d in await service.store.deliveries()}
     assert statuses == {"failed"}
 
@@ -182,10 +182,10 @@ async def test_a_post_accepted_then_answered_500_is_not_posted_again(
     recap_clock.now = NINE_NY
     report = await service.post_due()
     assert len(report.posted) == 2
-    assert slack.posts_by_channel() == {"C1": 1} and len(slack.history["C1"]) == 1
-    assert (
-        len(discord.messages["42"]) == 1 and discord.post_attempts["42"] == 1
-    )  # checked, not re-sent
+    assert slack.posts_by_channel() == {"C1": 1}
+    assert len(slack.history["C1"]) == 1
+    assert len(discord.messages["42"]) == 1
+    assert discord.post_attempts["42"] == 1
     assert {d.detail for d in await service.store.deliveries()} == {
         "confirmed in the channel after an unknown outcome"
     }
@@ -202,7 +202,8 @@ async def test_a_post_accepted_then_timed_out_is_not_posted_again(
     slack.channel_failures["C1"].append(Failure(200, {"ok": True}, delay=1.5, accept=True))
     recap_clock.now = NINE_NY
     report = await service.post_due()
-    assert len(report.posted) == 1 and slack.posts_by_channel() == {"C1": 1}
+    assert len(report.posted) == 1
+    assert slack.posts_by_channel() == {"C1": 1}
 
 
 async def test_a_timeout_before_posting_is_retried(
@@ -214,7 +215,8 @@ async def test_a_timeout_before_posting_is_retried(
     slack.channel_failures["C1"].append(Failure(200, {"ok": True}, delay=1.5))
     recap_clock.now = NINE_NY
     report = await service.post_due()
-    assert len(report.posted) == 1 and slack.posts_by_channel() == {"C1": 1}
+    assert len(report.posted) == 1
+    assert slack.posts_by_channel() == {"C1": 1}
 
 
 async def test_a_permanent_error_pauses_logs_once_and_spares_other_channels(
@@ -237,17 +239,17 @@ async def test_a_permanent_error_pauses_logs_once_and_spares_other_channels(
         recap_clock.now = NINE_NY + timedelta(days=1)
         await service.post_due()
     assert slack.posts_by_channel() == {"C1": 2}
-    assert len(report.failed) == 2 and caplog.text.count("paused: channel_not_found") == 1
+    assert len(report.failed) == 2
+    assert caplog.text.count("paused: channel_not_found") == 1
     paused = {s.id: s.paused_reason for s in await service.store.subscriptions() if s.paused_reason}
-    assert paused[gone] == "channel_not_found" and "404" in paused[missing]
+    assert paused[gone] == "channel_not_found"
+    assert "404" in paused[missing]
     listing = {
         sub.id: (upcoming, last) for sub, upcoming, last in await service.listing("slack", "CGONE")
     }
-    assert (
-        listing[gone][0] is None
-        and listing[gone][1] is not None
-        and listing[gone][1].detail == "channel_not_found"
-    )
+    assert listing[gone][0] is None
+    assert listing[gone][1] is not None
+    assert listing[gone][1].detail == "channel_not_found"
 
 
 async def test_a_slow_channel_does_not_delay_the_others(
@@ -283,7 +285,8 @@ async def test_discord_429_waits_for_retry_after(
     recap_clock.now = NINE_NY
     started = datetime.now(UTC)
     report = await service.post_due()
-    assert len(report.posted) == 1 and len(discord.messages["42"]) == 1
+    assert len(report.posted) == 1
+    assert len(discord.messages["42"]) == 1
     assert (datetime.now(UTC) - started).total_seconds() >= 0.5
 
 
@@ -325,7 +328,8 @@ async def test_with_public_url_a_posted_recap_links_each_citation_to_its_passage
         recap_clock.now = NINE_NY + timedelta(minutes=1)
         assert len((await service.post_due()).posted) == 2
         blocks = str(slack.called("chat.postMessage")[0]["blocks"])
-        assert "<https://brief.example.org/sources/" in blocks and "#p-" in blocks
+        assert "<https://brief.example.org/sources/" in blocks
+        assert "#p-" in blocks
         assert "](https://brief.example.org/sources/" in str(discord.messages["42"][0]["embeds"])
     finally:
         await service.aclose()

@@ -12,7 +12,7 @@ import signal
 import sys
 import time
 from collections.abc import AsyncIterator
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -25,7 +25,7 @@ from tests.recaps.conftest import TEST_DATABASE_URL
 
 CHANNELS = [f"C{i:03d}" for i in range(90)]
 DAILY = Schedule("daily", "09:00", "America/New_York")
-SLOT = datetime(2026, 3, 10, 13, 0, tzinfo=timezone.utc)
+SLOT = datetime(2026, 3, 10, 13, 0, tzinfo=UTC)
 AT = SLOT + timedelta(seconds=30)
 LEASE_SECONDS = 2
 
@@ -124,12 +124,13 @@ async def test_sigkill_of_one_of_three_instances_mid_fan_out(
         await victim.wait()
         at_kill = len(fake.called("chat.postMessage"))
         assert at_kill < len(CHANNELS), "the fan-out ended before the kill; slow the fake down"
-        # The survivors finish the fan-out, then take over the victim's claims once their lease ran out.
+        # The survivors finish the fan-out, then take over the victim's claims once their lease
+        # ran out.
         assert await wait_for(lambda: len(fake.posts_by_channel()) == len(CHANNELS), 60), (
             fake.posts_by_channel()
         )
         await asyncio.sleep(LEASE_SECONDS + 1.5)  # time for any wrong second post to show
-        assert fake.posts_by_channel() == {c: 1 for c in CHANNELS}  # none twice, none lost
+        assert fake.posts_by_channel() == dict.fromkeys(CHANNELS, 1)  # none twice, none lost
         store = await open_store(shared_url)
         try:
             deliveries = await store.deliveries()
@@ -159,9 +160,7 @@ async def test_post_due_from_the_command_line_posts_each_slot_once(
         ]
     )
     # Declared recaps start at the next real slot: post exactly then.
-    at = (DAILY.next_slot(datetime.now(timezone.utc)) + timedelta(seconds=30)).strftime(
-        "%Y-%m-%dT%H:%M:%SZ"
-    )
+    at = (DAILY.next_slot(datetime.now(UTC)) + timedelta(seconds=30)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
     async def post_due() -> str:
         process = await asyncio.create_subprocess_exec(

@@ -1,10 +1,11 @@
 """Several instances on one database, in one process (distinct owners): leases, taking over
-a dead instance's claims, checking busy channels page by page, and per-workspace pacing."""
+a dead instance's claims, checking busy channels page by page, and per-workspace pacing.
+"""
 
 import asyncio
 import time
 from collections.abc import AsyncIterator
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -17,7 +18,6 @@ from tests.fakes.slack import FakeSlack
 from tests.recaps.conftest import Clock, build_service
 from tests.recaps.test_delivery import NINE_NY, subscribe
 
-UTC = timezone.utc
 LEASE = timedelta(seconds=30)
 
 
@@ -57,15 +57,18 @@ async def test_a_dead_instances_claim_is_taken_over_only_after_its_lease(
     await claimed_by_a_dead_instance(service, "slack", "C1")
     recap_clock.now = NINE_NY + timedelta(minutes=1)
     early = await survivor.post_due()
-    assert early.posted == [] and slack.posts_by_channel() == {}
+    assert early.posted == []
+    assert slack.posts_by_channel() == {}
     assert [d.claimed_by for d in await survivor.store.open_claims()] == ["instance-a"]
     survivor.wall = lambda: utc_now() + LEASE + timedelta(seconds=1)  # the lease has run out
     late = await survivor.post_due()
-    assert len(late.posted) == 1 and slack.posts_by_channel() == {"C1": 1}
+    assert len(late.posted) == 1
+    assert slack.posts_by_channel() == {"C1": 1}
     assert [(d.status, d.claimed_by) for d in await survivor.store.deliveries()] == [
         ("sent", "instance-b")
     ]
-    assert (await survivor.post_due()).posted == [] and slack.posts_by_channel() == {"C1": 1}
+    assert (await survivor.post_due()).posted == []
+    assert slack.posts_by_channel() == {"C1": 1}
 
 
 async def test_a_live_instances_claims_are_renewed_and_never_taken(
@@ -107,13 +110,14 @@ async def test_a_landed_recap_beyond_the_last_50_messages_is_not_posted_again(
     survivor.wall = lambda: utc_now() + LEASE + timedelta(seconds=1)
     recap_clock.now = NINE_NY + timedelta(minutes=5)
     report = await survivor.post_due()
-    assert len(report.recovered) == 2 and report.posted == []
-    assert (
-        slack.posts_by_channel() == {"CBUSY": 1}
-        and len([m for m in discord.messages["77"] if m["embeds"]]) == 1
-    )
+    assert len(report.recovered) == 2
+    assert report.posted == []
+    assert slack.posts_by_channel() == {"CBUSY": 1}
+    assert len([m for m in discord.messages["77"] if m["embeds"]]) == 1
     pages = slack.called("conversations.history")
-    assert len(pages) == 3 and all(float(p["oldest"]) > 0 for p in pages) and pages[-1]["cursor"]
+    assert len(pages) == 3
+    assert all(float(p["oldest"]) > 0 for p in pages)
+    assert pages[-1]["cursor"]
     assert {d.status for d in await survivor.store.deliveries()} == {"sent"}
 
 
@@ -142,7 +146,8 @@ async def test_one_throttled_workspace_does_not_slow_another(
     started = time.time()
     report = await service.post_due()
     landed = {c: float(slack.history[c][0]["ts"]) - started for c in slow + fast}
-    assert len(report.posted) == 30 and slack.posts_by_channel() == {c: 1 for c in slow + fast}
+    assert len(report.posted) == 30
+    assert slack.posts_by_channel() == dict.fromkeys(slow + fast, 1)
     assert max(landed[c] for c in fast) < 2.0  # at our own pace (20/s), as if TSLOW did not exist
     assert max(landed[c] for c in slow) > 3.0  # TSLOW's limit (2/s) held only TSLOW back
     assert slack.rejected_by_team["TFAST"] == 0
@@ -173,11 +178,12 @@ async def test_a_post_whose_lease_may_have_lapsed_in_the_pacing_queue_is_not_sen
     recap_clock.now = NINE_NY
     first = await service.post_due()
     await staller
-    assert (
-        first.posted == [] and slack.posts_by_channel() == {}
-    )  # not sent: another may be taking it over
+    assert first.posted == []
+    assert slack.posts_by_channel() == {}
     again = (
         await service.post_due()
     )  # nobody else took it: checked against the channel, then posted
-    assert len(again.posted) == 1 and slack.posts_by_channel() == {"C1": 1}
-    assert (await service.post_due()).posted == [] and slack.posts_by_channel() == {"C1": 1}
+    assert len(again.posted) == 1
+    assert slack.posts_by_channel() == {"C1": 1}
+    assert (await service.post_due()).posted == []
+    assert slack.posts_by_channel() == {"C1": 1}

@@ -22,7 +22,8 @@ def test_a_hold_stops_the_bucket_until_retry_after() -> None:
     ticks = Ticks()
     bucket = TokenBucket(10, clock=ticks)
     bucket.hold(2.0)
-    assert round(bucket.reserve(), 3) == 2.0 and round(bucket.reserve(), 3) == 2.1
+    assert round(bucket.reserve(), 3) == 2.0
+    assert round(bucket.reserve(), 3) == 2.1
 
 
 def test_429s_met_together_halve_the_rate_once_and_successes_restore_it() -> None:
@@ -31,13 +32,15 @@ def test_429s_met_together_halve_the_rate_once_and_successes_restore_it() -> Non
     bucket.hold(1.0)
     for _ in range(5):  # five posts in flight all answered 429
         bucket.slow_down()
-    assert bucket.rate == 10 and bucket.burst == 1
+    assert bucket.rate == 10
+    assert bucket.burst == 1
     ticks.now += 1.5
     bucket.slow_down()
     assert bucket.rate == 5
     for _ in range(200):
         bucket.speed_up()
-    assert bucket.rate == 20 and bucket.burst == 5
+    assert bucket.rate == 20
+    assert bucket.burst == 5
 
 
 def test_buckets_are_per_key_and_bounded() -> None:

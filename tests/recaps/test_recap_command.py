@@ -29,16 +29,17 @@ def test_subscribe_list_preview_unsubscribe(dispatcher: Dispatcher) -> None:
 
     subscribed = ran("/recap subscribe weekly friday 16:30 Europe/Berlin")
     assert "Subscribed (#1): weekly on Friday at 16:30 Europe/Berlin" in text_of(subscribed)
-    assert "Next recap: Fri" in text_of(subscribed) and subscribed.public is False
+    assert "Next recap: Fri" in text_of(subscribed)
+    assert subscribed.public is False
     assert "Already subscribed (#1)" in text_of(
         ran("/recap subscribe weekly friday 16:30 Europe/Berlin")
     )
     listing = ran("/recap list", User("U2"))
-    assert "#1" in text_of(listing) and "last: none yet" in text_of(listing)
+    assert "#1" in text_of(listing)
+    assert "last: none yet" in text_of(listing)
     preview = ran("/recap preview public", User("U2"))
-    assert (
-        preview.title.startswith("Preview: Case recap") and preview.public is False
-    )  # always private
+    assert preview.title.startswith("Preview: Case recap")
+    assert preview.public is False
     assert "First recap in this channel." in text_of(preview)
     assert "Unsubscribed #1" in text_of(ran("/recap unsubscribe"))
     assert "None yet" in text_of(ran("/recap list"))
@@ -48,7 +49,8 @@ def test_non_admins_get_a_polite_refusal(dispatcher: Dispatcher) -> None:
     reply = dispatcher.run_line(
         "/recap subscribe daily", platform="slack", channel="C1", user=User("U2")
     )
-    assert reply.title == "Recaps: admins only" and "Manage Server" in text_of(reply)
+    assert reply.title == "Recaps: admins only"
+    assert "Manage Server" in text_of(reply)
     service = dispatcher.services.recap_service
     assert service.call(service.subscriptions) == []
 
@@ -69,9 +71,8 @@ def test_a_schedule_that_does_not_fire_every_year_is_refused_with_usage(
         f"/recap subscribe cron {cron} UTC", platform="slack", channel="C1", user=admin
     )
     assert reply.title == "/recap: not understood"
-    assert "does not fire at least once a year" in text_of(reply) and "Give a schedule" in text_of(
-        reply
-    )
+    assert "does not fire at least once a year" in text_of(reply)
+    assert "Give a schedule" in text_of(reply)
     good = dispatcher.run_line(
         "/recap subscribe cron 0 9 * * 1 UTC", platform="slack", channel="C1", user=admin
     )
@@ -107,17 +108,18 @@ async def slack_runner(
     await fake.stop()
 
 
-@pytest.mark.parametrize("user, allowed", [("UADMIN", True), ("ULISTED", True), ("UMEMBER", False)])
+@pytest.mark.parametrize(
+    ("user", "allowed"), [("UADMIN", True), ("ULISTED", True), ("UMEMBER", False)]
+)
 async def test_slack_admins_are_workspace_admins_or_listed(
     slack_runner, user: str, allowed: bool
 ) -> None:  # type: ignore[no-untyped-def]
-    runner, fake = slack_runner
+    runner, _fake = slack_runner
     body = form(slash_payload("/recap", "subscribe daily 09:00 America/New_York", user_id=user))
     status, payload = await post(runner, body, signed_headers(SECRET, body))
     assert status == 200
-    assert ("Subscribed (#" in str(payload)) is allowed and (
-        "admins only" in str(payload)
-    ) is not allowed
+    assert ("Subscribed (#" in str(payload)) is allowed
+    assert ("admins only" in str(payload)) is not allowed
     assert payload["response_type"] == "ephemeral"
     service = runner.dispatcher.services.recap_service
     if allowed:  # the subscription carries the Slack team it was made in

@@ -17,8 +17,8 @@ import pytest
 from bot.core.dispatch import Dispatcher
 from bot.platforms.slack.poster import SlackPoster
 from bot.recaps.service import RecapService, utc_now
-from bot.storage.connect import open_store
 from bot.storage.base import Delivery
+from bot.storage.connect import open_store
 from tests.fakes.discord import FakeDiscord
 from tests.fakes.slack import Failure, FakeSlack
 from tests.recaps.conftest import FAST, Clock, Recorded
@@ -75,9 +75,8 @@ async def test_a_claim_for_a_platform_this_instance_does_not_post_to_fails_and_i
     await claimed_by_a_dead_instance(service, "discord", "42")
     recap_clock.now = NINE_NY + timedelta(minutes=1)
     report = await slack_only.post_due()
-    assert (
-        report.posted == report.recovered == report.skipped == [] and discord.messages["42"] == []
-    )
+    assert report.posted == report.recovered == report.skipped == []
+    assert discord.messages["42"] == []
     assert await settled(slack_only) == [
         ("failed", "interrupted; its subscription or platform is gone", "instance-b")
     ]
@@ -103,7 +102,8 @@ async def test_a_claim_whose_channel_cannot_be_read_fails_unconfirmed_and_is_not
     recap_clock.now = NINE_NY + timedelta(minutes=1)
     with caplog.at_level(logging.ERROR):
         report = await slack_only.post_due()
-    assert report.posted == report.recovered == [] and slack.posts_by_channel() == {}
+    assert report.posted == report.recovered == []
+    assert slack.posts_by_channel() == {}
     assert len(slack.called("conversations.history")) == 1
     assert await settled(slack_only) == [
         ("failed", "unconfirmed after a crash: missing_scope", "instance-b")
@@ -112,8 +112,11 @@ async def test_a_claim_whose_channel_cannot_be_read_fails_unconfirmed_and_is_not
     assert "cannot check whether it was posted (missing_scope); leaving it" in caplog.text
     # Shown where people look: /recap list and `python -m bot recap list` read the listing.
     [(_, _, last)] = await slack_only.listing("slack", "C1")
-    assert last is not None and last.status == "failed" and "unconfirmed" in (last.detail or "")
-    assert (await slack_only.post_due()).posted == [] and slack.posts_by_channel() == {}
+    assert last is not None
+    assert last.status == "failed"
+    assert "unconfirmed" in (last.detail or "")
+    assert (await slack_only.post_due()).posted == []
+    assert slack.posts_by_channel() == {}
 
 
 @pytest.mark.parametrize("why", ["past the grace window", "paused"])
@@ -134,7 +137,8 @@ async def test_a_claim_past_the_grace_window_or_of_a_paused_subscription_is_skip
         now = NINE_NY + timedelta(hours=1, minutes=1)
     recap_clock.now = now
     report = await slack_only.post_due()
-    assert report.skipped == ["slack:C1@2026-03-10T13:00Z"] and report.posted == []
+    assert report.skipped == ["slack:C1@2026-03-10T13:00Z"]
+    assert report.posted == []
     assert len(slack.called("conversations.history")) == 1  # looked for first: it did not land
     assert slack.posts_by_channel() == {}
     assert await settled(slack_only) == [

@@ -57,7 +57,8 @@ async def test_the_runner_posts_and_reports_for_readiness_and_metrics(
     outcomes: list[str] = []
     service.observe = outcomes.append
     runner = RecapRunner(service, max_sleep=timedelta(seconds=0.2))
-    assert not runner.alive and runner.next_wakeup is None
+    assert not runner.alive
+    assert runner.next_wakeup is None
     await runner.start()
     try:
         await eventually(lambda: runner.next_wakeup is not None)
@@ -65,11 +66,12 @@ async def test_the_runner_posts_and_reports_for_readiness_and_metrics(
         recap_clock.now = NINE_NY + timedelta(minutes=1)
         await eventually(lambda: outcomes == ["sent"])
         assert slack.posts_by_channel() == {"C1": 1}
-        assert runner.alive and runner.healthy and runner.problem is None
+        assert runner.alive
+        assert runner.healthy
+        assert runner.problem is None
         assert time.monotonic() - runner.last_beat < 1
-        assert runner.next_wakeup is not None and abs(
-            runner.next_wakeup - service.wall()
-        ) < timedelta(seconds=2)
+        assert runner.next_wakeup is not None
+        assert abs(runner.next_wakeup - service.wall()) < timedelta(seconds=2)
     finally:
         await runner.stop()
     assert not runner.alive
@@ -93,7 +95,9 @@ async def test_a_storage_fault_pauses_recaps_only_and_nothing_is_lost_or_doubled
         with write_lock(database_url):
             await runner.start()
             await eventually(lambda: runner.problem is not None)
-            assert runner.alive and not runner.healthy and "database" in str(runner.problem)
+            assert runner.alive
+            assert not runner.healthy
+            assert "database" in str(runner.problem)
             numbers = await asyncio.to_thread(
                 dispatcher.run_line, "/numbers", platform="slack", channel="C9"
             )
@@ -138,7 +142,8 @@ async def test_a_graceful_stop_finishes_posts_in_flight_and_starts_no_new_one(
         assert time.monotonic() - started < 10
         assert not runner.alive  # the loop ended by itself
         deliveries = await service.store.deliveries()
-        assert deliveries and all(d.status == "sent" for d in deliveries)  # nothing left half done
+        assert deliveries
+        assert all(d.status == "sent" for d in deliveries)
         assert (
             len(deliveries) == len(slack.called("chat.postMessage")) < 40
         )  # the rest waits for the next run

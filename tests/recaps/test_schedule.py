@@ -1,10 +1,8 @@
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
 from bot.recaps.schedule import ScheduleError, parse_schedule
-
-UTC = timezone.utc
 
 
 def slots(words: list[str], start: datetime, end: datetime) -> list[str]:
@@ -65,7 +63,7 @@ def test_defaults_time_and_zone() -> None:
 
 
 @pytest.mark.parametrize(
-    "words, message",
+    ("words", "message"),
     [
         ([], "Give a schedule"),
         (["hourly"], "Give a schedule"),

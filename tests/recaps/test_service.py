@@ -1,5 +1,6 @@
 """The recap service as whoever runs recaps wires it: one ``attach`` hands over the posters
-and the observer (the metrics), before anything runs."""
+and the observer (the metrics), before anything runs.
+"""
 
 from datetime import timedelta
 

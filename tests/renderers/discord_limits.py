@@ -5,7 +5,7 @@ from typing import Any
 
 from bot.renderers import discord as d
 
-LIVE_MENTION = re.compile(r"@(?:everyone|here)\b|<@[!&]?\d+>|<#\d+>", re.I)
+LIVE_MENTION = re.compile(r"@(?:everyone|here)\b|<@[!&]?\d+>|<#\d+>", re.IGNORECASE)
 LINK = re.compile(r"[A-Za-z]://|[A-Za-z0-9-]\.(?:[A-Za-z]{2,}|[A-Za-z0-9-]+\.[A-Za-z]{2,})\b")
 
 
@@ -14,14 +14,13 @@ def assert_within_limits(payload: dict[str, Any]) -> None:
     assert 1 <= len(embeds) <= d.MAX_EMBEDS
     assert sum(d.embed_chars(e) for e in embeds) <= d.TOTAL_CHARS
     for embed in embeds:
-        assert len(embed.get("title", "")) <= d.TITLE_CHARS and embed.get("title") != ""
+        assert len(embed.get("title", "")) <= d.TITLE_CHARS
+        assert embed.get("title") != ""
         assert len(embed.get("description", "")) <= d.DESCRIPTION_CHARS
         assert len(embed.get("fields", [])) <= d.MAX_FIELDS
         for field in embed.get("fields", []):
-            assert (
-                1 <= len(field["name"]) <= d.FIELD_NAME_CHARS
-                and 1 <= len(field["value"]) <= d.FIELD_VALUE_CHARS
-            )
+            assert 1 <= len(field["name"]) <= d.FIELD_NAME_CHARS
+            assert 1 <= len(field["value"]) <= d.FIELD_VALUE_CHARS
         assert len(embed.get("footer", {}).get("text", "")) <= d.FOOTER_CHARS
 
 

@@ -7,7 +7,7 @@ from slack_sdk.models.blocks import Block
 
 from bot.renderers import slack
 
-LIVE_MENTION = re.compile(r"<[!@#]|@(?:channel|here|everyone)\b", re.I)
+LIVE_MENTION = re.compile(r"<[!@#]|@(?:channel|here|everyone)\b", re.IGNORECASE)
 LINK = re.compile(r"[A-Za-z]://|[A-Za-z0-9-]\.(?:[A-Za-z]{2,}|[A-Za-z0-9-]+\.[A-Za-z]{2,})\b")
 
 

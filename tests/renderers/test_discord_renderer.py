@@ -35,9 +35,8 @@ def test_figures_are_fields_citations_follow_and_as_of_is_in_the_footer(
 ) -> None:
     embeds = render_discord(dispatcher.run_line("/numbers"))["embeds"]
     assert embeds[0]["fields"][0]["name"] == "About 42,695"
-    assert embeds[1]["title"] == "Sources" and embeds[1]["description"].startswith(
-        "\\[1\\] *The Epoch Times"
-    )
+    assert embeds[1]["title"] == "Sources"
+    assert embeds[1]["description"].startswith("\\[1\\] *The Epoch Times")
     assert embeds[-1]["footer"]["text"].startswith("As of Feb. 28, 2026")
 
 

@@ -39,7 +39,8 @@ def test_visibility_follows_the_public_flag(dispatcher: Dispatcher) -> None:
 def test_figures_are_fields_and_citations_numbered_context(dispatcher: Dispatcher) -> None:
     blocks = render_slack(dispatcher.run_line("/numbers"))["blocks"]
     fields = [f["text"] for b in blocks if b["type"] == "section" for f in b.get("fields", [])]
-    assert fields[0].startswith("*About 42,695*\n") and fields[0].endswith("[1][2]")
+    assert fields[0].startswith("*About 42,695*\n")
+    assert fields[0].endswith("[1][2]")
     contexts = [e["text"] for b in blocks if b["type"] == "context" for e in b["elements"]]
     assert contexts[0].startswith("[1] _The Epoch Times")
     assert any(t.startswith("As of Feb. 28, 2026") for t in contexts)

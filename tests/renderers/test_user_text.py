@@ -124,7 +124,8 @@ def test_random_user_items_are_plain_text_on_slack(reply: Reply) -> None:
         for t in [b.get("text"), *b.get("fields", [])]
         if t
     ]
-    assert body and all(t["type"] == "plain_text" for t in body)
+    assert body
+    assert all(t["type"] == "plain_text" for t in body)
 
 
 hostile_text = st.text(st.characters(codec="utf-8"), max_size=300) | user_text
@@ -137,9 +138,9 @@ hostile_text = st.text(st.characters(codec="utf-8"), max_size=300) | user_text
 def test_no_renderer_outputs_a_control_or_direction_character(reply: Reply, extra: str) -> None:
     reply = Reply(
         title=reply.title + extra,
-        sections=reply.sections + (Section(extra, (Item(extra, user_text=True),)),),
+        sections=(*reply.sections, Section(extra, (Item(extra, user_text=True),))),
         citations=reply.citations,
-        warnings=reply.warnings + (extra,),
+        warnings=(*reply.warnings, extra),
         footer=reply.footer,
     )
     assert not UNSAFE.search(render_text(reply))

@@ -29,14 +29,14 @@ class Service:
         self.base = f"http://127.0.0.1:{port}"
 
     async def get(self, path: str) -> tuple[int, Any]:
-        async with aiohttp.ClientSession() as session:
-            async with session.get(self.base + path) as resp:
-                body = (
-                    await resp.json()
-                    if resp.content_type == "application/json"
-                    else await resp.text()
-                )
-                return resp.status, body
+        async with (
+            aiohttp.ClientSession() as session,
+            session.get(self.base + path) as resp,
+        ):
+            body = (
+                await resp.json() if resp.content_type == "application/json" else await resp.text()
+            )
+            return resp.status, body
 
     async def wait_for_status(self, path: str, status: int, within: float) -> tuple[float, Any]:
         started = time.monotonic()
@@ -49,7 +49,8 @@ class Service:
             except aiohttp.ClientConnectionError:
                 pass
             await asyncio.sleep(0.2)
-        raise AssertionError(f"{path} never answered {status} within {within} s; last: {body}")
+        msg = f"{path} never answered {status} within {within} s; last: {body}"
+        raise AssertionError(msg)
 
 
 @pytest.fixture
@@ -91,10 +92,13 @@ async def test_healthz_answers(discord_service: Service) -> None:
 
 async def test_readyz_names_every_component(discord_service: Service) -> None:
     status, body = await discord_service.get("/readyz")
-    assert status == 200 and body["ready"] is True and body["not_ready"] == []
+    assert status == 200
+    assert body["ready"] is True
+    assert body["not_ready"] == []
     parts = body["components"]
     assert set(parts) == {"content", "database", "discord", "recaps"}
-    assert parts["content"]["version"] == 1 and parts["content"]["as_of"] == "2026-02-28"
+    assert parts["content"]["version"] == 1
+    assert parts["content"]["as_of"] == "2026-02-28"
     assert parts["database"]["reachable"] is True
     assert parts["discord"]["shards"]["0"]["ready"] is True
     assert parts["recaps"]["alive"] is True
@@ -106,10 +110,8 @@ async def test_readyz_turns_503_when_the_gateway_drops_and_200_when_it_resumes(
 ) -> None:
     await fake_discord.drop_gateway()
     took, body = await discord_service.wait_for_status("/readyz", 503, 10)
-    assert (
-        body["not_ready"] == ["discord"]
-        and body["components"]["discord"]["shards"]["0"]["ready"] is False
-    )
+    assert body["not_ready"] == ["discord"]
+    assert body["components"]["discord"]["shards"]["0"]["ready"] is False
     assert took < 10
     fake_discord.restore_gateway()
     await discord_service.wait_for_status("/readyz", 200, 30)
@@ -143,7 +145,8 @@ async def test_metrics_count_commands_by_platform_command_and_outcome(
     status, text = await discord_service.get("/metrics")
     after = samples(text)
     assert status == 200
-    assert after[ok] - before.get(ok, 0) == 3 and after[timed] - before.get(timed, 0) == 3
+    assert after[ok] - before.get(ok, 0) == 3
+    assert after[timed] - before.get(timed, 0) == 3
     assert any(
         name == "casebrief_commands_total" and dict(labels)["command"] == "quote"
         for name, labels in after
@@ -156,9 +159,12 @@ async def test_metrics_count_commands_by_platform_command_and_outcome(
 
 async def test_the_web_pages_share_the_service_server(discord_service: Service) -> None:
     status, page = await discord_service.get("/")
-    assert status == 200 and "<h1" in page and "as of" in page.lower()
+    assert status == 200
+    assert "<h1" in page
+    assert "as of" in page.lower()
     status, page = await discord_service.get("/sources/epoch-times")
-    assert status == 200 and "<mark" in page
+    assert status == 200
+    assert "<mark" in page
     status, page = await discord_service.get(
         "/quote?q=" + "42,695 " * 2000
     )  # a long address is answered

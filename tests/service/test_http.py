@@ -4,7 +4,7 @@ import asyncio
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import aiohttp
 import pytest
@@ -31,7 +31,7 @@ class Loop:
     """What a recap runner exposes (SchedulerState)."""
 
     alive: bool = True
-    next_wakeup: datetime | None = datetime(2026, 3, 10, 9, 0, tzinfo=timezone.utc)
+    next_wakeup: datetime | None = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
     last_beat: float | None = None
     problem: str | None = None
 
@@ -60,7 +60,8 @@ async def test_readyz_is_503_naming_what_is_not_ready(session: aiohttp.ClientSes
         assert (await get(session, server, "/readyz"))[0] == 200
         database.ready = False
         status, body = await get(session, server, "/readyz")
-        assert status == 503 and body["not_ready"] == ["database"]
+        assert status == 503
+        assert body["not_ready"] == ["database"]
         assert body["components"]["database"] == {"ready": False, "reason": "down", "checked": True}
     finally:
         await server.stop()
@@ -73,7 +74,8 @@ async def test_a_check_that_hangs_counts_as_not_ready_without_hanging_readyz(
     try:
         started = time.monotonic()
         status, body = await get(session, server, "/readyz")
-        assert status == 503 and body["components"]["slow"]["reason"] == "readiness check timed out"
+        assert status == 503
+        assert body["components"]["slow"]["reason"] == "readiness check timed out"
         assert time.monotonic() - started < 5
     finally:
         await server.stop()
@@ -100,7 +102,8 @@ async def test_a_draining_service_is_not_ready(session: aiohttp.ClientSession) -
     try:
         assert await observer.drain(1) is True
         status, body = await get(session, server, "/readyz")
-        assert status == 503 and body["not_ready"] == ["stopping"]
+        assert status == 503
+        assert body["not_ready"] == ["stopping"]
     finally:
         await server.stop()
 
@@ -109,7 +112,8 @@ async def test_the_scheduler_is_ready_while_alive_and_beating() -> None:
     loop = Loop(last_beat=time.monotonic())
     component = SchedulerComponent(loop, max_silence=5)
     ready = await component.readiness()
-    assert ready.ready and ready.detail["next_wakeup"] == "2026-03-10T09:00:00+00:00"
+    assert ready.ready
+    assert ready.detail["next_wakeup"] == "2026-03-10T09:00:00+00:00"
     loop.last_beat = time.monotonic() - 6
     assert (await component.readiness()).reason == "scheduler silent for 6 s"
     loop.alive = False
@@ -130,7 +134,9 @@ async def test_drain_waits_for_work_in_flight_within_a_bound() -> None:
     tasks = [asyncio.create_task(reply("fast", 0.05)), asyncio.create_task(reply("slow", 0.3))]
     await asyncio.sleep(0.01)
     assert observer.in_flight == 2
-    assert await observer.drain(2) is True and finished == ["fast", "slow"] and observer.draining
+    assert await observer.drain(2) is True
+    assert finished == ["fast", "slow"]
+    assert observer.draining
     stuck = asyncio.create_task(reply("stuck", 10))
     await asyncio.sleep(0.01)
     assert await observer.drain(0.1) is False

@@ -1,4 +1,6 @@
-"""Supervision: a crash is logged with its traceback and the task restarts; a fatal error stops all."""
+"""Supervision: a crash is logged with its traceback and the task restarts; a fatal error stops
+all.
+"""
 
 import asyncio
 import logging
@@ -23,16 +25,20 @@ async def test_a_crashing_task_is_logged_with_its_traceback_and_restarted(
     async def flaky() -> None:
         runs.append(1)
         if len(runs) < 3:
-            raise RuntimeError("boom")
+            msg = "boom"
+            raise RuntimeError(msg)
         steady.set()
         await asyncio.Event().wait()
 
     supervisor = Supervisor(on_fatal=lambda error: pytest.fail(str(error)), backoff=QUICK)
     supervisor.supervise("flaky", flaky)
     await asyncio.wait_for(steady.wait(), 5)
-    assert supervisor.restarts["flaky"] == 2 and supervisor.running("flaky")
+    assert supervisor.restarts["flaky"] == 2
+    assert supervisor.running("flaky")
     crashes = [r for r in caplog.records if "task flaky crashed" in r.getMessage()]
-    assert len(crashes) == 2 and crashes[0].exc_info and "boom" in str(crashes[0].exc_info[1])
+    assert len(crashes) == 2
+    assert crashes[0].exc_info
+    assert "boom" in str(crashes[0].exc_info[1])
     await supervisor.stop()
     assert not supervisor.running("flaky")
 
@@ -43,12 +49,14 @@ async def test_a_fatal_error_is_reported_once_and_not_retried() -> None:
 
     async def doomed() -> None:
         runs.append(1)
-        raise Fatal("Invalid setting DISCORD_TOKEN: rejected")
+        msg = "Invalid setting DISCORD_TOKEN: rejected"
+        raise Fatal(msg)
 
     supervisor = Supervisor(on_fatal=reported.append, backoff=QUICK)
     supervisor.supervise("doomed", doomed)
     await asyncio.sleep(0.2)
-    assert runs == [1] and [str(f) for f in reported] == ["Invalid setting DISCORD_TOKEN: rejected"]
+    assert runs == [1]
+    assert [str(f) for f in reported] == ["Invalid setting DISCORD_TOKEN: rejected"]
     await supervisor.stop()
 
 
@@ -61,7 +69,8 @@ async def test_a_content_watcher_that_raises_is_restarted(
     def reload_if_changed() -> None:
         calls.append(1)
         if len(calls) == 1:
-            raise OSError("summaries folder briefly unreadable")
+            msg = "summaries folder briefly unreadable"
+            raise OSError(msg)
 
     monkeypatch.setattr(dispatcher.store, "reload_if_changed", reload_if_changed)
     supervisor = Supervisor(on_fatal=lambda error: pytest.fail(str(error)), backoff=QUICK)
@@ -71,7 +80,8 @@ async def test_a_content_watcher_that_raises_is_restarted(
             break
         await asyncio.sleep(0.01)
     await supervisor.stop()
-    assert len(calls) >= 3 and supervisor.restarts["content-watcher"] == 1
+    assert len(calls) >= 3
+    assert supervisor.restarts["content-watcher"] == 1
     assert any(
         "content-watcher crashed" in r.getMessage() and r.levelno == logging.ERROR
         for r in caplog.records
@@ -84,7 +94,8 @@ def test_an_unusable_database_is_fatal_but_a_locked_one_is_not(tmp_path: Path) -
     with pytest.raises(sqlite3.DatabaseError) as raised:
         sqlite3.connect(garbage).execute("SELECT * FROM sqlite_master").fetchall()
     fatal = as_fatal(raised.value)
-    assert fatal is not None and str(fatal).startswith("Invalid setting DATABASE_URL:")
+    assert fatal is not None
+    assert str(fatal).startswith("Invalid setting DATABASE_URL:")
     assert as_fatal(sqlite3.OperationalError("database is locked")) is None
     assert as_fatal(RuntimeError("anything else")) is None
 
@@ -92,5 +103,7 @@ def test_an_unusable_database_is_fatal_but_a_locked_one_is_not(tmp_path: Path) -
 def test_backoff_grows_is_capped_and_jittered() -> None:
     backoff = Backoff(first=1, cap=8)
     delays = [backoff.delay(n) for n in range(1, 8)]
-    assert 0.5 <= delays[0] <= 1 and all(d <= 8 for d in delays) and 4 <= delays[-1] <= 8
+    assert 0.5 <= delays[0] <= 1
+    assert all(d <= 8 for d in delays)
+    assert 4 <= delays[-1] <= 8
     assert len({backoff.delay(6) for _ in range(20)}) > 1

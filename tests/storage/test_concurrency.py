@@ -1,5 +1,6 @@
 """Exactly-once under contention: many claimers, several OS processes, takers of expired leases,
-and instances migrating a fresh database at the same moment, on SQLite and PostgreSQL."""
+and instances migrating a fresh database at the same moment, on SQLite and PostgreSQL.
+"""
 
 import asyncio
 import json
@@ -14,8 +15,8 @@ from typing import Any
 from bot.storage import migrations
 from bot.storage.base import RecapStore
 from bot.storage.connect import open_store
-from tests.storage.workers import NOW, SLOT
 from tests.hermetic import outside_checkout
+from tests.storage.workers import NOW, SLOT
 
 WORKERS = Path(__file__).with_name("workers.py")
 LEASE = NOW + timedelta(minutes=5)
@@ -78,7 +79,8 @@ async def test_processes_racing_for_the_same_slots_each_win_different_ones(
         *[["claim", store_url, start, f"process-{n}", ",".join(map(str, ids))] for n in range(3)]
     )
     wins = Counter(i for won in results for i in won)
-    assert sorted(wins) == ids and set(wins.values()) == {1}
+    assert sorted(wins) == ids
+    assert set(wins.values()) == {1}
     owners = {d.subscription_id: d.claimed_by for d in await store.open_claims()}
     assert {i: f"process-{n}" for n, won in enumerate(results) for i in won} == owners
 
@@ -116,7 +118,8 @@ async def test_concurrent_takers_of_expired_claims_take_each_exactly_once(
         for taker in takers:
             await taker.close()
     counts = Counter(d.subscription_id for batch in taken for d in batch)
-    assert sorted(counts) == ids and set(counts.values()) == {1}
+    assert sorted(counts) == ids
+    assert set(counts.values()) == {1}
     owners = {d.subscription_id: d.claimed_by for d in await store.open_claims()}
     assert owners == {d.subscription_id: d.claimed_by for batch in taken for d in batch}
 
@@ -130,7 +133,8 @@ async def test_processes_taking_over_at_once_take_each_claim_once(
     start = str(time.time() + 3)
     results = run_processes(*[["take-over", store_url, start, f"process-{n}"] for n in range(3)])
     counts = Counter(i for taken in results for i in taken)
-    assert sorted(counts) == ids and set(counts.values()) == {1}
+    assert sorted(counts) == ids
+    assert set(counts.values()) == {1}
 
 
 def test_instances_starting_at_once_migrate_a_fresh_database_once(store_url: str) -> None:

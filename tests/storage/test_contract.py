@@ -1,6 +1,6 @@
 """The store contract (bot/storage/base.py), each rule run against SQLite and PostgreSQL alike."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
@@ -8,8 +8,8 @@ from bot.storage import migrations
 from bot.storage.base import RecapStore
 from bot.storage.connect import open_store
 
-NOW = datetime(2026, 3, 10, 12, tzinfo=timezone.utc)
-SLOT = datetime(2026, 3, 10, 14, tzinfo=timezone.utc)
+NOW = datetime(2026, 3, 10, 12, tzinfo=UTC)
+SLOT = datetime(2026, 3, 10, 14, tzinfo=UTC)
 LEASE = NOW + timedelta(minutes=5)
 
 
@@ -33,7 +33,8 @@ async def test_a_new_database_is_migrated_to_the_latest_schema_and_answers_pings
 ) -> None:
     assert await store.schema_version() == migrations.LATEST
     await store.ping()
-    assert "***" not in store.url_for_logs and store.url_for_logs
+    assert "***" not in store.url_for_logs
+    assert store.url_for_logs
 
 
 async def test_migrating_again_changes_nothing(store: RecapStore, store_url: str) -> None:
@@ -72,7 +73,9 @@ async def test_a_subscription_keeps_every_field_and_an_identical_one_is_reused(
         next_due=None,
         now=NOW + timedelta(days=1),
     )
-    assert created and not created_again and again == sub
+    assert created
+    assert not created_again
+    assert again == sub
     assert (sub.platform, sub.workspace, sub.channel, sub.frequency, sub.time, sub.timezone) == (
         "discord",
         "G1",
@@ -103,13 +106,14 @@ async def test_instants_come_back_in_utc_to_the_second(store: RecapStore) -> Non
         next_due=datetime(2026, 3, 10, 15, 0, 0, 999_999, tzinfo=paris),
         now=NOW.replace(microsecond=5),
     )
-    assert sub.next_due == datetime(2026, 3, 10, 14, 0, 0, tzinfo=timezone.utc)
-    assert sub.next_due.utcoffset() == timedelta(0) and sub.created_at == NOW
+    assert sub.next_due == datetime(2026, 3, 10, 14, 0, 0, tzinfo=UTC)
+    assert sub.next_due.utcoffset() == timedelta(0)
+    assert sub.created_at == NOW
 
 
 async def test_naive_datetimes_are_refused(store: RecapStore) -> None:
     with pytest.raises(ValueError, match="naive"):
-        await store.due(datetime(2026, 3, 10, 12))
+        await store.due(datetime(2026, 3, 10, 12))  # noqa: DTZ001 - naive on purpose
 
 
 async def test_subscriptions_filter_by_platform_channel_and_workspace(store: RecapStore) -> None:
@@ -128,7 +132,8 @@ async def test_removing_a_subscription_removes_its_deliveries(store: RecapStore)
     assert await store.claim(sub, SLOT, "a", NOW, LEASE)
     assert await store.remove_subscription(sub)
     assert not await store.remove_subscription(sub)
-    assert await store.subscriptions() == [] and await store.deliveries() == []
+    assert await store.subscriptions() == []
+    assert await store.deliveries() == []
 
 
 async def test_declared_subscriptions_are_synced_exactly_and_chat_ones_are_left_alone(
@@ -139,19 +144,22 @@ async def test_declared_subscriptions_are_synced_exactly_and_chat_ones_are_left_
     drop = ("discord", "G1", "D1", "weekly fri", "17:00", "UTC")
     await store.sync_declared([(keep, SLOT), (drop, SLOT)], NOW)
     first = {s.channel: s for s in await store.subscriptions()}
-    assert set(first) == {"C0", "C1", "D1"} and first["C1"].origin == "settings"
-    assert first["C1"].created_by == "settings" and first["C1"].next_due == SLOT
+    assert set(first) == {"C0", "C1", "D1"}
+    assert first["C1"].origin == "settings"
+    assert first["C1"].created_by == "settings"
+    assert first["C1"].next_due == SLOT
 
     moved = SLOT + timedelta(days=1)
     assert await store.advance(first["C1"].id, SLOT, moved)
     added = ("slack", "T2", "C2", "0 9 * * 1", "", "America/New_York")
     await store.sync_declared([(keep, SLOT + timedelta(days=7)), (added, None)], NOW)
     second = {s.channel: s for s in await store.subscriptions()}
-    assert set(second) == {"C0", "C1", "C2"} and second["C0"].id == chat
-    assert (
-        second["C1"].id == first["C1"].id and second["C1"].next_due == moved
-    )  # the scheduler's, kept
-    assert second["C2"].workspace == "T2" and second["C2"].next_due is None
+    assert set(second) == {"C0", "C1", "C2"}
+    assert second["C0"].id == chat
+    assert second["C1"].id == first["C1"].id
+    assert second["C1"].next_due == moved
+    assert second["C2"].workspace == "T2"
+    assert second["C2"].next_due is None
     await store.sync_declared([], NOW)
     assert [s.id for s in await store.subscriptions()] == [chat]
 
@@ -161,8 +169,10 @@ async def test_a_pause_is_reported_once_and_paused_ones_are_never_due(store: Rec
     assert await store.pause(sub, "channel_not_found")
     assert not await store.pause(sub, "again")
     (paused,) = await store.subscriptions()
-    assert paused.paused_reason == "channel_not_found" and paused.next_due == SLOT
-    assert await store.due(SLOT) == [] and await store.earliest_due() is None
+    assert paused.paused_reason == "channel_not_found"
+    assert paused.next_due == SLOT
+    assert await store.due(SLOT) == []
+    assert await store.earliest_due() is None
 
 
 async def test_a_workspace_is_paused_and_resumed_as_a_whole(store: RecapStore) -> None:
@@ -176,7 +186,8 @@ async def test_a_workspace_is_paused_and_resumed_as_a_whole(store: RecapStore) -
     assert await store.pause_workspace("slack", "TA", "app_uninstalled") == 1
     assert [s.id for s in await store.due(SLOT)] == [b, other_platform]
     reasons = {s.id: s.paused_reason for s in await store.subscriptions()}
-    assert reasons[a1] == "app_uninstalled" and reasons[a2] == "channel_not_found"
+    assert reasons[a1] == "app_uninstalled"
+    assert reasons[a2] == "channel_not_found"
     assert await store.resume_workspace("slack", "TA") == 2
     assert [s.id for s in await store.due(SLOT)] == [a1, a2, b, other_platform]
 
@@ -205,7 +216,8 @@ async def test_advance_moves_the_next_slot_once(store: RecapStore) -> None:
     )  # someone else already moved it
     assert (await store.subscriptions())[0].next_due == nxt
     assert await store.advance(sub, nxt, None)  # never fires again
-    assert (await store.subscriptions())[0].next_due is None and await store.earliest_due() is None
+    assert (await store.subscriptions())[0].next_due is None
+    assert await store.earliest_due() is None
 
 
 async def test_advance_from_none_sets_the_slot_of_a_subscription_that_has_none(
@@ -241,7 +253,8 @@ async def test_a_slot_is_claimed_once_and_finished(store: RecapStore) -> None:
     await store.finish(sub, SLOT, "sent", done, "ts=1")
     assert await store.open_claims() == []
     last = await store.last_delivery(sub)
-    assert last is not None and (last.status, last.finished_at, last.detail) == (
+    assert last is not None
+    assert (last.status, last.finished_at, last.detail) == (
         "sent",
         done,
         "ts=1",
@@ -253,9 +266,9 @@ async def test_a_slot_is_claimed_once_and_finished(store: RecapStore) -> None:
 
 async def test_finish_and_record_take_only_final_statuses(store: RecapStore) -> None:
     sub = await subscribe(store)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="finished delivery"):
         await store.finish(sub, SLOT, "claimed", NOW)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="finished delivery"):
         await store.record(sub, SLOT, "pending", "a", NOW)
 
 
@@ -293,7 +306,8 @@ async def test_last_deliveries_give_each_subscriptions_newest_sent_or_failed(
     assert set(last) == {a, b}
     assert (last[a].slot, last[a].status) == (SLOT + timedelta(days=1), "failed")
     assert (last[b].slot, last[b].status) == (SLOT, "sent")
-    assert await store.last_delivery(a) == last[a] and await store.last_deliveries([]) == {}
+    assert await store.last_delivery(a) == last[a]
+    assert await store.last_deliveries([]) == {}
 
 
 async def test_last_deliveries_of_many_subscriptions_in_one_call(store: RecapStore) -> None:
@@ -351,7 +365,8 @@ async def test_only_expired_claims_are_taken_over_keeping_their_claim_time(
         "me",
         "claimed",
     )
-    assert taken.claimed_at == NOW and taken.lease_until == after + timedelta(minutes=5)
+    assert taken.claimed_at == NOW
+    assert taken.lease_until == after + timedelta(minutes=5)
     assert await store.take_over_expired("you", after, after + timedelta(minutes=5)) == []
     assert {d.subscription_id: d.claimed_by for d in await store.open_claims()} == {
         a: "me",

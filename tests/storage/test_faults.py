@@ -1,5 +1,6 @@
 """Faults give StorageError with one line saying what is wrong and what to do, never a password,
-and waiting on a locked database never blocks the event loop."""
+and waiting on a locked database never blocks the event loop.
+"""
 
 import asyncio
 import json
@@ -31,7 +32,8 @@ NOBODY = 65534
 
 def one_line(error: BaseException) -> str:
     text = str(error)
-    assert "\n" not in text and "Traceback" not in text
+    assert "\n" not in text
+    assert "Traceback" not in text
     return text
 
 
@@ -53,7 +55,7 @@ async def test_a_corrupt_database_gives_a_storage_error_naming_the_fix(tmp_path:
     data = bytearray(path.read_bytes())
     data[120:] = os.urandom(len(data) - 120)  # the header survives; the pages do not
     path.write_bytes(bytes(data))
-    with pytest.raises(StorageError) as caught:
+    with pytest.raises(StorageError) as caught:  # noqa: PT012 - opening or the first query
         store = await open_store(f"sqlite:///{path}")
         try:
             await store.subscriptions()
@@ -95,7 +97,8 @@ async def test_a_database_locked_too_long_is_reported_without_blocking_the_loop(
         await asyncio.sleep(0.2)
         read_started = time.monotonic()
         assert await store.subscriptions() != []  # reads go on, not queued behind the waiting write
-        assert time.monotonic() - read_started < 1.5 and not claiming.done()
+        assert time.monotonic() - read_started < 1.5
+        assert not claiming.done()
         with pytest.raises(StorageError) as caught:
             await claiming
         waited = time.monotonic() - started
@@ -106,9 +109,8 @@ async def test_a_database_locked_too_long_is_reported_without_blocking_the_loop(
     assert "stayed locked by another process for more than 3 s: stop whatever holds it" in one_line(
         caught.value
     )
-    assert (
-        waited >= 2.9 and ticks >= waited / 0.01 / 5
-    )  # the loop kept turning while the store waited
+    assert waited >= 2.9
+    assert ticks >= waited / 0.01 / 5
     assert await store.claim(sub.id, SLOT, "me", NOW, NOW)  # released: works again, nothing lost
     await store.close()
 
@@ -160,7 +162,9 @@ def shared_dir() -> Iterator[Path]:
 
 
 def as_unprivileged(*args: str) -> object:
-    """Run a worker as an ordinary user: root writes read-only files, so it cannot show the fault."""
+    """Run a worker as an ordinary user: root writes read-only files, so it cannot show the
+    fault.
+    """
     prefix: list[str] = []
     if os.geteuid() == 0:
         setpriv = shutil.which("setpriv")  # util-linux: drops to nobody, then runs the worker
@@ -175,6 +179,7 @@ def as_unprivileged(*args: str) -> object:
             text=True,
             timeout=60,
             cwd=outside_checkout(Path(scratch)),
+            check=False,
         )
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
@@ -190,13 +195,14 @@ def test_a_read_only_database_file_is_refused_at_open(shared_dir: Path) -> None:
         == f"{path} is read-only for this user; allow writing it or choose another path"
     )
     assert as_unprivileged("open", url) == {
-        "error": f"SQLite database {url}: {path} is read-only for this user; allow writing it or choose another path"
+        "error": (
+            f"SQLite database {url}: {path} is read-only for this user; allow writing it or choose "
+            f"another path"
+        )
     }
     raw = as_unprivileged("open-raw", str(path))
-    assert (
-        isinstance(raw, dict)
-        and f"SQLite database {url} is read-only: give the bot's user write access" in raw["error"]
-    )
+    assert isinstance(raw, dict)
+    assert f"SQLite database {url} is read-only: give the bot's user write access" in raw["error"]
 
 
 def test_a_database_in_a_read_only_directory_is_refused_and_nothing_is_created(
@@ -215,7 +221,9 @@ def test_a_database_in_a_read_only_directory_is_refused_and_nothing_is_created(
         f"{locked / 'sub' / 'db.sqlite3'}: {locked} is not writable for this user"
     }
     raw = as_unprivileged("open-raw", str(locked / "db.sqlite3"))
-    assert isinstance(raw, dict) and "SQLite database" in raw["error"] and "\n" not in raw["error"]
+    assert isinstance(raw, dict)
+    assert "SQLite database" in raw["error"]
+    assert "\n" not in raw["error"]
     assert list(locked.iterdir()) == []
 
 
@@ -282,7 +290,8 @@ async def test_a_dropped_connection_heals_without_a_restart(
             " WHERE application_name = %s AND pid <> pg_backend_pid()",
             (name,),
         ).fetchone()
-    assert killed is not None and killed[0] >= 1
+    assert killed is not None
+    assert killed[0] >= 1
     await store.ping()
     assert await store.subscriptions() == []
     await store.close()
@@ -302,10 +311,8 @@ async def test_a_password_in_the_url_never_shows_in_errors(
     )  # trust auth ignores it
     assert "Pa55" in url
     store = await open_store(url, timeout=0.5)
-    assert (
-        store.url_for_logs.startswith("postgresql://postgres:***@")
-        and "Pa55" not in store.url_for_logs
-    )
+    assert store.url_for_logs.startswith("postgresql://postgres:***@")
+    assert "Pa55" not in store.url_for_logs
     sub, _ = await store.add_subscription(
         "slack", "T", "C1", "daily", "09:00", "UTC", next_due=SLOT, now=NOW
     )
@@ -320,7 +327,8 @@ async def test_a_password_in_the_url_never_shows_in_errors(
         await open_store(url)
     for error in (locked.value, newer.value):
         printed = "".join(traceback.format_exception(error))
-        assert "postgres:***@" in str(error) and "Pa55" not in printed
+        assert "postgres:***@" in str(error)
+        assert "Pa55" not in printed
 
 
 async def test_a_sqlite_file_deleted_or_replaced_under_the_store_fails_its_ping(

@@ -7,16 +7,16 @@ import asyncio
 import json
 import sys
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.storage.base import StorageError
 from bot.storage.connect import open_store
-from bot.storage.urls import check_database_url
 from bot.storage.sqlite import SQLiteStore
+from bot.storage.urls import check_database_url
 
-NOW = datetime(2026, 3, 10, 12, tzinfo=timezone.utc)
-SLOT = datetime(2026, 3, 10, 14, tzinfo=timezone.utc)
+NOW = datetime(2026, 3, 10, 12, tzinfo=UTC)
+SLOT = datetime(2026, 3, 10, 14, tzinfo=UTC)
 
 
 def wait_until(start: float) -> None:
@@ -96,7 +96,8 @@ async def main(action: str, url: str, *args: str) -> object:
         return await open_raw(url)
     if action == "check":
         return check_database_url(url)
-    raise SystemExit(f"unknown action {action}")
+    msg = f"unknown action {action}"
+    raise SystemExit(msg)
 
 
 if __name__ == "__main__":

@@ -10,14 +10,13 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import pytest
 from aiohttp import web
 
 from bot.core.dispatch import Dispatcher
-from bot.web.server import build_web_app
-from bot.web.server import HANDLER_ARGS
+from bot.web.server import HANDLER_ARGS, build_web_app
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -77,10 +76,11 @@ class ServerThread:
         self._loop.run_until_complete(runner.cleanup())
         self._loop.close()
 
-    def __enter__(self) -> "ServerThread":
+    def __enter__(self) -> Self:
         self._thread.start()
         if not self._ready.wait(30):
-            raise RuntimeError("the web server did not start")
+            msg = "the web server did not start"
+            raise RuntimeError(msg)
         return self
 
     def __exit__(self, *exc: object) -> None:

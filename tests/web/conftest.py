@@ -9,8 +9,7 @@ import pytest
 from aiohttp import web
 
 from bot.core.dispatch import Dispatcher
-from bot.web.server import add_web_routes
-from bot.web.server import HANDLER_ARGS
+from bot.web.server import HANDLER_ARGS, add_web_routes
 
 
 @dataclass

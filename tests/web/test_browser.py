@@ -8,7 +8,7 @@ queries, and take screenshots at phone and desktop width.
 import os
 import shutil
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urldefrag, urlsplit
@@ -21,7 +21,7 @@ from bot.web.site import export_site
 from tests.web.browser import ServerThread, chromium
 
 ROOT = Path(__file__).resolve().parents[2]
-CLOCK = lambda: datetime(2026, 3, 10, 12, tzinfo=timezone.utc)  # noqa: E731
+CLOCK = lambda: datetime(2026, 3, 10, 12, tzinfo=UTC)  # noqa: E731
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 900}
 
@@ -66,8 +66,10 @@ def page(browser: Any) -> Iterator[Any]:
 
 
 def _in_view(page: Any, element_id: str) -> bool:
-    """Waits (briefly) for the browser to scroll the element into view, as it does for a fragment."""
-    from playwright.sync_api import TimeoutError
+    """Waits (briefly) for the browser to scroll the element into view, as it does for a
+    fragment.
+    """
+    from playwright.sync_api import TimeoutError as PageTimeout
 
     try:
         page.wait_for_function(
@@ -75,18 +77,21 @@ def _in_view(page: Any, element_id: str) -> bool:
             const el = document.getElementById(id);
             if (!el) return false;
             const r = el.getBoundingClientRect();
-            return r.height > 0 && r.top > -2 && r.top < window.innerHeight;  // sub-pixel scroll offsets
+            // -2: sub-pixel scroll offsets
+            return r.height > 0 && r.top > -2 && r.top < window.innerHeight;
         }""",
             arg=element_id,
             timeout=5_000,
         )
-    except TimeoutError:
+    except PageTimeout:
         return False
     return True
 
 
 def _highlighted(page: Any, element_id: str) -> bool:
-    """The element is (or holds, or sits in) a <mark> with a visible background, and is the :target."""
+    """The element is (or holds, or sits in) a <mark> with a visible background, and is the
+    :target.
+    """
     return bool(
         page.evaluate(
             """id => {
@@ -94,7 +99,8 @@ def _highlighted(page: Any, element_id: str) -> bool:
         const mark = el.matches('mark') ? el : (el.querySelector('mark') || el.closest('mark'));
         if (!mark) return false;
         const bg = getComputedStyle(mark).backgroundColor;
-        return el.matches(':target') && bg !== 'rgba(0, 0, 0, 0)' && getComputedStyle(el).outlineStyle === 'solid';
+        return el.matches(':target') && bg !== 'rgba(0, 0, 0, 0)'
+            && getComputedStyle(el).outlineStyle === 'solid';
     }""",
             element_id,
         )
@@ -105,7 +111,8 @@ def _follow_first_citation(page: Any, start: str) -> str:
     page.goto(start)
     marker = page.locator("#ruling a.cite").first
     href = marker.get_attribute("href")
-    assert href and "#p-" in href
+    assert href
+    assert "#p-" in href
     marker.click()
     page.wait_for_url(f"**/{href}")
     fragment = urlsplit(page.url).fragment
@@ -127,7 +134,8 @@ def test_a_citation_opens_its_report_at_the_highlighted_passage(site: Site, page
 
 def test_the_static_export_works_from_disk_the_same_way(site: Site, page: Any) -> None:
     _follow_first_citation(page, (site.static / "index.html").as_uri())
-    assert page.url.startswith("file://") and "/sources/" in page.url
+    assert page.url.startswith("file://")
+    assert "/sources/" in page.url
     # the stylesheet loaded (the CSP <meta> allows it from disk too)
     assert (
         page.evaluate("getComputedStyle(document.querySelector('mark.cited')).backgroundColor")
@@ -146,7 +154,8 @@ def _crawl(page: Any, start: str, *, served: bool) -> int:
             continue
         response = page.goto(address)
         if served:
-            assert response is not None and response.status == 200, address
+            assert response is not None, address
+            assert response.status == 200, address
         else:
             assert Path(urlsplit(address).path).is_file(), address
         ids[address] = set(page.eval_on_selector_all("[id]", "els => els.map(e => e.id)"))
@@ -205,7 +214,10 @@ HOSTILE = [
     '"><img src=x onerror=alert(2)><svg onload=alert(3)>',
     "</title><script>alert(4)</script>",
     "Romo " * 2000,
-    "\u202eRomo\u202c \u0000 \ufeff\U0001d518\U0001d52b\U0001d526 \U0001f9d1\u200d\u2696\ufe0f e\u0301\u0301\u0301 \ud7ff",
+    (
+        "\u202eRomo\u202c \u0000 \ufeff\U0001d518\U0001d52b\U0001d526 \U0001f9d1\u200d\u2696\ufe0f "
+        "e\u0301\u0301\u0301 \ud7ff"
+    ),
 ]
 
 
@@ -214,17 +226,20 @@ def test_hostile_queries_render_as_text_and_run_nothing(site: Site, page: Any, q
     response = page.goto(
         site.url + "/quote?" + __import__("urllib.parse").parse.urlencode({"q": query})
     )
-    assert response is not None and response.status == 200
+    assert response is not None
+    assert response.status == 200
     assert "script-src 'none'" in response.headers["content-security-policy"]
     assert page.evaluate("document.querySelectorAll('script, img, svg, iframe').length") == 0
     assert page.locator("h1").count() == 1
     value = page.input_value("#q")
-    assert len(value) <= 200 and value.split()[:1] == query.split()[:1]
+    assert len(value) <= 200
+    assert value.split()[:1] == query.split()[:1]
 
 
 def test_a_missing_page_answers_404_with_a_page(site: Site, page: Any) -> None:
     response = page.goto(site.url + "/sources/no-such-report")
-    assert response is not None and response.status == 404
+    assert response is not None
+    assert response.status == 404
     assert page.locator("h1").inner_text() == "Page not found"
     page.get_by_role("link", name="Go to the brief").click()
     page.wait_for_url(site.url + "/")
@@ -295,6 +310,7 @@ def _first_passage(site: Site, page: Any) -> str:
     page.goto(site.url + "/sources/washington-report")
     return str(
         page.evaluate(
-            "document.querySelector('.paragraph:nth-child(6) mark.cited[id], .paragraph:nth-child(6) span.sentence[id]').id"
+            "document.querySelector('.paragraph:nth-child(6) mark.cited[id], "
+            ".paragraph:nth-child(6) span.sentence[id]').id"
         )
     )

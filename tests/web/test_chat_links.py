@@ -6,7 +6,7 @@ percent-encoded words of a /quote); every other piece of text stays inert.
 
 import re
 from collections.abc import AsyncIterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -33,7 +33,7 @@ HOSTILE = "<https://evil.example|click> @everyone <!channel> [x](https://evil.ex
 
 @pytest.fixture
 def linked(settings: Settings) -> Dispatcher:
-    clock = lambda: datetime(2026, 3, 10, tzinfo=timezone.utc)  # noqa: E731
+    clock = lambda: datetime(2026, 3, 10, tzinfo=UTC)  # noqa: E731
     return build_dispatcher(settings.model_copy(update={"public_url": BASE}), clock)
 
 
@@ -57,8 +57,8 @@ def _without_discord_links(payload: dict) -> tuple[dict, list[tuple[str, str]]]:
     """The payload without our links, and the links as (text, url); the title link has text ""."""
     found: list[tuple[str, str]] = []
     embeds = []
-    for embed in payload["embeds"]:
-        embed = dict(embed)
+    for original in payload["embeds"]:
+        embed = dict(original)
         if "url" in embed:
             found.append(("", embed.pop("url")))
         if "description" in embed:
@@ -79,10 +79,11 @@ def test_slack_links_each_citation_and_the_reply_within_limits(
     slack_limits.assert_within_limits(payload)
     rest, links = _without_slack_links(payload)
     slack_limits.assert_inert(rest)  # nothing else can form a link or a mention
-    by_text = dict((text, url) for url, text in links)
+    by_text = {text: url for url, text in links}
     for citation in reply.citations:
         assert by_text[f"[{citation.number}]"] == citation.url
-        assert citation.url and citation.url.startswith(f"{BASE}/sources/{citation.source_id}#p-")
+        assert citation.url
+        assert citation.url.startswith(f"{BASE}/sources/{citation.source_id}#p-")
     assert reply.url in {url for url, _ in links}
 
 
@@ -108,11 +109,9 @@ def test_discord_links_each_citation_and_the_reply_within_limits(
 
 def test_hostile_words_never_shape_a_link(linked: Dispatcher) -> None:
     reply = linked.run_line(f"/quote {HOSTILE}")
-    assert (
-        reply.url
-        and reply.url.startswith(f"{BASE}/quote?q=")
-        and re.fullmatch(r"[A-Za-z0-9%._~/:?=-]+", reply.url)
-    )
+    assert reply.url
+    assert reply.url.startswith(f"{BASE}/quote?q=")
+    assert re.fullmatch(r"[A-Za-z0-9%._~/:?=-]+", reply.url)
     slack, slack_links = _without_slack_links(render_slack(reply))
     slack_limits.assert_inert(slack)
     assert all(url.startswith(BASE) for url, _ in slack_links)
@@ -123,7 +122,8 @@ def test_hostile_words_never_shape_a_link(linked: Dispatcher) -> None:
 
 def test_without_public_url_nothing_links(dispatcher: Dispatcher) -> None:
     reply = dispatcher.run_line("/numbers")
-    assert reply.url is None and all(c.url is None for c in reply.citations)
+    assert reply.url is None
+    assert all(c.url is None for c in reply.citations)
     slack_limits.assert_inert(render_slack(reply))
     discord_limits.assert_no_pings(render_discord(reply))
 
@@ -156,11 +156,13 @@ async def test_every_citation_link_lands_on_its_passage(linked: Dispatcher) -> N
                     assert citation.url is not None
                     path, _, fragment = citation.url.removeprefix(BASE).partition("#")
                     status, body, _ = await served.get(path)
-                    assert status == 200 and f'id="{fragment}"' in body, citation.url
+                    assert status == 200, citation.url
+                    assert f'id="{fragment}"' in body, citation.url
                 assert reply.url is not None
                 path, _, fragment = reply.url.removeprefix(BASE).partition("#")
                 status, body, _ = await served.get(path)
-                assert status == 200 and (not fragment or f'id="{fragment}"' in body)
+                assert status == 200
+                assert not fragment or f'id="{fragment}"' in body
     finally:
         await runner.cleanup()
 

@@ -1,5 +1,6 @@
 """WebPages keeps each rendered page until the content version or the day changes, and only
-the most recently used CACHE_SIZE of them."""
+the most recently used CACHE_SIZE of them.
+"""
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -22,7 +23,8 @@ def test_a_page_is_kept_until_the_day_changes(
     pages = WebPages(build_dispatcher(settings, lambda: today[0]))
     assert pages.cached_index(SERVED) is None
     page = pages.index(SERVED)
-    assert pages.cached_index(SERVED) is page and pages.index(SERVED) is page
+    assert pages.cached_index(SERVED) is page
+    assert pages.index(SERVED) is page
     today[0] += timedelta(days=1)  # "as of" and the staleness warning may read differently
     assert pages.cached_index(SERVED) is None
 
@@ -39,5 +41,6 @@ def test_only_the_most_recently_used_pages_are_kept(
     assert pages.cached_index(SERVED) is index  # used: now the most recent
     pages.index(STATIC)  # a third page: the least recently used (the source page) goes
     assert pages.cached_source(source_id, SERVED) is None
-    assert pages.cached_index(SERVED) is index and pages.cached_index(STATIC) is not None
+    assert pages.cached_index(SERVED) is index
+    assert pages.cached_index(STATIC) is not None
     assert pages.source(source_id, SERVED) == source  # drawn again, the same

@@ -2,7 +2,8 @@
 
 from html.parser import HTMLParser
 
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bot.content.normalize import normalize
 from bot.core.dispatch import Dispatcher
@@ -38,7 +39,8 @@ class Tree(HTMLParser):
         self.ids += [value for name, value in attrs if name == "id" and value]
 
     def handle_endtag(self, tag: str) -> None:
-        assert self.open and self.open.pop() == tag, f"</{tag}> closes nothing open"
+        assert self.open, f"</{tag}> closes nothing open"
+        assert self.open.pop() == tag, f"</{tag}> closes nothing open"
 
     def handle_data(self, data: str) -> None:
         self.text += data
@@ -94,13 +96,16 @@ def test_crossing_spans_still_nest_and_keep_the_text(
 
 def test_markup_in_a_report_is_shown_as_text() -> None:
     html = render_spans("<script>alert(1)</script> & more", [Span(0, 8, 1, "p-1", "mark", "cited")])
-    assert "<script>" not in html and "&lt;script&gt;" in html and "&amp; more" in html
+    assert "<script>" not in html
+    assert "&lt;script&gt;" in html
+    assert "&amp; more" in html
 
 
 def test_the_anchor_depends_only_on_the_words_of_the_passage() -> None:
     assert anchor("“approximately 42,695” times") == anchor('"approximately  42,695" times')
     assert anchor("approximately 42,695 times") != anchor("approximately 42,694 times")
-    assert anchor("x").startswith("p-") and len(anchor("x")) == 14
+    assert anchor("x").startswith("p-")
+    assert len(anchor("x")) == 14
 
 
 def test_every_quote_of_the_shipped_brief_is_located_in_its_report(dispatcher: Dispatcher) -> None:

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import aiohttp
+
 from tests.hermetic import outside_checkout
 
 
@@ -55,7 +56,8 @@ async def test_web_serves_without_chat_credentials_reloads_edits_and_stops_on_si
                 if (body := await _get(session, url)) is not None:
                     break
                 await asyncio.sleep(0.1)
-            assert body is not None and "The Feb. 26, 2026 ruling" in body
+            assert body is not None
+            assert "The Feb. 26, 2026 ruling" in body
             ruling = summaries / "ruling.md"
             ruling.write_text(
                 ruling.read_text(encoding="utf-8").replace(
@@ -68,12 +70,14 @@ async def test_web_serves_without_chat_credentials_reloads_edits_and_stops_on_si
                 if body and "Which law was broken" in body:
                     break
                 await asyncio.sleep(0.1)
-            assert body and "Which law was broken" in body
+            assert body
+            assert "Which law was broken" in body
         process.send_signal(signal.SIGTERM)
         stdout, stderr = await asyncio.wait_for(process.communicate(), 20)
         assert process.returncode == 0, stderr.decode()
         output = (stdout + stderr).decode()
-        assert f"serving the brief on http://127.0.0.1:{port}/" in output and "stopping" in output
+        assert f"serving the brief on http://127.0.0.1:{port}/" in output
+        assert "stopping" in output
     finally:
         if process.returncode is None:
             process.kill()

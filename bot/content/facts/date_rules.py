@@ -13,15 +13,24 @@ from bot.content.facts.model import Fact, Kind, PartialDate
 from bot.content.normalize import normalize
 
 _YEAR = r"(?:1[89]\d\d|20\d\d)"
+_LAST_DAY = 31  # the most days a month has: "March 32" is no date
 _DATE_ALTERNATIVES = (  # most specific first: at one position the first that matches wins
     r"\b(?P<iso>(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2}))\b",
-    rf"(?:(?P<wd>{WEEKDAY_PATTERN}),?\s+)?(?P<mon>{MONTH_PATTERN})\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b"
-    rf"(?:,?\s+(?P<year>{_YEAR})\b)?",
-    rf"(?i:\b(?P<rel>last|this|next|earlier in|later in|early|mid|late)[\s-]+)?"
-    rf"\b(?P<mon>{MONTH_PATTERN})(?!\w)(?:,?\s+(?P<year>{_YEAR})\b)?",
-    r"(?i:\b(?P<rel>(?:earlier|later|early|late)\s+(?:this|last|next)\s+(?:week|month|year)"
-    r"|(?:this|last|next)\s+(?:week|month|year|weekend)|today|yesterday|tomorrow"
-    r"|(?:a|one|two|three|four|five|six|\d+)\s+(?:days?|weeks?|months?|years?)\s+(?:ago|earlier|later)))\b",
+    (
+        rf"(?:(?P<wd>{WEEKDAY_PATTERN}),?\s+)?"
+        rf"(?P<mon>{MONTH_PATTERN})\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b"
+        rf"(?:,?\s+(?P<year>{_YEAR})\b)?"
+    ),
+    (
+        rf"(?i:\b(?P<rel>last|this|next|earlier in|later in|early|mid|late)[\s-]+)?"
+        rf"\b(?P<mon>{MONTH_PATTERN})(?!\w)(?:,?\s+(?P<year>{_YEAR})\b)?"
+    ),
+    (
+        r"(?i:\b(?P<rel>(?:earlier|later|early|late)\s+(?:this|last|next)\s+(?:week|month|year)"
+        r"|(?:this|last|next)\s+(?:week|month|year|weekend)|today|yesterday|tomorrow"
+        r"|(?:a|one|two|three|four|five|six|\d+)\s+(?:days?|weeks?|months?|years?)"
+        r"\s+(?:ago|earlier|later)))\b"
+    ),
     rf"(?i:\b(?P<rel>last|this|next)\s+)?\b(?P<wd>{WEEKDAY_PATTERN})(?:'s)?(?!\w)",
     rf"(?<![\w$,.])(?P<year>{_YEAR})(?![\w,]|\.\d)",
 )
@@ -66,7 +75,7 @@ def _date_value(match: re.Match[str]) -> PartialDate | None:
     month = MONTHS.get(groups["mon"].rstrip(".").lower()) if "mon" in groups else None
     weekday = WEEKDAYS.get(groups["wd"].rstrip(".").lower()) if "wd" in groups else None
     day = int(groups["day"]) if "day" in groups else None
-    if day is not None and not 1 <= day <= 31:
+    if day is not None and not 1 <= day <= _LAST_DAY:
         return None
     rel = groups.get("rel")
     if "mon" in groups and groups["mon"] == "May" and day is None and year is None:
@@ -86,8 +95,8 @@ def _date_value(match: re.Match[str]) -> PartialDate | None:
 
 
 def _may_hold_date(folded: str) -> bool:
-    for word in folded.split():
-        word = word.lstrip("(\"'[")
+    for raw in folded.split():
+        word = raw.lstrip("(\"'[")
         if word[:1].isdigit() or word[:3].lower() in _DATE_HINTS:
             return True
     return False

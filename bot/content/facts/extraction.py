@@ -5,6 +5,7 @@ then dates, which are masked out so names and figures neither see nor split them
 names, masked out in turn so "IRS Code 6103" does not also yield a figure, then figures.
 """
 
+import dataclasses
 import re
 from functools import lru_cache
 
@@ -26,8 +27,11 @@ def extract_facts(
 ) -> list[Fact]:
     """Every figure, date, name and quoted phrase in ``text``, in order of position.
 
-    ``with_names=False`` skips names (the slowest part) when only figures and dates matter."""
-    return [f for f in _extract(text, with_names) if not f.initial or f.norm in known_names]
+    ``with_names=False`` skips names (the slowest part) when only figures and dates matter.
+    """
+    return [
+        f for f in _extract(text, with_names=with_names) if not f.initial or f.norm in known_names
+    ]
 
 
 def clear_cache() -> None:
@@ -36,7 +40,7 @@ def clear_cache() -> None:
 
 
 @lru_cache(maxsize=65536)
-def _extract(text: str, with_names: bool) -> tuple[Fact, ...]:
+def _extract(text: str, *, with_names: bool) -> tuple[Fact, ...]:
     folded = fold(text)
     facts = _quoted(folded)
     quoted_spans = [(f.start, f.end) for f in facts]
@@ -99,15 +103,5 @@ def _mask(folded: str, facts: list[Fact]) -> str:
 
 def _mark(fact: Fact, quoted_spans: list[tuple[int, int]]) -> Fact:
     if any(s <= fact.start and fact.end <= e for s, e in quoted_spans):
-        return Fact(
-            fact.kind,
-            fact.text,
-            fact.norm,
-            fact.start,
-            fact.end,
-            True,
-            fact.date,
-            fact.initial,
-            fact.hedge,
-        )
+        return dataclasses.replace(fact, quoted=True)
     return fact

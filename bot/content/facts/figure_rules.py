@@ -55,7 +55,8 @@ _FIGURE_WORD = re.compile(
 )
 _HEDGE = re.compile(
     r"(?i:\b(about|approximately|roughly|around|nearly|almost|some|over|under|up to|at least"
-    r"|at most|more than|less than|fewer than|as many as|as few as|an estimated|estimated))\s+\$?\s*$"
+    r"|at most|more than|less than|fewer than|as many as|as few as|an "
+    r"estimated|estimated))\s+\$?\s*$"
 )
 
 
@@ -68,8 +69,11 @@ def find_figures(folded: str) -> list[Fact]:
         except InvalidOperation:
             continue
         facts.append(_figure_fact(folded, match, value))
-    for match in _FIGURE_WORD.finditer(folded) if _may_hold_number_word(folded) else ():
-        facts.append(_figure_fact(folded, match, Decimal(_NUMBER_WORDS[match["word"].lower()])))
+    words = _FIGURE_WORD.finditer(folded) if _may_hold_number_word(folded) else ()
+    facts.extend(
+        _figure_fact(folded, match, Decimal(_NUMBER_WORDS[match["word"].lower()]))
+        for match in words
+    )
     return facts
 
 

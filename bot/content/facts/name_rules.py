@@ -84,7 +84,8 @@ _TOKEN = re.compile(r"(?:[A-Z]\.){2,}|[A-Z]\.(?=\s)|[^\W_]+(?:[-'][^\W_]+)*'?")
 _CAPITAL_WORD = r"(?<![\w'-])(?:(?:[A-Z]\.)+|[A-Z\u00c0-\u00de][^\W_]*)"
 _NAME_REGION = re.compile(
     rf"{_CAPITAL_WORD}(?:[-'][^\W_]+)*'?"
-    rf"(?:[ \t]+(?:{_CAPITAL_WORD}(?:[-'][^\W_]+)*'?|(?:{'|'.join(sorted(_CONNECTORS))})\b|\d[\d,.]*))*"
+    rf"(?:[ "
+    rf"\t]+(?:{_CAPITAL_WORD}(?:[-'][^\W_]+)*'?|(?:{'|'.join(sorted(_CONNECTORS))})\b|\d[\d,.]*))*"
 )
 
 
@@ -92,8 +93,7 @@ def normalize_name(text: str) -> str:
     """Lower case, typographic variants folded, possessive and a leading "the" dropped."""
     name = normalize(fold(text)).lower()
     name = re.sub(r"'s?$", "", name)
-    name = re.sub(r"^the\s+", "", name)
-    return name
+    return re.sub(r"^the\s+", "", name)
 
 
 def strip_titles(norm_name: str) -> str:
@@ -124,10 +124,7 @@ def _names_in(folded: str, tokens: list[re.Match[str]]) -> list[Fact]:
         j = i + 1
         while j < len(tokens) and _joined(folded, run[-1], tokens[j]):
             word = tokens[j].group()
-            if _capitalised(word):
-                run.append(tokens[j])
-                j += 1
-            elif (
+            if _capitalised(word) or (
                 word.lower() in _CONNECTORS
                 and j + 1 < len(tokens)
                 and (_capitalised(tokens[j + 1].group()) or tokens[j + 1].group().lower() == "the")

@@ -56,7 +56,9 @@ class ClaimIndex:
 
     @cached_property
     def vocabulary(self) -> list[str]:
-        return sorted({t for t in set(self._tokens) if t.isalpha() and len(t) >= 4})
+        return sorted(
+            {t for t in set(self._tokens) if t.isalpha() and len(t) >= m.SHORTEST_FUZZY_WORD}
+        )
 
     def facts(self, i: int) -> ClaimFacts:
         found = self._facts.get(i)

@@ -54,18 +54,19 @@ def load_one_source(seeds_dir: Path, wanted: str) -> Source:
             meta = SourceMeta.model_validate(tomllib.loads(meta_file.read_text(encoding="utf-8")))
         except (tomllib.TOMLDecodeError, ValidationError, UnicodeDecodeError) as error:
             if meta_file.stem == wanted:
-                raise ReviewError(
-                    f"{meta_file}: does not load ({error}); run `python -m bot check`"
-                ) from None
+                msg = f"{meta_file}: does not load ({error}); run `python -m bot check`"
+                raise ReviewError(msg) from None
             continue
         metas[meta_file] = meta
     match = next((f for f, meta in metas.items() if wanted in (meta.id, f.stem)), None)
     if match is None:
         known = ", ".join(sorted(meta.id for meta in metas.values())) or "none"
-        raise ReviewError(f"no source {wanted!r} in {seeds_dir} (sources: {known})")
+        msg = f"no source {wanted!r} in {seeds_dir} (sources: {known})"
+        raise ReviewError(msg)
     text_file = match.with_suffix(".txt")
     try:
         text = text_file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise ReviewError(f"{text_file}: cannot be read as UTF-8 text ({error})") from None
+        msg = f"{text_file}: cannot be read as UTF-8 text ({error})"
+        raise ReviewError(msg) from None
     return parse_source(text_file, text, metas[match])

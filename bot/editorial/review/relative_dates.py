@@ -16,7 +16,10 @@ def resolve(fact: Fact, source: Source) -> RelativeDate:
     """A relative date against the report's stated date, with the basis shown."""
     value, basis_day = fact.date, source.meta.published
     if basis_day is None:
-        why = "the report states no date; add `published` to its .toml (or resolve by hand and cite the basis)"
+        why = (
+            "the report states no date; add `published` to its .toml (or resolve by hand and cite "
+            "the basis)"
+        )
         if source.meta.not_before is not None:
             why += f"; it is not before {format_day(source.meta.not_before)}"
         return RelativeDate(fact.text, None, why)
@@ -51,12 +54,12 @@ def resolve(fact: Fact, source: Source) -> RelativeDate:
     elif relative in ("this week", "earlier this week", "later this week"):
         monday = basis_day - timedelta(days=basis_day.weekday())
         resolved = f"the week of {format_day(monday)} (up to {format_day(basis_day)})"
-    elif relative in ("last week",):
+    elif relative == "last week":
         monday = basis_day - timedelta(days=basis_day.weekday() + 7)
         resolved = f"the week of {format_day(monday)}"
-    elif relative in ("this year",):
+    elif relative == "this year":
         resolved = str(basis_day.year)
-    elif relative in ("last year",):
+    elif relative == "last year":
         resolved = str(basis_day.year - 1)
     elif relative in ("yesterday", "today"):
         resolved = format_day(basis_day - timedelta(days=1 if relative == "yesterday" else 0))

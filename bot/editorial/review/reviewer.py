@@ -39,6 +39,9 @@ SHOWN_CORROBORATIONS = 3
 PARTY_WINDOW = 40  # characters between a figure and the name it is tied to
 _WEIGHTS = {Kind.FIGURE: 3, Kind.DATE: 2}  # a shared figure says more than a shared name
 SMALL_FIGURE = 100  # below this a figure must count the same thing to match
+_SHARED_NAMES = 2  # names alone tie a sentence to a claim only when it shares this many
+_SURNAME_ALIKE = 80  # rapidfuzz ratio from which two surnames are spelled alike
+_HEDGE_ROUNDING = 0.1  # "more than 42,000" rounds 42,695 within this share
 _HEDGES = (
     "more than",
     "over",
@@ -139,9 +142,7 @@ class Reviewer:
                         and _same_count_of(text, fact, citation.quote, g)
                     ]
                     if same:
-                        conflict = self._party_conflict(
-                            text, facts, fact, citation, quote_facts, same[0], cf
-                        )
+                        conflict = self._party_conflict(facts, fact, quote_facts, same[0], cf)
                         if conflict is not None:
                             out.contradicts.append(
                                 Contradiction(
@@ -184,7 +185,7 @@ class Reviewer:
         self._between_conflict(source, text, facts, claim, cf, out)
         specific = [f for f in shared if f.kind is not Kind.NAME]
         people = [f for f in shared if f.kind is Kind.NAME and m.is_person_like(f)]
-        if specific or (people and len(shared) >= 2):
+        if specific or (people and len(shared) >= _SHARED_NAMES):
             names = tuple(dict.fromkeys(f.text for f in shared))
             out.corroborates.append(
                 Corroboration(claim, names, quote_line(source.id, text, shared))
@@ -223,10 +224,8 @@ class Reviewer:
 
     def _party_conflict(
         self,
-        text: str,
         facts: list[Fact],
         fact: Fact,
-        citation: Citation,
         quote_facts: tuple[Fact, ...],
         theirs: Fact,
         cf: ClaimFacts,
@@ -252,7 +251,9 @@ class Reviewer:
         cf: ClaimFacts,
         out: SentenceReview,
     ) -> None:
-        """Another figure for the same thing: same unit word, a shared name, not a hedged rounding."""
+        """Another figure for the same thing: same unit word, a shared name, not a hedged
+        rounding.
+        """
         unit = m.figure_unit(text, fact)
         if not unit:
             return
@@ -320,7 +321,9 @@ class Reviewer:
 
     def _holders_of_surname(self, key: str) -> list[int]:
         holders = list(self.index.with_token(key))
-        if not holders and len(key) >= 4:  # another spelling: "Kollar-Kelly" for "Kollar-Kotelly"
+        if (
+            not holders and len(key) >= m.SHORTEST_FUZZY_WORD
+        ):  # another spelling: "Kollar-Kelly" for "Kollar-Kotelly"
             similar = [
                 word
                 for word, _, _ in process.extract(
@@ -361,7 +364,7 @@ def _spelled_alike(a: Fact, b: Fact) -> bool:
     return (
         (m.is_person_like(b) or len(wb) == 1)
         and wa[-1] != wb[-1]
-        and fuzz.ratio(wa[-1], wb[-1]) >= 80
+        and fuzz.ratio(wa[-1], wb[-1]) >= _SURNAME_ALIKE
     )
 
 
@@ -375,13 +378,17 @@ def _same_count_of(text: str, fact: Fact, quote: str, other: Fact) -> bool:
 
 
 def _hedged_close(text: str, fact: Fact, other: Fact) -> bool:
-    """ "more than 42,000" against "42,695": a rounding, not a different figure."""
+    """A hedged figure near another ("more than 42,000" against "42,695"): a rounding, not a
+    different figure.
+    """
     before = fold(text[: fact.start]).lower().rstrip()
     try:
         mine, theirs = float(fact.norm.strip("$%")), float(other.norm.strip("$%"))
     except ValueError:
         return False
-    return before.endswith(_HEDGES) and theirs > 0 and abs(mine - theirs) / theirs <= 0.1
+    return (
+        before.endswith(_HEDGES) and theirs > 0 and abs(mine - theirs) / theirs <= _HEDGE_ROUNDING
+    )
 
 
 def _unique(facts: Iterable[Fact]) -> list[Fact]:

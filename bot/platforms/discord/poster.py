@@ -10,7 +10,8 @@ for its Retry-After, and a global hold when Discord reports a global limit.
 import asyncio
 import copy
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
+from http import HTTPStatus
 from typing import Any
 
 import aiohttp
@@ -24,7 +25,8 @@ from bot.renderers.discord import render_discord
 from bot.settings import Settings
 
 DISCORD_EPOCH_MS = 1_420_070_400_000
-HISTORY_PAGES = 200  # x 100 messages after the claim time
+HISTORY_PAGES = 200  # x HISTORY_PAGE_SIZE messages after the claim time
+HISTORY_PAGE_SIZE = 100  # Discord's largest page; a shorter page is the last
 RENDERED_KEPT = 64  # rendered replies: a fan-out posts one Reply object to many channels
 
 
@@ -49,7 +51,10 @@ class DiscordPoster:
         self.base = api_url.rstrip("/")
         self.headers = {
             "Authorization": f"Bot {token}",
-            "User-Agent": f"DiscordBot (https://github.com/Rapptz/discord.py {discord.__version__})",
+            # Discord's required form: "DiscordBot ($url, $versionNumber)".
+            "User-Agent": (
+                f"DiscordBot (https://github.com/Rapptz/discord.py {discord.__version__})"
+            ),
         }
         self.timeout = aiohttp.ClientTimeout(total=timeout)
         self.routes = Buckets(1.0, burst=5.0)  # POST /channels/{id}/messages: 5 per 5 s
@@ -76,7 +81,7 @@ class DiscordPoster:
 
     async def post(
         self,
-        workspace: str,
+        workspace: str,  # noqa: ARG002 - the Poster protocol; Discord has no workspaces
         channel: str,
         reply: Reply,
         marker: str,
@@ -93,7 +98,7 @@ class DiscordPoster:
         await route.take()
         await self.global_bucket.take()
         if not still_ours():
-            raise LeaseLost()
+            raise LeaseLost
         try:
             async with (
                 self.in_flight,
@@ -102,19 +107,17 @@ class DiscordPoster:
                 ) as response,
             ):
                 self._follow_headers(route, response)
-                if response.status < 300:
+                if response.status < HTTPStatus.MULTIPLE_CHOICES:  # 2xx
                     return
                 body = await _json(response)
                 raise self._classify(route, response, body)
-        except (
-            asyncio.TimeoutError,
-            aiohttp.ServerTimeoutError,
-            aiohttp.ServerDisconnectedError,
-        ) as error:
-            raise DeliveryError(f"{type(error).__name__}: {error}", unknown_outcome=True) from None
+        except (TimeoutError, aiohttp.ServerTimeoutError, aiohttp.ServerDisconnectedError) as error:
+            msg = f"{type(error).__name__}: {error}"
+            raise DeliveryError(msg, unknown_outcome=True) from None
         except aiohttp.ClientError as error:
+            msg = f"{type(error).__name__}: {error}"
             raise DeliveryError(
-                f"{type(error).__name__}: {error}",
+                msg,
                 unknown_outcome=not isinstance(error, aiohttp.ClientConnectorError),
             ) from None
 
@@ -144,43 +147,46 @@ class DiscordPoster:
     ) -> DeliveryError:
         status = response.status
         reason = f"{status} {body.get('message') or response.reason or ''}".strip()
-        if status == 429:
+        if status == HTTPStatus.TOO_MANY_REQUESTS:
             retry_after = float(body.get("retry_after") or response.headers.get("Retry-After") or 1)
             if body.get("global") or response.headers.get("X-RateLimit-Global"):
                 self.global_bucket.hold(retry_after)
             else:
                 route.hold(retry_after)
             return DeliveryError(reason, retry_after=retry_after, rate_limited=True)
-        if status >= 500:
+        if status >= HTTPStatus.INTERNAL_SERVER_ERROR:
             return DeliveryError(reason, unknown_outcome=True)
         return DeliveryError(
             reason, permanent=True
         )  # 4xx: unknown channel, missing access, bad request
 
     async def already_posted(
-        self, workspace: str, channel: str, marker: str, since: datetime
+        self,
+        workspace: str,  # noqa: ARG002 - the Poster protocol; Discord has no workspaces
+        channel: str,
+        marker: str,
+        since: datetime,
     ) -> bool:
         """GET /channels/{id}/messages?after=<snowflake of since>, paging forward."""
-        after = snowflake(since.astimezone(timezone.utc))
+        after = snowflake(since.astimezone(UTC))
         for _ in range(HISTORY_PAGES):
             route = self.routes[f"history:{channel}"]
             await route.take()
             async with self._http().get(
                 f"{self.base}/channels/{channel}/messages",
-                params={"after": str(after), "limit": "100"},
+                params={"after": str(after), "limit": str(HISTORY_PAGE_SIZE)},
             ) as response:
                 self._follow_headers(route, response)
-                if response.status >= 300:
+                if response.status >= HTTPStatus.MULTIPLE_CHOICES:
                     raise self._classify(route, response, await _json(response))
                 messages: list[dict[str, Any]] = await response.json(content_type=None)
             if any(has_marker(message, marker) for message in messages):
                 return True
-            if len(messages) < 100:
+            if len(messages) < HISTORY_PAGE_SIZE:
                 return False
             after = max(int(message["id"]) for message in messages)
-        raise DeliveryError(
-            f"more than {HISTORY_PAGES * 100} messages since the claim; cannot tell"
-        )
+        msg = f"more than {HISTORY_PAGES * 100} messages since the claim; cannot tell"
+        raise DeliveryError(msg)
 
     async def aclose(self) -> None:
         if self._session is not None:

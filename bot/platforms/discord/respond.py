@@ -32,7 +32,7 @@ POSTED_FOR_THE_CHANNEL = "Posted for the channel below."
 
 
 def to_request(
-    interaction: discord.Interaction, command: str, args: dict[str, Any], public: bool
+    interaction: discord.Interaction, command: str, args: dict[str, Any], *, public: bool
 ) -> CommandRequest:
     permissions = interaction.permissions
     user = User(
@@ -59,7 +59,8 @@ def embeds_for(reply: Reply) -> list[discord.Embed]:
 def may_reply_privately(command: Command | None) -> bool:
     """Whether the reply may be private-only (``Reply.private_only``, e.g. /recap preview):
     such replies concern who asks or the channel's own state, which is what commands marked
-    ``needs_admin`` or not ``cacheable`` depend on."""
+    ``needs_admin`` or not ``cacheable`` depend on.
+    """
     return command is None or command.needs_admin or not command.cacheable
 
 
@@ -89,7 +90,7 @@ async def respond(
     interaction: discord.Interaction,
     command: str,
     args: dict[str, Any],
-    public: bool,
+    public: bool,  # noqa: FBT001 - an Answer (tree.py), called positionally by every callback
 ) -> None:
     if observer.draining:  # stopping: take no new work, say so briefly
         observer.refused("discord", command)
@@ -98,7 +99,7 @@ async def respond(
         )
         return
     async with observer.serving("discord", command) as served:
-        request = to_request(interaction, command, args, public)
+        request = to_request(interaction, command, args, public=public)
         registered = dispatcher.registry.get(command)
         deferred_privately = False
         if registered is None or not registered.slow:

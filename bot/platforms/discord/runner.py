@@ -22,10 +22,10 @@ from discord.http import Route
 
 from bot.core.dispatch import Dispatcher
 from bot.logs import say
-from bot.platforms.discord.sync import sync_commands
-from bot.platforms.errors import StartError
 from bot.platforms.discord.poster import DiscordPoster
+from bot.platforms.discord.sync import sync_commands
 from bot.platforms.discord.tree import build_tree
+from bot.platforms.errors import StartError
 from bot.service.http import Mount
 from bot.service.metrics import record_rate_limited
 from bot.service.observe import Observer
@@ -42,7 +42,10 @@ SCOPES = ("bot", "applications.commands")
 FATAL_CLOSE_CODES = {
     4004: "Invalid setting DISCORD_TOKEN: Discord rejected it (gateway close code 4004)",
     4010: "Invalid setting DISCORD_SHARD_IDS: Discord refused a shard id (gateway close code 4010)",
-    4011: "Invalid setting DISCORD_SHARD_COUNT: Discord requires more shards (gateway close code 4011)",
+    4011: (
+        "Invalid setting DISCORD_SHARD_COUNT: Discord requires more shards (gateway close code "
+        "4011)"
+    ),
     4012: "Discord refused the gateway API version (close code 4012); upgrade discord.py",
     4013: "Discord refused the gateway intents as invalid (close code 4013)",
     4014: "Discord closed the gateway with code 4014: the bot asks for privileged intents that are "
@@ -68,7 +71,8 @@ _RATE_LIMIT_COUNTER = _CountRateLimits()
 
 class _QuietReconnects(logging.Filter):
     """discord.py logs every reconnect of the gateway at ERROR with a traceback; a reconnect
-    is routine (Discord drops gateways on purpose): one WARNING line naming the error."""
+    is routine (Discord drops gateways on purpose): one WARNING line naming the error.
+    """
 
     ROUTINE = ("Attempting a reconnect", "Failed to connect for shard_id")
 
@@ -123,7 +127,12 @@ class CaseBriefClient(discord.AutoShardedClient):
         if self.syncs_commands:
             self.synced = await sync_commands(self, self.tree, self.settings.discord_guild_ids)
 
-    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+    async def before_identify_hook(
+        self,
+        shard_id: int | None,  # noqa: ARG002 - discord.py's hook signature; one pace for all
+        *,
+        initial: bool = False,
+    ) -> None:
         if not initial:
             await asyncio.sleep(self.identify_spacing)
 
@@ -141,17 +150,19 @@ class DiscordRunner:
         supervised: bool = False,
     ) -> None:
         if settings.discord_shard_ids and settings.discord_shard_count is None:
-            raise StartError(
-                "Invalid setting DISCORD_SHARD_IDS: needs DISCORD_SHARD_COUNT (the total)"
-            )
+            msg = "Invalid setting DISCORD_SHARD_IDS: needs DISCORD_SHARD_COUNT (the total)"
+            raise StartError(msg)
         if settings.discord_shard_count is not None and any(
             not 0 <= i < settings.discord_shard_count for i in settings.discord_shard_ids
         ):
-            raise StartError(
-                "Invalid setting DISCORD_SHARD_IDS: each id must be from 0 to DISCORD_SHARD_COUNT - 1"
+            msg = (
+                "Invalid setting DISCORD_SHARD_IDS: each id must be from 0 to DISCORD_SHARD_COUNT "
+                "- 1"
             )
+            raise StartError(msg)
         if len(set(settings.discord_shard_ids)) != len(settings.discord_shard_ids):
-            raise StartError("Invalid setting DISCORD_SHARD_IDS: an id is listed twice")
+            msg = "Invalid setting DISCORD_SHARD_IDS: an id is listed twice"
+            raise StartError(msg)
         # discord.py reads its REST base from this class attribute (gateway URL comes from REST).
         Route.BASE = settings.discord_api_url.rstrip("/")
         self.settings = settings
@@ -169,9 +180,8 @@ class DiscordRunner:
             await self.client.login(self.settings.discord_token.get_secret_value())
         except discord.LoginFailure:
             await self.client.close()
-            raise StartError(
-                "Invalid setting DISCORD_TOKEN: Discord rejected it (401 Unauthorized)"
-            ) from None
+            msg = "Invalid setting DISCORD_TOKEN: Discord rejected it (401 Unauthorized)"
+            raise StartError(msg) from None
         except StartError:  # from setup_hook: a guild of DISCORD_GUILD_IDS refused
             await self.client.close()
             raise
@@ -211,9 +221,11 @@ class DiscordRunner:
             if error.code in FATAL_CLOSE_CODES:
                 raise Fatal(FATAL_CLOSE_CODES[error.code]) from None
             reason = f": {error.reason}" if error.reason else ""
-            raise Restart(f"the Discord gateway closed (code {error.code}{reason})") from None
-        except (OSError, aiohttp.ClientError, asyncio.TimeoutError, discord.GatewayNotFound) as error:
-            raise Restart(f"the Discord gateway is unreachable ({type(error).__name__})") from None
+            msg = f"the Discord gateway closed (code {error.code}{reason})"
+            raise Restart(msg) from None
+        except (TimeoutError, OSError, aiohttp.ClientError, discord.GatewayNotFound) as error:
+            msg = f"the Discord gateway is unreachable ({type(error).__name__})"
+            raise Restart(msg) from None
 
     def shard_ids(self) -> list[int]:
         if self.settings.discord_shard_ids:
@@ -241,7 +253,7 @@ class DiscordRunner:
         reason = (
             "" if ready else ("gateway not connected" if not connected else "gateway not ready yet")
         )
-        return Readiness(ready, detail, reason)
+        return Readiness(ready=ready, detail=detail, reason=reason)
 
     async def stop(self) -> None:
         await self.client.close()

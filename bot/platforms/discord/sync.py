@@ -60,11 +60,12 @@ async def sync_commands(
         except (discord.Forbidden, discord.NotFound) as error:
             if guild is None:
                 raise
-            raise StartError(
+            msg = (
                 f"Invalid setting DISCORD_GUILD_IDS: Discord refused guild {guild.id} "
                 f"(HTTP {error.status}: {error.text or 'no reason given'}); add the bot to that "
                 "server with the applications.commands scope (the invite URL), or remove the id"
-            ) from None
+            )
+            raise StartError(msg) from None
         synced.append(scope)
         log.info("Discord commands synced (%s): %d commands", scope, len(wanted))
     return synced

@@ -8,7 +8,7 @@ or a choice then text (/recap); all with ``public``.
 
 from collections.abc import Awaitable, Callable
 from functools import partial
-from typing import Any, Optional
+from typing import Any
 
 import discord
 from discord import app_commands
@@ -32,8 +32,8 @@ def _choice_and_text(answer: Answer, command: Command) -> Any:
 
     async def pair(
         interaction: discord.Interaction,
-        value: Optional[str] = None,
-        extra: Optional[app_commands.Range[str, 1, second.max_length]] = None,
+        value: str | None = None,
+        extra: app_commands.Range[str, 1, second.max_length] | None = None,
         public: bool = False,
     ) -> None:
         await answer(interaction, name, {first.name: value, second.name: extra}, public)
@@ -55,7 +55,8 @@ def _callback(answer: Answer, command: Command) -> Any:
     if kinds == (OptionKind.CHOICE, OptionKind.TEXT):
         return _choice_and_text(answer, command)
     if len(command.options) > 1:
-        raise ValueError(f"/{name}: the Discord adapter has no shape for options {kinds}")
+        msg = f"/{name}: the Discord adapter has no shape for options {kinds}"
+        raise ValueError(msg)
 
     if option is None:
 
@@ -68,7 +69,7 @@ def _callback(answer: Answer, command: Command) -> Any:
     if option.kind is OptionKind.CHOICE:
 
         async def choice(
-            interaction: discord.Interaction, value: Optional[str] = None, public: bool = False
+            interaction: discord.Interaction, value: str | None = None, public: bool = False
         ) -> None:
             await answer(interaction, name, {key: value}, public)
 
@@ -89,7 +90,7 @@ def _callback(answer: Answer, command: Command) -> Any:
 
         async def optional(
             interaction: discord.Interaction,
-            value: Optional[app_commands.Range[str, 1, option.max_length]] = None,
+            value: app_commands.Range[str, 1, option.max_length] | None = None,
             public: bool = False,
         ) -> None:
             await answer(interaction, name, {key: value}, public)

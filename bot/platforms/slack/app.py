@@ -9,21 +9,24 @@ import dataclasses
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from http import HTTPStatus
 from typing import Any
 
 import aiohttp
 from cachetools import TTLCache
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
+from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.async_handler import RetryState
-from slack_sdk.http_retry.request import HttpRequest
-from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
     AsyncServerErrorRetryHandler,
 )
-from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core.dispatch import Dispatcher
@@ -54,7 +57,7 @@ class _CountingRateLimitHandler(AsyncRateLimitErrorRetryHandler):
         response: HttpResponse | None = None,
         error: Exception | None = None,
     ) -> bool:
-        if response is not None and response.status_code == 429:
+        if response is not None and response.status_code == HTTPStatus.TOO_MANY_REQUESTS:
             record_rate_limited("slack")
         return await super()._can_retry_async(
             state=state, request=request, response=response, error=error
@@ -70,7 +73,9 @@ def _base_url(settings: Settings) -> str:
 
 
 def build_web_client(settings: Settings) -> AsyncWebClient:
-    """Web API client that waits out HTTP 429 (Retry-After) and retries connection errors and 5xx."""
+    """Web API client that waits out HTTP 429 (Retry-After) and retries connection errors and
+    5xx.
+    """
     return AsyncWebClient(
         # None with OAuth installs: Bolt sets each request's workspace token.
         token=settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None,
@@ -129,13 +134,13 @@ class AdminCheck:
             user = (await quick.users_info(user=user_id))["user"]
         except SlackApiError as error:
             status = error.response.status_code
-            if status == 429:
+            if status == HTTPStatus.TOO_MANY_REQUESTS:
                 record_rate_limited("slack")
             log.warning(
                 "users.info failed for an admin check (HTTP %s); admin status unknown", status
             )
             return None
-        except (asyncio.TimeoutError, aiohttp.ClientError):
+        except (TimeoutError, aiohttp.ClientError):
             log.warning(
                 "users.info did not answer within %s s; admin status unknown", self.TIMEOUT_SECONDS
             )
@@ -150,7 +155,8 @@ class AdminCheck:
 class _ClientCarriesTheToken(logging.Filter):
     """Bolt reads SLACK_BOT_TOKEN from the environment itself and, given our client (which
     carries that very token, SLACK_API_URL and the retries), warns at every start that the
-    token "will be unused". It is used, through the client: that one warning is dropped."""
+    token "will be unused". It is used, through the client: that one warning is dropped.
+    """
 
     TEXT = warning_client_prioritized_and_token_skipped()
 
@@ -162,10 +168,14 @@ _BOLT_LOGGER = logging.getLogger("slack_bolt")
 
 
 def build_slack_app(
-    settings: Settings, dispatcher: Dispatcher, observer: Observer | None = None, **app_options: Any
+    settings: Settings,
+    dispatcher: Dispatcher,
+    observer: Observer | None = None,
+    **app_options: Any,  # noqa: ANN401 - AsyncApp's keyword arguments, typed there
 ) -> AsyncApp:
     """The Bolt app; ``app_options`` reach AsyncApp (e.g. an authorize function or an
-    installation store instead of the single bot token)."""
+    installation store instead of the single bot token).
+    """
     secret = (
         settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
     )
@@ -206,7 +216,7 @@ def _handler(
     slow: bool = False,
 ) -> Callable[..., Awaitable[None]]:
     async def on_command(
-        ack: Any, respond: Any, command: dict[str, Any], client: AsyncWebClient
+        ack: AsyncAck, respond: AsyncRespond, command: dict[str, Any], client: AsyncWebClient
     ) -> None:
         if observer.draining:  # stopping: take no new work, say so briefly
             observer.refused("slack", name)
@@ -215,7 +225,7 @@ def _handler(
         async with observer.serving("slack", name) as served:
             user_id = str(command.get("user_id", ""))
 
-            def run(is_admin: bool) -> Reply:
+            def run(*, is_admin: bool) -> Reply:
                 user = User(id=user_id, name=str(command.get("user_name", "")), is_admin=is_admin)
                 return dispatcher.run_line(
                     command_line(name, command),
@@ -232,14 +242,16 @@ def _handler(
                     else False
                 )
                 reply = (
-                    await asyncio.to_thread(run, bool(is_admin)) if slow else run(bool(is_admin))
+                    await asyncio.to_thread(run, is_admin=bool(is_admin))
+                    if slow
+                    else run(is_admin=bool(is_admin))
                 )
                 if is_admin is None:
                     reply = dataclasses.replace(reply, warnings=(*reply.warnings, ADMIN_UNKNOWN))
                 return reply
 
             if not slow and admin_check is None:  # sub-millisecond: answer in the ack itself
-                reply = run(False)
+                reply = run(is_admin=False)
                 served.replied(reply)
                 await ack(**render_slack(reply))
                 return

@@ -15,13 +15,15 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.request.internals import parse_body
 from slack_sdk.signature import SignatureVerifier
 
-
 log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
 # Slack's own payloads are a few KB (slash commands, interactions with view state stay well
 # under this); anything larger is not from Slack and is refused before it is verified.
 MAX_BODY_BYTES = 256 * 1024
+# A Unix time has 10 digits until 2286: a longer one is refused before SignatureVerifier
+# turns it into an int.
+_TIMESTAMP_DIGITS = 12
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -51,7 +53,7 @@ def _verify(verifier: SignatureVerifier, request: web.Request, body: bytes) -> N
     signature = request.headers.get("X-Slack-Signature")
     if not timestamp or not signature:
         raise Rejected(401, "missing X-Slack-Request-Timestamp or X-Slack-Signature")
-    if not timestamp.isdigit() or len(timestamp) > 12:  # SignatureVerifier would raise on int()
+    if not timestamp.isdigit() or len(timestamp) > _TIMESTAMP_DIGITS:
         raise Rejected(401, "X-Slack-Request-Timestamp is not a Unix time")
     try:
         text = body.decode("utf-8")
@@ -67,9 +69,9 @@ def _bolt_request(request: web.Request, body: bytes) -> AsyncBoltRequest:
         text = body.decode("utf-8")
         parsed = parse_body(text, request.headers.get("Content-Type"))
         if not isinstance(parsed, dict):
-            raise Rejected(400, "body is not a JSON object or form")
+            raise Rejected(400, "body is not a JSON object or form")  # noqa: TRY301 - re-raised
         if not isinstance(parsed.get("event", {}), dict):  # Bolt's middleware reads event.get(...)
-            raise Rejected(400, "event is not a JSON object")
+            raise Rejected(400, "event is not a JSON object")  # noqa: TRY301 - re-raised
         # Bolt reads fields of the body while building its request (context, enterprise flags);
         # a signed but oddly shaped body fails there, in any way: still the sender's error.
         return AsyncBoltRequest(
@@ -77,14 +79,16 @@ def _bolt_request(request: web.Request, body: bytes) -> AsyncBoltRequest:
         )
     except Rejected:
         raise
-    except Exception as error:
+    except Exception as error:  # noqa: BLE001 - however Bolt fails on a body, the sender erred
         raise Rejected(400, f"body does not parse ({type(error).__name__})") from None
 
 
 def events_handler(
     app: AsyncApp, signing_secret: str, *, max_body_bytes: int = MAX_BODY_BYTES
 ) -> Handler:
-    """The POST /slack/events handler: reject what is not a well-formed signed request, run the rest."""
+    """The POST /slack/events handler: reject what is not a well-formed signed request, run the
+    rest.
+    """
     verifier = SignatureVerifier(signing_secret)
 
     async def events(request: web.Request) -> web.StreamResponse:
@@ -107,7 +111,8 @@ def events_handler(
 
 def build_web_app(app: AsyncApp, signing_secret: str | None = None) -> web.Application:
     """Just Slack's events route, on an application of its own (the benchmark's bare app);
-    a running bot mounts ``events_handler`` on the service's server instead."""
+    a running bot mounts ``events_handler`` on the service's server instead.
+    """
     # Bolt holds the secret it was built with; callers that have the settings may pass it.
     secret = (
         signing_secret if signing_secret is not None else str(getattr(app, "_signing_secret", ""))

@@ -193,5 +193,7 @@ class OutageCache(AsyncInstallationStore):
 
     async def async_delete_all(self, *, enterprise_id: str | None, team_id: str | None) -> None:
         self._forget_team(enterprise_id, team_id)
-        self._unsaved = {k: v for k, v in self._unsaved.items() if k[:2] != (enterprise_id, team_id)}
+        self._unsaved = {
+            k: v for k, v in self._unsaved.items() if k[:2] != (enterprise_id, team_id)
+        }
         await self.inner.async_delete_all(enterprise_id=enterprise_id, team_id=team_id)

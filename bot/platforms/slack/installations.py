@@ -10,8 +10,8 @@ commands answering while the database is down. OAuth states are signed, not stor
 """
 
 import logging
-from logging import Logger
 from collections.abc import Callable
+from logging import Logger
 from typing import TypeVar
 
 import sqlalchemy
@@ -24,7 +24,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from bot.platforms.slack.installation_cache import OutageCache
 from bot.platforms.slack.oauth_state import SignedStateStore
-
 
 log = logging.getLogger(__name__)
 _Record = TypeVar("_Record", Installation, Bot)
@@ -57,9 +56,8 @@ class EncryptedInstallationStore(AsyncInstallationStore):
         try:
             return self.keys.decrypt(value.encode()).decode()
         except InvalidToken:
-            raise UndecryptableTokens(
-                "a stored Slack token does not decrypt with SLACK_TOKEN_ENCRYPTION_KEY"
-            ) from None
+            msg = "a stored Slack token does not decrypt with SLACK_TOKEN_ENCRYPTION_KEY"
+            raise UndecryptableTokens(msg) from None
 
     def _convert(self, source: _Record, convert: Callable[[str | None], str | None]) -> _Record:
         copy = type(source)(**source.to_dict_for_copying())
@@ -120,7 +118,8 @@ class EncryptedInstallationStore(AsyncInstallationStore):
 
 class SQLInstallationStore(AsyncSQLAlchemyInstallationStore):
     """slack_sdk's store with token columns wide enough for ciphertext (Fernet more than
-    doubles a token, and rotating tokens are long already; PostgreSQL enforces VARCHAR(200))."""
+    doubles a token, and rotating tokens are long already; PostgreSQL enforces VARCHAR(200)).
+    """
 
     @classmethod
     def build_installations_table(
@@ -149,7 +148,8 @@ def async_database_url(url: str) -> str:
     ):
         if url.startswith(plain):
             return driver + url.removeprefix(plain)
-    raise ValueError("DATABASE_URL must start with sqlite:/// or postgresql://")
+    msg = "DATABASE_URL must start with sqlite:/// or postgresql://"
+    raise ValueError(msg)
 
 
 def create_engine(database_url: str) -> AsyncEngine:
@@ -160,7 +160,8 @@ def create_engine(database_url: str) -> AsyncEngine:
 
 class SlackStores:
     """The installation store (encrypted, remembered for outages) on the bot's database, and
-    the OAuth state store (signed states: no database)."""
+    the OAuth state store (signed states: no database).
+    """
 
     def __init__(
         self,
@@ -187,7 +188,9 @@ class SlackStores:
             await conn.run_sync(self.sql.metadata.create_all)
 
     async def verify_key(self) -> None:
-        """Decrypt the newest stored token, if any, so a wrong key fails at start, not mid-request."""
+        """Decrypt the newest stored token, if any, so a wrong key fails at start, not
+        mid-request.
+        """
         table = self.sql.installations
         query = (
             sqlalchemy.select(table.c.bot_token)
@@ -198,12 +201,13 @@ class SlackStores:
         async with self.engine.connect() as conn:
             token = (await conn.execute(query)).scalar_one_or_none()
         if token is not None:
-            self.encrypted._open(token)
+            self.encrypted._open(token)  # noqa: SLF001 - the store of this module
 
     async def reencrypt(self) -> int:
         """Re-encrypt every stored token under the first key (after a key change), returning
         how many rows changed. Each row is updated only if its ciphertext is still the one
-        read, so a token another instance refreshes meanwhile is never overwritten."""
+        read, so a token another instance refreshes meanwhile is never overwritten.
+        """
         changed = 0
         for table in (self.sql.installations, self.sql.bots):
             columns = [table.c[name] for name in TOKEN_FIELDS if name in table.c]

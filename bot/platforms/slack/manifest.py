@@ -25,9 +25,8 @@ def build_manifest(
     same host, the uninstall events, and rotating tokens.
     """
     if oauth and not request_url:
-        raise ValueError(
-            "installs to many workspaces are served over HTTP: give the URL of /slack/events"
-        )
+        msg = "installs to many workspaces are served over HTTP: give the URL of /slack/events"
+        raise ValueError(msg)
     commands = []
     for command in registry:
         entry: dict[str, Any] = {

@@ -29,9 +29,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.encryption import parse_keys, split_keys
 from bot.platforms.errors import StartError
 from bot.platforms.slack.app import build_web_client
-from bot.encryption import parse_keys, split_keys
 from bot.platforms.slack.installations import SlackStores, UndecryptableTokens, create_engine
 from bot.platforms.slack.manifest import BOT_SCOPES
 from bot.platforms.slack.oauth_state import state_key
@@ -60,11 +60,9 @@ class SlackOAuth:
         on_workspace_installed: WorkspaceInstalled | None = None,
         engine: AsyncEngine | None = None,
     ) -> None:
-        assert (
-            settings.slack_client_id
-            and settings.slack_client_secret
-            and settings.slack_token_encryption_key
-        )
+        assert settings.slack_client_id
+        assert settings.slack_client_secret
+        assert settings.slack_token_encryption_key
         self.stores = SlackStores(
             engine or create_engine(settings.database_url),
             client_id=settings.slack_client_id,
@@ -108,7 +106,7 @@ class SlackOAuth:
         # Bolt annotates this as a dict but only uses `in`, [] and []= on it: an LRU cache keeps
         # rotated tokens from piling up.
         authorize.authorize_result_cache = cast(
-            dict[str, AuthorizeResult], LRUCache(AUTHORIZE_CACHE_SIZE)
+            "dict[str, AuthorizeResult]", LRUCache(AUTHORIZE_CACHE_SIZE)
         )
         return {
             "client": self.client,
@@ -133,19 +131,21 @@ class SlackOAuth:
                     await self.stores.reencrypt(),
                 )
         except UndecryptableTokens:
-            raise StartError(
+            msg = (
                 "Invalid setting SLACK_TOKEN_ENCRYPTION_KEY: it does not decrypt the stored "
                 "Slack installations (wrong key? keep the old key after the new one while "
                 "rotating)"
-            ) from None
+            )
+            raise StartError(msg) from None
         except (
             SQLAlchemyError,
             OSError,
         ) as error:  # the URL may hold a password: name only the kind
             cause = type(getattr(error, "orig", None) or error).__name__
-            raise StartError(
+            msg = (
                 f"Invalid setting DATABASE_URL: the Slack installations cannot be opened ({cause})"
-            ) from None
+            )
+            raise StartError(msg) from None
 
     async def close(self) -> None:
         await self.stores.close()
@@ -236,7 +236,8 @@ def add_oauth_routes(web_app: web.Application, app: AsyncApp) -> None:
     """Mount GET /slack/install and GET /slack/oauth_redirect (Bolt's paths) on ``web_app``."""
     flow = app.oauth_flow
     if flow is None:
-        raise ValueError("the Bolt app was built without OAuth settings")
+        msg = "the Bolt app was built without OAuth settings"
+        raise ValueError(msg)
 
     async def install(request: web.Request) -> web.Response:
         return await to_aiohttp_response(

@@ -17,13 +17,13 @@ import secrets
 import time
 from collections.abc import Callable
 from logging import Logger, getLogger
-from typing import Any
 
 from cachetools import TTLCache
 from slack_sdk.oauth.state_store.async_state_store import AsyncOAuthStateStore
 
 log = getLogger(__name__)
 _CONTEXT = b"case-brief-bot slack oauth state v1"
+MAX_STATE_CHARS = 200  # ours are about 80; anything longer is not one
 REMEMBERED = 100_000  # consumed states kept (each until its expiry); past this, oldest first
 
 
@@ -55,7 +55,7 @@ class SignedStateStore(AsyncOAuthStateStore):
         digest = hmac.new(self.key, payload.encode(), hashlib.sha256).digest()
         return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
-    async def async_issue(self, *args: Any, **kwargs: Any) -> str:
+    async def async_issue(self, *_args: object, **_kwargs: object) -> str:
         expires = int(self.clock()) + self.expiration_seconds
         payload = f"{expires}.{secrets.token_urlsafe(16)}"
         return f"{payload}.{self._sign(payload)}"
@@ -64,7 +64,7 @@ class SignedStateStore(AsyncOAuthStateStore):
         """True once for a state this app signed that has not expired."""
         payload, _, signature = state.rpartition(".")
         expires, _, nonce = payload.partition(".")
-        if not (expires.isdigit() and nonce and signature and len(state) < 200):
+        if not (expires.isdigit() and nonce and signature and len(state) < MAX_STATE_CHARS):
             return False
         if not hmac.compare_digest(signature, self._sign(payload)):
             return False

@@ -9,6 +9,7 @@ limits (about one message per second per channel, and a per-workspace rate we ch
 import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import datetime
+from http import HTTPStatus
 from typing import Any
 
 import aiohttp
@@ -66,7 +67,8 @@ class SlackPoster:
         token_for: Callable[[str], Awaitable[str | None]] | None = None,
     ) -> None:
         """``token_for(workspace)`` gives a workspace's bot token when the app is installed in
-        many workspaces; without it every post uses ``token``."""
+        many workspaces; without it every post uses ``token``.
+        """
         self.base_url = api_url if api_url.endswith("/") else api_url + "/"
         self.timeout = timeout
         self.token = token
@@ -124,7 +126,8 @@ class SlackPoster:
             return self.client
         token = await self.token_for(workspace)
         if token is None:
-            raise DeliveryError("not installed in this workspace", permanent=True)
+            msg = "not installed in this workspace"
+            raise DeliveryError(msg, permanent=True)
         return self._client(token)
 
     def _render(self, reply: Reply) -> dict[str, Any]:
@@ -149,7 +152,7 @@ class SlackPoster:
         await self.channels[channel].take()
         await self.workspaces[workspace].take()
         if not still_ours():
-            raise LeaseLost()
+            raise LeaseLost
         try:
             async with self.in_flight:
                 await client.chat_postMessage(
@@ -163,29 +166,27 @@ class SlackPoster:
             self.workspaces[workspace].speed_up()
         except SlackApiError as error:
             raise self._classify(error, workspace) from None
-        except (
-            asyncio.TimeoutError,
-            aiohttp.ServerTimeoutError,
-            aiohttp.ServerDisconnectedError,
-        ) as error:
+        except (TimeoutError, aiohttp.ServerTimeoutError, aiohttp.ServerDisconnectedError) as error:
             # The request went out; Slack may have posted it.
-            raise DeliveryError(f"{type(error).__name__}: {error}", unknown_outcome=True) from None
+            msg = f"{type(error).__name__}: {error}"
+            raise DeliveryError(msg, unknown_outcome=True) from None
         except (aiohttp.ClientError, OSError) as error:  # refused or reset before an answer
+            msg = f"{type(error).__name__}: {error}"
             raise DeliveryError(
-                f"{type(error).__name__}: {error}",
+                msg,
                 unknown_outcome=not isinstance(error, aiohttp.ClientConnectorError),
             ) from None
 
     def _classify(self, error: SlackApiError, workspace: str) -> DeliveryError:
         status = error.response.status_code
         reason = str(error.response.get("error", None) or f"HTTP {status}")
-        if status == 429:
+        if status == HTTPStatus.TOO_MANY_REQUESTS:
             retry_after = float(error.response.headers.get("Retry-After", 1) or 1)
             bucket = self.workspaces[workspace]
             bucket.hold(retry_after)  # every post to this workspace waits, no other workspace does
             bucket.slow_down()
             return DeliveryError(reason, retry_after=retry_after, rate_limited=True)
-        if status >= 500 or reason in SLACK_UNKNOWN:
+        if status >= HTTPStatus.INTERNAL_SERVER_ERROR or reason in SLACK_UNKNOWN:
             return DeliveryError(reason, unknown_outcome=True)
         return DeliveryError(reason, permanent=reason in SLACK_PERMANENT)
 
@@ -212,9 +213,8 @@ class SlackPoster:
             cursor = (response.get("response_metadata") or {}).get("next_cursor") or None
             if not response.get("has_more") or not cursor:
                 return False
-        raise DeliveryError(
-            f"more than {HISTORY_PAGES * 200} messages since the claim; cannot tell"
-        )
+        msg = f"more than {HISTORY_PAGES * 200} messages since the claim; cannot tell"
+        raise DeliveryError(msg)
 
     async def aclose(self) -> None:
         self._clients.clear()

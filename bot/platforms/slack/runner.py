@@ -19,7 +19,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.core.dispatch import Dispatcher
 from bot.platforms.errors import StartError
 from bot.platforms.slack.app import build_slack_app
-from bot.platforms.slack.http import EVENTS_PATH, events_handler
+from bot.platforms.slack.http import EVENTS_PATH, Handler, events_handler
 from bot.platforms.slack.oauth import SlackOAuth, add_oauth_routes
 from bot.platforms.slack.poster import SlackPoster
 from bot.recaps.service import RecapService
@@ -31,6 +31,8 @@ from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 CONNECTION_CHECK_SECONDS = 2.0
+# Disconnected at this many checks in a row, the tokens are checked with Slack.
+CHECKS_BEFORE_TOKEN_CHECK = 2
 REJECTED = ("invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired")
 
 
@@ -118,12 +120,13 @@ class SlackRunner:
             await self.app.client.auth_test()
         except SlackApiError as error:
             if error.response.get("error") in REJECTED:
-                raise StartError(
+                msg = (
                     f"Invalid setting SLACK_BOT_TOKEN: Slack rejected it "
                     f"({error.response.get('error')})"
-                ) from None
+                )
+                raise StartError(msg) from None
             raise
-        except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as error:
+        except (TimeoutError, aiohttp.ClientError, OSError) as error:
             raise StartError(unreachable(self.settings.slack_api_url, error)) from None
         self.authenticated = True
 
@@ -139,13 +142,15 @@ class SlackRunner:
                 self.app, self.settings.slack_app_token.get_secret_value()
             )
             try:
-                await self._socket.connect_async()  # type: ignore[no-untyped-call]  # slack_bolt is untyped here
+                # slack_bolt is untyped here.
+                await self._socket.connect_async()  # type: ignore[no-untyped-call]
             except SlackApiError as error:
-                raise StartError(
+                msg = (
                     f"Invalid setting SLACK_APP_TOKEN: Slack refused the Socket Mode "
                     f"connection ({error.response.get('error')})"
-                ) from None
-            except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as error:
+                )
+                raise StartError(msg) from None
+            except (TimeoutError, aiohttp.ClientError, OSError) as error:
                 raise StartError(unreachable(self.settings.slack_api_url, error)) from None
             self.connected = True
             log.info("Slack connected in Socket Mode")
@@ -174,7 +179,7 @@ class SlackRunner:
         app.router.add_post(EVENTS_PATH, self._unless_draining(events_handler(self.app, secret)))
 
     def _unless_draining(
-        self, handler: Any
+        self, handler: Handler
     ) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
         """While stopping, new Slack requests get 503 (the in-flight ones finish)."""
 
@@ -191,13 +196,14 @@ class SlackRunner:
 
     async def watch_connection(self) -> None:
         """Socket Mode reconnects by itself; while it cannot, ask Slack whether the tokens
-        still hold, and stop the process (Fatal) when one was revoked."""
+        still hold, and stop the process (Fatal) when one was revoked.
+        """
         down = 0
         while True:
             if self._socket is not None:
                 self.connected = bool(await self._socket.client.is_connected())
                 down = 0 if self.connected else down + 1
-                if down >= 2:
+                if down >= CHECKS_BEFORE_TOKEN_CHECK:
                     await self._check_tokens()
             await asyncio.sleep(CONNECTION_CHECK_SECONDS)
 
@@ -218,11 +224,12 @@ class SlackRunner:
                     await quick.apps_connections_open(app_token=app_token)
             except SlackApiError as error:
                 if error.response.get("error") in REJECTED:
-                    raise Fatal(
+                    msg = (
                         f"Invalid setting {variable}: Slack rejected it "
                         f"({error.response.get('error')})"
-                    ) from None
-            except (asyncio.TimeoutError, aiohttp.ClientError):
+                    )
+                    raise Fatal(msg) from None
+            except (TimeoutError, aiohttp.ClientError):
                 return  # Slack unreachable: not the tokens' fault; keep waiting
 
     async def readiness(self) -> Readiness:
@@ -231,13 +238,13 @@ class SlackRunner:
             "authenticated": self.authenticated,
         }
         if not self.authenticated:
-            return Readiness(False, detail, "not authenticated")
+            return Readiness(ready=False, detail=detail, reason="not authenticated")
         if self.socket_mode:
             connected = self._socket is not None and bool(await self._socket.client.is_connected())
             detail["connected"] = connected
             if not connected:
-                return Readiness(False, detail, "Socket Mode not connected")
-        return Readiness(True, detail)
+                return Readiness(ready=False, detail=detail, reason="Socket Mode not connected")
+        return Readiness(ready=True, detail=detail)
 
     async def stop(self) -> None:
         if self._socket is not None:

@@ -45,23 +45,22 @@ class Migration:
         for placeholder, value in SUBSTITUTIONS[dialect].items():
             text = text.replace(placeholder, value)
         if unknown := _PLACEHOLDER.search(text):
-            raise ValueError(f"migration {self.name}: unknown placeholder {unknown.group()}")
+            msg = f"migration {self.name}: unknown placeholder {unknown.group()}"
+            raise ValueError(msg)
         return [s.strip() for s in re.split(r";\s*$", text, flags=re.MULTILINE) if s.strip()]
 
 
 def load() -> tuple[Migration, ...]:
     """Every migration shipped with the code, by version; versions run 1..N without gaps."""
-    found = []
-    for entry in resources.files(__name__).iterdir():
-        if match := _NAME.match(entry.name):
-            found.append(
-                Migration(int(match.group(1)), entry.name, entry.read_text(encoding="utf-8"))
-            )
+    found = [
+        Migration(int(match.group(1)), entry.name, entry.read_text(encoding="utf-8"))
+        for entry in resources.files(__name__).iterdir()
+        if (match := _NAME.match(entry.name))
+    ]
     found.sort(key=lambda m: m.version)
     if [m.version for m in found] != list(range(1, len(found) + 1)):
-        raise ValueError(
-            f"migrations must be numbered 1..N without gaps: {[m.name for m in found]}"
-        )
+        msg = f"migrations must be numbered 1..N without gaps: {[m.name for m in found]}"
+        raise ValueError(msg)
     return tuple(found)
 
 

@@ -1,4 +1,5 @@
-"""POST /slack/events refuses every malformed or unsigned request: 4xx, one short log line, nothing run.
+"""POST /slack/events refuses every malformed or unsigned request: 4xx, one short log line, nothing
+run.
 
 A real Bolt app behind the real aiohttp server on 127.0.0.1, hit with raw HTTP.
 """
@@ -48,10 +49,12 @@ class Server:
         self.url = ""
 
     async def post(self, body: bytes, headers: dict[str, str]) -> int:
-        async with aiohttp.ClientSession() as session:
-            async with session.post(self.url, data=body, headers=headers) as resp:
-                await resp.read()
-                return resp.status
+        async with (
+            aiohttp.ClientSession() as session,
+            session.post(self.url, data=body, headers=headers) as resp,
+        ):
+            await resp.read()
+            return resp.status
 
 
 @pytest.fixture
@@ -179,7 +182,9 @@ async def test_malformed_or_unsigned_request_is_refused_with_one_short_line(
     assert await server.post(body, headers) == status
     assert server.ran == []
     ours = [r for r in caplog.records if r.name == "bot.platforms.slack.http"]
-    assert len(ours) == 1 and ours[0].levelno == logging.INFO and len(ours[0].getMessage()) < 200
+    assert len(ours) == 1
+    assert ours[0].levelno == logging.INFO
+    assert len(ours[0].getMessage()) < 200
     assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.WARNING]
 
 
@@ -219,14 +224,16 @@ def test_debug_records_are_cut_short() -> None:
     record = logging.LogRecord(
         "slack_sdk.web", logging.DEBUG, __file__, 1, "payload %s", ("x" * 10_000,), None
     )
-    assert NoRequestBodies().filter(record) and len(record.getMessage()) < 400
+    assert NoRequestBodies().filter(record)
+    assert len(record.getMessage()) < 400
 
 
 def test_other_loggers_are_untouched() -> None:
     record = logging.LogRecord(
         "bot.app", logging.INFO, __file__, 1, "body: %s", ("x" * 1000,), None
     )
-    assert NoRequestBodies().filter(record) and record.getMessage() == "body: " + "x" * 1000
+    assert NoRequestBodies().filter(record)
+    assert record.getMessage() == "body: " + "x" * 1000
 
 
 async def test_100_anonymous_1mb_requests_write_almost_nothing(server: Server) -> None:
@@ -246,7 +253,8 @@ async def test_100_anonymous_1mb_requests_write_almost_nothing(server: Server) -
     finally:
         root.removeHandler(handler)
         root.setLevel(level)
-    assert server.ran == [] and "AAAA" not in stream.getvalue()
+    assert server.ran == []
+    assert "AAAA" not in stream.getvalue()
     assert len(stream.getvalue()) < 100 * 200
 
 
@@ -305,7 +313,9 @@ async def test_a_running_bot_logs_no_request_bodies(
             process.kill()
             await process.wait()
     log = stderr.decode()
-    assert "AAAA" not in log and "BBBB" not in log and "Traceback" not in log
+    assert "AAAA" not in log
+    assert "BBBB" not in log
+    assert "Traceback" not in log
     assert len(stderr) < 200 * 250, len(stderr)  # one short line a request at most
     # Issue 16: a flood of one fault is a few lines a minute (bot.logs.Throttle), not one a request.
     assert log.count("refused Slack request") == 5
