@@ -48,6 +48,7 @@ from tests.fakes.discord import FakeDiscord  # noqa: E402
 from tests.fakes.signing import form, signed_headers  # noqa: E402
 from tests.fakes.slack import FakeSlack, slash_payload  # noqa: E402
 from tests.limits import limited  # noqa: E402
+from tests.slow_clients import Siege, addresses  # noqa: E402
 from tests.tcp_proxy import TcpProxy  # noqa: E402
 
 T = TypeVar("T")
@@ -226,70 +227,16 @@ def kb(size: int) -> str:
 # --- slow clients ---------------------------------------------------------------------------
 
 
-class Siege:
-    """Slow clients: each connects, sends a request line and one header, and waits; a client
-    whose connection is closed opens another (as an attacker's script would).
-    """
-
-    REQUEST = b"GET /healthz HTTP/1.1\r\nHost: bot\r\n"
-
-    def __init__(self, port: int, count: int, addresses: list[str]) -> None:
-        self.port, self.count, self.addresses = port, count, addresses
-        self.opened = self.closed = self.failed = 0
-        self.answers: Counter[str] = Counter()  # status lines the server sent before closing
-        self.held = 0
-        self._stop = asyncio.Event()
-
-    async def _client(self, n: int) -> None:
-        loop = asyncio.get_running_loop()
-        address = self.addresses[n % len(self.addresses)]
-        while not self._stop.is_set():
-            sock = socket.socket()
-            sock.setblocking(False)
-            try:
-                sock.bind((address, 0))
-                await asyncio.wait_for(loop.sock_connect(sock, ("127.0.0.1", self.port)), 5)
-                await loop.sock_sendall(sock, self.REQUEST)
-            except (TimeoutError, OSError):
-                self.failed += 1
-                sock.close()
-                await asyncio.sleep(0.2)
-                continue
-            self.opened += 1
-            self.held += 1
-            try:
-                reader = asyncio.ensure_future(loop.sock_recv(sock, 256))
-                stop = asyncio.ensure_future(self._stop.wait())
-                await asyncio.wait({reader, stop}, return_when=asyncio.FIRST_COMPLETED)
-                stop.cancel()
-                if reader.done() and not reader.cancelled() and reader.exception() is None:
-                    first = reader.result().split(b"\r\n", 1)[0].decode("latin-1")
-                    self.answers[first or "closed"] += 1
-                    self.closed += 1
-                else:
-                    reader.cancel()
-            finally:
-                self.held -= 1
-                sock.close()
-            await asyncio.sleep(0.05)
-
-    async def run(self, seconds: float) -> None:
-        clients = [asyncio.create_task(self._client(n)) for n in range(self.count)]
-        await asyncio.sleep(seconds)
-        self._stop.set()
-        await asyncio.gather(*clients, return_exceptions=True)
-
-
 def slow(root: Path, tmp: Path, args: argparse.Namespace) -> Iterator[Row]:
     fake = BG.run(FakeSlack().start())
-    for label, addresses in (
-        ("one address", ["127.0.0.2"]),
-        ("100 addresses", [f"127.0.0.{n}" for n in range(2, 102)]),
+    for label, sources in (
+        ("one address", addresses(1)),
+        ("100 addresses", addresses(100)),
     ):
         bot = Bot(
             root,
             tmp,
-            f"slow-{len(addresses)}",
+            f"slow-{len(sources)}",
             open_files=1024,
             SLACK_BOT_TOKEN="xoxb-siege",
             SLACK_SIGNING_SECRET=SECRET,
@@ -299,7 +246,7 @@ def slow(root: Path, tmp: Path, args: argparse.Namespace) -> Iterator[Row]:
         try:
             bot.wait_until("/healthz")
             size = bot.log_size()
-            siege = Siege(bot.port, args.slow, addresses)
+            siege = Siege(bot.port, args.slow, sources)
             attack = BG.spawn(siege.run(args.siege_seconds))
             time.sleep(3)  # let them connect
             health, numbers, ready, page = [], [], [], []

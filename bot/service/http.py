@@ -99,6 +99,7 @@ def build_ops_app(components: Sequence[Component], observer: Observer) -> web.Ap
 
 
 MAX_LINE_BYTES = 65_536  # aiohttp's default is 8 KB
+LINGER_SECONDS = 1.0
 
 
 class HttpServer:
@@ -123,12 +124,15 @@ class HttpServer:
 
     async def start(self) -> None:
         # Long request lines (a web search query in the address) are answered, not refused.
-        # aiohttp's keep-alive timeout backs up the listener's own idle timeout.
+        # aiohttp's keep-alive timeout backs up the listener's own idle timeout; a body left
+        # unread (a refused or timed-out request) is drained for LINGER_SECONDS at most before
+        # the connection closes (aiohttp's default, 10 s, is a slow client's gift).
         self._runner = web.AppRunner(
             self.app,
             access_log=None,
             max_line_size=MAX_LINE_BYTES,
             keepalive_timeout=self.limits.idle_timeout,
+            lingering_time=LINGER_SECONDS,
         )
         listener = Listener(
             self._server_protocol,
