@@ -169,8 +169,8 @@ class Settings(BaseSettings):
     def _credential(cls, value: object, info: ValidationInfo) -> object:
         raw = value.get_secret_value() if isinstance(value, SecretStr) else value
         if isinstance(raw, str):
-            if info.field_name == "slack_token_encryption_key":  # "new, old": spaces around commas
-                raw = raw.replace(",", "").replace(" ", "") if raw.strip() else raw
+            if info.field_name == "slack_token_encryption_key":  # "new, old" is a list
+                raw = re.sub(r"\s*,\s*", ",", raw) if raw.strip() else raw
             if problem := _credential_problem(raw):
                 raise ValueError(problem)
         return value
