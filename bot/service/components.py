@@ -61,7 +61,7 @@ class DatabaseComponent:
     def __init__(
         self,
         open_store: Callable[[], Awaitable[RecapStore]],
-        timeout: float = 2.0,
+        timeout: float = 1.5,  # under readiness.CHECK_TIMEOUT: its own reason, not "timed out"
         *,
         on_recovered: Callable[[], None] | None = None,
     ) -> None:

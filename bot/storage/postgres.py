@@ -37,6 +37,7 @@ _MIGRATE_LOCK, _SYNC_LOCK = 0, 1
 # the next request for a connection starts a fresh one at once, and the bot's database check
 # asks every few seconds, so the store is back within seconds of the server.
 RECONNECT_SECONDS = 4.0
+PING_WAIT_SECONDS = 1.0
 
 
 class _PoolChatter(logging.Filter):
@@ -114,15 +115,15 @@ class PostgresStore:
 
     # --- plumbing ------------------------------------------------------------------------
     @asynccontextmanager
-    async def _connection(self) -> AsyncIterator[Connection]:
+    async def _connection(self, wait: float | None = None) -> AsyncIterator[Connection]:
+        wait = self._timeout if wait is None else wait
         try:
-            async with self._pool.connection() as connection:
+            async with self._pool.connection(timeout=wait) as connection:
                 yield connection
         except PoolTimeout:
             msg = (
-                f"PostgreSQL at {self.url_for_logs} gave no connection within {self._timeout:g} s "
-                f"(unreachable, "
-                "or every connection busy): check the server and the network"
+                f"PostgreSQL at {self.url_for_logs} gave no connection within {wait:g} s "
+                "(unreachable, or every connection busy): check the server and the network"
             )
             raise StorageError(msg) from None
         except psycopg.Error as error:
@@ -202,7 +203,9 @@ class PostgresStore:
             return await self._version(db)
 
     async def ping(self) -> None:
-        async with self._connection() as db:
+        # A check, not work: say at once that no connection is to be had (the pool keeps
+        # trying in the background) rather than wait out the whole timeout.
+        async with self._connection(wait=PING_WAIT_SECONDS) as db:
             await db.execute("SELECT 1")
 
     async def close(self) -> None:
