@@ -193,9 +193,11 @@ def post(url: str, body: str, headers: dict[str, str], timeout: float = 2) -> tu
         return ("timeout" if "timed out" in str(reason) else "no answer"), ""
 
 
-def command(bot: Bot, name: str, text: str = "", team: str = "T1") -> tuple[Any, str]:
-    body = form(slash_payload(name, text, team_id=team))
-    return post(bot.base + "/slack/events", body, signed_headers(SECRET, body))
+def command(
+    bot: Bot, name: str, text: str = "", team: str = "T1", **fields: str
+) -> tuple[Any, str]:
+    body = form(slash_payload(name, text, team_id=team, **fields))
+    return post(bot.base + "/slack/events", body, signed_headers(SECRET, body), timeout=5)
 
 
 def tally(values: list[Any]) -> str:
@@ -403,13 +405,15 @@ def outage(root: Path, tmp: Path, args: argparse.Namespace) -> Iterator[Row]:
         down_at = time.monotonic()
         time.sleep(3)
         during = [command(bot, "/numbers")[0] for _ in range(5)]
-        recap_status, recap_text = command(bot, "/recap", "list")
+        responses = len(fake.responses)
+        recap_status, recap_text = command(bot, "/recap", "list", response_url=fake.response_url)
+        time.sleep(max(0.0, 15 - (time.monotonic() - down_at)))  # every part has noticed by now
+        recap_text += str(fake.responses[responses:])  # a slow command answers there
         unavailable = "unavailable" in recap_text.lower()
         outcomes = {
             outcome: metric(bot, "casebrief_commands_total", command="recap", outcome=outcome)
             for outcome in ("ok", "error", "unavailable")
         }
-        time.sleep(max(0.0, 15 - (time.monotonic() - down_at)))  # every part has noticed by now
         public = get(bot.base + "/readyz")
         private = get(bot.ops + "/readyz")  # type: ignore[attr-defined]
         yield (
@@ -483,6 +487,8 @@ def outage(root: Path, tmp: Path, args: argparse.Namespace) -> Iterator[Row]:
                 f"{tracebacks(text)} tracebacks"
             ),
         )
+        if args.verbose:
+            print(text, file=sys.stderr)
         after = [command(bot, "/recap", "list")[0] for _ in range(2)]
         yield ("database outage", "/recap list once it is back", tally(after))
     finally:

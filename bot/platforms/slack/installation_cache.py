@@ -5,9 +5,10 @@ still goes to the database (so an uninstall or a token refreshed by another inst
 at once), but each answer is also remembered here, bounded and for a while
 (``OutageCache``). When the database fails or is slow, the remembered answer is used, so
 commands that need no database (/numbers, /ruling, ...) keep answering; a workspace not seen
-within that time cannot be served until the database is back. A token refreshed during the
-outage is kept here and saved once the database answers again. One line when the outage
-starts, one when it ends.
+within that time is answered as not installed (Bolt runs nothing for it) until the database
+is back. A token refreshed during the outage is kept here and saved once the database
+answers again. One line when the outage starts, one when it ends. Work outside a request
+(recap posts) reads the store itself: there a failure stays a failure.
 """
 
 import asyncio
@@ -118,10 +119,11 @@ class OutageCache(AsyncInstallationStore):
                 )
             )
         except UNAVAILABLE as error:
+            # Not remembered: answered as "not installed", so Bolt runs nothing for it (no
+            # HTTP 500). A user's own installation would hold a user token, which this app
+            # never asks for (no user scopes), so for a user not seen "none" is right anyway.
             self._failed(error)
             remembered = self._answers.get(key)
-            if remembered is None:
-                raise
             return _copy(remembered) if isinstance(remembered, Installation) else None
         self._answers[key] = _copy(found) if found is not None else _NOTHING
         return found
@@ -145,39 +147,39 @@ class OutageCache(AsyncInstallationStore):
         except UNAVAILABLE as error:
             self._failed(error)
             remembered = self._answers.get(key)
-            if remembered is None:
-                raise
             return _copy(remembered) if isinstance(remembered, Bot) else None
         self._answers[key] = _copy(found) if found is not None else _NOTHING
         return found
 
     # --- writes -----------------------------------------------------------------------------
-    async def async_save(self, installation: Installation) -> None:
+    def _remember_saved(self, installation: Installation) -> None:
+        """What the store will answer for this team, and this user, once it holds
+        ``installation`` (other users' answers do not change).
+        """
         where = (installation.enterprise_id, installation.team_id)
+        for user in {None, installation.user_id}:
+            key: _Key = ("installation", *where, user, installation.is_enterprise_install)
+            self._answers[key] = _copy(installation)
+
+    async def async_save(self, installation: Installation) -> None:
         try:
             await self._call(lambda: self.inner.async_save(installation))
         except UNAVAILABLE as error:
             # A token Slack just refreshed: keep it (the old one may no longer work) and save it
             # when the database is back.
             self._failed(error)
-            self._unsaved[(*where, installation.user_id)] = _copy(installation)
-            self._forget_team(*where)
-            for user in (None, installation.user_id):
-                key: _Key = ("installation", *where, user, installation.is_enterprise_install)
-                self._answers[key] = _copy(installation)
-            return
-        self._forget_team(*where)
+            where = (installation.enterprise_id, installation.team_id, installation.user_id)
+            self._unsaved[where] = _copy(installation)
+        self._remember_saved(installation)
 
     async def async_save_bot(self, bot: Bot) -> None:
-        where = (bot.enterprise_id, bot.team_id)
         try:
             await self._call(lambda: self.inner.async_save_bot(bot))
         except UNAVAILABLE as error:
             self._failed(error)
-            self._unsaved[(*where, None)] = _copy(bot)
-            self._answers[("bot", *where, None, bot.is_enterprise_install)] = _copy(bot)
-            return
-        self._forget_team(*where)
+            self._unsaved[(bot.enterprise_id, bot.team_id, None)] = _copy(bot)
+        key: _Key = ("bot", bot.enterprise_id, bot.team_id, None, bot.is_enterprise_install)
+        self._answers[key] = _copy(bot)
 
     async def async_delete_bot(self, *, enterprise_id: str | None, team_id: str | None) -> None:
         self._forget_team(enterprise_id, team_id)
