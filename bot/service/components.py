@@ -70,10 +70,21 @@ class DatabaseComponent:
         self.on_recovered = on_recovered
         self.problem: str | None = "not opened yet"
         self.down_since = 0.0
+        self._pinging: asyncio.Future[None] | None = None
 
     async def _ping(self) -> None:
+        """Waits ``timeout`` for the store's answer, but never cancels it: a query cancelled on
+        a hung server makes psycopg wait up to 10 s more (it asks the server to cancel), and
+        /readyz would wait with it. One ping at a time; a late one finishes in the background.
+        """
         store = await self.open_store()
-        await asyncio.wait_for(store.ping(), self.timeout)
+        if self._pinging is None or self._pinging.done():
+            self._pinging = asyncio.ensure_future(store.ping())
+            self._pinging.add_done_callback(_retrieved)
+        done, _ = await asyncio.wait({self._pinging}, timeout=self.timeout)
+        if not done:
+            raise TimeoutError
+        self._pinging.result()
 
     def _why(self, error: Exception) -> str:
         """The error's line (a StorageError never shows a password), or what timed out."""
@@ -118,3 +129,9 @@ class DatabaseComponent:
                         self.on_recovered()
                 self.problem = None
             await asyncio.sleep(DATABASE_RETRY_SECONDS if self.problem else DATABASE_CHECK_SECONDS)
+
+
+def _retrieved(future: "asyncio.Future[None]") -> None:
+    """A ping nobody waits for any more: its error is not news (the next check reports)."""
+    if not future.cancelled():
+        future.exception()

@@ -42,8 +42,9 @@ PING_WAIT_SECONDS = 1.0
 
 class _PoolChatter(logging.Filter):
     """psycopg_pool logs every failed reconnection attempt as a WARNING (one a second or so
-    during an outage) and every connection lent at INFO. The bot's database check reports an
-    outage itself, once; these lines show only at LOG_LEVEL=DEBUG.
+    during an outage) and every connection lent at INFO; psycopg warns each time a query to a
+    hung server is cancelled. The bot's database check reports an outage itself, once; these
+    lines show only at LOG_LEVEL=DEBUG.
     """
 
     def filter(self, record: logging.LogRecord) -> bool:
@@ -91,7 +92,8 @@ class PostgresStore:
                 "SELECT set_config('lock_timeout', %s, false)", (f"{int(timeout * 1000)}ms",)
             )
 
-        logging.getLogger("psycopg.pool").addFilter(_POOL_CHATTER)
+        for name in ("psycopg", "psycopg.pool"):  # a filter is added to a logger once
+            logging.getLogger(name).addFilter(_POOL_CHATTER)
         pool: AsyncConnectionPool[Connection] = AsyncConnectionPool(
             url,
             min_size=1,

@@ -220,3 +220,57 @@ async def test_commands_answer_through_a_database_outage_and_the_bot_is_back_wit
     assert outage_log.count("database check failed") == 1, outage_log
     assert "database answers again" in outage_log
     assert outage_log.count("WARNING") + outage_log.count("ERROR") <= 6, outage_log
+
+
+async def test_on_a_fresh_database_nothing_listens_before_the_oauth_tables_exist(
+    tmp_path: Path, database: str
+) -> None:
+    """The server listened before creating slack_sdk's tables: /slack/install answered 500
+    until they existed (three times here, over a slow link to the database).
+    """
+    fake = await FakeSlack().start()
+    proxy = await TcpProxy(urlsplit(database).port or 5432).start()
+    proxy.delay = 0.03  # a slow link: creating the tables takes a while
+    port = free_port()
+    env = clean_env(
+        SLACK_CLIENT_ID=fake.client_id,
+        SLACK_CLIENT_SECRET=fake.client_secret,
+        SLACK_SIGNING_SECRET=SECRET,
+        SLACK_TOKEN_ENCRYPTION_KEY=Fernet.generate_key().decode(),
+        SLACK_API_URL=fake.api_url,
+        HOST="127.0.0.1",
+        PORT=str(port),
+        CONTENT_RELOAD_SECONDS="0",
+        DATABASE_URL=through(database, proxy.port),
+    )
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        cwd=outside_checkout(tmp_path),
+        env=env,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+    statuses: list[int] = []
+    try:
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=5)) as session:
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline and 302 not in statuses:
+                try:
+                    async with session.get(
+                        f"http://127.0.0.1:{port}/slack/install", allow_redirects=False
+                    ) as resp:
+                        statuses.append(resp.status)
+                except aiohttp.ClientConnectionError:
+                    await asyncio.sleep(0.02)  # not listening yet
+        process.send_signal(signal.SIGTERM)
+        assert await asyncio.wait_for(process.wait(), 20) == 0
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+        await proxy.stop()
+        await fake.stop()
+    assert statuses == [302]
