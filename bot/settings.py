@@ -151,7 +151,7 @@ class Settings(BaseSettings):
     # OPS_PORT set: /metrics and /readyz with each failure's cause on OPS_HOST:OPS_PORT only.
     ops_host: str = "127.0.0.1"
     ops_port: int | None = Field(default=None, ge=0, le=65535)
-    http_max_connections: int = Field(default=1000, ge=8, le=1_000_000)
+    http_max_connections: int = Field(default=4000, ge=8, le=1_000_000)
     http_max_connections_per_client: int = Field(default=100, ge=0, le=1_000_000)  # 0: no cap
     http_header_timeout_seconds: float = Field(default=10.0, gt=0, le=300, allow_inf_nan=False)
     http_idle_timeout_seconds: float = Field(default=30.0, gt=0, le=3600, allow_inf_nan=False)

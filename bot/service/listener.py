@@ -45,10 +45,13 @@ from bot.service import metrics
 log = logging.getLogger(__name__)
 
 ACCEPT_BATCH = 64  # connections accepted per wake-up of the listening socket
-BACKLOG = 511  # the kernel queue before accept(); nginx's default
+BACKLOG = 4096  # the kernel queue before accept() (capped by net.core.somaxconn)
 RESOURCE_ERRORS = (errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM)
 PAUSE_SECONDS = 0.25  # accepting resumes this long after running out of descriptors
 FREED_PER_SHORTAGE = 16  # waiting connections closed when descriptors run out
+# A first request's head (request line and headers) longer than this goes to aiohttp as it is,
+# which refuses it (its limits: 64 KB for the line, 8 KB a header).
+MAX_HEAD_BYTES = 128 * 1024
 
 _RESPONSES = {
     408: b"HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n",
@@ -63,7 +66,7 @@ _RESPONSES = {
 class Limits:
     """What one listener allows (settings HTTP_*; the operator listener uses OPS_LIMITS)."""
 
-    max_connections: int = 1000
+    max_connections: int = 4000  # idle ones cost a few KB: a flood is held, not churned
     per_client: int = 100  # 0: no per-client cap (behind a reverse proxy)
     header_timeout: float = 10.0
     idle_timeout: float = 30.0
@@ -119,40 +122,68 @@ class Connection:
     transport: asyncio.Transport | None = None
     busy: int = 0  # requests being handled
     partial: bool = False  # bytes of a request arrived, its headers not yet complete
+    handed_over: bool = False  # to aiohttp, once its first request's head was complete
     timer: asyncio.TimerHandle | None = None
     opened: float = field(default_factory=time.monotonic)
 
 
 class _Guarded(asyncio.Protocol):
-    """aiohttp's protocol for one connection, with the listener told what happens to it."""
+    """One connection: its first request's head is gathered here, and only once it is
+    complete is aiohttp's protocol made and handed the bytes. A slow client that never
+    finishes its headers costs a buffer, not a request handler and its task: under a flood
+    of them, accepting and closing stays cheap. The listener is told what happens.
+    """
 
     def __init__(
-        self, listener: "Listener", connection: Connection, inner: asyncio.Protocol
+        self,
+        listener: "Listener",
+        connection: Connection,
+        factory: Callable[[], asyncio.Protocol],
     ) -> None:
-        self.listener, self.connection, self.inner = listener, connection, inner
+        self.listener, self.connection, self.factory = listener, connection, factory
+        self.inner: asyncio.Protocol | None = None
+        self.transport: asyncio.Transport | None = None
+        self.head = bytearray()
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         assert isinstance(transport, asyncio.Transport)
+        self.transport = transport
         self.listener.opened(self.connection, transport)
-        self.inner.connection_made(transport)
 
     def data_received(self, data: bytes) -> None:
         if not self.connection.busy:
             self.connection.partial = True
-        self.inner.data_received(data)
+        if self.inner is not None:
+            self.inner.data_received(data)
+            return
+        self.head += data
+        searched = max(0, len(self.head) - len(data) - 3)
+        if self.head.find(b"\r\n\r\n", searched) >= 0 or len(self.head) > MAX_HEAD_BYTES:
+            self._hand_over()  # too long: aiohttp answers it (400), as any malformed request
+
+    def _hand_over(self) -> None:
+        assert self.transport is not None
+        self.inner = self.factory()
+        self.connection.handed_over = True
+        self.inner.connection_made(self.transport)
+        head, self.head = bytes(self.head), bytearray()
+        self.inner.data_received(head)
 
     def eof_received(self) -> bool | None:
-        return self.inner.eof_received()
+        return self.inner.eof_received() if self.inner is not None else None
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.listener.closed(self.connection)
-        self.inner.connection_lost(exc)
+        if self.inner is not None:
+            self.inner.connection_lost(exc)
 
     def pause_writing(self) -> None:
-        self.inner.pause_writing()
+        if self.inner is not None:
+            self.inner.pause_writing()
 
     def resume_writing(self) -> None:
-        self.inner.resume_writing()
+        if self.inner is not None:
+            self.inner.resume_writing()
 
 
 class Listener:
@@ -221,11 +252,13 @@ class Listener:
         )
 
     async def close(self) -> None:
-        """Stop accepting (open connections are closed by the aiohttp runner's cleanup)."""
+        """Stop accepting; close the connections aiohttp never saw (it closes its own)."""
         self._close_sockets()
         for connection in list(self._open):
             if connection.timer is not None:
                 connection.timer.cancel()
+            if not connection.handed_over and connection.transport is not None:
+                connection.transport.close()
         for task in list(self._tasks):
             task.cancel()
 
@@ -319,7 +352,7 @@ class Listener:
         self._per_client[client] = self._per_client.get(client, 0) + 1
         conn.settimeout(0.0)  # non-blocking
         assert self._loop is not None
-        protocol = _Guarded(self, connection, self.factory())
+        protocol = _Guarded(self, connection, self.factory)
         task: asyncio.Task[object] = self._loop.create_task(
             self._connect(conn, connection, protocol)
         )
