@@ -151,11 +151,13 @@ class HttpServer:
             raise
         self._listener = listener
         self.port = listener.port
+        probes = [p for p in ("/healthz", "/readyz", "/metrics") if p in _paths(self.app)]
         log.info(
-            "serving http://%s:%s (%s; at most %d connections, %s per client)",
+            "serving http://%s:%s (%s listener%s; at most %d connections, %s per client)",
             self.host,
             self.port,
-            "/healthz, /readyz, /metrics" if self.name == "operator" else "/healthz, /readyz",
+            self.name,
+            f": {', '.join(probes)}" if probes else "",
             listener.cap,
             self.limits.per_client or "no limit",
         )
@@ -173,3 +175,7 @@ class HttpServer:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+
+
+def _paths(app: web.Application) -> set[str]:
+    return {resource.canonical for resource in app.router.resources()}

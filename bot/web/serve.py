@@ -8,6 +8,8 @@ import asyncio
 import contextlib
 import logging
 import signal
+from collections.abc import Callable
+from typing import Protocol
 
 from aiohttp import web
 
@@ -17,6 +19,20 @@ from bot.web.server import HANDLER_ARGS, build_web_app
 log = logging.getLogger(__name__)
 
 
+class Server(Protocol):
+    """A server for the pages' application (``bot.service.http.HttpServer``: connections
+    bounded), given by the command line; without one, aiohttp's own.
+    """
+
+    port: int | None
+
+    async def start(self) -> None: ...
+    async def stop(self) -> None: ...
+
+
+ServerFor = Callable[[web.Application], Server]
+
+
 async def _reload_content(dispatcher: Dispatcher, every_seconds: float) -> None:
     while True:
         await asyncio.sleep(every_seconds)
@@ -24,14 +40,28 @@ async def _reload_content(dispatcher: Dispatcher, every_seconds: float) -> None:
 
 
 async def serve_web_until(
-    dispatcher: Dispatcher, stop: asyncio.Event, *, host: str, port: int, reload_seconds: float
+    dispatcher: Dispatcher,
+    stop: asyncio.Event,
+    *,
+    host: str,
+    port: int,
+    reload_seconds: float,
+    server_for: ServerFor | None = None,
 ) -> None:
     """Serve on host:port until ``stop`` is set; reload content every ``reload_seconds`` (0:
-    never).
+    never). ``server_for`` makes the server (HOST and PORT are its own).
     """
+    if server_for is not None:
+        server = server_for(build_web_app(dispatcher))
+        await server.start()
+        try:
+            log.info("serving the brief on http://%s:%s/", host, server.port)
+            await _serve(dispatcher, stop, reload_seconds)
+        finally:
+            await server.stop()
+        return
     runner = web.AppRunner(build_web_app(dispatcher), access_log=None, **HANDLER_ARGS)
     await runner.setup()
-    watcher = None
     try:
         site = web.TCPSite(runner, host, port)
         await site.start()
@@ -42,6 +72,14 @@ async def serve_web_until(
                 f"[{bound}]" if ":" in bound else bound,
                 bound_port,
             )
+        await _serve(dispatcher, stop, reload_seconds)
+    finally:
+        await runner.cleanup()
+
+
+async def _serve(dispatcher: Dispatcher, stop: asyncio.Event, reload_seconds: float) -> None:
+    watcher = None
+    try:
         if reload_seconds > 0:
             watcher = asyncio.create_task(_reload_content(dispatcher, reload_seconds))
         await stop.wait()
@@ -51,16 +89,29 @@ async def serve_web_until(
             watcher.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await watcher
-        await runner.cleanup()
 
 
-def serve_web(dispatcher: Dispatcher, *, host: str, port: int, reload_seconds: float) -> int:
+def serve_web(
+    dispatcher: Dispatcher,
+    *,
+    host: str,
+    port: int,
+    reload_seconds: float,
+    server_for: ServerFor | None = None,
+) -> int:
     async def main() -> None:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, stop.set)
-        await serve_web_until(dispatcher, stop, host=host, port=port, reload_seconds=reload_seconds)
+        await serve_web_until(
+            dispatcher,
+            stop,
+            host=host,
+            port=port,
+            reload_seconds=reload_seconds,
+            server_for=server_for,
+        )
 
     try:
         asyncio.run(main())
