@@ -5,12 +5,14 @@ or None. They touch the outside world (DNS, a socket, the file system, the netwo
 they run once in ``main``, before any event loop, and only for the commands that need them.
 """
 
+import json
 import socket
 import sqlite3
 import tempfile
 import urllib.error
 import urllib.request
 from collections.abc import Callable
+from http import HTTPStatus
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
@@ -75,6 +77,43 @@ def check_slack_api(url: str, timeout: float = API_TIMEOUT_SECONDS) -> str | Non
     return _answers(url.rstrip("/") + "/api.test", "SLACK_API_URL", timeout)
 
 
+def check_discord_guilds(
+    url: str, token: str, guild_ids: list[int], timeout: float = API_TIMEOUT_SECONDS
+) -> str | None:
+    """Discord lets this bot manage its commands in every guild of DISCORD_GUILD_IDS (the bot
+    must be in the server, invited with the applications.commands scope): the sync would
+    otherwise fail after login, in discord.py's traceback. A token Discord rejects is left
+    to the login, which names DISCORD_TOKEN; no answer at all, to ``check_discord_api``.
+    """
+    base = url.rstrip("/")
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    headers = {"Authorization": f"Bot {token}", "User-Agent": "DiscordBot (case-brief-bot, 1)"}
+
+    def get(path: str) -> bytes:
+        request = urllib.request.Request(base + path, headers=headers)  # noqa: S310 - http(s) only (the setting's pattern)
+        with opener.open(request, timeout=timeout) as response:
+            body: bytes = response.read()
+            return body
+
+    try:
+        application = json.loads(get("/oauth2/applications/@me"))["id"]
+    except (urllib.error.URLError, OSError, ValueError, KeyError, TypeError):
+        return None
+    for guild in guild_ids:
+        try:
+            get(f"/applications/{application}/guilds/{guild}/commands")
+        except urllib.error.HTTPError as error:
+            if error.code in (HTTPStatus.FORBIDDEN, HTTPStatus.NOT_FOUND):
+                return (
+                    f"Invalid setting DISCORD_GUILD_IDS: Discord refused guild {guild} "
+                    f"(HTTP {error.code}); add the bot to that server with the "
+                    "applications.commands scope (the invite URL), or remove the id"
+                )
+        except (urllib.error.URLError, OSError):
+            return None
+    return None
+
+
 def check_database_url(url: str) -> str | None:
     """Why DATABASE_URL cannot be used, or None: its form (bot.storage), then for SQLite
     whether the file can be opened or created here. The reason only, without the prefix.
@@ -132,6 +171,13 @@ def start_problems(settings: Settings, *, serving: bool, database: bool) -> list
         checks.append(lambda: check_slack_api(settings.slack_api_url))
     if serving and settings.discord_configured:
         checks.append(lambda: check_discord_api(settings.discord_api_url))
+        if settings.discord_guild_ids and settings.discord_token is not None:
+            token = settings.discord_token.get_secret_value()
+            checks.append(
+                lambda: check_discord_guilds(
+                    settings.discord_api_url, token, list(settings.discord_guild_ids)
+                )
+            )
     problems = [problem for check in checks if (problem := check())]
     if database and (reason := check_database_url(settings.database_url)):
         problems.append(f"Invalid setting DATABASE_URL: {reason}")
