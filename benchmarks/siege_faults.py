@@ -393,6 +393,17 @@ def outage(root: Path, tmp: Path, args: argparse.Namespace) -> Iterator[Row]:
         DATABASE_URL=through(url, proxy.port),
         OPS_PORT=str(ops_port),
         LOG_LEVEL="INFO",
+        # A recap due every minute: the scheduler meets the outage too.
+        RECAPS=json.dumps(
+            [
+                {
+                    "platform": "slack",
+                    "workspace": "T1",
+                    "channel": "C1",
+                    "schedule": "cron * * * * *",
+                }
+            ]
+        ),
     )
     bot.ops = f"http://127.0.0.1:{ops_port}"  # type: ignore[attr-defined]
     try:
@@ -455,7 +466,25 @@ def outage(root: Path, tmp: Path, args: argparse.Namespace) -> Iterator[Row]:
             + ("" if private[0] != "no answer" else " (no operator listener)"),
         )
         remaining = args.outage - (time.monotonic() - down_at)
-        time.sleep(max(0.0, remaining))
+        time.sleep(max(0.0, remaining - 2))
+        late = get(bot.base + "/readyz")  # after the recap scheduler met the outage too
+        late_leaks = [
+            what
+            for what, value in (
+                ("user", parts.username or "postgres"),
+                ("database name", parts.path.strip("/")),
+                ("host:port", f"127.0.0.1:{proxy.port}"),
+            )
+            if value in late[1]
+        ]
+        yield (
+            "operator detail",
+            f"public /readyz {args.outage - 2:.0f} s into the outage",
+            f"HTTP {late[0]}, shows {', '.join(late_leaks) or 'no user, host or database'}",
+        )
+        if args.verbose:
+            print(late[1], file=sys.stderr)
+        time.sleep(max(0.0, args.outage - (time.monotonic() - down_at)))
         BG.run(proxy.reopen())
         back_at = time.monotonic()
         recovered = "never (within 120 s)"
