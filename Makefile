@@ -9,7 +9,7 @@ LOCK := requirements.lock
 UV_VERSION := 0.13.10
 LOCK_VENV := $(VENV)/lock-tool
 
-.PHONY: run test typecheck lint layers check bench lock clean
+.PHONY: run test typecheck lint layers check bench lock clean messages
 
 # Reinstalls when the lock or pyproject.toml changes; a changed lock starts from an empty venv
 # (--clear), so a package dropped from the lock goes too. pip checks every file against the
@@ -41,6 +41,15 @@ layers: $(STAMP)
 
 check: $(STAMP)
 	$(BIN)/python -m bot check
+
+# The interface's strings (bot/i18n): extract every marked string from bot/ into the template
+# and merge it into each language's .po; then translate what is new (tests/i18n fails while a
+# message has no translation). The .po files are read at load time: nothing to compile.
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output --project=case-brief-bot \
+		-o bot/i18n/locales/messages.pot .
+	$(BIN)/pybabel update -i bot/i18n/locales/messages.pot -d bot/i18n/locales \
+		--no-fuzzy-matching
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run_all.py

@@ -4,9 +4,12 @@ Baselines, measured in the same run:
 - load: only reading the same files from disk (the floor any loader pays);
 - support check: the same load and verify with the support check off;
 - replies: a handler that returns a constant reply, through the same dispatcher;
-- /quote: a plain linear scan of every sentence for the query words (no index).
+- /quote: a plain linear scan of every sentence for the query words (no index);
+- Spanish: `check` with a Spanish copy of every claim (summaries/es/, figures and dates in
+  Spanish notation, every quote translated) against the same check of the English alone.
 
 Usage: python benchmarks/bench_content.py [--sources 1000] [--claims 10000] [--support-only]
+       [--spanish-only]
 """
 
 import argparse
@@ -15,16 +18,19 @@ import sys
 import tempfile
 import time
 from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.common import fmt, machine, percentiles, time_calls
 from bot.commands.catalog import TOPIC_COMMANDS, build_registry
-from bot.content.facts import figures
+from bot.content.dates import format_day, format_month_year
+from bot.content.facts import Kind, extract_facts, figures
 from bot.content.search import tokenize
 from bot.content.sources import load_sources
 from bot.content.store import ContentStore, load_content
+from bot.content.summaries import load_topics
 from bot.content.support import clear_support_caches
 from bot.core.binding import bind
 from bot.core.dispatch import Dispatcher
@@ -90,8 +96,72 @@ def generate_corpus(folder: Path, n_sources: int, n_claims: int, seed: int = 7) 
             figure = next((f.text for f in figures(quote)), None)
             label = f"**{figure}**: " if figure and c % 3 == 0 else ""
             text = quote.replace('"', "").replace("\u201c", "").replace("\u201d", "")
-            lines += [f"- {label}According to the report, {text}", f'  > s{i}: "{quote}"']
+            lines += [
+                f"- {label}According to the report, {text} {{#{topic}-c{c}}}",
+                f'  > s{i}: "{quote}"',
+            ]
         (summaries / f"{topic}.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+WEEKDAYS_ES = ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo")
+
+
+def in_spanish(text: str) -> str:
+    """``text`` with its figures and dates in Spanish notation (Babel), as a translator
+    carries them over; relative and partial dates are left out.
+    """
+    from babel.numbers import format_decimal
+
+    out, last = [], 0
+    for fact in extract_facts(text):
+        if fact.kind is Kind.FIGURE and fact.norm.replace(".", "", 1).isdigit():
+            words = format_decimal(Decimal(fact.norm), locale="es")
+        elif fact.kind is Kind.DATE and fact.date is not None:
+            d, day = fact.date, fact.date.as_date()
+            if day is not None and not d.week:
+                words = format_day(day, "es")
+            elif d.year and d.month and d.day is None:
+                words = format_month_year(d.year, d.month, "es")
+            elif d.weekday is not None and d.month is None and d.relative is None:
+                words = WEEKDAYS_ES[d.weekday]
+            else:
+                words = ""
+        else:
+            continue
+        out.append(text[last : fact.start] + words)
+        last = fact.end
+    return "".join(out) + text[last:]
+
+
+def spanish_copy(summaries: Path) -> int:
+    """summaries/es/: every claim with its figures and dates in Spanish notation, each quote
+    with a rendering (its words, likewise), the English version recorded; returns the
+    claims written.
+    """
+    topics, _ = load_topics(summaries)
+    folder = summaries / "es"
+    folder.mkdir()
+    written = 0
+    for topic in topics:
+        lines = [
+            f"# Tema {topic.id}",
+            f"<!-- english-version: {topic.version()} -->",
+            "",
+            "## Afirmaciones",
+        ]
+        for claim in topic.claims():
+            label = f"**{in_spanish(claim.label)}**: " if claim.label else ""
+            body = in_spanish(claim.text.removeprefix("According to the report, "))
+            lines.append(f"- {label}Según el informe, {body} {{#{claim.id}}}")
+            for citation in claim.citations:
+                rendering = in_spanish(citation.quote).replace('"', "")
+                lines += [
+                    f'  > {citation.source_id}: "{citation.quote}"',
+                    f'    ~ es: "{rendering}"',
+                ]
+            written += 1
+        (folder / topic.file.name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return written
 
 
 def read_all(seeds: Path, summaries: Path) -> int:
@@ -141,6 +211,34 @@ def bench_support(seeds: Path, summaries: Path, runs: int) -> None:
         f"ms; "
         f"support adds {on_cpu - off_cpu:.1f} ms CPU ({on_cpu / off_cpu:.2f}x); "
         f"total under 3 s: wall {on_wall < 3000}, CPU {on_cpu < 3000}"
+    )
+
+
+def bench_spanish(seeds: Path, summaries: Path, runs: int) -> None:
+    """`check` with the Spanish copy of every claim against the English alone, same corpus,
+    interleaved rounds, caches cleared: wall and CPU time (target: under 1.5x).
+    """
+    times: dict[bool, list[tuple[float, float]]] = {False: [], True: []}
+    for _ in range(runs):
+        for spanish in (False, True):
+            clear_support_caches()
+            wall, cpu = time.perf_counter(), time.process_time()
+            load_content(
+                seeds, summaries, TOPIC_COMMANDS, index=False, translations=spanish
+            )  # as `check` loads
+            times[spanish].append(
+                ((time.perf_counter() - wall) * 1000, (time.process_time() - cpu) * 1000)
+            )
+    content = load_content(seeds, summaries, TOPIC_COMMANDS, index=False)
+    es = content.translations["es"]
+    on_wall, on_cpu = (min(t[k] for t in times[True]) for k in (0, 1))
+    off_wall, off_cpu = (min(t[k] for t in times[False]) for k in (0, 1))
+    print(
+        f"check with Spanish ({es.claims} Spanish claims, {es.facts} facts, {es.renderings} "
+        f"translations, {len(es.warnings)} warnings): best wall {on_wall:.1f} ms, CPU "
+        f"{on_cpu:.1f} ms; baseline English only ({content.verification.claims} claims): wall "
+        f"{off_wall:.1f} ms, CPU {off_cpu:.1f} ms; ratio CPU {on_cpu / off_cpu:.2f}x, wall "
+        f"{on_wall / off_wall:.2f}x (target under 1.5x)"
     )
 
 
@@ -210,8 +308,20 @@ def main() -> None:
         help="only check with and without the support check on the large corpus",
     )
     parser.add_argument("--support-runs", type=int, default=3)
+    parser.add_argument(
+        "--spanish-only",
+        action="store_true",
+        help="only check with and without a Spanish copy of every claim on the large corpus",
+    )
     args = parser.parse_args()
     print(f"machine: {machine()}")
+    if args.spanish_only:
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = Path(tmp)
+            generate_corpus(folder, args.sources, args.claims)
+            spanish_copy(folder / "summaries")
+            bench_spanish(folder / "seeds", folder / "summaries", args.support_runs)
+        return
     if args.support_only:
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp)
@@ -228,6 +338,8 @@ def main() -> None:
         bench_load("large", folder / "seeds", folder / "summaries", 5)
         bench_support(folder / "seeds", folder / "summaries", args.support_runs)
         bench_quote(folder / "seeds", folder / "summaries", args.repeat)
+        spanish_copy(folder / "summaries")
+        bench_spanish(folder / "seeds", folder / "summaries", args.support_runs)
 
 
 if __name__ == "__main__":

@@ -38,6 +38,8 @@ PLANTS = [
     ("service/metrics.py", "import bot.web.links", "layers"),  # independent siblings
     ("core/freshness.py", "import bot.commands.help", "layers"),
     ("storage/rows.py", "import bot.core.reply", "layers"),
+    ("i18n/locales.py", "import bot.content.normalize", "layers"),  # i18n is the bottom
+    ("i18n/catalogs.py", "import bot.storage.base", "layers"),
     ("commands/help.py", "import bot.platforms.console", "layers"),
     ("recaps/compose.py", "import bot.platforms.errors", "layers"),
     ("web/passages.py", "import bot.platforms.errors", "layers"),

@@ -1,4 +1,6 @@
-"""``check``: verify every cited quote and every claim against its sources (``make check``)."""
+"""``check``: verify every cited quote and every claim against its sources (``make check``),
+in English and in every translation; warn about what a translation lacks or is behind on.
+"""
 
 import argparse
 from datetime import UTC, datetime
@@ -37,6 +39,10 @@ def run(settings: Settings) -> int:
         source = content.sources[source_id]
         print(f"not cited: {source_id} (seeds/{source.file.name}) is cited by no summary")
     print(verification.summary_line(len(content.sources), len(content.topics)))
+    for translation in content.translations.values():
+        print(translation.summary_line())
+    for warning in content.warnings:  # what a translation lacks: the exit code stays 0
+        print(f"warning: {warning}")
     stale = stale_warning(content, datetime.now(UTC).date(), settings.stale_after_days)
     if stale:
         print(stale)  # a warning only: the exit code stays 0

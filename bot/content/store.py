@@ -2,7 +2,7 @@
 
 import logging
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from pathlib import Path
@@ -13,19 +13,33 @@ from bot.content.problems import ContentError, Problem
 from bot.content.search import SentenceIndex
 from bot.content.sources import Source, load_sources
 from bot.content.summaries import Topic, load_topics
+from bot.content.translations import Translation, english_renderings, load_translation
 from bot.content.verify import Verification, verify
+from bot.i18n.catalogs import LOCALES_DIR, Catalogs, load_catalogs
+from bot.i18n.locales import TRANSLATED
 
 log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class Content:
-    """One verified snapshot of sources and summaries. Never mutated once built."""
+    """One verified snapshot of sources and summaries, in every language, and of the
+    interface's catalogs. Never mutated once built.
+    """
 
     sources: Mapping[str, Source]
-    topics: Mapping[str, Topic]
+    topics: Mapping[str, Topic]  # English
     verification: Verification
     fingerprint: tuple[tuple[str, int, int], ...]
+    translations: Mapping[str, Translation] = field(
+        default_factory=lambda: MappingProxyType({})
+    )  # by language
+    catalogs: Catalogs = field(default_factory=Catalogs)
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        """What the translations lack or are behind on (``check`` warns; nothing fails)."""
+        return tuple(w for t in self.translations.values() for w in t.warnings)
 
     @cached_property
     def index(self) -> SentenceIndex:
@@ -42,15 +56,27 @@ class Content:
 
 
 def fingerprint(*folders: Path) -> tuple[tuple[str, int, int], ...]:
-    """Cheap change detection: path, size and mtime of every content file."""
+    """Cheap change detection: path, size and mtime of every content file (and of the
+    translated summaries and catalogs: ``summaries/es/``, ``.../LC_MESSAGES/*.po``).
+    """
     entries = []
     for folder in folders:
         if folder.is_dir():
             for file in sorted(folder.iterdir()):
-                if file.suffix in {".txt", ".toml", ".md"}:
+                if file.suffix in {".txt", ".toml", ".md", ".po"}:
                     stat = file.stat()
                     entries.append((str(file), stat.st_size, stat.st_mtime_ns))
     return tuple(entries)
+
+
+def content_folders(seeds_dir: Path, summaries_dir: Path, locales_dir: Path) -> list[Path]:
+    """Every folder whose files make up a content snapshot."""
+    return [
+        seeds_dir,
+        summaries_dir,
+        *(summaries_dir / lang for lang in TRANSLATED),
+        *(locales_dir / lang / "LC_MESSAGES" for lang in TRANSLATED),
+    ]
 
 
 def load_content(
@@ -60,17 +86,20 @@ def load_content(
     *,
     support: bool = True,
     index: bool = True,
+    locales_dir: Path = LOCALES_DIR,
+    translations: bool = True,
 ) -> Content:
     """Load and verify everything; raise ContentError listing every problem found.
 
     ``support=False`` skips the support check (claims against their quotes); only the
     benchmark's baseline uses it. ``index=False`` leaves the search index to first use
     (``check`` needs none); a bot builds it here, in the loading thread, never on the loop.
+    ``translations=False`` leaves out ``summaries/es/`` (the benchmark's English-only run).
     """
-    stamp = fingerprint(seeds_dir, summaries_dir)
+    stamp = fingerprint(*content_folders(seeds_dir, summaries_dir, locales_dir))
     sources, problems = load_sources(seeds_dir)
     topics, topic_problems = load_topics(summaries_dir)
-    problems += topic_problems
+    problems += topic_problems + english_renderings(topics)
     by_id = {source.id: source for source in sources}
     by_topic = {topic.id: topic for topic in topics}
     for name in required_topics:
@@ -82,9 +111,24 @@ def load_content(
     problems += declared_problems
     verification = verify(by_id, topics, declarations if support else None)
     problems += verification.problems
+    translated: dict[str, Translation] = {}
+    for lang in TRANSLATED if translations else ():
+        translated[lang], found = load_translation(
+            summaries_dir, lang, by_id, by_topic, declarations
+        )
+        problems += found
+    catalogs, catalog_problems = load_catalogs(locales_dir)
+    problems += [Problem(p.file, p.line, p.message) for p in catalog_problems]
     if problems:
         raise ContentError(problems)
-    content = Content(MappingProxyType(by_id), MappingProxyType(by_topic), verification, stamp)
+    content = Content(
+        MappingProxyType(by_id),
+        MappingProxyType(by_topic),
+        verification,
+        stamp,
+        MappingProxyType(translated),
+        catalogs,
+    )
     if index:
         _ = content.index
     return content
@@ -94,12 +138,17 @@ class ContentStore:
     """Holds the content being served. A failed reload keeps the last good content."""
 
     def __init__(
-        self, seeds_dir: Path, summaries_dir: Path, required_topics: Iterable[str] = ()
+        self,
+        seeds_dir: Path,
+        summaries_dir: Path,
+        required_topics: Iterable[str] = (),
+        locales_dir: Path = LOCALES_DIR,
     ) -> None:
         self.seeds_dir = seeds_dir
         self.summaries_dir = summaries_dir
+        self.locales_dir = locales_dir
         self.required_topics = tuple(required_topics)
-        self._current = load_content(seeds_dir, summaries_dir, self.required_topics)
+        self._current = self._load()
         self.version = 1  # bumped on every successful reload; keys reply caches
         self.last_problems: tuple[Problem, ...] = ()
         self._failed_stamp: tuple[tuple[str, int, int], ...] | None = None
@@ -108,10 +157,15 @@ class ContentStore:
     def current(self) -> Content:
         return self._current
 
+    def _load(self) -> Content:
+        return load_content(
+            self.seeds_dir, self.summaries_dir, self.required_topics, locales_dir=self.locales_dir
+        )
+
     def reload(self) -> tuple[Problem, ...]:
         """Try to load again. On failure the old content stays and the problems are returned."""
         try:
-            self._current = load_content(self.seeds_dir, self.summaries_dir, self.required_topics)
+            self._current = self._load()
         except ContentError as error:
             self.last_problems = tuple(error.problems)
             log.error(
@@ -138,7 +192,9 @@ class ContentStore:
         """
         stamp = None
         try:
-            stamp = fingerprint(self.seeds_dir, self.summaries_dir)
+            stamp = fingerprint(
+                *content_folders(self.seeds_dir, self.summaries_dir, self.locales_dir)
+            )
             if stamp in (self._current.fingerprint, self._failed_stamp):
                 return None
             problems = self.reload()

@@ -45,9 +45,11 @@ def verify(
     sources: Mapping[str, Source],
     topics: Iterable[Topic],
     declarations: Declarations | None = None,
+    verified: frozenset[tuple[str, str]] = frozenset(),
 ) -> Verification:
     """Check every quote against its source and, given ``declarations``, every claim
-    against its quotes (the support check).
+    against its quotes (the support check). Quotes in ``verified`` ((source id, quote)
+    pairs, e.g. the English ones a translation cites again) are known to be there.
     """
     topics = list(topics)
     problems: list[Problem] = []
@@ -70,6 +72,8 @@ def verify(
                     )
                     continue
                 cited.add(source.id)
+                if (source.id, citation.quote) in verified:
+                    continue
                 problem = check_quote(topic, citation, source)
                 if problem is not None:
                     problems.append(problem)

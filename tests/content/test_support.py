@@ -186,6 +186,7 @@ def test_naming_a_source_is_an_attribution_not_a_fact(content_dirs: tuple[Path, 
         content_dirs,
         "The Epoch Times and the Washington report both quote Jack Phillips's source.",
         ROMO_QUOTE,
+        THURSDAY_QUOTE,  # an attribution names a source the claim cites (see below)
     )
     assert _gaps(content_dirs) == []
     _add_claim(content_dirs, "The Daily Planet says so too.", ROMO_QUOTE)
@@ -275,3 +276,125 @@ def test_a_declaration_for_an_unknown_source_is_a_problem(content_dirs: tuple[Pa
     )
     problems = _gaps(content_dirs)
     assert any("unknown source 'washington-post'" in p.message for p in problems)
+
+
+# --- attributions: a claim's "the Washington report says" must match the quotes ---------------
+
+DHS_1_28_QUOTE = (
+    'epoch-times: "DHS, which had requested the information of a total of 1.28 million people"'
+)
+
+
+def test_an_attribution_to_a_source_no_quote_is_from_is_a_gap(
+    content_dirs: tuple[Path, Path],
+) -> None:
+    line = _add_claim(
+        content_dirs,
+        "The Washington report says DHS had requested the information of 1.28 million people.",
+        DHS_1_28_QUOTE,
+    )
+    problems = _gaps(content_dirs)
+    assert {p.line for p in problems} == {line}
+    report = "\n".join(str(p) for p in problems)
+    assert "attribution \u201cWashington report\u201d names washington-report" in report
+    assert "figure \u201c1.28 million\u201d is attributed to washington-report" in report
+
+
+def test_swapped_attributions_are_caught_even_when_both_sources_are_cited(
+    content_dirs: tuple[Path, Path],
+) -> None:
+    line = _add_claim(
+        content_dirs,
+        "Who asked for the 1.28 million people's information: The Epoch Times says ICE; "
+        "the Washington report says DHS.",
+        DHS_1_28_QUOTE,
+        'washington-report: "out of 1.28 million people ICE had requested information about"',
+    )
+    problems = _gaps(content_dirs)
+    assert [p.line for p in problems] == [line, line]
+    messages = [p.message for p in problems]
+    assert "name \u201cICE\u201d is attributed to epoch-times" in messages[0]
+    assert "name \u201cDHS\u201d is attributed to washington-report" in messages[1]
+
+
+def test_what_a_clause_attributes_is_held_to_that_source_and_the_subject_to_any(
+    content_dirs: tuple[Path, Path],
+) -> None:
+    _add_claim(
+        content_dirs,
+        "Who asked for the 1.28 million people's information: The Epoch Times says DHS; "
+        "the Washington report says ICE.",
+        DHS_1_28_QUOTE,
+        'washington-report: "out of 1.28 million people ICE had requested information about"',
+    )
+    _add_claim(  # "per X" after the words, and a sentence that names no source
+        content_dirs,
+        "A filing disclosed the 1.28 million figure, per the Washington report. "
+        "DHS had asked, in The Epoch Times.",
+        DHS_1_28_QUOTE,
+        'washington-report: "out of 1.28 million people ICE had requested information about"',
+    )
+    assert _gaps(content_dirs) == []
+
+
+# --- a declared week, a month or mid-February is a range, never one of its days ---------------
+
+EARLIER_THIS_WEEK = (
+    'epoch-times: "Earlier this week, a three-judge panel for the U.S. Court of Appeals for the '
+    'D.C. Circuit declined to issue a preliminary injunction"'
+)
+
+
+def test_a_day_inside_a_declared_week_is_a_gap(content_dirs: tuple[Path, Path]) -> None:
+    line = _add_claim(
+        content_dirs,
+        "The appeals panel ruled on Sunday, Feb. 22, 2026.",
+        EARLIER_THIS_WEEK,
+    )
+    (problem,) = _gaps(content_dirs)
+    assert problem.line == line
+    assert problem.message.startswith(
+        "date \u201cSunday, Feb. 22, 2026\u201d is a single day inside the week of "
+        "Feb. 22, 2026, the range its quotes give"
+    )
+
+
+def test_the_week_itself_and_what_holds_it_pass(content_dirs: tuple[Path, Path]) -> None:
+    _add_claim(
+        content_dirs,
+        "The appeals panel ruled in the week of Feb. 22, 2026, in February 2026.",
+        EARLIER_THIS_WEEK,
+    )
+    assert _gaps(content_dirs) == []
+
+
+@pytest.mark.parametrize(
+    ("claim", "range_words"),
+    [
+        ("Romo filed it on Feb. 16, 2026.", "February 2026"),  # "mid-February"
+        ("Romo filed it on Monday, Feb. 9, 2026.", "February 2026"),  # "Earlier in February"
+    ],
+)
+def test_a_day_inside_a_declared_month_is_a_gap(
+    content_dirs: tuple[Path, Path], claim: str, range_words: str
+) -> None:
+    _add_claim(
+        content_dirs,
+        claim,
+        'epoch-times: "In a filing in mid-February, Romo wrote"',
+        'epoch-times: "Earlier in February, an IRS official, Dottie Romo, issued a sworn '
+        'statement"',
+    )
+    (problem,) = _gaps(content_dirs)
+    assert f"is a single day inside {range_words}" in problem.message
+
+
+def test_a_day_in_the_evidence_supports_the_week_it_falls_in(
+    content_dirs: tuple[Path, Path],
+) -> None:
+    _add_claim(
+        content_dirs,
+        "The judge ruled in the week of Feb. 22, 2026.",
+        'epoch-times: "A federal judge on Feb. 26 ruled"',
+    )
+    assert _gaps(content_dirs) == []

@@ -10,6 +10,10 @@ written, where they are, and a normalised form for comparison:
 - quoted phrases (``extraction``): the words between double quotes, typographic variants
   folded (``text.fold``).
 
+Spanish claims are read by ``spanish_dates`` and ``spanish_figures`` (the Spanish locale's
+CLDR data through Babel; number words through text2num), with Spanish name words, after
+the phrases editors declared (``phrases``).
+
 ``extraction`` runs them in one cached pass; ``model`` holds ``Fact`` and ``PartialDate``.
 The names below are the package's public face: import them from ``bot.content.facts``.
 """
@@ -26,6 +30,7 @@ from bot.content.facts.extraction import (
 )
 from bot.content.facts.model import Fact, Kind, PartialDate
 from bot.content.facts.name_rules import TITLES, normalize_name, strip_titles
+from bot.content.facts.phrases import Phrases
 from bot.content.facts.text import contains_words, fold
 
 __all__ = [
@@ -33,6 +38,7 @@ __all__ = [
     "Fact",
     "Kind",
     "PartialDate",
+    "Phrases",
     "clear_cache",
     "contains_words",
     "dates",

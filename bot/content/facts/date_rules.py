@@ -2,8 +2,9 @@
 
 ``Feb. 26, 2026`` -> ``2026-02-26``; ``November 2025`` -> ``2025-11``; ``Feb. 26`` ->
 ``--02-26``; ``Thursday's`` -> ``thursday``; ``earlier this week`` stays as written
-(relative: it needs a basis to become a calendar date). Month and weekday words come from
-``bot.content.dates``.
+(relative: it needs a basis to become a calendar date); ``the week of Feb. 22, 2026`` is a
+range of seven days (``week of 2026-02-22``), not the day it starts on. Month and weekday
+words come from ``bot.content.dates``.
 """
 
 import re
@@ -15,6 +16,10 @@ from bot.content.normalize import normalize
 _YEAR = r"(?:1[89]\d\d|20\d\d)"
 _LAST_DAY = 31  # the most days a month has: "March 32" is no date
 _DATE_ALTERNATIVES = (  # most specific first: at one position the first that matches wins
+    (
+        rf"(?i:(?:the\s+)?(?P<week>week)\s+of\s+)(?:(?P<wd>{WEEKDAY_PATTERN}),?\s+)?"
+        rf"(?P<mon>{MONTH_PATTERN})\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b(?:,?\s+(?P<year>{_YEAR})\b)?"
+    ),
     r"\b(?P<iso>(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2}))\b",
     (
         rf"(?:(?P<wd>{WEEKDAY_PATTERN}),?\s+)?"
@@ -78,6 +83,8 @@ def _date_value(match: re.Match[str]) -> PartialDate | None:
     if day is not None and not 1 <= day <= _LAST_DAY:
         return None
     rel = groups.get("rel")
+    if "week" in groups:
+        return PartialDate(year, month, day, week=True)
     if "mon" in groups and groups["mon"] == "May" and day is None and year is None:
         return None  # "May" alone is usually the verb
     relative = None

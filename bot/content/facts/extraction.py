@@ -9,12 +9,18 @@ import dataclasses
 import re
 from functools import lru_cache
 
+from bot.content.facts import spanish_figures
 from bot.content.facts.date_rules import find_dates
 from bot.content.facts.figure_rules import find_figures
 from bot.content.facts.model import Fact, Kind, PartialDate
-from bot.content.facts.name_rules import find_names
+from bot.content.facts.name_rules import ENGLISH, SPANISH, find_names
+from bot.content.facts.phrases import Phrases
+from bot.content.facts.spanish_dates import find_dates_es
+from bot.content.facts.spanish_figures import find_figures_es
 from bot.content.facts.text import fold
 from bot.content.normalize import normalize
+
+SPANISH_LANG = "es"
 
 _QUOTED = re.compile(r'"([^"\n]{1,2000}?)"')
 
@@ -24,33 +30,43 @@ def extract_facts(
     known_names: frozenset[str] = frozenset(),
     *,
     with_names: bool = True,
+    lang: str = "en",
+    phrases: Phrases | None = None,
 ) -> list[Fact]:
     """Every figure, date, name and quoted phrase in ``text``, in order of position.
 
     ``with_names=False`` skips names (the slowest part) when only figures and dates matter.
+    ``lang="es"`` reads Spanish (``spanish_dates``, ``spanish_figures``, Spanish name words),
+    finding the editors' declared ``phrases`` first.
     """
-    return [
-        f for f in _extract(text, with_names=with_names) if not f.initial or f.norm in known_names
-    ]
+    facts = _extract(text, with_names=with_names, lang=lang, phrases=phrases)
+    return [f for f in facts if not f.initial or f.norm in known_names]
 
 
 def clear_cache() -> None:
     """Forget cached extractions (benchmarks measure a cold run)."""
     _extract.cache_clear()
+    spanish_figures.clear_caches()
 
 
 @lru_cache(maxsize=65536)
-def _extract(text: str, *, with_names: bool) -> tuple[Fact, ...]:
+def _extract(
+    text: str, *, with_names: bool, lang: str = "en", phrases: Phrases | None = None
+) -> tuple[Fact, ...]:
     folded = fold(text)
     facts = _quoted(folded)
     quoted_spans = [(f.start, f.end) for f in facts]
-    found = find_dates(folded)
+    spanish = lang == SPANISH_LANG
+    declared_dates, declared_names = phrases.find(folded) if phrases else ([], [])
+    masked = _mask(folded, declared_dates)
+    found = declared_dates + (find_dates_es(masked) if spanish else find_dates(masked))
     masked = _mask(folded, found)
     if with_names:
-        named = find_names(masked)
+        masked = _mask(masked, declared_names)
+        named = declared_names + find_names(masked, SPANISH if spanish else ENGLISH)
         found += named
         masked = _mask(masked, named)
-    found += find_figures(masked)
+    found += find_figures_es(masked) if spanish else find_figures(masked)
     facts += [_mark(f, quoted_spans) for f in found]
     facts.sort(key=lambda f: (f.start, f.kind))
     return tuple(facts)

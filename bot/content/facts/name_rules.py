@@ -10,6 +10,7 @@ keeps it only when the caller's ``known_names`` hold it).
 """
 
 import re
+from dataclasses import dataclass, field
 
 from bot.content.facts.model import Fact, Kind
 from bot.content.facts.text import fold
@@ -82,10 +83,86 @@ _TOKEN = re.compile(r"(?:[A-Z]\.){2,}|[A-Z]\.(?=\s)|[^\W_]+(?:[-'][^\W_]+)*'?")
 # Where names may be: a capitalised word and what may follow it within a name. Finding these
 # regions in C and tokenising only them is what keeps name extraction fast.
 _CAPITAL_WORD = r"(?<![\w'-])(?:(?:[A-Z]\.)+|[A-Z\u00c0-\u00de][^\W_]*)"
-_NAME_REGION = re.compile(
-    rf"{_CAPITAL_WORD}(?:[-'][^\W_]+)*'?"
-    rf"(?:[ "
-    rf"\t]+(?:{_CAPITAL_WORD}(?:[-'][^\W_]+)*'?|(?:{'|'.join(sorted(_CONNECTORS))})\b|\d[\d,.]*))*"
+
+
+def _name_region(connectors: frozenset[str]) -> re.Pattern[str]:
+    return re.compile(
+        rf"{_CAPITAL_WORD}(?:[-'][^\W_]+)*'?"
+        rf"(?:[ \t]+(?:{_CAPITAL_WORD}(?:[-'][^\W_]+)*'?"
+        rf"|(?:{'|'.join(sorted(connectors))})\b|\d[\d,.]*))*"
+    )
+
+
+_WORD_CONNECTOR = 2  # "Funcionarios del": a run longer than a word and its connector
+
+
+@dataclass(frozen=True)
+class NameWords:
+    """The words of one language that shape names: ordinary words that may start a sentence
+    capitalised, words joining a name's parts, words a number belongs to, titles.
+    """
+
+    function_words: frozenset[str]
+    connectors: frozenset[str]
+    articles: frozenset[str]  # connectors that may follow another ("Court of the ...")
+    numbered: frozenset[str]
+    titles: frozenset[str]
+    # Spanish: a capitalised common noun starting a sentence joins a name through "de"
+    # ("Funcionarios del IRS"); split it off as a sentence-initial word.
+    split_at_start: bool = False
+    region: re.Pattern[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "region", _name_region(self.connectors))
+
+
+ENGLISH = NameWords(_FUNCTION_WORDS, _CONNECTORS, frozenset({"the"}), _NUMBERED, TITLES)
+# Spanish: titles and months are written in lower case, so fewer ordinary words start a
+# capitalised run; these may still start a sentence. English ones stay (claims name
+# "The Epoch Times"). Not locale data: CLDR has no such lists.
+SPANISH = NameWords(
+    _FUNCTION_WORDS
+    | frozenset(
+        """
+        el la los las lo un una unos unas al del de en con por para sin sobre tras desde hasta
+        según entre ante bajo contra durante mediante hacia y e o u ni pero sino aunque porque
+        pues que qué quien quién quienes cuyo cuya donde dónde cuando cuándo como cómo cuanto
+        este esta estos estas ese esa esos esas aquel aquella ello ella ellas él ellos su sus
+        se le les nos ya no sí también tampoco solo sólo además luego después antes entonces
+        así aún todavía otro otra otros otras ambos ambas ninguno ninguna ningún cada todo toda
+        todos todas varios varias muchos muchas mismo misma alguno alguna algún quien nadie
+        dos tres cuatro cinco seis siete ocho nueve diez once doce trece múltiples hay fue es
+        son era eran sería dijo dice escribió afirma añade declaró
+        """.split()
+    ),
+    _CONNECTORS | {"las", "el"},
+    frozenset({"the", "el", "la", "los", "las"}),
+    frozenset(
+        {
+            "artículo",
+            "sección",
+            "código",
+            "formulario",
+            "ley",
+            "capítulo",
+            "título",
+            "orden",
+            "número",
+            "núm.",
+            "enmienda",
+            "regla",
+            "parte",
+        }
+    ),
+    TITLES
+    | frozenset(
+        """
+        juez jueza magistrado magistrada presidente presidenta secretario secretaria senador
+        senadora gobernador gobernadora comisionado comisionada funcionario funcionaria
+        director directora fiscal sr. sra. dr. dra.
+        """.split()
+    ),
+    split_at_start=True,
 )
 
 
@@ -97,22 +174,25 @@ def normalize_name(text: str) -> str:
 
 
 def strip_titles(norm_name: str) -> str:
-    """``judge harry t. edwards`` -> ``harry t. edwards``; a bare title is kept."""
+    """``judge harry t. edwards`` -> ``harry t. edwards``; a bare title is kept. English and
+    Spanish titles both ("jueza Colleen Kollar-Kotelly").
+    """
     words = norm_name.split()
-    while len(words) > 1 and words[0] in TITLES:
+    while len(words) > 1 and words[0] in SPANISH.titles:
         words = words[1:]
     return " ".join(words)
 
 
-def find_names(folded: str) -> list[Fact]:
+def find_names(folded: str, words: NameWords = ENGLISH) -> list[Fact]:
     """Every name in ``folded`` (folded text, dates already masked out)."""
     facts: list[Fact] = []
-    for region in _NAME_REGION.finditer(folded):
-        facts += _names_in(folded, list(_TOKEN.finditer(folded, region.start(), region.end())))
+    for region in words.region.finditer(folded):
+        tokens = list(_TOKEN.finditer(folded, region.start(), region.end()))
+        facts += _names_in(folded, tokens, words)
     return facts
 
 
-def _names_in(folded: str, tokens: list[re.Match[str]]) -> list[Fact]:
+def _names_in(folded: str, tokens: list[re.Match[str]], words: NameWords) -> list[Fact]:
     """Names among the tokens of one region: split on possessives, connectors kept inside."""
     facts: list[Fact] = []
     i = 0
@@ -125,14 +205,17 @@ def _names_in(folded: str, tokens: list[re.Match[str]]) -> list[Fact]:
         while j < len(tokens) and _joined(folded, run[-1], tokens[j]):
             word = tokens[j].group()
             if _capitalised(word) or (
-                word.lower() in _CONNECTORS
+                word.lower() in words.connectors
                 and j + 1 < len(tokens)
-                and (_capitalised(tokens[j + 1].group()) or tokens[j + 1].group().lower() == "the")
+                and (
+                    _capitalised(tokens[j + 1].group())
+                    or tokens[j + 1].group().lower() in words.articles
+                )
                 and _joined(folded, tokens[j], tokens[j + 1])
             ):
                 run.append(tokens[j])
                 j += 1
-            elif word[0].isdigit() and run[-1].group().lower().rstrip("'") in _NUMBERED:
+            elif word[0].isdigit() and run[-1].group().lower().rstrip("'") in words.numbered:
                 run.append(tokens[j])
                 j += 1
                 break
@@ -140,15 +223,15 @@ def _names_in(folded: str, tokens: list[re.Match[str]]) -> list[Fact]:
                 break
         while run and not _capitalised(run[-1].group()) and not run[-1].group()[0].isdigit():
             run.pop()  # a trailing connector
-        facts += _name_facts(folded, run)
+        facts += _name_facts(folded, run, words)
         i = j
     return facts
 
 
-def _name_facts(folded: str, run: list[re.Match[str]]) -> list[Fact]:
+def _name_facts(folded: str, run: list[re.Match[str]], words: NameWords) -> list[Fact]:
     at_start = _sentence_start(folded, run[0].start())
     while run and (
-        run[0].group().lower() in _FUNCTION_WORDS and (at_start or run[0].group() == "The")
+        run[0].group().lower() in words.function_words and (at_start or run[0].group() == "The")
     ):
         run = run[1:]
         at_start = False
@@ -156,9 +239,16 @@ def _name_facts(folded: str, run: list[re.Match[str]]) -> list[Fact]:
         run = run[1:]  # a connector left at the front: "In the Washington report"
     if not run:
         return []
+    if (
+        words.split_at_start
+        and at_start
+        and len(run) > _WORD_CONNECTOR
+        and run[1].group().lower() in words.connectors
+    ):
+        return _name_facts(folded, run[:1], words) + _name_facts(folded, run[1:], words)
     if len(run) == 1:
         word = run[0].group()
-        if word.lower() in _FUNCTION_WORDS or len(_bare(word)) == 1:
+        if word.lower() in words.function_words or len(_bare(word)) == 1:
             return []
         if at_start and not _name_shaped(word):
             bare = _bare(word)
@@ -173,9 +263,9 @@ def _name_facts(folded: str, run: list[re.Match[str]]) -> list[Fact]:
                 offset += len(part) + 1
             return facts
     start, end = run[0].start(), run[-1].end()
-    words = folded[start:end]
-    bare = _bare(words)  # the possessive is not part of the name
-    return [Fact(Kind.NAME, bare, normalize_name(words), start, start + len(bare))]
+    name = folded[start:end]
+    bare = _bare(name)  # the possessive is not part of the name
+    return [Fact(Kind.NAME, bare, normalize_name(name), start, start + len(bare))]
 
 
 def _capitalised(word: str) -> bool:
