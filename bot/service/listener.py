@@ -289,7 +289,7 @@ class Listener:
     def _out_of_descriptors(self, sock: socket.socket, error: OSError) -> None:
         freed = 0
         while self._waiting and freed < FREED_PER_SHORTAGE:
-            self._drop(next(iter(self._waiting)), 503)
+            self._evict(next(iter(self._waiting)))
             freed += 1
         self._refused("out_of_files")
         log.error(
@@ -346,7 +346,7 @@ class Listener:
                 self.name,
                 self.cap,
             )
-            self._drop(next(iter(self._waiting)), 503)
+            self._evict(next(iter(self._waiting)))
         connection = Connection(client)
         self._open.add(connection)
         self._per_client[client] = self._per_client.get(client, 0) + 1
@@ -418,6 +418,14 @@ class Listener:
             self._drop(connection, 408)
         else:  # idle: closed quietly, as keep-alive connections are
             self._drop(connection, None)
+
+    def _evict(self, connection: Connection) -> None:
+        """Close a waiting connection to make room: 503 to one that is still to send (or
+        finish) its request; a keep-alive connection idle between requests closes quietly,
+        as keep-alive connections do (its client must not read a 503 as a later answer).
+        """
+        idle = connection.handed_over and not connection.partial
+        self._drop(connection, None if idle else 503)
 
     def _drop(self, connection: Connection, status: int | None) -> None:
         transport = connection.transport
