@@ -2,21 +2,44 @@
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+import uuid
+from collections.abc import AsyncIterator, Iterator
 from urllib.parse import urlsplit
 
+import psycopg
 import pytest
 
 from bot.service import components
 from bot.service.components import DatabaseComponent
 from bot.storage.base import RecapStore
 from bot.storage.connect import open_store
+from tests.storage.conftest import (
+    DEFAULT_URL,
+    SKIP_REASON,
+    STRICT,
+    TEST_DATABASE_URL,
+    with_search_path,
+)
 from tests.tcp_proxy import TcpProxy
 
 
 @pytest.fixture
-async def proxied(fresh_postgres) -> AsyncIterator[tuple[RecapStore, TcpProxy]]:  # type: ignore[no-untyped-def]
-    url = fresh_postgres()
+def schema_url() -> Iterator[str]:
+    """A fresh schema on TEST_DATABASE_URL's server (as tests/storage/ makes them)."""
+    if not STRICT:
+        pytest.skip(SKIP_REASON)
+    base = TEST_DATABASE_URL or DEFAULT_URL
+    schema = f"test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(base, autocommit=True) as connection:
+        connection.execute(f"CREATE SCHEMA {schema}")  # made above, not user text
+    yield with_search_path(base, schema)
+    with psycopg.connect(base, autocommit=True) as connection:
+        connection.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+
+
+@pytest.fixture
+async def proxied(schema_url: str) -> AsyncIterator[tuple[RecapStore, TcpProxy]]:
+    url = schema_url
     proxy = await TcpProxy(urlsplit(url).port or 5432).start()
     parts = urlsplit(url)
     store = await open_store(parts._replace(netloc=f"postgres@127.0.0.1:{proxy.port}").geturl())
@@ -61,6 +84,3 @@ async def test_a_database_that_stops_answering_is_one_line_with_a_reason(
     ), reason
     assert readiness.reason == "database unreachable"
     assert readiness.cause
-
-
-pytest_plugins = ["tests.storage.conftest"]
