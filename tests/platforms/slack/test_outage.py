@@ -1,6 +1,6 @@
 """PostgreSQL goes away under a running bot and comes back (issue 16), as operators run it:
 ``python -m bot run`` for many workspaces (OAuth), its database behind a TCP proxy the test
-closes for 45 s (``tests/tcp_proxy.py``).
+closes for 20 s (``tests/tcp_proxy.py``).
 
 Before: every Slack command answered HTTP 500 while the database was down (Bolt looks up the
 workspace's installation for each request), /recap's failure was counted as "ok", the public
@@ -35,9 +35,9 @@ from tests.hermetic import clean_env, outside_checkout
 from tests.tcp_proxy import TcpProxy
 
 SECRET = "outage-signing-secret"
-OUTAGE_SECONDS = (
-    45.0  # longer than psycopg_pool's 1+2+4+8+16 s of backoff: the old pool waited 32 more
-)
+# Longer than several of the pool's 4 s reconnection attempts and than the 15 s the test
+# needs to see every part notice; the 75 s of the issue are in benchmarks/siege_faults.py.
+OUTAGE_SECONDS = 20.0
 pytestmark = pytest.mark.filterwarnings("ignore:BasicAuth is deprecated:DeprecationWarning")
 
 
