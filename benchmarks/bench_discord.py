@@ -23,8 +23,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.common import machine, percentiles
 from bot.app import build_dispatcher
 from bot.core.dispatch import Dispatcher
+from bot.platforms.discord.pages import PageView
 from bot.platforms.discord.runner import DiscordRunner
-from bot.renderers.discord import render_discord
+from bot.platforms.presses import paged_reply
+from bot.renderers.discord import render_discord_page
 from bot.settings import Settings
 from tests.fakes.discord import FakeDiscord
 
@@ -38,7 +40,7 @@ COMMANDS = [
 ]
 
 
-def _constant(embeds: list[discord.Embed]):  # type: ignore[no-untyped-def]
+def _constant(embeds: list[discord.Embed], view: PageView | None):  # type: ignore[no-untyped-def]
     async def constant(
         interaction: discord.Interaction,
         # The same options as the bot's commands: discord.py reads them from the signature.
@@ -47,7 +49,10 @@ def _constant(embeds: list[discord.Embed]):  # type: ignore[no-untyped-def]
         public: bool = False,
     ) -> None:
         await interaction.response.send_message(
-            embeds=embeds, ephemeral=not public, allowed_mentions=discord.AllowedMentions.none()
+            embeds=embeds,
+            ephemeral=not public,
+            allowed_mentions=discord.AllowedMentions.none(),
+            **({"view": view} if view is not None else {}),
         )
 
     return constant
@@ -67,11 +72,14 @@ class BareClient(discord.Client):
             line = f"/{command} " + " ".join(
                 str(v) if v is not True else "public" for v in options.values()
             )
-            payload = render_discord(dispatcher.run_line(line))
+            reply = dispatcher.run_line(line)  # sent as the bot sends it: its first page
+            payload = render_discord_page(paged_reply(dispatcher, reply), 1)
             embeds = [discord.Embed.from_dict(e) for e in payload["embeds"]]
+            components = payload.get("components")
+            view = PageView(components) if components else None
             self.tree.add_command(
                 app_commands.Command(
-                    name=command, description="constant", callback=_constant(embeds)
+                    name=command, description="constant", callback=_constant(embeds, view)
                 )
             )
 
@@ -92,7 +100,10 @@ async def main() -> None:
     for name, token in tokens.items():
         fake.identified.clear()
         settings = Settings(
-            _env_file=None, discord_token=SecretStr(token), discord_api_url=fake.api_url
+            _env_file=None,
+            discord_token=SecretStr(token),
+            discord_api_url=fake.api_url,
+            user_rate_per_minute=0,  # one benchmark user sends thousands of commands: no limit
         )
         dispatcher = build_dispatcher(settings)
         client = BareClient(dispatcher) if name == "bare" else None

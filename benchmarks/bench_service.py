@@ -95,6 +95,7 @@ async def serve_child(port: int, observe: bool, subscriptions: int) -> None:
         port=port,
         database_url=f"sqlite:///{folder / 'db.sqlite3'}",
         slack_admin_user_ids=["U1"],
+        user_rate_per_minute=0,  # one benchmark user sends thousands of commands: no limit
     )
     configure_logging("INFO" if observe else "WARNING")
     _log_to_devnull()

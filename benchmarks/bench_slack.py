@@ -80,7 +80,8 @@ async def main() -> None:
     )
     assert child.stdout is not None
     assert child.stdin is not None
-    ours_port, bare_port = map(int, child.stdout.readline().split())
+    # Read off the event loop: the child authenticates against the fake served by this loop.
+    ours_port, bare_port = map(int, (await asyncio.to_thread(child.stdout.readline)).split())
     try:
         for port in (ours_port, bare_port):  # warm up both
             await load(port, 200, args.concurrency)

@@ -114,6 +114,7 @@ async def main() -> None:
         host="127.0.0.1",
         port=0,
         database_url=f"sqlite:///{workdir / 'recaps.sqlite3'}",
+        user_rate_per_minute=0,  # one benchmark user sends thousands of commands: no limit
     )
     dispatcher = build_dispatcher(base)
     teams = [f"T{n:04d}" for n in range(args.workspaces)]

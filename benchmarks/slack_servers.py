@@ -34,6 +34,7 @@ async def main(api_url: str) -> None:
         slack_api_url=api_url,
         host="127.0.0.1",
         port=0,
+        user_rate_per_minute=0,  # one benchmark user sends thousands of commands: no limit
     )
     dispatcher = build_dispatcher(settings)
     ours = SlackRunner(settings, dispatcher)

@@ -156,6 +156,10 @@ class Settings(BaseSettings):
     http_header_timeout_seconds: float = Field(default=10.0, gt=0, le=300, allow_inf_nan=False)
     http_idle_timeout_seconds: float = Field(default=30.0, gt=0, le=3600, allow_inf_nan=False)
     http_request_timeout_seconds: float = Field(default=30.0, gt=0, le=3600, allow_inf_nan=False)
+    # Paged replies: slash commands and page buttons one person may send, per process
+    # (a minute's worth, after a burst); 0 turns the limit off.
+    user_rate_per_minute: int = Field(default=30, ge=0, le=6000)
+    user_rate_burst: int = Field(default=10, ge=1, le=1000)
 
     @field_validator(
         "slack_admin_user_ids", "discord_guild_ids", "discord_shard_ids", mode="before"

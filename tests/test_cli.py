@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.core.dispatch import Dispatcher
 from tests.hermetic import clean_env, outside_checkout
 
 
@@ -364,3 +365,36 @@ def test_a_port_in_use_is_a_json_line_too(slack_http: dict[str, str], tmp_path: 
     assert out.returncode == 2
     [line] = [json.loads(x) for x in out.stderr.splitlines()]
     assert line["message"].startswith("Invalid setting PORT: port")
+
+
+def test_ask_shows_a_page_exactly_as_the_platform_would(dispatcher: Dispatcher) -> None:
+    from bot.platforms.presses import paged_reply
+    from bot.renderers.discord import render_discord_page
+
+    out = run("ask", "/ruling", "--format", "discord", "--page", "2")
+    assert out.returncode == 0, out.stderr
+    shown = json.loads(out.stdout)
+    expected = render_discord_page(paged_reply(dispatcher, dispatcher.run_line("/ruling")), 2)
+    # The subprocess has today's date, the fixture a fixed one: only the footer may differ.
+    for payload in (shown, expected):
+        payload["embeds"][-1].pop("footer")
+    assert shown == expected
+    slack = json.loads(run("ask", "/ruling", "--format", "slack").stdout)  # page 1 by default
+    assert slack["blocks"][-1]["type"] == "actions"
+
+
+def test_ask_page_all_and_pages_that_do_not_exist() -> None:
+    every = run("ask", "/numbers", "--page", "all")
+    assert every.returncode == 0
+    assert "Page 1 of 3 \u00b7 /numbers" in every.stdout
+    assert "Sources, page 3 of 3 \u00b7 /numbers" in every.stdout
+    assert every.stdout.count("-" * 100) == 2
+    pages = json.loads(run("ask", "/numbers", "--format", "slack", "--page", "all").stdout)
+    assert len(pages) == 3
+    beyond = run("ask", "/numbers", "--page", "9")
+    assert beyond.returncode == 2
+    assert beyond.stderr.strip() == "There is no page 9 of /numbers: it has 3."
+    nonsense = run("ask", "/numbers", "--page", "zero")
+    assert nonsense.returncode == 2
+    assert "expected a page number from 1, or all" in nonsense.stderr
+    assert "Traceback" not in beyond.stderr + nonsense.stderr

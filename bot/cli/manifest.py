@@ -1,4 +1,7 @@
-"""``manifest slack [--url URL] [--oauth]``: the Slack app manifest, generated from the commands."""
+"""``manifest slack [--url URL] [--oauth] [--public-url URL]``: the Slack app manifest.
+
+Generated from the commands.
+"""
 
 import argparse
 import json
@@ -19,6 +22,10 @@ def add_parsers(sub: "argparse._SubParsersAction[Any]") -> None:
     manifest.add_argument("platform", choices=["slack"])
     manifest.add_argument(
         "--url", help="HTTP mode: the public https URL of /slack/events (default: Socket Mode)"
+    )
+    manifest.add_argument(
+        "--public-url",
+        help="where the web pages are published (PUBLIC_URL): links to them unfurl in Slack",
     )
     manifest.add_argument(
         "--oauth",
@@ -45,9 +52,17 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    print(
-        json.dumps(
-            build_manifest(build_registry(), request_url=args.url, oauth=args.oauth), indent=2
+    if args.public_url is not None and not re.fullmatch(
+        r"https?://[A-Za-z0-9.-]+(:\d{1,5})?(/[A-Za-z0-9._~%/-]*)?", args.public_url
+    ):
+        print(
+            "manifest --public-url must be the address of the web pages, e.g. "
+            "https://brief.example.org",
+            file=sys.stderr,
         )
+        return 2
+    manifest = build_manifest(
+        build_registry(), request_url=args.url, oauth=args.oauth, public_url=args.public_url
     )
+    print(json.dumps(manifest, indent=2))
     return 0

@@ -40,12 +40,13 @@ def run(args: argparse.Namespace, settings: Settings, dispatcher: Dispatcher) ->
             server_for=lambda app: HttpServer(
                 app, settings.host, settings.port, http_limits(settings), name="web"
             ),
+            public_url=settings.public_url,
         )
     from bot.web.site import export_site  # Jinja2: only when writing pages
 
     started = time.perf_counter()
     try:
-        export = export_site(dispatcher, args.outdir)
+        export = export_site(dispatcher, args.outdir, public_url=settings.public_url)
     except OSError as error:
         print(f"cannot write the site into {args.outdir}: {error.strerror}", file=sys.stderr)
         return 2

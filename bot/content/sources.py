@@ -69,6 +69,9 @@ class SourceMeta(BaseModel):
     dateline_quote: str | None = None
     published: date | None = None
     published_quote: str | None = None
+    # What the printed date is, when the text does not say it is the publication date
+    # (e.g. a bare "date 2026-02-28" on a republication line): shown beside the date.
+    published_basis: str | None = None
     not_before: date | None = None
     not_before_basis: str | None = None
     not_before_quote: str | None = None

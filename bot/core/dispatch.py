@@ -135,6 +135,7 @@ class Dispatcher(Generic[R_co]):
                 and not reply.private_only
             ),
             command=request.command if request else reply.command,
+            args=tuple(request.args.items()) if request else reply.args,
         )
         return self.annotate(finished, request) if self.annotate else finished
 

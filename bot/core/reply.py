@@ -65,11 +65,20 @@ class Reply:
     footer: str | None = None
     private_only: bool = False  # never posted for the channel, even when asked (/recap preview)
     url: str | None = None  # this answer on the web pages, when PUBLIC_URL is set
+    # The options it answers, in the command's order (a page button asks for them again).
+    args: tuple[tuple[str, str], ...] = ()
 
     @property
     def figures(self) -> tuple[Item, ...]:
         """Labelled items: the key figures or dated entries of the reply."""
         return tuple(item for section in self.sections for item in section.items if item.label)
+
+    @property
+    def asked(self) -> str | None:
+        """The command as typed, e.g. ``/who Romo`` (None when no command produced it)."""
+        if self.command is None:
+            return None
+        return " ".join([f"/{self.command}", *(value for _, value in self.args)])
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

@@ -111,7 +111,7 @@ async def serve_until_stopped(
     mounts = [mount for runner in runners for mount in runner.mounts()] + list(extra_routes)
 
     def mount_web(app: web.Application) -> None:  # the brief on the web, on the same server
-        add_web_routes(app, dispatcher)
+        add_web_routes(app, dispatcher, public_url=settings.public_url)
 
     mounts.append(mount_web)
     operator = settings.ops_port is not None  # /metrics and readiness causes: operators only

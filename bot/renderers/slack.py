@@ -1,7 +1,9 @@
 """Slack Block Kit rendering of a neutral Reply, always inside Slack's limits.
 
 Limits (Block Kit reference): 50 blocks a message; header text 150; section text 3,000;
-10 fields a section of 2,000 each; 10 elements a context block, each text 3,000.
+10 fields a section of 2,000 each; 10 elements a context block, each text 3,000; button text
+75, action_id 255, value 2,000. A page of a paged reply (bot/renderers/pages.py) is drawn
+with its buttons in an ``actions`` block (bot/renderers/buttons.py says what they carry).
 """
 
 from dataclasses import dataclass
@@ -9,6 +11,16 @@ from functools import lru_cache
 from typing import Any
 
 from bot.core.reply import Item, Reply
+from bot.renderers.buttons import (
+    SLACK_ID_CHARS,
+    SLACK_VALUE_CHARS,
+    WEB_ID,
+    Button,
+    Nav,
+    Role,
+    navigation,
+)
+from bot.renderers.pages import Paged, most_that_fit
 from bot.renderers.safety import clip, defuse
 
 MAX_BLOCKS = 50
@@ -18,7 +30,9 @@ FIELDS_PER_SECTION = 10
 FIELD_CHARS = 2000
 CONTEXT_ELEMENTS = 10
 CONTEXT_CHARS = 3000
-QUOTE_CHARS = 400  # a citation's quote is cut there: long quotes drown the reply
+QUOTE_CHARS = 1000  # a citation's quote is cut there (pages budget whole quotes)
+ACTIONS_ELEMENTS = 5
+BUTTON_CHARS = 75
 FALLBACK_CHARS = 300
 
 
@@ -117,8 +131,11 @@ def _section_blocks(heading: str | None, items: tuple[Item, ...]) -> list[dict[s
     return blocks
 
 
-def _closing_blocks(reply: Reply, dropped: int) -> list[dict[str, Any]]:
+def _closing_blocks(reply: Reply, dropped: int, nav: Nav | None) -> list[dict[str, Any]]:
     elements = []
+    if nav is not None and (nav.count > 1 or nav.asked):
+        where = f"{nav.caption} \u00b7 {nav.asked}" if nav.asked else nav.caption
+        elements.append(_plain(clip(defuse(where), CONTEXT_CHARS)))  # echoes what was typed
     if dropped:
         elements.append(
             _mrkdwn(
@@ -130,7 +147,7 @@ def _closing_blocks(reply: Reply, dropped: int) -> list[dict[str, Any]]:
         elements.append(_mrkdwn(clip(escape(reply.footer), CONTEXT_CHARS)))
     if reply.as_of:
         elements.append(_mrkdwn(f"As of {reply.as_of.describe()}"))
-    if reply.url:
+    if reply.url and (nav is None or nav.web is None):
         elements.append(_mrkdwn(_link(reply.url, "Read this on the web, each quote in its report")))
     # A warning may echo user text ("Searched for ... instead of ..."): plain text.
     elements.extend(
@@ -140,9 +157,34 @@ def _closing_blocks(reply: Reply, dropped: int) -> list[dict[str, Any]]:
     return [{"type": "context", "elements": elements}] if elements else []
 
 
-def render_blocks(reply: Reply) -> list[dict[str, Any]]:
-    closing_probe = _closing_blocks(reply, dropped=1)
-    out = _Blocks(reserved=len(closing_probe), blocks=[])
+def _button(button: Button) -> dict[str, Any]:
+    element: dict[str, Any] = {
+        "type": "button",
+        "text": {"type": "plain_text", "text": clip(button.label, BUTTON_CHARS), "emoji": False},
+        "action_id": button.id or WEB_ID,
+    }
+    if button.url:
+        element["url"] = button.url  # our own address (PUBLIC_URL), never user text
+    elif button.value:
+        element["value"] = button.value
+    if button.role is Role.NEXT:
+        element["style"] = "primary"
+    return element
+
+
+def _actions_blocks(nav: Nav | None) -> list[dict[str, Any]]:
+    """Slack has no disabled buttons: a button with nowhere to go is left out."""
+    if nav is None:
+        return []
+    elements = [_button(b) for b in nav.buttons if not b.disabled][:ACTIONS_ELEMENTS]
+    return [{"type": "actions", "block_id": "pages", "elements": elements}] if elements else []
+
+
+def _draw(reply: Reply, nav: Nav | None, left_out: int) -> tuple[list[dict[str, Any]], int]:
+    """The blocks, and how many parts did not fit."""
+    closing_probe = _closing_blocks(reply, 1, nav)
+    actions = _actions_blocks(nav)
+    out = _Blocks(reserved=len(closing_probe) + len(actions), blocks=[])
     out.add(
         {
             "type": "header",
@@ -153,6 +195,8 @@ def render_blocks(reply: Reply) -> list[dict[str, Any]]:
             },
         }
     )
+    if nav is not None and nav.notice:
+        out.add({"type": "context", "elements": [_mrkdwn(f"_{escape(nav.notice)}_")]})
     for section in reply.sections:
         for block in _section_blocks(section.heading, section.items):
             out.add(block)
@@ -176,7 +220,25 @@ def render_blocks(reply: Reply) -> list[dict[str, Any]]:
                     ],
                 }
             )
-    return out.blocks + _closing_blocks(reply, out.dropped)
+    dropped = out.dropped
+    return out.blocks + _closing_blocks(reply, left_out + dropped, nav) + actions, dropped
+
+
+def fits_whole(reply: Reply) -> bool:
+    """Whether ``reply`` renders as one message with nothing left out."""
+    return _draw(reply, None, 0)[1] == 0
+
+
+def render_blocks(reply: Reply, nav: Nav | None = None) -> list[dict[str, Any]]:
+    """Every block fits, and every marker shown has its source listed: when a reply is too
+    big for one message, its last parts are left out whole (with a pointer), never a
+    citation alone. Paged replies (bot.renderers.pages) always fit whole.
+    """
+    blocks, dropped = _draw(reply, nav, 0)
+    if not dropped:
+        return blocks
+    cut, left_out = most_that_fit(reply, lambda r, left: _draw(r, nav, left)[1] == 0)
+    return _draw(cut, nav, left_out)[0]
 
 
 # The top-level text (notifications) is always mrkdwn and has no plain_text variant; the title
@@ -184,11 +246,19 @@ def render_blocks(reply: Reply) -> list[dict[str, Any]]:
 _MARKERS = str.maketrans({"*": "\u2217", "_": "\u02cd", "~": "\u223c", "`": "\u02cb"})
 
 
-def render_slack(reply: Reply) -> dict[str, Any]:
+def render_slack(reply: Reply, nav: Nav | None = None) -> dict[str, Any]:
     """The slash-command response body: visibility, notification text, blocks."""
     fallback = reply.title + (f" (as of {reply.as_of.describe()})" if reply.as_of else "")
     return {
         "response_type": "in_channel" if reply.public else "ephemeral",
         "text": clip(escape(fallback.translate(_MARKERS)), FALLBACK_CHARS),
-        "blocks": render_blocks(reply),
+        "blocks": render_blocks(reply, nav),
     }
+
+
+def render_slack_page(paged: Paged, number: int, *, notice: str | None = None) -> dict[str, Any]:
+    """Page ``number`` of a paged reply with its buttons, as Slack receives it."""
+    nav = navigation(
+        paged, number, id_chars=SLACK_ID_CHARS, notice=notice, value_chars=SLACK_VALUE_CHARS
+    )
+    return render_slack(paged.page(number).reply, nav)

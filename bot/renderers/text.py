@@ -7,6 +7,7 @@ the screen or retitle the window) and direction overrides: both are neutralised.
 import textwrap
 
 from bot.core.reply import Item, Reply, ReplyKind
+from bot.renderers.buttons import Nav
 from bot.renderers.safety import neutralise
 
 _WIDTH = 100
@@ -22,12 +23,24 @@ def _wrap(text: str, indent: str) -> str:
     )
 
 
-def render_text(reply: Reply) -> str:
-    return neutralise(_render(reply))
+def render_text(reply: Reply, nav: Nav | None = None) -> str:
+    """The reply for a terminal; with ``nav``, one page of it, its place and its buttons."""
+    return neutralise(_render(reply, nav))
 
 
-def _render(reply: Reply) -> str:
+def _buttons(nav: Nav) -> str:
+    shown = [
+        f"[{b.label}: {b.url}]" if b.url else f"[{b.label}]" for b in nav.buttons if not b.disabled
+    ]
+    return "Buttons: " + " ".join(shown)
+
+
+def _render(reply: Reply, nav: Nav | None = None) -> str:
     lines = [reply.title, "=" * min(len(reply.title), _WIDTH)]
+    if nav is not None and nav.count > 1:
+        lines.append(f"{nav.caption} \u00b7 {nav.asked}" if nav.asked else nav.caption)
+    if nav is not None and nav.notice:
+        lines.append(_wrap(nav.notice, ""))
     for section in reply.sections:
         lines.append("")
         if section.heading:
@@ -56,4 +69,6 @@ def _render(reply: Reply) -> str:
     if reply.as_of:
         lines.append(f"As of {reply.as_of.describe()}.")
     lines += [_wrap(f"Warning: {w}", "") for w in reply.warnings]
+    if nav is not None and nav.buttons:
+        lines.append(_buttons(nav))
     return "\n".join(lines)

@@ -11,8 +11,18 @@ from prometheus_client import Counter, Gauge, Histogram, Info
 
 PREFIX = "casebrief"
 # "unavailable": a command whose store did not answer (e.g. /recap while the database is down).
-COMMAND_OUTCOMES = ("ok", "usage_error", "error", "unavailable", "refused_draining")
+COMMAND_OUTCOMES = (
+    "ok",
+    "usage_error",
+    "error",
+    "unavailable",
+    "refused_draining",
+    "rate_limited",
+)
 HTTP_REFUSALS = ("per_client", "full", "evicted", "slow", "request_timeout", "out_of_files")
+# A page button press: the page asked for, the current page of newer content, a private page
+# (the message was changed), a private "expired" (forged, malformed, gone, out of range).
+PRESS_OUTCOMES = ("page", "updated", "private", "expired", "rate_limited", "refused_draining")
 RECAP_OUTCOMES = ("sent", "retried", "failed", "skipped")
 
 COMMANDS = Counter(
@@ -23,6 +33,9 @@ REPLY_SECONDS = Histogram(
     "From receiving a command to handing back its reply",
     ["platform", "command"],
     buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 3.0, 5.0, 10.0),
+)
+PRESSES = Counter(
+    f"{PREFIX}_button_presses", "Page buttons pressed, by outcome", ["platform", "outcome"]
 )
 RECAP_DELIVERIES = Counter(f"{PREFIX}_recap_deliveries", "Recap deliveries by outcome", ["outcome"])
 RATE_LIMITED = Counter(

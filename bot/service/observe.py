@@ -44,6 +44,16 @@ class Served:
         self.outcome = outcome_of(reply)
 
 
+@dataclass
+class Pressed:
+    """A page button press being answered; ``outcome`` from metrics.PRESS_OUTCOMES."""
+
+    platform: str
+    command: str = ""
+    outcome: str = "page"
+    started: float = field(default_factory=time.perf_counter)
+
+
 class Observer:
     def __init__(
         self, *, metrics_on: bool = True, logs_on: bool = True, commands: Collection[str] = ()
@@ -88,6 +98,43 @@ class Observer:
             raise
         finally:
             self.record(served)
+
+    def limited(self, platform: str, command: str) -> None:
+        """A command turned away because its sender is over their allowance."""
+        self.record(Served(platform, self.label(command), outcome="rate_limited"))
+
+    @asynccontextmanager
+    async def pressing(self, platform: str) -> AsyncIterator[Pressed]:
+        """One page button press: in flight for a graceful stop, counted, logged."""
+        pressed = Pressed(platform)
+        try:
+            async with self.work():
+                yield pressed
+        except BaseException:
+            pressed.outcome = "expired"
+            raise
+        finally:
+            self.record_press(pressed)
+
+    def record_press(self, pressed: "Pressed") -> None:
+        seconds = time.perf_counter() - pressed.started
+        command = self.label(pressed.command) if pressed.command else "unknown"
+        if self.metrics_on:
+            metrics.PRESSES.labels(pressed.platform, pressed.outcome).inc()
+        if self.logs_on:
+            log.info(
+                "%s press /%s %s in %.1f ms",
+                pressed.platform,
+                command,
+                pressed.outcome,
+                seconds * 1000,
+                extra={
+                    "platform": pressed.platform,
+                    "command": command,
+                    "outcome": pressed.outcome,
+                    "latency_ms": round(seconds * 1000, 2),
+                },
+            )
 
     def refused(self, platform: str, command: str) -> None:
         """A command that arrived while draining and was turned away."""

@@ -16,6 +16,8 @@ from bot.core.reply import Reply, ReplyKind
 from bot.web.passages import anchor
 
 SEARCH_COMMAND = "quote"
+TOPIC_QUERY = "topic"  # /?topic=ruling: the brief, previewed as that topic
+PASSAGE_QUERY = "passage"  # /sources/<id>?passage=p-...: the report, previewed as that passage
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,19 +51,29 @@ class SiteLinks:
 
 
 class PublicLinks:
-    """Stamps chat replies with links to the web pages under the operator's PUBLIC_URL."""
+    """Stamps chat replies with links to the web pages under the operator's PUBLIC_URL.
+
+    Each link names its topic or passage twice: in the query, which the server sees (so a
+    link posted in Discord or Slack unfurls with that topic's or passage's text, see
+    bot/web/previews.py), and in the fragment, where the browser scrolls.
+    """
 
     def __init__(self, public_url: str) -> None:
         self.base = public_url.rstrip("/")
 
     def passage(self, source_id: str, quote: str) -> str:
-        return f"{self.base}/sources/{percent_encode(source_id, safe='')}#{anchor(quote)}"
+        mark = anchor(quote)
+        source = percent_encode(source_id, safe="")
+        return f"{self.base}/sources/{source}?{PASSAGE_QUERY}={mark}#{mark}"
+
+    def topic(self, name: str) -> str:
+        return f"{self.base}/?{TOPIC_QUERY}={name}#{name}"
 
     def page(self, request: CommandRequest | None) -> str | None:
         if request is None:
             return None
         if request.command in TOPIC_COMMANDS:
-            return f"{self.base}/#{request.command}"
+            return self.topic(request.command)
         words = request.args.get("words", "")
         if request.command == SEARCH_COMMAND and words:
             return f"{self.base}/quote?q={percent_encode(words, safe='')}"

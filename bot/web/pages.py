@@ -12,11 +12,13 @@ import threading
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote as quote_path
 
 from cachetools import LRUCache
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
+from bot.commands.catalog import TOPIC_COMMANDS
 from bot.content.dates import format_day
 from bot.content.sources import ParagraphKind, Source
 from bot.core.binding import UsageError, bind
@@ -25,8 +27,9 @@ from bot.core.messages import PUBLIC_FLAG
 from bot.core.reply import Reply
 from bot.renderers.safety import clip
 from bot.web.brief import Brief, ClaimRef, build_brief
-from bot.web.links import SEARCH_COMMAND, SiteLinks
-from bot.web.passages import MarkedSource, Passage, mark_source
+from bot.web.links import PASSAGE_QUERY, SEARCH_COMMAND, TOPIC_QUERY, SiteLinks
+from bot.web.passages import MarkedSource, Passage, anchor, mark_source
+from bot.web.previews import Preview, Previews
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
@@ -47,6 +50,7 @@ KIND_NAMES = {
     ParagraphKind.CREDIT: "Credit line",
 }
 _CODE = re.compile(r"`([^`]+)`")
+_ANCHOR = re.compile(r"p-[0-9a-f]{12}")
 
 
 def code_spans(text: str) -> Markup:
@@ -133,11 +137,23 @@ class SourceView:
 class WebPages:
     """Renders pages and keeps them. Safe to call from worker threads (the server renders
     pages missing from the cache off the event loop).
+
+    Each page carries Open Graph tags (bot/web/previews.py): the brief, or the topic named by
+    ``?topic=``; a report, or the passage named by ``?passage=``. Only names that exist reach
+    the cache's keys, so the cache stays bounded whatever is asked.
     """
 
-    def __init__(self, dispatcher: Dispatcher, environment: Environment | None = None) -> None:
+    def __init__(
+        self,
+        dispatcher: Dispatcher,
+        environment: Environment | None = None,
+        *,
+        public_url: str | None = None,
+    ) -> None:
         self.dispatcher = dispatcher
         self.env = environment or build_environment()
+        self.public_url = public_url.rstrip("/") if public_url else None
+        self.previews = Previews(dispatcher)
         self._cache: LRUCache[Hashable, str] = LRUCache(CACHE_SIZE)  # guarded by _lock
         self._brief: tuple[Hashable, Brief] | None = None  # only the newest is ever needed
         self._lock = threading.Lock()
@@ -162,18 +178,43 @@ class WebPages:
             known = self._brief = (stamp, build_brief(self.dispatcher))
         return known[1]
 
-    def cached_index(self, links: SiteLinks) -> str | None:
-        return self._cached(("index", links, self._stamp()))
+    @staticmethod
+    def topic_named(name: str | None) -> str | None:
+        """``name`` if it is a topic of the brief (the index's ``?topic=``), else None."""
+        return name if name in TOPIC_COMMANDS else None
 
-    def cached_source(self, source_id: str, links: SiteLinks) -> str | None:
-        return self._cached(("source", source_id, links, self._stamp()))
+    def passage_named(self, source_id: str, mark: str | None) -> str | None:
+        """``mark`` if the brief cites such a passage of that report (``?passage=``), else None."""
+        if not mark or not _ANCHOR.fullmatch(mark):
+            return None
+        quotes = self.brief().quotes_by_source.get(source_id, ())
+        return mark if any(anchor(q) == mark for q in quotes) else None
 
-    def index(self, links: SiteLinks) -> str:
-        key = ("index", links, self._stamp())
+    def _og(self, preview: Preview | None, address: str) -> dict[str, str] | None:
+        if preview is None:
+            return None
+        og = {"title": preview.title, "description": preview.description}
+        if self.public_url:
+            og["url"] = self.public_url + address
+        return og
+
+    def cached_index(self, links: SiteLinks, topic: str | None = None) -> str | None:
+        return self._cached(("index", links, topic, self._stamp()))
+
+    def cached_source(
+        self, source_id: str, links: SiteLinks, passage: str | None = None
+    ) -> str | None:
+        return self._cached(("source", source_id, links, passage, self._stamp()))
+
+    def index(self, links: SiteLinks, topic: str | None = None) -> str:
+        topic = self.topic_named(topic)
+        key = ("index", links, topic, self._stamp())
         page = self._cached(key)
         if page is None:
             brief = self.brief()
             sources = self.dispatcher.store.current.sources
+            preview = (self.previews.topic(topic) if topic else None) or self.previews.home()
+            address = f"/?{TOPIC_QUERY}={topic}" if topic else "/"
             page = self._keep(
                 key,
                 self.env.get_template("index.html").render(
@@ -181,26 +222,40 @@ class WebPages:
                     brief=brief,
                     sources=list(sources.values()),
                     query_limit=self.query_limit(),
+                    og=self._og(preview, address),
                 ),
             )
         return page
 
-    def source(self, source_id: str, links: SiteLinks) -> str | None:
+    def source(self, source_id: str, links: SiteLinks, passage: str | None = None) -> str | None:
         """The report's page, or None when there is no such report."""
-        key = ("source", source_id, links, self._stamp())
+        passage = self.passage_named(source_id, passage)
+        key = ("source", source_id, links, passage, self._stamp())
         page = self._cached(key)
         if page is None:
             source = self.dispatcher.store.current.sources.get(source_id)
             if source is None:
                 return None
-            page = self._keep(key, self.render_source(source, self.brief(), links))
+            page = self._keep(key, self.render_source(source, self.brief(), links, passage))
         return page
 
-    def render_source(self, source: Source, brief: Brief, links: SiteLinks) -> str:
+    def render_source(
+        self, source: Source, brief: Brief, links: SiteLinks, passage: str | None = None
+    ) -> str:
         marked = mark_source(source, brief.quotes_by_source.get(source.id, ()))
         view = SourceView(source, marked, brief.claims_by_passage.get(source.id, {}))
+        preview = (
+            self.previews.passage(source.id, passage) if passage else None
+        ) or self.previews.source(source.id)
+        address = f"/sources/{quote_path(source.id, safe='')}" + (
+            f"?{PASSAGE_QUERY}={passage}" if passage else ""
+        )
         return self.env.get_template("source.html").render(
-            links=links, view=view, meta=source.meta, query_limit=self.query_limit()
+            links=links,
+            view=view,
+            meta=source.meta,
+            query_limit=self.query_limit(),
+            og=self._og(preview, address),
         )
 
     def query_limit(self) -> int:
@@ -220,14 +275,16 @@ class WebPages:
                 request = None
             if request is not None:
                 reply = self.dispatcher.run(dataclasses.replace(request, public=False))
+        preview = self.previews.search(query[: self.query_limit()]) if reply else None
         return self.env.get_template("quote.html").render(
             links=links,
             reply=reply,
             query=query[: self.query_limit()],
             query_limit=self.query_limit(),
+            og=self._og(preview, f"/quote?q={quote_path(query[: self.query_limit()], safe='')}"),
         )
 
     def not_found(self, links: SiteLinks) -> str:
         return self.env.get_template("not_found.html").render(
-            links=links, query_limit=self.query_limit()
+            links=links, query_limit=self.query_limit(), og=None
         )

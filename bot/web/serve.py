@@ -47,12 +47,14 @@ async def serve_web_until(
     port: int,
     reload_seconds: float,
     server_for: ServerFor | None = None,
+    public_url: str | None = None,
 ) -> None:
     """Serve on host:port until ``stop`` is set; reload content every ``reload_seconds`` (0:
     never). ``server_for`` makes the server (HOST and PORT are its own).
     """
+    app = build_web_app(dispatcher, public_url=public_url)
     if server_for is not None:
-        server = server_for(build_web_app(dispatcher))
+        server = server_for(app)
         await server.start()
         try:
             log.info("serving the brief on http://%s:%s/", host, server.port)
@@ -60,7 +62,7 @@ async def serve_web_until(
         finally:
             await server.stop()
         return
-    runner = web.AppRunner(build_web_app(dispatcher), access_log=None, **HANDLER_ARGS)
+    runner = web.AppRunner(app, access_log=None, **HANDLER_ARGS)
     await runner.setup()
     try:
         site = web.TCPSite(runner, host, port)
@@ -98,6 +100,7 @@ def serve_web(
     port: int,
     reload_seconds: float,
     server_for: ServerFor | None = None,
+    public_url: str | None = None,
 ) -> int:
     async def main() -> None:
         stop = asyncio.Event()
@@ -111,6 +114,7 @@ def serve_web(
             port=port,
             reload_seconds=reload_seconds,
             server_for=server_for,
+            public_url=public_url,
         )
 
     try:

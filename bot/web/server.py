@@ -12,7 +12,7 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from bot.core.dispatch import Dispatcher
-from bot.web.links import SiteLinks
+from bot.web.links import PASSAGE_QUERY, TOPIC_QUERY, SiteLinks
 from bot.web.pages import CSP_HEADER, STYLESHEET, WebPages
 
 PAGES_KEY = web.AppKey("web_pages", WebPages)
@@ -41,27 +41,32 @@ def _html(text: str, status: int = 200) -> web.Response:
     )
 
 
-def add_web_routes(app: web.Application, dispatcher: Dispatcher) -> WebPages:
+def add_web_routes(
+    app: web.Application, dispatcher: Dispatcher, *, public_url: str | None = None
+) -> WebPages:
     """Serve the brief (/), each report (/sources/<id>), search (/quote) and the stylesheet.
 
     Also renders the 404 page for any GET or HEAD that no route of ``app`` answers.
+    ``public_url`` (PUBLIC_URL) gives the pages' Open Graph tags their absolute address.
     """
-    pages = WebPages(dispatcher)
+    pages = WebPages(dispatcher, public_url=public_url)
     stylesheet = STYLESHEET.read_bytes()
 
     # A page is rendered once per content version and day; that first render (tens of ms
     # on a large brief) runs in a worker thread so the event loop never waits on it.
-    async def index(_request: web.Request) -> web.Response:
-        page = pages.cached_index(SERVED)
+    async def index(request: web.Request) -> web.Response:
+        topic = pages.topic_named(request.query.get(TOPIC_QUERY))  # previewed in the head
+        page = pages.cached_index(SERVED, topic)
         if page is None:
-            page = await asyncio.to_thread(pages.index, SERVED)
+            page = await asyncio.to_thread(pages.index, SERVED, topic)
         return _html(page)
 
     async def source(request: web.Request) -> web.Response:
         source_id = request.match_info["source_id"]
-        page = pages.cached_source(source_id, SOURCE_PAGE)
+        asked = request.query.get(PASSAGE_QUERY)  # previewed in the head; checked when rendered
+        page = pages.cached_source(source_id, SOURCE_PAGE, asked)
         if page is None:
-            page = await asyncio.to_thread(pages.source, source_id, SOURCE_PAGE)
+            page = await asyncio.to_thread(pages.source, source_id, SOURCE_PAGE, asked)
         if page is None:
             raise web.HTTPNotFound
         return _html(page)
@@ -92,8 +97,8 @@ def add_web_routes(app: web.Application, dispatcher: Dispatcher) -> WebPages:
     return pages
 
 
-def build_web_app(dispatcher: Dispatcher) -> web.Application:
+def build_web_app(dispatcher: Dispatcher, *, public_url: str | None = None) -> web.Application:
     """An application serving only the web pages (``python -m bot web``, tests, benchmarks)."""
     app = web.Application()
-    add_web_routes(app, dispatcher)
+    add_web_routes(app, dispatcher, public_url=public_url)
     return app

@@ -24,9 +24,9 @@ class Export:
     folder: Path
 
 
-def export_site(dispatcher: Dispatcher, folder: Path) -> Export:
+def export_site(dispatcher: Dispatcher, folder: Path, *, public_url: str | None = None) -> Export:
     """Write every page into ``folder``; report pages of sources no longer served are removed."""
-    pages = WebPages(dispatcher)
+    pages = WebPages(dispatcher, public_url=public_url)  # og:url with PUBLIC_URL
     sources_dir = folder / "sources"
     sources_dir.mkdir(parents=True, exist_ok=True)
     (folder / "static").mkdir(exist_ok=True)

@@ -75,9 +75,26 @@ def test_sources_lists_metadata_and_differences(dispatcher: Dispatcher) -> None:
     ]
     assert "Outlet: not stated" in listing[1].text
     assert "URL: not stated" in listing[1].text
-    assert "Published: Feb. 28, 2026;" in listing[0].text
+    assert 'Date: Feb. 28, 2026. The text shows only "date 2026-02-28"' in listing[0].text
     assert "Date: not stated; not before Feb. 26, 2026." in listing[1].text
     assert any(s.heading == "Where the reports differ" for s in reply.sections)
+
+
+def test_sources_says_what_the_text_shows(dispatcher: Dispatcher) -> None:
+    """Each part of a report's description is a sentence ("Thursday". once, never ".;"); the
+    printed date is not called a publication date the text never states; and Harry T.
+    Edwards is not called "the appeals judge" (neither report says he sat on the panel).
+    """
+    reply = dispatcher.run_line("/sources")
+    text = " ".join(f"{i.label or ''} {i.text}" for s in reply.sections for i in s.items)
+    assert '".;' not in text
+    assert '"Thursday". Dateline: WASHINGTON.' in text
+    assert "Published" not in text
+    assert "on the line that marks it as republished" in text
+    assert "appeals judge" not in text
+    assert "neither says in so many words that he sat on that panel" in text
+    who = dispatcher.run_line("/who Edwards").sections[0].items[0].text
+    assert "do not say in so many words that he sat on it" in who
 
 
 def test_quote_returns_ranked_verbatim_cited_sentences(dispatcher: Dispatcher) -> None:

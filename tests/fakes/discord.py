@@ -58,6 +58,12 @@ class FakeDiscord:
         # Interaction answers as users see them: {"token", "ephemeral", "embeds", "content"}.
         self.shown: list[dict[str, Any]] = []
         self._deferred: dict[str, bool] = {}  # interaction token -> ephemeral, until answered
+        # Messages made by interaction replies (type 4), by id, as buttons on them see them;
+        # which message each interaction made, and which one each press was on.
+        self.interaction_messages: dict[str, dict[str, Any]] = {}
+        self.message_of: dict[str, str] = {}
+        self._pressed: dict[str, str] = {}
+        self.updates: list[dict[str, Any]] = []  # UPDATE_MESSAGE (type 7) answers to presses
         self.messages: dict[str, list[dict[str, Any]]] = defaultdict(
             list
         )  # channel -> posted messages
@@ -172,8 +178,12 @@ class FakeDiscord:
         ephemeral = bool(data.get("flags", 0) & 64)
         if body["type"] == 5:  # deferred: "thinking...", visible as the flags say
             self._deferred[token] = ephemeral
+        elif body["type"] == 7:  # UPDATE_MESSAGE: the pressed message takes the new content
+            self._update_pressed(request.match_info["id"], data)
         else:
             self._show(token, ephemeral, data)
+            if body["type"] == 4:  # the reply is a message, which buttons can be pressed on
+                self._keep_message(request.match_info["id"], data)
         return _json(
             {
                 "interaction": {
@@ -184,6 +194,64 @@ class FakeDiscord:
                 }
             }
         )
+
+    def _keep_message(self, interaction_id: str, data: dict[str, Any]) -> None:
+        message = {
+            "id": self.snowflake(),
+            "channel_id": str(CHANNEL_ID),
+            "author": BOT_USER,
+            "content": data.get("content") or "",
+            "timestamp": "2026-03-10T00:00:00+00:00",
+            "edited_timestamp": None,
+            "tts": False,
+            "mention_everyone": False,
+            "mentions": [],
+            "mention_roles": [],
+            "attachments": [],
+            "embeds": data.get("embeds", []),
+            "components": data.get("components", []),
+            "pinned": False,
+            "type": 20,
+            "flags": data.get("flags", 0) or 0,
+        }
+        self.interaction_messages[message["id"]] = message
+        self.message_of[interaction_id] = message["id"]
+
+    def _update_pressed(self, interaction_id: str, data: dict[str, Any]) -> None:
+        message_id = self._pressed.get(interaction_id)
+        self.updates.append({"interaction": interaction_id, "message": message_id, **data})
+        message = self.interaction_messages.get(message_id or "")
+        if message is not None:
+            message.update(
+                embeds=data.get("embeds", message["embeds"]),
+                components=data.get("components", message["components"]),
+                edited_timestamp="2026-03-10T00:01:00+00:00",
+            )
+
+    async def press(
+        self,
+        message: dict[str, Any],
+        custom_id: str,
+        *,
+        user_id: str = "555555555555555555",
+        timeout: float = 5,
+        token: str | None = None,
+        shard: int = 0,
+    ) -> dict[str, Any]:
+        """Press the button ``custom_id`` on ``message`` (as kept in ``interaction_messages``,
+        or any message dict); return the interaction's callback body.
+        """
+        interaction_id = str(next(self._ids))
+        future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
+        self.callbacks[interaction_id] = future
+        self._pressed[interaction_id] = str(message["id"])
+        payload = interaction_payload(interaction_id, "", {}, SEND_AND_EMBED)
+        payload["type"] = 3  # MESSAGE_COMPONENT
+        payload["data"] = {"custom_id": custom_id, "component_type": 2}
+        payload["message"] = message
+        payload["member"]["user"]["id"] = user_id
+        await self._dispatch(token or self.token, "INTERACTION_CREATE", payload, shard=shard)
+        return await asyncio.wait_for(future, timeout)
 
     def _show(self, token: str, ephemeral: bool, body: dict[str, Any]) -> None:
         self.shown.append(
@@ -451,3 +519,12 @@ def interaction_payload(
         "context": 0,
         "attachment_size_limit": 8388608,
     }
+
+
+def custom_id_of(message: dict[str, Any], label: str) -> str:
+    """The custom_id of the button labelled ``label`` on a message."""
+    for row in message.get("components", []):
+        for button in row["components"]:
+            if button.get("label") == label and "custom_id" in button:
+                return str(button["custom_id"])
+    raise LookupError(label)

@@ -54,6 +54,9 @@ class FakeSlack:
         self._last_ts = 0.0
         self._windows: dict[str, list[float]] = defaultdict(list)
         self.responses: list[dict[str, Any]] = []  # bodies POSTed to response URLs
+        # The same, by response URL id (each button press gets its own URL: press_url()).
+        self.responses_by_id: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        self._responded = asyncio.Condition()
         self._last_by_channel: dict[str, float] = {}
         self.acks: dict[str, asyncio.Future[dict[str, Any]]] = {}
         self._outbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
@@ -279,8 +282,63 @@ class FakeSlack:
         return f"http://127.0.0.1:{self.port}/response/1"
 
     async def _response_url(self, request: web.Request) -> web.Response:
-        self.responses.append(await request.json())
+        body = await request.json()
+        self.responses.append(body)
+        self.responses_by_id[request.match_info["id"]].append(body)
+        async with self._responded:
+            self._responded.notify_all()
         return web.Response(text="ok")
+
+    def press_url(self, name: str) -> str:
+        """A response URL of its own, as Slack gives each interaction one."""
+        return f"http://127.0.0.1:{self.port}/response/{name}"
+
+    async def responses_to(
+        self, name: str, count: int = 1, timeout: float = 5
+    ) -> list[dict[str, Any]]:
+        """The first ``count`` bodies the app POSTed to ``press_url(name)``, waiting for them."""
+        async with self._responded:
+            await asyncio.wait_for(
+                self._responded.wait_for(lambda: len(self.responses_by_id[name]) >= count),
+                timeout,
+            )
+        return self.responses_by_id[name][:count]
+
+    async def press(
+        self,
+        action: dict[str, Any],
+        *,
+        message: dict[str, Any] | None = None,
+        user_id: str = "U1",
+        timeout: float = 5,
+    ) -> str:
+        """Press a button over Socket Mode (``message``: the pressed in-channel message;
+        None: an ephemeral one). Returns the name of the press's response URL once acked.
+        """
+        name = f"press-{next(self._ids)}"
+        payload = block_actions_payload(
+            action, response_url=self.press_url(name), message=message, user_id=user_id
+        )
+        await self._push("interactive", payload, timeout)
+        return name
+
+    async def push_event(self, callback: dict[str, Any], timeout: float = 5) -> dict[str, Any]:
+        """An Events API callback (event_payload()) over Socket Mode; returns the app's ack."""
+        return await self._push("events_api", callback, timeout)
+
+    async def _push(self, kind: str, payload: dict[str, Any], timeout: float) -> dict[str, Any]:
+        envelope_id = f"env-{next(self._ids)}"
+        future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
+        self.acks[envelope_id] = future
+        await self._outbox.put(
+            {
+                "envelope_id": envelope_id,
+                "type": kind,
+                "accepts_response_payload": False,
+                "payload": payload,
+            }
+        )
+        return await asyncio.wait_for(future, timeout)
 
     def _land(self, channel: str, args: dict[str, Any], team: str) -> str:
         ts = self._ts()
@@ -451,3 +509,61 @@ def event_payload(
             }
         ],
     }
+
+
+def button_of(payload: dict[str, Any], label: str) -> dict[str, Any]:
+    """The button labelled ``label`` in a message payload's actions block."""
+    for block in payload["blocks"]:
+        if block["type"] == "actions":
+            for element in block["elements"]:
+                if element["text"]["text"] == label:
+                    return dict(element)
+    raise LookupError(label)
+
+
+def block_actions_payload(
+    action: dict[str, Any],
+    *,
+    response_url: str,
+    message: dict[str, Any] | None = None,
+    user_id: str = "U1",
+    team_id: str = "T1",
+    channel_id: str = "C1",
+) -> dict[str, Any]:
+    """What Slack sends when a button is pressed: ``action`` is the button's element as the
+    app drew it; ``message`` the pressed message when it is in the channel (Slack sends no
+    message for an ephemeral one, only its container).
+    """
+    ts = "1700000000.000200"
+    payload: dict[str, Any] = {
+        "type": "block_actions",
+        "user": {"id": user_id, "username": "ann", "name": "ann", "team_id": team_id},
+        "api_app_id": "A1",
+        "token": "legacy-verification-token",
+        "container": {
+            "type": "message",
+            "message_ts": ts,
+            "channel_id": channel_id,
+            "is_ephemeral": message is None,
+        },
+        "trigger_id": "1.2.3",
+        "team": {"id": team_id, "domain": "test"},
+        "enterprise": None,
+        "is_enterprise_install": False,
+        "channel": {"id": channel_id, "name": "general"},
+        "response_url": response_url,
+        "actions": [
+            {
+                "action_id": action["action_id"],
+                "block_id": "pages",
+                "text": action.get("text", {"type": "plain_text", "text": "?"}),
+                "type": "button",
+                "action_ts": "1700000000.000300",
+                **({"value": action["value"]} if "value" in action else {}),
+            }
+        ],
+        "state": {"values": {}},
+    }
+    if message is not None:
+        payload["message"] = {"type": "message", "ts": ts, "bot_id": "BBOT", **message}
+    return payload

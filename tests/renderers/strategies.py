@@ -80,3 +80,45 @@ def replies(draw: st.DrawFn) -> Reply:
         public=draw(st.booleans()),
         footer=draw(st.none() | _text),
     )
+
+
+# Text that cannot pass for a marker ("[3]") when the tests read markers back from a payload.
+_PROSE = st.characters(blacklist_characters="[]\\", blacklist_categories=("Cs",))
+
+
+@st.composite
+def cited_replies(draw: st.DrawFn) -> Reply:
+    """Replies as commands make them: citations numbered 1..n, every marker one of them."""
+    count = draw(st.integers(0, 80))
+    citations = tuple(
+        Citation(
+            n,
+            draw(st.sampled_from(["epoch-times", "washington-report"])),
+            draw(st.text(_PROSE, min_size=1, max_size=60)),
+            draw(st.text(_PROSE, min_size=1, max_size=450)),
+            draw(st.none() | st.just(f"https://brief.example.org/sources/x?passage=p-{n:012x}")),
+        )
+        for n in range(1, count + 1)
+    )
+    cites = st.lists(st.integers(1, count), max_size=6).map(tuple) if count else st.just(())
+    items = st.builds(
+        Item,
+        text=st.text(_PROSE, min_size=1, max_size=700),
+        label=st.none() | st.text(_PROSE, min_size=1, max_size=80),
+        cites=cites,
+    )
+    sections = st.builds(
+        Section,
+        heading=st.none() | st.text(_PROSE, min_size=1, max_size=80),
+        items=st.lists(items, min_size=1, max_size=12).map(tuple),
+    )
+    return Reply(
+        title=draw(st.text(_PROSE, min_size=1, max_size=120)),
+        sections=draw(st.lists(sections, max_size=8).map(tuple)),
+        citations=citations,
+        as_of=AsOf(date(2026, 2, 28)),
+        warnings=draw(st.lists(st.text(_PROSE, max_size=200), max_size=2).map(tuple)),
+        command=draw(st.sampled_from(["ruling", "who", "quote"])),
+        args=draw(st.sampled_from([(), (("name", "Romo"),), (("words", "x " * 80),)])),
+        url=draw(st.none() | st.just("https://brief.example.org/?topic=ruling#ruling")),
+    )

@@ -83,7 +83,7 @@ def test_slack_links_each_citation_and_the_reply_within_limits(
     for citation in reply.citations:
         assert by_text[f"[{citation.number}]"] == citation.url
         assert citation.url
-        assert citation.url.startswith(f"{BASE}/sources/{citation.source_id}#p-")
+        assert citation.url.startswith(f"{BASE}/sources/{citation.source_id}?passage=p-")
     assert reply.url in {url for url, _ in links}
 
 
@@ -195,8 +195,9 @@ async def test_slack_over_http_replies_with_the_links(settings: Settings, tmp_pa
             ) as resp,
         ):
             payload = await resp.json()
-        assert f"<{BASE}/sources/epoch-times#p-" in str(payload["blocks"])
-        assert f"<{BASE}/#ruling|" in str(payload["blocks"])
+        assert f"<{BASE}/sources/epoch-times?passage=p-" in str(payload["blocks"])
+        web = [e for b in payload["blocks"] if b["type"] == "actions" for e in b["elements"]]
+        assert web[-1]["url"] == f"{BASE}/?topic=ruling#ruling"  # the "Open on the web" button
     finally:
         await runner.stop()
         await fake.stop()
@@ -226,7 +227,7 @@ async def test_discord_gateway_interaction_gets_the_links(
     try:
         await asyncio.wait_for(fake_discord.identified.wait(), 10)
         data = (await fake_discord.interact("numbers"))["data"]
-        assert data["embeds"][0]["url"] == f"{BASE}/#numbers"
+        assert data["embeds"][0]["url"] == f"{BASE}/?topic=numbers#numbers"
         sources = "\n".join(e.get("description", "") for e in data["embeds"][1:])
         assert f"\\[[1]({BASE}/sources/" in sources
     finally:

@@ -13,7 +13,6 @@ and the reply follows as a public follow-up.
 
 import asyncio
 import logging
-from functools import lru_cache
 from typing import Any
 
 import discord
@@ -21,7 +20,10 @@ import discord
 from bot.core.dispatch import Dispatcher
 from bot.core.registry import Command, CommandRequest, User
 from bot.core.reply import Reply
-from bot.renderers.discord import render_discord
+from bot.platforms.discord.pages import page_message
+from bot.platforms.limits import UserLimiter, slow_down
+from bot.platforms.presses import paged_reply
+from bot.renderers.pages import Paged, single
 from bot.service.observe import DRAINING_TEXT, Observer
 
 log = logging.getLogger(__name__)
@@ -51,11 +53,6 @@ def to_request(
     )
 
 
-@lru_cache(maxsize=512)  # the dispatcher hands back the same Reply until content changes
-def embeds_for(reply: Reply) -> list[discord.Embed]:
-    return [discord.Embed.from_dict(embed) for embed in render_discord(reply)["embeds"]]
-
-
 def may_reply_privately(command: Command | None) -> bool:
     """Whether the reply may be private-only (``Reply.private_only``, e.g. /recap preview):
     such replies concern who asks or the channel's own state, which is what commands marked
@@ -65,9 +62,15 @@ def may_reply_privately(command: Command | None) -> bool:
 
 
 async def send_reply(
-    interaction: discord.Interaction, reply: Reply, *, deferred_privately: bool = False
+    interaction: discord.Interaction,
+    reply: Reply,
+    paged: Paged | None = None,
+    *,
+    deferred_privately: bool = False,
 ) -> None:
-    embeds = embeds_for(reply)
+    """Page 1 of ``paged`` (default: the whole reply as one page), with its buttons."""
+    embeds, view = page_message(paged or single(reply), 1)
+    with_view: dict[str, Any] = {"view": view} if view is not None else {}
     ephemeral = not reply.public
     if interaction.response.is_done():
         if deferred_privately and reply.public:
@@ -76,17 +79,18 @@ async def send_reply(
                 content=POSTED_FOR_THE_CHANNEL, allowed_mentions=NO_MENTIONS
             )
         await interaction.followup.send(
-            embeds=embeds, ephemeral=ephemeral, allowed_mentions=NO_MENTIONS
+            embeds=embeds, ephemeral=ephemeral, allowed_mentions=NO_MENTIONS, **with_view
         )
     else:
         await interaction.response.send_message(
-            embeds=embeds, ephemeral=ephemeral, allowed_mentions=NO_MENTIONS
+            embeds=embeds, ephemeral=ephemeral, allowed_mentions=NO_MENTIONS, **with_view
         )
 
 
 async def respond(
     dispatcher: Dispatcher,
     observer: Observer,
+    limiter: UserLimiter,
     interaction: discord.Interaction,
     command: str,
     args: dict[str, Any],
@@ -96,6 +100,13 @@ async def respond(
         observer.refused("discord", command)
         await interaction.response.send_message(
             DRAINING_TEXT, ephemeral=True, allowed_mentions=NO_MENTIONS
+        )
+        return
+    wait = limiter.wait("discord", str(interaction.user.id))
+    if wait:  # one person asking too fast: told privately, nothing runs
+        observer.limited("discord", command)
+        await interaction.response.send_message(
+            slow_down(wait), ephemeral=True, allowed_mentions=NO_MENTIONS
         )
         return
     async with observer.serving("discord", command) as served:
@@ -112,7 +123,8 @@ async def respond(
                 await interaction.response.defer(ephemeral=deferred_privately, thinking=True)
             reply = await work
         served.replied(reply)
-        await send_reply(interaction, reply, deferred_privately=deferred_privately)
+        paged = paged_reply(dispatcher, reply)
+        await send_reply(interaction, reply, paged, deferred_privately=deferred_privately)
 
 
 async def apologise(interaction: discord.Interaction, error: Exception) -> None:

@@ -23,9 +23,11 @@ from discord.http import Route
 from bot.core.dispatch import Dispatcher
 from bot.logs import say
 from bot.platforms.discord.poster import DiscordPoster
+from bot.platforms.discord.presses import on_component, press_answerer
 from bot.platforms.discord.sync import sync_commands
 from bot.platforms.discord.tree import build_tree
 from bot.platforms.errors import StartError
+from bot.platforms.limits import UserLimiter
 from bot.service.http import Mount
 from bot.service.metrics import record_rate_limited
 from bot.service.observe import Observer
@@ -109,7 +111,12 @@ class CaseBriefClient(discord.AutoShardedClient):
             intents=intents, allowed_mentions=discord.AllowedMentions.none(), **sharding
         )
         self.settings = settings
-        self.tree = build_tree(self, dispatcher, observer)
+        observer = observer or Observer(commands=[c.name for c in dispatcher.registry])
+        # One allowance per person for commands and page buttons alike.
+        limiter = UserLimiter(settings.user_rate_per_minute, settings.user_rate_burst)
+        self.tree = build_tree(self, dispatcher, observer, limiter)
+        # Page buttons of any message, from any run or instance: answered by their id alone.
+        self.press = press_answerer(dispatcher, observer, limiter)
         self.synced: list[str] = []
 
     @property
@@ -126,6 +133,10 @@ class CaseBriefClient(discord.AutoShardedClient):
         )
         if self.syncs_commands:
             self.synced = await sync_commands(self, self.tree, self.settings.discord_guild_ids)
+
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        """Component interactions: page button presses (slash commands go to the tree)."""
+        await on_component(self.press, interaction)
 
     async def before_identify_hook(
         self,

@@ -16,6 +16,7 @@ from discord import app_commands
 from bot.core.dispatch import Dispatcher
 from bot.core.registry import Command, Option, OptionKind
 from bot.platforms.discord.respond import apologise, respond
+from bot.platforms.limits import UserLimiter
 from bot.renderers.safety import clip
 from bot.service.observe import Observer
 
@@ -117,11 +118,18 @@ class _Tree(app_commands.CommandTree[Any]):
 
 
 def build_tree(
-    client: discord.Client, dispatcher: Dispatcher, observer: Observer | None = None
+    client: discord.Client,
+    dispatcher: Dispatcher,
+    observer: Observer | None = None,
+    limiter: UserLimiter | None = None,
 ) -> app_commands.CommandTree[Any]:
+    """The command tree; ``limiter`` is shared with the page buttons (default: no limit)."""
     tree = _Tree(client)
     answer: Answer = partial(
-        respond, dispatcher, observer or Observer(commands=[c.name for c in dispatcher.registry])
+        respond,
+        dispatcher,
+        observer or Observer(commands=[c.name for c in dispatcher.registry]),
+        limiter or UserLimiter(0, 1),
     )
     for command in dispatcher.registry:
         tree.add_command(app_command(answer, command))

@@ -7,6 +7,7 @@ the core's neutral Reply -> a Block Kit ack (renderers.slack).
 import asyncio
 import dataclasses
 import logging
+import re
 import time
 from collections.abc import Awaitable, Callable
 from http import HTTPStatus
@@ -32,10 +33,16 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.core.dispatch import Dispatcher
 from bot.core.registry import User
 from bot.core.reply import Reply
-from bot.renderers.slack import render_slack
+from bot.platforms.limits import UserLimiter, slow_down
+from bot.platforms.presses import paged_reply
+from bot.platforms.slack.presses import press_handler, slack_page
+from bot.platforms.slack.responses import ResponseUrls
+from bot.platforms.slack.unfurl import unfurl_handler
+from bot.renderers.buttons import PREFIX as BUTTON_PREFIX
 from bot.service.metrics import record_rate_limited
 from bot.service.observe import DRAINING_TEXT, Observer
 from bot.settings import Settings
+from bot.web.previews import Previews
 
 log = logging.getLogger(__name__)
 ACK_WITHIN_SECONDS = 2.0
@@ -171,10 +178,12 @@ def build_slack_app(
     settings: Settings,
     dispatcher: Dispatcher,
     observer: Observer | None = None,
+    responses: ResponseUrls | None = None,
     **app_options: Any,  # noqa: ANN401 - AsyncApp's keyword arguments, typed there
 ) -> AsyncApp:
     """The Bolt app; ``app_options`` reach AsyncApp (e.g. an authorize function or an
-    installation store instead of the single bot token).
+    installation store instead of the single bot token). ``responses`` answers page buttons
+    (its owner closes it; SlackRunner does).
     """
     secret = (
         settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
@@ -194,6 +203,7 @@ def build_slack_app(
     )
     observer = observer or Observer(commands=[c.name for c in dispatcher.registry])
     admin_check = AdminCheck(settings)
+    limiter = UserLimiter(settings.user_rate_per_minute, settings.user_rate_burst)
     for command in dispatcher.registry:
         app.command(f"/{command.name}")(
             _handler(
@@ -201,10 +211,24 @@ def build_slack_app(
                 dispatcher,
                 observer,
                 admin_check if command.needs_admin else None,
+                limiter,
                 slow=command.slow,
             )
         )
+    # Page buttons (Previous, Next, Sources, and the web link's click, which needs an ack).
+    app.action(re.compile(rf"^{re.escape(BUTTON_PREFIX)}:"))(
+        press_handler(dispatcher, observer, limiter, responses or ResponseUrls())
+    )
+    if settings.public_url:  # links to the published brief unfurl with their passage
+        app.event("link_shared")(unfurl_handler(Previews(dispatcher), settings.public_url))
     return app
+
+
+def first_page(dispatcher: Dispatcher, reply: Reply) -> dict[str, Any]:
+    """What a command's reply is sent as: page 1 with its buttons (the whole reply when no
+    button could ask for it again).
+    """
+    return slack_page(paged_reply(dispatcher, reply), 1)
 
 
 def _handler(
@@ -212,6 +236,7 @@ def _handler(
     dispatcher: Dispatcher,
     observer: Observer,
     admin_check: AdminCheck | None,
+    limiter: UserLimiter,
     *,
     slow: bool = False,
 ) -> Callable[..., Awaitable[None]]:
@@ -222,8 +247,13 @@ def _handler(
             observer.refused("slack", name)
             await ack(response_type="ephemeral", text=DRAINING_TEXT)
             return
+        user_id = str(command.get("user_id", ""))
+        wait = limiter.wait("slack", user_id)
+        if wait:  # one person asking too fast: told privately, nothing runs
+            observer.limited("slack", name)
+            await ack(response_type="ephemeral", text=slow_down(wait))
+            return
         async with observer.serving("slack", name) as served:
-            user_id = str(command.get("user_id", ""))
 
             def run(*, is_admin: bool) -> Reply:
                 user = User(id=user_id, name=str(command.get("user_name", "")), is_admin=is_admin)
@@ -253,7 +283,7 @@ def _handler(
             if not slow and admin_check is None:  # sub-millisecond: answer in the ack itself
                 reply = run(is_admin=False)
                 served.replied(reply)
-                await ack(**render_slack(reply))
+                await ack(**first_page(dispatcher, reply))
                 return
             # Slack wants the ack within 3 s: acknowledge first if the work is not done by then,
             # and deliver the reply through the response URL.
@@ -262,12 +292,12 @@ def _handler(
             if done:
                 reply = work.result()
                 served.replied(reply)
-                await ack(**render_slack(reply))
+                await ack(**first_page(dispatcher, reply))
                 return
             await ack(response_type="ephemeral", text=WORKING)
             reply = await work
             served.replied(reply)
-            await respond(**render_slack(reply))
+            await respond(**first_page(dispatcher, reply))
 
     on_command.__name__ = f"slack_{name}"
     return on_command

@@ -7,6 +7,10 @@ from bot.core.registry import Registry
 
 APP_NAME = "Case Brief"
 DESCRIPTION = "Source-cited, verified facts on the IRS-ICE taxpayer-data ruling."
+# Links to the published brief (PUBLIC_URL) are unfurled: reading them needs `links:read`,
+# attaching the preview `links:write`; Slack sends `link_shared` for the `unfurl_domains`.
+UNFURL_SCOPES = ("links:read", "links:write")
+UNFURL_EVENTS = ("link_shared",)
 # Slash commands answered through the ack need only `commands`; posting scheduled recaps
 # needs `chat:write`; telling workspace admins apart needs `users:read`; checking after a
 # crash whether a recap already landed needs the history of the channels it posts to.
@@ -17,12 +21,18 @@ OAUTH_REDIRECT_PATH = "/slack/oauth_redirect"  # Bolt's default, served by bot.p
 
 
 def build_manifest(
-    registry: Registry, *, request_url: str | None = None, oauth: bool = False
+    registry: Registry,
+    *,
+    request_url: str | None = None,
+    oauth: bool = False,
+    public_url: str | None = None,
 ) -> dict[str, Any]:
     """Socket Mode unless ``request_url`` (https://host/slack/events) is given.
 
     ``oauth``: installable in any workspace (needs ``request_url``): the OAuth redirect URL on the
-    same host, the uninstall events, and rotating tokens.
+    same host, the uninstall events, and rotating tokens. ``public_url`` (PUBLIC_URL): links to
+    the published brief unfurl (its domain, the ``links:*`` scopes, the ``link_shared`` event).
+    Interactivity is always on: page buttons (Previous, Next, Sources) answer presses.
     """
     if oauth and not request_url:
         msg = "installs to many workspaces are served over HTTP: give the URL of /slack/events"
@@ -53,15 +63,27 @@ def build_manifest(
             "token_rotation_enabled": False,
         },
     }
+    # Button presses come to the same URL as commands (HTTP mode) or over the socket.
+    manifest["settings"]["interactivity"] = (
+        {"is_enabled": True, "request_url": request_url} if request_url else {"is_enabled": True}
+    )
+    events: list[str] = []
+    if public_url:
+        manifest["features"]["unfurl_domains"] = [urlsplit(public_url).hostname]
+        manifest["oauth_config"]["scopes"]["bot"] += list(UNFURL_SCOPES)
+        events += UNFURL_EVENTS
+    if oauth and request_url:
+        events += REMOVAL_EVENTS
+    if events:
+        subscriptions: dict[str, Any] = {"bot_events": events}
+        if request_url:
+            subscriptions = {"request_url": request_url, **subscriptions}
+        manifest["settings"]["event_subscriptions"] = subscriptions
     if oauth and request_url:
         origin = urlsplit(request_url)
         manifest["oauth_config"]["redirect_urls"] = [
             f"{origin.scheme}://{origin.netloc}{OAUTH_REDIRECT_PATH}"
         ]
-        manifest["settings"]["event_subscriptions"] = {
-            "request_url": request_url,
-            "bot_events": list(REMOVAL_EVENTS),
-        }
         manifest["settings"]["token_rotation_enabled"] = (
             True  # Bolt refreshes each workspace's token
         )

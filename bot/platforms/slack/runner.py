@@ -22,6 +22,7 @@ from bot.platforms.slack.app import build_slack_app
 from bot.platforms.slack.http import EVENTS_PATH, Handler, events_handler
 from bot.platforms.slack.oauth import SlackOAuth, add_oauth_routes
 from bot.platforms.slack.poster import SlackPoster
+from bot.platforms.slack.responses import ResponseUrls
 from bot.recaps.service import RecapService
 from bot.service.http import HttpServer, Mount, build_http_app
 from bot.service.observe import Observer
@@ -70,10 +71,12 @@ class SlackRunner:
             if settings.slack_oauth
             else None
         )
+        self.responses = ResponseUrls()  # page button answers: one kept-alive session
         self.app = build_slack_app(
             settings,
             dispatcher,
             self.observer,
+            self.responses,
             **(self.oauth.app_arguments() if self.oauth else {}),
         )
         if self.oauth is not None:
@@ -255,3 +258,4 @@ class SlackRunner:
             self._server = None
         if self.oauth is not None:
             await self.oauth.close()
+        await self.responses.close()
