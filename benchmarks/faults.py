@@ -12,6 +12,7 @@ Everything runs as `python -m bot` subprocesses in temporary folders (PYTHONPATH
 import argparse
 import hashlib
 import hmac
+import http.server
 import json
 import os
 import shutil
@@ -20,6 +21,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -100,6 +102,27 @@ def sign(body: bytes, ts: str | None = None) -> dict[str, str]:
     return {"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": f"v0={digest}"}
 
 
+def answering_api() -> str:
+    """A local URL answering 200 to anything: SLACK_API_URL must answer at start (issue 16)."""
+
+    class Answer(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(b'{"ok": true}')
+
+        def do_POST(self) -> None:
+            self.do_GET()
+
+        def log_message(self, *_args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Answer)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_address[1]}/api/"
+
+
 def requests(root: Path, tmp: Path) -> list[tuple[str, str]]:
     port = free_port()
     log = tmp / "requests.log"  # a file, not a pipe: a pipe nobody reads would stall the server
@@ -112,7 +135,7 @@ def requests(root: Path, tmp: Path) -> list[tuple[str, str]]:
             root,
             SLACK_BOT_TOKEN="xoxb-fault-run",
             SLACK_SIGNING_SECRET=SECRET,
-            SLACK_API_URL="http://127.0.0.1:1/api/",
+            SLACK_API_URL=answering_api(),
             HOST="127.0.0.1",
             PORT=str(port),
             LOG_LEVEL="INFO",
@@ -252,6 +275,7 @@ def settings(root: Path, tmp: Path) -> list[tuple[str, str]]:
         "SLACK_SIGNING_SECRET": SECRET,
         "PORT": "0",
         "DATABASE_URL": f"sqlite:///{tmp / 'settings.sqlite3'}",
+        "SLACK_API_URL": answering_api(),
     }
     held = socket.socket()
     held.bind(("127.0.0.1", 0))

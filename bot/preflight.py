@@ -5,11 +5,14 @@ or None. They touch the outside world (DNS, a socket, the file system, the netwo
 they run once in ``main``, before any event loop, and only for the commands that need them.
 """
 
+import json
 import socket
 import sqlite3
 import tempfile
 import urllib.error
 import urllib.request
+from collections.abc import Callable
+from http import HTTPStatus
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
@@ -17,47 +20,97 @@ from bot.platforms.errors import bind_problem
 from bot.settings import Settings
 from bot.storage.urls import check_database_url as check_url_form
 
-DISCORD_TIMEOUT_SECONDS = 5.0
+API_TIMEOUT_SECONDS = 5.0
+DISCORD_TIMEOUT_SECONDS = API_TIMEOUT_SECONDS
 
 
-def check_listen(host: str, port: int) -> str | None:
-    """HOST resolves to an address of this machine and PORT is free there."""
+def check_listen(host: str, port: int, prefix: str = "") -> str | None:
+    """HOST resolves to an address of this machine and PORT is free there (``prefix``
+    "OPS_": the operator listener's OPS_HOST and OPS_PORT).
+    """
     try:
         infos = socket.getaddrinfo(
             host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
         )
     except (socket.gaierror, UnicodeError) as error:
         reason = error.strerror if isinstance(error, socket.gaierror) else "not a valid host name"
-        return f"Invalid setting HOST: {host!r} does not resolve ({reason})"
+        return f"Invalid setting {prefix}HOST: {host!r} does not resolve ({reason})"
     family, kind, proto, _, address = infos[0]
     try:
         with socket.socket(family, kind, proto) as probe:
             probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as aiohttp binds
             probe.bind(address)
     except OSError as error:
-        return bind_problem(error, host, port)
+        return bind_problem(error, host, port, prefix)
     return None
 
 
-def check_discord_api(url: str, timeout: float = DISCORD_TIMEOUT_SECONDS) -> str | None:
-    """DISCORD_API_URL answers HTTP at all (any status): a typo'd or dead host fails here, not
-    later.
+def _answers(url: str, variable: str, timeout: float) -> str | None:
+    """``url`` answers HTTP at all (any status counts): a typo'd or dead host fails here, in
+    one line naming the variable, not later in a library's traceback.
     """
-    gateway = url.rstrip("/") + "/gateway"
     host = urlsplit(url).netloc
-    # Straight to the host, as discord.py connects (its aiohttp session ignores *_proxy variables).
+    # Straight to the host, as the chat libraries connect (their aiohttp sessions ignore the
+    # *_proxy variables).
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
     try:
-        with opener.open(gateway, timeout=timeout):
+        with opener.open(url, timeout=timeout):
             pass
     except urllib.error.HTTPError:
         return None  # it answered
     except (urllib.error.URLError, OSError, ValueError) as error:
         reason = getattr(error, "reason", error)
         return (
-            f"Invalid setting DISCORD_API_URL: no answer from {host} ({reason}); check the URL and "
-            f"the network"
+            f"Invalid setting {variable}: no answer from {host} ({reason}); check the URL and "
+            "the network"
         )
+    return None
+
+
+def check_discord_api(url: str, timeout: float = API_TIMEOUT_SECONDS) -> str | None:
+    """DISCORD_API_URL answers (GET .../gateway)."""
+    return _answers(url.rstrip("/") + "/gateway", "DISCORD_API_URL", timeout)
+
+
+def check_slack_api(url: str, timeout: float = API_TIMEOUT_SECONDS) -> str | None:
+    """SLACK_API_URL answers (GET .../api.test, Slack's method for exactly this)."""
+    return _answers(url.rstrip("/") + "/api.test", "SLACK_API_URL", timeout)
+
+
+def check_discord_guilds(
+    url: str, token: str, guild_ids: list[int], timeout: float = API_TIMEOUT_SECONDS
+) -> str | None:
+    """Discord lets this bot manage its commands in every guild of DISCORD_GUILD_IDS (the bot
+    must be in the server, invited with the applications.commands scope): the sync would
+    otherwise fail after login, in discord.py's traceback. A token Discord rejects is left
+    to the login, which names DISCORD_TOKEN; no answer at all, to ``check_discord_api``.
+    """
+    base = url.rstrip("/")
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    headers = {"Authorization": f"Bot {token}", "User-Agent": "DiscordBot (case-brief-bot, 1)"}
+
+    def get(path: str) -> bytes:
+        request = urllib.request.Request(base + path, headers=headers)  # noqa: S310 - http(s) only (the setting's pattern)
+        with opener.open(request, timeout=timeout) as response:
+            body: bytes = response.read()
+            return body
+
+    try:
+        application = json.loads(get("/oauth2/applications/@me"))["id"]
+    except (urllib.error.URLError, OSError, ValueError, KeyError, TypeError):
+        return None
+    for guild in guild_ids:
+        try:
+            get(f"/applications/{application}/guilds/{guild}/commands")
+        except urllib.error.HTTPError as error:
+            if error.code in (HTTPStatus.FORBIDDEN, HTTPStatus.NOT_FOUND):
+                return (
+                    f"Invalid setting DISCORD_GUILD_IDS: Discord refused guild {guild} "
+                    f"(HTTP {error.code}); add the bot to that server with the "
+                    "applications.commands scope (the invite URL), or remove the id"
+                )
+        except (urllib.error.URLError, OSError):
+            return None
     return None
 
 
@@ -109,15 +162,23 @@ def listens(settings: Settings) -> bool:
 
 def start_problems(settings: Settings, *, serving: bool, database: bool) -> list[str]:
     """Every start-up problem for a command that serves chat platforms and/or uses the database."""
-    problems = []
-    if serving and listens(settings) and (problem := check_listen(settings.host, settings.port)):
-        problems.append(problem)
-    if (
-        serving
-        and settings.discord_configured
-        and (problem := check_discord_api(settings.discord_api_url))
-    ):
-        problems.append(problem)
+    checks: list[Callable[[], str | None]] = []
+    if serving and listens(settings):
+        checks.append(lambda: check_listen(settings.host, settings.port))
+        if settings.ops_port is not None:
+            checks.append(lambda: check_listen(settings.ops_host, settings.ops_port or 0, "OPS_"))
+    if serving and settings.slack_configured:
+        checks.append(lambda: check_slack_api(settings.slack_api_url))
+    if serving and settings.discord_configured:
+        checks.append(lambda: check_discord_api(settings.discord_api_url))
+        if settings.discord_guild_ids and settings.discord_token is not None:
+            token = settings.discord_token.get_secret_value()
+            checks.append(
+                lambda: check_discord_guilds(
+                    settings.discord_api_url, token, list(settings.discord_guild_ids)
+                )
+            )
+    problems = [problem for check in checks if (problem := check())]
     if database and (reason := check_database_url(settings.database_url)):
         problems.append(f"Invalid setting DATABASE_URL: {reason}")
     return problems

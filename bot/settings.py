@@ -60,6 +60,27 @@ _SLACK_TOKEN_KINDS = {
     "slack_bot_token": ("xoxb-", "a bot token"),
     "slack_app_token": ("xapp-", "an app-level token"),
 }
+# Every credential, checked alike (and masked in every log line, with DATABASE_URL's password).
+SECRETS = (
+    "slack_bot_token",
+    "slack_signing_secret",
+    "slack_app_token",
+    "slack_client_secret",
+    "slack_token_encryption_key",
+    "discord_token",
+)
+_SNOWFLAKE_MAX = 2**64 - 1  # Discord ids are unsigned 64-bit
+
+
+def _credential_problem(value: str) -> str | None:
+    """Whitespace never belongs in a token, secret or client ID: a copy-paste slip that would
+    otherwise fail on first use (every install, every request) instead of at start.
+    """
+    if not value.strip():
+        return "is empty or only spaces; set it, or remove the line"
+    if any(c.isspace() for c in value):
+        return "contains spaces or a line break, which no credential has; copy it again"
+    return None
 
 
 class Settings(BaseSettings):
@@ -76,7 +97,8 @@ class Settings(BaseSettings):
     seeds_dir: Path = ROOT / "seeds"
     summaries_dir: Path = ROOT / "summaries"
     stale_after_days: int = Field(default=30, ge=0, le=3650)
-    content_reload_seconds: float = Field(default=5.0, ge=0)  # 0 turns watching off
+    # 0 turns watching off
+    content_reload_seconds: float = Field(default=5.0, ge=0, le=86400, allow_inf_nan=False)
     log_level: str = Field(default="INFO", pattern=r"(?i)^(DEBUG|INFO|WARNING|ERROR)$")
     log_format: Literal["text", "json"] = "text"  # json: one object per line, for log pipelines
 
@@ -98,16 +120,20 @@ class Settings(BaseSettings):
 
     # Discord
     discord_token: SecretStr | None = None
-    discord_guild_ids: Annotated[list[int], NoDecode] = []
+    discord_guild_ids: Annotated[
+        list[Annotated[int, Field(ge=1, le=_SNOWFLAKE_MAX)]], NoDecode
+    ] = []
     discord_api_url: str = Field(default="https://discord.com/api/v10", pattern=r"^https?://")
-    discord_shard_count: int | None = Field(default=None, ge=1)  # None: as Discord recommends
-    discord_shard_ids: Annotated[list[int], NoDecode] = []  # this process's shards; empty: all
+    # None: as Discord recommends
+    discord_shard_count: int | None = Field(default=None, ge=1, le=100_000)
+    # this process's shards; empty: all
+    discord_shard_ids: Annotated[list[Annotated[int, Field(ge=0, le=99_999)]], NoDecode] = []
 
     # Recaps
     database_url: str = Field(
         default="sqlite:///case-brief.sqlite3", pattern=r"^(sqlite:///|postgres(ql)?://)"
     )
-    recap_grace_minutes: int = Field(default=60, ge=0)
+    recap_grace_minutes: int = Field(default=60, ge=0, le=10_080)  # a week at most
     recap_timezone: Annotated[str, AfterValidator(_timezone)] = "UTC"
     recap_claim_lease_seconds: int = Field(default=600, ge=2)
     recap_concurrency: int = Field(default=50, ge=1, le=1000)
@@ -121,6 +147,15 @@ class Settings(BaseSettings):
         default=None, max_length=200
     )
 
+    # The HTTP service (issue 16): bounds on connections, and an operator-only listener.
+    # OPS_PORT set: /metrics and /readyz with each failure's cause on OPS_HOST:OPS_PORT only.
+    ops_host: str = "127.0.0.1"
+    ops_port: int | None = Field(default=None, ge=0, le=65535)
+    http_max_connections: int = Field(default=4000, ge=8, le=1_000_000)
+    http_max_connections_per_client: int = Field(default=100, ge=0, le=1_000_000)  # 0: no cap
+    http_header_timeout_seconds: float = Field(default=10.0, gt=0, le=300, allow_inf_nan=False)
+    http_idle_timeout_seconds: float = Field(default=30.0, gt=0, le=3600, allow_inf_nan=False)
+    http_request_timeout_seconds: float = Field(default=30.0, gt=0, le=3600, allow_inf_nan=False)
     # Paged replies: slash commands and page buttons one person may send, per process
     # (a minute's worth, after a burst); 0 turns the limit off.
     user_rate_per_minute: int = Field(default=30, ge=0, le=6000)
@@ -132,6 +167,17 @@ class Settings(BaseSettings):
     @classmethod
     def _split(cls, value: object) -> object:
         return _comma_list(value)
+
+    @field_validator(*SECRETS, "slack_client_id", mode="before")
+    @classmethod
+    def _credential(cls, value: object, info: ValidationInfo) -> object:
+        raw = value.get_secret_value() if isinstance(value, SecretStr) else value
+        if isinstance(raw, str):
+            if info.field_name == "slack_token_encryption_key":  # "new, old" is a list
+                raw = re.sub(r"\s*,\s*", ",", raw) if raw.strip() else raw
+            if problem := _credential_problem(raw):
+                raise ValueError(problem)
+        return value
 
     @field_validator("slack_bot_token", "slack_app_token")
     @classmethod
@@ -160,6 +206,13 @@ class Settings(BaseSettings):
     @property
     def discord_configured(self) -> bool:
         return self.discord_token is not None
+
+    def secrets(self) -> list[str]:
+        """Every credential's value, for the log's masking list (bot/cli adds DATABASE_URL's
+        password: settings cannot import storage, which may load a database driver).
+        """
+        values = [getattr(self, name) for name in SECRETS]
+        return [value.get_secret_value() for value in values if value is not None]
 
 
 class SettingsError(Exception):
@@ -248,6 +301,23 @@ def _source_error(error: SourceError) -> str:
     variable = found.group(1).upper() if found else "(settings)"
     cause = f" ({error.__cause__})" if error.__cause__ else ""
     return f"Invalid setting {variable}: not valid JSON{cause}; see config.example.env for its form"
+
+
+class _LogFormatOnly(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+    )
+    log_format: str = "text"
+
+
+def log_format_hint() -> str:
+    """LOG_FORMAT alone, read as Settings would (environment, .env), so that the error lines
+    of settings that fail to load come in the asked form; "text" if even that fails.
+    """
+    try:
+        return "json" if _LogFormatOnly().log_format.strip().lower() == "json" else "text"
+    except Exception:  # noqa: BLE001 - any failure: the settings error itself says what
+        return "text"
 
 
 # Any: the overrides reach Settings' typed fields, which pydantic validates.

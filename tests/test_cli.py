@@ -5,6 +5,9 @@ import os
 import socket
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -104,21 +107,42 @@ def assert_one_line_exit_2(out: subprocess.CompletedProcess[str], variable: str)
     assert len(out.stderr.strip().splitlines()) == 1, out.stderr
 
 
-SLACK_HTTP = {"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": "test-secret"}
+@pytest.fixture(scope="module")
+def slack_http() -> Iterator[dict[str, str]]:
+    """Slack HTTP mode's settings, with a SLACK_API_URL that answers (the start checks it)."""
+
+    class Answer(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(b'{"ok": true}')
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Answer)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield {
+        "SLACK_BOT_TOKEN": "xoxb-test",
+        "SLACK_SIGNING_SECRET": "test-secret",
+        "SLACK_API_URL": f"http://127.0.0.1:{server.server_address[1]}/api/",
+    }
+    server.shutdown()
 
 
-def test_host_that_does_not_resolve(tmp_path: Path) -> None:
+def test_host_that_does_not_resolve(tmp_path: Path, slack_http: dict[str, str]) -> None:
     out = run(
         "run",
         HOST="no-such-host.invalid",
         PORT="0",
         DATABASE_URL=f"sqlite:///{tmp_path}/db",
-        **SLACK_HTTP,
+        **slack_http,
     )
     assert_one_line_exit_2(out, "HOST")
 
 
-def test_port_in_use(tmp_path: Path) -> None:
+def test_port_in_use(tmp_path: Path, slack_http: dict[str, str]) -> None:
     with socket.socket() as held:
         held.bind(("127.0.0.1", 0))
         held.listen()
@@ -127,7 +151,7 @@ def test_port_in_use(tmp_path: Path) -> None:
             HOST="127.0.0.1",
             PORT=str(held.getsockname()[1]),
             DATABASE_URL=f"sqlite:///{tmp_path}/db",
-            **SLACK_HTTP,
+            **slack_http,
         )
     assert_one_line_exit_2(out, "PORT")
 
@@ -275,6 +299,72 @@ def test_manifest_refuses_a_url_that_is_not_an_https_address(url: str) -> None:
     assert out.stdout == ""
     assert len(out.stderr.strip().splitlines()) == 1
     assert out.stderr.startswith("manifest --url must be the https address")
+
+
+# --- Issue 16: settings that ended in tracebacks -----------------------------------------
+
+
+def test_a_whitespace_only_signing_secret_is_one_line(
+    tmp_path: Path, slack_http: dict[str, str]
+) -> None:
+    """Before: exit 1 and 45 lines, Bolt's traceback."""
+    out = run(
+        "run",
+        HOST="127.0.0.1",
+        PORT="0",
+        DATABASE_URL=f"sqlite:///{tmp_path}/db",
+        **{**slack_http, "SLACK_SIGNING_SECRET": "   "},
+    )
+    assert_one_line_exit_2(out, "SLACK_SIGNING_SECRET")
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:1/api/", "http://no-such-host.invalid/api/"])
+def test_an_unreachable_slack_api_url_is_one_line(
+    tmp_path: Path, slack_http: dict[str, str], url: str
+) -> None:
+    """Before: exit 1 and 96 lines (slack_sdk's retries, then aiohttp's traceback)."""
+    out = run(
+        "run",
+        HOST="127.0.0.1",
+        PORT="0",
+        DATABASE_URL=f"sqlite:///{tmp_path}/db",
+        **{**slack_http, "SLACK_API_URL": url},
+    )
+    assert_one_line_exit_2(out, "SLACK_API_URL")
+
+
+def test_a_grace_of_a_million_years_is_one_line_before_any_recap() -> None:
+    """Before: accepted, then `recap post-due` printed 80,000 lines of OverflowError."""
+    out = run("recap", "post-due", RECAP_GRACE_MINUTES="1000000000000")
+    assert_one_line_exit_2(out, "RECAP_GRACE_MINUTES")
+
+
+def test_settings_errors_are_json_lines_with_log_format_json() -> None:
+    out = run("ask", "/help", LOG_FORMAT="json", PORT="not-a-port", STALE_AFTER_DAYS="-1")
+    assert out.returncode == 2
+    lines = [json.loads(line) for line in out.stderr.splitlines()]
+    assert [line["message"].split(":")[0] for line in lines] == [
+        "Invalid setting STALE_AFTER_DAYS",
+        "Invalid setting PORT",
+    ]
+    assert {line["level"] for line in lines} == {"ERROR"}
+
+
+def test_a_port_in_use_is_a_json_line_too(slack_http: dict[str, str], tmp_path: Path) -> None:
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        held.listen()
+        out = run(
+            "run",
+            HOST="127.0.0.1",
+            PORT=str(held.getsockname()[1]),
+            LOG_FORMAT="json",
+            DATABASE_URL=f"sqlite:///{tmp_path}/db",
+            **slack_http,
+        )
+    assert out.returncode == 2
+    [line] = [json.loads(x) for x in out.stderr.splitlines()]
+    assert line["message"].startswith("Invalid setting PORT: port")
 
 
 def test_ask_shows_a_page_exactly_as_the_platform_would(dispatcher: Dispatcher) -> None:

@@ -133,3 +133,59 @@ async def test_a_request_aiohttp_cannot_parse_is_one_info_line_without_traceback
         assert "Traceback" in stderr.getvalue()  # our own bugs keep theirs
     finally:
         await server.stop()
+
+
+# --- Issue 16 ------------------------------------------------------------------------------
+
+
+def test_a_flood_of_one_fault_is_a_few_lines_then_one_that_counts_the_rest(
+    stderr: Stderr,
+) -> None:
+    from bot.logs import Throttle
+
+    now = [0.0]
+    throttle = Throttle(interval=60, burst=3, clock=lambda: now[0])
+    configure_logging("INFO")
+    handler = logging.getLogger().handlers[0]
+    handler.filters[:] = [throttle if isinstance(f, Throttle) else f for f in handler.filters]
+    log = logging.getLogger("bot.service.listener")
+    for n in range(100):
+        log.warning("refused a connection from %s", f"10.0.0.{n}")
+    logging.getLogger("bot.commands").info("slack /numbers ok in %.1f ms", 0.8)  # not a fault
+    now[0] = 61.0
+    log.warning("refused a connection from %s", "10.0.0.200")
+    lines = stderr.getvalue().splitlines()
+    assert len(lines) == 5
+    assert [line.split(": ", 1)[1] for line in lines[:3]] == [
+        "refused a connection from 10.0.0.0",
+        "refused a connection from 10.0.0.1",
+        "refused a connection from 10.0.0.2",
+    ]
+    assert "slack /numbers ok" in lines[3]
+    assert lines[4].endswith(
+        "refused a connection from 10.0.0.200 [97 more like this in the last 60 s not logged]"
+    )
+
+
+def test_short_secrets_are_masked_where_they_stand_as_words(stderr: Stderr) -> None:
+    """Secrets under 8 characters were not masked at all."""
+    configure_logging("INFO", ["pw7", SecretStr("s3cr3t")])
+    logging.getLogger("bot.test").warning("password=pw7 token s3cr3t; pw7x and s3cr3ts are words")
+    assert stderr.getvalue().rstrip().endswith("password=*** token ***; pw7x and s3cr3ts are words")
+
+
+def test_the_database_url_password_is_masked_like_any_secret(
+    stderr: Stderr, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The command line adds DATABASE_URL's password to the masking list."""
+    from bot.cli import main
+
+    monkeypatch.setenv("DATABASE_URL", "postgresql://bot:pa55w0rd@db.example/cases")
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", "short6")
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
+    assert main(["ask", "/help"]) == 0
+    logging.getLogger("bot.test").error("cannot reach postgresql://bot:pa55w0rd@db (short6)")
+    logged = stderr.getvalue()
+    assert "pa55w0rd" not in logged
+    assert "short6" not in logged
+    assert "postgresql://bot:***@db (***)" in logged

@@ -135,3 +135,23 @@ def test_a_postgresql_url_is_checked_for_its_form_only_and_nothing_is_created(
     """
     assert check_database_url("postgresql://postgres:hunter2pw@127.0.0.1:5432/test") is None
     assert list(tmp_path.iterdir()) == []
+
+
+async def test_a_guild_discord_refuses_is_named_and_a_good_one_passes() -> None:
+    from bot.preflight import check_discord_guilds
+    from tests.fakes.discord import GUILD_ID, FakeDiscord
+
+    fake = await FakeDiscord().start()
+    fake.refused_guilds.add("999")
+    try:
+        good = await asyncio.to_thread(check_discord_guilds, fake.api_url, fake.token, [GUILD_ID])
+        refused = await asyncio.to_thread(
+            check_discord_guilds, fake.api_url, fake.token, [GUILD_ID, 999]
+        )
+    finally:
+        await fake.stop()
+    assert good is None
+    assert refused is not None
+    assert refused.startswith(
+        "Invalid setting DISCORD_GUILD_IDS: Discord refused guild 999 (HTTP 403)"
+    )

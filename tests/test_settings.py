@@ -75,3 +75,82 @@ def test_a_missing_content_folder_is_named_once(
     assert str(caught.value).splitlines() == [
         f"Invalid setting {variable}: folder {tmp_path / 'nowhere'} not found"
     ]
+
+
+# --- Issue 16: every credential checked alike, every number bounded ----------------------
+
+CREDENTIALS = [
+    "SLACK_BOT_TOKEN",
+    "SLACK_SIGNING_SECRET",
+    "SLACK_APP_TOKEN",
+    "SLACK_CLIENT_ID",
+    "SLACK_CLIENT_SECRET",
+    "SLACK_TOKEN_ENCRYPTION_KEY",
+    "DISCORD_TOKEN",
+]
+
+
+@pytest.mark.parametrize("variable", CREDENTIALS)
+@pytest.mark.parametrize("value", ["   ", "\t", "abc def", "token\n"])
+def test_whitespace_in_any_credential_is_one_line_naming_it(
+    monkeypatch: pytest.MonkeyPatch, variable: str, value: str
+) -> None:
+    """A whitespace-only SLACK_SIGNING_SECRET crashed in Bolt (45 lines); SLACK_CLIENT_SECRET
+    and SLACK_CLIENT_ID were accepted, then every install failed.
+    """
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(SettingsError) as caught:
+        load_settings()
+    [line] = [
+        x for x in str(caught.value).splitlines() if x.startswith(f"Invalid setting {variable}:")
+    ]
+    assert "space" in line
+    assert value.strip() not in line or not value.strip()
+
+
+def test_an_encryption_key_list_may_have_spaces_after_its_commas(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from cryptography.fernet import Fernet
+
+    new, old = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    monkeypatch.setenv("SLACK_TOKEN_ENCRYPTION_KEY", f"{new}, {old}")
+    monkeypatch.setenv("SLACK_CLIENT_ID", "1111.2222")
+    monkeypatch.setenv("SLACK_CLIENT_SECRET", "secret")
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", "signing")
+    assert load_settings().slack_oauth
+
+
+# Settings whose upper bound belongs to another change (issue 21 owns the recap claim lease).
+UNBOUNDED_ELSEWHERE = {"recap_claim_lease_seconds"}
+
+
+def numeric_settings() -> list[str]:
+    from bot.settings import Settings
+
+    found = []
+    for name, field in Settings.model_fields.items():
+        annotation = str(field.annotation)
+        if name not in UNBOUNDED_ELSEWHERE and ("int" in annotation or "float" in annotation):
+            found.append(name.upper())
+    return found
+
+
+@pytest.mark.parametrize("variable", numeric_settings())
+def test_every_number_is_bounded(monkeypatch: pytest.MonkeyPatch, variable: str) -> None:
+    """RECAP_GRACE_MINUTES=1000000000000 was accepted; then every recap was an OverflowError."""
+    value = "1,1000000000000000000000" if variable.endswith("_IDS") else "1000000000000000000000"
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(SettingsError) as caught:
+        load_settings()
+    assert str(caught.value).startswith(f"Invalid setting {variable}:")
+    assert len(str(caught.value).splitlines()) == 1
+
+
+@pytest.mark.parametrize("value", ["inf", "nan", "-1"])
+def test_a_number_that_is_not_finite_or_below_its_floor_is_refused(
+    monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    monkeypatch.setenv("CONTENT_RELOAD_SECONDS", value)
+    with pytest.raises(SettingsError, match="Invalid setting CONTENT_RELOAD_SECONDS"):
+        load_settings()

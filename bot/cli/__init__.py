@@ -18,10 +18,11 @@ from bot.app import build_dispatcher
 from bot.cli import ask, check, editorial, manifest, recap, serve, web
 from bot.content.problems import ContentError
 from bot.core.binding import split_line
-from bot.logs import configure_logging
+from bot.logs import configure_logging, say
 from bot.preflight import check_listen, start_problems
 from bot.recaps.declared import BadDeclaration
-from bot.settings import SettingsError, load_settings
+from bot.settings import SettingsError, load_settings, log_format_hint
+from bot.storage.urls import passwords_in
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -52,20 +53,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = load_settings()
     except SettingsError as error:
-        print(error, file=sys.stderr)
+        say(str(error), level="ERROR", fmt=log_format_hint())
         return 2
-    configure_logging(
-        settings.log_level,
-        [
-            settings.slack_bot_token,
-            settings.slack_signing_secret,
-            settings.slack_app_token,
-            settings.discord_token,
-            settings.slack_client_secret,
-            settings.slack_token_encryption_key,
-        ],
-        settings.log_format,
-    )
+    secrets = [*settings.secrets(), *passwords_in(settings.database_url)]
+    configure_logging(settings.log_level, secrets, settings.log_format)
     if args.action in check.ACTIONS:
         return check.run(settings)
     if args.action in editorial.ACTIONS:
@@ -80,14 +71,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.action == "web" and (unbound := check_listen(settings.host, settings.port)):
         problems.insert(0, unbound)  # the web pages alone listen on HOST:PORT too
     if problems:
-        print("\n".join(problems), file=sys.stderr)
+        say("\n".join(problems), level="ERROR")
         return 2
     try:
         dispatcher = build_dispatcher(settings)
         if database:  # built now, so RECAPS is checked at start; others never open the database
             _ = dispatcher.services.recap_service
     except (SettingsError, BadDeclaration) as error:  # settings checked against content or RECAPS
-        print(error, file=sys.stderr)
+        say(str(error), level="ERROR")
         return 2
     except ContentError as error:
         print("Refusing to start: the content did not verify.", file=sys.stderr)

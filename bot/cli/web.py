@@ -24,13 +24,22 @@ def add_parsers(sub: "argparse._SubParsersAction[Any]") -> None:
 
 def run(args: argparse.Namespace, settings: Settings, dispatcher: Dispatcher) -> int:
     if args.action == "web":
-        from bot.web.serve import serve_web  # aiohttp: only when serving
+        # aiohttp: only when serving. The pages get the service's bounded connections
+        # (HTTP_* settings: slow clients and floods), as under `run`.
+        from bot.platforms.serve import http_limits
+        from bot.service.http import HttpServer
+        from bot.service.listener import raise_open_files_limit
+        from bot.web.serve import serve_web
 
+        raise_open_files_limit()
         return serve_web(
             dispatcher,
             host=settings.host,
             port=settings.port,
             reload_seconds=settings.content_reload_seconds,
+            server_for=lambda app: HttpServer(
+                app, settings.host, settings.port, http_limits(settings), name="web"
+            ),
             public_url=settings.public_url,
         )
     from bot.web.site import export_site  # Jinja2: only when writing pages

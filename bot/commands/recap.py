@@ -9,9 +9,10 @@ from datetime import datetime
 
 from bot.commands.topics import note
 from bot.content.dates import format_moment
+from bot.core import messages
 from bot.core.binding import UsageError
 from bot.core.registry import CommandRequest, Context
-from bot.core.reply import Item, Reply, Section
+from bot.core.reply import Item, Reply, ReplyKind, Section
 from bot.core.services import Recaps
 from bot.i18n.catalogs import N_
 from bot.i18n.locales import DEFAULT, SUPPORTED, UnknownLanguage, parse_lang
@@ -25,10 +26,7 @@ REFUSAL = N_(
     "operator lists); on Discord, members with Manage Server. `/recap list` and "
     "`/recap preview` are open to everyone."
 )
-UNAVAILABLE = N_(
-    "Recaps are unavailable for a moment: their database is not answering. Other commands "
-    "work; the operator has been told. Try again later."
-)
+UNAVAILABLE = messages.STORE_UNAVAILABLE
 LANGUAGE_NAMES = {"en": N_("English"), "es": N_("Spanish")}
 _LANG_WORD = "lang"
 
@@ -66,7 +64,8 @@ def handle_recap(request: CommandRequest, context: Context) -> Reply:
             return _preview(recaps, request, channel, context)
         return _list(recaps, request, channel, tr)
     except (StorageError, TimeoutError):
-        return Reply(title, (note(tr(UNAVAILABLE)),), private_only=True)
+        # An error reply: never cached, and counted as "unavailable", not "ok".
+        return Reply(title, (note(tr(UNAVAILABLE)),), kind=ReplyKind.ERROR, private_only=True)
 
 
 def _language(words: list[str], request: CommandRequest, tr: Translator) -> tuple[list[str], str]:

@@ -14,6 +14,11 @@ PUBLIC_HINT = N_(
     "Add `lang:es` for Spanish, `lang:en` for English."
 )
 INTERNAL_ERROR = N_("Sorry, something went wrong answering that. The problem has been logged.")
+# A command whose store did not answer (/recap while the database is down): counted apart.
+STORE_UNAVAILABLE = N_(
+    "Recaps are unavailable for a moment: their database is not answering. Other commands "
+    "work; the operator has been told. Try again later."
+)
 EMPTY_COMMAND = N_("Type a command such as `/ruling`, or `/help` to see them all.")
 NOTHING_TO_DO = N_("Nothing to do")
 NOT_UNDERSTOOD = N_("/{command}: not understood")

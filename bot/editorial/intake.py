@@ -6,9 +6,14 @@ drafted metadata holds only what the text states (outlet, byline, dateline, date
 with the words it rests on; anything the text does not state is left out and listed.
 """
 
+import contextlib
+import errno
 import hashlib
 import json
+import os
 import re
+import stat
+import tempfile
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -16,6 +21,9 @@ from pathlib import Path
 from bot.content.dates import MONTH_PATTERN, format_day, parse_day
 from bot.content.sources import ParagraphKind, SourceMeta, classify_paragraph
 
+# A report, an HTML page with its markup included; a 50 MB page took minutes and gigabytes.
+MAX_REPORT_BYTES = 8_000_000
+MAX_ID_CHARS = 100  # it names two files, and every citation of the report
 # Existing files are named NNN_<16 hex>: a running number and a fingerprint of the bytes.
 _SEED_NAME = re.compile(r"^(?P<number>\d{3,})_[0-9a-f]{16}$")
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
@@ -65,17 +73,52 @@ class Draft:
 
 
 def add_source(file: Path, seeds_dir: Path, source_id: str | None = None) -> Draft:
-    """Store ``file`` in ``seeds_dir`` as ID.txt with a drafted ID.toml; never overwrite."""
-    if (
-        file.exists() and not file.is_dir() and not file.is_file()
-    ):  # a FIFO or device: reading would hang
-        msg = f"{file} is not a regular file; save the report to a file first"
-        raise IntakeError(msg)
+    """Store ``file`` in ``seeds_dir`` as ID.txt with a drafted ID.toml; never overwrite.
+
+    Both files are written under temporary names and then linked into place, so a failure
+    (a full disk, say) leaves neither, never a report without its .toml.
+    """
     try:
-        raw = file.read_bytes()
+        return _add_source(file, seeds_dir, source_id)
+    except IntakeError:
+        raise
+    except OSError as error:  # anything the steps below did not foresee: still one line
+        msg = f"{error.filename or seeds_dir}: {error.strerror or error}; nothing was added"
+        raise IntakeError(msg) from None
+
+
+def read_report(file: Path, limit: int = MAX_REPORT_BYTES) -> bytes:
+    """The report's bytes: a regular file only (never a symbolic link, a device or a pipe,
+    which could bring any file of this machine into the sources, or hang), at most ``limit``.
+    """
+    flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+    try:
+        descriptor = os.open(file, flags)  # O_NOFOLLOW: a link fails here (ELOOP)
     except OSError as error:
+        if error.errno == errno.ELOOP or file.is_symlink():
+            msg = f"{file} is a symbolic link; give the report file itself (nothing was written)"
+            raise IntakeError(msg) from None
         msg = f"cannot read {file}: {error.strerror}"
         raise IntakeError(msg) from None
+    with os.fdopen(descriptor, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            what = "a folder" if stat.S_ISDIR(info.st_mode) else "a device, pipe or socket"
+            msg = f"{file} is not a regular file ({what}); save the report to a file first"
+            raise IntakeError(msg)
+        data = handle.read(limit + 1)
+    if info.st_size > limit or len(data) > limit:
+        msg = (
+            f"{file} is {max(info.st_size, len(data)) / 1e6:.1f} MB, over the "
+            f"{limit / 1e6:g} MB limit for a report; save the article alone (its text, or "
+            "the page without what it embeds), then add that"
+        )
+        raise IntakeError(msg)
+    return data
+
+
+def _add_source(file: Path, seeds_dir: Path, source_id: str | None) -> Draft:
+    raw = read_report(file)
     from_html = is_html(file, raw)
     data = article_text(raw).encode("utf-8") if from_html else raw
     try:
@@ -90,12 +133,22 @@ def add_source(file: Path, seeds_dir: Path, source_id: str | None = None) -> Dra
     if not text.strip():
         msg = f"{file}: no text to add"
         raise IntakeError(msg)
-    seeds_dir.mkdir(parents=True, exist_ok=True)
-    _refuse_duplicate(seeds_dir, data)
-    source_id = source_id or default_id(seeds_dir, data)
-    if not _ID.match(source_id):
+    if source_id is not None and len(source_id) > MAX_ID_CHARS:
+        msg = (
+            f"--id is {len(source_id)} characters long; give at most {MAX_ID_CHARS} "
+            "(it names the files and every citation)"
+        )
+        raise IntakeError(msg)
+    if source_id is not None and not _ID.match(source_id):
         msg = f"--id {source_id!r}: use lower case letters, digits, '.', '_' and '-'"
         raise IntakeError(msg)
+    try:
+        seeds_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        msg = f"cannot create {seeds_dir}: {error.strerror}"
+        raise IntakeError(msg) from None
+    _refuse_duplicate(seeds_dir, data)
+    source_id = source_id or default_id(seeds_dir, data)
     text_file, meta_file = seeds_dir / f"{source_id}.txt", seeds_dir / f"{source_id}.toml"
     for existing in (text_file, meta_file):
         if existing.exists():
@@ -112,16 +165,72 @@ def add_source(file: Path, seeds_dir: Path, source_id: str | None = None) -> Dra
     ]
     toml = render_toml(draft, file.name)
     SourceMeta.model_validate(_toml_values(draft))  # the draft must load as written
-    with text_file.open("xb") as out:  # "x": fail rather than overwrite, even in a race
-        out.write(data)
-    try:
-        with meta_file.open("x", encoding="utf-8") as out:
-            out.write(toml)
-    except FileExistsError:
-        text_file.unlink()
-        msg = f"{meta_file} appeared while writing; nothing was added"
-        raise IntakeError(msg) from None
+    _write_both(seeds_dir, [(text_file, data), (meta_file, toml.encode("utf-8"))])
     return draft
+
+
+def _write_both(folder: Path, files: list[tuple[Path, bytes]]) -> None:
+    """Every file of ``files`` or none: each is written in full (and synced) under a
+    temporary name first, then linked to its name (which fails, rather than overwrite, if
+    that name appeared meanwhile).
+    """
+    written: list[tuple[Path, Path]] = []
+    placed: list[Path] = []
+    try:
+        for final, content in files:
+            with tempfile.NamedTemporaryFile(
+                dir=folder, prefix=f".{final.name}.", suffix=".partial", delete=False
+            ) as out:
+                written.append((Path(out.name), final))
+                out.write(content)
+                out.flush()
+                os.fsync(out.fileno())
+        for temporary, final in written:
+            _place(temporary, final)
+            placed.append(final)
+        _sync_folder(folder)
+    except FileExistsError as error:
+        _undo(placed)
+        msg = f"{error.filename} appeared while writing; nothing was added"
+        raise IntakeError(msg) from None
+    except OSError as error:
+        _undo(placed)
+        msg = f"cannot write the report into {folder}: {error.strerror or error}; nothing was added"
+        raise IntakeError(msg) from None
+    finally:
+        for temporary, _ in written:
+            with contextlib.suppress(OSError):
+                temporary.unlink()
+
+
+def _place(temporary: Path, final: Path) -> None:
+    """``final`` becomes the file written as ``temporary``, atomically, never overwriting."""
+    try:
+        os.link(temporary, final)
+    except FileExistsError:
+        raise
+    except OSError as error:  # a file system without hard links: rename, after a last look
+        if error.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV):
+            raise
+        if final.exists():
+            raise FileExistsError(errno.EEXIST, "exists", str(final)) from None
+        temporary.rename(final)
+
+
+def _undo(placed: list[Path]) -> None:
+    for final in placed:
+        with contextlib.suppress(OSError):
+            final.unlink()
+
+
+def _sync_folder(folder: Path) -> None:
+    """The new names themselves survive a crash once the folder is synced (POSIX)."""
+    with contextlib.suppress(OSError):
+        descriptor = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
 
 
 def is_html(file: Path, raw: bytes) -> bool:

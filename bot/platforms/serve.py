@@ -12,20 +12,21 @@ keeps serving.
 import asyncio
 import logging
 import signal
-import sys
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Protocol
 
 from aiohttp import web
 
 from bot.core.dispatch import Dispatcher
+from bot.logs import say
 from bot.platforms.errors import StartError
 from bot.recaps.posting import Poster
 from bot.recaps.service import RecapService
 from bot.service import metrics
 from bot.service.components import ContentComponent, DatabaseComponent
-from bot.service.http import HttpServer, Mount, build_http_app
+from bot.service.http import HttpServer, Mount, build_http_app, build_ops_app
 from bot.service.lag import watch_loop_lag
+from bot.service.listener import OPS_LIMITS, Limits, raise_open_files_limit
 from bot.service.observe import Observer
 from bot.service.readiness import Component, Readiness, SchedulerComponent
 from bot.service.supervisor import FATAL_EXIT, Fatal, Supervisor
@@ -105,28 +106,55 @@ async def serve_until_stopped(
         )
         recap_runner = RecapRunner(recaps)
         components.append(SchedulerComponent(recap_runner))
+        if database is not None:  # back from an outage: recaps retry at once, not after backoff
+            database.on_recovered = recap_runner.wake
     mounts = [mount for runner in runners for mount in runner.mounts()] + list(extra_routes)
 
     def mount_web(app: web.Application) -> None:  # the brief on the web, on the same server
         add_web_routes(app, dispatcher, public_url=settings.public_url)
 
     mounts.append(mount_web)
-    server = HttpServer(build_http_app(components, observer, mounts), settings.host, settings.port)
+    operator = settings.ops_port is not None  # /metrics and readiness causes: operators only
+    servers = [
+        HttpServer(
+            build_http_app(components, observer, mounts, metrics=not operator),
+            settings.host,
+            settings.port,
+            http_limits(settings),
+        )
+    ]
+    if settings.ops_port is not None:
+        servers.append(
+            HttpServer(
+                build_ops_app(components, observer),
+                settings.ops_host,
+                settings.ops_port,
+                OPS_LIMITS,
+                name="operator",
+            )
+        )
     started: list[Runner] = []
+    listening: list[HttpServer] = []
     try:
-        try:
-            await server.start()
-        except OSError as error:  # PORT taken, HOST not ours: one line naming the variable
-            raise StartError.from_bind(error, settings.host, settings.port) from None
         for runner in runners:
             await runner.start()
             started.append(runner)
+        for server, prefix in zip(servers, ("", "OPS_"), strict=False):
+            try:
+                await server.start()
+            except OSError as error:  # PORT taken, HOST not ours: one line naming the variable
+                raise StartError.from_bind(
+                    error, server.host, server.requested_port, prefix
+                ) from None
+            listening.append(server)
+        for runner in started:
             for name, run in runner.tasks().items():
                 supervisor.supervise(name, run)
-        # The order: recaps were wired above (attach), before anything started; then the
-        # server, each platform, and last the recap loop, because a poster posts only for a
-        # started platform (OAuth: installations readable with the checked key; a rejected
-        # token has already stopped the bot). Nothing is registered as a side effect of start.
+        # The order: recaps were wired above (attach), before anything started; then each
+        # platform (OAuth: its tables created and the key checked; a rejected token has already
+        # stopped the bot), then the servers, so no request arrives before what it needs
+        # exists; last the recap loop, because a poster posts only for a started platform.
+        # Nothing is registered as a side effect of start.
         if recap_runner is not None:
             supervisor.supervise("recaps", recap_runner.run)
         if database is not None:
@@ -152,8 +180,19 @@ async def serve_until_stopped(
                 await runner.stop()
             except Exception:
                 log.exception("error while stopping %s", runner.name)
-        await server.stop()
+        for server in listening:
+            await server.stop()
     return fatal[0] if fatal else None
+
+
+def http_limits(settings: Settings) -> Limits:
+    return Limits(
+        max_connections=settings.http_max_connections,
+        per_client=settings.http_max_connections_per_client,
+        header_timeout=settings.http_header_timeout_seconds,
+        idle_timeout=settings.http_idle_timeout_seconds,
+        request_timeout=settings.http_request_timeout_seconds,
+    )
 
 
 def serve(
@@ -168,12 +207,15 @@ def serve(
             loop.add_signal_handler(signum, stop.set)
         return await serve_until_stopped(settings, dispatcher, stop, extra_routes=extra_routes)
 
+    before, after = raise_open_files_limit()
+    if after > before:  # systemd's default of 1,024 would cap connections low
+        log.info("open files limit raised from %d to %d (the hard limit)", before, after)
     try:
         fatal = asyncio.run(main())
     except StartError as error:
-        print(error, file=sys.stderr)  # noqa: T201 - the one line a failed start ends with
+        say(str(error), level="ERROR")
         return 2
     if fatal is not None:
-        print(f"Stopped: {fatal}", file=sys.stderr)  # noqa: T201 - the one line a stop ends with
+        say(f"Stopped: {fatal}", level="CRITICAL")
         return FATAL_EXIT
     return 0

@@ -4,6 +4,7 @@ reports its own state through ``readiness.SchedulerComponent``).
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from datetime import date
 
@@ -16,6 +17,7 @@ from bot.storage.base import RecapStore, StorageError
 log = logging.getLogger(__name__)
 
 DATABASE_CHECK_SECONDS = 5.0
+DATABASE_RETRY_SECONDS = 1.0  # while it does not answer: back within seconds of the server
 
 
 class ContentComponent:
@@ -57,14 +59,36 @@ class DatabaseComponent:
     name = "database"
 
     def __init__(
-        self, open_store: Callable[[], Awaitable[RecapStore]], timeout: float = 2.0
+        self,
+        open_store: Callable[[], Awaitable[RecapStore]],
+        timeout: float = 1.5,  # under readiness.CHECK_TIMEOUT: its own reason, not "timed out"
+        *,
+        on_recovered: Callable[[], None] | None = None,
     ) -> None:
         self.open_store, self.timeout = open_store, timeout
+        # Told when the database answers again, e.g. to wake the recap scheduler from its backoff.
+        self.on_recovered = on_recovered
         self.problem: str | None = "not opened yet"
+        self.down_since = 0.0
+        self._pinging: asyncio.Future[None] | None = None
 
     async def _ping(self) -> None:
+        """Waits ``timeout`` for the store's answer, but never cancels it: a query cancelled on
+        a hung server makes psycopg wait up to 10 s more (it asks the server to cancel), and
+        /readyz would wait with it. One ping at a time; a late one finishes in the background.
+        """
         store = await self.open_store()
-        await asyncio.wait_for(store.ping(), self.timeout)
+        if self._pinging is None or self._pinging.done():
+            self._pinging = asyncio.ensure_future(store.ping())
+            self._pinging.add_done_callback(_retrieved)
+        done, _ = await asyncio.wait({self._pinging}, timeout=self.timeout)
+        if not done:
+            raise TimeoutError
+        self._pinging.result()
+
+    def _why(self, error: Exception) -> str:
+        """The error's line (a StorageError never shows a password), or what timed out."""
+        return str(error) or f"no answer within {self.timeout:g} s"
 
     async def readiness(self) -> Readiness:
         try:
@@ -73,7 +97,8 @@ class DatabaseComponent:
             return Readiness(
                 ready=False,
                 detail={"reachable": False},
-                reason=f"database unreachable: {error or 'timed out'}",
+                reason="database unreachable",
+                cause=self._why(error),
             )
         return Readiness(ready=True, detail={"reachable": True})
 
@@ -88,14 +113,25 @@ class DatabaseComponent:
             try:
                 await self._ping()
             except (TimeoutError, StorageError) as error:
-                if self.problem is None:
+                if self.problem is None:  # one line per outage, however long it lasts
+                    self.down_since = time.monotonic()
                     log.error(
                         "database check failed: %s; recaps pause until it answers again",
-                        error or "timed out",
+                        self._why(error),
                     )
-                self.problem = str(error) or "timed out"
+                self.problem = self._why(error)
             else:
                 if self.problem is not None and self.problem != "not opened yet":
-                    log.info("database answers again")
+                    log.info(
+                        "database answers again after %.0f s", time.monotonic() - self.down_since
+                    )
+                    if self.on_recovered is not None:
+                        self.on_recovered()
                 self.problem = None
-            await asyncio.sleep(DATABASE_CHECK_SECONDS)
+            await asyncio.sleep(DATABASE_RETRY_SECONDS if self.problem else DATABASE_CHECK_SECONDS)
+
+
+def _retrieved(future: "asyncio.Future[None]") -> None:
+    """A ping nobody waits for any more: its error is not news (the next check reports)."""
+    if not future.cancelled():
+        future.exception()

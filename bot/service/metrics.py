@@ -10,7 +10,16 @@ from importlib import metadata
 from prometheus_client import Counter, Gauge, Histogram, Info
 
 PREFIX = "casebrief"
-COMMAND_OUTCOMES = ("ok", "usage_error", "error", "refused_draining", "rate_limited")
+# "unavailable": a command whose store did not answer (e.g. /recap while the database is down).
+COMMAND_OUTCOMES = (
+    "ok",
+    "usage_error",
+    "error",
+    "unavailable",
+    "refused_draining",
+    "rate_limited",
+)
+HTTP_REFUSALS = ("per_client", "full", "evicted", "slow", "request_timeout", "out_of_files")
 # A page button press: the page asked for, the current page of newer content, a private page
 # (the message was changed), a private "expired" (forged, malformed, gone, out of range).
 PRESS_OUTCOMES = ("page", "updated", "private", "expired", "rate_limited", "refused_draining")
@@ -41,6 +50,14 @@ CONTENT_AGE_DAYS = Gauge(f"{PREFIX}_content_age_days", "Days since the newest so
 READY = Gauge(f"{PREFIX}_component_ready", "1 when a component is ready, else 0", ["component"])
 TASK_RESTARTS = Counter(
     f"{PREFIX}_task_restarts", "Supervised tasks restarted after a crash", ["task"]
+)
+HTTP_CONNECTIONS = Gauge(
+    f"{PREFIX}_http_connections", "Open connections to an HTTP listener", ["listener"]
+)
+HTTP_REFUSED = Counter(
+    f"{PREFIX}_http_refused",
+    "Connections refused or closed by an HTTP listener's limits, by reason (HTTP_REFUSALS)",
+    ["listener", "reason"],
 )
 BUILD = Info(f"{PREFIX}_build", "Version of the bot and of Python")
 

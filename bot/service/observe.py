@@ -30,7 +30,10 @@ def outcome_of(reply: Reply) -> str:
     if reply.kind is not ReplyKind.ERROR:
         return "ok"
     texts = [item.text for section in reply.sections for item in section.items]
-    return "error" if translator(reply.lang)(messages.INTERNAL_ERROR) in texts else "usage_error"
+    tr = translator(reply.lang)  # the reply says them in its own language
+    if tr(messages.INTERNAL_ERROR) in texts:
+        return "error"
+    return "unavailable" if tr(messages.STORE_UNAVAILABLE) in texts else "usage_error"
 
 
 @dataclass

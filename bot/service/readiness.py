@@ -21,8 +21,9 @@ CHECK_TIMEOUT = 2.0  # a component that cannot say within this is not ready
 @dataclass(frozen=True)
 class Readiness:
     ready: bool
-    detail: dict[str, Any] = field(default_factory=dict)  # JSON-safe facts for operators
-    reason: str = ""  # why not ready, one short phrase
+    detail: dict[str, Any] = field(default_factory=dict)  # JSON-safe facts, safe to publish
+    reason: str = ""  # why not ready, one short generic phrase (public: no path, user or host)
+    cause: str = ""  # the specifics (an error, a path): shown on the operator listener only
 
 
 class Component(Protocol):
@@ -71,11 +72,12 @@ class SchedulerComponent:
             return Readiness(
                 ready=False, detail=detail, reason=f"scheduler silent for {since:.0f} s"
             )
-        if state.problem:
+        if state.problem:  # e.g. a database error: its text is for operators only
             return Readiness(
                 ready=False,
-                detail=dict(detail, problem=state.problem),
+                detail=detail,
                 reason="scheduler reports a problem",
+                cause=state.problem,
             )
         return Readiness(ready=True, detail=detail)
 

@@ -31,6 +31,12 @@ class Fatal(Exception):
     """A failure restarting cannot heal; its message is the one line the operator sees."""
 
 
+class Restart(Exception):
+    """A routine end that restarting heals (a dropped connection): one WARNING line with the
+    message, no traceback, then the usual backoff.
+    """
+
+
 @dataclass(frozen=True)
 class Backoff:
     first: float = 1.0
@@ -85,6 +91,8 @@ class Supervisor:
                 log.error("task %s ended unexpectedly; restarting", name)
             except asyncio.CancelledError:
                 raise
+            except Restart as restart:
+                log.warning("task %s stopped: %s; restarting", name, restart)
             except Exception as error:
                 fatal = as_fatal(error)
                 if fatal is not None:

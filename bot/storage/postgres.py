@@ -10,6 +10,7 @@ schema), so instances starting at once apply each version once; versions are row
 """
 
 import json
+import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import datetime
@@ -37,6 +38,30 @@ from bot.storage.urls import scrub, url_for_logs
 # pg_advisory_xact_lock(LOCK_CLASS, hashtext(schema) + n): "case-brief-bot" in a 32-bit key.
 _LOCK_CLASS = 0x0CB0_0B07
 _MIGRATE_LOCK, _SYNC_LOCK = 0, 1
+# psycopg_pool retries a lost connection with a backoff that doubles up to the whole
+# reconnect_timeout (5 minutes by default: attempts 1, 2, 4, ... 64 s apart), so the store
+# came back up to a minute after the server did. Each attempt now gives up after this long;
+# the next request for a connection starts a fresh one at once, and the bot's database check
+# asks every few seconds, so the store is back within seconds of the server.
+RECONNECT_SECONDS = 4.0
+PING_WAIT_SECONDS = 1.0
+
+
+class _PoolChatter(logging.Filter):
+    """psycopg_pool logs every failed reconnection attempt as a WARNING (one a second or so
+    during an outage) and every connection lent at INFO; psycopg warns each time a query to a
+    hung server is cancelled. The bot's database check reports an outage itself, once; these
+    lines show only at LOG_LEVEL=DEBUG.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno >= logging.ERROR:
+            return True
+        record.levelno, record.levelname = logging.DEBUG, "DEBUG"
+        return logging.getLogger().isEnabledFor(logging.DEBUG)
+
+
+_POOL_CHATTER = _PoolChatter()
 
 Connection = psycopg.AsyncConnection[tuple[Any, ...]]
 
@@ -74,6 +99,8 @@ class PostgresStore:
                 "SELECT set_config('lock_timeout', %s, false)", (f"{int(timeout * 1000)}ms",)
             )
 
+        for name in ("psycopg", "psycopg.pool"):  # a filter is added to a logger once
+            logging.getLogger(name).addFilter(_POOL_CHATTER)
         pool: AsyncConnectionPool[Connection] = AsyncConnectionPool(
             url,
             min_size=1,
@@ -83,6 +110,7 @@ class PostgresStore:
             configure=configure,
             kwargs={"autocommit": True, "connect_timeout": max(1, round(timeout))},
             check=AsyncConnectionPool.check_connection,
+            reconnect_timeout=RECONNECT_SECONDS,
             name="recap-store",
         )
         try:
@@ -96,15 +124,15 @@ class PostgresStore:
 
     # --- plumbing ------------------------------------------------------------------------
     @asynccontextmanager
-    async def _connection(self) -> AsyncIterator[Connection]:
+    async def _connection(self, wait: float | None = None) -> AsyncIterator[Connection]:
+        wait = self._timeout if wait is None else wait
         try:
-            async with self._pool.connection() as connection:
+            async with self._pool.connection(timeout=wait) as connection:
                 yield connection
         except PoolTimeout:
             msg = (
-                f"PostgreSQL at {self.url_for_logs} gave no connection within {self._timeout:g} s "
-                f"(unreachable, "
-                "or every connection busy): check the server and the network"
+                f"PostgreSQL at {self.url_for_logs} gave no connection within {wait:g} s "
+                "(unreachable, or every connection busy): check the server and the network"
             )
             raise StorageError(msg) from None
         except psycopg.Error as error:
@@ -191,7 +219,9 @@ class PostgresStore:
             return await self._version(db)
 
     async def ping(self) -> None:
-        async with self._connection() as db:
+        # A check, not work: say at once that no connection is to be had (the pool keeps
+        # trying in the background) rather than wait out the whole timeout.
+        async with self._connection(wait=PING_WAIT_SECONDS) as db:
             await db.execute("SELECT 1")
 
     async def close(self) -> None:

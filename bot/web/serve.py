@@ -8,6 +8,8 @@ import asyncio
 import contextlib
 import logging
 import signal
+from collections.abc import Callable
+from typing import Protocol
 
 from aiohttp import web
 
@@ -15,6 +17,20 @@ from bot.core.dispatch import Dispatcher
 from bot.web.server import HANDLER_ARGS, build_web_app
 
 log = logging.getLogger(__name__)
+
+
+class Server(Protocol):
+    """A server for the pages' application (``bot.service.http.HttpServer``: connections
+    bounded), given by the command line; without one, aiohttp's own.
+    """
+
+    port: int | None
+
+    async def start(self) -> None: ...
+    async def stop(self) -> None: ...
+
+
+ServerFor = Callable[[web.Application], Server]
 
 
 async def _reload_content(dispatcher: Dispatcher, every_seconds: float) -> None:
@@ -30,16 +46,24 @@ async def serve_web_until(
     host: str,
     port: int,
     reload_seconds: float,
+    server_for: ServerFor | None = None,
     public_url: str | None = None,
 ) -> None:
     """Serve on host:port until ``stop`` is set; reload content every ``reload_seconds`` (0:
-    never).
+    never). ``server_for`` makes the server (HOST and PORT are its own).
     """
-    runner = web.AppRunner(
-        build_web_app(dispatcher, public_url=public_url), access_log=None, **HANDLER_ARGS
-    )
+    app = build_web_app(dispatcher, public_url=public_url)
+    if server_for is not None:
+        server = server_for(app)
+        await server.start()
+        try:
+            log.info("serving the brief on http://%s:%s/", host, server.port)
+            await _serve(dispatcher, stop, reload_seconds)
+        finally:
+            await server.stop()
+        return
+    runner = web.AppRunner(app, access_log=None, **HANDLER_ARGS)
     await runner.setup()
-    watcher = None
     try:
         site = web.TCPSite(runner, host, port)
         await site.start()
@@ -50,6 +74,14 @@ async def serve_web_until(
                 f"[{bound}]" if ":" in bound else bound,
                 bound_port,
             )
+        await _serve(dispatcher, stop, reload_seconds)
+    finally:
+        await runner.cleanup()
+
+
+async def _serve(dispatcher: Dispatcher, stop: asyncio.Event, reload_seconds: float) -> None:
+    watcher = None
+    try:
         if reload_seconds > 0:
             watcher = asyncio.create_task(_reload_content(dispatcher, reload_seconds))
         await stop.wait()
@@ -59,7 +91,6 @@ async def serve_web_until(
             watcher.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await watcher
-        await runner.cleanup()
 
 
 def serve_web(
@@ -68,6 +99,7 @@ def serve_web(
     host: str,
     port: int,
     reload_seconds: float,
+    server_for: ServerFor | None = None,
     public_url: str | None = None,
 ) -> int:
     async def main() -> None:
@@ -81,6 +113,7 @@ def serve_web(
             host=host,
             port=port,
             reload_seconds=reload_seconds,
+            server_for=server_for,
             public_url=public_url,
         )
 

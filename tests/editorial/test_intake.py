@@ -4,6 +4,7 @@ drafted .toml that states only what the text states.
 
 import hashlib
 import shutil
+import subprocess
 import tomllib
 from pathlib import Path
 
@@ -216,3 +217,77 @@ def test_an_html_page_without_the_editorial_extra_names_it_in_one_line(tmp_path:
     # Plain text needs no extra.
     text = run_bot(tmp_path, "source", "add", str(EPOCH), SEEDS_DIR=str(seeds), PYTHONPATH=without)
     assert text.returncode == 0, text.stdout + text.stderr
+
+
+# --- Issue 16: `source add` trusted its file ----------------------------------------------
+
+
+def _one_line_nothing_written(out: subprocess.CompletedProcess[str], seeds: Path) -> str:
+    assert out.returncode == 1, out.stdout + out.stderr
+    assert "Traceback" not in out.stderr
+    assert out.stderr == ""
+    [line] = out.stdout.splitlines()
+    assert line.startswith("Not added: ")
+    assert list(seeds.iterdir()) == []
+    return line
+
+
+def test_a_symbolic_link_is_refused_whatever_it_points_to(tmp_path: Path) -> None:
+    """link.txt -> /etc/passwd was copied into the sources, passed `check`, and was served
+    on /sources/<id>.
+    """
+    seeds = _seeds(tmp_path)
+    link = tmp_path / "link.txt"
+    link.symlink_to("/etc/passwd")
+    line = _one_line_nothing_written(
+        run_bot(tmp_path, "source", "add", str(link), "--id", "passwd", SEEDS_DIR=str(seeds)),
+        seeds,
+    )
+    assert "is a symbolic link" in line
+
+
+def test_a_device_is_refused(tmp_path: Path) -> None:
+    seeds = _seeds(tmp_path)
+    line = _one_line_nothing_written(
+        run_bot(tmp_path, "source", "add", "/dev/zero", SEEDS_DIR=str(seeds)), seeds
+    )
+    assert "is not a regular file (a device, pipe or socket)" in line
+
+
+def test_a_report_over_the_size_limit_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    """A 50 MB HTML page took minutes and gigabytes of memory."""
+    seeds = _seeds(tmp_path)
+    page = tmp_path / "huge.html"
+    with page.open("wb") as out:
+        out.truncate(50_000_000)  # sparse: costs no disk
+    line = _one_line_nothing_written(
+        run_bot(tmp_path, "source", "add", str(page), SEEDS_DIR=str(seeds)), seeds
+    )
+    assert "is 50.0 MB, over the 8 MB limit for a report" in line
+
+
+def test_a_disk_that_fills_while_writing_leaves_nothing_and_check_still_passes(
+    tmp_path: Path, content_dirs: tuple[Path, Path]
+) -> None:
+    """The .txt was left without its .toml (a traceback), and the next start refused."""
+    seeds, summaries = content_dirs
+    before = sorted(p.name for p in seeds.iterdir())
+    report = tmp_path / "report.txt"
+    report.write_text("WASHINGTON (AP) -- The court ruled on Monday.\n" * 2000)
+    folders = {"SEEDS_DIR": str(seeds), "SUMMARIES_DIR": str(summaries)}
+    out = run_bot(tmp_path, "source", "add", str(report), file_size=16_384, **folders)
+    assert out.returncode == 1
+    assert "Traceback" not in out.stderr
+    assert out.stdout.startswith("Not added: cannot write the report into")
+    assert "File too large" in out.stdout
+    assert "nothing was added" in out.stdout
+    assert sorted(p.name for p in seeds.iterdir()) == before  # no temporary file left either
+    checked = run_bot(tmp_path, "check", **folders)
+    assert checked.returncode == 0, checked.stdout
+
+
+def test_an_id_of_300_characters_is_one_line(tmp_path: Path) -> None:
+    seeds = _seeds(tmp_path)
+    out = run_bot(tmp_path, "source", "add", str(EPOCH), "--id", "a" * 300, SEEDS_DIR=str(seeds))
+    line = _one_line_nothing_written(out, seeds)
+    assert "--id is 300 characters long; give at most 100" in line

@@ -84,6 +84,8 @@ class FakeDiscord:
             None  # a close code to answer IDENTIFY with (4014, ...)
         )
         self.gateway_down = False
+        # Guild ids whose commands this bot may not touch (not in the server): 403 Missing Access.
+        self.refused_guilds: set[str] = set()
         self._seq = itertools.count(1)
         self._ids = itertools.count(900000000000000000)
         self._runner: web.AppRunner | None = None
@@ -155,6 +157,8 @@ class FakeDiscord:
 
     async def _commands(self, request: web.Request) -> web.Response:
         scope = request.match_info.get("guild", "global")
+        if scope in self.refused_guilds:
+            return _json({"message": "Missing Access", "code": 50001}, status=403)
         if request.method == "PUT":
             body = await request.json()
             self.syncs.append(scope)

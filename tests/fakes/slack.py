@@ -75,6 +75,7 @@ class FakeSlack:
         self.teams: dict[str, str] = {}  # issued bot token -> team_id
         self.refresh_tokens: dict[str, str] = {}  # refresh token -> team_id
         self.revoked: set[str] = set()
+        self.refreshed_expires_in = 43200  # lifetime of a refreshed token (Slack's: 12 hours)
         self._token_ids = itertools.count(1)
 
     @property
@@ -242,7 +243,7 @@ class FakeSlack:
             return web.json_response(
                 {
                     "ok": True,
-                    **self._issue(team, 43200),
+                    **self._issue(team, self.refreshed_expires_in),
                     "app_id": "A1",
                     "team": {"id": team, "name": f"Team {team}"},
                     "enterprise": None,

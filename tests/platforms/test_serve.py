@@ -1,6 +1,7 @@
 """``python -m bot run`` as operators start it: a subprocess, real sockets, real signals."""
 
 import asyncio
+import json
 import signal
 import socket
 import sys
@@ -68,6 +69,7 @@ async def test_run_serves_slack_http_and_stops_cleanly_on_sigterm(tmp_path: Path
         assert TOKEN not in output
         assert SECRET not in output
         assert "stopping" in output
+        assert "will be unused" not in output  # Bolt's warning about the token it was given
     finally:
         if process.returncode is None:
             process.kill()
@@ -341,3 +343,64 @@ async def test_a_database_broken_while_running_pauses_recaps_and_every_other_com
             process.kill()
             await process.wait()
         await fake.stop()
+
+
+# --- Issue 16 ------------------------------------------------------------------------------
+
+
+async def test_a_guild_discord_refuses_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    """DISCORD_GUILD_IDS naming a guild the bot is not in: 53 lines of discord.py's traceback."""
+    from tests.fakes.discord import FakeDiscord
+
+    discord = await FakeDiscord().start()
+    discord.refused_guilds.add("999999999999999999")
+    process = await start_bot(
+        bot_env(
+            tmp_path,
+            DISCORD_TOKEN=discord.token,
+            DISCORD_API_URL=discord.api_url,
+            DISCORD_GUILD_IDS="999999999999999999",
+        )
+    )
+    try:
+        _, stderr = await asyncio.wait_for(process.communicate(), 30)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+        await discord.stop()
+    [line] = stderr.decode().strip().splitlines()  # checked before anything starts
+    assert process.returncode == 2
+    assert line.startswith("Invalid setting DISCORD_GUILD_IDS: Discord refused guild 999")
+    assert "HTTP 403" in line
+
+
+async def test_with_log_format_json_every_line_is_json_invite_and_stop_included(
+    tmp_path: Path,
+) -> None:
+    """The invite line and ``Stopped: ...`` were printed as plain text among JSON lines."""
+    from tests.fakes.discord import FakeDiscord
+
+    discord = await FakeDiscord().start()
+    discord.close_on_identify = 4014
+    process = await start_bot(
+        bot_env(
+            tmp_path,
+            DISCORD_TOKEN=discord.token,
+            DISCORD_API_URL=discord.api_url,
+            LOG_FORMAT="json",
+        )
+    )
+    try:
+        stdout, stderr = await asyncio.wait_for(process.communicate(), 30)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+        await discord.stop()
+    assert process.returncode == 3
+    printed = [json.loads(line) for line in stdout.decode().splitlines()]
+    logged = [json.loads(line) for line in stderr.decode().splitlines()]
+    assert printed[0]["message"].startswith("Discord: logged in as case-brief. Invite: https://")
+    assert logged[-1]["message"].startswith("Stopped: Discord closed the gateway with code 4014")
+    assert logged[-1]["level"] == "CRITICAL"

@@ -1,6 +1,7 @@
 """The service's HTTP endpoints, with the real discord.py client against FakeDiscord."""
 
 import asyncio
+import logging
 import socket
 import time
 from collections.abc import AsyncIterator
@@ -171,3 +172,23 @@ async def test_the_web_pages_share_the_service_server(discord_service: Service) 
     assert status == 200
     assert (await discord_service.get("/no-such-page"))[0] == 404
     assert (await discord_service.get("/healthz")) == (200, {"ok": True})
+
+
+async def test_a_dropped_gateway_is_one_warning_line_not_a_traceback(
+    discord_service: Service,
+    fake_discord: FakeDiscord,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Issue 16: every reconnect attempt logged discord.py's traceback at ERROR."""
+    caplog.set_level(logging.INFO)
+    await fake_discord.drop_gateway()
+    await discord_service.wait_for_status("/readyz", 503, 10)
+    await asyncio.sleep(1.5)  # a reconnect attempt or two while the gateway is down
+    fake_discord.restore_gateway()
+    await discord_service.wait_for_status("/readyz", 200, 30)
+    assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
+    reconnects = [r.getMessage() for r in caplog.records if r.name.startswith("discord.")]
+    reconnects = [m for m in reconnects if "reconnect" in m]
+    assert reconnects
+    assert all(m.startswith("Discord gateway: Attempting a reconnect") for m in reconnects)
+    assert all("\n" not in m for m in reconnects)

@@ -142,3 +142,46 @@ async def test_drain_waits_for_work_in_flight_within_a_bound() -> None:
     assert await observer.drain(0.1) is False
     stuck.cancel()
     await asyncio.gather(*tasks, stuck, return_exceptions=True)
+
+
+class Broken:
+    """A component whose failure's cause names a path (issue 16: /readyz published it)."""
+
+    name = "database"
+
+    async def readiness(self) -> Readiness:
+        return Readiness(
+            ready=False,
+            detail={"reachable": False},
+            reason="database unreachable",
+            cause="SQLite database /srv/private-folder/brief.sqlite3 is read-only",
+        )
+
+
+async def test_the_public_listener_gives_reasons_and_the_operator_one_causes_and_metrics(
+    session: aiohttp.ClientSession,
+) -> None:
+    from bot.service.http import build_ops_app
+
+    public = HttpServer(build_http_app([Broken()], Observer(), metrics=False), "127.0.0.1", 0)
+    operator = HttpServer(build_ops_app([Broken()], Observer()), "127.0.0.1", 0, name="operator")
+    await public.start()
+    await operator.start()
+    try:
+        status, body = await get(session, public, "/readyz")
+        assert status == 503
+        assert body["components"]["database"] == {
+            "ready": False,
+            "reason": "database unreachable",
+            "reachable": False,
+        }
+        status, body = await get(session, operator, "/readyz")
+        assert body["components"]["database"]["cause"].startswith("SQLite database /srv/private")
+        async with session.get(f"http://127.0.0.1:{public.port}/metrics") as resp:
+            assert resp.status == 404
+        async with session.get(f"http://127.0.0.1:{operator.port}/metrics") as resp:
+            assert resp.status == 200
+            assert "casebrief_http_connections" in await resp.text()
+    finally:
+        await public.stop()
+        await operator.stop()

@@ -11,7 +11,7 @@ import pytest
 
 from bot.core.dispatch import Dispatcher
 from bot.platforms.serve import watch_content
-from bot.service.supervisor import Backoff, Fatal, Supervisor, as_fatal
+from bot.service.supervisor import Backoff, Fatal, Restart, Supervisor, as_fatal
 
 QUICK = Backoff(first=0.01, cap=0.05)
 
@@ -107,3 +107,28 @@ def test_backoff_grows_is_capped_and_jittered() -> None:
     assert all(d <= 8 for d in delays)
     assert 4 <= delays[-1] <= 8
     assert len({backoff.delay(6) for _ in range(20)}) > 1
+
+
+async def test_a_routine_end_is_one_warning_line_and_a_restart(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A dropped connection (Restart) is expected: no traceback, still restarted."""
+    runs: list[int] = []
+    steady = asyncio.Event()
+
+    async def connection() -> None:
+        runs.append(1)
+        if len(runs) == 1:
+            msg = "the gateway closed (code 4000)"
+            raise Restart(msg)
+        steady.set()
+        await asyncio.Event().wait()
+
+    supervisor = Supervisor(on_fatal=lambda error: pytest.fail(str(error)), backoff=QUICK)
+    supervisor.supervise("gateway", connection)
+    await asyncio.wait_for(steady.wait(), 5)
+    [line] = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert line.getMessage() == "task gateway stopped: the gateway closed (code 4000); restarting"
+    assert not line.exc_info
+    assert supervisor.restarts["gateway"] == 1
+    await supervisor.stop()

@@ -113,3 +113,51 @@ async def test_web_names_a_port_it_cannot_bind(
     assert process.returncode == 2
     assert stderr.decode().startswith(f"Invalid setting PORT: port {port} is already in use")
     assert "Traceback" not in (stdout + stderr).decode()
+
+
+async def test_the_web_pages_alone_have_the_service_s_connection_bounds(
+    tmp_path: Path, content_dirs: tuple[Path, Path]
+) -> None:
+    """Issue 16: `web` serves through the same listener as `run` (HTTP_* settings)."""
+    from tests.service.test_listener import answer, connect
+
+    seeds, summaries = content_dirs
+    port = free_port()
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "SEEDS_DIR": str(seeds),
+        "SUMMARIES_DIR": str(summaries),
+        "HOST": "127.0.0.1",
+        "PORT": str(port),
+        "CONTENT_RELOAD_SECONDS": "0",
+        "HTTP_MAX_CONNECTIONS_PER_CLIENT": "2",
+        "HTTP_HEADER_TIMEOUT_SECONDS": "0.5",
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "web",
+        cwd=outside_checkout(tmp_path),
+        env=env,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+    try:
+        async with aiohttp.ClientSession() as session:
+            for _ in range(200):
+                if await _get(session, f"http://127.0.0.1:{port}/") is not None:
+                    break
+                await asyncio.sleep(0.1)
+        slow = [await connect(port) for _ in range(2)]
+        third = await connect(port)
+        assert await answer(third) == "HTTP/1.1 429 Too Many Requests"
+        assert await answer(slow[0]) == "HTTP/1.1 408 Request Timeout"
+        for sock in [*slow, third]:
+            sock.close()
+        process.send_signal(signal.SIGTERM)
+        assert await asyncio.wait_for(process.wait(), 20) == 0
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()

@@ -10,15 +10,18 @@ several processes.
 import asyncio
 import contextlib
 import logging
+import sys
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import aiohttp
 import discord
 import yarl
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
 from bot.core.dispatch import Dispatcher
+from bot.logs import say
 from bot.platforms.discord.poster import DiscordPoster
 from bot.platforms.discord.presses import on_component, press_answerer
 from bot.platforms.discord.sync import sync_commands
@@ -29,7 +32,7 @@ from bot.service.http import Mount
 from bot.service.metrics import record_rate_limited
 from bot.service.observe import Observer
 from bot.service.readiness import Readiness, json_number
-from bot.service.supervisor import Fatal
+from bot.service.supervisor import Fatal, Restart
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -68,12 +71,35 @@ class _CountRateLimits(logging.Filter):
 _RATE_LIMIT_COUNTER = _CountRateLimits()
 
 
+class _QuietReconnects(logging.Filter):
+    """discord.py logs every reconnect of the gateway at ERROR with a traceback; a reconnect
+    is routine (Discord drops gateways on purpose): one WARNING line naming the error.
+    """
+
+    ROUTINE = ("Attempting a reconnect", "Failed to connect for shard_id")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str) and record.msg.startswith(self.ROUTINE) and record.exc_info:
+            error = record.exc_info[1]
+            why = f"{type(error).__name__}: {str(error)[:120]}" if error else "dropped"
+            record.msg = f"Discord gateway: {record.getMessage()} ({why})"
+            record.args = None
+            record.exc_info, record.exc_text = None, None
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True
+
+
+_QUIET_RECONNECTS = _QuietReconnects()
+
+
 class CaseBriefClient(discord.AutoShardedClient):
     identify_spacing = 5.0  # seconds between IDENTIFYs of one process (Discord's max_concurrency 1)
 
     def __init__(
         self, settings: Settings, dispatcher: Dispatcher, observer: Observer | None = None
     ) -> None:
+        # No voice: discord.py's warnings that its voice libraries are missing are noise.
+        discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
         # Only the non-privileged guilds intent (discord.py's state needs it); slash
         # commands arrive without any intent.
         intents = discord.Intents.none()
@@ -101,9 +127,9 @@ class CaseBriefClient(discord.AutoShardedClient):
     async def setup_hook(self) -> None:
         """After login, before the gateway: the application id is known here."""
         assert self.application_id is not None
-        print(  # noqa: T201 - the operator's start line with the invite link
+        say(
             f"Discord: logged in as {self.user}. Invite: {invite_url(self.application_id)}",
-            flush=True,
+            stream=sys.stdout,
         )
         await self.tree.set_translator(translator())  # the commands' Spanish names
         if self.syncs_commands:
@@ -157,6 +183,8 @@ class DiscordRunner:
         self.supervised = supervised  # True: the service runs run_gateway; else start() does
         self._task: asyncio.Task[Any] | None = None
         logging.getLogger("discord.http").addFilter(_RATE_LIMIT_COUNTER)
+        for name in ("discord.client", "discord.shard"):
+            logging.getLogger(name).addFilter(_QUIET_RECONNECTS)  # a filter is added once
 
     async def _login(self) -> None:
         assert self.settings.discord_token is not None
@@ -166,6 +194,9 @@ class DiscordRunner:
             await self.client.close()
             msg = "Invalid setting DISCORD_TOKEN: Discord rejected it (401 Unauthorized)"
             raise StartError(msg) from None
+        except StartError:  # from setup_hook: a guild of DISCORD_GUILD_IDS refused
+            await self.client.close()
+            raise
 
     async def start(self) -> None:
         await self._login()
@@ -201,7 +232,12 @@ class DiscordRunner:
         except discord.ConnectionClosed as error:
             if error.code in FATAL_CLOSE_CODES:
                 raise Fatal(FATAL_CLOSE_CODES[error.code]) from None
-            raise
+            reason = f": {error.reason}" if error.reason else ""
+            msg = f"the Discord gateway closed (code {error.code}{reason})"
+            raise Restart(msg) from None
+        except (TimeoutError, OSError, aiohttp.ClientError, discord.GatewayNotFound) as error:
+            msg = f"the Discord gateway is unreachable ({type(error).__name__})"
+            raise Restart(msg) from None
 
     def shard_ids(self) -> list[int]:
         if self.settings.discord_shard_ids:

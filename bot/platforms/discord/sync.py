@@ -13,6 +13,8 @@ import discord
 from discord import app_commands
 from discord.http import Route
 
+from bot.platforms.errors import StartError
+
 log = logging.getLogger(__name__)
 _OPTION_KEYS = ("name", "description", "type", "required", "choices", "min_length", "max_length")
 _LOCALIZED = ("name_localizations", "description_localizations")
@@ -88,14 +90,24 @@ async def sync_commands(
     synced = []
     targets: list[discord.Object | None] = [discord.Object(id=g) for g in guild_ids] or [None]
     for guild in targets:
-        if guild is not None:
-            tree.copy_global_to(guild=guild)
-        current = await _current(client, guild)
         scope = "global" if guild is None else str(guild.id)
-        if _canonical(current) == wanted:
-            log.info("Discord commands already up to date (%s)", scope)
-            continue
-        await tree.sync(guild=guild)
+        try:
+            if guild is not None:
+                tree.copy_global_to(guild=guild)
+            current = await _current(client, guild)
+            if _canonical(current) == wanted:
+                log.info("Discord commands already up to date (%s)", scope)
+                continue
+            await tree.sync(guild=guild)
+        except (discord.Forbidden, discord.NotFound) as error:
+            if guild is None:
+                raise
+            msg = (
+                f"Invalid setting DISCORD_GUILD_IDS: Discord refused guild {guild.id} "
+                f"(HTTP {error.status}: {error.text or 'no reason given'}); add the bot to that "
+                "server with the applications.commands scope (the invite URL), or remove the id"
+            )
+            raise StartError(msg) from None
         synced.append(scope)
         log.info("Discord commands synced (%s): %d commands", scope, len(wanted))
     return synced

@@ -19,6 +19,7 @@ from cachetools import TTLCache
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.async_handler import RetryState
 from slack_sdk.http_retry.builtin_async_handlers import (
@@ -185,6 +186,21 @@ class SlackUsers:
         return person
 
 
+class _ClientCarriesTheToken(logging.Filter):
+    """Bolt reads SLACK_BOT_TOKEN from the environment itself and, given our client (which
+    carries that very token, SLACK_API_URL and the retries), warns at every start that the
+    token "will be unused". It is used, through the client: that one warning is dropped.
+    """
+
+    TEXT = warning_client_prioritized_and_token_skipped()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != self.TEXT
+
+
+_BOLT_LOGGER = logging.getLogger("slack_bolt")
+
+
 def build_slack_app(
     settings: Settings,
     dispatcher: Dispatcher,
@@ -203,11 +219,13 @@ def build_slack_app(
         {"client": build_web_client(settings)} if settings.slack_bot_token else {}
     )
     options.update(app_options)
+    if not any(isinstance(f, _ClientCarriesTheToken) for f in _BOLT_LOGGER.filters):
+        _BOLT_LOGGER.addFilter(_ClientCarriesTheToken())
     app = AsyncApp(
         signing_secret=secret,
         # Socket Mode connections are authenticated by the app token instead of signatures.
         request_verification_enabled=secret is not None,
-        logger=logging.getLogger("slack_bolt"),
+        logger=_BOLT_LOGGER,
         **options,
     )
     observer = observer or Observer(commands=[c.name for c in dispatcher.registry])

@@ -1,17 +1,18 @@
-"""Where Slack installations live: slack_sdk's SQLAlchemy stores, with tokens encrypted at rest.
+"""Where Slack installations live: slack_sdk's SQLAlchemy store, with tokens encrypted at rest.
 
-slack_sdk's ``AsyncSQLAlchemyInstallationStore`` and ``AsyncSQLAlchemyOAuthStateStore`` keep
-installations and OAuth states in the bot's database (SQLite through aiosqlite, PostgreSQL
-through psycopg; both async, so the event loop never waits on the disk or the network).
-``EncryptedInstallationStore`` wraps any async installation store so that bot and user
-tokens, and their refresh tokens, are Fernet ciphertext in every row.
+slack_sdk's ``AsyncSQLAlchemyInstallationStore`` keeps installations in the bot's database
+(SQLite through aiosqlite, PostgreSQL through psycopg; both async, so the event loop never
+waits on the disk or the network). ``EncryptedInstallationStore`` wraps any async
+installation store so that bot and user tokens, and their refresh tokens, are Fernet
+ciphertext in every row; ``OutageCache`` (installation_cache.py) in front of it keeps
+commands answering while the database is down. OAuth states are signed, not stored
+(oauth_state.py).
 """
 
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime
 from logging import Logger
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import sqlalchemy
 from cryptography.fernet import InvalidToken, MultiFernet
@@ -19,8 +20,10 @@ from slack_sdk.oauth.installation_store.async_installation_store import AsyncIns
 from slack_sdk.oauth.installation_store.models.bot import Bot
 from slack_sdk.oauth.installation_store.models.installation import Installation
 from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstallationStore
-from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStore
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from bot.platforms.slack.installation_cache import OutageCache
+from bot.platforms.slack.oauth_state import SignedStateStore
 
 log = logging.getLogger(__name__)
 _Record = TypeVar("_Record", Installation, Bot)
@@ -129,43 +132,6 @@ class SQLInstallationStore(AsyncSQLAlchemyInstallationStore):
         return _widen(super().build_bots_table(metadata, table_name))
 
 
-class SQLStateStore(AsyncSQLAlchemyOAuthStateStore):
-    """slack_sdk's state store, with a state consumed by one atomic DELETE (two instances
-    handed the same state at once cannot both accept it), an index on the state, and
-    expired states purged as new ones are issued (/slack/install is public).
-    """
-
-    @classmethod
-    def build_oauth_states_table(
-        cls, metadata: sqlalchemy.MetaData, table_name: str
-    ) -> sqlalchemy.Table:
-        table = super().build_oauth_states_table(metadata, table_name)
-        sqlalchemy.Index(f"{table_name}_state_idx", table.c.state)
-        return table
-
-    # slack_sdk calls it with what its own async_issue(*args, **kwargs) takes, untyped there.
-    async def async_issue(self, *args: Any, **kwargs: Any) -> str:  # noqa: ANN401
-        async with self.engine.begin() as conn:
-            await conn.execute(
-                self.oauth_states.delete().where(self.oauth_states.c.expire_at <= _utcnow())
-            )
-        state: str = await super().async_issue(*args, **kwargs)
-        return state
-
-    async def async_consume(self, state: str) -> bool:
-        c = self.oauth_states.c
-        async with self.engine.begin() as conn:
-            deleted = await conn.execute(
-                self.oauth_states.delete().where(c.state == state, c.expire_at > _utcnow())
-            )
-        return bool(deleted.rowcount == 1)
-
-
-def _utcnow() -> datetime:
-    """As slack_sdk stores expiry times: naive UTC."""
-    return datetime.now(tz=UTC).replace(tzinfo=None)
-
-
 def _widen(table: sqlalchemy.Table) -> sqlalchemy.Table:
     for name in TOKEN_FIELDS:
         if name in table.c:
@@ -193,7 +159,9 @@ def create_engine(database_url: str) -> AsyncEngine:
 
 
 class SlackStores:
-    """The installation store (encrypted) and the OAuth state store on one engine."""
+    """The installation store (encrypted, remembered for outages) on the bot's database, and
+    the OAuth state store (signed states: no database).
+    """
 
     def __init__(
         self,
@@ -201,12 +169,14 @@ class SlackStores:
         *,
         client_id: str,
         keys: MultiFernet,
+        state_key: bytes,
         state_expiration_seconds: int = 600,
     ) -> None:
         self.engine = engine
         self.sql = SQLInstallationStore(client_id=client_id, engine=engine)
-        self.installations = EncryptedInstallationStore(self.sql, keys)
-        self.states = SQLStateStore(expiration_seconds=state_expiration_seconds, engine=engine)
+        self.encrypted = EncryptedInstallationStore(self.sql, keys)
+        self.installations = OutageCache(self.encrypted)
+        self.states = SignedStateStore(state_key, expiration_seconds=state_expiration_seconds)
 
     async def create_tables(self) -> None:
         """Idempotent; on PostgreSQL an advisory lock keeps instances starting together apart."""
@@ -216,7 +186,6 @@ class SlackStores:
                     sqlalchemy.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _ADVISORY_LOCK}
                 )
             await conn.run_sync(self.sql.metadata.create_all)
-            await conn.run_sync(self.states.metadata.create_all)
 
     async def verify_key(self) -> None:
         """Decrypt the newest stored token, if any, so a wrong key fails at start, not
@@ -232,7 +201,7 @@ class SlackStores:
         async with self.engine.connect() as conn:
             token = (await conn.execute(query)).scalar_one_or_none()
         if token is not None:
-            self.installations._open(token)  # noqa: SLF001 - the store of this module
+            self.encrypted._open(token)  # noqa: SLF001 - the store of this module
 
     async def reencrypt(self) -> int:
         """Re-encrypt every stored token under the first key (after a key change), returning
@@ -250,7 +219,7 @@ class SlackStores:
                     new = {
                         name: None
                         if value is None
-                        else self.installations.keys.rotate(value.encode()).decode()
+                        else self.encrypted.keys.rotate(value.encode()).decode()
                         for name, value in old.items()
                     }
                 except InvalidToken:  # an old row under a key no longer listed: never read again

@@ -32,8 +32,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.encryption import parse_keys, split_keys
 from bot.platforms.errors import StartError
 from bot.platforms.slack.app import build_web_client
+from bot.platforms.slack.installation_cache import OutageCache
 from bot.platforms.slack.installations import SlackStores, UndecryptableTokens, create_engine
 from bot.platforms.slack.manifest import BOT_SCOPES
+from bot.platforms.slack.oauth_state import state_key
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -46,6 +48,42 @@ AUTHORIZE_CACHE_SIZE = 10_000  # workspaces whose auth.test answer is remembered
 WorkspaceRemoved = Callable[[str, str], Awaitable[None]]
 # Called with the team_id after a workspace (re)installs, e.g. to resume recaps paused at removal.
 WorkspaceInstalled = Callable[[str], Awaitable[None]]
+
+
+class OutageAuthorize(AsyncInstallationStoreAuthorize):
+    """Bolt's authorize; while the database is down, a workspace not remembered from before
+    (``OutageCache``) is authorized without a token rather than refused: Slack signed the
+    request, and every command can answer in the ack or through the response URL, which need
+    none (the admin check, which does, says it could not confirm).
+    """
+
+    def __init__(self, *, outage: OutageCache, **options: Any) -> None:  # noqa: ANN401 - Bolt's
+        super().__init__(**options)
+        self.outage = outage
+
+    async def __call__(
+        self,
+        *,
+        context: AsyncBoltContext,
+        enterprise_id: str | None,
+        team_id: str | None,
+        user_id: str | None,
+        actor_enterprise_id: str | None = None,
+        actor_team_id: str | None = None,
+        actor_user_id: str | None = None,
+    ) -> AuthorizeResult | None:
+        result = await super().__call__(
+            context=context,
+            enterprise_id=enterprise_id,
+            team_id=team_id,
+            user_id=user_id,
+            actor_enterprise_id=actor_enterprise_id,
+            actor_team_id=actor_team_id,
+            actor_user_id=actor_user_id,
+        )
+        if result is None and self.outage.down and team_id:
+            return AuthorizeResult(enterprise_id=enterprise_id, team_id=team_id, user_id=user_id)
+        return result
 
 
 class SlackOAuth:
@@ -66,6 +104,7 @@ class SlackOAuth:
             engine or create_engine(settings.database_url),
             client_id=settings.slack_client_id,
             keys=parse_keys(settings.slack_token_encryption_key.get_secret_value()),
+            state_key=state_key(settings.slack_client_secret.get_secret_value()),
         )
         self.several_keys = (
             len(split_keys(settings.slack_token_encryption_key.get_secret_value())) > 1
@@ -90,7 +129,8 @@ class SlackOAuth:
 
     def app_arguments(self) -> dict[str, Any]:
         """For AsyncApp(...) (build_slack_app's ``app_options``); then ``register`` the app."""
-        authorize = AsyncInstallationStoreAuthorize(
+        authorize = OutageAuthorize(
+            outage=self.stores.installations,
             logger=logging.getLogger("slack_bolt.authorize"),
             client_id=self.settings.client_id,
             client_secret=self.settings.client_secret,
@@ -202,7 +242,7 @@ class WorkspaceTokens:
 
     async def bot_token(self, team_id: str) -> str | None:
         """None when the workspace has not installed the app (or has removed it)."""
-        store = self.oauth.stores.installations
+        store = self.oauth.stores.encrypted  # the database itself: a failure is a failure
         enterprise_id = await self.oauth.stores.enterprise_of(team_id)
         installation = await store.async_find_installation(
             enterprise_id=enterprise_id, team_id=team_id

@@ -8,6 +8,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 import aiohttp
 from aiohttp import web
@@ -34,6 +35,16 @@ CONNECTION_CHECK_SECONDS = 2.0
 # Disconnected at this many checks in a row, the tokens are checked with Slack.
 CHECKS_BEFORE_TOKEN_CHECK = 2
 REJECTED = ("invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired")
+
+
+def unreachable(url: str, error: BaseException) -> str:
+    """The one line for a Slack Web API that does not answer (the URL, never a token)."""
+    host = urlsplit(url).netloc or url
+    reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+    return (
+        f"Invalid setting SLACK_API_URL: no answer from {host} ({reason}); check the URL "
+        "and the network"
+    )
 
 
 class SlackRunner:
@@ -118,6 +129,8 @@ class SlackRunner:
                 )
                 raise StartError(msg) from None
             raise
+        except (TimeoutError, aiohttp.ClientError, OSError) as error:
+            raise StartError(unreachable(self.settings.slack_api_url, error)) from None
         self.authenticated = True
 
     async def start(self) -> None:
@@ -140,6 +153,8 @@ class SlackRunner:
                     f"connection ({error.response.get('error')})"
                 )
                 raise StartError(msg) from None
+            except (TimeoutError, aiohttp.ClientError, OSError) as error:
+                raise StartError(unreachable(self.settings.slack_api_url, error)) from None
             self.connected = True
             log.info("Slack connected in Socket Mode")
             return

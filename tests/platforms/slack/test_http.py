@@ -317,4 +317,5 @@ async def test_a_running_bot_logs_no_request_bodies(
     assert "BBBB" not in log
     assert "Traceback" not in log
     assert len(stderr) < 200 * 250, len(stderr)  # one short line a request at most
-    assert log.count("refused Slack request") == 200
+    # Issue 16: a flood of one fault is a few lines a minute (bot.logs.Throttle), not one a request.
+    assert log.count("refused Slack request") == 5
