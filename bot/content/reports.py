@@ -11,8 +11,11 @@ per report id::
 
 Each text is held to the English field it renders (``support.translated_text_gaps``): no
 figure or date the English does not carry, words in "..." exactly the English's (they are
-the report's own words). A field the English lacks, or a different number of notes, is an
-error; a report with no entry is a warning (it shows its English label).
+the report's own words); a figure, date or quoted phrase that is not there, or a field
+this file does not know, is an error with its line. A description that no longer matches
+its English (a field the English lacks or needs, another number of notes: the English was
+edited since), a report with no table, or a table for no report is a warning: that report
+shows its English label and notes until the Spanish is brought up to date.
 """
 
 import tomllib
@@ -65,20 +68,27 @@ def load_reports(
         return Reports(MappingProxyType({})), [Problem(file, error_line(error), str(error))], []
     lines = raw.splitlines()
     problems: list[Problem] = []
+    warnings: list[Problem] = []
     found: dict[str, TranslatedReport] = {}
     facts = 0
     for source_id, table in data.items():
         line = _line(lines, f"[{source_id}]")
         source = sources.get(source_id)
-        if source is None or not isinstance(table, dict):
-            problems.append(Problem(file, line, f"[{source_id}] is no report of seeds/"))
+        if not isinstance(table, dict):
+            problems.append(Problem(file, line, f"[{source_id}]: a table of fields, please"))
             continue
-        report, checked, found_problems = _report(file, lines, source, table, declarations, lang)
+        if source is None:
+            warnings.append(
+                Problem(file, line, f"[{source_id}] is no report of seeds/: left unused")
+            )
+            continue
+        report, checked, errors, behind = _report(file, lines, source, table, declarations, lang)
         facts += checked
-        problems += found_problems
+        problems += errors
+        warnings += behind
         if report is not None:
             found[source_id] = report
-    warnings = [
+    warnings += [
         Problem(file, None, f"[{source_id}] missing: its label and notes show in English")
         for source_id in sources
         if source_id not in data
@@ -93,10 +103,13 @@ def _report(
     table: dict[str, object],
     declarations: Declarations,
     lang: str,
-) -> tuple[TranslatedReport | None, int, list[Problem]]:
+) -> tuple[TranslatedReport | None, int, list[Problem], list[Problem]]:
+    """The description, facts checked, errors, and warnings (behind its English)."""
     meta = source.meta
     problems: list[Problem] = []
+    behind: list[Problem] = []
     start = _line(lines, f"[{source.id}]") or 1
+    shown = "; it shows in English until the Spanish follows the English"
 
     def where(key: str) -> int | None:
         return _line(lines, key, start) or start
@@ -114,16 +127,14 @@ def _report(
             if key == "label":
                 problems.append(Problem(file, start, f"[{source.id}] needs a label"))
             elif english:
-                problems.append(
-                    Problem(file, start, f"[{source.id}] {key} missing: the English has one")
-                )
+                behind.append(Problem(file, start, f"[{source.id}] {key} missing{shown}"))
             continue
         if not isinstance(value, str) or not value.strip():
             problems.append(Problem(file, where(key), f"[{source.id}] {key}: a text, please"))
             continue
         if not english:
-            problems.append(
-                Problem(file, where(key), f"[{source.id}] {key}: the English has none to render")
+            behind.append(
+                Problem(file, where(key), f"[{source.id}] {key}: the English has none{shown}")
             )
             continue
         texts.append((key, value, english))
@@ -132,12 +143,12 @@ def _report(
         problems.append(Problem(file, where("notes"), f"[{source.id}] notes: a list of texts"))
         notes = []
     elif len(notes) != len(meta.notes):
-        problems.append(
+        behind.append(
             Problem(
                 file,
                 where("notes"),
                 f"[{source.id}] notes: {len(notes)} given, the English has {len(meta.notes)}; "
-                "translate each, in order",
+                f"translate each, in order{shown}",
             )
         )
     else:
@@ -156,8 +167,8 @@ def _report(
             )
             for gap in gaps
         ]
-    if problems:
-        return None, checked, problems
+    if problems or behind:
+        return None, checked, problems, behind
     label = table["label"]
     assert isinstance(label, str)
     basis = table.get("published_basis")
@@ -170,6 +181,7 @@ def _report(
             tuple(notes),
         ),
         checked,
+        [],
         [],
     )
 
