@@ -125,6 +125,8 @@ class RecapRunner:
             await self._sleep(max(0.0, (wake - now).total_seconds()) + 0.05)
 
     async def _sleep(self, seconds: float) -> None:
+        if self.service.stopping:  # a graceful stop: the work is done, nothing to wait for
+            return
         self.next_wakeup = self.service.wall() + timedelta(seconds=seconds)
         self._wake.clear()
         with contextlib.suppress(asyncio.TimeoutError):

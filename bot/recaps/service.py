@@ -88,9 +88,10 @@ class RecapService(RecapState):
         clock: Clock,
         *,
         grace: timedelta = timedelta(hours=1),
-        lease: timedelta = timedelta(minutes=10),
+        lease: timedelta = timedelta(seconds=30),
         policy: RetryPolicy = DEFAULT_POLICY,
         concurrency: int = 50,
+        claim_batch: int = 50,
         declared: Sequence[Declared] = (),
         wall: Clock = utc_now,
         observe: Callable[[str], None] | None = None,
@@ -104,6 +105,7 @@ class RecapService(RecapState):
             lease=lease,
             policy=policy,
             concurrency=concurrency,
+            claim_batch=claim_batch,
             wall=wall,
             observe=observe,
             on_rate_limited=on_rate_limited,
@@ -212,6 +214,7 @@ class RecapService(RecapState):
         try:
             await self._recovery.take_over(now, report)
             await self._fanout.run_due(now, report)
+            await self._fanout.outcomes.flush()  # what recovery posted after the last group
         finally:
             heartbeat.cancel()
         if report.posted or report.skipped or report.recovered or report.failed:

@@ -13,7 +13,7 @@ import json
 import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import psycopg
@@ -21,10 +21,14 @@ from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
 from bot.storage import migrations, rows
 from bot.storage.base import (
+    ClaimKey,
     Declared,
     Delivery,
+    Finished,
     StorageError,
     Subscription,
+    ToClaim,
+    Told,
     declared_key,
     declared_lang,
 )
@@ -560,6 +564,143 @@ class PostgresStore:
                 " DO UPDATE SET lang=excluded.lang, chosen_at=excluded.chosen_at",
                 (platform, workspace, user, lang, whole_utc(now)),
             )
+
+    # --- issue 21: pressure ---
+    def still_current(self) -> bool:
+        return True  # a server's database does not vanish under a connection unseen
+
+    async def claim_many(
+        self, items: Sequence[ToClaim], owner: str, now: datetime, lease_until: datetime
+    ) -> set[int]:
+        ids = [id_ for id_, _, _ in items]
+        slots = [whole_utc(slot) for _, slot, _ in items]
+        following = [_instant(after) for _, _, after in items]
+        async with self._transaction() as db:
+            cursor = await db.execute(
+                "INSERT INTO deliveries (subscription_id, slot, status, claimed_by, claimed_at, "
+                "lease_until) SELECT id, slot, 'claimed', %s, %s, %s"
+                " FROM unnest(%s::bigint[], %s::timestamptz[]) AS c(id, slot)"
+                " ON CONFLICT DO NOTHING RETURNING subscription_id",
+                (owner, whole_utc(now), whole_utc(lease_until), ids, slots),
+            )
+            claimed = {int(row[0]) for row in await cursor.fetchall()}
+            await db.execute(
+                "UPDATE subscriptions AS s SET next_due=a.following"
+                " FROM unnest(%s::bigint[], %s::timestamptz[], %s::timestamptz[])"
+                " AS a(id, slot, following) WHERE s.id=a.id AND s.next_due=a.slot",
+                (ids, slots, following),
+            )
+        return claimed
+
+    async def told_many(
+        self, platform: str, channels: Sequence[str]
+    ) -> dict[str, tuple[datetime, dict[str, Any]]]:
+        async with self._connection() as db:
+            cursor = await db.execute(
+                "SELECT channel, told_at, snapshot FROM channel_state"
+                " WHERE platform=%s AND channel = ANY(%s::text[])",
+                (platform, list(dict.fromkeys(channels))),
+            )
+            return {
+                str(channel): (from_timestamptz(told_at), json.loads(snapshot))
+                for channel, told_at, snapshot in await cursor.fetchall()
+            }
+
+    async def record_outcomes(self, finished: Sequence[Finished], told: Sequence[Told]) -> None:
+        for outcome in finished:
+            rows.check_final(outcome[2])
+        latest: dict[tuple[str, str], Told] = {}
+        for entry in told:  # one row per channel in one statement: the last word wins
+            latest[(entry[0], entry[1])] = entry
+        async with self._transaction() as db:
+            if finished:
+                await db.execute(
+                    "UPDATE deliveries AS d SET status=f.status, finished_at=f.at, detail=f.detail"
+                    " FROM unnest(%s::bigint[], %s::timestamptz[], %s::text[], "
+                    "%s::timestamptz[], %s::text[]) AS f(id, slot, status, at, detail)"
+                    " WHERE d.subscription_id=f.id AND d.slot=f.slot",
+                    (
+                        [f[0] for f in finished],
+                        [whole_utc(f[1]) for f in finished],
+                        [f[2] for f in finished],
+                        [whole_utc(f[3]) for f in finished],
+                        [f[4] for f in finished],
+                    ),
+                )
+            if latest:
+                entries = list(latest.values())
+                await db.execute(
+                    "INSERT INTO channel_state (platform, channel, told_at, snapshot)"
+                    " SELECT * FROM unnest(%s::text[], %s::text[], %s::timestamptz[], %s::text[])"
+                    " ON CONFLICT (platform, channel) DO UPDATE SET told_at=excluded.told_at,"
+                    " snapshot=excluded.snapshot",
+                    (
+                        [t[0] for t in entries],
+                        [t[1] for t in entries],
+                        [whole_utc(t[2]) for t in entries],
+                        [json.dumps(t[3], sort_keys=True) for t in entries],
+                    ),
+                )
+
+    async def release_claims(self, owner: str, keys: Sequence[ClaimKey]) -> int:
+        async with self._transaction() as db:
+            cursor = await db.execute(
+                "DELETE FROM deliveries AS d USING unnest(%s::bigint[], %s::timestamptz[])"
+                " AS k(id, slot) WHERE d.subscription_id=k.id AND d.slot=k.slot"
+                " AND d.claimed_by=%s AND d.status='claimed' RETURNING d.subscription_id, d.slot",
+                ([k[0] for k in keys], [whole_utc(k[1]) for k in keys], owner),
+            )
+            released = await cursor.fetchall()
+            if released:
+                await db.execute(
+                    "UPDATE subscriptions AS s SET next_due=r.slot"
+                    " FROM unnest(%s::bigint[], %s::timestamptz[]) AS r(id, slot)"
+                    " WHERE s.id=r.id AND (s.next_due IS NULL OR s.next_due > r.slot)",
+                    ([r[0] for r in released], [r[1] for r in released]),
+                )
+        return len(released)
+
+    async def expire_claims(self, owner: str, keys: Sequence[ClaimKey], now: datetime) -> int:
+        async with self._connection() as db:
+            cursor = await db.execute(
+                "UPDATE deliveries AS d SET lease_until=%s"
+                " FROM unnest(%s::bigint[], %s::timestamptz[]) AS k(id, slot)"
+                " WHERE d.subscription_id=k.id AND d.slot=k.slot AND d.claimed_by=%s"
+                " AND d.status='claimed'",
+                (
+                    whole_utc(now - timedelta(seconds=1)),
+                    [k[0] for k in keys],
+                    [whole_utc(k[1]) for k in keys],
+                    owner,
+                ),
+            )
+            return cursor.rowcount
+
+    async def take_over_lapsed(
+        self, owner: str, now: datetime, lease_until: datetime, limit: int = 100
+    ) -> list[tuple[Delivery, datetime]]:
+        # As take_over_expired (SKIP LOCKED, a materialised CTE), keeping when it first lapsed.
+        columns = ", ".join("d." + c.strip() for c in DELIVERY_COLUMNS.split(","))
+        async with self._connection() as db:
+            cursor = await db.execute(
+                "WITH expired AS MATERIALIZED ("  # noqa: S608
+                "  SELECT subscription_id, slot FROM deliveries WHERE status='claimed' AND "
+                "lease_until < %(now)s"
+                "  ORDER BY lease_until LIMIT %(limit)s FOR UPDATE SKIP LOCKED)"
+                " UPDATE deliveries AS d SET claimed_by=%(owner)s, lease_until=%(lease)s,"
+                " lapsed_at=COALESCE(d.lapsed_at, d.lease_until) FROM expired"
+                " WHERE d.subscription_id=expired.subscription_id AND d.slot=expired.slot"
+                "  AND d.status='claimed' AND d.lease_until < %(now)s"
+                f" RETURNING {columns}, d.lapsed_at",
+                {
+                    "owner": owner,
+                    "lease": whole_utc(lease_until),
+                    "now": whole_utc(now),
+                    "limit": limit,
+                },
+            )
+            taken = [(_delivery(r[:-1]), from_timestamptz(r[-1])) for r in await cursor.fetchall()]
+        return sorted(taken, key=lambda t: (t[0].slot, t[0].subscription_id))
 
 
 _INSERT_SUBSCRIPTION = (
