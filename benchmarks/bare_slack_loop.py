@@ -30,9 +30,7 @@ async def main(api_url: str, channels: int, concurrency: int) -> None:
     reply, _ = compose(dispatcher.store.current, None, SLOT, "en")
     payload = render_slack(reply)
     session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10))
-    client = AsyncWebClient(
-        token="xoxb-bare", base_url=api_url, retry_handlers=[], session=session
-    )
+    client = AsyncWebClient(token="xoxb-bare", base_url=api_url, retry_handlers=[], session=session)
     queue = [f"C{i:05d}" for i in range(channels)]
 
     async def worker() -> None:

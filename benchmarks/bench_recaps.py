@@ -435,8 +435,15 @@ def held_time(fake: FakeSlack) -> float:
     return longest
 
 
-def row(scenario: str, kind: str, seconds: float, floor: float, floor_name: str, lost: int,
-        duplicates: int) -> str:
+def row(
+    scenario: str,
+    kind: str,
+    seconds: float,
+    floor: float,
+    floor_name: str,
+    lost: int,
+    duplicates: int,
+) -> str:
     ratio = f"{seconds / floor:.2f}x" if floor > 0 else "-"
     return (
         f"| {scenario} | {kind} | {seconds:.2f} s | {floor_name} {floor:.2f} s | {ratio} | "
@@ -486,8 +493,15 @@ async def scale(kind: str, channels: int, tmp: Path, timeout: float) -> list[str
             wall = time.perf_counter() - started
             lost, duplicates = ledger(fake, channels)
             lines.append(
-                row(f"{channels:,} channels / 50 workspaces", kind, landed_span(fake), baseline,
-                    "bare", lost, duplicates)
+                row(
+                    f"{channels:,} channels / 50 workspaces",
+                    kind,
+                    landed_span(fake),
+                    baseline,
+                    "bare",
+                    lost,
+                    duplicates,
+                )
                 + f" process {wall:.1f} s, exit {code}"
             )
     finally:
@@ -505,10 +519,15 @@ async def storm(kind: str, tmp: Path, timeout: float) -> str:
             code, last = await run_post_due(post_due_env(fake, url), tmp, timeout)
             elapsed = time.perf_counter() - started
             lost, duplicates = ledger(fake, 40)
-            return row("429 storm: 40 channels, every 3rd post 429", kind, landed_span(fake),
-                       held_time(fake), "Retry-After", lost, duplicates) + (
-                f" process {elapsed:.1f} s, exit {code}, {fake.rejected} 429s; {last}"
-            )
+            return row(
+                "429 storm: 40 channels, every 3rd post 429",
+                kind,
+                landed_span(fake),
+                held_time(fake),
+                "Retry-After",
+                lost,
+                duplicates,
+            ) + (f" process {elapsed:.1f} s, exit {code}, {fake.rejected} 429s; {last}")
     finally:
         await fake.stop()
 
@@ -527,10 +546,15 @@ async def sporadic(kind: str, tmp: Path, timeout: float, rate: float) -> str:
                 per_team[team] = per_team.get(team, 0) + 1
             # One token here, so the fake sees one team: the 429s spread over our 50 workspaces.
             floor = (channels / 50) / rate + (fake.rejected / 50) * fake.storm_retry_after
-            return row("10,000 channels / 50 workspaces, 1 in 50 posts 429", kind,
-                       landed_span(fake), floor, "rate limits", lost, duplicates) + (
-                f" exit {code}, {fake.rejected} 429s; {last}"
-            )
+            return row(
+                "10,000 channels / 50 workspaces, 1 in 50 posts 429",
+                kind,
+                landed_span(fake),
+                floor,
+                "rate limits",
+                lost,
+                duplicates,
+            ) + (f" exit {code}, {fake.rejected} 429s; {last}")
     finally:
         await fake.stop()
 
@@ -560,10 +584,15 @@ async def sigkill(kind: str, tmp: Path, limit: float) -> str:
             await asyncio.sleep(1)
             lost, duplicates = ledger(fake, channels)
             seconds = done if done is not None else time.perf_counter() - killed
-            return row(f"SIGKILL mid fan-out ({at_kill}/{channels} posted)", kind, seconds, 60.0,
-                       "target", lost, duplicates) + (
-                "" if done is not None else f" (not all posted within {limit:.0f} s)"
-            )
+            return row(
+                f"SIGKILL mid fan-out ({at_kill}/{channels} posted)",
+                kind,
+                seconds,
+                60.0,
+                "target",
+                lost,
+                duplicates,
+            ) + ("" if done is not None else f" (not all posted within {limit:.0f} s)")
     finally:
         await fake.stop()
 

@@ -3,7 +3,9 @@
 Platform code: bot.recaps keeps the delivery logic and imports no chat library.
 """
 
+import asyncio
 import contextlib
+import signal
 from collections.abc import AsyncIterator
 from datetime import datetime
 
@@ -31,5 +33,20 @@ async def posters(settings: Settings, service: RecapService) -> AsyncIterator[No
 
 
 async def post_due(settings: Settings, service: RecapService, at: datetime | None) -> str:
-    async with posters(settings, service):
-        return await recap_report.post_due(service, at)
+    """SIGTERM (a cron timeout, systemd, Ctrl-C): no new claims; posts in flight finish,
+    claims never attempted are given back for the next run; exit 0.
+    """
+    loop = asyncio.get_running_loop()
+
+    def stop() -> None:
+        service.stopping = True
+
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop)
+    try:
+        async with posters(settings, service):
+            summary = await recap_report.post_due(service, at)
+    finally:
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.remove_signal_handler(signum)
+    return f"{summary} (stopped early by a signal)" if service.stopping else summary

@@ -44,13 +44,16 @@ class TokenBucket:
         self._successes: deque[float] = deque(maxlen=10_000)  # when posts went through
 
     def reserve(self) -> float:
-        """Seconds until the caller may go (0 when now); the slot is taken either way."""
+        """Seconds until the caller may go (0 when now); the slot is taken either way. After a
+        hold, up to ``burst`` callers go together at its end, as after any quiet spell.
+        """
         now = self.clock()
         if self.rate < self.base_rate:
             self._recover(now)
-        tat = max(self._tat, now, self.held_until + self.tolerance)
+        start = max(now, self.held_until)
+        tat = max(self._tat, start)
         self._tat = tat + self.interval
-        return max(0.0, tat - self.tolerance - now)
+        return max(0.0, tat - self.tolerance - now, start - now)
 
     async def take(self) -> None:
         while True:
@@ -61,8 +64,11 @@ class TokenBucket:
                 return
 
     def hold(self, seconds: float) -> None:
+        """Nobody goes before ``seconds`` from now (a 429's Retry-After, exactly). The callers
+        waiting meanwhile reserve again from its end, so they go then, up to ``burst`` at once.
+        """
         self.held_until = max(self.held_until, self.clock() + seconds)
-        self._tat = max(self._tat, self.held_until + self.tolerance)
+        self._tat = self.held_until
 
     def set_rate(self, rate: float, burst: float | None = None) -> None:
         """Follow limits a platform announces (Discord's X-RateLimit-* headers)."""

@@ -35,7 +35,7 @@ class Recovery:
         self._leases = leases
         self._fanout = fanout
 
-    async def take_over(self, now: datetime, report: RunReport) -> None:
+    async def take_over(self, report: RunReport) -> None:
         """Take over the expired claims (and our suspect ones) and settle each."""
         state, store = self._state, self._opened.store
         wall = state.wall()
@@ -55,7 +55,7 @@ class Recovery:
         subs = {s.id: s for s in await store.subscriptions()}
         await run_all(
             [
-                self._recover(claim, lapsed, subs.get(claim.subscription_id), now, report)
+                self._recover(claim, lapsed, subs.get(claim.subscription_id), report)
                 for claim, lapsed in taken
             ]
         )
@@ -65,11 +65,10 @@ class Recovery:
         claim: Delivery,
         lapsed: datetime,
         sub: Subscription | None,
-        now: datetime,
         report: RunReport,
     ) -> None:
         try:
-            await self._settle(claim, lapsed, sub, now, report)
+            await self._settle(claim, lapsed, sub, report)
         finally:
             self._leases.release((claim.subscription_id, claim.slot))
 
@@ -78,7 +77,6 @@ class Recovery:
         claim: Delivery,
         lapsed: datetime,
         sub: Subscription | None,
-        now: datetime,
         report: RunReport,
     ) -> None:
         state, store = self._state, self._opened.store

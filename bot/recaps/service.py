@@ -204,15 +204,22 @@ class RecapService(RecapState):
         """Each subscription, its next slot (None when paused) and its last delivery."""
         return await self._subscriptions.listing(platform, channel)
 
+    @property
+    def claims_in_flight(self) -> int:
+        """Claims this instance is posting right now (their leases are renewed meanwhile)."""
+        return self._leases.count
+
     # --- posting ----------------------------------------------------------------------------
     async def post_due(self, at: datetime | None = None) -> RunReport:
         """Post every slot due at ``at`` (default: now), after taking over expired claims."""
         await self.ready()
         now = at or self.clock()
         report = RunReport()
+        if self.stopping:
+            return report
         heartbeat = asyncio.create_task(self._leases.heartbeat(), name="recaps-heartbeat")
         try:
-            await self._recovery.take_over(now, report)
+            await self._recovery.take_over(report)
             await self._fanout.run_due(now, report)
             await self._fanout.outcomes.flush()  # what recovery posted after the last group
         finally:
