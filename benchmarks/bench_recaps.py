@@ -459,7 +459,8 @@ async def run_post_due(env: dict[str, str], tmp: Path, timeout: float) -> tuple[
         process.kill()
         await process.wait()
         return None, "timed out"
-    return process.returncode, (out + err).decode().strip().splitlines()[-1:][0:1].__str__()
+    lines = (out + err).decode().strip().splitlines()
+    return process.returncode, lines[-1] if lines else ""
 
 
 async def bare(fake: FakeSlack, channels: int, concurrency: int, tmp: Path) -> float:
@@ -489,7 +490,7 @@ async def scale(kind: str, channels: int, tmp: Path, timeout: float) -> list[str
             await fast_fill(url, channels, 50)
             env = post_due_env(fake, url, RECAP_SLACK_WORKSPACE_RATE="1000")
             started = time.perf_counter()
-            code, last = await run_post_due(env, tmp, timeout)
+            code, _ = await run_post_due(env, tmp, timeout)
             wall = time.perf_counter() - started
             lost, duplicates = ledger(fake, channels)
             lines.append(
@@ -568,7 +569,7 @@ async def sigkill(kind: str, tmp: Path, limit: float) -> str:
             await fast_fill(url, channels, 1)
             env = post_due_env(fake, url)
             victim = await post_due_process(env, tmp)
-            while len(fake.posts_by_channel()) < channels // 3:
+            while len(fake.posts_by_channel()) < channels // 3:  # noqa: ASYNC110 - the fake's count
                 await asyncio.sleep(0.01)
             victim.send_signal(signal.SIGKILL)
             await victim.wait()

@@ -104,6 +104,7 @@ class Fanout:
             maxsize=COMPOSED_KEPT
         )
         self.outcomes = Outcomes(opened)
+        self._told_reprs: LRUCache[int, tuple[dict[str, Any], str]] = LRUCache(COMPOSED_KEPT)
 
     async def run_due(self, now: datetime, report: RunReport) -> None:
         """Every slot due at ``now`` on a platform we have a poster for."""
@@ -262,6 +263,15 @@ class Fanout:
                 latest.isoformat(),
             )
 
+    def _told_key(self, snapshot: dict[str, Any]) -> str:
+        """``repr`` of what a channel was told, once per snapshot object: the store hands the
+        channels told the same thing one shared object (rows.SnapshotParser).
+        """
+        hit = self._told_reprs.get(id(snapshot))
+        if hit is None or hit[0] is not snapshot:
+            hit = self._told_reprs[id(snapshot)] = (snapshot, repr(snapshot))
+        return hit[1]
+
     def _compose(
         self, told: tuple[datetime, dict[str, Any]] | None, slot: datetime, lang: str = "en"
     ) -> tuple[Reply, dict[str, Any]]:
@@ -271,7 +281,7 @@ class Fanout:
             slot,
             lang,
             told[0] if told else None,
-            repr(told[1]) if told else None,
+            self._told_key(told[1]) if told else None,
         )
         cached = self._composed.get(key)
         if cached is None or cached[0] is not content:

@@ -601,8 +601,9 @@ class PostgresStore:
                 " WHERE platform=%s AND channel = ANY(%s::text[])",
                 (platform, list(dict.fromkeys(channels))),
             )
+            parsed = rows.SnapshotParser()
             return {
-                str(channel): (from_timestamptz(told_at), json.loads(snapshot))
+                str(channel): (from_timestamptz(told_at), parsed(snapshot))
                 for channel, told_at, snapshot in await cursor.fetchall()
             }
 
@@ -638,7 +639,7 @@ class PostgresStore:
                         [t[0] for t in entries],
                         [t[1] for t in entries],
                         [whole_utc(t[2]) for t in entries],
-                        [json.dumps(t[3], sort_keys=True) for t in entries],
+                        rows.snapshot_texts(entries),
                     ),
                 )
 

@@ -5,6 +5,7 @@ instant the same way; schema 1 stored whole seconds as ``YYYY-MM-DDTHH:MM:SSZ`` 
 SQLite keeps that form (it sorts and compares as text). PostgreSQL stores ``timestamptz``.
 """
 
+import json
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -42,6 +43,31 @@ def parse_utc_text(text: str) -> datetime:
 
 def from_timestamptz(value: datetime) -> datetime:
     return value.astimezone(UTC)
+
+
+def snapshot_texts(told: Sequence[tuple[str, str, datetime, dict[str, Any]]]) -> list[str]:
+    """Each snapshot as JSON text; a fan-out tells many channels the same snapshot object, so
+    each object is encoded once.
+    """
+    texts: dict[int, str] = {}
+    return [
+        texts.get(id(snapshot))
+        or texts.setdefault(id(snapshot), json.dumps(snapshot, sort_keys=True))
+        for _, _, _, snapshot in told
+    ]
+
+
+class SnapshotParser:
+    """JSON texts to snapshots, each distinct text parsed once (and so one shared object)."""
+
+    def __init__(self) -> None:
+        self._parsed: dict[str, dict[str, Any]] = {}
+
+    def __call__(self, text: str) -> dict[str, Any]:
+        found = self._parsed.get(text)
+        if found is None:
+            found = self._parsed[text] = json.loads(text)
+        return found
 
 
 def check_final(status: str) -> None:

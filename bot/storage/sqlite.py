@@ -14,6 +14,7 @@ that store are upgraded in place.
 
 import asyncio
 import json
+import os
 import sqlite3
 import threading
 from collections.abc import Callable, Sequence
@@ -66,6 +67,7 @@ class SQLiteStore:
         self, path: Path, *, url_for_logs: str | None = None, busy_timeout: float = 10.0
     ) -> None:
         self.path = path
+        self._path_text = str(path)
         self.url_for_logs = url_for_logs or f"sqlite:///{path}"
         self.busy_timeout = busy_timeout
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-store-write")
@@ -650,7 +652,7 @@ class SQLiteStore:
         if self._identity is None:
             return True
         try:
-            stat = Path(self.path).stat()
+            stat = os.stat(self._path_text)  # noqa: PTH116 - hot: once per post, no Path
         except OSError:
             return False
         return (stat.st_dev, stat.st_ino) == self._identity
@@ -696,6 +698,8 @@ class SQLiteStore:
     ) -> dict[str, tuple[datetime, dict[str, Any]]]:
         wanted = list(dict.fromkeys(channels))
 
+        parsed = rows.SnapshotParser()
+
         def work(db: sqlite3.Connection) -> dict[str, tuple[datetime, dict[str, Any]]]:
             found = {}
             for start in range(0, len(wanted), _MAX_VARIABLES):
@@ -706,7 +710,7 @@ class SQLiteStore:
                     f" WHERE platform=? AND channel IN ({marks})",
                     (platform, *chunk),
                 ):
-                    found[channel] = (parse_utc_text(told_at), json.loads(snapshot))
+                    found[channel] = (parse_utc_text(told_at), parsed(snapshot))
             return found
 
         return await self._run(work)
@@ -719,8 +723,10 @@ class SQLiteStore:
             for id_, slot, status, at, detail in finished
         ]
         remembered = [
-            (platform, channel, utc_text(when), json.dumps(snapshot, sort_keys=True))
-            for platform, channel, when, snapshot in told
+            (platform, channel, utc_text(when), text)
+            for (platform, channel, when, _), text in zip(
+                told, rows.snapshot_texts(told), strict=True
+            )
         ]
 
         def work(db: sqlite3.Connection) -> None:
