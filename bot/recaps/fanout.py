@@ -153,9 +153,13 @@ class Fanout:
                 work.close()
 
         async def worker(key: tuple[str, str]) -> None:
+            store = self._opened.store
             while (item := await work.get(key)) is not None:
                 if self.outcomes.error is not None:
                     raise self.outcomes.error
+                if not store.still_current():  # pause now, once, rather than abandon each post
+                    work.left.append((item.sub.id, item.slot))
+                    raise StorageError(_replaced(store.url_for_logs))
                 if state.stopping:  # claimed, never attempted: given back
                     work.left.append((item.sub.id, item.slot))
                     continue
@@ -339,7 +343,7 @@ class Fanout:
                 )
                 if outcome.status != "deferred":
                     break
-                if slot < state.clock() - state.grace:
+                if state.wall() - claimed_at > state.grace:  # claimed in time: grace from then
                     outcome = Outcome("failed", f"{outcome.detail}, until past the grace window")
                     break
                 if state.stopping:
@@ -393,6 +397,13 @@ class Fanout:
             f"{slot:%Y-%m-%dT%H:%M}Z",
             latency_ms,
         )
+
+
+def _replaced(url_for_logs: str) -> str:
+    return (
+        f"the database {url_for_logs} was deleted or replaced while the bot used it: put the "
+        "original back, or restart to use the new file"
+    )
 
 
 @dataclass

@@ -48,7 +48,7 @@ class TokenBucket:
         hold, up to ``burst`` callers go together at its end, as after any quiet spell.
         """
         now = self.clock()
-        if self.rate < self.base_rate:
+        if self.rate < self.base_rate or self.burst < self.base_burst:
             self._recover(now)
         start = max(now, self.held_until)
         tat = max(self._tat, start)
@@ -80,6 +80,8 @@ class TokenBucket:
     def slow_down(self, retry_after: float = 1.0) -> None:
         """A 429: halve the rate, not below what the 429s show is allowed (one post per
         Retry-After, and the rate that went through over the last ``WINDOW`` seconds). The
+        burst stays (at most a second's worth): after a hold the posts that waited go
+        together, which is what gets the most through when 429s come whatever the pace. The
         429s of posts that were already in flight together count once.
         """
         now = self.clock()
@@ -101,7 +103,7 @@ class TokenBucket:
         self._recover(now)
 
     def _recover(self, now: float) -> None:
-        """Double the rate for every second since the last 429, up to the configured rate."""
+        """Double the rate for every second without a 429, up to the configured rate."""
         if self.rate >= self.base_rate or now - self._last_limited < 1.0:
             return
         rate = min(self.base_rate, self.rate * 2 ** (now - self._last_limited))

