@@ -512,7 +512,9 @@ class PostgresStore:
     async def told(self, platform: str, channel: str) -> tuple[datetime, dict[str, Any]] | None:
         async with self._connection() as db:
             cursor = await db.execute(
-                "SELECT told_at, snapshot FROM channel_state WHERE platform=%s AND channel=%s",
+                "SELECT c.told_at, COALESCE(t.snapshot, c.snapshot) FROM channel_state AS c"
+                " LEFT JOIN told_snapshots AS t ON t.digest=c.digest"
+                " WHERE c.platform=%s AND c.channel=%s",
                 (platform, channel),
             )
             row = await cursor.fetchone()
@@ -526,7 +528,7 @@ class PostgresStore:
                 "INSERT INTO channel_state (platform, channel, told_at, snapshot) VALUES (%s, %s, "
                 "%s, %s)"
                 " ON CONFLICT (platform, channel) DO UPDATE SET told_at=excluded.told_at, "
-                "snapshot=excluded.snapshot",
+                "snapshot=excluded.snapshot, digest=NULL",
                 (platform, channel, whole_utc(when), json.dumps(snapshot, sort_keys=True)),
             )
 
@@ -597,8 +599,9 @@ class PostgresStore:
     ) -> dict[str, tuple[datetime, dict[str, Any]]]:
         async with self._connection() as db:
             cursor = await db.execute(
-                "SELECT channel, told_at, snapshot FROM channel_state"
-                " WHERE platform=%s AND channel = ANY(%s::text[])",
+                "SELECT c.channel, c.told_at, COALESCE(t.snapshot, c.snapshot)"
+                " FROM channel_state AS c LEFT JOIN told_snapshots AS t ON t.digest=c.digest"
+                " WHERE c.platform=%s AND c.channel = ANY(%s::text[])",
                 (platform, list(dict.fromkeys(channels))),
             )
             parsed = rows.SnapshotParser()
@@ -630,16 +633,23 @@ class PostgresStore:
                 )
             if latest:
                 entries = list(latest.values())
+                names, texts = rows.snapshot_digests(entries)
                 await db.execute(
-                    "INSERT INTO channel_state (platform, channel, told_at, snapshot)"
-                    " SELECT * FROM unnest(%s::text[], %s::text[], %s::timestamptz[], %s::text[])"
+                    "INSERT INTO told_snapshots (digest, snapshot)"
+                    " SELECT * FROM unnest(%s::text[], %s::text[]) ON CONFLICT DO NOTHING",
+                    (list(texts), list(texts.values())),
+                )
+                await db.execute(
+                    "INSERT INTO channel_state (platform, channel, told_at, snapshot, digest)"
+                    " SELECT p, c, t, '', d FROM unnest(%s::text[], %s::text[], "
+                    "%s::timestamptz[], %s::text[]) AS e(p, c, t, d)"
                     " ON CONFLICT (platform, channel) DO UPDATE SET told_at=excluded.told_at,"
-                    " snapshot=excluded.snapshot",
+                    " snapshot='', digest=excluded.digest",
                     (
                         [t[0] for t in entries],
                         [t[1] for t in entries],
                         [whole_utc(t[2]) for t in entries],
-                        rows.snapshot_texts(entries),
+                        names,
                     ),
                 )
 

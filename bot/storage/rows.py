@@ -5,6 +5,7 @@ instant the same way; schema 1 stored whole seconds as ``YYYY-MM-DDTHH:MM:SSZ`` 
 SQLite keeps that form (it sorts and compares as text). PostgreSQL stores ``timestamptz``.
 """
 
+import hashlib
 import json
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
@@ -55,6 +56,24 @@ def snapshot_texts(told: Sequence[tuple[str, str, datetime, dict[str, Any]]]) ->
         or texts.setdefault(id(snapshot), json.dumps(snapshot, sort_keys=True))
         for _, _, _, snapshot in told
     ]
+
+
+def snapshot_digests(
+    told: Sequence[tuple[str, str, datetime, dict[str, Any]]],
+) -> tuple[list[str], dict[str, str]]:
+    """Each entry's snapshot digest, and each distinct snapshot's text by digest (stored once
+    in told_snapshots, migration 3).
+    """
+    digests: dict[str, str] = {}
+    by_text: dict[str, str] = {}
+    names = []
+    for text in snapshot_texts(told):
+        digest = by_text.get(text)
+        if digest is None:
+            digest = by_text[text] = hashlib.sha256(text.encode()).hexdigest()
+            digests[digest] = text
+        names.append(digest)
+    return names, digests
 
 
 class SnapshotParser:

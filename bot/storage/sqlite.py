@@ -584,7 +584,9 @@ class SQLiteStore:
     async def told(self, platform: str, channel: str) -> tuple[datetime, dict[str, Any]] | None:
         row = await self._run(
             lambda db: db.execute(
-                "SELECT told_at, snapshot FROM channel_state WHERE platform=? AND channel=?",
+                "SELECT c.told_at, COALESCE(t.snapshot, c.snapshot) FROM channel_state AS c"
+                " LEFT JOIN told_snapshots AS t ON t.digest=c.digest"
+                " WHERE c.platform=? AND c.channel=?",
                 (platform, channel),
             ).fetchone()
         )
@@ -599,7 +601,7 @@ class SQLiteStore:
                 "INSERT INTO channel_state (platform, channel, told_at, snapshot) VALUES (?, ?, ?, "
                 "?)"
                 " ON CONFLICT (platform, channel) DO UPDATE SET told_at=excluded.told_at, "
-                "snapshot=excluded.snapshot",
+                "snapshot=excluded.snapshot, digest=NULL",
                 (platform, channel, utc_text(when), text),
             )
         )
@@ -706,8 +708,9 @@ class SQLiteStore:
                 chunk = wanted[start : start + _MAX_VARIABLES]
                 marks = ",".join("?" * len(chunk))
                 for channel, told_at, snapshot in db.execute(
-                    "SELECT channel, told_at, snapshot FROM channel_state"  # noqa: S608
-                    f" WHERE platform=? AND channel IN ({marks})",
+                    "SELECT c.channel, c.told_at, COALESCE(t.snapshot, c.snapshot)"  # noqa: S608
+                    " FROM channel_state AS c LEFT JOIN told_snapshots AS t ON t.digest=c.digest"
+                    f" WHERE c.platform=? AND c.channel IN ({marks})",
                     (platform, *chunk),
                 ):
                     found[channel] = (parse_utc_text(told_at), parsed(snapshot))
@@ -722,11 +725,10 @@ class SQLiteStore:
             (status, utc_text(at), detail, id_, utc_text(slot))
             for id_, slot, status, at, detail in finished
         ]
+        names, texts = rows.snapshot_digests(told)
         remembered = [
-            (platform, channel, utc_text(when), text)
-            for (platform, channel, when, _), text in zip(
-                told, rows.snapshot_texts(told), strict=True
-            )
+            (platform, channel, utc_text(when), digest)
+            for (platform, channel, when, _), digest in zip(told, names, strict=True)
         ]
 
         def work(db: sqlite3.Connection) -> None:
@@ -736,9 +738,14 @@ class SQLiteStore:
                 done,
             )
             db.executemany(
-                "INSERT INTO channel_state (platform, channel, told_at, snapshot) VALUES (?, ?, ?, "
-                "?) ON CONFLICT (platform, channel) DO UPDATE SET told_at=excluded.told_at, "
-                "snapshot=excluded.snapshot",
+                "INSERT INTO told_snapshots (digest, snapshot) VALUES (?, ?)"
+                " ON CONFLICT DO NOTHING",
+                list(texts.items()),
+            )
+            db.executemany(
+                "INSERT INTO channel_state (platform, channel, told_at, snapshot, digest) VALUES "
+                "(?, ?, ?, '', ?) ON CONFLICT (platform, channel) DO UPDATE SET "
+                "told_at=excluded.told_at, snapshot='', digest=excluded.digest",
                 remembered,
             )
 

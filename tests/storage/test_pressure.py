@@ -74,6 +74,36 @@ async def test_outcomes_and_what_channels_were_told_are_written_together(
         await store.record_outcomes([(ids[0], SLOT, "claimed", NOW, None)], [])
 
 
+async def test_a_snapshot_told_to_many_channels_is_stored_once(
+    store: RecapStore, store_url: str
+) -> None:
+    ids = [await subscribe(store, f"C{i}") for i in range(3)]
+    await store.claim_many([(i, SLOT, NEXT) for i in ids], "a", NOW, NOW + LEASE)
+    snapshot = {"claims": ["x" * 1000]}
+    await store.record_outcomes(
+        [(i, SLOT, "sent", NOW, None) for i in ids],
+        [("slack", f"C{i}", NOW, dict(snapshot)) for i in range(3)],  # equal, not the same
+    )
+    assert await stored_snapshots(store_url) == 1
+    assert await store.told("slack", "C2") == (NOW, snapshot)
+    # Written one at a time (remember_told), the snapshot is inline again and wins.
+    await store.remember_told("slack", "C2", NEXT, {"claims": ["newer"]})
+    assert await store.told("slack", "C2") == (NEXT, {"claims": ["newer"]})
+    assert (await store.told_many("slack", ["C1", "C2"]))["C1"] == (NOW, snapshot)
+
+
+async def stored_snapshots(store_url: str) -> int:
+    if store_url.startswith("sqlite"):
+        with sqlite3.connect(store_url.removeprefix("sqlite:///")) as db:
+            return int(db.execute("SELECT count(*) FROM told_snapshots").fetchone()[0])
+    import psycopg
+
+    async with await psycopg.AsyncConnection.connect(store_url) as db:
+        row = await (await db.execute("SELECT count(*) FROM told_snapshots")).fetchone()
+        assert row is not None
+        return int(row[0])
+
+
 async def test_claims_never_attempted_are_given_back_and_posted_by_the_next_run(
     store: RecapStore,
 ) -> None:
