@@ -40,7 +40,9 @@ import asyncio
 import contextlib
 import logging
 import os
+import resource
 import signal
+import statistics
 import sys
 import tempfile
 import time
@@ -477,37 +479,53 @@ async def bare(fake: FakeSlack, channels: int, concurrency: int, tmp: Path) -> f
     return landed_span(fake)
 
 
-async def scale(kind: str, channels: int, tmp: Path, timeout: float) -> list[str]:
-    lines = []
-    fake = await FakeSlack().start()
-    try:
-        baseline = await bare(fake, channels, 50, tmp)
-    finally:
-        await fake.stop()
-    fake = await FakeSlack().start()
-    try:
-        async with pressure_database(kind, tmp) as url:
-            await fast_fill(url, channels, 50)
-            env = post_due_env(fake, url, RECAP_SLACK_WORKSPACE_RATE="1000")
-            started = time.perf_counter()
-            code, _ = await run_post_due(env, tmp, timeout)
-            wall = time.perf_counter() - started
-            lost, duplicates = ledger(fake, channels)
-            lines.append(
-                row(
-                    f"{channels:,} channels / 50 workspaces",
-                    kind,
-                    landed_span(fake),
-                    baseline,
-                    "bare",
-                    lost,
-                    duplicates,
-                )
-                + f" process {wall:.1f} s, exit {code}"
-            )
-    finally:
-        await fake.stop()
-    return lines
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+async def scale(kind: str, channels: int, tmp: Path, timeout: float, repeat: int) -> list[str]:
+    """Bare loop and post-due, alternately ``repeat`` times (the machine is shared: medians)."""
+    bare_times, times, bare_cpu, cpu = [], [], [], []
+    lost = duplicates = 0
+    for _ in range(repeat):
+        fake = await FakeSlack().start()
+        try:
+            before = _children_cpu()
+            bare_times.append(await bare(fake, channels, 50, tmp))
+            bare_cpu.append(_children_cpu() - before)
+        finally:
+            await fake.stop()
+        fake = await FakeSlack().start()
+        try:
+            async with pressure_database(kind, tmp) as url:
+                await fast_fill(url, channels, 50)
+                env = post_due_env(fake, url, RECAP_SLACK_WORKSPACE_RATE="1000")
+                before = _children_cpu()
+                code, last = await run_post_due(env, tmp, timeout)
+                cpu.append(_children_cpu() - before)
+                times.append(landed_span(fake))
+                run_lost, run_duplicates = ledger(fake, channels)
+                lost, duplicates = lost + run_lost, duplicates + run_duplicates
+                if code != 0:
+                    print(f"post-due exited {code}: {last}", flush=True)
+        finally:
+            await fake.stop()
+    median, bare_median = statistics.median(times), statistics.median(bare_times)
+    return [
+        row(
+            f"{channels:,} channels / 50 workspaces",
+            kind,
+            median,
+            bare_median,
+            "bare",
+            lost,
+            duplicates,
+        )
+        + f" median of {repeat}: runs {', '.join(f'{t:.2f}' for t in times)} s, bare "
+        f"{', '.join(f'{t:.2f}' for t in bare_times)} s; CPU of the process (start-up "
+        f"included) {statistics.median(cpu):.1f} s, bare {statistics.median(bare_cpu):.1f} s"
+    ]
 
 
 async def storm(kind: str, tmp: Path, timeout: float) -> str:
@@ -601,15 +619,18 @@ async def sigkill(kind: str, tmp: Path, limit: float) -> str:
 async def pressure(args: argparse.Namespace, tmp: Path) -> None:
     print("| scenario | database | time | floor or bare baseline | ratio | lost | duplicates |")
     print("| --- | --- | --- | --- | --- | --- | --- |")
+    wanted = set(args.only.split(",")) if args.only else {"storm", "kill", "scale", "sporadic"}
     for kind in _databases():
-        print(await storm(kind, tmp, 120), flush=True)
-        print(await sigkill(kind, tmp, args.kill_limit), flush=True)
+        if "storm" in wanted:
+            print(await storm(kind, tmp, 120), flush=True)
+        if "kill" in wanted:
+            print(await sigkill(kind, tmp, args.kill_limit), flush=True)
         for channels in (2000, 10_000):
-            if channels == 10_000 and args.skip_10000:
+            if (channels == 10_000 and args.skip_10000) or "scale" not in wanted:
                 continue
-            for line in await scale(kind, channels, tmp, args.timeout):
+            for line in await scale(kind, channels, tmp, args.timeout, args.repeat):
                 print(line, flush=True)
-        if not args.skip_10000:
+        if not args.skip_10000 and "sporadic" in wanted:
             print(await sporadic(kind, tmp, args.timeout, args.default_rate), flush=True)
 
 
@@ -639,6 +660,8 @@ async def main() -> None:
     )
     parser.add_argument("--pressure", action="store_true", help="issue 21's scenarios only")
     parser.add_argument("--skip-10000", action="store_true", help="--pressure without 10,000")
+    parser.add_argument("--repeat", type=int, default=3, help="--pressure: runs per scale row")
+    parser.add_argument("--only", default="", help="--pressure: storm,kill,scale,sporadic")
     parser.add_argument("--kill-limit", type=float, default=120, help="--pressure: SIGKILL wait")
     parser.add_argument(
         "--default-rate", type=float, default=20.0, help="RECAP_SLACK_WORKSPACE_RATE's default"

@@ -153,13 +153,9 @@ class Fanout:
                 work.close()
 
         async def worker(key: tuple[str, str]) -> None:
-            store = self._opened.store
             while (item := await work.get(key)) is not None:
                 if self.outcomes.error is not None:
                     raise self.outcomes.error
-                if not store.still_current():  # pause now, once, rather than abandon each post
-                    work.left.append((item.sub.id, item.slot))
-                    raise StorageError(_replaced(store.url_for_logs))
                 if state.stopping:  # claimed, never attempted: given back
                     work.left.append((item.sub.id, item.slot))
                     continue
@@ -360,6 +356,9 @@ class Fanout:
             work.lapse.append(key)
             return
         if outcome.status == "abandoned":
+            if not store.still_current():  # pause recaps now, once, not post by post
+                work.lapse.append(key)
+                raise StorageError(_replaced(store.url_for_logs))
             self._leases.suspect(key)
             log.warning(
                 "recap %s: not posted: its lease may have run out (a late heartbeat) or the "
