@@ -9,7 +9,6 @@ import signal
 from collections.abc import AsyncIterator
 from datetime import datetime
 
-from bot.platforms.discord.poster import DiscordPoster
 from bot.platforms.slack.poster import SlackPoster
 from bot.recaps import report as recap_report
 from bot.recaps.posting import Poster
@@ -24,6 +23,10 @@ async def posters(settings: Settings, service: RecapService) -> AsyncIterator[No
     if settings.slack_bot_token is not None:  # OAuth installs post from the running bot only
         chosen["slack"] = SlackPoster.from_settings(settings)
     if settings.discord_configured:
+        from bot.platforms.discord.poster import (  # noqa: PLC0415 - configured only: discord.py
+            DiscordPoster,  # takes a third of a second to import
+        )
+
         chosen["discord"] = DiscordPoster.from_settings(settings)
     service.attach(posters=chosen)  # a one-off run: no metrics endpoint to count for
     try:

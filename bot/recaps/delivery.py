@@ -56,13 +56,16 @@ async def deliver(
     on_rate_limited: Callable[[], None] = lambda: None,
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     lease_held: Callable[[], bool] = lambda: True,
+    still_ours: Callable[[], bool] | None = None,
     stopping: Callable[[], bool] = lambda: False,
 ) -> Outcome:
     """Post ``reply`` once. ``since`` is when the slot was claimed: a check for an earlier
     attempt looks at the channel from then on. ``lease_held()`` is asked before each
     attempt: once the claim's lease may have run out, another instance may take it over, so
-    nothing more is posted here. ``stopping()`` is asked before each retry.
+    nothing more is posted here. ``still_ours()`` (default: ``lease_held``) is what the
+    poster asks after pacing, right before sending. ``stopping()`` is asked before each retry.
     """
+    right_before_sending = still_ours or lease_held
     failures = limited = 0
     waited = 0.0  # this layer's own waits: the budget
     unknown = False  # once an attempt may have landed, every later attempt checks first
@@ -79,7 +82,7 @@ async def deliver(
         if not lease_held():
             return Outcome("abandoned", "the claim's lease may have run out")
         try:
-            await poster.post(workspace, channel, reply, marker, still_ours=lease_held)
+            await poster.post(workspace, channel, reply, marker, still_ours=right_before_sending)
         except LeaseLost:
             return Outcome("abandoned", "the claim's lease may have run out")
         except DeliveryError as error:

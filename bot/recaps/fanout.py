@@ -318,7 +318,10 @@ class Fanout:
         reply, snapshot = self._compose(told, slot, sub.lang)
         key = (sub.id, slot)
 
-        def still_ours() -> bool:
+        def lease_held() -> bool:
+            return self._leases.held(key)
+
+        def still_ours() -> bool:  # right before sending: and the database is the one claimed in
             return self._leases.held(key) and store.still_current()
 
         try:
@@ -334,7 +337,8 @@ class Fanout:
                     name=name,
                     on_retry=lambda: state.observed("retried"),
                     on_rate_limited=lambda: state.rate_limited(sub.platform),
-                    lease_held=still_ours,
+                    lease_held=lease_held,
+                    still_ours=still_ours,
                     stopping=lambda: state.stopping,
                 )
                 if outcome.status != "deferred":
@@ -376,13 +380,14 @@ class Fanout:
         state.observed(outcome.status)
         if sent:
             report.posted.append(name)
-            log.info(
-                "recap delivered platform=%s channel=%s slot=%s outcome=sent latency_ms=%.0f",
-                sub.platform,
-                sub.channel,
-                f"{slot:%Y-%m-%dT%H:%M}Z",
-                latency_ms,
-            )
+            if log.isEnabledFor(logging.INFO):
+                log.info(
+                    "recap delivered platform=%s channel=%s slot=%s outcome=sent latency_ms=%.0f",
+                    sub.platform,
+                    sub.channel,
+                    f"{slot:%Y-%m-%dT%H:%M}Z",
+                    latency_ms,
+                )
             return
         report.failed.append(name)
         if outcome.permanent:

@@ -41,7 +41,7 @@ class TokenBucket:
         self.held_until = 0.0
         self._slowed_until = 0.0
         self._last_limited = float("-inf")
-        self._successes: deque[float] = deque(maxlen=10_000)  # when posts went through
+        self._successes: deque[float] | None = None  # when posts went through (on first use)
 
     def reserve(self) -> float:
         """Seconds until the caller may go (0 when now); the slot is taken either way. After a
@@ -89,7 +89,7 @@ class TokenBucket:
         if now < self._slowed_until:
             return
         self._slowed_until = max(self.held_until, now + self.interval)
-        went_through = sum(1 for t in self._successes if t > now - WINDOW) / WINDOW
+        went_through = sum(1 for t in self._successes or () if t > now - WINDOW) / WINDOW
         floor = max(1.0 / max(retry_after, 0.001), went_through)
         rate = min(self.rate, max(self.rate / 2, floor))
         self.set_rate(rate, min(self.base_burst, max(1.0, rate)))
@@ -97,9 +97,12 @@ class TokenBucket:
     def speed_up(self) -> None:
         """A success: counted (what went through shows what is allowed) and the rate recovers."""
         now = self.clock()
-        self._successes.append(now)
-        while self._successes and self._successes[0] <= now - WINDOW:
-            self._successes.popleft()
+        if self._successes is None:
+            self._successes = deque(maxlen=10_000)
+        successes = self._successes
+        successes.append(now)
+        while successes and successes[0] <= now - WINDOW:
+            successes.popleft()
         self._recover(now)
 
     def _recover(self, now: float) -> None:

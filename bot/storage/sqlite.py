@@ -675,18 +675,24 @@ class SQLiteStore:
         at, until = utc_text(now), utc_text(lease_until)
 
         def work(db: sqlite3.Connection) -> set[int]:
-            claimed = set()
-            for subscription_id, slot, _following in items:
-                if (
-                    db.execute(
-                        "INSERT INTO deliveries (subscription_id, slot, status, claimed_by, "
-                        "claimed_at, lease_until) VALUES (?, ?, 'claimed', ?, ?, ?)"
-                        " ON CONFLICT DO NOTHING",
-                        (subscription_id, utc_text(slot), owner, at, until),
-                    ).rowcount
-                    == 1
-                ):
-                    claimed.add(subscription_id)
+            claimed: set[int] = set()
+            rows_per_statement = _MAX_VARIABLES // 5
+            for start in range(0, len(items), rows_per_statement):
+                chunk = items[start : start + rows_per_statement]
+                values = ", ".join(["(?, ?, 'claimed', ?, ?, ?)"] * len(chunk))
+                claimed.update(
+                    int(row[0])
+                    for row in db.execute(
+                        "INSERT INTO deliveries (subscription_id, slot, status, claimed_by, "  # noqa: S608
+                        f"claimed_at, lease_until) VALUES {values} ON CONFLICT DO NOTHING"
+                        " RETURNING subscription_id",
+                        [
+                            value
+                            for id_, slot, _ in chunk
+                            for value in (id_, utc_text(slot), owner, at, until)
+                        ],
+                    )
+                )
             db.executemany(
                 "UPDATE subscriptions SET next_due=? WHERE id=? AND next_due IS ?",
                 [(_text(following), id_, utc_text(slot)) for id_, slot, following in items],
