@@ -172,7 +172,7 @@ async def test_a_post_whose_lease_may_have_lapsed_in_the_pacing_queue_is_not_sen
     poster.workspaces[""].hold(1.0)  # the post waits in the pacing queue...
 
     async def stall() -> None:  # ...while this instance stalls past its lease (no heartbeat came)
-        while not service.claims_in_flight:  # once the slot is claimed (however slow the store)
+        while not service.claims_in_flight:  # noqa: ASYNC110 - polls the service, no event to wait on
             await asyncio.sleep(0.005)
         poster.workspaces[""].hold(1.0)  # its post still waits in the pacing queue
         skew[0] = LEASE + timedelta(seconds=5)
