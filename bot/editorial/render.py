@@ -25,7 +25,9 @@ def render_review_text(review: Review) -> str:
     lines.append(
         f"{counts['sentences']} sentences ({quiet} with nothing to report): "
         f"{counts['corroborates']} corroboration(s), "
-        f"{counts['contradicts']} contradiction(s), {counts['new']} new fact(s), "
+        f"{counts['contradicts']} contradiction(s), "
+        f"{counts['possible_contradictions']} possible contradiction(s), "
+        f"{counts['new']} new fact(s), "
         f"{counts['relative_dates']} relative date(s) to resolve."
     )
     lines.append("Paste a quote line under a claim, then run `python -m bot check`.")
@@ -40,6 +42,11 @@ def _sentence(s: SentenceReview) -> list[str]:
         out.append(f"      {c.quote_line}")
     for k in s.contradicts:
         out.append(f"  CONTRADICTS {k.claim.where}: {k.describe()}")
+        if k.claim_quote:
+            out.append(f'      claim quotes: "{_clip(k.claim_quote, 120)}"')
+        out.append(f"      {k.quote_line}")
+    for k in s.possible:
+        out.append(f"  POSSIBLE CONTRADICTION {k.claim.where}: {k.describe()}")
         if k.claim_quote:
             out.append(f'      claim quotes: "{_clip(k.claim_quote, 120)}"')
         out.append(f"      {k.quote_line}")
