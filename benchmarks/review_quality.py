@@ -43,6 +43,19 @@ print(json.dumps({"cpu_ms": best * 1000, "review": result.to_json()}))
 """
 
 
+def take_out(revision: str, folder: Path) -> Path:
+    """The ``bot`` package at ``revision`` (git archive), in ``folder``: a baseline to run."""
+    git, tar = shutil.which("git"), shutil.which("tar")
+    assert git is not None, "git is needed to take out the baseline"
+    assert tar is not None, "tar is needed to take out the baseline"
+    folder.mkdir(parents=True)
+    archive = subprocess.run(
+        [git, "-C", str(ROOT), "archive", revision, "bot"], capture_output=True, check=True
+    ).stdout
+    subprocess.run([tar, "-x", "-C", str(folder)], input=archive, check=True)
+    return folder
+
+
 def world(folder: Path, direction: Direction) -> tuple[Path, Path]:
     seeds, summaries = make_one_report_world(folder, direction.kept)
     add_source(
@@ -94,17 +107,7 @@ def main() -> None:
     )
     print("| --- | --- | --- | --- | --- | --- |")
     with tempfile.TemporaryDirectory() as tmp:
-        base = Path(tmp) / "baseline"
-        base.mkdir()
-        git, tar = shutil.which("git"), shutil.which("tar")
-        assert git is not None, "git is needed to take out the baseline"
-        assert tar is not None, "tar is needed to take out the baseline"
-        archive = subprocess.run(
-            [git, "-C", str(ROOT), "archive", args.baseline, "bot"],
-            capture_output=True,
-            check=True,
-        ).stdout
-        subprocess.run([tar, "-x", "-C", str(base)], input=archive, check=True)
+        base = take_out(args.baseline, Path(tmp) / "baseline")
         for direction in BOTH_WAYS:
             folder = Path(tmp) / direction.reviewed.id
             seeds, summaries = world(folder, direction)

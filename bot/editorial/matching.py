@@ -9,6 +9,7 @@ import itertools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from bot.content.facts import Fact, Kind, PartialDate, strip_titles
 
@@ -35,6 +36,7 @@ def tokens(text: str) -> list[str]:
     return _TOKEN.findall(text.lower())
 
 
+@lru_cache(maxsize=65536)
 def name_keys(fact: Fact) -> frozenset[str]:
     """The forms a name is known by: without titles, and its initials for organisations."""
     base = strip_titles(fact.norm)
@@ -86,6 +88,7 @@ def is_person(fact: Fact) -> bool:
     return words[-1] not in _NOT_A_PERSON and not any(w in _ORG_SKIP for w in words)
 
 
+@lru_cache(maxsize=65536)
 def same_name(a: Fact, b: Fact) -> bool:
     """Equal, an alias, or one ends the other ("Kollar-Kotelly", "Secretary Scott Bessent")."""
     if name_keys(a) & name_keys(b):

@@ -15,6 +15,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from datetime import date
+from functools import cached_property
 
 from rapidfuzz import fuzz, process
 
@@ -186,7 +187,8 @@ class Reviewer:
                     score.update(holders * weight)  # counted in C, not claim by claim
             for i in self.index.own_only & score.keys():
                 del score[i]  # resting only on the reviewed source: nothing to compare with
-            ranked = sorted(score.items(), key=lambda item: (-item[1], item[0]))  # ties: order
+            # Ties keep the order claims were counted in: keys sorted, holders in claim order.
+            ranked = score.most_common(limit + len(chosen))
             chosen += [i for i, _ in ranked if i not in chosen][:limit]
         return chosen
 
@@ -194,17 +196,19 @@ class Reviewer:
         """Claims naming what the sentence names, with a date in their words: what a
         relative date of the sentence is compared with and resolved through.
         """
-        dated_keys = {*_DATE_TOKENS}
-        self.index.prepare(dated_keys)
-        dated = {i for key in sorted(dated_keys) for i in self.index.with_token(key)}
+        dated = self._dated_claims
         score: Counter[int] = Counter()
         for f in _unique(f for f in facts if f.kind is Kind.NAME):
             for key in sorted(fact_keys(f, self.names)):
                 score.update(i for i in self.index.with_token(key) if i in dated)
         for i in self.index.own_only & score.keys():
             del score[i]
-        ranked = sorted(score.items(), key=lambda item: (-item[1], item[0]))
-        return [i for i, _ in ranked[:CANDIDATES_PER_SENTENCE]]
+        return [i for i, _ in score.most_common(CANDIDATES_PER_SENTENCE)]
+
+    @cached_property
+    def _dated_claims(self) -> frozenset[int]:
+        self.index.prepare(set(_DATE_TOKENS))
+        return frozenset(i for key in _DATE_TOKENS for i in self.index.with_token(key))
 
     def _with_purpose(self) -> list[int]:
         """Claims whose words hold a purpose ("in a bid to", "designed to")."""

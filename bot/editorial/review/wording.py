@@ -16,6 +16,7 @@ model; what it finds is shown as a *possible* contradiction, for the editor to j
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.content.facts import TITLES, Fact, Kind
 from bot.editorial import matching as m
@@ -83,6 +84,7 @@ _COMMON = frozenset(
 _CONTENT_WORD = 4  # shorter words say little of what a sentence is about
 
 
+@lru_cache(maxsize=65536)
 def content(text: str) -> frozenset[str]:
     """The stems of a text's content words: what two accounts of one thing share."""
     return frozenset(
@@ -107,19 +109,18 @@ def titles(text: str, facts: list[Fact]) -> dict[Fact, Phrase]:
         before = _TITLE_BEFORE.search(text[max(0, fact.start - 70) : fact.start])
         words = fact.text.split()
         inner = max((k for k, w in enumerate(words) if w.lower() in TITLES), default=-1)
-        if after and len(after.group(1).split()) <= _MAX_PHRASE_WORDS:
-            start = fact.end + after.start(1)
-            out[fact] = Phrase(
-                after.group(1), _key(after.group(1)), start, start + len(after.group(1))
-            )
-        elif before:
-            start = max(0, fact.start - 70) + before.start(1)
-            out[fact] = Phrase(
-                before.group(1), _key(before.group(1)), start, start + len(before.group(1))
-            )
-        elif inner >= 0 and inner < len(words) - 1:
+        closed = text[fact.end : fact.end + 1] == ","  # "an IRS official, Dottie Romo, ..."
+        if inner >= 0 and inner < len(words) - 1:
             title = " ".join(words[: inner + 1])
             out[fact] = Phrase(title, _key(title), fact.start, fact.start + len(title))
+        elif after and len(after.group(1).split()) <= _MAX_PHRASE_WORDS:
+            start = fact.end + after.start(1)
+            end = start + len(after.group(1))
+            out[fact] = Phrase(after.group(1), _key(after.group(1)), start, end)
+        elif before and closed:
+            start = max(0, fact.start - 70) + before.start(1)
+            end = start + len(before.group(1))
+            out[fact] = Phrase(before.group(1), _key(before.group(1)), start, end)
     return out
 
 
