@@ -83,7 +83,8 @@ def row(label: str, result: Score, cpu_ms: float) -> str:
     levels = sum(1 for d, level in result.found.items() if level == _level(d))
     return (
         f"| {label} | {len(result.found)} of {len(result.expected)} ({levels} at the right level) "
-        f"| {len(result.false_contradicts)} | {len(result.wrong_matches)} of {result.matches} "
+        f"| {len(result.false_contradicts)} of {result.contradicts} "
+        f"| {len(result.wrong_matches)} of {result.matches} "
         f"| {result.possible} | {cpu_ms:.0f} ms |"
     )
 
@@ -102,7 +103,8 @@ def main() -> None:
     args = parser.parse_args()
     print(f"machine: {machine()} (shared with other sessions)")
     print(
-        "| version, direction | disagreements found | false contradicts | wrong matches "
+        "| version, direction | disagreements found | false contradicts (of asserted) "
+        "| wrong matches "
         "| possible contradictions | review CPU |"
     )
     print("| --- | --- | --- | --- | --- | --- |")

@@ -1,6 +1,6 @@
 """The review as text for an editor's terminal (JSON comes from ``Review.to_json``)."""
 
-from bot.editorial.review import Review, SentenceReview
+from bot.editorial.review import Contradiction, Review, SentenceReview
 
 _WIDTH = 160
 
@@ -41,12 +41,12 @@ def _sentence(s: SentenceReview) -> list[str]:
         out.append(f"  CORROBORATES {c.claim.where}{label}: shares {', '.join(c.shared)}")
         out.append(f"      {c.quote_line}")
     for k in s.contradicts:
-        out.append(f"  CONTRADICTS {k.claim.where}: {k.describe()}")
+        out.append(f"  CONTRADICTS {k.claim.where}{_also(k)}: {k.describe()}")
         if k.claim_quote:
             out.append(f'      claim quotes: "{_clip(k.claim_quote, 120)}"')
         out.append(f"      {k.quote_line}")
     for k in s.possible:
-        out.append(f"  POSSIBLE CONTRADICTION {k.claim.where}: {k.describe()}")
+        out.append(f"  POSSIBLE CONTRADICTION {k.claim.where}{_also(k)}: {k.describe()}")
         if k.claim_quote:
             out.append(f'      claim quotes: "{_clip(k.claim_quote, 120)}"')
         out.append(f"      {k.quote_line}")
@@ -57,6 +57,10 @@ def _sentence(s: SentenceReview) -> list[str]:
         out.append(f"  RESOLVE {r.text!r} -> {target} ({r.basis})")
     out.append("")
     return out
+
+
+def _also(k: Contradiction) -> str:
+    return f" (also {', '.join(c.where for c in k.also)})" if k.also else ""
 
 
 def _clip(text: str, width: int = _WIDTH) -> str:

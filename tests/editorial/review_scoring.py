@@ -50,6 +50,7 @@ class Score:
     false_contradicts: list[str] = field(default_factory=list)
     matches: int = 0
     wrong_matches: list[str] = field(default_factory=list)
+    contradicts: int = 0  # contradictions asserted
     possible: int = 0  # possible contradictions shown
     possible_unlisted: list[str] = field(default_factory=list)
 
@@ -90,14 +91,18 @@ def _sentence_start(sentences: list[str], quote: str) -> str | None:
     return next((_norm(s) for s in sentences if probe in _norm(s)), None)
 
 
-def _ties(data: dict[str, Any]) -> list[tuple[str, str, dict[str, Any], str, str, str]]:
-    """(verdict, sentence, claim, detail, here, there) for every claim the review ties a
-    sentence to; detail: the shared facts of a corroboration, else the claim's quote.
+Tie = tuple[str, str, dict[str, Any], str, str, str, list[dict[str, Any]]]
+
+
+def _ties(data: dict[str, Any]) -> list[Tie]:
+    """(verdict, sentence, claim, detail, here, there, other claims) for every claim the
+    review ties a sentence to; detail: the shared facts of a corroboration, else the
+    claim's quote; other claims: those listed with a contradiction as quoting the same.
     """
     out = []
     for s in data["sentences"]:
         out += [
-            ("corroborates", s["text"], c["claim"], "|".join(c["shared"]), "", "")
+            ("corroborates", s["text"], c["claim"], "|".join(c["shared"]), "", "", [])
             for c in s["corroborates"]
         ]
         for verdict, key in (
@@ -105,7 +110,15 @@ def _ties(data: dict[str, Any]) -> list[tuple[str, str, dict[str, Any], str, str
             ("possible", "possible_contradictions"),
         ):
             out += [
-                (verdict, s["text"], c["claim"], c["claim_quote"], c["here"], c["there"])
+                (
+                    verdict,
+                    s["text"],
+                    c["claim"],
+                    c["claim_quote"],
+                    c["here"],
+                    c["there"],
+                    c.get("also_claims", []),
+                )
                 for c in s.get(key, [])
             ]
     return out
@@ -150,7 +163,7 @@ def score(direction: Direction, data: dict[str, Any], summaries: Path) -> Score:
                 return d["id"]
         return None
 
-    for verdict, text, claim, detail, here, there in _ties(data):
+    for verdict, text, claim, detail, here, there, also_claims in _ties(data):
         where = f"{claim['file']}:{claim['line']}"
         result.matches += 1
         if verdict == "corroborates":
@@ -162,18 +175,32 @@ def score(direction: Direction, data: dict[str, Any], summaries: Path) -> Score:
             ]
         else:
             quotes = [detail]
-        starts = {_sentence_start(kept_sentences, q) for q in quotes} - {None}
         own = next((p for p in parallel if _norm(text).startswith(p)), None)
-        right = own is not None and any(
-            s is not None and any(s.startswith(p) for p in parallel[own]) for s in starts
-        )
-        if not right:
+
+        def right(quotes: list[str], own: str | None = own) -> bool:
+            starts = {_sentence_start(kept_sentences, q) for q in quotes} - {None}
+            return own is not None and any(
+                s is not None and any(s.startswith(p) for p in parallel[own]) for s in starts
+            )
+
+        if not right(quotes):
             result.wrong_matches.append(f"{verdict} {where}: {text[:60]}")
+        for also in also_claims:  # listed with it: a quote of theirs holds the same words
+            result.matches += 1
+            holding = [
+                q
+                for q in quotes_of.get((also["file"], also["line"]), [])
+                if _words(there) <= _words(q)
+            ]
+            if not right(holding):
+                result.wrong_matches.append(f"{verdict} {also['file']}:{also['line']}: {text[:60]}")
         if verdict == "corroborates":
             continue
         hit = names(text, detail, here, there)
         if verdict == "possible":
             result.possible += 1
+        else:
+            result.contradicts += 1
         if hit is not None:
             level = "contradicts" if verdict == "contradicts" else "possible"
             if result.found.get(hit) != "contradicts":

@@ -97,16 +97,42 @@ def test_the_epoch_times_relative_dates_resolve_as_the_summaries_declare_them(
         assert found[0] == means, (words, found[0], means)
 
 
-def test_the_undated_report_resolves_through_the_same_event(reviewed: Reviewed) -> None:
-    direction, review, _, _ = reviewed
-    if direction.reviewed.id != "washington-report":
-        pytest.skip("The Epoch Times is dated")
+def test_the_undated_report_resolves_through_the_same_event(tmp_path: Path) -> None:
+    """The Washington report states no date: its relative dates resolve as the summaries
+    resolve the same event's in The Epoch Times, and say so.
+    """
+    washington = next(d for d in BOTH_WAYS if d.reviewed.id == "washington-report")
+    seeds, summaries = make_one_report_world(tmp_path, washington.kept)
+    add_source(ROOT / "seeds" / f"{washington.reviewed.file}.txt", seeds, "washington")
+    review = review_source(seeds, summaries, "washington")
     resolved = {r.text: r for s in review.sentences for r in s.relative_dates}
     assert resolved["Thursday"].resolved == "Thursday, Feb. 26, 2026"
     assert "same event" in resolved["Thursday"].basis
+    assert resolved["Thursday's"].resolved == "Thursday, Feb. 26, 2026"  # the same words
+    assert "on line 3 of the same report" in resolved["Thursday's"].basis
     assert resolved["Earlier this week"].resolved == "the week of Feb. 22, 2026"
     assert resolved["last April"].resolved == "April 2025"
     assert resolved["this month"].resolved is None  # the brief declares no such words
+
+
+def test_one_difference_is_shown_once_with_every_claim_quoting_it(reviewed: Reviewed) -> None:
+    """The 47,000 is quoted by several claims: one possible contradiction lists them all."""
+    _, review, _, _ = reviewed
+    hedges = [
+        c for s in review.sentences for c in s.possible if c.kind == "figure" and "47,000" in c.here
+    ]
+    assert len(hedges) == 1
+    [hedge] = hedges
+    assert hedge.also
+    assert hedge.claim not in hedge.also
+    data = next(
+        c
+        for s in review.to_json()["sentences"]
+        for c in s["possible_contradictions"]
+        if c["kind"] == "figure"
+    )
+    assert len(data["also_claims"]) == len(hedge.also)
+    assert f"{hedge.claim.where} (also " in render_review_text(review)
 
 
 def test_possible_contradictions_are_labelled_so(reviewed: Reviewed) -> None:

@@ -98,6 +98,7 @@ class Contradiction:
     there: str
     claim_quote: str
     quote_line: str
+    also: tuple[ClaimRef, ...] = ()  # other claims whose quotes say the same as claim_quote
 
     def describe(self) -> str:
         what = _WHAT.get(self.kind, self.kind)
@@ -111,6 +112,7 @@ class Contradiction:
             "there": self.there,
             "claim_quote": self.claim_quote,
             "quote_line": self.quote_line,
+            "also_claims": [c.to_json() for c in self.also],
         }
 
 

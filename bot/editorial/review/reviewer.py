@@ -11,6 +11,7 @@ the claim's own words; quotes from the reviewed source itself only tell what is 
 Candidates come from the token index (``claim_index``); only they are read in full.
 """
 
+import dataclasses
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -149,10 +150,9 @@ class Reviewer:
         out.corroborates.sort(key=lambda c: (-len(c.shared), c.claim.file, c.claim.line))
         del out.corroborates[SHOWN_CORROBORATIONS:]
         out.possible += self._name_variants(source, text, checked)
-        out.contradicts = _sorted_unique(out.contradicts)
-        out.possible = _sorted_unique(
-            [p for p in out.possible if not _asserted(p, out.contradicts)]
-        )
+        out.possible = [p for p in out.possible if not _asserted(p, out.contradicts)]
+        out.contradicts = _grouped(text, out.contradicts)
+        out.possible = _grouped(text, out.possible)
         contradicted = {c.here for c in out.contradicts + out.possible}
         dateline = (source.meta.dateline or "").lower()
         out.new = [
@@ -682,12 +682,24 @@ def _asserted(p: Contradiction, asserted: list[Contradiction]) -> bool:
     return any(c.claim == p.claim and c.here == p.here for c in asserted)
 
 
-def _sorted_unique(found: list[Contradiction]) -> list[Contradiction]:
-    """One of each (claim, kind, words), in claim order: the same on every run."""
-    seen: dict[tuple[str, int, str, str, str], Contradiction] = {}
+def _grouped(text: str, found: list[Contradiction]) -> list[Contradiction]:
+    """One entry for each difference (kind and words on either side): shown on the claim
+    whose quote reads most like the sentence, the other claims quoting it listed with it
+    (``also``); in claim order, the same on every run. Counts then count differences.
+    """
+    words = w.content(text)
+    groups: dict[tuple[str, str, str], list[Contradiction]] = {}
     for c in found:
-        seen.setdefault((c.claim.file, c.claim.line, c.kind, c.here, c.there), c)
-    return [seen[k] for k in sorted(seen)]
+        groups.setdefault((c.kind, c.here, c.there), []).append(c)
+    out = []
+    for group in groups.values():
+        ranked = sorted(
+            {(c.claim.file, c.claim.line): c for c in group}.values(),
+            key=lambda c: (-w.overlap(words, w.content(c.claim_quote)), c.claim.file, c.claim.line),
+        )
+        also = tuple(sorted((c.claim for c in ranked[1:]), key=lambda r: (r.file, r.line)))
+        out.append(dataclasses.replace(ranked[0], also=also))
+    return sorted(out, key=lambda c: (c.claim.file, c.claim.line, c.kind, c.here, c.there))
 
 
 def _same_fact(names: m.Names, f: Fact, g: Fact) -> bool:
