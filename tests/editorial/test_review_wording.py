@@ -5,14 +5,21 @@ relative_dates.py, bot/editorial/matching.py).
 """
 
 from datetime import date
+from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from bot.content.declarations import load_declarations
 from bot.content.facts import fold
+from bot.content.sources import SourceMeta, load_sources, parse_source
+from bot.content.summaries import load_topics
 from bot.editorial import matching as m
-from bot.editorial.review import extract_facts
+from bot.editorial.review import Reviewer, claim_refs, extract_facts
 from bot.editorial.review import wording as w
 from bot.editorial.review.relative_dates import first_week_day, week_start
+from tests.editorial.one_report import ROOT
 
 
 def _titles(text: str) -> dict[str, str]:
@@ -111,3 +118,56 @@ def test_a_reports_week_starts_on_sunday_as_cldr_says_for_the_united_states() ->
     assert week_start(date(2026, 2, 28)) == date(2026, 2, 22)  # Saturday -> Sunday before
     assert week_start(date(2026, 2, 22)) == date(2026, 2, 22)
     assert week_start(date(2026, 2, 28), "de_DE") == date(2026, 2, 23)  # Monday elsewhere
+
+
+_SWAPS = (
+    ("47,000", "48,000"),
+    ("Harry T. Edwards", "Harry Edwards"),
+    ("ICE", "DHS"),
+    ("Thursday", "Friday"),
+    ("last April", "last May"),
+    ("identify", "deport"),
+    ("official", "commissioner"),
+    ("allowed", "allows"),
+)
+
+
+def _reviewer() -> tuple[Reviewer, list[str]]:
+    topics, _ = load_topics(ROOT / "summaries")
+    declarations, _ = load_declarations(ROOT / "summaries")
+    reviewer = Reviewer(
+        claim_refs(topics, "new"), m.Names(declarations.aliases), declarations.dates
+    )
+    sentences, _ = load_sources(ROOT / "seeds")
+    return reviewer, [s.text for src in sentences for s in src.reporting_sentences()]
+
+
+_REVIEWER, _SENTENCES = _reviewer()
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    picks=st.lists(st.integers(0, len(_SENTENCES) - 1), min_size=1, max_size=6),
+    swaps=st.lists(st.integers(0, len(_SWAPS) - 1), max_size=3),
+    dated=st.booleans(),
+)
+def test_any_mix_of_the_reports_sentences_is_reviewed_and_quoted_verbatim(
+    picks: list[int], swaps: list[int], dated: bool
+) -> None:
+    text = "\n".join(_SENTENCES[i] for i in picks)
+    for k in swaps:
+        text = text.replace(*_SWAPS[k])
+    meta = SourceMeta(
+        id="new",
+        label="New",
+        **({"published": date(2026, 3, 3), "published_quote": "x"} if dated else {}),
+    )
+    review = _REVIEWER.review(parse_source(Path("new.txt"), text + "\n", meta), 6)
+    for sentence in review.sentences:
+        for c in sentence.contradicts + sentence.possible:
+            quoted = c.quote_line.split('"', 1)[1].rsplit('"', 1)[0]
+            assert quoted in sentence.text
+            assert c.claim not in c.also
+        asserted = {(c.claim, c.here) for c in sentence.contradicts}
+        assert not any((p.claim, p.here) in asserted for p in sentence.possible)
+        assert all(r.resolved is None or r.basis for r in sentence.relative_dates)
