@@ -51,7 +51,7 @@ PARTY_WINDOW = 40  # characters between a figure and the name it is tied to
 _WEIGHTS = {Kind.FIGURE: 3, Kind.DATE: 2}  # a shared figure says more than a shared name
 SMALL_FIGURE = 100  # below this a figure must count the same thing to match
 _SAME_WORDS = 0.3  # share of content words two accounts of one thing have in common ...
-_MANY_SAME_WORDS = 0.45  # ... when they share neither a person nor a figure
+_MANY_SAME_WORDS = 0.6  # ... when they share neither a person nor a figure
 # Tokens of the words dates are written in: a claim holding one may carry a date.
 _DATE_TOKENS = tuple(
     sorted(
@@ -281,7 +281,11 @@ class Reviewer:
         self._between_conflict(source, text, facts, claim, cf, out)
         specific = [f for f in shared if f.kind is not Kind.NAME]
         people = [f for f in shared if f.kind is Kind.NAME and m.is_person(f)]
-        if specific or (people and len(shared) >= _SHARED_NAMES):
+        if (
+            specific
+            or (people and len(shared) >= _SHARED_NAMES)
+            or (shared and self._told_alike(facts, text, cf))
+        ):
             names = tuple(dict.fromkeys(f.text for f in shared))
             out.corroborates.append(
                 Corroboration(
@@ -291,6 +295,16 @@ class Reviewer:
                     self._carrying_quote(shared, cf),
                 )
             )
+
+    def _told_alike(self, facts: list[Fact], text: str, cf: ClaimFacts) -> bool:
+        """Agencies alone (IRS, ICE) tie a sentence to a claim only when a quote of it tells
+        the same thing in many of the same words (the judge's words, quoted by both).
+        """
+        words = w.content(text)
+        return any(
+            self._reports_the_same(facts, quote_facts, words, citation.quote)
+            for citation, quote_facts in cf.quotes
+        )
 
     def _carrying_quote(self, shared: list[Fact], cf: ClaimFacts) -> str:
         """The claim's quote holding most of what is shared (the first, on a tie)."""
