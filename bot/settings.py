@@ -220,6 +220,7 @@ class Settings(BaseSettings):
         default="https://www.courtlistener.com/api/rest/v4/", pattern=r"^https?://\S+$"
     )
     editors_channel: Annotated[str | None, AfterValidator(_editors_channel)] = None
+    editors_lang: Literal["en", "es"] = "en"  # the language of the editors' posts
 
     @field_validator(
         "slack_admin_user_ids",
@@ -371,10 +372,10 @@ def _intake_problems(settings: Settings) -> list[str]:
             "COURTLISTENER_DOCKETS"
         )
     channel = settings.editors_channel
-    if channel and channel.startswith("slack:") and not settings.slack_configured:
+    if channel and channel.startswith("slack:") and settings.slack_bot_token is None:
         problems.append(
-            "Invalid setting EDITORS_CHANNEL: a Slack channel, but Slack is not configured "
-            "(SLACK_BOT_TOKEN or SLACK_CLIENT_ID)"
+            "Invalid setting EDITORS_CHANNEL: a Slack channel needs SLACK_BOT_TOKEN (the "
+            "workspace the editors work in)"
         )
     if channel and channel.startswith("discord:") and not settings.discord_configured:
         problems.append(

@@ -129,28 +129,27 @@ def compose(candidate: Candidate, tr: Translator) -> tuple[EditorsMessage, Edito
         (stated, verdict, *named, decide),
         candidate.url,
     )
-    details: list[str] = []
-    for c in (review.get("contradicts") or [])[:SHOWN_IN_THREAD]:
-        details.append(
-            tr(
-                "Contradicts {claim}: {what}. The item: \u201c{here}\u201d",
-                claim=c.get("claim", ""),
-                what=c.get("what", ""),
-                here=str(c.get("here", ""))[:300],
-            )
+    details = [
+        tr(
+            "Contradicts {claim}: {what}. The item: \u201c{here}\u201d",
+            claim=c.get("claim", ""),
+            what=c.get("what", ""),
+            here=str(c.get("here", ""))[:300],
         )
-    for c in (review.get("corroborates") or [])[:SHOWN_IN_THREAD]:
-        details.append(
-            tr(
-                "Corroborates {claim}: {text}",
-                claim=c.get("claim", ""),
-                text=str(c.get("text", ""))[:200],
-            )
+        for c in (review.get("contradicts") or [])[:SHOWN_IN_THREAD]
+    ]
+    details += [
+        tr(
+            "Corroborates {claim}: {text}",
+            claim=c.get("claim", ""),
+            text=str(c.get("text", ""))[:200],
         )
-    for n in (review.get("new") or [])[:SHOWN_IN_THREAD]:
-        details.append(
-            tr("New ({kind}): {text}", kind=n.get("kind", ""), text=str(n.get("text", ""))[:200])
-        )
+        for c in (review.get("corroborates") or [])[:SHOWN_IN_THREAD]
+    ]
+    details += [
+        tr("New ({kind}): {text}", kind=n.get("kind", ""), text=str(n.get("text", ""))[:200])
+        for n in (review.get("new") or [])[:SHOWN_IN_THREAD]
+    ]
     if not details:
         details.append(tr("The review found nothing to compare with the brief."))
     return post, EditorsMessage(tr("Details of #{id}", id=candidate.id), tuple(details))

@@ -10,13 +10,14 @@ import contextlib
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Protocol
 
 from cachetools import LRUCache
 
+from bot.core.services import Submission
 from bot.i18n.translator import Translator, installed
 from bot.intake import courtlistener, editors
 from bot.intake.feeds import Item, poll_feed
@@ -76,17 +77,6 @@ class SourceState:
     hold_until: datetime | None = None  # after a 429
 
 
-@dataclass(frozen=True, slots=True)
-class Submitted:
-    """What ``/brief add`` answers."""
-
-    outcome: str  # added | known | refused | failed | unavailable
-    candidate_id: int | None = None
-    title: str = ""
-    reason: str = ""
-    counts: dict[str, int] = field(default_factory=dict)
-
-
 class IntakeService:
     def __init__(
         self,
@@ -127,6 +117,11 @@ class IntakeService:
 
     def bind(self, loop: asyncio.AbstractEventLoop) -> None:
         self._loop = loop
+
+    async def aclose(self) -> None:
+        await self.fetcher.aclose()
+        if self.channel is not None:
+            await self.channel.aclose()
 
     # --- the supervised task ---------------------------------------------------------------
     async def run(self) -> None:
@@ -371,14 +366,14 @@ class IntakeService:
             log.warning("%s: the database failed (%s); read again next poll", name, error)
 
     # --- /brief add ---------------------------------------------------------------------------
-    async def submit(self, url: str) -> Submitted:
+    async def submit(self, url: str) -> Submission:
         """Fetch ``url`` now, keep it as a candidate, post it to the editors' channel."""
         try:
             store = await self.opener()
             if known := await store.intake_known([url]):
                 existing = next(iter(known))
                 found = [c for c in await store.intake_candidates(None, 1000) if c.url == existing]
-                return Submitted(
+                return Submission(
                     "known", found[0].id if found else None, found[0].title if found else ""
                 )
             page = await read_page(self.fetcher, url)
@@ -395,32 +390,46 @@ class IntakeService:
         except FetchError as error:
             self.observer.failed(ON_DEMAND)
             log.warning("brief add: %s", error.reason)
-            return Submitted("refused" if error.status is None else "failed", reason=error.reason)
+            return Submission("refused" if error.status is None else "failed", reason=error.reason)
         except StorageError as error:
             log.warning("brief add: the database failed (%s)", error)
-            return Submitted("unavailable", reason=str(error))
+            return Submission("unavailable", reason=str(error))
         if candidate_id is None:
-            return Submitted("known", title=_title_of(page))
+            return Submission("known", title=_title_of(page))
         self.observer.candidate(ON_DEMAND)
         candidate = await store.intake_candidate(candidate_id)
         counts = editors.review_of(candidate).get("counts", {}) if candidate else {}
         self._wake.set()  # the post goes out now, not at the next poll
-        return Submitted("added", candidate_id, _title_of(page), counts=dict(counts))
+        return Submission("added", candidate_id, _title_of(page), counts=dict(counts))
 
-    def submit_blocking(self, url: str, timeout: float = 60.0) -> Submitted:
+    def submit_blocking(self, url: str, timeout: float = 60.0) -> Submission:
         """From a handler's worker thread: ``submit`` on the bot's loop."""
         loop = self._loop
         if loop is None or loop.is_closed():
-            return Submitted("unavailable", reason="the intake is not running here")
+            return Submission("unavailable", reason="the intake is not running here")
         future = asyncio.run_coroutine_threadsafe(self.submit(url), loop)
         try:
             return future.result(timeout)
         except TimeoutError:
             future.cancel()
-            return Submitted("failed", reason=f"no answer within {timeout:g} s")
+            return Submission("failed", reason=f"no answer within {timeout:g} s")
+
+    @property
+    def for_handlers(self) -> "HandlerIntake":
+        return HandlerIntake(self)
 
     def failing(self) -> dict[str, str]:
         return {name: s.error for name, s in self.states.items() if s.error}
+
+
+@dataclass(frozen=True)
+class HandlerIntake:
+    """``bot.core.services.Intake`` for handlers, which run in worker threads."""
+
+    service: IntakeService
+
+    def submit(self, url: str) -> Submission:
+        return self.service.submit_blocking(url)
 
 
 def _guid(entry: courtlistener.Entry) -> str:
