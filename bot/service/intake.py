@@ -28,8 +28,12 @@ class IntakeComponent:
         }
         cause = "; ".join(f"{name}: {error}" for name, error in sorted(failing.items()))
         if not service.alive:
-            return Readiness(ready=False, detail=detail, reason="intake poller not running", cause=cause)
+            return Readiness(
+                ready=False, detail=detail, reason="intake poller not running", cause=cause
+            )
         late = timedelta(seconds=3 * service.config.poll_seconds + 60)
         if service.last_cycle and datetime.now(UTC) - service.last_cycle > late:
-            return Readiness(ready=False, detail=detail, reason="intake poller is late", cause=cause)
+            return Readiness(
+                ready=False, detail=detail, reason="intake poller is late", cause=cause
+            )
         return Readiness(ready=True, detail=detail, cause=cause)

@@ -209,6 +209,14 @@ class FakeSlack:
             return web.json_response({"ok": True, "channel": channel, "ts": ts})
         if method == "conversations.history":
             return web.json_response(self._history(args))
+        if method == "conversations.replies":  # a thread: its parent and replies (oldest first)
+            parent = str(args.get("ts"))
+            thread = [
+                m
+                for m in self.history[str(args.get("channel"))]
+                if parent in (m["ts"], m.get("thread_ts"))
+            ]
+            return web.json_response({"ok": True, "messages": thread, "has_more": False})
         return web.json_response({"ok": True})
 
     def grant(self, team_id: str, *, expires_in: int = 43200) -> str:
@@ -354,6 +362,7 @@ class FakeSlack:
                 "ts": ts,
                 "text": args.get("text", ""),
                 "metadata": metadata,
+                **({"thread_ts": str(args["thread_ts"])} if args.get("thread_ts") else {}),
             }
         )
         return ts
