@@ -83,8 +83,7 @@ def build_registry() -> Registry:
         Command(
             "brief",
             N_(
-                "Your settings: the language the brief answers you in (es, en or auto); "
-                "admins: add a page for the editors."
+                "Your settings: your language (es, en or auto); admins: add a page for the editors."
             ),
             handle_brief,
             (

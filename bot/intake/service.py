@@ -168,7 +168,7 @@ class IntakeService:
             timedelta(seconds=self.config.lease_seconds),
         )
         posted = 0
-        for candidate in await store.intake_unposted(self.clock()):
+        for candidate in await store.intake_unposted(self.clock(), self.owner):
             try:
                 posted += await delivery.deliver(candidate)
             except editors.EditorsPostError as error:

@@ -277,8 +277,10 @@ class RecapStore(Protocol):
     ) -> bool:
         """A new candidate becomes ``accepted`` or ``rejected``; False if it was not new."""
 
-    async def intake_unposted(self, now: datetime, limit: int = 100) -> list[Candidate]:
-        """New candidates without their editors' post whose claim is free or expired."""
+    async def intake_unposted(self, now: datetime, owner: str, limit: int = 100) -> list[Candidate]:
+        """New candidates without their editors' post whose claim is free, expired, or
+        ``owner``'s own.
+        """
 
     async def intake_claim_post(
         self, candidate_id: int, owner: str, lease_until: datetime, now: datetime

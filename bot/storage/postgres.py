@@ -620,9 +620,9 @@ class PostgresStore:
             )
             return cursor.rowcount == 1
 
-    async def intake_unposted(self, now: datetime, limit: int = 100) -> list[Candidate]:
+    async def intake_unposted(self, now: datetime, owner: str, limit: int = 100) -> list[Candidate]:
         async with self._connection() as db:
-            cursor = await db.execute(_pg(rows.UNPOSTED), (whole_utc(now), limit))
+            cursor = await db.execute(_pg(rows.UNPOSTED), (owner, whole_utc(now), limit))
             found = await cursor.fetchall()
         return [rows.candidate(row, from_timestamptz) for row in found]
 

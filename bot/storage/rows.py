@@ -116,7 +116,7 @@ CLAIM_POST = (
 )
 UNPOSTED = (
     f"SELECT {CANDIDATE_COLUMNS} FROM intake_candidates WHERE status='new' AND posted_at IS NULL"  # noqa: S608
-    " AND (post_owner IS NULL OR post_lease_until < ?) ORDER BY id LIMIT ?"
+    " AND (post_owner IS NULL OR post_owner=? OR post_lease_until < ?) ORDER BY id LIMIT ?"
 )
 
 

@@ -703,9 +703,9 @@ class SQLiteStore:
         )
         return cursor.rowcount == 1
 
-    async def intake_unposted(self, now: datetime, limit: int = 100) -> list[Candidate]:
+    async def intake_unposted(self, now: datetime, owner: str, limit: int = 100) -> list[Candidate]:
         found = await self._run(
-            lambda db: db.execute(rows.UNPOSTED, (utc_text(now), limit)).fetchall()
+            lambda db: db.execute(rows.UNPOSTED, (owner, utc_text(now), limit)).fetchall()
         )
         return [rows.candidate(row, parse_utc_text) for row in found]
 

@@ -60,7 +60,7 @@ async def test_a_rejected_candidate_never_comes_back(store_url: str) -> None:
         assert await store.intake_add(article("https://a.example/1", "g1"), NOW) is None
         assert await store.intake_candidates("new") == []
         assert [c.status for c in await store.intake_candidates("rejected")] == ["rejected"]
-        assert await store.intake_unposted(NOW) == []
+        assert await store.intake_unposted(NOW, "a") == []
     finally:
         await store.close()
 
@@ -74,11 +74,12 @@ async def test_the_post_has_one_owner_until_its_lease_runs_out(store_url: str) -
         assert await store.intake_claim_post(kept, "a", lease, NOW)
         assert not await store.intake_claim_post(kept, "b", lease, NOW)
         assert await store.intake_claim_post(kept, "a", lease, NOW)  # its owner renews
-        assert await store.intake_unposted(NOW) == []  # claimed
+        assert await store.intake_unposted(NOW, "b") == []  # claimed by a
+        assert len(await store.intake_unposted(NOW, "a")) == 1  # a's own, to try again
         assert await store.intake_post_step(kept, "a", "post_tried_at", NOW)
         assert not await store.intake_post_step(kept, "b", "post_id", "1.2")
         later = lease + timedelta(seconds=1)
-        assert [c.id for c in await store.intake_unposted(later)] == [kept]
+        assert [c.id for c in await store.intake_unposted(later, "b")] == [kept]
         assert await store.intake_claim_post(kept, "b", later + timedelta(minutes=5), later)
         assert await store.intake_post_step(kept, "b", "post_id", "1.2")
         assert await store.intake_post_step(kept, "b", "posted_at", later)
