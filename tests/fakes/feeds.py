@@ -78,6 +78,7 @@ class FakeFeeds:
         self.huge: set[str] = set()
         self.requests: list[tuple[str, dict[str, str]]] = []
         self._runner: web.AppRunner | None = None
+        self._stopping = asyncio.Event()
         self.port = 0
         self.host = "127.0.0.1"
 
@@ -101,6 +102,7 @@ class FakeFeeds:
         return self
 
     async def stop(self) -> None:
+        self._stopping.set()
         if self._runner is not None:
             await self._runner.cleanup()
 
@@ -109,8 +111,9 @@ class FakeFeeds:
         self.requests.append((path, dict(request.headers)))
         if path in self.status:
             return web.Response(status=self.status[path], text="no")
-        if path in self.slow:
-            await asyncio.sleep(3600)
+        if path in self.slow:  # until the test ends
+            await self._stopping.wait()
+            return web.Response(status=503)
         if path in self.loops:
             return web.Response(status=302, headers={"Location": path + "-again"})
         if path.removesuffix("-again") in self.loops:
@@ -122,7 +125,7 @@ class FakeFeeds:
             try:
                 for _ in range(50):
                     await response.write(chunk)
-            except (ConnectionResetError, RuntimeError):
+            except (ConnectionError, RuntimeError):  # the client gave up, as it should
                 pass
             return response
         if path in self.raw:
