@@ -74,6 +74,7 @@ class FakeFeeds:
         self.status: dict[str, int] = {}
         self.raw: dict[str, tuple[str, bytes]] = {}
         self.slow: set[str] = set()
+        self.delay: dict[str, float] = {}  # seconds before answering
         self.loops: set[str] = set()
         self.huge: set[str] = set()
         self.requests: list[tuple[str, dict[str, str]]] = []
@@ -109,6 +110,8 @@ class FakeFeeds:
     async def _get(self, request: web.Request) -> web.StreamResponse:
         path = request.path
         self.requests.append((path, dict(request.headers)))
+        if path in self.delay:
+            await asyncio.sleep(self.delay[path])
         if path in self.status:
             return web.Response(status=self.status[path], text="no")
         if path in self.slow:  # until the test ends
