@@ -71,11 +71,11 @@ async def poll_feed(
     ):
         msg = f"{url}: answered {kind or 'no content type'}, not a feed; check the feed's address"
         raise FeedError(msg, status=answer.status)
-    parsed = await asyncio.to_thread(feedparser.parse, answer.body)
-    items, duplicates = _items(url, parsed)
-    if not items and parsed.get("bozo"):
-        problem = str(parsed.get("bozo_exception", "unreadable"))[:120]
-        if not parsed.get("version") and b"<html" in answer.body[:2048].lower():
+    async with fetcher.parsing:  # one at a time: parses share the GIL with the event loop
+        items, duplicates, bozo, version = await asyncio.to_thread(_parse, url, answer.body)
+    if not items and bozo is not None:
+        problem = bozo[:120]
+        if not version and b"<html" in answer.body[:2048].lower():
             msg = f"{url}: answered an HTML page, not a feed; check the feed's address"
         else:
             msg = f"{url}: malformed feed ({problem}); tell its publisher, or remove it"
@@ -87,6 +87,16 @@ async def poll_feed(
         last_modified=answer.headers.get("last-modified"),
         duplicates=duplicates,
     )
+
+
+def _parse(url: str, body: bytes) -> tuple[list[Item], int, str | None, str]:
+    """In a worker thread: the feed parsed and its items read (feedparser's dicts are slow
+    to walk, so not on the loop either).
+    """
+    parsed = feedparser.parse(body)
+    items, duplicates = _items(url, parsed)
+    bozo = str(parsed.get("bozo_exception", "unreadable")) if parsed.get("bozo") else None
+    return items, duplicates, bozo, str(parsed.get("version") or "")
 
 
 def _items(url: str, parsed: Any) -> tuple[list[Item], int]:  # noqa: ANN401 - feedparser's dict

@@ -112,6 +112,9 @@ class Fetcher:
         self.max_bytes = max_bytes
         self.host_delay = host_delay
         self.concurrency = asyncio.Semaphore(concurrency)
+        # What is parsed or reduced in worker threads, one at a time: each holds the GIL
+        # in turns with the event loop, and several at once made the loop late (bench_intake).
+        self.parsing = asyncio.Semaphore(1)
         self._hosts: dict[str, _Host] = {}
         self._session: aiohttp.ClientSession | None = None
 

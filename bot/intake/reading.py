@@ -49,7 +49,8 @@ async def read_page(fetcher: Fetcher, url: str) -> Page:
         text = "\n".join(line.strip() for line in text.splitlines() if line.strip()) + "\n"
     else:
         try:
-            text = await asyncio.to_thread(article_text, answer.body)
+            async with fetcher.parsing:
+                text = await asyncio.to_thread(article_text, answer.body)
         except IntakeError as error:
             msg = f"{url}: {error}"
             raise PageError(msg) from None

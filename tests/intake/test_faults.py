@@ -11,7 +11,7 @@ import pytest
 from bot.platforms.slack.editors import SlackEditors
 from bot.settings import Settings
 from tests.fakes.courtlistener import FakeCourtListener
-from tests.fakes.feeds import Feed, FakeFeeds, FeedItem
+from tests.fakes.feeds import FakeFeeds, Feed, FeedItem
 from tests.fakes.slack import FakeSlack
 from tests.intake.harness import EDITORS, intake, report_item
 

@@ -4,7 +4,7 @@ address (every address a host resolves to), unless allowed; and stays within its
 
 import pytest
 
-from bot.intake.fetching import FetchError, Fetcher, Refused, forbidden_address
+from bot.intake.fetching import Fetcher, FetchError, Refused, forbidden_address
 from tests.fakes.feeds import FakeFeeds
 
 

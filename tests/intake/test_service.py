@@ -15,7 +15,7 @@ from bot.platforms.slack.editors import SlackEditors
 from bot.settings import Settings
 from bot.storage.connect import open_store
 from tests.fakes.discord import FakeDiscord
-from tests.fakes.feeds import Feed, FakeFeeds
+from tests.fakes.feeds import FakeFeeds, Feed
 from tests.fakes.slack import Failure, FakeSlack
 from tests.intake.harness import EDITORS, intake, report_item, unrelated_item
 

@@ -10,7 +10,7 @@ from pydantic import SecretStr
 from bot.app import build_dispatcher
 from bot.platforms.serve import serve_until_stopped
 from bot.settings import Settings
-from tests.fakes.feeds import Feed, FakeFeeds
+from tests.fakes.feeds import FakeFeeds, Feed
 from tests.fakes.slack import FakeSlack
 from tests.intake.harness import EDITORS, report_item
 from tests.platforms.test_serve_wiring import eventually, free_port, metrics
