@@ -18,6 +18,7 @@ Usage: python benchmarks/bench_intake.py [--feeds 200] [--items 50] [--cycles 5]
 
 import argparse
 import asyncio
+import contextlib
 import hashlib
 import subprocess
 import sys
@@ -102,10 +103,8 @@ class LagProbe:
     async def stop(self) -> list[float]:
         assert self._task is not None
         self._task.cancel()
-        try:
+        with contextlib.suppress(asyncio.CancelledError):
             await self._task
-        except asyncio.CancelledError:
-            pass
         return self.samples
 
 

@@ -389,7 +389,9 @@ class IntakeService:
             )
         except FetchError as error:
             self.observer.failed(ON_DEMAND)
-            log.warning("brief add: %s", error.reason)
+            # The address was typed by a person: the log names the outcome, not the page.
+            why = "refused by the fetch guard" if error.status is None else f"HTTP {error.status}"
+            log.warning("brief add: the page was not kept (%s); the admin was told why", why)
             return Submission("refused" if error.status is None else "failed", reason=error.reason)
         except StorageError as error:
             log.warning("brief add: the database failed (%s)", error)

@@ -16,7 +16,7 @@ from tests.fakes.server import serve
 
 
 class FakeCourtListener:
-    def __init__(self, token: str = "cl-test-token") -> None:
+    def __init__(self, token: str = "cl-test-token") -> None:  # noqa: S107 - a fake's
         self.token = token
         self.dockets: dict[int, list[dict[str, Any]]] = {}  # oldest first
         self.limited = 0

@@ -15,8 +15,10 @@ EDITORS = "C0EDITORS"
 
 PARAGRAPHS = (
     "WASHINGTON (AP) \u2014 A federal judge ruled that the IRS broke the law.",
-    "U.S. District Judge Colleen Kollar-Kotelly found that the agency breached IRS Code 6103 "
-    "approximately 52,695 times by disclosing last known taxpayer addresses to ICE.",
+    (
+        "U.S. District Judge Colleen Kollar-Kotelly found that the agency breached IRS Code 6103 "
+        "approximately 52,695 times by disclosing last known taxpayer addresses to ICE."
+    ),
     "The ruling came on Thursday, Feb. 26, 2026.",
 )
 REPORT = article("Judge rules IRS broke the law", *PARAGRAPHS)

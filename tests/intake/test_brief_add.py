@@ -76,7 +76,7 @@ async def test_slack_acks_in_time_and_answers_the_admin_privately(
         line = f"add {feeds.url('/news/irs-ruling')}"
         body = form(slash_payload("/brief", line, response_url=fake_slack.response_url))
         started = time.monotonic()
-        status, ack = await post(runner, body, signed_headers(SECRET, body))
+        status, _ = await post(runner, body, signed_headers(SECRET, body))
         assert time.monotonic() - started < 3.0
         assert status == 200
         for _ in range(200):

@@ -44,7 +44,7 @@ async def test_allowed_private_addresses_are_fetched_within_limits(feeds: FakeFe
     feeds.pages["/big"] = (200, "text/html", b"x" * 20_000)
     fetcher = Fetcher(allow_private=True, host_delay=0, max_bytes=10_000)
     try:
-        with pytest.raises(FetchError, match="over 0.01 MB"):
+        with pytest.raises(FetchError, match=r"over 0\.01 MB"):
             await fetcher.get(feeds.url("/big"))
         feeds.pages["/small"] = (200, "text/html", b"hello")
         assert (await fetcher.get(feeds.url("/small"))).body == b"hello"

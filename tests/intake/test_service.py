@@ -136,8 +136,10 @@ async def test_a_post_whose_outcome_is_unknown_is_looked_for_before_posting_agai
     assert len(fake_slack.called("chat.postMessage")) == 2  # the first, its reply, nothing more
     warned = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
     assert warned == [
-        "intake: candidate 1 not posted to the editors' channel slack:C0EDITORS: "
-        "internal_error; it may have been posted; checked before the next try"
+        (
+            "intake: candidate 1 not posted to the editors' channel slack:C0EDITORS: "
+            "internal_error; it may have been posted; checked before the next try"
+        )
     ]
 
 

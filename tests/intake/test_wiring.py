@@ -59,7 +59,8 @@ async def test_the_poller_runs_supervised_and_tells_readyz_and_metrics(
         assert poller["ready"] is True
         assert poller["failing"] == 1
         assert poller["feeds"] == 2
-        assert poller["last_poll"] and poller["next_poll"]
+        assert poller["last_poll"]
+        assert poller["next_poll"]
         assert "cause" not in poller  # which feed fails: the operator listener's to say
         counted = await metrics(port)
         assert counted[("casebrief_intake_candidates_total", (("feed", good),))] == 1
