@@ -185,7 +185,7 @@ def test_intake_settings_are_checked_in_one_line(
     with pytest.raises(SettingsError) as caught:
         load_settings()
     (line,) = str(caught.value).splitlines()
-    assert line.startswith(f"Invalid setting {variable.split('_')[0]}")
+    assert line.startswith(f"Invalid setting {variable.split('_', 1)[0]}")
     assert says in line
 
 
