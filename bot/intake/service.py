@@ -29,6 +29,7 @@ from bot.storage.base import NewCandidate, RecapStore, StorageError
 log = logging.getLogger(__name__)
 ON_DEMAND = "on-demand"  # the metrics label of /brief add
 REMEMBERED_FAILURES = 10_000  # item links that failed, not fetched again by this process
+YIELD_EVERY = 10  # items matched between two turns of the event loop
 
 
 class IntakeObserver(Protocol):
@@ -225,7 +226,9 @@ class IntakeService:
     async def _items(self, store: RecapStore, feed: str, items: tuple[Item, ...]) -> None:
         keys = [k for item in items for k in (item.link, item.guid) if k]
         known = await store.intake_known(keys)
-        for item in items:
+        for number, item in enumerate(items, start=1):
+            if number % YIELD_EVERY == 0:  # a feed of hundreds of items: the loop breathes
+                await asyncio.sleep(0)
             if (item.link and item.link in known) or (item.guid and item.guid in known):
                 continue
             if not self.matcher.matches(item.title, item.summary):
