@@ -185,14 +185,15 @@ class FakeSlack:
             channel = str(args.get("channel"))
             if self.channel_failures[channel]:
                 failure = self.channel_failures[channel].pop(0)
-                if failure.accept:  # posted, but the answer says otherwise
-                    self._land(channel, args, team)
+                body = failure.body
+                if failure.accept:  # posted, but the answer says otherwise (or comes late)
+                    ts = self._land(channel, args, team)
+                    if body.get("ok"):  # a slow success: it carries the message's ts
+                        body = {**body, "channel": channel, "ts": ts}
                 else:
                     self.calls.pop()  # a refused post is not a post
                 await asyncio.sleep(failure.delay)
-                return web.json_response(
-                    failure.body, status=failure.status, headers=failure.headers
-                )
+                return web.json_response(body, status=failure.status, headers=failure.headers)
             limited = self._rate_limited(channel, team)
             if limited:
                 self.calls.pop()
