@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from bot.settings import Settings
-from tests.fakes.feeds import Feed, FakeFeeds
+from tests.fakes.feeds import FakeFeeds, Feed
 from tests.fakes.slack import Failure, FakeSlack
 from tests.hermetic import ROOT, clean_env, outside_checkout
 from tests.intake.harness import EDITORS, report_item
