@@ -35,7 +35,8 @@ async def until(check: object, within: float = 20.0) -> None:
         if check():  # type: ignore[operator]
             return
         await asyncio.sleep(0.05)
-    raise AssertionError("timed out")
+    msg = "timed out"
+    raise AssertionError(msg)
 
 
 async def test_a_killed_poller_posts_nothing_twice(

@@ -108,8 +108,10 @@ async def test_two_instances_post_once(
     ):
         await asyncio.gather(a.cycle(), b.cycle())
         await asyncio.gather(a.cycle(), b.cycle())
-    markers = sorted(str(m["metadata"]["event_payload"]["marker"]) for m in posts(fake_slack))  # type: ignore[index]
-    assert markers == ["intake-1", "intake-1-details", "intake-2", "intake-2-details"]
+    markers = [str(m["metadata"]["event_payload"]["marker"]) for m in posts(fake_slack)]  # type: ignore[index]
+    posted = {m for m in markers if not m.endswith("-details")}
+    assert len(posted) == 2  # two reports (ids may skip: PostgreSQL spends one per conflict)
+    assert sorted(markers) == sorted([*posted, *(f"{m}-details" for m in posted)])
 
 
 async def test_a_post_whose_outcome_is_unknown_is_looked_for_before_posting_again(
