@@ -200,7 +200,12 @@ class IntakeService:
         except FetchError as error:
             self.observer.polled(url, "failed")
             state.error = error.reason
-            log.warning("feed %s: %s; the other feeds go on", url, _without(error.reason, url))
+            log.warning(
+                "feed %s: %s%s; the other feeds go on",
+                url,
+                _without(error.reason, url),
+                _hint(error),
+            )
             return
         state.error = None
         if not polled.changed:
@@ -449,6 +454,17 @@ def _filing_title(entry: courtlistener.Entry) -> str:
 def _title_of(page: Page) -> str:
     first = next((line for line in page.text.splitlines() if line.strip()), page.url)
     return first[:150]
+
+
+def _hint(error: FetchError) -> str:
+    """What to do, when the reason does not say it already."""
+    if "check" in error.reason or "tell its publisher" in error.reason:
+        return ""
+    if error.status is None and "no complete answer" not in error.reason:
+        return "; check its address in SOURCE_FEEDS"  # a loop, too big, refused
+    if error.status is not None and 400 <= error.status < 500 and error.status != 429:  # noqa: PLR2004
+        return "; check its address in SOURCE_FEEDS, or remove it"
+    return "; asked again at the next poll"
 
 
 def _without(reason: str, url: str) -> str:
