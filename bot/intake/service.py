@@ -199,7 +199,7 @@ class IntakeService:
             polled = await poll_feed(self.fetcher, url, *validators)
         except FetchError as error:
             self.observer.polled(url, "failed")
-            state.error = error.reason
+            state.error = _without(error.reason, url)
             log.warning(
                 "feed %s: %s%s; the other feeds go on",
                 url,

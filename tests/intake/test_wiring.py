@@ -22,7 +22,7 @@ async def test_the_poller_runs_supervised_and_tells_readyz_and_metrics(
     feeds.feeds["/feed"] = Feed([report_item(feeds)])
     feeds.status["/gone"] = 404
     good, gone = feeds.url("/feed"), feeds.url("/gone")
-    port = free_port()
+    port, ops = free_port(), free_port()
     served = settings.model_copy(
         update={
             "slack_bot_token": SecretStr("xoxb-t"),
@@ -35,6 +35,7 @@ async def test_the_poller_runs_supervised_and_tells_readyz_and_metrics(
             "source_feeds_host_delay_seconds": 0.0,
             "source_fetch_allow_private": True,
             "editors_channel": f"slack:{EDITORS}",
+            "ops_port": ops,
         }
     )
     dispatcher = build_dispatcher(served)
@@ -62,7 +63,13 @@ async def test_the_poller_runs_supervised_and_tells_readyz_and_metrics(
         assert poller["last_poll"]
         assert poller["next_poll"]
         assert "cause" not in poller  # which feed fails: the operator listener's to say
-        counted = await metrics(port)
+        async with (
+            aiohttp.ClientSession() as session,
+            session.get(f"http://127.0.0.1:{ops}/readyz") as resp,
+        ):
+            operator = (await resp.json())["components"]["intake"]
+        assert operator["cause"] == f"{gone}: answered HTTP 404"
+        counted = await metrics(ops)
         assert counted[("casebrief_intake_candidates_total", (("feed", good),))] == 1
         assert counted[("casebrief_intake_failures_total", (("feed", gone),))] >= 1
         assert (
