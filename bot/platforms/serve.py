@@ -20,11 +20,13 @@ from aiohttp import web
 from bot.core.dispatch import Dispatcher
 from bot.logs import say
 from bot.platforms.errors import StartError
+from bot.platforms.intake import build_intake
 from bot.recaps.posting import Poster
 from bot.recaps.service import RecapService
 from bot.service import metrics
 from bot.service.components import ContentComponent, DatabaseComponent
 from bot.service.http import HttpServer, Mount, build_http_app, build_ops_app
+from bot.service.intake import IntakeComponent
 from bot.service.lag import watch_loop_lag
 from bot.service.listener import OPS_LIMITS, Limits, raise_open_files_limit
 from bot.service.observe import Observer
@@ -108,6 +110,14 @@ async def serve_until_stopped(
         components.append(SchedulerComponent(recap_runner))
         if database is not None:  # back from an outage: recaps retry at once, not after backoff
             database.on_recovered = recap_runner.wake
+    intake = build_intake(settings, dispatcher)  # issue 19: feeds, filings, /brief add
+    intake_runs = intake is not None and (
+        intake.config.watching or intake.config.editors_channel is not None
+    )
+    if intake is not None:
+        intake.bind(asyncio.get_running_loop())  # /brief add works even with nothing to poll
+        if intake_runs:
+            components.append(IntakeComponent(intake))
     mounts = [mount for runner in runners for mount in runner.mounts()] + list(extra_routes)
 
     def mount_web(app: web.Application) -> None:  # the brief on the web, on the same server
@@ -159,6 +169,8 @@ async def serve_until_stopped(
             supervisor.supervise("recaps", recap_runner.run)
         if database is not None:
             supervisor.supervise("database", database.watch)
+        if intake is not None and intake_runs:
+            supervisor.supervise("intake", intake.run)
         supervisor.supervise("loop-lag", watch_loop_lag)
         if settings.content_reload_seconds > 0:
             supervisor.supervise(
@@ -182,6 +194,8 @@ async def serve_until_stopped(
                 log.exception("error while stopping %s", runner.name)
         for server in listening:
             await server.stop()
+        if intake is not None:
+            await intake.aclose()
     return fatal[0] if fatal else None
 
 

@@ -89,3 +89,40 @@ class RecapMetrics:
 
     def rate_limited(self, platform: str) -> None:
         record_rate_limited(platform)
+
+
+# --- issue 19: intake ---------------------------------------------------------------------
+# Labelled by feed: only the configured feeds (SOURCE_FEEDS), courtlistener:<docket> of
+# COURTLISTENER_DOCKETS and "on-demand" (/brief add) ever appear.
+INTAKE_POLLS = Counter(
+    f"{PREFIX}_intake_polls", "Feed and docket polls, by outcome", ["feed", "outcome"]
+)
+INTAKE_ITEMS = Counter(f"{PREFIX}_intake_items", "Items read from a changed feed", ["feed"])
+INTAKE_CANDIDATES = Counter(f"{PREFIX}_intake_candidates", "New candidates kept", ["feed"])
+INTAKE_FAILURES = Counter(
+    f"{PREFIX}_intake_failures", "Feed polls and items that failed (each logged)", ["feed"]
+)
+
+
+class IntakeMetrics:
+    """The intake's observer (bot.intake.service.IntakeObserver): its counters."""
+
+    def __init__(self, feeds: list[str]) -> None:
+        self.feeds = frozenset(feeds)
+
+    def _label(self, feed: str) -> str:
+        return feed if feed in self.feeds else "on-demand"
+
+    def polled(self, feed: str, outcome: str) -> None:
+        INTAKE_POLLS.labels(feed=self._label(feed), outcome=outcome).inc()
+        if outcome == "failed":
+            INTAKE_FAILURES.labels(feed=self._label(feed)).inc()
+
+    def items(self, feed: str, count: int) -> None:
+        INTAKE_ITEMS.labels(feed=self._label(feed)).inc(count)
+
+    def candidate(self, feed: str) -> None:
+        INTAKE_CANDIDATES.labels(feed=self._label(feed)).inc()
+
+    def failed(self, feed: str) -> None:
+        INTAKE_FAILURES.labels(feed=self._label(feed)).inc()

@@ -73,6 +73,53 @@ def declared_lang(entry: Declared) -> str:
     return entry[6] if len(entry) > 6 else "en"  # noqa: PLR2004 - the optional 7th field
 
 
+@dataclass(frozen=True, slots=True)
+class NewCandidate:
+    """An item the intake found: new reporting (``article``) or a court filing (``filing``)."""
+
+    kind: str
+    origin: str
+    url: str
+    guid: str | None
+    content_hash: str | None
+    title: str
+    outlet: str = ""
+    stated_date: str = ""
+    body: str = ""
+    review: str = ""  # JSON written by bot.intake
+    status: str = "new"
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    id: int
+    kind: str
+    origin: str
+    url: str
+    guid: str | None
+    content_hash: str | None
+    title: str
+    outlet: str
+    stated_date: str
+    body: str
+    review: str
+    status: str  # new | accepted | rejected | seen
+    source_id: str | None
+    found_at: datetime
+    decided_at: datetime | None
+    post_owner: str | None
+    post_lease_until: datetime | None
+    post_tried_at: datetime | None
+    post_id: str | None
+    reply_tried_at: datetime | None
+    reply_id: str | None
+    posted_at: datetime | None
+
+
+# What ``intake_post_step`` may record, one column at a time (bot.intake.editors).
+POST_STEPS = frozenset({"post_tried_at", "post_id", "reply_tried_at", "reply_id", "posted_at"})
+
+
 class RecapStore(Protocol):
     """Subscriptions, deliveries (claims) and what each channel was last told."""
 
@@ -210,3 +257,44 @@ class RecapStore(Protocol):
         self, platform: str, workspace: str, user: str, lang: str | None, now: datetime
     ) -> None:
         """Remember ``lang`` for this person; None forgets their choice."""
+
+    # --- issue 19: intake ----------------------------------------------------------------
+    async def intake_add(self, candidate: NewCandidate, now: datetime) -> int | None:
+        """Keep ``candidate``; None when its URL, GUID or content hash is already kept
+        (whatever became of it: a rejected candidate never comes back).
+        """
+
+    async def intake_known(self, keys: Sequence[str]) -> set[str]:
+        """Which of ``keys`` (URLs or GUIDs) a kept candidate has."""
+
+    async def intake_candidate(self, candidate_id: int) -> Candidate | None: ...
+
+    async def intake_candidates(self, status: str | None, limit: int = 200) -> list[Candidate]:
+        """Newest first; ``status`` None: every one but ``seen``."""
+
+    async def intake_decide(
+        self, candidate_id: int, status: str, source_id: str | None, now: datetime
+    ) -> bool:
+        """A new candidate becomes ``accepted`` or ``rejected``; False if it was not new."""
+
+    async def intake_unposted(self, now: datetime, owner: str, limit: int = 100) -> list[Candidate]:
+        """New candidates without their editors' post whose claim is free, expired, or
+        ``owner``'s own.
+        """
+
+    async def intake_claim_post(
+        self, candidate_id: int, owner: str, lease_until: datetime, now: datetime
+    ) -> bool:
+        """Take (or renew) the claim on a candidate's post: one owner at a time."""
+
+    async def intake_post_step(
+        self, candidate_id: int, owner: str, column: str, value: str | datetime
+    ) -> bool:
+        """Record one step of the post (``POST_STEPS``) while ``owner`` holds the claim."""
+
+    async def intake_feed_states(self) -> dict[str, tuple[str | None, str | None]]:
+        """Each feed's ETag and Last-Modified from its last full answer."""
+
+    async def intake_set_feed_state(
+        self, url: str, etag: str | None, last_modified: str | None, now: datetime
+    ) -> None: ...

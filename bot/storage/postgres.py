@@ -21,8 +21,11 @@ from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
 from bot.storage import migrations, rows
 from bot.storage.base import (
+    POST_STEPS,
+    Candidate,
     Declared,
     Delivery,
+    NewCandidate,
     StorageError,
     Subscription,
     declared_key,
@@ -561,6 +564,109 @@ class PostgresStore:
                 (platform, workspace, user, lang, whole_utc(now)),
             )
 
+    # --- issue 19: intake ----------------------------------------------------------------
+    async def intake_add(self, candidate: NewCandidate, now: datetime) -> int | None:
+        c = candidate
+        values = (
+            c.kind, c.origin, c.url, c.guid, c.content_hash, c.title, c.outlet, c.stated_date,
+            c.body, c.review, c.status, whole_utc(now),
+        )  # fmt: skip
+        async with self._connection() as db:
+            cursor = await db.execute(_pg(rows.INSERT_CANDIDATE), values)
+            row = await cursor.fetchone()
+        return int(row[0]) if row else None
+
+    async def intake_known(self, keys: Sequence[str]) -> set[str]:
+        wanted = list(dict.fromkeys(keys))
+        if not wanted:
+            return set()
+        async with self._connection() as db:
+            cursor = await db.execute(
+                "SELECT url, guid FROM intake_candidates WHERE url = ANY(%s) OR guid = ANY(%s)",
+                (wanted, wanted),
+            )
+            found = await cursor.fetchall()
+        chosen = set(wanted)
+        return {key for url, guid in found for key in (url, guid) if key in chosen}
+
+    async def intake_candidate(self, candidate_id: int) -> Candidate | None:
+        async with self._connection() as db:
+            cursor = await db.execute(
+                f"SELECT {rows.CANDIDATE_COLUMNS} FROM intake_candidates WHERE id=%s",  # noqa: S608
+                (candidate_id,),
+            )
+            row = await cursor.fetchone()
+        return rows.candidate(row, from_timestamptz) if row else None
+
+    async def intake_candidates(self, status: str | None, limit: int = 200) -> list[Candidate]:
+        where, args = ("status=%s", (status,)) if status else ("status<>'seen'", ())
+        async with self._connection() as db:
+            cursor = await db.execute(
+                f"SELECT {rows.CANDIDATE_COLUMNS} FROM intake_candidates WHERE {where}"  # noqa: S608
+                " ORDER BY id DESC LIMIT %s",
+                (*args, limit),
+            )
+            found = await cursor.fetchall()
+        return [rows.candidate(row, from_timestamptz) for row in found]
+
+    async def intake_decide(
+        self, candidate_id: int, status: str, source_id: str | None, now: datetime
+    ) -> bool:
+        async with self._connection() as db:
+            cursor = await db.execute(
+                "UPDATE intake_candidates SET status=%s, source_id=%s, decided_at=%s"
+                " WHERE id=%s AND status='new'",
+                (status, source_id, whole_utc(now), candidate_id),
+            )
+            return cursor.rowcount == 1
+
+    async def intake_unposted(self, now: datetime, owner: str, limit: int = 100) -> list[Candidate]:
+        async with self._connection() as db:
+            cursor = await db.execute(_pg(rows.UNPOSTED), (owner, whole_utc(now), limit))
+            found = await cursor.fetchall()
+        return [rows.candidate(row, from_timestamptz) for row in found]
+
+    async def intake_claim_post(
+        self, candidate_id: int, owner: str, lease_until: datetime, now: datetime
+    ) -> bool:
+        async with self._connection() as db:
+            cursor = await db.execute(
+                _pg(rows.CLAIM_POST),
+                (owner, whole_utc(lease_until), candidate_id, owner, whole_utc(now)),
+            )
+            return cursor.rowcount == 1
+
+    async def intake_post_step(
+        self, candidate_id: int, owner: str, column: str, value: str | datetime
+    ) -> bool:
+        if column not in POST_STEPS:
+            msg = f"not a step of the editors' post: {column}"
+            raise ValueError(msg)
+        stored = whole_utc(value) if isinstance(value, datetime) else value
+        async with self._connection() as db:
+            cursor = await db.execute(
+                f"UPDATE intake_candidates SET {column}=%s WHERE id=%s AND post_owner=%s",  # noqa: S608
+                (stored, candidate_id, owner),
+            )
+            return cursor.rowcount == 1
+
+    async def intake_feed_states(self) -> dict[str, tuple[str | None, str | None]]:
+        async with self._connection() as db:
+            cursor = await db.execute("SELECT url, etag, last_modified FROM intake_feeds")
+            found = await cursor.fetchall()
+        return {url: (etag, modified) for url, etag, modified in found}
+
+    async def intake_set_feed_state(
+        self, url: str, etag: str | None, last_modified: str | None, now: datetime
+    ) -> None:
+        async with self._connection() as db:
+            await db.execute(
+                "INSERT INTO intake_feeds (url, etag, last_modified, polled_at)"
+                " VALUES (%s, %s, %s, %s) ON CONFLICT (url) DO UPDATE SET etag=excluded.etag,"
+                " last_modified=excluded.last_modified, polled_at=excluded.polled_at",
+                (url, etag, last_modified, whole_utc(now)),
+            )
+
 
 _INSERT_SUBSCRIPTION = (
     "INSERT INTO subscriptions (platform, workspace, channel, frequency, time, timezone, origin, "
@@ -622,3 +728,8 @@ def _subscription(row: Sequence[Any]) -> Subscription:
 
 def _delivery(row: Sequence[Any]) -> Delivery:
     return rows.delivery(row, from_timestamptz)
+
+
+def _pg(sql: str) -> str:
+    """The SQL shared with SQLite (``?`` placeholders, bot.storage.rows) for psycopg (``%s``)."""
+    return sql.replace("?", "%s")

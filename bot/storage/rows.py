@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.storage.base import Delivery, Subscription
+from bot.storage.base import Candidate, Delivery, Subscription
 
 SUBSCRIPTION_COLUMNS = (
     "id, platform, workspace, channel, frequency, time, timezone, origin, created_by,"
@@ -95,4 +95,61 @@ def delivery(row: Sequence[Any], instant: Callable[[Any], datetime]) -> Delivery
         instant(lease_until) if lease_until is not None else claimed,
         instant(finished_at) if finished_at is not None else None,
         detail,
+    )
+
+
+# --- issue 19: intake ---------------------------------------------------------------------
+CANDIDATE_COLUMNS = (
+    "id, kind, origin, url, guid, content_hash, title, outlet, stated_date, body, review, status,"
+    " source_id, found_at, decided_at, post_owner, post_lease_until, post_tried_at, post_id,"
+    " reply_tried_at, reply_id, posted_at"
+)
+INSERT_CANDIDATE = (
+    "INSERT INTO intake_candidates (kind, origin, url, guid, content_hash, title, outlet,"
+    " stated_date, body, review, status, found_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " ON CONFLICT DO NOTHING RETURNING id"
+)
+# A claim is free when nobody holds it or its lease ran out; its owner may renew it.
+CLAIM_POST = (
+    "UPDATE intake_candidates SET post_owner=?, post_lease_until=? WHERE id=? AND status='new'"
+    " AND posted_at IS NULL AND (post_owner IS NULL OR post_owner=? OR post_lease_until < ?)"
+)
+UNPOSTED = (
+    f"SELECT {CANDIDATE_COLUMNS} FROM intake_candidates WHERE status='new' AND posted_at IS NULL"  # noqa: S608
+    " AND (post_owner IS NULL OR post_owner=? OR post_lease_until < ?) ORDER BY id LIMIT ?"
+)
+
+
+def candidate(row: Sequence[Any], instant: Callable[[Any], datetime]) -> Candidate:
+    def when(value: object) -> datetime | None:
+        return instant(value) if value is not None else None
+
+    (id_, kind, origin, url, guid, content_hash, title, outlet, stated_date, body, review) = row[
+        :11
+    ]
+    status, source_id, found_at, decided_at, owner, lease_until, post_tried_at = row[11:18]
+    post_id, reply_tried_at, reply_id, posted_at = row[18:22]
+    return Candidate(
+        int(id_),
+        kind,
+        origin,
+        url,
+        guid,
+        content_hash,
+        title,
+        outlet,
+        stated_date,
+        body,
+        review,
+        status,
+        source_id,
+        instant(found_at),
+        when(decided_at),
+        owner,
+        when(lease_until),
+        when(post_tried_at),
+        post_id,
+        when(reply_tried_at),
+        reply_id,
+        when(posted_at),
     )

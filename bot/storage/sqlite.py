@@ -25,8 +25,11 @@ from typing import Any, TypeVar
 
 from bot.storage import migrations, rows
 from bot.storage.base import (
+    POST_STEPS,
+    Candidate,
     Declared,
     Delivery,
+    NewCandidate,
     StorageError,
     Subscription,
     declared_key,
@@ -633,6 +636,119 @@ class SQLiteStore:
                 " VALUES (?, ?, ?, ?, ?) ON CONFLICT (platform, workspace, user_id)"
                 " DO UPDATE SET lang=excluded.lang, chosen_at=excluded.chosen_at",
                 (*key, lang, utc_text(now)),
+            )
+        )
+
+    # --- issue 19: intake ----------------------------------------------------------------
+    async def intake_add(self, candidate: NewCandidate, now: datetime) -> int | None:
+        c = candidate
+        values = (
+            c.kind, c.origin, c.url, c.guid, c.content_hash, c.title, c.outlet, c.stated_date,
+            c.body, c.review, c.status, utc_text(now),
+        )  # fmt: skip
+
+        def add(db: sqlite3.Connection) -> int | None:
+            row = db.execute(rows.INSERT_CANDIDATE, values).fetchone()
+            return int(row[0]) if row else None
+
+        return await self._write(add)
+
+    async def intake_known(self, keys: Sequence[str]) -> set[str]:
+        wanted = list(dict.fromkeys(keys))
+
+        def known(db: sqlite3.Connection) -> set[str]:
+            found: set[str] = set()
+            for start in range(0, len(wanted), _MAX_VARIABLES // 2):
+                chunk = wanted[start : start + _MAX_VARIABLES // 2]
+                marks = ", ".join("?" * len(chunk))
+                for url, guid in db.execute(
+                    f"SELECT url, guid FROM intake_candidates WHERE url IN ({marks})"  # noqa: S608
+                    f" OR guid IN ({marks})",
+                    (*chunk, *chunk),
+                ):
+                    found.update(k for k in (url, guid) if k in chunk)
+            return found
+
+        return await self._run(known)
+
+    async def intake_candidate(self, candidate_id: int) -> Candidate | None:
+        row = await self._run(
+            lambda db: db.execute(
+                f"SELECT {rows.CANDIDATE_COLUMNS} FROM intake_candidates WHERE id=?",  # noqa: S608
+                (candidate_id,),
+            ).fetchone()
+        )
+        return rows.candidate(row, parse_utc_text) if row else None
+
+    async def intake_candidates(self, status: str | None, limit: int = 200) -> list[Candidate]:
+        where, args = ("status=?", (status,)) if status else ("status<>'seen'", ())
+        found = await self._run(
+            lambda db: db.execute(
+                f"SELECT {rows.CANDIDATE_COLUMNS} FROM intake_candidates WHERE {where}"  # noqa: S608
+                " ORDER BY id DESC LIMIT ?",
+                (*args, limit),
+            ).fetchall()
+        )
+        return [rows.candidate(row, parse_utc_text) for row in found]
+
+    async def intake_decide(
+        self, candidate_id: int, status: str, source_id: str | None, now: datetime
+    ) -> bool:
+        cursor = await self._write(
+            lambda db: db.execute(
+                "UPDATE intake_candidates SET status=?, source_id=?, decided_at=?"
+                " WHERE id=? AND status='new'",
+                (status, source_id, utc_text(now), candidate_id),
+            )
+        )
+        return cursor.rowcount == 1
+
+    async def intake_unposted(self, now: datetime, owner: str, limit: int = 100) -> list[Candidate]:
+        found = await self._run(
+            lambda db: db.execute(rows.UNPOSTED, (owner, utc_text(now), limit)).fetchall()
+        )
+        return [rows.candidate(row, parse_utc_text) for row in found]
+
+    async def intake_claim_post(
+        self, candidate_id: int, owner: str, lease_until: datetime, now: datetime
+    ) -> bool:
+        cursor = await self._write(
+            lambda db: db.execute(
+                rows.CLAIM_POST, (owner, utc_text(lease_until), candidate_id, owner, utc_text(now))
+            )
+        )
+        return cursor.rowcount == 1
+
+    async def intake_post_step(
+        self, candidate_id: int, owner: str, column: str, value: str | datetime
+    ) -> bool:
+        if column not in POST_STEPS:
+            msg = f"not a step of the editors' post: {column}"
+            raise ValueError(msg)
+        stored = utc_text(value) if isinstance(value, datetime) else value
+        cursor = await self._write(
+            lambda db: db.execute(
+                f"UPDATE intake_candidates SET {column}=? WHERE id=? AND post_owner=?",  # noqa: S608
+                (stored, candidate_id, owner),
+            )
+        )
+        return cursor.rowcount == 1
+
+    async def intake_feed_states(self) -> dict[str, tuple[str | None, str | None]]:
+        found = await self._run(
+            lambda db: db.execute("SELECT url, etag, last_modified FROM intake_feeds").fetchall()
+        )
+        return {url: (etag, modified) for url, etag, modified in found}
+
+    async def intake_set_feed_state(
+        self, url: str, etag: str | None, last_modified: str | None, now: datetime
+    ) -> None:
+        await self._write(
+            lambda db: db.execute(
+                "INSERT INTO intake_feeds (url, etag, last_modified, polled_at) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (url) DO UPDATE SET etag=excluded.etag,"
+                " last_modified=excluded.last_modified, polled_at=excluded.polled_at",
+                (url, etag, last_modified, utc_text(now)),
             )
         )
 

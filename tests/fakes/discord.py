@@ -368,8 +368,9 @@ class FakeDiscord:
             "attachments": [],
             "embeds": body.get("embeds", []),
             "pinned": False,
-            "type": 0,
+            "type": 19 if body.get("message_reference") else 0,  # a reply
             "nonce": body.get("nonce"),
+            "message_reference": body.get("message_reference"),
         }
         if body.get("enforce_nonce") and any(
             m.get("nonce") == body.get("nonce") for m in self.messages[channel]

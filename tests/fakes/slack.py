@@ -185,14 +185,15 @@ class FakeSlack:
             channel = str(args.get("channel"))
             if self.channel_failures[channel]:
                 failure = self.channel_failures[channel].pop(0)
-                if failure.accept:  # posted, but the answer says otherwise
-                    self._land(channel, args, team)
+                body = failure.body
+                if failure.accept:  # posted, but the answer says otherwise (or comes late)
+                    ts = self._land(channel, args, team)
+                    if body.get("ok"):  # a slow success: it carries the message's ts
+                        body = {**body, "channel": channel, "ts": ts}
                 else:
                     self.calls.pop()  # a refused post is not a post
                 await asyncio.sleep(failure.delay)
-                return web.json_response(
-                    failure.body, status=failure.status, headers=failure.headers
-                )
+                return web.json_response(body, status=failure.status, headers=failure.headers)
             limited = self._rate_limited(channel, team)
             if limited:
                 self.calls.pop()
@@ -209,6 +210,14 @@ class FakeSlack:
             return web.json_response({"ok": True, "channel": channel, "ts": ts})
         if method == "conversations.history":
             return web.json_response(self._history(args))
+        if method == "conversations.replies":  # a thread: its parent and replies (oldest first)
+            parent = str(args.get("ts"))
+            thread = [
+                m
+                for m in self.history[str(args.get("channel"))]
+                if parent in (m["ts"], m.get("thread_ts"))
+            ]
+            return web.json_response({"ok": True, "messages": thread, "has_more": False})
         return web.json_response({"ok": True})
 
     def grant(self, team_id: str, *, expires_in: int = 43200) -> str:
@@ -354,6 +363,7 @@ class FakeSlack:
                 "ts": ts,
                 "text": args.get("text", ""),
                 "metadata": metadata,
+                **({"thread_ts": str(args["thread_ts"])} if args.get("thread_ts") else {}),
             }
         )
         return ts

@@ -38,8 +38,8 @@ SUBSTITUTIONS: dict[Dialect, dict[str, str]] = {
 }
 
 # Promised in docs/storage.md to branches not merged yet: 3 recap pressure (issue 21), 4 content
-# versions and posts (issue 18), 5 intake (issue 19). Drop a number once its file is in.
-RESERVED = frozenset({3, 4, 5})
+# versions and posts (issue 18). Drop a number once its file is in.
+RESERVED = frozenset({3, 4})
 
 _NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 _PLACEHOLDER = re.compile(r"\{[A-Z_]+\}")
