@@ -31,7 +31,9 @@ from bot.service.observe import Observer
 from bot.service.readiness import Component, Readiness, SchedulerComponent
 from bot.service.supervisor import FATAL_EXIT, Fatal, Supervisor
 from bot.settings import Settings
+from bot.updates.history import CachedChanges
 from bot.updates.recorder import VersionRecorder, keep_recorded
+from bot.web.changes import HistorySource
 from bot.web.server import add_web_routes
 
 log = logging.getLogger(__name__)
@@ -116,8 +118,10 @@ async def serve_until_stopped(
             database.on_recovered = recap_runner.wake
     mounts = [mount for runner in runners for mount in runner.mounts()] + list(extra_routes)
 
+    versions = HistorySource(CachedChanges(recaps.ready)) if recaps is not None else None
+
     def mount_web(app: web.Application) -> None:  # the brief on the web, on the same server
-        add_web_routes(app, dispatcher, public_url=settings.public_url)
+        add_web_routes(app, dispatcher, public_url=settings.public_url, history=versions)
 
     mounts.append(mount_web)
     operator = settings.ops_port is not None  # /metrics and readiness causes: operators only
