@@ -100,6 +100,8 @@ async def serve_until_stopped(
     recorder = VersionRecorder(recaps.ready, recaps.wall) if recaps is not None else None
     if recorder is not None:
         dispatcher.store.gate = recorder.gate(asyncio.get_running_loop())
+        metrics.CONTENT_VERSION.set_function(recorder.latest_number)
+        metrics.CONTENT_VERSION_UNRECORDED.set_function(recorder.unrecorded)
     content = ContentComponent(dispatcher.store, lambda: dispatcher.clock().date(), recorder)
     metrics.CONTENT_AGE_DAYS.set_function(content.age_days)  # computed at each scrape
     components: list[Component] = [content, *([database] if database else []), *runners]
