@@ -31,7 +31,10 @@ async def record(store: RecapStore, content: Content, now: datetime) -> tuple[Co
     """Record ``content`` as a version: (the version, True when this call recorded it)."""
     for _ in range(RECORD_ATTEMPTS):
         previous = await latest(store)
-        version = snapshot(content, previous=previous, recorded_at=now.astimezone(UTC))
+        # Hashing and matching every claim: CPU work, off the event loop.
+        version = await asyncio.to_thread(
+            snapshot, content, previous=previous, recorded_at=now.astimezone(UTC)
+        )
         if previous is not None and previous.content_hash == version.content_hash:
             return previous, False
         number, created = await store.record_content_version(
