@@ -39,6 +39,10 @@ class Item:
     label: str | None = None
     cites: tuple[int, ...] = ()
     user_text: bool = False  # came from the user: always shown as plain, inert text
+    # A claim's id (``{#numbers-42695}``; the English claim's in a translation), and its
+    # "! Correction:" line, which ``text`` already shows: the web marks it "Corrected <date>".
+    key: str | None = None
+    correction: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
