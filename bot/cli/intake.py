@@ -156,9 +156,13 @@ def _show(c: Candidate) -> str:
         counts = review.get("counts") or {}
         lines.append(
             f"review: corroborates {counts.get('corroborates', 0)}, contradicts "
-            f"{counts.get('contradicts', 0)}, new {counts.get('new', 0)}"
+            f"{counts.get('contradicts', 0)}, possibly contradicts {counts.get('possible', 0)}, "
+            f"new {counts.get('new', 0)}"
         )
         lines += [f"  contradicts {x['claim']}: {x['what']}" for x in review.get("contradicts", [])]
+        lines += [
+            f"  possibly contradicts {x['claim']}: {x['what']}" for x in review.get("possible", [])
+        ]
         lines += [f"  corroborates {x['claim']}" for x in review.get("corroborates", [])]
         lines += [f"  new {x['kind']}: {_clean(x['text'])}" for x in review.get("new", [])]
     lines += ["", "text:", *(_clean(line) for line in c.body.splitlines()[:200])]

@@ -115,14 +115,20 @@ def compose(candidate: Candidate, tr: Translator) -> tuple[EditorsMessage, Edito
         )
     counts = review.get("counts") or {}
     verdict = tr(
-        "Corroborates {corroborates} \u00b7 contradicts {contradicts} \u00b7 new {new}",
+        "Corroborates {corroborates} \u00b7 contradicts {contradicts} \u00b7 possibly contradicts "
+        "{possible} \u00b7 new {new}",
         corroborates=int(counts.get("corroborates", 0)),
         contradicts=int(counts.get("contradicts", 0)),
+        possible=int(counts.get("possible", 0)),
         new=int(counts.get("new", 0)),
     )
     named = [
         tr("Contradicts {claim}: {what}", claim=c.get("claim", ""), what=c.get("what", ""))
         for c in (review.get("contradicts") or [])[:SHOWN_IN_POST]
+    ]
+    named += [  # what the review is unsure of is labelled so, after what it asserts
+        tr("Possibly contradicts {claim}: {what}", claim=c.get("claim", ""), what=c.get("what", ""))
+        for c in (review.get("possible") or [])[: max(0, SHOWN_IN_POST - len(named))]
     ]
     post = EditorsMessage(
         tr("New reporting #{id}: {title}", id=candidate.id, title=candidate.title),
@@ -137,6 +143,15 @@ def compose(candidate: Candidate, tr: Translator) -> tuple[EditorsMessage, Edito
             here=str(c.get("here", ""))[:300],
         )
         for c in (review.get("contradicts") or [])[:SHOWN_IN_THREAD]
+    ]
+    details += [
+        tr(
+            "Possibly contradicts {claim}: {what}. The item: \u201c{here}\u201d",
+            claim=c.get("claim", ""),
+            what=c.get("what", ""),
+            here=str(c.get("here", ""))[:300],
+        )
+        for c in (review.get("possible") or [])[:SHOWN_IN_THREAD]
     ]
     details += [
         tr(

@@ -66,6 +66,7 @@ def summarize(review: Review) -> dict[str, Any]:
     """
     counts = review.counts()
     contradicts: list[dict[str, str]] = []
+    possible: list[dict[str, str]] = []  # labelled so, never asserted (review's POSSIBLE)
     corroborates: list[dict[str, str]] = []
     new: list[dict[str, str]] = []
     seen: set[str] = set()
@@ -75,6 +76,11 @@ def summarize(review: Review) -> dict[str, Any]:
             if what not in seen:
                 seen.add(what)
                 contradicts.append({"what": what, "claim": c.claim.where, "here": sentence.text})
+        for c in sentence.possible:
+            what = c.describe()
+            if f"possible:{what}" not in seen:
+                seen.add(f"possible:{what}")
+                possible.append({"what": what, "claim": c.claim.where, "here": sentence.text})
         for r in sentence.corroborates:
             if r.claim.where not in seen:
                 seen.add(r.claim.where)
@@ -88,10 +94,12 @@ def summarize(review: Review) -> dict[str, Any]:
         "counts": {
             "corroborates": len(corroborates),
             "contradicts": len(contradicts),
+            "possible": len(possible),
             "new": len(new),
             "sentences": counts["sentences"],
         },
         "contradicts": contradicts[: SHOWN * 4],
+        "possible": possible[: SHOWN * 4],
         "corroborates": corroborates[: SHOWN * 4],
         "new": new[: SHOWN * 4],
     }

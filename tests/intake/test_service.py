@@ -40,7 +40,9 @@ async def test_a_report_that_changes_a_figure_is_posted_once_naming_the_contradi
     text = str(post["text"])
     assert "New reporting #1: Judge: IRS broke taxpayer law by sharing data with ICE" in text
     assert "The Example Gazette \u00b7 Thu, 05 Mar 2026 14:00:00 GMT" in text
-    assert "Corroborates 3 \u00b7 contradicts 1 \u00b7 new" in text
+    assert "Corroborates 5 \u00b7 contradicts 1 \u00b7 possibly contradicts 1 \u00b7 new 1" in text
+    # worded differently, not a different fact: labelled possible, never asserted
+    assert "Possibly contradicts ruling.\u2060md:14: finding: 'breached IRS Code 6103'" in text
     assert "figure: '52,695' here, '42,695' in the claim's quote" in text
     assert feeds.url("/news/irs-ruling") in text
     assert reply["thread_ts"] == post["ts"]

@@ -34,7 +34,10 @@ _PURPOSE = re.compile(
 _FINDING = re.compile(
     r"\b((?:acted|behaved)\s+(?:il)?legally|(?:acted\s+)?unlawfully|violated|breached|broke"
     r"|erred|(?:il)?legally\s+[a-z]+ed|improperly\s+[a-z]+ed)\b"
-    r"((?:\s+(?!by\b|when\b|in\b|on\b|with\b|to\b|for\b|through\b|and\b)[\w'-]+){0,5})"
+    # What follows, up to a preposition or a count ("approximately 52,695 times" is a figure,
+    # compared as one, not part of how the wrong is worded).
+    r"((?:\s+(?!by\b|when\b|in\b|on\b|with\b|to\b|for\b|through\b|and\b|approximately\b"
+    r"|about\b|nearly\b|roughly\b|around\b|more\b|over\b|some\b)[\w'-]+){0,5})"
 )
 
 
