@@ -37,10 +37,9 @@ SUBSTITUTIONS: dict[Dialect, dict[str, str]] = {
     },
 }
 
-# Promised in docs/storage.md to branches not merged yet: 3 recap pressure (issue 21), 4 content
-# versions (issue 18a), 5 intake (issue 19), 7 update subscriptions (issue 18b). Drop a number
-# once its file is in.
-RESERVED = frozenset({3, 4, 5, 7})
+# Promised in docs/storage.md to branches not merged yet: 3 recap pressure (issue 21), 5 intake
+# (issue 19), 7 update subscriptions (issue 18b). Drop a number once its file is in.
+RESERVED = frozenset({3, 5, 7})
 
 _NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 _PLACEHOLDER = re.compile(r"\{[A-Z_]+\}")
