@@ -32,6 +32,7 @@ from bot.platforms.discord.poster import DiscordPoster
 from bot.platforms.slack.poster import SlackPoster
 from bot.recaps.posts import record_post
 from bot.recaps.service import RecapService
+from bot.renderers.text import render_text
 from bot.settings import Settings
 from bot.storage.base import RecapStore
 from bot.storage.connect import open_store
@@ -228,6 +229,23 @@ async def correct_in_process(
     return corrections, await service.ready(), service
 
 
+async def recap_list(
+    url: str, content_dirs: tuple[Path, Path], fakes: tuple[FakeSlack, FakeDiscord], channel: str
+) -> str:
+    """``/recap list`` in ``channel``, as text (another instance's view of the database)."""
+    dispatcher = build_dispatcher(settings_for(url, content_dirs, fakes))
+    service = dispatcher.services.recap_service
+    assert service is not None
+    await service.ready()
+    try:
+        reply = await asyncio.to_thread(
+            dispatcher.run_line, "/recap list", platform="slack", channel=channel
+        )
+    finally:
+        await service.aclose()
+    return render_text(reply)
+
+
 async def test_a_correction_edits_every_post_that_showed_the_claim_once_with_one_reply(
     store_url: str, content_dirs: tuple[Path, Path], fakes: tuple[FakeSlack, FakeDiscord]
 ) -> None:
@@ -306,6 +324,10 @@ async def test_a_deleted_message_is_skipped_and_listed_and_a_refused_edit_pauses
         assert list(pauses) == [("slack", refused.channel)]
         assert pauses[("slack", refused.channel)][0] == "cant_update_message"
         assert (await corrections.run_once()).edited == []  # paused: not tried again at once
+        listed = await recap_list(store_url, content_dirs, fakes, refused.channel)
+        assert "Corrections in place are PAUSED in this channel" in listed
+        assert "cant_update_message" in listed
+        assert "PAUSED" not in await recap_list(store_url, content_dirs, fakes, fine[0].channel)
         # An hour later the channel is tried again; allowed now, it is corrected and resumed.
         del fake_slack.refused_updates[refused.channel]
         await store.resume_corrections("slack", refused.channel)
