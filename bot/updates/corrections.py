@@ -30,7 +30,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import pairwise
 
+from cachetools import LRUCache
+
 from bot.content.store import Content
+from bot.core.reply import Reply
 from bot.recaps.delivery import Outcome, retrying
 from bot.recaps.fanout import run_all
 from bot.recaps.posting import Poster
@@ -44,6 +47,8 @@ from bot.updates.versions import ContentVersion, changes_between
 log = logging.getLogger(__name__)
 PAUSE_RETRY = timedelta(hours=1)  # a paused channel is tried again (one post) this often
 BATCH = 1000  # posts looked at per version and round
+BUILT_KEPT = 256  # corrected replies kept: posts that said the same share one
+WORKERS_PER_WORKSPACE = 3
 Key = tuple[int, int]  # (post id, version)
 
 
@@ -83,6 +88,10 @@ class Corrections:
         self._fixes: dict[int, dict[str, Fix]] = {}  # version -> its fixes (versions never change)
         self._held: dict[Key, datetime] = {}  # our claims -> until when their lease surely holds
         self._lock = asyncio.Lock()  # one run at a time in a process
+        self._paused: set[str] = set()  # channels paused when the posts were looked up
+        self._built: LRUCache[tuple[str, int, tuple[str, ...], str], tuple[Reply, Reply]] = (
+            LRUCache(maxsize=BUILT_KEPT)
+        )
 
     # --- leases --------------------------------------------------------------------------
     def held(self, key: Key) -> bool:
@@ -180,15 +189,9 @@ class Corrections:
                     ready.append(post)
                 if not ready:
                     break
-                claimed = []
-                for post in ready:
-                    wall = state.wall()
-                    if await store.claim_correction(
-                        post.id, number, state.owner, wall, wall + state.lease
-                    ):
-                        self._held[(post.id, number)] = wall + state.lease
-                        claimed.append((post, version, "claimed"))
-                await self._work(store, claimed, report, checked=False)
+                self._paused = {f"{p}:{c}" for p, c in pauses}
+                # Each worker claims its post right before correcting it.
+                await self._work(store, [(p, version, "new") for p in ready], report, checked=False)
                 if len(posts) < BATCH:
                     break
 
@@ -221,7 +224,8 @@ class Corrections:
                         "correction %s: unexpected error", post_name(post, version.number)
                     )
 
-        per_workspace = max(2, -(-self._state.concurrency // len(queues)))
+        # Enough workers that a workspace's edit pacing, not the steps between, sets the pace.
+        per_workspace = max(WORKERS_PER_WORKSPACE, -(-self._state.concurrency // len(queues)))
         tasks = []
         for queue in queues.values():
             random.shuffle(queue)
@@ -243,6 +247,14 @@ class Corrections:
         key = (post.id, version.number)
         name = post_name(post, version.number)
         poster = state.posters[post.platform]
+        if status == "new":  # one claim of (post, version) wins across instances
+            wall = state.wall()
+            if not await store.claim_correction(
+                post.id, version.number, state.owner, wall, wall + state.lease
+            ):
+                return
+            self._held[key] = wall + state.lease
+            status = "claimed"
         try:
             fixes = {
                 k: f for k, f in (self._fixes.get(version.number) or {}).items() if k in post.claims
@@ -257,8 +269,16 @@ class Corrections:
                 return
             day = version.recorded_at.date()
             content = self._content()
+            # A fan-out's posts say the same: rebuilt once (and rendered once by the poster).
+            cache_key = (post.reply, version.number, tuple(sorted(fixes)), post.lang)
+            built = self._built.get(cache_key)
+            if built is None:
+                built = self._built[cache_key] = (
+                    corrected_reply(reply_of(post.reply), fixes, day, content),
+                    thread_reply(fixes, day, post.lang, content),
+                )
+            edited, answer = built
             if status == "claimed":
-                edited = corrected_reply(reply_of(post.reply), fixes, day, content)
                 outcome = await self._send(
                     name,
                     key,
@@ -288,7 +308,6 @@ class Corrections:
                 await store.set_correction(post.id, version.number, "edited", state.wall())
                 report.edited.append(name)
                 checked = False
-            answer = thread_reply(fixes, day, post.lang, content)
             marker = f"c{post.id}-v{version.number}-t"
             outcome = await self._send(
                 name,
@@ -361,7 +380,8 @@ class Corrections:
         """Record a step's outcome; True when it was done (go on)."""
         state, name, number = self._state, post_name(post, version.number), version.number
         if outcome.status == "sent":
-            if (post.platform, post.channel) in await store.correction_pauses():
+            if post.address in self._paused:  # a paused channel's probe went through
+                self._paused.discard(post.address)
                 await store.resume_corrections(post.platform, post.channel)
                 log.info("corrections: %s accepts edits again; resumed", post.address)
             return True

@@ -5,10 +5,12 @@ recorder, corrections engine and REST posters (Slack with a token per workspace,
 from the environment's settings (DATABASE_URL, SLACK_*, DISCORD_*, SUMMARIES_DIR, ...). It
 records the content it serves as a version (one instance creates it), prints "ready", waits
 for <go file> to exist (so several instances start together), then corrects every 0.2 s
-until SIGTERM (or SIGKILL, which is the point).
+until SIGTERM (or SIGKILL, which is the point). ``CORRECTOR_EDIT_RATE``: Slack edits per
+second per workspace (the fake's limit in the benchmark).
 """
 
 import asyncio
+import os
 import signal
 import sys
 import time
@@ -32,7 +34,9 @@ async def main(go: Path | None) -> None:
     posters: dict[str, Poster] = {}
     if settings.slack_bot_token is not None:
         slack = SlackPoster.from_settings(settings, token_for=_token_for)
-        slack.edits = type(slack.edits)(50.0, burst=50.0)  # the fake's chat.update is not limited
+        # The fake's chat.update limit (the benchmark sets one; the tests' fake has none).
+        rate = float(os.environ.get("CORRECTOR_EDIT_RATE", "50"))
+        slack.edits = type(slack.edits)(rate, burst=max(1.0, rate / 4))
         posters["slack"] = slack
     if settings.discord_configured:
         posters["discord"] = DiscordPoster.from_settings(settings)
