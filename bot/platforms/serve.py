@@ -32,9 +32,11 @@ from bot.service.observe import Observer
 from bot.service.readiness import Component, Readiness, SchedulerComponent
 from bot.service.supervisor import FATAL_EXIT, Fatal, Supervisor
 from bot.settings import Settings
-from bot.updates.corrections import Corrections, keep_correcting
+from bot.updates.corrections import Corrections, keep_correcting, skipped_lines
+from bot.updates.history import CachedChanges
 from bot.updates.recorder import VersionRecorder, keep_recorded
 from bot.updates.versions import VersionChanges
+from bot.web.changes import HistorySource
 from bot.web.server import add_web_routes
 
 log = logging.getLogger(__name__)
@@ -101,6 +103,8 @@ async def serve_until_stopped(
     recorder = VersionRecorder(recaps.ready, recaps.wall) if recaps is not None else None
     if recorder is not None:
         dispatcher.store.gate = recorder.gate(asyncio.get_running_loop())
+        metrics.CONTENT_VERSION.set_function(recorder.latest_number)
+        metrics.CONTENT_VERSION_UNRECORDED.set_function(recorder.unrecorded)
     content = ContentComponent(dispatcher.store, lambda: dispatcher.clock().date(), recorder)
     metrics.CONTENT_AGE_DAYS.set_function(content.age_days)  # computed at each scrape
     components: list[Component] = [content, *([database] if database else []), *runners]
@@ -123,8 +127,14 @@ async def serve_until_stopped(
             database.on_recovered = recap_runner.wake
     mounts = [mount for runner in runners for mount in runner.mounts()] + list(extra_routes)
 
+    versions = (
+        HistorySource(CachedChanges(recaps.ready), skipped=skipped_lines(recaps.ready))
+        if recaps is not None
+        else None
+    )
+
     def mount_web(app: web.Application) -> None:  # the brief on the web, on the same server
-        add_web_routes(app, dispatcher, public_url=settings.public_url)
+        add_web_routes(app, dispatcher, public_url=settings.public_url, history=versions)
 
     mounts.append(mount_web)
     operator = settings.ops_port is not None  # /metrics and readiness causes: operators only

@@ -448,3 +448,21 @@ async def keep_correcting(
         wake.clear()
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(wake.wait(), timeout=delay)
+
+
+def skipped_lines(
+    ready: Callable[[], Awaitable[RecapStore]], limit: int = 200
+) -> Callable[[], Awaitable[list[str]]]:
+    """For /changes (bot/web/changes.py): one line per post that could not be corrected,
+    newest first: where it is, what it was, for which version, and why.
+    """
+
+    async def lines() -> list[str]:
+        store = await ready()
+        return [
+            f"{post.address} \u00b7 {post.message_id} ({post.kind}, "
+            f"{post.posted_at:%Y-%m-%d}) \u00b7 v{correction.version}: {correction.detail}"
+            for correction, post in await store.skipped_corrections(limit)
+        ]
+
+    return lines

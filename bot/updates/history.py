@@ -5,6 +5,8 @@ version already has its hash, decided in one transaction, so instances recording
 content at once make one version (bot/storage: ``record_content_version``).
 """
 
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 
 from bot.content.store import Content
@@ -75,11 +77,39 @@ async def changes_since(store: RecapStore, number: int) -> list[VersionChanges]:
     """What each version numbered above ``number`` changed against the version before it,
     oldest first (``number=0``: from the first version, which has everything added).
     """
-    found = [from_stored(s) for s in await store.content_versions(max(number - 1, 0) or None)]
+    return changes_of(await store.content_versions(max(number - 1, 0) or None), after=number)
+
+
+def changes_of(stored: Sequence[StoredVersion], *, after: int = 0) -> list[VersionChanges]:
+    """``stored`` (oldest first) each against the one before it, for those numbered above
+    ``after``. CPU work (JSON, matching): callers on the event loop run it in a thread.
+    """
     result = []
     previous: ContentVersion | None = None
-    for version in found:
-        if version.number > number:
+    for version in (from_stored(s) for s in stored):
+        if version.number > after:
             result.append(changes_between(previous, version))
         previous = version
     return result
+
+
+class CachedChanges:
+    """Every version's changes, for pages asked often: read again only when a newer version
+    is recorded (one small query otherwise), and worked out in a thread.
+    """
+
+    def __init__(self, store: Callable[[], Awaitable[RecapStore]]) -> None:
+        self._store = store
+        self._number: int | None = None
+        self._changes: list[VersionChanges] = []
+
+    async def __call__(self) -> list[VersionChanges]:
+        store = await self._store()
+        newest = await store.latest_content_version()
+        if newest is None:
+            return []
+        if newest.number != self._number:
+            stored = await store.content_versions()
+            self._changes = await asyncio.to_thread(changes_of, stored)
+            self._number = newest.number
+        return self._changes

@@ -121,7 +121,7 @@ def corrected_reply(
     for section in reply.sections:
         items: list[Item] = []
         for item in section.items:
-            fix = fixes.get(item.claim or "")
+            fix = fixes.get(item.key or "")
             if fix is None:
                 items.append(item)
             elif fix.kind == "withdrawn":
@@ -132,7 +132,11 @@ def corrected_reply(
                 label, words = _split(_claim_text(fix.claim, content, lang), item.label)
                 items.append(
                     dataclasses.replace(
-                        item, text=words, label=label, cites=citations.numbers(fix.claim)
+                        item,
+                        text=words,
+                        label=label,
+                        cites=citations.numbers(fix.claim),
+                        correction=fix.correction,
                     )
                 )
                 note = tr(CORRECTED, date=when, correction=fix.correction or "")

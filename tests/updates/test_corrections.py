@@ -37,7 +37,7 @@ from bot.settings import Settings
 from bot.storage.base import RecapStore
 from bot.storage.connect import open_store
 from bot.updates import history
-from bot.updates.corrections import Corrections
+from bot.updates.corrections import Corrections, skipped_lines
 from bot.updates.recorder import VersionRecorder
 from tests.fakes.discord import FakeDiscord
 from tests.fakes.slack import FakeSlack
@@ -320,6 +320,10 @@ async def test_a_deleted_message_is_skipped_and_listed_and_a_refused_edit_pauses
             ("message deleted", gone_slack.channel),
             ("message deleted", gone_discord.channel),
         }
+        lines = await skipped_lines(service.ready)()  # for /changes
+        assert len(lines) == 2
+        assert all(line.endswith("v2: message deleted") for line in lines)
+        assert any(line.startswith(f"slack:{gone_slack.channel} ") for line in lines)
         pauses = await store.correction_pauses()
         assert list(pauses) == [("slack", refused.channel)]
         assert pauses[("slack", refused.channel)][0] == "cant_update_message"

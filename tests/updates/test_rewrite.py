@@ -40,7 +40,7 @@ def test_a_corrected_claim_shows_its_new_words_a_dated_note_and_its_new_citation
     assert "per the Epoch Times report." in text
     assert "a new quote for the test" in text  # listed in the same message, numbered on
     assert len(fixed.citations) == len(reply.citations) + 1
-    untouched = [i for s in fixed.sections for i in s.items if i.claim != "numbers-13-pages"]
+    untouched = [i for s in fixed.sections for i in s.items if i.key != "numbers-13-pages"]
     assert untouched[:3] == [i for s in reply.sections for i in s.items][:3]
     assert fixed.title == reply.title
     assert fixed.claims == reply.claims
@@ -52,7 +52,7 @@ def test_a_withdrawn_claim_stays_marked_withdrawn(dispatcher: Dispatcher) -> Non
         i
         for s in corrected_reply(reply, fixes("withdrawn"), DAY).sections
         for i in s.items
-        if i.claim == "numbers-13-pages"
+        if i.key == "numbers-13-pages"
     ]
     assert item.label == "13 (Withdrawn Dec. 9, 2026)"
     assert "per The Epoch Times" in item.text  # the words it showed, marked
