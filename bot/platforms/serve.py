@@ -273,5 +273,6 @@ def wire_corrections(
         recaps.ready,
         max_age=timedelta(days=settings.corrections_max_age_days),
         content=lambda: dispatcher.store.current,
+        observe=metrics.record_correction,
     )
     return corrections, wake

@@ -80,7 +80,12 @@ class Corrections:
         *,
         max_age: timedelta = timedelta(days=90),
         content: Callable[[], Content | None] = lambda: None,
+        observe: Callable[[str], None] = lambda _outcome: None,
     ) -> None:
+        """``observe`` counts outcomes (the metrics): edited, answered, skipped, failed,
+        paused.
+        """
+        self.observe = observe
         self._state = state  # posters, clocks, owner, lease, retry policy, concurrency
         self._ready = ready
         self.max_age = max_age
@@ -131,6 +136,15 @@ class Corrections:
                 await self._pending(store, versions, report)
             finally:
                 heartbeat.cancel()
+        for outcome, found in (
+            ("edited", report.edited),
+            ("answered", report.replied),
+            ("skipped", report.skipped),
+            ("failed", report.failed),
+            ("paused", report.paused),
+        ):
+            for _ in found:
+                self.observe(outcome)
         if report.edited or report.replied or report.skipped or report.failed or report.paused:
             log.info("corrections: %s", report.summary())
         return report
@@ -408,6 +422,9 @@ class Corrections:
                     reason,
                 )
                 report.paused.append(post.address)
+            else:  # still refused when tried again: paused from now, quietly
+                await store.resume_corrections(post.platform, post.channel)
+                await store.pause_corrections(post.platform, post.channel, reason, state.wall())
             await store.release_correction(post.id, number)  # to do once the channel allows it
             return False
         await store.set_correction(post.id, number, "failed", state.wall(), outcome.detail)
