@@ -151,9 +151,8 @@ async def ours(args: argparse.Namespace, tmp: Path) -> list[str]:
                 numbers.read_text(encoding="utf-8").replace(OLD, NEW, 1), encoding="utf-8"
             )
             fake.calls.clear()
-            fake.updates_per_second = (
-                args.edits_per_second if not os.environ.get("NOLIMIT") else None
-            )
+            # --paced-only: the fake enforces no edit limit, our pacing alone keeps to it
+            fake.updates_per_second = None if args.paced_only else args.edits_per_second
             fake.workspace_per_second = args.posts_per_second
             fake.channel_interval = 1.0
             go = tmp / f"go-{uuid.uuid4().hex}"

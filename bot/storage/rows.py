@@ -5,6 +5,7 @@ instant the same way; schema 1 stored whole seconds as ``YYYY-MM-DDTHH:MM:SSZ`` 
 SQLite keeps that form (it sorts and compares as text). PostgreSQL stores ``timestamptz``.
 """
 
+import functools
 import hashlib
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
@@ -156,6 +157,7 @@ def correction(row: Sequence[Any], instant: Callable[[Any], datetime]) -> PostCo
     )
 
 
+@functools.lru_cache(maxsize=64)  # a fan-out records (and corrects) one reply many times
 def body_digest(reply: str) -> str:
     return hashlib.sha256(reply.encode()).hexdigest()
 

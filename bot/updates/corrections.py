@@ -94,7 +94,7 @@ class Corrections:
         self._held: dict[Key, datetime] = {}  # our claims -> until when their lease surely holds
         self._lock = asyncio.Lock()  # one run at a time in a process
         self._paused: set[str] = set()  # channels paused when the posts were looked up
-        self._built: LRUCache[tuple[str, int, tuple[str, ...], str], tuple[Reply, Reply]] = (
+        self._built: LRUCache[tuple[str, int, tuple[str, ...], str], tuple[Reply, Reply, str]] = (
             LRUCache(maxsize=BUILT_KEPT)
         )
 
@@ -287,11 +287,13 @@ class Corrections:
             cache_key = (post.reply, version.number, tuple(sorted(fixes)), post.lang)
             built = self._built.get(cache_key)
             if built is None:
+                rebuilt = corrected_reply(reply_of(post.reply), fixes, day, content)
                 built = self._built[cache_key] = (
-                    corrected_reply(reply_of(post.reply), fixes, day, content),
+                    rebuilt,
                     thread_reply(fixes, day, post.lang, content),
+                    reply_json(rebuilt),
                 )
-            edited, answer = built
+            edited, answer, edited_json = built
             if status == "claimed":
                 outcome = await self._send(
                     name,
@@ -318,7 +320,7 @@ class Corrections:
                 )
                 if not await self._settle(store, post, version, outcome, report, step="edit"):
                     return
-                await store.update_post(post.id, version.number, reply_json(edited))
+                await store.update_post(post.id, version.number, edited_json)
                 await store.set_correction(post.id, version.number, "edited", state.wall())
                 report.edited.append(name)
                 checked = False
