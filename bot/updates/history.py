@@ -7,11 +7,14 @@ content at once make one version (bot/storage: ``record_content_version``).
 
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from bot.content.store import Content
 from bot.storage.base import RecapStore, StoredVersion
 from bot.updates.versions import ContentVersion, VersionChanges, changes_between, snapshot
+
+RECORD_ATTEMPTS = 3  # another instance recording a different content in between: try again
 
 
 def from_stored(stored: StoredVersion) -> ContentVersion:
@@ -26,25 +29,25 @@ def from_stored(stored: StoredVersion) -> ContentVersion:
 
 async def record(store: RecapStore, content: Content, now: datetime) -> tuple[ContentVersion, bool]:
     """Record ``content`` as a version: (the version, True when this call recorded it)."""
-    previous = await latest(store)
-    version = snapshot(content, previous=previous, recorded_at=now.astimezone(UTC))
-    if previous is not None and previous.content_hash == version.content_hash:
-        return previous, False
-    number, created = await store.record_content_version(
-        version.content_hash, version.as_of, version.snapshot_json(), version.recorded_at
-    )
-    if not created:  # another instance recorded it first: theirs is the version
-        found = await latest(store)
-        assert found is not None
-        return found, False
-    return ContentVersion(
-        number,
-        version.content_hash,
-        version.recorded_at.replace(microsecond=0),
-        version.as_of,
-        version.claims,
-        version.sources,
-    ), True
+    for _ in range(RECORD_ATTEMPTS):
+        previous = await latest(store)
+        # Hashing and matching every claim: CPU work, off the event loop.
+        version = await asyncio.to_thread(
+            snapshot, content, previous=previous, recorded_at=now.astimezone(UTC)
+        )
+        if previous is not None and previous.content_hash == version.content_hash:
+            return previous, False
+        number, created = await store.record_content_version(
+            version.content_hash, version.as_of, version.snapshot_json(), version.recorded_at
+        )
+        if created:
+            return replace(
+                version, number=number, recorded_at=version.recorded_at.replace(microsecond=0)
+            ), True
+        # Another instance recorded a version in between: ours again, against the newest.
+    found = await latest(store)
+    assert found is not None  # another instance recorded: there is one
+    return found, False
 
 
 async def record_version(store: RecapStore, content: Content, now: datetime) -> ContentVersion:

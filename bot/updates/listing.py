@@ -34,8 +34,8 @@ def _version_text(changes: VersionChanges) -> str:
     )
     if first(changes):
         return (
-            f"{head}: the first recorded, {len(version.claims)} claims citing "
-            f"{len(version.sources)} sources ({', '.join(version.sources)})"
+            f"{head}: the first recorded, {_count(len(version.claims), 'claim')} citing "
+            f"{_count(len(version.sources), 'source')} ({', '.join(version.sources)})"
         )
     lines = [f"{head} (against version {changes.previous})"]
     if changes.empty:
@@ -45,6 +45,10 @@ def _version_text(changes: VersionChanges) -> str:
     if changes.sources_added:
         lines.append(f"  Sources added: {', '.join(changes.sources_added)}")
     return "\n".join(lines)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")
 
 
 def _change_text(change: ClaimChange) -> list[str]:

@@ -64,7 +64,7 @@ class VersionRecorder:
     async def check(self, content: Content) -> list[Problem]:
         """The correction lines of ``content`` that the recorded history refuses."""
         store = await self._store()
-        return correction_problems(await history.latest(store), content)
+        return await asyncio.to_thread(correction_problems, await history.latest(store), content)
 
     async def settle(self, content: Content) -> ContentVersion | None:
         """Record ``content`` unless already done: the version it is, or None when it was
@@ -75,7 +75,7 @@ class VersionRecorder:
         try:
             store = await self._store()
             previous = await history.latest(store)
-            problems = correction_problems(previous, content)
+            problems = await asyncio.to_thread(correction_problems, previous, content)
             if problems:
                 self._refuse(content, problems)
                 return None
@@ -93,7 +93,7 @@ class VersionRecorder:
             log.info(
                 "content version %d recorded (as of %s)", version.number, version.as_of.isoformat()
             )
-            await self._tell(changes_between(previous, version))
+            await self._tell(await asyncio.to_thread(changes_between, previous, version))
         return version
 
     def _refuse(self, content: Content, problems: Sequence[Problem]) -> None:

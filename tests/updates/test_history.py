@@ -96,3 +96,44 @@ async def test_an_empty_history_has_no_latest_and_no_changes(store: RecapStore) 
     assert await history.latest(store) is None
     assert await history.versions(store) == []
     assert await history.changes_since(store, 0) == []
+
+
+async def test_a_whitespace_only_edit_records_no_version(
+    store: RecapStore, content_dirs: tuple[Path, Path]
+) -> None:
+    first = await history.record_version(store, load(content_dirs), T0)
+    edit(
+        content_dirs,
+        "- **3**: judges on the D.C. Circuit",
+        "-   **3**:  judges on the D.C.\n  Circuit",
+    )
+    again, created = await history.record(store, load(content_dirs), T0 + timedelta(days=1))
+    assert (again.number, created) == (first.number, False)
+
+
+async def test_cached_changes_read_again_only_after_a_new_version(
+    store: RecapStore, content_dirs: tuple[Path, Path]
+) -> None:
+    reads = 0
+    real = store.content_versions
+
+    async def counted(since_number: int | None = None) -> list:
+        nonlocal reads
+        reads += 1
+        return await real(since_number)
+
+    store.content_versions = counted  # type: ignore[method-assign]
+
+    async def opened() -> RecapStore:
+        return store
+
+    cached = history.CachedChanges(opened)
+    assert await cached() == []
+    await history.record_version(store, load(content_dirs), T0)
+    assert [c.version.number for c in await cached()] == [1]
+    assert [c.version.number for c in await cached()] == [1]
+    assert reads == 1
+    edit(content_dirs, "panel that declined", "panel who declined")
+    await history.record_version(store, load(content_dirs), T0 + timedelta(days=1))
+    assert [c.version.number for c in await cached()] == [1, 2]
+    assert reads == 2

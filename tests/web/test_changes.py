@@ -186,6 +186,32 @@ def test_the_static_export_writes_the_changes_page_and_marks(
     assert 'href="changes.html#v2-numbers-13-pages">Corregida el 9 de marzo de 2026' in spanish
 
 
+async def test_database_versions_open_a_database_only_once_it_exists(tmp_path: Path) -> None:
+    from bot.web.changes import DatabaseVersions, read_versions
+
+    url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    exists = False
+
+    async def opener():
+        return await open_store(url) if exists else None
+
+    assert await read_versions(opener) == []
+    assert not (tmp_path / "db.sqlite3").exists()
+    seeds, summaries = tmp_path / "seeds", tmp_path / "summaries"
+    shutil.copytree(ROOT / "seeds", seeds)
+    shutil.copytree(ROOT / "summaries", summaries)
+    store = await open_store(url)
+    await history.record(store, load_content(seeds, summaries, TOPIC_COMMANDS), T1)
+    await store.close()
+    exists = True
+    versions = DatabaseVersions(opener)
+    try:
+        assert [c.version.number for c in await versions()] == [1]
+        assert [c.version.number for c in await versions()] == [1]
+    finally:
+        await versions.aclose()
+
+
 # --- in a real browser --------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
