@@ -89,3 +89,41 @@ async def test_discord_public_replies_are_recorded_with_their_message_id_private
         service = dispatcher.services.recap_service
         assert service is not None
         await service.aclose()
+
+
+async def test_a_database_fault_keeps_public_replies_until_it_answers(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Recording never fails a reply: while the database is down the records wait in memory
+    (logged once), and are written when it answers.
+    """
+    from bot.core.reply import Item, Reply, Section
+    from bot.platforms.recording import PublicReplies
+    from bot.storage.base import RecapStore, StorageError
+    from bot.storage.connect import open_store
+
+    store = await open_store(f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    down = True
+
+    async def ready() -> RecapStore:
+        if down:
+            msg = "unreachable"
+            raise StorageError(msg)
+        return store
+
+    public = PublicReplies(ready, lambda: 3)
+    reply = Reply("The numbers", (Section(None, (Item("13: pages", key="numbers-13-pages"),)),))
+    try:
+        public.posted("slack", "T1", "C1", "1.0001", reply)
+        public.posted("slack", "T1", "C2", "1.0002", reply)
+        await asyncio.sleep(0.05)
+        assert public.pending == 2
+        down = False
+        await public.flush()
+        assert public.pending == 0
+        posts = await store.posts_to_correct(["numbers-13-pages"], 4)
+        assert {(p.channel, p.version, p.kind) for p in posts} == {
+            ("C1", 3, "reply"),
+            ("C2", 3, "reply"),
+        }
+    finally:
+        await public.aclose()
+        await store.close()

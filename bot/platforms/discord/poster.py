@@ -251,7 +251,10 @@ class DiscordPoster:
             return DeliveryError(reason, retry_after=retry_after, rate_limited=True)
         if status >= HTTPStatus.INTERNAL_SERVER_ERROR:
             return DeliveryError(reason, unknown_outcome=True)
-        if body.get("code") == UNKNOWN_MESSAGE:
+        if body.get("code") == UNKNOWN_MESSAGE or (
+            # a reply to a message deleted meanwhile: its message_reference is refused
+            status == HTTPStatus.BAD_REQUEST and "unknown message" in str(body).lower()
+        ):
             return MessageGone(reason)
         return DeliveryError(
             reason, permanent=True
