@@ -40,7 +40,7 @@ from bot.updates import history
 from bot.updates.corrections import Corrections, skipped_lines
 from bot.updates.recorder import VersionRecorder
 from tests.fakes.discord import FakeDiscord
-from tests.fakes.slack import FakeSlack
+from tests.fakes.slack import Failure, FakeSlack
 from tests.hermetic import clean_env, outside_checkout
 from tests.recaps.conftest import FAST
 
@@ -476,3 +476,31 @@ async def test_cron_mode_post_due_makes_the_corrections_once(
     second = await post_due()
     assert re.search(r"corrections: 0 edited, 0 answered in their thread", second), second
     assert each_once(fakes, posts)
+
+
+async def test_an_edit_and_a_reply_whose_outcome_is_unknown_are_checked_not_doubled(
+    store_url: str, content_dirs: tuple[Path, Path], fakes: tuple[FakeSlack, FakeDiscord]
+) -> None:
+    """Slack applies the edit, then answers 500; the reply lands, then a 500 too: the engine
+    looks (the message's marker, the thread) before trying again, and sends neither twice.
+    """
+    fake_slack, _ = fakes
+    posts = await seed(
+        store_url, content_dirs, fakes, slack_channels=1, discord_channels=0, others=0
+    )
+    (post,) = posts
+    error = {"ok": False, "error": "internal_error"}
+    fake_slack.update_failures[post.channel].append(Failure(500, error, accept=True))
+    fake_slack.channel_failures[post.channel].append(Failure(500, error, accept=True))
+    correct(content_dirs[1])
+    corrections, _, service = await correct_in_process(store_url, content_dirs, fakes)
+    try:
+        report = await corrections.run_once()
+        assert (len(report.edited), len(report.replied)) == (1, 1)
+        assert len(edits(fakes, post)) == 1  # the one that landed; none after it
+        assert len(thread(fakes, post)) == 1
+        assert fake_slack.called("conversations.history")  # the message was looked at
+        assert fake_slack.called("conversations.replies")  # and its thread
+        assert f"Corrected {TODAY}: {CORRECTION_LINE}" in shown_text(fakes, post)
+    finally:
+        await service.aclose()
