@@ -39,6 +39,7 @@ from bot.storage.connect import open_store
 from bot.updates import history
 from bot.updates.corrections import Corrections, skipped_lines
 from bot.updates.recorder import VersionRecorder
+from bot.web.changes import DatabaseVersions
 from tests.fakes.discord import FakeDiscord
 from tests.fakes.slack import Failure, FakeSlack
 from tests.hermetic import clean_env, outside_checkout
@@ -324,6 +325,13 @@ async def test_a_deleted_message_is_skipped_and_listed_and_a_refused_edit_pauses
         assert len(lines) == 2
         assert all(line.endswith("v2: message deleted") for line in lines)
         assert any(line.startswith(f"slack:{gone_slack.channel} ") for line in lines)
+        web = DatabaseVersions(lambda: open_store(store_url))  # python -m bot web's reading
+        try:
+            assert await web.skipped() == []  # not opened yet: nothing read
+            await web()
+            assert sorted(await web.skipped()) == sorted(lines)
+        finally:
+            await web.aclose()
         pauses = await store.correction_pauses()
         assert list(pauses) == [("slack", refused.channel)]
         assert pauses[("slack", refused.channel)][0] == "cant_update_message"
