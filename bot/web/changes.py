@@ -147,6 +147,14 @@ class DatabaseVersions:
                 return []
         return await self._changes()
 
+    async def skipped(self) -> list[str]:
+        """The posts that could not be corrected (issue 18c), once the database is open."""
+        if self._store is None:
+            return []
+        from bot.updates.corrections import skipped_lines  # noqa: PLC0415 - only with a database
+
+        return await skipped_lines(self._opened)()
+
     async def aclose(self) -> None:
         if self._store is not None:
             await self._store.close()

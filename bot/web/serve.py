@@ -123,7 +123,9 @@ def serve_web(
             reload_seconds=reload_seconds,
             server_for=server_for,
             public_url=public_url,
-            history=HistorySource(versions) if versions is not None else None,
+            history=(
+                HistorySource(versions, skipped=versions.skipped) if versions is not None else None
+            ),
         )
         if versions is not None:
             await versions.aclose()
