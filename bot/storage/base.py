@@ -12,7 +12,7 @@ Exactly-once rests on two rules that every backend must keep:
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Protocol
 
 from bot.storage.updates import UpdateDelivery
@@ -58,6 +58,19 @@ class Delivery:
     lease_until: datetime
     finished_at: datetime | None
     detail: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredVersion:
+    """A content version as the database keeps it (issue 18a; bot/updates/history.py reads
+    it into a ``ContentVersion``).
+    """
+
+    number: int  # 1, 2, 3, ... without gaps
+    content_hash: str
+    as_of: date
+    recorded_at: datetime
+    snapshot_json: str  # its claims and sources (bot/updates/versions.py)
 
 
 # (platform, workspace, channel, frequency, time, timezone[, lang]) of one operator-declared
@@ -212,6 +225,20 @@ class RecapStore(Protocol):
         self, platform: str, workspace: str, user: str, lang: str | None, now: datetime
     ) -> None:
         """Remember ``lang`` for this person; None forgets their choice."""
+
+    # --- issue 18a: content versions ---------------------------------------------------------
+    async def record_content_version(
+        self, content_hash: str, as_of: date, snapshot_json: str, recorded_at: datetime
+    ) -> tuple[int, bool]:
+        """Record the content as the next version unless the latest version already has
+        ``content_hash``: (its number, True) when this call recorded it, (the latest's number,
+        False) when it was there. Of several instances recording at once, one records.
+        """
+
+    async def content_versions(self, since_number: int | None = None) -> list[StoredVersion]:
+        """Every version numbered above ``since_number`` (all without it), oldest first."""
+
+    async def latest_content_version(self) -> StoredVersion | None: ...
 
     # --- issue 18b: updates ---
     # Update subscriptions (frequency ``UPDATES``, bot/storage/updates.py) are told of each new

@@ -13,7 +13,7 @@ import json
 import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import psycopg
@@ -24,11 +24,18 @@ from bot.storage.base import (
     Declared,
     Delivery,
     StorageError,
+    StoredVersion,
     Subscription,
     declared_key,
     declared_lang,
 )
-from bot.storage.rows import DELIVERY_COLUMNS, SUBSCRIPTION_COLUMNS, from_timestamptz, whole_utc
+from bot.storage.rows import (
+    DELIVERY_COLUMNS,
+    SUBSCRIPTION_COLUMNS,
+    VERSION_COLUMNS,
+    from_timestamptz,
+    whole_utc,
+)
 from bot.storage.updates import UPDATE_DELIVERY_COLUMNS as UPDATE_COLUMNS
 from bot.storage.updates import UPDATES, UpdateDelivery, update_delivery
 from bot.storage.urls import scrub, url_for_logs
@@ -39,7 +46,7 @@ from bot.storage.urls import scrub, url_for_logs
 
 # pg_advisory_xact_lock(LOCK_CLASS, hashtext(schema) + n): "case-brief-bot" in a 32-bit key.
 _LOCK_CLASS = 0x0CB0_0B07
-_MIGRATE_LOCK, _SYNC_LOCK = 0, 1
+_MIGRATE_LOCK, _SYNC_LOCK, _VERSIONS_LOCK = 0, 1, 2
 # psycopg_pool retries a lost connection with a backoff that doubles up to the whole
 # reconnect_timeout (5 minutes by default: attempts 1, 2, 4, ... 64 s apart), so the store
 # came back up to a minute after the server did. Each attempt now gives up after this long;
@@ -562,6 +569,48 @@ class PostgresStore:
                 " DO UPDATE SET lang=excluded.lang, chosen_at=excluded.chosen_at",
                 (platform, workspace, user, lang, whole_utc(now)),
             )
+
+    # --- issue 18a: content versions ---------------------------------------------------------
+    async def record_content_version(
+        self, content_hash: str, as_of: date, snapshot_json: str, recorded_at: datetime
+    ) -> tuple[int, bool]:
+        async with self._transaction() as db:
+            # Instances recording at once take turns: the second sees the first's version.
+            await db.execute(
+                "SELECT pg_advisory_xact_lock(%s, hashtext(coalesce(current_schema(), '')) + %s)",
+                (_LOCK_CLASS, _VERSIONS_LOCK),
+            )
+            cursor = await db.execute(
+                "SELECT number, content_hash FROM content_versions ORDER BY number DESC LIMIT 1"
+            )
+            latest = await cursor.fetchone()
+            if latest is not None and latest[1] == content_hash:
+                return int(latest[0]), False
+            number = int(latest[0]) + 1 if latest is not None else 1
+            await db.execute(
+                "INSERT INTO content_versions (number, content_hash, as_of, recorded_at, snapshot)"
+                " VALUES (%s, %s, %s, %s, %s)",
+                (number, content_hash, as_of.isoformat(), whole_utc(recorded_at), snapshot_json),
+            )
+            return number, True
+
+    async def content_versions(self, since_number: int | None = None) -> list[StoredVersion]:
+        async with self._connection() as db:
+            cursor = await db.execute(
+                f"SELECT {VERSION_COLUMNS} FROM content_versions WHERE number > %s"  # noqa: S608
+                " ORDER BY number",
+                (since_number if since_number is not None else 0,),
+            )
+            return [rows.stored_version(r, from_timestamptz) for r in await cursor.fetchall()]
+
+    async def latest_content_version(self) -> StoredVersion | None:
+        async with self._connection() as db:
+            cursor = await db.execute(
+                f"SELECT {VERSION_COLUMNS} FROM content_versions"  # noqa: S608
+                " ORDER BY number DESC LIMIT 1"
+            )
+            row = await cursor.fetchone()
+        return rows.stored_version(row, from_timestamptz) if row else None
 
     # --- issue 18b: updates ---
     async def updates_due(

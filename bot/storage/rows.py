@@ -6,10 +6,10 @@ SQLite keeps that form (it sorts and compares as text). PostgreSQL stores ``time
 """
 
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
-from bot.storage.base import Delivery, Subscription
+from bot.storage.base import Delivery, StoredVersion, Subscription
 
 SUBSCRIPTION_COLUMNS = (
     "id, platform, workspace, channel, frequency, time, timezone, origin, created_by,"
@@ -18,6 +18,7 @@ SUBSCRIPTION_COLUMNS = (
 DELIVERY_COLUMNS = (
     "subscription_id, slot, status, claimed_by, claimed_at, lease_until, finished_at, detail"
 )
+VERSION_COLUMNS = "number, content_hash, as_of, recorded_at, snapshot"
 FINAL_STATUSES = ("sent", "skipped", "failed")
 
 TEXT_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
@@ -95,4 +96,11 @@ def delivery(row: Sequence[Any], instant: Callable[[Any], datetime]) -> Delivery
         instant(lease_until) if lease_until is not None else claimed,
         instant(finished_at) if finished_at is not None else None,
         detail,
+    )
+
+
+def stored_version(row: Sequence[Any], instant: Callable[[Any], datetime]) -> StoredVersion:
+    number, content_hash, as_of, recorded_at, snapshot = row
+    return StoredVersion(
+        int(number), content_hash, date.fromisoformat(as_of), instant(recorded_at), snapshot
     )

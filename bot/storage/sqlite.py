@@ -18,7 +18,7 @@ import sqlite3
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from time import monotonic, sleep
 from typing import Any, TypeVar
@@ -28,11 +28,18 @@ from bot.storage.base import (
     Declared,
     Delivery,
     StorageError,
+    StoredVersion,
     Subscription,
     declared_key,
     declared_lang,
 )
-from bot.storage.rows import DELIVERY_COLUMNS, SUBSCRIPTION_COLUMNS, parse_utc_text, utc_text
+from bot.storage.rows import (
+    DELIVERY_COLUMNS,
+    SUBSCRIPTION_COLUMNS,
+    VERSION_COLUMNS,
+    parse_utc_text,
+    utc_text,
+)
 from bot.storage.updates import UPDATE_DELIVERY_COLUMNS as UPDATE_COLUMNS
 from bot.storage.updates import UPDATES, UpdateDelivery, update_delivery
 
@@ -637,6 +644,47 @@ class SQLiteStore:
                 (*key, lang, utc_text(now)),
             )
         )
+
+    # --- issue 18a: content versions ---------------------------------------------------------
+    async def record_content_version(
+        self, content_hash: str, as_of: date, snapshot_json: str, recorded_at: datetime
+    ) -> tuple[int, bool]:
+        def work(db: sqlite3.Connection) -> tuple[int, bool]:  # under BEGIN IMMEDIATE
+            latest = db.execute(
+                "SELECT number, content_hash FROM content_versions ORDER BY number DESC LIMIT 1"
+            ).fetchone()
+            if latest is not None and latest[1] == content_hash:
+                return int(latest[0]), False
+            number = int(latest[0]) + 1 if latest is not None else 1
+            db.execute(
+                "INSERT INTO content_versions (number, content_hash, as_of, recorded_at, snapshot)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (number, content_hash, as_of.isoformat(), utc_text(recorded_at), snapshot_json),
+            )
+            return number, True
+
+        return await self._write(work)
+
+    async def content_versions(self, since_number: int | None = None) -> list[StoredVersion]:
+        return await self._run(
+            lambda db: [
+                rows.stored_version(r, parse_utc_text)
+                for r in db.execute(
+                    f"SELECT {VERSION_COLUMNS} FROM content_versions WHERE number > ?"  # noqa: S608
+                    " ORDER BY number",
+                    (since_number if since_number is not None else 0,),
+                )
+            ]
+        )
+
+    async def latest_content_version(self) -> StoredVersion | None:
+        row = await self._run(
+            lambda db: db.execute(
+                f"SELECT {VERSION_COLUMNS} FROM content_versions"  # noqa: S608
+                " ORDER BY number DESC LIMIT 1"
+            ).fetchone()
+        )
+        return rows.stored_version(row, parse_utc_text) if row else None
 
     # --- issue 18b: updates ---
     async def updates_due(

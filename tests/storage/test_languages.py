@@ -77,7 +77,7 @@ async def test_a_reserved_number_landing_later_is_applied_to_a_database_past_it(
         with sqlite3.connect(path) as db:
             applied = [row[0] for row in db.execute("SELECT version FROM schema_migrations")]
             db.execute("SELECT x FROM landed_later").fetchall()
-        assert sorted(applied) == [1, 2, 3, 6]
+        assert sorted(applied) == sorted({m.version for m in migrations.MIGRATIONS} | {3})
 
 
 def test_only_reserved_numbers_may_be_missing(tmp_path: Path) -> None:
