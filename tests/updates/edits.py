@@ -14,8 +14,7 @@ REWORDED = (
 CORRECTED = (
     "status.md",
     "{#status-government-appeal}\n",
-    "{#status-government-appeal}\n"
-    "  ! Correction: the earlier wording did not say that the report leaves the court unnamed.\n",
+    "{#status-government-appeal}\n  ! Correction: the earlier wording left out the court.\n",
 )
 RECORD = (
     "status.md",
@@ -27,7 +26,7 @@ PANEL = (
     "The reports describe it only as declining the nonprofits' request",
     "Both reports describe it only as declining the nonprofits' request",
 )
-CORRECTION_LINE = "the earlier wording did not say that the report leaves the court unnamed."
+CORRECTION_LINE = "the earlier wording left out the court."
 
 
 def edit(summaries: Path, change: tuple[str, str, str]) -> None:
