@@ -31,6 +31,7 @@ from bot.service.observe import Observer
 from bot.service.readiness import Component, Readiness, SchedulerComponent
 from bot.service.supervisor import FATAL_EXIT, Fatal, Supervisor
 from bot.settings import Settings
+from bot.updates.recorder import VersionRecorder, keep_recorded
 from bot.web.server import add_web_routes
 
 log = logging.getLogger(__name__)
@@ -92,7 +93,12 @@ async def serve_until_stopped(
     runners = build_runners(settings, dispatcher, observer)
     recaps = dispatcher.services.recap_service
     database = DatabaseComponent(recaps.ready) if recaps is not None else None
-    content = ContentComponent(dispatcher.store, lambda: dispatcher.clock().date())
+    # Content versions (issue 18): each content serving recorded in the database, a reload
+    # whose corrections the recorded versions refuse kept out. Listeners: on_new_version.
+    recorder = VersionRecorder(recaps.ready, recaps.wall) if recaps is not None else None
+    if recorder is not None:
+        dispatcher.store.gate = recorder.gate(asyncio.get_running_loop())
+    content = ContentComponent(dispatcher.store, lambda: dispatcher.clock().date(), recorder)
     metrics.CONTENT_AGE_DAYS.set_function(content.age_days)  # computed at each scrape
     components: list[Component] = [content, *([database] if database else []), *runners]
     recap_runner = None
@@ -159,6 +165,11 @@ async def serve_until_stopped(
             supervisor.supervise("recaps", recap_runner.run)
         if database is not None:
             supervisor.supervise("database", database.watch)
+        if recorder is not None:
+            supervisor.supervise(
+                "content-versions",
+                lambda: keep_recorded(recorder, lambda: dispatcher.store.current),
+            )
         supervisor.supervise("loop-lag", watch_loop_lag)
         if settings.content_reload_seconds > 0:
             supervisor.supervise(
@@ -168,6 +179,7 @@ async def serve_until_stopped(
         await stop.wait()
     finally:
         log.info("stopping")
+        dispatcher.store.gate = None  # no reload may wait on this loop once it stops
         if not fatal:  # replies owed and recap posts in flight finish, within one bound
             drains: list[Awaitable[object]] = [observer.drain(STOP_WITHIN_SECONDS)]
             if recap_runner is not None:

@@ -25,11 +25,13 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any, Literal
 
 from rapidfuzz import fuzz
 
 from bot.content.normalize import normalize
+from bot.content.problems import Problem
 from bot.content.store import Content
 
 # Rule 3: the least similarity (0-100) for a reworded claim in the same section, and across
@@ -396,3 +398,66 @@ def _unique(key: str, used: Iterable[str]) -> str:
     while f"{key}-{n}" in taken:
         n += 1
     return f"{key}-{n}"
+
+
+# --- corrections, held to the recorded history ---------------------------------------------
+def correction_problems(previous: ContentVersion | None, content: Content) -> list[Problem]:
+    """Each ``! Correction:`` line the history does not allow, with file and line: on a claim
+    no earlier version had, or on a claim whose words and quotes did not change since
+    ``previous`` (a correction recorded with ``previous`` may stay in place).
+    """
+    placed = _corrected_claims(content)
+    if not placed:
+        return []
+    claims = [c for c, _, _ in claims_of(content)]
+    before = {id(new): old for old, new in matches(previous.claims, claims)} if previous else {}
+    by_position = {(c.topic, c.section, c.text, c.correction): c for c in claims}
+    problems = []
+    for topic_id, section, text, correction, file, line in placed:
+        claim = by_position[(topic_id, section, text, correction)]
+        old = before.get(id(claim))
+        if old is None:
+            since = f"version {previous.number}" if previous else "any recorded version"
+            problems.append(
+                Problem(
+                    file,
+                    line,
+                    f"correction on a claim that {since} did not have: a new claim corrects "
+                    "nothing; remove the '! Correction:' line (a claim that replaces another "
+                    "keeps its {#id} to be its correction)",
+                )
+            )
+        elif old.same_substance(claim) and old.correction != claim.correction:
+            assert previous is not None
+            problems.append(
+                Problem(
+                    file,
+                    line,
+                    f"correction on a claim that did not change since version {previous.number} "
+                    f"(recorded {previous.recorded_at:%Y-%m-%d}): correct its words or its "
+                    "quotes, or remove the '! Correction:' line",
+                )
+            )
+    return problems
+
+
+def _corrected_claims(content: Content) -> list[tuple[str, str, str, str, Path, int]]:
+    """(topic, section, text as snapshots have it, correction, file, line of the correction)."""
+    found = []
+    for topic in content.topics.values():
+        for section in topic.sections:
+            for claim in section.claims:
+                if claim.correction is None:
+                    continue
+                text = f"{claim.label}: {claim.text}" if claim.label else claim.text
+                found.append(
+                    (
+                        topic.id,
+                        section.heading,
+                        text,
+                        claim.correction,
+                        topic.file,
+                        claim.correction_line or claim.line,
+                    )
+                )
+    return found
