@@ -84,7 +84,7 @@ def topic_reply(
                         rendering.text if rendering is not None else None,
                     )
                 )
-            items.append(Item(claim.text, claim.label, tuple(numbers)))
+            items.append(Item(claim.text, claim.label, tuple(numbers), claim=claim.id))
         builder.section(section.heading, items)
     return Reply(
         title=builder.title,

@@ -13,7 +13,7 @@ import asyncio
 import logging
 import signal
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from aiohttp import web
 
@@ -32,7 +32,11 @@ from bot.service.readiness import Component, Readiness, SchedulerComponent
 from bot.service.supervisor import FATAL_EXIT, Fatal, Supervisor
 from bot.settings import Settings
 from bot.updates.recorder import VersionRecorder, keep_recorded
+from bot.updates.versions import VersionChanges
 from bot.web.server import add_web_routes
+
+if TYPE_CHECKING:
+    from bot.recaps.runner import RecapRunner
 
 log = logging.getLogger(__name__)
 STOP_WITHIN_SECONDS = 10.0
@@ -65,6 +69,17 @@ def build_runners(
 
         runners.append(DiscordRunner(settings, dispatcher, observer=observer, supervised=True))
     return runners
+
+
+def wake_on_new_version(runner: "RecapRunner") -> Callable[[VersionChanges], Awaitable[None]]:
+    """The recap loop looks for due update posts as soon as a version is recorded (they go
+    out once the content has been quiet for UPDATE_QUIET_SECONDS).
+    """
+
+    async def wake(_changes: VersionChanges) -> None:
+        runner.wake()
+
+    return wake
 
 
 async def watch_content(dispatcher: Dispatcher, every_seconds: float) -> None:
@@ -114,6 +129,8 @@ async def serve_until_stopped(
         components.append(SchedulerComponent(recap_runner))
         if database is not None:  # back from an outage: recaps retry at once, not after backoff
             database.on_recovered = recap_runner.wake
+        if recorder is not None:  # a new version: update posts are looked at now (bot/updates)
+            recorder.on_new_version(wake_on_new_version(recap_runner))
     mounts = [mount for runner in runners for mount in runner.mounts()] + list(extra_routes)
 
     def mount_web(app: web.Application) -> None:  # the brief on the web, on the same server

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.core.reply import Reply
-from bot.recaps.posting import DeliveryError, LeaseLost, Poster
+from bot.recaps.posting import DeliveryError, LeaseLost, MessageGone, Poster
 
 log = logging.getLogger(__name__)
 CONFIRMED = "confirmed in the channel after an unknown outcome"
@@ -35,6 +35,8 @@ class Outcome:
     detail: str | None = None
     permanent: bool = False  # pause the subscription
     confirmed: bool = False  # found in the channel after an unknown outcome, not re-posted
+    message_id: str | None = None  # the message posted (when known)
+    gone: bool = False  # the message to edit or answer was deleted (MessageGone)
 
 
 async def deliver(
@@ -57,6 +59,40 @@ async def deliver(
     attempt: once the claim's lease may have run out, another instance may take it over, so
     nothing more is posted here.
     """
+
+    async def send(still_ours: Callable[[], bool]) -> str | None:
+        return await poster.post(workspace, channel, reply, marker, still_ours=still_ours)
+
+    async def landed() -> str | bool | None:
+        return await poster.already_posted(workspace, channel, marker, since)
+
+    return await retrying(
+        send,
+        landed,
+        policy=policy,
+        name=name,
+        on_retry=on_retry,
+        on_rate_limited=on_rate_limited,
+        sleep=sleep,
+        lease_held=lease_held,
+    )
+
+
+async def retrying(
+    send: Callable[[Callable[[], bool]], Awaitable[str | None]],
+    landed: Callable[[], Awaitable[str | bool | None]],
+    *,
+    policy: RetryPolicy,
+    name: str,
+    on_retry: Callable[[], None] = lambda: None,
+    on_rate_limited: Callable[[], None] = lambda: None,
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    lease_held: Callable[[], bool] = lambda: True,
+) -> Outcome:
+    """The retry layer for any one send (a post, an edit, a thread reply): ``send(still_ours)``
+    makes one attempt (the posted message's id, or None); ``landed()`` tells whether an
+    earlier attempt whose outcome was unknown landed (truthy: yes, a message id if known).
+    """
     deadline: float | None = (
         None  # set at the first failure: waiting in the pacing queue is not retrying
     )
@@ -65,24 +101,29 @@ async def deliver(
     while True:
         if unknown:
             try:
-                if await poster.already_posted(workspace, channel, marker, since):
-                    log.info("recap %s: the earlier attempt had landed; not posting again", name)
-                    return Outcome("sent", CONFIRMED, confirmed=True)
+                found = await landed()
             except DeliveryError as error:  # cannot tell: never risk a duplicate
                 return Outcome(
-                    "failed", f"outcome unknown and the channel cannot be checked: {error.reason}"
+                    "failed",
+                    f"outcome unknown and the channel cannot be checked: {error.reason}",
+                    gone=isinstance(error, MessageGone),
                 )
+            if found:
+                log.info("recap %s: the earlier attempt had landed; not posting again", name)
+                return Outcome("sent", CONFIRMED, confirmed=True, message_id=_id(found))
         if not lease_held():
             return Outcome("abandoned", "the claim's lease may have run out")
         try:
-            await poster.post(workspace, channel, reply, marker, still_ours=lease_held)
+            message_id = await send(lease_held)
         except LeaseLost:
             return Outcome("abandoned", "the claim's lease may have run out")
         except DeliveryError as error:
             if deadline is None:
                 deadline = time.monotonic() + policy.total_seconds
             if error.permanent:
-                return Outcome("failed", error.reason, permanent=True)
+                return Outcome(
+                    "failed", error.reason, permanent=True, gone=isinstance(error, MessageGone)
+                )
             if error.rate_limited:
                 on_rate_limited()
                 limited += 1
@@ -97,10 +138,11 @@ async def deliver(
             if exhausted or time.monotonic() + delay > deadline:
                 if unknown:  # the last attempt may have landed: look once more before failing
                     try:
-                        if await poster.already_posted(workspace, channel, marker, since):
-                            return Outcome("sent", CONFIRMED, confirmed=True)
+                        found = await landed()
                     except DeliveryError:
-                        pass
+                        found = None
+                    if found:
+                        return Outcome("sent", CONFIRMED, confirmed=True, message_id=_id(found))
                 return Outcome(
                     "failed", f"gave up after {failures + limited} attempt(s): {error.reason}"
                 )
@@ -108,4 +150,8 @@ async def deliver(
             on_retry()
             await sleep(delay)
         else:
-            return Outcome("sent")
+            return Outcome("sent", message_id=message_id)
+
+
+def _id(found: str | bool) -> str | None:  # noqa: FBT001 - what landed() answered
+    return found if isinstance(found, str) else None

@@ -73,6 +73,45 @@ class StoredVersion:
     snapshot_json: str  # its claims and sources (bot/updates/versions.py)
 
 
+@dataclass(frozen=True, slots=True)
+class Post:
+    """A message the bot posted in a channel (issue 18c): what it showed, to correct it."""
+
+    id: int
+    platform: str
+    workspace: str
+    channel: str
+    message_id: str  # Slack ts; Discord message id
+    kind: str  # "recap", "update" or "reply"
+    version: int | None  # the content version it shows; None: posted before any was recorded
+    lang: str
+    reply: str  # the neutral Reply it shows now, as JSON
+    posted_at: datetime
+    claims: tuple[str, ...] = ()  # keys of the claims it showed
+
+    @property
+    def address(self) -> str:
+        return f"{self.platform}:{self.channel}"
+
+
+@dataclass(frozen=True, slots=True)
+class PostCorrection:
+    """One (post, version) of the corrections ledger: claimed like a recap slot."""
+
+    post_id: int
+    version: int
+    status: str  # "claimed", "edited" (its thread reply owed), "done", "skipped" or "failed"
+    claimed_by: str
+    claimed_at: datetime
+    lease_until: datetime
+    finished_at: datetime | None
+    detail: str | None
+
+
+POST_KINDS = ("recap", "update", "reply")
+CORRECTION_STATUSES = ("claimed", "edited", "done", "skipped", "failed")
+
+
 # (platform, workspace, channel, frequency, time, timezone[, lang]) of one operator-declared
 # recap; without a language, English.
 Declared = tuple[str, ...]
@@ -239,6 +278,71 @@ class RecapStore(Protocol):
         """Every version numbered above ``since_number`` (all without it), oldest first."""
 
     async def latest_content_version(self) -> StoredVersion | None: ...
+
+    # --- issue 18c: corrections ---------------------------------------------------------
+    async def record_post(
+        self,
+        platform: str,
+        workspace: str,
+        channel: str,
+        message_id: str,
+        kind: str,
+        version: int | None,
+        lang: str,
+        claims: Sequence[str],
+        reply: str,
+        posted_at: datetime,
+    ) -> int:
+        """Record a message posted in a channel; its id (the existing one if recorded before)."""
+
+    async def post(self, post_id: int) -> Post | None: ...
+
+    async def posts_showing(
+        self, claim_keys: Sequence[str], before_version: int, limit: int = 10_000
+    ) -> list[Post]:
+        """Posts that showed any of ``claim_keys`` and show a version older than
+        ``before_version`` (or none), oldest first.
+        """
+
+    async def update_post(self, post_id: int, version: int, reply: str) -> None:
+        """The post now shows ``reply`` (edited for ``version``)."""
+
+    async def claim_correction(
+        self, post_id: int, version: int, owner: str, now: datetime, lease_until: datetime
+    ) -> bool:
+        """Claim the correction of one post for one version: one caller in any instance wins."""
+
+    async def record_correction(
+        self, post_id: int, version: int, status: str, owner: str, now: datetime, detail: str
+    ) -> bool:
+        """A final row for a correction nobody claimed (skipped); False if a row exists."""
+
+    async def set_correction(
+        self, post_id: int, version: int, status: str, now: datetime, detail: str | None = None
+    ) -> None:
+        """Move a claimed correction on: "edited", then "done"; or "skipped", "failed"."""
+
+    async def renew_correction_leases(self, owner: str, lease_until: datetime) -> int: ...
+
+    async def take_over_corrections(
+        self, owner: str, now: datetime, lease_until: datetime, limit: int = 100
+    ) -> list[PostCorrection]:
+        """Open corrections (claimed or edited) whose lease ran out, each to one taker."""
+
+    async def post_corrections(self, version: int | None = None) -> list[PostCorrection]: ...
+
+    async def skipped_corrections(self, limit: int = 500) -> list[tuple[PostCorrection, Post]]:
+        """Corrections not made (message deleted, too old, channel paused), newest first."""
+
+    async def pause_corrections(
+        self, platform: str, channel: str, reason: str, now: datetime
+    ) -> bool:
+        """True only for the call that paused the channel (so it is logged once)."""
+
+    async def resume_corrections(self, platform: str, channel: str) -> bool: ...
+
+    async def correction_pauses(self) -> dict[tuple[str, str], str]:
+        """(platform, channel) -> why corrections are paused there."""
 
     # --- issue 18b: updates ---
     # Update subscriptions (frequency ``UPDATES``, bot/storage/updates.py) are told of each new

@@ -23,6 +23,8 @@ from bot.storage import migrations, rows
 from bot.storage.base import (
     Declared,
     Delivery,
+    Post,
+    PostCorrection,
     StorageError,
     StoredVersion,
     Subscription,
@@ -742,6 +744,229 @@ class PostgresStore:
                 " ORDER BY version, subscription_id"
             )
             return [_update_delivery(r) for r in await cursor.fetchall()]
+
+    # --- issue 18c: corrections ---------------------------------------------------------
+    async def record_post(
+        self,
+        platform: str,
+        workspace: str,
+        channel: str,
+        message_id: str,
+        kind: str,
+        version: int | None,
+        lang: str,
+        claims: Sequence[str],
+        reply: str,
+        posted_at: datetime,
+    ) -> int:
+        digest = rows.body_digest(reply)
+        async with self._transaction() as db:
+            await db.execute(
+                "INSERT INTO post_bodies (digest, reply) VALUES (%s, %s) ON CONFLICT DO NOTHING",
+                (digest, reply),
+            )
+            cursor = await db.execute(
+                "INSERT INTO posts (platform, workspace, channel, message_id, kind, version, lang,"
+                " body, posted_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)"
+                " ON CONFLICT DO NOTHING RETURNING id",
+                (
+                    platform,
+                    workspace,
+                    channel,
+                    message_id,
+                    kind,
+                    version,
+                    lang,
+                    digest,
+                    whole_utc(posted_at),
+                ),
+            )
+            row = await cursor.fetchone()
+            if row is None:  # recorded before
+                cursor = await db.execute(
+                    "SELECT id FROM posts WHERE platform=%s AND channel=%s AND message_id=%s",
+                    (platform, channel, message_id),
+                )
+                found = await cursor.fetchone()
+                assert found is not None
+                return int(found[0])
+            post_id = int(row[0])
+            keys = sorted(set(claims))
+            if keys:
+                await db.execute(
+                    "INSERT INTO post_claims (claim_key, post_id)"
+                    " SELECT k, %s FROM unnest(%s::text[]) AS k ON CONFLICT DO NOTHING",
+                    (post_id, keys),
+                )
+            return post_id
+
+    async def _posts(
+        self, where: str, params: Sequence[Any], limit: int | None = None
+    ) -> list[Post]:
+        async with self._connection() as db:
+            cursor = await db.execute(
+                f"SELECT {rows.POST_COLUMNS} FROM posts p JOIN post_bodies b"  # noqa: S608
+                f" ON b.digest = p.body WHERE {where} ORDER BY p.posted_at, p.id LIMIT %s",
+                (*params, limit),
+            )
+            found = await cursor.fetchall()
+            claims: dict[int, list[str]] = {int(r[0]): [] for r in found}
+            if claims:
+                cursor = await db.execute(
+                    "SELECT claim_key, post_id FROM post_claims WHERE post_id = ANY(%s::bigint[])",
+                    (list(claims),),
+                )
+                for key, post_id in await cursor.fetchall():
+                    claims[int(post_id)].append(key)
+        return [rows.post(r, from_timestamptz, claims[int(r[0])]) for r in found]
+
+    async def post(self, post_id: int) -> Post | None:
+        found = await self._posts("p.id = %s", (post_id,))
+        return found[0] if found else None
+
+    async def posts_showing(
+        self, claim_keys: Sequence[str], before_version: int, limit: int = 10_000
+    ) -> list[Post]:
+        keys = sorted(set(claim_keys))
+        if not keys:
+            return []
+        return await self._posts(
+            "p.id IN (SELECT post_id FROM post_claims WHERE claim_key = ANY(%s::text[]))"
+            " AND (p.version IS NULL OR p.version < %s)",
+            (keys, before_version),
+            limit,
+        )
+
+    async def update_post(self, post_id: int, version: int, reply: str) -> None:
+        digest = rows.body_digest(reply)
+        async with self._transaction() as db:
+            await db.execute(
+                "INSERT INTO post_bodies (digest, reply) VALUES (%s, %s) ON CONFLICT DO NOTHING",
+                (digest, reply),
+            )
+            await db.execute(
+                "UPDATE posts SET version=%s, body=%s WHERE id=%s"
+                " AND (version IS NULL OR version<=%s)",
+                (version, digest, post_id, version),
+            )
+
+    async def claim_correction(
+        self, post_id: int, version: int, owner: str, now: datetime, lease_until: datetime
+    ) -> bool:
+        async with self._connection() as db:
+            cursor = await db.execute(
+                "INSERT INTO post_corrections (post_id, version, status, claimed_by, claimed_at,"
+                " lease_until) VALUES (%s, %s, 'claimed', %s, %s, %s) ON CONFLICT DO NOTHING",
+                (post_id, version, owner, whole_utc(now), whole_utc(lease_until)),
+            )
+            return cursor.rowcount == 1
+
+    async def record_correction(
+        self, post_id: int, version: int, status: str, owner: str, now: datetime, detail: str
+    ) -> bool:
+        rows.check_correction(status)
+        at = whole_utc(now)
+        async with self._connection() as db:
+            cursor = await db.execute(
+                "INSERT INTO post_corrections (post_id, version, status, claimed_by, claimed_at,"
+                " lease_until, finished_at, detail) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
+                " ON CONFLICT DO NOTHING",
+                (post_id, version, status, owner, at, at, at, detail),
+            )
+            return cursor.rowcount == 1
+
+    async def set_correction(
+        self, post_id: int, version: int, status: str, now: datetime, detail: str | None = None
+    ) -> None:
+        rows.check_correction(status)
+        finished = whole_utc(now) if status != "edited" else None
+        async with self._connection() as db:
+            await db.execute(
+                "UPDATE post_corrections SET status=%s, finished_at=%s, detail=%s"
+                " WHERE post_id=%s AND version=%s",
+                (status, finished, detail, post_id, version),
+            )
+
+    async def renew_correction_leases(self, owner: str, lease_until: datetime) -> int:
+        async with self._connection() as db:
+            cursor = await db.execute(
+                "UPDATE post_corrections SET lease_until=%s WHERE claimed_by=%s"
+                " AND status IN ('claimed', 'edited')",
+                (whole_utc(lease_until), owner),
+            )
+            return cursor.rowcount
+
+    async def take_over_corrections(
+        self, owner: str, now: datetime, lease_until: datetime, limit: int = 100
+    ) -> list[PostCorrection]:
+        # As take_over_expired: SKIP LOCKED, the row checked again as it is when locked.
+        columns = ", ".join("c." + c.strip() for c in rows.CORRECTION_COLUMNS.split(","))
+        async with self._connection() as db:
+            cursor = await db.execute(
+                "WITH expired AS MATERIALIZED ("  # noqa: S608
+                "  SELECT post_id, version FROM post_corrections WHERE status IN ('claimed',"
+                " 'edited') AND lease_until < %(now)s ORDER BY lease_until LIMIT %(limit)s"
+                "  FOR UPDATE SKIP LOCKED)"
+                " UPDATE post_corrections AS c SET claimed_by=%(owner)s, lease_until=%(lease)s"
+                " FROM expired WHERE c.post_id=expired.post_id AND c.version=expired.version"
+                "  AND c.status IN ('claimed', 'edited') AND c.lease_until < %(now)s"
+                f" RETURNING {columns}",
+                {
+                    "owner": owner,
+                    "lease": whole_utc(lease_until),
+                    "now": whole_utc(now),
+                    "limit": limit,
+                },
+            )
+            return sorted(
+                (rows.correction(r, from_timestamptz) for r in await cursor.fetchall()),
+                key=lambda c: (c.version, c.post_id),
+            )
+
+    async def post_corrections(self, version: int | None = None) -> list[PostCorrection]:
+        async with self._connection() as db:
+            cursor = await db.execute(
+                f"SELECT {rows.CORRECTION_COLUMNS} FROM post_corrections"  # noqa: S608
+                " WHERE %s::int IS NULL OR version = %s ORDER BY version, post_id",
+                (version, version),
+            )
+            return [rows.correction(r, from_timestamptz) for r in await cursor.fetchall()]
+
+    async def skipped_corrections(self, limit: int = 500) -> list[tuple[PostCorrection, Post]]:
+        async with self._connection() as db:
+            cursor = await db.execute(
+                f"SELECT {rows.CORRECTION_COLUMNS} FROM post_corrections"  # noqa: S608
+                " WHERE status='skipped' ORDER BY finished_at DESC, post_id LIMIT %s",
+                (limit,),
+            )
+            found = [rows.correction(r, from_timestamptz) for r in await cursor.fetchall()]
+        ids = sorted({c.post_id for c in found})
+        posts = {p.id: p for p in await self._posts("p.id = ANY(%s::bigint[])", (ids,))}
+        return [(c, posts[c.post_id]) for c in found if c.post_id in posts]
+
+    async def pause_corrections(
+        self, platform: str, channel: str, reason: str, now: datetime
+    ) -> bool:
+        async with self._connection() as db:
+            cursor = await db.execute(
+                "INSERT INTO correction_pauses (platform, channel, reason, paused_at)"
+                " VALUES (%s, %s, %s, %s) ON CONFLICT DO NOTHING",
+                (platform, channel, reason, whole_utc(now)),
+            )
+            return cursor.rowcount == 1
+
+    async def resume_corrections(self, platform: str, channel: str) -> bool:
+        async with self._connection() as db:
+            cursor = await db.execute(
+                "DELETE FROM correction_pauses WHERE platform=%s AND channel=%s",
+                (platform, channel),
+            )
+            return cursor.rowcount == 1
+
+    async def correction_pauses(self) -> dict[tuple[str, str], str]:
+        async with self._connection() as db:
+            cursor = await db.execute("SELECT platform, channel, reason FROM correction_pauses")
+            return {(p, c): r for p, c, r in await cursor.fetchall()}
 
 
 _INSERT_SUBSCRIPTION = (

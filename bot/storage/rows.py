@@ -5,11 +5,19 @@ instant the same way; schema 1 stored whole seconds as ``YYYY-MM-DDTHH:MM:SSZ`` 
 SQLite keeps that form (it sorts and compares as text). PostgreSQL stores ``timestamptz``.
 """
 
+import hashlib
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
-from bot.storage.base import Delivery, StoredVersion, Subscription
+from bot.storage.base import (
+    CORRECTION_STATUSES,
+    Delivery,
+    Post,
+    PostCorrection,
+    StoredVersion,
+    Subscription,
+)
 
 SUBSCRIPTION_COLUMNS = (
     "id, platform, workspace, channel, frequency, time, timezone, origin, created_by,"
@@ -104,3 +112,55 @@ def stored_version(row: Sequence[Any], instant: Callable[[Any], datetime]) -> St
     return StoredVersion(
         int(number), content_hash, date.fromisoformat(as_of), instant(recorded_at), snapshot
     )
+
+
+POST_COLUMNS = (
+    "p.id, p.platform, p.workspace, p.channel, p.message_id, p.kind, p.version, p.lang,"
+    " b.reply, p.posted_at"
+)
+CORRECTION_COLUMNS = (
+    "post_id, version, status, claimed_by, claimed_at, lease_until, finished_at, detail"
+)
+
+
+def post(
+    row: Sequence[Any], instant: Callable[[Any], datetime], claims: Sequence[str] = ()
+) -> Post:
+    id_, platform, workspace, channel, message_id, kind, version, lang, reply, posted_at = row
+    return Post(
+        int(id_),
+        platform,
+        workspace,
+        channel,
+        message_id,
+        kind,
+        int(version) if version is not None else None,
+        lang,
+        reply,
+        instant(posted_at),
+        tuple(sorted(claims)),
+    )
+
+
+def correction(row: Sequence[Any], instant: Callable[[Any], datetime]) -> PostCorrection:
+    post_id, version, status, claimed_by, claimed_at, lease_until, finished_at, detail = row
+    return PostCorrection(
+        int(post_id),
+        int(version),
+        status,
+        claimed_by,
+        instant(claimed_at),
+        instant(lease_until),
+        instant(finished_at) if finished_at is not None else None,
+        detail,
+    )
+
+
+def body_digest(reply: str) -> str:
+    return hashlib.sha256(reply.encode()).hexdigest()
+
+
+def check_correction(status: str) -> None:
+    if status not in CORRECTION_STATUSES or status == "claimed":
+        msg = f"a correction moves on to one of {CORRECTION_STATUSES[1:]}, not {status!r}"
+        raise ValueError(msg)

@@ -27,6 +27,8 @@ from bot.storage import migrations, rows
 from bot.storage.base import (
     Declared,
     Delivery,
+    Post,
+    PostCorrection,
     StorageError,
     StoredVersion,
     Subscription,
@@ -834,6 +836,263 @@ class SQLiteStore:
                     " ORDER BY version, subscription_id"
                 )
             ]
+        )
+
+    # --- issue 18c: corrections ---------------------------------------------------------
+    async def record_post(
+        self,
+        platform: str,
+        workspace: str,
+        channel: str,
+        message_id: str,
+        kind: str,
+        version: int | None,
+        lang: str,
+        claims: Sequence[str],
+        reply: str,
+        posted_at: datetime,
+    ) -> int:
+        digest = rows.body_digest(reply)
+
+        def work(db: sqlite3.Connection) -> int:
+            db.execute(
+                "INSERT INTO post_bodies (digest, reply) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                (digest, reply),
+            )
+            row = db.execute(
+                "INSERT INTO posts (platform, workspace, channel, message_id, kind, version, lang,"
+                " body, posted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"
+                " RETURNING id",
+                (
+                    platform,
+                    workspace,
+                    channel,
+                    message_id,
+                    kind,
+                    version,
+                    lang,
+                    digest,
+                    utc_text(posted_at),
+                ),
+            ).fetchone()
+            if row is None:  # recorded before
+                found = db.execute(
+                    "SELECT id FROM posts WHERE platform=? AND channel=? AND message_id=?",
+                    (platform, channel, message_id),
+                ).fetchone()
+                return int(found[0])
+            post_id = int(row[0])
+            db.executemany(
+                "INSERT INTO post_claims (claim_key, post_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                [(key, post_id) for key in sorted(set(claims))],
+            )
+            return post_id
+
+        return await self._write(work)
+
+    def _posts(
+        self, db: sqlite3.Connection, where: str, params: Sequence[Any], limit: int = -1
+    ) -> list[Post]:
+        found = db.execute(
+            f"SELECT {rows.POST_COLUMNS} FROM posts p JOIN post_bodies b ON b.digest = p.body"  # noqa: S608
+            f" WHERE {where} ORDER BY p.posted_at, p.id LIMIT ?",
+            (*params, limit),
+        ).fetchall()
+        claims: dict[int, list[str]] = {int(r[0]): [] for r in found}
+        ids = list(claims)
+        for start in range(0, len(ids), _MAX_VARIABLES):
+            chunk = ids[start : start + _MAX_VARIABLES]
+            marks = ", ".join("?" * len(chunk))
+            for key, post_id in db.execute(
+                f"SELECT claim_key, post_id FROM post_claims WHERE post_id IN ({marks})",  # noqa: S608
+                chunk,
+            ):
+                claims[int(post_id)].append(key)
+        return [rows.post(r, parse_utc_text, claims[int(r[0])]) for r in found]
+
+    async def post(self, post_id: int) -> Post | None:
+        found = await self._run(lambda db: self._posts(db, "p.id = ?", (post_id,)))
+        return found[0] if found else None
+
+    async def posts_showing(
+        self, claim_keys: Sequence[str], before_version: int, limit: int = 10_000
+    ) -> list[Post]:
+        keys = sorted(set(claim_keys))[:_MAX_VARIABLES]
+        if not keys:
+            return []
+        marks = ", ".join("?" * len(keys))
+        return await self._run(
+            lambda db: self._posts(
+                db,
+                f"p.id IN (SELECT post_id FROM post_claims WHERE claim_key IN ({marks}))"  # noqa: S608
+                " AND (p.version IS NULL OR p.version < ?)",
+                (*keys, before_version),
+                limit,
+            )
+        )
+
+    async def update_post(self, post_id: int, version: int, reply: str) -> None:
+        digest = rows.body_digest(reply)
+
+        def work(db: sqlite3.Connection) -> None:
+            db.execute(
+                "INSERT INTO post_bodies (digest, reply) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                (digest, reply),
+            )
+            db.execute(
+                "UPDATE posts SET version=?, body=? WHERE id=? AND (version IS NULL OR version<=?)",
+                (version, digest, post_id, version),
+            )
+
+        await self._write(work)
+
+    async def claim_correction(
+        self, post_id: int, version: int, owner: str, now: datetime, lease_until: datetime
+    ) -> bool:
+        return await self._write(
+            lambda db: (
+                db.execute(
+                    "INSERT INTO post_corrections (post_id, version, status, claimed_by,"
+                    " claimed_at, lease_until) VALUES (?, ?, 'claimed', ?, ?, ?)"
+                    " ON CONFLICT DO NOTHING",
+                    (post_id, version, owner, utc_text(now), utc_text(lease_until)),
+                ).rowcount
+                == 1
+            )
+        )
+
+    async def record_correction(
+        self, post_id: int, version: int, status: str, owner: str, now: datetime, detail: str
+    ) -> bool:
+        rows.check_correction(status)
+        at = utc_text(now)
+        return await self._write(
+            lambda db: (
+                db.execute(
+                    "INSERT INTO post_corrections (post_id, version, status, claimed_by,"
+                    " claimed_at, lease_until, finished_at, detail)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                    (post_id, version, status, owner, at, at, at, detail),
+                ).rowcount
+                == 1
+            )
+        )
+
+    async def set_correction(
+        self, post_id: int, version: int, status: str, now: datetime, detail: str | None = None
+    ) -> None:
+        rows.check_correction(status)
+        finished = utc_text(now) if status != "edited" else None
+        await self._write(
+            lambda db: db.execute(
+                "UPDATE post_corrections SET status=?, finished_at=?, detail=?"
+                " WHERE post_id=? AND version=?",
+                (status, finished, detail, post_id, version),
+            )
+        )
+
+    async def renew_correction_leases(self, owner: str, lease_until: datetime) -> int:
+        return await self._write(
+            lambda db: (
+                db.execute(
+                    "UPDATE post_corrections SET lease_until=? WHERE claimed_by=?"
+                    " AND status IN ('claimed', 'edited')",
+                    (utc_text(lease_until), owner),
+                ).rowcount
+            )
+        )
+
+    async def take_over_corrections(
+        self, owner: str, now: datetime, lease_until: datetime, limit: int = 100
+    ) -> list[PostCorrection]:
+        def work(db: sqlite3.Connection) -> list[PostCorrection]:
+            expired = db.execute(
+                "SELECT post_id, version FROM post_corrections WHERE status IN ('claimed',"
+                " 'edited') AND lease_until < ? ORDER BY lease_until LIMIT ?",
+                (utc_text(now), limit),
+            ).fetchall()
+            return [
+                rows.correction(
+                    db.execute(
+                        "UPDATE post_corrections SET claimed_by=?, lease_until=?"  # noqa: S608
+                        f" WHERE post_id=? AND version=? RETURNING {rows.CORRECTION_COLUMNS}",
+                        (owner, utc_text(lease_until), post_id, version),
+                    ).fetchone(),
+                    parse_utc_text,
+                )
+                for post_id, version in expired
+            ]
+
+        return await self._write(work)
+
+    async def post_corrections(self, version: int | None = None) -> list[PostCorrection]:
+        where, params = ("WHERE version=?", (version,)) if version is not None else ("", ())
+        return await self._run(
+            lambda db: [
+                rows.correction(r, parse_utc_text)
+                for r in db.execute(
+                    f"SELECT {rows.CORRECTION_COLUMNS} FROM post_corrections {where}"  # noqa: S608
+                    " ORDER BY version, post_id",
+                    params,
+                )
+            ]
+        )
+
+    async def skipped_corrections(self, limit: int = 500) -> list[tuple[PostCorrection, Post]]:
+        def work(db: sqlite3.Connection) -> list[tuple[PostCorrection, Post]]:
+            found = [
+                rows.correction(r, parse_utc_text)
+                for r in db.execute(
+                    f"SELECT {rows.CORRECTION_COLUMNS} FROM post_corrections"  # noqa: S608
+                    " WHERE status='skipped' ORDER BY finished_at DESC, post_id LIMIT ?",
+                    (limit,),
+                )
+            ]
+            posts = {
+                p.id: p
+                for p in self._posts(
+                    db,
+                    "p.id IN (SELECT post_id FROM post_corrections WHERE status='skipped')",
+                    (),
+                )
+            }
+            return [(c, posts[c.post_id]) for c in found if c.post_id in posts]
+
+        return await self._run(work)
+
+    async def pause_corrections(
+        self, platform: str, channel: str, reason: str, now: datetime
+    ) -> bool:
+        return await self._write(
+            lambda db: (
+                db.execute(
+                    "INSERT INTO correction_pauses (platform, channel, reason, paused_at)"
+                    " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                    (platform, channel, reason, utc_text(now)),
+                ).rowcount
+                == 1
+            )
+        )
+
+    async def resume_corrections(self, platform: str, channel: str) -> bool:
+        return await self._write(
+            lambda db: (
+                db.execute(
+                    "DELETE FROM correction_pauses WHERE platform=? AND channel=?",
+                    (platform, channel),
+                ).rowcount
+                == 1
+            )
+        )
+
+    async def correction_pauses(self) -> dict[tuple[str, str], str]:
+        return await self._run(
+            lambda db: {
+                (platform, channel): reason
+                for platform, channel, reason in db.execute(
+                    "SELECT platform, channel, reason FROM correction_pauses"
+                )
+            }
         )
 
 

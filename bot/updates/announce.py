@@ -10,10 +10,10 @@ It runs on the recap machinery, after the recaps at every run of the recap servi
 (``RecapService.add_due_work``: every turn of ``python -m bot run``'s recap loop, so within
 seconds of each content reload, and every ``python -m bot recap post-due``, for cron):
 
-- the content this process serves is recorded as a version first (once per content
-  loaded: idempotent by content hash, bot/updates/history.py), so a cron run notices an
-  edit against the last version in the database, and one made while the database was down
-  is recorded when it is back;
+- versions are recorded by bot/updates/recorder.py (``run``: on every reload, retried while
+  the database is down; ``recap post-due``: before posting, against the last version in the
+  database); the newest one is what is announced, and ``run`` wakes the recap loop when one
+  is recorded (``RecapRunner.wake``);
 - **at most once**: the claim of a (subscription, version) moves the version the channel
   was told of forward and inserts the post's row in one transaction (``claim_update``):
   one claimer wins across all instances; its lease is renewed by a heartbeat while it posts;
@@ -41,6 +41,7 @@ from bot.content.store import Content
 from bot.core.reply import Reply
 from bot.recaps.delivery import deliver
 from bot.recaps.fanout import SKEW, RunReport, run_all
+from bot.recaps.posts import record_post
 from bot.recaps.service import RecapService
 from bot.recaps.subscriptions import pause
 from bot.storage.base import RecapStore, StorageError, Subscription
@@ -124,7 +125,6 @@ class Announcer:
         self.quiet = quiet
         self.public_url = public_url
         self._leases = UpdateLeases(service)
-        self._recorded: Content | None = None  # the content last recorded as a version
         self._updates: LRUCache[tuple[int, int], Update] = LRUCache(maxsize=KEPT)
         self._posts: LRUCache[tuple[int, int, int, str], tuple[Content, Reply]] = LRUCache(
             maxsize=KEPT
@@ -135,7 +135,6 @@ class Announcer:
         enough (None: nothing waits for that).
         """
         store = await self._service.ready()
-        await self._record(store)
         heartbeat = asyncio.create_task(self._leases.heartbeat(store), name="updates-heartbeat")
         try:
             await self._take_over(store, report)
@@ -143,17 +142,7 @@ class Announcer:
         finally:
             heartbeat.cancel()
 
-    # --- versions -------------------------------------------------------------------------
-    async def _record(self, store: RecapStore) -> None:
-        """The content served here is a version (once per content loaded)."""
-        content = self._service.content()
-        if content is self._recorded:
-            return
-        version, created = await history.record(store, content, self._service.wall())
-        self._recorded = content
-        if created:
-            log.info("content version %d recorded (as of %s)", version.number, version.as_of)
-
+    # --- versions ---------------------------------------------------------------------
     async def _update(self, store: RecapStore, since: int, number: int) -> Update:
         update = self._updates.get((since, number))
         if update is None:
@@ -273,7 +262,10 @@ class Announcer:
                 "update %s: not posted: its lease may have run out; looked at again next run", name
             )
             return
-        await store.finish_update(sub.id, number, outcome.status, service.wall(), outcome.detail)
+        finished = service.wall()
+        if outcome.message_id is not None:  # before finish: a fault here leaves the claim open
+            await self._record_post(sub, number, outcome.message_id, reply, finished)
+        await store.finish_update(sub.id, number, outcome.status, finished, outcome.detail)
         service.observed(outcome.status)
         latency_ms = (time.monotonic() - started) * 1000
         if outcome.status == "sent":
@@ -291,6 +283,22 @@ class Announcer:
             number,
             outcome.status,
             latency_ms,
+        )
+
+    async def _record_post(
+        self, sub: Subscription, number: int, message_id: str, reply: Reply, when: datetime
+    ) -> None:
+        """Record the post (issue 18: corrections in place find it by the claims it showed)."""
+        await record_post(
+            self._service.store,
+            platform=sub.platform,
+            workspace=sub.workspace,
+            channel=sub.channel,
+            message_id=message_id,
+            kind="update",
+            version=number,
+            reply=reply,
+            posted_at=when,
         )
 
     # --- after a crash --------------------------------------------------------------------
@@ -349,6 +357,10 @@ class Announcer:
             return
         if landed or sub.paused_reason:
             self._leases.release(key)
+            if landed:  # record it, as the post would have
+                update = await self._update(store, claim.since_version, claim.version)
+                reply = self._compose(update, sub.lang)
+                await self._record_post(sub, claim.version, landed, reply, wall)
             status, detail = (
                 ("sent", "confirmed in the channel after a crash")
                 if landed

@@ -17,6 +17,7 @@ from bot.recaps.schedule import Schedule
 from bot.recaps.service import RecapService, RunReport
 from bot.storage.updates import UPDATE_TIMEZONE, UPDATES
 from bot.updates.announce import Announcer, update_marker
+from bot.updates.recorder import VersionRecorder
 from tests.fakes.discord import FakeDiscord
 from tests.fakes.slack import Failure, FakeSlack
 from tests.recaps.conftest import (  # the recap suite's fixtures: fakes, both stores
@@ -46,13 +47,18 @@ class Bot:
             dispatcher,
             summaries,
         )
+        self.recorder = VersionRecorder(service.ready, service.wall)
 
     async def edit(self, change: tuple[str, str, str]) -> None:
         edit(self.summaries, change)
         assert self.dispatcher.store.reload() == ()
 
     async def run(self, after: timedelta = timedelta(0)) -> RunReport:
+        """What ``run`` does on each turn: the content serving recorded (a new version if it
+        changed), then everything due posted.
+        """
         self.wall.now += after
+        await self.recorder.settle(self.dispatcher.store.current)
         return await self.service.post_due(self.wall.now)
 
     async def follow(self, platform: str, channel: str, lang: str = "en") -> int:
