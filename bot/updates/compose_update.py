@@ -149,6 +149,7 @@ def _item(
 ) -> Item:
     change = told.change
     claim = change.claim
+    key = change.key  # the claim this line shows: posts record it (corrections in place)
     own = translated.get(claim.key) if change.kind != "withdrawn" else None
     text = _text(own) if own is not None else claim.text
     in_english = lang != DEFAULT and own is None
@@ -164,7 +165,9 @@ def _item(
             )
         else:
             body = tr("{text} What was wrong: {correction}", text=text, correction=correction)
-        return Item(_english_note(body, tr) if in_english else body, tr("Correction"), cites)
+        return Item(
+            _english_note(body, tr) if in_english else body, tr("Correction"), cites, claim=key
+        )
     if change.kind == "changed":
         assert change.before is not None
         old = change.before.text
@@ -174,10 +177,13 @@ def _item(
             body = tr(
                 "{text} (the earlier wording, in English: \u201c{old}\u201d)", text=text, old=old
             )
-        return Item(_english_note(body, tr) if in_english else body, tr("Changed"), cites)
+        return Item(
+            _english_note(body, tr) if in_english else body, tr("Changed"), cites, claim=key
+        )
     if change.kind == "added":
-        return Item(_english_note(text, tr) if in_english else text, tr("Added"), cites)
-    return Item(_english_note(text, tr) if lang != DEFAULT else text, tr("Withdrawn"), cites)
+        return Item(_english_note(text, tr) if in_english else text, tr("Added"), cites, claim=key)
+    withdrawn = _english_note(text, tr) if lang != DEFAULT else text
+    return Item(withdrawn, tr("Withdrawn"), cites, claim=key)
 
 
 def _english_note(text: str, tr: Translator) -> str:

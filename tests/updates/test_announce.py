@@ -27,7 +27,7 @@ from tests.recaps.conftest import (  # the recap suite's fixtures: fakes, both s
     fakes,
     postgres_url,
 )
-from tests.updates.edits import CORRECTED, CORRECTION_LINE, PANEL, RECORD, REWORDED, edit
+from tests.updates.edits import APPEAL, CORRECTED, CORRECTION_LINE, PANEL, RECORD, REWORDED, edit
 
 __all__ = ["database_url", "fakes", "postgres_url"]
 UPDATES_SCHEDULE = Schedule(UPDATES, "", UPDATE_TIMEZONE)
@@ -127,6 +127,14 @@ async def test_an_edit_reaches_every_updates_channel_once_after_the_quiet(
     assert len(slack_posts(slack)) == 2
     posts = await bot.service.store.update_deliveries()
     assert sorted((p.version, p.since_version, p.status) for p in posts) == [(2, 1, "sent")] * 3
+    # Each post is recorded with the claims it showed, for corrections in place (issue 18c).
+    recorded = await bot.service.store.posts_showing([APPEAL], before_version=3)
+    assert sorted((p.kind, p.version, p.channel) for p in recorded) == [
+        ("update", 2, "900"),
+        ("update", 2, "C1"),
+        ("update", 2, "C2"),
+    ]
+    assert {p.message_id for p in recorded} >= {m["ts"] for m in slack.history["C1"]}
 
 
 async def test_a_burst_of_three_edits_within_the_quiet_period_is_one_post(
