@@ -169,9 +169,7 @@ class Announcer:
         if latest is None:
             return None
         quiet_until = latest.recorded_at + self.quiet
-        if service.wall() < quiet_until:
-            return quiet_until  # a burst may still be coming: wait for the quiet
-        for _ in range(10_000):  # each round moves or starts every subscription it sees
+        for _ in range(10_000):  # each round starts or moves every subscription it sees
             if service.stopping:
                 break
             due = [
@@ -184,7 +182,12 @@ class Announcer:
             for sub, told in due:
                 if told is None:  # declared in RECAPS, or made before any version: starts now
                     await store.start_updates(sub.id, latest.number)
-            await self._post_all([(s, t) for s, t in due if t is not None], latest.number, report)
+            ready = [(sub, told) for sub, told in due if told is not None]
+            if not ready:
+                continue
+            if service.wall() < quiet_until:
+                return quiet_until  # a burst may still be coming: wait for the quiet
+            await self._post_all(ready, latest.number, report)
         return None
 
     async def _post_all(
