@@ -19,7 +19,10 @@ import time
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+from uuid import uuid4
 
+import psycopg
 import pytest
 
 from bot.storage.connect import open_store
@@ -27,6 +30,7 @@ from tests.fakes.discord import FakeDiscord
 from tests.fakes.slack import FakeSlack
 from tests.hermetic import ROOT, clean_env, outside_checkout
 from tests.recaps.conftest import TEST_DATABASE_URL, postgres_url
+from tests.tcp_proxy import TcpProxy
 from tests.updates.edits import PANEL, RECORD, REWORDED, edit
 
 __all__ = ["postgres_url"]
@@ -293,3 +297,106 @@ async def test_post_due_from_cron_posts_due_updates_once(
     assert await post_due() == "0 posted, 0 recovered, 0 skipped, 0 failed"
     assert slack.posts_by_channel() == {"C1": 1, "C2": 1}
     assert len(discord_posts(discord, DISCORD_CHANNEL)) == 1
+
+
+async def test_a_database_outage_pauses_update_posts_and_they_go_out_once_when_it_returns(
+    fakes: tuple[FakeSlack, FakeDiscord], summaries: Path, bots: Bots
+) -> None:
+    """PostgreSQL behind a TCP proxy the test closes: the edit made during the outage is
+    recorded and announced once the database is back, once per channel.
+    """
+    if not TEST_DATABASE_URL:
+        pytest.skip("the outage test needs TEST_DATABASE_URL (PostgreSQL behind a TCP proxy)")
+    slack, discord = fakes
+    database = await fresh_database()
+    proxy = await TcpProxy(urlsplit(database).port or 5432).start()
+    try:
+        url = through(database, proxy.port)
+        recaps = follow("slack", ["C1", "C2"]) + follow("discord", [DISCORD_CHANNEL])
+        await bots.start(environment(slack, url, summaries, recaps, discord))
+        assert await wait_for(lambda: started(database, 3), 60), bots.log()
+
+        await proxy.close()  # the database is gone
+        edit(summaries, REWORDED)
+        await asyncio.sleep(8)  # reloaded; not recorded, nothing posted
+        assert slack.posts_by_channel() == {}
+        assert discord_posts(discord, DISCORD_CHANNEL) == []
+
+        await proxy.reopen()  # and back
+        assert await wait_for(
+            lambda: (
+                slack.posts_by_channel() == {"C1": 1, "C2": 1}
+                and len(discord_posts(discord, DISCORD_CHANNEL)) == 1
+            ),
+            60,
+        ), bots.log()
+        await asyncio.sleep(4)
+        assert slack.posts_by_channel() == {"C1": 1, "C2": 1}
+        assert discord.post_attempts[DISCORD_CHANNEL] == 1
+        assert await update_rows(database) == sorted(
+            [("C1", 2, "sent"), ("C2", 2, "sent"), (DISCORD_CHANNEL, 2, "sent")]
+        )
+
+        # A version recorded, then the database goes before the quiet ends: the recap loop
+        # meets the fault, pauses (recaps and update posts alike) and posts once it is back.
+        edit(summaries, RECORD)
+        assert await wait_for(lambda: latest_version(database, 3), 30), bots.log()
+        await proxy.close()
+        await asyncio.sleep(14)  # past the quiet and a turn of the recap loop
+        assert slack.posts_by_channel() == {"C1": 1, "C2": 1}
+        await proxy.reopen()
+        assert await wait_for(
+            lambda: (
+                slack.posts_by_channel() == {"C1": 2, "C2": 2}
+                and len(discord_posts(discord, DISCORD_CHANNEL)) == 2
+            ),
+            60,
+        ), bots.log()
+        await asyncio.sleep(4)
+        assert slack.posts_by_channel() == {"C1": 2, "C2": 2}
+        assert discord.post_attempts[DISCORD_CHANNEL] == 2
+        assert [row for row in await update_rows(database) if row[1] == 3] == sorted(
+            [("C1", 3, "sent"), ("C2", 3, "sent"), (DISCORD_CHANNEL, 3, "sent")]
+        )
+        log = bots.log()
+        assert "recaps paused: the database cannot be used" in log
+        assert "recaps resumed" in log
+        assert "Traceback" not in log
+    finally:
+        await bots.stop()
+        await proxy.stop()
+        await drop_database(database)
+
+
+async def latest_version(url: str, number: int) -> bool:
+    store = await open_store(url)
+    try:
+        latest = await store.latest_content_version()
+    finally:
+        await store.close()
+    return latest is not None and latest.number >= number
+
+
+async def fresh_database() -> str:
+    """A new database on TEST_DATABASE_URL's server (a proxy needs a whole server)."""
+    name = f"updates_{uuid4().hex[:12]}"
+    admin = await psycopg.AsyncConnection.connect(TEST_DATABASE_URL, autocommit=True)
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')  # type: ignore[arg-type]  # made here
+    finally:
+        await admin.close()
+    return urlunsplit(urlsplit(TEST_DATABASE_URL)._replace(path=f"/{name}"))
+
+
+async def drop_database(url: str) -> None:
+    name = urlsplit(url).path.strip("/")
+    admin = await psycopg.AsyncConnection.connect(TEST_DATABASE_URL, autocommit=True)
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')  # type: ignore[arg-type]
+    finally:
+        await admin.close()
+
+
+def through(url: str, port: int) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(netloc=f"{parts.username or 'postgres'}@127.0.0.1:{port}"))
