@@ -69,7 +69,8 @@ def corrections(settings: Settings, content: Content) -> tuple[list[Problem], st
     if it exists already (a SQLite file is never created here); one it cannot read is said,
     and leaves the exit code alone (the bot checks again before it records a version).
     """
-    if not any(c.correction for t in content.topics.values() for c in t.claims()):
+    translated = (t for tr in content.translations.values() for t in tr.topics.values())
+    if not any(c.correction for t in (*content.topics.values(), *translated) for c in t.claims()):
         return [], None
     url = settings.database_url
     path = parse(url).path

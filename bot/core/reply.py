@@ -39,9 +39,10 @@ class Item:
     label: str | None = None
     cites: tuple[int, ...] = ()
     user_text: bool = False  # came from the user: always shown as plain, inert text
-    # The key of the claim it states (its ``{#id}``): a post records the claims it showed,
-    # so a later correction of that claim can find it (issue 18).
-    claim: str | None = None
+    # A claim's id (``{#numbers-42695}``; the English claim's in a translation), and its
+    # "! Correction:" line, which ``text`` already shows: the web marks it "Corrected <date>".
+    key: str | None = None
+    correction: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +107,7 @@ class Reply:
     @property
     def claims(self) -> tuple[str, ...]:
         """The keys of the claims it states, in order, once each."""
-        keys = (item.claim for section in self.sections for item in section.items)
+        keys = (item.key for section in self.sections for item in section.items)
         return tuple(dict.fromkeys(key for key in keys if key))
 
     @classmethod
@@ -124,7 +125,8 @@ class Reply:
                             item.get("label"),
                             tuple(item.get("cites") or ()),
                             bool(item.get("user_text")),
-                            item.get("claim"),
+                            item.get("key"),
+                            item.get("correction"),
                         )
                         for item in section.get("items") or ()
                     ),

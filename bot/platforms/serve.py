@@ -31,8 +31,10 @@ from bot.service.observe import Observer
 from bot.service.readiness import Component, Readiness, SchedulerComponent
 from bot.service.supervisor import FATAL_EXIT, Fatal, Supervisor
 from bot.settings import Settings
+from bot.updates.history import CachedChanges
 from bot.updates.recorder import VersionRecorder, keep_recorded
 from bot.updates.versions import VersionChanges
+from bot.web.changes import HistorySource
 from bot.web.server import add_web_routes
 
 if TYPE_CHECKING:
@@ -113,6 +115,8 @@ async def serve_until_stopped(
     recorder = VersionRecorder(recaps.ready, recaps.wall) if recaps is not None else None
     if recorder is not None:
         dispatcher.store.gate = recorder.gate(asyncio.get_running_loop())
+        metrics.CONTENT_VERSION.set_function(recorder.latest_number)
+        metrics.CONTENT_VERSION_UNRECORDED.set_function(recorder.unrecorded)
     content = ContentComponent(dispatcher.store, lambda: dispatcher.clock().date(), recorder)
     metrics.CONTENT_AGE_DAYS.set_function(content.age_days)  # computed at each scrape
     components: list[Component] = [content, *([database] if database else []), *runners]
@@ -133,8 +137,10 @@ async def serve_until_stopped(
             recorder.on_new_version(wake_on_new_version(recap_runner))
     mounts = [mount for runner in runners for mount in runner.mounts()] + list(extra_routes)
 
+    versions = HistorySource(CachedChanges(recaps.ready)) if recaps is not None else None
+
     def mount_web(app: web.Application) -> None:  # the brief on the web, on the same server
-        add_web_routes(app, dispatcher, public_url=settings.public_url)
+        add_web_routes(app, dispatcher, public_url=settings.public_url, history=versions)
 
     mounts.append(mount_web)
     operator = settings.ops_port is not None  # /metrics and readiness causes: operators only

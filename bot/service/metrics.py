@@ -47,6 +47,14 @@ LOOP_LAG = Histogram(
     buckets=(0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5),
 )
 CONTENT_AGE_DAYS = Gauge(f"{PREFIX}_content_age_days", "Days since the newest source's date")
+CONTENT_VERSION = Gauge(
+    f"{PREFIX}_content_version_recorded",
+    "Number of the content version serving, as recorded in the database (0: not recorded yet)",
+)
+CONTENT_VERSION_UNRECORDED = Gauge(
+    f"{PREFIX}_content_version_unrecorded",
+    "1 while the content serving is not recorded: its corrections refused, or the database down",
+)
 READY = Gauge(f"{PREFIX}_component_ready", "1 when a component is ready, else 0", ["component"])
 TASK_RESTARTS = Counter(
     f"{PREFIX}_task_restarts", "Supervised tasks restarted after a crash", ["task"]

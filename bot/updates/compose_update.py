@@ -166,7 +166,11 @@ def _item(
         else:
             body = tr("{text} What was wrong: {correction}", text=text, correction=correction)
         return Item(
-            _english_note(body, tr) if in_english else body, tr("Correction"), cites, claim=key
+            _english_note(body, tr) if in_english else body,
+            tr("Correction"),
+            cites,
+            key=key,
+            correction=correction,
         )
     if change.kind == "changed":
         assert change.before is not None
@@ -177,13 +181,11 @@ def _item(
             body = tr(
                 "{text} (the earlier wording, in English: \u201c{old}\u201d)", text=text, old=old
             )
-        return Item(
-            _english_note(body, tr) if in_english else body, tr("Changed"), cites, claim=key
-        )
+        return Item(_english_note(body, tr) if in_english else body, tr("Changed"), cites, key=key)
     if change.kind == "added":
-        return Item(_english_note(text, tr) if in_english else text, tr("Added"), cites, claim=key)
+        return Item(_english_note(text, tr) if in_english else text, tr("Added"), cites, key=key)
     withdrawn = _english_note(text, tr) if lang != DEFAULT else text
-    return Item(withdrawn, tr("Withdrawn"), cites, claim=key)
+    return Item(withdrawn, tr("Withdrawn"), cites, key=key)
 
 
 def _english_note(text: str, tr: Translator) -> str:

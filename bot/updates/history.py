@@ -5,11 +5,16 @@ version already has its hash, decided in one transaction, so instances recording
 content at once make one version (bot/storage: ``record_content_version``).
 """
 
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from bot.content.store import Content
 from bot.storage.base import RecapStore, StoredVersion
 from bot.updates.versions import ContentVersion, VersionChanges, changes_between, snapshot
+
+RECORD_ATTEMPTS = 3  # another instance recording a different content in between: try again
 
 
 def from_stored(stored: StoredVersion) -> ContentVersion:
@@ -24,25 +29,22 @@ def from_stored(stored: StoredVersion) -> ContentVersion:
 
 async def record(store: RecapStore, content: Content, now: datetime) -> tuple[ContentVersion, bool]:
     """Record ``content`` as a version: (the version, True when this call recorded it)."""
-    previous = await latest(store)
-    version = snapshot(content, previous=previous, recorded_at=now.astimezone(UTC))
-    if previous is not None and previous.content_hash == version.content_hash:
-        return previous, False
-    number, created = await store.record_content_version(
-        version.content_hash, version.as_of, version.snapshot_json(), version.recorded_at
-    )
-    if not created:  # another instance recorded it first: theirs is the version
-        found = await latest(store)
-        assert found is not None
-        return found, False
-    return ContentVersion(
-        number,
-        version.content_hash,
-        version.recorded_at.replace(microsecond=0),
-        version.as_of,
-        version.claims,
-        version.sources,
-    ), True
+    for _ in range(RECORD_ATTEMPTS):
+        previous = await latest(store)
+        version = snapshot(content, previous=previous, recorded_at=now.astimezone(UTC))
+        if previous is not None and previous.content_hash == version.content_hash:
+            return previous, False
+        number, created = await store.record_content_version(
+            version.content_hash, version.as_of, version.snapshot_json(), version.recorded_at
+        )
+        if created:
+            return replace(
+                version, number=number, recorded_at=version.recorded_at.replace(microsecond=0)
+            ), True
+        # Another instance recorded a version in between: ours again, against the newest.
+    found = await latest(store)
+    assert found is not None  # another instance recorded: there is one
+    return found, False
 
 
 async def record_version(store: RecapStore, content: Content, now: datetime) -> ContentVersion:
@@ -75,11 +77,39 @@ async def changes_since(store: RecapStore, number: int) -> list[VersionChanges]:
     """What each version numbered above ``number`` changed against the version before it,
     oldest first (``number=0``: from the first version, which has everything added).
     """
-    found = [from_stored(s) for s in await store.content_versions(max(number - 1, 0) or None)]
+    return changes_of(await store.content_versions(max(number - 1, 0) or None), after=number)
+
+
+def changes_of(stored: Sequence[StoredVersion], *, after: int = 0) -> list[VersionChanges]:
+    """``stored`` (oldest first) each against the one before it, for those numbered above
+    ``after``. CPU work (JSON, matching): callers on the event loop run it in a thread.
+    """
     result = []
     previous: ContentVersion | None = None
-    for version in found:
-        if version.number > number:
+    for version in (from_stored(s) for s in stored):
+        if version.number > after:
             result.append(changes_between(previous, version))
         previous = version
     return result
+
+
+class CachedChanges:
+    """Every version's changes, for pages asked often: read again only when a newer version
+    is recorded (one small query otherwise), and worked out in a thread.
+    """
+
+    def __init__(self, store: Callable[[], Awaitable[RecapStore]]) -> None:
+        self._store = store
+        self._number: int | None = None
+        self._changes: list[VersionChanges] = []
+
+    async def __call__(self) -> list[VersionChanges]:
+        store = await self._store()
+        newest = await store.latest_content_version()
+        if newest is None:
+            return []
+        if newest.number != self._number:
+            stored = await store.content_versions()
+            self._changes = await asyncio.to_thread(changes_of, stored)
+            self._number = newest.number
+        return self._changes

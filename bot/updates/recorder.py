@@ -47,6 +47,14 @@ class VersionRecorder:
         self.problems: tuple[Problem, ...] = ()  # why the content serving is not recorded
         self.unavailable: str | None = None  # the database fault met, until it answers
 
+    def latest_number(self) -> float:
+        """The recorded version serving (0: none yet), for /metrics."""
+        return float(self.latest.number) if self.latest is not None else 0.0
+
+    def unrecorded(self) -> float:
+        """1.0 while the content serving is not recorded (refused, or the database down)."""
+        return 1.0 if self.problems or self.unavailable is not None else 0.0
+
     def on_new_version(self, callback: OnNewVersion) -> None:
         """Call ``callback`` with each version this process records (issue 18b announces
         it). A callback that raises is logged; the others still run.

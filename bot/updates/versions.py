@@ -406,13 +406,13 @@ def correction_problems(previous: ContentVersion | None, content: Content) -> li
     no earlier version had, or on a claim whose words and quotes did not change since
     ``previous`` (a correction recorded with ``previous`` may stay in place).
     """
+    problems = _translated_corrections(content)
     placed = _corrected_claims(content)
     if not placed:
-        return []
+        return problems
     claims = [c for c, _, _ in claims_of(content)]
     before = {id(new): old for old, new in matches(previous.claims, claims)} if previous else {}
     by_position = {(c.topic, c.section, c.text, c.correction): c for c in claims}
-    problems = []
     for topic_id, section, text, correction, file, line in placed:
         claim = by_position[(topic_id, section, text, correction)]
         old = before.get(id(claim))
@@ -439,6 +439,30 @@ def correction_problems(previous: ContentVersion | None, content: Content) -> li
                 )
             )
     return problems
+
+
+def _translated_corrections(content: Content) -> list[Problem]:
+    """A translated claim may carry a correction only where its English claim does: the
+    English is what the recorded versions hold to the history.
+    """
+    corrected = {
+        claim.id
+        for topic in content.topics.values()
+        for claim in topic.claims()
+        if claim.correction
+    }
+    return [
+        Problem(
+            topic.file,
+            claim.correction_line,
+            f"correction on {{#{claim.id}}}, whose English claim carries none: correct the "
+            "English claim too (its correction is the one the versions record)",
+        )
+        for translation in content.translations.values()
+        for topic in translation.topics.values()
+        for claim in topic.claims()
+        if claim.correction is not None and claim.id not in corrected
+    ]
 
 
 def _corrected_claims(content: Content) -> list[tuple[str, str, str, str, Path, int]]:

@@ -205,3 +205,36 @@ def test_check_without_a_database_creates_none(
     done = bot(content_dirs, f"sqlite:///{tmp_path / 'none.sqlite3'}", "check")
     assert done.returncode == 0, done.stdout
     assert not (tmp_path / "none.sqlite3").exists()
+
+
+def test_processes_recording_the_same_edit_at_once_make_one_version(
+    content_dirs: tuple[Path, Path], url: str
+) -> None:
+    """Four cron runs (``recap post-due``) start together on one database: one version 1,
+    then one version 2 after an edit, whatever the interleaving.
+    """
+    seeds, summaries = content_dirs
+    env = clean_env(SEEDS_DIR=str(seeds), SUMMARIES_DIR=str(summaries), DATABASE_URL=url)
+
+    def together() -> None:
+        running = [
+            subprocess.Popen(
+                [sys.executable, "-m", "bot", "recap", "post-due"],
+                cwd=outside_checkout(Path.cwd()),
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(4)
+        ]
+        for process in running:
+            _, err = process.communicate(timeout=120)
+            assert process.returncode == 0, err
+
+    together()
+    edit(content_dirs, "panel that declined", "panel who declined")
+    together()
+    listed = json.loads(bot(content_dirs, url, "changes", "--format", "json").stdout)
+    assert [v["version"] for v in listed] == [2, 1]
+    assert [c["key"] for c in listed[0]["changes"]] == ["numbers-three-judges"]

@@ -200,7 +200,7 @@ async def test_a_spanish_subscription_gets_its_post_in_spanish(
     assert "Qué cambió" in text
     assert "no dice qué decisión se apela" in text  # the Spanish claim with the same id
     assert "la redacción anterior, en inglés" in text  # its earlier wording, said to be English
-    assert "Cambió" in text
+    assert "Se modificó" in text
     assert "Traducción" in text  # each quote with the editors' rendering, labelled
 
 

@@ -75,7 +75,7 @@ def test_the_post_says_what_changed_cited_and_dated(dispatcher: Dispatcher) -> N
         ("Withdrawn", "A panel declined an injunction."),
         ("New source", "The Epoch Times (Jack Phillips), Feb. 28, 2026"),
     ]
-    assert [i.claim for s in reply.sections for i in s.items][:3] == [
+    assert [i.key for s in reply.sections for i in s.items][:3] == [
         APPEAL.key,
         "status-new",
         PANEL.key,

@@ -96,3 +96,16 @@ async def test_an_empty_history_has_no_latest_and_no_changes(store: RecapStore) 
     assert await history.latest(store) is None
     assert await history.versions(store) == []
     assert await history.changes_since(store, 0) == []
+
+
+async def test_a_whitespace_only_edit_records_no_version(
+    store: RecapStore, content_dirs: tuple[Path, Path]
+) -> None:
+    first = await history.record_version(store, load(content_dirs), T0)
+    edit(
+        content_dirs,
+        "- **3**: judges on the D.C. Circuit",
+        "-   **3**:  judges on the D.C.\n  Circuit",
+    )
+    again, created = await history.record(store, load(content_dirs), T0 + timedelta(days=1))
+    assert (again.number, created) == (first.number, False)

@@ -206,3 +206,48 @@ def test_an_edited_claim_in_the_shipped_content_is_one_change(
     changes = changes_between(old, new)
     assert [c.key for c in changes.changes] == ["numbers-three-judges"]
     assert changes.changes[0].correction is None
+
+
+def test_a_spanish_correction_needs_its_english_one(content_dirs: tuple[Path, Path]) -> None:
+    from bot.updates.versions import correction_problems
+
+    old = snapshot(load(content_dirs), previous=None, recorded_at=WHEN)
+    spanish = content_dirs[1] / "es" / "numbers.md"
+    text = spanish.read_text(encoding="utf-8")
+    spanish.write_text(
+        text.replace(
+            "{#numbers-13-pages}", "{#numbers-13-pages}\n  ! Corrección: No daba la fuente."
+        ),
+        encoding="utf-8",
+    )
+    line = (
+        spanish.read_text(encoding="utf-8").splitlines().index("  ! Corrección: No daba la fuente.")
+        + 1
+    )
+    (problem,) = correction_problems(old, load(content_dirs))
+    assert (problem.file, problem.line) == (spanish, line)
+    assert problem.message.startswith("correction on {#numbers-13-pages}, whose English claim")
+
+
+def test_a_recorded_correction_may_stay_and_an_unchanged_claim_may_not_get_one(
+    content_dirs: tuple[Path, Path],
+) -> None:
+    from bot.updates.versions import correction_problems
+
+    file = content_dirs[1] / "numbers.md"
+    text = file.read_text(encoding="utf-8")
+    first = snapshot(load(content_dirs), previous=None, recorded_at=WHEN)
+    corrected = text.replace(
+        "per The Epoch Times. {#numbers-13-pages}",
+        "per the Epoch Times report. {#numbers-13-pages}\n  ! Correction: It gave no source.",
+    )
+    file.write_text(corrected, encoding="utf-8")
+    assert correction_problems(first, load(content_dirs)) == []  # changed: a correction
+    assert [p.line for p in correction_problems(None, load(content_dirs))] == [
+        corrected.splitlines().index("  ! Correction: It gave no source.") + 1
+    ]  # no version recorded: nothing to correct
+    second = snapshot(load(content_dirs), previous=first, recorded_at=WHEN)
+    assert correction_problems(second, load(content_dirs)) == []  # recorded: it may stay
+    file.write_text(corrected.replace("It gave no source.", "It named no source."), "utf-8")
+    (problem,) = correction_problems(second, load(content_dirs))
+    assert "did not change since version 0" in problem.message
