@@ -134,6 +134,8 @@ class Settings(BaseSettings):
         default="sqlite:///case-brief.sqlite3", pattern=r"^(sqlite:///|postgres(ql)?://)"
     )
     recap_grace_minutes: int = Field(default=60, ge=0, le=10_080)  # a week at most
+    # Corrections in place (issue 18): posts older than this are not edited (listed instead).
+    corrections_max_age_days: int = Field(default=90, ge=1, le=3650)
     recap_timezone: Annotated[str, AfterValidator(_timezone)] = "UTC"
     recap_claim_lease_seconds: int = Field(default=600, ge=2)
     recap_concurrency: int = Field(default=50, ge=1, le=1000)

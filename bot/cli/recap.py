@@ -89,4 +89,5 @@ async def _post_due(
     await recorder.settle(dispatcher.store.current)
     for problem in recorder.problems:
         print(problem, file=sys.stderr)
-    return await post_due(settings, service, at)
+    service.content_version_of = lambda: recorder.latest.number if recorder.latest else None
+    return await post_due(settings, service, at, lambda: dispatcher.store.current)

@@ -195,11 +195,14 @@ def _preview(recaps: Recaps, request: CommandRequest, channel: str, context: Con
 def _list(recaps: Recaps, request: CommandRequest, channel: str, tr: Translator) -> Reply:
     rows = recaps.listing(request.platform, channel)
     title = tr("Recaps in this channel")
+    paused = recaps.corrections_paused(request.platform, channel)
+    corrections = [Item(tr(CORRECTIONS_PAUSED, reason=paused), user_text=True)] if paused else []
     if not rows:
         text = tr(
             "None yet. An admin can start them: `/recap subscribe daily 09:00 America/New_York`."
         )
-        return Reply(title, (note(text),))
+        extra = (Section(None, tuple(corrections)),) if corrections else ()
+        return Reply(title, (note(text), *extra))
     items = []
     for sub, upcoming, last in rows:
         schedule = Schedule(sub.frequency, sub.time, sub.timezone)
@@ -223,8 +226,13 @@ def _list(recaps: Recaps, request: CommandRequest, channel: str, tr: Translator)
         if sub.origin == "settings":
             parts.append(tr("declared in settings"))
         items.append(Item("; ".join(parts) + ".", label=f"#{sub.id}"))
-    return Reply(title, (Section(None, tuple(items)),))
+    return Reply(title, (Section(None, (*items, *corrections)),))
 
+
+CORRECTIONS_PAUSED = N_(
+    "Corrections in place are PAUSED in this channel: the platform refused to edit a post "
+    "({reason}). They are tried again every hour."
+)
 
 _STATUS = {
     "sent": N_("sent"),

@@ -65,6 +65,11 @@ class Recaps(Protocol):
 
     def listing(self, platform: str, channel: str) -> list[Listed]: ...
 
+    def corrections_paused(self, platform: str, channel: str) -> str | None:
+        """Why corrections in place are paused in this channel (an edit the platform
+        refused: issue 18), or None.
+        """
+
     def preview(self, platform: str, channel: str, content: "Content", lang: str = "en") -> Reply:
         """What the next recap in this channel would say, from ``content``, in ``lang``."""
 

@@ -4,15 +4,17 @@ Platform code: bot.recaps keeps the delivery logic and imports no chat library.
 """
 
 import contextlib
-from collections.abc import AsyncIterator
-from datetime import datetime
+from collections.abc import AsyncIterator, Callable
+from datetime import datetime, timedelta
 
+from bot.content.store import Content
 from bot.platforms.discord.poster import DiscordPoster
 from bot.platforms.slack.poster import SlackPoster
 from bot.recaps import report as recap_report
 from bot.recaps.posting import Poster
 from bot.recaps.service import RecapService
 from bot.settings import Settings
+from bot.updates.corrections import Corrections
 
 
 @contextlib.asynccontextmanager
@@ -30,6 +32,22 @@ async def posters(settings: Settings, service: RecapService) -> AsyncIterator[No
         await service.aclose()
 
 
-async def post_due(settings: Settings, service: RecapService, at: datetime | None) -> str:
+async def post_due(
+    settings: Settings,
+    service: RecapService,
+    at: datetime | None,
+    content: Callable[[], Content | None] = lambda: None,
+) -> str:
+    """Recaps due, then corrections in place still to make (issue 18: cron deployments)."""
     async with posters(settings, service):
-        return await recap_report.post_due(service, at)
+        summary = await recap_report.post_due(service, at)
+        if not service.posters:
+            return summary
+        corrections = Corrections(
+            service,
+            service.ready,
+            max_age=timedelta(days=settings.corrections_max_age_days),
+            content=content,
+        )
+        report = await corrections.run_once()
+        return f"{summary}\ncorrections: {report.summary()}"

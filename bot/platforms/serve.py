@@ -13,6 +13,7 @@ import asyncio
 import logging
 import signal
 from collections.abc import Awaitable, Callable, Sequence
+from datetime import timedelta
 from typing import TYPE_CHECKING, Protocol
 
 from aiohttp import web
@@ -31,6 +32,7 @@ from bot.service.observe import Observer
 from bot.service.readiness import Component, Readiness, SchedulerComponent
 from bot.service.supervisor import FATAL_EXIT, Fatal, Supervisor
 from bot.settings import Settings
+from bot.updates.corrections import Corrections, keep_correcting, skipped_lines
 from bot.updates.history import CachedChanges
 from bot.updates.recorder import VersionRecorder, keep_recorded
 from bot.updates.versions import VersionChanges
@@ -121,6 +123,8 @@ async def serve_until_stopped(
     metrics.CONTENT_AGE_DAYS.set_function(content.age_days)  # computed at each scrape
     components: list[Component] = [content, *([database] if database else []), *runners]
     recap_runner = None
+    corrections: Corrections | None = None
+    corrections_wake = asyncio.Event()
     if recaps is not None and runners:
         from bot.recaps.runner import RecapRunner  # noqa: PLC0415 - only with a platform to post to
 
@@ -131,13 +135,19 @@ async def serve_until_stopped(
         )
         recap_runner = RecapRunner(recaps)
         components.append(SchedulerComponent(recap_runner))
+        if recorder is not None:  # corrections in place (issue 18): on each new version
+            corrections, corrections_wake = wire_corrections(settings, dispatcher, recaps, recorder)
         if database is not None:  # back from an outage: recaps retry at once, not after backoff
             database.on_recovered = recap_runner.wake
         if recorder is not None:  # a new version: update posts are looked at now (bot/updates)
             recorder.on_new_version(wake_on_new_version(recap_runner))
     mounts = [mount for runner in runners for mount in runner.mounts()] + list(extra_routes)
 
-    versions = HistorySource(CachedChanges(recaps.ready)) if recaps is not None else None
+    versions = (
+        HistorySource(CachedChanges(recaps.ready), skipped=skipped_lines(recaps.ready))
+        if recaps is not None
+        else None
+    )
 
     def mount_web(app: web.Application) -> None:  # the brief on the web, on the same server
         add_web_routes(app, dispatcher, public_url=settings.public_url, history=versions)
@@ -192,6 +202,10 @@ async def serve_until_stopped(
             supervisor.supervise(
                 "content-versions",
                 lambda: keep_recorded(recorder, lambda: dispatcher.store.current),
+            )
+        if corrections is not None:
+            supervisor.supervise(
+                "corrections", lambda: keep_correcting(corrections, corrections_wake)
             )
         supervisor.supervise("loop-lag", watch_loop_lag)
         if settings.content_reload_seconds > 0:
@@ -254,3 +268,27 @@ def serve(
         say(f"Stopped: {fatal}", level="CRITICAL")
         return FATAL_EXIT
     return 0
+
+
+def wire_corrections(
+    settings: Settings,
+    dispatcher: Dispatcher[RecapService],
+    recaps: RecapService,
+    recorder: VersionRecorder,
+) -> tuple[Corrections, asyncio.Event]:
+    """Corrections in place: posts recorded with the version serving, a run on each new one."""
+    recaps.content_version_of = lambda: recorder.latest.number if recorder.latest else None
+    wake = asyncio.Event()
+
+    async def on_new_version(_changes: VersionChanges) -> None:
+        wake.set()
+
+    recorder.on_new_version(on_new_version)
+    corrections = Corrections(
+        recaps,
+        recaps.ready,
+        max_age=timedelta(days=settings.corrections_max_age_days),
+        content=lambda: dispatcher.store.current,
+        observe=metrics.record_correction,
+    )
+    return corrections, wake

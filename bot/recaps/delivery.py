@@ -88,16 +88,19 @@ async def retrying(
     on_rate_limited: Callable[[], None] = lambda: None,
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     lease_held: Callable[[], bool] = lambda: True,
+    unknown: bool = False,
 ) -> Outcome:
     """The retry layer for any one send (a post, an edit, a thread reply): ``send(still_ours)``
     makes one attempt (the posted message's id, or None); ``landed()`` tells whether an
     earlier attempt whose outcome was unknown landed (truthy: yes, a message id if known).
+    ``unknown=True``: an earlier attempt may have landed already (a claim taken over after a
+    crash): look first.
     """
     deadline: float | None = (
         None  # set at the first failure: waiting in the pacing queue is not retrying
     )
     failures = limited = 0
-    unknown = False  # once an attempt may have landed, every later attempt checks first
+    # once an attempt may have landed, every later attempt checks first
     while True:
         if unknown:
             try:

@@ -102,6 +102,9 @@ class Subscriptions:
     async def told(self, platform: str, channel: str) -> tuple[datetime, dict[str, Any]] | None:
         return await (await self._ready()).told(platform, channel)
 
+    async def correction_pauses(self) -> dict[tuple[str, str], tuple[str, datetime]]:
+        return await (await self._ready()).correction_pauses()
+
     async def listing(
         self, platform: str | None = None, channel: str | None = None
     ) -> list[Listed]:

@@ -38,6 +38,16 @@ PRESSES = Counter(
     f"{PREFIX}_button_presses", "Page buttons pressed, by outcome", ["platform", "outcome"]
 )
 RECAP_DELIVERIES = Counter(f"{PREFIX}_recap_deliveries", "Recap deliveries by outcome", ["outcome"])
+# Corrections in place (issue 18): posts edited, answered in their thread, skipped (deleted,
+# too old), failed; channels paused (an edit refused).
+CORRECTIONS = Counter(f"{PREFIX}_corrections", "Corrections in place by outcome", ["outcome"])
+CORRECTION_OUTCOMES = ("edited", "answered", "skipped", "failed", "paused")
+
+
+def record_correction(outcome: str) -> None:
+    CORRECTIONS.labels(outcome=outcome if outcome in CORRECTION_OUTCOMES else "failed").inc()
+
+
 RATE_LIMITED = Counter(
     f"{PREFIX}_rate_limited", "HTTP 429 responses met from a chat platform", ["platform"]
 )

@@ -297,11 +297,11 @@ class RecapStore(Protocol):
 
     async def post(self, post_id: int) -> Post | None: ...
 
-    async def posts_showing(
-        self, claim_keys: Sequence[str], before_version: int, limit: int = 10_000
+    async def posts_to_correct(
+        self, claim_keys: Sequence[str], version: int, limit: int = 10_000
     ) -> list[Post]:
-        """Posts that showed any of ``claim_keys`` and show a version older than
-        ``before_version`` (or none), oldest first.
+        """Posts that showed any of ``claim_keys``, show a version older than ``version`` (or
+        none), and have no correction row for ``version`` yet; oldest first.
         """
 
     async def update_post(self, post_id: int, version: int, reply: str) -> None:
@@ -322,6 +322,9 @@ class RecapStore(Protocol):
     ) -> None:
         """Move a claimed correction on: "edited", then "done"; or "skipped", "failed"."""
 
+    async def release_correction(self, post_id: int, version: int) -> None:
+        """Drop an open claim (its channel was paused): the post is to correct again later."""
+
     async def renew_correction_leases(self, owner: str, lease_until: datetime) -> int: ...
 
     async def take_over_corrections(
@@ -341,8 +344,8 @@ class RecapStore(Protocol):
 
     async def resume_corrections(self, platform: str, channel: str) -> bool: ...
 
-    async def correction_pauses(self) -> dict[tuple[str, str], str]:
-        """(platform, channel) -> why corrections are paused there."""
+    async def correction_pauses(self) -> dict[tuple[str, str], tuple[str, datetime]]:
+        """(platform, channel) -> why and since when corrections are paused there."""
 
     # --- issue 18b: updates ---
     # Update subscriptions (frequency ``UPDATES``, bot/storage/updates.py) are told of each new

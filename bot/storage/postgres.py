@@ -824,16 +824,17 @@ class PostgresStore:
         found = await self._posts("p.id = %s", (post_id,))
         return found[0] if found else None
 
-    async def posts_showing(
-        self, claim_keys: Sequence[str], before_version: int, limit: int = 10_000
+    async def posts_to_correct(
+        self, claim_keys: Sequence[str], version: int, limit: int = 10_000
     ) -> list[Post]:
         keys = sorted(set(claim_keys))
         if not keys:
             return []
         return await self._posts(
             "p.id IN (SELECT post_id FROM post_claims WHERE claim_key = ANY(%s::text[]))"
-            " AND (p.version IS NULL OR p.version < %s)",
-            (keys, before_version),
+            " AND (p.version IS NULL OR p.version < %s) AND NOT EXISTS (SELECT 1 FROM"
+            " post_corrections c WHERE c.post_id = p.id AND c.version = %s)",
+            (keys, version, version),
             limit,
         )
 
@@ -885,6 +886,13 @@ class PostgresStore:
                 "UPDATE post_corrections SET status=%s, finished_at=%s, detail=%s"
                 " WHERE post_id=%s AND version=%s",
                 (status, finished, detail, post_id, version),
+            )
+
+    async def release_correction(self, post_id: int, version: int) -> None:
+        async with self._connection() as db:
+            await db.execute(
+                "DELETE FROM post_corrections WHERE post_id=%s AND version=%s AND status='claimed'",
+                (post_id, version),
             )
 
     async def renew_correction_leases(self, owner: str, lease_until: datetime) -> int:
@@ -963,10 +971,12 @@ class PostgresStore:
             )
             return cursor.rowcount == 1
 
-    async def correction_pauses(self) -> dict[tuple[str, str], str]:
+    async def correction_pauses(self) -> dict[tuple[str, str], tuple[str, datetime]]:
         async with self._connection() as db:
-            cursor = await db.execute("SELECT platform, channel, reason FROM correction_pauses")
-            return {(p, c): r for p, c, r in await cursor.fetchall()}
+            cursor = await db.execute(
+                "SELECT platform, channel, reason, paused_at FROM correction_pauses"
+            )
+            return {(p, c): (r, from_timestamptz(at)) for p, c, r, at in await cursor.fetchall()}
 
 
 _INSERT_SUBSCRIPTION = (

@@ -914,8 +914,8 @@ class SQLiteStore:
         found = await self._run(lambda db: self._posts(db, "p.id = ?", (post_id,)))
         return found[0] if found else None
 
-    async def posts_showing(
-        self, claim_keys: Sequence[str], before_version: int, limit: int = 10_000
+    async def posts_to_correct(
+        self, claim_keys: Sequence[str], version: int, limit: int = 10_000
     ) -> list[Post]:
         keys = sorted(set(claim_keys))[:_MAX_VARIABLES]
         if not keys:
@@ -925,8 +925,9 @@ class SQLiteStore:
             lambda db: self._posts(
                 db,
                 f"p.id IN (SELECT post_id FROM post_claims WHERE claim_key IN ({marks}))"  # noqa: S608
-                " AND (p.version IS NULL OR p.version < ?)",
-                (*keys, before_version),
+                " AND (p.version IS NULL OR p.version < ?) AND NOT EXISTS (SELECT 1 FROM"
+                " post_corrections c WHERE c.post_id = p.id AND c.version = ?)",
+                (*keys, version, version),
                 limit,
             )
         )
@@ -988,6 +989,14 @@ class SQLiteStore:
                 "UPDATE post_corrections SET status=?, finished_at=?, detail=?"
                 " WHERE post_id=? AND version=?",
                 (status, finished, detail, post_id, version),
+            )
+        )
+
+    async def release_correction(self, post_id: int, version: int) -> None:
+        await self._write(
+            lambda db: db.execute(
+                "DELETE FROM post_corrections WHERE post_id=? AND version=? AND status='claimed'",
+                (post_id, version),
             )
         )
 
@@ -1085,12 +1094,12 @@ class SQLiteStore:
             )
         )
 
-    async def correction_pauses(self) -> dict[tuple[str, str], str]:
+    async def correction_pauses(self) -> dict[tuple[str, str], tuple[str, datetime]]:
         return await self._run(
             lambda db: {
-                (platform, channel): reason
-                for platform, channel, reason in db.execute(
-                    "SELECT platform, channel, reason FROM correction_pauses"
+                (platform, channel): (reason, parse_utc_text(at))
+                for platform, channel, reason, at in db.execute(
+                    "SELECT platform, channel, reason, paused_at FROM correction_pauses"
                 )
             }
         )

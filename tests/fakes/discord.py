@@ -578,6 +578,17 @@ def interaction_payload(
         "version": 1,
         "guild_id": str(GUILD_ID),
         "channel_id": str(CHANNEL_ID),
+        # As Discord sends it: the channel (discord.py takes channel_id from it).
+        "channel": {
+            "id": str(CHANNEL_ID),
+            "type": 0,
+            "guild_id": str(GUILD_ID),
+            "name": "general",
+            "position": 0,
+            "permission_overwrites": [],
+            "nsfw": False,
+            "parent_id": None,
+        },
         "data": {
             "id": "777777777777777777",
             "name": name,

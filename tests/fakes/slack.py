@@ -85,6 +85,7 @@ class FakeSlack:
         self.refused_updates: dict[str, str] = {}  # channel -> error every chat.update gets
         self.updates_per_second: int | None = None  # chat.update per workspace (Tier 3)
         self.updates_rejected = 0
+        self.update_delay = 0.0  # seconds each chat.update takes
         self._update_windows: dict[str, list[float]] = defaultdict(list)
 
     @property
@@ -309,6 +310,8 @@ class FakeSlack:
                 return web.json_response(
                     failure.body, status=failure.status, headers=failure.headers
                 )
+            if self.update_delay:
+                await asyncio.sleep(self.update_delay)
             return self._update(args, team)
         return web.json_response({"ok": True})
 

@@ -46,15 +46,21 @@ async def test_a_post_is_recorded_once_with_the_claims_it_showed(store: RecapSto
     assert await store.post(first + 1000) is None
 
 
-async def test_posts_showing_a_claim_are_those_older_than_the_version(store: RecapStore) -> None:
+async def test_posts_to_correct_showed_the_claim_an_older_version_and_have_no_row(
+    store: RecapStore,
+) -> None:
     shown = await post(store, "1", ("a", "b"))
     unversioned = await post(store, "2", ("b",), version=None)
     await post(store, "3", ("c",))  # another claim
     await post(store, "4", ("b",), version=2)  # already shows version 2
-    found = await store.posts_showing(["b"], before_version=2)
+    dealt_with = await post(store, "5", ("b",))
+    assert await store.claim_correction(dealt_with, 2, "a", NOW, LEASE)
+    found = await store.posts_to_correct(["b"], 2)
     assert [p.id for p in found] == [shown, unversioned]
-    assert await store.posts_showing([], before_version=2) == []
-    assert len(await store.posts_showing(["a", "b", "c"], before_version=3)) == 4
+    assert await store.posts_to_correct([], 2) == []
+    assert len(await store.posts_to_correct(["a", "b", "c"], 3)) == 5
+    await store.release_correction(dealt_with, 2)  # its channel paused: to do again
+    assert len(await store.posts_to_correct(["b"], 2)) == 3
 
 
 async def test_a_fanout_of_posts_shares_one_stored_reply(store: RecapStore) -> None:
@@ -121,7 +127,7 @@ async def test_skipped_corrections_are_listed_with_their_posts(store: RecapStore
 async def test_corrections_pause_per_channel(store: RecapStore) -> None:
     assert await store.pause_corrections("slack", "C1", "cant_update_message", NOW)
     assert not await store.pause_corrections("slack", "C1", "again", NOW)  # logged once
-    assert await store.correction_pauses() == {("slack", "C1"): "cant_update_message"}
+    assert await store.correction_pauses() == {("slack", "C1"): ("cant_update_message", NOW)}
     assert await store.resume_corrections("slack", "C1")
     assert not await store.resume_corrections("slack", "C1")
     assert await store.correction_pauses() == {}

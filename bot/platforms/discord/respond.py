@@ -164,11 +164,11 @@ async def respond(
         message_id = await send_reply(
             interaction, reply, paged, deferred_privately=deferred_privately
         )
-        if message_id is not None and recorder is not None:
+        if message_id is not None and recorder is not None and interaction.channel_id:
             recorder.posted(
                 "discord",
                 request.workspace or "",
-                request.channel or "",
+                str(interaction.channel_id),
                 message_id,
                 paged.page(1).reply,
             )

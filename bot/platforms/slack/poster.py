@@ -93,7 +93,7 @@ class SlackPoster:
             channel_rate
         )  # Slack allows about one message per second per channel
         self.in_flight = asyncio.Semaphore(concurrency)
-        self.edits = Buckets(edit_rate, burst=5.0)  # chat.update, per workspace
+        self.edits = Buckets(edit_rate, burst=max(1.0, edit_rate / 4))  # chat.update, per workspace
 
     @classmethod
     def from_settings(
