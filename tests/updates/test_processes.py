@@ -14,6 +14,7 @@ import json
 import shutil
 import signal
 import socket
+import sqlite3
 import sys
 import time
 from collections.abc import AsyncIterator, Callable
@@ -399,3 +400,31 @@ async def drop_database(url: str) -> None:
 def through(url: str, port: int) -> str:
     parts = urlsplit(url)
     return urlunsplit(parts._replace(netloc=f"{parts.username or 'postgres'}@127.0.0.1:{port}"))
+
+
+async def test_a_sqlite_database_locked_by_another_process_pauses_update_posts_until_free(
+    fakes: tuple[FakeSlack, FakeDiscord], summaries: Path, bots: Bots, tmp_path: Path
+) -> None:
+    """SQLite's fault of choice: another process holds the write lock longer than the bot
+    waits (10 s). The edit made meanwhile is recorded and announced once the lock is gone.
+    """
+    slack, _ = fakes
+    url = f"sqlite:///{tmp_path / 'locked.sqlite3'}"
+    await bots.start(environment(slack, url, summaries, follow("slack", ["C1", "C2"])))
+    assert await wait_for(lambda: started(url, 2), 60), bots.log()
+    holder = sqlite3.connect(tmp_path / "locked.sqlite3", isolation_level=None)
+    try:
+        holder.execute("BEGIN IMMEDIATE")  # the write lock, held like a stuck process would
+        edit(summaries, REWORDED)
+        await asyncio.sleep(14)  # longer than the bot waits for the lock
+        assert slack.posts_by_channel() == {}
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert await wait_for(lambda: slack.posts_by_channel() == {"C1": 1, "C2": 1}, 60), bots.log()
+    await asyncio.sleep(4)
+    assert slack.posts_by_channel() == {"C1": 1, "C2": 1}
+    assert await update_rows(url) == [("C1", 2, "sent"), ("C2", 2, "sent")]
+    log = bots.log()
+    assert "stayed locked by another process" in log
+    assert "Traceback" not in log
