@@ -128,7 +128,7 @@ async def test_an_edit_reaches_every_updates_channel_once_after_the_quiet(
     posts = await bot.service.store.update_deliveries()
     assert sorted((p.version, p.since_version, p.status) for p in posts) == [(2, 1, "sent")] * 3
     # Each post is recorded with the claims it showed, for corrections in place (issue 18c).
-    recorded = await bot.service.store.posts_showing([APPEAL], before_version=3)
+    recorded = await bot.service.store.posts_to_correct([APPEAL], 3)
     assert sorted((p.kind, p.version, p.channel) for p in recorded) == [
         ("update", 2, "900"),
         ("update", 2, "C1"),
