@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from bot.core.dispatch import Dispatcher
+from bot.core.reply import Reply
 from bot.recaps.schedule import Schedule
 from bot.recaps.service import RecapService, RunReport
 from bot.storage.updates import UPDATE_TIMEZONE, UPDATES
@@ -239,3 +240,34 @@ async def test_an_unknown_outcome_is_checked_in_the_channel_before_posting_again
     assert (await bot.run(QUIET)).posted == ["slack:C1@v2"]
     assert len(slack.history["C1"]) == 1  # landed once: found, not posted again
     assert len(slack.called("conversations.history")) >= 1
+
+
+async def test_a_dead_instance_s_update_claims_are_taken_over_checked_and_posted_once(
+    bot: Bot, fakes: tuple[FakeSlack, FakeDiscord]
+) -> None:
+    """Claims left by an instance that died: once their lease ran out, one taker looks for
+    each post in its channel, records the one that landed and posts the one that did not.
+    """
+    slack, _ = fakes
+    await bot.run()
+    first, second = await bot.follow("slack", "C1"), await bot.follow("slack", "C2")
+    await bot.edit(REWORDED)
+    await bot.run()  # version 2 recorded; not quiet yet
+    store, wall = bot.service.store, bot.wall.now
+    for sub in (first, second):  # claimed by an instance that then died ...
+        assert await store.claim_update(sub, 1, 2, "dead:1:1", wall, wall + timedelta(seconds=5))
+    poster = bot.service.posters["slack"]  # ... after posting to C2 only
+    await poster.post("", "C2", Reply("The brief changed"), update_marker(second, 2))
+    report = await bot.run(QUIET)  # past the lease
+    assert report.posted == ["slack:C1@v2"]
+    assert report.recovered == ["slack:C2@v2"]
+    assert slack.posts_by_channel() == {"C1": 1, "C2": 1}
+    rows = {d.subscription_id: d for d in await store.update_deliveries()}
+    assert rows[first].status == "sent"
+    assert (rows[second].status, rows[second].detail) == (
+        "sent",
+        "confirmed in the channel after a crash",
+    )
+    recorded = await store.posts_to_correct([APPEAL], 3)
+    assert sorted(p.channel for p in recorded) == ["C1", "C2"]
+    assert (await bot.run(QUIET)).posted == []
