@@ -184,6 +184,9 @@ class Settings(BaseSettings):
     # Recap pacing: Slack messages per second per workspace, per instance (Slack allows ~1/s
     # per channel).
     recap_slack_workspace_rate: float = Field(default=20.0, gt=0, le=1000)
+    # Update posts (issue 18): edits in a burst make one post, once the content has been
+    # quiet this long (a day at most).
+    update_quiet_seconds: int = Field(default=120, ge=0, le=86_400)
 
     # Web pages: where they are published; chat replies then link each citation to its passage
     public_url: Annotated[str | None, AfterValidator(_public_url)] = Field(

@@ -2,7 +2,9 @@
 
 ``/recap`` is a slow command (run in a worker thread): it uses recaps through
 ``context.services.recaps`` (``bot.core.services.Recaps``), whose calls wait for the store.
-``/recap subscribe ... lang es`` writes that subscription's recaps in Spanish.
+``/recap subscribe ... lang es`` writes that subscription's recaps in Spanish;
+``/recap subscribe updates`` makes the channel follow the case: a post each time the brief
+changes (bot/updates), listed with the recaps.
 """
 
 from datetime import datetime
@@ -17,7 +19,7 @@ from bot.core.services import Recaps
 from bot.i18n.catalogs import N_
 from bot.i18n.locales import DEFAULT, SUPPORTED, UnknownLanguage, parse_lang
 from bot.i18n.translator import Translator
-from bot.recaps.schedule import Schedule, ScheduleError, parse_schedule
+from bot.recaps.schedule import Schedule, ScheduleError, next_due, parse_schedule
 from bot.storage.base import StorageError, Subscription
 
 ACTIONS = ("list", "preview", "subscribe", "unsubscribe")
@@ -96,13 +98,15 @@ def _subscribe(recaps: Recaps, request: CommandRequest, channel: str, context: C
     words, lang = _language(request.args.get("details", "").split(), request, tr)
     try:
         schedule = parse_schedule(words, context.services.recap_timezone, recaps.now(), tr)
-        upcoming = schedule.next_slot(recaps.now())
+        upcoming = next_due(schedule, recaps.now())
     except ScheduleError as error:
         raise UsageError(str(error)) from None
     user = request.user.id if request.user else ""
     sub, created = recaps.subscribe(
         request.platform, request.workspace, channel, schedule, created_by=user, lang=lang
     )
+    if schedule.updates:
+        return _subscribed_to_updates(sub, created=created, lang=lang, tr=tr)
     fields = {
         "id": sub.id,
         "schedule": schedule.describe(tr),
@@ -119,6 +123,29 @@ def _subscribe(recaps: Recaps, request: CommandRequest, channel: str, context: C
     )
     if lang == DEFAULT:
         text += " " + tr("Add `lang es` at the end for recaps in Spanish.")
+    return Reply(tr("Recaps"), (Section(None, (Item(text),)),), private_only=True)
+
+
+def _subscribed_to_updates(
+    sub: Subscription,
+    *,
+    created: bool,
+    lang: str,
+    tr: Translator,
+) -> Reply:
+    fields = {"id": sub.id, "language": tr(LANGUAGE_NAMES.get(lang, lang))}
+    text = (
+        tr(
+            "Subscribed (#{id}): update posts, in {language}. When the brief changes, this "
+            "channel gets one post saying what changed, corrections first; the brief as it "
+            "is now is not announced.",
+            **fields,
+        )
+        if created
+        else tr("Already subscribed (#{id}): update posts, in {language}.", **fields)
+    )
+    if lang == DEFAULT:
+        text += " " + tr("Add `lang es` at the end for update posts in Spanish.")
     return Reply(tr("Recaps"), (Section(None, (Item(text),)),), private_only=True)
 
 
@@ -178,9 +205,13 @@ def _list(recaps: Recaps, request: CommandRequest, channel: str, tr: Translator)
         return Reply(title, (note(text), *extra))
     items = []
     for sub, upcoming, last in rows:
-        parts = [Schedule(sub.frequency, sub.time, sub.timezone).describe(tr)]
+        schedule = Schedule(sub.frequency, sub.time, sub.timezone)
+        parts = [schedule.describe(tr)]
         parts.append(tr(LANGUAGE_NAMES.get(sub.lang, sub.lang)))
-        upcoming_at = _when(upcoming, sub.timezone, tr)
+        if schedule.updates and not sub.paused_reason:
+            upcoming_at = tr("when the brief changes")
+        else:
+            upcoming_at = _when(upcoming, sub.timezone, tr)
         parts.append(tr("next: {when}", when=upcoming_at))
         if last:
             status = tr(_STATUS.get(last.status, last.status))

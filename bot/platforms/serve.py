@@ -14,7 +14,7 @@ import logging
 import signal
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from aiohttp import web
 
@@ -40,6 +40,9 @@ from bot.updates.recorder import VersionRecorder, keep_recorded
 from bot.updates.versions import VersionChanges
 from bot.web.changes import HistorySource
 from bot.web.server import add_web_routes
+
+if TYPE_CHECKING:
+    from bot.recaps.runner import RecapRunner
 
 log = logging.getLogger(__name__)
 STOP_WITHIN_SECONDS = 10.0
@@ -72,6 +75,17 @@ def build_runners(
 
         runners.append(DiscordRunner(settings, dispatcher, observer=observer, supervised=True))
     return runners
+
+
+def wake_on_new_version(runner: "RecapRunner") -> Callable[[VersionChanges], Awaitable[None]]:
+    """The recap loop looks for due update posts as soon as a version is recorded (they go
+    out once the content has been quiet for UPDATE_QUIET_SECONDS).
+    """
+
+    async def wake(_changes: VersionChanges) -> None:
+        runner.wake()
+
+    return wake
 
 
 async def watch_content(dispatcher: Dispatcher, every_seconds: float) -> None:
@@ -127,6 +141,8 @@ async def serve_until_stopped(
             corrections, corrections_wake = wire_corrections(settings, dispatcher, recaps, recorder)
         if database is not None:  # back from an outage: recaps retry at once, not after backoff
             database.on_recovered = recap_runner.wake
+        if recorder is not None:  # a new version: update posts are looked at now (bot/updates)
+            recorder.on_new_version(wake_on_new_version(recap_runner))
     intake = build_intake(settings, dispatcher)  # issue 19: feeds, filings, /brief add
     intake_runs = intake is not None and (
         intake.config.watching or intake.config.editors_channel is not None

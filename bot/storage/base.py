@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol
 
+from bot.storage.updates import UpdateDelivery
+
 
 class StorageError(Exception):
     """The database cannot be used (unreachable, corrupt, read-only, full, locked too long).
@@ -431,3 +433,58 @@ class RecapStore(Protocol):
 
     async def correction_pauses(self) -> dict[tuple[str, str], tuple[str, datetime]]:
         """(platform, channel) -> why and since when corrections are paused there."""
+
+    # --- issue 18b: updates ---
+    # Update subscriptions (frequency ``UPDATES``, bot/storage/updates.py) are told of each new
+    # content version once: the claim of a post moves the version they were told of forward
+    # (compare-and-set) and inserts the (subscription, version) row in one transaction.
+    async def updates_due(
+        self, version: int, limit: int = 1000
+    ) -> list[tuple[Subscription, int | None]]:
+        """Unpaused update subscriptions not told of ``version`` yet, each with the version it
+        was last told of (None: not started, see ``start_updates``), oldest first.
+        """
+
+    async def start_updates(self, subscription_id: int, version: int) -> bool:
+        """Remember ``version`` as the one an update subscription was made at (never announced);
+        False when it had one already (subscribing again keeps it).
+        """
+
+    async def claim_update(
+        self,
+        subscription_id: int,
+        since: int,
+        version: int,
+        owner: str,
+        now: datetime,
+        lease_until: datetime,
+    ) -> bool:
+        """Move the told version from ``since`` to ``version`` and claim the post of
+        ``version``, in one transaction: exactly one caller, in any instance, gets True.
+        """
+
+    async def finish_update(
+        self,
+        subscription_id: int,
+        version: int,
+        status: str,
+        now: datetime,
+        detail: str | None = None,
+    ) -> None: ...
+
+    async def renew_update_leases(self, owner: str, lease_until: datetime) -> int:
+        """Heartbeat: extend every open update claim of ``owner``; returns how many."""
+
+    async def take_over_expired_updates(
+        self, owner: str, now: datetime, lease_until: datetime, limit: int = 100
+    ) -> list[UpdateDelivery]:
+        """Open update claims whose lease ran out, moved to ``owner``, each to one taker only."""
+
+    async def open_update_claims(self) -> list[UpdateDelivery]: ...
+
+    async def last_update_deliveries(
+        self, subscription_ids: Sequence[int]
+    ) -> dict[int, UpdateDelivery]:
+        """The newest sent or failed update post of each subscription (/recap list)."""
+
+    async def update_deliveries(self) -> list[UpdateDelivery]: ...

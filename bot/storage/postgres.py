@@ -41,6 +41,8 @@ from bot.storage.rows import (
     from_timestamptz,
     whole_utc,
 )
+from bot.storage.updates import UPDATE_DELIVERY_COLUMNS as UPDATE_COLUMNS
+from bot.storage.updates import UPDATES, UpdateDelivery, update_delivery
 from bot.storage.urls import scrub, url_for_logs
 
 # SQL here is fixed text plus the column lists of bot.storage.rows and "?" or %s
@@ -718,6 +720,137 @@ class PostgresStore:
             row = await cursor.fetchone()
         return rows.stored_version(row, from_timestamptz) if row else None
 
+    # --- issue 18b: updates ---
+    async def updates_due(
+        self, version: int, limit: int = 1000
+    ) -> list[tuple[Subscription, int | None]]:
+        columns = ", ".join(f"s.{c.strip()}" for c in SUBSCRIPTION_COLUMNS.split(","))
+        async with self._connection() as db:
+            cursor = await db.execute(
+                f"SELECT {columns}, u.told_version FROM subscriptions AS s"  # noqa: S608
+                " LEFT JOIN update_state AS u ON u.subscription_id = s.id"
+                " WHERE s.frequency=%s AND s.paused_reason IS NULL"
+                " AND (u.told_version IS NULL OR u.told_version < %s) ORDER BY s.id LIMIT %s",
+                (UPDATES, version, limit),
+            )
+            found = await cursor.fetchall()
+        return [(_subscription(r[:-1]), None if r[-1] is None else int(r[-1])) for r in found]
+
+    async def start_updates(self, subscription_id: int, version: int) -> bool:
+        async with self._connection() as db:
+            cursor = await db.execute(
+                "INSERT INTO update_state (subscription_id, told_version) VALUES (%s, %s)"
+                " ON CONFLICT DO NOTHING",
+                (subscription_id, version),
+            )
+            return cursor.rowcount == 1
+
+    async def claim_update(
+        self,
+        subscription_id: int,
+        since: int,
+        version: int,
+        owner: str,
+        now: datetime,
+        lease_until: datetime,
+    ) -> bool:
+        # The UPDATE's row lock makes a concurrent claimer wait, then see the moved version.
+        async with self._transaction() as db:
+            cursor = await db.execute(
+                "UPDATE update_state SET told_version=%s"
+                " WHERE subscription_id=%s AND told_version=%s",
+                (version, subscription_id, since),
+            )
+            if cursor.rowcount != 1:
+                return False
+            cursor = await db.execute(
+                "INSERT INTO update_deliveries (subscription_id, version, since_version, status,"
+                " claimed_by, claimed_at, lease_until)"
+                " VALUES (%s, %s, %s, 'claimed', %s, %s, %s) ON CONFLICT DO NOTHING",
+                (subscription_id, version, since, owner, whole_utc(now), whole_utc(lease_until)),
+            )
+            return cursor.rowcount == 1
+
+    async def finish_update(
+        self,
+        subscription_id: int,
+        version: int,
+        status: str,
+        now: datetime,
+        detail: str | None = None,
+    ) -> None:
+        rows.check_final(status)
+        async with self._connection() as db:
+            await db.execute(
+                "UPDATE update_deliveries SET status=%s, finished_at=%s, detail=%s"
+                " WHERE subscription_id=%s AND version=%s",
+                (status, whole_utc(now), detail, subscription_id, version),
+            )
+
+    async def renew_update_leases(self, owner: str, lease_until: datetime) -> int:
+        async with self._connection() as db:
+            cursor = await db.execute(
+                "UPDATE update_deliveries SET lease_until=%s"
+                " WHERE claimed_by=%s AND status='claimed'",
+                (whole_utc(lease_until), owner),
+            )
+            return cursor.rowcount
+
+    async def take_over_expired_updates(
+        self, owner: str, now: datetime, lease_until: datetime, limit: int = 100
+    ) -> list[UpdateDelivery]:
+        returning = ", ".join("d." + c.strip() for c in UPDATE_COLUMNS.split(","))
+        async with self._connection() as db:
+            cursor = await db.execute(
+                "WITH expired AS MATERIALIZED ("  # noqa: S608
+                "  SELECT subscription_id, version FROM update_deliveries WHERE status='claimed'"
+                "  AND lease_until < %(now)s"
+                "  ORDER BY lease_until LIMIT %(limit)s FOR UPDATE SKIP LOCKED)"
+                " UPDATE update_deliveries AS d SET claimed_by=%(owner)s, lease_until=%(lease)s"
+                " FROM expired WHERE d.subscription_id=expired.subscription_id"
+                "  AND d.version=expired.version AND d.status='claimed' AND d.lease_until < %(now)s"
+                f" RETURNING {returning}",
+                {
+                    "owner": owner,
+                    "lease": whole_utc(lease_until),
+                    "now": whole_utc(now),
+                    "limit": limit,
+                },
+            )
+            return sorted(
+                (_update_delivery(r) for r in await cursor.fetchall()),
+                key=lambda d: (d.version, d.subscription_id),
+            )
+
+    async def open_update_claims(self) -> list[UpdateDelivery]:
+        async with self._connection() as db:
+            cursor = await db.execute(
+                f"SELECT {UPDATE_COLUMNS} FROM update_deliveries"  # noqa: S608
+                " WHERE status='claimed' ORDER BY version, subscription_id"
+            )
+            return [_update_delivery(r) for r in await cursor.fetchall()]
+
+    async def last_update_deliveries(
+        self, subscription_ids: Sequence[int]
+    ) -> dict[int, UpdateDelivery]:
+        async with self._connection() as db:
+            cursor = await db.execute(
+                f"SELECT DISTINCT ON (subscription_id) {UPDATE_COLUMNS}"  # noqa: S608
+                " FROM update_deliveries"
+                " WHERE subscription_id = ANY(%s::bigint[]) AND status IN ('sent', 'failed')"
+                " ORDER BY subscription_id, version DESC",
+                (list(subscription_ids),),
+            )
+            return {int(r[0]): _update_delivery(r) for r in await cursor.fetchall()}
+
+    async def update_deliveries(self) -> list[UpdateDelivery]:
+        async with self._connection() as db:
+            cursor = await db.execute(
+                f"SELECT {UPDATE_COLUMNS} FROM update_deliveries"  # noqa: S608
+                " ORDER BY version, subscription_id"
+            )
+            return [_update_delivery(r) for r in await cursor.fetchall()]
+
     # --- issue 18c: corrections ---------------------------------------------------------
     async def record_post(
         self,
@@ -1017,3 +1150,7 @@ def _delivery(row: Sequence[Any]) -> Delivery:
 def _pg(sql: str) -> str:
     """The SQL shared with SQLite (``?`` placeholders, bot.storage.rows) for psycopg (``%s``)."""
     return sql.replace("?", "%s")
+
+
+def _update_delivery(row: Sequence[Any]) -> UpdateDelivery:
+    return update_delivery(row, from_timestamptz)

@@ -45,6 +45,8 @@ from bot.storage.rows import (
     parse_utc_text,
     utc_text,
 )
+from bot.storage.updates import UPDATE_DELIVERY_COLUMNS as UPDATE_COLUMNS
+from bot.storage.updates import UPDATES, UpdateDelivery, update_delivery
 
 # SQL here is fixed text plus the column lists of bot.storage.rows and "?" or %s
 # placeholders; every value is a bound parameter. Hence `noqa: S608` (SQL built from
@@ -802,6 +804,156 @@ class SQLiteStore:
         )
         return rows.stored_version(row, parse_utc_text) if row else None
 
+    # --- issue 18b: updates ---
+    async def updates_due(
+        self, version: int, limit: int = 1000
+    ) -> list[tuple[Subscription, int | None]]:
+        columns = ", ".join(f"s.{c.strip()}" for c in SUBSCRIPTION_COLUMNS.split(","))
+        rows_ = await self._run(
+            lambda db: db.execute(
+                f"SELECT {columns}, u.told_version FROM subscriptions AS s"  # noqa: S608
+                " LEFT JOIN update_state AS u ON u.subscription_id = s.id"
+                " WHERE s.frequency=? AND s.paused_reason IS NULL"
+                " AND (u.told_version IS NULL OR u.told_version < ?) ORDER BY s.id LIMIT ?",
+                (UPDATES, version, limit),
+            ).fetchall()
+        )
+        return [(_subscription(r[:-1]), None if r[-1] is None else int(r[-1])) for r in rows_]
+
+    async def start_updates(self, subscription_id: int, version: int) -> bool:
+        return await self._write(
+            lambda db: (
+                db.execute(
+                    "INSERT INTO update_state (subscription_id, told_version) VALUES (?, ?)"
+                    " ON CONFLICT DO NOTHING",
+                    (subscription_id, version),
+                ).rowcount
+                == 1
+            )
+        )
+
+    async def claim_update(
+        self,
+        subscription_id: int,
+        since: int,
+        version: int,
+        owner: str,
+        now: datetime,
+        lease_until: datetime,
+    ) -> bool:
+        def work(db: sqlite3.Connection) -> bool:
+            moved = db.execute(
+                "UPDATE update_state SET told_version=? WHERE subscription_id=? AND told_version=?",
+                (version, subscription_id, since),
+            ).rowcount
+            if moved != 1:
+                return False
+            return (
+                db.execute(
+                    "INSERT INTO update_deliveries (subscription_id, version, since_version,"
+                    " status, claimed_by, claimed_at, lease_until)"
+                    " VALUES (?, ?, ?, 'claimed', ?, ?, ?) ON CONFLICT DO NOTHING",
+                    (subscription_id, version, since, owner, utc_text(now), utc_text(lease_until)),
+                ).rowcount
+                == 1
+            )
+
+        return await self._write(work)
+
+    async def finish_update(
+        self,
+        subscription_id: int,
+        version: int,
+        status: str,
+        now: datetime,
+        detail: str | None = None,
+    ) -> None:
+        rows.check_final(status)
+        await self._write(
+            lambda db: db.execute(
+                "UPDATE update_deliveries SET status=?, finished_at=?, detail=?"
+                " WHERE subscription_id=? AND version=?",
+                (status, utc_text(now), detail, subscription_id, version),
+            )
+        )
+
+    async def renew_update_leases(self, owner: str, lease_until: datetime) -> int:
+        return await self._write(
+            lambda db: (
+                db.execute(
+                    "UPDATE update_deliveries SET lease_until=?"
+                    " WHERE claimed_by=? AND status='claimed'",
+                    (utc_text(lease_until), owner),
+                ).rowcount
+            )
+        )
+
+    async def take_over_expired_updates(
+        self, owner: str, now: datetime, lease_until: datetime, limit: int = 100
+    ) -> list[UpdateDelivery]:
+        def work(db: sqlite3.Connection) -> list[UpdateDelivery]:
+            expired = db.execute(
+                "SELECT subscription_id, version FROM update_deliveries WHERE status='claimed'"
+                " AND lease_until < ? ORDER BY lease_until LIMIT ?",
+                (utc_text(now), limit),
+            ).fetchall()
+            return [
+                _update_delivery(
+                    db.execute(
+                        "UPDATE update_deliveries SET claimed_by=?, lease_until=?"  # noqa: S608
+                        f" WHERE subscription_id=? AND version=? RETURNING {UPDATE_COLUMNS}",
+                        (owner, utc_text(lease_until), subscription_id, version),
+                    ).fetchone()
+                )
+                for subscription_id, version in expired
+            ]
+
+        return await self._write(work)
+
+    async def open_update_claims(self) -> list[UpdateDelivery]:
+        return await self._run(
+            lambda db: [
+                _update_delivery(r)
+                for r in db.execute(
+                    f"SELECT {UPDATE_COLUMNS} FROM update_deliveries"  # noqa: S608
+                    " WHERE status='claimed' ORDER BY version, subscription_id"
+                )
+            ]
+        )
+
+    async def last_update_deliveries(
+        self, subscription_ids: Sequence[int]
+    ) -> dict[int, UpdateDelivery]:
+        ids = list(dict.fromkeys(subscription_ids))
+
+        def work(db: sqlite3.Connection) -> dict[int, UpdateDelivery]:
+            found: dict[int, UpdateDelivery] = {}
+            for start in range(0, len(ids), _MAX_VARIABLES):
+                chunk = ids[start : start + _MAX_VARIABLES]
+                marks = ",".join("?" * len(chunk))
+                for row in db.execute(
+                    f"SELECT {UPDATE_COLUMNS} FROM update_deliveries AS d"  # noqa: S608
+                    f" WHERE subscription_id IN ({marks}) AND status IN ('sent', 'failed')"
+                    " AND version = (SELECT MAX(version) FROM update_deliveries"
+                    " WHERE subscription_id = d.subscription_id AND status IN ('sent', 'failed'))",
+                    chunk,
+                ):
+                    found[int(row[0])] = _update_delivery(row)
+            return found
+
+        return await self._run(work)
+
+    async def update_deliveries(self) -> list[UpdateDelivery]:
+        return await self._run(
+            lambda db: [
+                _update_delivery(r)
+                for r in db.execute(
+                    f"SELECT {UPDATE_COLUMNS} FROM update_deliveries"  # noqa: S608
+                    " ORDER BY version, subscription_id"
+                )
+            ]
+        )
+
     # --- issue 18c: corrections ---------------------------------------------------------
     async def record_post(
         self,
@@ -1119,3 +1271,7 @@ def _subscription(row: Sequence[Any]) -> Subscription:
 
 def _delivery(row: Sequence[Any]) -> Delivery:
     return rows.delivery(row, parse_utc_text)
+
+
+def _update_delivery(row: Sequence[Any]) -> UpdateDelivery:
+    return update_delivery(row, parse_utc_text)

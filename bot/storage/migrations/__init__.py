@@ -37,9 +37,9 @@ SUBSTITUTIONS: dict[Dialect, dict[str, str]] = {
     },
 }
 
-# Promised in docs/storage.md to branches not merged yet: 3 recap pressure (issue 21), 7 update
-# subscriptions (issue 18b). Drop a number once its file is in.
-RESERVED = frozenset({3, 7})
+# Promised in docs/storage.md to branches not merged yet: 3 recap pressure (issue 21). Drop a
+# number once its file is in.
+RESERVED = frozenset({3})
 
 _NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 _PLACEHOLDER = re.compile(r"\{[A-Z_]+\}")
