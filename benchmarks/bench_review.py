@@ -7,7 +7,12 @@ parsed and classified, summaries parsed), as `check` and the bot do. `review` re
 summaries, the .toml files and the one source; the other sources' texts are not needed.
 Wall time and this process's CPU time are both shown: the machine is shared.
 
+With ``--compare REV`` (e.g. ``main``) the review's CPU time is also measured for the
+``bot`` package at that git revision and for this checkout, each in a fresh process on the
+same corpus, in the same run (benchmarks/review_quality.py runs them).
+
 Usage: python benchmarks/bench_review.py [--sources 1000] [--claims 10000] [--runs 3]
+       [--compare main]
 """
 
 import argparse
@@ -22,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.bench_content import generate_corpus
 from benchmarks.common import machine
+from benchmarks.review_quality import run_review, take_out
 from bot.content.sources import load_sources
 from bot.content.summaries import load_topics
 from bot.editorial.review import review_source
@@ -76,6 +82,7 @@ def main() -> None:
     parser.add_argument("--sources", type=int, default=1000)
     parser.add_argument("--claims", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--compare", help="git revision whose review to time beside this one")
     args = parser.parse_args()
     print(f"machine: {machine()}")
     with tempfile.TemporaryDirectory() as tmp:
@@ -99,9 +106,19 @@ def main() -> None:
         )
         print(
             f"found: {counts['corroborates']} corroborations, {counts['contradicts']} "
-            f"contradictions, "
+            f"contradictions, {counts['possible_contradictions']} possible contradictions, "
             f"{counts['new']} new facts, {counts['relative_dates']} relative dates"
         )
+        if args.compare:
+            base = take_out(args.compare, Path(tmp) / "baseline")
+            times = {}
+            for label, code in ((args.compare, base), ("this checkout", ROOT)):
+                _, times[label] = run_review(code, seeds, summaries, "new", args.runs)
+            before, after = times[args.compare], times["this checkout"]
+            print(
+                f"review CPU in a fresh process, best of {args.runs}: {args.compare} "
+                f"{before:.0f} ms, this checkout {after:.0f} ms ({after / before:.2f}x)"
+            )
 
 
 if __name__ == "__main__":

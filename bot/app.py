@@ -29,7 +29,7 @@ def build_recaps(settings: Settings, store: ContentStore, clock: Clock) -> Recap
     async def opener() -> RecapStore:
         return await open_recap_store(url)
 
-    return RecapService(
+    service = RecapService(
         opener,
         lambda: store.current,
         clock,
@@ -40,6 +40,16 @@ def build_recaps(settings: Settings, store: ContentStore, clock: Clock) -> Recap
         declared=declared_recaps(settings.recaps, settings.recap_timezone, clock()),
         annotate=PublicLinks(settings.public_url).annotate if settings.public_url else None,
     )
+    # Update posts run on the recap machinery, after the recaps at every run (bot/updates).
+    from bot.updates.announce import Announcer  # noqa: PLC0415 - with the recap service only
+
+    announcer = Announcer(
+        service,
+        quiet=timedelta(seconds=settings.update_quiet_seconds),
+        public_url=settings.public_url,
+    )
+    service.add_due_work(announcer.run_due)
+    return service
 
 
 def _languages(services: Services[RecapService]) -> Languages | None:

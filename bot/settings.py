@@ -68,8 +68,49 @@ SECRETS = (
     "slack_client_secret",
     "slack_token_encryption_key",
     "discord_token",
+    "courtlistener_token",
 )
 _SNOWFLAKE_MAX = 2**64 - 1  # Discord ids are unsigned 64-bit
+_FEED_URL = re.compile(r"^https?://[^\s/?#]+[^\s]*$")
+MAX_FEEDS = 1000
+MAX_MATCH_TERMS = 200
+_EDITORS_CHANNEL = re.compile(r"^(?:slack:[CG][A-Z0-9]{2,30}|discord:[1-9][0-9]{5,19})$")
+
+
+def _feed_urls(value: list[str]) -> list[str]:
+    if len(value) > MAX_FEEDS:
+        msg = f"{len(value)} feeds; give at most {MAX_FEEDS}"
+        raise ValueError(msg)
+    for number, url in enumerate(value, start=1):
+        if len(url) > 2000 or not _FEED_URL.match(url):  # noqa: PLR2004 - a URL's sane length
+            msg = f"entry {number}: must be an http(s) address of an RSS or Atom feed"
+            raise ValueError(msg)
+    if len(set(value)) != len(value):
+        msg = "a feed is listed twice"
+        raise ValueError(msg)
+    return value
+
+
+def _match_terms(value: list[str]) -> list[str]:
+    if len(value) > MAX_MATCH_TERMS:
+        msg = f"{len(value)} terms; give at most {MAX_MATCH_TERMS}"
+        raise ValueError(msg)
+    for number, term in enumerate(value, start=1):
+        parts = [part.strip() for part in term.split("+")]
+        if len(term) > 200 or not all(parts):  # noqa: PLR2004 - one phrase, not a text
+            msg = (
+                f"entry {number}: a word or phrase of at most 200 characters, or words that "
+                "must all appear joined by + (IRS+ICE)"
+            )
+            raise ValueError(msg)
+    return value
+
+
+def _editors_channel(value: str | None) -> str | None:
+    if value is not None and not _EDITORS_CHANNEL.match(value):
+        msg = "must be slack:<channel id> (slack:C0123456789) or discord:<channel id>"
+        raise ValueError(msg)
+    return value
 
 
 def _credential_problem(value: str) -> str | None:
@@ -134,6 +175,8 @@ class Settings(BaseSettings):
         default="sqlite:///case-brief.sqlite3", pattern=r"^(sqlite:///|postgres(ql)?://)"
     )
     recap_grace_minutes: int = Field(default=60, ge=0, le=10_080)  # a week at most
+    # Corrections in place (issue 18): posts older than this are not edited (listed instead).
+    corrections_max_age_days: int = Field(default=90, ge=1, le=3650)
     recap_timezone: Annotated[str, AfterValidator(_timezone)] = "UTC"
     # A dead process's claims are taken over once their lease runs out (issue 21: within a
     # minute); its heartbeat renews them every third of it.
@@ -146,6 +189,9 @@ class Settings(BaseSettings):
     # Recap pacing: Slack messages per second per workspace, per instance (Slack allows ~1/s
     # per channel).
     recap_slack_workspace_rate: float = Field(default=20.0, gt=0, le=1000)
+    # Update posts (issue 18): edits in a burst make one post, once the content has been
+    # quiet this long (a day at most).
+    update_quiet_seconds: int = Field(default=120, ge=0, le=86_400)
 
     # Web pages: where they are published; chat replies then link each citation to its passage
     public_url: Annotated[str | None, AfterValidator(_public_url)] = Field(
@@ -166,8 +212,34 @@ class Settings(BaseSettings):
     user_rate_per_minute: int = Field(default=30, ge=0, le=6000)
     user_rate_burst: int = Field(default=10, ge=1, le=1000)
 
+    # New reporting (issue 19): feeds and court filings read against the brief, reviewed in
+    # the editors' channel (docs/intake.md).
+    source_feeds: Annotated[list[str], NoDecode, AfterValidator(_feed_urls)] = []
+    source_feeds_poll_seconds: float = Field(default=900.0, gt=0, le=604_800, allow_inf_nan=False)
+    # Seconds between two requests to one host (feeds and pages alike); 0: no pause.
+    source_feeds_host_delay_seconds: float = Field(default=1.0, ge=0, le=600, allow_inf_nan=False)
+    # Words or phrases an item must carry to be about the case; "IRS+ICE": all of them.
+    # Empty: the brief's own names (bot/intake/matching.py, DEFAULT_MATCH).
+    source_match: Annotated[list[str], NoDecode, AfterValidator(_match_terms)] = []
+    source_fetch_allow_private: bool = False  # fetch from private/loopback addresses (tests)
+    source_fetch_timeout_seconds: float = Field(default=20.0, gt=0, le=300, allow_inf_nan=False)
+    source_fetch_max_bytes: int = Field(default=8_000_000, ge=10_000, le=50_000_000)
+    courtlistener_dockets: Annotated[list[Annotated[int, Field(ge=1, le=10**12)]], NoDecode] = []
+    courtlistener_token: SecretStr | None = None
+    courtlistener_api_url: str = Field(
+        default="https://www.courtlistener.com/api/rest/v4/", pattern=r"^https?://\S+$"
+    )
+    editors_channel: Annotated[str | None, AfterValidator(_editors_channel)] = None
+    editors_lang: Literal["en", "es"] = "en"  # the language of the editors' posts
+
     @field_validator(
-        "slack_admin_user_ids", "discord_guild_ids", "discord_shard_ids", mode="before"
+        "slack_admin_user_ids",
+        "discord_guild_ids",
+        "discord_shard_ids",
+        "source_feeds",
+        "source_match",
+        "courtlistener_dockets",
+        mode="before",
     )
     @classmethod
     def _split(cls, value: object) -> object:
@@ -300,6 +372,29 @@ def _folders(settings: Settings) -> list[str]:
     ]
 
 
+def _intake_problems(settings: Settings) -> list[str]:
+    """Intake settings that only make sense together."""
+    problems = []
+    if settings.courtlistener_dockets and settings.courtlistener_token is None:
+        problems.append(
+            "Invalid setting COURTLISTENER_TOKEN: missing; CourtListener's docket entries "
+            "need an API token (courtlistener.com, your profile's API section) beside "
+            "COURTLISTENER_DOCKETS"
+        )
+    channel = settings.editors_channel
+    if channel and channel.startswith("slack:") and settings.slack_bot_token is None:
+        problems.append(
+            "Invalid setting EDITORS_CHANNEL: a Slack channel needs SLACK_BOT_TOKEN (the "
+            "workspace the editors work in)"
+        )
+    if channel and channel.startswith("discord:") and not settings.discord_configured:
+        problems.append(
+            "Invalid setting EDITORS_CHANNEL: a Discord channel, but Discord is not "
+            "configured (DISCORD_TOKEN)"
+        )
+    return problems
+
+
 def _source_error(error: SourceError) -> str:
     """pydantic-settings fails before validation when a list/dict setting is not JSON."""
     found = re.search(r'field "(\w+)"', str(error))
@@ -344,6 +439,6 @@ def load_settings(**overrides: Any) -> Settings:  # noqa: ANN401
                 variable, f"Invalid setting {variable}: {f'{where}: ' if where else ''}{message}"
             )
         raise SettingsError("\n".join(lines.values())) from None
-    if problems := _missing(settings) + _folders(settings):
+    if problems := _missing(settings) + _folders(settings) + _intake_problems(settings):
         raise SettingsError("\n".join(problems))
     return settings

@@ -53,6 +53,17 @@ PLANTS = [
     ("platforms/slack/manifest.py", "import bot.platforms.discord.tree", "platforms-apart"),
     ("recaps/schedule.py", "import psycopg", "database-drivers"),
     ("app.py", "import bot.editorial.intake", "trafilatura"),  # indirect: intake imports it
+    ("editorial/render.py", "import bot.intake.matching", "layers"),  # intake is above editorial
+    ("intake/matching.py", "import bot.service.metrics", "layers"),  # metrics observe it from above
+    ("intake/matching.py", "import bot.recaps.posting", "intake"),
+    ("intake/matching.py", "import bot.renderers.slack", "intake"),
+    ("intake/matching.py", "import slack_sdk", "chat-libraries"),
+    ("updates/versions.py", "import bot.commands.help", "layers"),  # independent siblings
+    ("updates/history.py", "import bot.web.links", "layers"),  # the web reads versions
+    ("commands/help.py", "import bot.updates.versions", "layers"),  # through a core protocol
+    ("updates/versions.py", "import slack_sdk", "chat-libraries"),
+    ("updates/history.py", "import aiohttp", "aiohttp"),
+    ("updates/history.py", "import psycopg", "database-drivers"),
 ]
 RESULT = re.compile(r"^(?P<name>.+?) (?P<status>KEPT|BROKEN)\b", re.MULTILINE)
 

@@ -154,3 +154,49 @@ def test_a_number_that_is_not_finite_or_below_its_floor_is_refused(
     monkeypatch.setenv("CONTENT_RELOAD_SECONDS", value)
     with pytest.raises(SettingsError, match="Invalid setting CONTENT_RELOAD_SECONDS"):
         load_settings()
+
+
+# --- issue 19: intake ---------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("variable", "value", "says"),
+    [
+        (
+            "SOURCE_FEEDS",
+            "https://example.org/rss,file:///etc/passwd",
+            "entry 2: must be an http(s)",
+        ),
+        ("SOURCE_FEEDS", "https://a.example/rss,https://a.example/rss", "a feed is listed twice"),
+        ("SOURCE_FEEDS_POLL_SECONDS", "0", "greater than 0"),
+        ("SOURCE_FEEDS_POLL_SECONDS", "1e9", "less than or equal to 604800"),
+        ("SOURCE_MATCH", "IRS+,6103", "entry 1: a word or phrase"),
+        ("SOURCE_FETCH_MAX_BYTES", "100", "greater than or equal to 10000"),
+        ("COURTLISTENER_DOCKETS", "abc", "COURTLISTENER_DOCKETS"),
+        ("COURTLISTENER_DOCKETS", "68000001", "COURTLISTENER_TOKEN: missing"),
+        ("EDITORS_CHANNEL", "#editors", "must be slack:<channel id>"),
+        ("EDITORS_CHANNEL", "slack:C0123456789", "a Slack channel needs SLACK_BOT_TOKEN"),
+        ("EDITORS_CHANNEL", "discord:123456789012345678", "Discord is not configured"),
+        ("EDITORS_LANG", "fr", "EDITORS_LANG"),
+    ],
+)
+def test_intake_settings_are_checked_in_one_line(
+    monkeypatch: pytest.MonkeyPatch, variable: str, value: str, says: str
+) -> None:
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(SettingsError) as caught:
+        load_settings()
+    (line,) = str(caught.value).splitlines()
+    assert line.startswith(f"Invalid setting {variable.split('_', 1)[0]}")
+    assert says in line
+
+
+def test_intake_settings_read_lists(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_FEEDS", "https://a.example/rss, https://b.example/atom")
+    monkeypatch.setenv("SOURCE_MATCH", "Kollar-Kotelly, IRS+ICE")
+    monkeypatch.setenv("COURTLISTENER_DOCKETS", "68000001")
+    monkeypatch.setenv("COURTLISTENER_TOKEN", "cl-secret-token")
+    settings = load_settings()
+    assert settings.source_feeds == ["https://a.example/rss", "https://b.example/atom"]
+    assert settings.source_match == ["Kollar-Kotelly", "IRS+ICE"]
+    assert settings.courtlistener_dockets == [68000001]
+    assert "cl-secret-token" in settings.secrets()  # masked in every log line
+    assert settings.source_feeds_poll_seconds == 900

@@ -1,4 +1,5 @@
-"""``python -m bot``: ask, console, check, run, recap, web, site, manifest, source, review.
+"""``python -m bot``: ask, console, check, changes, run, recap, web, site, manifest, source,
+review, intake.
 
 Exit codes: 0 ok, 1 content did not verify, 2 bad usage or settings, 3 a failure at run time
 that restarting cannot heal (``run`` only; see bot/service/supervisor.py).
@@ -15,7 +16,7 @@ import sys
 from collections.abc import Sequence
 
 from bot.app import build_dispatcher
-from bot.cli import ask, check, editorial, manifest, recap, serve, web
+from bot.cli import ask, changes, check, editorial, intake, manifest, recap, serve, web
 from bot.content.problems import ContentError
 from bot.core.binding import split_line
 from bot.logs import configure_logging, say
@@ -35,11 +36,13 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="action", metavar="COMMAND")
     ask.add_parsers(sub)  # ask, console
     check.add_parsers(sub)
+    changes.add_parsers(sub)  # what each content version changed
     serve.add_parsers(sub)  # run
     recap.add_parsers(sub)
     web.add_parsers(sub)  # web, site
     manifest.add_parsers(sub)
     editorial.add_parsers(sub)  # editors: `source add FILE`, `review ID`
+    intake.add_parsers(sub)  # editors: `intake list|show|accept|reject`
     return parser
 
 
@@ -61,6 +64,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return check.run(settings)
     if args.action in editorial.ACTIONS:
         return editorial.run(args, settings)
+    if args.action in intake.ACTIONS:
+        return intake.run(args, settings)
+    if args.action in changes.ACTIONS:
+        return changes.run(args, settings)
     serving = args.action == "run" and (settings.slack_configured or settings.discord_configured)
     database = (
         serving

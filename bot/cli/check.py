@@ -3,14 +3,20 @@ in English and in every translation; warn about what a translation lacks or is b
 """
 
 import argparse
+import asyncio
 from datetime import UTC, datetime
 from typing import Any
 
 from bot.commands.catalog import TOPIC_COMMANDS
-from bot.content.problems import ContentError
-from bot.content.store import load_content
+from bot.content.problems import ContentError, Problem
+from bot.content.store import Content, load_content
 from bot.editorial.staleness import stale_warning
 from bot.settings import Settings
+from bot.storage.base import StorageError
+from bot.storage.connect import open_store
+from bot.storage.urls import parse
+from bot.updates import history
+from bot.updates.versions import ContentVersion, correction_problems
 
 ACTIONS = ("check",)
 
@@ -34,6 +40,12 @@ def run(settings: Settings) -> int:
             f"again."
         )
         return 1
+    problems, said = corrections(settings, content)
+    if problems:
+        for problem in problems:
+            print(problem)
+        print(f"FAILED: {len(problems)} problem(s); fix them and run `python -m bot check` again.")
+        return 1
     verification = content.verification
     for source_id in verification.uncited_sources:
         source = content.sources[source_id]
@@ -43,7 +55,44 @@ def run(settings: Settings) -> int:
         print(translation.summary_line())
     for warning in content.warnings:  # what a translation lacks: the exit code stays 0
         print(f"warning: {warning}")
+    if said:
+        print(said)
     stale = stale_warning(content, datetime.now(UTC).date(), settings.stale_after_days)
     if stale:
         print(stale)  # a warning only: the exit code stays 0
     return 0
+
+
+def corrections(settings: Settings, content: Content) -> tuple[list[Problem], str | None]:
+    """The correction lines the recorded versions refuse, and a line saying what they were
+    checked against. The database is read only when a claim carries a correction, and only
+    if it exists already (a SQLite file is never created here); one it cannot read is said,
+    and leaves the exit code alone (the bot checks again before it records a version).
+    """
+    translated = (t for tr in content.translations.values() for t in tr.topics.values())
+    if not any(c.correction for t in (*content.topics.values(), *translated) for c in t.claims()):
+        return [], None
+    url = settings.database_url
+    path = parse(url).path
+    if path is not None and not path.exists():
+        return correction_problems(None, content), (
+            "corrections: no content version recorded yet (no database file)"
+        )
+
+    async def latest() -> ContentVersion | None:
+        store = await open_store(url, timeout=5.0)
+        try:
+            return await history.latest(store)
+        finally:
+            await store.close()
+
+    try:
+        version = asyncio.run(latest())
+    except StorageError as error:
+        return [], f"warning: corrections not checked against the recorded versions: {error}"
+    where = (
+        f"version {version.number} (recorded {version.recorded_at:%Y-%m-%d})"
+        if version is not None
+        else "no recorded version"
+    )
+    return correction_problems(version, content), f"corrections checked against {where}"

@@ -65,10 +65,29 @@ def run(
         elif args.recap_action == "preview":
             print(report.preview(service, dispatcher, args.channel))
         else:
-            from bot.platforms.posting import post_due  # the chat libraries: only to post
-
-            print(asyncio.run(post_due(settings, service, at)))
+            print(asyncio.run(_post_due(settings, service, dispatcher, at)))
     except StorageError as error:  # one line saying what to do, never a traceback
         print(f"Invalid setting DATABASE_URL: {error}", file=sys.stderr)
         return 2
     return 0
+
+
+async def _post_due(
+    settings: Settings,
+    service: "RecapService",
+    dispatcher: "Dispatcher[RecapService]",
+    at: datetime | None,
+) -> str:
+    """Record the content as a version first (cron deployments notice edits here), then post
+    what is due. A refused correction is said on stderr; the recaps still go out (a database
+    fault stops both, with one line).
+    """
+    from bot.platforms.posting import post_due  # the chat libraries: only to post
+    from bot.updates.recorder import VersionRecorder
+
+    recorder = VersionRecorder(service.ready, service.wall)
+    await recorder.settle(dispatcher.store.current)
+    for problem in recorder.problems:
+        print(problem, file=sys.stderr)
+    service.content_version_of = lambda: recorder.latest.number if recorder.latest else None
+    return await post_due(settings, service, at, lambda: dispatcher.store.current)

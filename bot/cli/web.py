@@ -1,6 +1,7 @@
 """``web`` and ``site OUTDIR``: the brief as web pages, served or written to a folder."""
 
 import argparse
+import asyncio
 import sys
 import time
 from pathlib import Path
@@ -8,6 +9,9 @@ from typing import Any
 
 from bot.core.dispatch import Dispatcher
 from bot.settings import Settings
+from bot.storage.base import RecapStore, StorageError
+from bot.storage.connect import open_store
+from bot.storage.urls import parse
 
 ACTIONS = ("web", "site")
 
@@ -41,12 +45,22 @@ def run(args: argparse.Namespace, settings: Settings, dispatcher: Dispatcher) ->
                 app, settings.host, settings.port, http_limits(settings), name="web"
             ),
             public_url=settings.public_url,
+            database=lambda: existing_store(settings.database_url),
         )
+    from bot.web.changes import build_history, read_versions
     from bot.web.site import export_site  # Jinja2: only when writing pages
 
     started = time.perf_counter()
     try:
-        export = export_site(dispatcher, args.outdir, public_url=settings.public_url)
+        versions = asyncio.run(read_versions(lambda: existing_store(settings.database_url)))
+    except StorageError as error:  # the pages are written without the versions, said once
+        print(f"warning: the versions page is empty: {error}", file=sys.stderr)
+        versions = None
+    history = build_history(versions or (), available=versions is not None)
+    try:
+        export = export_site(
+            dispatcher, args.outdir, public_url=settings.public_url, history=history
+        )
     except OSError as error:
         print(f"cannot write the site into {args.outdir}: {error.strerror}", file=sys.stderr)
         return 2
@@ -55,3 +69,13 @@ def run(args: argparse.Namespace, settings: Settings, dispatcher: Dispatcher) ->
         f"open {export.folder / 'index.html'} (search needs `python -m bot web`)."
     )
     return 0
+
+
+async def existing_store(url: str) -> RecapStore | None:
+    """The database at ``url`` for reading the recorded versions; None while a SQLite file
+    does not exist (the web pages never create one).
+    """
+    path = parse(url).path
+    if path is not None and not path.exists():
+        return None
+    return await open_store(url)

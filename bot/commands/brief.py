@@ -1,4 +1,5 @@
 """/brief lang es|en|auto: the language the brief answers you in, kept per person.
+/brief add <url> (admins): a page put before the editors, as the intake puts new reporting.
 
 The choice is stored in the bot's database (``context.services.languages``) and holds on
 every command until changed; ``auto`` forgets it, so the platform's own language decides
@@ -15,7 +16,7 @@ from bot.i18n.locales import SUPPORTED, UnknownLanguage, parse_lang
 from bot.i18n.translator import Translator
 from bot.storage.base import StorageError
 
-SETTINGS = ("lang",)
+SETTINGS = ("lang", "add")
 AUTO = "auto"
 LANGUAGE_NAMES = {"en": N_("English"), "es": N_("Spanish")}
 
@@ -25,6 +26,8 @@ def _name(tr: Translator, lang: str) -> str:
 
 
 def handle_brief(request: CommandRequest, context: Context) -> Reply:
+    if request.args.get("setting") == "add":
+        return _add(request, context)
     tr = context.tr
     languages = context.services.languages
     title = tr("Your language")
@@ -57,6 +60,47 @@ def handle_brief(request: CommandRequest, context: Context) -> Reply:
         )
         return Reply(title, (note(text),), kind=ReplyKind.ERROR, private_only=True)
     return _chosen(Translator(lang, context.content.catalogs), request.platform)
+
+
+def _add(request: CommandRequest, context: Context) -> Reply:
+    """Fetch the page, keep it as a candidate, review it against the brief; the editors'
+    channel gets it as it gets the feeds' new reporting. Nothing reaches readers.
+    """
+    tr = context.tr
+    title = tr("New reporting")
+    url = request.args.get("value", "").strip()
+    if not (request.user and request.user.is_admin):
+        text = tr("Only admins can put a page before the editors with `/brief add`.")
+        return Reply(title, (note(text),), kind=ReplyKind.ERROR, private_only=True)
+    if not url:
+        raise UsageError(tr("Give the page's address: `/brief add https://...`."))
+    intake = context.services.intake
+    if intake is None:
+        text = tr(
+            "`/brief add` works only in the running bot (Slack or Discord), with its database."
+        )
+        return Reply(title, (note(text),), kind=ReplyKind.ERROR, private_only=True)
+    done = intake.submit(url)
+    if done.outcome == "added":
+        text = tr(
+            "Kept as candidate #{id}: {title}. The review: corroborates {corroborates}, "
+            "contradicts {contradicts}, new {new}. The editors decide; nothing reaches "
+            "readers until they accept it.",
+            id=done.candidate_id,
+            title=done.title,
+            corroborates=done.counts.get("corroborates", 0),
+            contradicts=done.counts.get("contradicts", 0),
+            new=done.counts.get("new", 0),
+        )
+        return Reply(title, (note(text),), private_only=True)
+    if done.outcome == "known":
+        text = tr("This page is already known to the intake (it was found, accepted or rejected).")
+        return Reply(title, (note(text),), private_only=True)
+    if done.outcome == "unavailable":
+        text = tr("The intake cannot take a page right now; try again in a minute.")
+    else:
+        text = tr("The page was not kept: {reason}", reason=done.reason[:300])
+    return Reply(title, (note(text),), kind=ReplyKind.ERROR, private_only=True)
 
 
 def _chosen(tr: Translator, platform: str) -> Reply:

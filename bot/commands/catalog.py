@@ -82,15 +82,27 @@ def build_registry() -> Registry:
     commands.append(
         Command(
             "brief",
-            N_("Your settings: the language the brief answers you in (es, en or auto)."),
+            N_(
+                "Your settings: your language (es, en or auto); admins: add a page for the editors."
+            ),
             handle_brief,
             (
-                Option("setting", N_("what to set: lang"), OptionKind.CHOICE, choices=SETTINGS),
-                Option("value", N_("for lang: es, en or auto"), max_length=20),
+                Option(
+                    "setting",
+                    N_("what to set: lang; admins: add"),
+                    OptionKind.CHOICE,
+                    choices=SETTINGS,
+                ),
+                Option(
+                    "value",
+                    N_("for lang: es, en or auto; for add: the page's address"),
+                    max_length=2000,
+                ),
             ),
-            ("/brief lang es", "/brief lang auto"),
+            ("/brief lang es", "/brief lang auto", "/brief add https://example.org/report"),
             cacheable=False,  # it depends on who asks
-            slow=True,  # it waits for the database
+            needs_admin=True,  # add is for admins (lang is for everyone)
+            slow=True,  # it waits for the database, or for the page
         )
     )
     names = (*(c.name for c in commands), "help")

@@ -2,7 +2,9 @@
 
 ``/recap`` is a slow command (run in a worker thread): it uses recaps through
 ``context.services.recaps`` (``bot.core.services.Recaps``), whose calls wait for the store.
-``/recap subscribe ... lang es`` writes that subscription's recaps in Spanish.
+``/recap subscribe ... lang es`` writes that subscription's recaps in Spanish;
+``/recap subscribe updates`` makes the channel follow the case: a post each time the brief
+changes (bot/updates), listed with the recaps.
 """
 
 from datetime import datetime
@@ -17,7 +19,7 @@ from bot.core.services import Recaps
 from bot.i18n.catalogs import N_
 from bot.i18n.locales import DEFAULT, SUPPORTED, UnknownLanguage, parse_lang
 from bot.i18n.translator import Translator
-from bot.recaps.schedule import Schedule, ScheduleError, parse_schedule
+from bot.recaps.schedule import Schedule, ScheduleError, next_due, parse_schedule
 from bot.storage.base import StorageError, Subscription
 
 ACTIONS = ("list", "preview", "subscribe", "unsubscribe")
@@ -96,13 +98,15 @@ def _subscribe(recaps: Recaps, request: CommandRequest, channel: str, context: C
     words, lang = _language(request.args.get("details", "").split(), request, tr)
     try:
         schedule = parse_schedule(words, context.services.recap_timezone, recaps.now(), tr)
-        upcoming = schedule.next_slot(recaps.now())
+        upcoming = next_due(schedule, recaps.now())
     except ScheduleError as error:
         raise UsageError(str(error)) from None
     user = request.user.id if request.user else ""
     sub, created = recaps.subscribe(
         request.platform, request.workspace, channel, schedule, created_by=user, lang=lang
     )
+    if schedule.updates:
+        return _subscribed_to_updates(sub, created=created, lang=lang, tr=tr)
     fields = {
         "id": sub.id,
         "schedule": schedule.describe(tr),
@@ -119,6 +123,29 @@ def _subscribe(recaps: Recaps, request: CommandRequest, channel: str, context: C
     )
     if lang == DEFAULT:
         text += " " + tr("Add `lang es` at the end for recaps in Spanish.")
+    return Reply(tr("Recaps"), (Section(None, (Item(text),)),), private_only=True)
+
+
+def _subscribed_to_updates(
+    sub: Subscription,
+    *,
+    created: bool,
+    lang: str,
+    tr: Translator,
+) -> Reply:
+    fields = {"id": sub.id, "language": tr(LANGUAGE_NAMES.get(lang, lang))}
+    text = (
+        tr(
+            "Subscribed (#{id}): update posts, in {language}. When the brief changes, this "
+            "channel gets one post saying what changed, corrections first; the brief as it "
+            "is now is not announced.",
+            **fields,
+        )
+        if created
+        else tr("Already subscribed (#{id}): update posts, in {language}.", **fields)
+    )
+    if lang == DEFAULT:
+        text += " " + tr("Add `lang es` at the end for update posts in Spanish.")
     return Reply(tr("Recaps"), (Section(None, (Item(text),)),), private_only=True)
 
 
@@ -168,16 +195,23 @@ def _preview(recaps: Recaps, request: CommandRequest, channel: str, context: Con
 def _list(recaps: Recaps, request: CommandRequest, channel: str, tr: Translator) -> Reply:
     rows = recaps.listing(request.platform, channel)
     title = tr("Recaps in this channel")
+    paused = recaps.corrections_paused(request.platform, channel)
+    corrections = [Item(tr(CORRECTIONS_PAUSED, reason=paused), user_text=True)] if paused else []
     if not rows:
         text = tr(
             "None yet. An admin can start them: `/recap subscribe daily 09:00 America/New_York`."
         )
-        return Reply(title, (note(text),))
+        extra = (Section(None, tuple(corrections)),) if corrections else ()
+        return Reply(title, (note(text), *extra))
     items = []
     for sub, upcoming, last in rows:
-        parts = [Schedule(sub.frequency, sub.time, sub.timezone).describe(tr)]
+        schedule = Schedule(sub.frequency, sub.time, sub.timezone)
+        parts = [schedule.describe(tr)]
         parts.append(tr(LANGUAGE_NAMES.get(sub.lang, sub.lang)))
-        upcoming_at = _when(upcoming, sub.timezone, tr)
+        if schedule.updates and not sub.paused_reason:
+            upcoming_at = tr("when the brief changes")
+        else:
+            upcoming_at = _when(upcoming, sub.timezone, tr)
         parts.append(tr("next: {when}", when=upcoming_at))
         if last:
             status = tr(_STATUS.get(last.status, last.status))
@@ -192,8 +226,13 @@ def _list(recaps: Recaps, request: CommandRequest, channel: str, tr: Translator)
         if sub.origin == "settings":
             parts.append(tr("declared in settings"))
         items.append(Item("; ".join(parts) + ".", label=f"#{sub.id}"))
-    return Reply(title, (Section(None, tuple(items)),))
+    return Reply(title, (Section(None, (*items, *corrections)),))
 
+
+CORRECTIONS_PAUSED = N_(
+    "Corrections in place are PAUSED in this channel: the platform refused to edit a post "
+    "({reason}). They are tried again every hour."
+)
 
 _STATUS = {
     "sent": N_("sent"),

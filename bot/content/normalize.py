@@ -40,6 +40,7 @@ _WHITESPACE = re.compile(r"\s+")
 
 def normalize(text: str) -> str:
     """Fold typographic variants and collapse runs of whitespace to one space."""
-    if not text.isascii():  # most news text is ASCII: nothing to fold
+    # Most news text is ASCII: nothing to fold but the backtick, the one ASCII variant.
+    if not text.isascii() or "`" in text:
         text = _TYPOGRAPHIC_CHARS.sub(lambda m: _TYPOGRAPHIC[m.group()], text)
     return _WHITESPACE.sub(" ", text).strip()

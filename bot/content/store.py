@@ -1,7 +1,7 @@
 """Loading verified content, and keeping the last good version serving."""
 
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -154,6 +154,10 @@ class ContentStore:
         self.version = 1  # bumped on every successful reload; keys reply caches
         self.last_problems: tuple[Problem, ...] = ()
         self._failed_stamp: tuple[tuple[str, int, int], ...] | None = None
+        # Asked before a reloaded snapshot replaces the current one (it runs in the reloading
+        # thread): problems refuse it as if it had not verified. The bot sets it to hold
+        # correction lines to the recorded versions (bot/updates/recorder.py).
+        self.gate: Callable[[Content], Sequence[Problem]] | None = None
 
     @property
     def current(self) -> Content:
@@ -164,10 +168,16 @@ class ContentStore:
             self.seeds_dir, self.summaries_dir, self.required_topics, locales_dir=self.locales_dir
         )
 
+    def _admitted(self, candidate: Content) -> Content:
+        """``candidate``, unless the gate refuses it (ContentError, as if it did not verify)."""
+        if self.gate is not None and (refused := list(self.gate(candidate))):
+            raise ContentError(refused)
+        return candidate
+
     def reload(self) -> tuple[Problem, ...]:
         """Try to load again. On failure the old content stays and the problems are returned."""
         try:
-            self._current = self._load()
+            self._current = self._admitted(self._load())
         except ContentError as error:
             self.last_problems = tuple(error.problems)
             log.error(

@@ -7,6 +7,7 @@ Format (see docs/editing.md)::
     - A factual claim, one or more sentences.
       > source-id: "a verbatim quote from that source"
     - **Label**: a claim shown as a figure or a dated entry. {#claim-id}
+      ! Correction: what the earlier wording got wrong, in one sentence.
       > other-source: "another quote"
         ~ es: "an editor's rendering of that quote, in Spanish"
 
@@ -18,6 +19,11 @@ the English claim it renders, and the id stays when the wording changes. Under a
 ``~ es: "..."`` gives an editor's translation of it (a translation, labelled as such; the
 quote itself stays verbatim English). A translated topic records the English version it
 follows in a comment, ``<!-- english-version: 1a2b3c4d5e6f -->``.
+
+An edited claim may carry one ``! Correction: ...`` line (``! Corrección: ...`` in Spanish)
+under it: what its earlier wording got wrong. It is shown to readers and held to the support
+check like the claim's own text; whether the claim really changed is decided against the
+recorded versions (bot/updates/versions.py), not here.
 """
 
 import hashlib
@@ -39,6 +45,8 @@ _LOOSE_CITATION = re.compile(r"^\s*>")
 _RENDERING = re.compile(
     r"^\s+~\s*(?P<lang>[a-z]{2,3})\s*:\s*[\"\u201c\u00ab](?P<text>.+)[\"\u201d\u00bb]\s*$"
 )
+_CORRECTION = re.compile(r"^\s+!\s*(?P<label>[^\s:]+)\s*:\s*(?P<text>\S.*)$")
+CORRECTION_LABELS = ("Correction", "Corrección")  # English, Spanish
 _CLAIM_ID = re.compile(r"\s*\{#(?P<id>[^}]*)\}\s*$")
 VALID_CLAIM_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _ENGLISH_VERSION = re.compile(r"<!--\s*english-version:\s*(?P<version>[0-9a-f]+)\s*-->")
@@ -75,6 +83,8 @@ class Claim:
     citations: tuple[Citation, ...]
     line: int
     id: str | None = None  # ``{#claim-id}``: the same claim across edits and languages
+    correction: str | None = None  # ``! Correction: ...``: what the earlier wording got wrong
+    correction_line: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,9 +127,19 @@ class _DraftClaim:
     line: int
     citations: list[Citation] = field(default_factory=list)
     id: str | None = None
+    correction: str | None = None
+    correction_line: int | None = None
 
     def freeze(self) -> Claim:
-        return Claim(self.text, self.label, tuple(self.citations), self.line, self.id)
+        return Claim(
+            self.text,
+            self.label,
+            tuple(self.citations),
+            self.line,
+            self.id,
+            self.correction,
+            self.correction_line,
+        )
 
 
 class _Builder:
@@ -154,6 +174,8 @@ def parse_topic(file: Path, text: str) -> tuple[Topic | None, list[Problem]]:
             continue
         if head == "~":  # a translation: half the lines of a translated topic
             _add_rendering(b, line, number, problem)
+        elif head == "!" and raw[:1].isspace():
+            _add_correction(b, line, number, problem)
         elif head == ">" and (m := _CITATION.match(line)):
             _add_citation(b, m, number, problem)
         elif m := _TITLE.match(line):
@@ -246,6 +268,32 @@ def _add_rendering(
     b.claim.citations[-1] = Citation(
         last.source_id, last.quote, last.line, (*last.renderings, rendering)
     )
+
+
+def _add_correction(
+    b: _Builder, line: str, number: int, problem: Callable[[int, str], None]
+) -> None:
+    """``! Correction: ...`` under a claim: what its earlier wording got wrong."""
+    m = _CORRECTION.match(line)
+    if m is None or m["label"] not in CORRECTION_LABELS:
+        problem(
+            number,
+            "correction not understood; write it under its claim, indented, as: "
+            "! Correction: what was wrong, in one sentence",
+        )
+        return
+    if b.claim is None:
+        problem(number, "correction without a claim above it")
+        return
+    if b.claim.correction is not None:
+        problem(
+            number,
+            f"a second correction on one claim (the first is at line {b.claim.correction_line}); "
+            "say what was wrong in one correction line",
+        )
+        return
+    b.claim.correction = m["text"].strip()
+    b.claim.correction_line = number
 
 
 def _add_text(

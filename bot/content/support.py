@@ -61,7 +61,7 @@ class Gap:
     """One fact of a claim that its quotes do not carry."""
 
     fact: Fact
-    where: str  # "label", "text" or, for a quote's rendering, "translation"
+    where: str  # "label", "text", "correction" or, for a quote's rendering, "translation"
     reason: Reason = Reason.UNSUPPORTED
     detail: str = ""  # the range a narrowed date falls in; the sources an attribution names
 
@@ -236,7 +236,12 @@ def _claim_gaps(claim: Claim, context: _Context) -> tuple[int, list[Gap]]:
     cited = {c.source_id for c in quotes}
     checked = 0
     gaps: list[Gap] = []
-    for where, text in (("label", claim.label), ("text", claim.text)):
+    # A correction line is shown to readers beside the claim: held to the same quotes.
+    for where, text in (
+        ("label", claim.label),
+        ("text", claim.text),
+        ("correction", claim.correction),
+    ):
         if not text:
             continue
         mentions = context.attributions.find(text) if context.attributions else []
@@ -449,7 +454,7 @@ def _known_names(
     known: set[str] = set(declarations.aliases)
     for topic in topics:
         for claim in topic.claims():
-            for text in (claim.label, claim.text):
+            for text in (claim.label, claim.text, claim.correction):
                 if text:
                     known.update(
                         f.norm
@@ -480,12 +485,15 @@ _KINDS = {
 
 
 def _problem(topic: Topic, claim: Claim, gap: Gap, declared_in: str) -> Problem:
-    where = {"label": " (in the label)", "translation": " (in the translation of a quote)"}.get(
-        gap.where, ""
-    )
+    where = {
+        "label": " (in the label)",
+        "translation": " (in the translation of a quote)",
+        "correction": " (in the correction)",
+    }.get(gap.where, "")
+    line = claim.correction_line if gap.where == "correction" else claim.line
     words = f"{_KINDS[gap.fact.kind]} \u201c{gap.fact.text}\u201d{where}"
     if gap.fact.note is not None:  # words that could not be read as written
-        return Problem(topic.file, claim.line, f"{words} is {gap.fact.note}", _detail(claim, gap))
+        return Problem(topic.file, line, f"{words} is {gap.fact.note}", _detail(claim, gap))
     message = {
         Reason.UNSUPPORTED: f"{words} is in none of the claim's quotes and not declared in "
         f"{declared_in}",
@@ -497,11 +505,13 @@ def _problem(topic: Topic, claim: Claim, gap: Gap, declared_in: str) -> Problem:
         f"{gap.detail}, which none of the claim's quotes is from: cite it, or name the "
         "source quoted",
     }[gap.reason]
-    return Problem(topic.file, claim.line, message, _detail(claim, gap))
+    return Problem(topic.file, line, message, _detail(claim, gap))
 
 
 def _detail(claim: Claim, gap: Gap) -> str:
     quotes = "\n".join(f'> {c.source_id}: "{c.quote}"' for c in claim.citations)
     if gap.where == "translation":
         return f"translation: {claim.text}\nits quote:\n{quotes}"
+    if gap.where == "correction":
+        return f"correction: {claim.correction}\nclaim: {claim.text}\nits quotes:\n{quotes}"
     return f"claim: {claim.text}\nits quotes:\n{quotes}"

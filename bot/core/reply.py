@@ -39,6 +39,10 @@ class Item:
     label: str | None = None
     cites: tuple[int, ...] = ()
     user_text: bool = False  # came from the user: always shown as plain, inert text
+    # A claim's id (``{#numbers-42695}``; the English claim's in a translation), and its
+    # "! Correction:" line, which ``text`` already shows: the web marks it "Corrected <date>".
+    key: str | None = None
+    correction: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +103,53 @@ class Reply:
         if self.command is None:
             return None
         return " ".join([f"/{self.command}", *(value for _, value in self.args)])
+
+    @property
+    def claims(self) -> tuple[str, ...]:
+        """The keys of the claims it states, in order, once each."""
+        keys = (item.key for section in self.sections for item in section.items)
+        return tuple(dict.fromkeys(key for key in keys if key))
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Reply":
+        """The inverse of ``to_dict`` (a recorded post's reply, read back to correct it)."""
+        as_of = data.get("as_of")
+        return cls(
+            title=data["title"],
+            sections=tuple(
+                Section(
+                    section.get("heading"),
+                    tuple(
+                        Item(
+                            item["text"],
+                            item.get("label"),
+                            tuple(item.get("cites") or ()),
+                            bool(item.get("user_text")),
+                            item.get("key"),
+                            item.get("correction"),
+                        )
+                        for item in section.get("items") or ()
+                    ),
+                )
+                for section in data.get("sections") or ()
+            ),
+            citations=tuple(Citation(**citation) for citation in data.get("citations") or ()),
+            as_of=(
+                AsOf(date.fromisoformat(as_of["date"]), bool(as_of.get("exact", True)))
+                if as_of
+                else None
+            ),
+            warnings=tuple(data.get("warnings") or ()),
+            kind=ReplyKind(data.get("kind", ReplyKind.ANSWER)),
+            public=bool(data.get("public")),
+            command=data.get("command"),
+            footer=data.get("footer"),
+            private_only=bool(data.get("private_only")),
+            url=data.get("url"),
+            args=tuple((str(k), str(v)) for k, v in data.get("args") or ()),
+            locale=data.get("locale") or "",
+            english=data.get("english"),
+        )
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

@@ -8,6 +8,7 @@ the dispatcher while handlers see only ``Recaps``.
 
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Generic, Protocol
 
@@ -65,6 +66,11 @@ class Recaps(Protocol):
 
     def listing(self, platform: str, channel: str) -> list[Listed]: ...
 
+    def corrections_paused(self, platform: str, channel: str) -> str | None:
+        """Why corrections in place are paused in this channel (an edit the platform
+        refused: issue 18), or None.
+        """
+
     def preview(self, platform: str, channel: str, content: "Content", lang: str = "en") -> Reply:
         """What the next recap in this channel would say, from ``content``, in ``lang``."""
 
@@ -89,6 +95,27 @@ class Languages(Protocol):
         """(whether ``lookup`` would answer at once, what it would answer): platforms then
         answer inline, as before languages were kept.
         """
+
+
+@dataclass(frozen=True, slots=True)
+class Submission:
+    """What ``/brief add <url>`` got from the intake (issue 19)."""
+
+    outcome: str  # added | known | refused | failed | unavailable
+    candidate_id: int | None = None
+    title: str = ""
+    reason: str = ""  # for refused, failed, unavailable: one line for the admin
+    counts: dict[str, int] = field(default_factory=dict)  # corroborates, contradicts, new
+
+
+class Intake(Protocol):
+    """New reporting put before the editors (``bot.intake``): what ``/brief add`` needs.
+
+    ``submit`` blocks while the page is fetched and reviewed (the handler is ``slow``);
+    it never raises: every outcome is a ``Submission``.
+    """
+
+    def submit(self, url: str) -> Submission: ...
 
 
 class RecapBackend(Protocol):
@@ -121,6 +148,8 @@ class Services(Generic[R_co]):
         self._recap_service: R_co | None = None
         self._build_languages = languages
         self._languages: Languages | None = None  # built once, asked on every command
+        # The intake (/brief add): set by the wiring of a serving bot; None elsewhere.
+        self.intake: Intake | None = None
         self._lock = threading.Lock()
 
     @property

@@ -15,8 +15,11 @@ from bot.core.freshness import as_of
 from bot.core.reply import Item, Reply, ReplyBuilder
 from bot.i18n.catalogs import N_
 from bot.i18n.locales import DEFAULT
+from bot.i18n.translator import Translator
 
 NOT_TRANSLATED = N_("This topic is not translated yet: here it is in English.")
+# A claim's "! Correction:" line, shown after it to every reader (docs/editing.md).
+CORRECTION_NOTE = N_("Correction: {correction}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +87,15 @@ def topic_reply(
                         rendering.text if rendering is not None else None,
                     )
                 )
-            items.append(Item(claim.text, claim.label, tuple(numbers)))
+            text = claim.text
+            if claim.correction is not None:
+                note = Translator(lang, content.catalogs)(
+                    CORRECTION_NOTE, correction=claim.correction
+                )
+                text = f"{text} ({note})"
+            items.append(
+                Item(text, claim.label, tuple(numbers), key=claim.id, correction=claim.correction)
+            )
         builder.section(section.heading, items)
     return Reply(
         title=builder.title,

@@ -9,6 +9,7 @@ import itertools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from bot.content.facts import Fact, Kind, PartialDate, strip_titles
 
@@ -35,6 +36,7 @@ def tokens(text: str) -> list[str]:
     return _TOKEN.findall(text.lower())
 
 
+@lru_cache(maxsize=65536)
 def name_keys(fact: Fact) -> frozenset[str]:
     """The forms a name is known by: without titles, and its initials for organisations."""
     base = strip_titles(fact.norm)
@@ -65,6 +67,28 @@ def is_person_like(fact: Fact) -> bool:
     )
 
 
+# Last words that make a name of several words a body, a place or a document, not a person.
+_NOT_A_PERSON = frozenset(
+    """
+    department service enforcement court circuit security center centre agency administration
+    office press times declaration code act law committee commission bureau institute
+    association council union party house senate congress university foundation rights
+    treasury states post news report
+    """.split()
+)
+
+
+def is_person(fact: Fact) -> bool:
+    """A person's name: person-like, no connector inside, not ending like a body's name
+    ("Department of Homeland Security", "Internal Revenue Service" are not people).
+    """
+    if not is_person_like(fact):
+        return False
+    words = name_words(fact)
+    return words[-1] not in _NOT_A_PERSON and not any(w in _ORG_SKIP for w in words)
+
+
+@lru_cache(maxsize=65536)
 def same_name(a: Fact, b: Fact) -> bool:
     """Equal, an alias, or one ends the other ("Kollar-Kotelly", "Secretary Scott Bessent")."""
     if name_keys(a) & name_keys(b):
@@ -172,10 +196,23 @@ def join_and_names(text: str, facts: list[Fact]) -> list[Fact]:
 
 
 _BETWEEN = re.compile(r"([A-Za-z-]+) between $")
+# Words for one agreement between parties: compared as one head ("agreement").
+_AGREEMENT_HEADS = frozenset(
+    {"agreement", "arrangement", "compact", "pact", "deal", "accord", "memorandum", "mou"}
+)
+# "the IRS-DHS information-sharing arrangement": two parties joined by a hyphen, then a head.
+_HYPHEN_HEAD = re.compile(r"^(?:\s+[a-z]+(?:-[a-z]+)+)?\s+([a-z]+)")
+
+
+def _head(word: str) -> str:
+    word = word.lower().split("-")[-1]
+    return "agreement" if word in _AGREEMENT_HEADS else word
 
 
 def between_pairs(text: str, facts: list[Fact]) -> list[tuple[str, Fact, Fact]]:
-    """For "<head> between <name> and <name>": the head word and the two parties named."""
+    """For "<head> between <name> and <name>", and "<name>-<name> <head>" (an agreement):
+    the head word and the two parties named. Heads for an agreement are one head.
+    """
     names = [f for f in facts if f.kind is Kind.NAME]
     pairs = []
     for first, second in itertools.pairwise(names):
@@ -183,5 +220,11 @@ def between_pairs(text: str, facts: list[Fact]) -> list[tuple[str, Fact, Fact]]:
         head = _BETWEEN.search(before)
         gap = re.sub(r"\s+", " ", text[first.end : second.start])
         if head and gap in (" and ", " and the "):
-            pairs.append((head.group(1).lower().split("-")[-1], first, second))
+            pairs.append((_head(head.group(1)), first, second))
+        elif (
+            text[first.end : second.start] == "-" and first.text.isupper() and second.text.isupper()
+        ):
+            after = _HYPHEN_HEAD.match(text[second.end : second.end + 40])
+            if after and after.group(1).lower() in _AGREEMENT_HEADS:
+                pairs.append((_head(after.group(1)), first, second))
     return pairs

@@ -1,6 +1,6 @@
 """The review as text for an editor's terminal (JSON comes from ``Review.to_json``)."""
 
-from bot.editorial.review import Review, SentenceReview
+from bot.editorial.review import Contradiction, Review, SentenceReview
 
 _WIDTH = 160
 
@@ -25,7 +25,9 @@ def render_review_text(review: Review) -> str:
     lines.append(
         f"{counts['sentences']} sentences ({quiet} with nothing to report): "
         f"{counts['corroborates']} corroboration(s), "
-        f"{counts['contradicts']} contradiction(s), {counts['new']} new fact(s), "
+        f"{counts['contradicts']} contradiction(s), "
+        f"{counts['possible_contradictions']} possible contradiction(s), "
+        f"{counts['new']} new fact(s), "
         f"{counts['relative_dates']} relative date(s) to resolve."
     )
     lines.append("Paste a quote line under a claim, then run `python -m bot check`.")
@@ -39,7 +41,12 @@ def _sentence(s: SentenceReview) -> list[str]:
         out.append(f"  CORROBORATES {c.claim.where}{label}: shares {', '.join(c.shared)}")
         out.append(f"      {c.quote_line}")
     for k in s.contradicts:
-        out.append(f"  CONTRADICTS {k.claim.where}: {k.describe()}")
+        out.append(f"  CONTRADICTS {k.claim.where}{_also(k)}: {k.describe()}")
+        if k.claim_quote:
+            out.append(f'      claim quotes: "{_clip(k.claim_quote, 120)}"')
+        out.append(f"      {k.quote_line}")
+    for k in s.possible:
+        out.append(f"  POSSIBLE CONTRADICTION {k.claim.where}{_also(k)}: {k.describe()}")
         if k.claim_quote:
             out.append(f'      claim quotes: "{_clip(k.claim_quote, 120)}"')
         out.append(f"      {k.quote_line}")
@@ -50,6 +57,10 @@ def _sentence(s: SentenceReview) -> list[str]:
         out.append(f"  RESOLVE {r.text!r} -> {target} ({r.basis})")
     out.append("")
     return out
+
+
+def _also(k: Contradiction) -> str:
+    return f" (also {', '.join(c.where for c in k.also)})" if k.also else ""
 
 
 def _clip(text: str, width: int = _WIDTH) -> str:

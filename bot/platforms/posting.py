@@ -6,14 +6,16 @@ Platform code: bot.recaps keeps the delivery logic and imports no chat library.
 import asyncio
 import contextlib
 import signal
-from collections.abc import AsyncIterator
-from datetime import datetime
+from collections.abc import AsyncIterator, Callable
+from datetime import datetime, timedelta
 
+from bot.content.store import Content
 from bot.platforms.slack.poster import SlackPoster
 from bot.recaps import report as recap_report
 from bot.recaps.posting import Poster
 from bot.recaps.service import RecapService
 from bot.settings import Settings
+from bot.updates.corrections import Corrections
 
 
 @contextlib.asynccontextmanager
@@ -35,9 +37,16 @@ async def posters(settings: Settings, service: RecapService) -> AsyncIterator[No
         await service.aclose()
 
 
-async def post_due(settings: Settings, service: RecapService, at: datetime | None) -> str:
-    """SIGTERM (a cron timeout, systemd, Ctrl-C): no new claims; posts in flight finish,
-    claims never attempted are given back for the next run; exit 0.
+async def post_due(
+    settings: Settings,
+    service: RecapService,
+    at: datetime | None,
+    content: Callable[[], Content | None] = lambda: None,
+) -> str:
+    """Recaps due, then corrections in place still to make (issue 18: cron deployments).
+
+    SIGTERM (a cron timeout, systemd, Ctrl-C): no new claims; posts in flight finish,
+    claims never attempted are given back for the next run, no correction is started; exit 0.
     """
     loop = asyncio.get_running_loop()
 
@@ -49,7 +58,18 @@ async def post_due(settings: Settings, service: RecapService, at: datetime | Non
     try:
         async with posters(settings, service):
             summary = await recap_report.post_due(service, at)
+            if service.stopping:
+                return f"{summary} (stopped early by a signal)"
+            if not service.posters:
+                return summary
+            corrections = Corrections(
+                service,
+                service.ready,
+                max_age=timedelta(days=settings.corrections_max_age_days),
+                content=content,
+            )
+            report = await corrections.run_once()
+            return f"{summary}\ncorrections: {report.summary()}"
     finally:
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.remove_signal_handler(signum)
-    return f"{summary} (stopped early by a signal)" if service.stopping else summary

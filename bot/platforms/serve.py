@@ -13,25 +13,36 @@ import asyncio
 import logging
 import signal
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Protocol
+from datetime import timedelta
+from typing import TYPE_CHECKING, Protocol
 
 from aiohttp import web
 
 from bot.core.dispatch import Dispatcher
 from bot.logs import say
 from bot.platforms.errors import StartError
+from bot.platforms.intake import build_intake
 from bot.recaps.posting import Poster
 from bot.recaps.service import RecapService
 from bot.service import metrics
 from bot.service.components import ContentComponent, DatabaseComponent
 from bot.service.http import HttpServer, Mount, build_http_app, build_ops_app
+from bot.service.intake import IntakeComponent
 from bot.service.lag import watch_loop_lag
 from bot.service.listener import OPS_LIMITS, Limits, raise_open_files_limit
 from bot.service.observe import Observer
 from bot.service.readiness import Component, Readiness, SchedulerComponent
 from bot.service.supervisor import FATAL_EXIT, Fatal, Supervisor
 from bot.settings import Settings
+from bot.updates.corrections import Corrections, keep_correcting, skipped_lines
+from bot.updates.history import CachedChanges
+from bot.updates.recorder import VersionRecorder, keep_recorded
+from bot.updates.versions import VersionChanges
+from bot.web.changes import HistorySource
 from bot.web.server import add_web_routes
+
+if TYPE_CHECKING:
+    from bot.recaps.runner import RecapRunner
 
 log = logging.getLogger(__name__)
 STOP_WITHIN_SECONDS = 10.0
@@ -66,6 +77,17 @@ def build_runners(
     return runners
 
 
+def wake_on_new_version(runner: "RecapRunner") -> Callable[[VersionChanges], Awaitable[None]]:
+    """The recap loop looks for due update posts as soon as a version is recorded (they go
+    out once the content has been quiet for UPDATE_QUIET_SECONDS).
+    """
+
+    async def wake(_changes: VersionChanges) -> None:
+        runner.wake()
+
+    return wake
+
+
 async def watch_content(dispatcher: Dispatcher, every_seconds: float) -> None:
     while True:
         await asyncio.sleep(every_seconds)
@@ -92,10 +114,19 @@ async def serve_until_stopped(
     runners = build_runners(settings, dispatcher, observer)
     recaps = dispatcher.services.recap_service
     database = DatabaseComponent(recaps.ready) if recaps is not None else None
-    content = ContentComponent(dispatcher.store, lambda: dispatcher.clock().date())
+    # Content versions (issue 18): each content serving recorded in the database, a reload
+    # whose corrections the recorded versions refuse kept out. Listeners: on_new_version.
+    recorder = VersionRecorder(recaps.ready, recaps.wall) if recaps is not None else None
+    if recorder is not None:
+        dispatcher.store.gate = recorder.gate(asyncio.get_running_loop())
+        metrics.CONTENT_VERSION.set_function(recorder.latest_number)
+        metrics.CONTENT_VERSION_UNRECORDED.set_function(recorder.unrecorded)
+    content = ContentComponent(dispatcher.store, lambda: dispatcher.clock().date(), recorder)
     metrics.CONTENT_AGE_DAYS.set_function(content.age_days)  # computed at each scrape
     components: list[Component] = [content, *([database] if database else []), *runners]
     recap_runner = None
+    corrections: Corrections | None = None
+    corrections_wake = asyncio.Event()
     if recaps is not None and runners:
         from bot.recaps.runner import RecapRunner  # noqa: PLC0415 - only with a platform to post to
 
@@ -106,12 +137,30 @@ async def serve_until_stopped(
         )
         recap_runner = RecapRunner(recaps)
         components.append(SchedulerComponent(recap_runner))
+        if recorder is not None:  # corrections in place (issue 18): on each new version
+            corrections, corrections_wake = wire_corrections(settings, dispatcher, recaps, recorder)
         if database is not None:  # back from an outage: recaps retry at once, not after backoff
             database.on_recovered = recap_runner.wake
+        if recorder is not None:  # a new version: update posts are looked at now (bot/updates)
+            recorder.on_new_version(wake_on_new_version(recap_runner))
+    intake = build_intake(settings, dispatcher)  # issue 19: feeds, filings, /brief add
+    intake_runs = intake is not None and (
+        intake.config.watching or intake.config.editors_channel is not None
+    )
+    if intake is not None:
+        intake.bind(asyncio.get_running_loop())  # /brief add works even with nothing to poll
+        if intake_runs:
+            components.append(IntakeComponent(intake))
     mounts = [mount for runner in runners for mount in runner.mounts()] + list(extra_routes)
 
+    versions = (
+        HistorySource(CachedChanges(recaps.ready), skipped=skipped_lines(recaps.ready))
+        if recaps is not None
+        else None
+    )
+
     def mount_web(app: web.Application) -> None:  # the brief on the web, on the same server
-        add_web_routes(app, dispatcher, public_url=settings.public_url)
+        add_web_routes(app, dispatcher, public_url=settings.public_url, history=versions)
 
     mounts.append(mount_web)
     operator = settings.ops_port is not None  # /metrics and readiness causes: operators only
@@ -159,6 +208,17 @@ async def serve_until_stopped(
             supervisor.supervise("recaps", recap_runner.run)
         if database is not None:
             supervisor.supervise("database", database.watch)
+        if intake is not None and intake_runs:
+            supervisor.supervise("intake", intake.run)
+        if recorder is not None:
+            supervisor.supervise(
+                "content-versions",
+                lambda: keep_recorded(recorder, lambda: dispatcher.store.current),
+            )
+        if corrections is not None:
+            supervisor.supervise(
+                "corrections", lambda: keep_correcting(corrections, corrections_wake)
+            )
         supervisor.supervise("loop-lag", watch_loop_lag)
         if settings.content_reload_seconds > 0:
             supervisor.supervise(
@@ -168,6 +228,7 @@ async def serve_until_stopped(
         await stop.wait()
     finally:
         log.info("stopping")
+        dispatcher.store.gate = None  # no reload may wait on this loop once it stops
         if not fatal:  # replies owed and recap posts in flight finish, within one bound
             drains: list[Awaitable[object]] = [observer.drain(STOP_WITHIN_SECONDS)]
             if recap_runner is not None:
@@ -182,6 +243,8 @@ async def serve_until_stopped(
                 log.exception("error while stopping %s", runner.name)
         for server in listening:
             await server.stop()
+        if intake is not None:
+            await intake.aclose()
     return fatal[0] if fatal else None
 
 
@@ -219,3 +282,27 @@ def serve(
         say(f"Stopped: {fatal}", level="CRITICAL")
         return FATAL_EXIT
     return 0
+
+
+def wire_corrections(
+    settings: Settings,
+    dispatcher: Dispatcher[RecapService],
+    recaps: RecapService,
+    recorder: VersionRecorder,
+) -> tuple[Corrections, asyncio.Event]:
+    """Corrections in place: posts recorded with the version serving, a run on each new one."""
+    recaps.content_version_of = lambda: recorder.latest.number if recorder.latest else None
+    wake = asyncio.Event()
+
+    async def on_new_version(_changes: VersionChanges) -> None:
+        wake.set()
+
+    recorder.on_new_version(on_new_version)
+    corrections = Corrections(
+        recaps,
+        recaps.ready,
+        max_age=timedelta(days=settings.corrections_max_age_days),
+        content=lambda: dispatcher.store.current,
+        observe=metrics.record_correction,
+    )
+    return corrections, wake

@@ -111,6 +111,11 @@ class HandlerRecaps:
     def listing(self, platform: str, channel: str) -> list[Listed]:
         return self._bridge.call(lambda: self._subscriptions.listing(platform, channel))
 
+    def corrections_paused(self, platform: str, channel: str) -> str | None:
+        pauses = self._bridge.call(self._subscriptions.correction_pauses)
+        pause = pauses.get((platform, channel))
+        return pause[0] if pause is not None else None
+
     def preview(self, platform: str, channel: str, content: Content, lang: str = "en") -> Reply:
         told = self._bridge.call(lambda: self._subscriptions.told(platform, channel))
         reply, _ = compose(content, told, self._state.clock(), lang)

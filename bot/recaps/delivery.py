@@ -4,8 +4,9 @@ channel check before re-posting anything whose outcome is unknown.
 Neither slack_sdk nor discord.py retries underneath (the posters make one attempt each),
 so a post costs at most ``attempts + rate_limited`` HTTP requests plus the channel checks.
 The budget counts only this layer's own waits (backoff, Retry-After), never the time a post
-waits in our own pacing queue behind other channels' posts. A post that meets more 429s
-than its budget is not failed but "deferred": the fan-out tries it again later.
+waits in our own pacing queue behind other channels' posts. A recap post that meets more
+429s than its budget is not failed but "deferred": the fan-out tries it again later
+(``retrying(defer=True)``; other sends, edits and thread replies, fail as before).
 """
 
 import asyncio
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.core.reply import Reply
-from bot.recaps.posting import DeliveryError, LeaseLost, Poster
+from bot.recaps.posting import DeliveryError, LeaseLost, MessageGone, Poster
 
 log = logging.getLogger(__name__)
 CONFIRMED = "confirmed in the channel after an unknown outcome"
@@ -40,6 +41,8 @@ class Outcome:
     detail: str | None = None
     permanent: bool = False  # pause the subscription
     confirmed: bool = False  # found in the channel after an unknown outcome, not re-posted
+    message_id: str | None = None  # the message posted (when known)
+    gone: bool = False  # the message to edit or answer was deleted (MessageGone)
 
 
 async def deliver(
@@ -58,6 +61,7 @@ async def deliver(
     lease_held: Callable[[], bool] = lambda: True,
     still_ours: Callable[[], bool] | None = None,
     stopping: Callable[[], bool] = lambda: False,
+    defer: bool = True,
 ) -> Outcome:
     """Post ``reply`` once. ``since`` is when the slot was claimed: a check for an earlier
     attempt looks at the channel from then on. ``lease_held()`` is asked before each
@@ -65,60 +69,106 @@ async def deliver(
     nothing more is posted here. ``still_ours()`` (default: ``lease_held``) is what the
     poster asks after pacing, right before sending. ``stopping()`` is asked before each retry.
     """
+
+    async def send(still_ours: Callable[[], bool]) -> str | None:
+        return await poster.post(workspace, channel, reply, marker, still_ours=still_ours)
+
+    async def landed() -> str | bool | None:
+        return await poster.already_posted(workspace, channel, marker, since)
+
+    return await retrying(
+        send,
+        landed,
+        policy=policy,
+        name=name,
+        on_retry=on_retry,
+        on_rate_limited=on_rate_limited,
+        sleep=sleep,
+        lease_held=lease_held,
+        still_ours=still_ours,
+        stopping=stopping,
+        defer=defer,
+    )
+
+
+async def retrying(
+    send: Callable[[Callable[[], bool]], Awaitable[str | None]],
+    landed: Callable[[], Awaitable[str | bool | None]],
+    *,
+    policy: RetryPolicy,
+    name: str,
+    on_retry: Callable[[], None] = lambda: None,
+    on_rate_limited: Callable[[], None] = lambda: None,
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    lease_held: Callable[[], bool] = lambda: True,
+    still_ours: Callable[[], bool] | None = None,
+    stopping: Callable[[], bool] = lambda: False,
+    unknown: bool = False,
+    defer: bool = False,
+) -> Outcome:
+    """The retry layer for any one send (a post, an edit, a thread reply): ``send(still_ours)``
+    makes one attempt (the posted message's id, or None); ``landed()`` tells whether an
+    earlier attempt whose outcome was unknown landed (truthy: yes, a message id if known).
+    ``unknown=True``: an earlier attempt may have landed already (a claim taken over after a
+    crash): look first. ``still_ours()`` (default: ``lease_held``) is handed to ``send`` for
+    the poster to ask right before sending. ``defer=True``: rate-limited beyond the budget
+    with nothing landed is "deferred" (tried again later), not "failed".
+    """
     right_before_sending = still_ours or lease_held
     failures = limited = 0
     waited = 0.0  # this layer's own waits: the budget
-    unknown = False  # once an attempt may have landed, every later attempt checks first
+    # once an attempt may have landed, every later attempt checks first
     while True:
         if unknown:
             try:
-                if await poster.already_posted(workspace, channel, marker, since):
-                    log.info("recap %s: the earlier attempt had landed; not posting again", name)
-                    return Outcome("sent", CONFIRMED, confirmed=True)
+                found = await landed()
             except DeliveryError as error:  # cannot tell: never risk a duplicate
                 return Outcome(
-                    "failed", f"outcome unknown and the channel cannot be checked: {error.reason}"
+                    "failed",
+                    f"outcome unknown and the channel cannot be checked: {error.reason}",
+                    gone=isinstance(error, MessageGone),
                 )
+            if found:
+                log.info("recap %s: the earlier attempt had landed; not posting again", name)
+                return Outcome("sent", CONFIRMED, confirmed=True, message_id=_id(found))
         if not lease_held():
             return Outcome("abandoned", "the claim's lease may have run out")
         try:
-            await poster.post(workspace, channel, reply, marker, still_ours=right_before_sending)
+            message_id = await send(right_before_sending)
         except LeaseLost:
             return Outcome("abandoned", "the claim's lease may have run out")
         except DeliveryError as error:
             if error.permanent:
-                return Outcome("failed", error.reason, permanent=True)
+                return Outcome(
+                    "failed", error.reason, permanent=True, gone=isinstance(error, MessageGone)
+                )
             unknown = unknown or error.unknown_outcome
             if error.rate_limited:
                 on_rate_limited()
                 limited += 1
                 # The poster's pacing already holds that bucket for Retry-After: no wait here.
                 delay = 0.0 if error.held else (error.retry_after or 1.0)
-                if limited > policy.rate_limited or waited + delay > policy.total_seconds:
-                    landed = (
-                        await _landed(poster, workspace, channel, marker, since)
-                        if unknown
-                        else False
-                    )
-                    if landed:
-                        return Outcome("sent", CONFIRMED, confirmed=True)
-                    if landed is None:
-                        return Outcome(
-                            "failed", "outcome unknown and the channel cannot be checked"
-                        )
-                    return Outcome("deferred", f"rate-limited {limited} time(s): {error.reason}")
+                exhausted = limited > policy.rate_limited
             else:
                 failures += 1
                 backoff = policy.backoff * 2 ** (failures - 1)
                 jitter = 1 + random.random() / 4  # noqa: S311 - jitter, not a secret
                 delay = error.retry_after if error.retry_after is not None else backoff * jitter
-                if failures >= policy.attempts or waited + delay > policy.total_seconds:
-                    # the last attempt may have landed: look once more before failing
-                    if unknown and await _landed(poster, workspace, channel, marker, since):
-                        return Outcome("sent", CONFIRMED, confirmed=True)
-                    return Outcome(
-                        "failed", f"gave up after {failures + limited} attempt(s): {error.reason}"
-                    )
+                exhausted = failures >= policy.attempts
+            if exhausted or waited + delay > policy.total_seconds:
+                # the last attempt may have landed: look once more before giving up
+                found = await _look(landed) if unknown else False
+                if found:
+                    return Outcome("sent", CONFIRMED, confirmed=True, message_id=_id(found))
+                if defer and error.rate_limited:
+                    if found is None:
+                        return Outcome(
+                            "failed", "outcome unknown and the channel cannot be checked"
+                        )
+                    return Outcome("deferred", f"rate-limited {limited} time(s): {error.reason}")
+                return Outcome(
+                    "failed", f"gave up after {failures + limited} attempt(s): {error.reason}"
+                )
             if stopping():
                 status = "interrupted" if unknown else "released"
                 return Outcome(status, f"stopping after: {error.reason}")
@@ -128,14 +178,16 @@ async def deliver(
             waited += delay
             await sleep(delay)
         else:
-            return Outcome("sent")
+            return Outcome("sent", message_id=message_id)
 
 
-async def _landed(
-    poster: Poster, workspace: str, channel: str, marker: str, since: datetime
-) -> bool | None:
-    """Whether the post is in the channel; None when the channel cannot be checked."""
+async def _look(landed: Callable[[], Awaitable[str | bool | None]]) -> str | bool | None:
+    """What ``landed()`` answers; None when the channel cannot be checked."""
     try:
-        return await poster.already_posted(workspace, channel, marker, since)
+        return await landed()
     except DeliveryError:
         return None
+
+
+def _id(found: str | bool) -> str | None:  # noqa: FBT001 - what landed() answered
+    return found if isinstance(found, str) else None

@@ -41,6 +41,7 @@ from bot.recaps.delivery import Outcome, deliver
 from bot.recaps.leases import Leases
 from bot.recaps.opening import LazyStore
 from bot.recaps.posting import marker
+from bot.recaps.posts import record_post
 from bot.recaps.schedule import ScheduleError
 from bot.recaps.state import RecapState
 from bot.recaps.subscriptions import pause, schedule_of
@@ -272,6 +273,11 @@ class Fanout:
             hit = self._told_reprs[id(snapshot)] = (snapshot, repr(snapshot))
         return hit[1]
 
+    def compose_for(
+        self, told: tuple[datetime, dict[str, Any]] | None, slot: datetime, lang: str = "en"
+    ) -> tuple[Reply, dict[str, Any]]:
+        return self._compose(told, slot, lang)
+
     def _compose(
         self, told: tuple[datetime, dict[str, Any]] | None, slot: datetime, lang: str = "en"
     ) -> tuple[Reply, dict[str, Any]]:
@@ -290,6 +296,22 @@ class Fanout:
                 reply = self._state.annotate(reply, None)
             cached = self._composed[key] = (content, reply, snapshot)
         return cached[1], cached[2]
+
+    async def record(
+        self, sub: Subscription, message_id: str, reply: Reply, when: datetime
+    ) -> None:
+        """Record the recap posted (issue 18: corrections in place find it by its claims)."""
+        await record_post(
+            self._opened.store,
+            platform=sub.platform,
+            workspace=sub.workspace,
+            channel=sub.channel,
+            message_id=message_id,
+            kind="recap",
+            version=self._state.content_version,
+            reply=reply,
+            posted_at=when,
+        )
 
     async def post(
         self, sub: Subscription, slot: datetime, claimed_at: datetime, report: RunReport
@@ -371,6 +393,8 @@ class Fanout:
             )
             return
         finished = state.wall()
+        if outcome.message_id is not None:  # before finish: a fault here leaves the claim open
+            await self.record(sub, outcome.message_id, reply, finished)
         sent = outcome.status == "sent"
         self.outcomes.add(
             (sub.id, slot, outcome.status, finished, outcome.detail),

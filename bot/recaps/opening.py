@@ -7,7 +7,7 @@ import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 
-from bot.recaps.schedule import Schedule, ScheduleError
+from bot.recaps.schedule import Schedule, ScheduleError, next_due
 from bot.recaps.state import RecapState
 from bot.recaps.subscriptions import pause, schedule_of
 from bot.storage.base import Declared, RecapStore
@@ -65,7 +65,7 @@ class LazyStore:
         entries: list[tuple[Declared, datetime | None]] = []
         for entry in self._declared:
             _, _, _, frequency, at, tz = entry[:6]
-            entries.append((entry, Schedule(frequency, at, tz).next_slot(now)))  # checked at start
+            entries.append((entry, next_due(Schedule(frequency, at, tz), now)))  # checked at start
         await self.store.sync_declared(entries, now)
 
     async def _fill_next_due(self) -> None:
@@ -73,7 +73,7 @@ class LazyStore:
         missing = [
             s
             for s in await self.store.subscriptions()
-            if s.next_due is None and not s.paused_reason
+            if s.next_due is None and not s.paused_reason and not schedule_of(s).updates
         ]
         if not missing:
             return

@@ -1,5 +1,10 @@
 """What the recap service needs from a platform to post: the ``Poster`` protocol.
 
+Since issue 18 a poster also edits a message it posted and replies in its thread
+(corrections in place, bot/updates/corrections.py), with the same one-attempt-per-call
+contract and the same error sorting; each edit and reply carries a marker too, so an
+attempt whose outcome is unknown is checked (the message's content, its thread) first.
+
 Posters live with their platform (bot/platforms/slack/poster.py, .../discord/poster.py);
 this package imports no chat library. A poster makes ONE attempt per ``post`` call and
 sorts its failure into a ``DeliveryError``; the service's single retry layer decides what
@@ -46,6 +51,15 @@ class DeliveryError(Exception):
         self.held = held
 
 
+class MessageGone(DeliveryError):
+    """The message to edit or reply to no longer exists (Slack ``message_not_found``,
+    Discord 10008 Unknown Message): nothing to correct there.
+    """
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason, permanent=True)
+
+
 class LeaseLost(DeliveryError):
     """Not sent: when the pacing let the post go, the claim's lease might have run out, so
     another instance may be taking it over.
@@ -75,16 +89,54 @@ class Poster(Protocol):
         marker: str,
         *,
         still_ours: Callable[[], bool] = always,
-    ) -> None:
-        """One paced attempt; raises DeliveryError. ``still_ours()`` is asked after pacing,
-        right before sending: False raises LeaseLost and sends nothing.
+    ) -> str:
+        """One paced attempt; the posted message's id (Slack ts, Discord id); raises
+        DeliveryError. ``still_ours()`` is asked after pacing, right before sending: False
+        raises LeaseLost and sends nothing.
         """
 
     async def already_posted(
         self, workspace: str, channel: str, marker: str, since: datetime
-    ) -> bool:
-        """Whether a message with ``marker`` was posted in ``channel`` at or after ``since``,
-        paging through the channel's history from then on (not only its latest messages).
+    ) -> str | None:
+        """The id of a message with ``marker`` posted in ``channel`` at or after ``since``
+        (None: there is none), paging through the channel's history from then on (not only
+        its latest messages).
         """
+
+    async def edit(
+        self,
+        workspace: str,
+        channel: str,
+        message_id: str,
+        reply: Reply,
+        marker: str,
+        *,
+        still_ours: Callable[[], bool] = always,
+    ) -> None:
+        """One paced attempt to replace the message with ``reply`` (Slack chat.update,
+        Discord PATCH); MessageGone when it was deleted.
+        """
+
+    async def reply_in_thread(
+        self,
+        workspace: str,
+        channel: str,
+        message_id: str,
+        reply: Reply,
+        marker: str,
+        *,
+        still_ours: Callable[[], bool] = always,
+    ) -> str:
+        """One paced attempt to answer the message (Slack thread_ts, Discord a reply with
+        message_reference); the reply's id.
+        """
+
+    async def edited(self, workspace: str, channel: str, message_id: str, marker: str) -> bool:
+        """Whether the message now carries ``marker`` (an edit whose outcome was unknown
+        landed); MessageGone when it was deleted.
+        """
+
+    async def replied(self, workspace: str, channel: str, message_id: str, marker: str) -> bool:
+        """Whether a reply carrying ``marker`` is in the message's thread."""
 
     async def aclose(self) -> None: ...

@@ -21,10 +21,15 @@ def list_all(service: RecapService) -> str:
     lines = []
     for sub, upcoming, last in rows:
         schedule = Schedule(sub.frequency, sub.time, sub.timezone).describe()
+        described = Schedule(sub.frequency, sub.time, sub.timezone)
         status = (
             f"PAUSED ({sub.paused_reason})"
             if sub.paused_reason
-            else (f"next {upcoming:%Y-%m-%d %H:%MZ}" if upcoming else "next: none")
+            else (
+                f"next {upcoming:%Y-%m-%d %H:%MZ}"
+                if upcoming
+                else ("next: when the brief changes" if described.updates else "next: none")
+            )
         )
         last_text = f"last {last.status} {last.slot:%Y-%m-%d %H:%MZ}" if last else "never posted"
         where = f"{sub.address} (workspace {sub.workspace})" if sub.workspace else sub.address

@@ -104,6 +104,8 @@ class RecapRunner:
             try:
                 await self.service.post_due()  # on start too: slots missed while down
                 earliest = await self.service.store.earliest_due()
+                if self.service.work_wakeup is not None:  # e.g. an update post, once quiet
+                    earliest = min(earliest or self.service.work_wakeup, self.service.work_wakeup)
             except StorageError as error:
                 if self.problem is None:
                     log.error(

@@ -20,6 +20,7 @@ from croniter import CroniterBadDateError, croniter
 from bot.content.dates import WEEKDAY_NAMES, weekday_name
 from bot.i18n.catalogs import N_
 from bot.i18n.translator import ENGLISH, Translator
+from bot.storage.updates import UPDATE_TIMEZONE, UPDATES
 
 # "mon" to "sun", as a weekly schedule stores its day -> cron's weekday number (Sunday 0).
 DAYS = {name[:3].lower(): (number + 1) % 7 for number, name in enumerate(WEEKDAY_NAMES)}
@@ -53,7 +54,14 @@ class Schedule:
             return f"{int(minute)} {int(hour)} * * {day}"
         return self.frequency
 
+    @property
+    def updates(self) -> bool:
+        """An update subscription: a post when the brief changes, never on a clock."""
+        return self.frequency == UPDATES
+
     def describe(self, tr: Translator = ENGLISH) -> str:
+        if self.updates:
+            return tr("update posts when the brief changes")
         if self.frequency == "daily":
             return tr("daily at {time} {zone}", time=self.time, zone=self.timezone)
         if self.frequency.startswith("weekly "):
@@ -142,6 +150,14 @@ def parse_schedule(
     except (ZoneInfoNotFoundError, ValueError):
         msg = tr("Unknown time zone `{zone}`; use an IANA name such as America/New_York.", zone=tz)
         raise ScheduleError(msg) from None
+    if kind == UPDATES:
+        if rest or tz != default_timezone:
+            msg = tr(
+                "`updates` takes nothing more (a post each time the brief changes): "
+                "`/recap subscribe updates`, or `/recap subscribe updates lang es`."
+            )
+            raise ScheduleError(msg)
+        return Schedule(UPDATES, "", UPDATE_TIMEZONE)
     if kind == "cron":
         expression = " ".join(rest).strip("\"'")
         if len(expression.split()) != _CRON_FIELDS or not croniter.is_valid(expression):
@@ -164,6 +180,13 @@ def parse_schedule(
     raise ScheduleError(tr(HOW_TO))
 
 
+def next_due(schedule: "Schedule", after: datetime) -> datetime | None:
+    """A subscription's first slot after ``after``; None for update subscriptions, which the
+    scheduler never sees (bot/updates posts them when the brief changes).
+    """
+    return None if schedule.updates else schedule.next_slot(after)
+
+
 def _time(rest: list[str], tr: Translator) -> str:
     if not rest:
         return "09:00"
@@ -176,5 +199,6 @@ def _time(rest: list[str], tr: Translator) -> str:
 
 HOW_TO = N_(
     "Give a schedule: `daily 09:00 America/New_York`, `weekly monday 09:00 Europe/Berlin`, "
-    "or `cron 0 9 * * 1-5 America/Chicago`. Time defaults to 09:00."
+    "or `cron 0 9 * * 1-5 America/Chicago`. Time defaults to 09:00. Or `updates`: a post "
+    "each time the brief changes."
 )

@@ -78,6 +78,10 @@ __all__ = [  # what callers (tests and benchmarks too) import from here
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+# Work that runs on the recap machinery after the recaps at each run (update posts: the app
+# adds bot/updates' announcer): given the run's instant and report, it answers when it next
+# wants to run (None: at the runner's usual pace).
+DueWork = Callable[[datetime, RunReport], Awaitable[datetime | None]]
 
 
 class RecapService(RecapState):
@@ -113,6 +117,8 @@ class RecapService(RecapState):
         )
         self.declared = tuple(declared)
         self._attached = False
+        self._due_work: list[DueWork] = []
+        self.work_wakeup: datetime | None = None  # when the due work next wants to run
         self._bridge = LoopBridge()
         # Called once, on first use: commands that need no database never open it.
         self._opened = LazyStore(self, open_store, self.declared)
@@ -137,6 +143,10 @@ class RecapService(RecapState):
         self._posters.update(posters)
         if observer is not None:
             self.observe, self.on_rate_limited = observer.delivered, observer.rate_limited
+
+    def add_due_work(self, work: DueWork) -> None:
+        """Run ``work`` at every run, after the recaps (update posts), by whoever wires."""
+        self._due_work.append(work)
 
     # --- the store ------------------------------------------------------------------------
     @property
@@ -222,6 +232,8 @@ class RecapService(RecapState):
             await self._recovery.take_over(report)
             await self._fanout.run_due(now, report)
             await self._fanout.outcomes.flush()  # what recovery posted after the last group
+            wakes = [await work(now, report) for work in self._due_work]
+            self.work_wakeup = min((w for w in wakes if w is not None), default=None)
         finally:
             heartbeat.cancel()
         if report.posted or report.skipped or report.recovered or report.failed:

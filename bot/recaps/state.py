@@ -73,6 +73,13 @@ class RecapState:
         self.owner = owner_id()
         self.last_beat = time.monotonic()  # the runner's and the heartbeat's sign of life
         self.stopping = False  # set on SIGTERM: posts in flight finish, no new one starts
+        # The content version being served (issue 18: whoever records versions, bot/updates,
+        # says which): each post is recorded with the version it showed. None: not known yet.
+        self.content_version_of: Callable[[], int | None] = lambda: None
+
+    @property
+    def content_version(self) -> int | None:
+        return self.content_version_of()
 
     @property
     def posters(self) -> Mapping[str, Poster]:

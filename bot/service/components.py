@@ -13,6 +13,7 @@ from bot.core.freshness import as_of
 from bot.service.readiness import Readiness
 from bot.service.supervisor import Fatal
 from bot.storage.base import RecapStore, StorageError
+from bot.updates.recorder import VersionRecorder
 
 log = logging.getLogger(__name__)
 
@@ -27,8 +28,14 @@ class ContentComponent:
 
     name = "content"
 
-    def __init__(self, store: ContentStore, today: Callable[[], date]) -> None:
+    def __init__(
+        self,
+        store: ContentStore,
+        today: Callable[[], date],
+        versions: VersionRecorder | None = None,
+    ) -> None:
         self.store, self.today = store, today
+        self.versions = versions  # content versions recorded in the database (issue 18)
 
     def age_days(self) -> float:
         stamp = as_of(self.store.current.sources.values())
@@ -43,8 +50,21 @@ class ContentComponent:
                 "as_of": stamp.date.isoformat() if stamp else None,
                 "age_days": self.age_days(),
                 "reload_problems": len(self.store.last_problems),
+                **(self._recorded() if self.versions is not None else {}),
             },
         )
+
+    def _recorded(self) -> dict[str, object]:
+        """The recorded version serving, and why the content serving is not recorded yet:
+        its corrections refused, or the database not answering (retried).
+        """
+        assert self.versions is not None
+        latest = self.versions.latest
+        return {
+            "recorded_version": latest.number if latest is not None else None,
+            "version_problems": len(self.versions.problems),
+            "version_pending": self.versions.unavailable is not None,
+        }
 
 
 class DatabaseComponent:

@@ -12,8 +12,10 @@ Exactly-once rests on two rules that every backend must keep:
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Protocol
+
+from bot.storage.updates import UpdateDelivery
 
 
 class StorageError(Exception):
@@ -66,6 +68,59 @@ Finished = tuple[int, datetime, str, datetime, str | None]
 Told = tuple[str, str, datetime, dict[str, Any]]
 ClaimKey = tuple[int, datetime]
 
+
+@dataclass(frozen=True, slots=True)
+class StoredVersion:
+    """A content version as the database keeps it (issue 18a; bot/updates/history.py reads
+    it into a ``ContentVersion``).
+    """
+
+    number: int  # 1, 2, 3, ... without gaps
+    content_hash: str
+    as_of: date
+    recorded_at: datetime
+    snapshot_json: str  # its claims and sources (bot/updates/versions.py)
+
+
+@dataclass(frozen=True, slots=True)
+class Post:
+    """A message the bot posted in a channel (issue 18c): what it showed, to correct it."""
+
+    id: int
+    platform: str
+    workspace: str
+    channel: str
+    message_id: str  # Slack ts; Discord message id
+    kind: str  # "recap", "update" or "reply"
+    version: int | None  # the content version it shows; None: posted before any was recorded
+    lang: str
+    reply: str  # the neutral Reply it shows now, as JSON
+    posted_at: datetime
+    claims: tuple[str, ...] = ()  # keys of the claims it showed
+
+    @property
+    def address(self) -> str:
+        return f"{self.platform}:{self.channel}"
+
+
+@dataclass(frozen=True, slots=True)
+class PostCorrection:
+    """One (post, version) of the corrections ledger: claimed like a recap slot."""
+
+    post_id: int
+    version: int
+    status: str  # "claimed", "edited" (its thread reply owed), "done", "skipped" or "failed"
+    claimed_by: str
+    claimed_at: datetime
+    lease_until: datetime
+    finished_at: datetime | None
+    detail: str | None
+
+
+POST_KINDS = ("recap", "update", "reply")
+CORRECTION_STATUSES = ("claimed", "edited", "done", "skipped", "failed")
+
+
 # (platform, workspace, channel, frequency, time, timezone[, lang]) of one operator-declared
 # recap; without a language, English.
 Declared = tuple[str, ...]
@@ -79,6 +134,53 @@ def declared_key(entry: Declared) -> tuple[str, str, str, str, str]:
 
 def declared_lang(entry: Declared) -> str:
     return entry[6] if len(entry) > 6 else "en"  # noqa: PLR2004 - the optional 7th field
+
+
+@dataclass(frozen=True, slots=True)
+class NewCandidate:
+    """An item the intake found: new reporting (``article``) or a court filing (``filing``)."""
+
+    kind: str
+    origin: str
+    url: str
+    guid: str | None
+    content_hash: str | None
+    title: str
+    outlet: str = ""
+    stated_date: str = ""
+    body: str = ""
+    review: str = ""  # JSON written by bot.intake
+    status: str = "new"
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    id: int
+    kind: str
+    origin: str
+    url: str
+    guid: str | None
+    content_hash: str | None
+    title: str
+    outlet: str
+    stated_date: str
+    body: str
+    review: str
+    status: str  # new | accepted | rejected | seen
+    source_id: str | None
+    found_at: datetime
+    decided_at: datetime | None
+    post_owner: str | None
+    post_lease_until: datetime | None
+    post_tried_at: datetime | None
+    post_id: str | None
+    reply_tried_at: datetime | None
+    reply_id: str | None
+    posted_at: datetime | None
+
+
+# What ``intake_post_step`` may record, one column at a time (bot.intake.editors).
+POST_STEPS = frozenset({"post_tried_at", "post_id", "reply_tried_at", "reply_id", "posted_at"})
 
 
 class RecapStore(Protocol):
@@ -219,6 +321,182 @@ class RecapStore(Protocol):
     ) -> None:
         """Remember ``lang`` for this person; None forgets their choice."""
 
+    # --- issue 19: intake ----------------------------------------------------------------
+    async def intake_add(self, candidate: NewCandidate, now: datetime) -> int | None:
+        """Keep ``candidate``; None when its URL, GUID or content hash is already kept
+        (whatever became of it: a rejected candidate never comes back).
+        """
+
+    async def intake_known(self, keys: Sequence[str]) -> set[str]:
+        """Which of ``keys`` (URLs or GUIDs) a kept candidate has."""
+
+    async def intake_candidate(self, candidate_id: int) -> Candidate | None: ...
+
+    async def intake_candidates(self, status: str | None, limit: int = 200) -> list[Candidate]:
+        """Newest first; ``status`` None: every one but ``seen``."""
+
+    async def intake_decide(
+        self, candidate_id: int, status: str, source_id: str | None, now: datetime
+    ) -> bool:
+        """A new candidate becomes ``accepted`` or ``rejected``; False if it was not new."""
+
+    async def intake_unposted(self, now: datetime, owner: str, limit: int = 100) -> list[Candidate]:
+        """New candidates without their editors' post whose claim is free, expired, or
+        ``owner``'s own.
+        """
+
+    async def intake_claim_post(
+        self, candidate_id: int, owner: str, lease_until: datetime, now: datetime
+    ) -> bool:
+        """Take (or renew) the claim on a candidate's post: one owner at a time."""
+
+    async def intake_post_step(
+        self, candidate_id: int, owner: str, column: str, value: str | datetime
+    ) -> bool:
+        """Record one step of the post (``POST_STEPS``) while ``owner`` holds the claim."""
+
+    async def intake_feed_states(self) -> dict[str, tuple[str | None, str | None]]:
+        """Each feed's ETag and Last-Modified from its last full answer."""
+
+    async def intake_set_feed_state(
+        self, url: str, etag: str | None, last_modified: str | None, now: datetime
+    ) -> None: ...
+    # --- issue 18a: content versions ---------------------------------------------------------
+    async def record_content_version(
+        self, content_hash: str, as_of: date, snapshot_json: str, recorded_at: datetime
+    ) -> tuple[int, bool]:
+        """Record the content as the next version unless the latest version already has
+        ``content_hash``: (its number, True) when this call recorded it, (the latest's number,
+        False) when it was there. Of several instances recording at once, one records.
+        """
+
+    async def content_versions(self, since_number: int | None = None) -> list[StoredVersion]:
+        """Every version numbered above ``since_number`` (all without it), oldest first."""
+
+    async def latest_content_version(self) -> StoredVersion | None: ...
+
+    # --- issue 18c: corrections ---------------------------------------------------------
+    async def record_post(
+        self,
+        platform: str,
+        workspace: str,
+        channel: str,
+        message_id: str,
+        kind: str,
+        version: int | None,
+        lang: str,
+        claims: Sequence[str],
+        reply: str,
+        posted_at: datetime,
+    ) -> int:
+        """Record a message posted in a channel; its id (the existing one if recorded before)."""
+
+    async def post(self, post_id: int) -> Post | None: ...
+
+    async def posts_to_correct(
+        self, claim_keys: Sequence[str], version: int, limit: int = 10_000
+    ) -> list[Post]:
+        """Posts that showed any of ``claim_keys``, show a version older than ``version`` (or
+        none), and have no correction row for ``version`` yet; oldest first.
+        """
+
+    async def update_post(self, post_id: int, version: int, reply: str) -> None:
+        """The post now shows ``reply`` (edited for ``version``)."""
+
+    async def claim_correction(
+        self, post_id: int, version: int, owner: str, now: datetime, lease_until: datetime
+    ) -> bool:
+        """Claim the correction of one post for one version: one caller in any instance wins."""
+
+    async def record_correction(
+        self, post_id: int, version: int, status: str, owner: str, now: datetime, detail: str
+    ) -> bool:
+        """A final row for a correction nobody claimed (skipped); False if a row exists."""
+
+    async def set_correction(
+        self, post_id: int, version: int, status: str, now: datetime, detail: str | None = None
+    ) -> None:
+        """Move a claimed correction on: "edited", then "done"; or "skipped", "failed"."""
+
+    async def release_correction(self, post_id: int, version: int) -> None:
+        """Drop an open claim (its channel was paused): the post is to correct again later."""
+
+    async def renew_correction_leases(self, owner: str, lease_until: datetime) -> int: ...
+
+    async def take_over_corrections(
+        self, owner: str, now: datetime, lease_until: datetime, limit: int = 100
+    ) -> list[PostCorrection]:
+        """Open corrections (claimed or edited) whose lease ran out, each to one taker."""
+
+    async def post_corrections(self, version: int | None = None) -> list[PostCorrection]: ...
+
+    async def skipped_corrections(self, limit: int = 500) -> list[tuple[PostCorrection, Post]]:
+        """Corrections not made (message deleted, too old, channel paused), newest first."""
+
+    async def pause_corrections(
+        self, platform: str, channel: str, reason: str, now: datetime
+    ) -> bool:
+        """True only for the call that paused the channel (so it is logged once)."""
+
+    async def resume_corrections(self, platform: str, channel: str) -> bool: ...
+
+    async def correction_pauses(self) -> dict[tuple[str, str], tuple[str, datetime]]:
+        """(platform, channel) -> why and since when corrections are paused there."""
+
+    # --- issue 18b: updates ---
+    # Update subscriptions (frequency ``UPDATES``, bot/storage/updates.py) are told of each new
+    # content version once: the claim of a post moves the version they were told of forward
+    # (compare-and-set) and inserts the (subscription, version) row in one transaction.
+    async def updates_due(
+        self, version: int, limit: int = 1000
+    ) -> list[tuple[Subscription, int | None]]:
+        """Unpaused update subscriptions not told of ``version`` yet, each with the version it
+        was last told of (None: not started, see ``start_updates``), oldest first.
+        """
+
+    async def start_updates(self, subscription_id: int, version: int) -> bool:
+        """Remember ``version`` as the one an update subscription was made at (never announced);
+        False when it had one already (subscribing again keeps it).
+        """
+
+    async def claim_update(
+        self,
+        subscription_id: int,
+        since: int,
+        version: int,
+        owner: str,
+        now: datetime,
+        lease_until: datetime,
+    ) -> bool:
+        """Move the told version from ``since`` to ``version`` and claim the post of
+        ``version``, in one transaction: exactly one caller, in any instance, gets True.
+        """
+
+    async def finish_update(
+        self,
+        subscription_id: int,
+        version: int,
+        status: str,
+        now: datetime,
+        detail: str | None = None,
+    ) -> None: ...
+
+    async def renew_update_leases(self, owner: str, lease_until: datetime) -> int:
+        """Heartbeat: extend every open update claim of ``owner``; returns how many."""
+
+    async def take_over_expired_updates(
+        self, owner: str, now: datetime, lease_until: datetime, limit: int = 100
+    ) -> list[UpdateDelivery]:
+        """Open update claims whose lease ran out, moved to ``owner``, each to one taker only."""
+
+    async def open_update_claims(self) -> list[UpdateDelivery]: ...
+
+    async def last_update_deliveries(
+        self, subscription_ids: Sequence[int]
+    ) -> dict[int, UpdateDelivery]:
+        """The newest sent or failed update post of each subscription (/recap list)."""
+
+    async def update_deliveries(self) -> list[UpdateDelivery]: ...
     # --- issue 21: pressure ---
     def still_current(self) -> bool:
         """Cheap and synchronous, asked right before each post: False when the database this

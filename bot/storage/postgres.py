@@ -13,7 +13,7 @@ import json
 import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import psycopg
@@ -21,18 +21,32 @@ from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
 from bot.storage import migrations, rows
 from bot.storage.base import (
+    POST_STEPS,
+    Candidate,
     ClaimKey,
     Declared,
     Delivery,
     Finished,
+    NewCandidate,
+    Post,
+    PostCorrection,
     StorageError,
+    StoredVersion,
     Subscription,
     ToClaim,
     Told,
     declared_key,
     declared_lang,
 )
-from bot.storage.rows import DELIVERY_COLUMNS, SUBSCRIPTION_COLUMNS, from_timestamptz, whole_utc
+from bot.storage.rows import (
+    DELIVERY_COLUMNS,
+    SUBSCRIPTION_COLUMNS,
+    VERSION_COLUMNS,
+    from_timestamptz,
+    whole_utc,
+)
+from bot.storage.updates import UPDATE_DELIVERY_COLUMNS as UPDATE_COLUMNS
+from bot.storage.updates import UPDATES, UpdateDelivery, update_delivery
 from bot.storage.urls import scrub, url_for_logs
 
 # SQL here is fixed text plus the column lists of bot.storage.rows and "?" or %s
@@ -41,7 +55,7 @@ from bot.storage.urls import scrub, url_for_logs
 
 # pg_advisory_xact_lock(LOCK_CLASS, hashtext(schema) + n): "case-brief-bot" in a 32-bit key.
 _LOCK_CLASS = 0x0CB0_0B07
-_MIGRATE_LOCK, _SYNC_LOCK = 0, 1
+_MIGRATE_LOCK, _SYNC_LOCK, _VERSIONS_LOCK = 0, 1, 2
 # psycopg_pool retries a lost connection with a backoff that doubles up to the whole
 # reconnect_timeout (5 minutes by default: attempts 1, 2, 4, ... 64 s apart), so the store
 # came back up to a minute after the server did. Each attempt now gives up after this long;
@@ -567,6 +581,515 @@ class PostgresStore:
                 (platform, workspace, user, lang, whole_utc(now)),
             )
 
+    # --- issue 19: intake ----------------------------------------------------------------
+    async def intake_add(self, candidate: NewCandidate, now: datetime) -> int | None:
+        c = candidate
+        values = (
+            c.kind, c.origin, c.url, c.guid, c.content_hash, c.title, c.outlet, c.stated_date,
+            c.body, c.review, c.status, whole_utc(now),
+        )  # fmt: skip
+        async with self._connection() as db:
+            cursor = await db.execute(_pg(rows.INSERT_CANDIDATE), values)
+            row = await cursor.fetchone()
+        return int(row[0]) if row else None
+
+    async def intake_known(self, keys: Sequence[str]) -> set[str]:
+        wanted = list(dict.fromkeys(keys))
+        if not wanted:
+            return set()
+        async with self._connection() as db:
+            cursor = await db.execute(
+                "SELECT url, guid FROM intake_candidates WHERE url = ANY(%s) OR guid = ANY(%s)",
+                (wanted, wanted),
+            )
+            found = await cursor.fetchall()
+        chosen = set(wanted)
+        return {key for url, guid in found for key in (url, guid) if key in chosen}
+
+    async def intake_candidate(self, candidate_id: int) -> Candidate | None:
+        async with self._connection() as db:
+            cursor = await db.execute(
+                f"SELECT {rows.CANDIDATE_COLUMNS} FROM intake_candidates WHERE id=%s",  # noqa: S608
+                (candidate_id,),
+            )
+            row = await cursor.fetchone()
+        return rows.candidate(row, from_timestamptz) if row else None
+
+    async def intake_candidates(self, status: str | None, limit: int = 200) -> list[Candidate]:
+        where, args = ("status=%s", (status,)) if status else ("status<>'seen'", ())
+        async with self._connection() as db:
+            cursor = await db.execute(
+                f"SELECT {rows.CANDIDATE_COLUMNS} FROM intake_candidates WHERE {where}"  # noqa: S608
+                " ORDER BY id DESC LIMIT %s",
+                (*args, limit),
+            )
+            found = await cursor.fetchall()
+        return [rows.candidate(row, from_timestamptz) for row in found]
+
+    async def intake_decide(
+        self, candidate_id: int, status: str, source_id: str | None, now: datetime
+    ) -> bool:
+        async with self._connection() as db:
+            cursor = await db.execute(
+                "UPDATE intake_candidates SET status=%s, source_id=%s, decided_at=%s"
+                " WHERE id=%s AND status='new'",
+                (status, source_id, whole_utc(now), candidate_id),
+            )
+            return cursor.rowcount == 1
+
+    async def intake_unposted(self, now: datetime, owner: str, limit: int = 100) -> list[Candidate]:
+        async with self._connection() as db:
+            cursor = await db.execute(_pg(rows.UNPOSTED), (owner, whole_utc(now), limit))
+            found = await cursor.fetchall()
+        return [rows.candidate(row, from_timestamptz) for row in found]
+
+    async def intake_claim_post(
+        self, candidate_id: int, owner: str, lease_until: datetime, now: datetime
+    ) -> bool:
+        async with self._connection() as db:
+            cursor = await db.execute(
+                _pg(rows.CLAIM_POST),
+                (owner, whole_utc(lease_until), candidate_id, owner, whole_utc(now)),
+            )
+            return cursor.rowcount == 1
+
+    async def intake_post_step(
+        self, candidate_id: int, owner: str, column: str, value: str | datetime
+    ) -> bool:
+        if column not in POST_STEPS:
+            msg = f"not a step of the editors' post: {column}"
+            raise ValueError(msg)
+        stored = whole_utc(value) if isinstance(value, datetime) else value
+        async with self._connection() as db:
+            cursor = await db.execute(
+                f"UPDATE intake_candidates SET {column}=%s WHERE id=%s AND post_owner=%s",  # noqa: S608
+                (stored, candidate_id, owner),
+            )
+            return cursor.rowcount == 1
+
+    async def intake_feed_states(self) -> dict[str, tuple[str | None, str | None]]:
+        async with self._connection() as db:
+            cursor = await db.execute("SELECT url, etag, last_modified FROM intake_feeds")
+            found = await cursor.fetchall()
+        return {url: (etag, modified) for url, etag, modified in found}
+
+    async def intake_set_feed_state(
+        self, url: str, etag: str | None, last_modified: str | None, now: datetime
+    ) -> None:
+        async with self._connection() as db:
+            await db.execute(
+                "INSERT INTO intake_feeds (url, etag, last_modified, polled_at)"
+                " VALUES (%s, %s, %s, %s) ON CONFLICT (url) DO UPDATE SET etag=excluded.etag,"
+                " last_modified=excluded.last_modified, polled_at=excluded.polled_at",
+                (url, etag, last_modified, whole_utc(now)),
+            )
+
+    # --- issue 18a: content versions ---------------------------------------------------------
+    async def record_content_version(
+        self, content_hash: str, as_of: date, snapshot_json: str, recorded_at: datetime
+    ) -> tuple[int, bool]:
+        async with self._transaction() as db:
+            # Instances recording at once take turns: the second sees the first's version.
+            await db.execute(
+                "SELECT pg_advisory_xact_lock(%s, hashtext(coalesce(current_schema(), '')) + %s)",
+                (_LOCK_CLASS, _VERSIONS_LOCK),
+            )
+            cursor = await db.execute(
+                "SELECT number, content_hash FROM content_versions ORDER BY number DESC LIMIT 1"
+            )
+            latest = await cursor.fetchone()
+            if latest is not None and latest[1] == content_hash:
+                return int(latest[0]), False
+            number = int(latest[0]) + 1 if latest is not None else 1
+            await db.execute(
+                "INSERT INTO content_versions (number, content_hash, as_of, recorded_at, snapshot)"
+                " VALUES (%s, %s, %s, %s, %s)",
+                (number, content_hash, as_of.isoformat(), whole_utc(recorded_at), snapshot_json),
+            )
+            return number, True
+
+    async def content_versions(self, since_number: int | None = None) -> list[StoredVersion]:
+        async with self._connection() as db:
+            cursor = await db.execute(
+                f"SELECT {VERSION_COLUMNS} FROM content_versions WHERE number > %s"  # noqa: S608
+                " ORDER BY number",
+                (since_number if since_number is not None else 0,),
+            )
+            return [rows.stored_version(r, from_timestamptz) for r in await cursor.fetchall()]
+
+    async def latest_content_version(self) -> StoredVersion | None:
+        async with self._connection() as db:
+            cursor = await db.execute(
+                f"SELECT {VERSION_COLUMNS} FROM content_versions"  # noqa: S608
+                " ORDER BY number DESC LIMIT 1"
+            )
+            row = await cursor.fetchone()
+        return rows.stored_version(row, from_timestamptz) if row else None
+
+    # --- issue 18b: updates ---
+    async def updates_due(
+        self, version: int, limit: int = 1000
+    ) -> list[tuple[Subscription, int | None]]:
+        columns = ", ".join(f"s.{c.strip()}" for c in SUBSCRIPTION_COLUMNS.split(","))
+        async with self._connection() as db:
+            cursor = await db.execute(
+                f"SELECT {columns}, u.told_version FROM subscriptions AS s"  # noqa: S608
+                " LEFT JOIN update_state AS u ON u.subscription_id = s.id"
+                " WHERE s.frequency=%s AND s.paused_reason IS NULL"
+                " AND (u.told_version IS NULL OR u.told_version < %s) ORDER BY s.id LIMIT %s",
+                (UPDATES, version, limit),
+            )
+            found = await cursor.fetchall()
+        return [(_subscription(r[:-1]), None if r[-1] is None else int(r[-1])) for r in found]
+
+    async def start_updates(self, subscription_id: int, version: int) -> bool:
+        async with self._connection() as db:
+            cursor = await db.execute(
+                "INSERT INTO update_state (subscription_id, told_version) VALUES (%s, %s)"
+                " ON CONFLICT DO NOTHING",
+                (subscription_id, version),
+            )
+            return cursor.rowcount == 1
+
+    async def claim_update(
+        self,
+        subscription_id: int,
+        since: int,
+        version: int,
+        owner: str,
+        now: datetime,
+        lease_until: datetime,
+    ) -> bool:
+        # The UPDATE's row lock makes a concurrent claimer wait, then see the moved version.
+        async with self._transaction() as db:
+            cursor = await db.execute(
+                "UPDATE update_state SET told_version=%s"
+                " WHERE subscription_id=%s AND told_version=%s",
+                (version, subscription_id, since),
+            )
+            if cursor.rowcount != 1:
+                return False
+            cursor = await db.execute(
+                "INSERT INTO update_deliveries (subscription_id, version, since_version, status,"
+                " claimed_by, claimed_at, lease_until)"
+                " VALUES (%s, %s, %s, 'claimed', %s, %s, %s) ON CONFLICT DO NOTHING",
+                (subscription_id, version, since, owner, whole_utc(now), whole_utc(lease_until)),
+            )
+            return cursor.rowcount == 1
+
+    async def finish_update(
+        self,
+        subscription_id: int,
+        version: int,
+        status: str,
+        now: datetime,
+        detail: str | None = None,
+    ) -> None:
+        rows.check_final(status)
+        async with self._connection() as db:
+            await db.execute(
+                "UPDATE update_deliveries SET status=%s, finished_at=%s, detail=%s"
+                " WHERE subscription_id=%s AND version=%s",
+                (status, whole_utc(now), detail, subscription_id, version),
+            )
+
+    async def renew_update_leases(self, owner: str, lease_until: datetime) -> int:
+        async with self._connection() as db:
+            cursor = await db.execute(
+                "UPDATE update_deliveries SET lease_until=%s"
+                " WHERE claimed_by=%s AND status='claimed'",
+                (whole_utc(lease_until), owner),
+            )
+            return cursor.rowcount
+
+    async def take_over_expired_updates(
+        self, owner: str, now: datetime, lease_until: datetime, limit: int = 100
+    ) -> list[UpdateDelivery]:
+        returning = ", ".join("d." + c.strip() for c in UPDATE_COLUMNS.split(","))
+        async with self._connection() as db:
+            cursor = await db.execute(
+                "WITH expired AS MATERIALIZED ("  # noqa: S608
+                "  SELECT subscription_id, version FROM update_deliveries WHERE status='claimed'"
+                "  AND lease_until < %(now)s"
+                "  ORDER BY lease_until LIMIT %(limit)s FOR UPDATE SKIP LOCKED)"
+                " UPDATE update_deliveries AS d SET claimed_by=%(owner)s, lease_until=%(lease)s"
+                " FROM expired WHERE d.subscription_id=expired.subscription_id"
+                "  AND d.version=expired.version AND d.status='claimed' AND d.lease_until < %(now)s"
+                f" RETURNING {returning}",
+                {
+                    "owner": owner,
+                    "lease": whole_utc(lease_until),
+                    "now": whole_utc(now),
+                    "limit": limit,
+                },
+            )
+            return sorted(
+                (_update_delivery(r) for r in await cursor.fetchall()),
+                key=lambda d: (d.version, d.subscription_id),
+            )
+
+    async def open_update_claims(self) -> list[UpdateDelivery]:
+        async with self._connection() as db:
+            cursor = await db.execute(
+                f"SELECT {UPDATE_COLUMNS} FROM update_deliveries"  # noqa: S608
+                " WHERE status='claimed' ORDER BY version, subscription_id"
+            )
+            return [_update_delivery(r) for r in await cursor.fetchall()]
+
+    async def last_update_deliveries(
+        self, subscription_ids: Sequence[int]
+    ) -> dict[int, UpdateDelivery]:
+        async with self._connection() as db:
+            cursor = await db.execute(
+                f"SELECT DISTINCT ON (subscription_id) {UPDATE_COLUMNS}"  # noqa: S608
+                " FROM update_deliveries"
+                " WHERE subscription_id = ANY(%s::bigint[]) AND status IN ('sent', 'failed')"
+                " ORDER BY subscription_id, version DESC",
+                (list(subscription_ids),),
+            )
+            return {int(r[0]): _update_delivery(r) for r in await cursor.fetchall()}
+
+    async def update_deliveries(self) -> list[UpdateDelivery]:
+        async with self._connection() as db:
+            cursor = await db.execute(
+                f"SELECT {UPDATE_COLUMNS} FROM update_deliveries"  # noqa: S608
+                " ORDER BY version, subscription_id"
+            )
+            return [_update_delivery(r) for r in await cursor.fetchall()]
+
+    # --- issue 18c: corrections ---------------------------------------------------------
+    async def record_post(
+        self,
+        platform: str,
+        workspace: str,
+        channel: str,
+        message_id: str,
+        kind: str,
+        version: int | None,
+        lang: str,
+        claims: Sequence[str],
+        reply: str,
+        posted_at: datetime,
+    ) -> int:
+        digest = rows.body_digest(reply)
+        async with self._transaction() as db:
+            await db.execute(
+                "INSERT INTO post_bodies (digest, reply) VALUES (%s, %s) ON CONFLICT DO NOTHING",
+                (digest, reply),
+            )
+            cursor = await db.execute(
+                "INSERT INTO posts (platform, workspace, channel, message_id, kind, version, lang,"
+                " body, posted_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)"
+                " ON CONFLICT DO NOTHING RETURNING id",
+                (
+                    platform,
+                    workspace,
+                    channel,
+                    message_id,
+                    kind,
+                    version,
+                    lang,
+                    digest,
+                    whole_utc(posted_at),
+                ),
+            )
+            row = await cursor.fetchone()
+            if row is None:  # recorded before
+                cursor = await db.execute(
+                    "SELECT id FROM posts WHERE platform=%s AND channel=%s AND message_id=%s",
+                    (platform, channel, message_id),
+                )
+                found = await cursor.fetchone()
+                assert found is not None
+                return int(found[0])
+            post_id = int(row[0])
+            keys = sorted(set(claims))
+            if keys:
+                await db.execute(
+                    "INSERT INTO post_claims (claim_key, post_id)"
+                    " SELECT k, %s FROM unnest(%s::text[]) AS k ON CONFLICT DO NOTHING",
+                    (post_id, keys),
+                )
+            return post_id
+
+    async def _posts(
+        self, where: str, params: Sequence[Any], limit: int | None = None
+    ) -> list[Post]:
+        async with self._connection() as db:
+            cursor = await db.execute(
+                f"SELECT {rows.POST_COLUMNS} FROM posts p JOIN post_bodies b"  # noqa: S608
+                f" ON b.digest = p.body WHERE {where} ORDER BY p.posted_at, p.id LIMIT %s",
+                (*params, limit),
+            )
+            found = await cursor.fetchall()
+            claims: dict[int, list[str]] = {int(r[0]): [] for r in found}
+            if claims:
+                cursor = await db.execute(
+                    "SELECT claim_key, post_id FROM post_claims WHERE post_id = ANY(%s::bigint[])",
+                    (list(claims),),
+                )
+                for key, post_id in await cursor.fetchall():
+                    claims[int(post_id)].append(key)
+        return [rows.post(r, from_timestamptz, claims[int(r[0])]) for r in found]
+
+    async def post(self, post_id: int) -> Post | None:
+        found = await self._posts("p.id = %s", (post_id,))
+        return found[0] if found else None
+
+    async def posts_to_correct(
+        self, claim_keys: Sequence[str], version: int, limit: int = 10_000
+    ) -> list[Post]:
+        keys = sorted(set(claim_keys))
+        if not keys:
+            return []
+        return await self._posts(
+            "p.id IN (SELECT post_id FROM post_claims WHERE claim_key = ANY(%s::text[]))"
+            " AND (p.version IS NULL OR p.version < %s) AND NOT EXISTS (SELECT 1 FROM"
+            " post_corrections c WHERE c.post_id = p.id AND c.version = %s)",
+            (keys, version, version),
+            limit,
+        )
+
+    async def update_post(self, post_id: int, version: int, reply: str) -> None:
+        digest = rows.body_digest(reply)
+        async with self._transaction() as db:
+            await db.execute(
+                "INSERT INTO post_bodies (digest, reply) VALUES (%s, %s) ON CONFLICT DO NOTHING",
+                (digest, reply),
+            )
+            await db.execute(
+                "UPDATE posts SET version=%s, body=%s WHERE id=%s"
+                " AND (version IS NULL OR version<=%s)",
+                (version, digest, post_id, version),
+            )
+
+    async def claim_correction(
+        self, post_id: int, version: int, owner: str, now: datetime, lease_until: datetime
+    ) -> bool:
+        async with self._connection() as db:
+            cursor = await db.execute(
+                "INSERT INTO post_corrections (post_id, version, status, claimed_by, claimed_at,"
+                " lease_until) VALUES (%s, %s, 'claimed', %s, %s, %s) ON CONFLICT DO NOTHING",
+                (post_id, version, owner, whole_utc(now), whole_utc(lease_until)),
+            )
+            return cursor.rowcount == 1
+
+    async def record_correction(
+        self, post_id: int, version: int, status: str, owner: str, now: datetime, detail: str
+    ) -> bool:
+        rows.check_correction(status)
+        at = whole_utc(now)
+        async with self._connection() as db:
+            cursor = await db.execute(
+                "INSERT INTO post_corrections (post_id, version, status, claimed_by, claimed_at,"
+                " lease_until, finished_at, detail) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
+                " ON CONFLICT DO NOTHING",
+                (post_id, version, status, owner, at, at, at, detail),
+            )
+            return cursor.rowcount == 1
+
+    async def set_correction(
+        self, post_id: int, version: int, status: str, now: datetime, detail: str | None = None
+    ) -> None:
+        rows.check_correction(status)
+        finished = whole_utc(now) if status != "edited" else None
+        async with self._connection() as db:
+            await db.execute(
+                "UPDATE post_corrections SET status=%s, finished_at=%s, detail=%s"
+                " WHERE post_id=%s AND version=%s",
+                (status, finished, detail, post_id, version),
+            )
+
+    async def release_correction(self, post_id: int, version: int) -> None:
+        async with self._connection() as db:
+            await db.execute(
+                "DELETE FROM post_corrections WHERE post_id=%s AND version=%s AND status='claimed'",
+                (post_id, version),
+            )
+
+    async def renew_correction_leases(self, owner: str, lease_until: datetime) -> int:
+        async with self._connection() as db:
+            cursor = await db.execute(
+                "UPDATE post_corrections SET lease_until=%s WHERE claimed_by=%s"
+                " AND status IN ('claimed', 'edited')",
+                (whole_utc(lease_until), owner),
+            )
+            return cursor.rowcount
+
+    async def take_over_corrections(
+        self, owner: str, now: datetime, lease_until: datetime, limit: int = 100
+    ) -> list[PostCorrection]:
+        # As take_over_expired: SKIP LOCKED, the row checked again as it is when locked.
+        columns = ", ".join("c." + c.strip() for c in rows.CORRECTION_COLUMNS.split(","))
+        async with self._connection() as db:
+            cursor = await db.execute(
+                "WITH expired AS MATERIALIZED ("  # noqa: S608
+                "  SELECT post_id, version FROM post_corrections WHERE status IN ('claimed',"
+                " 'edited') AND lease_until < %(now)s ORDER BY lease_until LIMIT %(limit)s"
+                "  FOR UPDATE SKIP LOCKED)"
+                " UPDATE post_corrections AS c SET claimed_by=%(owner)s, lease_until=%(lease)s"
+                " FROM expired WHERE c.post_id=expired.post_id AND c.version=expired.version"
+                "  AND c.status IN ('claimed', 'edited') AND c.lease_until < %(now)s"
+                f" RETURNING {columns}",
+                {
+                    "owner": owner,
+                    "lease": whole_utc(lease_until),
+                    "now": whole_utc(now),
+                    "limit": limit,
+                },
+            )
+            return sorted(
+                (rows.correction(r, from_timestamptz) for r in await cursor.fetchall()),
+                key=lambda c: (c.version, c.post_id),
+            )
+
+    async def post_corrections(self, version: int | None = None) -> list[PostCorrection]:
+        async with self._connection() as db:
+            cursor = await db.execute(
+                f"SELECT {rows.CORRECTION_COLUMNS} FROM post_corrections"  # noqa: S608
+                " WHERE %s::int IS NULL OR version = %s ORDER BY version, post_id",
+                (version, version),
+            )
+            return [rows.correction(r, from_timestamptz) for r in await cursor.fetchall()]
+
+    async def skipped_corrections(self, limit: int = 500) -> list[tuple[PostCorrection, Post]]:
+        async with self._connection() as db:
+            cursor = await db.execute(
+                f"SELECT {rows.CORRECTION_COLUMNS} FROM post_corrections"  # noqa: S608
+                " WHERE status='skipped' ORDER BY finished_at DESC, post_id LIMIT %s",
+                (limit,),
+            )
+            found = [rows.correction(r, from_timestamptz) for r in await cursor.fetchall()]
+        ids = sorted({c.post_id for c in found})
+        posts = {p.id: p for p in await self._posts("p.id = ANY(%s::bigint[])", (ids,))}
+        return [(c, posts[c.post_id]) for c in found if c.post_id in posts]
+
+    async def pause_corrections(
+        self, platform: str, channel: str, reason: str, now: datetime
+    ) -> bool:
+        async with self._connection() as db:
+            cursor = await db.execute(
+                "INSERT INTO correction_pauses (platform, channel, reason, paused_at)"
+                " VALUES (%s, %s, %s, %s) ON CONFLICT DO NOTHING",
+                (platform, channel, reason, whole_utc(now)),
+            )
+            return cursor.rowcount == 1
+
+    async def resume_corrections(self, platform: str, channel: str) -> bool:
+        async with self._connection() as db:
+            cursor = await db.execute(
+                "DELETE FROM correction_pauses WHERE platform=%s AND channel=%s",
+                (platform, channel),
+            )
+            return cursor.rowcount == 1
+
+    async def correction_pauses(self) -> dict[tuple[str, str], tuple[str, datetime]]:
+        async with self._connection() as db:
+            cursor = await db.execute(
+                "SELECT platform, channel, reason, paused_at FROM correction_pauses"
+            )
+            return {(p, c): (r, from_timestamptz(at)) for p, c, r, at in await cursor.fetchall()}
+
     # --- issue 21: pressure ---
     def still_current(self) -> bool:
         return True  # a server's database does not vanish under a connection unseen
@@ -774,3 +1297,12 @@ def _subscription(row: Sequence[Any]) -> Subscription:
 
 def _delivery(row: Sequence[Any]) -> Delivery:
     return rows.delivery(row, from_timestamptz)
+
+
+def _pg(sql: str) -> str:
+    """The SQL shared with SQLite (``?`` placeholders, bot.storage.rows) for psycopg (``%s``)."""
+    return sql.replace("?", "%s")
+
+
+def _update_delivery(row: Sequence[Any]) -> UpdateDelivery:
+    return update_delivery(row, from_timestamptz)

@@ -5,13 +5,22 @@ instant the same way; schema 1 stored whole seconds as ``YYYY-MM-DDTHH:MM:SSZ`` 
 SQLite keeps that form (it sorts and compares as text). PostgreSQL stores ``timestamptz``.
 """
 
+import functools
 import hashlib
 import json
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
-from bot.storage.base import Delivery, Subscription
+from bot.storage.base import (
+    CORRECTION_STATUSES,
+    Candidate,
+    Delivery,
+    Post,
+    PostCorrection,
+    StoredVersion,
+    Subscription,
+)
 
 SUBSCRIPTION_COLUMNS = (
     "id, platform, workspace, channel, frequency, time, timezone, origin, created_by,"
@@ -20,6 +29,7 @@ SUBSCRIPTION_COLUMNS = (
 DELIVERY_COLUMNS = (
     "subscription_id, slot, status, claimed_by, claimed_at, lease_until, finished_at, detail"
 )
+VERSION_COLUMNS = "number, content_hash, as_of, recorded_at, snapshot"
 FINAL_STATUSES = ("sent", "skipped", "failed")
 
 TEXT_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
@@ -140,4 +150,121 @@ def delivery(row: Sequence[Any], instant: Callable[[Any], datetime]) -> Delivery
         instant(lease_until) if lease_until is not None else claimed,
         instant(finished_at) if finished_at is not None else None,
         detail,
+    )
+
+
+def stored_version(row: Sequence[Any], instant: Callable[[Any], datetime]) -> StoredVersion:
+    number, content_hash, as_of, recorded_at, snapshot = row
+    return StoredVersion(
+        int(number), content_hash, date.fromisoformat(as_of), instant(recorded_at), snapshot
+    )
+
+
+POST_COLUMNS = (
+    "p.id, p.platform, p.workspace, p.channel, p.message_id, p.kind, p.version, p.lang,"
+    " b.reply, p.posted_at"
+)
+CORRECTION_COLUMNS = (
+    "post_id, version, status, claimed_by, claimed_at, lease_until, finished_at, detail"
+)
+
+
+def post(
+    row: Sequence[Any], instant: Callable[[Any], datetime], claims: Sequence[str] = ()
+) -> Post:
+    id_, platform, workspace, channel, message_id, kind, version, lang, reply, posted_at = row
+    return Post(
+        int(id_),
+        platform,
+        workspace,
+        channel,
+        message_id,
+        kind,
+        int(version) if version is not None else None,
+        lang,
+        reply,
+        instant(posted_at),
+        tuple(sorted(claims)),
+    )
+
+
+def correction(row: Sequence[Any], instant: Callable[[Any], datetime]) -> PostCorrection:
+    post_id, version, status, claimed_by, claimed_at, lease_until, finished_at, detail = row
+    return PostCorrection(
+        int(post_id),
+        int(version),
+        status,
+        claimed_by,
+        instant(claimed_at),
+        instant(lease_until),
+        instant(finished_at) if finished_at is not None else None,
+        detail,
+    )
+
+
+@functools.lru_cache(maxsize=64)  # a fan-out records (and corrects) one reply many times
+def body_digest(reply: str) -> str:
+    return hashlib.sha256(reply.encode()).hexdigest()
+
+
+def check_correction(status: str) -> None:
+    if status not in CORRECTION_STATUSES or status == "claimed":
+        msg = f"a correction moves on to one of {CORRECTION_STATUSES[1:]}, not {status!r}"
+        raise ValueError(msg)
+
+
+# --- issue 19: intake ---------------------------------------------------------------------
+CANDIDATE_COLUMNS = (
+    "id, kind, origin, url, guid, content_hash, title, outlet, stated_date, body, review, status,"
+    " source_id, found_at, decided_at, post_owner, post_lease_until, post_tried_at, post_id,"
+    " reply_tried_at, reply_id, posted_at"
+)
+INSERT_CANDIDATE = (
+    "INSERT INTO intake_candidates (kind, origin, url, guid, content_hash, title, outlet,"
+    " stated_date, body, review, status, found_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " ON CONFLICT DO NOTHING RETURNING id"
+)
+# A claim is free when nobody holds it or its lease ran out; its owner may renew it.
+CLAIM_POST = (
+    "UPDATE intake_candidates SET post_owner=?, post_lease_until=? WHERE id=? AND status='new'"
+    " AND posted_at IS NULL AND (post_owner IS NULL OR post_owner=? OR post_lease_until < ?)"
+)
+UNPOSTED = (
+    f"SELECT {CANDIDATE_COLUMNS} FROM intake_candidates WHERE status='new' AND posted_at IS NULL"  # noqa: S608
+    " AND (post_owner IS NULL OR post_owner=? OR post_lease_until < ?) ORDER BY id LIMIT ?"
+)
+
+
+def candidate(row: Sequence[Any], instant: Callable[[Any], datetime]) -> Candidate:
+    def when(value: object) -> datetime | None:
+        return instant(value) if value is not None else None
+
+    (id_, kind, origin, url, guid, content_hash, title, outlet, stated_date, body, review) = row[
+        :11
+    ]
+    status, source_id, found_at, decided_at, owner, lease_until, post_tried_at = row[11:18]
+    post_id, reply_tried_at, reply_id, posted_at = row[18:22]
+    return Candidate(
+        int(id_),
+        kind,
+        origin,
+        url,
+        guid,
+        content_hash,
+        title,
+        outlet,
+        stated_date,
+        body,
+        review,
+        status,
+        source_id,
+        instant(found_at),
+        when(decided_at),
+        owner,
+        when(lease_until),
+        when(post_tried_at),
+        post_id,
+        when(reply_tried_at),
+        reply_id,
+        when(posted_at),
     )

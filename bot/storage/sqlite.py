@@ -19,25 +19,39 @@ import sqlite3
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from time import monotonic, sleep
 from typing import Any, TypeVar
 
 from bot.storage import migrations, rows
 from bot.storage.base import (
+    POST_STEPS,
+    Candidate,
     ClaimKey,
     Declared,
     Delivery,
     Finished,
+    NewCandidate,
+    Post,
+    PostCorrection,
     StorageError,
+    StoredVersion,
     Subscription,
     ToClaim,
     Told,
     declared_key,
     declared_lang,
 )
-from bot.storage.rows import DELIVERY_COLUMNS, SUBSCRIPTION_COLUMNS, parse_utc_text, utc_text
+from bot.storage.rows import (
+    DELIVERY_COLUMNS,
+    SUBSCRIPTION_COLUMNS,
+    VERSION_COLUMNS,
+    parse_utc_text,
+    utc_text,
+)
+from bot.storage.updates import UPDATE_DELIVERY_COLUMNS as UPDATE_COLUMNS
+from bot.storage.updates import UPDATES, UpdateDelivery, update_delivery
 
 # SQL here is fixed text plus the column lists of bot.storage.rows and "?" or %s
 # placeholders; every value is a bound parameter. Hence `noqa: S608` (SQL built from
@@ -648,6 +662,576 @@ class SQLiteStore:
             )
         )
 
+    # --- issue 19: intake ----------------------------------------------------------------
+    async def intake_add(self, candidate: NewCandidate, now: datetime) -> int | None:
+        c = candidate
+        values = (
+            c.kind, c.origin, c.url, c.guid, c.content_hash, c.title, c.outlet, c.stated_date,
+            c.body, c.review, c.status, utc_text(now),
+        )  # fmt: skip
+
+        def add(db: sqlite3.Connection) -> int | None:
+            row = db.execute(rows.INSERT_CANDIDATE, values).fetchone()
+            return int(row[0]) if row else None
+
+        return await self._write(add)
+
+    async def intake_known(self, keys: Sequence[str]) -> set[str]:
+        wanted = list(dict.fromkeys(keys))
+
+        def known(db: sqlite3.Connection) -> set[str]:
+            found: set[str] = set()
+            for start in range(0, len(wanted), _MAX_VARIABLES // 2):
+                chunk = wanted[start : start + _MAX_VARIABLES // 2]
+                marks = ", ".join("?" * len(chunk))
+                for url, guid in db.execute(
+                    f"SELECT url, guid FROM intake_candidates WHERE url IN ({marks})"  # noqa: S608
+                    f" OR guid IN ({marks})",
+                    (*chunk, *chunk),
+                ):
+                    found.update(k for k in (url, guid) if k in chunk)
+            return found
+
+        return await self._run(known)
+
+    async def intake_candidate(self, candidate_id: int) -> Candidate | None:
+        row = await self._run(
+            lambda db: db.execute(
+                f"SELECT {rows.CANDIDATE_COLUMNS} FROM intake_candidates WHERE id=?",  # noqa: S608
+                (candidate_id,),
+            ).fetchone()
+        )
+        return rows.candidate(row, parse_utc_text) if row else None
+
+    async def intake_candidates(self, status: str | None, limit: int = 200) -> list[Candidate]:
+        where, args = ("status=?", (status,)) if status else ("status<>'seen'", ())
+        found = await self._run(
+            lambda db: db.execute(
+                f"SELECT {rows.CANDIDATE_COLUMNS} FROM intake_candidates WHERE {where}"  # noqa: S608
+                " ORDER BY id DESC LIMIT ?",
+                (*args, limit),
+            ).fetchall()
+        )
+        return [rows.candidate(row, parse_utc_text) for row in found]
+
+    async def intake_decide(
+        self, candidate_id: int, status: str, source_id: str | None, now: datetime
+    ) -> bool:
+        cursor = await self._write(
+            lambda db: db.execute(
+                "UPDATE intake_candidates SET status=?, source_id=?, decided_at=?"
+                " WHERE id=? AND status='new'",
+                (status, source_id, utc_text(now), candidate_id),
+            )
+        )
+        return cursor.rowcount == 1
+
+    async def intake_unposted(self, now: datetime, owner: str, limit: int = 100) -> list[Candidate]:
+        found = await self._run(
+            lambda db: db.execute(rows.UNPOSTED, (owner, utc_text(now), limit)).fetchall()
+        )
+        return [rows.candidate(row, parse_utc_text) for row in found]
+
+    async def intake_claim_post(
+        self, candidate_id: int, owner: str, lease_until: datetime, now: datetime
+    ) -> bool:
+        cursor = await self._write(
+            lambda db: db.execute(
+                rows.CLAIM_POST, (owner, utc_text(lease_until), candidate_id, owner, utc_text(now))
+            )
+        )
+        return cursor.rowcount == 1
+
+    async def intake_post_step(
+        self, candidate_id: int, owner: str, column: str, value: str | datetime
+    ) -> bool:
+        if column not in POST_STEPS:
+            msg = f"not a step of the editors' post: {column}"
+            raise ValueError(msg)
+        stored = utc_text(value) if isinstance(value, datetime) else value
+        cursor = await self._write(
+            lambda db: db.execute(
+                f"UPDATE intake_candidates SET {column}=? WHERE id=? AND post_owner=?",  # noqa: S608
+                (stored, candidate_id, owner),
+            )
+        )
+        return cursor.rowcount == 1
+
+    async def intake_feed_states(self) -> dict[str, tuple[str | None, str | None]]:
+        found = await self._run(
+            lambda db: db.execute("SELECT url, etag, last_modified FROM intake_feeds").fetchall()
+        )
+        return {url: (etag, modified) for url, etag, modified in found}
+
+    async def intake_set_feed_state(
+        self, url: str, etag: str | None, last_modified: str | None, now: datetime
+    ) -> None:
+        await self._write(
+            lambda db: db.execute(
+                "INSERT INTO intake_feeds (url, etag, last_modified, polled_at) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (url) DO UPDATE SET etag=excluded.etag,"
+                " last_modified=excluded.last_modified, polled_at=excluded.polled_at",
+                (url, etag, last_modified, utc_text(now)),
+            )
+        )
+
+    # --- issue 18a: content versions ---------------------------------------------------------
+    async def record_content_version(
+        self, content_hash: str, as_of: date, snapshot_json: str, recorded_at: datetime
+    ) -> tuple[int, bool]:
+        def work(db: sqlite3.Connection) -> tuple[int, bool]:  # under BEGIN IMMEDIATE
+            latest = db.execute(
+                "SELECT number, content_hash FROM content_versions ORDER BY number DESC LIMIT 1"
+            ).fetchone()
+            if latest is not None and latest[1] == content_hash:
+                return int(latest[0]), False
+            number = int(latest[0]) + 1 if latest is not None else 1
+            db.execute(
+                "INSERT INTO content_versions (number, content_hash, as_of, recorded_at, snapshot)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (number, content_hash, as_of.isoformat(), utc_text(recorded_at), snapshot_json),
+            )
+            return number, True
+
+        return await self._write(work)
+
+    async def content_versions(self, since_number: int | None = None) -> list[StoredVersion]:
+        return await self._run(
+            lambda db: [
+                rows.stored_version(r, parse_utc_text)
+                for r in db.execute(
+                    f"SELECT {VERSION_COLUMNS} FROM content_versions WHERE number > ?"  # noqa: S608
+                    " ORDER BY number",
+                    (since_number if since_number is not None else 0,),
+                )
+            ]
+        )
+
+    async def latest_content_version(self) -> StoredVersion | None:
+        row = await self._run(
+            lambda db: db.execute(
+                f"SELECT {VERSION_COLUMNS} FROM content_versions"  # noqa: S608
+                " ORDER BY number DESC LIMIT 1"
+            ).fetchone()
+        )
+        return rows.stored_version(row, parse_utc_text) if row else None
+
+    # --- issue 18b: updates ---
+    async def updates_due(
+        self, version: int, limit: int = 1000
+    ) -> list[tuple[Subscription, int | None]]:
+        columns = ", ".join(f"s.{c.strip()}" for c in SUBSCRIPTION_COLUMNS.split(","))
+        rows_ = await self._run(
+            lambda db: db.execute(
+                f"SELECT {columns}, u.told_version FROM subscriptions AS s"  # noqa: S608
+                " LEFT JOIN update_state AS u ON u.subscription_id = s.id"
+                " WHERE s.frequency=? AND s.paused_reason IS NULL"
+                " AND (u.told_version IS NULL OR u.told_version < ?) ORDER BY s.id LIMIT ?",
+                (UPDATES, version, limit),
+            ).fetchall()
+        )
+        return [(_subscription(r[:-1]), None if r[-1] is None else int(r[-1])) for r in rows_]
+
+    async def start_updates(self, subscription_id: int, version: int) -> bool:
+        return await self._write(
+            lambda db: (
+                db.execute(
+                    "INSERT INTO update_state (subscription_id, told_version) VALUES (?, ?)"
+                    " ON CONFLICT DO NOTHING",
+                    (subscription_id, version),
+                ).rowcount
+                == 1
+            )
+        )
+
+    async def claim_update(
+        self,
+        subscription_id: int,
+        since: int,
+        version: int,
+        owner: str,
+        now: datetime,
+        lease_until: datetime,
+    ) -> bool:
+        def work(db: sqlite3.Connection) -> bool:
+            moved = db.execute(
+                "UPDATE update_state SET told_version=? WHERE subscription_id=? AND told_version=?",
+                (version, subscription_id, since),
+            ).rowcount
+            if moved != 1:
+                return False
+            return (
+                db.execute(
+                    "INSERT INTO update_deliveries (subscription_id, version, since_version,"
+                    " status, claimed_by, claimed_at, lease_until)"
+                    " VALUES (?, ?, ?, 'claimed', ?, ?, ?) ON CONFLICT DO NOTHING",
+                    (subscription_id, version, since, owner, utc_text(now), utc_text(lease_until)),
+                ).rowcount
+                == 1
+            )
+
+        return await self._write(work)
+
+    async def finish_update(
+        self,
+        subscription_id: int,
+        version: int,
+        status: str,
+        now: datetime,
+        detail: str | None = None,
+    ) -> None:
+        rows.check_final(status)
+        await self._write(
+            lambda db: db.execute(
+                "UPDATE update_deliveries SET status=?, finished_at=?, detail=?"
+                " WHERE subscription_id=? AND version=?",
+                (status, utc_text(now), detail, subscription_id, version),
+            )
+        )
+
+    async def renew_update_leases(self, owner: str, lease_until: datetime) -> int:
+        return await self._write(
+            lambda db: (
+                db.execute(
+                    "UPDATE update_deliveries SET lease_until=?"
+                    " WHERE claimed_by=? AND status='claimed'",
+                    (utc_text(lease_until), owner),
+                ).rowcount
+            )
+        )
+
+    async def take_over_expired_updates(
+        self, owner: str, now: datetime, lease_until: datetime, limit: int = 100
+    ) -> list[UpdateDelivery]:
+        def work(db: sqlite3.Connection) -> list[UpdateDelivery]:
+            expired = db.execute(
+                "SELECT subscription_id, version FROM update_deliveries WHERE status='claimed'"
+                " AND lease_until < ? ORDER BY lease_until LIMIT ?",
+                (utc_text(now), limit),
+            ).fetchall()
+            return [
+                _update_delivery(
+                    db.execute(
+                        "UPDATE update_deliveries SET claimed_by=?, lease_until=?"  # noqa: S608
+                        f" WHERE subscription_id=? AND version=? RETURNING {UPDATE_COLUMNS}",
+                        (owner, utc_text(lease_until), subscription_id, version),
+                    ).fetchone()
+                )
+                for subscription_id, version in expired
+            ]
+
+        return await self._write(work)
+
+    async def open_update_claims(self) -> list[UpdateDelivery]:
+        return await self._run(
+            lambda db: [
+                _update_delivery(r)
+                for r in db.execute(
+                    f"SELECT {UPDATE_COLUMNS} FROM update_deliveries"  # noqa: S608
+                    " WHERE status='claimed' ORDER BY version, subscription_id"
+                )
+            ]
+        )
+
+    async def last_update_deliveries(
+        self, subscription_ids: Sequence[int]
+    ) -> dict[int, UpdateDelivery]:
+        ids = list(dict.fromkeys(subscription_ids))
+
+        def work(db: sqlite3.Connection) -> dict[int, UpdateDelivery]:
+            found: dict[int, UpdateDelivery] = {}
+            for start in range(0, len(ids), _MAX_VARIABLES):
+                chunk = ids[start : start + _MAX_VARIABLES]
+                marks = ",".join("?" * len(chunk))
+                for row in db.execute(
+                    f"SELECT {UPDATE_COLUMNS} FROM update_deliveries AS d"  # noqa: S608
+                    f" WHERE subscription_id IN ({marks}) AND status IN ('sent', 'failed')"
+                    " AND version = (SELECT MAX(version) FROM update_deliveries"
+                    " WHERE subscription_id = d.subscription_id AND status IN ('sent', 'failed'))",
+                    chunk,
+                ):
+                    found[int(row[0])] = _update_delivery(row)
+            return found
+
+        return await self._run(work)
+
+    async def update_deliveries(self) -> list[UpdateDelivery]:
+        return await self._run(
+            lambda db: [
+                _update_delivery(r)
+                for r in db.execute(
+                    f"SELECT {UPDATE_COLUMNS} FROM update_deliveries"  # noqa: S608
+                    " ORDER BY version, subscription_id"
+                )
+            ]
+        )
+
+    # --- issue 18c: corrections ---------------------------------------------------------
+    async def record_post(
+        self,
+        platform: str,
+        workspace: str,
+        channel: str,
+        message_id: str,
+        kind: str,
+        version: int | None,
+        lang: str,
+        claims: Sequence[str],
+        reply: str,
+        posted_at: datetime,
+    ) -> int:
+        digest = rows.body_digest(reply)
+
+        def work(db: sqlite3.Connection) -> int:
+            db.execute(
+                "INSERT INTO post_bodies (digest, reply) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                (digest, reply),
+            )
+            row = db.execute(
+                "INSERT INTO posts (platform, workspace, channel, message_id, kind, version, lang,"
+                " body, posted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"
+                " RETURNING id",
+                (
+                    platform,
+                    workspace,
+                    channel,
+                    message_id,
+                    kind,
+                    version,
+                    lang,
+                    digest,
+                    utc_text(posted_at),
+                ),
+            ).fetchone()
+            if row is None:  # recorded before
+                found = db.execute(
+                    "SELECT id FROM posts WHERE platform=? AND channel=? AND message_id=?",
+                    (platform, channel, message_id),
+                ).fetchone()
+                return int(found[0])
+            post_id = int(row[0])
+            db.executemany(
+                "INSERT INTO post_claims (claim_key, post_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                [(key, post_id) for key in sorted(set(claims))],
+            )
+            return post_id
+
+        return await self._write(work)
+
+    def _posts(
+        self, db: sqlite3.Connection, where: str, params: Sequence[Any], limit: int = -1
+    ) -> list[Post]:
+        found = db.execute(
+            f"SELECT {rows.POST_COLUMNS} FROM posts p JOIN post_bodies b ON b.digest = p.body"  # noqa: S608
+            f" WHERE {where} ORDER BY p.posted_at, p.id LIMIT ?",
+            (*params, limit),
+        ).fetchall()
+        claims: dict[int, list[str]] = {int(r[0]): [] for r in found}
+        ids = list(claims)
+        for start in range(0, len(ids), _MAX_VARIABLES):
+            chunk = ids[start : start + _MAX_VARIABLES]
+            marks = ", ".join("?" * len(chunk))
+            for key, post_id in db.execute(
+                f"SELECT claim_key, post_id FROM post_claims WHERE post_id IN ({marks})",  # noqa: S608
+                chunk,
+            ):
+                claims[int(post_id)].append(key)
+        return [rows.post(r, parse_utc_text, claims[int(r[0])]) for r in found]
+
+    async def post(self, post_id: int) -> Post | None:
+        found = await self._run(lambda db: self._posts(db, "p.id = ?", (post_id,)))
+        return found[0] if found else None
+
+    async def posts_to_correct(
+        self, claim_keys: Sequence[str], version: int, limit: int = 10_000
+    ) -> list[Post]:
+        keys = sorted(set(claim_keys))[:_MAX_VARIABLES]
+        if not keys:
+            return []
+        marks = ", ".join("?" * len(keys))
+        return await self._run(
+            lambda db: self._posts(
+                db,
+                f"p.id IN (SELECT post_id FROM post_claims WHERE claim_key IN ({marks}))"  # noqa: S608
+                " AND (p.version IS NULL OR p.version < ?) AND NOT EXISTS (SELECT 1 FROM"
+                " post_corrections c WHERE c.post_id = p.id AND c.version = ?)",
+                (*keys, version, version),
+                limit,
+            )
+        )
+
+    async def update_post(self, post_id: int, version: int, reply: str) -> None:
+        digest = rows.body_digest(reply)
+
+        def work(db: sqlite3.Connection) -> None:
+            db.execute(
+                "INSERT INTO post_bodies (digest, reply) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                (digest, reply),
+            )
+            db.execute(
+                "UPDATE posts SET version=?, body=? WHERE id=? AND (version IS NULL OR version<=?)",
+                (version, digest, post_id, version),
+            )
+
+        await self._write(work)
+
+    async def claim_correction(
+        self, post_id: int, version: int, owner: str, now: datetime, lease_until: datetime
+    ) -> bool:
+        return await self._write(
+            lambda db: (
+                db.execute(
+                    "INSERT INTO post_corrections (post_id, version, status, claimed_by,"
+                    " claimed_at, lease_until) VALUES (?, ?, 'claimed', ?, ?, ?)"
+                    " ON CONFLICT DO NOTHING",
+                    (post_id, version, owner, utc_text(now), utc_text(lease_until)),
+                ).rowcount
+                == 1
+            )
+        )
+
+    async def record_correction(
+        self, post_id: int, version: int, status: str, owner: str, now: datetime, detail: str
+    ) -> bool:
+        rows.check_correction(status)
+        at = utc_text(now)
+        return await self._write(
+            lambda db: (
+                db.execute(
+                    "INSERT INTO post_corrections (post_id, version, status, claimed_by,"
+                    " claimed_at, lease_until, finished_at, detail)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                    (post_id, version, status, owner, at, at, at, detail),
+                ).rowcount
+                == 1
+            )
+        )
+
+    async def set_correction(
+        self, post_id: int, version: int, status: str, now: datetime, detail: str | None = None
+    ) -> None:
+        rows.check_correction(status)
+        finished = utc_text(now) if status != "edited" else None
+        await self._write(
+            lambda db: db.execute(
+                "UPDATE post_corrections SET status=?, finished_at=?, detail=?"
+                " WHERE post_id=? AND version=?",
+                (status, finished, detail, post_id, version),
+            )
+        )
+
+    async def release_correction(self, post_id: int, version: int) -> None:
+        await self._write(
+            lambda db: db.execute(
+                "DELETE FROM post_corrections WHERE post_id=? AND version=? AND status='claimed'",
+                (post_id, version),
+            )
+        )
+
+    async def renew_correction_leases(self, owner: str, lease_until: datetime) -> int:
+        return await self._write(
+            lambda db: (
+                db.execute(
+                    "UPDATE post_corrections SET lease_until=? WHERE claimed_by=?"
+                    " AND status IN ('claimed', 'edited')",
+                    (utc_text(lease_until), owner),
+                ).rowcount
+            )
+        )
+
+    async def take_over_corrections(
+        self, owner: str, now: datetime, lease_until: datetime, limit: int = 100
+    ) -> list[PostCorrection]:
+        def work(db: sqlite3.Connection) -> list[PostCorrection]:
+            expired = db.execute(
+                "SELECT post_id, version FROM post_corrections WHERE status IN ('claimed',"
+                " 'edited') AND lease_until < ? ORDER BY lease_until LIMIT ?",
+                (utc_text(now), limit),
+            ).fetchall()
+            return [
+                rows.correction(
+                    db.execute(
+                        "UPDATE post_corrections SET claimed_by=?, lease_until=?"  # noqa: S608
+                        f" WHERE post_id=? AND version=? RETURNING {rows.CORRECTION_COLUMNS}",
+                        (owner, utc_text(lease_until), post_id, version),
+                    ).fetchone(),
+                    parse_utc_text,
+                )
+                for post_id, version in expired
+            ]
+
+        return await self._write(work)
+
+    async def post_corrections(self, version: int | None = None) -> list[PostCorrection]:
+        where, params = ("WHERE version=?", (version,)) if version is not None else ("", ())
+        return await self._run(
+            lambda db: [
+                rows.correction(r, parse_utc_text)
+                for r in db.execute(
+                    f"SELECT {rows.CORRECTION_COLUMNS} FROM post_corrections {where}"  # noqa: S608
+                    " ORDER BY version, post_id",
+                    params,
+                )
+            ]
+        )
+
+    async def skipped_corrections(self, limit: int = 500) -> list[tuple[PostCorrection, Post]]:
+        def work(db: sqlite3.Connection) -> list[tuple[PostCorrection, Post]]:
+            found = [
+                rows.correction(r, parse_utc_text)
+                for r in db.execute(
+                    f"SELECT {rows.CORRECTION_COLUMNS} FROM post_corrections"  # noqa: S608
+                    " WHERE status='skipped' ORDER BY finished_at DESC, post_id LIMIT ?",
+                    (limit,),
+                )
+            ]
+            posts = {
+                p.id: p
+                for p in self._posts(
+                    db,
+                    "p.id IN (SELECT post_id FROM post_corrections WHERE status='skipped')",
+                    (),
+                )
+            }
+            return [(c, posts[c.post_id]) for c in found if c.post_id in posts]
+
+        return await self._run(work)
+
+    async def pause_corrections(
+        self, platform: str, channel: str, reason: str, now: datetime
+    ) -> bool:
+        return await self._write(
+            lambda db: (
+                db.execute(
+                    "INSERT INTO correction_pauses (platform, channel, reason, paused_at)"
+                    " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                    (platform, channel, reason, utc_text(now)),
+                ).rowcount
+                == 1
+            )
+        )
+
+    async def resume_corrections(self, platform: str, channel: str) -> bool:
+        return await self._write(
+            lambda db: (
+                db.execute(
+                    "DELETE FROM correction_pauses WHERE platform=? AND channel=?",
+                    (platform, channel),
+                ).rowcount
+                == 1
+            )
+        )
+
+    async def correction_pauses(self) -> dict[tuple[str, str], tuple[str, datetime]]:
+        return await self._run(
+            lambda db: {
+                (platform, channel): (reason, parse_utc_text(at))
+                for platform, channel, reason, at in db.execute(
+                    "SELECT platform, channel, reason, paused_at FROM correction_pauses"
+                )
+            }
+        )
+
     # --- issue 21: pressure ---
     def still_current(self) -> bool:
         """The file at the path is still the one opened (one ``stat``: microseconds)."""
@@ -865,3 +1449,7 @@ def _subscription(row: Sequence[Any]) -> Subscription:
 
 def _delivery(row: Sequence[Any]) -> Delivery:
     return rows.delivery(row, parse_utc_text)
+
+
+def _update_delivery(row: Sequence[Any]) -> UpdateDelivery:
+    return update_delivery(row, parse_utc_text)

@@ -77,6 +77,11 @@ class SiteLinks:
     def quote(self) -> str:
         return f"{self.root}quote"
 
+    def changes(self, fragment: str = "") -> str:
+        """The page of every content version and correction (``/changes``)."""
+        page = f"{self.root}changes" + (".html" if self.static else "")
+        return f"{page}#{fragment}" if fragment else page
+
     def css(self) -> str:
         return f"{self.site_root}static/web.css"
 

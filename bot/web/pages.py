@@ -36,6 +36,7 @@ from bot.i18n.translator import Translator
 from bot.renderers.labels import TRANSLATED, TRANSLATION_LABEL
 from bot.renderers.safety import clip
 from bot.web.brief import Brief, ClaimRef
+from bot.web.changes import History
 from bot.web.links import PASSAGE_QUERY, SEARCH_COMMAND, TOPIC_QUERY, SiteLinks, lang_folder
 from bot.web.passages import MarkedSource, Passage, anchor, mark_source
 from bot.web.previews import Preview, Previews
@@ -257,17 +258,22 @@ class WebPages:
             og["url"] = f"{self.public_url}/{lang_folder(lang)}{address.lstrip('/')}"
         return og
 
-    def cached_index(self, links: SiteLinks, topic: str | None = None) -> str | None:
-        return self._cached(("index", links, topic, self._stamp()))
+    def cached_index(
+        self, links: SiteLinks, topic: str | None = None, history: History | None = None
+    ) -> str | None:
+        return self._cached(("index", links, topic, self._stamp(), _history_stamp(history)))
 
     def cached_source(
         self, source_id: str, links: SiteLinks, passage: str | None = None
     ) -> str | None:
         return self._cached(("source", source_id, links, passage, self._stamp()))
 
-    def index(self, links: SiteLinks, topic: str | None = None) -> str:
+    def index(
+        self, links: SiteLinks, topic: str | None = None, history: History | None = None
+    ) -> str:
+        """The brief; with ``history``, each corrected claim marked "Corrected <date>"."""
         topic = self.topic_named(topic)
-        key = ("index", links, topic, self._stamp())
+        key = ("index", links, topic, self._stamp(), _history_stamp(history))
         page = self._cached(key)
         if page is None:
             lang = links.lang
@@ -288,6 +294,26 @@ class WebPages:
                         for source in content.sources.values()
                     ],
                     og=self._og(preview, address, lang),
+                    history=history or History(),
+                ),
+            )
+        return page
+
+    def changes(self, links: SiteLinks, history: History) -> str:
+        """``/changes``: every recorded version, newest first, with what it changed."""
+        key = ("changes", links, self._stamp(), _history_stamp(history), history.skipped)
+        page = self._cached(key)
+        if page is None:
+            sources = self.dispatcher.store.current.sources.values()
+            page = self._keep(
+                key,
+                self._render(
+                    "changes.html",
+                    links,
+                    "changes.html" if links.static else "changes",
+                    history=history,
+                    source_labels={s.id: self.described(s, links.lang).label for s in sources},
+                    og=None,
                 ),
             )
         return page
@@ -373,3 +399,8 @@ class WebPages:
 
     def not_found(self, links: SiteLinks) -> str:
         return self._render("not_found.html", links, "", og=None)
+
+
+def _history_stamp(history: History | None) -> tuple[int | None, bool] | None:
+    """What of the recorded versions a page shows: it changes with a new version."""
+    return (history.latest, history.available) if history is not None else None

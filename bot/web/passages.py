@@ -32,7 +32,7 @@ def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
     """``normalize(text)`` plus, for each of its characters, the index it came from in ``text``."""
     chars: list[str] = []
     origins: list[int] = []
-    folding = not text.isascii()  # as normalize: ASCII text is never folded (not even `)
+    folding = not text.isascii() or "`" in text  # as normalize: the backtick is folded too
     for run in _RUNS.finditer(text):
         start, word = run.start(), run.group()
         if word[0].isspace():

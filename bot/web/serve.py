@@ -8,12 +8,14 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Protocol
 
 from aiohttp import web
 
 from bot.core.dispatch import Dispatcher
+from bot.storage.base import RecapStore
+from bot.web.changes import DatabaseVersions, HistorySource
 from bot.web.server import HANDLER_ARGS, build_web_app
 
 log = logging.getLogger(__name__)
@@ -48,11 +50,13 @@ async def serve_web_until(
     reload_seconds: float,
     server_for: ServerFor | None = None,
     public_url: str | None = None,
+    history: HistorySource | None = None,
 ) -> None:
     """Serve on host:port until ``stop`` is set; reload content every ``reload_seconds`` (0:
-    never). ``server_for`` makes the server (HOST and PORT are its own).
+    never). ``server_for`` makes the server (HOST and PORT are its own). ``history``: the
+    recorded versions, for /changes and "Corrected <date>".
     """
-    app = build_web_app(dispatcher, public_url=public_url)
+    app = build_web_app(dispatcher, public_url=public_url, history=history)
     if server_for is not None:
         server = server_for(app)
         await server.start()
@@ -101,8 +105,12 @@ def serve_web(
     reload_seconds: float,
     server_for: ServerFor | None = None,
     public_url: str | None = None,
+    database: Callable[[], Awaitable[RecapStore | None]] | None = None,
 ) -> int:
+    """``database`` opens the one holding the recorded versions (None while there is none)."""
+
     async def main() -> None:
+        versions = DatabaseVersions(database) if database is not None else None
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
@@ -115,7 +123,12 @@ def serve_web(
             reload_seconds=reload_seconds,
             server_for=server_for,
             public_url=public_url,
+            history=(
+                HistorySource(versions, skipped=versions.skipped) if versions is not None else None
+            ),
         )
+        if versions is not None:
+            await versions.aclose()
 
     try:
         asyncio.run(main())

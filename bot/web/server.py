@@ -13,6 +13,7 @@ from aiohttp.typedefs import Handler
 
 from bot.core.dispatch import Dispatcher
 from bot.i18n.locales import DEFAULT, SUPPORTED, TRANSLATED
+from bot.web.changes import HistorySource
 from bot.web.links import PASSAGE_QUERY, TOPIC_QUERY, SiteLinks, lang_folder
 from bot.web.pages import CSP_HEADER, STYLESHEET, WebPages
 
@@ -40,15 +41,21 @@ def _html(text: str, status: int = 200) -> web.Response:
 
 
 def add_web_routes(
-    app: web.Application, dispatcher: Dispatcher, *, public_url: str | None = None
+    app: web.Application,
+    dispatcher: Dispatcher,
+    *,
+    public_url: str | None = None,
+    history: HistorySource | None = None,
 ) -> WebPages:
-    """Serve the brief (/), each report (/sources/<id>), search (/quote) and the stylesheet;
-    the same pages in Spanish under /es/.
+    """Serve the brief (/), each report (/sources/<id>), search (/quote), what changed
+    (/changes: the recorded versions ``history`` reads) and the stylesheet; the same pages
+    in Spanish under /es/.
 
     Also renders the 404 page for any GET or HEAD that no route of ``app`` answers.
     ``public_url`` (PUBLIC_URL) gives the pages' Open Graph tags their absolute address.
     """
     pages = WebPages(dispatcher, public_url=public_url)
+    versions = history or HistorySource(None)
     stylesheet = STYLESHEET.read_bytes()
 
     def links(lang: str, page: str = "") -> SiteLinks:
@@ -63,10 +70,18 @@ def add_web_routes(
         async def handle(request: web.Request) -> web.Response:
             topic = pages.topic_named(request.query.get(TOPIC_QUERY))  # previewed in the head
             served = links(lang)
-            page = pages.cached_index(served, topic)
+            known = await versions.current()  # "Corrected <date>" beside corrected claims
+            page = pages.cached_index(served, topic, known)
             if page is None:
-                page = await asyncio.to_thread(pages.index, served, topic)
+                page = await asyncio.to_thread(pages.index, served, topic, known)
             return _html(page)
+
+        return handle
+
+    def changes(lang: str) -> Handler:
+        async def handle(_request: web.Request) -> web.Response:
+            known = await versions.current()
+            return _html(await asyncio.to_thread(pages.changes, links(lang), known))
 
         return handle
 
@@ -119,6 +134,7 @@ def add_web_routes(
         app.router.add_get(folder, index(lang))
         app.router.add_get(f"{folder}sources/{{source_id}}", source(lang))
         app.router.add_get(f"{folder}quote", search(lang))
+        app.router.add_get(f"{folder}changes", changes(lang))
         if lang != DEFAULT:
             app.router.add_get(folder.rstrip("/"), to_folder)
     app.router.add_get("/static/web.css", css)
@@ -126,8 +142,13 @@ def add_web_routes(
     return pages
 
 
-def build_web_app(dispatcher: Dispatcher, *, public_url: str | None = None) -> web.Application:
+def build_web_app(
+    dispatcher: Dispatcher,
+    *,
+    public_url: str | None = None,
+    history: HistorySource | None = None,
+) -> web.Application:
     """An application serving only the web pages (``python -m bot web``, tests, benchmarks)."""
     app = web.Application()
-    add_web_routes(app, dispatcher, public_url=public_url)
+    add_web_routes(app, dispatcher, public_url=public_url, history=history)
     return app

@@ -1,7 +1,8 @@
 """``python -m bot site OUTDIR``: the same pages as static files with relative links.
 
-index.html, sources/<id>.html, static/web.css and 404.html; the same pages in Spanish under
-es/ (es/index.html, es/sources/<id>.html, es/404.html). The search page needs the bot's
+index.html, sources/<id>.html, changes.html (the recorded versions), static/web.css and
+404.html; the same pages in Spanish under es/ (es/index.html, es/changes.html,
+es/sources/<id>.html, es/404.html). The search page needs the bot's
 server (it runs the ranked search per request), so the static site has none.
 """
 
@@ -14,6 +15,7 @@ from markupsafe import escape
 from bot.core.dispatch import Dispatcher
 from bot.i18n.locales import SUPPORTED
 from bot.i18n.translator import Translator
+from bot.web.changes import History
 from bot.web.links import SiteLinks, lang_folder
 from bot.web.pages import SITE_NAME, STYLESHEET, WebPages
 
@@ -24,25 +26,36 @@ class Export:
     folder: Path
 
 
-def export_site(dispatcher: Dispatcher, folder: Path, *, public_url: str | None = None) -> Export:
+def export_site(
+    dispatcher: Dispatcher,
+    folder: Path,
+    *,
+    public_url: str | None = None,
+    history: History | None = None,
+) -> Export:
     """Write every page, in every language, into ``folder``; report pages of sources no
-    longer served are removed.
+    longer served are removed. ``history``: the recorded versions (changes.html, and
+    "Corrected <date>" on the brief).
     """
+    history = history or History()
     pages = WebPages(dispatcher, public_url=public_url)  # og:url with PUBLIC_URL
     (folder / "static").mkdir(parents=True, exist_ok=True)
     shutil.copyfile(STYLESHEET, folder / "static" / "web.css")
     written = 0
     for lang in SUPPORTED:
-        written += _export(dispatcher, pages, folder / lang_folder(lang), lang)
+        written += _export(dispatcher, pages, folder / lang_folder(lang), lang, history)
     return Export(written, folder)
 
 
-def _export(dispatcher: Dispatcher, pages: WebPages, folder: Path, lang: str) -> int:
+def _export(
+    dispatcher: Dispatcher, pages: WebPages, folder: Path, lang: str, history: History
+) -> int:
     index = SiteLinks(root="", static=True, lang=lang)
     source_page = SiteLinks(root="../", static=True, lang=lang)
     sources_dir = folder / "sources"
     sources_dir.mkdir(parents=True, exist_ok=True)
-    (folder / "index.html").write_text(pages.index(index), encoding="utf-8")
+    (folder / "index.html").write_text(pages.index(index, None, history), encoding="utf-8")
+    (folder / "changes.html").write_text(pages.changes(index, history), encoding="utf-8")
     (folder / "404.html").write_text(pages.not_found(index), encoding="utf-8")
     current = set()
     brief = pages.brief(lang)
@@ -57,7 +70,7 @@ def _export(dispatcher: Dispatcher, pages: WebPages, folder: Path, lang: str) ->
         # OUTDIR may hold the operator's own pages: only ours (naming the site) are removed.
         if stale.name not in current and _ours(stale, site_name):
             stale.unlink()
-    return 2 + len(current)
+    return 3 + len(current)
 
 
 def _ours(page: Path, site_name: str) -> bool:

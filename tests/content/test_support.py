@@ -398,3 +398,22 @@ def test_a_day_in_the_evidence_supports_the_week_it_falls_in(
         'epoch-times: "A federal judge on Feb. 26 ruled"',
     )
     assert _gaps(content_dirs) == []
+
+
+def test_a_correction_line_is_held_to_the_claims_quotes_with_its_own_line(
+    content_dirs: tuple[Path, Path],
+) -> None:
+    line = _add_claim(content_dirs, "Dottie Romo issued a sworn statement.", ROMO_QUOTE)
+    file = content_dirs[1] / "ruling.md"
+    lines = file.read_text(encoding="utf-8").splitlines()
+    lines.insert(line, "  ! Correction: It named Romo as an official of DHS in March 2025.")
+    file.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    problems = _gaps(content_dirs)
+    assert {(p.line, p.message.split(" is ")[0]) for p in problems} == {
+        (line + 1, "name \u201cDHS\u201d (in the correction)"),
+        (line + 1, "date \u201cMarch 2025\u201d (in the correction)"),
+    }
+    assert "correction: It named Romo" in str(problems[0])
+    lines[line] = "  ! Correction: It named another official than Romo."
+    file.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert _gaps(content_dirs) == []

@@ -90,6 +90,11 @@ class FakeDiscord:
         self._ids = itertools.count(900000000000000000)
         self._runner: web.AppRunner | None = None
         self.port = 0
+        # Corrections in place (issue 18): message edits, replies, deleted messages.
+        self.edits: list[tuple[str, str, dict[str, Any]]] = []  # (channel, message id, body)
+        self.refused_edits: dict[str, tuple[int, dict[str, Any]]] = {}  # channel -> answer
+        self.edit_failures: dict[str, list[tuple[int, dict[str, Any]]]] = defaultdict(list)
+        self._original: dict[str, str] = {}  # interaction token -> its reply's message id
 
     @property
     def api_url(self) -> str:
@@ -107,6 +112,8 @@ class FakeDiscord:
         r.add_post("/api/v10/webhooks/{app}/{token}", self._followup)
         r.add_patch("/api/v10/webhooks/{app}/{token}/messages/@original", self._edit_original)
         r.add_route("*", "/api/v10/channels/{channel}/messages", self._channel_messages)
+        r.add_route("*", "/api/v10/channels/{channel}/messages/{message}", self._one_message)
+        r.add_get("/api/v10/webhooks/{app}/{token}/messages/@original", self._get_original)
         r.add_get("/gateway", self._gateway)
         self._runner, self.port = await serve(app)
         return self
@@ -187,16 +194,16 @@ class FakeDiscord:
             self._show(token, ephemeral, data)
             if body["type"] == 4:  # the reply is a message, which buttons can be pressed on
                 self._keep_message(request.match_info["id"], data)
-        return _json(
-            {
-                "interaction": {
-                    "id": request.match_info["id"],
-                    "type": 2,
-                    "response_message_loading": body["type"] == 5,
-                    "response_message_ephemeral": bool(body.get("data", {}).get("flags", 0) & 64),
-                }
-            }
-        )
+                self._original[token] = self.message_of[request.match_info["id"]]
+        answer: dict[str, Any] = {
+            "id": request.match_info["id"],
+            "type": 2,
+            "response_message_loading": body["type"] == 5,
+            "response_message_ephemeral": bool(body.get("data", {}).get("flags", 0) & 64),
+        }
+        if body["type"] == 4:  # as Discord answers with_response: the message it made
+            answer["response_message_id"] = self.message_of[request.match_info["id"]]
+        return _json({"interaction": answer})
 
     def _keep_message(self, interaction_id: str, data: dict[str, Any]) -> None:
         message = {
@@ -219,6 +226,8 @@ class FakeDiscord:
         }
         self.interaction_messages[message["id"]] = message
         self.message_of[interaction_id] = message["id"]
+        if not message["flags"] & 64:  # public: a message in the channel, as everyone sees it
+            self.messages[str(CHANNEL_ID)].append(message)
 
     def _update_pressed(self, interaction_id: str, data: dict[str, Any]) -> None:
         message_id = self._pressed.get(interaction_id)
@@ -276,7 +285,11 @@ class FakeDiscord:
         if token in self._deferred:  # the first follow-up ends the deferral, as it was made
             ephemeral = self._deferred.pop(token)
         self._show(token, ephemeral, body)
-        return self._message(body)
+        response = self._message(body)
+        if not ephemeral:  # public: a message in the channel
+            assert isinstance(response.text, str)
+            self.messages[str(CHANNEL_ID)].append(json.loads(response.text))
+        return response
 
     async def _edit_original(self, request: web.Request) -> web.Response:
         body = await request.json()
@@ -306,6 +319,53 @@ class FakeDiscord:
                 "flags": body.get("flags", 0),
             }
         )
+
+    async def _get_original(self, request: web.Request) -> web.Response:
+        message_id = self._original.get(request.match_info["token"])
+        message = self.interaction_messages.get(message_id or "")
+        if message is None:
+            return _json({"code": 10008, "message": "Unknown Message"}, 404)
+        return _json(message)
+
+    def message(self, channel: str, message_id: str) -> dict[str, Any] | None:
+        return next((m for m in self.messages[channel] if m["id"] == message_id), None)
+
+    def delete(self, channel: str, message_id: str) -> None:
+        """Someone deleted the message."""
+        self.messages[channel] = [m for m in self.messages[channel] if m["id"] != message_id]
+
+    def replies_to(self, channel: str, message_id: str) -> list[dict[str, Any]]:
+        return [
+            m
+            for m in self.messages[channel]
+            if (m.get("message_reference") or {}).get("message_id") == message_id
+        ]
+
+    def edits_of(self, channel: str, message_id: str) -> list[dict[str, Any]]:
+        return [body for c, m, body in self.edits if c == channel and m == message_id]
+
+    async def _one_message(self, request: web.Request) -> web.Response:
+        channel, message_id = request.match_info["channel"], request.match_info["message"]
+        if request.method == "PATCH":
+            if self.edit_failures[channel]:
+                status, failure = self.edit_failures[channel].pop(0)
+                return _json(failure, status)
+            if channel in self.refused_edits:
+                status, failure = self.refused_edits[channel]
+                return _json(failure, status)
+        message = self.message(channel, message_id)
+        if message is None:
+            return _json({"code": 10008, "message": "Unknown Message"}, 404)
+        if request.method == "PATCH":
+            body = await request.json()
+            self.edits.append((channel, message_id, body))
+            message.update(
+                embeds=body.get("embeds", message["embeds"]),
+                edited_timestamp="2026-03-10T00:01:00+00:00",
+            )
+            if "components" in body:
+                message["components"] = body["components"]
+        return _json(message)
 
     def snowflake(self) -> str:
         """Message ids as Discord makes them: milliseconds since 2015 shifted left 22 bits."""
@@ -368,9 +428,15 @@ class FakeDiscord:
             "attachments": [],
             "embeds": body.get("embeds", []),
             "pinned": False,
-            "type": 0,
+            "type": 19 if body.get("message_reference") else 0,  # a reply
             "nonce": body.get("nonce"),
+            "message_reference": body.get("message_reference"),
         }
+        if body.get("message_reference"):
+            reference = body["message_reference"]
+            if self.message(channel, str(reference.get("message_id"))) is None:
+                return _json({"code": 50035, "message": "Invalid Form Body: Unknown message"}, 400)
+            message["message_reference"] = {**reference, "channel_id": channel}
         if body.get("enforce_nonce") and any(
             m.get("nonce") == body.get("nonce") for m in self.messages[channel]
         ):
@@ -513,6 +579,17 @@ def interaction_payload(
         "version": 1,
         "guild_id": str(GUILD_ID),
         "channel_id": str(CHANNEL_ID),
+        # As Discord sends it: the channel (discord.py takes channel_id from it).
+        "channel": {
+            "id": str(CHANNEL_ID),
+            "type": 0,
+            "guild_id": str(GUILD_ID),
+            "name": "general",
+            "position": 0,
+            "permission_overwrites": [],
+            "nsfw": False,
+            "parent_id": None,
+        },
         "data": {
             "id": "777777777777777777",
             "name": name,

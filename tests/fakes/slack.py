@@ -83,6 +83,16 @@ class FakeSlack:
         self.revoked: set[str] = set()
         self.refreshed_expires_in = 43200  # lifetime of a refreshed token (Slack's: 12 hours)
         self._token_ids = itertools.count(1)
+        # Corrections in place (issue 18): chat.update, thread replies, deleted messages.
+        self.threads: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(
+            list
+        )  # (channel, parent ts) -> replies, oldest first
+        self.update_failures: dict[str, list[Failure]] = defaultdict(list)  # per channel
+        self.refused_updates: dict[str, str] = {}  # channel -> error every chat.update gets
+        self.updates_per_second: int | None = None  # chat.update per workspace (Tier 3)
+        self.updates_rejected = 0
+        self.update_delay = 0.0  # seconds each chat.update takes
+        self._update_windows: dict[str, list[float]] = defaultdict(list)
 
     @property
     def api_url(self) -> str:
@@ -116,6 +126,83 @@ class FakeSlack:
         for args in self.called("chat.postMessage"):
             counts[str(args.get("channel"))] += 1
         return dict(counts)
+
+    def message(self, channel: str, ts: str) -> dict[str, Any] | None:
+        return next((m for m in self.history[channel] if m["ts"] == ts), None)
+
+    async def posted(self, channel: str, count: int = 1, timeout: float = 5) -> dict[str, Any]:
+        """The bot's ``count``-th message in ``channel`` once there (a public reply is posted
+        as a message of its own after the command's ack).
+        """
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            mine = [m for m in self.history[channel] if m.get("bot_id")]
+            if len(mine) >= count:
+                return mine[count - 1]
+            await asyncio.sleep(0.02)
+        msg = f"no message {count} in {channel} within {timeout}s"
+        raise AssertionError(msg)
+
+    def delete(self, channel: str, ts: str) -> None:
+        """Someone deleted the message (and so its thread)."""
+        self.history[channel] = [m for m in self.history[channel] if m["ts"] != ts]
+
+    def updates_of(self, channel: str, ts: str) -> list[dict[str, Any]]:
+        """The chat.update calls that changed this message."""
+        return [
+            args
+            for args in self.called("chat.update")
+            if str(args.get("channel")) == channel and str(args.get("ts")) == ts
+        ]
+
+    def _update(self, args: dict[str, Any], team: str) -> web.Response:
+        channel, ts = str(args.get("channel")), str(args.get("ts"))
+        if channel in self.refused_updates:
+            self.calls.pop()
+            return web.json_response({"ok": False, "error": self.refused_updates[channel]})
+        if self.updates_per_second is not None:
+            now = time.monotonic()
+            window = self._update_windows[team] = [
+                t for t in self._update_windows[team] if now - t < 1.0
+            ]
+            if len(window) >= self.updates_per_second:
+                self.calls.pop()
+                self.updates_rejected += 1
+                return web.json_response(
+                    {"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": "1"}
+                )
+            window.append(now)
+        message = self.message(channel, ts)
+        if message is None:
+            self.calls.pop()
+            return web.json_response({"ok": False, "error": "message_not_found"})
+        metadata = args.get("metadata")
+        if isinstance(metadata, str):
+            metadata = json.loads(metadata)
+        blocks = args.get("blocks")
+        if isinstance(blocks, str):
+            blocks = json.loads(blocks)
+        message.update(text=args.get("text", ""), blocks=blocks, edited={"ts": self._ts()})
+        if metadata is not None:
+            message["metadata"] = metadata
+        return web.json_response({"ok": True, "channel": channel, "ts": ts})
+
+    def _replies(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel, ts = str(args.get("channel")), str(args.get("ts"))
+        parent = self.message(channel, ts)
+        if parent is None:
+            return {"ok": False, "error": "thread_not_found"}
+        messages = [parent, *self.threads[(channel, ts)]]
+        start = int(str(args.get("cursor") or "0").removeprefix("next:"))
+        limit = min(int(args.get("limit") or 100), 999)
+        page = messages[start : start + limit]
+        more = start + limit < len(messages)
+        return {
+            "ok": True,
+            "messages": page,
+            "has_more": more,
+            "response_metadata": {"next_cursor": f"next:{start + limit}" if more else ""},
+        }
 
     async def start(self) -> "FakeSlack":
         app = web.Application()
@@ -191,14 +278,15 @@ class FakeSlack:
             channel = str(args.get("channel"))
             if self.channel_failures[channel]:
                 failure = self.channel_failures[channel].pop(0)
-                if failure.accept:  # posted, but the answer says otherwise
-                    self._land(channel, args, team)
+                body = failure.body
+                if failure.accept:  # posted, but the answer says otherwise (or comes late)
+                    ts = self._land(channel, args, team)
+                    if body.get("ok"):  # a slow success: it carries the message's ts
+                        body = {**body, "channel": channel, "ts": ts}
                 else:
                     self.calls.pop()  # a refused post is not a post
                 await asyncio.sleep(failure.delay)
-                return web.json_response(
-                    failure.body, status=failure.status, headers=failure.headers
-                )
+                return web.json_response(body, status=failure.status, headers=failure.headers)
             self.requests += 1
             limited = self._rate_limited(channel, team)
             if not limited and self.rate_limit_every and self.requests % self.rate_limit_every == 0:
@@ -219,6 +307,23 @@ class FakeSlack:
             return web.json_response({"ok": True, "channel": channel, "ts": ts})
         if method == "conversations.history":
             return web.json_response(self._history(args))
+        if method == "conversations.replies":
+            return web.json_response(self._replies(args))
+        if method == "chat.update":
+            channel = str(args.get("channel"))
+            if self.update_failures[channel]:
+                failure = self.update_failures[channel].pop(0)
+                if failure.accept:  # edited, but the answer says otherwise
+                    self._update(args, team)
+                else:
+                    self.calls.pop()
+                await asyncio.sleep(failure.delay)
+                return web.json_response(
+                    failure.body, status=failure.status, headers=failure.headers
+                )
+            if self.update_delay:
+                await asyncio.sleep(self.update_delay)
+            return self._update(args, team)
         return web.json_response({"ok": True})
 
     def grant(self, team_id: str, *, expires_in: int = 43200) -> str:
@@ -357,16 +462,23 @@ class FakeSlack:
         metadata = args.get("metadata")
         if isinstance(metadata, str):
             metadata = json.loads(metadata)
-        self.history[channel].append(
-            {
-                "type": "message",
-                "bot_id": "BBOT",
-                "team": team,
-                "ts": ts,
-                "text": args.get("text", ""),
-                "metadata": metadata,
-            }
-        )
+        blocks = args.get("blocks")
+        if isinstance(blocks, str):
+            blocks = json.loads(blocks)
+        message = {
+            "type": "message",
+            "bot_id": "BBOT",
+            "team": team,
+            "ts": ts,
+            "text": args.get("text", ""),
+            "blocks": blocks,
+            "metadata": metadata,
+        }
+        thread_ts = args.get("thread_ts")
+        if thread_ts:  # a reply in a thread: not in the channel's history (as in Slack)
+            self.threads[(channel, str(thread_ts))].append({**message, "thread_ts": thread_ts})
+        else:
+            self.history[channel].append(message)
         return ts
 
     def _history(self, args: dict[str, Any]) -> dict[str, Any]:
@@ -374,8 +486,16 @@ class FakeSlack:
         cursors.
         """
         oldest = float(args.get("oldest") or 0)
+        latest = float(args.get("latest") or "inf")
+        inclusive = str(args.get("inclusive")).lower() in ("1", "true")
         messages = [
-            m for m in reversed(self.history[str(args.get("channel"))]) if float(m["ts"]) > oldest
+            m
+            for m in reversed(self.history[str(args.get("channel"))])
+            if (
+                oldest <= float(m["ts"]) <= latest
+                if inclusive
+                else oldest < float(m["ts"]) < latest
+            )
         ]
         start = int(str(args.get("cursor") or "0").removeprefix("next:"))
         limit = min(int(args.get("limit") or 100), 999)

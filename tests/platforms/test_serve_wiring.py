@@ -4,6 +4,7 @@ to FakeSlack and is counted on /metrics.
 """
 
 import asyncio
+import json
 import socket
 import time
 from collections.abc import Awaitable, Callable
@@ -90,6 +91,94 @@ async def test_serve_attaches_posters_and_metrics_once_and_a_due_recap_is_posted
         assert (await metrics(port))[SENT] == before + 1
         with pytest.raises(RuntimeError, match="called once"):
             service.attach(posters={})
+    finally:
+        stop.set()
+        assert await asyncio.wait_for(task, 20) is None
+        await fake.stop()
+
+
+async def test_serve_records_each_content_reload_as_a_version_and_refuses_a_bad_correction(
+    settings: Settings,
+) -> None:
+    """``run``: the content serving is version 1; an edit reloaded is version 2, told to the
+    listeners; a correction on a claim that did not change is refused on reload and the last
+    good content keeps serving; /changes and /readyz say so.
+    """
+    from bot.updates import history
+
+    fake = await FakeSlack().start()
+    port = free_port()
+    served = settings.model_copy(
+        update={
+            "slack_bot_token": SecretStr("xoxb-t"),
+            "slack_signing_secret": SecretStr("s"),
+            "slack_api_url": fake.api_url,
+            "host": "127.0.0.1",
+            "port": port,
+            "content_reload_seconds": 0.1,
+        }
+    )
+    dispatcher = build_dispatcher(served, clock=lambda: NINE_NY)
+    service = dispatcher.services.recap_service
+    assert service is not None
+    store = await service.ready()
+    numbers = served.summaries_dir / "numbers.md"
+    stop = asyncio.Event()
+    task = asyncio.create_task(serve_until_stopped(served, dispatcher, stop))
+
+    async def recorded(number: int) -> Callable[[], Awaitable[bool]]:
+        async def check() -> bool:
+            latest = await history.latest(store)
+            return latest is not None and latest.number == number
+
+        return check
+
+    async def get(path: str) -> str:
+        async with (
+            aiohttp.ClientSession() as session,
+            session.get(f"http://127.0.0.1:{port}{path}") as resp,
+        ):
+            return await resp.text()
+
+    try:
+        await eventually(await recorded(1))
+        text = numbers.read_text(encoding="utf-8")
+        bad = text.replace(
+            "per The Epoch Times. {#numbers-13-pages}",
+            "per The Epoch Times. {#numbers-13-pages}\n  ! Correction: It gave no source.",
+        )
+        good = dispatcher.store.current
+        numbers.write_text(bad, encoding="utf-8")
+
+        async def refused() -> bool:
+            return bool(dispatcher.store.last_problems)
+
+        await eventually(refused)
+        assert "correction on a claim that did not change since version 1" in str(
+            dispatcher.store.last_problems[0]
+        )
+        assert dispatcher.store.current is good
+        content = json.loads(await get("/readyz"))["components"]["content"]
+        assert (content["recorded_version"], content["version_pending"]) == (1, False)
+        numbers.write_text(
+            bad.replace(
+                "per The Epoch Times. {#numbers-13", "per the Epoch Times report. {#numbers-13"
+            ),
+            encoding="utf-8",
+        )
+        await eventually(await recorded(2))
+
+        async def counted() -> bool:
+            return (await metrics(port)).get(("casebrief_content_version_recorded", ()), 0) == 2
+
+        await eventually(counted)
+        assert (await history.changes_since(store, 1))[0].corrections[0].key == "numbers-13-pages"
+
+        async def shown() -> bool:
+            return 'id="v2-numbers-13-pages"' in await get("/changes")
+
+        await eventually(shown, within=10)
+        assert 'href="changes#v2-numbers-13-pages"' in await get("/")
     finally:
         stop.set()
         assert await asyncio.wait_for(task, 20) is None

@@ -79,13 +79,19 @@ async def test_signed_slash_command_gets_blocks_within_limits(http_runner: Slack
     assert_inert(payload)
 
 
-async def test_public_and_hostile_text_over_http(http_runner: SlackRunner) -> None:
+async def test_public_and_hostile_text_over_http(
+    http_runner: SlackRunner, fake_slack: FakeSlack
+) -> None:
+    """A public reply is posted as a message (chat.postMessage): its ts is known, so a later
+    correction can edit it in place (issue 18). The command's ack says nothing.
+    """
     body = form(slash_payload("/quote", "<!channel> Romo https://evil.example public"))
     status, payload = await post(http_runner, body, signed_headers(SECRET, body))
     assert status == 200
-    assert isinstance(payload, dict)
-    assert payload["response_type"] == "in_channel"
-    assert_inert(payload)
+    assert not payload
+    message = await fake_slack.posted("C1")
+    assert_inert({"text": message["text"], "blocks": message["blocks"]})
+    assert "Romo" in str(message["blocks"])
 
 
 async def test_healthz(http_runner: SlackRunner) -> None:
@@ -147,8 +153,9 @@ async def test_socket_mode_slash_command_is_acked_with_the_reply(
     try:
         assert runner.socket_mode
         ack = await fake_slack.slash_command("/status", "public")
-        payload = ack["payload"]
-        assert payload["response_type"] == "in_channel"
+        assert not ack.get("payload")  # public: posted as a message of its own
+        message = await fake_slack.posted("C1")
+        payload = {"text": message["text"], "blocks": message["blocks"]}
         assert payload["blocks"][0]["text"]["text"] == "Status of the injunctions and appeals"
         assert_within_limits(payload)
         assert fake_slack.called("apps.connections.open")

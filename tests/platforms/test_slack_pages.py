@@ -342,7 +342,8 @@ async def test_a_press_after_an_edit_reloaded_shows_the_new_version(
     runner = SlackRunner(configured, dispatcher)
     await runner.start()
     try:
-        first = (await fake_slack.slash_command("/numbers", "public"))["payload"]
+        await fake_slack.slash_command("/numbers", "public")
+        first = await fake_slack.posted("C1")  # a public reply: a message of its own
         numbers = settings.summaries_dir / "numbers.md"
         edited = numbers.read_text(encoding="utf-8").replace(
             "in the Feb. 26, 2026 opinion", "in the Feb. 26, 2026 ruling's opinion"

@@ -93,7 +93,7 @@ async def post_due(env: dict[str, str], cwd: Path, at: datetime = AT) -> asyncio
 async def finished(process: asyncio.subprocess.Process, timeout: float = 60) -> str:
     out, err = await asyncio.wait_for(process.communicate(), timeout)
     assert process.returncode == 0, err.decode()
-    return out.decode().strip()
+    return out.decode().strip().splitlines()[0]  # the recaps' line (the corrections' follows)
 
 
 async def wait_for(condition, seconds: float) -> bool:  # type: ignore[no-untyped-def]

@@ -3,7 +3,7 @@ refused.
 """
 
 import sqlite3
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import psycopg
@@ -130,3 +130,38 @@ async def test_a_failed_migration_leaves_the_database_as_it_was(tmp_path: Path) 
         columns = [row[1] for row in db.execute("PRAGMA table_info(subscriptions)")]
         assert "next_due" not in columns
         assert "workspace" not in columns
+
+
+async def test_content_versions_land_on_a_database_already_at_6_keeping_its_rows(
+    store_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Migration 4 (issue 18a) was reserved while databases went on to 6: it is applied to
+    them on their next start, and what they held stays.
+    """
+    now = utc("2026-03-10T12:00:00+00:00")
+    without_4 = tuple(m for m in migrations.MIGRATIONS if m.version != 4)
+    monkeypatch.setattr(migrations, "MIGRATIONS", without_4)
+    old = await open_store(store_url)
+    try:
+        await old.add_subscription(
+            "slack", "T1", "C1", "daily", "09:00", "UTC", next_due=None, now=now
+        )
+        await old.set_user_language("slack", "T1", "U1", "es", now)
+    finally:
+        await old.close()
+    monkeypatch.undo()
+    store = await open_store(store_url)
+    try:
+        assert [s.channel for s in await store.subscriptions()] == ["C1"]
+        assert await store.user_language("slack", "T1", "U1") == "es"
+        assert await store.latest_content_version() is None
+        number, created = await store.record_content_version(
+            "h1", date(2026, 2, 28), '{"claims": [], "sources": []}', now
+        )
+        assert (number, created) == (1, True)
+        stored = await store.latest_content_version()
+        assert stored is not None
+        assert (stored.number, stored.content_hash, stored.recorded_at) == (1, "h1", now)
+        assert stored.as_of.isoformat() == "2026-02-28"
+    finally:
+        await store.close()

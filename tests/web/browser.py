@@ -16,6 +16,7 @@ import pytest
 from aiohttp import web
 
 from bot.core.dispatch import Dispatcher
+from bot.web.changes import HistorySource
 from bot.web.server import HANDLER_ARGS, build_web_app
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
@@ -56,8 +57,9 @@ def chromium() -> Iterator[Any]:
 class ServerThread:
     """The web pages on 127.0.0.1 (a free port), served by aiohttp on its own loop."""
 
-    def __init__(self, dispatcher: Dispatcher) -> None:
+    def __init__(self, dispatcher: Dispatcher, history: HistorySource | None = None) -> None:
         self.dispatcher = dispatcher
+        self.history = history
         self.url = ""
         self._loop = asyncio.new_event_loop()
         self._ready = threading.Event()
@@ -65,7 +67,8 @@ class ServerThread:
 
     def _run(self) -> None:
         asyncio.set_event_loop(self._loop)
-        runner = web.AppRunner(build_web_app(self.dispatcher), access_log=None, **HANDLER_ARGS)
+        app = build_web_app(self.dispatcher, history=self.history)
+        runner = web.AppRunner(app, access_log=None, **HANDLER_ARGS)
         self._loop.run_until_complete(runner.setup())
         site = web.TCPSite(runner, "127.0.0.1", 0)
         self._loop.run_until_complete(site.start())

@@ -161,3 +161,86 @@ async def test_the_web_pages_alone_have_the_service_s_connection_bounds(
         if process.returncode is None:
             process.kill()
             await process.wait()
+
+
+async def test_web_and_site_show_the_versions_recorded_and_never_create_a_database(
+    tmp_path: Path, content_dirs: tuple[Path, Path]
+) -> None:
+    """``web`` and ``site`` read the versions ``recap post-due`` (or ``run``) recorded; with
+    no database file they show none and create none.
+    """
+    seeds, summaries = content_dirs
+    database = tmp_path / "db.sqlite3"
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "SEEDS_DIR": str(seeds),
+        "SUMMARIES_DIR": str(summaries),
+        "DATABASE_URL": f"sqlite:///{database}",
+    }
+
+    async def bot(*args: str) -> str:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            *args,
+            cwd=outside_checkout(tmp_path),
+            env=env,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        stdout, stderr = await asyncio.wait_for(process.communicate(), 120)
+        assert process.returncode == 0, stderr.decode()
+        return stdout.decode()
+
+    await bot("site", str(tmp_path / "empty-site"))
+    assert not database.exists()
+    assert "No version of the brief has been recorded yet." in (
+        tmp_path / "empty-site" / "changes.html"
+    ).read_text(encoding="utf-8")
+    await bot("recap", "post-due")
+    numbers = summaries / "numbers.md"
+    numbers.write_text(
+        numbers.read_text(encoding="utf-8").replace(
+            "per The Epoch Times. {#numbers-13-pages}",
+            "per the Epoch Times report. {#numbers-13-pages}\n  ! Correction: It gave no source.",
+        ),
+        encoding="utf-8",
+    )
+    await bot("recap", "post-due")
+    await bot("site", str(tmp_path / "site"))
+    assert 'id="v2-numbers-13-pages"' in (tmp_path / "site" / "changes.html").read_text("utf-8")
+    assert 'href="changes.html#v2-numbers-13-pages"' in (
+        tmp_path / "site" / "index.html"
+    ).read_text("utf-8")
+    port = free_port()
+    env.update({"HOST": "127.0.0.1", "PORT": str(port)})
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "web",
+        cwd=outside_checkout(tmp_path),
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        async with aiohttp.ClientSession() as session:
+            for _ in range(200):
+                if (body := await _get(session, f"http://127.0.0.1:{port}/changes")) is not None:
+                    break
+                await asyncio.sleep(0.1)
+            assert body is not None
+            assert 'id="v2-numbers-13-pages"' in body
+            assert "It gave no source." in body
+            brief = await _get(session, f"http://127.0.0.1:{port}/")
+            assert brief is not None
+            assert 'href="changes#v2-numbers-13-pages"' in brief
+        process.send_signal(signal.SIGTERM)
+        _, stderr = await asyncio.wait_for(process.communicate(), 20)
+        assert process.returncode == 0, stderr.decode()
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()

@@ -23,7 +23,9 @@ def test_export_writes_every_page_and_each_link_resolves_on_disk(
     files = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
     assert files == [  # the same pages in Spanish under es/ (one stylesheet for both)
         "404.html",
+        "changes.html",
         "es/404.html",
+        "es/changes.html",
         "es/index.html",
         "es/sources/epoch-times.html",
         "es/sources/washington-report.html",
@@ -32,7 +34,7 @@ def test_export_writes_every_page_and_each_link_resolves_on_disk(
         "sources/washington-report.html",
         "static/web.css",
     ]
-    assert export.pages == 8
+    assert export.pages == 10
     for page in out.rglob("*.html"):
         body = page.read_text(encoding="utf-8")
         assert '<meta http-equiv="Content-Security-Policy"' in body
@@ -99,7 +101,7 @@ def test_the_site_command_needs_no_chat_credentials(
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    assert "Wrote 8 pages to" in done.stdout  # in English and in Spanish
+    assert "Wrote 10 pages to" in done.stdout  # in English and in Spanish
     assert (tmp_path / "out" / "index.html").is_file()
 
 

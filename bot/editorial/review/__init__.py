@@ -6,7 +6,9 @@ Deterministic and word-level (``bot.content.facts``); an editor decides what to 
 - ``model``: the review's data and its JSON form;
 - ``claim_index``: which claims hold which tokens, and their facts on first use;
 - ``reviewer``: corroborations, contradictions and new facts, sentence by sentence;
-- ``quote_lines``: the citation line to paste; ``relative_dates``: "Thursday" resolved.
+- ``wording``: titles, purposes, findings and tenses that may differ (possible contradictions);
+- ``quote_lines``: the citation line to paste; ``relative_dates``: "Thursday" resolved as
+  the summaries resolve it.
 
 The names below are the package's public face: import them from ``bot.editorial.review``.
 """
@@ -14,6 +16,7 @@ The names below are the package's public face: import them from ``bot.editorial.
 from bot.editorial.review.claim_index import ClaimIndex, extract_facts, fact_keys
 from bot.editorial.review.loading import claim_refs, load_one_source, review_source
 from bot.editorial.review.model import (
+    POSSIBLE,
     ClaimFacts,
     ClaimRef,
     Contradiction,
@@ -39,6 +42,7 @@ __all__ = [
     "CANDIDATES_PER_SENTENCE",
     "CONFIRM_LIMIT",
     "PARTY_WINDOW",
+    "POSSIBLE",
     "QUOTE_CONTEXT_WORDS",
     "SHOWN_CORROBORATIONS",
     "SMALL_FIGURE",

@@ -24,9 +24,9 @@ def review_source(seeds_dir: Path, summaries_dir: Path, wanted: str) -> Review:
     declarations, _ = load_declarations(
         summaries_dir
     )  # a broken aliases file is `check`'s to report
-    return Reviewer(claim_refs(topics, source.id), m.Names(declarations.aliases)).review(
-        source, topics_compared=len(topics)
-    )
+    return Reviewer(
+        claim_refs(topics, source.id), m.Names(declarations.aliases), declarations.dates
+    ).review(source, topics_compared=len(topics))
 
 
 def claim_refs(topics: list[Topic], source_id: str) -> list[ClaimRef]:

@@ -58,25 +58,62 @@ class ClaimFacts:
         yield from self.own_facts
 
 
+POSSIBLE = "possible contradiction"  # the verdict shown when the words differ, not the facts
+
+
 @dataclass(frozen=True, slots=True)
 class Corroboration:
     claim: ClaimRef
     shared: tuple[str, ...]
     quote_line: str
+    claim_quote: str = ""  # the claim's quote that carries what is shared
+
+
+_WHAT = {
+    "party": "who",
+    "figure": "figure",
+    "date": "date",
+    "name": "name",
+    "title": "title",
+    "purpose": "purpose",
+    "finding": "finding",
+    "tense": "tense",
+}
 
 
 @dataclass(frozen=True, slots=True)
 class Contradiction:
+    """What a sentence says against a claim's quote.
+
+    In ``SentenceReview.contradicts`` the facts clash (the same figure tied to another
+    party, another figure or date for the same thing); in ``SentenceReview.possible`` the
+    words differ and may or may not mean the same (another form of a name, another title,
+    a purpose or finding worded otherwise, a hedge, date words that cannot be compared):
+    a possible contradiction, for the editor to judge, never asserted.
+    """
+
     claim: ClaimRef
-    kind: str  # party | figure | date | name
+    kind: str  # party | figure | date | name | title | purpose | finding | tense
     here: str
     there: str
     claim_quote: str
     quote_line: str
+    also: tuple[ClaimRef, ...] = ()  # other claims whose quotes say the same as claim_quote
 
     def describe(self) -> str:
-        what = {"party": "who", "figure": "figure", "date": "date", "name": "name"}[self.kind]
+        what = _WHAT.get(self.kind, self.kind)
         return f"{what}: {self.here!r} here, {self.there!r} in the claim's quote"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "claim": self.claim.to_json(),
+            "kind": self.kind,
+            "here": self.here,
+            "there": self.there,
+            "claim_quote": self.claim_quote,
+            "quote_line": self.quote_line,
+            "also_claims": [c.to_json() for c in self.also],
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,29 +137,34 @@ class SentenceReview:
     contradicts: list[Contradiction] = field(default_factory=list)
     new: list[NewFact] = field(default_factory=list)
     relative_dates: list[RelativeDate] = field(default_factory=list)
+    possible: list[Contradiction] = field(default_factory=list)  # possible contradictions
 
     @property
     def empty(self) -> bool:
-        return not (self.corroborates or self.contradicts or self.new or self.relative_dates)
+        return not (
+            self.corroborates
+            or self.contradicts
+            or self.possible
+            or self.new
+            or self.relative_dates
+        )
 
     def to_json(self) -> dict[str, Any]:
         return {
             "line": self.line,
             "text": self.text,
             "corroborates": [
-                {"claim": c.claim.to_json(), "shared": list(c.shared), "quote_line": c.quote_line}
-                for c in self.corroborates
-            ],
-            "contradicts": [
                 {
                     "claim": c.claim.to_json(),
-                    "kind": c.kind,
-                    "here": c.here,
-                    "there": c.there,
-                    "claim_quote": c.claim_quote,
+                    "shared": list(c.shared),
                     "quote_line": c.quote_line,
+                    "claim_quote": c.claim_quote,
                 }
-                for c in self.contradicts
+                for c in self.corroborates
+            ],
+            "contradicts": [c.to_json() for c in self.contradicts],
+            "possible_contradictions": [
+                {"verdict": POSSIBLE, **c.to_json()} for c in self.possible
             ],
             "new": [{"kind": n.kind, "text": n.text} for n in self.new],
             "relative_dates": [
@@ -147,6 +189,7 @@ class Review:
             "sentences": len(self.sentences),
             "corroborates": sum(len(s.corroborates) for s in self.sentences),
             "contradicts": sum(len(s.contradicts) for s in self.sentences),
+            "possible_contradictions": sum(len(s.possible) for s in self.sentences),
             "new": sum(len(s.new) for s in self.sentences),
             "relative_dates": sum(len(s.relative_dates) for s in self.sentences),
         }

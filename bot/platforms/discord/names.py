@@ -47,6 +47,7 @@ _NAMES = (
     NC_("discord", "preview"),
     NC_("discord", "subscribe"),
     NC_("discord", "unsubscribe"),
+    NC_("discord", "add"),  # /brief add <url> (issue 19)
     NC_("discord", "English"),
     NC_("discord", "Spanish"),
 )

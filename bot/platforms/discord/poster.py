@@ -20,13 +20,14 @@ from cachetools import LRUCache
 
 from bot.core.reply import Reply
 from bot.recaps.pacing import Buckets, TokenBucket
-from bot.recaps.posting import DeliveryError, LeaseLost, always
+from bot.recaps.posting import DeliveryError, LeaseLost, MessageGone, always
 from bot.renderers.discord import render_discord
 from bot.settings import Settings
 
 DISCORD_EPOCH_MS = 1_420_070_400_000
 HISTORY_PAGES = 200  # x HISTORY_PAGE_SIZE messages after the claim time
 HISTORY_PAGE_SIZE = 100  # Discord's largest page; a shorter page is the last
+UNKNOWN_MESSAGE = 10008  # Discord's JSON error code: the message was deleted
 RENDERED_KEPT = 64  # rendered replies: a fan-out posts one Reply object to many channels
 
 
@@ -87,14 +88,110 @@ class DiscordPoster:
         marker: str,
         *,
         still_ours: Callable[[], bool] = always,
+    ) -> str:
+        return await self._send(channel, reply, marker, still_ours, None)
+
+    async def reply_in_thread(
+        self,
+        workspace: str,  # noqa: ARG002 - the Poster protocol; Discord has no workspaces
+        channel: str,
+        message_id: str,
+        reply: Reply,
+        marker: str,
+        *,
+        still_ours: Callable[[], bool] = always,
+    ) -> str:
+        """A reply to the message (``message_reference``), shown with it quoted above."""
+        return await self._send(channel, reply, marker, still_ours, message_id)
+
+    async def edit(
+        self,
+        workspace: str,  # noqa: ARG002 - the Poster protocol; Discord has no workspaces
+        channel: str,
+        message_id: str,
+        reply: Reply,
+        marker: str,
+        *,
+        still_ours: Callable[[], bool] = always,
     ) -> None:
+        """PATCH /channels/{channel}/messages/{id}: the message's embeds replaced."""
+        payload = self._payload(reply, marker)
+        payload = {"embeds": payload["embeds"], "allowed_mentions": {"parse": []}}
+        await self._request(
+            "PATCH",
+            f"/channels/{channel}/messages/{message_id}",
+            self.routes[f"edit:{channel}"],
+            payload,
+            still_ours,
+        )
+
+    async def edited(
+        self,
+        workspace: str,  # noqa: ARG002 - the Poster protocol; Discord has no workspaces
+        channel: str,
+        message_id: str,
+        marker: str,
+    ) -> bool:
+        """GET the message: whether its footer carries ``marker``."""
+        route = self.routes[f"history:{channel}"]
+        await route.take()
+        async with self._http().get(
+            f"{self.base}/channels/{channel}/messages/{message_id}"
+        ) as response:
+            self._follow_headers(route, response)
+            if response.status >= HTTPStatus.MULTIPLE_CHOICES:
+                raise self._classify(route, response, await _json(response))
+            message: dict[str, Any] = await response.json(content_type=None)
+        return has_marker(message, marker)
+
+    async def replied(
+        self,
+        workspace: str,
+        channel: str,
+        message_id: str,
+        marker: str,
+    ) -> bool:
+        """The channel after the message: whether a reply carries ``marker``."""
+        after = datetime.fromtimestamp(((int(message_id) >> 22) + DISCORD_EPOCH_MS) / 1000, tz=UTC)
+        return await self.already_posted(workspace, channel, marker, after) is not None
+
+    def _payload(self, reply: Reply, marker: str) -> dict[str, Any]:
         payload = copy.deepcopy(self._render(reply))  # the marker differs per channel
         footer = payload["embeds"][-1].setdefault("footer", {"text": ""})
         footer["text"] = (footer["text"] + f" \u00b7 ref {marker}")[-2048:]
+        return payload
+
+    async def _send(
+        self,
+        channel: str,
+        reply: Reply,
+        marker: str,
+        still_ours: Callable[[], bool],
+        reference: str | None,
+    ) -> str:
+        payload = self._payload(reply, marker)
         # Discord drops a second message with the same nonce sent within minutes: a cheap
         # second guard under the channel check.
         payload.update(flags=0, nonce=marker[:25], enforce_nonce=True)
-        route = self.routes[f"channel:{channel}"]
+        if reference is not None:
+            payload["message_reference"] = {"message_id": reference, "channel_id": channel}
+        body = await self._request(
+            "POST",
+            f"/channels/{channel}/messages",
+            self.routes[f"channel:{channel}"],
+            payload,
+            still_ours,
+        )
+        return str(body.get("id") or "")
+
+    async def _request(
+        self,
+        method: str,
+        path: str,
+        route: TokenBucket,
+        payload: dict[str, Any],
+        still_ours: Callable[[], bool],
+    ) -> dict[str, Any]:
         await route.take()
         await self.global_bucket.take()
         if not still_ours():
@@ -102,14 +199,12 @@ class DiscordPoster:
         try:
             async with (
                 self.in_flight,
-                self._http().post(
-                    f"{self.base}/channels/{channel}/messages", json=payload
-                ) as response,
+                self._http().request(method, f"{self.base}{path}", json=payload) as response,
             ):
                 self._follow_headers(route, response)
-                if response.status < HTTPStatus.MULTIPLE_CHOICES:  # 2xx
-                    return
                 body = await _json(response)
+                if response.status < HTTPStatus.MULTIPLE_CHOICES:  # 2xx
+                    return body
                 raise self._classify(route, response, body)
         except (TimeoutError, aiohttp.ServerTimeoutError, aiohttp.ServerDisconnectedError) as error:
             msg = f"{type(error).__name__}: {error}"
@@ -156,6 +251,11 @@ class DiscordPoster:
             return DeliveryError(reason, retry_after=retry_after, rate_limited=True, held=True)
         if status >= HTTPStatus.INTERNAL_SERVER_ERROR:
             return DeliveryError(reason, unknown_outcome=True)
+        if body.get("code") == UNKNOWN_MESSAGE or (
+            # a reply to a message deleted meanwhile: its message_reference is refused
+            status == HTTPStatus.BAD_REQUEST and "unknown message" in str(body).lower()
+        ):
+            return MessageGone(reason)
         return DeliveryError(
             reason, permanent=True
         )  # 4xx: unknown channel, missing access, bad request
@@ -166,7 +266,7 @@ class DiscordPoster:
         channel: str,
         marker: str,
         since: datetime,
-    ) -> bool:
+    ) -> str | None:
         """GET /channels/{id}/messages?after=<snowflake of since>, paging forward."""
         after = snowflake(since.astimezone(UTC))
         for _ in range(HISTORY_PAGES):
@@ -180,10 +280,11 @@ class DiscordPoster:
                 if response.status >= HTTPStatus.MULTIPLE_CHOICES:
                     raise self._classify(route, response, await _json(response))
                 messages: list[dict[str, Any]] = await response.json(content_type=None)
-            if any(has_marker(message, marker) for message in messages):
-                return True
+            for message in messages:
+                if has_marker(message, marker):
+                    return str(message["id"])
             if len(messages) < HISTORY_PAGE_SIZE:
-                return False
+                return None
             after = max(int(message["id"]) for message in messages)
         msg = f"more than {HISTORY_PAGES * 100} messages since the claim; cannot tell"
         raise DeliveryError(msg)

@@ -28,6 +28,7 @@ from bot.platforms.discord.pages import page_message
 from bot.platforms.languages import chosen_language, known_language, reader_language
 from bot.platforms.limits import UserLimiter, slow_down
 from bot.platforms.presses import paged_reply
+from bot.platforms.recording import PublicReplies
 from bot.renderers.pages import Paged, single
 from bot.service.observe import DRAINING_TEXT, Observer
 
@@ -85,8 +86,10 @@ async def send_reply(
     paged: Paged | None = None,
     *,
     deferred_privately: bool = False,
-) -> None:
-    """Page 1 of ``paged`` (default: the whole reply as one page), with its buttons."""
+) -> str | None:
+    """Page 1 of ``paged`` (default: the whole reply as one page), with its buttons; a public
+    reply's message id (to record it: issue 18), else None.
+    """
     embeds, view = page_message(paged or single(reply), 1)
     with_view: dict[str, Any] = {"view": view} if view is not None else {}
     ephemeral = not reply.public
@@ -97,13 +100,16 @@ async def send_reply(
                 content=translator(reply.lang)(POSTED_FOR_THE_CHANNEL),
                 allowed_mentions=NO_MENTIONS,
             )
-        await interaction.followup.send(
-            embeds=embeds, ephemeral=ephemeral, allowed_mentions=NO_MENTIONS, **with_view
+        sent = await interaction.followup.send(
+            embeds=embeds, ephemeral=ephemeral, allowed_mentions=NO_MENTIONS, wait=True, **with_view
         )
-    else:
-        await interaction.response.send_message(
-            embeds=embeds, ephemeral=ephemeral, allowed_mentions=NO_MENTIONS, **with_view
-        )
+        return str(sent.id) if reply.public else None
+    answered = await interaction.response.send_message(
+        embeds=embeds, ephemeral=ephemeral, allowed_mentions=NO_MENTIONS, **with_view
+    )
+    # Discord's callback response names the message it made (with_response).
+    made = answered.message_id
+    return str(made) if reply.public and made is not None else None
 
 
 async def respond(
@@ -115,6 +121,8 @@ async def respond(
     args: dict[str, Any],
     public: bool,  # noqa: FBT001 - an Answer (tree.py), called positionally by every callback
     lang: str | None = None,
+    *,
+    recorder: PublicReplies | None = None,
 ) -> None:
     user_id = str(interaction.user.id)
     known, chosen = known_language(dispatcher, "discord", "", user_id)
@@ -153,7 +161,17 @@ async def respond(
             reply = await work
         served.replied(reply)
         paged = paged_reply(dispatcher, reply)
-        await send_reply(interaction, reply, paged, deferred_privately=deferred_privately)
+        message_id = await send_reply(
+            interaction, reply, paged, deferred_privately=deferred_privately
+        )
+        if message_id is not None and recorder is not None and interaction.channel_id:
+            recorder.posted(
+                "discord",
+                request.workspace or "",
+                str(interaction.channel_id),
+                message_id,
+                paged.page(1).reply,
+            )
 
 
 async def apologise(interaction: discord.Interaction, error: Exception) -> None:

@@ -28,6 +28,8 @@ from bot.platforms.discord.sync import sync_commands
 from bot.platforms.discord.tree import build_tree, translator
 from bot.platforms.errors import StartError
 from bot.platforms.limits import UserLimiter
+from bot.platforms.recording import public_replies
+from bot.recaps.service import RecapService
 from bot.service.http import Mount
 from bot.service.metrics import record_rate_limited
 from bot.service.observe import Observer
@@ -114,7 +116,10 @@ class CaseBriefClient(discord.AutoShardedClient):
         observer = observer or Observer(commands=[c.name for c in dispatcher.registry])
         # One allowance per person for commands and page buttons alike.
         limiter = UserLimiter(settings.user_rate_per_minute, settings.user_rate_burst)
-        self.tree = build_tree(self, dispatcher, observer, limiter)
+        # Public replies are recorded, to be corrected in place later (issue 18).
+        recaps = dispatcher.services.recap_service
+        self.public = public_replies(recaps if isinstance(recaps, RecapService) else None)
+        self.tree = build_tree(self, dispatcher, observer, limiter, self.public)
         # Page buttons of any message, from any run or instance: answered by their id alone.
         self.press = press_answerer(dispatcher, observer, limiter)
         self.synced: list[str] = []

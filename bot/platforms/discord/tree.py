@@ -22,6 +22,7 @@ from bot.i18n.locales import SUPPORTED
 from bot.platforms.discord.names import CatalogTranslator, localized, name
 from bot.platforms.discord.respond import apologise, respond
 from bot.platforms.limits import UserLimiter
+from bot.platforms.recording import PublicReplies
 from bot.service.observe import Observer
 
 # Answers one interaction: (interaction, command name, options, public, lang).
@@ -144,6 +145,7 @@ def build_tree(
     dispatcher: Dispatcher,
     observer: Observer | None = None,
     limiter: UserLimiter | None = None,
+    recorder: PublicReplies | None = None,
 ) -> app_commands.CommandTree[Any]:
     """The command tree; ``limiter`` is shared with the page buttons (default: no limit).
     Its Spanish names and descriptions come with ``translator()``, set before a sync.
@@ -154,6 +156,7 @@ def build_tree(
         dispatcher,
         observer or Observer(commands=[c.name for c in dispatcher.registry]),
         limiter or UserLimiter(0, 1),
+        recorder=recorder,
     )
     for command in dispatcher.registry:
         tree.add_command(app_command(answer, command))

@@ -39,6 +39,7 @@ from bot.i18n.translator import translator
 from bot.platforms.languages import chosen_language, known_language, reader_language, typed_lang
 from bot.platforms.limits import UserLimiter, slow_down
 from bot.platforms.presses import paged_reply
+from bot.platforms.recording import PublicReplies
 from bot.platforms.slack.presses import press_handler, slack_page
 from bot.platforms.slack.responses import ResponseUrls
 from bot.platforms.slack.unfurl import unfurl_handler
@@ -206,6 +207,7 @@ def build_slack_app(
     dispatcher: Dispatcher,
     observer: Observer | None = None,
     responses: ResponseUrls | None = None,
+    public: PublicReplies | None = None,
     **app_options: Any,  # noqa: ANN401 - AsyncApp's keyword arguments, typed there
 ) -> AsyncApp:
     """The Bolt app; ``app_options`` reach AsyncApp (e.g. an authorize function or an
@@ -241,6 +243,7 @@ def build_slack_app(
                 limiter,
                 slow=command.slow,
                 needs_admin=command.needs_admin,
+                public=public,
             )
         )
     # Page buttons (Previous, Next, Sources, and the web link's click, which needs an ack).
@@ -250,6 +253,45 @@ def build_slack_app(
     if settings.public_url:  # links to the published brief unfurl with their passage
         app.event("link_shared")(unfurl_handler(Previews(dispatcher), settings.public_url))
     return app
+
+
+async def post_public(
+    client: AsyncWebClient,
+    command: dict[str, Any],
+    dispatcher: Dispatcher,
+    reply: Reply,
+    public: PublicReplies,
+    respond: AsyncRespond,
+) -> None:
+    """A public reply posted with chat.postMessage, so its ts is known and recorded (a later
+    correction edits it in place). Where the bot may not post (not in the channel, a DM), it
+    goes through the response URL as before, unrecorded.
+    """
+    paged = paged_reply(dispatcher, reply)
+    page = first_page(dispatcher, reply)
+    channel = str(command.get("channel_id") or "")
+    try:
+        response = await client.chat_postMessage(
+            channel=channel,
+            text=page["text"],
+            blocks=page["blocks"],
+            unfurl_links=False,
+            unfurl_media=False,
+        )
+    except SlackApiError as error:  # refused: nothing was posted, the response URL may be
+        log.info(
+            "public reply through the response URL (chat.postMessage: %s): not recorded",
+            error.response.get("error"),
+        )
+        await respond(**page)
+        return
+    public.posted(
+        "slack",
+        str(command.get("team_id") or ""),
+        channel,
+        str(response.get("ts") or ""),
+        paged.page(1).reply,
+    )
 
 
 def first_page(dispatcher: Dispatcher, reply: Reply) -> dict[str, Any]:
@@ -268,6 +310,7 @@ def _handler(
     *,
     slow: bool = False,
     needs_admin: bool = False,
+    public: PublicReplies | None = None,
 ) -> Callable[..., Awaitable[None]]:
     async def on_command(
         ack: AsyncAck, respond: AsyncRespond, command: dict[str, Any], client: AsyncWebClient
@@ -329,10 +372,21 @@ def _handler(
                 return reply
 
             settled = typed or (known and (chosen is not None or person is not None))
+
+            async def send(reply: Reply, ack_first: bool) -> None:  # noqa: FBT001
+                if reply.public and public is not None:  # a message of ours, to correct later
+                    if ack_first:
+                        await ack()
+                    await post_public(client, command, dispatcher, reply, public, respond)
+                elif ack_first:
+                    await ack(**first_page(dispatcher, reply))
+                else:
+                    await respond(**first_page(dispatcher, reply))
+
             if not slow and not needs_admin and settled:  # sub-millisecond: in the ack itself
                 reply = run(is_admin=False, locale=hint)
                 served.replied(reply)
-                await ack(**first_page(dispatcher, reply))
+                await send(reply, ack_first=True)
                 return
             # Slack wants the ack within 3 s: acknowledge first if the work is not done by then,
             # and deliver the reply through the response URL.
@@ -341,12 +395,12 @@ def _handler(
             if done:
                 reply = work.result()
                 served.replied(reply)
-                await ack(**first_page(dispatcher, reply))
+                await send(reply, ack_first=True)
                 return
             await ack(response_type="ephemeral", text=translator(hint)(WORKING))
             reply = await work
             served.replied(reply)
-            await respond(**first_page(dispatcher, reply))
+            await send(reply, ack_first=False)
 
     on_command.__name__ = f"slack_{name}"
     return on_command

@@ -19,7 +19,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core.reply import Reply
 from bot.recaps.pacing import Buckets
-from bot.recaps.posting import DeliveryError, LeaseLost, always
+from bot.recaps.posting import DeliveryError, LeaseLost, MessageGone, always
 from bot.renderers.slack import render_slack
 from bot.settings import Settings
 
@@ -41,8 +41,16 @@ SLACK_PERMANENT = frozenset(
         "ekm_access_denied",
         "token_revoked",
         "team_not_found",
+        # chat.update: an edit the platform refuses (corrections pause for that channel)
+        "cant_update_message",
+        "edit_window_closed",
+        "msg_too_long",
     }
 )
+# The message to edit or answer is gone: nothing to correct (issue 18).
+SLACK_GONE = frozenset({"message_not_found", "thread_not_found"})
+# chat.update is Tier 3 (about 50 a minute per workspace): edits have their own pacing.
+SLACK_EDITS_PER_SECOND = 50 / 60
 # Answered with HTTP 200 but Slack may or may not have posted.
 SLACK_UNKNOWN = frozenset(
     {"internal_error", "fatal_error", "service_unavailable", "request_timeout"}
@@ -65,6 +73,7 @@ class SlackPoster:
         timeout: float = 10.0,
         concurrency: int = 50,
         token_for: Callable[[str], Awaitable[str | None]] | None = None,
+        edit_rate: float = SLACK_EDITS_PER_SECOND,
     ) -> None:
         """``token_for(workspace)`` gives a workspace's bot token when the app is installed in
         many workspaces; without it every post uses ``token``.
@@ -84,6 +93,7 @@ class SlackPoster:
             channel_rate
         )  # Slack allows about one message per second per channel
         self.in_flight = asyncio.Semaphore(concurrency)
+        self.edits = Buckets(edit_rate, burst=max(1.0, edit_rate / 4))  # chat.update, per workspace
 
     @classmethod
     def from_settings(
@@ -146,24 +156,51 @@ class SlackPoster:
         marker: str,
         *,
         still_ours: Callable[[], bool] = always,
-    ) -> None:
+    ) -> str:
+        return await self._post_message(workspace, channel, reply, marker, still_ours, None)
+
+    async def reply_in_thread(
+        self,
+        workspace: str,
+        channel: str,
+        message_id: str,
+        reply: Reply,
+        marker: str,
+        *,
+        still_ours: Callable[[], bool] = always,
+    ) -> str:
+        """chat.postMessage with ``thread_ts``: a reply in the message's thread."""
+        return await self._post_message(workspace, channel, reply, marker, still_ours, message_id)
+
+    async def _post_message(
+        self,
+        workspace: str,
+        channel: str,
+        reply: Reply,
+        marker: str,
+        still_ours: Callable[[], bool],
+        thread_ts: str | None,
+    ) -> str:
         payload = self._render(reply)
         client = await self._client_for(workspace)
         await self.channels[channel].take()
         await self.workspaces[workspace].take()
         if not still_ours():
             raise LeaseLost
+        thread: dict[str, Any] = {"thread_ts": thread_ts} if thread_ts else {}
         try:
             async with self.in_flight:
-                await client.chat_postMessage(
+                response = await client.chat_postMessage(
                     channel=channel,
                     text=payload["text"],
                     blocks=payload["blocks"],
                     metadata={"event_type": METADATA_EVENT, "event_payload": {"slot": marker}},
                     unfurl_links=False,
                     unfurl_media=False,
+                    **thread,
                 )
             self.workspaces[workspace].speed_up()
+            return str(response.get("ts") or "")
         except SlackApiError as error:
             raise self._classify(error, workspace) from None
         except (TimeoutError, aiohttp.ServerTimeoutError, aiohttp.ServerDisconnectedError) as error:
@@ -177,12 +214,16 @@ class SlackPoster:
                 unknown_outcome=not isinstance(error, aiohttp.ClientConnectorError),
             ) from None
 
-    def _classify(self, error: SlackApiError, workspace: str) -> DeliveryError:
+    def _classify(
+        self, error: SlackApiError, workspace: str, buckets: Buckets | None = None
+    ) -> DeliveryError:
         status = error.response.status_code
         reason = str(error.response.get("error", None) or f"HTTP {status}")
+        if reason in SLACK_GONE:
+            return MessageGone(reason)
         if status == HTTPStatus.TOO_MANY_REQUESTS:
             retry_after = float(error.response.headers.get("Retry-After", 1) or 1)
-            bucket = self.workspaces[workspace]
+            bucket = (buckets or self.workspaces)[workspace]
             # Slack's limits are per method and workspace: that bucket waits exactly Retry-After,
             # no other workspace does.
             bucket.hold(retry_after)
@@ -194,7 +235,7 @@ class SlackPoster:
 
     async def already_posted(
         self, workspace: str, channel: str, marker: str, since: datetime
-    ) -> bool:
+    ) -> str | None:
         """conversations.history from ``since`` on, every page, looking for the marker."""
         client = await self._client_for(workspace)
         cursor: str | None = None
@@ -210,12 +251,98 @@ class SlackPoster:
             except SlackApiError as error:
                 raise self._classify(error, workspace) from None
             messages: list[dict[str, Any]] = response.get("messages", [])
-            if any(_marker(message) == marker for message in messages):
+            for message in messages:
+                if _marker(message) == marker:
+                    return str(message.get("ts") or "") or None
+            cursor = (response.get("response_metadata") or {}).get("next_cursor") or None
+            if not response.get("has_more") or not cursor:
+                return None
+        msg = f"more than {HISTORY_PAGES * 200} messages since the claim; cannot tell"
+        raise DeliveryError(msg)
+
+    # --- corrections in place (issue 18) ----------------------------------------------------
+    async def edit(
+        self,
+        workspace: str,
+        channel: str,
+        message_id: str,
+        reply: Reply,
+        marker: str,
+        *,
+        still_ours: Callable[[], bool] = always,
+    ) -> None:
+        """chat.update of the message (Tier 3: paced per workspace, apart from posts)."""
+        payload = self._render(reply)
+        client = await self._client_for(workspace)
+        await self.edits[workspace].take()
+        if not still_ours():
+            raise LeaseLost
+        try:
+            async with self.in_flight:
+                await client.chat_update(
+                    channel=channel,
+                    ts=message_id,
+                    text=payload["text"],
+                    blocks=payload["blocks"],
+                    metadata={"event_type": METADATA_EVENT, "event_payload": {"slot": marker}},
+                )
+            self.edits[workspace].speed_up()
+        except SlackApiError as error:
+            raise self._classify(error, workspace, self.edits) from None
+        except (TimeoutError, aiohttp.ServerTimeoutError, aiohttp.ServerDisconnectedError) as error:
+            msg = f"{type(error).__name__}: {error}"
+            raise DeliveryError(msg, unknown_outcome=True) from None
+        except (aiohttp.ClientError, OSError) as error:
+            msg = f"{type(error).__name__}: {error}"
+            raise DeliveryError(
+                msg, unknown_outcome=not isinstance(error, aiohttp.ClientConnectorError)
+            ) from None
+
+    async def edited(self, workspace: str, channel: str, message_id: str, marker: str) -> bool:
+        """The message itself (conversations.history at its ts): whether it carries ``marker``."""
+        client = await self._client_for(workspace)
+        try:
+            response = await client.conversations_history(
+                channel=channel,
+                latest=message_id,
+                oldest=message_id,
+                inclusive=True,
+                limit=1,
+                include_all_metadata=True,
+            )
+        except SlackApiError as error:
+            raise self._classify(error, workspace) from None
+        listed: list[dict[str, Any]] = response.get("messages", [])
+        found = [m for m in listed if m.get("ts") == message_id]
+        if not found:
+            msg = "message_not_found"
+            raise MessageGone(msg)
+        return _marker(found[0]) == marker
+
+    async def replied(self, workspace: str, channel: str, message_id: str, marker: str) -> bool:
+        """conversations.replies of the thread, every page: whether ``marker`` is there."""
+        client = await self._client_for(workspace)
+        cursor: str | None = None
+        for _ in range(HISTORY_PAGES):
+            try:
+                response = await client.conversations_replies(
+                    channel=channel,
+                    ts=message_id,
+                    limit=200,
+                    include_all_metadata=True,
+                    cursor=cursor,
+                )
+            except SlackApiError as error:
+                if error.response.get("error") == "thread_not_found":
+                    return False
+                raise self._classify(error, workspace) from None
+            messages: list[dict[str, Any]] = response.get("messages", [])
+            if any(_marker(m) == marker and m.get("ts") != message_id for m in messages):
                 return True
             cursor = (response.get("response_metadata") or {}).get("next_cursor") or None
             if not response.get("has_more") or not cursor:
                 return False
-        msg = f"more than {HISTORY_PAGES * 200} messages since the claim; cannot tell"
+        msg = f"more than {HISTORY_PAGES * 200} replies in the thread; cannot tell"
         raise DeliveryError(msg)
 
     async def aclose(self) -> None:

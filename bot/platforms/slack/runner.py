@@ -18,6 +18,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core.dispatch import Dispatcher
 from bot.platforms.errors import StartError
+from bot.platforms.recording import public_replies
 from bot.platforms.slack.app import build_slack_app
 from bot.platforms.slack.http import EVENTS_PATH, Handler, events_handler
 from bot.platforms.slack.oauth import SlackOAuth, add_oauth_routes
@@ -72,11 +73,14 @@ class SlackRunner:
             else None
         )
         self.responses = ResponseUrls()  # page button answers: one kept-alive session
+        # Public replies are posted as messages and recorded, to be corrected in place later.
+        self.public = public_replies(dispatcher.services.recap_service)
         self.app = build_slack_app(
             settings,
             dispatcher,
             self.observer,
             self.responses,
+            public=self.public,
             **(self.oauth.app_arguments() if self.oauth else {}),
         )
         if self.oauth is not None:
@@ -259,3 +263,5 @@ class SlackRunner:
         if self.oauth is not None:
             await self.oauth.close()
         await self.responses.close()
+        if self.public is not None:
+            await self.public.aclose()
