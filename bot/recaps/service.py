@@ -232,8 +232,9 @@ class RecapService(RecapState):
             await self._recovery.take_over(report)
             await self._fanout.run_due(now, report)
             await self._fanout.outcomes.flush()  # what recovery posted after the last group
-            wakes = [await work(now, report) for work in self._due_work]
-            self.work_wakeup = min((w for w in wakes if w is not None), default=None)
+            if not self.stopping:  # a graceful stop claims nothing more, update posts neither
+                wakes = [await work(now, report) for work in self._due_work]
+                self.work_wakeup = min((w for w in wakes if w is not None), default=None)
         finally:
             heartbeat.cancel()
         if report.posted or report.skipped or report.recovered or report.failed:
