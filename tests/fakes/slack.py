@@ -187,6 +187,11 @@ class FakeSlack:
             message["metadata"] = metadata
         return web.json_response({"ok": True, "channel": channel, "ts": ts})
 
+    def with_threads(self, channel: str) -> list[dict[str, Any]]:
+        """Every message posted in ``channel``, thread replies included, in posting order."""
+        replies = [m for (c, _), thread in self.threads.items() if c == channel for m in thread]
+        return sorted([*self.history[channel], *replies], key=lambda m: float(m["ts"]))
+
     def _replies(self, args: dict[str, Any]) -> dict[str, Any]:
         channel, ts = str(args.get("channel")), str(args.get("ts"))
         parent = self.message(channel, ts)

@@ -48,13 +48,13 @@ async def test_a_new_entry_is_posted_once_and_what_came_before_is_not(
         courtlistener_api_url=courtlistener.api_url,
     ) as service:
         await service.cycle()  # the docket as it stood when first watched: seen, not posted
-        assert fake_slack.history[EDITORS] == []
+        assert fake_slack.with_threads(EDITORS) == []
         courtlistener.file(DOCKET, 88, "NOTICE OF APPEAL to the D.C. Circuit", "2026-03-04")
         await service.cycle()
         await service.cycle()
         store = await service.opener()
         (filing,) = await store.intake_candidates("new")
-    post, reply = fake_slack.history[EDITORS]
+    post, reply = fake_slack.with_threads(EDITORS)
     assert "New court filing #3: Docket 68000001, entry 88: NOTICE OF APPEAL" in str(post["text"])
     assert "CourtListener \u00b7 2026-03-04" in str(post["text"])
     assert "A filing is listed, not reviewed." in str(post["text"])

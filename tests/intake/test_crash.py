@@ -64,7 +64,7 @@ async def test_a_killed_poller_posts_nothing_twice(
     ]
     first = await start(env, tmp_path)
     try:
-        await until(lambda: len(fake_slack.history[EDITORS]) == 2)
+        await until(lambda: len(fake_slack.with_threads(EDITORS)) == 2)
     finally:
         os.kill(first.pid, signal.SIGKILL)
         await first.wait()
@@ -74,7 +74,7 @@ async def test_a_killed_poller_posts_nothing_twice(
     finally:
         second.send_signal(signal.SIGTERM)
         await asyncio.wait_for(second.wait(), 20)
-    post, reply = fake_slack.history[EDITORS]
+    post, reply = fake_slack.with_threads(EDITORS)
     assert post["metadata"]["event_payload"]["marker"] == "intake-1"  # type: ignore[index]
     assert reply["metadata"]["event_payload"]["marker"] == "intake-1-details"  # type: ignore[index]
     assert reply["thread_ts"] == post["ts"]

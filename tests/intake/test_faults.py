@@ -170,7 +170,7 @@ async def test_a_fault_is_one_line_and_the_other_feeds_go_on(
     else:
         assert "CourtListener docket 68000001" in line
     # The good feed's report was posted all the same, once, with its thread.
-    markers = [m["metadata"]["event_payload"]["marker"] for m in fake_slack.history[EDITORS]]  # type: ignore[index]
+    markers = [m["metadata"]["event_payload"]["marker"] for m in fake_slack.with_threads(EDITORS)]  # type: ignore[index]
     assert sorted(markers) == sorted(
         f"intake-{n}{end}" for n in range(1, fault.kept + 1) for end in ("", "-details")
     )

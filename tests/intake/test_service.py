@@ -25,7 +25,7 @@ def slack_editors(fake: FakeSlack) -> SlackEditors:
 
 
 def posts(fake: FakeSlack) -> list[dict[str, object]]:
-    return fake.history[EDITORS]
+    return fake.with_threads(EDITORS)
 
 
 async def test_a_report_that_changes_a_figure_is_posted_once_naming_the_contradiction(

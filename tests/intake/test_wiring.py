@@ -44,7 +44,7 @@ async def test_the_poller_runs_supervised_and_tells_readyz_and_metrics(
     try:
 
         async def posted() -> bool:
-            return len(fake_slack.history[EDITORS]) == 2
+            return len(fake_slack.with_threads(EDITORS)) == 2
 
         async def polled_twice() -> bool:
             return feeds.hits("/feed") >= 2
@@ -82,7 +82,7 @@ async def test_the_poller_runs_supervised_and_tells_readyz_and_metrics(
             if name.startswith("casebrief_intake_")
         }
         assert feeds_seen <= {good, gone, "on-demand"}
-        assert len(fake_slack.history[EDITORS]) == 2  # polled again: nothing posted again
+        assert len(fake_slack.with_threads(EDITORS)) == 2  # polled again: nothing posted again
     finally:
         stop.set()
         assert await asyncio.wait_for(task, 20) is None
