@@ -13,7 +13,23 @@
 3. `/recap list` through the real handler (worker thread -> service loop) with
    SUBSCRIPTIONS subscriptions in the database.
 
-Usage: python benchmarks/bench_recaps.py [--channels 1000] [--workspaces 50]
+4. ``--pressure`` (issue 21), each on SQLite and, with TEST_DATABASE_URL, PostgreSQL, each
+   with the fake Slack counting every channel's posts (lost and duplicated ones):
+   - 2,000 and 10,000 channels over 50 workspaces, pacing out of the way, ``python -m bot
+     recap post-due`` against a bare slack_sdk loop posting the same payload to the same fake
+     with the same concurrency and no database (benchmarks/bare_slack_loop.py), run in the
+     same run; time is the fake's, from the first post landing to the last;
+   - the 429 storm: 40 channels in one workspace, every third post answered 429 with
+     Retry-After: 1, default settings; its floor is the time the platform said to wait (the
+     union of the Retry-After windows it handed out);
+   - sporadic 429s: 10,000 channels over 50 workspaces, one post in 50 answered 429 with
+     Retry-After: 1, at the default workspace rate; floor: the slowest workspace's posts at
+     that rate plus its Retry-Afters;
+   - SIGKILL: ``post-due`` killed mid fan-out of 200 channels, then ``post-due`` every 10 s
+     (the runner's wake-up) with default settings: seconds from the kill to the last post.
+
+Usage: python benchmarks/bench_recaps.py --pressure [--skip-10000]
+       python benchmarks/bench_recaps.py [--channels 1000] [--workspaces 50]
            [--per-workspace 50] [--subscriptions 10000]
        python benchmarks/bench_recaps.py --post-latency 0.2 --concurrency 10 --fan-out-only
            (latency-bound: where instances add throughput)
@@ -24,7 +40,9 @@ import asyncio
 import contextlib
 import logging
 import os
+import resource
 import signal
+import statistics
 import sys
 import tempfile
 import time
@@ -307,6 +325,315 @@ def list_latency(dispatcher: Dispatcher) -> str:
     return f"/recap list (real handler via the service loop): {fmt(percentiles(samples))}"
 
 
+# --- issue 21: pressure ----------------------------------------------------------------------
+
+
+def _databases() -> list[str]:
+    return ["sqlite", *(["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])]
+
+
+@contextlib.asynccontextmanager
+async def pressure_database(kind: str, tmp: Path) -> AsyncIterator[str]:
+    if kind == "sqlite":
+        yield f"sqlite:///{tmp / f'{uuid.uuid4().hex}.sqlite3'}"
+        return
+    async with database(tmp) as url:
+        yield url
+
+
+async def fast_fill(url: str, channels: int, workspaces: int) -> None:
+    """``channels`` daily subscriptions due at SLOT, inserted in one go (the schema first)."""
+    store = await open_store(url)
+    await store.close()
+    stamp = SLOT - timedelta(days=1)
+    rows = [
+        (
+            "slack",
+            f"W{i % workspaces:02d}",
+            f"C{i:05d}",
+            DAILY.frequency,
+            DAILY.time,
+            DAILY.timezone,
+            "chat",
+            "",
+        )
+        for i in range(channels)
+    ]
+    columns = "platform, workspace, channel, frequency, time, timezone, origin, created_by"
+    if url.startswith("sqlite"):
+        import sqlite3
+
+        with contextlib.closing(sqlite3.connect(url.removeprefix("sqlite:///"))) as db, db:
+            db.executemany(
+                f"INSERT INTO subscriptions ({columns}, created_at, next_due)"  # noqa: S608
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(*r, f"{stamp:%Y-%m-%dT%H:%M:%SZ}", f"{SLOT:%Y-%m-%dT%H:%M:%SZ}") for r in rows],
+            )
+        return
+    import psycopg
+
+    with psycopg.connect(url) as db, db.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO subscriptions ({columns}, created_at, next_due)"  # noqa: S608
+            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            [(*r, stamp, SLOT) for r in rows],
+        )
+
+
+def post_due_env(fake: FakeSlack, url: str, **settings: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_", "RECAP"))}
+    env.update(
+        SLACK_BOT_TOKEN="xoxb-bench",
+        SLACK_API_URL=fake.api_url,
+        SLACK_SIGNING_SECRET="bench",
+        DATABASE_URL=url,
+        LOG_LEVEL="ERROR",
+        PYTHONPATH=str(ROOT),
+        **settings,
+    )
+    env.pop("TEST_DATABASE_URL", None)
+    return env
+
+
+async def post_due_process(env: dict[str, str], tmp: Path) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "recap",
+        "post-due",
+        "--at",
+        (SLOT + timedelta(seconds=30)).isoformat(),
+        cwd=tmp,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+
+
+def ledger(fake: FakeSlack, channels: int) -> tuple[int, int]:
+    """(lost, duplicates), counted on the fake's side."""
+    counts = fake.posts_by_channel()
+    return channels - len(counts), sum(n - 1 for n in counts.values() if n > 1)
+
+
+def landed_span(fake: FakeSlack) -> float:
+    return fake.landed_at[-1] - fake.landed_at[0] if len(fake.landed_at) > 1 else 0.0
+
+
+def held_time(fake: FakeSlack) -> float:
+    """The union of the Retry-After windows the fake handed out, per team, longest team."""
+    by_team: dict[str, list[tuple[float, float]]] = {}
+    for at, seconds, team in fake.refusals:
+        by_team.setdefault(team, []).append((at, at + seconds))
+    longest = 0.0
+    for windows in by_team.values():
+        total, end = 0.0, float("-inf")
+        for start, stop in sorted(windows):
+            if stop > end:
+                total += stop - max(start, end)
+                end = stop
+        longest = max(longest, total)
+    return longest
+
+
+def row(
+    scenario: str,
+    kind: str,
+    seconds: float,
+    floor: float,
+    floor_name: str,
+    lost: int,
+    duplicates: int,
+) -> str:
+    ratio = f"{seconds / floor:.2f}x" if floor > 0 else "-"
+    return (
+        f"| {scenario} | {kind} | {seconds:.2f} s | {floor_name} {floor:.2f} s | {ratio} | "
+        f"{lost} | {duplicates} |"
+    )
+
+
+async def run_post_due(env: dict[str, str], tmp: Path, timeout: float) -> tuple[int | None, str]:
+    process = await post_due_process(env, tmp)
+    try:
+        out, err = await asyncio.wait_for(process.communicate(), timeout)
+    except TimeoutError:
+        process.kill()
+        await process.wait()
+        return None, "timed out"
+    lines = (out + err).decode().strip().splitlines()
+    return process.returncode, lines[-1] if lines else ""
+
+
+async def bare(fake: FakeSlack, channels: int, concurrency: int, tmp: Path) -> float:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        str(ROOT / "benchmarks" / "bare_slack_loop.py"),
+        fake.api_url,
+        str(channels),
+        str(concurrency),
+        cwd=tmp,
+        stdout=asyncio.subprocess.PIPE,
+    )
+    await process.communicate()
+    return landed_span(fake)
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+async def scale(kind: str, channels: int, tmp: Path, timeout: float, repeat: int) -> list[str]:
+    """Bare loop and post-due, alternately ``repeat`` times (the machine is shared: medians)."""
+    bare_times, times, bare_cpu, cpu = [], [], [], []
+    lost = duplicates = 0
+    for _ in range(repeat):
+        fake = await FakeSlack().start()
+        try:
+            before = _children_cpu()
+            bare_times.append(await bare(fake, channels, 50, tmp))
+            bare_cpu.append(_children_cpu() - before)
+        finally:
+            await fake.stop()
+        fake = await FakeSlack().start()
+        try:
+            async with pressure_database(kind, tmp) as url:
+                await fast_fill(url, channels, 50)
+                env = post_due_env(fake, url, RECAP_SLACK_WORKSPACE_RATE="1000")
+                before = _children_cpu()
+                code, last = await run_post_due(env, tmp, timeout)
+                cpu.append(_children_cpu() - before)
+                times.append(landed_span(fake))
+                run_lost, run_duplicates = ledger(fake, channels)
+                lost, duplicates = lost + run_lost, duplicates + run_duplicates
+                if code != 0:
+                    print(f"post-due exited {code}: {last}", flush=True)
+        finally:
+            await fake.stop()
+    median, bare_median = statistics.median(times), statistics.median(bare_times)
+    return [
+        row(
+            f"{channels:,} channels / 50 workspaces",
+            kind,
+            median,
+            bare_median,
+            "bare",
+            lost,
+            duplicates,
+        )
+        + f" median of {repeat}: runs {', '.join(f'{t:.2f}' for t in times)} s, bare "
+        f"{', '.join(f'{t:.2f}' for t in bare_times)} s; CPU of the process (start-up "
+        f"included) {statistics.median(cpu):.1f} s, bare {statistics.median(bare_cpu):.1f} s"
+    ]
+
+
+async def storm(kind: str, tmp: Path, timeout: float) -> str:
+    fake = await FakeSlack().start()
+    fake.rate_limit_every, fake.storm_retry_after = 3, 1
+    try:
+        async with pressure_database(kind, tmp) as url:
+            await fast_fill(url, 40, 1)
+            started = time.perf_counter()
+            code, last = await run_post_due(post_due_env(fake, url), tmp, timeout)
+            elapsed = time.perf_counter() - started
+            lost, duplicates = ledger(fake, 40)
+            return row(
+                "429 storm: 40 channels, every 3rd post 429",
+                kind,
+                landed_span(fake),
+                held_time(fake),
+                "Retry-After",
+                lost,
+                duplicates,
+            ) + (f" process {elapsed:.1f} s, exit {code}, {fake.rejected} 429s; {last}")
+    finally:
+        await fake.stop()
+
+
+async def sporadic(kind: str, tmp: Path, timeout: float, rate: float) -> str:
+    fake = await FakeSlack().start()
+    fake.rate_limit_every, fake.storm_retry_after = 50, 1
+    channels = 10_000
+    try:
+        async with pressure_database(kind, tmp) as url:
+            await fast_fill(url, channels, 50)
+            code, last = await run_post_due(post_due_env(fake, url), tmp, timeout)
+            lost, duplicates = ledger(fake, channels)
+            per_team: dict[str, int] = {}
+            for _, _, team in fake.refusals:
+                per_team[team] = per_team.get(team, 0) + 1
+            # One token here, so the fake sees one team: the 429s spread over our 50 workspaces.
+            floor = (channels / 50) / rate + (fake.rejected / 50) * fake.storm_retry_after
+            return row(
+                "10,000 channels / 50 workspaces, 1 in 50 posts 429",
+                kind,
+                landed_span(fake),
+                floor,
+                "rate limits",
+                lost,
+                duplicates,
+            ) + (f" exit {code}, {fake.rejected} 429s; {last}")
+    finally:
+        await fake.stop()
+
+
+async def sigkill(kind: str, tmp: Path, limit: float) -> str:
+    fake = await FakeSlack().start()
+    fake.post_delay = 0.05
+    channels = 200
+    try:
+        async with pressure_database(kind, tmp) as url:
+            await fast_fill(url, channels, 1)
+            env = post_due_env(fake, url)
+            victim = await post_due_process(env, tmp)
+            while len(fake.posts_by_channel()) < channels // 3:  # noqa: ASYNC110 - the fake's count
+                await asyncio.sleep(0.01)
+            victim.send_signal(signal.SIGKILL)
+            await victim.wait()
+            killed = time.perf_counter()
+            at_kill = len(fake.posts_by_channel())
+            done = None
+            while time.perf_counter() - killed < limit:
+                await run_post_due(env, tmp, limit)
+                if len(fake.posts_by_channel()) >= channels:
+                    done = time.perf_counter() - killed
+                    break
+                await asyncio.sleep(max(0.0, 10 - (time.perf_counter() - killed) % 10))
+            await asyncio.sleep(1)
+            lost, duplicates = ledger(fake, channels)
+            seconds = done if done is not None else time.perf_counter() - killed
+            return row(
+                f"SIGKILL mid fan-out ({at_kill}/{channels} posted)",
+                kind,
+                seconds,
+                60.0,
+                "target",
+                lost,
+                duplicates,
+            ) + ("" if done is not None else f" (not all posted within {limit:.0f} s)")
+    finally:
+        await fake.stop()
+
+
+async def pressure(args: argparse.Namespace, tmp: Path) -> None:
+    print("| scenario | database | time | floor or bare baseline | ratio | lost | duplicates |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
+    wanted = set(args.only.split(",")) if args.only else {"storm", "kill", "scale", "sporadic"}
+    for kind in _databases():
+        if "storm" in wanted:
+            print(await storm(kind, tmp, 120), flush=True)
+        if "kill" in wanted:
+            print(await sigkill(kind, tmp, args.kill_limit), flush=True)
+        for channels in (2000, 10_000):
+            if (channels == 10_000 and args.skip_10000) or "scale" not in wanted:
+                continue
+            for line in await scale(kind, channels, tmp, args.timeout, args.repeat):
+                print(line, flush=True)
+        if not args.skip_10000 and "sporadic" in wanted:
+            print(await sporadic(kind, tmp, args.timeout, args.default_rate), flush=True)
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -331,8 +658,21 @@ async def main() -> None:
     parser.add_argument(
         "--fan-out-only", action="store_true", help="skip the scheduler and /recap list part"
     )
+    parser.add_argument("--pressure", action="store_true", help="issue 21's scenarios only")
+    parser.add_argument("--skip-10000", action="store_true", help="--pressure without 10,000")
+    parser.add_argument("--repeat", type=int, default=3, help="--pressure: runs per scale row")
+    parser.add_argument("--only", default="", help="--pressure: storm,kill,scale,sporadic")
+    parser.add_argument("--kill-limit", type=float, default=120, help="--pressure: SIGKILL wait")
+    parser.add_argument(
+        "--default-rate", type=float, default=20.0, help="RECAP_SLACK_WORKSPACE_RATE's default"
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)
+    if args.pressure:
+        print(f"machine: {machine()} (shared with other helpers' work)")
+        with tempfile.TemporaryDirectory() as name:
+            await pressure(args, Path(name))
+        return
     print(f"machine: {machine()}")
     print(f"database: {'PostgreSQL' if os.environ.get('TEST_DATABASE_URL') else 'SQLite'}")
     with tempfile.TemporaryDirectory() as name:

@@ -36,6 +36,7 @@ def build_recaps(settings: Settings, store: ContentStore, clock: Clock) -> Recap
         grace=timedelta(minutes=settings.recap_grace_minutes),
         lease=timedelta(seconds=settings.recap_claim_lease_seconds),
         concurrency=settings.recap_concurrency,
+        claim_batch=settings.recap_claim_batch,
         declared=declared_recaps(settings.recaps, settings.recap_timezone, clock()),
         annotate=PublicLinks(settings.public_url).annotate if settings.public_url else None,
     )

@@ -178,7 +178,12 @@ class Settings(BaseSettings):
     # Corrections in place (issue 18): posts older than this are not edited (listed instead).
     corrections_max_age_days: int = Field(default=90, ge=1, le=3650)
     recap_timezone: Annotated[str, AfterValidator(_timezone)] = "UTC"
-    recap_claim_lease_seconds: int = Field(default=600, ge=2)
+    # A dead process's claims are taken over once their lease runs out (issue 21: within a
+    # minute); its heartbeat renews them every third of it.
+    recap_claim_lease_seconds: int = Field(default=30, ge=2, le=3600)
+    # Due slots claimed in one transaction (and outcomes written in groups); each instance
+    # holds at most about twice this many claims not yet posted.
+    recap_claim_batch: int = Field(default=50, ge=1, le=1000)
     recap_concurrency: int = Field(default=50, ge=1, le=1000)
     recaps: list[dict[str, str]] = []  # JSON list declared by operators; see config.example.env
     # Recap pacing: Slack messages per second per workspace, per instance (Slack allows ~1/s

@@ -26,6 +26,10 @@ class Leases:
         self._held: dict[Key, datetime] = {}  # claim -> until when its lease surely holds
         self._suspect: set[Key] = set()
 
+    @property
+    def count(self) -> int:
+        return len(self._held)
+
     def hold(self, key: Key, until: datetime) -> None:
         self._held[key] = until
 

@@ -2,17 +2,25 @@
 
 A bucket releases callers in order at ``rate`` per second with bursts of ``burst``
 (the generic cell rate algorithm: each caller reserves the next free instant, so waiting
-callers never stampede). ``hold`` stops a bucket until an instant, e.g. for a 429's
-Retry-After: everyone waiting on that bucket waits, and no other bucket does. A 429 also
-halves the bucket's rate (``slow_down``) and successes bring it back (``speed_up``), so a
-workspace whose real limit is below the configured rate meets few 429s, not one per post.
+callers never stampede). ``hold`` stops a bucket until an instant, exactly a 429's
+Retry-After: everyone waiting on that bucket waits, and no other bucket does.
+
+A 429 also slows the bucket (``slow_down``): the 429s of posts in flight together count once;
+each later one halves the rate, but never below what the 429s themselves show is allowed:
+one post per Retry-After, and the rate posts actually went through at in the last seconds.
+The burst stays (after a hold, the posts that waited go together, as the platform allows).
+Once posts go through again the rate doubles every second without a 429, back to the
+configured rate within seconds (``speed_up`` and ``reserve``).
 """
 
 import asyncio
 import time
+from collections import deque
 from collections.abc import Callable
 
 from cachetools import LRUCache
+
+WINDOW = 3.0  # seconds of successes that show what rate a platform allows
 
 
 class TokenBucket:
@@ -32,13 +40,20 @@ class TokenBucket:
         self._tat = 0.0  # theoretical arrival time of the next caller
         self.held_until = 0.0
         self._slowed_until = 0.0
+        self._last_limited = float("-inf")
+        self._successes: deque[float] | None = None  # when posts went through (on first use)
 
     def reserve(self) -> float:
-        """Seconds until the caller may go (0 when now); the slot is taken either way."""
+        """Seconds until the caller may go (0 when now); the slot is taken either way. After a
+        hold, up to ``burst`` callers go together at its end, as after any quiet spell.
+        """
         now = self.clock()
-        tat = max(self._tat, now, self.held_until + self.tolerance)
+        if self.rate < self.base_rate or self.burst < self.base_burst:
+            self._recover(now)
+        start = max(now, self.held_until)
+        tat = max(self._tat, start)
         self._tat = tat + self.interval
-        return max(0.0, tat - self.tolerance - now)
+        return max(0.0, tat - self.tolerance - now, start - now)
 
     async def take(self) -> None:
         while True:
@@ -49,8 +64,11 @@ class TokenBucket:
                 return
 
     def hold(self, seconds: float) -> None:
+        """Nobody goes before ``seconds`` from now (a 429's Retry-After, exactly). The callers
+        waiting meanwhile reserve again from its end, so they go then, up to ``burst`` at once.
+        """
         self.held_until = max(self.held_until, self.clock() + seconds)
-        self._tat = max(self._tat, self.held_until + self.tolerance)
+        self._tat = self.held_until
 
     def set_rate(self, rate: float, burst: float | None = None) -> None:
         """Follow limits a platform announces (Discord's X-RateLimit-* headers)."""
@@ -59,21 +77,41 @@ class TokenBucket:
         self.interval = 1.0 / self.rate
         self.tolerance = (self.burst - 1) * self.interval
 
-    def slow_down(self) -> None:
-        """A 429: halve the rate (down to one post per 10 s) and the burst with it. The 429s
-        of posts that were already in flight together count once.
+    def slow_down(self, retry_after: float = 1.0) -> None:
+        """A 429: halve the rate, not below what the 429s show is allowed (one post per
+        Retry-After, and the rate that went through over the last ``WINDOW`` seconds). The
+        burst stays (at most a second's worth): after a hold the posts that waited go
+        together, which is what gets the most through when 429s come whatever the pace. The
+        429s of posts that were already in flight together count once.
         """
         now = self.clock()
+        self._last_limited = now
         if now < self._slowed_until:
             return
         self._slowed_until = max(self.held_until, now + self.interval)
-        self.set_rate(max(0.1, self.rate / 2), 1.0)  # no bursts until it has recovered
+        went_through = sum(1 for t in self._successes or () if t > now - WINDOW) / WINDOW
+        floor = max(1.0 / max(retry_after, 0.001), went_through)
+        rate = min(self.rate, max(self.rate / 2, floor))
+        self.set_rate(rate, min(self.base_burst, max(1.0, rate)))
 
     def speed_up(self) -> None:
-        """A success: step back towards the configured rate and burst."""
-        if self.rate < self.base_rate:
-            rate = min(self.base_rate, self.rate + max(0.05, self.base_rate / 200))
-            self.set_rate(rate, self.base_burst if rate >= self.base_rate else 1.0)
+        """A success: counted (what went through shows what is allowed) and the rate recovers."""
+        now = self.clock()
+        if self._successes is None:
+            self._successes = deque(maxlen=10_000)
+        successes = self._successes
+        successes.append(now)
+        while successes and successes[0] <= now - WINDOW:
+            successes.popleft()
+        self._recover(now)
+
+    def _recover(self, now: float) -> None:
+        """Double the rate for every second without a 429, up to the configured rate."""
+        if self.rate >= self.base_rate or now - self._last_limited < 1.0:
+            return
+        rate = min(self.base_rate, self.rate * 2 ** (now - self._last_limited))
+        self._last_limited = now - 1.0 + 1e-9  # the next doubling a second later
+        self.set_rate(rate, min(self.base_burst, max(1.0, rate)))
 
 
 class Buckets:

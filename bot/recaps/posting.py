@@ -27,7 +27,9 @@ class DeliveryError(Exception):
     - ``permanent``: retrying cannot help (channel gone, no access): pause the subscription;
     - ``retry_after``: the platform said when to try again (HTTP 429);
     - ``rate_limited``: it was a 429 (counted in the metrics);
-    - ``unknown_outcome``: the platform may have posted it (5xx, timeout after sending).
+    - ``unknown_outcome``: the platform may have posted it (5xx, timeout after sending);
+    - ``held``: the poster's pacing already holds the bucket the 429 named for Retry-After,
+      so the next attempt waits in the pacing, not in the retry layer too.
     """
 
     def __init__(
@@ -38,6 +40,7 @@ class DeliveryError(Exception):
         retry_after: float | None = None,
         rate_limited: bool = False,
         unknown_outcome: bool = False,
+        held: bool = False,
     ) -> None:
         super().__init__(reason)
         self.reason = reason
@@ -45,6 +48,7 @@ class DeliveryError(Exception):
         self.retry_after = retry_after
         self.rate_limited = rate_limited
         self.unknown_outcome = unknown_outcome
+        self.held = held
 
 
 class MessageGone(DeliveryError):

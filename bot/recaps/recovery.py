@@ -5,7 +5,9 @@ Each taken-over claim ends one of five ways:
 - its subscription or platform is gone: failed;
 - the channel's history cannot be read: failed, "unconfirmed" (never risk a duplicate);
 - the post is in the channel: sent, "confirmed";
-- the slot is now past the grace window, or the subscription is paused: skipped;
+- the slot is now past the grace window, or the subscription is paused: skipped (a slot
+  claimed in time counts its grace from when its claim ran out, not from the slot: a cron
+  run killed at 09:00 leaves its claims to the next run, which still posts them);
 - otherwise: posted now, as the fan-out posts (fanout.py).
 Our own suspect claims (leases.py) are looked at the same way: still ours means nobody took
 them over in between.
@@ -33,38 +35,49 @@ class Recovery:
         self._leases = leases
         self._fanout = fanout
 
-    async def take_over(self, now: datetime, report: RunReport) -> None:
+    async def take_over(self, report: RunReport) -> None:
         """Take over the expired claims (and our suspect ones) and settle each."""
         state, store = self._state, self._opened.store
         wall = state.wall()
-        taken = await store.take_over_expired(state.owner, wall, wall + state.lease)
+        taken = await store.take_over_lapsed(state.owner, wall, wall + state.lease)
         suspects = self._leases.take_suspects()
         if suspects:
-            suspects -= {(c.subscription_id, c.slot) for c in taken}  # just taken over anyway
+            suspects -= {(c.subscription_id, c.slot) for c, _ in taken}  # just taken over anyway
             taken += [
-                c
+                (c, c.lease_until)
                 for c in await store.open_claims()
                 if (c.subscription_id, c.slot) in suspects and c.claimed_by == state.owner
             ]
-        for claim in taken:
+        for claim, _ in taken:
             self._leases.hold((claim.subscription_id, claim.slot), claim.lease_until)
         if not taken:
             return
         subs = {s.id: s for s in await store.subscriptions()}
         await run_all(
-            [self._recover(claim, subs.get(claim.subscription_id), now, report) for claim in taken]
+            [
+                self._recover(claim, lapsed, subs.get(claim.subscription_id), report)
+                for claim, lapsed in taken
+            ]
         )
 
     async def _recover(
-        self, claim: Delivery, sub: Subscription | None, now: datetime, report: RunReport
+        self,
+        claim: Delivery,
+        lapsed: datetime,
+        sub: Subscription | None,
+        report: RunReport,
     ) -> None:
         try:
-            await self._settle(claim, sub, now, report)
+            await self._settle(claim, lapsed, sub, report)
         finally:
             self._leases.release((claim.subscription_id, claim.slot))
 
     async def _settle(
-        self, claim: Delivery, sub: Subscription | None, now: datetime, report: RunReport
+        self,
+        claim: Delivery,
+        lapsed: datetime,
+        sub: Subscription | None,
+        report: RunReport,
     ) -> None:
         state, store = self._state, self._opened.store
         wall = state.wall()
@@ -101,7 +114,7 @@ class Recovery:
                 sub.id, claim.slot, "sent", wall, "confirmed in the channel after a crash"
             )
             report.recovered.append(name)
-        elif claim.slot < now - state.grace or sub.paused_reason:
+        elif wall - lapsed > state.grace or sub.paused_reason:
             await store.finish(
                 sub.id, claim.slot, "skipped", wall, "interrupted and now past the grace window"
             )

@@ -68,12 +68,22 @@ class RecapRunner:
             await self.stop()
 
     async def drain(self, within: float) -> None:
-        """Graceful stop: start no new post, let the ones in flight finish within ``within`` s."""
+        """Graceful stop: claim nothing more, let the posts in flight finish within ``within``
+        s (claims never attempted are given back meanwhile: fanout.py), and return as soon as
+        that is done.
+        """
         self.service.stopping = True
         self._wake.set()
         if self._task is not None:
             with contextlib.suppress(asyncio.TimeoutError, asyncio.CancelledError):
                 await asyncio.wait_for(asyncio.shield(self._task), within)
+        if left := self.service.claims_in_flight:
+            log.warning(
+                "recaps: stopping with %d post(s) unfinished after %g s: their claims lapse "
+                "within RECAP_CLAIM_LEASE_SECONDS and the next run checks each channel first",
+                left,
+                within,
+            )
 
     async def stop(self) -> None:
         if self._task is not None:
@@ -127,6 +137,8 @@ class RecapRunner:
             await self._sleep(max(0.0, (wake - now).total_seconds()) + 0.05)
 
     async def _sleep(self, seconds: float) -> None:
+        if self.service.stopping:  # a graceful stop: the work is done, nothing to wait for
+            return
         self.next_wakeup = self.service.wall() + timedelta(seconds=seconds)
         self._wake.clear()
         with contextlib.suppress(asyncio.TimeoutError):

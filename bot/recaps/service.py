@@ -92,9 +92,10 @@ class RecapService(RecapState):
         clock: Clock,
         *,
         grace: timedelta = timedelta(hours=1),
-        lease: timedelta = timedelta(minutes=10),
+        lease: timedelta = timedelta(seconds=30),
         policy: RetryPolicy = DEFAULT_POLICY,
         concurrency: int = 50,
+        claim_batch: int = 50,
         declared: Sequence[Declared] = (),
         wall: Clock = utc_now,
         observe: Callable[[str], None] | None = None,
@@ -108,6 +109,7 @@ class RecapService(RecapState):
             lease=lease,
             policy=policy,
             concurrency=concurrency,
+            claim_batch=claim_batch,
             wall=wall,
             observe=observe,
             on_rate_limited=on_rate_limited,
@@ -212,18 +214,27 @@ class RecapService(RecapState):
         """Each subscription, its next slot (None when paused) and its last delivery."""
         return await self._subscriptions.listing(platform, channel)
 
+    @property
+    def claims_in_flight(self) -> int:
+        """Claims this instance is posting right now (their leases are renewed meanwhile)."""
+        return self._leases.count
+
     # --- posting ----------------------------------------------------------------------------
     async def post_due(self, at: datetime | None = None) -> RunReport:
         """Post every slot due at ``at`` (default: now), after taking over expired claims."""
         await self.ready()
         now = at or self.clock()
         report = RunReport()
+        if self.stopping:
+            return report
         heartbeat = asyncio.create_task(self._leases.heartbeat(), name="recaps-heartbeat")
         try:
-            await self._recovery.take_over(now, report)
+            await self._recovery.take_over(report)
             await self._fanout.run_due(now, report)
-            wakes = [await work(now, report) for work in self._due_work]
-            self.work_wakeup = min((w for w in wakes if w is not None), default=None)
+            await self._fanout.outcomes.flush()  # what recovery posted after the last group
+            if not self.stopping:  # a graceful stop claims nothing more, update posts neither
+                wakes = [await work(now, report) for work in self._due_work]
+                self.work_wakeup = min((w for w in wakes if w is not None), default=None)
         finally:
             heartbeat.cancel()
         if report.posted or report.skipped or report.recovered or report.failed:

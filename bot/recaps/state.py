@@ -52,6 +52,7 @@ class RecapState:
         lease: timedelta,
         policy: RetryPolicy,
         concurrency: int,
+        claim_batch: int,
         wall: Clock,
         observe: Callable[[str], None] | None,
         on_rate_limited: Callable[[str], None] | None,
@@ -64,6 +65,7 @@ class RecapState:
         self.lease = lease
         self.policy = policy
         self.concurrency = concurrency
+        self.claim_batch = claim_batch  # slots claimed in one transaction
         self.annotate = annotate  # e.g. links to the web pages (PUBLIC_URL), as chat replies get
         self.observe = observe  # called with sent|retried|failed|skipped (metrics)
         self.on_rate_limited = on_rate_limited  # called with the platform on each 429

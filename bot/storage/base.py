@@ -60,6 +60,15 @@ class Delivery:
     detail: str | None
 
 
+# Issue 21's batches: (subscription id, slot, its following slot) to claim; (subscription id,
+# slot, status, finished at, detail) to finish; (platform, channel, told at, snapshot) to
+# remember; (subscription id, slot) of a claim.
+ToClaim = tuple[int, datetime, datetime | None]
+Finished = tuple[int, datetime, str, datetime, str | None]
+Told = tuple[str, str, datetime, dict[str, Any]]
+ClaimKey = tuple[int, datetime]
+
+
 @dataclass(frozen=True, slots=True)
 class StoredVersion:
     """A content version as the database keeps it (issue 18a; bot/updates/history.py reads
@@ -488,3 +497,40 @@ class RecapStore(Protocol):
         """The newest sent or failed update post of each subscription (/recap list)."""
 
     async def update_deliveries(self) -> list[UpdateDelivery]: ...
+    # --- issue 21: pressure ---
+    def still_current(self) -> bool:
+        """Cheap and synchronous, asked right before each post: False when the database this
+        store opened is no longer the one at its address (a SQLite file deleted or replaced),
+        so nothing more is posted on claims that could not be recorded.
+        """
+
+    async def claim_many(
+        self, items: Sequence[ToClaim], owner: str, now: datetime, lease_until: datetime
+    ) -> set[int]:
+        """In one transaction: claim each (subscription, slot) as ``claim`` does, and move each
+        next_due from the slot to the following one as ``advance`` does (whoever claimed).
+        Returns the subscriptions whose slot this call claimed.
+        """
+
+    async def told_many(
+        self, platform: str, channels: Sequence[str]
+    ) -> dict[str, tuple[datetime, dict[str, Any]]]:
+        """``told`` for many channels of one platform in one query."""
+
+    async def record_outcomes(self, finished: Sequence[Finished], told: Sequence[Told]) -> None:
+        """In one transaction: ``finish`` each claim and ``remember_told`` each channel."""
+
+    async def release_claims(self, owner: str, keys: Sequence[ClaimKey]) -> int:
+        """Give back open claims of ``owner`` that were never attempted: each row goes and the
+        subscription's next_due moves back to the slot, so the next run posts it as usual.
+        """
+
+    async def expire_claims(self, owner: str, keys: Sequence[ClaimKey], now: datetime) -> int:
+        """Let open claims of ``owner`` lapse now (an attempt may have landed: whoever takes
+        them over checks the channel first).
+        """
+
+    async def take_over_lapsed(
+        self, owner: str, now: datetime, lease_until: datetime, limit: int = 100
+    ) -> list[tuple[Delivery, datetime]]:
+        """``take_over_expired``, each claim with when it first ran out (kept across takers)."""

@@ -13,7 +13,7 @@ import json
 import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import psycopg
@@ -23,14 +23,18 @@ from bot.storage import migrations, rows
 from bot.storage.base import (
     POST_STEPS,
     Candidate,
+    ClaimKey,
     Declared,
     Delivery,
+    Finished,
     NewCandidate,
     Post,
     PostCorrection,
     StorageError,
     StoredVersion,
     Subscription,
+    ToClaim,
+    Told,
     declared_key,
     declared_lang,
 )
@@ -522,7 +526,9 @@ class PostgresStore:
     async def told(self, platform: str, channel: str) -> tuple[datetime, dict[str, Any]] | None:
         async with self._connection() as db:
             cursor = await db.execute(
-                "SELECT told_at, snapshot FROM channel_state WHERE platform=%s AND channel=%s",
+                "SELECT c.told_at, COALESCE(t.snapshot, c.snapshot) FROM channel_state AS c"
+                " LEFT JOIN told_snapshots AS t ON t.digest=c.digest"
+                " WHERE c.platform=%s AND c.channel=%s",
                 (platform, channel),
             )
             row = await cursor.fetchone()
@@ -536,7 +542,7 @@ class PostgresStore:
                 "INSERT INTO channel_state (platform, channel, told_at, snapshot) VALUES (%s, %s, "
                 "%s, %s)"
                 " ON CONFLICT (platform, channel) DO UPDATE SET told_at=excluded.told_at, "
-                "snapshot=excluded.snapshot",
+                "snapshot=excluded.snapshot, digest=NULL",
                 (platform, channel, whole_utc(when), json.dumps(snapshot, sort_keys=True)),
             )
 
@@ -1083,6 +1089,152 @@ class PostgresStore:
                 "SELECT platform, channel, reason, paused_at FROM correction_pauses"
             )
             return {(p, c): (r, from_timestamptz(at)) for p, c, r, at in await cursor.fetchall()}
+
+    # --- issue 21: pressure ---
+    def still_current(self) -> bool:
+        return True  # a server's database does not vanish under a connection unseen
+
+    async def claim_many(
+        self, items: Sequence[ToClaim], owner: str, now: datetime, lease_until: datetime
+    ) -> set[int]:
+        ids = [id_ for id_, _, _ in items]
+        slots = [whole_utc(slot) for _, slot, _ in items]
+        following = [_instant(after) for _, _, after in items]
+        async with self._transaction() as db:
+            cursor = await db.execute(
+                "INSERT INTO deliveries (subscription_id, slot, status, claimed_by, claimed_at, "
+                "lease_until) SELECT id, slot, 'claimed', %s, %s, %s"
+                " FROM unnest(%s::bigint[], %s::timestamptz[]) AS c(id, slot)"
+                " ON CONFLICT DO NOTHING RETURNING subscription_id",
+                (owner, whole_utc(now), whole_utc(lease_until), ids, slots),
+            )
+            claimed = {int(row[0]) for row in await cursor.fetchall()}
+            await db.execute(
+                "UPDATE subscriptions AS s SET next_due=a.following"
+                " FROM unnest(%s::bigint[], %s::timestamptz[], %s::timestamptz[])"
+                " AS a(id, slot, following) WHERE s.id=a.id AND s.next_due=a.slot",
+                (ids, slots, following),
+            )
+        return claimed
+
+    async def told_many(
+        self, platform: str, channels: Sequence[str]
+    ) -> dict[str, tuple[datetime, dict[str, Any]]]:
+        async with self._connection() as db:
+            cursor = await db.execute(
+                "SELECT c.channel, c.told_at, COALESCE(t.snapshot, c.snapshot)"
+                " FROM channel_state AS c LEFT JOIN told_snapshots AS t ON t.digest=c.digest"
+                " WHERE c.platform=%s AND c.channel = ANY(%s::text[])",
+                (platform, list(dict.fromkeys(channels))),
+            )
+            parsed = rows.SnapshotParser()
+            return {
+                str(channel): (from_timestamptz(told_at), parsed(snapshot))
+                for channel, told_at, snapshot in await cursor.fetchall()
+            }
+
+    async def record_outcomes(self, finished: Sequence[Finished], told: Sequence[Told]) -> None:
+        for outcome in finished:
+            rows.check_final(outcome[2])
+        latest: dict[tuple[str, str], Told] = {}
+        for entry in told:  # one row per channel in one statement: the last word wins
+            latest[(entry[0], entry[1])] = entry
+        async with self._transaction() as db:
+            if finished:
+                await db.execute(
+                    "UPDATE deliveries AS d SET status=f.status, finished_at=f.at, detail=f.detail"
+                    " FROM unnest(%s::bigint[], %s::timestamptz[], %s::text[], "
+                    "%s::timestamptz[], %s::text[]) AS f(id, slot, status, at, detail)"
+                    " WHERE d.subscription_id=f.id AND d.slot=f.slot",
+                    (
+                        [f[0] for f in finished],
+                        [whole_utc(f[1]) for f in finished],
+                        [f[2] for f in finished],
+                        [whole_utc(f[3]) for f in finished],
+                        [f[4] for f in finished],
+                    ),
+                )
+            if latest:
+                entries = list(latest.values())
+                names, texts = rows.snapshot_digests(entries)
+                await db.execute(
+                    "INSERT INTO told_snapshots (digest, snapshot)"
+                    " SELECT * FROM unnest(%s::text[], %s::text[]) ON CONFLICT DO NOTHING",
+                    (list(texts), list(texts.values())),
+                )
+                await db.execute(
+                    "INSERT INTO channel_state (platform, channel, told_at, snapshot, digest)"
+                    " SELECT p, c, t, '', d FROM unnest(%s::text[], %s::text[], "
+                    "%s::timestamptz[], %s::text[]) AS e(p, c, t, d)"
+                    " ON CONFLICT (platform, channel) DO UPDATE SET told_at=excluded.told_at,"
+                    " snapshot='', digest=excluded.digest",
+                    (
+                        [t[0] for t in entries],
+                        [t[1] for t in entries],
+                        [whole_utc(t[2]) for t in entries],
+                        names,
+                    ),
+                )
+
+    async def release_claims(self, owner: str, keys: Sequence[ClaimKey]) -> int:
+        async with self._transaction() as db:
+            cursor = await db.execute(
+                "DELETE FROM deliveries AS d USING unnest(%s::bigint[], %s::timestamptz[])"
+                " AS k(id, slot) WHERE d.subscription_id=k.id AND d.slot=k.slot"
+                " AND d.claimed_by=%s AND d.status='claimed' RETURNING d.subscription_id, d.slot",
+                ([k[0] for k in keys], [whole_utc(k[1]) for k in keys], owner),
+            )
+            released = await cursor.fetchall()
+            if released:
+                await db.execute(
+                    "UPDATE subscriptions AS s SET next_due=r.slot"
+                    " FROM unnest(%s::bigint[], %s::timestamptz[]) AS r(id, slot)"
+                    " WHERE s.id=r.id AND (s.next_due IS NULL OR s.next_due > r.slot)",
+                    ([r[0] for r in released], [r[1] for r in released]),
+                )
+        return len(released)
+
+    async def expire_claims(self, owner: str, keys: Sequence[ClaimKey], now: datetime) -> int:
+        async with self._connection() as db:
+            cursor = await db.execute(
+                "UPDATE deliveries AS d SET lease_until=%s"
+                " FROM unnest(%s::bigint[], %s::timestamptz[]) AS k(id, slot)"
+                " WHERE d.subscription_id=k.id AND d.slot=k.slot AND d.claimed_by=%s"
+                " AND d.status='claimed'",
+                (
+                    whole_utc(now - timedelta(seconds=1)),
+                    [k[0] for k in keys],
+                    [whole_utc(k[1]) for k in keys],
+                    owner,
+                ),
+            )
+            return cursor.rowcount
+
+    async def take_over_lapsed(
+        self, owner: str, now: datetime, lease_until: datetime, limit: int = 100
+    ) -> list[tuple[Delivery, datetime]]:
+        # As take_over_expired (SKIP LOCKED, a materialised CTE), keeping when it first lapsed.
+        columns = ", ".join("d." + c.strip() for c in DELIVERY_COLUMNS.split(","))
+        async with self._connection() as db:
+            cursor = await db.execute(
+                "WITH expired AS MATERIALIZED ("  # noqa: S608
+                "  SELECT subscription_id, slot FROM deliveries WHERE status='claimed' AND "
+                "lease_until < %(now)s"
+                "  ORDER BY lease_until LIMIT %(limit)s FOR UPDATE SKIP LOCKED)"
+                " UPDATE deliveries AS d SET claimed_by=%(owner)s, lease_until=%(lease)s,"
+                " lapsed_at=COALESCE(d.lapsed_at, d.lease_until) FROM expired"
+                " WHERE d.subscription_id=expired.subscription_id AND d.slot=expired.slot"
+                "  AND d.status='claimed' AND d.lease_until < %(now)s"
+                f" RETURNING {columns}, d.lapsed_at",
+                {
+                    "owner": owner,
+                    "lease": whole_utc(lease_until),
+                    "now": whole_utc(now),
+                    "limit": limit,
+                },
+            )
+            taken = [(_delivery(r[:-1]), from_timestamptz(r[-1])) for r in await cursor.fetchall()]
+        return sorted(taken, key=lambda t: (t[0].slot, t[0].subscription_id))
 
 
 _INSERT_SUBSCRIPTION = (

@@ -7,6 +7,7 @@ SQLite keeps that form (it sorts and compares as text). PostgreSQL stores ``time
 
 import functools
 import hashlib
+import json
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
@@ -53,6 +54,49 @@ def parse_utc_text(text: str) -> datetime:
 
 def from_timestamptz(value: datetime) -> datetime:
     return value.astimezone(UTC)
+
+
+def snapshot_texts(told: Sequence[tuple[str, str, datetime, dict[str, Any]]]) -> list[str]:
+    """Each snapshot as JSON text; a fan-out tells many channels the same snapshot object, so
+    each object is encoded once.
+    """
+    texts: dict[int, str] = {}
+    return [
+        texts.get(id(snapshot))
+        or texts.setdefault(id(snapshot), json.dumps(snapshot, sort_keys=True))
+        for _, _, _, snapshot in told
+    ]
+
+
+def snapshot_digests(
+    told: Sequence[tuple[str, str, datetime, dict[str, Any]]],
+) -> tuple[list[str], dict[str, str]]:
+    """Each entry's snapshot digest, and each distinct snapshot's text by digest (stored once
+    in told_snapshots, migration 3).
+    """
+    digests: dict[str, str] = {}
+    by_text: dict[str, str] = {}
+    names = []
+    for text in snapshot_texts(told):
+        digest = by_text.get(text)
+        if digest is None:
+            digest = by_text[text] = hashlib.sha256(text.encode()).hexdigest()
+            digests[digest] = text
+        names.append(digest)
+    return names, digests
+
+
+class SnapshotParser:
+    """JSON texts to snapshots, each distinct text parsed once (and so one shared object)."""
+
+    def __init__(self) -> None:
+        self._parsed: dict[str, dict[str, Any]] = {}
+
+    def __call__(self, text: str) -> dict[str, Any]:
+        found = self._parsed.get(text)
+        if found is None:
+            found = self._parsed[text] = json.loads(text)
+        return found
 
 
 def check_final(status: str) -> None:

@@ -14,11 +14,12 @@ that store are upgraded in place.
 
 import asyncio
 import json
+import os
 import sqlite3
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from time import monotonic, sleep
 from typing import Any, TypeVar
@@ -27,14 +28,18 @@ from bot.storage import migrations, rows
 from bot.storage.base import (
     POST_STEPS,
     Candidate,
+    ClaimKey,
     Declared,
     Delivery,
+    Finished,
     NewCandidate,
     Post,
     PostCorrection,
     StorageError,
     StoredVersion,
     Subscription,
+    ToClaim,
+    Told,
     declared_key,
     declared_lang,
 )
@@ -76,6 +81,7 @@ class SQLiteStore:
         self, path: Path, *, url_for_logs: str | None = None, busy_timeout: float = 10.0
     ) -> None:
         self.path = path
+        self._path_text = str(path)
         self.url_for_logs = url_for_logs or f"sqlite:///{path}"
         self.busy_timeout = busy_timeout
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-store-write")
@@ -96,7 +102,11 @@ class SQLiteStore:
         return await loop.run_in_executor(executor or self._reader, self._call, work)
 
     async def _write(self, work: Callable[[sqlite3.Connection], T]) -> T:
-        return await self._run(lambda db: self._transaction(db, work), executor=self._writer)
+        def checked(db: sqlite3.Connection) -> T:
+            self._check_current()
+            return self._transaction(db, work)
+
+        return await self._run(checked, executor=self._writer)
 
     def _call(self, work: Callable[[sqlite3.Connection], T]) -> T:
         try:
@@ -588,7 +598,9 @@ class SQLiteStore:
     async def told(self, platform: str, channel: str) -> tuple[datetime, dict[str, Any]] | None:
         row = await self._run(
             lambda db: db.execute(
-                "SELECT told_at, snapshot FROM channel_state WHERE platform=? AND channel=?",
+                "SELECT c.told_at, COALESCE(t.snapshot, c.snapshot) FROM channel_state AS c"
+                " LEFT JOIN told_snapshots AS t ON t.digest=c.digest"
+                " WHERE c.platform=? AND c.channel=?",
                 (platform, channel),
             ).fetchone()
         )
@@ -603,7 +615,7 @@ class SQLiteStore:
                 "INSERT INTO channel_state (platform, channel, told_at, snapshot) VALUES (?, ?, ?, "
                 "?)"
                 " ON CONFLICT (platform, channel) DO UPDATE SET told_at=excluded.told_at, "
-                "snapshot=excluded.snapshot",
+                "snapshot=excluded.snapshot, digest=NULL",
                 (platform, channel, utc_text(when), text),
             )
         )
@@ -1219,6 +1231,172 @@ class SQLiteStore:
                 )
             }
         )
+
+    # --- issue 21: pressure ---
+    def still_current(self) -> bool:
+        """The file at the path is still the one opened (one ``stat``: microseconds)."""
+        if self._identity is None:
+            return True
+        try:
+            stat = os.stat(self._path_text)  # noqa: PTH116 - hot: once per post, no Path
+        except OSError:
+            return False
+        return (stat.st_dev, stat.st_ino) == self._identity
+
+    def _check_current(self) -> None:
+        """Before each write: writing into a file that was deleted or replaced loses it all."""
+        if not self.still_current():
+            msg = (
+                f"SQLite database {self.url_for_logs} was deleted or replaced while the bot used "
+                "it: put the original back, or restart to use the new file (recaps and "
+                "subscriptions wait meanwhile)"
+            )
+            raise StorageError(msg)
+
+    async def claim_many(
+        self, items: Sequence[ToClaim], owner: str, now: datetime, lease_until: datetime
+    ) -> set[int]:
+        at, until = utc_text(now), utc_text(lease_until)
+
+        def work(db: sqlite3.Connection) -> set[int]:
+            claimed: set[int] = set()
+            rows_per_statement = _MAX_VARIABLES // 5
+            for start in range(0, len(items), rows_per_statement):
+                chunk = items[start : start + rows_per_statement]
+                values = ", ".join(["(?, ?, 'claimed', ?, ?, ?)"] * len(chunk))
+                claimed.update(
+                    int(row[0])
+                    for row in db.execute(
+                        "INSERT INTO deliveries (subscription_id, slot, status, claimed_by, "  # noqa: S608
+                        f"claimed_at, lease_until) VALUES {values} ON CONFLICT DO NOTHING"
+                        " RETURNING subscription_id",
+                        [
+                            value
+                            for id_, slot, _ in chunk
+                            for value in (id_, utc_text(slot), owner, at, until)
+                        ],
+                    )
+                )
+            db.executemany(
+                "UPDATE subscriptions SET next_due=? WHERE id=? AND next_due IS ?",
+                [(_text(following), id_, utc_text(slot)) for id_, slot, following in items],
+            )
+            return claimed
+
+        return await self._write(work)
+
+    async def told_many(
+        self, platform: str, channels: Sequence[str]
+    ) -> dict[str, tuple[datetime, dict[str, Any]]]:
+        wanted = list(dict.fromkeys(channels))
+
+        parsed = rows.SnapshotParser()
+
+        def work(db: sqlite3.Connection) -> dict[str, tuple[datetime, dict[str, Any]]]:
+            found = {}
+            for start in range(0, len(wanted), _MAX_VARIABLES):
+                chunk = wanted[start : start + _MAX_VARIABLES]
+                marks = ",".join("?" * len(chunk))
+                for channel, told_at, snapshot in db.execute(
+                    "SELECT c.channel, c.told_at, COALESCE(t.snapshot, c.snapshot)"  # noqa: S608
+                    " FROM channel_state AS c LEFT JOIN told_snapshots AS t ON t.digest=c.digest"
+                    f" WHERE c.platform=? AND c.channel IN ({marks})",
+                    (platform, *chunk),
+                ):
+                    found[channel] = (parse_utc_text(told_at), parsed(snapshot))
+            return found
+
+        return await self._run(work)
+
+    async def record_outcomes(self, finished: Sequence[Finished], told: Sequence[Told]) -> None:
+        for outcome in finished:
+            rows.check_final(outcome[2])
+        done = [
+            (status, utc_text(at), detail, id_, utc_text(slot))
+            for id_, slot, status, at, detail in finished
+        ]
+        names, texts = rows.snapshot_digests(told)
+        remembered = [
+            (platform, channel, utc_text(when), digest)
+            for (platform, channel, when, _), digest in zip(told, names, strict=True)
+        ]
+
+        def work(db: sqlite3.Connection) -> None:
+            db.executemany(
+                "UPDATE deliveries SET status=?, finished_at=?, detail=? WHERE subscription_id=? "
+                "AND slot=?",
+                done,
+            )
+            db.executemany(
+                "INSERT INTO told_snapshots (digest, snapshot) VALUES (?, ?)"
+                " ON CONFLICT DO NOTHING",
+                list(texts.items()),
+            )
+            db.executemany(
+                "INSERT INTO channel_state (platform, channel, told_at, snapshot, digest) VALUES "
+                "(?, ?, ?, '', ?) ON CONFLICT (platform, channel) DO UPDATE SET "
+                "told_at=excluded.told_at, snapshot='', digest=excluded.digest",
+                remembered,
+            )
+
+        await self._write(work)
+
+    async def release_claims(self, owner: str, keys: Sequence[ClaimKey]) -> int:
+        def work(db: sqlite3.Connection) -> int:
+            released = 0
+            for subscription_id, slot in keys:
+                if (
+                    db.execute(
+                        "DELETE FROM deliveries WHERE subscription_id=? AND slot=? AND "
+                        "claimed_by=? AND status='claimed'",
+                        (subscription_id, utc_text(slot), owner),
+                    ).rowcount
+                    == 1
+                ):
+                    released += 1
+                    db.execute(
+                        "UPDATE subscriptions SET next_due=? WHERE id=?"
+                        " AND (next_due IS NULL OR next_due > ?)",
+                        (utc_text(slot), subscription_id, utc_text(slot)),
+                    )
+            return released
+
+        return await self._write(work)
+
+    async def expire_claims(self, owner: str, keys: Sequence[ClaimKey], now: datetime) -> int:
+        lapsed = utc_text(now - timedelta(seconds=1))
+        return await self._write(
+            lambda db: sum(
+                db.execute(
+                    "UPDATE deliveries SET lease_until=? WHERE subscription_id=? AND slot=?"
+                    " AND claimed_by=? AND status='claimed'",
+                    (lapsed, subscription_id, utc_text(slot), owner),
+                ).rowcount
+                for subscription_id, slot in keys
+            )
+        )
+
+    async def take_over_lapsed(
+        self, owner: str, now: datetime, lease_until: datetime, limit: int = 100
+    ) -> list[tuple[Delivery, datetime]]:
+        def work(db: sqlite3.Connection) -> list[tuple[Delivery, datetime]]:
+            expired = db.execute(
+                "SELECT subscription_id, slot FROM deliveries WHERE status='claimed' AND "
+                "lease_until < ? ORDER BY lease_until LIMIT ?",
+                (utc_text(now), limit),
+            ).fetchall()
+            taken = []
+            for subscription_id, slot in expired:
+                row = db.execute(
+                    "UPDATE deliveries SET claimed_by=?, lapsed_at=COALESCE(lapsed_at, "  # noqa: S608
+                    "lease_until), lease_until=? WHERE subscription_id=? AND slot=?"
+                    f" RETURNING {DELIVERY_COLUMNS}, lapsed_at",
+                    (owner, utc_text(lease_until), subscription_id, slot),
+                ).fetchone()
+                taken.append((_delivery(row[:-1]), parse_utc_text(row[-1])))
+            return taken
+
+        return await self._write(work)
 
 
 _INSERT_SUBSCRIPTION = (

@@ -256,6 +256,7 @@ class Announcer:
                 on_retry=lambda: service.observed("retried"),
                 on_rate_limited=lambda: service.rate_limited(sub.platform),
                 lease_held=lambda: self._leases.held(key),
+                defer=False,  # an update post's outcome is final: its claim moved the version
             )
         finally:
             self._leases.release(key)

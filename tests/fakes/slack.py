@@ -46,6 +46,12 @@ class FakeSlack:
         self.workspace_per_second: int | None = None
         self.channel_interval = 0.0  # at most one message per channel this often (seconds)
         self.rejected = 0
+        # A 429 storm: every Nth chat.postMessage (0: none) is answered 429 + Retry-After.
+        self.rate_limit_every = 0
+        self.storm_retry_after = 1
+        self.requests = 0  # chat.postMessage requests received, refused ones too
+        self.refusals: list[tuple[float, int, str]] = []  # (monotonic, Retry-After, team)
+        self.landed_at: list[float] = []  # time.monotonic() of each message that landed
         # Several workspaces: a bot token's team (default T1), and per-team limits that
         # override workspace_per_second.
         self.teams: dict[str, str] = {}
@@ -286,11 +292,15 @@ class FakeSlack:
                     self.calls.pop()  # a refused post is not a post
                 await asyncio.sleep(failure.delay)
                 return web.json_response(body, status=failure.status, headers=failure.headers)
+            self.requests += 1
             limited = self._rate_limited(channel, team)
+            if not limited and self.rate_limit_every and self.requests % self.rate_limit_every == 0:
+                limited = self.storm_retry_after
             if limited:
                 self.calls.pop()
                 self.rejected += 1
                 self.rejected_by_team[team] += 1
+                self.refusals.append((time.monotonic(), limited, team))
                 return web.json_response(
                     {"ok": False, "error": "ratelimited"},
                     status=429,
@@ -453,6 +463,7 @@ class FakeSlack:
 
     def _land(self, channel: str, args: dict[str, Any], team: str) -> str:
         ts = self._ts()
+        self.landed_at.append(time.monotonic())
         metadata = args.get("metadata")
         if isinstance(metadata, str):
             metadata = json.loads(metadata)

@@ -53,6 +53,7 @@ def environment(fake: FakeSlack, url: str) -> dict[str, str]:
         LOG_LEVEL="WARNING",
         RECAP_CONCURRENCY="4",
         RECAP_CLAIM_LEASE_SECONDS=str(LEASE_SECONDS),
+        RECAP_CLAIM_BATCH="10",  # several instances share the fan-out
     )
 
 

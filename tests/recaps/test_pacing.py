@@ -26,21 +26,51 @@ def test_a_hold_stops_the_bucket_until_retry_after() -> None:
     assert round(bucket.reserve(), 3) == 2.1
 
 
-def test_429s_met_together_halve_the_rate_once_and_successes_restore_it() -> None:
+def test_429s_met_together_halve_the_rate_once_and_it_recovers_within_seconds() -> None:
     ticks = Ticks()
     bucket = TokenBucket(20, burst=5, clock=ticks)
     bucket.hold(1.0)
     for _ in range(5):  # five posts in flight all answered 429
-        bucket.slow_down()
+        bucket.slow_down(1.0)
     assert bucket.rate == 10
-    assert bucket.burst == 1
-    ticks.now += 1.5
-    bucket.slow_down()
+    assert bucket.burst == 5  # after the hold, the posts that waited go together
+    ticks.now += 1.1  # just after the hold, another 429
+    bucket.hold(1.0)
+    bucket.slow_down(1.0)
     assert bucket.rate == 5
-    for _ in range(200):
-        bucket.speed_up()
+    ticks.now += 0.5
+    bucket.speed_up()  # a success within a second of the last 429: not yet
+    assert bucket.rate == 5
+    ticks.now += 0.5
+    bucket.speed_up()
+    assert bucket.rate == 10  # doubles every second without a 429
+    ticks.now += 1.0
+    bucket.reserve()
     assert bucket.rate == 20
     assert bucket.burst == 5
+
+
+def test_repeated_429s_never_slow_below_one_post_per_retry_after() -> None:
+    ticks = Ticks()
+    bucket = TokenBucket(20, burst=5, clock=ticks)
+    for _ in range(20):
+        ticks.now += 1.1
+        bucket.hold(1.0)
+        bucket.slow_down(1.0)
+    assert bucket.rate == 1.0  # the 429s say a post a second is allowed; not one per 10 s
+
+
+def test_repeated_429s_never_slow_below_the_rate_that_went_through() -> None:
+    ticks = Ticks()
+    bucket = TokenBucket(20, burst=5, clock=ticks)
+    for _ in range(20):
+        ticks.now += 1.1
+        for _ in range(6):  # six posts a second go through between the 429s
+            bucket.speed_up()
+        bucket.hold(1.0)
+        bucket.slow_down(1.0)
+    assert bucket.rate >= 5  # about what went through over the last 3 s
+    assert bucket.rate < 20
 
 
 def test_buckets_are_per_key_and_bounded() -> None:

@@ -133,8 +133,9 @@ async def test_a_claim_past_the_grace_window_or_of_a_paused_subscription_is_skip
     now: datetime = NINE_NY + timedelta(minutes=1)
     if why == "paused":  # e.g. the workspace uninstalled the app meanwhile
         assert await service.store.pause(sub_id, "Slack app removed (app_uninstalled)")
-    else:  # the bot was down for longer than the grace window (1 h)
+    else:  # the bot was down for longer than the grace window (1 h) after the claim ran out
         now = NINE_NY + timedelta(hours=1, minutes=1)
+        slack_only.wall = lambda: utc_now() + timedelta(hours=1, minutes=1)
     recap_clock.now = now
     report = await slack_only.post_due()
     assert report.skipped == ["slack:C1@2026-03-10T13:00Z"]

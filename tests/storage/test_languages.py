@@ -54,11 +54,15 @@ async def test_declared_recaps_carry_their_language(store: RecapStore) -> None:
 async def test_a_reserved_number_landing_later_is_applied_to_a_database_past_it(
     store_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A database migrated to 6 while 3, 4 and 5 were only reserved gets 3 when it lands."""
+    """A database migrated to 6 while a lower number was only reserved gets it when it lands."""
+    if not migrations.RESERVED:
+        pytest.skip("no migration number is reserved any more")
+    number = min(migrations.RESERVED)
     store = await open_store(store_url)
     await store.close()
-    assert 3 in migrations.RESERVED
-    landed = Migration(3, "0003_landed_later.sql", "CREATE TABLE landed_later (x TEXT);")
+    landed = Migration(
+        number, f"{number:04d}_landed_later.sql", "CREATE TABLE landed_later (x TEXT);"
+    )
     monkeypatch.setattr(
         migrations,
         "MIGRATIONS",
@@ -77,7 +81,7 @@ async def test_a_reserved_number_landing_later_is_applied_to_a_database_past_it(
         with sqlite3.connect(path) as db:
             applied = [row[0] for row in db.execute("SELECT version FROM schema_migrations")]
             db.execute("SELECT x FROM landed_later").fetchall()
-        assert sorted(applied) == sorted(m.version for m in migrations.MIGRATIONS)
+        assert sorted(applied) == sorted({m.version for m in migrations.MIGRATIONS} | {number})
 
 
 def test_only_reserved_numbers_may_be_missing(tmp_path: Path) -> None:

@@ -248,7 +248,7 @@ class DiscordPoster:
                 self.global_bucket.hold(retry_after)
             else:
                 route.hold(retry_after)
-            return DeliveryError(reason, retry_after=retry_after, rate_limited=True)
+            return DeliveryError(reason, retry_after=retry_after, rate_limited=True, held=True)
         if status >= HTTPStatus.INTERNAL_SERVER_ERROR:
             return DeliveryError(reason, unknown_outcome=True)
         if body.get("code") == UNKNOWN_MESSAGE or (

@@ -224,9 +224,11 @@ class SlackPoster:
         if status == HTTPStatus.TOO_MANY_REQUESTS:
             retry_after = float(error.response.headers.get("Retry-After", 1) or 1)
             bucket = (buckets or self.workspaces)[workspace]
-            bucket.hold(retry_after)  # every post to this workspace waits, no other workspace does
-            bucket.slow_down()
-            return DeliveryError(reason, retry_after=retry_after, rate_limited=True)
+            # Slack's limits are per method and workspace: that bucket waits exactly Retry-After,
+            # no other workspace does.
+            bucket.hold(retry_after)
+            bucket.slow_down(retry_after)
+            return DeliveryError(reason, retry_after=retry_after, rate_limited=True, held=True)
         if status >= HTTPStatus.INTERNAL_SERVER_ERROR or reason in SLACK_UNKNOWN:
             return DeliveryError(reason, unknown_outcome=True)
         return DeliveryError(reason, permanent=reason in SLACK_PERMANENT)
