@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.core.dispatch import Dispatcher
 from bot.recaps import report
+from bot.service.heap import startup_heap_frozen
 from bot.settings import Settings
 from bot.storage.base import StorageError
 
@@ -90,4 +91,5 @@ async def _post_due(
     for problem in recorder.problems:
         print(problem, file=sys.stderr)
     service.content_version_of = lambda: recorder.latest.number if recorder.latest else None
-    return await post_due(settings, service, at, lambda: dispatcher.store.current)
+    with startup_heap_frozen():  # loaded: a fan-out's collections skip it (service/heap.py)
+        return await post_due(settings, service, at, lambda: dispatcher.store.current)

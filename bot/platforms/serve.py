@@ -10,6 +10,7 @@ keeps serving.
 """
 
 import asyncio
+import contextlib
 import logging
 import signal
 from collections.abc import Awaitable, Callable, Sequence
@@ -26,6 +27,7 @@ from bot.recaps.posting import Poster
 from bot.recaps.service import RecapService
 from bot.service import metrics
 from bot.service.components import ContentComponent, DatabaseComponent
+from bot.service.heap import startup_heap_frozen
 from bot.service.http import HttpServer, Mount, build_http_app, build_ops_app
 from bot.service.intake import IntakeComponent
 from bot.service.lag import watch_loop_lag
@@ -184,6 +186,7 @@ async def serve_until_stopped(
         )
     started: list[Runner] = []
     listening: list[HttpServer] = []
+    stack = contextlib.ExitStack()
     try:
         for runner in runners:
             await runner.start()
@@ -196,6 +199,8 @@ async def serve_until_stopped(
                     error, server.host, server.requested_port, prefix
                 ) from None
             listening.append(server)
+        # Everything is loaded: later collections skip it (heap.py). Undone in the finally.
+        stack.enter_context(startup_heap_frozen())
         for runner in started:
             for name, run in runner.tasks().items():
                 supervisor.supervise(name, run)
@@ -245,6 +250,7 @@ async def serve_until_stopped(
             await server.stop()
         if intake is not None:
             await intake.aclose()
+        stack.close()
     return fatal[0] if fatal else None
 
 

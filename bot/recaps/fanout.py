@@ -10,7 +10,8 @@ Durability in batches (issue 21): a producer claims ``claim_batch`` due slots in
 transaction (claims and next_due moves together) and reads what their channels were told in
 one query, while the workers post the previous batch; it claims more only when fewer than a
 batch wait to be posted, so several instances share a fan-out. Outcomes are recorded in
-groups (``Outcomes``). Every exactly-once rule holds: a claim is open until its outcome is
+groups (``Outcomes``), each post's record (bot/recaps/posts.py) in its outcome's transaction.
+Every exactly-once rule holds: a claim is open until its outcome is
 written, and its lease is renewed by the heartbeat meanwhile (a lease never lapses unseen);
 a crash between a post and its group's write leaves the claim open, so whoever takes it over
 checks the channel and finds the post.
@@ -30,7 +31,7 @@ from collections import defaultdict
 from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from cachetools import LRUCache
 
@@ -41,11 +42,11 @@ from bot.recaps.delivery import Outcome, deliver
 from bot.recaps.leases import Leases
 from bot.recaps.opening import LazyStore
 from bot.recaps.posting import marker
-from bot.recaps.posts import record_post
+from bot.recaps.posts import post_record, reply_json
 from bot.recaps.schedule import ScheduleError
 from bot.recaps.state import RecapState
 from bot.recaps.subscriptions import pause, schedule_of
-from bot.storage.base import ClaimKey, Finished, StorageError, Subscription, Told
+from bot.storage.base import ClaimKey, Finished, PostRecord, StorageError, Subscription, Told
 
 log = logging.getLogger(__name__)
 SKEW = timedelta(minutes=5)  # clock differences between us and the platform, when reading history
@@ -94,6 +95,16 @@ def slot_name(sub: Subscription, slot: datetime) -> str:
     return f"{sub.address}@{slot:%Y-%m-%dT%H:%MZ}"
 
 
+class Composed(NamedTuple):
+    """One channel's recap: the Reply, the snapshot to remember once it is posted, and the
+    Reply as JSON for the posts record (channels told the same thing share one).
+    """
+
+    reply: Reply
+    snapshot: dict[str, Any]
+    body: str
+
+
 class Fanout:
     def __init__(self, state: RecapState, opened: LazyStore, leases: Leases) -> None:
         self._state = state
@@ -101,7 +112,7 @@ class Fanout:
         self._leases = leases
         # Channels told the same thing get the same recap: composed once per slot. The content
         # is kept with its recap, so a newer content never meets an older one's recap.
-        self._composed: LRUCache[tuple[Any, ...], tuple[Content, Reply, dict[str, Any]]] = LRUCache(
+        self._composed: LRUCache[tuple[Any, ...], tuple[Content, Composed]] = LRUCache(
             maxsize=COMPOSED_KEPT
         )
         self.outcomes = Outcomes(opened)
@@ -275,12 +286,12 @@ class Fanout:
 
     def compose_for(
         self, told: tuple[datetime, dict[str, Any]] | None, slot: datetime, lang: str = "en"
-    ) -> tuple[Reply, dict[str, Any]]:
+    ) -> "Composed":
         return self._compose(told, slot, lang)
 
     def _compose(
         self, told: tuple[datetime, dict[str, Any]] | None, slot: datetime, lang: str = "en"
-    ) -> tuple[Reply, dict[str, Any]]:
+    ) -> "Composed":
         content = self._state.content()
         key = (
             id(content),
@@ -294,23 +305,25 @@ class Fanout:
             reply, snapshot = compose(content, told, slot, lang)
             if self._state.annotate is not None:
                 reply = self._state.annotate(reply, None)
-            cached = self._composed[key] = (content, reply, snapshot)
-        return cached[1], cached[2]
+            cached = self._composed[key] = (content, Composed(reply, snapshot, reply_json(reply)))
+        return cached[1]
 
-    async def record(
-        self, sub: Subscription, message_id: str, reply: Reply, when: datetime
-    ) -> None:
-        """Record the recap posted (issue 18: corrections in place find it by its claims)."""
-        await record_post(
-            self._opened.store,
+    def post_of(
+        self, sub: Subscription, message_id: str, composed: "Composed", when: datetime
+    ) -> PostRecord:
+        """What to record of a recap posted (issue 18: corrections in place find it by its
+        claims); written with the claim's outcome, in one transaction.
+        """
+        return post_record(
             platform=sub.platform,
             workspace=sub.workspace,
             channel=sub.channel,
             message_id=message_id,
             kind="recap",
             version=self._state.content_version,
-            reply=reply,
+            reply=composed.reply,
             posted_at=when,
+            body=composed.body,
         )
 
     async def post(
@@ -337,7 +350,7 @@ class Fanout:
         poster = state.posters[sub.platform]
         name = slot_name(sub, slot)
         started = time.monotonic()
-        reply, snapshot = self._compose(told, slot, sub.lang)
+        composed = self._compose(told, slot, sub.lang)
         key = (sub.id, slot)
 
         def lease_held() -> bool:
@@ -352,7 +365,7 @@ class Fanout:
                     poster,
                     sub.workspace,
                     sub.channel,
-                    reply,
+                    composed.reply,
                     marker(sub, slot),
                     min(claimed_at, slot) - SKEW,
                     policy=state.policy,
@@ -393,12 +406,13 @@ class Fanout:
             )
             return
         finished = state.wall()
-        if outcome.message_id is not None:  # before finish: a fault here leaves the claim open
-            await self.record(sub, outcome.message_id, reply, finished)
         sent = outcome.status == "sent"
         self.outcomes.add(
             (sub.id, slot, outcome.status, finished, outcome.detail),
-            (sub.platform, sub.channel, finished, snapshot) if sent else None,
+            (sub.platform, sub.channel, finished, composed.snapshot) if sent else None,
+            None
+            if outcome.message_id is None
+            else self.post_of(sub, outcome.message_id, composed, finished),
         )
         latency_ms = (time.monotonic() - started) * 1000
         state.observed(outcome.status)
@@ -502,26 +516,29 @@ class Outcomes:
         self._opened = opened
         self._finished: list[Finished] = []
         self._told: list[Told] = []
+        self._posts: list[PostRecord] = []
         self._lock = asyncio.Lock()
         self._kick = asyncio.Event()
         self._stop = asyncio.Event()
         self.error: StorageError | None = None
 
-    def add(self, finished: Finished, told: Told | None) -> None:
+    def add(self, finished: Finished, told: Told | None, post: PostRecord | None = None) -> None:
         self._finished.append(finished)
         if told is not None:
             self._told.append(told)
+        if post is not None:
+            self._posts.append(post)
         if len(self._finished) >= OUTCOMES_GROUP:
             self._kick.set()
 
     async def flush(self) -> None:
         async with self._lock:
-            finished, told = self._finished, self._told
+            finished, told, posts = self._finished, self._told, self._posts
             if not finished:
                 return
-            self._finished, self._told = [], []
+            self._finished, self._told, self._posts = [], [], []
             try:
-                await self._opened.store.record_outcomes(finished, told)
+                await self._opened.store.record_outcomes(finished, told, posts)
             except StorageError as error:
                 self.error = error
                 raise

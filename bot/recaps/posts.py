@@ -13,7 +13,7 @@ import logging
 from datetime import datetime
 
 from bot.core.reply import Reply
-from bot.storage.base import POST_KINDS, RecapStore
+from bot.storage.base import POST_KINDS, PostRecord, RecapStore
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +24,38 @@ def reply_json(reply: Reply) -> str:
 
 def reply_of(text: str) -> Reply:
     return Reply.from_dict(json.loads(text))
+
+
+def post_record(
+    *,
+    platform: str,
+    workspace: str,
+    channel: str,
+    message_id: str,
+    kind: str,
+    version: int | None,
+    reply: Reply,
+    posted_at: datetime,
+    body: str | None = None,
+) -> PostRecord:
+    """What to record of one message posted in a channel; ``body`` is ``reply_json(reply)``
+    when the caller has it already (a recap fan-out posts one Reply in many channels).
+    """
+    if kind not in POST_KINDS:
+        msg = f"a post is one of {POST_KINDS}, not {kind!r}"
+        raise ValueError(msg)
+    return PostRecord(
+        platform,
+        workspace,
+        channel,
+        message_id,
+        kind,
+        version,
+        reply.lang,
+        tuple(reply.claims),
+        reply_json(reply) if body is None else body,
+        posted_at,
+    )
 
 
 async def record_post(
@@ -39,18 +71,15 @@ async def record_post(
     posted_at: datetime,
 ) -> int:
     """Record one message posted in a channel; its post id. Raises StorageError."""
-    if kind not in POST_KINDS:
-        msg = f"a post is one of {POST_KINDS}, not {kind!r}"
-        raise ValueError(msg)
     return await store.record_post(
-        platform,
-        workspace,
-        channel,
-        message_id,
-        kind,
-        version,
-        reply.lang,
-        reply.claims,
-        reply_json(reply),
-        posted_at,
+        post_record(
+            platform=platform,
+            workspace=workspace,
+            channel=channel,
+            message_id=message_id,
+            kind=kind,
+            version=version,
+            reply=reply,
+            posted_at=posted_at,
+        )
     )

@@ -106,10 +106,10 @@ class Recovery:
             return
         if landed:
             if isinstance(landed, str):  # record it (issue 18), as the post would have
-                reply, _ = self._fanout.compose_for(
+                composed = self._fanout.compose_for(
                     await store.told(sub.platform, sub.channel), claim.slot, sub.lang
                 )
-                await self._fanout.record(sub, landed, reply, wall)
+                await store.record_post(self._fanout.post_of(sub, landed, composed, wall))
             await store.finish(
                 sub.id, claim.slot, "sent", wall, "confirmed in the channel after a crash"
             )

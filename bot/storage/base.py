@@ -118,6 +118,24 @@ class PostCorrection:
 
 
 POST_KINDS = ("recap", "update", "reply")
+
+
+@dataclass(frozen=True, slots=True)
+class PostRecord:
+    """A message the bot posted in a channel, to record (bot/recaps/posts.py)."""
+
+    platform: str
+    workspace: str
+    channel: str
+    message_id: str
+    kind: str  # one of POST_KINDS
+    version: int | None
+    lang: str
+    claims: tuple[str, ...]
+    reply: str  # the neutral Reply as JSON; stored once per distinct text (post_bodies)
+    posted_at: datetime
+
+
 CORRECTION_STATUSES = ("claimed", "edited", "done", "skipped", "failed")
 
 
@@ -376,19 +394,7 @@ class RecapStore(Protocol):
     async def latest_content_version(self) -> StoredVersion | None: ...
 
     # --- issue 18c: corrections ---------------------------------------------------------
-    async def record_post(
-        self,
-        platform: str,
-        workspace: str,
-        channel: str,
-        message_id: str,
-        kind: str,
-        version: int | None,
-        lang: str,
-        claims: Sequence[str],
-        reply: str,
-        posted_at: datetime,
-    ) -> int:
+    async def record_post(self, post: PostRecord) -> int:
         """Record a message posted in a channel; its id (the existing one if recorded before)."""
 
     async def post(self, post_id: int) -> Post | None: ...
@@ -517,8 +523,12 @@ class RecapStore(Protocol):
     ) -> dict[str, tuple[datetime, dict[str, Any]]]:
         """``told`` for many channels of one platform in one query."""
 
-    async def record_outcomes(self, finished: Sequence[Finished], told: Sequence[Told]) -> None:
-        """In one transaction: ``finish`` each claim and ``remember_told`` each channel."""
+    async def record_outcomes(
+        self, finished: Sequence[Finished], told: Sequence[Told], posts: Sequence[PostRecord] = ()
+    ) -> None:
+        """In one transaction: ``finish`` each claim, ``remember_told`` each channel and
+        ``record_post`` each post (so a claim is never finished with its post unrecorded).
+        """
 
     async def release_claims(self, owner: str, keys: Sequence[ClaimKey]) -> int:
         """Give back open claims of ``owner`` that were never attempted: each row goes and the

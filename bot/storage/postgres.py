@@ -30,6 +30,7 @@ from bot.storage.base import (
     NewCandidate,
     Post,
     PostCorrection,
+    PostRecord,
     StorageError,
     StoredVersion,
     Subscription,
@@ -858,59 +859,9 @@ class PostgresStore:
             return [_update_delivery(r) for r in await cursor.fetchall()]
 
     # --- issue 18c: corrections ---------------------------------------------------------
-    async def record_post(
-        self,
-        platform: str,
-        workspace: str,
-        channel: str,
-        message_id: str,
-        kind: str,
-        version: int | None,
-        lang: str,
-        claims: Sequence[str],
-        reply: str,
-        posted_at: datetime,
-    ) -> int:
-        digest = rows.body_digest(reply)
+    async def record_post(self, post: PostRecord) -> int:
         async with self._transaction() as db:
-            await db.execute(
-                "INSERT INTO post_bodies (digest, reply) VALUES (%s, %s) ON CONFLICT DO NOTHING",
-                (digest, reply),
-            )
-            cursor = await db.execute(
-                "INSERT INTO posts (platform, workspace, channel, message_id, kind, version, lang,"
-                " body, posted_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)"
-                " ON CONFLICT DO NOTHING RETURNING id",
-                (
-                    platform,
-                    workspace,
-                    channel,
-                    message_id,
-                    kind,
-                    version,
-                    lang,
-                    digest,
-                    whole_utc(posted_at),
-                ),
-            )
-            row = await cursor.fetchone()
-            if row is None:  # recorded before
-                cursor = await db.execute(
-                    "SELECT id FROM posts WHERE platform=%s AND channel=%s AND message_id=%s",
-                    (platform, channel, message_id),
-                )
-                found = await cursor.fetchone()
-                assert found is not None
-                return int(found[0])
-            post_id = int(row[0])
-            keys = sorted(set(claims))
-            if keys:
-                await db.execute(
-                    "INSERT INTO post_claims (claim_key, post_id)"
-                    " SELECT k, %s FROM unnest(%s::text[]) AS k ON CONFLICT DO NOTHING",
-                    (post_id, keys),
-                )
-            return post_id
+            return (await _insert_posts(db, [post]))[0]
 
     async def _posts(
         self, where: str, params: Sequence[Any], limit: int | None = None
@@ -1133,13 +1084,17 @@ class PostgresStore:
                 for channel, told_at, snapshot in await cursor.fetchall()
             }
 
-    async def record_outcomes(self, finished: Sequence[Finished], told: Sequence[Told]) -> None:
+    async def record_outcomes(
+        self, finished: Sequence[Finished], told: Sequence[Told], posts: Sequence[PostRecord] = ()
+    ) -> None:
         for outcome in finished:
             rows.check_final(outcome[2])
         latest: dict[tuple[str, str], Told] = {}
         for entry in told:  # one row per channel in one statement: the last word wins
             latest[(entry[0], entry[1])] = entry
         async with self._transaction() as db:
+            if posts:
+                await _insert_posts(db, posts)
             if finished:
                 await db.execute(
                     "UPDATE deliveries AS d SET status=f.status, finished_at=f.at, detail=f.detail"
@@ -1306,3 +1261,50 @@ def _pg(sql: str) -> str:
 
 def _update_delivery(row: Sequence[Any]) -> UpdateDelivery:
     return update_delivery(row, from_timestamptz)
+
+
+async def _insert_posts(db: Connection, posts: Sequence[PostRecord]) -> list[int]:
+    """Record each post in three statements (its body once per distinct text, its claims once);
+    each one's id, the existing one where it was recorded before.
+    """
+    bodies = rows.body_digests(post.reply for post in posts)
+    # One row per message: an upsert may not touch a row twice in one statement.
+    unique = list({(p.platform, p.channel, p.message_id): p for p in reversed(posts)}.values())
+    await db.execute(
+        "INSERT INTO post_bodies (digest, reply) SELECT * FROM unnest(%s::text[], %s::text[])"
+        " ON CONFLICT DO NOTHING",
+        (list(bodies.values()), list(bodies)),
+    )
+    # Recorded before or not, every post's id: the no-op update makes RETURNING see old rows.
+    cursor = await db.execute(
+        "INSERT INTO posts (platform, workspace, channel, message_id, kind, version, lang, body,"
+        " posted_at) SELECT * FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[],"
+        " %s::text[], %s::integer[], %s::text[], %s::text[], %s::timestamptz[])"
+        " ON CONFLICT (platform, channel, message_id) DO UPDATE SET platform=excluded.platform"
+        " RETURNING id, platform, channel, message_id, xmax = 0",
+        (
+            [p.platform for p in unique],
+            [p.workspace for p in unique],
+            [p.channel for p in unique],
+            [p.message_id for p in unique],
+            [p.kind for p in unique],
+            [p.version for p in unique],
+            [p.lang for p in unique],
+            [bodies[p.reply] for p in unique],
+            [whole_utc(p.posted_at) for p in unique],
+        ),
+    )
+    found = {(r[1], r[2], r[3]): (int(r[0]), bool(r[4])) for r in await cursor.fetchall()}
+    claims = [
+        (key, found[(p.platform, p.channel, p.message_id)][0])
+        for p in unique
+        if found[(p.platform, p.channel, p.message_id)][1]
+        for key in sorted(set(p.claims))
+    ]
+    if claims:
+        await db.execute(
+            "INSERT INTO post_claims (claim_key, post_id) SELECT * FROM"
+            " unnest(%s::text[], %s::bigint[]) ON CONFLICT DO NOTHING",
+            ([c[0] for c in claims], [c[1] for c in claims]),
+        )
+    return [found[(p.platform, p.channel, p.message_id)][0] for p in posts]

@@ -8,7 +8,7 @@ SQLite keeps that form (it sorts and compares as text). PostgreSQL stores ``time
 import functools
 import hashlib
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -205,6 +205,15 @@ def correction(row: Sequence[Any], instant: Callable[[Any], datetime]) -> PostCo
 @functools.lru_cache(maxsize=64)  # a fan-out records (and corrects) one reply many times
 def body_digest(reply: str) -> str:
     return hashlib.sha256(reply.encode()).hexdigest()
+
+
+def body_digests(replies: Iterable[str]) -> dict[str, str]:
+    """Each distinct reply's digest, hashed once (a fan-out records one reply many times)."""
+    digests: dict[str, str] = {}
+    for reply in replies:
+        if reply not in digests:
+            digests[reply] = body_digest(reply)
+    return digests
 
 
 def check_correction(status: str) -> None:

@@ -35,6 +35,7 @@ from bot.storage.base import (
     NewCandidate,
     Post,
     PostCorrection,
+    PostRecord,
     StorageError,
     StoredVersion,
     Subscription,
@@ -967,56 +968,8 @@ class SQLiteStore:
         )
 
     # --- issue 18c: corrections ---------------------------------------------------------
-    async def record_post(
-        self,
-        platform: str,
-        workspace: str,
-        channel: str,
-        message_id: str,
-        kind: str,
-        version: int | None,
-        lang: str,
-        claims: Sequence[str],
-        reply: str,
-        posted_at: datetime,
-    ) -> int:
-        digest = rows.body_digest(reply)
-
-        def work(db: sqlite3.Connection) -> int:
-            db.execute(
-                "INSERT INTO post_bodies (digest, reply) VALUES (?, ?) ON CONFLICT DO NOTHING",
-                (digest, reply),
-            )
-            row = db.execute(
-                "INSERT INTO posts (platform, workspace, channel, message_id, kind, version, lang,"
-                " body, posted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"
-                " RETURNING id",
-                (
-                    platform,
-                    workspace,
-                    channel,
-                    message_id,
-                    kind,
-                    version,
-                    lang,
-                    digest,
-                    utc_text(posted_at),
-                ),
-            ).fetchone()
-            if row is None:  # recorded before
-                found = db.execute(
-                    "SELECT id FROM posts WHERE platform=? AND channel=? AND message_id=?",
-                    (platform, channel, message_id),
-                ).fetchone()
-                return int(found[0])
-            post_id = int(row[0])
-            db.executemany(
-                "INSERT INTO post_claims (claim_key, post_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
-                [(key, post_id) for key in sorted(set(claims))],
-            )
-            return post_id
-
-        return await self._write(work)
+    async def record_post(self, post: PostRecord) -> int:
+        return await self._write(lambda db: _insert_posts(db, [post])[0])
 
     def _posts(
         self, db: sqlite3.Connection, where: str, params: Sequence[Any], limit: int = -1
@@ -1308,7 +1261,9 @@ class SQLiteStore:
 
         return await self._run(work)
 
-    async def record_outcomes(self, finished: Sequence[Finished], told: Sequence[Told]) -> None:
+    async def record_outcomes(
+        self, finished: Sequence[Finished], told: Sequence[Told], posts: Sequence[PostRecord] = ()
+    ) -> None:
         for outcome in finished:
             rows.check_final(outcome[2])
         done = [
@@ -1322,6 +1277,7 @@ class SQLiteStore:
         ]
 
         def work(db: sqlite3.Connection) -> None:
+            _insert_posts(db, posts)
             db.executemany(
                 "UPDATE deliveries SET status=?, finished_at=?, detail=? WHERE subscription_id=? "
                 "AND slot=?",
@@ -1453,3 +1409,45 @@ def _delivery(row: Sequence[Any]) -> Delivery:
 
 def _update_delivery(row: Sequence[Any]) -> UpdateDelivery:
     return update_delivery(row, parse_utc_text)
+
+
+def _insert_posts(db: sqlite3.Connection, posts: Sequence[PostRecord]) -> list[int]:
+    """Record each post (its body once per distinct text, its claims once); each one's id, the
+    existing one where it was recorded before.
+    """
+    bodies = rows.body_digests(post.reply for post in posts)
+    db.executemany(
+        "INSERT INTO post_bodies (digest, reply) VALUES (?, ?) ON CONFLICT DO NOTHING",
+        [(digest, reply) for reply, digest in bodies.items()],
+    )
+    ids: list[int] = []
+    claims: list[tuple[str, int]] = []
+    for post in posts:
+        row = db.execute(
+            "INSERT INTO posts (platform, workspace, channel, message_id, kind, version, lang,"
+            " body, posted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"
+            " RETURNING id",
+            (
+                post.platform,
+                post.workspace,
+                post.channel,
+                post.message_id,
+                post.kind,
+                post.version,
+                post.lang,
+                bodies[post.reply],
+                utc_text(post.posted_at),
+            ),
+        ).fetchone()
+        if row is None:  # recorded before
+            row = db.execute(
+                "SELECT id FROM posts WHERE platform=? AND channel=? AND message_id=?",
+                (post.platform, post.channel, post.message_id),
+            ).fetchone()
+        else:
+            claims.extend((key, int(row[0])) for key in sorted(set(post.claims)))
+        ids.append(int(row[0]))
+    db.executemany(
+        "INSERT INTO post_claims (claim_key, post_id) VALUES (?, ?) ON CONFLICT DO NOTHING", claims
+    )
+    return ids

@@ -18,7 +18,7 @@ async def test_each_recap_posted_is_recorded_with_its_message_id_version_and_cla
     recap_clock.now = NINE_NY + timedelta(minutes=1)
     assert len((await service.post_due()).posted) == 2
     store = await service.ready()
-    reply, _ = service._fanout.compose_for(None, NINE_NY)
+    reply = service._fanout.compose_for(None, NINE_NY).reply
     posts = await store.posts_to_correct(list(reply.claims), 8)
     assert {(p.platform, p.channel, p.kind, p.version) for p in posts} == {
         ("slack", "C1", "recap", 7),

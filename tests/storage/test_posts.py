@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.storage import migrations
-from bot.storage.base import RecapStore
+from bot.storage.base import PostRecord, RecapStore
 from bot.storage.connect import open_store
 
 NOW = datetime(2026, 12, 9, 12, tzinfo=UTC)
@@ -25,7 +25,7 @@ async def post(
     kind: str = "recap",
 ) -> int:
     return await store.record_post(
-        "slack", "T1", channel, message_id, kind, version, "en", claims, reply, NOW
+        PostRecord("slack", "T1", channel, message_id, kind, version, "en", claims, reply, NOW)
     )
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.storage import migrations
-from bot.storage.base import RecapStore
+from bot.storage.base import PostRecord, RecapStore
 from bot.storage.connect import open_store
 
 NOW = datetime(2026, 3, 10, 12, tzinfo=UTC)
@@ -72,6 +72,39 @@ async def test_outcomes_and_what_channels_were_told_are_written_together(
     assert told["C0"][1] is told["C1"][1]  # parsed once, shared
     with pytest.raises(ValueError, match="a finished delivery is one of"):
         await store.record_outcomes([(ids[0], SLOT, "claimed", NOW, None)], [])
+
+
+async def test_posts_are_recorded_with_their_outcomes_in_one_transaction(
+    store: RecapStore,
+) -> None:
+    ids = [await subscribe(store, f"C{i}") for i in range(3)]
+    await store.claim_many([(i, SLOT, NEXT) for i in ids], "a", NOW, NOW + LEASE)
+    body = '{"title": "Recap"}'  # one Reply for the whole fan-out
+
+    def recap(channel: str, ts: str, claims: tuple[str, ...] = ("a", "b")) -> PostRecord:
+        return PostRecord("slack", "T1", channel, ts, "recap", 1, "en", claims, body, NOW)
+
+    earlier = await store.record_post(recap("C1", "1.1", ("a",)))  # recovery recorded it
+    await store.record_outcomes(
+        [(i, SLOT, "sent", NOW, None) for i in ids],
+        [],
+        [recap("C0", "1.0"), recap("C1", "1.1"), recap("C2", "1.2"), recap("C2", "1.2")],
+    )
+    assert {d.status for d in await store.deliveries()} == {"sent"}
+    found = sorted(await store.posts_to_correct(["a", "b"], 2), key=lambda p: p.channel)
+    assert [(p.channel, p.message_id, p.claims) for p in found] == [
+        ("C0", "1.0", ("a", "b")),
+        ("C1", "1.1", ("a",)),  # recorded once: as it was first
+        ("C2", "1.2", ("a", "b")),
+    ]
+    assert found[1].id == earlier
+    assert {p.reply for p in found} == {body}
+    # A group that cannot be written leaves its claims open and records none of its posts.
+    more = await subscribe(store, "C9")
+    await store.claim_many([(more, SLOT, NEXT)], "a", NOW, NOW + LEASE)
+    with pytest.raises(ValueError, match="a finished delivery is one of"):
+        await store.record_outcomes([(more, SLOT, "claimed", NOW, None)], [], [recap("C9", "9.9")])
+    assert len(await store.posts_to_correct(["a"], 2)) == 3
 
 
 async def test_a_snapshot_told_to_many_channels_is_stored_once(
