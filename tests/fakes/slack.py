@@ -51,6 +51,7 @@ class FakeSlack:
         self.storm_retry_after = 1
         self.requests = 0  # chat.postMessage requests received, refused ones too
         self.refusals: list[tuple[float, int, str]] = []  # (monotonic, Retry-After, team)
+        self.refused_channels: list[str] = []  # the channel of each refusal, in order
         self.landed_at: list[float] = []  # time.monotonic() of each message that landed
         # Several workspaces: a bot token's team (default T1), and per-team limits that
         # override workspace_per_second.
@@ -301,6 +302,7 @@ class FakeSlack:
                 self.rejected += 1
                 self.rejected_by_team[team] += 1
                 self.refusals.append((time.monotonic(), limited, team))
+                self.refused_channels.append(channel)
                 return web.json_response(
                     {"ok": False, "error": "ratelimited"},
                     status=429,

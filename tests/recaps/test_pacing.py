@@ -73,6 +73,28 @@ def test_repeated_429s_never_slow_below_the_rate_that_went_through() -> None:
     assert bucket.rate < 20
 
 
+def test_a_sporadic_429_is_held_for_but_does_not_slow_the_bucket() -> None:
+    ticks = Ticks()
+    bucket = TokenBucket(20, burst=5, clock=ticks)
+    for _ in range(10):  # one post in 50 answered 429, at the configured rate
+        for _ in range(49):
+            ticks.now += 0.05
+            bucket.speed_up()
+        bucket.hold(1.0)
+        bucket.slow_down(1.0)
+        assert bucket.rate == 20
+        assert round(bucket.reserve(), 3) == 1.0  # the Retry-After, exactly
+        ticks.now += 1.0
+    for _ in range(3):  # then 429s one post in three: a pace the platform refuses
+        for _ in range(2):
+            ticks.now += 0.05
+            bucket.speed_up()
+        bucket.hold(1.0)
+        bucket.slow_down(1.0)
+        ticks.now += 1.0
+    assert bucket.rate < 20
+
+
 def test_buckets_are_per_key_and_bounded() -> None:
     buckets = Buckets(1.0, keep=2)
     first = buckets["W1"]
