@@ -19,6 +19,8 @@
      recap post-due`` against a bare slack_sdk loop posting the same payload to the same fake
      with the same concurrency and no database (benchmarks/bare_slack_loop.py), run in the
      same run; time is the fake's, from the first post landing to the last;
+   - the same with the fake answering each post in 100 ms, as Slack takes about that long:
+     there the platform, not the CPU, bounds both;
    - the 429 storm: 40 channels in one workspace, every third post answered 429 with
      Retry-After: 1, default settings; its floor is the time the platform said to wait (the
      union of the Retry-After windows it handed out);
@@ -485,12 +487,18 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-async def scale(kind: str, channels: int, tmp: Path, timeout: float, repeat: int) -> list[str]:
-    """Bare loop and post-due, alternately ``repeat`` times (the machine is shared: medians)."""
+async def scale(
+    kind: str, channels: int, tmp: Path, timeout: float, repeat: int, latency: float = 0.0
+) -> list[str]:
+    """Bare loop and post-due, alternately ``repeat`` times (the machine is shared: medians).
+    ``latency``: seconds the fake takes to answer each post, as Slack does (0: at once, so
+    both sides are bound by their own CPU).
+    """
     bare_times, times, bare_cpu, cpu = [], [], [], []
     lost = duplicates = 0
     for _ in range(repeat):
         fake = await FakeSlack().start()
+        fake.post_delay = latency
         try:
             before = _children_cpu()
             bare_times.append(await bare(fake, channels, 50, tmp))
@@ -498,6 +506,7 @@ async def scale(kind: str, channels: int, tmp: Path, timeout: float, repeat: int
         finally:
             await fake.stop()
         fake = await FakeSlack().start()
+        fake.post_delay = latency
         try:
             async with pressure_database(kind, tmp) as url:
                 await fast_fill(url, channels, 50)
@@ -515,7 +524,8 @@ async def scale(kind: str, channels: int, tmp: Path, timeout: float, repeat: int
     median, bare_median = statistics.median(times), statistics.median(bare_times)
     return [
         row(
-            f"{channels:,} channels / 50 workspaces",
+            f"{channels:,} channels / 50 workspaces"
+            + (f", {latency * 1000:.0f} ms per post" if latency else ""),
             kind,
             median,
             bare_median,
@@ -621,7 +631,11 @@ async def sigkill(kind: str, tmp: Path, limit: float) -> str:
 async def pressure(args: argparse.Namespace, tmp: Path) -> None:
     print("| scenario | database | time | floor or bare baseline | ratio | lost | duplicates |")
     print("| --- | --- | --- | --- | --- | --- | --- |")
-    wanted = set(args.only.split(",")) if args.only else {"storm", "kill", "scale", "sporadic"}
+    wanted = (
+        set(args.only.split(","))
+        if args.only
+        else {"storm", "kill", "scale", "latency", "sporadic"}
+    )
     for kind in _databases():
         if "storm" in wanted:
             print(await storm(kind, tmp, 120), flush=True)
@@ -631,6 +645,11 @@ async def pressure(args: argparse.Namespace, tmp: Path) -> None:
             if (channels == 10_000 and args.skip_10000) or "scale" not in wanted:
                 continue
             for line in await scale(kind, channels, tmp, args.timeout, args.repeat):
+                print(line, flush=True)
+        for channels in (2000, 10_000):
+            if (channels == 10_000 and args.skip_10000) or "latency" not in wanted:
+                continue
+            for line in await scale(kind, channels, tmp, args.timeout, args.repeat, 0.1):
                 print(line, flush=True)
         if not args.skip_10000 and "sporadic" in wanted:
             print(await sporadic(kind, tmp, args.timeout, args.default_rate), flush=True)
@@ -663,7 +682,7 @@ async def main() -> None:
     parser.add_argument("--pressure", action="store_true", help="issue 21's scenarios only")
     parser.add_argument("--skip-10000", action="store_true", help="--pressure without 10,000")
     parser.add_argument("--repeat", type=int, default=3, help="--pressure: runs per scale row")
-    parser.add_argument("--only", default="", help="--pressure: storm,kill,scale,sporadic")
+    parser.add_argument("--only", default="", help="--pressure: storm,kill,scale,latency,sporadic")
     parser.add_argument("--kill-limit", type=float, default=120, help="--pressure: SIGKILL wait")
     parser.add_argument(
         "--default-rate", type=float, default=20.0, help="RECAP_SLACK_WORKSPACE_RATE's default"
