@@ -506,14 +506,10 @@ class PostgresStore:
 
     async def last_deliveries(self, subscription_ids: Sequence[int]) -> dict[int, Delivery]:
         async with self._connection() as db:
-            cursor = await db.execute(
-                f"SELECT DISTINCT ON (subscription_id) {DELIVERY_COLUMNS} FROM "  # noqa: S608
-                f"deliveries"
-                " WHERE subscription_id = ANY(%s::bigint[]) AND status IN ('sent', 'failed')"
-                " ORDER BY subscription_id, slot DESC",
-                (list(subscription_ids),),
+            found = await _newest_finished(
+                db, "deliveries", DELIVERY_COLUMNS, "slot", subscription_ids
             )
-            return {int(r[0]): _delivery(r) for r in await cursor.fetchall()}
+        return {int(r[0]): _delivery(r) for r in found}
 
     async def deliveries(self) -> list[Delivery]:
         async with self._connection() as db:
@@ -841,14 +837,10 @@ class PostgresStore:
         self, subscription_ids: Sequence[int]
     ) -> dict[int, UpdateDelivery]:
         async with self._connection() as db:
-            cursor = await db.execute(
-                f"SELECT DISTINCT ON (subscription_id) {UPDATE_COLUMNS}"  # noqa: S608
-                " FROM update_deliveries"
-                " WHERE subscription_id = ANY(%s::bigint[]) AND status IN ('sent', 'failed')"
-                " ORDER BY subscription_id, version DESC",
-                (list(subscription_ids),),
+            found = await _newest_finished(
+                db, "update_deliveries", UPDATE_COLUMNS, "version", subscription_ids
             )
-            return {int(r[0]): _update_delivery(r) for r in await cursor.fetchall()}
+        return {int(r[0]): _update_delivery(r) for r in found}
 
     async def update_deliveries(self) -> list[UpdateDelivery]:
         async with self._connection() as db:
@@ -1252,6 +1244,21 @@ def _subscription(row: Sequence[Any]) -> Subscription:
 
 def _delivery(row: Sequence[Any]) -> Delivery:
     return rows.delivery(row, from_timestamptz)
+
+
+async def _newest_finished(
+    db: Connection, table: str, columns: str, newest: str, ids: Sequence[int]
+) -> list[tuple[Any, ...]]:
+    """``columns`` of the sent or failed row with the greatest ``newest`` of each subscription
+    in ``ids`` (a deliveries table: ``deliveries``, ``update_deliveries``), in one query.
+    """
+    cursor = await db.execute(
+        f"SELECT DISTINCT ON (subscription_id) {columns} FROM {table}"  # noqa: S608
+        " WHERE subscription_id = ANY(%s::bigint[]) AND status IN ('sent', 'failed')"
+        f" ORDER BY subscription_id, {newest} DESC",
+        (list(ids),),
+    )
+    return await cursor.fetchall()
 
 
 def _pg(sql: str) -> str:

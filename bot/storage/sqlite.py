@@ -17,7 +17,7 @@ import json
 import os
 import sqlite3
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -565,24 +565,12 @@ class SQLiteStore:
 
     async def last_deliveries(self, subscription_ids: Sequence[int]) -> dict[int, Delivery]:
         ids = list(dict.fromkeys(subscription_ids))
-
-        def work(db: sqlite3.Connection) -> dict[int, Delivery]:
-            found: dict[int, Delivery] = {}
-            for start in range(0, len(ids), _MAX_VARIABLES):
-                chunk = ids[start : start + _MAX_VARIABLES]
-                marks = ",".join("?" * len(chunk))
-                for row in db.execute(
-                    f"SELECT {DELIVERY_COLUMNS} FROM deliveries AS d WHERE "  # noqa: S608
-                    f"subscription_id IN "
-                    f"({marks})"
-                    " AND status IN ('sent', 'failed') AND slot = (SELECT MAX(slot) FROM deliveries"
-                    " WHERE subscription_id = d.subscription_id AND status IN ('sent', 'failed'))",
-                    chunk,
-                ):
-                    found[int(row[0])] = _delivery(row)
-            return found
-
-        return await self._run(work)
+        return await self._run(
+            lambda db: {
+                int(row[0]): _delivery(row)
+                for row in _newest_finished(db, "deliveries", DELIVERY_COLUMNS, "slot", ids)
+            }
+        )
 
     async def deliveries(self) -> list[Delivery]:
         return await self._run(
@@ -679,19 +667,23 @@ class SQLiteStore:
 
     async def intake_known(self, keys: Sequence[str]) -> set[str]:
         wanted = list(dict.fromkeys(keys))
+        chosen = set(wanted)
 
         def known(db: sqlite3.Connection) -> set[str]:
-            found: set[str] = set()
-            for start in range(0, len(wanted), _MAX_VARIABLES // 2):
-                chunk = wanted[start : start + _MAX_VARIABLES // 2]
-                marks = ", ".join("?" * len(chunk))
-                for url, guid in db.execute(
-                    f"SELECT url, guid FROM intake_candidates WHERE url IN ({marks})"  # noqa: S608
-                    f" OR guid IN ({marks})",
-                    (*chunk, *chunk),
-                ):
-                    found.update(k for k in (url, guid) if k in chunk)
-            return found
+            return {
+                key
+                for url, guid in _in_chunks(
+                    db,
+                    lambda marks: (
+                        f"SELECT url, guid FROM intake_candidates WHERE url IN ({marks})"  # noqa: S608
+                        f" OR guid IN ({marks})"
+                    ),
+                    wanted,
+                    uses=2,
+                )
+                for key in (url, guid)
+                if key in chosen
+            }
 
         return await self._run(known)
 
@@ -938,23 +930,12 @@ class SQLiteStore:
         self, subscription_ids: Sequence[int]
     ) -> dict[int, UpdateDelivery]:
         ids = list(dict.fromkeys(subscription_ids))
-
-        def work(db: sqlite3.Connection) -> dict[int, UpdateDelivery]:
-            found: dict[int, UpdateDelivery] = {}
-            for start in range(0, len(ids), _MAX_VARIABLES):
-                chunk = ids[start : start + _MAX_VARIABLES]
-                marks = ",".join("?" * len(chunk))
-                for row in db.execute(
-                    f"SELECT {UPDATE_COLUMNS} FROM update_deliveries AS d"  # noqa: S608
-                    f" WHERE subscription_id IN ({marks}) AND status IN ('sent', 'failed')"
-                    " AND version = (SELECT MAX(version) FROM update_deliveries"
-                    " WHERE subscription_id = d.subscription_id AND status IN ('sent', 'failed'))",
-                    chunk,
-                ):
-                    found[int(row[0])] = _update_delivery(row)
-            return found
-
-        return await self._run(work)
+        return await self._run(
+            lambda db: {
+                int(row[0]): _update_delivery(row)
+                for row in _newest_finished(db, "update_deliveries", UPDATE_COLUMNS, "version", ids)
+            }
+        )
 
     async def update_deliveries(self) -> list[UpdateDelivery]:
         return await self._run(
@@ -980,15 +961,12 @@ class SQLiteStore:
             (*params, limit),
         ).fetchall()
         claims: dict[int, list[str]] = {int(r[0]): [] for r in found}
-        ids = list(claims)
-        for start in range(0, len(ids), _MAX_VARIABLES):
-            chunk = ids[start : start + _MAX_VARIABLES]
-            marks = ", ".join("?" * len(chunk))
-            for key, post_id in db.execute(
-                f"SELECT claim_key, post_id FROM post_claims WHERE post_id IN ({marks})",  # noqa: S608
-                chunk,
-            ):
-                claims[int(post_id)].append(key)
+        for key, post_id in _in_chunks(
+            db,
+            lambda marks: f"SELECT claim_key, post_id FROM post_claims WHERE post_id IN ({marks})",  # noqa: S608
+            list(claims),
+        ):
+            claims[int(post_id)].append(key)
         return [rows.post(r, parse_utc_text, claims[int(r[0])]) for r in found]
 
     async def post(self, post_id: int) -> Post | None:
@@ -1246,18 +1224,19 @@ class SQLiteStore:
         parsed = rows.SnapshotParser()
 
         def work(db: sqlite3.Connection) -> dict[str, tuple[datetime, dict[str, Any]]]:
-            found = {}
-            for start in range(0, len(wanted), _MAX_VARIABLES):
-                chunk = wanted[start : start + _MAX_VARIABLES]
-                marks = ",".join("?" * len(chunk))
-                for channel, told_at, snapshot in db.execute(
-                    "SELECT c.channel, c.told_at, COALESCE(t.snapshot, c.snapshot)"  # noqa: S608
-                    " FROM channel_state AS c LEFT JOIN told_snapshots AS t ON t.digest=c.digest"
-                    f" WHERE c.platform=? AND c.channel IN ({marks})",
-                    (platform, *chunk),
-                ):
-                    found[channel] = (parse_utc_text(told_at), parsed(snapshot))
-            return found
+            return {
+                channel: (parse_utc_text(told_at), parsed(snapshot))
+                for channel, told_at, snapshot in _in_chunks(
+                    db,
+                    lambda marks: (
+                        "SELECT c.channel, c.told_at, COALESCE(t.snapshot, c.snapshot)"  # noqa: S608
+                        " FROM channel_state AS c LEFT JOIN told_snapshots AS t"
+                        f" ON t.digest=c.digest WHERE c.platform=? AND c.channel IN ({marks})"
+                    ),
+                    wanted,
+                    before=(platform,),
+                )
+            }
 
         return await self._run(work)
 
@@ -1392,6 +1371,41 @@ def _insert_subscription(
             ),
         ).rowcount
         == 1
+    )
+
+
+def _in_chunks(
+    db: sqlite3.Connection,
+    query: Callable[[str], str],
+    keys: Sequence[Any],
+    *,
+    before: Sequence[Any] = (),
+    uses: int = 1,
+) -> Iterator[Any]:
+    """The rows of ``query(marks)`` for all ``keys``, run once per chunk of them so that no
+    statement binds more than ``_MAX_VARIABLES`` values: ``marks`` is the chunk's ``?``
+    placeholders, standing ``uses`` times in the query after the parameters ``before``.
+    """
+    size = (_MAX_VARIABLES - len(before)) // uses
+    for start in range(0, len(keys), size):
+        chunk = list(keys[start : start + size])
+        yield from db.execute(query(", ".join("?" * len(chunk))), (*before, *(chunk * uses)))
+
+
+def _newest_finished(
+    db: sqlite3.Connection, table: str, columns: str, newest: str, ids: Sequence[int]
+) -> Iterator[Any]:
+    """``columns`` of the sent or failed row with the greatest ``newest`` of each subscription
+    in ``ids`` (a deliveries table: ``deliveries``, ``update_deliveries``).
+    """
+    return _in_chunks(
+        db,
+        lambda marks: (
+            f"SELECT {columns} FROM {table} AS d WHERE subscription_id IN ({marks})"  # noqa: S608
+            f" AND status IN ('sent', 'failed') AND {newest} = (SELECT MAX({newest}) FROM {table}"
+            " WHERE subscription_id = d.subscription_id AND status IN ('sent', 'failed'))"
+        ),
+        ids,
     )
 
 

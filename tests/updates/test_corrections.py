@@ -12,6 +12,10 @@ an editor corrects a claim (``! Correction:``) or withdraws one, version 2 is re
   no post edited twice, none missed;
 - cron mode: ``python -m bot recap post-due`` (a real process) makes them, once;
 - a deleted message is skipped and listed; a refused edit pauses that channel only.
+
+The tests in this process hold the engine's wall clock (``wall``, fixed at ``T0``): the posts,
+both versions and the corrections all read it, so "<date>" is ``T0``'s day whenever they run.
+The real processes read real time.
 """
 
 import asyncio
@@ -19,7 +23,7 @@ import re
 import signal
 import sys
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -32,6 +36,7 @@ from bot.platforms.discord.poster import DiscordPoster
 from bot.platforms.slack.poster import SlackPoster
 from bot.recaps.posts import record_post
 from bot.recaps.service import RecapService
+from bot.recaps.state import utc_now
 from bot.renderers.text import render_text
 from bot.settings import Settings
 from bot.storage.base import RecapStore
@@ -43,13 +48,14 @@ from bot.web.changes import DatabaseVersions
 from tests.fakes.discord import FakeDiscord
 from tests.fakes.slack import Failure, FakeSlack
 from tests.hermetic import clean_env, outside_checkout
-from tests.recaps.conftest import FAST
+from tests.recaps.conftest import FAST, Clock
 
 OLD = "per The Epoch Times. {#numbers-13-pages}"
 NEW = "per the Epoch Times report. {#numbers-13-pages}\n  ! Correction: It gave the wrong source."
 CORRECTION_LINE = "It gave the wrong source."
 LEASE_SECONDS = 2
-TODAY = format_day(datetime.now(UTC).date())  # the version is recorded today
+T0 = datetime(2026, 3, 10, 13, 0, tzinfo=UTC)
+CORRECTED_ON = format_day(T0.date())  # the day version 2 is recorded, on the wall clock at T0
 
 
 @pytest.fixture
@@ -58,6 +64,12 @@ async def fakes() -> AsyncIterator[tuple[FakeSlack, FakeDiscord]]:
     yield slack, discord
     await slack.stop()
     await discord.stop()
+
+
+@pytest.fixture
+def wall() -> Clock:
+    """The real-time clock of the engine in this process, fixed in the test's hands."""
+    return Clock(T0)
 
 
 def correct(summaries: Path) -> None:
@@ -97,9 +109,11 @@ async def seed(
     discord_channels: int = 3,
     others: int = 2,
     posted_at: datetime | None = None,
+    wall: Callable[[], datetime] = utc_now,
 ) -> list[Posted]:
     """Version 1 recorded; /numbers posted (and recorded) in Slack channels across
     workspaces and in Discord channels; /ruling, which shows no figure, in ``others`` more.
+    Both at ``wall()`` (real time unless given), or the posts at ``posted_at`` if given.
     """
     fake_slack, fake_discord = fakes
     settings = Settings(
@@ -117,7 +131,7 @@ async def seed(
     discord = DiscordPoster(fake_discord.token, fake_discord.api_url)
     posted = []
     try:
-        await history.record_version(store, dispatcher.store.current, datetime.now(UTC))
+        await history.record_version(store, dispatcher.store.current, wall())
         places = [("slack", f"T{n % 3}", f"C{n:03d}", True) for n in range(slack_channels)]
         places += [("discord", "G1", f"{800 + n}", True) for n in range(discord_channels)]
         places += [("slack", "T9", f"CR{n}", False) for n in range(others)]
@@ -134,7 +148,7 @@ async def seed(
                 kind="recap",
                 version=1,
                 reply=reply,
-                posted_at=posted_at or datetime.now(UTC),
+                posted_at=posted_at or wall(),
             )
             posted.append(Posted(platform, workspace, channel, message_id, shows))
     finally:
@@ -208,14 +222,20 @@ def settings_for(
 
 
 async def correct_in_process(
-    url: str, content_dirs: tuple[Path, Path], fakes: tuple[FakeSlack, FakeDiscord]
+    url: str,
+    content_dirs: tuple[Path, Path],
+    fakes: tuple[FakeSlack, FakeDiscord],
+    wall: Clock,
 ) -> tuple[Corrections, RecapStore, RecapService]:
-    """The engine in this process, on the edited content (recorded as version 2)."""
+    """The engine in this process on ``wall``, on the edited content (recorded as version 2,
+    at ``wall()``).
+    """
     settings = settings_for(url, content_dirs, fakes)
     dispatcher = build_dispatcher(settings)
     service = dispatcher.services.recap_service
     assert service is not None
     service.policy = FAST
+    service.wall = wall
     service.attach(
         posters={
             "slack": SlackPoster.from_settings(settings, token_for=_token_for),
@@ -248,11 +268,14 @@ async def recap_list(
 
 
 async def test_a_correction_edits_every_post_that_showed_the_claim_once_with_one_reply(
-    store_url: str, content_dirs: tuple[Path, Path], fakes: tuple[FakeSlack, FakeDiscord]
+    store_url: str,
+    content_dirs: tuple[Path, Path],
+    fakes: tuple[FakeSlack, FakeDiscord],
+    wall: Clock,
 ) -> None:
-    posts = await seed(store_url, content_dirs, fakes)
+    posts = await seed(store_url, content_dirs, fakes, wall=wall)
     correct(content_dirs[1])
-    corrections, store, service = await correct_in_process(store_url, content_dirs, fakes)
+    corrections, store, service = await correct_in_process(store_url, content_dirs, fakes, wall)
     try:
         report = await corrections.run_once()
         assert len(report.edited) == len(report.replied) == sum(p.shows for p in posts)
@@ -260,7 +283,7 @@ async def test_a_correction_edits_every_post_that_showed_the_claim_once_with_one
         for post in posts:
             text = shown_text(fakes, post)
             if post.shows:
-                assert f"Corrected {TODAY}: {CORRECTION_LINE}" in text
+                assert f"Corrected {CORRECTED_ON}: {CORRECTION_LINE}" in text
                 assert "per the Epoch Times report" in text
                 assert "per The Epoch Times." not in text
                 (answer,) = thread(fakes, post)
@@ -277,18 +300,23 @@ async def test_a_correction_edits_every_post_that_showed_the_claim_once_with_one
 
 
 async def test_a_withdrawal_marks_the_claim_in_every_post_that_showed_it(
-    store_url: str, content_dirs: tuple[Path, Path], fakes: tuple[FakeSlack, FakeDiscord]
+    store_url: str,
+    content_dirs: tuple[Path, Path],
+    fakes: tuple[FakeSlack, FakeDiscord],
+    wall: Clock,
 ) -> None:
-    posts = await seed(store_url, content_dirs, fakes, slack_channels=3, discord_channels=2)
+    posts = await seed(
+        store_url, content_dirs, fakes, slack_channels=3, discord_channels=2, wall=wall
+    )
     withdraw(content_dirs[1], "numbers-three-judges")
-    corrections, _, service = await correct_in_process(store_url, content_dirs, fakes)
+    corrections, _, service = await correct_in_process(store_url, content_dirs, fakes, wall)
     try:
         report = await corrections.run_once()
         assert len(report.edited) == sum(p.shows for p in posts)
         assert each_once(fakes, posts)
         for post in (p for p in posts if p.shows):
             text = shown_text(fakes, post)
-            assert f"Withdrawn {TODAY}" in text
+            assert f"Withdrawn {CORRECTED_ON}" in text
             assert "D.C. Circuit panel" in text  # the withdrawn claim stays, marked
             assert "Withdrawn from the brief" in str(thread(fakes, post))
     finally:
@@ -296,17 +324,22 @@ async def test_a_withdrawal_marks_the_claim_in_every_post_that_showed_it(
 
 
 async def test_a_deleted_message_is_skipped_and_listed_and_a_refused_edit_pauses_its_channel(
-    store_url: str, content_dirs: tuple[Path, Path], fakes: tuple[FakeSlack, FakeDiscord]
+    store_url: str,
+    content_dirs: tuple[Path, Path],
+    fakes: tuple[FakeSlack, FakeDiscord],
+    wall: Clock,
 ) -> None:
     fake_slack, fake_discord = fakes
-    posts = await seed(store_url, content_dirs, fakes, slack_channels=4, discord_channels=2)
+    posts = await seed(
+        store_url, content_dirs, fakes, slack_channels=4, discord_channels=2, wall=wall
+    )
     gone_slack, refused, *fine = [p for p in posts if p.platform == "slack" and p.shows]
     gone_discord, *fine_discord = [p for p in posts if p.platform == "discord"]
     fake_slack.delete(gone_slack.channel, gone_slack.message_id)
     fake_discord.delete(gone_discord.channel, gone_discord.message_id)
     fake_slack.refused_updates[refused.channel] = "cant_update_message"
     correct(content_dirs[1])
-    corrections, store, service = await correct_in_process(store_url, content_dirs, fakes)
+    corrections, store, service = await correct_in_process(store_url, content_dirs, fakes, wall)
     try:
         report = await corrections.run_once()
         assert sorted(report.skipped) == sorted(
@@ -344,7 +377,7 @@ async def test_a_deleted_message_is_skipped_and_listed_and_a_refused_edit_pauses
         del fake_slack.refused_updates[refused.channel]
         await store.resume_corrections("slack", refused.channel)
         await store.pause_corrections(
-            "slack", refused.channel, "cant_update_message", datetime.now(UTC) - timedelta(hours=2)
+            "slack", refused.channel, "cant_update_message", wall() - timedelta(hours=2)
         )
         assert len((await corrections.run_once()).edited) == 1
         assert (len(edits(fakes, refused)), len(thread(fakes, refused))) == (1, 1)
@@ -354,14 +387,23 @@ async def test_a_deleted_message_is_skipped_and_listed_and_a_refused_edit_pauses
 
 
 async def test_posts_older_than_the_limit_are_skipped(
-    store_url: str, content_dirs: tuple[Path, Path], fakes: tuple[FakeSlack, FakeDiscord]
+    store_url: str,
+    content_dirs: tuple[Path, Path],
+    fakes: tuple[FakeSlack, FakeDiscord],
+    wall: Clock,
 ) -> None:
-    long_ago = datetime.now(UTC) - timedelta(days=91)
+    long_ago = wall() - timedelta(days=91)
     posts = await seed(
-        store_url, content_dirs, fakes, slack_channels=2, discord_channels=0, posted_at=long_ago
+        store_url,
+        content_dirs,
+        fakes,
+        slack_channels=2,
+        discord_channels=0,
+        posted_at=long_ago,
+        wall=wall,
     )
     correct(content_dirs[1])
-    corrections, store, service = await correct_in_process(store_url, content_dirs, fakes)
+    corrections, store, service = await correct_in_process(store_url, content_dirs, fakes, wall)
     try:
         report = await corrections.run_once()
         assert report.edited == []
@@ -487,21 +529,24 @@ async def test_cron_mode_post_due_makes_the_corrections_once(
 
 
 async def test_an_edit_and_a_reply_whose_outcome_is_unknown_are_checked_not_doubled(
-    store_url: str, content_dirs: tuple[Path, Path], fakes: tuple[FakeSlack, FakeDiscord]
+    store_url: str,
+    content_dirs: tuple[Path, Path],
+    fakes: tuple[FakeSlack, FakeDiscord],
+    wall: Clock,
 ) -> None:
     """Slack applies the edit, then answers 500; the reply lands, then a 500 too: the engine
     looks (the message's marker, the thread) before trying again, and sends neither twice.
     """
     fake_slack, _ = fakes
     posts = await seed(
-        store_url, content_dirs, fakes, slack_channels=1, discord_channels=0, others=0
+        store_url, content_dirs, fakes, slack_channels=1, discord_channels=0, others=0, wall=wall
     )
     (post,) = posts
     error = {"ok": False, "error": "internal_error"}
     fake_slack.update_failures[post.channel].append(Failure(500, error, accept=True))
     fake_slack.channel_failures[post.channel].append(Failure(500, error, accept=True))
     correct(content_dirs[1])
-    corrections, _, service = await correct_in_process(store_url, content_dirs, fakes)
+    corrections, _, service = await correct_in_process(store_url, content_dirs, fakes, wall)
     try:
         report = await corrections.run_once()
         assert (len(report.edited), len(report.replied)) == (1, 1)
@@ -509,6 +554,6 @@ async def test_an_edit_and_a_reply_whose_outcome_is_unknown_are_checked_not_doub
         assert len(thread(fakes, post)) == 1
         assert fake_slack.called("conversations.history")  # the message was looked at
         assert fake_slack.called("conversations.replies")  # and its thread
-        assert f"Corrected {TODAY}: {CORRECTION_LINE}" in shown_text(fakes, post)
+        assert f"Corrected {CORRECTED_ON}: {CORRECTION_LINE}" in shown_text(fakes, post)
     finally:
         await service.aclose()
