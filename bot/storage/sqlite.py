@@ -976,17 +976,18 @@ class SQLiteStore:
     async def posts_to_correct(
         self, claim_keys: Sequence[str], version: int, limit: int = 10_000
     ) -> list[Post]:
-        keys = sorted(set(claim_keys))[:_MAX_VARIABLES]
+        keys = sorted(set(claim_keys))
         if not keys:
             return []
-        marks = ", ".join("?" * len(keys))
+        # Every key, however many (one JSON array: no limit on bound variables to cut at).
         return await self._run(
             lambda db: self._posts(
                 db,
-                f"p.id IN (SELECT post_id FROM post_claims WHERE claim_key IN ({marks}))"  # noqa: S608
-                " AND (p.version IS NULL OR p.version < ?) AND NOT EXISTS (SELECT 1 FROM"
-                " post_corrections c WHERE c.post_id = p.id AND c.version = ?)",
-                (*keys, version, version),
+                "p.id IN (SELECT post_id FROM post_claims WHERE claim_key IN"
+                " (SELECT value FROM json_each(?))) AND (p.version IS NULL OR p.version < ?)"
+                " AND NOT EXISTS (SELECT 1 FROM post_corrections c WHERE c.post_id = p.id"
+                " AND c.version = ?)",
+                (json.dumps(keys), version, version),
                 limit,
             )
         )

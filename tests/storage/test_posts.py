@@ -63,6 +63,12 @@ async def test_posts_to_correct_showed_the_claim_an_older_version_and_have_no_ro
     assert len(await store.posts_to_correct(["b"], 2)) == 3
 
 
+async def test_posts_to_correct_takes_every_claim_key_however_many(store: RecapStore) -> None:
+    many = [f"claim-{n:04d}" for n in range(1200)]  # past SQLite's 999 bound variables
+    last = await post(store, "1", (many[-1],))
+    assert [p.id for p in await store.posts_to_correct(many, 2)] == [last]
+
+
 async def test_a_fanout_of_posts_shares_one_stored_reply(store: RecapStore) -> None:
     ids = [await post(store, str(n), channel=f"C{n}", reply='{"big": 1}') for n in range(3)]
     await store.update_post(ids[0], 2, '{"big": 2}')
