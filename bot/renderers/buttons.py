@@ -16,6 +16,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 from urllib.parse import parse_qsl, quote, urlencode
 
 from bot.core.reply import Reply
@@ -28,6 +29,7 @@ PREFIX = "pg1"
 SLACK_ID_CHARS = 255  # action_id
 DISCORD_ID_CHARS = 100  # custom_id
 SLACK_VALUE_CHARS = 2000  # a button's value
+DECODED_IDS = 4096  # ids whose parts are kept (a ButtonId is immutable, so shared)
 WEB_ID = f"{PREFIX}:w"  # the link button: Slack still reports the click; nothing to answer
 _DIGEST = "~"
 _ID = re.compile(
@@ -82,33 +84,41 @@ class ButtonId:
 
     @classmethod
     def decode(cls, raw: str) -> "ButtonId | None":
-        """The id's parts, or None when it is not one of ours (forged, malformed, too old)."""
-        found = _ID.fullmatch(raw)
-        if found is None:
+        """The id's parts, or None when it is not one of ours (forged, malformed, too old).
+        Each id is read once while it is among the DECODED_IDS last seen: the same buttons
+        are pressed over and over, and a press asks for its id's parts more than once.
+        """
+        return _decode(raw)
+
+
+@lru_cache(maxsize=DECODED_IDS)
+def _decode(raw: str) -> ButtonId | None:
+    found = _ID.fullmatch(raw)
+    if found is None:
+        return None
+    carried = found["options"]
+    options: Options | None
+    digest = ""
+    if carried.startswith(_DIGEST):
+        options, digest = None, carried[len(_DIGEST) :]
+        if not re.fullmatch(r"[0-9a-f]{12}", digest):
             return None
-        carried = found["options"]
-        options: Options | None
-        digest = ""
-        if carried.startswith(_DIGEST):
-            options, digest = None, carried[len(_DIGEST) :]
-            if not re.fullmatch(r"[0-9a-f]{12}", digest):
+    else:
+        try:
+            options = tuple(parse_qsl(carried, keep_blank_values=True, strict_parsing=True))
+        except ValueError:
+            if carried:
                 return None
-        else:
-            try:
-                options = tuple(parse_qsl(carried, keep_blank_values=True, strict_parsing=True))
-            except ValueError:
-                if carried:
-                    return None
-                options = ()
-        return cls(
-            found["command"],
-            int(found["page"]),
-            found["version"],
-            Role(found["role"]),
-            options,
-            digest,
-            found["lang"] or DEFAULT,
-        )
+            options = ()
+    return ButtonId(
+        found["command"],
+        int(found["page"]),
+        found["version"],
+        Role(found["role"]),
+        options,
+        digest,
+        found["lang"] or DEFAULT,
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -94,6 +94,9 @@ class FakeDiscord:
         self.edits: list[tuple[str, str, dict[str, Any]]] = []  # (channel, message id, body)
         self.refused_edits: dict[str, tuple[int, dict[str, Any]]] = {}  # channel -> answer
         self.edit_failures: dict[str, list[tuple[int, dict[str, Any]]]] = defaultdict(list)
+        # Interaction callbacks refused (status, body), first queued first; the interaction
+        # may still be answered after (as Discord refuses a malformed response).
+        self.callback_failures: list[tuple[int, dict[str, Any]]] = []
         self._original: dict[str, str] = {}  # interaction token -> its reply's message id
 
     @property
@@ -180,6 +183,10 @@ class FakeDiscord:
 
     async def _callback(self, request: web.Request) -> web.Response:
         body = await request.json()
+        if self.callback_failures:
+            status, failure = self.callback_failures.pop(0)
+            self.requests.append(("refused callback", request.match_info["id"], body))
+            return _json(failure, status)
         self.requests.append(("callback", request.match_info["id"], body))
         future = self.callbacks.get(request.match_info["id"])
         if future is not None and not future.done():

@@ -66,6 +66,8 @@ class FakeSlack:
         self.responses: list[dict[str, Any]] = []  # bodies POSTed to response URLs
         # The same, by response URL id (each button press gets its own URL: press_url()).
         self.responses_by_id: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        # When each body reached its response URL (time.perf_counter), by the URL's name.
+        self.response_times: dict[str, list[float]] = defaultdict(list)
         self._responded = asyncio.Condition()
         self._last_by_channel: dict[str, float] = {}
         self.acks: dict[str, asyncio.Future[dict[str, Any]]] = {}
@@ -406,6 +408,7 @@ class FakeSlack:
 
     async def _response_url(self, request: web.Request) -> web.Response:
         body = await request.json()
+        self.response_times[request.match_info["id"]].append(time.perf_counter())
         self.responses.append(body)
         self.responses_by_id[request.match_info["id"]].append(body)
         async with self._responded:

@@ -3,6 +3,7 @@
 """
 
 import asyncio
+import contextlib
 import dataclasses
 from collections.abc import AsyncIterator, Callable
 from datetime import datetime
@@ -12,14 +13,25 @@ import pytest
 
 from bot.app import build_dispatcher
 from bot.core.dispatch import Dispatcher
+from bot.core.messages import INTERNAL_ERROR
 from bot.core.registry import Command, CommandRequest, Context, Option, Registry
 from bot.core.reply import Reply
 from bot.core.topic_reply import topic_reply
+from bot.platforms.discord.pages import page_update
+from bot.platforms.discord.payloads import Press, page_press
 from bot.platforms.discord.runner import DiscordRunner
-from bot.platforms.presses import EDITED, UPDATED
+from bot.platforms.presses import EDITED, UPDATED, paged_reply
 from bot.renderers.pages import paginate
+from bot.service.observe import DRAINING_TEXT, Observer
 from bot.settings import Settings
-from tests.fakes.discord import FakeDiscord, custom_id_of
+from tests.fakes.discord import (
+    CHANNEL_ID,
+    GUILD_ID,
+    SEND_AND_EMBED,
+    FakeDiscord,
+    custom_id_of,
+    interaction_payload,
+)
 from tests.platforms.test_discord import discord_settings, started
 from tests.renderers.discord_limits import assert_no_pings, assert_within_limits
 
@@ -227,6 +239,96 @@ async def test_presses_are_limited_per_person(
         assert other["type"] == 7
     finally:
         await runner.stop()
+
+
+async def test_a_press_while_stopping_is_told_privately_to_try_again(
+    settings: Settings, fake_discord: FakeDiscord, dispatcher: Dispatcher
+) -> None:
+    observer = Observer(commands=[c.name for c in dispatcher.registry])
+    fake_discord.identified.clear()
+    runner = DiscordRunner(discord_settings(settings, fake_discord), dispatcher, observer=observer)
+    await runner.start()
+    await asyncio.wait_for(fake_discord.identified.wait(), 10)
+    try:
+        message = await reply_message(fake_discord, "ruling")
+        observer.draining = True
+        callback = await fake_discord.press(message, custom_id_of(message, NEXT))
+        assert callback["type"] == 4
+        assert callback["data"]["flags"] == 64
+        assert callback["data"]["content"] == DRAINING_TEXT
+    finally:
+        await runner.stop()
+
+
+async def test_a_page_discord_refused_is_followed_by_a_private_apology(
+    bot: DiscordRunner, fake_discord: FakeDiscord, caplog: pytest.LogCaptureFixture
+) -> None:
+    message = await reply_message(fake_discord, "ruling")
+    fake_discord.callback_failures.append((400, {"message": "Invalid Form Body", "code": 50035}))
+    callback = await fake_discord.press(message, custom_id_of(message, NEXT))
+    assert callback["type"] == 4
+    assert callback["data"]["flags"] == 64
+    assert callback["data"]["content"] == INTERNAL_ERROR
+    refused = [body for kind, _, body in fake_discord.requests if kind == "refused callback"]
+    assert refused[-1]["type"] == 7  # the page it tried first
+    assert "Discord command failed" in caplog.text
+
+
+async def test_other_components_are_left_to_discord_py(
+    bot: DiscordRunner, fake_discord: FakeDiscord
+) -> None:
+    message = await reply_message(fake_discord, "ruling")
+    seen = asyncio.ensure_future(bot.client.wait_for("interaction", timeout=5))
+    with contextlib.suppress(TimeoutError):  # nobody answers a button that is not ours
+        await fake_discord.press(_with_button(message, "poll:yes"), "poll:yes", timeout=0.5)
+    interaction = await seen
+    assert interaction.data is not None
+    assert interaction.data.get("custom_id") == "poll:yes"
+    assert interaction.message is not None  # discord.py parsed the message, as always
+
+
+async def test_a_page_update_is_drawn_once_until_the_content_reloads(
+    dispatcher: Dispatcher,
+) -> None:
+    paged = paged_reply(dispatcher, dispatcher.run_line("/numbers"))
+    data = page_update(paged, 2)
+    assert page_update(paged, 2) is data  # kept, not drawn again
+    assert set(data) == {"embeds", "components", "allowed_mentions"}
+    fits(data)
+    numbers = dispatcher.store.summaries_dir / "numbers.md"
+    edited = numbers.read_text(encoding="utf-8").replace(
+        "in the Feb. 26, 2026 opinion", "in the Feb. 26, 2026 ruling's opinion"
+    )
+    numbers.write_text(edited, encoding="utf-8")
+    assert dispatcher.store.reload() == ()
+    reloaded = paged_reply(dispatcher, dispatcher.run_line("/numbers"))
+    assert "ruling's opinion" in str(page_update(reloaded, 2)["embeds"])
+    assert "ruling's opinion" not in str(data["embeds"])
+
+
+def test_a_press_is_read_from_its_payload_in_a_server_and_in_a_dm() -> None:
+    message = {"embeds": [{"author": {"name": "/who Romo"}, "title": "Who"}], "flags": 64}
+    payload = interaction_payload("1", "", {}, SEND_AND_EMBED, "es-ES")
+    payload.update(type=3, data={"custom_id": "pg1:who:2:0123abcd:n:", "component_type": 2})
+    press = Press.read({**payload, "message": message})
+    assert page_press(payload) == "pg1:who:2:0123abcd:n:"
+    assert (press.id, press.token, press.locale) == ("1", "token-1", "es-ES")
+    assert (press.user_id, press.user_name) == ("555555555555555555", "ann")
+    assert (press.channel_id, press.guild_id, press.asked) == (
+        str(CHANNEL_ID),
+        str(GUILD_ID),
+        "/who Romo",
+    )
+    assert not press.changed
+    in_a_dm = {k: v for k, v in payload.items() if k not in ("member", "guild_id")}
+    in_a_dm["user"] = {"id": "42", "username": "bo"}
+    press = Press.read({**in_a_dm, "message": {**message, "flags": 64 | 4}})
+    assert (press.user_id, press.user_name, press.guild_id) == ("42", "bo", "")
+    assert press.changed  # its embeds suppressed: not ours to replace
+    assert Press.read(payload).changed  # no message at all
+    assert Press.read({**payload, "message": {**message, "embeds": []}}).changed
+    assert page_press({**payload, "data": {"custom_id": "poll:yes"}}) is None
+    assert page_press({**payload, "type": 2}) is None  # a slash command
 
 
 def _with_button(message: dict[str, Any], custom_id: str) -> dict[str, Any]:

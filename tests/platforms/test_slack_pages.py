@@ -17,6 +17,7 @@ from bot.platforms.presses import EDITED, UPDATED
 from bot.platforms.slack.runner import SlackRunner
 from bot.renderers.buttons import WEB_ID
 from bot.renderers.pages import paginate
+from bot.service.observe import Observer
 from bot.settings import Settings
 from tests.fakes.signing import signed_headers
 from tests.fakes.slack import (
@@ -242,6 +243,29 @@ async def test_presses_and_commands_share_one_allowance_per_person(
         assert refused["text"].startswith("You are asking faster")
         other = (await fake_slack.slash_command("/ruling", user_id="U2"))["payload"]
         assert "blocks" in other  # someone else is not held up
+    finally:
+        await runner.stop()
+
+
+async def test_a_press_while_stopping_is_told_privately_to_try_again(
+    settings: Settings, fake_slack: FakeSlack, clock: Callable[[], datetime]
+) -> None:
+    configured = socket_settings(settings, fake_slack)
+    dispatcher = build_dispatcher(configured, clock)
+    observer = Observer(commands=[c.name for c in dispatcher.registry])
+    runner = SlackRunner(configured, dispatcher, observer=observer)
+    await runner.start()
+    try:
+        first = (await fake_slack.slash_command("/ruling"))["payload"]
+        observer.draining = True
+        (answer,) = await fake_slack.responses_to(
+            await fake_slack.press(button_of(first, "Next \u203a"))
+        )
+        assert answer == {
+            "text": "The bot is restarting; please try again in a moment.",
+            "response_type": "ephemeral",
+            "replace_original": False,
+        }
     finally:
         await runner.stop()
 

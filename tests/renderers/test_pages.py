@@ -214,6 +214,15 @@ def test_forged_and_malformed_ids_decode_to_nothing(raw: str) -> None:
     assert ButtonId.decode(raw) is None
 
 
+def test_an_id_pressed_again_is_not_read_again() -> None:
+    raw = "pg1:who:2:d3ee40d5:n-es:name=Romo"
+    made = ButtonId.decode(raw)
+    assert made is not None
+    assert ButtonId.decode(raw) is made  # kept (immutable, so shared)
+    assert made.options == (("name", "Romo"),)
+    assert made.lang == "es"
+
+
 def test_version_follows_what_the_reply_says_not_its_date(dispatcher: Dispatcher) -> None:
     reply = dispatcher.run_line("/numbers")
     assert version_of(reply) == version_of(dataclasses.replace(reply, warnings=("old",)))

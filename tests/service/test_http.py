@@ -144,6 +144,40 @@ async def test_drain_waits_for_work_in_flight_within_a_bound() -> None:
     await asyncio.gather(*tasks, stuck, return_exceptions=True)
 
 
+async def test_a_press_in_flight_is_waited_for_and_counted_once_with_its_outcome() -> None:
+    from prometheus_client import REGISTRY
+
+    def presses(outcome: str) -> float:
+        labels = {"platform": "discord", "outcome": outcome}
+        return REGISTRY.get_sample_value("casebrief_button_presses_total", labels) or 0.0
+
+    observer = Observer(commands=["ruling"])
+    page, expired = presses("page"), presses("expired")
+    released = asyncio.Event()
+
+    async def press() -> None:
+        async with observer.pressing("discord") as pressed:
+            pressed.command = "ruling"
+            await released.wait()
+
+    task = asyncio.create_task(press())
+    await asyncio.sleep(0.01)
+    assert observer.in_flight == 1
+    draining = asyncio.create_task(observer.drain(2))
+    await asyncio.sleep(0.01)
+    assert not draining.done()  # a graceful stop waits for the page owed
+    released.set()
+    assert await draining is True
+    await task
+    assert observer.in_flight == 0
+    assert presses("page") == page + 1
+    with pytest.raises(RuntimeError, match="lost"):
+        async with observer.pressing("discord"):
+            raise RuntimeError("lost")  # noqa: EM101 - the error itself is the point
+    assert observer.in_flight == 0
+    assert presses("expired") == expired + 1
+
+
 class Broken:
     """A component whose failure's cause names a path (issue 16: /readyz published it)."""
 

@@ -1,4 +1,5 @@
-"""Discord messages of paged replies: embeds and a row of buttons, sent through discord.py.
+"""Discord messages of paged replies: embeds and a row of buttons, sent through discord.py
+(or, for a press answered from its payload, as the update's data: ``page_update``).
 
 discord.py sends components only from a ``View``, and keeps every view it sends (with a
 15-minute timer for ephemeral ones) to route presses back to it. Our presses are answered
@@ -30,6 +31,7 @@ class PageView(discord.ui.View):
 
 
 _KEPT: "KeptByIdentity[Paged, Message]" = KeptByIdentity(maxsize=512)
+_UPDATES: "KeptByIdentity[Paged, dict[str, Any]]" = KeptByIdentity(maxsize=512)
 
 
 def page_message(paged: Paged, number: int, notice: str | None = None) -> "Message":
@@ -45,3 +47,19 @@ def page_message(paged: Paged, number: int, notice: str | None = None) -> "Messa
 
 
 Message = tuple[list[discord.Embed], PageView | None]
+
+
+def page_update(paged: Paged, number: int) -> dict[str, Any]:
+    """Page ``number`` as the data of an UPDATE_MESSAGE (the pressed message takes it whole:
+    no buttons is none left), drawn once per Paged.
+    """
+
+    def make() -> dict[str, Any]:
+        payload = render_discord_page(paged, number)
+        return {
+            "embeds": payload["embeds"],
+            "components": payload.get("components", []),
+            "allowed_mentions": payload["allowed_mentions"],
+        }
+
+    return _UPDATES.get(paged, number, make)

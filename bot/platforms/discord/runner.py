@@ -12,7 +12,7 @@ import contextlib
 import logging
 import sys
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any, Self, cast
 
 import aiohttp
 import discord
@@ -22,8 +22,9 @@ from discord.http import Route
 
 from bot.core.dispatch import Dispatcher
 from bot.logs import say
+from bot.platforms.discord.payloads import Payload, PressesFirst
 from bot.platforms.discord.poster import DiscordPoster
-from bot.platforms.discord.presses import on_component, press_answerer
+from bot.platforms.discord.presses import PressAnswerer
 from bot.platforms.discord.sync import sync_commands
 from bot.platforms.discord.tree import build_tree, translator
 from bot.platforms.errors import StartError
@@ -36,6 +37,9 @@ from bot.service.observe import Observer
 from bot.service.readiness import Readiness, json_number
 from bot.service.supervisor import Fatal, Restart
 from bot.settings import Settings
+
+if TYPE_CHECKING:  # discord.types imports itself in circles when imported first at run time
+    from discord.types.interactions import Interaction as InteractionPayload
 
 log = logging.getLogger(__name__)
 # Send messages and embed links to answer and post recaps; read message history so that,
@@ -120,8 +124,15 @@ class CaseBriefClient(discord.AutoShardedClient):
         recaps = dispatcher.services.recap_service
         self.public = public_replies(recaps if isinstance(recaps, RecapService) else None)
         self.tree = build_tree(self, dispatcher, observer, limiter, self.public)
-        # Page buttons of any message, from any run or instance: answered by their id alone.
-        self.press = press_answerer(dispatcher, observer, limiter)
+        # Page buttons of any message, from any run or instance: answered by their id alone,
+        # from the gateway's payload (PressesFirst dispatches them as "page_press").
+        self.press = PressAnswerer(
+            dispatcher,
+            observer,
+            limiter,
+            self.http,
+            self.interaction_of,
+        )
         self.synced: list[str] = []
 
     @property
@@ -140,9 +151,29 @@ class CaseBriefClient(discord.AutoShardedClient):
         if self.syncs_commands:
             self.synced = await sync_commands(self, self.tree, self.settings.discord_guild_ids)
 
-    async def on_interaction(self, interaction: discord.Interaction) -> None:
-        """Component interactions: page button presses (slash commands go to the tree)."""
-        await on_component(self.press, interaction)
+    def _get_state(self, **options: Any) -> "PressesFirst[Self]":  # noqa: ANN401 - its options
+        """discord.py's state (AutoShardedClient's), with page button presses taken before
+        discord.py parses them.
+        """
+        return PressesFirst(
+            dispatch=self.dispatch,
+            handlers=self._handlers,
+            hooks=self._hooks,
+            http=self.http,
+            **options,
+        )
+
+    def interaction_of(self, data: Payload) -> discord.Interaction:
+        """discord.py's Interaction of a press, for the answers that go through discord.py."""
+        return discord.Interaction(data=cast("InteractionPayload", data), state=self._connection)
+
+    async def on_page_press(self, data: Payload) -> None:
+        """A press on one of our page buttons (PressesFirst), answered from its payload."""
+        await self.press(data)
+
+    async def close(self) -> None:
+        await super().close()
+        await self.press.close()
 
     async def before_identify_hook(
         self,

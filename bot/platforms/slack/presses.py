@@ -28,7 +28,7 @@ from bot.platforms.presses import (
     answer_press,
     press_lang,
 )
-from bot.platforms.slack.responses import ResponseUrls
+from bot.platforms.slack.responses import ResponseUrls, encode
 from bot.renderers.buttons import WEB_ID, ButtonId, Options
 from bot.renderers.kept import KeptByIdentity
 from bot.renderers.pages import Paged
@@ -56,8 +56,10 @@ def _edited_by_someone_else(body: dict[str, Any], bot_user_id: str | None) -> bo
     return bool(editor) and editor != bot_user_id
 
 
-Respond = Callable[..., Awaitable[None]]
+REPLACE = {"replace_original": True}  # the page in place of the pressed message
+PRIVATELY = {"response_type": "ephemeral", "replace_original": False}  # for the presser only
 _PAGES: "KeptByIdentity[Paged, dict[str, Any]]" = KeptByIdentity(maxsize=512)
+_BODIES: "KeptByIdentity[Paged, bytes]" = KeptByIdentity(maxsize=512)
 
 
 def slack_page(paged: Paged, number: int, notice: str | None = None) -> dict[str, Any]:
@@ -67,32 +69,33 @@ def slack_page(paged: Paged, number: int, notice: str | None = None) -> dict[str
     )
 
 
-async def send_answer(respond: Respond, answer: PressAnswer, *, ephemeral: bool) -> None:
+def page_body(paged: Paged, number: int, notice: str | None, *, update: bool) -> bytes:
+    """Page ``number`` as a response URL's body: in place of the pressed message (``update``)
+    or beside it for the presser only; encoded once per Paged, as the page is drawn once.
+    """
+
+    def make() -> bytes:
+        payload = slack_page(paged, number, notice)
+        if update:
+            return encode({"text": payload["text"], "blocks": payload["blocks"], **REPLACE})
+        return encode({"text": payload["text"], "blocks": payload["blocks"], **PRIVATELY})
+
+    return _BODIES.get(paged, (number, notice, update), make)
+
+
+async def send_answer(
+    responses: ResponseUrls, url: str, answer: PressAnswer, *, ephemeral: bool
+) -> None:
     """The page in place of the pressed message, or a private answer beside it."""
     if answer.paged is None:
         assert answer.note is not None
         payload = render_slack(answer.note)
-        await respond(
-            text=payload["text"],
-            blocks=payload["blocks"],
-            response_type="ephemeral",
-            replace_original=False,
-        )
+        await responses.send(url, text=payload["text"], blocks=payload["blocks"], **PRIVATELY)
         return
-    payload = slack_page(answer.paged, answer.page, answer.notice)
-    if answer.outcome is Outcome.UPDATE:
-        await respond(text=payload["text"], blocks=payload["blocks"], replace_original=True)
-        if answer.notice and not ephemeral:  # the channel sees the notice; the presser is told
-            await respond(
-                text=answer.said(UPDATED), response_type="ephemeral", replace_original=False
-            )
-        return
-    await respond(
-        text=payload["text"],
-        blocks=payload["blocks"],
-        response_type="ephemeral",
-        replace_original=False,
-    )
+    update = answer.outcome is Outcome.UPDATE
+    await responses.post(url, page_body(answer.paged, answer.page, answer.notice, update=update))
+    if update and answer.notice and not ephemeral:  # the channel sees the notice; the presser
+        await responses.send(url, text=answer.said(UPDATED), **PRIVATELY)  # is told too
 
 
 def press_handler(
@@ -103,10 +106,6 @@ def press_handler(
         url = body.get("response_url")
         if not isinstance(url, str) or not url:
             return  # a press Slack gave no response URL for: there is nowhere to answer
-
-        async def respond(**message: Any) -> None:  # noqa: ANN401 - the message's fields
-            await responses.send(url, **message)
-
         actions = body.get("actions") or [{}]
         action = actions[0] if isinstance(actions[0], dict) else {}
         raw = str(action.get("action_id", ""))
@@ -117,14 +116,12 @@ def press_handler(
         tr = translator(press_lang(raw))
         if observer.draining:
             observer.record_press(Pressed("slack", outcome="refused_draining"))
-            await respond(text=tr(DRAINING_TEXT), response_type="ephemeral", replace_original=False)
+            await responses.send(url, text=tr(DRAINING_TEXT), **PRIVATELY)
             return
         wait = limiter.wait("slack", user_id)
         if wait:
             observer.record_press(Pressed("slack", outcome="rate_limited"))
-            await respond(
-                text=slow_down(wait, tr), response_type="ephemeral", replace_original=False
-            )
+            await responses.send(url, text=slow_down(wait, tr), **PRIVATELY)
             return
         async with observer.pressing("slack") as pressed:
             answer = answer_press(
@@ -142,6 +139,6 @@ def press_handler(
                 answer = answer.privately(EDITED)
             pressed.command, pressed.outcome = answer.command, answer.metric
             ephemeral = bool((body.get("container") or {}).get("is_ephemeral"))
-            await send_answer(respond, answer, ephemeral=ephemeral)
+            await send_answer(responses, url, answer, ephemeral=ephemeral)
 
     return on_press
