@@ -1,6 +1,7 @@
 """Migration 6 (languages) on both backends: each person's chosen language, each
-subscription's; and numbers reserved for branches not landed yet, which a database gets when
-they land even after it was migrated past them.
+subscription's; and a number reserved for a branch not landed yet, which a database gets when
+it lands even after it was migrated past it (shown with numbers above today's migrations, so
+the test holds whatever is reserved).
 """
 
 from datetime import UTC, datetime
@@ -54,34 +55,47 @@ async def test_declared_recaps_carry_their_language(store: RecapStore) -> None:
 async def test_a_reserved_number_landing_later_is_applied_to_a_database_past_it(
     store_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A database migrated to 6 while a lower number was only reserved gets it when it lands."""
-    if not migrations.RESERVED:
-        pytest.skip("no migration number is reserved any more")
-    number = min(migrations.RESERVED)
-    store = await open_store(store_url)
+    """A database migrated past a number that was only reserved gets it when it lands."""
+    reserved, above = migrations.LATEST + 1, migrations.LATEST + 2
+    shipped = migrations.MIGRATIONS
+
+    def ship(*extra: Migration) -> None:
+        monkeypatch.setattr(migrations, "MIGRATIONS", (*shipped, *extra))
+        monkeypatch.setattr(migrations, "LATEST", above)
+
+    monkeypatch.setattr(migrations, "RESERVED", frozenset({reserved}))
+    ship(Migration(above, f"{above:04d}_above.sql", "CREATE TABLE above (x TEXT);"))
+    store = await open_store(store_url)  # migrated to `above`, `reserved` a gap
     await store.close()
-    landed = Migration(
-        number, f"{number:04d}_landed_later.sql", "CREATE TABLE landed_later (x TEXT);"
-    )
-    monkeypatch.setattr(
-        migrations,
-        "MIGRATIONS",
-        tuple(sorted((*migrations.MIGRATIONS, landed), key=lambda m: m.version)),
+    ship(
+        Migration(
+            reserved, f"{reserved:04d}_landed_later.sql", "CREATE TABLE landed_later (x TEXT);"
+        ),
+        Migration(above, f"{above:04d}_above.sql", "CREATE TABLE above (x TEXT);"),
     )
     again = await open_store(store_url)
     try:
-        assert await again.schema_version() == migrations.LATEST  # the highest is unchanged
+        assert await again.schema_version() == above  # the highest is unchanged
         await again.set_user_language("slack", "T", "U", "es", NOW)  # 6 is still in place
     finally:
         await again.close()
+    assert sorted(await applied_versions(store_url)) == [*range(1, above + 1)]
+
+
+async def applied_versions(store_url: str) -> list[int]:
+    """The migrations the database records, and the landed-later table is there to read."""
     if store_url.startswith("sqlite"):
         import sqlite3
 
-        path = store_url.removeprefix("sqlite:///")
-        with sqlite3.connect(path) as db:
-            applied = [row[0] for row in db.execute("SELECT version FROM schema_migrations")]
+        with sqlite3.connect(store_url.removeprefix("sqlite:///")) as db:
             db.execute("SELECT x FROM landed_later").fetchall()
-        assert sorted(applied) == sorted({m.version for m in migrations.MIGRATIONS} | {number})
+            return [row[0] for row in db.execute("SELECT version FROM schema_migrations")]
+    import psycopg
+
+    async with await psycopg.AsyncConnection.connect(store_url) as db:
+        await db.execute("SELECT x FROM landed_later")
+        cursor = await db.execute("SELECT version FROM schema_version")
+        return [row[0] for row in await cursor.fetchall()]
 
 
 def test_only_reserved_numbers_may_be_missing(tmp_path: Path) -> None:
