@@ -562,23 +562,24 @@ async def storm(kind: str, tmp: Path, timeout: float) -> str:
         await fake.stop()
 
 
-async def sporadic(kind: str, tmp: Path, timeout: float, rate: float) -> str:
+async def sporadic(kind: str, tmp: Path, timeout: float, rate: float, workspaces: int = 50) -> str:
+    """One post in 50 answered 429, 200 channels per workspace at the default rate."""
     fake = await FakeSlack().start()
     fake.rate_limit_every, fake.storm_retry_after = 50, 1
-    channels = 10_000
+    channels = 200 * workspaces
     try:
         async with pressure_database(kind, tmp) as url:
-            await fast_fill(url, channels, 50)
+            await fast_fill(url, channels, workspaces)
             code, last = await run_post_due(post_due_env(fake, url), tmp, timeout)
             lost, duplicates = ledger(fake, channels)
             # One token here, so the fake sees one team: each refusal's channel says which of our
-            # 50 workspaces met it (fast_fill: channel i is in workspace i % 50). The slowest
+            # workspaces met it (fast_fill: channel i is in workspace i % workspaces). The slowest
             # workspace sets the floor: its posts at the rate plus its Retry-Afters.
-            per_workspace = Counter(int(channel[1:]) % 50 for channel in fake.refused_channels)
+            per_workspace = Counter(int(ch[1:]) % workspaces for ch in fake.refused_channels)
             most = max(per_workspace.values(), default=0)
-            floor = (channels / 50) / rate + most * fake.storm_retry_after
+            floor = (channels / workspaces) / rate + most * fake.storm_retry_after
             return row(
-                "10,000 channels / 50 workspaces, 1 in 50 posts 429",
+                f"{channels:,} channels / {workspaces} workspaces, 1 in 50 posts 429",
                 kind,
                 landed_span(fake),
                 floor,
@@ -652,7 +653,9 @@ async def pressure(args: argparse.Namespace, tmp: Path) -> None:
             for line in await scale(kind, channels, tmp, args.timeout, args.repeat, 0.1):
                 print(line, flush=True)
         if not args.skip_10000 and "sporadic" in wanted:
-            print(await sporadic(kind, tmp, args.timeout, args.default_rate), flush=True)
+            for workspaces in args.sporadic_workspaces:
+                line = await sporadic(kind, tmp, args.timeout, args.default_rate, workspaces)
+                print(line, flush=True)
 
 
 async def main() -> None:
@@ -684,6 +687,12 @@ async def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="--pressure: runs per scale row")
     parser.add_argument("--only", default="", help="--pressure: storm,kill,scale,latency,sporadic")
     parser.add_argument("--kill-limit", type=float, default=120, help="--pressure: SIGKILL wait")
+    parser.add_argument(
+        "--sporadic-workspaces",
+        type=lambda text: [int(n) for n in text.split(",")],
+        default=[50],
+        help="--pressure: workspaces of the sporadic 429s row(s), 200 channels each (50; 10,50)",
+    )
     parser.add_argument(
         "--default-rate", type=float, default=20.0, help="RECAP_SLACK_WORKSPACE_RATE's default"
     )
