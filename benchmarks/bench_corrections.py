@@ -43,7 +43,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from benchmarks.common import machine
 from bot.app import build_dispatcher
 from bot.platforms.slack.poster import SlackPoster
-from bot.recaps.posts import record_post
+from bot.recaps.posts import post_record
 from bot.settings import Settings
 from bot.storage.connect import open_store
 from bot.updates import history
@@ -99,16 +99,17 @@ async def seed(
         async def one(n: int) -> None:
             workspace, channel = workspace_of(n, args.workspaces), f"C{n:05d}"
             ts = await poster.post(workspace, channel, reply, f"seed-{n}")
-            await record_post(
-                store,
-                platform="slack",
-                workspace=workspace,
-                channel=channel,
-                message_id=ts,
-                kind="recap",
-                version=1,
-                reply=reply,
-                posted_at=datetime.now(UTC),
+            await store.record_post(
+                post_record(
+                    platform="slack",
+                    workspace=workspace,
+                    channel=channel,
+                    message_id=ts,
+                    kind="recap",
+                    version=1,
+                    reply=reply,
+                    posted_at=datetime.now(UTC),
+                )
             )
             posted.append((workspace, channel, ts))
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from bot.core.reply import Reply
-from bot.recaps.posts import record_post
+from bot.recaps.posts import post_record
 from bot.recaps.service import RecapService
 from bot.storage.base import RecapStore, StorageError
 
@@ -69,16 +69,17 @@ class PublicReplies:
             public = self._pending[0]
             try:
                 store = await self._ready()
-                await record_post(
-                    store,
-                    platform=public.platform,
-                    workspace=public.workspace,
-                    channel=public.channel,
-                    message_id=public.message_id,
-                    kind="reply",
-                    version=self._version(),
-                    reply=public.reply,
-                    posted_at=public.posted_at,
+                await store.record_post(
+                    post_record(
+                        platform=public.platform,
+                        workspace=public.workspace,
+                        channel=public.channel,
+                        message_id=public.message_id,
+                        kind="reply",
+                        version=self._version(),
+                        reply=public.reply,
+                        posted_at=public.posted_at,
+                    )
                 )
             except StorageError as error:
                 if not self._failing:

@@ -13,7 +13,7 @@ import logging
 from datetime import datetime
 
 from bot.core.reply import Reply
-from bot.storage.base import POST_KINDS, PostRecord, RecapStore
+from bot.storage.base import POST_KINDS, PostRecord
 
 log = logging.getLogger(__name__)
 
@@ -55,31 +55,4 @@ def post_record(
         tuple(reply.claims),
         reply_json(reply) if body is None else body,
         posted_at,
-    )
-
-
-async def record_post(
-    store: RecapStore,
-    *,
-    platform: str,
-    workspace: str,
-    channel: str,
-    message_id: str,
-    kind: str,
-    version: int | None,
-    reply: Reply,
-    posted_at: datetime,
-) -> int:
-    """Record one message posted in a channel; its post id. Raises StorageError."""
-    return await store.record_post(
-        post_record(
-            platform=platform,
-            workspace=workspace,
-            channel=channel,
-            message_id=message_id,
-            kind=kind,
-            version=version,
-            reply=reply,
-            posted_at=posted_at,
-        )
     )

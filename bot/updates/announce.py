@@ -41,7 +41,7 @@ from bot.content.store import Content
 from bot.core.reply import Reply
 from bot.recaps.delivery import deliver
 from bot.recaps.fanout import SKEW, RunReport, run_all
-from bot.recaps.posts import record_post
+from bot.recaps.posts import post_record
 from bot.recaps.service import RecapService
 from bot.recaps.subscriptions import pause
 from bot.storage.base import RecapStore, StorageError, Subscription
@@ -293,16 +293,17 @@ class Announcer:
         self, sub: Subscription, number: int, message_id: str, reply: Reply, when: datetime
     ) -> None:
         """Record the post (issue 18: corrections in place find it by the claims it showed)."""
-        await record_post(
-            self._service.store,
-            platform=sub.platform,
-            workspace=sub.workspace,
-            channel=sub.channel,
-            message_id=message_id,
-            kind="update",
-            version=number,
-            reply=reply,
-            posted_at=when,
+        await self._service.store.record_post(
+            post_record(
+                platform=sub.platform,
+                workspace=sub.workspace,
+                channel=sub.channel,
+                message_id=message_id,
+                kind="update",
+                version=number,
+                reply=reply,
+                posted_at=when,
+            )
         )
 
     # --- after a crash --------------------------------------------------------------------

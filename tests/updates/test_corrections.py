@@ -34,7 +34,7 @@ from bot.app import build_dispatcher
 from bot.content.dates import format_day
 from bot.platforms.discord.poster import DiscordPoster
 from bot.platforms.slack.poster import SlackPoster
-from bot.recaps.posts import record_post
+from bot.recaps.posts import post_record
 from bot.recaps.service import RecapService
 from bot.recaps.state import utc_now
 from bot.renderers.text import render_text
@@ -139,16 +139,17 @@ async def seed(
             poster = slack if platform == "slack" else discord
             reply = numbers if shows else ruling
             message_id = await poster.post(workspace, channel, reply, f"seed-{channel}")
-            await record_post(
-                store,
-                platform=platform,
-                workspace=workspace,
-                channel=channel,
-                message_id=message_id,
-                kind="recap",
-                version=1,
-                reply=reply,
-                posted_at=posted_at or wall(),
+            await store.record_post(
+                post_record(
+                    platform=platform,
+                    workspace=workspace,
+                    channel=channel,
+                    message_id=message_id,
+                    kind="recap",
+                    version=1,
+                    reply=reply,
+                    posted_at=posted_at or wall(),
+                )
             )
             posted.append(Posted(platform, workspace, channel, message_id, shows))
     finally:
