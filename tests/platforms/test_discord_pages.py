@@ -32,6 +32,7 @@ from tests.fakes.discord import (
     custom_id_of,
     interaction_payload,
 )
+from tests.platforms.edits import REWORDED, reword_numbers
 from tests.platforms.test_discord import discord_settings, started
 from tests.renderers.discord_limits import assert_no_pings, assert_within_limits
 
@@ -295,15 +296,9 @@ async def test_a_page_update_is_drawn_once_until_the_content_reloads(
     assert page_update(paged, 2) is data  # kept, not drawn again
     assert set(data) == {"embeds", "components", "allowed_mentions"}
     fits(data)
-    numbers = dispatcher.store.summaries_dir / "numbers.md"
-    edited = numbers.read_text(encoding="utf-8").replace(
-        "in the Feb. 26, 2026 opinion", "in the Feb. 26, 2026 ruling's opinion"
-    )
-    numbers.write_text(edited, encoding="utf-8")
-    assert dispatcher.store.reload() == ()
-    reloaded = paged_reply(dispatcher, dispatcher.run_line("/numbers"))
-    assert "ruling's opinion" in str(page_update(reloaded, 2)["embeds"])
-    assert "ruling's opinion" not in str(data["embeds"])
+    reloaded = reword_numbers(dispatcher)
+    assert REWORDED in str(page_update(reloaded, 2)["embeds"])
+    assert REWORDED not in str(data["embeds"])
 
 
 def test_a_press_is_read_from_its_payload_in_a_server_and_in_a_dm() -> None:

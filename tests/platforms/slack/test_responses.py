@@ -15,6 +15,7 @@ from bot.core.dispatch import Dispatcher
 from bot.platforms.presses import paged_reply
 from bot.platforms.slack.presses import page_body, slack_page
 from bot.platforms.slack.responses import ResponseUrls, encode
+from tests.platforms.edits import REWORDED, reword_numbers
 
 
 class DroppingServer:
@@ -128,12 +129,6 @@ async def test_a_page_body_is_encoded_once_until_the_content_reloads(
     private = json.loads(page_body(paged, 2, None, update=False))
     assert private["response_type"] == "ephemeral"
     assert private["replace_original"] is False
-    numbers = dispatcher.store.summaries_dir / "numbers.md"
-    edited = numbers.read_text(encoding="utf-8").replace(
-        "in the Feb. 26, 2026 opinion", "in the Feb. 26, 2026 ruling's opinion"
-    )
-    numbers.write_text(edited, encoding="utf-8")
-    assert dispatcher.store.reload() == ()
-    reloaded = paged_reply(dispatcher, dispatcher.run_line("/numbers"))
-    assert "ruling's opinion" in page_body(reloaded, 2, None, update=True).decode()
-    assert "ruling's opinion" not in body.decode()
+    reloaded = reword_numbers(dispatcher)
+    assert REWORDED in page_body(reloaded, 2, None, update=True).decode()
+    assert REWORDED not in body.decode()
