@@ -112,9 +112,12 @@ class Poster(Protocol):
         marker: str,
         *,
         still_ours: Callable[[], bool] = always,
+        keep_buttons: bool = False,
     ) -> None:
         """One paced attempt to replace the message with ``reply`` (Slack chat.update,
-        Discord PATCH); MessageGone when it was deleted.
+        Discord PATCH); MessageGone when it was deleted. ``keep_buttons``: the message's own
+        buttons stay (a public reply's page buttons: a press on them answers with the current
+        page and says the brief was updated).
         """
 
     async def reply_in_thread(

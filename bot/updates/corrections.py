@@ -306,6 +306,7 @@ class Corrections:
                             edited,
                             f"c{post.id}-v{version.number}",
                             still_ours=still,
+                            keep_buttons=post.kind == "reply",  # a public reply's page buttons
                         )
                     ),
                     lambda: poster.edited(

@@ -29,6 +29,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.app import build_dispatcher
 from bot.content.dates import format_day
@@ -37,6 +38,7 @@ from bot.platforms.slack.poster import SlackPoster
 from bot.recaps.posts import post_record
 from bot.recaps.service import RecapService
 from bot.recaps.state import utc_now
+from bot.renderers.slack import render_slack
 from bot.renderers.text import render_text
 from bot.settings import Settings
 from bot.storage.base import RecapStore
@@ -296,6 +298,51 @@ async def test_a_correction_edits_every_post_that_showed_the_claim_once_with_one
         assert each_once(fakes, posts)
         done = await store.post_corrections(version=2)
         assert [c.status for c in done] == ["done"] * sum(p.shows for p in posts)
+    finally:
+        await service.aclose()
+
+
+async def test_a_corrected_public_reply_keeps_its_page_buttons(
+    store_url: str,
+    content_dirs: tuple[Path, Path],
+    fakes: tuple[FakeSlack, FakeDiscord],
+    wall: Clock,
+) -> None:
+    """chat.update replaces every block: the public reply's buttons are read and sent again."""
+    fake_slack, _ = fakes
+    await seed(store_url, content_dirs, fakes, slack_channels=0, discord_channels=0, wall=wall)
+    settings = Settings(seeds_dir=content_dirs[0], summaries_dir=content_dirs[1], _env_file=None)
+    numbers = build_dispatcher(settings).run_line("/numbers")
+    buttons = {"type": "actions", "elements": [{"type": "button", "action_id": "pg1:numbers:2"}]}
+    client = AsyncWebClient(token="xoxb-T1", base_url=fake_slack.api_url)
+    posted = await client.chat_postMessage(
+        channel="CP", text="numbers", blocks=[*render_slack(numbers)["blocks"], buttons]
+    )
+    store = await open_store(store_url)
+    try:
+        await store.record_post(
+            post_record(
+                platform="slack",
+                workspace="T1",
+                channel="CP",
+                message_id=str(posted["ts"]),
+                kind="reply",
+                version=1,
+                reply=numbers,
+                posted_at=wall(),
+            )
+        )
+    finally:
+        await store.close()
+    correct(content_dirs[1])
+    corrections, _, service = await correct_in_process(store_url, content_dirs, fakes, wall)
+    try:
+        report = await corrections.run_once()
+        assert len(report.edited) == 1
+        message = fake_slack.message("CP", str(posted["ts"]))
+        assert message is not None
+        assert f"Corrected {CORRECTED_ON}" in str(message["blocks"])
+        assert message["blocks"][-1] == buttons
     finally:
         await service.aclose()
 

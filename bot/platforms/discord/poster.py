@@ -113,8 +113,11 @@ class DiscordPoster:
         marker: str,
         *,
         still_ours: Callable[[], bool] = always,
+        keep_buttons: bool = False,  # noqa: ARG002 - always: a PATCH without components keeps them
     ) -> None:
-        """PATCH /channels/{channel}/messages/{id}: the message's embeds replaced."""
+        """PATCH /channels/{channel}/messages/{id}: the message's embeds replaced (its
+        components, a public reply's page buttons, left as they are).
+        """
         payload = self._payload(reply, marker)
         payload = {"embeds": payload["embeds"], "allowed_mentions": {"parse": []}}
         await self._request(

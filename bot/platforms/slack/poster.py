@@ -7,6 +7,7 @@ limits (about one message per second per channel, and a per-workspace rate we ch
 """
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from http import HTTPStatus
@@ -20,9 +21,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.core.reply import Reply
 from bot.recaps.pacing import Buckets
 from bot.recaps.posting import DeliveryError, LeaseLost, MessageGone, always
-from bot.renderers.slack import render_slack
+from bot.renderers.slack import MAX_BLOCKS, render_slack
 from bot.settings import Settings
 
+log = logging.getLogger(__name__)
 METADATA_EVENT = "case_brief_recap"
 # Errors that retrying cannot fix: the subscription is paused and shown in /recap list.
 SLACK_PERMANENT = frozenset(
@@ -270,9 +272,21 @@ class SlackPoster:
         marker: str,
         *,
         still_ours: Callable[[], bool] = always,
+        keep_buttons: bool = False,
     ) -> None:
-        """chat.update of the message (Tier 3: paced per workspace, apart from posts)."""
+        """chat.update of the message (Tier 3: paced per workspace, apart from posts).
+        ``keep_buttons``: its actions blocks (page buttons) are read first and sent again,
+        since chat.update replaces every block.
+        """
         payload = self._render(reply)
+        blocks: list[dict[str, Any]] = payload["blocks"]
+        if keep_buttons:
+            blocks = [*blocks, *_actions(await self._message(workspace, channel, message_id))]
+            if len(blocks) > MAX_BLOCKS:  # never refused for its buttons: the text goes as is
+                log.warning(
+                    "correction of %s/%s: its buttons left out (blocks)", channel, message_id
+                )
+                blocks = payload["blocks"]
         client = await self._client_for(workspace)
         await self.edits[workspace].take()
         if not still_ours():
@@ -283,7 +297,7 @@ class SlackPoster:
                     channel=channel,
                     ts=message_id,
                     text=payload["text"],
-                    blocks=payload["blocks"],
+                    blocks=blocks,
                     metadata={"event_type": METADATA_EVENT, "event_payload": {"slot": marker}},
                 )
             self.edits[workspace].speed_up()
@@ -300,6 +314,10 @@ class SlackPoster:
 
     async def edited(self, workspace: str, channel: str, message_id: str, marker: str) -> bool:
         """The message itself (conversations.history at its ts): whether it carries ``marker``."""
+        return _marker(await self._message(workspace, channel, message_id)) == marker
+
+    async def _message(self, workspace: str, channel: str, message_id: str) -> dict[str, Any]:
+        """The message at ``message_id`` (conversations.history at its ts); MessageGone."""
         client = await self._client_for(workspace)
         try:
             response = await client.conversations_history(
@@ -317,7 +335,7 @@ class SlackPoster:
         if not found:
             msg = "message_not_found"
             raise MessageGone(msg)
-        return _marker(found[0]) == marker
+        return found[0]
 
     async def replied(self, workspace: str, channel: str, message_id: str, marker: str) -> bool:
         """conversations.replies of the thread, every page: whether ``marker`` is there."""
@@ -358,3 +376,9 @@ def _marker(message: dict[str, Any]) -> str | None:
         return None
     slot = (metadata.get("event_payload") or {}).get("slot")
     return str(slot) if slot is not None else None
+
+
+def _actions(message: dict[str, Any]) -> list[dict[str, Any]]:
+    """A message's actions blocks (its buttons), as Slack gave them."""
+    blocks = message.get("blocks")
+    return [b for b in blocks or () if isinstance(b, dict) and b.get("type") == "actions"]
