@@ -255,6 +255,27 @@ def test_commands_without_recaps_never_open_or_create_the_database(
     assert junk.read_bytes() == b"junk" * 100
 
 
+@pytest.mark.parametrize(
+    ("command", "says", "code"),
+    [
+        (("recap", "list"), "No recap subscriptions.", 0),
+        (("recap", "preview", "--channel", "slack:C1"), "Case recap", 0),
+        (("intake", "list"), "no candidates", 0),
+        (("intake", "show", "3"), "no candidate 3;", 1),
+        (("intake", "reject", "3"), "no candidate 3;", 1),
+        (("changes",), "No content version recorded yet", 0),
+    ],
+)
+def test_commands_that_only_read_say_there_is_nothing_and_create_no_database(
+    tmp_path: Path, command: tuple[str, ...], says: str, code: int
+) -> None:
+    database = tmp_path / "never.sqlite3"
+    out = run(*command, DATABASE_URL=f"sqlite:///{database}")
+    assert out.returncode == code, out.stderr
+    assert out.stdout.startswith(says)
+    assert not database.exists()
+
+
 def test_ask_recap_checks_the_database_url_but_opens_nothing_it_does_not_use(
     tmp_path: Path,
 ) -> None:

@@ -12,8 +12,7 @@ from typing import Any
 
 from bot.settings import Settings
 from bot.storage.base import StorageError
-from bot.storage.connect import open_store
-from bot.storage.urls import BadUrl, parse
+from bot.storage.connect import not_created_yet, open_store
 from bot.updates import history, listing
 from bot.updates.versions import VersionChanges
 
@@ -74,11 +73,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     except ValueError as error:
         print(f"--since: {error}", file=sys.stderr)
         return 2
-    try:
-        path = parse(settings.database_url).path
-    except BadUrl:  # settings refuse it first; kept for the type checker
-        path = None
-    if path is not None and not path.exists():  # nothing recorded: no file is made to say so
+    if not_created_yet(settings.database_url):  # nothing recorded: no file is made to say so
         print("No content version recorded yet: the bot records one when it serves content.")
         return 0
     try:

@@ -18,7 +18,7 @@ from typing import Any
 from bot.editorial.intake import IntakeError, MissingExtra, add_source
 from bot.settings import Settings
 from bot.storage.base import Candidate, RecapStore, StorageError
-from bot.storage.connect import open_store
+from bot.storage.connect import not_created_yet, open_store
 
 ACTIONS = ("intake",)
 STATUSES = ("new", "accepted", "rejected", "seen")
@@ -54,6 +54,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _run(args: argparse.Namespace, settings: Settings) -> int:
+    if not_created_yet(settings.database_url):  # nothing found yet: no file is made to say so
+        return _none_found(args)
     store = await open_store(settings.database_url)
     try:
         if args.intake_action == "list":
@@ -62,8 +64,7 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
             return 0
         candidate = await store.intake_candidate(args.id)
         if candidate is None:
-            print(f"no candidate {args.id}; `python -m bot intake list` shows them")
-            return 1
+            return _none_found(args)
         if args.intake_action == "show":
             print(_show(candidate))
             return 0
@@ -77,6 +78,14 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
         return await _accept(store, candidate, settings.seeds_dir, args.source_id)
     finally:
         await store.close()
+
+
+def _none_found(args: argparse.Namespace) -> int:
+    if args.intake_action == "list":
+        print(_listing([]))
+        return 0
+    print(f"no candidate {args.id}; `python -m bot intake list` shows them")
+    return 1
 
 
 async def _accept(

@@ -15,6 +15,7 @@ from bot.recaps import report
 from bot.service.heap import startup_heap_frozen
 from bot.settings import Settings
 from bot.storage.base import StorageError
+from bot.storage.connect import not_created_yet
 
 if TYPE_CHECKING:
     from bot.recaps.service import RecapService
@@ -61,10 +62,11 @@ def run(
         print(f"--at: {error}", file=sys.stderr)
         return 2
     try:
+        recorded = not not_created_yet(settings.database_url)  # reading makes no file
         if args.recap_action == "list":
-            print(report.list_all(service))
+            print(report.list_all(service, recorded=recorded))
         elif args.recap_action == "preview":
-            print(report.preview(service, dispatcher, args.channel))
+            print(report.preview(service, dispatcher, args.channel, recorded=recorded))
         else:
             print(asyncio.run(_post_due(settings, service, dispatcher, at)))
     except StorageError as error:  # one line saying what to do, never a traceback

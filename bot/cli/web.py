@@ -10,8 +10,7 @@ from typing import Any
 from bot.core.dispatch import Dispatcher
 from bot.settings import Settings
 from bot.storage.base import RecapStore, StorageError
-from bot.storage.connect import open_store
-from bot.storage.urls import parse
+from bot.storage.connect import not_created_yet, open_store
 
 ACTIONS = ("web", "site")
 
@@ -75,7 +74,4 @@ async def existing_store(url: str) -> RecapStore | None:
     """The database at ``url`` for reading the recorded versions; None while a SQLite file
     does not exist (the web pages never create one).
     """
-    path = parse(url).path
-    if path is not None and not path.exists():
-        return None
-    return await open_store(url)
+    return None if not_created_yet(url) else await open_store(url)

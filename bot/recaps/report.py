@@ -6,16 +6,20 @@ Plain values in, text out; ``bot/cli/recap.py`` parses the arguments and prints.
 from datetime import datetime
 
 from bot.core.dispatch import Dispatcher
+from bot.recaps.compose import compose
 from bot.recaps.schedule import Schedule
 from bot.recaps.service import RecapService
 from bot.renderers.text import render_text
 
 
-def list_all(service: RecapService) -> str:
-    try:
-        rows = service.call(service.listing, timeout=60)
-    finally:
-        service.close_sync()
+def list_all(service: RecapService, *, recorded: bool = True) -> str:
+    """Every subscription; ``recorded`` False: no database yet (none is made to say so)."""
+    rows = []
+    if recorded:
+        try:
+            rows = service.call(service.listing, timeout=60)
+        finally:
+            service.close_sync()
     if not rows:
         return "No recap subscriptions."
     lines = []
@@ -37,8 +41,13 @@ def list_all(service: RecapService) -> str:
     return "\n".join(lines)
 
 
-def preview(service: RecapService, dispatcher: Dispatcher, address: str) -> str:
+def preview(
+    service: RecapService, dispatcher: Dispatcher, address: str, *, recorded: bool = True
+) -> str:
+    """The channel's next recap; ``recorded`` False: no database yet, so it was told nothing."""
     platform, _, channel = address.partition(":")
+    if not recorded:
+        return render_text(compose(dispatcher.store.current, None, service.clock(), "en")[0])
     try:
         reply = service.for_handlers.preview(platform, channel, dispatcher.store.current)
     finally:

@@ -7,6 +7,18 @@ from bot.storage.base import RecapStore, StorageError
 from bot.storage.urls import BadUrl, parse, sqlite_path_problem
 
 
+def not_created_yet(url: str) -> bool:
+    """Whether ``url`` names a SQLite file that does not exist yet: a command that only reads
+    says there is nothing rather than create it. False for PostgreSQL and for a URL that
+    opening would refuse (opening says what is wrong).
+    """
+    try:
+        path = parse(url).path
+    except BadUrl:
+        return False
+    return path is not None and not path.exists()
+
+
 async def open_store(url: str, *, timeout: float = 10.0) -> RecapStore:
     """The store at ``url``, connected and migrated to the latest schema.
 
