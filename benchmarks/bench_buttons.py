@@ -27,7 +27,7 @@ from pydantic import SecretStr
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import machine, percentiles
+from benchmarks.common import machine, percentiles, scratch_database_url
 from bot.app import build_dispatcher
 from bot.core.dispatch import Dispatcher
 from bot.platforms.discord.pages import page_message
@@ -105,6 +105,7 @@ async def discord_rounds(rounds: int) -> dict[str, dict[str, list[float]]]:
     for name, token in tokens.items():
         fake.identified.clear()
         settings = Settings(
+            database_url=scratch_database_url(),
             _env_file=None,
             discord_token=SecretStr(token),
             discord_api_url=fake.api_url,
@@ -147,6 +148,7 @@ async def slack_rounds(rounds: int) -> dict[str, list[float]]:
     """The command's and the press's times, and (``page``) when the press's page landed."""
     fake = await FakeSlack().start()
     settings = Settings(
+        database_url=scratch_database_url(),
         _env_file=None,
         slack_bot_token=SecretStr("xoxb-bench"),
         slack_app_token=SecretStr("xapp-bench"),

@@ -20,7 +20,7 @@ from pydantic import SecretStr
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import machine, percentiles
+from benchmarks.common import machine, percentiles, scratch_database_url
 from bot.app import build_dispatcher
 from bot.core.dispatch import Dispatcher
 from bot.platforms.discord.pages import PageView
@@ -101,6 +101,7 @@ async def main() -> None:
     for name, token in tokens.items():
         fake.identified.clear()
         settings = Settings(
+            database_url=scratch_database_url(),
             _env_file=None,
             discord_token=SecretStr(token),
             discord_api_url=fake.api_url,

@@ -17,6 +17,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.common import scratch_database_url  # noqa: E402
 from bot.app import build_dispatcher  # noqa: E402
 from bot.core.reply import Reply  # noqa: E402
 from bot.settings import Settings  # noqa: E402
@@ -50,6 +51,7 @@ MEASURE: dict[str, Callable[[dict[str, Any]], Measured]] = {
 
 def table(public_url: str | None) -> list[dict[str, Any]]:
     settings = Settings(
+        database_url=scratch_database_url(),
         seeds_dir=ROOT / "seeds",
         summaries_dir=ROOT / "summaries",
         public_url=public_url,

@@ -1,9 +1,14 @@
 """Helpers shared by the benchmark scripts: timing, percentiles, machine description."""
 
+import atexit
+import functools
 import os
 import platform
+import shutil
 import statistics
+import tempfile
 import time
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,6 +23,21 @@ def machine() -> str:
     except (OSError, StopIteration):
         pass
     return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}"
+
+
+@functools.cache
+def _scratch() -> Path:
+    folder = Path(tempfile.mkdtemp(prefix="case-brief-bench-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
+
+
+def scratch_database_url() -> str:
+    """A fresh SQLite database in a temporary folder removed at exit: the default DATABASE_URL
+    is relative to the working directory, and a benchmark run from the checkout must leave no
+    case-brief.sqlite3 there.
+    """
+    return f"sqlite:///{_scratch() / f'{uuid.uuid4().hex}.sqlite3'}"
 
 
 def percentiles(samples_ms: list[float]) -> dict[str, float]:

@@ -15,6 +15,7 @@ from aiohttp import web
 from pydantic import SecretStr
 from slack_bolt.async_app import AsyncApp
 
+from benchmarks.common import scratch_database_url
 from bot.app import build_dispatcher
 from bot.logs import configure_logging
 from bot.platforms.slack.app import build_web_client
@@ -28,6 +29,7 @@ SECRET = "bench-signing-secret"
 async def main(api_url: str) -> None:
     configure_logging("WARNING")
     settings = Settings(
+        database_url=scratch_database_url(),
         _env_file=None,
         slack_bot_token=SecretStr("xoxb-bench"),
         slack_signing_secret=SecretStr(SECRET),
