@@ -25,9 +25,12 @@ $(STAMP): pyproject.toml $(LOCK)
 run: $(STAMP)
 	$(BIN)/python -m bot run
 
-# Branch coverage of bot/, gated by [tool.coverage.report] fail_under in pyproject.toml.
+# Branch coverage of bot/, gated by [tool.coverage.report] fail_under in pyproject.toml. Its
+# data file goes to a temporary folder, removed after: a test run leaves nothing in the checkout.
 test: $(STAMP)
-	$(BIN)/python -m pytest --cov --cov-report=term:skip-covered
+	@data=$$(mktemp -d); \
+	COVERAGE_FILE=$$data/.coverage $(BIN)/python -m pytest --cov --cov-report=term:skip-covered; \
+	status=$$?; rm -rf "$$data"; exit $$status
 
 typecheck: $(STAMP)
 	$(BIN)/python -m mypy

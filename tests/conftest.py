@@ -2,11 +2,14 @@
 
 import os
 import shutil
+import tempfile
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+import hypothesis
 import pytest
+from hypothesis.configuration import set_hypothesis_home_dir
 
 from bot.app import build_dispatcher
 from bot.core.dispatch import Dispatcher
@@ -14,6 +17,12 @@ from bot.settings import Settings
 from tests.hermetic import is_bot_setting
 
 ROOT = Path(__file__).resolve().parent.parent
+# Hypothesis keeps its files (example database, constants cache) in .hypothesis/ under the
+# directory pytest started in, the checkout: the suite leaves nothing there, so no example
+# database, and its cache in the system's temporary folder.
+hypothesis.settings.register_profile("hermetic", database=None)
+hypothesis.settings.load_profile("hermetic")
+set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "case-brief-bot-hypothesis")
 # A day shortly after the newest report, so replies are fresh unless a test says otherwise.
 FRESH_DAY = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 
