@@ -456,42 +456,14 @@ class PostgresStore:
             )
 
     async def renew_leases(self, owner: str, lease_until: datetime) -> int:
-        async with self._connection() as db:
-            cursor = await db.execute(
-                "UPDATE deliveries SET lease_until=%s WHERE claimed_by=%s AND status='claimed'",
-                (whole_utc(lease_until), owner),
-            )
-            return cursor.rowcount
+        return await self._renew(rows.DELIVERIES, owner, lease_until)
 
     async def take_over_expired(
         self, owner: str, now: datetime, lease_until: datetime, limit: int = 100
     ) -> list[Delivery]:
-        # SKIP LOCKED: a row another taker is moving is not waited for, it is not ours. The CTE
-        # runs once (a subquery in FROM may be rescanned and overrun its LIMIT), and the row is
-        # checked again as it is when locked. claimed_at is kept: the new owner checks the
-        # channel from the original claim on.
-        async with self._connection() as db:
-            cursor = await db.execute(
-                "WITH expired AS MATERIALIZED ("  # noqa: S608
-                "  SELECT subscription_id, slot FROM deliveries WHERE status='claimed' AND "
-                "lease_until < %(now)s"
-                "  ORDER BY lease_until LIMIT %(limit)s FOR UPDATE SKIP LOCKED)"
-                " UPDATE deliveries AS d SET claimed_by=%(owner)s, lease_until=%(lease)s FROM "
-                "expired"
-                " WHERE d.subscription_id=expired.subscription_id AND d.slot=expired.slot"
-                "  AND d.status='claimed' AND d.lease_until < %(now)s"
-                f" RETURNING {', '.join('d.' + c.strip() for c in DELIVERY_COLUMNS.split(','))}",
-                {
-                    "owner": owner,
-                    "lease": whole_utc(lease_until),
-                    "now": whole_utc(now),
-                    "limit": limit,
-                },
-            )
-            return sorted(
-                (_delivery(r) for r in await cursor.fetchall()),
-                key=lambda d: (d.slot, d.subscription_id),
-            )
+        # claimed_at is kept: the new owner checks the channel from the original claim on.
+        found = await self._take_over(rows.DELIVERIES, owner, now, lease_until, limit)
+        return sorted(map(_delivery, found), key=lambda d: (d.slot, d.subscription_id))
 
     async def open_claims(self) -> list[Delivery]:
         async with self._connection() as db:
@@ -791,39 +763,13 @@ class PostgresStore:
             )
 
     async def renew_update_leases(self, owner: str, lease_until: datetime) -> int:
-        async with self._connection() as db:
-            cursor = await db.execute(
-                "UPDATE update_deliveries SET lease_until=%s"
-                " WHERE claimed_by=%s AND status='claimed'",
-                (whole_utc(lease_until), owner),
-            )
-            return cursor.rowcount
+        return await self._renew(rows.UPDATE_DELIVERIES, owner, lease_until)
 
     async def take_over_expired_updates(
         self, owner: str, now: datetime, lease_until: datetime, limit: int = 100
     ) -> list[UpdateDelivery]:
-        returning = ", ".join("d." + c.strip() for c in UPDATE_COLUMNS.split(","))
-        async with self._connection() as db:
-            cursor = await db.execute(
-                "WITH expired AS MATERIALIZED ("  # noqa: S608
-                "  SELECT subscription_id, version FROM update_deliveries WHERE status='claimed'"
-                "  AND lease_until < %(now)s"
-                "  ORDER BY lease_until LIMIT %(limit)s FOR UPDATE SKIP LOCKED)"
-                " UPDATE update_deliveries AS d SET claimed_by=%(owner)s, lease_until=%(lease)s"
-                " FROM expired WHERE d.subscription_id=expired.subscription_id"
-                "  AND d.version=expired.version AND d.status='claimed' AND d.lease_until < %(now)s"
-                f" RETURNING {returning}",
-                {
-                    "owner": owner,
-                    "lease": whole_utc(lease_until),
-                    "now": whole_utc(now),
-                    "limit": limit,
-                },
-            )
-            return sorted(
-                (_update_delivery(r) for r in await cursor.fetchall()),
-                key=lambda d: (d.version, d.subscription_id),
-            )
+        found = await self._take_over(rows.UPDATE_DELIVERIES, owner, now, lease_until, limit)
+        return sorted(map(_update_delivery, found), key=lambda d: (d.version, d.subscription_id))
 
     async def open_update_claims(self) -> list[UpdateDelivery]:
         async with self._connection() as db:
@@ -951,40 +897,48 @@ class PostgresStore:
             )
 
     async def renew_correction_leases(self, owner: str, lease_until: datetime) -> int:
-        async with self._connection() as db:
-            cursor = await db.execute(
-                "UPDATE post_corrections SET lease_until=%s WHERE claimed_by=%s"
-                " AND status IN ('claimed', 'edited')",
-                (whole_utc(lease_until), owner),
-            )
-            return cursor.rowcount
+        return await self._renew(rows.POST_CORRECTIONS, owner, lease_until)
 
     async def take_over_corrections(
         self, owner: str, now: datetime, lease_until: datetime, limit: int = 100
     ) -> list[PostCorrection]:
-        # As take_over_expired: SKIP LOCKED, the row checked again as it is when locked.
-        columns = ", ".join("c." + c.strip() for c in rows.CORRECTION_COLUMNS.split(","))
+        found = await self._take_over(rows.POST_CORRECTIONS, owner, now, lease_until, limit)
+        return sorted(
+            (rows.correction(r, from_timestamptz) for r in found),
+            key=lambda c: (c.version, c.post_id),
+        )
+
+    async def _renew(self, table: rows.LeasedTable, owner: str, until: datetime) -> int:
+        """Renew every lease ``owner`` holds in ``table``; how many."""
         async with self._connection() as db:
             cursor = await db.execute(
-                "WITH expired AS MATERIALIZED ("  # noqa: S608
-                "  SELECT post_id, version FROM post_corrections WHERE status IN ('claimed',"
-                " 'edited') AND lease_until < %(now)s ORDER BY lease_until LIMIT %(limit)s"
-                "  FOR UPDATE SKIP LOCKED)"
-                " UPDATE post_corrections AS c SET claimed_by=%(owner)s, lease_until=%(lease)s"
-                " FROM expired WHERE c.post_id=expired.post_id AND c.version=expired.version"
-                "  AND c.status IN ('claimed', 'edited') AND c.lease_until < %(now)s"
-                f" RETURNING {columns}",
-                {
-                    "owner": owner,
-                    "lease": whole_utc(lease_until),
-                    "now": whole_utc(now),
-                    "limit": limit,
-                },
+                f"UPDATE {table.name} SET lease_until=%s"  # noqa: S608
+                f" WHERE claimed_by=%s AND {table.held()}",
+                (whole_utc(until), owner),
             )
-            return sorted(
-                (rows.correction(r, from_timestamptz) for r in await cursor.fetchall()),
-                key=lambda c: (c.version, c.post_id),
+            return cursor.rowcount
+
+    async def _take_over(
+        self, table: rows.LeasedTable, owner: str, now: datetime, until: datetime, limit: int
+    ) -> list[tuple[Any, ...]]:
+        """Rows of ``table`` whose lease ran out before ``now``, now ``owner``'s until
+        ``until``. SKIP LOCKED: a row another taker is moving is not waited for, it is not
+        ours. The CTE runs once (a subquery in FROM may be rescanned and overrun its LIMIT),
+        and the row is checked again as it is when locked.
+        """
+        first, second = table.keys
+        returning = ", ".join("t." + c.strip() for c in table.columns.split(","))
+        async with self._connection() as db:
+            cursor = await db.execute(
+                f"WITH expired AS MATERIALIZED (SELECT {first}, {second}"  # noqa: S608
+                f"  FROM {table.name} WHERE {table.held()} AND lease_until < %(now)s"
+                "  ORDER BY lease_until LIMIT %(limit)s FOR UPDATE SKIP LOCKED)"
+                f" UPDATE {table.name} AS t SET claimed_by=%(owner)s, lease_until=%(lease)s"
+                f" FROM expired WHERE t.{first}=expired.{first} AND t.{second}=expired.{second}"
+                f"  AND {table.held('t.')} AND t.lease_until < %(now)s RETURNING {returning}",
+                {"owner": owner, "lease": whole_utc(until), "now": whole_utc(now), "limit": limit},
             )
+            return await cursor.fetchall()
 
     async def post_corrections(self, version: int | None = None) -> list[PostCorrection]:
         async with self._connection() as db:

@@ -9,6 +9,7 @@ import functools
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -21,6 +22,7 @@ from bot.storage.base import (
     StoredVersion,
     Subscription,
 )
+from bot.storage.updates import UPDATE_DELIVERY_COLUMNS
 
 SUBSCRIPTION_COLUMNS = (
     "id, platform, workspace, channel, frequency, time, timezone, origin, created_by,"
@@ -166,6 +168,35 @@ POST_COLUMNS = (
 )
 CORRECTION_COLUMNS = (
     "post_id, version, status, claimed_by, claimed_at, lease_until, finished_at, detail"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class LeasedTable:
+    """A ledger whose rows are claimed under a lease: its keys, the statuses that still hold
+    a lease (SQL), and the columns a taken-over row is read back with. The backends renew and
+    take over leases of every such table with one piece of SQL each.
+    """
+
+    name: str
+    keys: tuple[str, str]
+    statuses: tuple[str, ...]  # those whose rows hold a lease
+    columns: str
+
+    def held(self, alias: str = "") -> str:
+        """SQL: the row still holds a lease (``alias``: the table's, e.g. "t.")."""
+        return f"{alias}status IN ({', '.join(repr(s) for s in self.statuses)})"
+
+
+DELIVERIES = LeasedTable("deliveries", ("subscription_id", "slot"), ("claimed",), DELIVERY_COLUMNS)
+UPDATE_DELIVERIES = LeasedTable(
+    "update_deliveries", ("subscription_id", "version"), ("claimed",), UPDATE_DELIVERY_COLUMNS
+)
+POST_CORRECTIONS = LeasedTable(
+    "post_corrections",
+    ("post_id", "version"),
+    ("claimed", "edited"),  # an edited post's thread reply is still owed
+    CORRECTION_COLUMNS,
 )
 
 

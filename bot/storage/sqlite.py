@@ -514,39 +514,18 @@ class SQLiteStore:
         )
 
     async def renew_leases(self, owner: str, lease_until: datetime) -> int:
-        return await self._write(
-            lambda db: (
-                db.execute(
-                    "UPDATE deliveries SET lease_until=? WHERE claimed_by=? AND status='claimed'",
-                    (utc_text(lease_until), owner),
-                ).rowcount
-            )
-        )
+        return await self._write(lambda db: _renew(db, rows.DELIVERIES, owner, lease_until))
 
     async def take_over_expired(
         self, owner: str, now: datetime, lease_until: datetime, limit: int = 100
     ) -> list[Delivery]:
         # claimed_at is kept: the new owner checks the channel from the original claim on.
-        def work(db: sqlite3.Connection) -> list[Delivery]:
-            expired = db.execute(
-                "SELECT subscription_id, slot FROM deliveries WHERE status='claimed' AND "
-                "lease_until < ?"
-                " ORDER BY lease_until LIMIT ?",
-                (utc_text(now), limit),
-            ).fetchall()
-            taken = []
-            for subscription_id, slot in expired:
-                row = db.execute(
-                    f"UPDATE deliveries SET claimed_by=?, lease_until=? WHERE "  # noqa: S608
-                    f"subscription_id=? "
-                    f"AND slot=?"
-                    f" RETURNING {DELIVERY_COLUMNS}",
-                    (owner, utc_text(lease_until), subscription_id, slot),
-                ).fetchone()
-                taken.append(_delivery(row))
-            return taken
-
-        return await self._write(work)
+        return await self._write(
+            lambda db: [
+                _delivery(r)
+                for r in _take_over(db, rows.DELIVERIES, owner, now, lease_until, limit)
+            ]
+        )
 
     async def open_claims(self) -> list[Delivery]:
         return await self._run(
@@ -883,37 +862,17 @@ class SQLiteStore:
         )
 
     async def renew_update_leases(self, owner: str, lease_until: datetime) -> int:
-        return await self._write(
-            lambda db: (
-                db.execute(
-                    "UPDATE update_deliveries SET lease_until=?"
-                    " WHERE claimed_by=? AND status='claimed'",
-                    (utc_text(lease_until), owner),
-                ).rowcount
-            )
-        )
+        return await self._write(lambda db: _renew(db, rows.UPDATE_DELIVERIES, owner, lease_until))
 
     async def take_over_expired_updates(
         self, owner: str, now: datetime, lease_until: datetime, limit: int = 100
     ) -> list[UpdateDelivery]:
-        def work(db: sqlite3.Connection) -> list[UpdateDelivery]:
-            expired = db.execute(
-                "SELECT subscription_id, version FROM update_deliveries WHERE status='claimed'"
-                " AND lease_until < ? ORDER BY lease_until LIMIT ?",
-                (utc_text(now), limit),
-            ).fetchall()
-            return [
-                _update_delivery(
-                    db.execute(
-                        "UPDATE update_deliveries SET claimed_by=?, lease_until=?"  # noqa: S608
-                        f" WHERE subscription_id=? AND version=? RETURNING {UPDATE_COLUMNS}",
-                        (owner, utc_text(lease_until), subscription_id, version),
-                    ).fetchone()
-                )
-                for subscription_id, version in expired
+        return await self._write(
+            lambda db: [
+                _update_delivery(r)
+                for r in _take_over(db, rows.UPDATE_DELIVERIES, owner, now, lease_until, limit)
             ]
-
-        return await self._write(work)
+        )
 
     async def open_update_claims(self) -> list[UpdateDelivery]:
         return await self._run(
@@ -1061,38 +1020,17 @@ class SQLiteStore:
         )
 
     async def renew_correction_leases(self, owner: str, lease_until: datetime) -> int:
-        return await self._write(
-            lambda db: (
-                db.execute(
-                    "UPDATE post_corrections SET lease_until=? WHERE claimed_by=?"
-                    " AND status IN ('claimed', 'edited')",
-                    (utc_text(lease_until), owner),
-                ).rowcount
-            )
-        )
+        return await self._write(lambda db: _renew(db, rows.POST_CORRECTIONS, owner, lease_until))
 
     async def take_over_corrections(
         self, owner: str, now: datetime, lease_until: datetime, limit: int = 100
     ) -> list[PostCorrection]:
-        def work(db: sqlite3.Connection) -> list[PostCorrection]:
-            expired = db.execute(
-                "SELECT post_id, version FROM post_corrections WHERE status IN ('claimed',"
-                " 'edited') AND lease_until < ? ORDER BY lease_until LIMIT ?",
-                (utc_text(now), limit),
-            ).fetchall()
-            return [
-                rows.correction(
-                    db.execute(
-                        "UPDATE post_corrections SET claimed_by=?, lease_until=?"  # noqa: S608
-                        f" WHERE post_id=? AND version=? RETURNING {rows.CORRECTION_COLUMNS}",
-                        (owner, utc_text(lease_until), post_id, version),
-                    ).fetchone(),
-                    parse_utc_text,
-                )
-                for post_id, version in expired
+        return await self._write(
+            lambda db: [
+                rows.correction(r, parse_utc_text)
+                for r in _take_over(db, rows.POST_CORRECTIONS, owner, now, lease_until, limit)
             ]
-
-        return await self._write(work)
+        )
 
     async def post_corrections(self, version: int | None = None) -> list[PostCorrection]:
         where, params = ("WHERE version=?", (version,)) if version is not None else ("", ())
@@ -1466,3 +1404,38 @@ def _insert_posts(db: sqlite3.Connection, posts: Sequence[PostRecord]) -> list[i
         "INSERT INTO post_claims (claim_key, post_id) VALUES (?, ?) ON CONFLICT DO NOTHING", claims
     )
     return ids
+
+
+def _renew(db: sqlite3.Connection, table: rows.LeasedTable, owner: str, until: datetime) -> int:
+    """Renew every lease ``owner`` holds in ``table``; how many."""
+    return db.execute(
+        f"UPDATE {table.name} SET lease_until=? WHERE claimed_by=? AND {table.held()}",  # noqa: S608
+        (utc_text(until), owner),
+    ).rowcount
+
+
+def _take_over(
+    db: sqlite3.Connection,
+    table: rows.LeasedTable,
+    owner: str,
+    now: datetime,
+    until: datetime,
+    limit: int,
+) -> list[Any]:
+    """Rows of ``table`` whose lease ran out before ``now``, oldest lease first, now ``owner``'s
+    until ``until`` (one write transaction: no other taker sees them in between).
+    """
+    first, second = table.keys
+    expired = db.execute(
+        f"SELECT {first}, {second} FROM {table.name} WHERE {table.held()}"  # noqa: S608
+        " AND lease_until < ? ORDER BY lease_until LIMIT ?",
+        (utc_text(now), limit),
+    ).fetchall()
+    return [
+        db.execute(
+            f"UPDATE {table.name} SET claimed_by=?, lease_until=?"  # noqa: S608
+            f" WHERE {first}=? AND {second}=? RETURNING {table.columns}",
+            (owner, utc_text(until), *key),
+        ).fetchone()
+        for key in expired
+    ]
